@@ -1,0 +1,280 @@
+// The catalog schema: the only description of config.yaml. The server validates the
+// file with it at start-up, the proxy validates requests with its rules, the web app and
+// the e2e suite read the public projection served at GET /api/v1/catalog.
+import { z } from 'zod';
+
+const sats = z.number().int().min(0).max(2_100_000_000_000_000);
+const positiveSats = z.number().int().min(1).max(2_100_000_000_000_000);
+const seconds = z.number().int().min(1);
+
+export const FieldType = z.enum(['string', 'integer', 'number', 'boolean', 'array', 'object', 'file']);
+export type FieldType = z.infer<typeof FieldType>;
+
+/** One rule for one request field (JSON body key or multipart field). */
+export const FieldRule = z
+  .object({
+    /** one type, or a list when the upstream takes several (OpenAI's `input`: string or array) */
+    type: z.union([FieldType, z.array(FieldType).min(1)]),
+    enum: z.array(z.union([z.string(), z.number(), z.boolean()])).min(1).optional(),
+    min: z.number().optional(),
+    max: z.number().optional(),
+    min_length: z.number().int().min(0).optional(),
+    max_length: z.number().int().min(0).optional(),
+    min_items: z.number().int().min(0).optional(),
+    max_items: z.number().int().min(0).optional(),
+    description: z.string().optional(),
+  })
+  .strict();
+export type FieldRule = z.infer<typeof FieldRule>;
+
+/** The accepted types of a rule, always as a list. */
+export function fieldTypes(rule: FieldRule): FieldType[] {
+  return Array.isArray(rule.type) ? rule.type : [rule.type];
+}
+
+export const Validation = z
+  .object({
+    required: z.array(z.string()).default([]),
+    fields: z.record(z.string(), FieldRule).default({}),
+  })
+  .strict();
+export type Validation = z.infer<typeof Validation>;
+
+/** Endpoint price: one price, or one per model (the model named by `model_field`). */
+export const Price = z.union([
+  z.object({ sats: sats }).strict(),
+  z
+    .object({
+      models: z.record(z.string(), positiveSats).refine((m) => Object.keys(m).length > 0, 'at least one model'),
+      model_field: z.string().default('model'),
+      /** the model the upstream uses when the request names none; unset: the model field is required */
+      default_model: z.string().optional(),
+    })
+    .strict()
+    .refine((p) => p.default_model === undefined || p.default_model in p.models, {
+      message: 'default_model must be one of the priced models',
+      path: ['default_model'],
+    }),
+]);
+export type Price = z.infer<typeof Price>;
+
+/** Example request: drives the web app's code samples and the e2e suite. */
+export const Example = z
+  .object({
+    content_type: z.enum(['json', 'multipart', 'none']),
+    body: z.record(z.string(), z.unknown()).optional(),
+    /** multipart fields; a value `@file:<name>.<ext>` stands for a generated file */
+    fields: z.record(z.string(), z.string()).optional(),
+    e2e: z
+      .object({
+        required_field: z.string().optional(),
+        invalid: z
+          .object({
+            body: z.record(z.string(), z.unknown()).optional(),
+            fields: z.record(z.string(), z.string()).optional(),
+          })
+          .strict(),
+        expect_error: z.string(),
+        skip_happy_path: z.boolean().default(false),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type Example = z.infer<typeof Example>;
+
+export const Endpoint = z
+  .object({
+    method: z.enum(['GET', 'POST', 'DELETE']),
+    /** upstream path, appended to the upstream origin; the public path is /api/v1/<api><path> */
+    path: z.string().regex(/^\/[A-Za-z0-9._~\-/]*$/, 'a path of plain segments starting with /'),
+    title: z.string(),
+    description: z.string().default(''),
+    content_type: z.enum(['json', 'multipart', 'none']).default('json'),
+    /** what the upstream answers: JSON, server-sent events when the body asks to stream, or bytes */
+    response: z.enum(['json', 'binary']).default('json'),
+    streaming: z.boolean().default(false),
+    /** overrides the upstream's timeout_seconds for this endpoint (slow image or audio models) */
+    timeout_seconds: seconds.optional(),
+    price: Price,
+    validation: Validation.default({ required: [], fields: {} }),
+    example: Example.optional(),
+  })
+  .strict();
+export type Endpoint = z.infer<typeof Endpoint>;
+
+export const Upstream = z
+  .object({
+    base_url: z.url(),
+    /** environment variable that overrides base_url */
+    base_url_env: z.string().optional(),
+    auth: z
+      .object({
+        header: z.string().default('Authorization'),
+        /** value prefix, e.g. "Bearer" gives "Bearer <key>"; empty sends the key alone */
+        scheme: z.string().default('Bearer'),
+        key_env: z.string(),
+      })
+      .strict(),
+    /** extra headers sent upstream on every call, e.g. an API version */
+    headers: z.record(z.string(), z.string()).default({}),
+    timeout_seconds: seconds.default(120),
+  })
+  .strict();
+export type Upstream = z.infer<typeof Upstream>;
+
+export const Api = z
+  .object({
+    name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
+    title: z.string(),
+    description: z.string().default(''),
+    upstream: Upstream,
+    endpoints: z.array(Endpoint).min(1),
+  })
+  .strict();
+export type Api = z.infer<typeof Api>;
+
+export const Catalog = z
+  .object({
+    topup: z
+      .object({
+        min_sats: positiveSats.default(1),
+        max_sats: positiveSats.default(1_000_000),
+        invoice_expiry_seconds: seconds.default(3600),
+      })
+      .strict()
+      .default({ min_sats: 1, max_sats: 1_000_000, invoice_expiry_seconds: 3600 }),
+    limits: z
+      .object({
+        json_body_bytes: z.number().int().min(1024).default(1_048_576),
+        upload_bytes: z.number().int().min(1024).default(26_214_400),
+      })
+      .strict()
+      .default({ json_body_bytes: 1_048_576, upload_bytes: 26_214_400 }),
+    l402: z
+      .object({ credential_ttl_seconds: seconds.default(3600) })
+      .strict()
+      .default({ credential_ttl_seconds: 3600 }),
+    hire: z
+      .object({
+        post_task_sats: positiveSats.default(50),
+        quote_sats: positiveSats.default(10),
+        max_price_sats: positiveSats.default(10_000_000),
+        max_revisions: z.number().int().min(0).default(3),
+        delivery_deadline_seconds: seconds.default(7 * 24 * 3600),
+        review_deadline_seconds: seconds.default(3 * 24 * 3600),
+        open_task_ttl_seconds: seconds.default(30 * 24 * 3600),
+        /** routing-fee reserve held while a collect pays: ppm of the amount plus a base */
+        collect_fee_reserve_ppm: z.number().int().min(0).max(1_000_000).default(5000),
+        collect_fee_reserve_base_sats: sats.default(10),
+      })
+      .strict()
+      .default({
+        post_task_sats: 50,
+        quote_sats: 10,
+        max_price_sats: 10_000_000,
+        max_revisions: 3,
+        delivery_deadline_seconds: 7 * 24 * 3600,
+        review_deadline_seconds: 3 * 24 * 3600,
+        open_task_ttl_seconds: 30 * 24 * 3600,
+        collect_fee_reserve_ppm: 5000,
+        collect_fee_reserve_base_sats: 10,
+      }),
+    apis: z.array(Api).min(1),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.topup.min_sats > c.topup.max_sats) {
+      ctx.addIssue({ code: 'custom', path: ['topup', 'min_sats'], message: 'min_sats is above max_sats' });
+    }
+    const names = new Set<string>();
+    c.apis.forEach((api, i) => {
+      if (names.has(api.name)) ctx.addIssue({ code: 'custom', path: ['apis', i, 'name'], message: `duplicate api "${api.name}"` });
+      names.add(api.name);
+      const seen = new Set<string>();
+      api.endpoints.forEach((ep, j) => {
+        const key = `${ep.method} ${ep.path}`;
+        if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['apis', i, 'endpoints', j], message: `duplicate endpoint ${key}` });
+        seen.add(key);
+        const segments = ep.path.split('/').slice(1);
+        if (segments.some((s) => s === '.' || s === '..')) {
+          ctx.addIssue({ code: 'custom', path: ['apis', i, 'endpoints', j, 'path'], message: 'dot segments are not allowed' });
+        }
+        // requests are matched segment by segment as sent; an empty segment could never match
+        if (segments.some((s) => s === '')) {
+          ctx.addIssue({ code: 'custom', path: ['apis', i, 'endpoints', j, 'path'], message: 'empty segments (// or a trailing /) are not allowed' });
+        }
+      });
+    });
+  });
+export type Catalog = z.infer<typeof Catalog>;
+
+/** The public projection of one endpoint, as GET /api/v1/catalog serves it (no secrets). */
+export interface PublicEndpoint {
+  method: Endpoint['method'];
+  path: string;
+  upstream_path: string;
+  title: string;
+  description: string;
+  content_type: Endpoint['content_type'];
+  response: Endpoint['response'];
+  streaming: boolean;
+  free: boolean;
+  models?: Record<string, number>;
+  /** the model priced when a request names none */
+  default_model?: string;
+  price_sats?: number;
+  validation: Validation;
+  example?: Example;
+}
+
+export interface PublicApi {
+  name: string;
+  title: string;
+  description: string;
+  endpoints: PublicEndpoint[];
+}
+
+export interface PublicCatalog {
+  apis: PublicApi[];
+  topup: { min_sats: number; max_sats: number };
+  hire: { post_task_sats: number; quote_sats: number; max_price_sats: number };
+}
+
+export const API_PREFIX = '/api/v1';
+
+export function publicPath(api: string, endpointPath: string): string {
+  return `${API_PREFIX}/${api}${endpointPath}`;
+}
+
+export function toPublicCatalog(c: Catalog): PublicCatalog {
+  return {
+    apis: c.apis.map((api) => ({
+      name: api.name,
+      title: api.title,
+      description: api.description,
+      endpoints: api.endpoints.map((ep) => {
+        const pub: PublicEndpoint = {
+          method: ep.method,
+          path: publicPath(api.name, ep.path),
+          upstream_path: ep.path,
+          title: ep.title,
+          description: ep.description,
+          content_type: ep.content_type,
+          response: ep.response,
+          streaming: ep.streaming,
+          free: 'sats' in ep.price && ep.price.sats === 0,
+          validation: ep.validation,
+          ...(ep.example ? { example: ep.example } : {}),
+        };
+        if ('models' in ep.price) {
+          pub.models = { ...ep.price.models };
+          if (ep.price.default_model !== undefined) pub.default_model = ep.price.default_model;
+        } else pub.price_sats = ep.price.sats;
+        return pub;
+      }),
+    })),
+    topup: { min_sats: c.topup.min_sats, max_sats: c.topup.max_sats },
+    hire: { post_task_sats: c.hire.post_task_sats, quote_sats: c.hire.quote_sats, max_price_sats: c.hire.max_price_sats },
+  };
+}

@@ -1,0 +1,94 @@
+// Recomputes every balance from the journal and checks the ledger's invariants.
+import type { Queryable } from '../store/index.js';
+
+export interface AuditTotals {
+  depositsMsat: bigint;
+  withdrawalsMsat: bigint;
+  userBalancesMsat: bigint;
+  heldMsat: bigint;
+  escrowMsat: bigint;
+  payoutsPendingMsat: bigint;
+  revenueMsat: bigint;
+  adjustmentsMsat: bigint;
+}
+
+export interface AuditReport {
+  ok: boolean;
+  problems: string[];
+  totals: AuditTotals;
+  accounts: number;
+  journalEntries: number;
+}
+
+const sumOf = async (q: Queryable, sql: string, params: unknown[] = []): Promise<bigint> => {
+  const res = await q.query<{ s: bigint | null }>(sql, params);
+  return res.rows[0]?.s ?? 0n;
+};
+
+/** Run inside a REPEATABLE READ snapshot (see runAudit) so totals describe one instant. */
+export async function auditLedger(q: Queryable): Promise<AuditReport> {
+  const problems: string[] = [];
+
+  const mismatched = await q.query<{ id: bigint; balance_msat: bigint; computed: bigint }>(`
+    SELECT a.id, a.balance_msat, coalesce(sum(e.amount_msat), 0) AS computed
+    FROM accounts a LEFT JOIN entries e ON e.account_id = a.id
+    WHERE a.kind = 'user'
+    GROUP BY a.id HAVING a.balance_msat <> coalesce(sum(e.amount_msat), 0)`);
+  for (const r of mismatched.rows) problems.push(`account ${r.id}: balance ${r.balance_msat} msat, journal says ${r.computed} msat`);
+
+  const negative = await q.query<{ id: bigint }>(`SELECT id FROM accounts WHERE kind = 'user' AND balance_msat < 0`);
+  for (const r of negative.rows) problems.push(`account ${r.id} has a negative balance`);
+
+  const unbalanced = await q.query<{ journal_id: bigint; s: bigint }>(
+    `SELECT journal_id, sum(amount_msat) AS s FROM entries GROUP BY journal_id HAVING sum(amount_msat) <> 0`,
+  );
+  for (const r of unbalanced.rows) problems.push(`journal ${r.journal_id} does not balance (${r.s} msat)`);
+
+  const total = await sumOf(q, `SELECT sum(amount_msat) AS s FROM entries`);
+  if (total !== 0n) problems.push(`the journal sums to ${total} msat, not zero`);
+
+  const sys = async (name: string) =>
+    sumOf(q, `SELECT sum(e.amount_msat) AS s FROM entries e JOIN accounts a ON a.id = e.account_id WHERE a.name = $1`, [name]);
+  const depositsMsat = -(await sumOf(
+    q,
+    `SELECT sum(e.amount_msat) AS s FROM entries e JOIN accounts a ON a.id = e.account_id WHERE a.name = 'lightning' AND e.amount_msat < 0`,
+  ));
+  const withdrawalsMsat = await sumOf(
+    q,
+    `SELECT sum(e.amount_msat) AS s FROM entries e JOIN accounts a ON a.id = e.account_id WHERE a.name = 'lightning' AND e.amount_msat > 0`,
+  );
+  const totals: AuditTotals = {
+    depositsMsat,
+    withdrawalsMsat,
+    userBalancesMsat: await sumOf(q, `SELECT sum(balance_msat) AS s FROM accounts WHERE kind = 'user'`),
+    heldMsat: await sys('holds'),
+    escrowMsat: await sys('escrow'),
+    payoutsPendingMsat: await sys('payouts_pending'),
+    revenueMsat: await sys('revenue'),
+    adjustmentsMsat: await sys('adjustments'),
+  };
+
+  const openHolds = await sumOf(q, `SELECT sum(amount_msat) AS s FROM holds WHERE state = 'held'`);
+  if (openHolds !== totals.heldMsat) problems.push(`open holds sum to ${openHolds} msat, the holds account to ${totals.heldMsat} msat`);
+  for (const [name, v] of [['holds', totals.heldMsat], ['escrow', totals.escrowMsat], ['payouts_pending', totals.payoutsPendingMsat]] as const) {
+    if (v < 0n) problems.push(`${name} is negative (${v} msat)`);
+  }
+
+  // Money in the system equals money that came in minus money that went out (admin
+  // adjustments are money the operator put in or took out by hand).
+  const inside =
+    totals.userBalancesMsat + totals.heldMsat + totals.escrowMsat + totals.payoutsPendingMsat + totals.revenueMsat;
+  const net = totals.depositsMsat - totals.withdrawalsMsat - totals.adjustmentsMsat;
+  if (inside !== net) problems.push(`balances + holds + escrow + pending payouts + revenue = ${inside} msat, deposits − withdrawals = ${net} msat`);
+
+  const counts = await q.query<{ accounts: bigint; journal: bigint }>(
+    `SELECT (SELECT count(*) FROM accounts) AS accounts, (SELECT count(*) FROM journal) AS journal`,
+  );
+  return {
+    ok: problems.length === 0,
+    problems,
+    totals,
+    accounts: Number(counts.rows[0]?.accounts ?? 0n),
+    journalEntries: Number(counts.rows[0]?.journal ?? 0n),
+  };
+}

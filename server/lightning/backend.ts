@@ -1,0 +1,77 @@
+// The wallet backend the server pays and gets paid through. Amounts are msat.
+// Implementations: PhoenixdWallet (phoenixd's HTTP API; the development node speaks the
+// same API, so the server never knows which of the two it talks to).
+
+export interface CreateInvoiceParams {
+  amountMsat: bigint;
+  /** ≤ 128 characters (phoenixd's limit) */
+  description: string;
+  expirySeconds: number;
+  externalId?: string;
+  webhookUrl?: string;
+}
+
+export interface CreatedInvoice {
+  paymentHash: string; // 64 lower-case hex
+  bolt11: string;
+  amountMsat: bigint;
+  /** Unix seconds */
+  expiresAt: number;
+}
+
+export interface IncomingInvoice {
+  paymentHash: string;
+  bolt11: string;
+  /** only `isPaid` means paid: phoenixd shows the preimage of unpaid invoices too */
+  isPaid: boolean;
+  isExpired: boolean;
+  receivedMsat: bigint;
+  requestedMsat: bigint | null;
+  externalId: string | null;
+  /** Unix seconds */
+  expiresAt: number;
+  completedAt: number | null;
+}
+
+/**
+ * A payment has three outcomes. `pending` means "not known": it must never be taken as a
+ * failure, and the payment must never be retried blindly; getPayment settles it later.
+ */
+export type PaymentOutcome =
+  | { status: 'succeeded'; paymentHash: string; preimage: string; amountMsat: bigint; feeMsat: bigint }
+  | { status: 'failed'; paymentHash: string | null; reason: string }
+  | { status: 'pending'; paymentHash: string | null };
+
+export interface PayInvoiceParams {
+  bolt11: string;
+  /** for zero-amount invoices only */
+  amountMsat?: bigint;
+}
+
+/** A verified `payment_received` notification. */
+export interface PaymentReceivedEvent {
+  paymentHash: string;
+  amountMsat: bigint;
+  externalId: string | null;
+}
+
+export interface WalletBackend {
+  readonly kind: string;
+  createInvoice(params: CreateInvoiceParams): Promise<CreatedInvoice>;
+  /** null when the backend does not know the hash */
+  getInvoice(paymentHash: string): Promise<IncomingInvoice | null>;
+  payInvoice(params: PayInvoiceParams): Promise<PaymentOutcome>;
+  /** outgoing payment by hash; null when the backend never saw it */
+  getPayment(paymentHash: string): Promise<PaymentOutcome | null>;
+  getInfo(): Promise<{ nodeId: string }>;
+  /**
+   * Checks a webhook's raw body against its signature header; returns the event or null
+   * (bad signature, no secret configured, or not a payment_received event).
+   */
+  verifyWebhook(rawBody: Buffer, signatureHeader: string | undefined): PaymentReceivedEvent | null;
+}
+
+/** Thrown when the backend cannot be reached or answers nonsense: maps to topup_unavailable. */
+export class WalletUnavailableError extends Error {
+  override name = 'WalletUnavailableError';
+}

@@ -1,0 +1,39 @@
+// One small SQL interface over PostgreSQL (pg) and embedded PGlite. Same SQL, same
+// migrations; int8 columns come back as bigint on both.
+
+export interface QueryResult<R> {
+  rows: R[];
+  rowCount: number;
+}
+
+export interface Queryable {
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  /** several statements without parameters (migrations) */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Db extends Queryable {
+  readonly kind: 'postgres' | 'pglite';
+  /**
+   * Runs fn in one transaction (READ COMMITTED): committed when fn resolves, rolled back
+   * when it throws. Money moves only inside one of these, or inside one statement.
+   */
+  tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Postgres error code of a failed statement, if any (23505 unique, 23514 check). */
+export function pgErrorCode(err: unknown): string | undefined {
+  if (err && typeof err === 'object' && 'code' in err && typeof (err as { code: unknown }).code === 'string') {
+    return (err as { code: string }).code;
+  }
+  return undefined;
+}
+
+/** bigint parameters travel as decimal text on both drivers (PGlite has no bigint serialiser). */
+export function toDriverParams(params: readonly unknown[] | undefined): unknown[] | undefined {
+  if (!params) return undefined;
+  return params.map((p) =>
+    typeof p === 'bigint' ? p.toString() : Array.isArray(p) ? p.map((v) => (typeof v === 'bigint' ? v.toString() : v)) : p,
+  );
+}
