@@ -118,6 +118,8 @@ export const Upstream = z
       .strict(),
     /** extra headers sent upstream on every call, e.g. an API version */
     headers: z.record(z.string(), z.string()).default({}),
+    /** upstream response headers never shown to clients, e.g. the operator's organisation id */
+    hide_response_headers: z.array(z.string()).default([]),
     timeout_seconds: seconds.default(120),
   })
   .strict();

@@ -21,7 +21,6 @@ export const ERROR_STATUS = {
   topup_unavailable: 503,
   upstream_not_configured: 503,
   upstream_error: 502,
-  upstream_timeout: 504,
   internal_error: 500,
 } as const;
 

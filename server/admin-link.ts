@@ -1,0 +1,42 @@
+// An embedded (PGlite) store can be open in one process only. While the server runs it
+// leaves its URL and a random admin secret in the data directory (mode 0600), so the
+// operator's commands ask the running server instead of opening the files a second time.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface AdminLink {
+  url: string;
+  secret: string;
+  pid: number;
+}
+
+const fileOf = (dataDir: string) => join(dataDir, 'admin-link.json');
+
+export function writeAdminLink(dataDir: string, url: string): { secret: string; remove(): void } {
+  const secret = randomBytes(32).toString('hex');
+  const file = fileOf(dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, JSON.stringify({ url, secret, pid: process.pid } satisfies AdminLink), { mode: 0o600 });
+  return { secret, remove: () => rmSync(file, { force: true }) };
+}
+
+/** The link of a server that is still alive, or null. */
+export function readAdminLink(dataDir: string): AdminLink | null {
+  const file = fileOf(dataDir);
+  if (!existsSync(file)) return null;
+  try {
+    const link = JSON.parse(readFileSync(file, 'utf8')) as AdminLink;
+    process.kill(link.pid, 0);
+    return link;
+  } catch {
+    return null;
+  }
+}
+
+export function secretMatches(expected: string, given: string | undefined): boolean {
+  if (!given) return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

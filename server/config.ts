@@ -1,0 +1,48 @@
+// The only reader of process.env: every setting the server takes, validated once.
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const optional = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const EnvSchema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  ABL_CONFIG: z.string().default('./config.yaml'),
+  DATABASE_URL: optional,
+  ABL_DATA_DIR: z.string().default('./data'),
+  PHOENIXD_URL: optional.pipe(z.url().optional()),
+  PHOENIXD_PASSWORD: optional,
+  PHOENIXD_WEBHOOK_SECRET: optional,
+  L402_ROOT_KEY: optional.pipe(z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters').optional()),
+  ABL_RATE_LIMIT: z.coerce.number().int().min(0).default(60),
+  /** public origin of this server, used for phoenixd's per-invoice webhook URL */
+  ABL_PUBLIC_URL: optional.pipe(z.url().optional()),
+  /** trust X-Forwarded-For from a reverse proxy (true, a hop count, or addresses) */
+  ABL_TRUST_PROXY: optional,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ABL_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+});
+
+export type Settings = z.infer<typeof EnvSchema> & {
+  /** the whole environment, for upstream keys named in config.yaml */
+  env: Record<string, string | undefined>;
+};
+
+export class SettingsError extends Error {
+  override name = 'SettingsError';
+}
+
+export function readSettings(env: Record<string, string | undefined> = process.env): Settings {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new SettingsError(`invalid environment:\n${lines.join('\n')}`);
+  }
+  if (parsed.data.PHOENIXD_URL && !parsed.data.PHOENIXD_PASSWORD) {
+    throw new SettingsError('invalid environment:\n  PHOENIXD_PASSWORD: required with PHOENIXD_URL');
+  }
+  return { ...parsed.data, env };
+}

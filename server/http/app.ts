@@ -1,0 +1,80 @@
+// buildApp(deps): the whole HTTP surface as a Fastify instance; main.ts only listens.
+import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Catalog } from '../../contract/catalog.js';
+import { AppError } from '../errors.js';
+import type { WalletBackend } from '../lightning/backend.js';
+import type { TopupService } from '../topup/service.js';
+import { errorHandler, sendError } from './errors.js';
+import { devRoutes } from './routes/dev.js';
+import { metaRoutes } from './routes/meta.js';
+import { topupRoutes } from './routes/topup.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import { sendIndex, webApp } from './web.js';
+
+export interface AppDeps {
+  catalog: Catalog;
+  wallet: WalletBackend;
+  walletKind: 'devnode' | 'phoenixd';
+  storeKind: string;
+  topups: TopupService;
+  /** present only with the development node */
+  payWithDevWallet?: (bolt11: string) => Promise<{ preimage: string }>;
+  /** extra route groups (proxy, AI for Hire), registered after the core ones */
+  plugins?: ((app: FastifyInstance) => void | Promise<void>)[];
+  version: string;
+  webDist?: string;
+  logger?: FastifyBaseLogger;
+  trustProxy?: FastifyServerOptions['trustProxy'];
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    trustProxy: deps.trustProxy ?? false,
+    bodyLimit: deps.catalog.limits.json_body_bytes,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    routerOptions: { ignoreTrailingSlash: false, caseSensitive: true },
+    return503OnClosing: true,
+  });
+
+  // Every body arrives as bytes: JSON routes parse it themselves, the proxy forwards it untouched.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  await app.register(cors, {
+    origin: '*',
+    methods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowedHeaders: ['Authorization', 'X-Token', 'Content-Type', 'X-Request-Id'],
+    exposedHeaders: ['WWW-Authenticate', 'X-Charged-Sats', 'X-Balance-Sats', 'X-Request-Id', 'Retry-After'],
+    maxAge: 600,
+  });
+
+  app.setErrorHandler(errorHandler);
+
+  metaRoutes(app, { catalog: deps.catalog, walletKind: deps.walletKind, storeKind: deps.storeKind, version: deps.version });
+  topupRoutes(app, { topups: deps.topups, limits: { minSats: deps.catalog.topup.min_sats, maxSats: deps.catalog.topup.max_sats } });
+  webhookRoutes(app, { wallet: deps.wallet, topups: deps.topups });
+  if (deps.payWithDevWallet) devRoutes(app, { payWithDevWallet: deps.payWithDevWallet });
+  for (const plugin of deps.plugins ?? []) await plugin(app);
+
+  const hasWeb = deps.webDist ? await webApp(app, deps.webDist) : false;
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0] ?? '';
+    if (hasWeb && req.method === 'GET' && !path.startsWith('/api/') && path !== '/metrics') return sendIndex(reply);
+    return sendError(reply, new AppError('not_found', `No route for ${req.method} ${path}.`));
+  });
+
+  return app;
+}

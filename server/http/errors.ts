@@ -1,0 +1,43 @@
+// The one place where errors become HTTP answers: AppError by its contract code, Fastify's
+// own errors by theirs, anything else a logged 500 that reveals nothing.
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { ErrorBody, ErrorCode } from '../../contract/errors.js';
+import { AppError } from '../errors.js';
+
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_json',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_NOT_FOUND: 'not_found',
+};
+
+export function errorBody(err: AppError): ErrorBody {
+  return { error: { code: err.code, message: err.message, ...err.details }, ...err.topLevel };
+}
+
+export function toAppError(err: unknown): AppError | null {
+  if (err instanceof AppError) return err;
+  const fe = err as FastifyError;
+  const code = fe?.code ? FASTIFY_CODES[fe.code] : undefined;
+  if (code) return new AppError(code, code === 'payload_too_large' ? 'The request body is too large.' : fe.message);
+  if (fe && typeof fe.statusCode === 'number' && fe.statusCode === 400 && fe.validation) {
+    return new AppError('invalid_field_value', fe.message);
+  }
+  return null;
+}
+
+export function sendError(reply: FastifyReply, err: AppError): FastifyReply {
+  for (const [name, value] of Object.entries(err.headers)) reply.header(name, value);
+  return reply.code(err.status).type('application/json; charset=utf-8').send(errorBody(err));
+}
+
+export function errorHandler(err: unknown, req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const known = toAppError(err);
+  if (known) {
+    if (known.status >= 500) req.log.warn({ code: known.code }, known.message);
+    return sendError(reply, known);
+  }
+  req.log.error({ err }, 'unhandled error');
+  return sendError(reply, new AppError('internal_error', 'Something broke on our side; nothing was charged. Please retry.'));
+}

@@ -1,0 +1,19 @@
+// Operator endpoints, reachable only with the admin secret the server keeps in its data
+// directory (see admin-link.ts); they serve the CLI while an embedded store is in use.
+import type { FastifyInstance } from 'fastify';
+import { secretMatches } from '../../admin-link.js';
+import { AppError } from '../../errors.js';
+import type { Ledger } from '../../ledger/index.js';
+import { auditToJson } from '../../ledger/audit-format.js';
+
+export async function adminRoutes(app: FastifyInstance, deps: { ledger: Ledger; adminSecret: () => string | null }): Promise<void> {
+  // An encapsulated plugin: the secret check guards these routes only.
+  await app.register(async (admin) => {
+    admin.addHook('onRequest', async (req) => {
+      const secret = deps.adminSecret();
+      const given = /^Admin\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+      if (!secret || !secretMatches(secret, given)) throw new AppError('forbidden', 'Admin endpoints need the admin secret.');
+    });
+    admin.get('/api/v1/admin/audit', async () => auditToJson(await deps.ledger.audit()));
+  });
+}

@@ -1,0 +1,12 @@
+// Health and the public catalog.
+import type { FastifyInstance } from 'fastify';
+import { toPublicCatalog, type Catalog } from '../../../contract/catalog.js';
+
+export function metaRoutes(app: FastifyInstance, deps: { catalog: Catalog; walletKind: 'devnode' | 'phoenixd'; storeKind: string; version: string }): void {
+  const publicCatalog = toPublicCatalog(deps.catalog);
+  const catalogJson = JSON.stringify(publicCatalog);
+
+  app.get('/api/v1/health', async () => ({ status: 'ok', wallet: deps.walletKind, store: deps.storeKind, version: deps.version }));
+
+  app.get('/api/v1/catalog', async (_req, reply) => reply.type('application/json; charset=utf-8').header('cache-control', 'public, max-age=60').send(catalogJson));
+}

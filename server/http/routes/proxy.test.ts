@@ -1,0 +1,208 @@
+// The paid proxy end to end: a real server, the development node, a fake OpenAI upstream,
+// and real clients (the openai SDK, Alby's fetchWithL402).
+import { fetch402, fetchWithL402, type Wallet } from '@getalby/lightning-tools/402';
+import OpenAI from 'openai';
+import { request as httpRequest } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeUpstream, type FakeUpstream } from '../../proxy/fake-upstream/server.js';
+import { call, startTestServer, type TestServer } from '../../testing/harness.js';
+
+const KEY = 'sk-test-upstream-key';
+const CHAT = '/api/v1/openai/v1/chat/completions';
+const chatBody = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello' }] };
+
+describe('paid proxy', () => {
+  let up: FakeUpstream;
+  let t: TestServer;
+  const api = (method: string, path: string, opts?: Parameters<typeof call>[3]) => call(t.url, method, path, opts);
+
+  beforeAll(async () => {
+    up = await startFakeUpstream({ apiKey: KEY });
+    t = await startTestServer({ store: 'postgres', env: { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: up.url, ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: up.url } });
+  });
+  afterAll(async () => {
+    await t.close();
+    await up.close();
+  });
+
+  async function buyToken(sats: number): Promise<string> {
+    const created = await api('POST', '/api/v1/topup', { body: { amount_sats: sats } });
+    const claimed = await api('POST', '/api/v1/topup/claim', { body: { preimage: await t.pay(created.body.invoice) } });
+    return claimed.body.token;
+  }
+  const balanceOf = async (token: string) => (await api('GET', '/api/v1/balance', { headers: { 'x-token': token } })).body.balance_sats as number;
+
+  it('charges a token the catalog price, strips client credentials and injects the upstream key', async () => {
+    const token = await buyToken(1000);
+    const res = await api('POST', CHAT, { body: chatBody, headers: { 'x-token': token, cookie: 'session=secret' } });
+    expect(res.status).toBe(200);
+    expect(res.body.object).toBe('chat.completion');
+    expect(res.headers['x-charged-sats']).toBe('30');
+    expect(res.headers['x-balance-sats']).toBe('970');
+    const seen = up.lastRequest()!;
+    expect(seen.headers.authorization).toBe(`Bearer ${KEY}`);
+    expect(seen.headers['x-token']).toBeUndefined();
+    expect(seen.headers.cookie).toBeUndefined();
+    expect(JSON.parse(seen.body.toString())).toEqual(chatBody);
+    await expect.poll(() => balanceOf(token)).toBe(970);
+  });
+
+  it('works with the official openai SDK, streaming included, with the token as API key', async () => {
+    const token = await buyToken(500);
+    const client = new OpenAI({ baseURL: `${t.url}/api/v1/openai/v1`, apiKey: token, maxRetries: 0 });
+    const chat = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }] });
+    expect(chat.choices[0]?.message.content).toBeTruthy();
+    const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Count' }], stream: true });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+    expect(text.length).toBeGreaterThan(0);
+    const emb = await client.embeddings.create({ model: 'text-embedding-3-small', input: 'sats' });
+    expect(emb.data[0]?.embedding.length).toBeGreaterThan(0);
+    const models = await client.models.list();
+    expect(models.data.length).toBeGreaterThan(0);
+    await expect.poll(() => balanceOf(token)).toBeLessThan(500 - 60);
+    const err = await client.chat.completions.create({ model: 'no-such-model', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+  });
+
+  it('refuses an insufficient balance with both figures and forwards nothing', async () => {
+    const token = await buyToken(10);
+    const before = up.requests();
+    const res = await api('POST', CHAT, { body: chatBody, headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(402);
+    expect(res.body.error).toMatchObject({ code: 'insufficient_balance', balance_sats: 10, price_sats: 30 });
+    expect(up.requests()).toBe(before);
+  });
+
+  it('does not charge when the upstream fails or refuses', async () => {
+    const token = await buyToken(100);
+    const failed = await api('POST', CHAT, { body: chatBody, headers: { 'x-token': token, 'x-fake-behavior': 'error-500' } });
+    expect(failed.status).toBe(502);
+    expect(failed.body.error.code).toBe('upstream_error');
+    const refused = await api('POST', CHAT, { body: chatBody, headers: { 'x-token': token, 'x-fake-behavior': 'error-400' } });
+    expect(refused.status).toBe(400);
+    expect(refused.headers['x-charged-sats']).toBe('0');
+    await expect.poll(() => balanceOf(token)).toBe(100);
+  });
+
+  it('validates before any invoice or charge', async () => {
+    const token = await buyToken(100);
+    const before = up.requests();
+    const missing = await api('POST', CHAT, { body: { model: 'gpt-4o-mini' }, headers: { 'x-token': token } });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error).toMatchObject({ code: 'missing_required_field', field: 'messages' });
+    const model = await api('POST', CHAT, { body: { ...chatBody, model: 'gpt-unknown' } });
+    expect(model.body.error).toMatchObject({ code: 'invalid_field_value', field: 'model' });
+    expect(model.headers['www-authenticate']).toBeUndefined();
+    const bad = await api('POST', CHAT, { rawBody: '{"model":', headers: { 'content-type': 'application/json' } });
+    expect(bad.body.error.code).toBe('invalid_json');
+    expect(up.requests()).toBe(before);
+    expect(await balanceOf(token)).toBe(100);
+  });
+
+  it.each(['/api/v1/openai/v1/../v1/models', '/api/v1/openai/v1%2Fmodels', '/api/v1/openai/v1/chat/completions/', '/api/v1/openai/v2/models', '/api/v1/nope/v1/models'])(
+    'does not reach another endpoint through %s',
+    async (path) => {
+      const before = up.requests();
+      const res = await rawGet(t.url, path); // node:http sends the path as written, dots included
+      expect(res.status).toBe(404);
+      expect(JSON.parse(res.body).error.code).toBe('not_found');
+      expect(up.requests()).toBe(before);
+    },
+  );
+
+  it('serves free endpoints without payment', async () => {
+    const res = await api('GET', '/api/v1/openai/v1/models');
+    expect(res.status).toBe(200);
+    expect(res.headers['x-charged-sats']).toBeUndefined();
+  });
+
+  it('L402: challenge, pay, one request per credential', async () => {
+    const challenge = await api('POST', CHAT, { body: chatBody });
+    expect(challenge.status).toBe(402);
+    const lines = challenge.headers['www-authenticate'] as string[];
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^LSAT macaroon="[A-Za-z0-9+/]+={0,2}", invoice="lnbcrt[0-9a-z]+"$/);
+    expect(lines[1]).toBe(lines[0]!.replace(/^LSAT/, 'L402'));
+    expect(challenge.body).toMatchObject({ error: { code: 'payment_required' }, amount_sats: 30, payment_hash: expect.any(String), macaroon: expect.any(String) });
+    const preimage = await t.pay(challenge.body.invoice);
+    const auth = `L402 ${challenge.body.macaroon}:${preimage}`;
+
+    const [a, b] = await Promise.all([api('POST', CHAT, { body: chatBody, headers: { authorization: auth } }), api('POST', CHAT, { body: chatBody, headers: { authorization: auth } })]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    const again = await api('POST', CHAT, { body: chatBody, headers: { authorization: auth.replace('L402', 'lsat') } });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('payment_already_used');
+  });
+
+  it('L402: a failed upstream call leaves the credential usable; other endpoints and prices refuse it', async () => {
+    const challenge = await api('POST', CHAT, { body: chatBody });
+    const preimage = await t.pay(challenge.body.invoice);
+    const auth = `L402 ${challenge.body.macaroon}:${preimage}`;
+    const failed = await api('POST', CHAT, { body: chatBody, headers: { authorization: auth, 'x-fake-behavior': 'error-500' } });
+    expect(failed.status).toBe(502);
+    const pricier = await api('POST', CHAT, { body: { ...chatBody, model: 'gpt-4o' }, headers: { authorization: auth } });
+    expect(pricier.status).toBe(401);
+    expect(pricier.body.error.code).toBe('invalid_payment');
+    const other = await api('POST', '/api/v1/openai/v1/embeddings', { body: { model: 'text-embedding-3-small', input: 'x' }, headers: { authorization: auth } });
+    expect(other.status).toBe(401);
+    const wrongPreimage = await api('POST', CHAT, { body: chatBody, headers: { authorization: `L402 ${challenge.body.macaroon}:${'00'.repeat(32)}` } });
+    expect(wrongPreimage.status).toBe(401);
+    const ok = await api('POST', CHAT, { body: chatBody, headers: { authorization: auth } });
+    expect(ok.status).toBe(200);
+    expect(ok.headers['x-charged-sats']).toBe('30');
+  });
+
+  it('L402 with Alby fetchWithL402 and fetch402 paying through the development node', async () => {
+    const wallet: Wallet = { payInvoice: async ({ invoice }) => ({ preimage: await t.pay(invoice) }) };
+    const init = () => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(chatBody) });
+    for (const client of [fetchWithL402, fetch402]) {
+      const res = await client(`${t.url}${CHAT}`, init(), { wallet });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-charged-sats')).toBe('30');
+      expect(((await res.json()) as { object: string }).object).toBe('chat.completion');
+    }
+  });
+
+  it.each(['L402 garbage', 'LSAT abc:def', 'L402 ' + 'A'.repeat(9000), 'Bearer sk-not-a-token', 'Bearer abl_'])('refuses the garbage Authorization %#', async (authorization) => {
+    const before = up.requests();
+    const res = await api('POST', CHAT, { body: chatBody, headers: { authorization } });
+    expect(res.status).toBe(401);
+    expect(['invalid_payment', 'invalid_token']).toContain(res.body.error.code);
+    expect(up.requests()).toBe(before);
+  });
+
+  it('keeps the ledger balanced', async () => {
+    await new Promise((r) => setTimeout(r, 200)); // settlements run off the response path
+    expect((await t.server.ledger.audit()).problems).toEqual([]);
+  });
+});
+
+describe('paid proxy without an upstream key', () => {
+  it('answers upstream_not_configured before any invoice', async () => {
+    const t = await startTestServer({ store: 'postgres' });
+    try {
+      const res = await call(t.url, 'POST', CHAT, { body: chatBody });
+      expect(res.status).toBe(503);
+      expect(res.body.error.code).toBe('upstream_not_configured');
+      expect(res.headers['www-authenticate']).toBeUndefined();
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+/** A GET whose path goes on the wire exactly as written (fetch and undici normalise dot segments). */
+function rawGet(base: string, path: string): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: hostname, port, path, method: 'GET' }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}

@@ -1,0 +1,76 @@
+// Runs a development node in the foreground:
+//   node --import tsx server/lightning/devnode/cli.ts --port 9740 --password X [--host 127.0.0.1]
+//     [--data-dir DIR] [--webhook URL --webhook-secret S] [--peer URL#PASSWORD]...
+// The password may come from DEVNODE_PASSWORD instead, to keep it out of the process list.
+// Prints one JSON line {"url","nodeId"} once it listens; SIGTERM / SIGINT stop it cleanly.
+import { parseArgs } from 'node:util';
+import { startDevnode, type DevnodeOptions, type PeerConfig } from './index.js';
+
+function parsePeer(spec: string): PeerConfig {
+  const hash = spec.indexOf('#'); // URLs have no '#' here; the password may
+  if (hash <= 0 || hash === spec.length - 1) throw new Error('--peer wants URL#PASSWORD'); // never echo a password
+  return { url: spec.slice(0, hash), password: spec.slice(hash + 1) };
+}
+
+function parseNumber(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`--${name} wants a whole number, got ${value}`);
+  return n;
+}
+
+function optionsFromArgs(argv: string[]): DevnodeOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      password: { type: 'string' },
+      'data-dir': { type: 'string' },
+      webhook: { type: 'string' },
+      'webhook-secret': { type: 'string' },
+      peer: { type: 'string', multiple: true },
+      'initial-balance-sat': { type: 'string' },
+    },
+    strict: true,
+  });
+  const password = values.password ?? process.env.DEVNODE_PASSWORD;
+  if (!password) throw new Error('--password (or DEVNODE_PASSWORD) is required');
+  if (values.webhook && !values['webhook-secret']) throw new Error('--webhook needs --webhook-secret');
+  const port = parseNumber(values.port, 'port');
+  const initialBalanceSat = parseNumber(values['initial-balance-sat'], 'initial-balance-sat');
+  return {
+    password,
+    ...(values.host ? { host: values.host } : {}),
+    ...(port !== undefined ? { port } : {}),
+    ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+    ...(values.webhook ? { webhookUrl: values.webhook } : {}),
+    ...(values['webhook-secret'] ? { webhookSecret: values['webhook-secret'] } : {}),
+    ...(initialBalanceSat !== undefined ? { initialBalanceSat } : {}),
+    peers: (values.peer ?? []).map(parsePeer),
+  };
+}
+
+async function main(): Promise<void> {
+  const node = await startDevnode(optionsFromArgs(process.argv.slice(2)));
+  process.stdout.write(`${JSON.stringify({ url: node.url, nodeId: node.nodeId })}\n`);
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    node.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`devnode: close failed: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`devnode: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

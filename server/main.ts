@@ -1,0 +1,32 @@
+// `npm start`: run the server in the foreground until SIGTERM/SIGINT, then stop gracefully.
+import { CatalogError } from './catalog.js';
+import { readSettings, SettingsError } from './config.js';
+import { startServer } from './server.js';
+
+async function main(): Promise<void> {
+  const settings = readSettings();
+  const server = await startServer(settings);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    server.app.log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), settings.ABL_SHUTDOWN_GRACE_MS + 5_000);
+    force.unref();
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof SettingsError || err instanceof CatalogError) {
+    console.error(err.message);
+  } else {
+    console.error('failed to start:', err instanceof Error ? err.message : err);
+  }
+  process.exit(1);
+});

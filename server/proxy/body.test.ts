@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../errors.js';
+import { inputFields, parseBody } from './body.js';
+import { encodeForm, findEndpoint, shippedCatalog } from './testing.js';
+
+const catalog = shippedCatalog();
+const chat = findEndpoint(catalog, 'openai', 'POST', '/v1/chat/completions');
+const transcribe = findEndpoint(catalog, 'openai', 'POST', '/v1/audio/transcriptions');
+const models = findEndpoint(catalog, 'openai', 'GET', '/v1/models');
+const limits = catalog.limits;
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  const err = await p.then(() => null, (e: unknown) => e);
+  if (!(err instanceof AppError)) throw new Error(`expected an AppError, got ${String(err)}`);
+  return err.code;
+}
+
+describe('parseBody', () => {
+  it('reads JSON whatever the Content-Type says (curl -d sends form encoding)', async () => {
+    const raw = Buffer.from('{"model":"gpt-4o-mini","messages":[]}');
+    for (const type of ['application/json', 'application/x-www-form-urlencoded', undefined]) {
+      const input = await parseBody(chat, type, raw, limits);
+      expect(inputFields(input)).toEqual({ model: 'gpt-4o-mini', messages: [] });
+    }
+  });
+
+  it('refuses bytes that are not JSON, and an empty body, as invalid_json', async () => {
+    expect(await codeOf(parseBody(chat, 'application/json', Buffer.from('{"model":'), limits))).toBe('invalid_json');
+    expect(await codeOf(parseBody(chat, 'application/json', Buffer.alloc(0), limits))).toBe('invalid_json');
+    expect(await codeOf(parseBody(chat, 'application/json', null, limits))).toBe('invalid_json');
+  });
+
+  it('keeps a JSON array as parsed (validation reports it), with no fields to price', async () => {
+    const input = await parseBody(chat, 'application/json', Buffer.from('[1]'), limits);
+    expect(input).toEqual({ kind: 'json', body: [1] });
+    expect(inputFields(input)).toBeNull();
+  });
+
+  it('refuses a body over the limit', async () => {
+    const big = Buffer.alloc(limits.json_body_bytes + 1, 0x20);
+    expect(await codeOf(parseBody(chat, 'application/json', big, limits))).toBe('payload_too_large');
+  });
+
+  it('reads multipart for a multipart endpoint and refuses anything else there', async () => {
+    const form = await encodeForm({ model: 'whisper-1' }, { file: { name: 'a.mp3', bytes: new Uint8Array(10) } });
+    const input = await parseBody(transcribe, form.contentType, form.body, limits);
+    expect(input.kind).toBe('multipart');
+    expect(inputFields(input)).toEqual(expect.objectContaining({ model: 'whisper-1' }));
+    expect(await codeOf(parseBody(transcribe, 'application/json', Buffer.from('{"model":"whisper-1"}'), limits))).toBe('unsupported_media_type');
+  });
+
+  it('reads nothing for an endpoint without a body', async () => {
+    expect(await parseBody(models, undefined, Buffer.from('ignored'), limits)).toEqual({ kind: 'none' });
+  });
+});

@@ -1,0 +1,60 @@
+// The proxy as the HTTP route uses it: one object, built once from the catalog and the env.
+//
+// A route's order of calls (payment work goes between price and forward):
+//   const m = proxy.match(req.method, req.raw.url);          // raw URL: before any decoding
+//   if (m.kind !== 'found') throw matchError(m, method, url);
+//   if (!proxy.isConfigured(m.api)) throw notConfigured(m.api); // before any invoice
+//   const input = await proxy.parseBody(m.endpoint, contentType, rawBody);
+//   proxy.validate(m.endpoint, input);                         // before any invoice
+//   const price = proxy.price(m.endpoint, input);
+//   ... reserve or verify payment ...
+//   const res = await proxy.forward({ api: m.api, endpoint: m.endpoint, method, search: m.search,
+//                                     headers, body: rawBody, signal });
+//   2xx → settle; anything else (a thrown AppError, a 4xx) → release.
+import type { Api, Catalog, Endpoint } from '../../contract/catalog.js';
+import { inputFields, parseBody, type RequestInput } from './body.js';
+import { createForward, type Forward } from './forward.js';
+import { createMatcher, type Matcher } from './match.js';
+import { priceOf, type CallPrice } from './price.js';
+import { createUpstreams, type ProxyEnv } from './upstream.js';
+import { validateRequest } from './validate.js';
+
+export interface ProxyDeps {
+  catalog: Catalog;
+  /** the environment holding upstream keys and base URL overrides (server/config.ts passes it) */
+  env: ProxyEnv;
+}
+
+export interface ApiProxy {
+  match: Matcher;
+  /** true when the API's upstream key is set; false → answer upstream_not_configured before any invoice */
+  isConfigured(api: Api | string): boolean;
+  /** reads a buffered body as the endpoint takes it; throws invalid_json, payload_too_large... */
+  parseBody(endpoint: Endpoint, contentType: string | undefined, raw: Buffer | null): Promise<RequestInput>;
+  /** throws missing_required_field | invalid_field_type | invalid_field_value */
+  validate(endpoint: Endpoint, input: RequestInput): void;
+  price(endpoint: Endpoint, input: RequestInput): CallPrice;
+  forward: Forward;
+  /** closes the upstream connection pools, waiting for requests in flight */
+  close(): Promise<void>;
+}
+
+export function createProxy({ catalog, env }: ProxyDeps): ApiProxy {
+  const upstreams = createUpstreams(catalog, env);
+  return {
+    match: createMatcher(catalog),
+    isConfigured: (api) => upstreams.get(typeof api === 'string' ? api : api.name)?.auth != null,
+    parseBody: (endpoint, contentType, raw) => parseBody(endpoint, contentType, raw, catalog.limits),
+    validate: validateRequest,
+    price: (endpoint, input) => priceOf(endpoint, inputFields(input)),
+    forward: createForward(upstreams),
+    close: () => upstreams.close(),
+  };
+}
+
+export { matchError, type MatchResult, type MatchMiss } from './match.js';
+export { notConfigured, type ForwardRequest, type ForwardResponse } from './forward.js';
+export type { RequestInput } from './body.js';
+export type { CallPrice } from './price.js';
+export type { MultipartParts, UploadedFile } from './multipart.js';
+export type { ProxyEnv } from './upstream.js';

@@ -1,0 +1,168 @@
+// Checks a request against its endpoint's catalog rules before any invoice or charge. Pure: it
+// reads the parsed body, changes nothing and strips nothing (unknown fields go upstream as sent).
+//
+// Choices, made as an OpenAI user would expect them:
+// - a JSON body that is valid JSON but not an object (an array, a string) is
+//   `invalid_field_type` on field "body" — it parsed, it is just the wrong type (OpenAI too calls
+//   this a type error); bytes that do not parse are `invalid_json` (see body.ts);
+// - `null` counts as absent: optional fields may be null (OpenAI accepts that), a required
+//   field that is null is missing;
+// - multipart values are text: a number rule accepts "0.2", a boolean rule "true"/"false",
+//   array/object rules a JSON text; a `file` rule needs an uploaded file part;
+// - the model field is required and must be one of the priced models (derived from the price,
+//   not repeated in the rules), unless the price names a default_model for requests without one.
+import { fieldTypes, type Endpoint, type FieldRule, type FieldType } from '../../contract/catalog.js';
+import { AppError } from '../errors.js';
+import { isPlainObject, type RequestInput } from './body.js';
+import type { MultipartParts } from './multipart.js';
+
+/** Throws AppError missing_required_field | invalid_field_type | invalid_field_value, naming the field. */
+export function validateRequest(endpoint: Endpoint, input: RequestInput): void {
+  if (input.kind === 'none') return;
+  const read = input.kind === 'json' ? jsonReader(input.body) : multipartReader(input.parts);
+  const { required, fields } = endpoint.validation;
+
+  const modelField = 'models' in endpoint.price ? endpoint.price.model_field : null;
+  const modelRequired = 'models' in endpoint.price && endpoint.price.default_model === undefined;
+  for (const name of modelRequired && modelField && !required.includes(modelField) ? [modelField, ...required] : required) {
+    if (read(name) === ABSENT) throw new AppError('missing_required_field', `Missing required parameter: '${name}'.`, { field: name });
+  }
+
+  if (modelField && 'models' in endpoint.price) checkModel(modelField, read(modelField), endpoint.price.models);
+
+  for (const [name, rule] of Object.entries(fields)) {
+    const value = read(name, rule);
+    if (value !== ABSENT) checkValue(name, value, rule);
+  }
+}
+
+const ABSENT = Symbol('absent');
+type Value = unknown;
+/** Reads a field as the rule's type sees it; ABSENT when missing or null. Throws on a type mismatch. */
+type Reader = (name: string, rule?: FieldRule) => Value | typeof ABSENT;
+
+function jsonReader(body: unknown): Reader {
+  if (!isPlainObject(body)) {
+    throw new AppError('invalid_field_type', `Invalid type for 'body': expected a JSON object, but got ${typeName(body)} instead.`, { field: 'body' });
+  }
+  return (name, rule) => {
+    const value = Object.hasOwn(body, name) ? body[name] : undefined;
+    if (value === undefined || value === null) return ABSENT;
+    if (rule && !fieldTypes(rule).some((t) => jsonHasType(value, t))) throw typeError(name, rule, typeName(value));
+    return value;
+  };
+}
+
+function multipartReader(parts: MultipartParts): Reader {
+  return (name, rule) => {
+    const isFile = parts.files.some((f) => f.field === name);
+    const text = Object.hasOwn(parts.fields, name) ? parts.fields[name] : undefined;
+    if (!isFile && text === undefined) return ABSENT;
+    if (!rule) return isFile ? { file: name } : text;
+    const types = fieldTypes(rule);
+    if (isFile) {
+      if (types.includes('file')) return { file: name };
+      throw typeError(name, rule, 'a file');
+    }
+    for (const t of types) {
+      const v = fromText(text as string, t);
+      if (v !== ABSENT) return v;
+    }
+    throw typeError(name, rule, 'a text field');
+  };
+}
+
+function jsonHasType(v: unknown, t: FieldType): boolean {
+  switch (t) {
+    case 'string': return typeof v === 'string';
+    case 'integer': return typeof v === 'number' && Number.isInteger(v);
+    case 'number': return typeof v === 'number';
+    case 'boolean': return typeof v === 'boolean';
+    case 'array': return Array.isArray(v);
+    case 'object': return isPlainObject(v);
+    case 'file': return false; // a JSON body cannot carry a file part
+  }
+}
+
+/** A multipart text value read as type t, or ABSENT when it is not one. */
+function fromText(text: string, t: FieldType): Value | typeof ABSENT {
+  switch (t) {
+    case 'string': return text;
+    case 'integer': return /^-?\d+$/.test(text.trim()) ? Number(text) : ABSENT;
+    case 'number': return /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text.trim()) ? Number(text) : ABSENT;
+    case 'boolean': return text === 'true' ? true : text === 'false' ? false : ABSENT;
+    case 'array':
+    case 'object': {
+      const parsed = tryJson(text);
+      return parsed !== ABSENT && jsonHasType(parsed, t) ? parsed : ABSENT;
+    }
+    case 'file': return ABSENT;
+  }
+}
+
+function checkModel(field: string, value: Value | typeof ABSENT, models: Record<string, number>): void {
+  if (value === ABSENT) return; // absent with a default_model: priced as the default
+  if (typeof value !== 'string') throw new AppError('invalid_field_type', `Invalid type for '${field}': expected a string, but got ${typeName(value)} instead.`, { field });
+  if (!Object.hasOwn(models, value)) {
+    throw new AppError('invalid_field_value', `Invalid value for '${field}': '${value.slice(0, 100)}' is not offered here; expected one of ${list(Object.keys(models))}.`, { field });
+  }
+}
+
+function checkValue(name: string, value: Value, rule: FieldRule): void {
+  if (rule.enum && !rule.enum.some((allowed) => allowed === value)) {
+    throw new AppError('invalid_field_value', `Invalid value for '${name}': expected one of ${list(rule.enum)}, but got ${show(value)} instead.`, { field: name });
+  }
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw valueError(name, 'expected a finite number');
+    if (rule.min !== undefined && value < rule.min) throw valueError(name, `expected a value >= ${rule.min}, but got ${value} instead`);
+    if (rule.max !== undefined && value > rule.max) throw valueError(name, `expected a value <= ${rule.max}, but got ${value} instead`);
+  }
+  if (typeof value === 'string' && (rule.min_length !== undefined || rule.max_length !== undefined)) {
+    const length = codePoints(value);
+    if (rule.min_length !== undefined && length < rule.min_length) throw valueError(name, `expected a string of at least ${rule.min_length} characters, but got ${length}`);
+    if (rule.max_length !== undefined && length > rule.max_length) throw valueError(name, `expected a string of at most ${rule.max_length} characters, but got ${length}`);
+  }
+  if (Array.isArray(value)) {
+    if (rule.min_items !== undefined && value.length < rule.min_items) throw valueError(name, `expected an array of at least ${rule.min_items} items, but got ${value.length}`);
+    if (rule.max_items !== undefined && value.length > rule.max_items) throw valueError(name, `expected an array of at most ${rule.max_items} items, but got ${value.length}`);
+  }
+}
+
+const valueError = (field: string, why: string): AppError => new AppError('invalid_field_value', `Invalid '${field}': ${why}.`, { field });
+
+function typeError(field: string, rule: FieldRule, got: string): AppError {
+  const expected = fieldTypes(rule).map(article).join(' or ');
+  return new AppError('invalid_field_type', `Invalid type for '${field}': expected ${expected}, but got ${got} instead.`, { field });
+}
+
+function article(t: FieldType): string {
+  return t === 'integer' || t === 'array' || t === 'object' ? `an ${t}` : t === 'file' ? 'a file upload' : `a ${t}`;
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'an integer' : 'a decimal';
+  if (typeof v === 'object') return 'an object';
+  return `a ${typeof v}`;
+}
+
+function tryJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return ABSENT;
+  }
+}
+
+function codePoints(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
+
+function show(v: unknown): string {
+  return typeof v === 'string' ? `'${v.slice(0, 100)}'` : JSON.stringify(v)?.slice(0, 100) ?? String(v);
+}
+
+const list = (values: readonly unknown[]): string => values.map(show).join(', ');

@@ -1,0 +1,139 @@
+// Composition root: settings → catalog → store → ledger → wallet → services → app.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { writeAdminLink } from './admin-link.js';
+import { loadCatalog } from './catalog.js';
+import type { Settings } from './config.js';
+import { buildApp } from './http/app.js';
+import { adminRoutes } from './http/routes/admin.js';
+import { proxyRoutes } from './http/routes/proxy.js';
+import { createPaymentGate } from './payments/gate.js';
+import { createProxy } from './proxy/index.js';
+import { startJobs } from './jobs.js';
+import { createLedger, type Ledger } from './ledger/index.js';
+import { openWallet } from './lightning/index.js';
+import { createRateLimiter } from './ratelimit.js';
+import { loadRootKey } from './rootkey.js';
+import { openStore } from './store/index.js';
+import { createTopupService } from './topup/service.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const VERSION = (JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { version: string }).version;
+
+export interface RunningServer {
+  app: FastifyInstance;
+  url: string;
+  devnodeUrl: string | null;
+  /** for tests and operator tooling in the same process */
+  ledger: Ledger;
+  adminSecret(): string;
+  close(): Promise<void>;
+}
+
+export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+
+export async function startServer(settings: Settings): Promise<RunningServer> {
+  const log = pino({
+    level: settings.LOG_LEVEL,
+    redact: { paths: ['req.headers.authorization', 'req.headers["x-token"]', 'req.headers.cookie'], remove: true },
+  });
+  const catalog = loadCatalog(settings.ABL_CONFIG);
+  const db = await openStore({ databaseUrl: settings.DATABASE_URL, dataDir: settings.ABL_DATA_DIR });
+  const closers: (() => Promise<unknown>)[] = [() => db.close()];
+  try {
+    const ledger = await createLedger(db);
+    const rootKey = loadRootKey({ fromEnv: settings.L402_ROOT_KEY, dataDir: settings.ABL_DATA_DIR, warn: (m) => log.warn(m) });
+    let webhookUrl: string | undefined = settings.ABL_PUBLIC_URL ? `${settings.ABL_PUBLIC_URL.replace(/\/$/, '')}/api/v1/webhooks/phoenixd` : undefined;
+    const wallet = await openWallet({
+      ...(settings.PHOENIXD_URL ? { phoenixdUrl: settings.PHOENIXD_URL, phoenixdPassword: settings.PHOENIXD_PASSWORD } : {}),
+      ...(settings.PHOENIXD_WEBHOOK_SECRET ? { webhookSecret: settings.PHOENIXD_WEBHOOK_SECRET } : {}),
+      dataDir: settings.ABL_DATA_DIR,
+      log: { warn: (m: string) => log.warn(m) },
+    });
+    closers.unshift(() => wallet.close());
+
+    const limiter = createRateLimiter(db, { perMinute: settings.ABL_RATE_LIMIT, now: nowSeconds });
+    const topups = createTopupService({
+      limiter,
+      ledger,
+      wallet: wallet.wallet,
+      now: nowSeconds,
+      limits: { minSats: catalog.topup.min_sats, maxSats: catalog.topup.max_sats, expirySeconds: catalog.topup.invoice_expiry_seconds },
+      webhookUrl: () => (wallet.devnodeUrl ? undefined : webhookUrl),
+    });
+
+    const proxy = createProxy({ catalog, env: settings.env });
+    closers.unshift(() => proxy.close());
+    const longestUpstreamSeconds = Math.max(...catalog.apis.map((a) => a.upstream.timeout_seconds));
+    const gate = createPaymentGate({
+      ledger,
+      wallet: wallet.wallet,
+      rootKey,
+      now: nowSeconds,
+      credentialTtlSeconds: catalog.l402.credential_ttl_seconds,
+      holdSeconds: longestUpstreamSeconds + 300,
+      limiter,
+      log,
+    });
+
+    let adminSecret: string | null = null;
+    const app = await buildApp({
+      catalog,
+      wallet: wallet.wallet,
+      walletKind: wallet.devnodeUrl ? 'devnode' : 'phoenixd',
+      storeKind: db.kind,
+      topups,
+      ...(wallet.payWithDevWallet ? { payWithDevWallet: wallet.payWithDevWallet } : {}),
+      plugins: [
+        (a) => adminRoutes(a, { ledger, adminSecret: () => adminSecret }),
+        (a) => proxyRoutes(a, { proxy, gate, uploadLimitBytes: catalog.limits.upload_bytes }),
+      ],
+      version: VERSION,
+      webDist: `${ROOT}web/dist`,
+      logger: log,
+      ...(settings.ABL_TRUST_PROXY ? { trustProxy: parseTrustProxy(settings.ABL_TRUST_PROXY) } : {}),
+    });
+
+    const address = await app.listen({ port: settings.PORT, host: settings.HOST });
+    const url = address.replace('[::1]', '127.0.0.1');
+    webhookUrl ??= `${url}/api/v1/webhooks/phoenixd`;
+    wallet.setWebhookUrl?.(`${url}/api/v1/webhooks/phoenixd`);
+    const link = writeAdminLink(settings.ABL_DATA_DIR, url);
+    adminSecret = link.secret;
+
+    const stopJobs = startJobs(
+      [
+        { name: 'topup-poll', everyMs: 5_000, run: () => topups.pollPending() },
+        { name: 'hold-sweep', everyMs: 30_000, run: () => ledger.sweepExpiredHolds(nowSeconds()) },
+        { name: 'rate-limit-prune', everyMs: 60_000, run: () => limiter.prune() },
+      ],
+      log,
+    );
+
+    return {
+      app,
+      url,
+      devnodeUrl: wallet.devnodeUrl,
+      ledger,
+      adminSecret: () => link.secret,
+      async close() {
+        link.remove();
+        await app.close();
+        await stopJobs();
+        for (const close of closers) await close().catch(() => {});
+      },
+    };
+  } catch (err) {
+    for (const close of closers) await close().catch(() => {});
+    throw err;
+  }
+}
+
+/** "true", "false", or a comma-separated list of trusted addresses / CIDRs. */
+function parseTrustProxy(v: string): boolean | string[] {
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  return v.split(',').map((s) => s.trim()).filter(Boolean);
+}
