@@ -120,7 +120,14 @@ export async function startServer(settings: Settings): Promise<RunningServer> {
       adminSecret: () => link.secret,
       async close() {
         link.remove();
-        await app.close();
+        // Keep-alive connections whose request finished after close() began are idle now:
+        // drop them as they turn idle, or close() waits for the client to hang up.
+        const reaper = setInterval(() => app.server.closeIdleConnections(), 100);
+        try {
+          await app.close();
+        } finally {
+          clearInterval(reaper);
+        }
         await stopJobs();
         for (const close of closers) await close().catch(() => {});
       },
