@@ -172,6 +172,78 @@ describe('paid proxy', () => {
     expect(up.requests()).toBe(before);
   });
 
+  it('streams server-sent events through as they arrive, before the upstream finished', async () => {
+    const token = await buyToken(100);
+    const res = await fetch(`${t.url}${CHAT}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-token': token, 'x-fake-behavior': 'hold' },
+      body: JSON.stringify({ ...chatBody, stream: true }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const reader = res.body!.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    expect(first).toMatch(/^data: /);
+    expect(up.held()).toBe(1); // the upstream still holds the rest
+    up.release();
+    let rest = '';
+    for (let r = await reader.read(); !r.done; r = await reader.read()) rest += new TextDecoder().decode(r.value);
+    expect(rest).toContain('data: [DONE]');
+    await expect.poll(() => balanceOf(token)).toBe(70);
+  });
+
+  it('a client that leaves before the upstream answered cancels the call and is not charged', async () => {
+    const token = await buyToken(100);
+    const abort = new AbortController();
+    const pending = fetch(`${t.url}${CHAT}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-token': token, 'x-fake-behavior': 'hang' },
+      body: JSON.stringify(chatBody),
+      signal: abort.signal,
+    }).catch((e: unknown) => e);
+    await expect.poll(() => balanceOf(token)).toBe(70); // reserved while the upstream thinks
+    abort.abort();
+    await pending;
+    await expect.poll(() => balanceOf(token)).toBe(100);
+    await expect.poll(() => up.lastRequest()?.closedEarly).toBe(true);
+  });
+
+  it('passes binary audio through intact and multipart uploads untouched', async () => {
+    const token = await buyToken(500);
+    const speech = await fetch(`${t.url}/api/v1/openai/v1/audio/speech`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-token': token },
+      body: JSON.stringify({ model: 'tts-1', input: 'Hello sats', voice: 'alloy' }),
+    });
+    expect(speech.status).toBe(200);
+    expect(speech.headers.get('content-type')).toMatch(/^audio\//);
+    expect(speech.headers.get('x-charged-sats')).toBe('60');
+    expect((await speech.arrayBuffer()).byteLength).toBeGreaterThan(100);
+
+    const form = new FormData();
+    form.set('model', 'whisper-1');
+    form.set('file', new Blob([Buffer.alloc(2048, 7)], { type: 'audio/mpeg' }), 'speech.mp3');
+    const text = await fetch(`${t.url}/api/v1/openai/v1/audio/transcriptions`, { method: 'POST', headers: { 'x-token': token }, body: form });
+    expect(text.status).toBe(200);
+    expect(((await text.json()) as { text: string }).text).toBeTruthy();
+    expect(up.lastRequest()!.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+
+    const noFile = new FormData();
+    noFile.set('model', 'whisper-1');
+    const missing = await fetch(`${t.url}/api/v1/openai/v1/audio/transcriptions`, { method: 'POST', headers: { 'x-token': token }, body: noFile });
+    expect(missing.status).toBe(400);
+    expect(((await missing.json()) as { error: { code: string; field: string } }).error).toMatchObject({ code: 'missing_required_field', field: 'file' });
+  });
+
+  it('refuses a body over the limit with 413 and charges nothing', async () => {
+    const token = await buyToken(100);
+    const huge = JSON.stringify({ ...chatBody, messages: [{ role: 'user', content: 'x'.repeat(1_100_000) }] });
+    const res = await api('POST', CHAT, { rawBody: huge, headers: { 'content-type': 'application/json', 'x-token': token } });
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe('payload_too_large');
+    expect(await balanceOf(token)).toBe(100);
+  });
+
   it('keeps the ledger balanced', async () => {
     await new Promise((r) => setTimeout(r, 200)); // settlements run off the response path
     expect((await t.server.ledger.audit()).problems).toEqual([]);
