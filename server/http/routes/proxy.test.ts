@@ -244,6 +244,16 @@ describe('paid proxy', () => {
     expect(await balanceOf(token)).toBe(100);
   });
 
+  it('50 parallel paid calls on a balance for 10: exactly 10 forwarded, never negative', async () => {
+    const token = await buyToken(300);
+    const before = up.requests();
+    const results = await Promise.all(Array.from({ length: 50 }, () => api('POST', CHAT, { body: chatBody, headers: { 'x-token': token } })));
+    expect(results.filter((r) => r.status === 200)).toHaveLength(10);
+    expect(results.filter((r) => r.status === 402 && r.body.error.code === 'insufficient_balance')).toHaveLength(40);
+    expect(up.requests() - before).toBe(10);
+    await expect.poll(() => balanceOf(token)).toBe(0);
+  });
+
   it('keeps the ledger balanced', async () => {
     await new Promise((r) => setTimeout(r, 200)); // settlements run off the response path
     expect((await t.server.ledger.audit()).problems).toEqual([]);
