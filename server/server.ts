@@ -8,6 +8,9 @@ import { loadCatalog } from './catalog.js';
 import type { Settings } from './config.js';
 import { buildApp } from './http/app.js';
 import { adminRoutes } from './http/routes/admin.js';
+import { hireRoutes } from './http/routes/hire.js';
+import { hireAdminRoutes } from './http/routes/hire-admin.js';
+import { createHireService, hireRules } from './hire/index.js';
 import { proxyRoutes } from './http/routes/proxy.js';
 import { createPaymentGate } from './payments/gate.js';
 import { createProxy } from './proxy/index.js';
@@ -16,6 +19,7 @@ import { createLedger, type Ledger } from './ledger/index.js';
 import { openWallet } from './lightning/index.js';
 import { createRateLimiter } from './ratelimit.js';
 import { loadRootKey } from './rootkey.js';
+import { createMetrics } from './metrics/index.js';
 import { openStore } from './store/index.js';
 import { createTopupService } from './topup/service.js';
 
@@ -54,8 +58,10 @@ export async function startServer(settings: Settings): Promise<RunningServer> {
     });
     closers.unshift(() => wallet.close());
 
+    const metrics = createMetrics({ db });
     const limiter = createRateLimiter(db, { perMinute: settings.ABL_RATE_LIMIT, now: nowSeconds });
     const topups = createTopupService({
+      onWalletError: (operation) => metrics.walletErrors.inc({ operation }),
       limiter,
       ledger,
       wallet: wallet.wallet,
@@ -75,8 +81,19 @@ export async function startServer(settings: Settings): Promise<RunningServer> {
       credentialTtlSeconds: catalog.l402.credential_ttl_seconds,
       holdSeconds: longestUpstreamSeconds + 300,
       limiter,
+      events: {
+        challenged: (api) => metrics.challengesIssued.inc({ api }),
+        charged: (api, kind, sats) => {
+          metrics.paidCalls.inc({ api, kind });
+          metrics.satsCharged.inc({ api, kind }, sats);
+        },
+        refunded: (api, kind, sats) => metrics.satsRefunded.inc({ api, kind }, sats),
+        walletFailed: (operation) => metrics.walletErrors.inc({ operation }),
+      },
       log,
     });
+
+    const hire = createHireService({ ledger, wallet: wallet.wallet, challenge: gate.challenge, rootKey, rules: hireRules(catalog.hire), now: nowSeconds, log });
 
     let adminSecret: string | null = null;
     const app = await buildApp({
@@ -88,9 +105,12 @@ export async function startServer(settings: Settings): Promise<RunningServer> {
       ...(wallet.payWithDevWallet ? { payWithDevWallet: wallet.payWithDevWallet } : {}),
       plugins: [
         (a) => adminRoutes(a, { ledger, adminSecret: () => adminSecret }),
-        (a) => proxyRoutes(a, { proxy, gate, uploadLimitBytes: catalog.limits.upload_bytes }),
+        (a) => hireRoutes(a, { hire, limiter }),
+        (a) => hireAdminRoutes(a, { hire, adminSecret: () => adminSecret }),
+        (a) => proxyRoutes(a, { proxy, gate, uploadLimitBytes: catalog.limits.upload_bytes, onUpstreamError: (api, code) => metrics.upstreamErrors.inc({ api, code }) }),
       ],
       version: VERSION,
+      metrics,
       webDist: `${ROOT}web/dist`,
       logger: log,
       ...(settings.ABL_TRUST_PROXY ? { trustProxy: parseTrustProxy(settings.ABL_TRUST_PROXY) } : {}),
@@ -108,6 +128,8 @@ export async function startServer(settings: Settings): Promise<RunningServer> {
         { name: 'topup-poll', everyMs: 5_000, run: () => topups.pollPending() },
         { name: 'hold-sweep', everyMs: 30_000, run: () => ledger.sweepExpiredHolds(nowSeconds()) },
         { name: 'rate-limit-prune', everyMs: 60_000, run: () => limiter.prune() },
+        { name: 'hire-sweep', everyMs: 30_000, run: () => hire.sweep() },
+        { name: 'hire-payout-reconcile', everyMs: 15_000, run: () => hire.reconcilePayouts() },
       ],
       log,
     );

@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServ
 import type { Catalog } from '../../contract/catalog.js';
 import { AppError } from '../errors.js';
 import type { WalletBackend } from '../lightning/backend.js';
+import type { Metrics } from '../metrics/index.js';
 import type { TopupService } from '../topup/service.js';
 import { errorHandler, sendError } from './errors.js';
 import { devRoutes } from './routes/dev.js';
@@ -24,6 +25,7 @@ export interface AppDeps {
   /** extra route groups (proxy, AI for Hire), registered after the core ones */
   plugins?: ((app: FastifyInstance) => void | Promise<void>)[];
   version: string;
+  metrics?: Metrics;
   webDist?: string;
   logger?: FastifyBaseLogger;
   trustProxy?: FastifyServerOptions['trustProxy'];
@@ -62,6 +64,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler(errorHandler);
+
+  const metrics = deps.metrics;
+  if (metrics) {
+    app.addHook('onResponse', async (req, reply) => {
+      const labels = { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) };
+      metrics.httpRequests.inc(labels);
+      metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
+    });
+    app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  }
 
   metaRoutes(app, { catalog: deps.catalog, walletKind: deps.walletKind, storeKind: deps.storeKind, version: deps.version });
   topupRoutes(app, { topups: deps.topups, limits: { minSats: deps.catalog.topup.min_sats, maxSats: deps.catalog.topup.max_sats } });

@@ -36,6 +36,14 @@ export interface SecuredPayment {
   release(): Promise<void>;
 }
 
+/** What the gate reports as it works (metrics); optional, never on the critical path. */
+export interface PaymentEvents {
+  challenged(api: string): void;
+  charged(api: string, kind: 'token' | 'l402', sats: number): void;
+  refunded(api: string, kind: 'token' | 'l402', sats: number): void;
+  walletFailed(operation: string): void;
+}
+
 export interface GateDeps {
   ledger: Ledger;
   wallet: WalletBackend;
@@ -46,6 +54,7 @@ export interface GateDeps {
   holdSeconds: number;
   /** invoices cost the node work: creating one is rate-limited per client */
   limiter?: RateLimiter;
+  events?: PaymentEvents;
   log?: { warn(obj: object, msg: string): void };
 }
 
@@ -72,12 +81,13 @@ export function createPaymentGate(deps: GateDeps) {
       async commit() {
         if (done) return;
         done = true;
-        if (!(await ledger.settle(r.holdId, action.priceMsat))) warn({ holdId: r.holdId.toString() }, 'hold was no longer held at settlement');
+        if (await ledger.settle(r.holdId, action.priceMsat)) deps.events?.charged(action.api, 'token', msatToSats(action.priceMsat));
+        else warn({ holdId: r.holdId.toString() }, 'hold was no longer held at settlement');
       },
       async release() {
         if (done) return;
         done = true;
-        await ledger.release(r.holdId);
+        if ((await ledger.release(r.holdId)) !== null) deps.events?.refunded(action.api, 'token', msatToSats(action.priceMsat));
       },
     };
   }
@@ -103,7 +113,9 @@ export function createPaymentGate(deps: GateDeps) {
       async commit() {
         if (done) return;
         done = true;
-        await spendCredential(ledger.db, ledger.sys, { paymentHash: verdict.paymentHash, now: deps.now() });
+        if (await spendCredential(ledger.db, ledger.sys, { paymentHash: verdict.paymentHash, now: deps.now() })) {
+          deps.events?.charged(action.api, 'l402', msatToSats(action.priceMsat));
+        }
       },
       async release() {
         if (done) return;
@@ -120,6 +132,7 @@ export function createPaymentGate(deps: GateDeps) {
     try {
       invoice = await deps.wallet.createInvoice({ amountMsat: action.priceMsat, description: action.description.slice(0, 128), expirySeconds: deps.credentialTtlSeconds, externalId: 'l402' });
     } catch (err) {
+      if (err instanceof WalletUnavailableError) deps.events?.walletFailed('createInvoice');
       if (err instanceof WalletUnavailableError) return new AppError('topup_unavailable', 'The Lightning node cannot be reached right now; try again shortly.');
       throw err;
     }
@@ -133,6 +146,7 @@ export function createPaymentGate(deps: GateDeps) {
       ttlSeconds: deps.credentialTtlSeconds,
     });
     const expiresAt = Math.min(minted.expiresAt, invoice.expiresAt);
+    deps.events?.challenged(action.api);
     return new AppError(
       'payment_required',
       `Payment required: pay the invoice (${msatToSats(action.priceMsat)} sats) and retry with "Authorization: L402 <macaroon>:<preimage>", or send a prepaid X-Token.`,

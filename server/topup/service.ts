@@ -16,6 +16,7 @@ export interface TopupDeps {
   limits: { minSats: number; maxSats: number; expirySeconds: number };
   webhookUrl: () => string | undefined;
   limiter?: RateLimiter;
+  onWalletError?: (operation: string) => void;
 }
 
 export interface CreatedTopup {
@@ -64,11 +65,12 @@ export function createTopupService(deps: TopupDeps) {
     });
   }
 
-  async function walletCall<T>(fn: () => Promise<T>): Promise<T> {
+  async function walletCall<T>(operation: string, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (err) {
       if (err instanceof WalletUnavailableError) {
+        deps.onWalletError?.(operation);
         throw new AppError('topup_unavailable', 'The Lightning node cannot be reached right now; try again shortly.');
       }
       throw err;
@@ -92,7 +94,7 @@ export function createTopupService(deps: TopupDeps) {
       await deps.limiter?.check('invoice', p.client);
       const amountMsat = satsToMsat(p.amountSats);
       const webhookUrl = deps.webhookUrl();
-      const inv = await walletCall(() =>
+      const inv = await walletCall('createInvoice', () =>
         wallet.createInvoice({
           amountMsat,
           description: accountId === null ? `alittlebitofmoney top-up ${p.amountSats} sats` : `alittlebitofmoney refill ${p.amountSats} sats`,
@@ -122,7 +124,7 @@ export function createTopupService(deps: TopupDeps) {
         throw new AppError('forbidden', 'This payment refills another token.');
       }
       if (row.state !== 'paid') {
-        const inv = await walletCall(() => wallet.getInvoice(paymentHash));
+        const inv = await walletCall('getInvoice', () => wallet.getInvoice(paymentHash));
         if (!inv?.isPaid) throw new AppError('invalid_payment', 'This invoice is not paid yet.');
       }
 

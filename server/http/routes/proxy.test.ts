@@ -254,6 +254,20 @@ describe('paid proxy', () => {
     await expect.poll(() => balanceOf(token)).toBe(0);
   });
 
+  it('exposes Prometheus metrics for requests, challenges, charges, refunds and the ledger', async () => {
+    const res = await api('GET', '/metrics');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    const text = String(res.body);
+    expect(text).toMatch(/abl_http_requests_total\{method="POST",route="\/api\/v1\/:api\/\*",status="200"\} \d+/);
+    expect(text).toMatch(/abl_l402_challenges_total\{api="openai"\} [1-9]/);
+    expect(text).toMatch(/abl_sats_charged_total\{api="openai",kind="token"\} [1-9]/);
+    expect(text).toMatch(/abl_sats_charged_total\{api="openai",kind="l402"\} [1-9]/);
+    expect(text).toMatch(/abl_sats_refunded_total\{api="openai",kind="token"\} [1-9]/);
+    expect(text).toMatch(/abl_upstream_errors_total\{api="openai",code="upstream_error"\} [1-9]/);
+    expect(text).toMatch(/abl_ledger_msat\{account="revenue"\} [1-9]/);
+  });
+
   it('keeps the ledger balanced', async () => {
     await new Promise((r) => setTimeout(r, 200)); // settlements run off the response path
     expect((await t.server.ledger.audit()).problems).toEqual([]);

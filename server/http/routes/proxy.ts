@@ -2,6 +2,7 @@
 // invoice or charge, secure the payment, forward, then settle on a 2xx or give it back.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { msatToSats } from '../../../contract/money.js';
+import { AppError } from '../../errors.js';
 import type { PaymentGate, SecuredPayment } from '../../payments/gate.js';
 import { matchError, notConfigured, type ApiProxy } from '../../proxy/index.js';
 import { readCredentials } from '../credentials.js';
@@ -10,6 +11,7 @@ export interface ProxyRouteDeps {
   proxy: ApiProxy;
   gate: PaymentGate;
   uploadLimitBytes: number;
+  onUpstreamError?: (api: string, code: string) => void;
 }
 
 export function proxyRoutes(app: FastifyInstance, deps: ProxyRouteDeps): void {
@@ -49,6 +51,7 @@ export function proxyRoutes(app: FastifyInstance, deps: ProxyRouteDeps): void {
       upstream = await proxy.forward({ api: m.api, endpoint: m.endpoint, method: req.method, search: m.search, headers: req.headers, body: rawBody, signal: abort.signal });
     } catch (err) {
       await payment.release();
+      if (err instanceof AppError) deps.onUpstreamError?.(m.api.name, err.code);
       throw err;
     }
     const served = upstream.status >= 200 && upstream.status < 300;

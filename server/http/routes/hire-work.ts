@@ -1,0 +1,40 @@
+// Working on an awarded task: the private messages of a quote, delivery, revision requests,
+// disputes and confirmation.
+import type { FastifyInstance } from 'fastify';
+import type { HireService } from '../../hire/index.js';
+import { requireToken } from '../auth.js';
+import { jsonObject } from '../body.js';
+import { HIRE_PREFIX, afterIdOf, ids, optionalText, requiredText, taskIdOf, type TaskParams } from './hire-input.js';
+
+export function hireWorkRoutes(app: FastifyInstance, hire: HireService): void {
+  const T = `${HIRE_PREFIX}/tasks`;
+
+  app.post<{ Params: TaskParams }>(`${T}/:id/quotes/:qid/messages`, { config: { hireLimit: 'free-post' } }, async (req, reply) => {
+    const token = requireToken(req);
+    const body = requiredText(jsonObject(req), 'body');
+    return reply.code(201).send(await hire.postMessage(token, ids(req), body));
+  });
+
+  app.get<{ Params: TaskParams }>(`${T}/:id/quotes/:qid/messages`, async (req) => hire.listMessages(requireToken(req), ids(req), afterIdOf(req)));
+
+  app.post<{ Params: TaskParams }>(`${T}/:id/deliver`, async (req) => {
+    const token = requireToken(req);
+    return hire.deliver(token, taskIdOf(req), requiredText(jsonObject(req), 'body'));
+  });
+
+  app.post<{ Params: TaskParams }>(`${T}/:id/request-revision`, async (req) => {
+    const token = requireToken(req);
+    return hire.requestRevision(token, taskIdOf(req), optionalText(jsonObject(req, { optional: true }), 'body'));
+  });
+
+  app.post<{ Params: TaskParams }>(`${T}/:id/dispute`, async (req) => {
+    const token = requireToken(req);
+    return hire.dispute(token, taskIdOf(req), optionalText(jsonObject(req, { optional: true }), 'body'));
+  });
+
+  app.post<{ Params: TaskParams }>(`${T}/:id/confirm`, async (req) => {
+    const token = requireToken(req);
+    jsonObject(req, { optional: true }); // a body, if any, must still be JSON
+    return hire.confirm(token, taskIdOf(req));
+  });
+}

@@ -1,0 +1,54 @@
+// Prometheus metrics: one registry per server (tests run several in one process).
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Db } from '../store/index.js';
+
+export interface Metrics {
+  registry: Registry;
+  httpRequests: Counter<'method' | 'route' | 'status'>;
+  httpDuration: Histogram<'method' | 'route' | 'status'>;
+  challengesIssued: Counter<'api'>;
+  paidCalls: Counter<'api' | 'kind'>;
+  satsCharged: Counter<'api' | 'kind'>;
+  satsRefunded: Counter<'api' | 'kind'>;
+  upstreamErrors: Counter<'api' | 'code'>;
+  walletErrors: Counter<'operation'>;
+}
+
+export function createMetrics(opts: { db: Db; defaultMetrics?: boolean }): Metrics {
+  const registry = new Registry();
+  if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'abl_process_' });
+  const labels = <T extends string>(names: T[]) => ({ labelNames: names, registers: [registry] });
+  const m: Metrics = {
+    registry,
+    httpRequests: new Counter({ name: 'abl_http_requests_total', help: 'HTTP requests by route and status', ...labels(['method', 'route', 'status']) }),
+    httpDuration: new Histogram({
+      name: 'abl_http_request_duration_seconds',
+      help: 'HTTP request latency (until the response headers and body were handed to the socket)',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      ...labels(['method', 'route', 'status']),
+    }),
+    challengesIssued: new Counter({ name: 'abl_l402_challenges_total', help: '402 challenges issued (invoices created for pay-per-request)', ...labels(['api']) }),
+    paidCalls: new Counter({ name: 'abl_paid_calls_total', help: 'paid calls served, by payment kind (token, l402)', ...labels(['api', 'kind']) }),
+    satsCharged: new Counter({ name: 'abl_sats_charged_total', help: 'sats charged for served calls', ...labels(['api', 'kind']) }),
+    satsRefunded: new Counter({ name: 'abl_sats_refunded_total', help: 'sats reserved then given back (upstream failed or refused, client left)', ...labels(['api', 'kind']) }),
+    upstreamErrors: new Counter({ name: 'abl_upstream_errors_total', help: 'upstream failures (5xx, timeouts, network)', ...labels(['api', 'code']) }),
+    walletErrors: new Counter({ name: 'abl_wallet_errors_total', help: 'Lightning backend calls that failed', ...labels(['operation']) }),
+  };
+
+  // Ledger totals, read at scrape time with cheap sums (the full audit stays a command).
+  new Gauge({
+    name: 'abl_ledger_msat',
+    help: 'ledger totals in millisatoshis: user balances, and each system account',
+    labelNames: ['account'],
+    registers: [registry],
+    async collect() {
+      const users = await opts.db.query<{ s: bigint | null }>(`SELECT sum(balance_msat) AS s FROM accounts WHERE kind = 'user'`);
+      this.set({ account: 'user_balances' }, Number(users.rows[0]?.s ?? 0n));
+      const sys = await opts.db.query<{ name: string; s: bigint | null }>(
+        `SELECT a.name, sum(e.amount_msat) AS s FROM accounts a JOIN entries e ON e.account_id = a.id WHERE a.kind = 'system' GROUP BY a.name`,
+      );
+      for (const r of sys.rows) this.set({ account: r.name }, Number(r.s ?? 0n));
+    },
+  });
+  return m;
+}
