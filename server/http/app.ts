@@ -8,6 +8,7 @@ import type { WalletBackend } from '../lightning/backend.js';
 import type { Metrics } from '../metrics/index.js';
 import type { TopupService } from '../topup/service.js';
 import { errorHandler, sendError } from './errors.js';
+import { buildOpenApi, coreOperations, type OperationSpec } from './openapi.js';
 import { devRoutes } from './routes/dev.js';
 import { metaRoutes } from './routes/meta.js';
 import { topupRoutes } from './routes/topup.js';
@@ -25,6 +26,8 @@ export interface AppDeps {
   /** extra route groups (proxy, AI for Hire), registered after the core ones */
   plugins?: ((app: FastifyInstance) => void | Promise<void>)[];
   version: string;
+  /** OpenAPI descriptions of the route groups in `plugins` */
+  operations?: OperationSpec[];
   metrics?: Metrics;
   webDist?: string;
   logger?: FastifyBaseLogger;
@@ -75,7 +78,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   }
 
-  metaRoutes(app, { catalog: deps.catalog, walletKind: deps.walletKind, storeKind: deps.storeKind, version: deps.version });
+  const openapi = buildOpenApi({ catalog: deps.catalog, version: deps.version, operations: [...coreOperations(deps.catalog), ...(deps.operations ?? [])] });
+  metaRoutes(app, { catalog: deps.catalog, walletKind: deps.walletKind, storeKind: deps.storeKind, version: deps.version, openapi });
   topupRoutes(app, { topups: deps.topups, limits: { minSats: deps.catalog.topup.min_sats, maxSats: deps.catalog.topup.max_sats } });
   webhookRoutes(app, { wallet: deps.wallet, topups: deps.topups });
   if (deps.payWithDevWallet) devRoutes(app, { payWithDevWallet: deps.payWithDevWallet });

@@ -2,23 +2,24 @@
 import type { FastifyInstance } from 'fastify';
 import type { TopupService } from '../../topup/service.js';
 import { readToken, requireToken } from '../auth.js';
-import { jsonObject, requiredInteger, requiredString } from '../body.js';
+import { ClaimRequestSchema, topupRequestSchema } from '../../../contract/api.js';
+import { jsonObject } from '../body.js';
+import { parseWith } from '../validate.js';
 
 export function topupRoutes(app: FastifyInstance, deps: { topups: TopupService; limits: { minSats: number; maxSats: number } }): void {
   const { topups } = deps;
+  const TopupRequest = topupRequestSchema(deps.limits.minSats, deps.limits.maxSats);
 
   app.post('/api/v1/topup', async (req, reply) => {
     const token = readToken(req);
-    const body = jsonObject(req);
-    // Range is checked by the service; here only "is it a whole number at all".
-    const amountSats = requiredInteger(body, 'amount_sats', Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+    const { amount_sats: amountSats } = parseWith(TopupRequest, jsonObject(req));
     const created = await topups.create({ amountSats, token, client: req.ip });
     return reply.code(201).send(created);
   });
 
   app.post('/api/v1/topup/claim', async (req) => {
     const token = readToken(req);
-    const preimage = requiredString(jsonObject(req), 'preimage');
+    const { preimage } = parseWith(ClaimRequestSchema, jsonObject(req));
     return topups.claim({ preimage: preimage.trim(), token });
   });
 

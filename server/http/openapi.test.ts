@@ -1,0 +1,27 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseCatalog } from '../catalog.js';
+import { buildOpenApi, coreOperations } from './openapi.js';
+
+const catalog = parseCatalog(readFileSync('config.yaml', 'utf8'));
+const doc = buildOpenApi({ catalog, version: '1.2.3', operations: coreOperations(catalog) }) as any;
+
+describe('the OpenAPI document', () => {
+  it('is OpenAPI 3.1 with every catalog endpoint and the core routes', () => {
+    expect(doc.openapi).toBe('3.1.0');
+    for (const a of catalog.apis) for (const ep of a.endpoints) expect(doc.paths[`/api/v1/${a.name}${ep.path}`]?.[ep.method.toLowerCase()], ep.path).toBeDefined();
+    for (const p of ['/api/v1/topup', '/api/v1/topup/claim', '/api/v1/topup/{payment_hash}', '/api/v1/balance', '/api/v1/health']) expect(doc.paths[p]).toBeDefined();
+  });
+
+  it('takes the top-up bounds and the priced models from the same sources the server validates with', () => {
+    const topup = doc.paths['/api/v1/topup'].post.requestBody.content['application/json'].schema;
+    expect(topup.properties.amount_sats).toMatchObject({ type: 'integer', minimum: catalog.topup.min_sats, maximum: catalog.topup.max_sats });
+    expect(topup.required).toEqual(['amount_sats']);
+    const chat = doc.paths['/api/v1/openai/v1/chat/completions'].post;
+    expect(chat.requestBody.content['application/json'].schema.properties.model.enum).toContain('gpt-4o-mini');
+    expect(chat.responses['402'].content['application/json'].schema.$ref).toBe('#/components/schemas/PaymentRequired');
+    const transcribe = doc.paths['/api/v1/openai/v1/audio/transcriptions'].post.requestBody.content['multipart/form-data'].schema;
+    expect(transcribe.properties.file).toMatchObject({ type: 'string', format: 'binary' });
+    expect(doc.paths['/api/v1/openai/v1/models'].get.responses['402']).toBeUndefined();
+  });
+});

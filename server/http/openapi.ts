@@ -1,0 +1,138 @@
+// OpenAPI 3.1, generated from the same zod schemas the routes validate with and from the
+// catalog's validation rules, so the document cannot drift from the server.
+import { z } from 'zod';
+import * as api from '../../contract/api.js';
+import { fieldTypes, publicPath, type Catalog, type Endpoint, type FieldRule } from '../../contract/catalog.js';
+
+type Json = Record<string, unknown>;
+
+/** One operation of the server's own API, described by its schemas. */
+export interface OperationSpec {
+  method: 'get' | 'post' | 'patch' | 'delete';
+  path: string;
+  summary: string;
+  tags: string[];
+  auth?: 'none' | 'token' | 'paid' | 'optional-token';
+  body?: z.ZodType;
+  /** status → schema (null: no body) */
+  responses: Record<number, z.ZodType | null>;
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+}
+
+const schemaOf = (s: z.ZodType, io: 'input' | 'output'): Json => {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Json;
+  return rest;
+};
+
+const ERROR_REF = { $ref: '#/components/schemas/Error' };
+const json = (schema: Json) => ({ 'application/json': { schema } });
+
+function securityOf(auth: OperationSpec['auth']): Json[] | undefined {
+  if (auth === 'token') return [{ token: [] }, { bearer: [] }];
+  if (auth === 'paid') return [{ token: [] }, { bearer: [] }, { l402: [] }];
+  if (auth === 'optional-token') return [{}, { token: [] }, { bearer: [] }];
+  return undefined;
+}
+
+function operation(spec: OperationSpec): Json {
+  const parameters = [
+    ...Object.entries(spec.params ?? {}).map(([name, description]) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } })),
+    ...Object.entries(spec.query ?? {}).map(([name, description]) => ({ name, in: 'query', required: false, description, schema: { type: 'string' } })),
+  ];
+  const responses: Json = {};
+  for (const [status, schema] of Object.entries(spec.responses)) {
+    responses[status] = { description: Number(status) < 300 ? 'success' : 'see the error code', ...(schema ? { content: json(schemaOf(schema, 'output')) } : {}) };
+  }
+  responses.default = { description: 'error', content: json(ERROR_REF) };
+  const security = securityOf(spec.auth);
+  return {
+    summary: spec.summary,
+    tags: spec.tags,
+    ...(parameters.length ? { parameters } : {}),
+    ...(spec.body ? { requestBody: { required: true, content: json(schemaOf(spec.body, 'input')) } } : {}),
+    responses,
+    ...(security ? { security } : {}),
+  };
+}
+
+export function coreOperations(c: Catalog): OperationSpec[] {
+  return [
+    { method: 'get', path: '/api/v1/health', summary: 'Health', tags: ['meta'], responses: { 200: api.HealthSchema } },
+    { method: 'get', path: '/api/v1/catalog', summary: 'The catalog: APIs, endpoints, prices, examples', tags: ['meta'], responses: { 200: null } },
+    {
+      method: 'post', path: '/api/v1/topup', summary: 'Create a top-up invoice (send X-Token to refill that token)', tags: ['top-up'], auth: 'optional-token',
+      body: api.topupRequestSchema(c.topup.min_sats, c.topup.max_sats), responses: { 201: api.TopupCreatedSchema },
+    },
+    { method: 'post', path: '/api/v1/topup/claim', summary: 'Claim a paid top-up with its preimage', tags: ['top-up'], auth: 'optional-token', body: api.ClaimRequestSchema, responses: { 200: api.ClaimResponseSchema, 409: api.ErrorBodySchema } },
+    { method: 'get', path: '/api/v1/topup/{payment_hash}', summary: 'Status of a top-up invoice', tags: ['top-up'], params: { payment_hash: '64 hex' }, responses: { 200: api.TopupStatusSchema } },
+    { method: 'get', path: '/api/v1/balance', summary: 'Balance of the token', tags: ['top-up'], auth: 'token', responses: { 200: api.BalanceSchema } },
+  ];
+}
+
+/** JSON Schema of one field rule (multipart files become binary strings). */
+function fieldSchema(rule: FieldRule, multipart: boolean): Json {
+  const types = fieldTypes(rule).map((t) => (t === 'file' ? 'string' : t));
+  const s: Json = { type: types.length === 1 ? types[0] : types };
+  if (fieldTypes(rule).includes('file')) s.format = 'binary';
+  if (multipart && !fieldTypes(rule).includes('file')) s.type = 'string';
+  if (rule.enum) s.enum = rule.enum;
+  if (rule.min !== undefined) s.minimum = rule.min;
+  if (rule.max !== undefined) s.maximum = rule.max;
+  if (rule.min_length !== undefined) s.minLength = rule.min_length;
+  if (rule.max_length !== undefined) s.maxLength = rule.max_length;
+  if (rule.min_items !== undefined) s.minItems = rule.min_items;
+  if (rule.max_items !== undefined) s.maxItems = rule.max_items;
+  if (rule.description) s.description = rule.description;
+  return s;
+}
+
+function proxyOperation(apiName: string, ep: Endpoint): Json {
+  const multipart = ep.content_type === 'multipart';
+  const properties: Json = {};
+  for (const [name, rule] of Object.entries(ep.validation.fields)) properties[name] = fieldSchema(rule, multipart);
+  if ('models' in ep.price) properties[ep.price.model_field] = { type: 'string', enum: Object.keys(ep.price.models) };
+  const body = { type: 'object', properties, required: ep.validation.required, additionalProperties: true };
+  const free = 'sats' in ep.price && ep.price.sats === 0;
+  const price = 'models' in ep.price ? `per model: ${Object.entries(ep.price.models).map(([m, p]) => `${m} ${p} sats`).join(', ')}` : `${ep.price.sats} sats`;
+  const okContent: Json = ep.response === 'binary' ? { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } : json({ type: 'object' });
+  if (ep.streaming) okContent['text/event-stream'] = { schema: { type: 'string' } };
+  return {
+    summary: ep.title,
+    description: `${ep.description}\n\nPrice: ${free ? 'free' : price}. Forwarded to the ${apiName} upstream.`.trim(),
+    tags: [apiName],
+    ...(ep.content_type === 'none' ? {} : { requestBody: { required: true, content: { [multipart ? 'multipart/form-data' : 'application/json']: { schema: body } } } }),
+    responses: {
+      200: { description: 'the upstream answer, passed through', content: okContent, headers: { 'X-Charged-Sats': { schema: { type: 'integer' } }, 'X-Balance-Sats': { schema: { type: 'integer' } } } },
+      ...(free ? {} : { 402: { description: 'payment required (L402 challenge) or insufficient balance', content: json({ $ref: '#/components/schemas/PaymentRequired' }) } }),
+      default: { description: 'error', content: json(ERROR_REF) },
+    },
+    ...(free ? {} : { security: securityOf('paid') }),
+  };
+}
+
+export function buildOpenApi(opts: { catalog: Catalog; version: string; operations: OperationSpec[] }): Json {
+  const paths: Record<string, Json> = {};
+  const add = (path: string, method: string, op: Json) => {
+    paths[path] = { ...(paths[path] ?? {}), [method]: op };
+  };
+  for (const spec of opts.operations) add(spec.path, spec.method, operation(spec));
+  for (const a of opts.catalog.apis) for (const ep of a.endpoints) add(publicPath(a.name, ep.path), ep.method.toLowerCase(), proxyOperation(a.name, ep));
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'alittlebitofmoney',
+      version: opts.version,
+      description: 'An API proxy paid with Bitcoin Lightning: per request (L402) or from a prepaid abl_ token.',
+    },
+    paths,
+    components: {
+      schemas: { Error: schemaOf(api.ErrorBodySchema, 'output'), PaymentRequired: schemaOf(api.PaymentRequiredSchema, 'output') },
+      securitySchemes: {
+        token: { type: 'apiKey', in: 'header', name: 'X-Token', description: 'prepaid token abl_…' },
+        bearer: { type: 'http', scheme: 'bearer', description: 'the same prepaid token as a bearer token (OpenAI SDKs)' },
+        l402: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'L402 <macaroon>:<preimage> (also LSAT), from a 402 challenge' },
+      },
+    },
+  };
+}
