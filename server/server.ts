@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { writeAdminLink } from './admin-link.js';
+import { createAdminService } from './admin/service.js';
 import { loadCatalog } from './catalog.js';
 import type { Settings } from './config.js';
 import { buildApp } from './http/app.js';
@@ -104,7 +105,7 @@ export async function startServer(settings: Settings): Promise<RunningServer> {
       topups,
       ...(wallet.payWithDevWallet ? { payWithDevWallet: wallet.payWithDevWallet } : {}),
       plugins: [
-        (a) => adminRoutes(a, { ledger, adminSecret: () => adminSecret }),
+        (a) => adminRoutes(a, { ledger, admin: createAdminService({ ledger }), adminSecret: () => adminSecret }),
         (a) => hireRoutes(a, { hire, limiter }),
         (a) => hireAdminRoutes(a, { hire, adminSecret: () => adminSecret }),
         (a) => proxyRoutes(a, { proxy, gate, uploadLimitBytes: catalog.limits.upload_bytes, onUpstreamError: (api, code) => metrics.upstreamErrors.inc({ api, code }) }),

@@ -3,10 +3,12 @@
 import type { FastifyInstance } from 'fastify';
 import { secretMatches } from '../../admin-link.js';
 import { AppError } from '../../errors.js';
+import type { AdminService } from '../../admin/service.js';
 import type { Ledger } from '../../ledger/index.js';
+import { jsonObject } from '../body.js';
 import { auditToJson } from '../../ledger/audit-format.js';
 
-export async function adminRoutes(app: FastifyInstance, deps: { ledger: Ledger; adminSecret: () => string | null }): Promise<void> {
+export async function adminRoutes(app: FastifyInstance, deps: { ledger: Ledger; admin: AdminService; adminSecret: () => string | null }): Promise<void> {
   // An encapsulated plugin: the secret check guards these routes only.
   await app.register(async (admin) => {
     admin.addHook('onRequest', async (req) => {
@@ -15,5 +17,6 @@ export async function adminRoutes(app: FastifyInstance, deps: { ledger: Ledger; 
       if (!secret || !secretMatches(secret, given)) throw new AppError('forbidden', 'Admin endpoints need the admin secret.');
     });
     admin.get('/api/v1/admin/audit', async () => auditToJson(await deps.ledger.audit()));
+    admin.post<{ Params: { command: string } }>('/api/v1/admin/:command', async (req) => deps.admin.run(req.params.command, jsonObject(req, { optional: true })));
   });
 }

@@ -1,0 +1,35 @@
+// Where operator commands run: on the server's store directly (PostgreSQL, or an embedded
+// store no server holds), or through the running server's admin endpoint (embedded store
+// in use: PGlite can be open in one process only).
+import { request } from 'undici';
+import { readAdminLink } from '../../server/admin-link.js';
+import { createAdminService } from '../../server/admin/service.js';
+import { readSettings } from '../../server/config.js';
+import { createLedger } from '../../server/ledger/index.js';
+import { openStore } from '../../server/store/index.js';
+
+export class OperatorError extends Error {}
+
+export async function runAdminCommand(command: string, args: Record<string, unknown>): Promise<unknown> {
+  const settings = readSettings();
+  const link = settings.DATABASE_URL ? null : readAdminLink(settings.ABL_DATA_DIR);
+  if (link) {
+    const res = await request(`${link.url}/api/v1/admin/${encodeURIComponent(command)}`, {
+      method: 'POST',
+      headers: { authorization: `Admin ${link.secret}`, 'content-type': 'application/json' },
+      body: JSON.stringify(args),
+    });
+    const body = (await res.body.json()) as { error?: { message: string } };
+    if (res.statusCode !== 200) throw new OperatorError(body.error?.message ?? `the server answered ${res.statusCode}`);
+    return body;
+  }
+  const db = await openStore({ databaseUrl: settings.DATABASE_URL, dataDir: settings.ABL_DATA_DIR });
+  try {
+    const admin = createAdminService({ ledger: await createLedger(db) });
+    return await admin.run(command, args);
+  } catch (err) {
+    throw new OperatorError(err instanceof Error ? err.message : String(err));
+  } finally {
+    await db.close();
+  }
+}

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUserAccount, createLedger, getBalance, hashToken, newToken, type Ledger } from '../ledger/index.js';
+import { call, startTestServer, type TestServer } from '../testing/harness.js';
+import { runScript } from '../testing/process.js';
+import { openTestStore, type TestStore } from '../store/testing.js';
+import { createAdminService } from './service.js';
+
+describe('admin service', () => {
+  let store: TestStore;
+  let ledger: Ledger;
+  beforeAll(async () => {
+    store = await openTestStore('postgres');
+    ledger = await createLedger(store.db);
+  });
+  afterAll(() => store.close());
+
+  it('credits and debits with a reason, journaled and recorded; refuses to overdraw', async () => {
+    const admin = createAdminService({ ledger });
+    const token = newToken();
+    const acct = await store.db.tx((q) => createUserAccount(q, hashToken(token)));
+    const prefix = hashToken(token).toString('hex').slice(0, 12);
+    const credited = (await admin.run('credit', { account: prefix, sats: 250, reason: 'goodwill for an outage' })) as { balance_sats: number; recent: { memo: string }[] };
+    expect(credited.balance_sats).toBe(250);
+    expect(credited.recent[0]!.memo).toBe('goodwill for an outage');
+    await admin.run('debit', { account: prefix, sats: 50, reason: 'chargeback' });
+    expect(await getBalance(store.db, acct.id)).toBe(200_000n);
+    await expect(admin.run('debit', { account: prefix, sats: 201, reason: 'too much' })).rejects.toThrow();
+    await expect(admin.run('credit', { account: prefix, sats: 5 })).rejects.toThrow(/reason/);
+    await expect(admin.run('credit', { account: prefix, sats: 1.5, reason: 'fraction' })).rejects.toThrow(/whole/);
+    await expect(admin.run('account', { account: 'abc' })).rejects.toThrow(/8 hex/);
+    const actions = await store.db.query<{ action: string }>(`SELECT action FROM admin_actions ORDER BY id`);
+    expect(actions.rows.map((r) => r.action)).toEqual(['credit', 'debit']);
+    const audit = (await admin.run('audit', {})) as { ok: boolean; totals_msat: { adjustmentsMsat: string } };
+    expect(audit.ok).toBe(true);
+    expect(audit.totals_msat.adjustmentsMsat).toBe('-200000');
+    expect(((await admin.run('stats', {})) as { accounts: number }).accounts).toBe(1);
+  });
+});
+
+describe('npm run admin', () => {
+  let t: TestServer;
+  let token: string;
+  beforeAll(async () => {
+    t = await startTestServer({ store: 'pglite' });
+    const created = await call(t.url, 'POST', '/api/v1/topup', { body: { amount_sats: 10 } });
+    token = (await call(t.url, 'POST', '/api/v1/topup/claim', { body: { preimage: await t.pay(created.body.invoice) } })).body.token;
+  });
+  afterAll(() => t.close());
+
+  it('works through the running server when it holds the embedded store', async () => {
+    const env = { ABL_DATA_DIR: t.dataDir, DATABASE_URL: '' };
+    const credit = await runScript(['scripts/admin.ts', 'credit', token, '5', '--reason', 'support ticket 42'], env);
+    expect(credit.code).toBe(0);
+    expect(JSON.parse(credit.output).balance_sats).toBe(15);
+    expect(credit.output).not.toContain(token);
+    const audit = await runScript(['scripts/admin.ts', 'audit'], env);
+    expect(audit.code).toBe(0);
+    expect(audit.output).toMatch(/ledger audit: OK/);
+    const unknown = await runScript(['scripts/admin.ts', 'frobnicate'], env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.output).toMatch(/unknown admin command/);
+    expect((await call(t.url, 'POST', '/api/v1/admin/stats', { body: {} })).status).toBe(403);
+  });
+});
