@@ -1,0 +1,36 @@
+// The 402 challenge of a paid endpoint, as the contract fixes it: status 402 payment_required, two
+// WWW-Authenticate lines (LSAT first, then L402) carrying one macaroon and one invoice, and the same
+// invoice, macaroon and price in the body; the invoice is for exactly the catalog price.
+import { decodeBolt11 } from '../../server/lightning/bolt11.js';
+import { ensureErrorKeyword, ensureStatus } from './expect.js';
+import { headerValues, type HttpResponse } from './http.js';
+import { ensure } from './report.js';
+
+export interface Challenge {
+  macaroon: string;
+  invoice: string;
+  paymentHash: string;
+}
+
+const LINE = /^(LSAT|L402) macaroon="([A-Za-z0-9+/]+={0,2})", invoice="(ln[a-z0-9]+)"$/i;
+
+export function ensureChallenge(res: HttpResponse, priceSats: number, strict: boolean): Challenge {
+  ensureStatus(res, (s) => s === 402, '402 payment_required');
+  ensureErrorKeyword(res, { status: 402, code: 'payment_required', strict });
+  const lines = headerValues(res, 'www-authenticate');
+  ensure(lines.length === 2, `expected two WWW-Authenticate lines (LSAT, L402), got ${lines.length}: ${lines.join(' | ')}`);
+  const parsed = lines.map((l) => LINE.exec(l));
+  ensure(parsed[0]?.[1] === 'LSAT' && parsed[1]?.[1] === 'L402', `expected 'LSAT macaroon="…", invoice="…"' then the same with L402, got: ${lines.join(' | ')}`);
+  const [, , macaroon, invoice] = parsed[0];
+  ensure(macaroon !== undefined && invoice !== undefined, 'the LSAT line has no macaroon or invoice');
+  ensure(parsed[1][2] === macaroon && parsed[1][3] === invoice, 'the LSAT and L402 lines carry different credentials');
+
+  const body = (res.json ?? {}) as Record<string, unknown>;
+  ensure(body.invoice === invoice, 'the body invoice differs from the WWW-Authenticate invoice');
+  ensure(body.macaroon === macaroon, 'the body macaroon differs from the WWW-Authenticate macaroon');
+  ensure(body.amount_sats === priceSats, `body amount_sats is ${String(body.amount_sats)}, the catalog price is ${priceSats}`);
+  const decoded = decodeBolt11(invoice);
+  ensure(decoded.amountMsat === BigInt(priceSats) * 1000n, `the invoice asks ${String(decoded.amountMsat)} msat, the catalog price is ${priceSats} sats`);
+  ensure(body.payment_hash === undefined || body.payment_hash === decoded.paymentHash, 'body payment_hash differs from the invoice');
+  return { macaroon, invoice, paymentHash: decoded.paymentHash };
+}
