@@ -88,7 +88,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const hasWeb = deps.webDist ? await webApp(app, deps.webDist) : false;
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0] ?? '';
-    if (hasWeb && req.method === 'GET' && !path.startsWith('/api/') && path !== '/metrics') return sendIndex(reply);
+    // client-side routes get the app; a missing asset stays a 404 (never HTML as JavaScript)
+    if (hasWeb && req.method === 'GET' && !path.startsWith('/api/') && !path.startsWith('/assets/') && path !== '/metrics') return sendIndex(reply);
     return sendError(reply, new AppError('not_found', `No route for ${req.method} ${path}.`));
   });
 

@@ -10,7 +10,7 @@ const SECURITY_HEADERS: Record<string, string> = {
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
   'content-security-policy':
-    "default-src 'self'; img-src 'self' data: blob:; media-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self' https: wss:; frame-ancestors 'none'; base-uri 'self'",
+    "default-src 'self'; img-src 'self' data: blob: https:; media-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self' https: wss:; frame-ancestors 'none'; base-uri 'self'",
 };
 
 export async function webApp(app: FastifyInstance, distDir: string): Promise<boolean> {
@@ -18,7 +18,8 @@ export async function webApp(app: FastifyInstance, distDir: string): Promise<boo
   await app.register(fastifyStatic, {
     root: distDir,
     prefix: '/',
-    wildcard: false,
+    // serve what the build holds now, not what it held at start-up (rebuilds under a running server)
+    wildcard: true,
     index: false,
     setHeaders(reply, path) {
       reply.headers(SECURITY_HEADERS);

@@ -1,0 +1,73 @@
+// The one place that talks HTTP: timeouts, the X-Token header, JSON in and out, error mapping.
+import { ApiError, networkError } from './errors';
+import { parseErrorResponse } from './parseError';
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+export interface HttpConfig {
+  /** '' for same origin (the app is served by the API server, or proxied by Vite) */
+  baseUrl: string;
+  fetch: FetchLike;
+  timeoutMs: number;
+}
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  token?: string | undefined;
+  /** a plain value is sent as JSON; FormData as multipart */
+  body?: unknown;
+  timeoutMs?: number;
+  signal?: AbortSignal | undefined;
+  headers?: Record<string, string>;
+}
+
+/** Sends a request and resolves with the raw Response of any status; rejects only when no answer came. */
+export async function send(config: HttpConfig, path: string, opts: RequestOptions = {}): Promise<Response> {
+  const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers };
+  if (opts.token) headers['X-Token'] = opts.token;
+  let body: BodyInit | undefined;
+  if (opts.body instanceof FormData) body = opts.body;
+  else if (opts.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(opts.body);
+  }
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, opts.timeoutMs ?? config.timeoutMs);
+  const onOuterAbort = (): void => controller.abort();
+  opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  try {
+    return await config.fetch(config.baseUrl + path, { method: opts.method ?? 'GET', headers, body, signal: controller.signal });
+  } catch (e) {
+    // a caller that cancelled on purpose gets its AbortError back, to ignore it
+    if (opts.signal?.aborted && !timedOut) throw e;
+    throw networkError(timedOut);
+  } finally {
+    clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', onOuterAbort);
+  }
+}
+
+/** Reads a non-2xx answer into an ApiError. */
+export async function errorFrom(res: Response): Promise<ApiError> {
+  const text = await res.text().catch(() => '');
+  return parseErrorResponse(res.status, res.statusText, res.headers.get('Retry-After'), text);
+}
+
+/** A JSON call: 2xx resolves with the parsed body, anything else rejects with an ApiError. */
+export async function requestJson<T>(config: HttpConfig, path: string, opts: RequestOptions = {}): Promise<T> {
+  const res = await send(config, path, opts);
+  if (!res.ok) throw await errorFrom(res);
+  const text = await res.text().catch(() => {
+    throw networkError(false);
+  });
+  if (text === '') return undefined as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new ApiError({ code: 'unexpected_response', message: `The server answered ${res.status} with a body that is not JSON.`, status: res.status, body: text });
+  }
+}

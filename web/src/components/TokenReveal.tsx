@@ -1,0 +1,67 @@
+// One newly created token, shown once: copy it, choose to remember it, dismiss when saved.
+import { useEffect, useId, useRef, useState } from 'react';
+import { formatSats, shortToken } from '../lib/format';
+import { loadRememberedToken } from '../lib/tokenStorage';
+import type { RevealedToken } from '../state/RevealContext';
+import { useToken } from '../state/useToken';
+import { CopyButton } from './CopyButton';
+
+export function TokenReveal({ revealed, onDismiss }: { revealed: RevealedToken; onDismiss: () => void }) {
+  const { token: inUse, remembered, setToken, setRemembered } = useToken();
+  const [confirmed, setConfirmed] = useState(false);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const id = useId();
+  const other = loadRememberedToken();
+  const replaces = other !== null && other !== revealed.token ? other : null;
+  const isInUse = inUse === revealed.token;
+
+  // move focus here so keyboard and screen-reader users meet the token first
+  useEffect(() => headingRef.current?.focus(), []);
+
+  const onRemember = (checked: boolean): void => {
+    if (isInUse) setRemembered(checked);
+    else if (checked) setToken(revealed.token, true);
+  };
+
+  return (
+    <section className="token-reveal" aria-labelledby={`${id}-h`} data-testid="token-reveal">
+      <h2 id={`${id}-h`} ref={headingRef} tabIndex={-1}>
+        {revealed.source === 'hire' ? 'A token was created for you' : 'Your new token'}
+      </h2>
+      <p className="notice notice-warning" role="note">
+        <strong>Save this now — it cannot be shown again.</strong> The token is your balance: anyone with it can spend it, and
+        without it the sats are gone. Store it in a password manager.
+      </p>
+      <div className="token-value">
+        <code data-testid="token-reveal-text">{revealed.token}</code>
+        <CopyButton text={revealed.token} label="Copy token" className="btn btn-primary btn-small" testId="token-reveal-copy" />
+      </div>
+      {revealed.creditedSats !== undefined || revealed.balanceSats !== undefined ? (
+        <p>
+          {revealed.creditedSats !== undefined ? <>Credited {formatSats(revealed.creditedSats)}. </> : null}
+          {revealed.balanceSats !== undefined ? <>Balance {formatSats(revealed.balanceSats)}.</> : null}
+        </p>
+      ) : null}
+      {revealed.source === 'hire' ? <p className="muted">It holds 0 sats: top it up, then retry your action.</p> : null}
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={isInUse && remembered}
+          onChange={(e) => onRemember(e.target.checked)}
+          data-testid="token-reveal-remember"
+        />
+        Remember on this device (kept in this browser’s local storage)
+        {replaces ? <span className="muted small"> — replaces {shortToken(replaces)} remembered here</span> : null}
+      </label>
+      <label className="check">
+        <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} data-testid="token-reveal-saved" />
+        I have saved this token somewhere safe
+      </label>
+      <div className="row">
+        <button type="button" className="btn btn-secondary" disabled={!confirmed} onClick={onDismiss} data-testid="token-reveal-dismiss">
+          Done, hide it
+        </button>
+      </div>
+    </section>
+  );
+}

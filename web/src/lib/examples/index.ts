@@ -1,0 +1,23 @@
+// All code samples of one endpoint, in the order the catalog page shows them as tabs.
+import type { PublicEndpoint } from '../../api/types';
+import { toCurl } from './curl';
+import { openAiSdkMethod, toJavaScript } from './javascript';
+import { toL402 } from './l402';
+import { toPython } from './python';
+import { buildExampleRequest, TOKEN_PLACEHOLDER } from './request';
+
+export interface CodeSample {
+  id: 'curl' | 'javascript' | 'l402' | 'python';
+  label: string;
+  code: string;
+}
+
+export function codeSamples(apiName: string, ep: PublicEndpoint, origin: string, token = TOKEN_PLACEHOLDER): CodeSample[] {
+  const req = buildExampleRequest(apiName, ep, origin);
+  return [
+    { id: 'curl', label: 'curl', code: toCurl(req, token) },
+    { id: 'javascript', label: openAiSdkMethod(req) ? 'JavaScript (openai SDK)' : 'JavaScript (fetch)', code: toJavaScript(req, token) },
+    { id: 'l402', label: 'JavaScript (L402, no token)', code: toL402(req) },
+    { id: 'python', label: 'Python', code: toPython(req, token) },
+  ];
+}

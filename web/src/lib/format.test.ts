@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { formatCountdown, formatSats, sameId, shortToken } from './format';
+import { isPreimage, lightningQrText, looksLikeInvoice, normalizePreimage, stripLightningPrefix } from './lightning';
+
+describe('format', () => {
+  it('writes sats with separators and the right noun', () => {
+    expect(formatSats(1)).toBe('1 sat');
+    expect(formatSats(1_000_000)).toBe('1,000,000 sats');
+  });
+
+  it('counts down in m:ss and h:mm:ss, never below zero', () => {
+    expect(formatCountdown(59)).toBe('0:59');
+    expect(formatCountdown(3600)).toBe('1:00:00');
+    expect(formatCountdown(-5)).toBe('0:00');
+  });
+
+  it('shortens tokens and compares ids as text', () => {
+    expect(shortToken('abl_0123456789abcdef')).toBe('abl_0123…cdef');
+    expect(sameId(7, '7')).toBe(true);
+    expect(sameId(undefined, undefined)).toBe(false);
+  });
+});
+
+describe('lightning helpers', () => {
+  it('checks preimages, case-insensitively', () => {
+    expect(isPreimage(` ${'AB'.repeat(32)} `)).toBe(true);
+    expect(normalizePreimage(' AB ')).toBe('ab');
+    expect(isPreimage('ab'.repeat(31))).toBe(false);
+  });
+
+  it('recognises invoices with or without the lightning: prefix', () => {
+    expect(looksLikeInvoice('lnbcrt10u1p4sdr')).toBe(true);
+    expect(looksLikeInvoice('lightning:LNBC1P')).toBe(true);
+    expect(looksLikeInvoice('bitcoin:bc1q')).toBe(false);
+    expect(stripLightningPrefix(' Lightning:lnbc1 ')).toBe('lnbc1');
+    expect(lightningQrText('lnbc1x')).toBe('LIGHTNING:LNBC1X');
+  });
+});

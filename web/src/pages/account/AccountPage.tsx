@@ -1,0 +1,29 @@
+// Account: the token in use, its balance, its AI for Hire activity, withdrawals.
+import { useDocumentTitle } from '../../hooks/useDocumentTitle';
+import { useToken } from '../../state/useToken';
+import { CollectForm } from '../hire/CollectForm';
+import { BalanceCard } from './BalanceCard';
+import { MyHireActivity } from './MyHireActivity';
+import { TokenCard } from './TokenCard';
+import { TokenForm } from './TokenForm';
+
+export function AccountPage() {
+  useDocumentTitle('Account');
+  const { token } = useToken();
+  return (
+    <div className="page narrow">
+      <h1>Account</h1>
+      <p className="lead">There are no accounts here, only tokens: whoever holds a token can spend its balance.</p>
+      {token ? (
+        <>
+          <TokenCard token={token} />
+          <BalanceCard token={token} />
+          <MyHireActivity token={token} />
+          <CollectForm token={token} />
+        </>
+      ) : (
+        <TokenForm />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,28 @@
+// The token's balance from GET /api/v1/balance, with a refresh and a top-up link.
+import { api } from '../../api/client';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { useAsync } from '../../hooks/useAsync';
+import { formatSats } from '../../lib/format';
+import { paths } from '../../router/routes';
+import { Link } from '../../router/Link';
+
+export function BalanceCard({ token }: { token: string }) {
+  const { data, error, loading, reload } = useAsync((signal) => api.getBalance(token, signal), token);
+  return (
+    <section className="card stack" aria-labelledby="balance-h" aria-busy={loading}>
+      <h2 id="balance-h">Balance</h2>
+      {error ? <ErrorNotice error={error} title="The balance could not be read" onRetry={reload} /> : null}
+      <p className="balance" data-testid="balance-value">
+        {data ? formatSats(data.balance_sats) : error ? '—' : <span className="skeleton-inline">Loading…</span>}
+      </p>
+      <div className="row">
+        <Link to={paths.topup} className="btn btn-primary">
+          Top up
+        </Link>
+        <button type="button" className="btn btn-secondary" onClick={reload} disabled={loading}>
+          {loading ? 'Refreshing…' : 'Refresh'}
+        </button>
+      </div>
+    </section>
+  );
+}

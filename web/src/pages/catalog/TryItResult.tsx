@@ -1,0 +1,28 @@
+// The answer of a "Try it" call: status, what it cost, the balance left, and the body.
+import type { ProxyResult } from '../../api/proxyResult';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { formatSats } from '../../lib/format';
+import { ResponseBody } from './ResponseBody';
+
+export function TryItResult({ result }: { result: ProxyResult }) {
+  return (
+    <div className="try-it-result stack" data-testid="try-it-result">
+      <dl className="facts">
+        <div>
+          <dt>Status</dt>
+          <dd data-testid="try-it-status">{result.status}</dd>
+        </div>
+        <div>
+          <dt>Charged</dt>
+          <dd data-testid="try-it-charged">{result.chargedSats !== null ? formatSats(result.chargedSats) : 'nothing'}</dd>
+        </div>
+        <div>
+          <dt>Balance</dt>
+          <dd data-testid="try-it-balance">{result.balanceSats !== null ? formatSats(result.balanceSats) : '—'}</dd>
+        </div>
+      </dl>
+      {result.error ? <ErrorNotice error={result.error} title={`The call was refused (${result.status})`} /> : null}
+      <ResponseBody payload={result.payload} />
+    </div>
+  );
+}

@@ -1,0 +1,107 @@
+// Docs: how L402 works, how top-up works, the error codes, and the OpenAPI description.
+import { CodeBlock } from '../../components/CodeBlock';
+import { useDocumentTitle } from '../../hooks/useDocumentTitle';
+import { paths } from '../../router/routes';
+import { Link } from '../../router/Link';
+import { ErrorCodesTable } from './ErrorCodesTable';
+import { l402Transcript, topupTranscript } from './transcripts';
+
+export function DocsPage() {
+  useDocumentTitle('Docs');
+  const origin = window.location.origin;
+  return (
+    <div className="page narrow prose-page">
+      <h1>How it works</h1>
+      <nav aria-label="On this page" className="toc card">
+        <ul>
+          <li>
+            <a href="#l402">Pay per request (L402)</a>
+          </li>
+          <li>
+            <a href="#topup">Prepaid token (top-up)</a>
+          </li>
+          <li>
+            <a href="#errors">Error codes</a>
+          </li>
+          <li>
+            <a href="#openapi">OpenAPI</a>
+          </li>
+        </ul>
+      </nav>
+
+      <section id="l402" aria-labelledby="l402-h">
+        <h2 id="l402-h">Pay per request (L402)</h2>
+        <ol>
+          <li>Call any paid endpoint without paying.</li>
+          <li>
+            The answer is <code>402 Payment Required</code> with two <code>WWW-Authenticate</code> headers (<code>LSAT</code> and{' '}
+            <code>L402</code>) carrying a <strong>macaroon</strong> and a Lightning <strong>invoice</strong> for the call’s price. The
+            JSON body repeats them (<code>invoice</code>, <code>payment_hash</code>, <code>amount_sats</code>, <code>macaroon</code>,{' '}
+            <code>expires_at</code>).
+          </li>
+          <li>
+            Pay the invoice with any Lightning wallet. Paying reveals the <strong>preimage</strong>, 64 hex characters whose SHA-256 is
+            the payment hash: the proof you paid.
+          </li>
+          <li>
+            Send the same request again with <code>Authorization: L402 &lt;macaroon&gt;:&lt;preimage&gt;</code>.
+          </li>
+          <li>
+            The credential buys one call of that endpoint. It is spent only when the upstream served the call; if the upstream failed,
+            send it again.
+          </li>
+        </ol>
+        <CodeBlock code={l402Transcript(origin)} label="L402 with curl" />
+        <p>
+          Libraries do all of this for you: <code>fetchWithL402</code> from <code>@getalby/lightning-tools</code>, <code>lnget</code>,{' '}
+          <code>lsat-js</code>. The <Link to={paths.catalog}>catalog</Link> has an example for every endpoint.
+        </p>
+      </section>
+
+      <section id="topup" aria-labelledby="topup-h">
+        <h2 id="topup-h">Prepaid token (top-up)</h2>
+        <ol>
+          <li>
+            <code>POST /api/v1/topup {'{"amount_sats": 1000}'}</code> answers an invoice and its <code>payment_hash</code>.
+          </li>
+          <li>Pay it.</li>
+          <li>
+            <code>POST /api/v1/topup/claim {'{"preimage": "…"}'}</code> answers your token <code>abl_…</code> and its balance. The token
+            is shown once: keep it safe. A wallet that shows no preimage? Poll <code>GET /api/v1/topup/&lt;payment_hash&gt;</code> until{' '}
+            <code>paid</code>.
+          </li>
+          <li>
+            Send the token as <code>X-Token: abl_…</code> — or as <code>Authorization: Bearer abl_…</code>, so the official OpenAI SDKs
+            work with <code>baseURL = {origin}/api/v1/openai/v1</code>. Every answer carries <code>X-Charged-Sats</code> and{' '}
+            <code>X-Balance-Sats</code>.
+          </li>
+          <li>
+            Refill: create a top-up invoice with your <code>X-Token</code>; once paid it is credited to that token, no claim needed.
+          </li>
+        </ol>
+        <CodeBlock code={topupTranscript(origin)} label="Top-up with curl" />
+        <p>
+          Or do it here: <Link to={paths.topup}>Top up</Link>.
+        </p>
+      </section>
+
+      <section id="errors" aria-labelledby="errors-h">
+        <h2 id="errors-h">Error codes</h2>
+        <p>
+          Every error answers <code>{'{"error": {"code": "…", "message": "…"}}'}</code>. Details (<code>field</code>,{' '}
+          <code>balance_sats</code>, <code>price_sats</code>) sit inside <code>error</code>; what a client must act on in a 402 sits
+          beside it.
+        </p>
+        <ErrorCodesTable />
+      </section>
+
+      <section id="openapi" aria-labelledby="openapi-h">
+        <h2 id="openapi-h">OpenAPI</h2>
+        <p>
+          The full HTTP description: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a> (OpenAPI 3.1). Prices and examples of
+          every endpoint: <a href="/api/v1/catalog">/api/v1/catalog</a>.
+        </p>
+      </section>
+    </div>
+  );
+}

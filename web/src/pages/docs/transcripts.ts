@@ -1,0 +1,35 @@
+// Shell transcripts shown on the docs page, with the page's own origin.
+export function l402Transcript(origin: string): string {
+  return [
+    '# 1. Call without paying: 402 with a macaroon and an invoice',
+    `curl -i -X POST ${origin}/api/v1/openai/v1/chat/completions \\`,
+    "  -H 'Content-Type: application/json' \\",
+    `  -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hello"}]}'`,
+    '# HTTP/1.1 402 Payment Required',
+    '# WWW-Authenticate: LSAT macaroon="AgEE…", invoice="lnbc…"',
+    '# WWW-Authenticate: L402 macaroon="AgEE…", invoice="lnbc…"',
+    '',
+    '# 2. Pay the invoice with your wallet; note the preimage',
+    '',
+    '# 3. Call again with the proof',
+    `curl -X POST ${origin}/api/v1/openai/v1/chat/completions \\`,
+    "  -H 'Authorization: L402 AgEE…:<preimage>' \\",
+    "  -H 'Content-Type: application/json' \\",
+    `  -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hello"}]}'`,
+  ].join('\n');
+}
+
+export function topupTranscript(origin: string): string {
+  return [
+    '# 1. Ask for an invoice',
+    `curl -X POST ${origin}/api/v1/topup -H 'Content-Type: application/json' -d '{"amount_sats":1000}'`,
+    '# {"invoice":"lnbc10u1…","payment_hash":"…","amount_sats":1000,"expires_at":…}',
+    '',
+    '# 2. Pay it, then claim the token with the preimage',
+    `curl -X POST ${origin}/api/v1/topup/claim -H 'Content-Type: application/json' -d '{"preimage":"<64 hex>"}'`,
+    '# {"token":"abl_…","balance_sats":1000,"credited_sats":1000}',
+    '',
+    '# 3. Use it',
+    `curl ${origin}/api/v1/balance -H 'X-Token: abl_…'`,
+  ].join('\n');
+}

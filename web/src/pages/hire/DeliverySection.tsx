@@ -1,0 +1,59 @@
+// The delivery of a task: the contractor delivers, the buyer reads it and releases the escrow.
+import { api } from '../../api/client';
+import type { Delivery, Task } from '../../api/types';
+import { ConfirmAction } from '../../components/ConfirmAction';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { formatSats, formatTime } from '../../lib/format';
+import { DeliverForm } from './DeliverForm';
+import { RequestRevision } from './RequestRevision';
+import type { HireRole } from './useHireRole';
+import { useHireAction } from './useHireAction';
+
+const deliveryText = (d: Delivery): string => (typeof d === 'string' ? d : d.body);
+const deliveryTime = (d: Delivery): number | undefined => (typeof d === 'string' ? undefined : d.created_at);
+
+interface DeliverySectionProps {
+  task: Task;
+  role: HireRole;
+  token: string | null;
+  onChanged: () => void;
+}
+
+export function DeliverySection({ task, role, token, onChanged }: DeliverySectionProps) {
+  const confirm = useHireAction(onChanged);
+  const accepted = (task.quotes ?? []).find((q) => q.status === 'accepted');
+  const escrowSats = task.price_sats ?? accepted?.price_sats;
+  const escrow = escrowSats ? formatSats(escrowSats) : 'the escrow';
+  const canDeliver = token !== null && role.myQuote?.status === 'accepted' && (task.status === 'awarded' || task.status === 'revision_requested');
+  const canConfirm = token !== null && role.isBuyer && task.status === 'delivered';
+
+  if (!task.delivery && !canDeliver && task.status !== 'completed') return null;
+
+  return (
+    <section className="card stack" aria-labelledby="delivery-h" data-testid="delivery-section">
+      <h2 id="delivery-h">Delivery</h2>
+      {task.delivery ? (
+        <>
+          <p className="muted small">Delivered {formatTime(deliveryTime(task.delivery))}</p>
+          <div className="prose delivery" data-testid="delivery-body">
+            {deliveryText(task.delivery)}
+          </div>
+        </>
+      ) : null}
+      {canDeliver && token ? <DeliverForm token={token} taskId={task.id} onDone={onChanged} /> : null}
+      {canConfirm && token ? (
+        <ConfirmAction
+          label={`Confirm delivery and release ${escrow}`}
+          prompt={`Release ${escrow} from escrow to the contractor? This cannot be undone.`}
+          confirmLabel="Release the sats"
+          busy={confirm.busy}
+          onConfirm={() => void confirm.run(() => api.confirm(token, task.id))}
+          testId="confirm-delivery-button"
+        />
+      ) : null}
+      {canConfirm && token ? <RequestRevision token={token} task={task} onDone={onChanged} /> : null}
+      {task.status === 'completed' ? <p data-testid="task-completed">Completed: {escrow} went to the contractor.</p> : null}
+      {confirm.error ? <ErrorNotice error={confirm.error} title="The delivery could not be confirmed" /> : null}
+    </section>
+  );
+}

@@ -1,0 +1,76 @@
+// AI for Hire: browse tasks, filtered by status (kept in the URL so a filtered list can be linked).
+import { useId } from 'react';
+import { TASK_STATUSES } from '../../api/types';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Skeleton } from '../../components/Skeleton';
+import { useDocumentTitle } from '../../hooks/useDocumentTitle';
+import { navigate } from '../../router/history';
+import { paths } from '../../router/routes';
+import { Link } from '../../router/Link';
+import { useLocation } from '../../router/useLocation';
+import { TaskCard } from './TaskCard';
+import { useTaskPages } from './useTaskPages';
+
+export function HireListPage() {
+  useDocumentTitle('AI for Hire');
+  const id = useId();
+  const { query } = useLocation();
+  const status = query.get('status') ?? '';
+  const { tasks, error, loading, reload, hasMore, loadMore, loadingMore, moreError } = useTaskPages(status);
+
+  return (
+    <div className="page">
+      <div className="page-head">
+        <h1>AI for Hire</h1>
+        <Link to={paths.hireNew} className="btn btn-primary" data-testid="post-task-link">
+          Post a task
+        </Link>
+      </div>
+      <p className="lead">
+        Agents and people post tasks, others quote a price. The buyer accepts a quote — its price moves into escrow — and releases it
+        when the work is delivered.
+      </p>
+      <div className="toolbar">
+        <label htmlFor={`${id}-status`}>Status</label>
+        <select
+          id={`${id}-status`}
+          value={status}
+          onChange={(e) => navigate(e.target.value ? `${paths.hire}?status=${e.target.value}` : paths.hire, { replace: true })}
+          data-testid="status-filter"
+        >
+          <option value="">All</option>
+          {TASK_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {s.replace('_', ' ')}
+            </option>
+          ))}
+        </select>
+        <button type="button" className="btn btn-ghost btn-small" onClick={reload} disabled={loading}>
+          {loading ? 'Loading…' : 'Refresh'}
+        </button>
+      </div>
+      {error ? <ErrorNotice error={error} title="Tasks could not be loaded" onRetry={reload} /> : null}
+      {loading && !tasks ? <Skeleton lines={8} label="Loading tasks…" /> : null}
+      {tasks && tasks.length === 0 ? (
+        <p className="muted" data-testid="no-tasks">
+          No {status.replace('_', ' ')} tasks right now.
+        </p>
+      ) : null}
+      {tasks && tasks.length > 0 ? (
+        <ul className="task-list" aria-busy={loading}>
+          {tasks.map((task) => (
+            <li key={String(task.id)}>
+              <TaskCard task={task} />
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {moreError ? <ErrorNotice error={moreError} title="More tasks could not be loaded" onRetry={() => void loadMore()} /> : null}
+      {hasMore ? (
+        <button type="button" className="btn btn-secondary" onClick={() => void loadMore()} disabled={loadingMore} data-testid="load-more-tasks">
+          {loadingMore ? 'Loading…' : 'Load more tasks'}
+        </button>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,92 @@
+// One quote on a task, with what its viewer may do: accept (buyer), edit (its contractor), talk (both).
+import { useState } from 'react';
+import { api } from '../../api/client';
+import type { Quote, Task } from '../../api/types';
+import { ConfirmAction } from '../../components/ConfirmAction';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { PaymentProblem } from '../../components/PaymentProblem';
+import { StatusBadge } from '../../components/StatusBadge';
+import { formatSats, formatTime, sameId } from '../../lib/format';
+import { EditQuoteForm } from './EditQuoteForm';
+import { MessageThread } from './MessageThread';
+import type { HireRole } from './useHireRole';
+import { useHireAction } from './useHireAction';
+
+interface QuoteItemProps {
+  task: Task;
+  quote: Quote;
+  role: HireRole;
+  token: string | null;
+  onChanged: () => void;
+}
+
+export function QuoteItem({ task, quote, role, token, onChanged }: QuoteItemProps) {
+  const accept = useHireAction(onChanged);
+  const withdraw = useHireAction(onChanged);
+  const [editing, setEditing] = useState(false);
+  const [talking, setTalking] = useState(false);
+  const mine = sameId(role.myQuote?.id, quote.id);
+  const canTalk = token !== null && (role.isBuyer || mine);
+  const canAccept = token !== null && role.isBuyer && task.status === 'open' && quote.status === 'pending';
+
+  return (
+    <article className={`card quote${mine ? ' quote-mine' : ''}`} data-testid={`quote-${String(quote.id)}`} aria-label={`Quote of ${formatSats(quote.price_sats)}`}>
+      <header className="row spread">
+        <strong data-testid="quote-price">{formatSats(quote.price_sats)}</strong>
+        <StatusBadge status={quote.status} />
+      </header>
+      <p className="prose">{quote.description}</p>
+      <p className="muted small">
+        {mine ? 'Your quote · ' : ''}
+        {formatTime(quote.created_at)}
+      </p>
+      <div className="row">
+        {canAccept && token ? (
+          <ConfirmAction
+            label={`Accept for ${formatSats(quote.price_sats)}`}
+            prompt={`Accept this quote? ${formatSats(quote.price_sats)} move from your balance into escrow until you confirm the delivery.`}
+            confirmLabel={`Escrow ${formatSats(quote.price_sats)}`}
+            busy={accept.busy}
+            onConfirm={() => void accept.run(() => api.acceptQuote(token, task.id, quote.id, quote.price_sats))}
+            testId="accept-quote-button"
+          />
+        ) : null}
+        {mine && quote.status === 'pending' ? (
+          <button type="button" className="btn btn-secondary btn-small" aria-expanded={editing} onClick={() => setEditing((e) => !e)} data-testid="edit-quote-toggle">
+            {editing ? 'Close editing' : 'Edit quote'}
+          </button>
+        ) : null}
+        {mine && quote.status === 'pending' && token ? (
+          <ConfirmAction
+            label="Withdraw"
+            prompt="Withdraw your quote? The quoting fee is not refunded."
+            confirmLabel="Withdraw the quote"
+            busy={withdraw.busy}
+            onConfirm={() => void withdraw.run(() => api.withdrawQuote(token, task.id, quote.id))}
+            testId="withdraw-quote-button"
+            tone="secondary"
+          />
+        ) : null}
+        {canTalk ? (
+          <button type="button" className="btn btn-ghost btn-small" aria-expanded={talking} onClick={() => setTalking((t) => !t)} data-testid="messages-toggle">
+            {talking ? 'Hide messages' : 'Messages'}
+          </button>
+        ) : null}
+      </div>
+      {accept.error ? <PaymentProblem error={accept.error} /> : null}
+      {withdraw.error ? <ErrorNotice error={withdraw.error} title="The quote could not be withdrawn" /> : null}
+      {editing && token ? (
+        <EditQuoteForm
+          token={token}
+          taskId={task.id}
+          quote={quote}
+          onDone={() => {
+            setEditing(false);
+            onChanged();
+          }}
+        />
+      ) : null}
+      {talking && token ? <MessageThread token={token} taskId={task.id} quoteId={quote.id} /> : null}
+    </article>
+  );
+}

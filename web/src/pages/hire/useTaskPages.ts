@@ -1,0 +1,41 @@
+// The task list for a status filter: the first page loads with the filter, "load more" appends pages.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api } from '../../api/client';
+import { toApiError, type ApiError } from '../../api/errors';
+import type { Task } from '../../api/types';
+import { useAsync } from '../../hooks/useAsync';
+
+export function useTaskPages(status: string) {
+  const first = useAsync((signal) => api.listTasks({ status: status || undefined }, signal), status);
+  const [more, setMore] = useState<{ tasks: Task[]; nextOffset: number | null } | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [moreError, setMoreError] = useState<ApiError | null>(null);
+  const statusRef = useRef(status);
+  statusRef.current = status;
+
+  // a new filter or a reload starts again from the first page
+  useEffect(() => {
+    setMore(null);
+    setMoreError(null);
+  }, [status, first.data]);
+
+  const nextOffset = more ? more.nextOffset : (first.data?.nextOffset ?? null);
+
+  const loadMore = useCallback(async () => {
+    if (nextOffset === null) return;
+    const asked = status;
+    setLoadingMore(true);
+    setMoreError(null);
+    try {
+      const page = await api.listTasks({ status: asked || undefined, offset: nextOffset });
+      if (statusRef.current === asked) setMore((m) => ({ tasks: [...(m?.tasks ?? []), ...page.tasks], nextOffset: page.nextOffset }));
+    } catch (e) {
+      setMoreError(toApiError(e));
+    } finally {
+      setLoadingMore(false);
+    }
+  }, [nextOffset, status]);
+
+  const tasks = first.data ? [...first.data.tasks, ...(more?.tasks ?? [])] : undefined;
+  return { ...first, tasks, hasMore: nextOffset !== null, loadMore, loadingMore, moreError };
+}

@@ -1,0 +1,47 @@
+// The token this browser uses: in memory for the session, in localStorage only when remembered.
+import { createContext, useCallback, useMemo, useState, type ReactNode } from 'react';
+import { forgetRememberedToken, loadRememberedToken, rememberToken } from '../lib/tokenStorage';
+
+export interface TokenApi {
+  token: string | null;
+  remembered: boolean;
+  /** uses `token` from now on; `remember` also keeps it on this device */
+  setToken: (token: string, remember: boolean) => void;
+  setRemembered: (remember: boolean) => void;
+  /** drops the token in use from memory, and from this device when it is the remembered one */
+  forget: () => void;
+}
+
+export const TokenContext = createContext<TokenApi | null>(null);
+
+export function TokenProvider({ children }: { children: ReactNode }) {
+  const [state, setState] = useState(() => {
+    const saved = loadRememberedToken();
+    return { token: saved, remembered: saved !== null };
+  });
+
+  // not remembering leaves storage alone: a token remembered earlier is never dropped silently
+  const setToken = useCallback((token: string, remember: boolean) => {
+    const kept = remember ? rememberToken(token) : loadRememberedToken() === token;
+    setState({ token, remembered: kept });
+  }, []);
+
+  const setRemembered = useCallback((remember: boolean) => {
+    setState((s) => {
+      if (!s.token) return s;
+      if (remember) return { ...s, remembered: rememberToken(s.token) };
+      if (loadRememberedToken() === s.token) forgetRememberedToken();
+      return { ...s, remembered: false };
+    });
+  }, []);
+
+  const forget = useCallback(() => {
+    setState((s) => {
+      if (s.token !== null && loadRememberedToken() === s.token) forgetRememberedToken();
+      return { token: null, remembered: false };
+    });
+  }, []);
+
+  const value = useMemo(() => ({ ...state, setToken, setRemembered, forget }), [state, setToken, setRemembered, forget]);
+  return <TokenContext.Provider value={value}>{children}</TokenContext.Provider>;
+}

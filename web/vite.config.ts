@@ -1,0 +1,29 @@
+// Vite config for the web app: root is web/, output web/dist with hashed files under /assets/.
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+const webRoot = fileURLToPath(new URL('.', import.meta.url));
+const apiTarget = process.env.ABL_API_TARGET ?? 'http://127.0.0.1:3000';
+
+export default defineConfig({
+  root: webRoot,
+  base: '/',
+  plugins: [react()],
+  build: {
+    outDir: fileURLToPath(new URL('./dist', import.meta.url)),
+    emptyOutDir: true,
+    assetsDir: 'assets',
+    sourcemap: false,
+    target: 'es2022',
+  },
+  server: {
+    host: '127.0.0.1',
+    port: 5173,
+    // the server lives on another port in development; same origin in production
+    proxy: { '/api/v1': { target: apiTarget, changeOrigin: false } },
+  },
+  preview: {
+    proxy: { '/api/v1': { target: apiTarget, changeOrigin: false } },
+  },
+});
