@@ -3,6 +3,8 @@
 export interface Job {
   name: string;
   everyMs: number;
+  /** also run one pass right away (crash recovery: a restarted instance cleans up at once) */
+  atStart?: boolean;
   run(): Promise<unknown>;
 }
 
@@ -10,7 +12,7 @@ export function startJobs(jobs: Job[], log: { warn(obj: object, msg: string): vo
   const running = new Set<Promise<unknown>>();
   const timers = jobs.map((job) => {
     let busy = false;
-    const t = setInterval(() => {
+    const tick = () => {
       if (busy) return;
       busy = true;
       const p = job
@@ -21,8 +23,10 @@ export function startJobs(jobs: Job[], log: { warn(obj: object, msg: string): vo
           running.delete(p);
         });
       running.add(p);
-    }, job.everyMs);
+    };
+    const t = setInterval(tick, job.everyMs);
     t.unref();
+    if (job.atStart) tick();
     return t;
   });
   return async () => {

@@ -5,13 +5,14 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { writeAdminLink } from './admin-link.js';
 import { createAdminService } from './admin/service.js';
+import type { Catalog } from '../contract/catalog.js';
 import { loadCatalog } from './catalog.js';
 import type { Settings } from './config.js';
 import { buildApp } from './http/app.js';
 import { adminRoutes } from './http/routes/admin.js';
 import { hireRoutes } from './http/routes/hire.js';
 import { hireAdminRoutes } from './http/routes/hire-admin.js';
-import { createHireService, hireRules } from './hire/index.js';
+import { createHireService, hireAdminCommands, hireRules } from './hire/index.js';
 import { proxyRoutes } from './http/routes/proxy.js';
 import { createPaymentGate } from './payments/gate.js';
 import { createProxy } from './proxy/index.js';
@@ -73,14 +74,17 @@ export async function startServer(settings: Settings): Promise<RunningServer> {
 
     const proxy = createProxy({ catalog, env: settings.env });
     closers.unshift(() => proxy.close());
-    const longestUpstreamSeconds = Math.max(...catalog.apis.map((a) => a.upstream.timeout_seconds));
+    const holdSeconds = holdLifetimeSeconds(catalog, settings.ABL_HOLD_SECONDS);
+    if (holdSeconds <= longestUpstreamSeconds(catalog)) {
+      log.warn({ holdSeconds, longestUpstreamSeconds: longestUpstreamSeconds(catalog) }, 'ABL_HOLD_SECONDS is not above the longest upstream timeout: a slow call may be served free');
+    }
     const gate = createPaymentGate({
       ledger,
       wallet: wallet.wallet,
       rootKey,
       now: nowSeconds,
       credentialTtlSeconds: catalog.l402.credential_ttl_seconds,
-      holdSeconds: longestUpstreamSeconds + 300,
+      holdSeconds,
       limiter,
       events: {
         challenged: (api) => metrics.challengesIssued.inc({ api }),
@@ -105,7 +109,7 @@ export async function startServer(settings: Settings): Promise<RunningServer> {
       topups,
       ...(wallet.payWithDevWallet ? { payWithDevWallet: wallet.payWithDevWallet } : {}),
       plugins: [
-        (a) => adminRoutes(a, { ledger, admin: createAdminService({ ledger }), adminSecret: () => adminSecret }),
+        (a) => adminRoutes(a, { ledger, admin: createAdminService({ ledger, extra: hireAdminCommands(hire) }), adminSecret: () => adminSecret }),
         (a) => hireRoutes(a, { hire, limiter }),
         (a) => hireAdminRoutes(a, { hire, adminSecret: () => adminSecret }),
         (a) => proxyRoutes(a, { proxy, gate, uploadLimitBytes: catalog.limits.upload_bytes, onUpstreamError: (api, code) => metrics.upstreamErrors.inc({ api, code }) }),
@@ -127,7 +131,7 @@ export async function startServer(settings: Settings): Promise<RunningServer> {
     const stopJobs = startJobs(
       [
         { name: 'topup-poll', everyMs: 5_000, run: () => topups.pollPending() },
-        { name: 'hold-sweep', everyMs: 30_000, run: () => ledger.sweepExpiredHolds(nowSeconds()) },
+        { name: 'hold-sweep', everyMs: 30_000, atStart: true, run: () => ledger.sweepExpiredHolds(nowSeconds()) },
         { name: 'rate-limit-prune', everyMs: 60_000, run: () => limiter.prune() },
         { name: 'hire-sweep', everyMs: 30_000, run: () => hire.sweep() },
         { name: 'hire-payout-reconcile', everyMs: 15_000, run: () => hire.reconcilePayouts() },
@@ -159,6 +163,16 @@ export async function startServer(settings: Settings): Promise<RunningServer> {
     for (const close of closers) await close().catch(() => {});
     throw err;
   }
+}
+
+/** The longest an upstream may take to answer, endpoint overrides included (seconds). */
+export function longestUpstreamSeconds(catalog: Catalog): number {
+  return Math.max(...catalog.apis.flatMap((a) => [a.upstream.timeout_seconds, ...a.endpoints.map((e) => e.timeout_seconds ?? 0)]));
+}
+
+/** A reservation outlives the longest upstream call, so the sweep never returns a live one. */
+export function holdLifetimeSeconds(catalog: Catalog, setting: number | undefined): number {
+  return setting ?? longestUpstreamSeconds(catalog) + 300;
 }
 
 /** "true", "false", or a comma-separated list of trusted addresses / CIDRs. */

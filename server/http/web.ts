@@ -26,6 +26,8 @@ export async function webApp(app: FastifyInstance, distDir: string): Promise<boo
       reply.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
+  // the static wildcard also matches "/", where @fastify/send refuses a directory (403 → 500): the home page is the app
+  app.get('/', (_req, reply) => sendIndex(reply));
   return true;
 }
 

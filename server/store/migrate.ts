@@ -22,10 +22,15 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
 
 /** Applies what is missing; returns the names applied now. */
 export async function migrate(db: Db, migrations = loadMigrations()): Promise<string[]> {
-  await db.query(
-    `CREATE TABLE IF NOT EXISTS schema_migrations (
-       version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
-  );
+  // CREATE TABLE IF NOT EXISTS is not safe against itself: two instances starting at once on an
+  // empty database both try to create it, and one fails on pg_type's unique index. Under the lock.
+  await db.tx(async (q) => {
+    await q.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
+    await q.query(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (
+         version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
+  });
   const applied: string[] = [];
   for (const m of migrations) {
     const done = await db.tx(async (q) => {

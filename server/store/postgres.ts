@@ -44,6 +44,13 @@ export function openPostgres(opts: PostgresOptions): Db {
     async tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       let broken = false;
+      // A connection that dies while checked out (a database restart, a terminated backend) emits
+      // 'error' on its client, which the pool only listens to while the client is idle: without a
+      // listener here that event is an uncaught exception and the process goes down.
+      const onError = () => {
+        broken = true;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn({
@@ -62,6 +69,7 @@ export function openPostgres(opts: PostgresOptions): Db {
         }
         throw err;
       } finally {
+        client.removeListener('error', onError);
         client.release(broken);
       }
     },

@@ -3,16 +3,10 @@
 import type { FastifyInstance } from 'fastify';
 import { secretMatches } from '../../admin-link.js';
 import { AppError } from '../../errors.js';
-import type { HireService, Resolution } from '../../hire/index.js';
-import { integerValue, jsonObject, requiredString } from '../body.js';
+import { resolutionFrom } from '../../hire/admin-commands.js';
+import type { HireService } from '../../hire/index.js';
+import { jsonObject } from '../body.js';
 import { taskIdOf, type TaskParams } from './hire-input.js';
-
-export function resolutionOf(body: Record<string, unknown>): Resolution {
-  const kind = requiredString(body, 'resolution');
-  if (kind === 'release' || kind === 'refund') return { kind };
-  if (kind === 'split') return { kind, contractorSats: integerValue(body.contractor_sats, 'contractor_sats', 1, Number.MAX_SAFE_INTEGER) };
-  throw new AppError('invalid_field_value', 'resolution must be release, refund or split.', { field: 'resolution' });
-}
 
 export async function hireAdminRoutes(app: FastifyInstance, deps: { hire: HireService; adminSecret: () => string | null }): Promise<void> {
   await app.register(async (admin) => {
@@ -21,6 +15,6 @@ export async function hireAdminRoutes(app: FastifyInstance, deps: { hire: HireSe
       const given = /^Admin\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
       if (!secret || !secretMatches(secret, given)) throw new AppError('forbidden', 'Admin endpoints need the admin secret.');
     });
-    admin.post<{ Params: TaskParams }>('/api/v1/admin/ai-for-hire/tasks/:id/resolve', async (req) => deps.hire.resolveDispute(taskIdOf(req), resolutionOf(jsonObject(req))));
+    admin.post<{ Params: TaskParams }>('/api/v1/admin/ai-for-hire/tasks/:id/resolve', async (req) => deps.hire.resolveDispute(taskIdOf(req), resolutionFrom(jsonObject(req))));
   });
 }

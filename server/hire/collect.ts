@@ -1,0 +1,121 @@
+// POST /collect: pays a BOLT11 invoice from the caller's balance. The amount plus a routing-fee
+// reserve moves to `payouts_pending` in one transaction (the invoice's payment hash can have
+// one live payout only), then the wallet pays: success → settled, a clean failure → all back,
+// anything else (a timeout, an exception) → stays pending for the reconcile pass.
+import { randomUUID } from 'node:crypto';
+import { msatToSats } from '../../contract/money.js';
+import { getBalance, postJournal } from '../ledger/index.js';
+import type { PaymentOutcome } from '../lightning/backend.js';
+import { pgErrorCode } from '../store/index.js';
+import { accountOf } from './accounts.js';
+import type { HireDeps } from './deps.js';
+import { invalidField, notFound } from './errors.js';
+import { checkPayoutInvoice, type NodeIdentity } from './invoice-checks.js';
+import { insertPayout, latestPayoutOf, livePayoutOf, type PayoutRow } from './payouts-store.js';
+import { reconcileOne, settlePayout, trustedOutcome } from './payouts.js';
+import { feeReserveMsat } from './rules.js';
+import { inTx, withFunds } from './tx.js';
+
+export interface PayoutView {
+  status: PayoutRow['state'];
+  payment_hash: string;
+  paid_sats: number;
+  paid_msat: number;
+  fee_sats: number;
+  fee_msat: number;
+  balance_sats: number;
+  preimage: string | null;
+  failure_reason?: string;
+}
+
+async function payoutView(deps: HireDeps, p: PayoutRow): Promise<PayoutView> {
+  const paid = p.state === 'succeeded';
+  const feeMsat = paid ? (p.fee_msat! < p.fee_reserve_msat ? p.fee_msat! : p.fee_reserve_msat) : 0n;
+  return {
+    status: p.state,
+    payment_hash: p.payment_hash,
+    paid_sats: paid ? msatToSats(p.amount_msat) : 0,
+    paid_msat: paid ? Number(p.amount_msat) : 0,
+    fee_sats: msatToSats(feeMsat),
+    fee_msat: Number(feeMsat),
+    balance_sats: msatToSats(await getBalance(deps.ledger.db, p.account_id)),
+    preimage: p.preimage,
+    ...(p.failure_reason ? { failure_reason: p.failure_reason } : {}),
+  };
+}
+
+function alreadyLive(p: PayoutRow) {
+  return invalidField('invoice', p.state === 'succeeded' ? 'This invoice was already paid.' : 'This invoice is being paid already.');
+}
+
+export async function collect(deps: HireDeps, identity: () => Promise<NodeIdentity>, token: string, rawInvoice: string): Promise<PayoutView> {
+  const { db, sys } = deps.ledger;
+  const account = await accountOf(db, token);
+  const invoice = checkPayoutInvoice(rawInvoice, await identity(), deps.now());
+  const live = await livePayoutOf(db, invoice.paymentHash);
+  if (live) throw alreadyLive(live);
+
+  const reserveMsat = feeReserveMsat(deps.rules, invoice.amountMsat);
+  const heldMsat = invoice.amountMsat + reserveMsat;
+  const payout = await withFunds(db, { accountId: account.id, amountMsat: heldMsat, what: 'Paying this invoice (amount plus routing-fee reserve)' }, () =>
+    inTx(db, async (q) => {
+      let row: PayoutRow;
+      try {
+        row = await insertPayout(q, {
+          id: randomUUID(),
+          accountId: account.id,
+          paymentHash: invoice.paymentHash,
+          bolt11: invoice.bolt11,
+          amountMsat: invoice.amountMsat,
+          feeReserveMsat: reserveMsat,
+          invoiceExpiresAt: invoice.expiresAt,
+          now: deps.now(),
+        });
+      } catch (err) {
+        // the unique index: another collect of this invoice got there first
+        if (pgErrorCode(err) === '23505') throw invalidField('invoice', 'This invoice is being paid already.');
+        throw err;
+      }
+      await postJournal(q, {
+        kind: 'hire_payout',
+        ref: row.id,
+        lines: [
+          { accountId: account.id, amountMsat: -heldMsat },
+          { accountId: sys.payouts_pending, amountMsat: heldMsat },
+        ],
+      });
+      return row;
+    }),
+  );
+
+  const outcome = trustedOutcome(await payOnce(deps, payout), payout.payment_hash);
+  if (outcome.status === 'pending') return payoutView(deps, payout);
+  const settled = await inTx(db, (q) => settlePayout(q, sys, payout, outcome, deps.now()));
+  // null: a reconcile pass settled it first; show what it recorded
+  const final = settled?.payout ?? (await latestPayoutOf(db, account.id, payout.payment_hash))!;
+  if (final.state === 'failed') {
+    throw invalidField('invoice', `The payment failed (${final.failure_reason ?? 'no reason given'}); nothing was taken from the balance.`);
+  }
+  return payoutView(deps, final);
+}
+
+/** An exception is never a clean failure: the payment may have left, so it stays pending. */
+async function payOnce(deps: HireDeps, payout: PayoutRow): Promise<PaymentOutcome> {
+  try {
+    return await deps.wallet.payInvoice({ bolt11: payout.bolt11 });
+  } catch (err) {
+    deps.log?.error({ payout: payout.id, err: (err as Error).message }, 'payInvoice threw; the payout stays pending');
+    return { status: 'pending', paymentHash: payout.payment_hash };
+  }
+}
+
+/** GET /collect/{payment_hash}: the caller's payout of that invoice, looked up again while pending. */
+export async function payoutStatus(deps: HireDeps, token: string, paymentHash: string): Promise<PayoutView> {
+  const db = deps.ledger.db;
+  const account = await accountOf(db, token);
+  const hash = paymentHash.toLowerCase();
+  let payout = /^[0-9a-f]{64}$/.test(hash) ? await latestPayoutOf(db, account.id, hash) : null;
+  if (!payout) throw notFound('This token has no payout of this payment hash.');
+  if (payout.state === 'pending') payout = (await reconcileOne(deps, payout))?.payout ?? payout;
+  return payoutView(deps, payout);
+}

@@ -1,0 +1,48 @@
+// An operator resolves a disputed task: release (all to the contractor), refund (all back to
+// the buyer) or split (the contractor's or the buyer's share in sats, the rest to the other). One
+// compare-and-set on `disputed` with its journal entry, so a resolution happens once.
+import { AppError } from '../errors.js';
+import type { HireDeps } from './deps.js';
+import { invalidField, invalidState, notFound } from './errors.js';
+import { closeEscrow, type ClosedStatus } from './escrow.js';
+import { findTask, type TaskRow } from './tasks-store.js';
+import { inTx } from './tx.js';
+
+export type Resolution =
+  | { kind: 'release' }
+  | { kind: 'refund' }
+  | { kind: 'split'; contractorSats: number }
+  | { kind: 'split'; buyerSats: number };
+
+export async function resolveDispute(deps: HireDeps, taskId: string, resolution: Resolution): Promise<TaskRow> {
+  const { db, sys } = deps.ledger;
+  const task = await findTask(db, taskId);
+  if (!task) throw notFound('No task has this id.');
+  if (task.status !== 'disputed') throw invalidState(`The task is ${task.status}; only a disputed task can be resolved.`);
+  const plan = planOf(resolution, task.escrow_msat!);
+  return inTx(db, async (q) => {
+    const closed = await closeEscrow(q, sys, { taskId, from: ['disputed'], ...plan, now: deps.now() });
+    if (!closed) throw invalidState('The task is no longer disputed.');
+    return closed;
+  });
+}
+
+function planOf(r: Resolution, escrowMsat: bigint): { status: ClosedStatus; outcome: string; contractorMsat: bigint | null } {
+  switch (r.kind) {
+    case 'release':
+      return { status: 'completed', outcome: 'admin_release', contractorMsat: null };
+    case 'refund':
+      return { status: 'refunded', outcome: 'admin_refund', contractorMsat: 0n };
+    case 'split': {
+      const escrowSats = escrowMsat / 1000n;
+      const [field, share] = 'buyerSats' in r ? ['buyer_sats', r.buyerSats] : ['contractor_sats', r.contractorSats];
+      if (!Number.isInteger(share) || share < 1 || BigInt(share) >= escrowSats) {
+        throw invalidField(field, `A split gives each side from 1 to ${escrowSats - 1n} sats of the ${escrowSats} in escrow; use release or refund for all of it.`);
+      }
+      const contractorSats = 'buyerSats' in r ? escrowSats - BigInt(share) : BigInt(share);
+      return { status: 'split', outcome: 'admin_split', contractorMsat: contractorSats * 1000n };
+    }
+    default:
+      throw new AppError('invalid_field_value', 'resolution must be release, refund or split.', { field: 'resolution' });
+  }
+}

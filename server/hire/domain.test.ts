@@ -1,0 +1,20 @@
+// The marketplace's domain, called directly, on both stores: one store per kind for the
+// lifecycle, collect and audit cases (opening an embedded PGlite is the slow part of a test file).
+import { afterAll, beforeAll, describe } from 'vitest';
+import { STORE_KINDS } from '../store/testing.js';
+import { auditCases } from './audit.cases.js';
+import { collectCases } from './collect.cases.js';
+import { lifecycleCases } from './lifecycle.cases.js';
+import { openHireTest, type HireTest } from './testing.js';
+
+describe.each(STORE_KINDS)('AI for Hire on %s', (kind) => {
+  let t: HireTest;
+  beforeAll(async () => {
+    t = await openHireTest(kind);
+  });
+  afterAll(() => t.close());
+
+  describe('lifecycle', () => lifecycleCases(() => t));
+  describe('collect', () => collectCases(() => t));
+  describe('audit', () => auditCases(() => t));
+});

@@ -1,0 +1,252 @@
+// AI for Hire over real HTTP (the seed's e2e-test-hire.sh): a real server on PostgreSQL paid
+// through a development node, which pays collects out to a SECOND, peered development node.
+import { createHash, randomBytes } from 'node:crypto';
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBuyer } from '../../scripts/demo-buyer.js';
+import { runContractor } from '../../scripts/demo-contractor.js';
+import { startDevnode } from '../lightning/devnode/index.js';
+import { call, startTestDevnode, startTestServer, type TestDevnode, type TestServer } from '../testing/harness.js';
+
+const H = '/api/v1/ai-for-hire';
+const basic = (password: string) => `Basic ${Buffer.from(`:${password}`).toString('base64')}`;
+
+async function devnodeForm(node: { url: string; password: string }, path: string, form: Record<string, string>): Promise<any> {
+  const res = await request(`${node.url}/${path}`, {
+    method: path.startsWith('payments') ? 'GET' : 'POST',
+    headers: { authorization: basic(node.password), 'content-type': 'application/x-www-form-urlencoded' },
+    ...(path.startsWith('payments') ? {} : { body: new URLSearchParams(form).toString() }),
+  });
+  return res.body.json();
+}
+
+describe('AI for Hire over HTTP', () => {
+  let receiver: TestDevnode;
+  let payer: TestDevnode;
+  let t: TestServer;
+  const api = (method: string, path: string, opts?: Parameters<typeof call>[3]) => call(t.url, method, path, opts);
+  const as = (token: string, body?: unknown) => ({ headers: { 'x-token': token }, ...(body === undefined ? {} : { body }) });
+  const invoiceOnReceiver = async (sats: number) => (await devnodeForm(receiver, 'createinvoice', { amountSat: String(sats), description: 'collect' })).serialized as string;
+  const balance = async (token: string) => (await api('GET', `${H}/me`, as(token))).body.balance_sats as number;
+
+  beforeAll(async () => {
+    receiver = await startTestDevnode();
+    const password = randomBytes(12).toString('hex');
+    const node = await startDevnode({ host: '127.0.0.1', port: 0, password, peers: [{ url: receiver.url, password: receiver.password }] });
+    payer = { url: node.url, password, nodeId: node.nodeId, close: () => node.close() };
+    t = await startTestServer({ store: 'postgres', devnode: payer });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await payer?.close();
+    await receiver?.close();
+  });
+
+  async function buyToken(sats: number): Promise<string> {
+    const created = await api('POST', '/api/v1/topup', { body: { amount_sats: sats } });
+    const claimed = await api('POST', '/api/v1/topup/claim', { body: { preimage: await t.pay(created.body.invoice) } });
+    return claimed.body.token;
+  }
+
+  it('runs the lifecycle: post, quote, talk, accept, deliver, confirm, collect to another node', async () => {
+    const buyer = await buyToken(1000);
+    const contractor = await buyToken(100);
+    const stranger = await buyToken(10);
+
+    const posted = await api('POST', `${H}/tasks`, as(buyer, { title: 'Translate a poem', description: 'From French to English.', budget_sats: 400 }));
+    expect(posted.status).toBe(201);
+    expect(posted.body).toMatchObject({ status: 'open', budget_sats: 400, quotes: [] });
+    expect(posted.headers['x-charged-sats']).toBe('50');
+    expect(posted.headers['x-balance-sats']).toBe('950');
+    const id = posted.body.id as string;
+    expect((await api('GET', `${H}/tasks?status=open`)).body.tasks.map((x: { id: string }) => x.id)).toContain(id);
+
+    const quoted = await api('POST', `${H}/tasks/${id}/quotes`, as(contractor, { price_sats: 350, description: 'Done by tonight.' }));
+    expect(quoted.status).toBe(201);
+    const qid = quoted.body.id as string;
+    const edited = await api('PATCH', `${H}/tasks/${id}/quotes/${qid}`, as(contractor, { price_sats: 300 }));
+    expect(edited.body).toMatchObject({ price_sats: 300, status: 'pending' });
+
+    const thread = `${H}/tasks/${id}/quotes/${qid}/messages`;
+    expect((await api('POST', thread, as(buyer, { body: 'Rhymes kept?' }))).status).toBe(201);
+    expect((await api('GET', `${H}/me`, as(contractor))).body).toMatchObject({ unread_messages: 1, unread_threads: [{ task_id: id, quote_id: qid, unread: 1 }] });
+    const read = await api('GET', thread, as(contractor));
+    expect(read.body.messages).toMatchObject([{ sender: 'buyer', body: 'Rhymes kept?' }]);
+    expect((await api('GET', thread, as(stranger))).body.error.code).toBe('forbidden');
+    expect((await api('GET', thread)).status).toBe(401);
+
+    const accepted = await api('POST', `${H}/tasks/${id}/quotes/${qid}/accept`, as(buyer, { expected_price_sats: 300 }));
+    expect(accepted.status).toBe(200);
+    expect(accepted.body).toMatchObject({ status: 'awarded', price_sats: 300 });
+    expect(await balance(buyer)).toBe(650);
+    expect((await api('POST', `${H}/tasks/${id}/deliver`, as(contractor, { body: 'The translation' }))).body.status).toBe('delivered');
+    const publicView = await api('GET', `${H}/tasks/${id}`);
+    expect(publicView.body.delivery).toBeUndefined();
+    expect(JSON.stringify(publicView.body)).not.toMatch(/abl_|Rhymes|balance/);
+    expect((await api('GET', `${H}/tasks/${id}`, as(buyer))).body.delivery.body).toBe('The translation');
+    const confirmed = await api('POST', `${H}/tasks/${id}/confirm`, as(buyer));
+    expect(confirmed.body).toMatchObject({ status: 'completed', outcome: 'confirmed' });
+    expect(await balance(contractor)).toBe(90 + 300);
+
+    const invoice = await invoiceOnReceiver(200);
+    const collected = await api('POST', `${H}/collect`, as(contractor, { invoice }));
+    expect(collected.status).toBe(200);
+    expect(collected.body).toMatchObject({ status: 'succeeded', paid_sats: 200, fee_sats: 0, balance_sats: 190 });
+    const hash = createHash('sha256').update(Buffer.from(collected.body.preimage, 'hex')).digest('hex');
+    expect(hash).toBe(collected.body.payment_hash);
+    expect(await devnodeForm(receiver, `payments/incoming/${hash}`, {})).toMatchObject({ isPaid: true, receivedSat: 200 });
+    expect((await api('POST', `${H}/collect`, as(contractor, { invoice }))).body.error).toMatchObject({ code: 'invalid_field_value', field: 'invoice' });
+
+    const own = (await api('POST', '/api/v1/topup', { body: { amount_sats: 5 } })).body.invoice;
+    const refused = await api('POST', `${H}/collect`, as(contractor, { invoice: own }));
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatchObject({ code: 'invalid_field_value', field: 'invoice' });
+    expect(refused.body.error.message).toMatch(/own node/);
+    expect((await t.server.ledger.audit()).problems).toEqual([]);
+  });
+
+  it('auto-creates an account on a 402 and takes the L402-paid retry with both headers, once', async () => {
+    const task = { title: 'Paid by Lightning', description: 'No account yet.' };
+    const challenge = await api('POST', `${H}/tasks`, { body: task });
+    expect(challenge.status).toBe(402);
+    expect(challenge.body).toMatchObject({ error: { code: 'payment_required' }, amount_sats: 50, token: expect.stringMatching(/^abl_/) });
+    const www = challenge.headers['www-authenticate'] as string[];
+    expect(www).toHaveLength(2);
+    expect(www[0]).toMatch(/^LSAT macaroon="[^"]+", invoice="lnbcrt/);
+    expect(www[1]).toMatch(/^L402 /);
+    const { token, macaroon, invoice } = challenge.body;
+    expect(await balance(token)).toBe(0);
+
+    const preimage = await t.pay(invoice);
+    const both = { 'x-token': token, authorization: `L402 ${macaroon}:${preimage}` };
+    const paid = await api('POST', `${H}/tasks`, { body: task, headers: both });
+    expect(paid.status).toBe(201);
+    expect(paid.body.token).toBeUndefined();
+    expect((await api('GET', `${H}/me`, as(token))).body.tasks.map((x: { id: string }) => x.id)).toEqual([paid.body.id]);
+    const replay = await api('POST', `${H}/tasks`, { body: task, headers: both });
+    expect(replay.status).toBe(409);
+    expect(replay.body.error.code).toBe('payment_already_used');
+
+    const quoteChallenge = await api('POST', `${H}/tasks/${paid.body.id}/quotes`, { body: { price_sats: 10, description: 'me' } });
+    expect(quoteChallenge.status).toBe(402);
+    expect(quoteChallenge.body.amount_sats).toBe(10);
+    const alone = await api('POST', `${H}/tasks/${paid.body.id}/quotes`, {
+      body: { price_sats: 10, description: 'me' },
+      headers: { authorization: `L402 ${quoteChallenge.body.macaroon}:${await t.pay(quoteChallenge.body.invoice)}` },
+    });
+    expect(alone.status).toBe(201);
+    expect(alone.body).toMatchObject({ status: 'pending', token: expect.stringMatching(/^abl_/) });
+    expect((await api('GET', `${H}/me`, as(alone.body.token))).body.quotes).toHaveLength(1);
+    expect((await t.server.ledger.audit()).problems).toEqual([]);
+  });
+
+  it('answers bad input with a contract error, never a 500, and moves no money', async () => {
+    const buyer = await buyToken(200);
+    const id = (await api('POST', `${H}/tasks`, as(buyer, { title: 'x', description: 'y' }))).body.id as string;
+    const other = (await api('POST', `${H}/tasks`, as(buyer, { title: 'x2', description: 'y2' }))).body.id as string;
+    const contractor = await buyToken(50);
+    const qOther = (await api('POST', `${H}/tasks/${other}/quotes`, as(contractor, { price_sats: 5, description: 'q' }))).body.id as string;
+    const before = [await balance(buyer), await balance(contractor)];
+    const cases: [string, string, unknown, number, string, string?][] = [
+      ['POST', `${H}/tasks`, {}, 400, 'missing_required_field', 'title'],
+      ['POST', `${H}/tasks`, { title: '', description: 'd' }, 400, 'invalid_field_value', 'title'],
+      ['POST', `${H}/tasks`, { title: 't'.repeat(201), description: 'd' }, 400, 'invalid_field_value', 'title'],
+      ['POST', `${H}/tasks`, { title: 't', description: 'd'.repeat(20_001) }, 400, 'invalid_field_value', 'description'],
+      ['POST', `${H}/tasks`, { title: 7, description: 'd' }, 400, 'invalid_field_type', 'title'],
+      ['POST', `${H}/tasks`, { title: 'nul\u0000', description: 'd' }, 400, 'invalid_field_value', 'title'],
+      ['POST', `${H}/tasks`, { title: '   ', description: 'd' }, 400, 'invalid_field_value', 'title'],
+      ['POST', `${H}/tasks`, { title: 't', description: 'd', budget_sats: -1 }, 400, 'invalid_field_value', 'budget_sats'],
+      ['POST', `${H}/tasks`, { title: 't', description: 'd', budget_sats: 1.5 }, 400, 'invalid_field_value', 'budget_sats'],
+      ['POST', `${H}/tasks`, { title: 't', description: 'd', budget_sats: '5' }, 400, 'invalid_field_type', 'budget_sats'],
+      ['POST', `${H}/tasks`, { title: 't', description: 'd', budget_sats: 1e300 }, 400, 'invalid_field_value', 'budget_sats'],
+      ['POST', `${H}/tasks/${id}/quotes`, { price_sats: 0, description: 'q' }, 400, 'invalid_field_value', 'price_sats'],
+      ['POST', `${H}/tasks/${id}/quotes`, { price_sats: 10_000_001, description: 'q' }, 400, 'invalid_field_value', 'price_sats'],
+      ['POST', `${H}/tasks/${id}/quotes`, { price_sats: 5 }, 400, 'missing_required_field', 'description'],
+      ['POST', `${H}/tasks/6a1f4c84-6a49-4b8e-9d1e-0c1f0b7e6c11/quotes`, { price_sats: 5, description: 'q' }, 404, 'not_found'],
+      ['POST', `${H}/tasks/not-a-uuid/quotes`, { price_sats: 5, description: 'q' }, 404, 'not_found'],
+      ['POST', `${H}/tasks/${id}/quotes/${qOther}/accept`, {}, 404, 'not_found'],
+      ['PATCH', `${H}/tasks/${other}/quotes/${qOther}`, {}, 400, 'missing_required_field'],
+      ['POST', `${H}/tasks/${other}/quotes/${qOther}/messages`, { body: '' }, 400, 'invalid_field_value', 'body'],
+      ['POST', `${H}/tasks/${other}/quotes/${qOther}/messages`, { body: 'm'.repeat(20_001) }, 400, 'invalid_field_value', 'body'],
+      ['POST', `${H}/collect`, {}, 400, 'missing_required_field', 'invoice'],
+      ['POST', `${H}/collect`, { invoice: 'lnbc1qqqq' }, 400, 'invalid_field_value', 'invoice'],
+      ['GET', `${H}/tasks?status=bogus`, undefined, 400, 'invalid_field_value', 'status'],
+      ['GET', `${H}/tasks?limit=0`, undefined, 400, 'invalid_field_value', 'limit'],
+      ['GET', `${H}/tasks?offset=-1`, undefined, 400, 'invalid_field_value', 'offset'],
+    ];
+    for (const [method, path, body, status, code, field] of cases) {
+      const res = await api(method, path, as(buyer, body));
+      expect([path, res.status, res.body.error?.code]).toEqual([path, status, code]);
+      if (field) expect(res.body.error.field).toBe(field);
+    }
+    const garbled = await api('POST', `${H}/tasks`, { rawBody: '{"title":', headers: { 'x-token': buyer, 'content-type': 'application/json' } });
+    expect(garbled.body.error.code).toBe('invalid_json');
+    expect((await api('GET', `${H}/me`, { headers: { 'x-token': `abl_${randomBytes(24).toString('base64url')}` } })).body.error.code).toBe('invalid_token');
+    expect((await api('GET', `${H}/me`, { headers: { 'x-token': 'nope' } })).status).toBe(401);
+    expect([await balance(buyer), await balance(contractor)]).toEqual(before);
+  });
+
+  it('a failed payout gives the balance back; the operator resolves disputes', async () => {
+    const token = await buyToken(100);
+    await devnodeForm(payer, '_devnode/next-payment', { outcome: 'fail' });
+    const failed = await api('POST', `${H}/collect`, as(token, { invoice: await invoiceOnReceiver(50) }));
+    expect(failed.status).toBe(400);
+    expect(failed.body.error.message).toMatch(/injected failure/);
+    expect(await balance(token)).toBe(100);
+
+    const buyer = await buyToken(300);
+    const contractor = await buyToken(20);
+    const id = (await api('POST', `${H}/tasks`, as(buyer, { title: 'Disputed', description: 'd' }))).body.id as string;
+    const qid = (await api('POST', `${H}/tasks/${id}/quotes`, as(contractor, { price_sats: 200, description: 'q' }))).body.id as string;
+    await api('POST', `${H}/tasks/${id}/quotes/${qid}/accept`, as(buyer));
+    await api('POST', `${H}/tasks/${id}/deliver`, as(contractor, { body: 'half of it' }));
+    expect((await api('POST', `${H}/tasks/${id}/dispute`, as(buyer, { body: 'Only half done' }))).body.status).toBe('disputed');
+    const path = `/api/v1/admin/ai-for-hire/tasks/${id}/resolve`;
+    expect((await api('POST', path, { body: { outcome: 'release' } })).status).toBe(403);
+    const resolved = await api('POST', path, { body: { outcome: 'split', buyer_sats: 80 }, headers: { authorization: `Admin ${t.server.adminSecret()}` } });
+    expect(resolved.body).toMatchObject({ status: 'split', outcome: 'admin_split' });
+    expect([await balance(buyer), await balance(contractor)]).toEqual([300 - 50 - 200 + 80, 10 + 120]);
+
+    // the admin service's `resolve` command (npm run admin -- resolve <task> refund) does the same
+    const second = (await api('POST', `${H}/tasks`, as(buyer, { title: 'Disputed too', description: 'd' }))).body.id as string;
+    const q2 = (await api('POST', `${H}/tasks/${second}/quotes`, as(contractor, { price_sats: 20, description: 'q' }))).body.id as string;
+    await api('POST', `${H}/tasks/${second}/quotes/${q2}/accept`, as(buyer));
+    await api('POST', `${H}/tasks/${second}/deliver`, as(contractor, { body: 'w' }));
+    await api('POST', `${H}/tasks/${second}/dispute`, as(contractor));
+    const admin = { authorization: `Admin ${t.server.adminSecret()}` };
+    const refunded = await api('POST', '/api/v1/admin/resolve', { body: { task: second, outcome: 'refund' }, headers: admin });
+    expect(refunded.body).toMatchObject({ status: 'refunded', buyer_refunded_sats: 20 });
+    expect((await api('POST', '/api/v1/admin/resolve', { body: { task: second, outcome: 'refund' }, headers: admin })).body.error.code).toBe('invalid_state');
+    expect(await balance(buyer)).toBe(130 - 50);
+    expect((await t.server.ledger.audit()).problems).toEqual([]);
+  });
+
+  it('the demo agents run the whole lifecycle against the server', async () => {
+    const tag = `demo-${randomBytes(4).toString('hex')}`;
+    const opts = { baseUrl: t.url, tag, pay: (bolt11: string) => t.pay(bolt11), log: () => {}, timeoutMs: 20_000 };
+    const [buyer, contractor] = await Promise.all([runBuyer(opts), runContractor({ ...opts, invoiceFor: invoiceOnReceiver })]);
+    expect(buyer.taskId).toBe(contractor.taskId);
+    expect(contractor.earnedSats).toBe(120);
+    expect(contractor.collected?.paid_sats).toBeGreaterThan(100);
+    expect((await t.server.ledger.audit()).problems).toEqual([]);
+  });
+});
+
+describe('AI for Hire rate limits', () => {
+  it('limits the free endpoints per client address', async () => {
+    const t = await startTestServer({ store: 'postgres', env: { ABL_RATE_LIMIT: '3' } });
+    try {
+      // the limiter counts per wall-clock minute: start well inside one
+      const second = Math.floor(Date.now() / 1000) % 60;
+      if (second > 54) await new Promise((r) => setTimeout(r, (61 - second) * 1000));
+      const statuses = [];
+      for (let i = 0; i < 5; i++) statuses.push((await call(t.url, 'GET', `${H}/tasks`)).status);
+      expect(statuses).toEqual([200, 200, 200, 429, 429]);
+      const limited = await call(t.url, 'GET', `${H}/tasks`);
+      expect(limited.body.error.code).toBe('rate_limited');
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -1,0 +1,73 @@
+// The AI for Hire marketplace: one service object over the ledger and the wallet. Knows
+// nothing of HTTP; routes and operator commands call these functions.
+import type { Credentials } from '../payments/gate.js';
+import { acceptQuote } from './award.js';
+import { collect, payoutStatus } from './collect.js';
+import type { HireDeps } from './deps.js';
+import { resolveDispute, type Resolution } from './disputes.js';
+import type { NodeIdentity } from './invoice-checks.js';
+import { listMessages, postMessage } from './messages.js';
+import { nodeIdentity } from './node-identity.js';
+import { reconcilePayouts } from './payouts.js';
+import { cancelTask, editQuote, postQuote, postTask, withdrawQuote, type QuoteInput, type TaskInput } from './posting.js';
+import { getTask, listTasks, me } from './queries.js';
+import { sweepDeadlines } from './sweep.js';
+import type { TaskStatus } from './tasks-store.js';
+import { quoteView, taskView } from './views.js';
+import { confirm, deliver, dispute, requestRevision } from './work.js';
+
+export type { HireDeps } from './deps.js';
+export type { Resolution } from './disputes.js';
+export { hireAdminCommands } from './admin-commands.js';
+export { hireRules, type HireRules } from './rules.js';
+export { TASK_STATUSES, type TaskStatus } from './tasks-store.js';
+
+type Ids = { taskId: string; quoteId: string };
+
+export function createHireService(deps: HireDeps, opts: { node?: Partial<NodeIdentity> } = {}) {
+  const identity = nodeIdentity(deps.wallet, opts.node);
+  const max = deps.rules.maxRevisions;
+  const task = <T extends Parameters<typeof taskView>[0]>(row: T) => taskView(row, max);
+
+  return {
+    rules: deps.rules,
+    me: (token: string) => me(deps, token),
+    listTasks: (p: { status: TaskStatus | null; limit: number; offset: number }) => listTasks(deps, p),
+    getTask: (taskId: string, token: string | null) => getTask(deps, taskId, token),
+
+    async postTask(input: TaskInput, creds: Credentials, client: string) {
+      const paid = await postTask(deps, input, creds, client);
+      return { ...paid, value: taskView(paid.value, max, { quote_count: 0, quotes: [] }) };
+    },
+    async postQuote(taskId: string, input: QuoteInput, creds: Credentials, client: string) {
+      const paid = await postQuote(deps, taskId, input, creds, client);
+      return { ...paid, value: quoteView(paid.value) };
+    },
+    editQuote: async (token: string, ids: Ids, patch: { priceMsat: bigint | null; description: string | null }) => quoteView(await editQuote(deps, token, ids, patch)),
+    withdrawQuote: async (token: string, ids: Ids) => quoteView(await withdrawQuote(deps, token, ids)),
+    cancelTask: async (token: string, taskId: string) => task(await cancelTask(deps, token, taskId)),
+    acceptQuote: async (token: string, ids: Ids, expectedPriceMsat: bigint | null) => task(await acceptQuote(deps, token, ids, expectedPriceMsat)),
+
+    postMessage: (token: string, ids: Ids, body: string) => postMessage(deps, token, ids, body),
+    listMessages: (token: string, ids: Ids, afterId: bigint) => listMessages(deps, token, ids, afterId),
+
+    deliver: async (token: string, taskId: string, body: string) => task(await deliver(deps, token, taskId, body)),
+    requestRevision: async (token: string, taskId: string, body: string | null) => task(await requestRevision(deps, token, taskId, body)),
+    dispute: async (token: string, taskId: string, body: string | null) => task(await dispute(deps, token, taskId, body)),
+    confirm: async (token: string, taskId: string) => task(await confirm(deps, token, taskId)),
+    /** operators only: the answer shows how the escrow was divided */
+    async resolveDispute(taskId: string, resolution: Resolution) {
+      const row = await resolveDispute(deps, taskId, resolution);
+      return taskView(row, max, { contractor_paid_sats: Number(row.contractor_paid_msat! / 1000n), buyer_refunded_sats: Number(row.buyer_refunded_msat! / 1000n) });
+    },
+
+    collect: (token: string, invoice: string) => collect(deps, identity, token, invoice),
+    payoutStatus: (token: string, paymentHash: string) => payoutStatus(deps, token, paymentHash),
+
+    /** background passes, idempotent on any number of instances */
+    sweep: () => sweepDeadlines(deps),
+    reconcilePayouts: (minAgeSeconds?: number) => reconcilePayouts(deps, minAgeSeconds),
+  };
+}
+
+export type HireService = ReturnType<typeof createHireService>;

@@ -1,0 +1,48 @@
+// The private thread of a quote: only the task's buyer and that quote's contractor read or
+// write it. Reading marks what the other side wrote as read (GET /me counts the rest).
+import { accountOf } from './accounts.js';
+import type { HireDeps } from './deps.js';
+import { forbidden, notFound } from './errors.js';
+import { insertMessage, markRead, threadOf } from './messages-store.js';
+import { findQuote } from './quotes-store.js';
+import { findTask } from './tasks-store.js';
+import { messageView, type MessageView } from './views.js';
+
+const PAGE = 500;
+
+async function threadAccess(deps: HireDeps, token: string, ids: { taskId: string; quoteId: string }) {
+  const db = deps.ledger.db;
+  const account = await accountOf(db, token);
+  const task = await findTask(db, ids.taskId);
+  if (!task) throw notFound('No task has this id.');
+  const quote = await findQuote(db, ids.taskId, ids.quoteId);
+  if (!quote) throw notFound('No quote has this id on this task.');
+  if (account.id !== task.buyer_account_id && account.id !== quote.contractor_account_id) {
+    throw forbidden('Only the task’s buyer and this quote’s contractor can use its messages.');
+  }
+  return { accountId: account.id, buyerAccountId: task.buyer_account_id };
+}
+
+export async function postMessage(deps: HireDeps, token: string, ids: { taskId: string; quoteId: string }, body: string): Promise<MessageView> {
+  const access = await threadAccess(deps, token, ids);
+  const row = await insertMessage(deps.ledger.db, { quoteId: ids.quoteId, senderAccountId: access.accountId, kind: 'message', body, now: deps.now() });
+  return messageView(row, access.buyerAccountId);
+}
+
+/** Up to 500 messages after `afterId` (0: from the start), oldest first. */
+export async function listMessages(
+  deps: HireDeps,
+  token: string,
+  ids: { taskId: string; quoteId: string },
+  afterId: bigint,
+): Promise<{ messages: MessageView[]; next_after_id: number | null }> {
+  const access = await threadAccess(deps, token, ids);
+  const db = deps.ledger.db;
+  const rows = await threadOf(db, ids.quoteId, { afterId, limit: PAGE });
+  const last = rows.at(-1);
+  if (last) await markRead(db, { quoteId: ids.quoteId, readerAccountId: access.accountId, maxId: last.id, now: deps.now() });
+  return {
+    messages: rows.map((r) => messageView(r, access.buyerAccountId)),
+    next_after_id: rows.length === PAGE && last ? Number(last.id) : null,
+  };
+}

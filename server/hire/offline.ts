@@ -1,0 +1,26 @@
+// The marketplace for operator commands run beside (not inside) a server: dispute resolution
+// moves money between accounts only, so no wallet is reached and no invoice is made.
+import { randomBytes } from 'node:crypto';
+import type { Catalog } from '../../contract/catalog.js';
+import type { Ledger } from '../ledger/index.js';
+import { WalletUnavailableError, type WalletBackend } from '../lightning/backend.js';
+import { createHireService, hireRules, type HireService } from './index.js';
+
+const NO_WALLET = new Proxy({} as WalletBackend, {
+  get: () => async () => {
+    throw new WalletUnavailableError('operator commands do not reach the wallet');
+  },
+});
+
+export function offlineHireService(ledger: Ledger, hire: Catalog['hire']): HireService {
+  return createHireService({
+    ledger,
+    wallet: NO_WALLET,
+    challenge: async () => {
+      throw new Error('operator commands make no invoices');
+    },
+    rootKey: randomBytes(32),
+    rules: hireRules(hire),
+    now: () => Math.floor(Date.now() / 1000),
+  });
+}

@@ -1,0 +1,77 @@
+// Payout faults through the real wallet client and a real development node: a payment that
+// stalls past the client's deadline stays pending, is looked up (never paid again) and settles
+// once; a payment the node fails outright gives the balance back.
+import { randomBytes } from 'node:crypto';
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findAccountByTokenHash, getBalance, hashToken } from '../ledger/index.js';
+import { startDevnode } from '../lightning/devnode/index.js';
+import { PhoenixdWallet } from '../lightning/phoenixd/wallet.js';
+import { startTestDevnode, type TestDevnode } from '../testing/harness.js';
+import { openHireTest, type HireTest } from './testing.js';
+
+async function form(node: { url: string; password: string }, path: string, fields: Record<string, string>, method = 'POST'): Promise<any> {
+  const res = await request(`${node.url}/${path}`, {
+    method: method as 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`:${node.password}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    ...(method === 'POST' ? { body: new URLSearchParams(fields).toString() } : {}),
+  });
+  return res.body.json();
+}
+
+describe('payout faults through a development node', () => {
+  let receiver: TestDevnode;
+  let payer: { url: string; password: string; close(): Promise<void> };
+  let wallet: PhoenixdWallet;
+  let t: HireTest;
+  const msat = async (token: string) => getBalance(t.store.db, (await findAccountByTokenHash(t.store.db, hashToken(token)))!.id);
+  const invoice = async (sats: number) => (await form(receiver, 'createinvoice', { amountSat: String(sats), description: 'payout' })).serialized as string;
+
+  beforeAll(async () => {
+    receiver = await startTestDevnode();
+    const password = randomBytes(12).toString('hex');
+    const node = await startDevnode({ host: '127.0.0.1', port: 0, password, peers: [{ url: receiver.url, password: receiver.password }] });
+    payer = { url: node.url, password, close: () => node.close() };
+    // payinvoice gives up after 300 ms: a slower payment's outcome is unknown to the server
+    wallet = new PhoenixdWallet({ url: node.url, password, payTimeoutMs: 300 });
+    t = await openHireTest('postgres', { wallet, realClock: true });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await wallet?.close();
+    await payer?.close();
+    await receiver?.close();
+  });
+
+  it('a stalled payment stays pending, then reconciles once without paying twice', async () => {
+    const token = await t.fund(500);
+    const bolt11 = await invoice(200);
+    await form(payer, '_devnode/next-payment', { outcome: 'pending', holdMs: '1500' });
+    const pending = await t.hire.collect(token, bolt11);
+    expect(pending).toMatchObject({ status: 'pending', preimage: null });
+    expect(await msat(token)).toBe(500_000n - 200_000n - 11_000n); // amount and fee reserve held
+    expect(await t.hire.reconcilePayouts(0)).toMatchObject({ pending: 1, succeeded: 0 });
+    await expect(t.hire.collect(token, bolt11)).rejects.toMatchObject({ code: 'invalid_field_value' });
+
+    let settled = { succeeded: 0, failed: 0, pending: 1 };
+    for (let i = 0; i < 50 && settled.succeeded === 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      settled = await t.hire.reconcilePayouts(0);
+    }
+    expect(settled).toMatchObject({ succeeded: 1, failed: 0 });
+    expect(await t.hire.reconcilePayouts(0)).toEqual({ succeeded: 0, failed: 0, pending: 0 });
+    expect(await msat(token)).toBe(300_000n);
+    const hash = pending.payment_hash;
+    expect(await form(receiver, `payments/incoming/${hash}`, {}, 'GET')).toMatchObject({ isPaid: true, receivedSat: 200 });
+    expect(await t.hire.payoutStatus(token, hash)).toMatchObject({ status: 'succeeded', paid_sats: 200, balance_sats: 300 });
+    expect((await t.ledger.audit()).problems).toEqual([]);
+  });
+
+  it('a payment the node fails gives everything back at once', async () => {
+    const token = await t.fund(100);
+    await form(payer, '_devnode/next-payment', { outcome: 'fail' });
+    await expect(t.hire.collect(token, await invoice(60))).rejects.toMatchObject({ code: 'invalid_field_value' });
+    expect(await msat(token)).toBe(100_000n);
+    expect((await t.ledger.audit()).problems).toEqual([]);
+  });
+});

@@ -1,0 +1,125 @@
+// Posting and changing offers: tasks (paid), quotes (paid), quote edits and withdrawals, and a
+// buyer cancelling an open task. Nothing here touches escrow.
+import { randomUUID } from 'node:crypto';
+import { getBalance } from '../ledger/index.js';
+import type { Credentials } from '../payments/gate.js';
+import type { Queryable } from '../store/index.js';
+import { accountOf } from './accounts.js';
+import type { HireDeps } from './deps.js';
+import { forbidden, invalidState, notFound } from './errors.js';
+import { resolveFeePayer, takeFee, type FeeAction, type FeePayer } from './fees.js';
+import { declinePendingQuotes, findQuote, insertQuote, moveQuote, updatePendingQuote, type QuoteRow } from './quotes-store.js';
+import { findTask, insertTask, lockTask, markCancelled, type TaskRow } from './tasks-store.js';
+import { inTx, withFunds } from './tx.js';
+
+export const TASKS_PATH = '/api/v1/ai-for-hire/tasks';
+
+export interface Paid<T> {
+  value: T;
+  chargedMsat: bigint;
+  /** the payer's balance after the fee, when a token named the account */
+  balanceMsat: bigint | null;
+  /** a new account's token (L402 without X-Token), shown once */
+  token: string | null;
+}
+
+/** Runs a fee-paying transaction; a token too poor for the fee is 402 insufficient_balance. */
+async function paying<T>(deps: HireDeps, action: FeeAction, payer: FeePayer, ref: string, create: (accountId: bigint, q: Queryable) => Promise<T>): Promise<Paid<T>> {
+  const db = deps.ledger.db;
+  const run = () =>
+    inTx(db, async (q) => {
+      const fee = await takeFee(q, deps, action, payer, ref);
+      const value = await create(fee.accountId, q);
+      const named = payer.kind === 'token' || payer.accountId !== null;
+      return { value, chargedMsat: action.priceMsat, balanceMsat: named ? await getBalance(q, fee.accountId) : null, token: fee.newToken };
+    });
+  if (payer.kind !== 'token') return run();
+  return withFunds(db, { accountId: payer.accountId, amountMsat: action.priceMsat, what: action.description }, run);
+}
+
+export interface TaskInput {
+  title: string;
+  description: string;
+  budgetMsat: bigint | null;
+}
+
+export async function postTask(deps: HireDeps, input: TaskInput, creds: Credentials, client: string): Promise<Paid<TaskRow>> {
+  const action: FeeAction = { endpoint: `POST ${TASKS_PATH}`, priceMsat: deps.rules.postTaskMsat, description: 'Posting a task', journalKind: 'hire_post_fee' };
+  const payer = await resolveFeePayer(deps, action, creds, client);
+  const id = randomUUID();
+  const now = deps.now();
+  return paying(deps, action, payer, id, (buyerAccountId, q) =>
+    insertTask(q, { id, buyerAccountId, ...input, now, expiresAt: now + deps.rules.openTaskTtlSeconds }),
+  );
+}
+
+export interface QuoteInput {
+  priceMsat: bigint;
+  description: string;
+}
+
+export async function postQuote(deps: HireDeps, taskId: string, input: QuoteInput, creds: Credentials, client: string): Promise<Paid<QuoteRow>> {
+  const db = deps.ledger.db;
+  const task = await findTask(db, taskId);
+  if (!task) throw notFound('No task has this id.');
+  // Refused before any invoice or charge: a closed task, or the buyer quoting on their own task.
+  if (task.status !== 'open' || Number(task.expires_at) <= deps.now()) throw invalidState(`The task is ${task.status}; only open tasks take quotes.`);
+  if (creds.token !== null && (await accountOf(db, creds.token)).id === task.buyer_account_id) throw forbidden('A buyer cannot quote on their own task.');
+
+  const action: FeeAction = { endpoint: `POST ${TASKS_PATH}/${taskId}/quotes`, priceMsat: deps.rules.quoteMsat, description: 'Quoting on a task', journalKind: 'hire_quote_fee' };
+  const payer = await resolveFeePayer(deps, action, creds, client);
+  const id = randomUUID();
+  return paying(deps, action, payer, id, async (contractorAccountId, q) => {
+    // A share lock on the task: an accept (FOR UPDATE) cannot slip between this check and the insert.
+    const locked = await lockTask(q, taskId, 'SHARE');
+    const now = deps.now();
+    if (!locked || locked.status !== 'open' || Number(locked.expires_at) <= now) throw invalidState('The task is no longer open.');
+    if (locked.buyer_account_id === contractorAccountId) throw forbidden('A buyer cannot quote on their own task.');
+    return insertQuote(q, { id, taskId, contractorAccountId, ...input, now });
+  });
+}
+
+/** The quote, if the caller is its contractor: 404 for an unknown quote, 403 for anyone else. */
+async function ownQuote(deps: HireDeps, token: string, taskId: string, quoteId: string): Promise<QuoteRow> {
+  const db = deps.ledger.db;
+  const account = await accountOf(db, token);
+  const quote = await findQuote(db, taskId, quoteId);
+  if (!quote) throw notFound('No quote has this id on this task.');
+  if (quote.contractor_account_id !== account.id) throw forbidden('Only the contractor who made this quote can change it.');
+  return quote;
+}
+
+export async function editQuote(
+  deps: HireDeps,
+  token: string,
+  ids: { taskId: string; quoteId: string },
+  patch: { priceMsat: bigint | null; description: string | null },
+): Promise<QuoteRow> {
+  const quote = await ownQuote(deps, token, ids.taskId, ids.quoteId);
+  const updated = await updatePendingQuote(deps.ledger.db, { id: quote.id, ...patch, now: deps.now() });
+  if (!updated) throw invalidState('Only a pending quote can be edited.');
+  return updated;
+}
+
+export async function withdrawQuote(deps: HireDeps, token: string, ids: { taskId: string; quoteId: string }): Promise<QuoteRow> {
+  const quote = await ownQuote(deps, token, ids.taskId, ids.quoteId);
+  const withdrawn = await moveQuote(deps.ledger.db, { id: quote.id, to: 'withdrawn', now: deps.now() });
+  if (!withdrawn) throw invalidState('Only a pending quote can be withdrawn.');
+  return withdrawn;
+}
+
+/** open → cancelled by its buyer; pending quotes are declined. The posting fee is not refunded. */
+export async function cancelTask(deps: HireDeps, token: string, taskId: string): Promise<TaskRow> {
+  const db = deps.ledger.db;
+  const account = await accountOf(db, token);
+  const task = await findTask(db, taskId);
+  if (!task) throw notFound('No task has this id.');
+  if (task.buyer_account_id !== account.id) throw forbidden('Only the buyer can cancel this task.');
+  return inTx(db, async (q) => {
+    const now = deps.now();
+    const cancelled = await markCancelled(q, taskId, now);
+    if (!cancelled) throw invalidState('Only an open task can be cancelled.');
+    await declinePendingQuotes(q, [taskId], now);
+    return cancelled;
+  });
+}

@@ -1,0 +1,43 @@
+// The marketplace's clock: open tasks expire, undelivered work is refunded, unreviewed
+// deliveries are released. Every change is a compare-and-set guarded by the deadline, so the
+// sweep is idempotent and any number of instances may run it at once.
+import type { HireDeps } from './deps.js';
+import { closeEscrow } from './escrow.js';
+import { declinePendingQuotes } from './quotes-store.js';
+import { expireOpenTasks, overdueTaskIds } from './tasks-store.js';
+import { inTx } from './tx.js';
+
+const BATCH = 200;
+
+export interface SweepResult {
+  expired: number;
+  refunded: number;
+  released: number;
+}
+
+export async function sweepDeadlines(deps: HireDeps): Promise<SweepResult> {
+  const { db, sys } = deps.ledger;
+  const now = deps.now();
+  const expired = await inTx(db, async (q) => {
+    const ids = await expireOpenTasks(q, now, BATCH);
+    await declinePendingQuotes(q, ids, now);
+    return ids.length;
+  });
+
+  let refunded = 0;
+  for (const taskId of await overdueTaskIds(db, 'delivery', now, BATCH)) {
+    const closed = await inTx(db, (q) =>
+      closeEscrow(q, sys, { taskId, from: ['awarded', 'revision_requested'], status: 'refunded', outcome: 'delivery_deadline', contractorMsat: 0n, now, overdue: 'delivery' }),
+    );
+    if (closed) refunded++;
+  }
+
+  let released = 0;
+  for (const taskId of await overdueTaskIds(db, 'review', now, BATCH)) {
+    const closed = await inTx(db, (q) =>
+      closeEscrow(q, sys, { taskId, from: ['delivered'], status: 'completed', outcome: 'review_deadline', contractorMsat: null, now, overdue: 'review' }),
+    );
+    if (closed) released++;
+  }
+  return { expired, refunded, released };
+}

@@ -1,0 +1,46 @@
+// Input rules shared by every caller (routes, scripts): lengths, whole-sat prices, limits.
+// Types were checked by whoever parsed the input; here only values.
+import { AppError } from '../errors.js';
+import { invalidField, notFound } from './errors.js';
+import { TEXT_MAX_CHARS, TITLE_MAX_CHARS } from './rules.js';
+
+/** 1–max characters (counted as code points), not only white space, no NUL. */
+export function text(value: string, field: string, max = TEXT_MAX_CHARS): string {
+  const length = [...value].length;
+  if (value.trim() === '') throw invalidField(field, `${field} must not be empty.`);
+  // PostgreSQL text cannot hold NUL; refused here rather than failing in the database
+  if (value.includes('\u0000')) throw invalidField(field, `${field} must not contain NUL characters.`);
+  if (length > max) throw invalidField(field, `${field} must be at most ${max} characters (got ${length}).`);
+  return value;
+}
+
+export const title = (value: string): string => text(value, 'title', TITLE_MAX_CHARS);
+
+/** A price or budget: a whole number of sats from 1 to maxSats. */
+export function priceSats(value: number, field: string, maxSats: number): bigint {
+  if (!Number.isInteger(value)) throw invalidField(field, `${field} must be a whole number of sats.`);
+  if (value < 1 || value > maxSats) throw invalidField(field, `${field} must be from 1 to ${maxSats} sats.`);
+  return BigInt(value) * 1000n;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Ids are UUIDs; anything else names nothing (404, never a database error). */
+export function taskId(value: string): string {
+  const id = value.toLowerCase();
+  if (!UUID.test(id)) throw notFound('No task has this id.');
+  return id;
+}
+
+export function quoteId(value: string): string {
+  const id = value.toLowerCase();
+  if (!UUID.test(id)) throw notFound('No quote has this id on this task.');
+  return id;
+}
+
+export function atLeastOne(fields: Record<string, unknown>): void {
+  if (Object.values(fields).every((v) => v === undefined)) {
+    const names = Object.keys(fields);
+    throw new AppError('missing_required_field', `Send at least one of ${names.join(', ')}.`, { field: names[0]! });
+  }
+}

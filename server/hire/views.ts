@@ -1,0 +1,120 @@
+// What the API shows: sats and Unix seconds at the edge. Public views carry no account ids,
+// tokens, balances or thread contents; a participant's view adds the delivery and the escrow.
+import { msatToSats } from '../../contract/money.js';
+import type { MessageRow } from './messages-store.js';
+import type { QuoteRow } from './quotes-store.js';
+import type { TaskRow } from './tasks-store.js';
+
+const seconds = (v: bigint | null): number | null => (v === null ? null : Number(v));
+const sats = (v: bigint | null): number | null => (v === null ? null : msatToSats(v));
+
+export type Role = 'buyer' | 'contractor';
+
+export interface QuoteView {
+  id: string;
+  task_id: string;
+  price_sats: number;
+  description: string;
+  status: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export function quoteView(row: QuoteRow): QuoteView {
+  return {
+    id: row.id,
+    task_id: row.task_id,
+    price_sats: msatToSats(row.price_msat),
+    description: row.description,
+    status: row.status,
+    created_at: Number(row.created_at),
+    updated_at: Number(row.updated_at),
+  };
+}
+
+export interface TaskView {
+  id: string;
+  title: string;
+  description: string;
+  budget_sats: number | null;
+  status: string;
+  created_at: number;
+  updated_at: number;
+  /** an open task expires then */
+  expires_at: number | null;
+  accepted_quote_id: string | null;
+  price_sats: number | null;
+  delivery_deadline_at: number | null;
+  review_deadline_at: number | null;
+  delivered_at: number | null;
+  revisions_used: number;
+  max_revisions: number;
+  outcome: string | null;
+  quote_count?: number;
+  quotes?: QuoteView[];
+  /** participants only */
+  role?: Role;
+  delivery?: { body: string; created_at: number } | null;
+  contractor_paid_sats?: number | null;
+  buyer_refunded_sats?: number | null;
+}
+
+export function taskView(row: TaskRow, maxRevisions: number, extra: Partial<TaskView> = {}): TaskView {
+  return {
+    id: row.id,
+    title: row.title,
+    description: row.description,
+    budget_sats: sats(row.budget_msat),
+    status: row.status,
+    created_at: Number(row.created_at),
+    updated_at: Number(row.updated_at),
+    expires_at: row.status === 'open' ? Number(row.expires_at) : null,
+    accepted_quote_id: row.accepted_quote_id,
+    price_sats: sats(row.escrow_msat),
+    delivery_deadline_at: seconds(row.delivery_due_at),
+    review_deadline_at: seconds(row.review_due_at),
+    delivered_at: seconds(row.delivered_at),
+    revisions_used: row.revisions_used,
+    max_revisions: maxRevisions,
+    outcome: row.outcome,
+    ...extra,
+  };
+}
+
+/** The fields only the buyer and the accepted contractor see. */
+export function participantExtras(row: TaskRow, role: Role, delivery: MessageRow | null): Partial<TaskView> {
+  return {
+    role,
+    delivery: delivery ? { body: delivery.body, created_at: Number(delivery.created_at) } : null,
+    contractor_paid_sats: sats(row.contractor_paid_msat),
+    buyer_refunded_sats: sats(row.buyer_refunded_msat),
+  };
+}
+
+export interface MessageView {
+  id: number;
+  quote_id: string;
+  kind: string;
+  sender: Role;
+  body: string;
+  created_at: number;
+  read: boolean;
+}
+
+export function messageView(row: MessageRow, buyerAccountId: bigint): MessageView {
+  return {
+    id: Number(row.id),
+    quote_id: row.quote_id,
+    kind: row.kind,
+    sender: row.sender_account_id === buyerAccountId ? 'buyer' : 'contractor',
+    body: row.body,
+    created_at: Number(row.created_at),
+    read: row.read_at !== null,
+  };
+}
+
+export function roleOf(task: TaskRow, accountId: bigint): Role | null {
+  if (task.buyer_account_id === accountId) return 'buyer';
+  if (task.contractor_account_id === accountId) return 'contractor';
+  return null;
+}
