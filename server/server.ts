@@ -12,6 +12,7 @@ import { buildApp } from './http/app.js';
 import { adminRoutes } from './http/routes/admin.js';
 import { hireRoutes } from './http/routes/hire.js';
 import { hireAdminRoutes } from './http/routes/hire-admin.js';
+import { hireOperations } from './http/routes/hire-openapi.js';
 import { createHireService, hireAdminCommands, hireRules } from './hire/index.js';
 import { proxyRoutes } from './http/routes/proxy.js';
 import { createPaymentGate } from './payments/gate.js';
@@ -115,6 +116,7 @@ export async function startServer(settings: Settings): Promise<RunningServer> {
         (a) => proxyRoutes(a, { proxy, gate, uploadLimitBytes: catalog.limits.upload_bytes, onUpstreamError: (api, code) => metrics.upstreamErrors.inc({ api, code }) }),
       ],
       version: VERSION,
+      operations: hireOperations(catalog.hire.max_price_sats),
       metrics,
       webDist: `${ROOT}web/dist`,
       logger: log,

@@ -4,7 +4,10 @@
 import { request } from 'undici';
 import { readAdminLink } from '../../server/admin-link.js';
 import { createAdminService } from '../../server/admin/service.js';
+import { loadCatalog } from '../../server/catalog.js';
 import { readSettings } from '../../server/config.js';
+import { hireAdminCommands } from '../../server/hire/index.js';
+import { offlineHireService } from '../../server/hire/offline.js';
 import { createLedger } from '../../server/ledger/index.js';
 import { openStore } from '../../server/store/index.js';
 
@@ -25,7 +28,9 @@ export async function runAdminCommand(command: string, args: Record<string, unkn
   }
   const db = await openStore({ databaseUrl: settings.DATABASE_URL, dataDir: settings.ABL_DATA_DIR });
   try {
-    const admin = createAdminService({ ledger: await createLedger(db) });
+    const ledger = await createLedger(db);
+    const hire = offlineHireService(ledger, loadCatalog(settings.ABL_CONFIG).hire);
+    const admin = createAdminService({ ledger, extra: hireAdminCommands(hire) });
     return await admin.run(command, args);
   } catch (err) {
     throw new OperatorError(err instanceof Error ? err.message : String(err));

@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCatalog } from '../catalog.js';
 import { buildOpenApi, coreOperations } from './openapi.js';
+import { hireOperations } from './routes/hire-openapi.js';
 
 const catalog = parseCatalog(readFileSync('config.yaml', 'utf8'));
-const doc = buildOpenApi({ catalog, version: '1.2.3', operations: coreOperations(catalog) }) as any;
+const doc = buildOpenApi({ catalog, version: '1.2.3', operations: [...coreOperations(catalog), ...hireOperations(catalog.hire.max_price_sats)] }) as any;
 
 describe('the OpenAPI document', () => {
   it('is OpenAPI 3.1 with every catalog endpoint and the core routes', () => {
@@ -23,5 +24,14 @@ describe('the OpenAPI document', () => {
     const transcribe = doc.paths['/api/v1/openai/v1/audio/transcriptions'].post.requestBody.content['multipart/form-data'].schema;
     expect(transcribe.properties.file).toMatchObject({ type: 'string', format: 'binary' });
     expect(doc.paths['/api/v1/openai/v1/models'].get.responses['402']).toBeUndefined();
+  });
+
+  it('describes the AI for Hire bodies with their limits', () => {
+    const post = doc.paths['/api/v1/ai-for-hire/tasks'].post.requestBody.content['application/json'].schema;
+    expect(post.properties.title).toMatchObject({ type: 'string', minLength: 1, maxLength: 200 });
+    expect(post.required).toEqual(['title', 'description']);
+    const quote = doc.paths['/api/v1/ai-for-hire/tasks/{id}/quotes'].post.requestBody.content['application/json'].schema;
+    expect(quote.properties.price_sats).toMatchObject({ type: 'integer', minimum: 1, maximum: catalog.hire.max_price_sats });
+    expect(doc.paths['/api/v1/ai-for-hire/collect'].post).toBeDefined();
   });
 });

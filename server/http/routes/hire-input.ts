@@ -1,37 +1,11 @@
-// Parsing AI for Hire requests: JSON fields by type, path ids, list queries. Value rules
-// (lengths, limits) come from the domain's validate.ts so every caller shares them.
+// Parsing AI for Hire path ids and list queries (bodies are parsed with contract/hire.ts).
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
 import { TASK_STATUSES, type TaskStatus } from '../../hire/index.js';
 import * as validate from '../../hire/validate.js';
-import { integerValue, requiredString } from '../body.js';
+import { integerValue } from '../body.js';
 
 export const HIRE_PREFIX = '/api/v1/ai-for-hire';
-
-export type Body = Record<string, unknown>;
-
-export const present = (body: Body, field: string): boolean => body[field] !== undefined && body[field] !== null;
-
-export function optionalString(body: Body, field: string): string | null {
-  return present(body, field) ? requiredString(body, field) : null;
-}
-
-/** a required text of 1–20,000 characters (or `max`) */
-export const requiredText = (body: Body, field: string, max?: number): string => validate.text(requiredString(body, field), field, max);
-
-export function optionalText(body: Body, field: string): string | null {
-  const v = optionalString(body, field);
-  return v === null ? null : validate.text(v, field);
-}
-
-/** a price in whole sats from 1 to maxSats, as msat */
-export function priceMsat(body: Body, field: string, maxSats: number, required: boolean): bigint | null {
-  if (!present(body, field)) {
-    if (required) throw new AppError('missing_required_field', `${field} is required.`, { field });
-    return null;
-  }
-  return BigInt(integerValue(body[field], field, 1, maxSats)) * 1000n;
-}
 
 export interface TaskParams {
   id: string;

@@ -1,12 +1,14 @@
 // Tasks and quotes: list, show, post (paid), edit, withdraw, accept, cancel.
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { msatToSats } from '../../../contract/money.js';
+import { AcceptQuoteSchema, editQuoteSchema, postQuoteSchema, postTaskSchema } from '../../../contract/hire.js';
+import { msatToSats, satsToMsat } from '../../../contract/money.js';
 import type { HireService } from '../../hire/index.js';
 import * as validate from '../../hire/validate.js';
 import { readToken, requireToken } from '../auth.js';
-import { jsonObject, requiredString } from '../body.js';
+import { jsonObject } from '../body.js';
 import { readCredentials } from '../credentials.js';
-import { HIRE_PREFIX, ids, listQuery, optionalText, priceMsat, requiredText, taskIdOf, type TaskParams } from './hire-input.js';
+import { parseWith } from '../validate.js';
+import { HIRE_PREFIX, ids, listQuery, taskIdOf, type TaskParams } from './hire-input.js';
 
 type Paid = { chargedMsat: bigint; balanceMsat: bigint | null; token: string | null };
 
@@ -19,6 +21,9 @@ function created<T extends object>(reply: FastifyReply, paid: Paid & { value: T 
 
 export function hireTaskRoutes(app: FastifyInstance, hire: HireService): void {
   const maxSats = hire.rules.maxPriceSats;
+  const PostTask = postTaskSchema(maxSats);
+  const PostQuote = postQuoteSchema(maxSats);
+  const EditQuote = editQuoteSchema(maxSats);
   const T = `${HIRE_PREFIX}/tasks`;
 
   app.get(T, async (req) => hire.listTasks(listQuery(req)));
@@ -26,27 +31,30 @@ export function hireTaskRoutes(app: FastifyInstance, hire: HireService): void {
   app.get<{ Params: TaskParams }>(`${T}/:id`, async (req) => hire.getTask(taskIdOf(req), readToken(req)));
 
   app.post(T, { config: { hireLimit: 'paid' } }, async (req, reply) => {
-    const body = jsonObject(req);
+    const body = parseWith(PostTask, jsonObject(req));
     const input = {
-      title: validate.title(requiredString(body, 'title')),
-      description: requiredText(body, 'description'),
-      budgetMsat: priceMsat(body, 'budget_sats', maxSats, false),
+      title: validate.title(body.title),
+      description: validate.text(body.description, 'description'),
+      budgetMsat: body.budget_sats == null ? null : satsToMsat(body.budget_sats),
     };
     return created(reply, await hire.postTask(input, readCredentials(req), req.ip));
   });
 
   app.post<{ Params: TaskParams }>(`${T}/:id/quotes`, { config: { hireLimit: 'paid' } }, async (req, reply) => {
     const taskId = taskIdOf(req);
-    const body = jsonObject(req);
-    const input = { priceMsat: priceMsat(body, 'price_sats', maxSats, true)!, description: requiredText(body, 'description') };
+    const body = parseWith(PostQuote, jsonObject(req));
+    const input = { priceMsat: satsToMsat(body.price_sats), description: validate.text(body.description, 'description') };
     return created(reply, await hire.postQuote(taskId, input, readCredentials(req), req.ip));
   });
 
   app.patch<{ Params: TaskParams }>(`${T}/:id/quotes/:qid`, async (req) => {
     const token = requireToken(req);
-    const body = jsonObject(req);
+    const body = parseWith(EditQuote, jsonObject(req));
     validate.atLeastOne({ price_sats: body.price_sats ?? undefined, description: body.description ?? undefined });
-    const patch = { priceMsat: priceMsat(body, 'price_sats', maxSats, false), description: optionalText(body, 'description') };
+    const patch = {
+      priceMsat: body.price_sats == null ? null : satsToMsat(body.price_sats),
+      description: body.description == null ? null : validate.text(body.description, 'description'),
+    };
     return hire.editQuote(token, ids(req), patch);
   });
 
@@ -54,7 +62,8 @@ export function hireTaskRoutes(app: FastifyInstance, hire: HireService): void {
 
   app.post<{ Params: TaskParams }>(`${T}/:id/quotes/:qid/accept`, async (req) => {
     const token = requireToken(req);
-    const expected = priceMsat(jsonObject(req, { optional: true }), 'expected_price_sats', Number.MAX_SAFE_INTEGER, false);
+    const { expected_price_sats: expectedSats } = parseWith(AcceptQuoteSchema, jsonObject(req, { optional: true }));
+    const expected = expectedSats == null ? null : satsToMsat(expectedSats);
     return hire.acceptQuote(token, ids(req), expected);
   });
 

@@ -1,0 +1,36 @@
+// AI for Hire request bodies: the routes validate with these schemas, the OpenAPI document is
+// generated from them. Prices are whole sats; texts are 1–200 (titles) or 1–20,000 characters.
+import { z } from 'zod';
+
+export const TITLE_MAX_CHARS = 200;
+export const TEXT_MAX_CHARS = 20_000;
+
+const text = (max = TEXT_MAX_CHARS) => z.string().min(1).max(max);
+const sats = (maxSats: number) => z.int().min(1).max(maxSats).describe('whole sats');
+
+export const postTaskSchema = (maxSats: number) =>
+  z.object({ title: text(TITLE_MAX_CHARS), description: text(), budget_sats: sats(maxSats).nullish() });
+
+export const postQuoteSchema = (maxSats: number) => z.object({ price_sats: sats(maxSats), description: text() });
+
+export const editQuoteSchema = (maxSats: number) => z.object({ price_sats: sats(maxSats).nullish(), description: text().nullish() });
+
+export const AcceptQuoteSchema = z.object({
+  expected_price_sats: z.int().min(1).nullish().describe('the price the buyer saw; a different current price is refused (409)'),
+});
+
+export const MessageSchema = z.object({ body: text() });
+
+export const OptionalNoteSchema = z.object({ body: text().nullish() });
+
+export const CollectSchema = z.object({ invoice: z.string().min(1).describe('BOLT11 invoice with an amount, payable to another node') });
+
+export const TaskSchema = z.looseObject({ id: z.string(), status: z.string(), title: z.string(), created_at: z.int() });
+export const QuoteSchema = z.looseObject({ id: z.string(), task_id: z.string(), status: z.string(), price_sats: z.int() });
+export const CollectResultSchema = z.looseObject({
+  status: z.string(),
+  paid_sats: z.int(),
+  fee_sats: z.int(),
+  balance_sats: z.int(),
+  preimage: z.string().nullable(),
+});
