@@ -25,7 +25,7 @@ function newestMtime(path) {
   if (!st.isDirectory()) return st.mtimeMs;
   let newest = st.mtimeMs;
   for (const entry of readdirSync(path)) {
-    if (entry === 'node_modules' || entry === 'dist') continue;
+    if (entry === 'node_modules' || entry === 'dist' || entry === 'e2e' || entry.endsWith('.md')) continue;
     newest = Math.max(newest, newestMtime(join(path, entry)));
   }
   return newest;

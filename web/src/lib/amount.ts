@@ -15,7 +15,7 @@ export function checkAmount(input: string, limits: AmountLimits): AmountCheck {
   if (!/^\d+$/.test(text)) return { ok: false, message: 'Use whole sats: digits only, no decimals.' };
   const sats = Number(text);
   const fmt = (n: number): string => n.toLocaleString('en-US');
-  if (sats < limits.min_sats) return { ok: false, message: `The smallest top-up is ${fmt(limits.min_sats)} sats.` };
+  if (sats < limits.min_sats) return { ok: false, message: `The smallest top-up is ${fmt(limits.min_sats)} ${limits.min_sats === 1 ? "sat" : "sats"}.` };
   if (sats > limits.max_sats) return { ok: false, message: `The largest top-up is ${fmt(limits.max_sats)} sats.` };
   return { ok: true, sats };
 }

@@ -1,0 +1,122 @@
+// AI for Hire through the UI with two browsers — a buyer and a contractor, each with a funded
+// token: post, quote, talk, accept (escrow), deliver, confirm; the contractor is paid, and the
+// ledger still balances.
+import { afterAll, beforeAll, expect } from 'vitest';
+import { balanceOf, browserTest, expectText, expectVisible, fundToken, horizontalOverflow, poll, startDevServer, useBrowser, type E2EServer } from './harness.js';
+
+const browser = useBrowser();
+let srv: E2EServer;
+beforeAll(async () => {
+  srv = await startDevServer();
+});
+afterAll(async () => {
+  await srv?.close();
+});
+
+const POST_FEE = 50; // config.yaml hire.post_task_sats
+const QUOTE_FEE = 10; // config.yaml hire.quote_sats
+const PRICE = 300;
+/** user text with no place to break: it must wrap, not widen a phone's page */
+const LONG_LINK = 'https://example.com/' + 'summaryofthepaperwithnoplacetobreak'.repeat(4);
+
+browserTest(
+  'buyer posts, contractor quotes, they talk, buyer accepts into escrow, contractor delivers, buyer confirms, contractor is paid',
+  browser,
+  async (s) => {
+    const [buyerToken, contractorToken] = await Promise.all([fundToken(srv, 1000), fundToken(srv, 100)]);
+    const buyer = await s.page({ name: 'buyer', token: buyerToken });
+    const contractor = await s.page({ name: 'contractor', token: contractorToken, width: 390, height: 844 });
+
+    // ── the buyer posts a task ──
+    await buyer.goto(`${srv.url}/hire`);
+    await buyer.getByTestId('post-task-link').click();
+    await expectText(buyer.getByTestId('post-task-price'), /Posting costs 50 sats, paid from abl_/);
+    await buyer.getByTestId('task-title-input').fill('Summarise a paper');
+    await buyer.getByTestId('task-description-input').fill('Summarise arXiv 2401.00001 in 200 words.');
+    await buyer.getByTestId('task-budget-input').fill('400');
+    await buyer.getByTestId('post-task-button').click();
+    await expectVisible(buyer.getByTestId('task-page'));
+    await expectText(buyer.getByTestId('task-title'), 'Summarise a paper');
+    await expectText(buyer.getByTestId('task-page').locator('.page-head').getByTestId('status-badge'), 'open');
+    await expectText(buyer.getByTestId('task-page'), /you are the buyer/);
+    const taskUrl = buyer.url();
+    expect(new URL(taskUrl).pathname).toMatch(/^\/hire\/tasks\/[^/]+$/);
+
+    // ── the contractor finds it in the list and quotes ──
+    await contractor.goto(`${srv.url}/hire`);
+    await contractor.getByTestId('task-card').filter({ hasText: 'Summarise a paper' }).getByRole('link').first().click();
+    await expectVisible(contractor.getByTestId('quote-form'));
+    expect(contractor.url()).toBe(taskUrl);
+    await contractor.getByTestId('quote-price-input').fill(String(PRICE));
+    await contractor.getByTestId('quote-description-input').fill('I will read it and write the summary.');
+    await contractor.getByTestId('submit-quote-button').click();
+    await expectVisible(contractor.getByTestId('edit-quote-toggle'));
+    await expectText(contractor.getByTestId('quote-price'), '300 sats');
+    await expectText(contractor.getByTestId('task-page'), /you quoted on this task/);
+
+    // ── contractor → buyer → contractor: a message each way ──
+    await contractor.getByTestId('messages-toggle').click();
+    await contractor.getByTestId('message-input').fill('Hello, is there a length limit?');
+    await contractor.getByTestId('send-message-button').click();
+    await expectText(contractor.getByTestId('message').first(), /Hello, is there a length limit\?/);
+
+    await buyer.reload();
+    const quote = buyer.locator('article[data-testid^="quote-"]');
+    await expectText(quote.getByTestId('quote-price'), '300 sats');
+    await quote.getByTestId('messages-toggle').click();
+    await expectText(buyer.getByTestId('message').first(), /contractor.*Hello, is there a length limit\?/);
+    await buyer.getByTestId('message-input').fill(`200 words at most. Style guide: ${LONG_LINK}`);
+    await buyer.getByTestId('send-message-button').click();
+    await poll(() => buyer.getByTestId('message').count()).toBe(2);
+    await expectText(buyer.getByTestId('message').nth(1), /buyer.*200 words at most\./);
+    await s.shot(buyer, 'hire-buyer-messages-1280');
+
+    // ── the buyer accepts: the price goes into escrow ──
+    await quote.getByTestId('accept-quote-button').click();
+    await expectText(buyer.getByRole('group'), /300 sats move from your balance into escrow/);
+    await buyer.getByTestId('accept-quote-button-confirm').click();
+    await expectText(buyer.getByTestId('task-page').locator('.page-head').getByTestId('status-badge'), 'awarded');
+    expect(await balanceOf(srv, buyerToken)).toBe(1000 - POST_FEE - PRICE);
+
+    // ── the contractor sees the reply and the award, then delivers ──
+    await contractor.reload();
+    await expectText(contractor.getByTestId('task-page').locator('.page-head').getByTestId('status-badge'), 'awarded');
+    await contractor.getByTestId('messages-toggle').click();
+    await poll(() => contractor.getByTestId('message').count()).toBe(2);
+    await expectText(contractor.getByTestId('message').nth(1), /200 words at most\./);
+    await contractor.getByTestId('deliver-input').fill(`The paper shows that small payments can buy AI work. Full text: ${LONG_LINK}`);
+    await contractor.getByTestId('deliver-button').click();
+    await expectText(contractor.getByTestId('delivery-body'), /small payments can buy AI work/);
+    await expectText(contractor.getByTestId('task-page').locator('.page-head').getByTestId('status-badge'), 'delivered');
+    const o = await horizontalOverflow(contractor);
+    expect(o.scrollWidth, `the task page scrolls sideways at 390px: ${o.widest.join('; ')}`).toBeLessThanOrEqual(o.innerWidth);
+    await s.shot(contractor, 'hire-contractor-delivered-390');
+
+    // ── the buyer reads the delivery and confirms: escrow goes to the contractor ──
+    await buyer.reload();
+    await expectText(buyer.getByTestId('delivery-body'), /small payments can buy AI work/);
+    await buyer.getByTestId('confirm-delivery-button').click();
+    await buyer.getByTestId('confirm-delivery-button-confirm').click();
+    await expectText(buyer.getByTestId('task-completed'), 'Completed: 300 sats went to the contractor.');
+    await expectText(buyer.getByTestId('task-page').locator('.page-head').getByTestId('status-badge'), 'completed');
+    await s.shot(buyer, 'hire-buyer-completed-1280');
+
+    // ── the contractor's Account page shows the payment ──
+    const contractorBalance = 100 - QUOTE_FEE + PRICE;
+    await contractor.getByTestId('nav-account').click();
+    await expectText(contractor.getByTestId('balance-value'), `${contractorBalance} sats`);
+    await expectText(contractor.getByTestId('hire-me'), /Your quotes \(1\)/);
+    await expectText(contractor.getByTestId('hire-me').getByTestId('status-badge'), 'accepted');
+    await s.shot(contractor, 'account-contractor-390');
+
+    // ── the money, checked through the API and the ledger audit ──
+    expect(await balanceOf(srv, buyerToken)).toBe(1000 - POST_FEE - PRICE);
+    expect(await balanceOf(srv, contractorToken)).toBe(contractorBalance);
+    const audit = await srv.server.ledger.audit();
+    expect(audit.problems).toEqual([]);
+    expect(audit.ok).toBe(true);
+    expect(audit.totals.escrowMsat).toBe(0n);
+    expect(audit.totals.revenueMsat).toBe(BigInt((POST_FEE + QUOTE_FEE) * 1000));
+  },
+  60_000,
+);
