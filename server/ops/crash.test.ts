@@ -1,0 +1,127 @@
+// The server process killed with SIGKILL while a token call and a payout are in flight, then
+// started again on the same database: the reservation comes back through the hold sweep (which
+// a restarted instance runs at once), the payout is looked up and booked once, never paid again.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLedger, hashToken } from '../ledger/index.js';
+import { startDevnode, type RunningDevnode } from '../lightning/devnode/index.js';
+import { startFakeUpstream, type FakeUpstream } from '../proxy/fake-upstream/server.js';
+import { openStore } from '../store/index.js';
+import { createPostgresSchema } from '../store/testing.js';
+import { call, payInvoice } from '../testing/harness.js';
+import { startChildServer, type ChildServer } from '../testing/process.js';
+import { balanceOf, buyToken, CHAT, chatBody, phoenixd, sleep, sql, waitFor, writeTestConfig } from './testing.js';
+
+const KEY = 'sk-crash';
+const HOLD_SECONDS = 3;
+
+describe('SIGKILL mid-request, then a restart on the same database', () => {
+  let up: FakeUpstream;
+  let schema: Awaited<ReturnType<typeof createPostgresSchema>>;
+  let own: RunningDevnode;
+  let payee: RunningDevnode;
+  const children: ChildServer[] = [];
+  const dataDir = mkdtempSync(join(tmpdir(), 'abl-crash-'));
+  const config = writeTestConfig({ timeoutSeconds: 2 });
+  const ownPassword = randomBytes(8).toString('hex');
+  const payeePassword = randomBytes(8).toString('hex');
+  const ownNode = () => ({ url: own.url, password: ownPassword });
+  const payeeNode = () => ({ url: payee.url, password: payeePassword });
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    up = await startFakeUpstream({ apiKey: KEY });
+    schema = await createPostgresSchema();
+    payee = await startDevnode({ host: '127.0.0.1', port: 0, password: payeePassword });
+    own = await startDevnode({ host: '127.0.0.1', port: 0, password: ownPassword, peers: [{ url: payee.url, password: payeePassword }] });
+    env = {
+      DATABASE_URL: schema.url,
+      ABL_DATA_DIR: dataDir,
+      ABL_CONFIG: config.path,
+      PHOENIXD_URL: own.url,
+      PHOENIXD_PASSWORD: ownPassword,
+      OPENAI_API_KEY: KEY,
+      OPENAI_BASE_URL: up.url,
+      ABL_RATE_LIMIT: '0',
+      ABL_HOLD_SECONDS: String(HOLD_SECONDS),
+      L402_ROOT_KEY: randomBytes(32).toString('hex'),
+    };
+  });
+  afterAll(async () => {
+    for (const c of children) c.child.kill('SIGKILL');
+    await own?.close();
+    await payee?.close();
+    await up?.close();
+    await schema?.drop();
+    config.remove();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('releases the reservation, books the payout once, and audits clean', async () => {
+    const first = await startChildServer(env);
+    children.push(first);
+    const token = await buyToken(first.url, (b) => payInvoice(ownNode(), b), 500);
+    const invoice = await phoenixd(payeeNode(), 'POST', '/createinvoice', { amountSat: '100', description: 'collect' });
+    const payeeBefore = (await phoenixd(payeeNode(), 'GET', '/getbalance')).balanceSat as number;
+
+    // in flight when the process dies: a call to a hanging upstream, and a payout the node stalls
+    await phoenixd(ownNode(), 'POST', '/_devnode/next-payment', { outcome: 'pending', holdMs: '3000' });
+    const before = up.requests();
+    const hanging = call(first.url, 'POST', CHAT, { body: chatBody, headers: { 'x-token': token, 'x-fake-behavior': 'hang' } }).catch((e: Error) => e);
+    const collecting = call(first.url, 'POST', '/api/v1/ai-for-hire/collect', { body: { invoice: invoice.serialized }, headers: { 'x-token': token } }).catch((e: Error) => e);
+    await waitFor('the upstream call', async () => up.requests() > before);
+    await waitFor('the payout', async () => (await sql(schema.url, `SELECT 1 FROM hire_payouts WHERE state = 'pending'`)).length === 1);
+    first.child.kill('SIGKILL');
+    expect(await first.exited).toBeNull(); // killed by the signal, no exit code
+    expect(await hanging).toBeInstanceOf(Error);
+    expect(await collecting).toBeInstanceOf(Error);
+
+    const account = `(SELECT id FROM accounts WHERE token_hash = $1)`;
+    const [hold] = await sql<{ id: string; state: string; expires_at: string }>(schema.url, `SELECT id, state, expires_at FROM holds WHERE account_id = ${account}`, [hashToken(token)]);
+    expect(hold!.state).toBe('held'); // the crash left it
+    const [payout] = await sql<{ fee_reserve_msat: string }>(schema.url, `SELECT fee_reserve_msat FROM hire_payouts WHERE payment_hash = $1`, [invoice.paymentHash]);
+    const reserveSats = Number(payout!.fee_reserve_msat) / 1000;
+    const [acct] = await sql<{ balance_msat: string }>(schema.url, `SELECT balance_msat FROM accounts WHERE id = ${account}`, [hashToken(token)]);
+    expect(Number(acct!.balance_msat) / 1000).toBe(500 - 30 - 100 - reserveSats);
+
+    // the node finishes the payment on its own while the server is down
+    await waitFor('the payment', async () => (await phoenixd(ownNode(), 'GET', `/payments/outgoingbyhash/${invoice.paymentHash}`)).isPaid === true, 15_000, 100);
+    // and the reservation's deadline passes
+    while (Date.now() / 1000 <= Number(hold!.expires_at) + 1) await sleep(100);
+
+    const second = await startChildServer(env);
+    children.push(second);
+    await waitFor('the sweep', async () => {
+      const rows = await sql<{ state: string }>(schema.url, `SELECT state FROM holds WHERE id = $1`, [hold!.id]);
+      return rows[0]!.state === 'released';
+    });
+    const memo = await sql<{ memo: string }>(schema.url, `SELECT memo FROM journal WHERE kind = 'release' AND ref = $1`, [hold!.id]);
+    expect(memo).toEqual([{ memo: 'expired' }]);
+
+    // collecting the same invoice again is refused; the status lookup books the payout once
+    const again = await call(second.url, 'POST', '/api/v1/ai-for-hire/collect', { body: { invoice: invoice.serialized }, headers: { 'x-token': token } });
+    expect(again.status).toBe(400);
+    expect(again.body.error.field).toBe('invoice');
+    const status = await call(second.url, 'GET', `/api/v1/ai-for-hire/collect/${invoice.paymentHash}`, { headers: { 'x-token': token } });
+    expect(status.status).toBe(200);
+    expect(status.body).toMatchObject({ status: 'succeeded', paid_sats: 100 });
+    const fee = status.body.fee_sats as number;
+    expect(await balanceOf(second.url, token)).toBe(500 - 100 - fee);
+    expect((await phoenixd(payeeNode(), 'GET', '/getbalance')).balanceSat).toBe(payeeBefore + 100);
+    expect(await sql(schema.url, `SELECT state FROM hire_payouts`)).toEqual([{ state: 'succeeded' }]);
+    const booked = await sql(schema.url, `SELECT 1 FROM journal WHERE kind = 'hire_payout_paid'`);
+    expect(booked).toHaveLength(1);
+
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    const db = await openStore({ databaseUrl: schema.url, dataDir: null });
+    try {
+      expect((await (await createLedger(db)).audit()).problems).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  }, 90_000); // two server processes started through tsx, and two deadlines to wait out
+});
