@@ -60,5 +60,5 @@ describe('npm run admin', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.output).toMatch(/unknown admin command/);
     expect((await call(t.url, 'POST', '/api/v1/admin/stats', { body: {} })).status).toBe(403);
-  });
+  }, 120_000); // three child processes under a loaded CI machine
 });

@@ -80,6 +80,16 @@ export function createTopupService(deps: TopupDeps) {
   return {
     recordPaid,
 
+    /**
+     * A signed webhook says an invoice was paid: the wallet confirms it before anything is
+     * credited, so a leaked webhook secret cannot mint balance. An unreachable wallet leaves it
+     * to the background poll.
+     */
+    async onPaymentNotice(paymentHash: string): Promise<void> {
+      const inv = await wallet.getInvoice(paymentHash).catch(() => null);
+      if (inv?.isPaid) await recordPaid(paymentHash);
+    },
+
     async create(p: { amountSats: number; token: string | null; client: string }): Promise<CreatedTopup> {
       const { minSats, maxSats, expirySeconds } = deps.limits;
       if (p.amountSats < minSats || p.amountSats > maxSats) {

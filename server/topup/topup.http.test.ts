@@ -100,6 +100,17 @@ describe.each(STORE_KINDS)('top-up on %s', (store) => {
     expect((await api('GET', '/api/v1/balance', { headers: { 'x-token': stranger } })).body.balance_sats).toBe(10);
   });
 
+  it('a signed webhook for an unpaid invoice credits nothing: the wallet must confirm it', async () => {
+    const token = await buyToken(1);
+    const refill = await api('POST', '/api/v1/topup', { body: { amount_sats: 9 }, headers: { 'x-token': token } });
+    const body = JSON.stringify({ type: 'payment_received', timestamp: Date.now(), amountSat: 9, paymentHash: refill.body.payment_hash, externalId: 'topup' });
+    const signature = createHmac('sha256', Buffer.from(t.webhookSecret, 'utf8')).update(body).digest('hex');
+    const res = await api('POST', '/api/v1/webhooks/phoenixd', { rawBody: body, headers: { 'content-type': 'application/json', 'x-phoenix-signature': signature } });
+    expect(res.status).toBe(200);
+    expect((await api('GET', `/api/v1/topup/${refill.body.payment_hash}`)).body).toMatchObject({ status: 'pending', credited: false });
+    expect((await api('GET', '/api/v1/balance', { headers: { 'x-token': token } })).body.balance_sats).toBe(1);
+  });
+
   it('credits a refill from a signed phoenixd webhook and refuses a forged one', async () => {
     const token = await buyToken(1);
     const refill = await api('POST', '/api/v1/topup', { body: { amount_sats: 7 }, headers: { 'x-token': token } });

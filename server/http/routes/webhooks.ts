@@ -10,7 +10,7 @@ export function webhookRoutes(app: FastifyInstance, deps: { wallet: WalletBacken
     const sig = req.headers['x-phoenix-signature'];
     const event = deps.wallet.verifyWebhook(raw, Array.isArray(sig) ? sig[0] : sig);
     if (!event) throw new AppError('invalid_signature', 'The webhook signature is missing or wrong.');
-    await deps.topups.recordPaid(event.paymentHash);
+    await deps.topups.onPaymentNotice(event.paymentHash);
     return { received: true };
   });
 }
