@@ -28,7 +28,7 @@ export const UPSTREAM_KEY = 'sk-e2e-upstream-0123456789';
 const KEEP_SHOTS = process.env.E2E_SCREENSHOTS === '1';
 
 /** Default wait for anything the UI has to fetch or compute. */
-export const WAIT_MS = 10_000;
+export const WAIT_MS = 20_000; // a loaded 2-core CI machine
 
 // ── the built app ────────────────────────────────────────────────────────────────────────────
 
@@ -242,7 +242,7 @@ const slug = (s: string): string =>
  * screenshotted under test-results/e2e/ before the error is rethrown; contexts are always closed.
  * An uncaught exception in a page fails the test too.
  */
-export function browserTest(name: string, getBrowser: () => Browser, body: (s: BrowserSession) => Promise<void>, timeoutMs = 30_000): void {
+export function browserTest(name: string, getBrowser: () => Browser, body: (s: BrowserSession) => Promise<void>, timeoutMs = 120_000): void {
   test(
     name,
     async () => {

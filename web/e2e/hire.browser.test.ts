@@ -118,5 +118,5 @@ browserTest(
     expect(audit.totals.escrowMsat).toBe(0n);
     expect(audit.totals.revenueMsat).toBe(BigInt((POST_FEE + QUOTE_FEE) * 1000));
   },
-  60_000,
+  150_000,
 );

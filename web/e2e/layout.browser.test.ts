@@ -99,7 +99,7 @@ describe('layout', () => {
       await expectFits(page, 'catalog with a "Try it" answer at 360px');
       await s.shot(page, 'catalog-tryit-360', { fullPage: false });
     },
-    60_000,
+    120_000,
   );
 
   browserTest('desktop width 1280: every page, loaded by its address, fits with its heading in view', browser, async (s) => {
