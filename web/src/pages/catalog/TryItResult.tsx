@@ -5,6 +5,8 @@ import { formatSats } from '../../lib/format';
 import { ResponseBody } from './ResponseBody';
 
 export function TryItResult({ result }: { result: ProxyResult }) {
+  // a refused call names the balance in its error body (insufficient_balance), not in a header
+  const balance = result.balanceSats ?? result.error?.balanceSats ?? null;
   return (
     <div className="try-it-result stack" data-testid="try-it-result">
       <dl className="facts">
@@ -18,7 +20,7 @@ export function TryItResult({ result }: { result: ProxyResult }) {
         </div>
         <div>
           <dt>Balance</dt>
-          <dd data-testid="try-it-balance">{result.balanceSats !== null ? formatSats(result.balanceSats) : '—'}</dd>
+          <dd data-testid="try-it-balance">{balance !== null ? formatSats(balance) : '—'}</dd>
         </div>
       </dl>
       {result.error ? <ErrorNotice error={result.error} title={`The call was refused (${result.status})`} /> : null}
