@@ -18,6 +18,8 @@ const EnvSchema = z.object({
   PHOENIXD_WEBHOOK_SECRET: optional,
   L402_ROOT_KEY: optional.pipe(z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters').optional()),
   ABL_RATE_LIMIT: z.coerce.number().int().min(0).default(60),
+  /** failed authentications (401) per minute per client address before its credentialed requests get 429; default ABL_RATE_LIMIT */
+  ABL_AUTH_FAILURE_LIMIT: optional.pipe(z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).optional()),
   /** public origin of this server, used for phoenixd's per-invoice webhook URL */
   ABL_PUBLIC_URL: optional.pipe(z.url().optional()),
   /** trust X-Forwarded-For from a reverse proxy (true, a hop count, or addresses) */

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { writeAdminLink } from './admin-link.js';
+import { createAuthFailureGuard } from './auth-guard.js';
 import { createAdminService } from './admin/service.js';
 import type { Catalog } from '../contract/catalog.js';
 import { loadCatalog } from './catalog.js';
@@ -116,6 +117,7 @@ export async function startServer(settings: Settings): Promise<RunningServer> {
         (a) => proxyRoutes(a, { proxy, gate, uploadLimitBytes: catalog.limits.upload_bytes, onUpstreamError: (api, code) => metrics.upstreamErrors.inc({ api, code }) }),
       ],
       version: VERSION,
+      authGuard: createAuthFailureGuard(db, { perMinute: settings.ABL_AUTH_FAILURE_LIMIT ?? settings.ABL_RATE_LIMIT, now: nowSeconds }),
       operations: hireOperations(catalog.hire.max_price_sats),
       metrics,
       webDist: `${ROOT}web/dist`,

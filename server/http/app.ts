@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServ
 import type { Catalog } from '../../contract/catalog.js';
 import { AppError } from '../errors.js';
 import type { WalletBackend } from '../lightning/backend.js';
+import type { AuthFailureGuard } from '../auth-guard.js';
 import type { Metrics } from '../metrics/index.js';
 import type { TopupService } from '../topup/service.js';
 import { errorHandler, sendError } from './errors.js';
@@ -26,6 +27,7 @@ export interface AppDeps {
   /** extra route groups (proxy, AI for Hire), registered after the core ones */
   plugins?: ((app: FastifyInstance) => void | Promise<void>)[];
   version: string;
+  authGuard?: AuthFailureGuard;
   /** OpenAPI descriptions of the route groups in `plugins` */
   operations?: OperationSpec[];
   metrics?: Metrics;
@@ -67,6 +69,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler(errorHandler);
+
+  const guard = deps.authGuard;
+  if (guard) {
+    const carriesCredentials = (h: Record<string, unknown>) => h.authorization !== undefined || h['x-token'] !== undefined || h['x-phoenix-signature'] !== undefined;
+    app.addHook('onRequest', async (req) => {
+      if (carriesCredentials(req.headers)) guard.assertAllowed(req.ip);
+    });
+    app.addHook('onResponse', async (req, reply) => {
+      if (reply.statusCode === 401 && carriesCredentials(req.headers)) {
+        guard.recordFailure(req.ip).catch((err: unknown) => req.log.warn({ err }, 'recording a failed authentication failed'));
+      }
+    });
+  }
 
   const metrics = deps.metrics;
   if (metrics) {

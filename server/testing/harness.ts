@@ -14,6 +14,7 @@ import { createPostgresSchema } from '../store/testing.js';
 export interface TestDevnode {
   url: string;
   password: string;
+  webhookSecret?: string;
   nodeId: string;
   close(): Promise<void>;
 }
@@ -21,7 +22,7 @@ export interface TestDevnode {
 export async function startTestDevnode(opts: { webhookUrl?: string; webhookSecret?: string; dataDir?: string } = {}): Promise<TestDevnode> {
   const password = randomBytes(12).toString('hex');
   const node = await startDevnode({ host: '127.0.0.1', port: 0, password, ...opts });
-  return { url: node.url, password, nodeId: node.nodeId, close: () => node.close() };
+  return { url: node.url, password, nodeId: node.nodeId, ...(opts.webhookSecret ? { webhookSecret: opts.webhookSecret } : {}), close: () => node.close() };
 }
 
 /** Pays a BOLT11 invoice through a devnode's /payinvoice, as a test wallet would; returns the preimage. */
@@ -64,8 +65,9 @@ export async function startTestServer(opts: TestServerOptions): Promise<TestServ
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'abl-test-'));
   const schema = opts.store === 'postgres' && !opts.databaseUrl ? await createPostgresSchema() : null;
   const databaseUrl = opts.databaseUrl ?? schema?.url;
-  const webhookSecret = 'whsec-' + randomBytes(8).toString('hex');
-  const devnode = opts.devnode ?? (await startTestDevnode());
+  const webhookSecret = opts.devnode?.webhookSecret ?? 'whsec-' + randomBytes(8).toString('hex');
+  // the devnode signs its payment_received webhooks with the secret the server checks, as phoenixd would
+  const devnode = opts.devnode ?? (await startTestDevnode({ webhookSecret }));
   const settings = readSettings({
     PORT: '0',
     HOST: '127.0.0.1',

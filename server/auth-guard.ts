@@ -1,0 +1,41 @@
+// Failed authentications per client address: counted in the shared store (so the budget holds
+// across instances), enforced from a small in-memory block list so that a legitimate paid call
+// costs no extra round trip. Any instance that records a failure past the budget blocks the
+// address itself until the minute ends.
+import { AppError } from './errors.js';
+import { createRateLimiter } from './ratelimit.js';
+import type { Db } from './store/index.js';
+
+export interface AuthFailureGuard {
+  /** throws rate_limited while `client` is over its budget of failed authentications */
+  assertAllowed(client: string): void;
+  /** counts one failed authentication (401) of `client` */
+  recordFailure(client: string): Promise<void>;
+}
+
+export function createAuthFailureGuard(db: Db, opts: { perMinute: number; now: () => number }): AuthFailureGuard {
+  const limiter = createRateLimiter(db, opts);
+  const blockedUntil = new Map<string, number>();
+  return {
+    assertAllowed(client) {
+      const until = blockedUntil.get(client);
+      if (until === undefined) return;
+      const now = opts.now();
+      if (now >= until) {
+        blockedUntil.delete(client);
+        return;
+      }
+      const retryAfter = String(until - now);
+      throw new AppError('rate_limited', `Too many failed authentications from this address. Retry in ${retryAfter} s.`, {}, {}, { 'Retry-After': retryAfter });
+    },
+    async recordFailure(client) {
+      try {
+        await limiter.check('auth-failure', client);
+      } catch (err) {
+        if (!(err instanceof AppError) || err.code !== 'rate_limited') throw err;
+        blockedUntil.set(client, opts.now() + Number(err.headers['Retry-After'] ?? 60));
+        if (blockedUntil.size > 100_000) blockedUntil.delete(blockedUntil.keys().next().value!); // bounded memory
+      }
+    },
+  };
+}
