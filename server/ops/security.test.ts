@@ -152,10 +152,15 @@ describe('security', () => {
     }
     expect((await sql<{ state: string }>(t.databaseUrl!, 'SELECT state FROM topups WHERE payment_hash = $1', [hash]))[0]!.state).toBe('pending');
     expect(await balanceOf(t.url, token)).toBe(10);
-    // the genuine article (the invoice is unpaid: recording it paid is what a real webhook means)
-    const ok = await api('POST', '/api/v1/webhooks/phoenixd', { rawBody: body, headers: { 'content-type': 'application/json', 'x-phoenix-signature': good.toUpperCase() } });
+    // a genuine signature for an unpaid invoice: accepted, but the wallet says unpaid, so nothing is credited
+    const unpaid = await api('POST', '/api/v1/webhooks/phoenixd', { rawBody: body, headers: { 'content-type': 'application/json', 'x-phoenix-signature': good.toUpperCase() } });
+    expect(unpaid.status).toBe(200);
+    expect(await balanceOf(t.url, token)).toBe(10);
+    // once paid, the signed webhook (ours, or the node's own) credits it exactly once
+    await t.pay(refill.body.invoice);
+    const ok = await api('POST', '/api/v1/webhooks/phoenixd', { rawBody: body, headers: { 'content-type': 'application/json', 'x-phoenix-signature': good } });
     expect(ok.status).toBe(200);
-    expect(await balanceOf(t.url, token)).toBe(87);
+    await expect.poll(() => balanceOf(t.url, token)).toBe(87);
   });
 
   it('sends the proxy only to the upstreams in config, whatever the Host, the target or the path say', async () => {
