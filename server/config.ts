@@ -12,6 +12,8 @@ const EnvSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   ABL_CONFIG: z.string().default('./config.yaml'),
   DATABASE_URL: optional,
+  /** prepared statements on PostgreSQL; set false behind a transaction-mode pooler (Supabase :6543) */
+  ABL_PG_PREPARED: z.enum(['true', 'false']).default('true'),
   ABL_DATA_DIR: z.string().default('./data'),
   PHOENIXD_URL: optional.pipe(z.url().optional()),
   PHOENIXD_PASSWORD: optional,

@@ -48,7 +48,7 @@ export async function startServer(settings: Settings): Promise<RunningServer> {
     redact: { paths: ['req.headers.authorization', 'req.headers["x-token"]', 'req.headers.cookie'], remove: true },
   });
   const catalog = loadCatalog(settings.ABL_CONFIG);
-  const db = await openStore({ databaseUrl: settings.DATABASE_URL, dataDir: settings.ABL_DATA_DIR });
+  const db = await openStore({ databaseUrl: settings.DATABASE_URL, dataDir: settings.ABL_DATA_DIR, preparedStatements: settings.ABL_PG_PREPARED === 'true' });
   const closers: (() => Promise<unknown>)[] = [() => db.close()];
   try {
     const ledger = await createLedger(db);

@@ -13,11 +13,13 @@ export interface StoreOptions {
   databaseUrl?: string | undefined;
   /** PGlite directory; null keeps the embedded database in memory (tests) */
   dataDir: string | null;
+  /** PostgreSQL only: prepared statements (default true; false behind a transaction-mode pooler) */
+  preparedStatements?: boolean;
 }
 
 export async function openStore(opts: StoreOptions): Promise<Db> {
   const db = opts.databaseUrl
-    ? openPostgres({ connectionString: opts.databaseUrl })
+    ? openPostgres({ connectionString: opts.databaseUrl, ...(opts.preparedStatements === false ? { preparedStatements: false } : {}) })
     : await openPglite(opts.dataDir === null ? null : join(opts.dataDir, 'pglite'));
   try {
     await migrate(db);

@@ -1,0 +1,26 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPostgres } from './postgres.js';
+import { createPostgresSchema } from './testing.js';
+
+describe('the PostgreSQL store', () => {
+  let schema: Awaited<ReturnType<typeof createPostgresSchema>>;
+  beforeAll(async () => {
+    schema = await createPostgresSchema();
+  });
+  afterAll(() => schema.drop());
+
+  it.each([true, false])('answers the same with prepared statements %s, bigint in and out', async (preparedStatements) => {
+    const db = openPostgres({ connectionString: schema.url, preparedStatements });
+    try {
+      for (let i = 0; i < 3; i++) {
+        const res = await db.query<{ n: bigint; t: string }>('SELECT $1::bigint + 1 AS n, $2::text AS t', [9_007_199_254_740_993n, `x${i}`]);
+        expect(res.rows[0]).toEqual({ n: 9_007_199_254_740_994n, t: `x${i}` });
+      }
+      const named = await db.query<{ n: bigint }>(`SELECT count(*) AS n FROM pg_prepared_statements WHERE name LIKE 'abl_%'`, []);
+      // the count query itself has no parameters, so only the statement above can be prepared
+      expect(named.rows[0]!.n).toBe(preparedStatements ? 1n : 0n);
+    } finally {
+      await db.close();
+    }
+  });
+});
