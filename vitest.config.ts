@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // most tests wait on PostgreSQL, child processes and the browser: two workers overlap that on 2 cores
+    maxWorkers: 2,
   },
 });
