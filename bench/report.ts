@@ -1,0 +1,130 @@
+// The benchmark's answer: markdown tables of figures beside the targets of design.md
+// ("Performance targets"). Figures only: nothing here fails the run.
+import type { ConcurrentResult } from './load.js';
+import { DIRECT, L402, NGINX, TOKEN_PG, TOKEN_PGLITE, type Scenario } from './scenarios.js';
+import { fmt, fmtInt, summarise } from './stats.js';
+import type { MemorySample, StreamReport } from './streams.js';
+import type { SqlFigure } from './ledger-sql.js';
+import type { VerifyFigure } from './verify.js';
+
+export interface BenchResults {
+  date: string;
+  machine: { cores: number; cpu: string; node: string };
+  nginxVersion: string | null;
+  settings: Record<string, string | number>;
+  /** load average at each stage */
+  load: [stage: string, loadavg: string][];
+  rows: Scenario[];
+  sequential: Map<string, number[]>;
+  concurrent: ConcurrentResult[];
+  streams: StreamReport | null;
+  sql: SqlFigure[] | null;
+  verify: VerifyFigure[] | null;
+  notes: string[];
+}
+
+const mb = (bytes: number): string => (bytes / 1048576).toFixed(1);
+
+export function report(r: BenchResults): string {
+  const out: string[] = [];
+  const line = (s = '') => out.push(s);
+  line(`Run ${r.date} · ${r.machine.cores} cores, ${r.machine.cpu} · Node ${r.machine.node}${r.nginxVersion ? ` · ${r.nginxVersion}` : ''}`);
+  line(`Settings: ${Object.entries(r.settings).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+  line(`Load average (1/5/15 min): ${r.load.map(([stage, l]) => `${stage} ${l}`).join(' · ')}`);
+  for (const n of r.notes) line(`Note: ${n}`);
+
+  const seq = new Map([...r.sequential].map(([name, s]) => [name, summarise(s)]));
+  const base = (row: Scenario) => (row.baseline ? seq.get(row.baseline) : undefined);
+  line();
+  line(`Sequential: one request at a time on one keep-alive connection, rows taking turns (ms)`);
+  line();
+  line('| row | requests | median | p99 | added median | added p99 |');
+  line('|---|---:|---:|---:|---:|---:|');
+  for (const row of r.rows) {
+    const s = seq.get(row.name);
+    if (!s) continue;
+    const b = base(row);
+    line(`| ${row.name} | ${fmtInt(s.count)} | ${fmt(s.medianMs, 3)} | ${fmt(s.p99Ms, 3)} | ${b ? fmt(s.medianMs - b.medianMs, 3) : ''} | ${b ? fmt(s.p99Ms - b.p99Ms, 3) : ''} |`);
+  }
+
+  const conc = new Map(r.concurrent.map((c) => [c.name, c]));
+  line();
+  line(`Concurrent: ${r.settings.connections} connections, ${r.settings.concRounds} × ${r.settings.seconds} s per row, rows taking turns; req/s is the median round (CPU in µs per request)`);
+  line();
+  line('| row | req/s | ratio to direct | req/s by round | median ms | p99 ms | proxy CPU | DB CPU | upstream CPU | client CPU | errors |');
+  line('|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const row of r.rows) {
+    const c = conc.get(row.name);
+    if (!c) continue;
+    const b = row.baseline ? conc.get(row.baseline) : undefined;
+    line(
+      `| ${row.name} | ${fmtInt(c.rps)} | ${b ? `${fmt((100 * c.rps) / b.rps, 0)} %` : ''} | ${c.rpsByRound.map(fmtInt).join(' / ')} | ${fmt(c.medianMs, 2)} | ${fmt(c.p99Ms, 2)} | ` +
+        `${fmtInt(c.cpuUs.proxy)} | ${fmtInt(c.cpuUs.db)} | ${fmtInt(c.cpuUs.upstream)} | ${fmtInt(c.cpuUs.client)} | ${c.errors}${c.firstError ? ` (${c.firstError.slice(0, 80)})` : ''} |`,
+    );
+  }
+
+  if (r.streams) out.push('', ...streamTable(r.streams));
+  if (r.sql) {
+    line();
+    line('Store: the ledger\'s reserve (critical path) and settle (off the response path) alone, one call at a time; a background settle is left running as the route leaves it');
+    line();
+    line('| store | reserve median ms | reserve p99 ms | settle median ms | DB backend CPU µs / statement | this process CPU µs / statement |');
+    line('|---|---:|---:|---:|---:|---:|');
+    for (const f of r.sql) line(`| ${f.name} | ${fmt(f.reserveMedianMs, 3)} | ${fmt(f.reserveP99Ms, 3)} | ${fmt(f.settleMedianMs, 3)} | ${fmtInt(f.backendUs)} | ${fmtInt(f.clientUs)} |`);
+  }
+  if (r.verify) {
+    line();
+    line('L402 verification in process (server/l402/verify.bench.ts, one thread)');
+    line();
+    line('| measure | per wall second | per CPU second | µs CPU each |');
+    line('|---|---:|---:|---:|');
+    for (const v of r.verify) line(`| ${v.name} | ${fmtInt(v.perWallSecond)} | ${fmtInt(v.perCpuSecond)} | ${fmt(v.cpuUsEach, 1)} |`);
+  }
+  out.push('', ...targets(r, seq, conc));
+  return out.join('\n');
+}
+
+function streamTable(s: StreamReport): string[] {
+  const rows: [string, MemorySample][] = [['before (idle, after GC)', s.before]];
+  s.peak.forEach((p, i) => rows.push([`wave ${i + 1}: peak during`, p], [`wave ${i + 1}: after (idle, after GC)`, s.after[i]!]));
+  rows.push(['client connections closed, after GC', s.closed]);
+  return [
+    `Memory: ${s.waves} waves of ${fmtInt(s.streams)} concurrent SSE streams through the token path on PostgreSQL ` +
+      `(${fmt(s.streamSeconds, 1)} s each; at most ${fmtInt(s.maxOpen)} open at once; ${fmtInt(s.completed)} completed, ${s.failed} failed${s.firstError ? `: ${s.firstError}` : ''})`,
+    '',
+    '| server process | RSS MB | heap used MB | external + array buffers MB |',
+    '|---|---:|---:|---:|',
+    ...rows.map(([name, m]) => `| ${name} | ${mb(m.rss)} | ${mb(m.heapUsed)} | ${mb(m.external)} |`),
+  ];
+}
+
+function targets(r: BenchResults, seq: Map<string, ReturnType<typeof summarise>>, conc: Map<string, ConcurrentResult>): string[] {
+  const out = ['Targets (design.md "Performance targets"; ratios within this run)', '', '| target | figure | target | holds |', '|---|---:|---:|---|'];
+  const direct = seq.get(DIRECT);
+  const added = (name: string) => (direct && seq.get(name) ? seq.get(name)!.medianMs - direct.medianMs : null);
+  const tokenAdded = added(TOKEN_PG);
+  const nginxAdded = added(NGINX);
+  if (tokenAdded !== null && nginxAdded !== null) {
+    const ratio = tokenAdded / nginxAdded;
+    out.push(`| median added latency, token path on PostgreSQL ÷ nginx (${fmt(tokenAdded, 3)} ms ÷ ${fmt(nginxAdded, 3)} ms) | ${fmt(ratio, 2)}× | ≤ 1.5× | ${ratio <= 1.5 ? 'yes' : 'no'} |`);
+  }
+  const d = conc.get(DIRECT);
+  for (const name of [TOKEN_PG, TOKEN_PGLITE, L402]) {
+    const c = conc.get(name);
+    if (c && d) {
+      const pct = (100 * c.rps) / d.rps;
+      out.push(`| throughput, ${name} ÷ direct (${fmtInt(c.rps)} ÷ ${fmtInt(d.rps)} req/s) | ${fmt(pct, 0)} % | ≥ 50 % | ${pct >= 50 ? 'yes' : 'no'} |`);
+    }
+  }
+  if (r.streams && r.streams.after.length > 0) {
+    const first = r.streams.after[0]!;
+    const last = r.streams.after[r.streams.after.length - 1]!;
+    const heap = (last.heapUsed - first.heapUsed) / 1048576;
+    const rss = (last.rss - first.rss) / 1048576;
+    const flat = Math.abs(heap) < 5 && rss < 20;
+    out.push(`| memory growth from wave 1 to wave ${r.streams.after.length} (idle, after GC): heap / RSS | ${fmt(heap, 1)} MB / ${fmt(rss, 1)} MB | flat | ${flat ? 'yes' : 'no'} |`);
+  }
+  const v = r.verify?.[0];
+  if (v) out.push(`| L402 verifications per second, one core (per CPU-second) | ${fmtInt(v.perCpuSecond)} | ≥ 20,000 | ${v.perCpuSecond >= 20_000 ? 'yes' : 'no'} |`);
+  return out;
+}

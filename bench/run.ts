@@ -1,0 +1,184 @@
+// `npm run bench`: the proxy's overhead against a direct call and against nginx, in one run on
+// this machine. Prints markdown tables of figures beside design.md's targets (nothing fails).
+//   npm run bench                     the full run (about ten minutes)
+//   npm run bench -- --quick          a short smoke run
+//   npm run bench -- --profile        CPU profiles of the server (token path, free path) instead
+// Options: --requests N --rounds N --connections N --seconds N --conc-rounds N --streams N
+//   --waves N --chunk-ms N --l402-max N --log-level L --json FILE
+//   --no-nginx --no-bare --no-pglite --no-unprepared --no-async-commit --no-memory --no-sql --no-verify
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { concurrent, mergeRounds, sequential, type ConcurrentRound } from './load.js';
+import { measureLedgerSql } from './ledger-sql.js';
+import { buyToken, mintL402 } from './payments.js';
+import { loadAverage, machine } from './processes.js';
+import { runProfile } from './profile.js';
+import { report, type BenchResults } from './report.js';
+import * as rows from './scenarios.js';
+import { setUp } from './setup.js';
+import { memoryUnderStreams } from './streams.js';
+import { runVerifyBench } from './verify.js';
+
+const { values: a } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+    requests: { type: 'string' },
+    rounds: { type: 'string' },
+    warmup: { type: 'string' },
+    connections: { type: 'string' },
+    seconds: { type: 'string' },
+    'conc-rounds': { type: 'string' },
+    streams: { type: 'string' },
+    waves: { type: 'string' },
+    'chunk-ms': { type: 'string' },
+    'l402-max': { type: 'string' },
+    'log-level': { type: 'string' },
+    'no-nginx': { type: 'boolean', default: false },
+    'no-bare': { type: 'boolean', default: false },
+    'no-pglite': { type: 'boolean', default: false },
+    'no-unprepared': { type: 'boolean', default: false },
+    'no-async-commit': { type: 'boolean', default: false },
+    'no-memory': { type: 'boolean', default: false },
+    'no-sql': { type: 'boolean', default: false },
+    'no-verify': { type: 'boolean', default: false },
+    json: { type: 'string' },
+  },
+});
+const n = (v: string | undefined, full: number, quick: number): number => (v !== undefined ? Number(v) : a.quick ? quick : full);
+const opts = {
+  requests: n(a.requests, 2000, 300),
+  rounds: n(a.rounds, 4, 2),
+  warmup: n(a.warmup, 200, 50),
+  connections: n(a.connections, 50, 50),
+  seconds: n(a.seconds, 3, 1),
+  concRounds: n(a['conc-rounds'], 3, 1),
+  streams: n(a.streams, 1000, 200),
+  waves: n(a.waves, 3, 2),
+  chunkMs: n(a['chunk-ms'], 400, 100),
+  chunks: 20,
+  /** at most this many L402 credentials minted (untimed) for one concurrent round */
+  l402Max: n(a['l402-max'], 4000, 1000),
+  logLevel: a['log-level'] ?? 'warn',
+};
+const progress = (msg: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+
+async function main(): Promise<void> {
+  if (a.profile) return runProfile({ seconds: n(a.seconds, 15, 5), connections: opts.connections, logLevel: opts.logLevel, progress });
+
+  const load: [string, string][] = [['start', loadAverage()]];
+  const env = await setUp({ nginx: !a['no-nginx'], bareProxy: !a['no-bare'], pglite: !a['no-pglite'], asyncCommit: !a['no-async-commit'], unprepared: !a['no-unprepared'], logLevel: opts.logLevel });
+  try {
+    progress('buying tokens and minting L402 credentials (untimed)');
+    const perRequest = rows.PRICE_SATS;
+    const seqSats = (opts.warmup + opts.requests + opts.rounds * 20 + 100) * perRequest;
+    const workerSats = 200_000;
+    const tokensFor = async (url: string, extraSats: number) => {
+      const seq = await buyToken(url, env.devnode, seqSats + extraSats);
+      const workers: string[] = [];
+      for (let i = 0; i < opts.connections; i++) workers.push(await buyToken(url, env.devnode, workerSats));
+      return { seq, workers };
+    };
+    const memorySats = (opts.waves * opts.streams + 100) * perRequest;
+    const pgTokens = await tokensFor(env.postgres.url, memorySats);
+    const liteTokens = env.pglite ? await tokensFor(env.pglite.url, 0) : null;
+    const asyncTokens = env.asyncCommit ? await tokensFor(env.asyncCommit.url, 0) : null;
+    const unpreparedTokens = env.unprepared ? await tokensFor(env.unprepared.url, 0) : null;
+    const chatCall = { path: rows.PROXY_PREFIX + rows.CHAT_PATH, body: rows.CHAT_BODY };
+    const started = Date.now();
+    const seqCreds = await mintL402(env.postgres.url, env.devnode, chatCall, opts.warmup + opts.requests + opts.rounds * 20);
+    const mintPerSecond = (seqCreds.length * 1000) / (Date.now() - started);
+    progress(`minted ${seqCreds.length} L402 credentials (${Math.round(mintPerSecond)}/s)`);
+
+    const pg = env.postgres;
+    const scenarioRows: rows.Scenario[] = [rows.direct(env.upstream.url)];
+    if (env.nginx) scenarioRows.push(rows.nginx(env.nginx.url, env.nginx.cpu));
+    if (env.bareProxy) scenarioRows.push(rows.bareNode(env.bareProxy.url, env.bareProxy.cpu));
+    if (env.pglite && liteTokens) scenarioRows.push(rows.tokenPath(rows.TOKEN_PGLITE, env.pglite.url, [liteTokens.seq], env.pglite.cpu));
+    scenarioRows.push(rows.tokenPath(rows.TOKEN_PG, pg.url, [pgTokens.seq], pg.cpu));
+    if (env.unprepared && unpreparedTokens) scenarioRows.push(rows.tokenPath(rows.TOKEN_PG_UNPREPARED, env.unprepared.url, [unpreparedTokens.seq], env.unprepared.cpu));
+    if (env.asyncCommit && asyncTokens) scenarioRows.push(rows.tokenPath(rows.TOKEN_PG_ASYNC, env.asyncCommit.url, [asyncTokens.seq], env.asyncCommit.cpu));
+    const l402Creds: string[] = seqCreds;
+    scenarioRows.push(rows.l402Path(rows.L402, pg.url, l402Creds, pg.cpu));
+    scenarioRows.push(rows.directModels(env.upstream.url), rows.freePath(rows.FREE, pg.url, pg.cpu));
+
+    load.push(['before sequential', loadAverage()]);
+    progress(`sequential: ${opts.requests} requests per row in ${opts.rounds} rounds`);
+    const seq = await sequential(scenarioRows, { requests: opts.requests, rounds: opts.rounds, warmup: opts.warmup });
+
+    // concurrent: worker i pays with its own token (many clients, not one hot account)
+    const concRows = scenarioRows.map((s) => {
+      if (s.name === rows.TOKEN_PG) return rows.tokenPath(s.name, pg.url, pgTokens.workers, pg.cpu);
+      if (s.name === rows.TOKEN_PGLITE && env.pglite && liteTokens) return rows.tokenPath(s.name, env.pglite.url, liteTokens.workers, env.pglite.cpu);
+      if (s.name === rows.TOKEN_PG_UNPREPARED && env.unprepared && unpreparedTokens) return rows.tokenPath(s.name, env.unprepared.url, unpreparedTokens.workers, env.unprepared.cpu);
+      if (s.name === rows.TOKEN_PG_ASYNC && env.asyncCommit && asyncTokens) return rows.tokenPath(s.name, env.asyncCommit.url, asyncTokens.workers, env.asyncCommit.cpu);
+      return s;
+    });
+    load.push(['before concurrent', loadAverage()]);
+    progress(`concurrent: ${opts.connections} connections, ${opts.concRounds} × ${opts.seconds} s per row`);
+    const rounds = new Map<string, ConcurrentRound[]>(concRows.map((s) => [s.name, []]));
+    let bestPaidRps = 0;
+    for (let r = 0; r < opts.concRounds; r++) {
+      for (let i = 0; i < concRows.length; i++) {
+        const s = concRows[(i + r) % concRows.length]!;
+        if (s.name === rows.L402) {
+          // one credential per request: mint enough for this round (untimed), from the paid rate seen so far
+          const need = Math.min(opts.l402Max, Math.ceil(Math.max(bestPaidRps, 1000) * (opts.seconds + 1) * 1.3)) - l402Creds.length;
+          if (need > 0) l402Creds.push(...(await mintL402(pg.url, env.devnode, chatCall, need)));
+        }
+        const round = await concurrent(s, { connections: opts.connections, seconds: opts.seconds, warmupSeconds: 1 }, env.upstream.cpuSeconds);
+        rounds.get(s.name)!.push(round);
+        const rps = round.requests / round.seconds;
+        if (s.name === rows.TOKEN_PG) bestPaidRps = Math.max(bestPaidRps, rps);
+        progress(`  ${s.name}: ${Math.round(rps)} req/s${round.errors ? `, ${round.errors} errors: ${round.firstError}` : ''}`);
+      }
+    }
+    const conc = concRows.map((s) => mergeRounds(s.name, rounds.get(s.name)!));
+
+    let streams = null;
+    if (!a['no-memory']) {
+      load.push(['before memory', loadAverage()]);
+      progress(`memory: ${opts.waves} waves of ${opts.streams} concurrent streams`);
+      streams = await memoryUnderStreams(pg, pgTokens.seq, { streams: opts.streams, waves: opts.waves, chunks: opts.chunks, chunkMs: opts.chunkMs, rampMs: a.quick ? 500 : 3000 });
+    }
+    let sql = null;
+    if (!a['no-sql']) {
+      load.push(['before store', loadAverage()]);
+      progress('store: the ledger\'s reserve and settle alone');
+      sql = await measureLedgerSql(a.quick ? 150 : 500);
+    }
+    let verify = null;
+    if (!a['no-verify']) {
+      progress('L402 verification (server/l402/verify.bench.ts)');
+      verify = await runVerifyBench();
+    }
+    load.push(['end', loadAverage()]);
+
+    const results: BenchResults = {
+      date: new Date().toISOString(),
+      machine: machine(),
+      nginxVersion: env.nginx?.version ?? null,
+      settings: { ...opts, l402MintPerSecond: Math.round(mintPerSecond) },
+      load,
+      rows: scenarioRows,
+      sequential: seq,
+      concurrent: conc,
+      streams,
+      sql,
+      verify,
+      notes: env.notes,
+    };
+    console.log(report(results));
+    if (a.json) writeFileSync(a.json, JSON.stringify({ ...results, sequential: Object.fromEntries(seq), rows: scenarioRows.map((s) => s.name) }, null, 1));
+  } finally {
+    await env.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,128 @@
+// Starts what every benchmark run needs, each in its own process: the upstream, nginx and a bare
+// Node proxy in front of it, the server on PostgreSQL (and on PGlite, and on PostgreSQL without durable commits as a
+// what-if), and the development node that issues and pays the invoices (idle while timed).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import type { TestDevnode } from '../server/testing/harness.js';
+import { startAblServer, type AblServer } from './abl-server.js';
+import { startNginx, type Nginx } from './nginx.js';
+import { cpuSecondsOf, freePort, spawnChild, waitUntilAnswering, type CpuReading } from './processes.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export interface BenchEnv {
+  dir: string;
+  upstream: { url: string; cpuSeconds(): number };
+  devnode: TestDevnode;
+  nginx: Nginx | null;
+  /** a bare node:http + undici proxy: the Node floor */
+  bareProxy: { url: string; cpu(): Promise<CpuReading> } | null;
+  postgres: AblServer;
+  pglite: AblServer | null;
+  /** PostgreSQL with synchronous_commit=off: what the WAL flush on each commit costs */
+  asyncCommit: AblServer | null;
+  /** PostgreSQL with ABL_PG_PREPARED=false: what prepared statements save */
+  unprepared: AblServer | null;
+  notes: string[];
+  close(): Promise<void>;
+}
+
+export interface SetupOptions {
+  nginx: boolean;
+  bareProxy: boolean;
+  pglite: boolean;
+  asyncCommit: boolean;
+  unprepared: boolean;
+  logLevel: string;
+  /** extra node flags for the server processes (profiling) */
+  serverFlags?: string[];
+  keepDir?: boolean;
+}
+
+export async function setUp(opts: SetupOptions): Promise<BenchEnv> {
+  const dir = mkdtempSync(join(tmpdir(), 'abl-bench-'));
+  const notes: string[] = [];
+  const closers: (() => Promise<unknown>)[] = [];
+  const close = async () => {
+    for (const c of closers.reverse()) await c().catch((err: unknown) => console.error('close:', err));
+    if (!opts.keepDir) rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const upstreamPort = await freePort();
+    const upLog = join(dir, 'upstream.log');
+    const up = spawnChild(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'upstream.ts'), String(upstreamPort)], { cwd: ROOT, logFile: upLog });
+    closers.push(() => up.stop());
+    const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
+    await waitUntilAnswering(`${upstreamUrl}/v1/models`, up, upLog);
+
+    const devnode = await startDevnode(dir);
+    closers.push(() => devnode.close());
+
+    let nginx: Nginx | null = null;
+    if (opts.nginx) {
+      const started = await startNginx(upstreamPort, dir);
+      if ('missing' in started) notes.push(started.missing);
+      else {
+        nginx = started;
+        closers.push(() => started.close());
+      }
+    }
+
+    let bareProxy: BenchEnv['bareProxy'] = null;
+    if (opts.bareProxy) {
+      const port = await freePort();
+      const log = join(dir, 'bare-proxy.log');
+      const child = spawnChild(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'bare-proxy.ts'), String(port), upstreamUrl], { cwd: ROOT, logFile: log });
+      closers.push(() => child.stop());
+      const url = `http://127.0.0.1:${port}`;
+      await waitUntilAnswering(`${url}/v1/models`, child, log);
+      bareProxy = { url, cpu: async () => ({ proxy: cpuSecondsOf(child.pid), db: new Map() }) };
+    }
+
+    const common = { upstreamUrl, devnode, dir, logLevel: opts.logLevel, ...(opts.serverFlags ? { nodeFlags: opts.serverFlags } : {}) };
+    const postgres = await startAblServer({ store: 'postgres', ...common });
+    closers.push(() => postgres.close());
+    let pglite: AblServer | null = null;
+    if (opts.pglite) {
+      pglite = await startAblServer({ store: 'pglite', ...common });
+      closers.push(() => pglite!.close());
+    }
+    let asyncCommit: AblServer | null = null;
+    if (opts.asyncCommit) {
+      asyncCommit = await startAblServer({ store: 'postgres', pgOptions: '-c synchronous_commit=off', ...common });
+      closers.push(() => asyncCommit!.close());
+    }
+    let unprepared: AblServer | null = null;
+    if (opts.unprepared) {
+      unprepared = await startAblServer({ store: 'postgres', env: { ABL_PG_PREPARED: 'false' }, ...common });
+      closers.push(() => unprepared!.close());
+    }
+    return { dir, upstream: { url: upstreamUrl, cpuSeconds: () => cpuSecondsOf(up.pid) }, devnode, nginx, bareProxy, postgres, pglite, asyncCommit, unprepared, notes, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/** The development node in its own process (`npm run devnode`): signing invoices costs CPU. */
+async function startDevnode(dir: string): Promise<TestDevnode> {
+  const port = await freePort();
+  const password = randomBytes(12).toString('hex');
+  const logFile = join(dir, 'devnode.log');
+  const child = spawnChild(process.execPath, ['--import', 'tsx', join(ROOT, 'server', 'lightning', 'devnode', 'cli.ts'), '--host', '127.0.0.1', '--port', String(port)], {
+    cwd: ROOT,
+    env: { ...process.env, DEVNODE_PASSWORD: password },
+    logFile,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitUntilAnswering(url, child, logFile);
+  } catch (err) {
+    await child.stop();
+    throw err;
+  }
+  return { url, password, nodeId: '', close: async () => void (await child.stop()) };
+}
