@@ -1,5 +1,5 @@
 // Operator endpoint for dispute resolution, guarded by the admin secret like the other admin
-// routes: it serves scripts/admin-resolve.ts while an embedded (PGlite) store is in use.
+// routes (npm run admin -- resolve reaches the same domain call through /api/v1/admin/resolve).
 import type { FastifyInstance } from 'fastify';
 import { secretMatches } from '../../admin-link.js';
 import { AppError } from '../../errors.js';
