@@ -38,8 +38,6 @@ export interface AblServerOptions {
   pgOptions?: string;
   /** more settings for the server, e.g. { ABL_PG_PREPARED: 'false' } */
   env?: Record<string, string>;
-  /** extra node flags */
-  nodeFlags?: string[];
 }
 
 export async function startAblServer(opts: AblServerOptions): Promise<AblServer> {
@@ -73,7 +71,7 @@ export async function startAblServer(opts: AblServerOptions): Promise<AblServer>
     ...opts.env,
   };
   const probe = pathToFileURL(join(ROOT, 'bench', 'probe.ts')).href;
-  const args = ['--expose-gc', ...(opts.nodeFlags ?? []), '--import', 'tsx', '--import', probe, join(ROOT, 'server', 'main.ts')];
+  const args = ['--expose-gc', '--import', 'tsx', '--import', probe, join(ROOT, 'server', 'main.ts')];
   const child = spawnChild(process.execPath, args, { env, cwd: ROOT, logFile, ipc: true });
   const url = `http://127.0.0.1:${port}`;
   try {
@@ -122,10 +120,12 @@ let nextId = 1;
 function ask<T>(child: Child, question: object, timeoutMs = 10_000): Promise<T> {
   const id = nextId++;
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
+    const fail = (err: Error) => {
+      clearTimeout(timer);
       child.proc.off('message', onMessage);
-      reject(new Error('the server did not answer the probe'));
-    }, timeoutMs);
+      reject(err);
+    };
+    const timer = setTimeout(() => fail(new Error('the server did not answer the probe')), timeoutMs);
     const onMessage = (msg: { id?: number; error?: string }) => {
       if (msg?.id !== id) return;
       clearTimeout(timer);
@@ -134,6 +134,9 @@ function ask<T>(child: Child, question: object, timeoutMs = 10_000): Promise<T> 
       else resolve(msg as T);
     };
     child.proc.on('message', onMessage);
-    child.proc.send({ id, ...question });
+    if (!child.proc.connected) return fail(new Error(`the server (pid ${child.pid}) is gone`));
+    child.proc.send({ id, ...question }, (err) => {
+      if (err) fail(err);
+    });
   });
 }

@@ -39,13 +39,21 @@ export function spawnChild(cmd: string, args: string[], opts: { env?: NodeJS.Pro
   });
   proc.stdout?.pipe(log);
   proc.stderr?.pipe(log);
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  let stopping = false;
+  const exited = new Promise<number | null>((resolve) =>
+    proc.once('exit', (code, signal) => {
+      // a child that dies mid-run (or is killed from outside) must not go unnoticed
+      if (!stopping) console.error(`[bench] ${args.find((x) => x.endsWith('.ts')) ?? cmd} exited unexpectedly (${signal ?? `code ${code}`}); see ${opts.logFile}`);
+      resolve(code);
+    }),
+  );
   if (proc.pid === undefined) throw new Error(`could not start ${cmd}`);
   return {
     proc,
     pid: proc.pid,
     exited,
     async stop(graceMs = 10_000) {
+      stopping = true;
       if (proc.exitCode === null && proc.signalCode === null) {
         proc.kill('SIGTERM');
         const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);

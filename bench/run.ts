@@ -68,6 +68,13 @@ async function main(): Promise<void> {
 
   const load: [string, string][] = [['start', loadAverage()]];
   const env = await setUp({ nginx: !a['no-nginx'], bareProxy: !a['no-bare'], pglite: !a['no-pglite'], asyncCommit: !a['no-async-commit'], unprepared: !a['no-unprepared'], logLevel: opts.logLevel });
+  // whatever throws, the children (servers, nginx, upstream, devnode) and the schemas go with us
+  const bail = (err: unknown) => {
+    console.error(err);
+    void env.close().finally(() => process.exit(1));
+  };
+  process.once('uncaughtException', bail);
+  process.once('unhandledRejection', bail);
   try {
     progress('buying tokens and minting L402 credentials (untimed)');
     const perRequest = rows.PRICE_SATS;

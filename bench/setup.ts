@@ -1,11 +1,12 @@
 // Starts what every benchmark run needs, each in its own process: the upstream, nginx and a bare
-// Node proxy in front of it, the server on PostgreSQL (and on PGlite, and on PostgreSQL without durable commits as a
-// what-if), and the development node that issues and pays the invoices (idle while timed).
+// Node proxy in front of it, the server on PostgreSQL (and on PGlite, on PostgreSQL without
+// prepared statements, and — a what-if — without durable commits), and the development node that
+// issues and pays the invoices (idle while anything is timed).
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { randomBytes } from 'node:crypto';
 import type { TestDevnode } from '../server/testing/harness.js';
 import { startAblServer, type AblServer } from './abl-server.js';
 import { startNginx, type Nginx } from './nginx.js';
@@ -37,9 +38,6 @@ export interface SetupOptions {
   asyncCommit: boolean;
   unprepared: boolean;
   logLevel: string;
-  /** extra node flags for the server processes (profiling) */
-  serverFlags?: string[];
-  keepDir?: boolean;
 }
 
 export async function setUp(opts: SetupOptions): Promise<BenchEnv> {
@@ -48,7 +46,7 @@ export async function setUp(opts: SetupOptions): Promise<BenchEnv> {
   const closers: (() => Promise<unknown>)[] = [];
   const close = async () => {
     for (const c of closers.reverse()) await c().catch((err: unknown) => console.error('close:', err));
-    if (!opts.keepDir) rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   };
   try {
     const upstreamPort = await freePort();
@@ -82,7 +80,7 @@ export async function setUp(opts: SetupOptions): Promise<BenchEnv> {
       bareProxy = { url, cpu: async () => ({ proxy: cpuSecondsOf(child.pid), db: new Map() }) };
     }
 
-    const common = { upstreamUrl, devnode, dir, logLevel: opts.logLevel, ...(opts.serverFlags ? { nodeFlags: opts.serverFlags } : {}) };
+    const common = { upstreamUrl, devnode, dir, logLevel: opts.logLevel };
     const postgres = await startAblServer({ store: 'postgres', ...common });
     closers.push(() => postgres.close());
     let pglite: AblServer | null = null;

@@ -19,6 +19,14 @@ describe('the PostgreSQL store', () => {
       const named = await db.query<{ n: bigint }>(`SELECT count(*) AS n FROM pg_prepared_statements WHERE name LIKE 'abl_%'`, []);
       // the count query itself has no parameters, so only the statement above can be prepared
       expect(named.rows[0]!.n).toBe(preparedStatements ? 1n : 0n);
+
+      // another instance migrates a table under a prepared statement: the next call still answers
+      await db.query('CREATE TABLE IF NOT EXISTS t_shape (a int)', []);
+      await db.exec('INSERT INTO t_shape VALUES (1)');
+      expect((await db.query('SELECT * FROM t_shape WHERE a = $1', [1])).rows).toEqual([{ a: 1 }]);
+      await db.exec('ALTER TABLE t_shape ADD COLUMN b int DEFAULT 2');
+      expect((await db.query('SELECT * FROM t_shape WHERE a = $1', [1])).rows).toEqual([{ a: 1, b: 2 }]);
+      await db.exec('DROP TABLE t_shape');
     } finally {
       await db.close();
     }

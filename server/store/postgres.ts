@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Db, Queryable, QueryResult } from './db.js';
-import { toDriverParams } from './db.js';
+import { pgErrorCode, toDriverParams } from './db.js';
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
@@ -53,7 +53,15 @@ export function openPostgres(opts: PostgresOptions): Db {
     const values = toDriverParams(params);
     // only parameterised statements are prepared: they are the fixed texts of the hot paths
     const name = opts.preparedStatements !== false && values && values.length > 0 ? statementName(sql) : undefined;
-    const res = name ? await q.query({ name, text: sql, values }) : await q.query(sql, values);
+    let res;
+    try {
+      res = name ? await q.query({ name, text: sql, values }) : await q.query(sql, values);
+    } catch (err) {
+      // A migration by another instance changed a table under a prepared statement ("cached plan
+      // must not change result type", raised before anything ran): run it unprepared this time.
+      if (!name || pgErrorCode(err) !== '0A000') throw err;
+      res = await q.query(sql, values);
+    }
     return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
   };
 
