@@ -23,20 +23,6 @@ export function jsonObject(req: FastifyRequest, opts: { optional?: boolean } = {
   return value as Record<string, unknown>;
 }
 
-export function requiredString(body: Record<string, unknown>, field: string): string {
-  const v = body[field];
-  if (v === undefined || v === null) throw new AppError('missing_required_field', `${field} is required.`, { field });
-  if (typeof v !== 'string') throw new AppError('invalid_field_type', `${field} must be a string.`, { field });
-  return v;
-}
-
-/** A whole number within [min, max]: strings are a type error, fractions and range a value error. */
-export function requiredInteger(body: Record<string, unknown>, field: string, min: number, max: number): number {
-  const v = body[field];
-  if (v === undefined || v === null) throw new AppError('missing_required_field', `${field} is required.`, { field });
-  return integerValue(v, field, min, max);
-}
-
 export function integerValue(v: unknown, field: string, min: number, max: number): number {
   if (typeof v !== 'number') throw new AppError('invalid_field_type', `${field} must be an integer.`, { field });
   if (!Number.isInteger(v)) throw new AppError('invalid_field_value', `${field} must be a whole number.`, { field });

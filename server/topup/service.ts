@@ -78,8 +78,6 @@ export function createTopupService(deps: TopupDeps) {
   }
 
   return {
-    recordPaid,
-
     /**
      * A signed webhook says an invoice was paid: the wallet confirms it before anything is
      * credited, so a leaked webhook secret cannot mint balance. An unreachable wallet leaves it
