@@ -2,7 +2,7 @@
 // across instances), enforced from a small in-memory block list so that a legitimate paid call
 // costs no extra round trip. Any instance that records a failure past the budget blocks the
 // address itself until the minute ends.
-import { AppError } from './errors.js';
+import { AppError, rateLimited } from './errors.js';
 import { createRateLimiter } from './ratelimit.js';
 import type { Db } from './store/index.js';
 
@@ -25,15 +25,15 @@ export function createAuthFailureGuard(db: Db, opts: { perMinute: number; now: (
         blockedUntil.delete(client);
         return;
       }
-      const retryAfter = String(until - now);
-      throw new AppError('rate_limited', `Too many failed authentications from this address. Retry in ${retryAfter} s.`, {}, {}, { 'Retry-After': retryAfter });
+      const retryAfter = until - now;
+      throw rateLimited(`Too many failed authentications from this address. Retry in ${retryAfter} s.`, retryAfter);
     },
     async recordFailure(client) {
       try {
         await limiter.check('auth-failure', client);
       } catch (err) {
         if (!(err instanceof AppError) || err.code !== 'rate_limited') throw err;
-        blockedUntil.set(client, opts.now() + Number(err.headers['Retry-After'] ?? 60));
+        blockedUntil.set(client, opts.now() + (err.data.retryAfterSeconds ?? 60));
         if (blockedUntil.size > 100_000) blockedUntil.delete(blockedUntil.keys().next().value!); // bounded memory
       }
     },

@@ -1,10 +1,29 @@
-// Typed errors carrying a contract code; server/http/errors.ts maps them to HTTP in one place.
-import { ERROR_STATUS, type ErrorCode } from '../contract/errors.js';
+// Typed errors carrying a contract code and data; server/http/errors.ts alone turns them into
+// statuses, headers and JSON bodies.
+import type { ErrorCode } from '../contract/errors.js';
 
 export interface ErrorDetails {
   field?: string;
   balance_sats?: number;
   price_sats?: number;
+}
+
+/** What a 402 offers: one invoice and the macaroon bound to it (http/ writes the challenge lines). */
+export interface PaymentChallenge {
+  macaroonB64: string;
+  invoice: string;
+}
+
+/** Data beyond the body that a client acts on; http/ decides how it travels (headers). */
+export interface ErrorData {
+  /** rate_limited: how long to wait */
+  retryAfterSeconds?: number;
+  /** payment_required (and a 402 with a fresh challenge) */
+  challenge?: PaymentChallenge;
+  /** method_not_allowed: the methods the path takes */
+  allow?: string[];
+  /** invalid_payment raised by an L402 credential (the contract answers it 401, not 400) */
+  l402?: boolean;
 }
 
 export class AppError extends Error {
@@ -15,16 +34,15 @@ export class AppError extends Error {
     readonly details: ErrorDetails = {},
     /** fields a client must act on, placed beside `error` (invoice, macaroon, token...) */
     readonly topLevel: Record<string, unknown> = {},
-    /** extra response headers (WWW-Authenticate, Retry-After) */
-    readonly headers: Record<string, string | string[]> = {},
-    /** only where the contract gives one code two statuses (invalid_payment: 401 on L402) */
-    readonly status: number = ERROR_STATUS[code],
+    readonly data: ErrorData = {},
   ) {
     super(message);
   }
 }
 
 /** A bad L402 credential: invalid_payment, answered 401 as the contract says. */
-export const invalidL402 = (message: string): AppError => new AppError('invalid_payment', message, {}, {}, {}, 401);
+export const invalidL402 = (message: string): AppError => new AppError('invalid_payment', message, {}, {}, { l402: true });
 
 export const notFound = (what = 'not found'): AppError => new AppError('not_found', what);
+
+export const rateLimited = (message: string, retryAfterSeconds: number): AppError => new AppError('rate_limited', message, {}, {}, { retryAfterSeconds });

@@ -17,7 +17,7 @@ describe.each(STORE_KINDS)('rate limits on %s', (kind) => {
     const err = await limiter.check('invoice', '10.0.0.1').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).code).toBe('rate_limited');
-    expect((err as AppError).headers['Retry-After']).toBe('40');
+    expect((err as AppError).data.retryAfterSeconds).toBe(40);
     await limiter.check('invoice', '10.0.0.2'); // another client has its own budget
     await limiter.check('free', '10.0.0.1'); // and another bucket too
     now += 60;

@@ -1,6 +1,6 @@
 // Per-client request limits kept in the store, so they hold across instances: one
 // upsert per limited request (only invoice-creating and free AI for Hire calls are limited).
-import { AppError } from './errors.js';
+import { rateLimited } from './errors.js';
 import type { Db } from './store/index.js';
 
 const WINDOW_SECONDS = 60;
@@ -26,7 +26,7 @@ export function createRateLimiter(db: Db, opts: { perMinute: number; now: () => 
       );
       if ((res.rows[0]?.hits ?? 0) > opts.perMinute) {
         const retryAfter = Math.max(1, windowStart + WINDOW_SECONDS - now);
-        throw new AppError('rate_limited', `Too many requests: at most ${opts.perMinute} a minute. Retry in ${retryAfter} s.`, {}, {}, { 'Retry-After': String(retryAfter) });
+        throw rateLimited(`Too many requests: at most ${opts.perMinute} a minute. Retry in ${retryAfter} s.`, retryAfter);
       }
     },
     async prune() {

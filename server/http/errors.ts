@@ -1,8 +1,9 @@
 // The one place where errors become HTTP answers: AppError by its contract code, Fastify's
 // own errors by theirs, anything else a logged 500 that reveals nothing.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import type { ErrorBody, ErrorCode } from '../../contract/errors.js';
+import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '../../contract/errors.js';
 import { AppError } from '../errors.js';
+import { formatChallenge } from '../l402/header.js';
 
 const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
@@ -27,15 +28,29 @@ export function toAppError(err: unknown): AppError | null {
   return null;
 }
 
+/** The contract's status for the code; invalid_payment from an L402 credential is 401. */
+export function errorStatus(err: AppError): number {
+  return err.code === 'invalid_payment' && err.data.l402 ? 401 : ERROR_STATUS[err.code];
+}
+
+export function errorHeaders(err: AppError): Record<string, string | string[]> {
+  const h: Record<string, string | string[]> = {};
+  const { retryAfterSeconds, challenge, allow } = err.data;
+  if (retryAfterSeconds !== undefined) h['Retry-After'] = String(Math.max(1, Math.ceil(retryAfterSeconds)));
+  if (challenge) h['WWW-Authenticate'] = formatChallenge(challenge.macaroonB64, challenge.invoice);
+  if (allow) h['Allow'] = allow.join(', ');
+  return h;
+}
+
 export function sendError(reply: FastifyReply, err: AppError): FastifyReply {
-  for (const [name, value] of Object.entries(err.headers)) reply.header(name, value);
-  return reply.code(err.status).type('application/json; charset=utf-8').send(errorBody(err));
+  for (const [name, value] of Object.entries(errorHeaders(err))) reply.header(name, value);
+  return reply.code(errorStatus(err)).type('application/json; charset=utf-8').send(errorBody(err));
 }
 
 export function errorHandler(err: unknown, req: FastifyRequest, reply: FastifyReply): FastifyReply {
   const known = toAppError(err);
   if (known) {
-    if (known.status >= 500) req.log.warn({ code: known.code }, known.message);
+    if (errorStatus(known) >= 500) req.log.warn({ code: known.code }, known.message);
     return sendError(reply, known);
   }
   req.log.error({ err }, 'unhandled error');

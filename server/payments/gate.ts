@@ -3,7 +3,7 @@
 // neither, a 402 challenge with a fresh invoice. Knows nothing of HTTP.
 import { msatToSats } from '../../contract/money.js';
 import { AppError, invalidL402 } from '../errors.js';
-import { formatChallenge, type L402Authorization } from '../l402/header.js';
+import type { L402Authorization } from '../l402/header.js';
 import { mintChallenge, verifyCredential } from '../l402/mint.js';
 import { hashToken, type Ledger } from '../ledger/index.js';
 import { WalletUnavailableError, type WalletBackend } from '../lightning/backend.js';
@@ -152,7 +152,7 @@ export function createPaymentGate(deps: GateDeps) {
       `Payment required: pay the invoice (${msatToSats(action.priceMsat)} sats) and retry with "Authorization: L402 <macaroon>:<preimage>", or send a prepaid X-Token.`,
       {},
       { invoice: invoice.bolt11, payment_hash: invoice.paymentHash, amount_sats: msatToSats(action.priceMsat), macaroon: minted.macaroonB64, expires_at: expiresAt, ...extra },
-      { 'WWW-Authenticate': formatChallenge(minted.macaroonB64, invoice.bolt11) },
+      { challenge: { macaroonB64: minted.macaroonB64, invoice: invoice.bolt11 } },
     );
   }
 

@@ -76,7 +76,7 @@ describe('matchEndpoint', () => {
     expect(match('DELETE', '/api/v1/openai/v1/models')).toEqual({ kind: 'method_not_allowed', allow: ['GET'] });
     const err = matchError({ kind: 'method_not_allowed', allow: ['POST'] }, 'GET', `${CHAT}?a=1`);
     expect(err.code).toBe('method_not_allowed');
-    expect(err.headers).toEqual({ Allow: 'POST' });
+    expect(err.data.allow).toEqual(['POST']);
     expect(matchError({ kind: 'not_found' }, 'POST', '/api/v1/nope').code).toBe('not_found');
   });
 });

@@ -62,7 +62,7 @@ export function safeSearch(search: string): string {
 export function matchError(miss: MatchMiss, method: string, rawUrl: string): AppError {
   const path = (rawUrl.split('?', 1)[0] ?? '').slice(0, 200);
   if (miss.kind === 'method_not_allowed') {
-    return new AppError('method_not_allowed', `Method ${method} is not allowed on ${path}`, {}, {}, { Allow: miss.allow.join(', ') });
+    return new AppError('method_not_allowed', `Method ${method} is not allowed on ${path}`, {}, {}, { allow: miss.allow });
   }
   return new AppError('not_found', `No endpoint at ${method} ${path}`);
 }

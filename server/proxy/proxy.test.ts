@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream/promises';
 import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ERROR_STATUS } from '../../contract/errors.js';
+import { errorHeaders, errorStatus } from '../http/errors.js';
 import { AppError } from '../errors.js';
 import { fakeAudio } from './fake-upstream/openai-audio.js';
 import { fakeVector } from './fake-upstream/openai-misc.js';
@@ -59,7 +59,7 @@ async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
   } catch (err) {
     if (res.headersSent) return void res.destroy();
     const e = err instanceof AppError ? err : new AppError('internal_error', String(err));
-    res.writeHead(ERROR_STATUS[e.code], { 'content-type': 'application/json', ...e.headers });
+    res.writeHead(errorStatus(e), { 'content-type': 'application/json', ...errorHeaders(e) });
     res.end(JSON.stringify({ error: { code: e.code, message: e.message, ...e.details } }));
   }
 }
