@@ -14,9 +14,11 @@ import { adminRoutes } from './http/routes/admin.js';
 import { hireRoutes } from './http/routes/hire.js';
 import { hireAdminRoutes } from './http/routes/hire-admin.js';
 import { hireOperations } from './http/routes/hire-openapi.js';
-import { createHireService, hireAdminCommands, hireRules } from './hire/index.js';
+import { hireAdminCommands } from './hire/admin-commands.js';
+import { createHireService, hireRules } from './hire/index.js';
 import { proxyRoutes } from './http/routes/proxy.js';
 import { createPaymentGate } from './payments/gate.js';
+import { createPaidCalls } from './payments/paid-call.js';
 import { createProxy } from './proxy/index.js';
 import { startJobs } from './jobs.js';
 import { createLedger, type Ledger } from './ledger/index.js';
@@ -24,7 +26,7 @@ import { openWallet } from './lightning/index.js';
 import { createRateLimiter } from './ratelimit.js';
 import { loadRootKey } from './rootkey.js';
 import { createMetrics } from './metrics/index.js';
-import { openStore } from './store/index.js';
+import { openStore, type Db } from './store/index.js';
 import { createTopupService } from './topup/service.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -36,6 +38,7 @@ export interface RunningServer {
   devnodeUrl: string | null;
   /** for tests and operator tooling in the same process */
   ledger: Ledger;
+  db: Db;
   adminSecret(): string;
   close(): Promise<void>;
 }
@@ -62,11 +65,12 @@ export async function startServer(settings: Settings): Promise<RunningServer> {
     });
     closers.unshift(() => wallet.close());
 
-    const metrics = createMetrics({ db });
+    const metrics = createMetrics({ ledger });
     const limiter = createRateLimiter(db, { perMinute: settings.ABL_RATE_LIMIT, now: nowSeconds });
     const topups = createTopupService({
       onWalletError: (operation) => metrics.walletErrors.inc({ operation }),
       limiter,
+      db,
       ledger,
       wallet: wallet.wallet,
       now: nowSeconds,
@@ -100,7 +104,8 @@ export async function startServer(settings: Settings): Promise<RunningServer> {
       log,
     });
 
-    const hire = createHireService({ ledger, wallet: wallet.wallet, challenge: gate.challenge, rootKey, rules: hireRules(catalog.hire), now: nowSeconds, log });
+    const hire = createHireService({ db, ledger, wallet: wallet.wallet, gate, rules: hireRules(catalog.hire), now: nowSeconds, log });
+    const paidCall = createPaidCalls({ proxy, gate, ledger, rootKey, now: nowSeconds, onUpstreamError: (api, code) => metrics.upstreamErrors.inc({ api, code }), log });
 
     let adminSecret: string | null = null;
     const app = await buildApp({
@@ -111,10 +116,10 @@ export async function startServer(settings: Settings): Promise<RunningServer> {
       topups,
       ...(wallet.payWithDevWallet ? { payWithDevWallet: wallet.payWithDevWallet } : {}),
       plugins: [
-        (a) => adminRoutes(a, { ledger, admin: createAdminService({ ledger, extra: hireAdminCommands(hire) }), adminSecret: () => adminSecret }),
+        (a) => adminRoutes(a, { ledger, admin: createAdminService({ db, ledger, extra: hireAdminCommands(hire) }), adminSecret: () => adminSecret }),
         (a) => hireRoutes(a, { hire, limiter }),
         (a) => hireAdminRoutes(a, { hire, adminSecret: () => adminSecret }),
-        (a) => proxyRoutes(a, { proxy, gate, uploadLimitBytes: catalog.limits.upload_bytes, onUpstreamError: (api, code) => metrics.upstreamErrors.inc({ api, code }) }),
+        (a) => proxyRoutes(a, { paidCall, uploadLimitBytes: catalog.limits.upload_bytes }),
       ],
       version: VERSION,
       authGuard: createAuthFailureGuard(db, { perMinute: settings.ABL_AUTH_FAILURE_LIMIT ?? settings.ABL_RATE_LIMIT, now: nowSeconds }),
@@ -148,6 +153,7 @@ export async function startServer(settings: Settings): Promise<RunningServer> {
       url,
       devnodeUrl: wallet.devnodeUrl,
       ledger,
+      db,
       adminSecret: () => link.secret,
       async close() {
         link.remove();

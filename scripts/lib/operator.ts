@@ -6,7 +6,7 @@ import { readAdminLink } from '../../server/admin-link.js';
 import { createAdminService } from '../../server/admin/service.js';
 import { loadCatalog } from '../../server/catalog.js';
 import { readSettings } from '../../server/config.js';
-import { hireAdminCommands } from '../../server/hire/index.js';
+import { hireAdminCommands } from '../../server/hire/admin-commands.js';
 import { offlineHireService } from '../../server/hire/offline.js';
 import { createLedger } from '../../server/ledger/index.js';
 import { openStore } from '../../server/store/index.js';
@@ -29,8 +29,8 @@ export async function runAdminCommand(command: string, args: Record<string, unkn
   const db = await openStore({ databaseUrl: settings.DATABASE_URL, dataDir: settings.ABL_DATA_DIR });
   try {
     const ledger = await createLedger(db);
-    const hire = offlineHireService(ledger, loadCatalog(settings.ABL_CONFIG).hire);
-    const admin = createAdminService({ ledger, extra: hireAdminCommands(hire) });
+    const hire = offlineHireService(db, ledger, loadCatalog(settings.ABL_CONFIG).hire);
+    const admin = createAdminService({ db, ledger, extra: hireAdminCommands(hire) });
     return await admin.run(command, args);
   } catch (err) {
     throw new OperatorError(err instanceof Error ? err.message : String(err));

@@ -15,7 +15,7 @@ describe('admin service', () => {
   afterAll(() => store.close());
 
   it('credits and debits with a reason, journaled and recorded; refuses to overdraw', async () => {
-    const admin = createAdminService({ ledger });
+    const admin = createAdminService({ db: store.db, ledger });
     const token = newToken();
     const acct = await store.db.tx((q) => createUserAccount(q, hashToken(token)));
     const prefix = hashToken(token).toString('hex').slice(0, 12);

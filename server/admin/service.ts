@@ -4,7 +4,7 @@ import { msatToSats, satsToMsat } from '../../contract/money.js';
 import { AppError } from '../errors.js';
 import { auditToJson } from '../ledger/audit-format.js';
 import { postJournal, type Ledger } from '../ledger/index.js';
-import type { Queryable } from '../store/index.js';
+import type { Db, Queryable } from '../store/index.js';
 
 export interface AccountView {
   id: string;
@@ -18,9 +18,8 @@ export interface AccountView {
 /** Extra commands other modules contribute (AI for Hire: dispute resolution, payouts). */
 export type AdminCommand = (args: Record<string, unknown>) => Promise<unknown>;
 
-export function createAdminService(deps: { ledger: Ledger; extra?: Record<string, AdminCommand> }) {
-  const { ledger } = deps;
-  const db = ledger.db;
+export function createAdminService(deps: { db: Db; ledger: Ledger; extra?: Record<string, AdminCommand> }) {
+  const { db, ledger } = deps;
 
   async function record(q: Queryable, action: string, args: unknown, result: unknown): Promise<void> {
     await q.query(`INSERT INTO admin_actions (action, args, result) VALUES ($1, $2, $3)`, [action, JSON.stringify(args), JSON.stringify(result)]);
@@ -28,36 +27,27 @@ export function createAdminService(deps: { ledger: Ledger; extra?: Record<string
 
   async function findAccount(q: Queryable, prefix: string): Promise<{ id: bigint }> {
     if (!/^[0-9a-f]{8,64}$/i.test(prefix)) throw new AppError('invalid_field_value', 'give at least 8 hex characters of the token hash', { field: 'account' });
-    const res = await q.query<{ id: bigint }>(`SELECT id FROM accounts WHERE kind = 'user' AND encode(token_hash, 'hex') LIKE $1 LIMIT 2`, [`${prefix.toLowerCase()}%`]);
-    if (res.rows.length === 0) throw new AppError('not_found', `no account has a token hash starting with ${prefix}`);
-    if (res.rows.length > 1) throw new AppError('invalid_field_value', `several accounts start with ${prefix}: give more characters`, { field: 'account' });
-    return res.rows[0]!;
+    const ids = await ledger.accountsByHashPrefix(prefix, 2, q);
+    if (ids.length === 0) throw new AppError('not_found', `no account has a token hash starting with ${prefix}`);
+    if (ids.length > 1) throw new AppError('invalid_field_value', `several accounts start with ${prefix}: give more characters`, { field: 'account' });
+    return { id: ids[0]! };
   }
 
   async function describe(q: Queryable, id: bigint): Promise<AccountView> {
-    const a = await q.query<{ id: bigint; h: string; balance_msat: bigint; created_at: Date }>(
-      `SELECT id, encode(token_hash, 'hex') AS h, balance_msat, created_at FROM accounts WHERE id = $1`,
-      [id],
-    );
-    const row = a.rows[0]!;
-    const recent = await q.query<{ journal_id: bigint; kind: string; ref: string | null; memo: string | null; amount_msat: bigint; created_at: Date }>(
-      `SELECT e.journal_id, j.kind, j.ref, j.memo, e.amount_msat, j.created_at FROM entries e JOIN journal j ON j.id = e.journal_id
-       WHERE e.account_id = $1 ORDER BY e.journal_id DESC LIMIT 20`,
-      [id],
-    );
+    const a = (await ledger.statement(id, 20, q))!;
     return {
-      id: row.id.toString(),
-      token_hash_prefix: row.h.slice(0, 16),
-      balance_sats: msatToSats(row.balance_msat),
-      balance_msat: row.balance_msat.toString(),
-      created_at: new Date(row.created_at).toISOString(),
-      recent: recent.rows.map((r) => ({
-        journal_id: r.journal_id.toString(),
+      id: a.id.toString(),
+      token_hash_prefix: a.tokenHashHex.slice(0, 16),
+      balance_sats: msatToSats(a.balanceMsat),
+      balance_msat: a.balanceMsat.toString(),
+      created_at: a.createdAt.toISOString(),
+      recent: a.recent.map((r) => ({
+        journal_id: r.journalId.toString(),
         kind: r.kind,
         ref: r.ref,
         memo: r.memo,
-        amount_msat: r.amount_msat.toString(),
-        at: new Date(r.created_at).toISOString(),
+        amount_msat: r.amountMsat.toString(),
+        at: r.at.toISOString(),
       })),
     };
   }
@@ -100,16 +90,20 @@ export function createAdminService(deps: { ledger: Ledger; extra?: Record<string
     credit: (args) => adjust('credit', args),
     debit: (args) => adjust('debit', args),
     stats: async () => {
-      const r = await db.query<Record<string, bigint | null>>(`SELECT
-        (SELECT count(*) FROM accounts WHERE kind = 'user') AS accounts,
-        (SELECT count(*) FROM accounts WHERE kind = 'user' AND balance_msat > 0) AS funded_accounts,
-        (SELECT count(*) FROM topups WHERE state = 'paid') AS paid_topups,
-        (SELECT count(*) FROM topups WHERE state = 'pending') AS pending_topups,
-        (SELECT count(*) FROM holds WHERE state = 'settled') AS paid_calls_token,
-        (SELECT count(*) FROM holds WHERE state = 'held') AS calls_in_flight,
-        (SELECT count(*) FROM l402_credentials WHERE state = 'spent') AS paid_calls_l402,
-        (SELECT coalesce(sum(e.amount_msat), 0) FROM entries e JOIN accounts a ON a.id = e.account_id WHERE a.name = 'revenue') AS revenue_msat`);
-      const stats = Object.fromEntries(Object.entries(r.rows[0] ?? {}).map(([k, v]) => [k, Number(v ?? 0n)]));
+      const l = await ledger.stats();
+      const t = await db.query<{ paid: bigint; pending: bigint }>(
+        `SELECT count(*) FILTER (WHERE state = 'paid') AS paid, count(*) FILTER (WHERE state = 'pending') AS pending FROM topups`,
+      );
+      const stats = {
+        accounts: l.accounts,
+        funded_accounts: l.fundedAccounts,
+        paid_topups: Number(t.rows[0]?.paid ?? 0n),
+        pending_topups: Number(t.rows[0]?.pending ?? 0n),
+        paid_calls_token: l.paidCallsToken,
+        calls_in_flight: l.callsInFlight,
+        paid_calls_l402: l.paidCallsL402,
+        revenue_msat: Number(l.revenueMsat),
+      };
       await record(db, 'stats', {}, stats);
       return stats;
     },

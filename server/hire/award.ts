@@ -15,7 +15,8 @@ export async function acceptQuote(
   ids: { taskId: string; quoteId: string },
   expectedPriceMsat: bigint | null,
 ): Promise<TaskRow> {
-  const { db, sys } = deps.ledger;
+  const { db } = deps;
+  const { sys } = deps.ledger;
   const buyer = await accountOf(db, token);
   const task = await findTask(db, ids.taskId);
   if (!task) throw notFound('No task has this id.');

@@ -38,7 +38,7 @@ async function payoutView(deps: HireDeps, p: PayoutRow): Promise<PayoutView> {
     paid_msat: paid ? Number(p.amount_msat) : 0,
     fee_sats: msatToSats(feeMsat),
     fee_msat: Number(feeMsat),
-    balance_sats: msatToSats(await getBalance(deps.ledger.db, p.account_id)),
+    balance_sats: msatToSats(await getBalance(deps.db, p.account_id)),
     preimage: p.preimage,
     ...(p.failure_reason ? { failure_reason: p.failure_reason } : {}),
   };
@@ -49,7 +49,8 @@ function alreadyLive(p: PayoutRow) {
 }
 
 export async function collect(deps: HireDeps, identity: () => Promise<NodeIdentity>, token: string, rawInvoice: string): Promise<PayoutView> {
-  const { db, sys } = deps.ledger;
+  const { db } = deps;
+  const { sys } = deps.ledger;
   const account = await accountOf(db, token);
   const invoice = checkPayoutInvoice(rawInvoice, await identity(), deps.now());
   const live = await livePayoutOf(db, invoice.paymentHash);
@@ -111,7 +112,7 @@ async function payOnce(deps: HireDeps, payout: PayoutRow): Promise<PaymentOutcom
 
 /** GET /collect/{payment_hash}: the caller's payout of that invoice, looked up again while pending. */
 export async function payoutStatus(deps: HireDeps, token: string, paymentHash: string): Promise<PayoutView> {
-  const db = deps.ledger.db;
+  const db = deps.db;
   const account = await accountOf(db, token);
   const hash = paymentHash.toLowerCase();
   let payout = /^[0-9a-f]{64}$/.test(hash) ? await latestPayoutOf(db, account.id, hash) : null;

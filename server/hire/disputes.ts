@@ -15,7 +15,8 @@ export type Resolution =
   | { kind: 'split'; buyerSats: number };
 
 export async function resolveDispute(deps: HireDeps, taskId: string, resolution: Resolution): Promise<TaskRow> {
-  const { db, sys } = deps.ledger;
+  const { db } = deps;
+  const { sys } = deps.ledger;
   const task = await findTask(db, taskId);
   if (!task) throw notFound('No task has this id.');
   if (task.status !== 'disputed') throw invalidState(`The task is ${task.status}; only a disputed task can be resolved.`);

@@ -1,6 +1,7 @@
 // The AI for Hire marketplace: one service object over the ledger and the wallet. Knows
 // nothing of HTTP; routes and operator commands call these functions.
 import type { Credentials } from '../payments/gate.js';
+import { hireAuditChecks } from './audit-checks.js';
 import { acceptQuote } from './award.js';
 import { collect, payoutStatus } from './collect.js';
 import type { HireDeps } from './deps.js';
@@ -18,13 +19,13 @@ import { confirm, deliver, dispute, requestRevision } from './work.js';
 
 export type { HireDeps } from './deps.js';
 export type { Resolution } from './disputes.js';
-export { hireAdminCommands } from './admin-commands.js';
 export { hireRules, type HireRules } from './rules.js';
 export { TASK_STATUSES, type TaskStatus } from './tasks-store.js';
 
 type Ids = { taskId: string; quoteId: string };
 
 export function createHireService(deps: HireDeps, opts: { node?: Partial<NodeIdentity> } = {}) {
+  for (const check of hireAuditChecks) deps.ledger.addAuditCheck(check);
   const identity = nodeIdentity(deps.wallet, opts.node);
   const max = deps.rules.maxRevisions;
   const task = <T extends Parameters<typeof taskView>[0]>(row: T) => taskView(row, max);

@@ -45,7 +45,7 @@ export function lifecycleCases(get: () => HireTest): void {
     const rival = await t.fund(100);
     const posted = await t.hire.postTask(task, byToken(buyer), 'ip');
     expect(posted.value).toMatchObject({ status: 'open', title: task.title, budget_sats: 500, quote_count: 0 });
-    expect(posted).toMatchObject({ chargedMsat: 50_000n, balanceMsat: 950_000n, token: null });
+    expect(posted).toMatchObject({ receipt: { chargedMsat: 50_000n, balanceMsat: 950_000n }, token: null });
     const taskId = posted.value.id;
 
     const q = await t.hire.postQuote(taskId, quote(300), byToken(contractor), 'ip');
@@ -173,7 +173,7 @@ export function lifecycleCases(get: () => HireTest): void {
     expect(await sats(top.token)).toBe(0); // the new account exists, empty
     const l402 = t.credentialFor(top);
     const paid = await t.hire.postTask(task, { token: top.token, l402 }, 'ip');
-    expect(paid).toMatchObject({ token: null, chargedMsat: 50_000n, balanceMsat: 0n });
+    expect(paid).toMatchObject({ token: null, receipt: { chargedMsat: 50_000n, balanceMsat: 0n } });
     expect((await t.hire.me(top.token)).tasks.map((x) => x.id)).toEqual([paid.value.id]);
     await refused(t.hire.postTask(task, { token: top.token, l402 }, 'ip'), 'payment_already_used');
 

@@ -11,7 +11,7 @@ import { messageView, type MessageView } from './views.js';
 const PAGE = 500;
 
 async function threadAccess(deps: HireDeps, token: string, ids: { taskId: string; quoteId: string }) {
-  const db = deps.ledger.db;
+  const db = deps.db;
   const account = await accountOf(db, token);
   const task = await findTask(db, ids.taskId);
   if (!task) throw notFound('No task has this id.');
@@ -25,7 +25,7 @@ async function threadAccess(deps: HireDeps, token: string, ids: { taskId: string
 
 export async function postMessage(deps: HireDeps, token: string, ids: { taskId: string; quoteId: string }, body: string): Promise<MessageView> {
   const access = await threadAccess(deps, token, ids);
-  const row = await insertMessage(deps.ledger.db, { quoteId: ids.quoteId, senderAccountId: access.accountId, kind: 'message', body, now: deps.now() });
+  const row = await insertMessage(deps.db, { quoteId: ids.quoteId, senderAccountId: access.accountId, kind: 'message', body, now: deps.now() });
   return messageView(row, access.buyerAccountId);
 }
 
@@ -37,7 +37,7 @@ export async function listMessages(
   afterId: bigint,
 ): Promise<{ messages: MessageView[]; next_after_id: number | null }> {
   const access = await threadAccess(deps, token, ids);
-  const db = deps.ledger.db;
+  const db = deps.db;
   const rows = await threadOf(db, ids.quoteId, { afterId, limit: PAGE });
   const last = rows.at(-1);
   if (last) await markRead(db, { quoteId: ids.quoteId, readerAccountId: access.accountId, maxId: last.id, now: deps.now() });

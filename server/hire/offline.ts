@@ -1,8 +1,8 @@
 // The marketplace for operator commands run beside (not inside) a server: dispute resolution
 // moves money between accounts only, so no wallet is reached and no invoice is made.
-import { randomBytes } from 'node:crypto';
 import type { Catalog } from '../../contract/catalog.js';
 import type { Ledger } from '../ledger/index.js';
+import type { Db } from '../store/index.js';
 import { WalletUnavailableError, type WalletBackend } from '../lightning/backend.js';
 import { createHireService, hireRules, type HireService } from './index.js';
 
@@ -12,14 +12,16 @@ const NO_WALLET = new Proxy({} as WalletBackend, {
   },
 });
 
-export function offlineHireService(ledger: Ledger, hire: Catalog['hire']): HireService {
+export function offlineHireService(db: Db, ledger: Ledger, hire: Catalog['hire']): HireService {
   return createHireService({
+    db,
     ledger,
     wallet: NO_WALLET,
-    challenge: async () => {
-      throw new Error('operator commands make no invoices');
+    gate: {
+      identify: () => Promise.reject(new Error('operator commands take no payments')),
+      chargeInTx: () => Promise.reject(new Error('operator commands take no payments')),
+      challenge: () => Promise.reject(new Error('operator commands make no invoices')),
     },
-    rootKey: randomBytes(32),
     rules: hireRules(hire),
     now: () => Math.floor(Date.now() / 1000),
   });

@@ -77,13 +77,13 @@ export async function reconcileOne(deps: HireDeps, payout: PayoutRow): Promise<S
   outcome = trustedOutcome(outcome, payout.payment_hash);
   if (outcome.status === 'pending') return null;
   const definite = outcome;
-  return inTx(deps.ledger.db, (q) => settlePayout(q, deps.ledger.sys, payout, definite, now));
+  return inTx(deps.db, (q) => settlePayout(q, deps.ledger.sys, payout, definite, now));
 }
 
 /** One pass over payouts left pending for at least minAgeSeconds; idempotent. */
 export async function reconcilePayouts(deps: HireDeps, minAgeSeconds = 60): Promise<{ succeeded: number; failed: number; pending: number }> {
   const counts = { succeeded: 0, failed: 0, pending: 0 };
-  for (const payout of await pendingPayouts(deps.ledger.db, deps.now() - minAgeSeconds, 100)) {
+  for (const payout of await pendingPayouts(deps.db, deps.now() - minAgeSeconds, 100)) {
     const settled = await reconcileOne(deps, payout);
     if (settled) counts[settled.kind]++;
     else counts.pending++;

@@ -2,7 +2,7 @@
 // buyer cancelling an open task. Nothing here touches escrow.
 import { randomUUID } from 'node:crypto';
 import { getBalance } from '../ledger/index.js';
-import type { Credentials } from '../payments/gate.js';
+import type { Credentials, Receipt } from '../payments/gate.js';
 import type { Queryable } from '../store/index.js';
 import { accountOf } from './accounts.js';
 import type { HireDeps } from './deps.js';
@@ -16,22 +16,22 @@ export const TASKS_PATH = '/api/v1/ai-for-hire/tasks';
 
 export interface Paid<T> {
   value: T;
-  chargedMsat: bigint;
-  /** the payer's balance after the fee, when a token named the account */
-  balanceMsat: bigint | null;
+  /** the fee and, when a token named the account, its balance after it */
+  receipt: Receipt;
   /** a new account's token (L402 without X-Token), shown once */
   token: string | null;
 }
 
 /** Runs a fee-paying transaction; a token too poor for the fee is 402 insufficient_balance. */
 async function paying<T>(deps: HireDeps, action: FeeAction, payer: FeePayer, ref: string, create: (accountId: bigint, q: Queryable) => Promise<T>): Promise<Paid<T>> {
-  const db = deps.ledger.db;
+  const db = deps.db;
   const run = () =>
     inTx(db, async (q) => {
       const fee = await takeFee(q, deps, action, payer, ref);
       const value = await create(fee.accountId, q);
       const named = payer.kind === 'token' || payer.accountId !== null;
-      return { value, chargedMsat: action.priceMsat, balanceMsat: named ? await getBalance(q, fee.accountId) : null, token: fee.newToken };
+      const receipt: Receipt = { kind: payer.kind, chargedMsat: action.priceMsat, balanceMsat: named ? await getBalance(q, fee.accountId) : null };
+      return { value, receipt, token: fee.newToken };
     });
   if (payer.kind !== 'token') return run();
   return withFunds(db, { accountId: payer.accountId, amountMsat: action.priceMsat, what: action.description }, run);
@@ -59,7 +59,7 @@ export interface QuoteInput {
 }
 
 export async function postQuote(deps: HireDeps, taskId: string, input: QuoteInput, creds: Credentials, client: string): Promise<Paid<QuoteRow>> {
-  const db = deps.ledger.db;
+  const db = deps.db;
   const task = await findTask(db, taskId);
   if (!task) throw notFound('No task has this id.');
   // Refused before any invoice or charge: a closed task, or the buyer quoting on their own task.
@@ -81,7 +81,7 @@ export async function postQuote(deps: HireDeps, taskId: string, input: QuoteInpu
 
 /** The quote, if the caller is its contractor: 404 for an unknown quote, 403 for anyone else. */
 async function ownQuote(deps: HireDeps, token: string, taskId: string, quoteId: string): Promise<QuoteRow> {
-  const db = deps.ledger.db;
+  const db = deps.db;
   const account = await accountOf(db, token);
   const quote = await findQuote(db, taskId, quoteId);
   if (!quote) throw notFound('No quote has this id on this task.');
@@ -96,21 +96,21 @@ export async function editQuote(
   patch: { priceMsat: bigint | null; description: string | null },
 ): Promise<QuoteRow> {
   const quote = await ownQuote(deps, token, ids.taskId, ids.quoteId);
-  const updated = await updatePendingQuote(deps.ledger.db, { id: quote.id, ...patch, now: deps.now() });
+  const updated = await updatePendingQuote(deps.db, { id: quote.id, ...patch, now: deps.now() });
   if (!updated) throw invalidState('Only a pending quote can be edited.');
   return updated;
 }
 
 export async function withdrawQuote(deps: HireDeps, token: string, ids: { taskId: string; quoteId: string }): Promise<QuoteRow> {
   const quote = await ownQuote(deps, token, ids.taskId, ids.quoteId);
-  const withdrawn = await moveQuote(deps.ledger.db, { id: quote.id, to: 'withdrawn', now: deps.now() });
+  const withdrawn = await moveQuote(deps.db, { id: quote.id, to: 'withdrawn', now: deps.now() });
   if (!withdrawn) throw invalidState('Only a pending quote can be withdrawn.');
   return withdrawn;
 }
 
 /** open → cancelled by its buyer; pending quotes are declined. The posting fee is not refunded. */
 export async function cancelTask(deps: HireDeps, token: string, taskId: string): Promise<TaskRow> {
-  const db = deps.ledger.db;
+  const db = deps.db;
   const account = await accountOf(db, token);
   const task = await findTask(db, taskId);
   if (!task) throw notFound('No task has this id.');

@@ -20,7 +20,7 @@ export async function listTasks(
   deps: HireDeps,
   p: { status: TaskStatus | null; limit: number; offset: number },
 ): Promise<{ tasks: TaskView[]; next_offset: number | null }> {
-  const db = deps.ledger.db;
+  const db = deps.db;
   // one row more than asked tells whether another page exists
   const rows = await selectTasks(db, { ...p, limit: p.limit + 1 });
   const page = rows.slice(0, p.limit);
@@ -29,7 +29,7 @@ export async function listTasks(
 
 /** The task with its quotes; the buyer and the accepted contractor also see the delivery. */
 export async function getTask(deps: HireDeps, taskId: string, token: string | null): Promise<TaskView> {
-  const db = deps.ledger.db;
+  const db = deps.db;
   const task = await findTask(db, taskId);
   if (!task) throw notFound('No task has this id.');
   const quotes = (await quotesOfTask(db, taskId)).map(quoteView);
@@ -53,7 +53,7 @@ export interface Me {
 }
 
 export async function me(deps: HireDeps, token: string): Promise<Me> {
-  const db = deps.ledger.db;
+  const db = deps.db;
   const account = await accountOf(db, token);
   const tasks = await withCounts(db, await tasksOfAccount(db, account.id, ME_LIMIT), deps.rules.maxRevisions);
   const quotes = await quotesOfContractor(db, account.id, ME_LIMIT);

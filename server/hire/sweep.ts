@@ -16,7 +16,8 @@ export interface SweepResult {
 }
 
 export async function sweepDeadlines(deps: HireDeps): Promise<SweepResult> {
-  const { db, sys } = deps.ledger;
+  const { db } = deps;
+  const { sys } = deps.ledger;
   const now = deps.now();
   const expired = await inTx(db, async (q) => {
     const ids = await expireOpenTasks(q, now, BATCH);

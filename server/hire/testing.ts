@@ -127,7 +127,7 @@ export async function openHireTest(kind: 'pglite' | 'postgres', opts: { wallet?:
   const wallet = opts.wallet ?? scripted;
   const rootKey = randomBytes(32);
   const gate = createPaymentGate({ ledger, wallet, rootKey, now, credentialTtlSeconds: 3600, holdSeconds: 600 });
-  const hire = createHireService({ ledger, wallet, challenge: gate.challenge, rootKey, rules: hireRules(CATALOG.hire), now });
+  const hire = createHireService({ db: store.db, ledger, wallet, gate, rules: hireRules(CATALOG.hire), now });
   return {
     store,
     ledger,

@@ -14,7 +14,7 @@ import { roleOf, type Role } from './views.js';
 
 /** The task and the caller's role in it, if that role is one of `allowed`. */
 async function taskFor(deps: HireDeps, token: string, taskId: string, allowed: readonly Role[], action: string) {
-  const db = deps.ledger.db;
+  const db = deps.db;
   const account = await accountOf(db, token);
   const task = await findTask(db, taskId);
   if (!task) throw notFound('No task has this id.');
@@ -41,7 +41,7 @@ async function refusal(q: Queryable, taskId: string, now: number, action: string
 
 export async function deliver(deps: HireDeps, token: string, taskId: string, body: string): Promise<TaskRow> {
   const { accountId } = await taskFor(deps, token, taskId, ['contractor'], 'deliver');
-  return inTx(deps.ledger.db, async (q) => {
+  return inTx(deps.db, async (q) => {
     const now = deps.now();
     const delivered = await markDelivered(q, { id: taskId, now, reviewDueAt: now + deps.rules.reviewSeconds });
     if (!delivered) throw await refusal(q, taskId, now, 'be delivered');
@@ -53,7 +53,7 @@ export async function deliver(deps: HireDeps, token: string, taskId: string, bod
 export async function requestRevision(deps: HireDeps, token: string, taskId: string, body: string | null): Promise<TaskRow> {
   const { accountId } = await taskFor(deps, token, taskId, ['buyer'], 'request a revision');
   const max = deps.rules.maxRevisions;
-  return inTx(deps.ledger.db, async (q) => {
+  return inTx(deps.db, async (q) => {
     const now = deps.now();
     const moved = await markRevisionRequested(q, { id: taskId, now, deliveryDueAt: now + deps.rules.deliverySeconds, maxRevisions: max });
     if (!moved) throw await refusal(q, taskId, now, 'take a revision request', max);
@@ -64,7 +64,7 @@ export async function requestRevision(deps: HireDeps, token: string, taskId: str
 
 export async function dispute(deps: HireDeps, token: string, taskId: string, body: string | null): Promise<TaskRow> {
   const { accountId } = await taskFor(deps, token, taskId, ['buyer', 'contractor'], 'dispute it');
-  return inTx(deps.ledger.db, async (q) => {
+  return inTx(deps.db, async (q) => {
     const now = deps.now();
     const disputed = await markDisputed(q, taskId, now);
     if (!disputed) throw await refusal(q, taskId, now, 'be disputed');
@@ -76,7 +76,8 @@ export async function dispute(deps: HireDeps, token: string, taskId: string, bod
 /** delivered → completed: the escrow goes to the contractor's balance, once. */
 export async function confirm(deps: HireDeps, token: string, taskId: string): Promise<TaskRow> {
   await taskFor(deps, token, taskId, ['buyer'], 'confirm the delivery');
-  const { db, sys } = deps.ledger;
+  const { db } = deps;
+  const { sys } = deps.ledger;
   return inTx(db, async (q) => {
     const now = deps.now();
     const closed = await closeEscrow(q, sys, { taskId, from: ['delivered'], status: 'completed', outcome: 'confirmed', contractorMsat: null, now });

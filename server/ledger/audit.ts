@@ -12,6 +12,23 @@ export interface AuditTotals {
   adjustmentsMsat: bigint;
 }
 
+/** What a feature's audit check may read besides its own tables (same snapshot). */
+export interface AuditContext {
+  totals: AuditTotals;
+  /** one system account's entries grouped by journal ref: money in (> 0) and out (< 0) */
+  movesByRef(account: 'escrow' | 'payouts_pending'): Promise<Map<string, RefMoves>>;
+}
+
+export interface RefMoves {
+  ins: number;
+  inMsat: bigint;
+  outs: number;
+  outMsat: bigint;
+}
+
+/** A feature's own invariants over the ledger (AI for Hire: escrow and payouts); returns problems. */
+export type AuditCheck = (q: Queryable, ctx: AuditContext) => Promise<string[]>;
+
 export interface AuditReport {
   ok: boolean;
   problems: string[];
@@ -26,7 +43,7 @@ const sumOf = async (q: Queryable, sql: string, params: unknown[] = []): Promise
 };
 
 /** Run inside a REPEATABLE READ snapshot (see runAudit) so totals describe one instant. */
-export async function auditLedger(q: Queryable): Promise<AuditReport> {
+export async function auditLedger(q: Queryable, checks: readonly AuditCheck[] = []): Promise<AuditReport> {
   const problems: string[] = [];
 
   const mismatched = await q.query<{ id: bigint; balance_msat: bigint; computed: bigint }>(`
@@ -81,7 +98,8 @@ export async function auditLedger(q: Queryable): Promise<AuditReport> {
   const net = totals.depositsMsat - totals.withdrawalsMsat - totals.adjustmentsMsat;
   if (inside !== net) problems.push(`balances + holds + escrow + pending payouts + revenue = ${inside} msat, deposits − withdrawals = ${net} msat`);
 
-  problems.push(...(await auditEscrows(q, totals.escrowMsat)), ...(await auditPayouts(q, totals.payoutsPendingMsat)));
+  const ctx: AuditContext = { totals, movesByRef: (account) => movesByRef(q, account) };
+  for (const check of checks) problems.push(...(await check(q, ctx)));
 
   const counts = await q.query<{ accounts: bigint; journal: bigint }>(
     `SELECT (SELECT count(*) FROM accounts) AS accounts, (SELECT count(*) FROM journal) AS journal`,
@@ -95,59 +113,15 @@ export async function auditLedger(q: Queryable): Promise<AuditReport> {
   };
 }
 
-// AI for Hire escrow: the escrow account holds exactly the prices of the tasks whose escrow is
-// held, and every accepted task's escrow went in once and, if the task is closed, out once.
-const HELD = `('awarded', 'delivered', 'revision_requested', 'disputed')`;
-const CLOSED = `('completed', 'refunded', 'split')`;
-
-async function auditEscrows(q: Queryable, escrowMsat: bigint): Promise<string[]> {
-  const problems: string[] = [];
-  const held = await sumOf(q, `SELECT sum(escrow_msat) AS s FROM hire_tasks WHERE status IN ${HELD}`);
-  if (held !== escrowMsat) problems.push(`tasks hold ${held} msat in escrow, the escrow account ${escrowMsat} msat`);
-  const moves = await q.query<{ id: string; status: string; escrow_msat: bigint | null; ins: bigint; in_msat: bigint; outs: bigint; out_msat: bigint }>(`
-    WITH m AS (
-      SELECT j.ref, e.amount_msat FROM entries e JOIN journal j ON j.id = e.journal_id
-      WHERE e.account_id = (SELECT id FROM accounts WHERE name = 'escrow'))
-    SELECT t.id, t.status, t.escrow_msat,
-      count(m.amount_msat) FILTER (WHERE m.amount_msat > 0) AS ins, coalesce(sum(m.amount_msat) FILTER (WHERE m.amount_msat > 0), 0) AS in_msat,
-      count(m.amount_msat) FILTER (WHERE m.amount_msat < 0) AS outs, coalesce(-sum(m.amount_msat) FILTER (WHERE m.amount_msat < 0), 0) AS out_msat
-    FROM hire_tasks t LEFT JOIN m ON m.ref = t.id::text
-    GROUP BY t.id, t.status, t.escrow_msat
-    HAVING NOT (
-      (t.escrow_msat IS NULL AND count(m.amount_msat) = 0)
-      OR (t.status IN ${HELD} AND count(m.amount_msat) FILTER (WHERE m.amount_msat > 0) = 1 AND count(m.amount_msat) FILTER (WHERE m.amount_msat < 0) = 0
-          AND sum(m.amount_msat) = t.escrow_msat)
-      OR (t.status IN ${CLOSED} AND count(m.amount_msat) FILTER (WHERE m.amount_msat > 0) = 1 AND count(m.amount_msat) FILTER (WHERE m.amount_msat < 0) = 1
-          AND sum(m.amount_msat) FILTER (WHERE m.amount_msat > 0) = t.escrow_msat AND sum(m.amount_msat) = 0))`);
-  for (const r of moves.rows) {
-    problems.push(`task ${r.id} (${r.status}, escrow ${r.escrow_msat ?? 0} msat): ${r.ins} escrow deposit(s) of ${r.in_msat} msat, ${r.outs} payout(s) of ${r.out_msat} msat`);
-  }
-  const orphans = await sumOf(q, `
-    SELECT count(*) AS s FROM entries e JOIN journal j ON j.id = e.journal_id
-    WHERE e.account_id = (SELECT id FROM accounts WHERE name = 'escrow')
-      AND NOT EXISTS (SELECT 1 FROM hire_tasks t WHERE t.id::text = j.ref)`);
-  if (orphans > 0n) problems.push(`${orphans} escrow entries belong to no task`);
-  return problems;
-}
-
-// Pending payouts: the account holds exactly amount + fee reserve of each pending payout, and
-// each payout was held once and, once resolved, released once.
-async function auditPayouts(q: Queryable, pendingMsat: bigint): Promise<string[]> {
-  const problems: string[] = [];
-  const held = await sumOf(q, `SELECT sum(amount_msat + fee_reserve_msat) AS s FROM hire_payouts WHERE state = 'pending'`);
-  if (held !== pendingMsat) problems.push(`pending payouts hold ${held} msat, the payouts_pending account ${pendingMsat} msat`);
-  const bad = await q.query<{ id: string; state: string; ins: bigint; outs: bigint }>(`
-    WITH m AS (
-      SELECT j.ref, e.amount_msat FROM entries e JOIN journal j ON j.id = e.journal_id
-      WHERE e.account_id = (SELECT id FROM accounts WHERE name = 'payouts_pending'))
-    SELECT p.id, p.state,
-      count(m.amount_msat) FILTER (WHERE m.amount_msat > 0) AS ins, count(m.amount_msat) FILTER (WHERE m.amount_msat < 0) AS outs
-    FROM hire_payouts p LEFT JOIN m ON m.ref = p.id::text
-    GROUP BY p.id, p.state, p.amount_msat, p.fee_reserve_msat
-    HAVING count(m.amount_msat) FILTER (WHERE m.amount_msat > 0) <> 1
-      OR coalesce(sum(m.amount_msat) FILTER (WHERE m.amount_msat > 0), 0) <> p.amount_msat + p.fee_reserve_msat
-      OR count(m.amount_msat) FILTER (WHERE m.amount_msat < 0) <> (CASE WHEN p.state = 'pending' THEN 0 ELSE 1 END)
-      OR (p.state <> 'pending' AND sum(m.amount_msat) <> 0)`);
-  for (const r of bad.rows) problems.push(`payout ${r.id} (${r.state}): held ${r.ins} time(s), released ${r.outs} time(s)`);
-  return problems;
+async function movesByRef(q: Queryable, account: string): Promise<Map<string, RefMoves>> {
+  const res = await q.query<{ ref: string | null; ins: bigint; in_msat: bigint; outs: bigint; out_msat: bigint }>(
+    `SELECT j.ref,
+       count(*) FILTER (WHERE e.amount_msat > 0) AS ins, coalesce(sum(e.amount_msat) FILTER (WHERE e.amount_msat > 0), 0) AS in_msat,
+       count(*) FILTER (WHERE e.amount_msat < 0) AS outs, coalesce(-sum(e.amount_msat) FILTER (WHERE e.amount_msat < 0), 0) AS out_msat
+     FROM entries e JOIN journal j ON j.id = e.journal_id
+     WHERE e.account_id = (SELECT id FROM accounts WHERE name = $1)
+     GROUP BY j.ref`,
+    [account],
+  );
+  return new Map(res.rows.map((r) => [r.ref ?? '', { ins: Number(r.ins), inMsat: r.in_msat, outs: Number(r.outs), outMsat: r.out_msat }]));
 }

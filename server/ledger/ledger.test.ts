@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStore, STORE_KINDS, type TestStore } from '../store/testing.js';
+import type { Db } from '../store/index.js';
 import { createLedger, createUserAccount, getBalance, hashToken, newToken, postJournal, InsufficientFundsError, type Ledger } from './index.js';
 
-async function fundedAccount(ledger: Ledger, msat: bigint) {
+async function fundedAccount(db: Db, ledger: Ledger, msat: bigint) {
   const token = newToken();
   const tokenHash = hashToken(token);
-  const acct = await ledger.db.tx(async (q) => {
+  const acct = await db.tx(async (q) => {
     const a = await createUserAccount(q, tokenHash);
     await postJournal(q, { kind: 'deposit', ref: token.slice(-8), lines: [{ accountId: ledger.sys.lightning, amountMsat: -msat }, { accountId: a.id, amountMsat: msat }] });
     return a;
@@ -23,7 +24,7 @@ describe.each(STORE_KINDS)('ledger on %s', (kind) => {
   afterAll(() => store.close());
 
   it('reserves, then settles the price to revenue', async () => {
-    const a = await fundedAccount(ledger, 100_000n);
+    const a = await fundedAccount(store.db, ledger, 100_000n);
     const r = await ledger.reserve({ tokenHash: a.tokenHash, amountMsat: 30_000n, purpose: 'test', expiresAt: 2e9 });
     expect(r).toMatchObject({ ok: true, balanceMsat: 70_000n });
     if (!r.ok) return;
@@ -37,7 +38,7 @@ describe.each(STORE_KINDS)('ledger on %s', (kind) => {
   });
 
   it('settles part of a hold and returns the rest', async () => {
-    const a = await fundedAccount(ledger, 50_000n);
+    const a = await fundedAccount(store.db, ledger, 50_000n);
     const r = await ledger.reserve({ tokenHash: a.tokenHash, amountMsat: 20_000n, purpose: 'test', expiresAt: 2e9 });
     if (!r.ok) throw new Error('reserve failed');
     expect(await ledger.settle(r.holdId, 5_000n)).toBe(true);
@@ -46,7 +47,7 @@ describe.each(STORE_KINDS)('ledger on %s', (kind) => {
   });
 
   it('releases a hold back to the balance exactly once', async () => {
-    const a = await fundedAccount(ledger, 10_000n);
+    const a = await fundedAccount(store.db, ledger, 10_000n);
     const r = await ledger.reserve({ tokenHash: a.tokenHash, amountMsat: 10_000n, purpose: 'test', expiresAt: 2e9 });
     if (!r.ok) throw new Error('reserve failed');
     expect(r.balanceMsat).toBe(0n);
@@ -57,7 +58,7 @@ describe.each(STORE_KINDS)('ledger on %s', (kind) => {
   });
 
   it('refuses a reserve above the balance and names an unknown token', async () => {
-    const a = await fundedAccount(ledger, 1_000n);
+    const a = await fundedAccount(store.db, ledger, 1_000n);
     expect(await ledger.reserve({ tokenHash: a.tokenHash, amountMsat: 1_001n, purpose: 't', expiresAt: 2e9 })).toEqual({
       ok: false,
       reason: 'insufficient',
@@ -70,7 +71,7 @@ describe.each(STORE_KINDS)('ledger on %s', (kind) => {
   });
 
   it('the database refuses a negative balance even from a journal entry', async () => {
-    const a = await fundedAccount(ledger, 5_000n);
+    const a = await fundedAccount(store.db, ledger, 5_000n);
     await expect(
       store.db.tx((q) => postJournal(q, { kind: 'test', lines: [{ accountId: a.id, amountMsat: -5_001n }, { accountId: ledger.sys.revenue, amountMsat: 5_001n }] })),
     ).rejects.toBeInstanceOf(InsufficientFundsError);
@@ -83,10 +84,10 @@ describe.each(STORE_KINDS)('ledger on %s', (kind) => {
   });
 
   it('sweeps expired holds back to their owners, once', async () => {
-    const a = await fundedAccount(ledger, 9_000n);
+    const a = await fundedAccount(store.db, ledger, 9_000n);
     const r = await ledger.reserve({ tokenHash: a.tokenHash, amountMsat: 9_000n, purpose: 'crash', expiresAt: 100 });
     if (!r.ok) throw new Error('reserve failed');
-    const live = await ledger.reserve({ tokenHash: (await fundedAccount(ledger, 1_000n)).tokenHash, amountMsat: 1_000n, purpose: 'live', expiresAt: 100 });
+    const live = await ledger.reserve({ tokenHash: (await fundedAccount(store.db, ledger, 1_000n)).tokenHash, amountMsat: 1_000n, purpose: 'live', expiresAt: 100 });
     if (!live.ok) throw new Error('reserve failed');
     expect(await ledger.renew(live.holdId, 10_000)).toBe(true);
     expect(await ledger.sweepExpiredHolds(200)).toBeGreaterThanOrEqual(1);
@@ -97,7 +98,7 @@ describe.each(STORE_KINDS)('ledger on %s', (kind) => {
   });
 
   it('the audit notices a balance changed behind the journal’s back', async () => {
-    const a = await fundedAccount(ledger, 3_000n);
+    const a = await fundedAccount(store.db, ledger, 3_000n);
     await store.db.query(`UPDATE accounts SET balance_msat = balance_msat + 1 WHERE id = $1`, [a.id]);
     const report = await ledger.audit();
     expect(report.ok).toBe(false);
@@ -117,7 +118,7 @@ describe('ledger concurrency on PostgreSQL', () => {
   afterAll(() => store.close());
 
   it('parallel reserves never overdraw and never lose a millisatoshi', async () => {
-    const a = await fundedAccount(ledger, 100_000n);
+    const a = await fundedAccount(store.db, ledger, 100_000n);
     const results = await Promise.all(
       Array.from({ length: 60 }, () => ledger.reserve({ tokenHash: a.tokenHash, amountMsat: 7_000n, purpose: 'race', expiresAt: 2e9 })),
     );
@@ -130,7 +131,7 @@ describe('ledger concurrency on PostgreSQL', () => {
   });
 
   it('settle racing release on one hold: exactly one wins', async () => {
-    const a = await fundedAccount(ledger, 10_000n);
+    const a = await fundedAccount(store.db, ledger, 10_000n);
     for (let i = 0; i < 10; i++) {
       const r = await ledger.reserve({ tokenHash: a.tokenHash, amountMsat: 1_000n, purpose: 'race', expiresAt: 2e9 });
       if (!r.ok) throw new Error('reserve failed');

@@ -1,6 +1,6 @@
 // Prometheus metrics: one registry per server (tests run several in one process).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Db } from '../store/index.js';
+import type { Ledger } from '../ledger/index.js';
 
 export interface Metrics {
   registry: Registry;
@@ -14,7 +14,7 @@ export interface Metrics {
   walletErrors: Counter<'operation'>;
 }
 
-export function createMetrics(opts: { db: Db; defaultMetrics?: boolean }): Metrics {
+export function createMetrics(opts: { ledger: Pick<Ledger, 'totals'>; defaultMetrics?: boolean }): Metrics {
   const registry = new Registry();
   if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'abl_process_' });
   const labels = <T extends string>(names: T[]) => ({ labelNames: names, registers: [registry] });
@@ -42,12 +42,7 @@ export function createMetrics(opts: { db: Db; defaultMetrics?: boolean }): Metri
     labelNames: ['account'],
     registers: [registry],
     async collect() {
-      const users = await opts.db.query<{ s: bigint | null }>(`SELECT sum(balance_msat) AS s FROM accounts WHERE kind = 'user'`);
-      this.set({ account: 'user_balances' }, Number(users.rows[0]?.s ?? 0n));
-      const sys = await opts.db.query<{ name: string; s: bigint | null }>(
-        `SELECT a.name, sum(e.amount_msat) AS s FROM accounts a JOIN entries e ON e.account_id = a.id WHERE a.kind = 'system' GROUP BY a.name`,
-      );
-      for (const r of sys.rows) this.set({ account: r.name }, Number(r.s ?? 0n));
+      for (const [account, msat] of Object.entries(await opts.ledger.totals())) this.set({ account }, Number(msat));
     },
   });
   return m;

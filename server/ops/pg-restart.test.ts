@@ -35,7 +35,7 @@ describe('PostgreSQL restarted under load', () => {
   });
 
   it('a transaction whose connection is cut fails cleanly; the process lives on', async () => {
-    const db = t.server.ledger.db;
+    const db = t.server.db;
     const cut = db.tx(async (q) => {
       const pid = (await q.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
       await sql(pg.url, 'SELECT pg_terminate_backend($1)', [pid]);

@@ -24,8 +24,8 @@ export interface ForwardRequest {
   headers: IncomingHttpHeaders;
   /** the raw request body, forwarded byte for byte; null when there is none */
   body: Buffer | null;
-  /** abort when the client goes away: the upstream request is cancelled with it */
-  signal: AbortSignal;
+  /** cancels the upstream request (not the client's leaving: a forwarded call is paid for) */
+  signal?: AbortSignal;
 }
 
 export interface ForwardResponse {
@@ -58,7 +58,7 @@ export function createForward(upstreams: Upstreams): Forward {
         method: req.endpoint.method,
         headers,
         body,
-        signal: req.signal,
+        ...(req.signal ? { signal: req.signal } : {}),
         headersTimeout: timeoutMs,
         // the longest silence allowed between two body chunks (a stream may last longer in total)
         bodyTimeout: timeoutMs,
@@ -87,8 +87,8 @@ function jsonContentType(client: string | undefined): string {
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
-function requestFailure(err: unknown, signal: AbortSignal, timeoutMs: number, target: UpstreamTarget): AppError {
-  if (signal.aborted) return withCause(new AppError('upstream_error', 'The request was cancelled before the upstream answered.'), err);
+function requestFailure(err: unknown, signal: AbortSignal | undefined, timeoutMs: number, target: UpstreamTarget): AppError {
+  if (signal?.aborted) return withCause(new AppError('upstream_error', 'The request was cancelled before the upstream answered.'), err);
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && TIMEOUT_CODES.has(code)) {
     return withCause(new AppError('upstream_error', `The ${target.api} upstream did not answer within ${timeoutMs / 1000} s; nothing was charged.`), err);

@@ -1,16 +1,5 @@
-// The proxy as the HTTP route uses it: one object, built once from the catalog and the env.
-//
-// A route's order of calls (payment work goes between price and forward):
-//   const m = proxy.match(req.method, req.raw.url);          // raw URL: before any decoding
-//   if (m.kind !== 'found') throw matchError(m, method, url);
-//   if (!proxy.isConfigured(m.api)) throw notConfigured(m.api); // before any invoice
-//   const input = await proxy.parseBody(m.endpoint, contentType, rawBody);
-//   proxy.validate(m.endpoint, input);                         // before any invoice
-//   const price = proxy.price(m.endpoint, input);
-//   ... reserve or verify payment ...
-//   const res = await proxy.forward({ api: m.api, endpoint: m.endpoint, method, search: m.search,
-//                                     headers, body: rawBody, signal });
-//   2xx → settle; anything else (a thrown AppError, a 4xx) → release.
+// The proxy as a paid call uses it (server/payments/paid-call.ts): one object, built once from
+// the catalog and the env — match, parse, validate, price, forward.
 import type { Api, Catalog, Endpoint } from '../../contract/catalog.js';
 import { inputFields, parseBody, type RequestInput } from './body.js';
 import { createForward, type Forward } from './forward.js';

@@ -6,10 +6,11 @@ import { AppError } from '../errors.js';
 import { createUserAccount, findAccountByTokenHash, getBalance, hashToken, newToken, postJournal, type Ledger } from '../ledger/index.js';
 import { WalletUnavailableError, type WalletBackend } from '../lightning/backend.js';
 import type { RateLimiter } from '../ratelimit.js';
-import type { Queryable } from '../store/index.js';
+import type { Db, Queryable } from '../store/index.js';
 import { findTopup, insertTopup, listPendingHashes, markExpired, markPaid, takeClaim, takeCredit, type TopupRow } from './store.js';
 
 export interface TopupDeps {
+  db: Db;
   ledger: Ledger;
   wallet: WalletBackend;
   now: () => number;
@@ -38,7 +39,7 @@ const HEX64 = /^[0-9a-fA-F]{64}$/;
 
 export function createTopupService(deps: TopupDeps) {
   const { ledger, wallet } = deps;
-  const db = ledger.db;
+  const { db } = deps;
 
   /** Credits a paid invoice to `accountId` unless it was credited before; inside a transaction. */
   async function creditOnce(q: Queryable, row: TopupRow, accountId: bigint): Promise<boolean> {

@@ -25,7 +25,7 @@ describe('top-up races on PostgreSQL', () => {
   it('parallel refills, claims, polls and debits on one token never create or lose a millisatoshi', async () => {
     const created = await api('POST', '/api/v1/topup', { body: { amount_sats: 1000 } });
     const token = (await api('POST', '/api/v1/topup/claim', { body: { preimage: await t.pay(created.body.invoice) } })).body.token as string;
-    const account = (await findAccountByTokenHash(t.server.ledger.db, hashToken(token)))!;
+    const account = (await findAccountByTokenHash(t.server.db, hashToken(token)))!;
     const ledger = t.server.ledger;
 
     const refill = async () => {
@@ -46,7 +46,7 @@ describe('top-up races on PostgreSQL', () => {
       if (await ledger.settle(r.holdId, 30_000n)) debited += 30_000n;
     };
     await Promise.all([...Array.from({ length: 10 }, refill), ...Array.from({ length: 40 }, debit)]);
-    expect(await getBalance(ledger.db, account.id)).toBe(1_000_000n + 100_000n - debited);
+    expect(await getBalance(t.server.db, account.id)).toBe(1_000_000n + 100_000n - debited);
     const audit = await ledger.audit();
     expect(audit.problems).toEqual([]);
   });

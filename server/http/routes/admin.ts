@@ -1,8 +1,7 @@
 // Operator endpoints, reachable only with the admin secret the server keeps in its data
 // directory (see admin-link.ts); they serve the CLI while an embedded store is in use.
 import type { FastifyInstance } from 'fastify';
-import { secretMatches } from '../../admin-link.js';
-import { AppError } from '../../errors.js';
+import { requireAdminSecret } from '../admin-auth.js';
 import type { AdminService } from '../../admin/service.js';
 import type { Ledger } from '../../ledger/index.js';
 import { jsonObject } from '../body.js';
@@ -11,11 +10,7 @@ import { auditToJson } from '../../ledger/audit-format.js';
 export async function adminRoutes(app: FastifyInstance, deps: { ledger: Ledger; admin: AdminService; adminSecret: () => string | null }): Promise<void> {
   // An encapsulated plugin: the secret check guards these routes only.
   await app.register(async (admin) => {
-    admin.addHook('onRequest', async (req) => {
-      const secret = deps.adminSecret();
-      const given = /^Admin\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-      if (!secret || !secretMatches(secret, given)) throw new AppError('forbidden', 'Admin endpoints need the admin secret.');
-    });
+    requireAdminSecret(admin, deps.adminSecret);
     admin.get('/api/v1/admin/audit', async () => auditToJson(await deps.ledger.audit()));
     admin.post<{ Params: { command: string } }>('/api/v1/admin/:command', async (req) => deps.admin.run(req.params.command, jsonObject(req, { optional: true })));
   });

@@ -1,8 +1,7 @@
 // Operator endpoint for dispute resolution, guarded by the admin secret like the other admin
 // routes (npm run admin -- resolve reaches the same domain call through /api/v1/admin/resolve).
 import type { FastifyInstance } from 'fastify';
-import { secretMatches } from '../../admin-link.js';
-import { AppError } from '../../errors.js';
+import { requireAdminSecret } from '../admin-auth.js';
 import { resolutionFrom } from '../../hire/admin-commands.js';
 import type { HireService } from '../../hire/index.js';
 import { jsonObject } from '../body.js';
@@ -10,11 +9,7 @@ import { taskIdOf, type TaskParams } from './hire-input.js';
 
 export async function hireAdminRoutes(app: FastifyInstance, deps: { hire: HireService; adminSecret: () => string | null }): Promise<void> {
   await app.register(async (admin) => {
-    admin.addHook('onRequest', async (req) => {
-      const secret = deps.adminSecret();
-      const given = /^Admin\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-      if (!secret || !secretMatches(secret, given)) throw new AppError('forbidden', 'Admin endpoints need the admin secret.');
-    });
+    requireAdminSecret(admin, deps.adminSecret);
     admin.post<{ Params: TaskParams }>('/api/v1/admin/ai-for-hire/tasks/:id/resolve', async (req) => deps.hire.resolveDispute(taskIdOf(req), resolutionFrom(jsonObject(req))));
   });
 }

@@ -7,15 +7,14 @@ import * as validate from '../../hire/validate.js';
 import { readToken, requireToken } from '../auth.js';
 import { jsonObject } from '../body.js';
 import { readCredentials } from '../credentials.js';
+import { writeReceipt } from '../receipt.js';
+import type { Receipt } from '../../payments/gate.js';
 import { parseWith } from '../validate.js';
 import { HIRE_PREFIX, ids, listQuery, taskIdOf, type TaskParams } from './hire-input.js';
 
-type Paid = { chargedMsat: bigint; balanceMsat: bigint | null; token: string | null };
-
-/** 201 with the created thing, the new token if one was made, and the charge headers. */
-function created<T extends object>(reply: FastifyReply, paid: Paid & { value: T }) {
-  reply.header('x-charged-sats', String(msatToSats(paid.chargedMsat)));
-  if (paid.balanceMsat !== null) reply.header('x-balance-sats', String(msatToSats(paid.balanceMsat)));
+/** 201 with the created thing, the new token if one was made, and the receipt headers. */
+function created<T extends object>(reply: FastifyReply, paid: { value: T; receipt: Receipt; token: string | null }) {
+  writeReceipt(reply, paid.receipt);
   return reply.code(201).send(paid.token === null ? paid.value : { ...paid.value, token: paid.token });
 }
 

@@ -192,20 +192,53 @@ describe('paid proxy', () => {
     await expect.poll(() => balanceOf(token)).toBe(70);
   });
 
-  it('a client that leaves before the upstream answered cancels the call and is not charged', async () => {
+  it('a client that leaves after its call was forwarded still pays: the upstream is not cancelled', async () => {
     const token = await buyToken(100);
     const abort = new AbortController();
     const pending = fetch(`${t.url}${CHAT}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-token': token, 'x-fake-behavior': 'hang' },
+      headers: { 'content-type': 'application/json', 'x-token': token, 'x-fake-behavior': 'wait' },
       body: JSON.stringify(chatBody),
       signal: abort.signal,
     }).catch((e: unknown) => e);
-    await expect.poll(() => balanceOf(token)).toBe(70); // reserved while the upstream thinks
+    await expect.poll(() => up.held()).toBe(1); // forwarded; the upstream is working on it
     abort.abort();
     await pending;
-    await expect.poll(() => balanceOf(token)).toBe(100);
-    await expect.poll(() => up.lastRequest()?.closedEarly).toBe(true);
+    up.release();
+    await expect.poll(async () => (await t.server.ledger.stats()).callsInFlight).toBe(0);
+    expect(await balanceOf(token)).toBe(70);
+    expect(up.lastRequest()?.closedEarly).toBe(false);
+  });
+
+  it('an L402 credential whose client left after forwarding is spent', async () => {
+    const challenge = await api('POST', CHAT, { body: chatBody });
+    const auth = `L402 ${challenge.body.macaroon}:${await t.pay(challenge.body.invoice)}`;
+    const abort = new AbortController();
+    const pending = fetch(`${t.url}${CHAT}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: auth, 'x-fake-behavior': 'wait' },
+      body: JSON.stringify(chatBody),
+      signal: abort.signal,
+    }).catch((e: unknown) => e);
+    await expect.poll(() => up.held()).toBe(1);
+    abort.abort();
+    await pending;
+    up.release();
+    await expect.poll(async () => (await api('POST', CHAT, { body: chatBody, headers: { authorization: auth } })).status).toBe(409);
+  });
+
+  it('a client that leaves before its request was forwarded pays nothing and nothing is forwarded', async () => {
+    const token = await buyToken(100);
+    const before = up.requests();
+    const body = JSON.stringify(chatBody);
+    await new Promise<void>((resolve) => {
+      const req = httpRequest(`${t.url}${CHAT}`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(body.length), 'x-token': token } });
+      req.on('error', () => resolve());
+      req.on('close', () => resolve());
+      req.write(body.slice(0, 10), () => req.destroy());
+    });
+    expect(await balanceOf(token)).toBe(100);
+    expect(up.requests()).toBe(before);
   });
 
   it('passes binary audio through intact and multipart uploads untouched', async () => {

@@ -1,78 +1,36 @@
-// /api/v1/<api>/<path>: the paid proxy. Match and validate against the catalog before any
-// invoice or charge, secure the payment, forward, then settle on a 2xx or give it back.
+// /api/v1/<api>/<path>: the paid proxy. Parse the request, run the paid call, write the answer
+// and its receipt; every rule of the call lives in server/payments/paid-call.ts.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { msatToSats } from '../../../contract/money.js';
-import { AppError } from '../../errors.js';
-import type { PaymentGate, SecuredPayment } from '../../payments/gate.js';
-import { matchError, notConfigured, type ApiProxy } from '../../proxy/index.js';
+import type { PaidCalls } from '../../payments/paid-call.js';
 import { readCredentials } from '../credentials.js';
+import { writeReceipt } from '../receipt.js';
 
 export interface ProxyRouteDeps {
-  proxy: ApiProxy;
-  gate: PaymentGate;
+  paidCall: PaidCalls;
   uploadLimitBytes: number;
-  onUpstreamError?: (api: string, code: string) => void;
 }
 
 export function proxyRoutes(app: FastifyInstance, deps: ProxyRouteDeps): void {
-  const { proxy, gate } = deps;
-
   async function handle(req: FastifyRequest, reply: FastifyReply) {
-    const rawUrl = req.raw.url ?? req.url;
-    const m = proxy.match(req.method, rawUrl);
-    if (m.kind !== 'found') throw matchError(m, req.method, rawUrl);
-    if (!proxy.isConfigured(m.api)) throw notConfigured(m.api);
-    const rawBody = Buffer.isBuffer(req.body) ? req.body : null;
-    const input = await proxy.parseBody(m.endpoint, req.headers['content-type'], rawBody);
-    proxy.validate(m.endpoint, input);
-    const price = proxy.price(m.endpoint, input);
-    const creds = readCredentials(req);
-    const publicPath = `/api/v1/${m.api.name}${m.endpoint.path}`;
-    const payment = await gate.secure(
-      {
-        api: m.api.name,
-        endpoint: `${m.endpoint.method} ${publicPath}`,
-        priceMsat: price.priceMsat,
-        description: `alittlebitofmoney ${m.api.name} ${m.endpoint.path}${price.model ? ` (${price.model})` : ''}`,
-      },
-      creds,
-      req.ip,
-    );
-
-    // The client going away before the upstream answered cancels the call and its charge.
-    const abort = new AbortController();
-    const onClose = () => {
-      if (!reply.raw.writableFinished) abort.abort();
-    };
-    reply.raw.on('close', onClose);
-
-    let upstream;
-    try {
-      upstream = await proxy.forward({ api: m.api, endpoint: m.endpoint, method: req.method, search: m.search, headers: req.headers, body: rawBody, signal: abort.signal });
-    } catch (err) {
-      await payment.release();
-      if (err instanceof AppError) deps.onUpstreamError?.(m.api.name, err.code);
-      throw err;
-    }
-    const served = upstream.status >= 200 && upstream.status < 300;
-    // Settlement runs off the response path: the hold already secured the money.
-    void (served ? payment.commit() : payment.release()).catch((err: unknown) => req.log.error({ err }, 'settling a paid call failed'));
-
-    reply.code(upstream.status);
-    reply.headers(upstream.headers);
-    paymentHeaders(reply, payment, served, price.priceMsat);
-    return reply.send(upstream.body);
+    let gone = false;
+    reply.raw.on('close', () => {
+      if (!reply.raw.writableFinished) gone = true;
+    });
+    const answer = await deps.paidCall({
+      method: req.method,
+      rawUrl: req.raw.url ?? req.url,
+      headers: req.headers,
+      body: Buffer.isBuffer(req.body) ? req.body : null,
+      credentials: () => readCredentials(req),
+      client: req.ip,
+      clientGone: () => gone,
+    });
+    if (answer === null) return reply;
+    reply.code(answer.status);
+    reply.headers(answer.headers);
+    writeReceipt(reply, answer.receipt);
+    return reply.send(answer.body);
   }
 
-  const bodyLimit = deps.uploadLimitBytes;
-  app.route({ method: ['GET', 'POST', 'DELETE'], url: '/api/v1/:api/*', bodyLimit, handler: handle });
-}
-
-function paymentHeaders(reply: FastifyReply, payment: SecuredPayment, served: boolean, priceMsat: bigint): void {
-  if (payment.kind === 'free') return;
-  reply.header('x-charged-sats', served ? String(payment.chargedSats) : '0');
-  if (payment.balanceMsat !== null) {
-    const balance = payment.kind === 'token' && !served ? payment.balanceMsat + priceMsat : payment.balanceMsat;
-    reply.header('x-balance-sats', String(msatToSats(balance)));
-  }
+  app.route({ method: ['GET', 'POST', 'DELETE'], url: '/api/v1/:api/*', bodyLimit: deps.uploadLimitBytes, handler: handle });
 }

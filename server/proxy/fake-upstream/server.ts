@@ -7,6 +7,7 @@
 //   error-500  a 500 in the provider's error shape        error-400  a 400 (the upstream refusing)
 //   error-429  a rate-limit answer with Retry-After        hang       never answers
 //   slow       streams with slowChunkMs between chunks          hold       sends the first chunk, then waits for release()
+//   wait       answers (JSON or stream) only after release()
 // Control API (no auth, test use only): GET /__fake/stats, POST /__fake/release.
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -103,6 +104,7 @@ export async function startFakeUpstream(opts: FakeUpstreamOptions): Promise<Fake
     const behavior = behaviorOf(req.headers, body);
     if (behavior === 'hang') return; // never answer; the record notes when the client gives up
     if (behavior?.startsWith('error-')) return sendFailure(res, Number(behavior.slice(6)), Boolean(anthropic));
+    if (behavior === 'wait') await new Promise<void>((resolve) => waiting.push(resolve)); // thinking until release()
 
     const pace: Pace =
       behavior === 'slow' ? () => sleep(slowMs)

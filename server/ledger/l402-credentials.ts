@@ -2,7 +2,7 @@
 // when the upstream served, released when it failed. The primary key makes a replay fail
 // on every instance.
 import type { Queryable } from '../store/index.js';
-import type { SystemAccountIds } from '../ledger/index.js';
+import type { SystemAccountIds } from './accounts.js';
 
 /** A claim left in flight this long (a crashed instance) may be taken over. */
 export const STALE_IN_FLIGHT_SECONDS = 15 * 60;

@@ -1,0 +1,71 @@
+// Read-only views of the ledger for operators and metrics: account lookups, statements, totals.
+import type { Queryable } from '../store/index.js';
+
+export interface AccountStatement {
+  id: bigint;
+  tokenHashHex: string;
+  balanceMsat: bigint;
+  createdAt: Date;
+  recent: { journalId: bigint; kind: string; ref: string | null; memo: string | null; amountMsat: bigint; at: Date }[];
+}
+
+/** User accounts whose token hash starts with the hex prefix (at most `limit`). */
+export async function accountsByHashPrefix(q: Queryable, prefixHex: string, limit: number): Promise<bigint[]> {
+  const res = await q.query<{ id: bigint }>(`SELECT id FROM accounts WHERE kind = 'user' AND encode(token_hash, 'hex') LIKE $1 LIMIT $2`, [
+    `${prefixHex.toLowerCase()}%`,
+    limit,
+  ]);
+  return res.rows.map((r) => r.id);
+}
+
+export async function accountStatement(q: Queryable, accountId: bigint, lines: number): Promise<AccountStatement | null> {
+  const a = await q.query<{ id: bigint; h: string; balance_msat: bigint; created_at: Date }>(
+    `SELECT id, encode(token_hash, 'hex') AS h, balance_msat, created_at FROM accounts WHERE id = $1`,
+    [accountId],
+  );
+  const row = a.rows[0];
+  if (!row) return null;
+  const recent = await q.query<{ journal_id: bigint; kind: string; ref: string | null; memo: string | null; amount_msat: bigint; created_at: Date }>(
+    `SELECT e.journal_id, j.kind, j.ref, j.memo, e.amount_msat, j.created_at FROM entries e JOIN journal j ON j.id = e.journal_id
+     WHERE e.account_id = $1 ORDER BY e.journal_id DESC LIMIT $2`,
+    [accountId, lines],
+  );
+  return {
+    id: row.id,
+    tokenHashHex: row.h,
+    balanceMsat: row.balance_msat,
+    createdAt: new Date(row.created_at),
+    recent: recent.rows.map((r) => ({ journalId: r.journal_id, kind: r.kind, ref: r.ref, memo: r.memo, amountMsat: r.amount_msat, at: new Date(r.created_at) })),
+  };
+}
+
+export interface LedgerStats {
+  accounts: number;
+  fundedAccounts: number;
+  paidCallsToken: number;
+  callsInFlight: number;
+  paidCallsL402: number;
+  revenueMsat: bigint;
+}
+
+export async function ledgerStats(q: Queryable): Promise<LedgerStats> {
+  const r = await q.query<Record<string, bigint | null>>(`SELECT
+    (SELECT count(*) FROM accounts WHERE kind = 'user') AS accounts,
+    (SELECT count(*) FROM accounts WHERE kind = 'user' AND balance_msat > 0) AS funded,
+    (SELECT count(*) FROM holds WHERE state = 'settled') AS token_calls,
+    (SELECT count(*) FROM holds WHERE state = 'held') AS in_flight,
+    (SELECT count(*) FROM l402_credentials WHERE state = 'spent') AS l402_calls,
+    (SELECT coalesce(sum(e.amount_msat), 0) FROM entries e JOIN accounts a ON a.id = e.account_id WHERE a.name = 'revenue') AS revenue`);
+  const row = r.rows[0] ?? {};
+  const n = (k: string) => Number(row[k] ?? 0n);
+  return { accounts: n('accounts'), fundedAccounts: n('funded'), paidCallsToken: n('token_calls'), callsInFlight: n('in_flight'), paidCallsL402: n('l402_calls'), revenueMsat: row.revenue ?? 0n };
+}
+
+/** User balances summed, and each system account's balance from its entries. */
+export async function ledgerTotals(q: Queryable): Promise<Record<string, bigint>> {
+  const users = await q.query<{ s: bigint | null }>(`SELECT sum(balance_msat) AS s FROM accounts WHERE kind = 'user'`);
+  const sys = await q.query<{ name: string; s: bigint | null }>(
+    `SELECT a.name, sum(e.amount_msat) AS s FROM accounts a JOIN entries e ON e.account_id = a.id WHERE a.kind = 'system' GROUP BY a.name`,
+  );
+  return { user_balances: users.rows[0]?.s ?? 0n, ...Object.fromEntries(sys.rows.map((r) => [r.name, r.s ?? 0n])) };
+}

@@ -1,0 +1,48 @@
+// The 402 answer: a fresh invoice for the action's price and a macaroon bound to it.
+import { msatToSats } from '../../contract/money.js';
+import { AppError } from '../errors.js';
+import { mintChallenge } from '../l402/mint.js';
+import { WalletUnavailableError, type WalletBackend } from '../lightning/backend.js';
+import type { RateLimiter } from '../ratelimit.js';
+import type { PaidAction, PaymentEvents } from './types.js';
+
+export interface ChallengeDeps {
+  wallet: WalletBackend;
+  rootKey: Buffer;
+  now: () => number;
+  credentialTtlSeconds: number;
+  /** invoices cost the node work: creating one is rate-limited per client */
+  limiter?: RateLimiter;
+  events?: PaymentEvents;
+}
+
+/** Returns (does not throw) payment_required with the challenge, or topup_unavailable. */
+export async function buildChallenge(deps: ChallengeDeps, action: PaidAction, client: string, extra: Record<string, unknown> = {}): Promise<AppError> {
+  await deps.limiter?.check('invoice', client);
+  let invoice;
+  try {
+    invoice = await deps.wallet.createInvoice({ amountMsat: action.priceMsat, description: action.description.slice(0, 128), expirySeconds: deps.credentialTtlSeconds, externalId: 'l402' });
+  } catch (err) {
+    if (!(err instanceof WalletUnavailableError)) throw err;
+    deps.events?.walletFailed('createInvoice');
+    return new AppError('topup_unavailable', 'The Lightning node cannot be reached right now; try again shortly.');
+  }
+  const minted = mintChallenge({
+    rootKey: deps.rootKey,
+    paymentHash: Buffer.from(invoice.paymentHash, 'hex'),
+    api: action.api,
+    endpoint: action.endpoint,
+    priceMsat: action.priceMsat,
+    now: deps.now(),
+    ttlSeconds: deps.credentialTtlSeconds,
+  });
+  const sats = msatToSats(action.priceMsat);
+  deps.events?.challenged(action.api);
+  return new AppError(
+    'payment_required',
+    `Payment required: pay the invoice (${sats} sats) and retry with "Authorization: L402 <macaroon>:<preimage>", or send a prepaid X-Token.`,
+    {},
+    { invoice: invoice.bolt11, payment_hash: invoice.paymentHash, amount_sats: sats, macaroon: minted.macaroonB64, expires_at: Math.min(minted.expiresAt, invoice.expiresAt), ...extra },
+    { challenge: { macaroonB64: minted.macaroonB64, invoice: invoice.bolt11 } },
+  );
+}

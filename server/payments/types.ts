@@ -1,0 +1,33 @@
+// The words of a paid action, shared by every rail (token, L402) and every caller (proxy, hire).
+import type { L402Authorization } from '../l402/header.js';
+
+export interface PaidAction {
+  /** the service caveat, e.g. "openai" or "ai-for-hire" */
+  api: string;
+  /** `<METHOD> <public path>`, bound into the credential */
+  endpoint: string;
+  priceMsat: bigint;
+  /** shown in the invoice description (≤ 128 characters) */
+  description: string;
+}
+
+export interface Credentials {
+  token: string | null;
+  l402: L402Authorization | null;
+}
+
+/** What a paid action cost, for the answer's headers: one shape for every route. */
+export interface Receipt {
+  kind: 'free' | 'token' | 'l402';
+  chargedMsat: bigint;
+  /** the paying (or named) token's balance once this charge is taken; null without a token */
+  balanceMsat: bigint | null;
+}
+
+/** What the gate reports as it works (metrics); optional, never on the critical path. */
+export interface PaymentEvents {
+  challenged(api: string): void;
+  charged(api: string, kind: 'token' | 'l402', sats: number): void;
+  refunded(api: string, kind: 'token' | 'l402', sats: number): void;
+  walletFailed(operation: string): void;
+}
