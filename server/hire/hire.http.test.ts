@@ -234,17 +234,21 @@ describe('AI for Hire over HTTP', () => {
 
 describe('AI for Hire rate limits', () => {
   it('limits the free endpoints per client address', async () => {
-    const t = await startTestServer({ store: 'postgres', env: { ABL_RATE_LIMIT: '3' } });
+    const clock = { now: 1_700_000_039 }; // the last second of a minute
+    const t = await startTestServer({ store: 'postgres', env: { ABL_RATE_LIMIT: '3' }, now: () => clock.now });
     try {
-      // the limiter counts per wall-clock minute: start well inside one
-      const second = Math.floor(Date.now() / 1000) % 60;
-      if (second > 54) await new Promise((r) => setTimeout(r, (61 - second) * 1000));
       const statuses = [];
-      for (let i = 0; i < 5; i++) statuses.push((await call(t.url, 'GET', `${H}/tasks`)).status);
+      for (let i = 0; i < 2; i++) statuses.push((await call(t.url, 'GET', `${H}/tasks`)).status);
+      clock.now += 1; // a new minute brings no new budget
+      for (let i = 0; i < 3; i++) statuses.push((await call(t.url, 'GET', `${H}/tasks`)).status);
       expect(statuses).toEqual([200, 200, 200, 429, 429]);
       const limited = await call(t.url, 'GET', `${H}/tasks`);
       expect(limited.body.error.code).toBe('rate_limited');
-      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+      expect(limited.headers['retry-after']).toBe('59'); // the two of …:59 leave the window at …:59 + 60
+      clock.now += 58;
+      expect((await call(t.url, 'GET', `${H}/tasks`)).headers['retry-after']).toBe('1');
+      clock.now += 1;
+      expect((await call(t.url, 'GET', `${H}/tasks`)).status).toBe(200);
     } finally {
       await t.close();
     }
