@@ -75,6 +75,14 @@ describe('AI for Hire over HTTP', () => {
     expect((await api('GET', thread, as(stranger))).body.error.code).toBe('forbidden');
     expect((await api('GET', thread)).status).toBe(401);
 
+    // a raise above the budget (400) is not taken without the buyer naming it
+    expect((await api('PATCH', `${H}/tasks/${id}/quotes/${qid}`, as(contractor, { price_sats: 900 }))).body.price_sats).toBe(900);
+    const overBudget = await api('POST', `${H}/tasks/${id}/quotes/${qid}/accept`, { headers: { 'x-token': buyer } });
+    expect(overBudget.status).toBe(409);
+    expect(overBudget.body.error).toMatchObject({ code: 'invalid_state', price_sats: 900 });
+    expect(await balance(buyer)).toBe(950);
+    expect((await api('PATCH', `${H}/tasks/${id}/quotes/${qid}`, as(contractor, { price_sats: 300 }))).body.price_sats).toBe(300);
+
     const accepted = await api('POST', `${H}/tasks/${id}/quotes/${qid}/accept`, as(buyer, { expected_price_sats: 300 }));
     expect(accepted.status).toBe(200);
     expect(accepted.body).toMatchObject({ status: 'awarded', price_sats: 300 });
