@@ -76,7 +76,7 @@ describe('failed authentications per address, over HTTP', () => {
       .poll(async () => {
         const rows = await sql<{ n: string }>(t.databaseUrl!, `SELECT coalesce(sum(c), 0) AS n FROM rate_windows, unnest(counts) AS c WHERE key LIKE 'auth-failure:%'`);
         return Number(rows[0]!.n);
-      })
+      }, { timeout: 10_000 })
       .toBe(n);
   };
 
@@ -94,7 +94,7 @@ describe('failed authentications per address, over HTTP', () => {
     clock.now += 1;
     expect((await guess()).status).toBe(401);
     expect((await guess()).status).toBe(401); // refused by the limiter: this blocks the address
-    await expect.poll(async () => (await balance({ 'x-token': token })).status).toBe(429);
+    await expect.poll(async () => (await balance({ 'x-token': token })).status, { timeout: 10_000 }).toBe(429);
     const blocked = await balance({ authorization: `Bearer ${token}` });
     expect(blocked.body.error.code).toBe('rate_limited');
     expect(Number(blocked.headers['retry-after'])).toBe(59); // until the first guess is a minute old
