@@ -5,16 +5,12 @@
 //   debit   <token-hash-prefix> <sats> --reason "…"   journaled debit
 //   stats                                   counts and revenue
 // plus the commands other modules add (see the usage text). Every action is recorded.
+// Amounts are whole sats in decimal digits, 1 to ADMIN_MAX_SATS (server/admin/args.ts); anything
+// else (a sign, hex, an exponent, a fraction, nothing) is refused with exit code 2 before any work.
+import { ADMIN_MAX_SATS } from '../server/admin/args.js';
 import { formatAudit, type AuditJson } from '../server/ledger/audit-format.js';
-import { hashToken } from '../server/ledger/tokens.js';
+import { parseAdminArgs, UsageError } from './lib/admin-args.js';
 import { runAdminCommand } from './lib/operator.js';
-
-const POSITIONAL: Record<string, string[]> = {
-  account: ['account'],
-  credit: ['account', 'sats'],
-  debit: ['account', 'sats'],
-  resolve: ['task', 'outcome', 'buyer_sats'],
-};
 
 const USAGE = `usage: npm run admin -- <command> [arguments]
   audit
@@ -23,7 +19,8 @@ const USAGE = `usage: npm run admin -- <command> [arguments]
   debit  <token-hash-prefix | abl_token> <sats> --reason "why"
   stats
   resolve <task-id> release|refund|split [buyer_sats]   (AI for Hire disputes)
-  reconcile-payouts                                     (AI for Hire payouts in doubt)`;
+  reconcile-payouts                                     (AI for Hire payouts in doubt)
+amounts are whole sats in decimal digits, from 1 to ${ADMIN_MAX_SATS} (1 BTC) per command`;
 
 function parseArgs(argv: string[]): { command: string; args: Record<string, unknown> } {
   const [command, ...rest] = argv;
@@ -31,20 +28,14 @@ function parseArgs(argv: string[]): { command: string; args: Record<string, unkn
     console.log(USAGE);
     process.exit(command ? 0 : 2);
   }
-  const args: Record<string, unknown> = {};
-  const positional: string[] = [];
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i]!;
-    if (a.startsWith('--')) args[a.slice(2).replace(/-/g, '_')] = rest[++i] ?? '';
-    else positional.push(a);
+  try {
+    return parseAdminArgs(command, rest);
+  } catch (err) {
+    // a refused argument: nothing ran, nothing was recorded
+    console.error(`admin ${command}: ${err instanceof Error ? err.message : String(err)}`);
+    if (err instanceof UsageError) console.error(USAGE);
+    process.exit(2);
   }
-  (POSITIONAL[command] ?? []).forEach((name, i) => {
-    if (positional[i] !== undefined) args[name] = positional[i];
-  });
-  for (const [k, v] of Object.entries(args)) if (typeof v === 'string' && /^-?\d+$/.test(v) && k !== 'account' && k !== 'task') args[k] = Number(v);
-  // an operator may paste the token itself: only its hash ever leaves this process
-  if (typeof args.account === 'string' && args.account.startsWith('abl_')) args.account = hashToken(args.account).toString('hex');
-  return { command: command.replace(/-/g, '_'), args };
 }
 
 const { command, args } = parseArgs(process.argv.slice(2));

@@ -43,11 +43,12 @@ describe('the server process', () => {
       expect(audit.output).toMatch(/deposits\s+500 sats/);
 
       // a slow stream is in flight when SIGTERM arrives: it finishes, then the process exits 0
+      const upstreamBefore = up.requests();
       const inflight = call(s.url, 'POST', '/api/v1/openai/v1/chat/completions', {
         body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'slow please' }], stream: true },
         headers: { 'x-token': token, 'x-fake-behavior': 'slow' },
       });
-      await new Promise((r) => setTimeout(r, 400));
+      await expect.poll(() => up.requests(), { timeout: 10_000 }).toBe(upstreamBefore + 1); // forwarded: in flight
       s.child.kill('SIGTERM');
       const res = await inflight;
       expect(res.status).toBe(200);

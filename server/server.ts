@@ -45,7 +45,13 @@ export interface RunningServer {
 
 export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
-export async function startServer(settings: Settings): Promise<RunningServer> {
+export interface StartOptions {
+  /** the clock (Unix seconds) of everything the server decides by time; tests inject their own */
+  now?: () => number;
+}
+
+export async function startServer(settings: Settings, opts: StartOptions = {}): Promise<RunningServer> {
+  const now = opts.now ?? nowSeconds;
   const log = pino({
     level: settings.LOG_LEVEL,
     redact: { paths: ['req.headers.authorization', 'req.headers["x-token"]', 'req.headers.cookie'], remove: true },
@@ -66,14 +72,14 @@ export async function startServer(settings: Settings): Promise<RunningServer> {
     closers.unshift(() => wallet.close());
 
     const metrics = createMetrics({ ledger });
-    const limiter = createRateLimiter(db, { perMinute: settings.ABL_RATE_LIMIT, now: nowSeconds });
+    const limiter = createRateLimiter(db, { perMinute: settings.ABL_RATE_LIMIT, now });
     const topups = createTopupService({
       onWalletError: (operation) => metrics.walletErrors.inc({ operation }),
       limiter,
       db,
       ledger,
       wallet: wallet.wallet,
-      now: nowSeconds,
+      now,
       limits: { minSats: catalog.topup.min_sats, maxSats: catalog.topup.max_sats, expirySeconds: catalog.topup.invoice_expiry_seconds },
       webhookUrl: () => (wallet.devnodeUrl ? undefined : webhookUrl),
     });
@@ -88,7 +94,7 @@ export async function startServer(settings: Settings): Promise<RunningServer> {
       ledger,
       wallet: wallet.wallet,
       rootKey,
-      now: nowSeconds,
+      now,
       credentialTtlSeconds: catalog.l402.credential_ttl_seconds,
       holdSeconds,
       limiter,
@@ -104,8 +110,8 @@ export async function startServer(settings: Settings): Promise<RunningServer> {
       log,
     });
 
-    const hire = createHireService({ db, ledger, wallet: wallet.wallet, gate, rules: hireRules(catalog.hire), now: nowSeconds, log });
-    const paidCall = createPaidCalls({ proxy, gate, ledger, rootKey, now: nowSeconds, onUpstreamError: (api, code) => metrics.upstreamErrors.inc({ api, code }), log });
+    const hire = createHireService({ db, ledger, wallet: wallet.wallet, gate, rules: hireRules(catalog.hire), now, log });
+    const paidCall = createPaidCalls({ proxy, gate, ledger, rootKey, now, onUpstreamError: (api, code) => metrics.upstreamErrors.inc({ api, code }), log });
 
     let adminSecret: string | null = null;
     const app = await buildApp({
@@ -122,7 +128,7 @@ export async function startServer(settings: Settings): Promise<RunningServer> {
         (a) => proxyRoutes(a, { paidCall, uploadLimitBytes: catalog.limits.upload_bytes }),
       ],
       version: VERSION,
-      authGuard: createAuthFailureGuard(db, { perMinute: settings.ABL_AUTH_FAILURE_LIMIT ?? settings.ABL_RATE_LIMIT, now: nowSeconds }),
+      authGuard: createAuthFailureGuard(db, { perMinute: settings.ABL_AUTH_FAILURE_LIMIT ?? settings.ABL_RATE_LIMIT, now }),
       operations: hireOperations(catalog.hire.max_price_sats),
       metrics,
       webDist: `${ROOT}web/dist`,
@@ -140,7 +146,7 @@ export async function startServer(settings: Settings): Promise<RunningServer> {
     const stopJobs = startJobs(
       [
         { name: 'topup-poll', everyMs: 5_000, run: () => topups.pollPending() },
-        { name: 'hold-sweep', everyMs: 30_000, atStart: true, run: () => ledger.sweepExpiredHolds(nowSeconds()) },
+        { name: 'hold-sweep', everyMs: 30_000, atStart: true, run: () => ledger.sweepExpiredHolds(now()) },
         { name: 'rate-limit-prune', everyMs: 60_000, run: () => limiter.prune() },
         { name: 'hire-sweep', everyMs: 30_000, run: () => hire.sweep() },
         { name: 'hire-payout-reconcile', everyMs: 15_000, run: () => hire.reconcilePayouts() },

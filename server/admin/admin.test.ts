@@ -61,4 +61,29 @@ describe('npm run admin', () => {
     expect(unknown.output).toMatch(/unknown admin command/);
     expect((await call(t.url, 'POST', '/api/v1/admin/stats', { body: {} })).status).toBe(403);
   }, 120_000); // three child processes under a loaded CI machine
+
+  it('refuses an amount that is not exact decimal digits within the ceiling, before doing anything', async () => {
+    const env = { ABL_DATA_DIR: t.dataDir, DATABASE_URL: '' };
+    const balance = async () => (await call(t.url, 'GET', '/api/v1/balance', { headers: { 'x-token': token } })).body.balance_sats as number;
+    const before = await balance();
+    // 9007199254740993 used to be credited as 9007199254740992; 0x10 used to be 16
+    const huge = await runScript(['scripts/admin.ts', 'credit', token, '9007199254740993', '--reason', 'typo'], env);
+    expect(huge.code).toBe(2);
+    expect(huge.output).toMatch(/sats must be a whole number of sats from 1 to 100000000 .*"9007199254740993" is above the ceiling/);
+    const hex = await runScript(['scripts/admin-resolve.ts', '00000000-0000-4000-8000-000000000000', 'split', '--buyer-sats', '0x10'], env);
+    expect(hex.code).toBe(2);
+    expect(hex.output).toMatch(/buyer_sats .*"0x10" is not decimal/);
+    expect(await balance()).toBe(before);
+    // the admin endpoint itself takes JSON integers only, within the same ceiling
+    const admin = { authorization: `Admin ${t.server.adminSecret()}`, 'content-type': 'application/json' };
+    const prefix = hashToken(token).toString('hex').slice(0, 16);
+    const unsafe = await call(t.url, 'POST', '/api/v1/admin/credit', { rawBody: `{"account":"${prefix}","sats":9007199254740993,"reason":"typo"}`, headers: admin });
+    expect(unsafe.status).toBe(400);
+    expect(unsafe.body.error).toMatchObject({ code: 'invalid_field_value', field: 'sats' });
+    const text = await call(t.url, 'POST', '/api/v1/admin/credit', { body: { account: prefix, sats: '16', reason: 'typo' }, headers: admin });
+    expect(text.body.error).toMatchObject({ code: 'invalid_field_value', field: 'sats' });
+    expect(await balance()).toBe(before);
+    const actions = await call(t.url, 'POST', '/api/v1/admin/credit', { body: { account: prefix, sats: 3, reason: 'still works' }, headers: admin });
+    expect(actions.body.balance_sats).toBe(before + 3);
+  }, 120_000); // two child processes under a loaded CI machine
 });

@@ -1,5 +1,6 @@
 // Races on real PostgreSQL (a pool of connections, true parallelism): whatever the
 // interleaving, one outcome wins, money moves once, and the ledger audit stays clean.
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../errors.js';
 import { findAccountByTokenHash, getBalance, hashToken } from '../ledger/index.js';
@@ -68,6 +69,106 @@ describe('AI for Hire races on PostgreSQL', () => {
       }
       expect(r.codes.every((c) => c === 'invalid_state')).toBe(true);
       await audit();
+    }
+  });
+
+  /** a task budgeted at `budgetSats` (or none) by a buyer with 2000 sats, one quote of 80 sats */
+  async function quotedAt80(budgetSats: number | null) {
+    const buyer = await t.fund(2000);
+    const contractor = await t.fund(20);
+    const taskId = (await t.hire.postTask({ ...task, budgetMsat: budgetSats === null ? null : BigInt(budgetSats) * 1000n }, byToken(buyer), 'ip')).value.id;
+    const quoteId = (await t.hire.postQuote(taskId, { priceMsat: 80_000n, description: 'for 80' }, byToken(contractor), 'ip')).value.id;
+    return { buyer, contractor, ids: { taskId, quoteId } };
+  }
+  const raiseTo900 = { priceMsat: 900_000n, description: null };
+
+  /** a connection of the test's own that holds a row lock until release() */
+  async function holdLock(sql: string, params: unknown[]) {
+    const c = new pg.Client({ connectionString: t.store.url! });
+    await c.connect();
+    await c.query('BEGIN');
+    await c.query(sql, params);
+    const pid = (await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    const waiting = async (extra = '') =>
+      Number((await c.query<{ n: string }>(`SELECT count(*) AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid)) ${extra}`, [pid])).rows[0]!.n);
+    return {
+      /** until a statement of the service waits for this lock */
+      blocksSomeone: () => expect.poll(() => waiting(), { timeout: 10_000 }).toBeGreaterThan(0),
+      /** until a statement waits for a transaction that waits for this lock */
+      blocksTwo: () =>
+        expect
+          .poll(async () => {
+            const r = await c.query<{ n: string }>(
+              `SELECT count(*) AS n FROM pg_stat_activity w WHERE EXISTS (
+                 SELECT 1 FROM pg_stat_activity a WHERE $1 = ANY(pg_blocking_pids(a.pid)) AND a.pid = ANY(pg_blocking_pids(w.pid)))`,
+              [pid],
+            );
+            return Number(r.rows[0]!.n);
+          }, { timeout: 10_000 })
+          .toBeGreaterThan(0),
+      async release() {
+        await c.query('COMMIT');
+        await c.end();
+      },
+    };
+  }
+
+  it('an edit raising the price above the budget while an accept without a price waits: the accept refuses it', async () => {
+    const { buyer, contractor, ids } = await quotedAt80(100);
+    // the accept read the quote at 80 and now queues for the task's lock
+    const lock = await holdLock(`SELECT 1 FROM hire_tasks WHERE id = $1 FOR UPDATE`, [ids.taskId]);
+    const accepting = t.hire.acceptQuote(buyer, ids, null).then(
+      () => null,
+      (e: unknown) => e as AppError,
+    );
+    await lock.blocksSomeone();
+    expect(await t.hire.editQuote(contractor, ids, raiseTo900)).toMatchObject({ price_sats: 900, status: 'pending' });
+    await lock.release();
+    const err = await accepting;
+    expect(err).toBeInstanceOf(AppError);
+    expect(err).toMatchObject({ code: 'invalid_state', details: { price_sats: 900 } });
+    expect(await t.hire.getTask(ids.taskId, null)).toMatchObject({ status: 'open', price_sats: null });
+    expect(await msat(buyer)).toBe(1_950_000n);
+    await audit();
+  });
+
+  it('an edit racing an accept that already holds the quote: the edit is refused, the accept pays the price it checked', async () => {
+    const { buyer, contractor, ids } = await quotedAt80(100);
+    const buyerId = (await findAccountByTokenHash(t.store.db, hashToken(buyer)))!.id;
+    // the accept has the quote (pending → accepted) and waits to debit the buyer
+    const lock = await holdLock(`SELECT 1 FROM accounts WHERE id = $1 FOR UPDATE`, [buyerId]);
+    const accepting = t.hire.acceptQuote(buyer, ids, null);
+    await lock.blocksSomeone();
+    const editing = t.hire.editQuote(contractor, ids, raiseTo900).then(
+      () => null,
+      (e: unknown) => e as AppError,
+    );
+    await lock.blocksTwo(); // the edit waits for the accept's transaction
+    await lock.release();
+    expect(await accepting).toMatchObject({ status: 'awarded', price_sats: 80 });
+    expect(await editing).toMatchObject({ code: 'invalid_state' });
+    expect((await t.hire.getTask(ids.taskId, null)).quotes![0]).toMatchObject({ status: 'accepted', price_sats: 80 });
+    expect(await msat(buyer)).toBe(1_950_000n - 80_000n);
+    await audit();
+  });
+
+  it('accepts without a price racing raises: never awarded above the budget, or above the lowest offer without one', async () => {
+    for (const budget of [100, null]) {
+      for (let round = 0; round < 4; round++) {
+        const { buyer, contractor, ids } = await quotedAt80(budget);
+        const r = await outcomes([t.hire.acceptQuote(buyer, ids, null), t.hire.editQuote(contractor, ids, raiseTo900), t.hire.acceptQuote(buyer, ids, null)]);
+        expect(r.codes.every((c) => c === 'invalid_state')).toBe(true);
+        const shown = await t.hire.getTask(ids.taskId, null);
+        if (shown.status === 'awarded') {
+          expect(shown.price_sats).toBe(80);
+          expect(await msat(buyer)).toBe(1_950_000n - 80_000n);
+        } else {
+          expect(shown).toMatchObject({ status: 'open', price_sats: null });
+          expect(shown.quotes![0]).toMatchObject({ status: 'pending', price_sats: 900 });
+          expect(await msat(buyer)).toBe(1_950_000n);
+        }
+        await audit();
+      }
     }
   });
 

@@ -75,6 +75,14 @@ describe('AI for Hire over HTTP', () => {
     expect((await api('GET', thread, as(stranger))).body.error.code).toBe('forbidden');
     expect((await api('GET', thread)).status).toBe(401);
 
+    // a raise above the budget (400) is not taken without the buyer naming it
+    expect((await api('PATCH', `${H}/tasks/${id}/quotes/${qid}`, as(contractor, { price_sats: 900 }))).body.price_sats).toBe(900);
+    const overBudget = await api('POST', `${H}/tasks/${id}/quotes/${qid}/accept`, { headers: { 'x-token': buyer } });
+    expect(overBudget.status).toBe(409);
+    expect(overBudget.body.error).toMatchObject({ code: 'invalid_state', price_sats: 900 });
+    expect(await balance(buyer)).toBe(950);
+    expect((await api('PATCH', `${H}/tasks/${id}/quotes/${qid}`, as(contractor, { price_sats: 300 }))).body.price_sats).toBe(300);
+
     const accepted = await api('POST', `${H}/tasks/${id}/quotes/${qid}/accept`, as(buyer, { expected_price_sats: 300 }));
     expect(accepted.status).toBe(200);
     expect(accepted.body).toMatchObject({ status: 'awarded', price_sats: 300 });
@@ -234,17 +242,21 @@ describe('AI for Hire over HTTP', () => {
 
 describe('AI for Hire rate limits', () => {
   it('limits the free endpoints per client address', async () => {
-    const t = await startTestServer({ store: 'postgres', env: { ABL_RATE_LIMIT: '3' } });
+    const clock = { now: 1_700_000_039 }; // the last second of a minute
+    const t = await startTestServer({ store: 'postgres', env: { ABL_RATE_LIMIT: '3' }, now: () => clock.now });
     try {
-      // the limiter counts per wall-clock minute: start well inside one
-      const second = Math.floor(Date.now() / 1000) % 60;
-      if (second > 54) await new Promise((r) => setTimeout(r, (61 - second) * 1000));
       const statuses = [];
-      for (let i = 0; i < 5; i++) statuses.push((await call(t.url, 'GET', `${H}/tasks`)).status);
+      for (let i = 0; i < 2; i++) statuses.push((await call(t.url, 'GET', `${H}/tasks`)).status);
+      clock.now += 1; // a new minute brings no new budget
+      for (let i = 0; i < 3; i++) statuses.push((await call(t.url, 'GET', `${H}/tasks`)).status);
       expect(statuses).toEqual([200, 200, 200, 429, 429]);
       const limited = await call(t.url, 'GET', `${H}/tasks`);
       expect(limited.body.error.code).toBe('rate_limited');
-      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+      expect(limited.headers['retry-after']).toBe('59'); // the two of …:59 leave the window at …:59 + 60
+      clock.now += 58;
+      expect((await call(t.url, 'GET', `${H}/tasks`)).headers['retry-after']).toBe('1');
+      clock.now += 1;
+      expect((await call(t.url, 'GET', `${H}/tasks`)).status).toBe(200);
     } finally {
       await t.close();
     }

@@ -157,6 +157,74 @@ export function lifecycleCases(get: () => HireTest): void {
     await audit();
   });
 
+  it('accept without expected_price_sats: a price above the budget is refused, a raise within it is accepted', async () => {
+    // the task's budget is 500 sats
+    const above = await quoted(2000, 300);
+    await t.hire.editQuote(above.contractor, above, { priceMsat: 900_000n, description: null });
+    const err = await refused(t.hire.acceptQuote(above.buyer, above, null), 'invalid_state');
+    expect(err.message).toMatch(/900 sats, is above the task's budget of 500 sats/);
+    expect(err.details).toEqual({ price_sats: 900 });
+    expect(await t.hire.getTask(above.taskId, null)).toMatchObject({ status: 'open', price_sats: null });
+    expect(await sats(above.buyer)).toBe(2000 - 50);
+    // naming the price is the buyer's consent to it
+    expect(await t.hire.acceptQuote(above.buyer, above, 900_000n)).toMatchObject({ status: 'awarded', price_sats: 900 });
+    expect(await sats(above.buyer)).toBe(2000 - 50 - 900);
+
+    const offered = await quoted(2000, 600); // offered above the budget from the start
+    await refused(t.hire.acceptQuote(offered.buyer, offered, null), 'invalid_state');
+
+    const within = await quoted(2000, 300);
+    await t.hire.editQuote(within.contractor, within, { priceMsat: 500_000n, description: null });
+    expect(await t.hire.acceptQuote(within.buyer, within, null)).toMatchObject({ status: 'awarded', price_sats: 500 });
+    expect(await sats(within.buyer)).toBe(2000 - 50 - 500);
+    await audit();
+  });
+
+  it('accept without expected_price_sats on a task with no budget: only at the lowest price the quote offered', async () => {
+    const noBudget = async (price: number) => {
+      const buyer = await t.fund(2000);
+      const contractor = await t.fund(100);
+      const taskId = (await t.hire.postTask({ ...task, budgetMsat: null }, byToken(buyer), 'ip')).value.id;
+      const quoteId = (await t.hire.postQuote(taskId, quote(price), byToken(contractor), 'ip')).value.id;
+      return { buyer, contractor, taskId, quoteId };
+    };
+    const price = (sats: number) => ({ priceMsat: BigInt(sats) * 1000n, description: null });
+
+    const raised = await noBudget(300);
+    await t.hire.editQuote(raised.contractor, raised, price(900));
+    const err = await refused(t.hire.acceptQuote(raised.buyer, raised, null), 'invalid_state');
+    expect(err.message).toMatch(/raised to 900 sats after it offered 300 sats/);
+    expect(err.details).toEqual({ price_sats: 900 });
+    expect(await sats(raised.buyer)).toBe(1950);
+    expect(await t.hire.acceptQuote(raised.buyer, raised, 900_000n)).toMatchObject({ status: 'awarded', price_sats: 900 });
+
+    // lowered, then raised again above the lowest: the buyer may have seen the lowest
+    const zigzag = await noBudget(300);
+    await t.hire.editQuote(zigzag.contractor, zigzag, price(100));
+    await t.hire.editQuote(zigzag.contractor, zigzag, price(250));
+    expect((await refused(t.hire.acceptQuote(zigzag.buyer, zigzag, null), 'invalid_state')).message).toMatch(/raised to 250 sats after it offered 100 sats/);
+    await t.hire.editQuote(zigzag.contractor, zigzag, { priceMsat: null, description: 'same price, new words' });
+    await refused(t.hire.acceptQuote(zigzag.buyer, zigzag, null), 'invalid_state');
+
+    // never raised: as offered, or lowered
+    const lowered = await noBudget(300);
+    await t.hire.editQuote(lowered.contractor, lowered, price(200));
+    await t.hire.editQuote(lowered.contractor, lowered, { priceMsat: null, description: 'cheaper' });
+    expect(await t.hire.acceptQuote(lowered.buyer, lowered, null)).toMatchObject({ status: 'awarded', price_sats: 200 });
+    const plain = await noBudget(300);
+    expect(await t.hire.acceptQuote(plain.buyer, plain, null)).toMatchObject({ status: 'awarded', price_sats: 300 });
+    expect(await sats(plain.buyer)).toBe(2000 - 50 - 300);
+    await audit();
+  });
+
+  it('a refused accept at a raised price names the price the buyer would pay', async () => {
+    const { buyer, contractor, taskId, quoteId } = await quoted(1000, 300);
+    await t.hire.editQuote(contractor, { taskId, quoteId }, { priceMsat: 320_000n, description: null });
+    const err = await refused(t.hire.acceptQuote(buyer, { taskId, quoteId }, 300_000n), 'invalid_state');
+    expect(err.message).toMatch(/now 320 sats, not the 300 sats expected/);
+    expect(err.details).toEqual({ price_sats: 320 });
+  });
+
   it('charges the posting fee from the token, or refuses it whole', async () => {
     const poor = await t.fund(49);
     const err = await refused(t.hire.postTask(task, byToken(poor), 'ip'), 'insufficient_balance');

@@ -10,6 +10,8 @@ export interface QuoteRow {
   price_msat: bigint;
   description: string;
   status: QuoteStatus;
+  /** the lowest price it has offered, once its price was edited (null: never edited) */
+  lowest_price_msat: bigint | null;
   created_at: bigint;
   updated_at: bigint;
 }
@@ -54,13 +56,17 @@ export async function quoteCounts(q: Queryable, taskIds: readonly string[]): Pro
   return new Map(res.rows.map((r) => [r.task_id, Number(r.n)]));
 }
 
-/** A pending quote's new price and/or description; null when it is no longer pending. */
+/**
+ * A pending quote's new price and/or description, remembering the lowest price it offered;
+ * null when it is no longer pending.
+ */
 export async function updatePendingQuote(
   q: Queryable,
   p: { id: string; priceMsat: bigint | null; description: string | null; now: number },
 ): Promise<QuoteRow | null> {
   const res = await q.query<QuoteRow>(
-    `UPDATE hire_quotes SET price_msat = COALESCE($2::bigint, price_msat), description = COALESCE($3::text, description), updated_at = $4
+    `UPDATE hire_quotes SET price_msat = COALESCE($2::bigint, price_msat), description = COALESCE($3::text, description), updated_at = $4,
+       lowest_price_msat = LEAST(COALESCE(lowest_price_msat, price_msat), COALESCE($2::bigint, price_msat))
      WHERE id = $1 AND status = 'pending' RETURNING *`,
     [p.id, p.priceMsat, p.description, p.now],
   );

@@ -1,7 +1,7 @@
 // The reservation lifetime and the crash-recovery sweep: a hold outlives the slowest upstream call
 // (endpoint overrides included) unless ABL_HOLD_SECONDS says otherwise, and a restarted instance
 // sweeps at once instead of a full interval later.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseCatalog } from '../catalog.js';
 import { readSettings } from '../config.js';
 import { startJobs } from '../jobs.js';
@@ -38,7 +38,12 @@ apis:
 });
 
 describe('background jobs', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('run a job marked atStart once at once, the others only after their interval', async () => {
+    vi.useFakeTimers();
     const runs: string[] = [];
     const stop = startJobs(
       [
@@ -47,8 +52,12 @@ describe('background jobs', () => {
       ],
       { warn: () => {} },
     );
-    await new Promise((r) => setTimeout(r, 50));
-    await stop();
+    await vi.advanceTimersByTimeAsync(59_999);
     expect(runs).toEqual(['sweep']);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(runs).toEqual(['sweep', 'sweep', 'poll']);
+    await stop();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(runs).toHaveLength(3); // stopped
   });
 });

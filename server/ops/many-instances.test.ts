@@ -35,6 +35,8 @@ describe('two instances on one PostgreSQL', () => {
   const from = (ip = nextIp()) => ({ 'x-forwarded-for': ip });
   const pay = (bolt11: string) => payInvoice(node, bolt11);
   const payeeNode = () => ({ url: payee.url, password: payeePassword });
+  /** both instances' clock: the wall clock, unless a test holds it still */
+  const clock = { held: null as number | null };
 
   beforeAll(async () => {
     up = await startFakeUpstream({ apiKey: KEY });
@@ -56,7 +58,7 @@ describe('two instances on one PostgreSQL', () => {
     const start = () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'abl-many-'));
       dirs.push(dataDir);
-      return startTestServer({ store: 'postgres', databaseUrl: schema.url, devnode: node, dataDir, env });
+      return startTestServer({ store: 'postgres', databaseUrl: schema.url, devnode: node, dataDir, env, now: () => clock.held ?? Math.floor(Date.now() / 1000) });
     };
     [a, b] = await Promise.all([start(), start()]);
   });
@@ -121,21 +123,31 @@ describe('two instances on one PostgreSQL', () => {
   });
 
   it('rate limits are shared: one client gets ABL_RATE_LIMIT invoices a minute over both instances together', async () => {
-    // a burst must not straddle two windows
-    if (Date.now() / 1000 % 60 > 57) await new Promise((r) => setTimeout(r, (61 - ((Date.now() / 1000) % 60)) * 1000));
-    const ip = nextIp();
-    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => call(pick(i).url, 'POST', '/api/v1/topup', { body: { amount_sats: 5 }, headers: from(ip) })));
-    expect(results.filter((r) => r.status === 201)).toHaveLength(RATE_LIMIT);
-    const limited = results.filter((r) => r.status === 429);
-    expect(limited).toHaveLength(30 - RATE_LIMIT);
-    for (const r of limited) {
-      expect(r.body.error.code).toBe('rate_limited');
-      expect(Number(r.headers['retry-after'])).toBeGreaterThan(0);
+    // the burst happens within one second of the instances' clock, wherever it falls in a minute
+    const start = Math.floor(Date.now() / 1000);
+    clock.held = start;
+    try {
+      const ip = nextIp();
+      const results = await Promise.all(Array.from({ length: 30 }, (_, i) => call(pick(i).url, 'POST', '/api/v1/topup', { body: { amount_sats: 5 }, headers: from(ip) })));
+      expect(results.filter((r) => r.status === 201)).toHaveLength(RATE_LIMIT);
+      const limited = results.filter((r) => r.status === 429);
+      expect(limited).toHaveLength(30 - RATE_LIMIT);
+      for (const r of limited) {
+        expect(r.body.error.code).toBe('rate_limited');
+        expect(Number(r.headers['retry-after'])).toBe(60);
+      }
+      // L402 challenges draw on the same budget, on either instance
+      expect((await call(b.url, 'POST', CHAT, { body: chatBody, headers: from(ip) })).status).toBe(429);
+      // another client is not affected
+      expect((await call(b.url, 'POST', '/api/v1/topup', { body: { amount_sats: 5 }, headers: from() })).status).toBe(201);
+      // a minute later, not a second earlier, the budget is back
+      clock.held = start + 59;
+      expect((await call(a.url, 'POST', '/api/v1/topup', { body: { amount_sats: 5 }, headers: from(ip) })).headers['retry-after']).toBe('1');
+      clock.held = start + 60;
+      expect((await call(a.url, 'POST', '/api/v1/topup', { body: { amount_sats: 5 }, headers: from(ip) })).status).toBe(201);
+    } finally {
+      clock.held = null;
     }
-    // L402 challenges draw on the same budget, on either instance
-    expect((await call(b.url, 'POST', CHAT, { body: chatBody, headers: from(ip) })).status).toBe(429);
-    // another client is not affected
-    expect((await call(b.url, 'POST', '/api/v1/topup', { body: { amount_sats: 5 }, headers: from() })).status).toBe(201);
   });
 
   it('the hold sweep runs on both instances at once and returns each expired hold once', async () => {

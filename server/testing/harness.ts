@@ -45,6 +45,8 @@ export interface TestServerOptions {
   /** reuse a data dir / database across a restart */
   dataDir?: string;
   databaseUrl?: string;
+  /** the server's clock (Unix seconds); the wall clock unless given */
+  now?: () => number;
 }
 
 export interface TestServer {
@@ -81,7 +83,7 @@ export async function startTestServer(opts: TestServerOptions): Promise<TestServ
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...opts.env,
   });
-  const server = await startServer(settings);
+  const server = await startServer(settings, opts.now ? { now: opts.now } : {});
   let stopped = false;
   const stop = async () => {
     if (stopped) return;

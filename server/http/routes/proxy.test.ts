@@ -302,8 +302,8 @@ describe('paid proxy', () => {
   });
 
   it('keeps the ledger balanced', async () => {
-    await new Promise((r) => setTimeout(r, 200)); // settlements run off the response path
-    expect((await t.server.ledger.audit()).problems).toEqual([]);
+    // settlements run off the response path: the books balance once they are done
+    await expect.poll(async () => (await t.server.ledger.audit()).problems, { timeout: 10_000 }).toEqual([]);
   });
 });
 
