@@ -1,32 +1,14 @@
-// Request and response bodies of the server's own endpoints: the routes validate with these
-// schemas, the OpenAPI document is generated from them, the web client takes their types.
+// Request and response bodies of the server's core endpoints (health, top-up, balance, dev pay):
+// the routes validate with the request schemas, the OpenAPI document is generated from both, the
+// web client takes their types. Answers are strict: a test parses every real one with them.
 import { z } from 'zod';
 
 const hex64 = z.string().regex(/^[0-9a-fA-F]{64}$/);
 const unixSeconds = z.int().describe('Unix seconds');
 
-export const ErrorBodySchema = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    field: z.string().optional(),
-    balance_sats: z.int().optional(),
-    price_sats: z.int().optional(),
-  }),
-});
-
-export const PaymentRequiredSchema = ErrorBodySchema.extend({
-  invoice: z.string().describe('BOLT11 invoice to pay'),
-  payment_hash: hex64,
-  amount_sats: z.int(),
-  macaroon: z.string().describe('standard base64 V2 macaroon'),
-  expires_at: unixSeconds,
-  token: z.string().optional().describe('AI for Hire: a new 0-balance token for the caller'),
-});
-
-export const HealthSchema = z.object({
+export const HealthSchema = z.strictObject({
   status: z.literal('ok'),
-  wallet: z.enum(['devnode', 'phoenixd']),
+  wallet: z.enum(['devnode', 'phoenixd']).describe('devnode: the built-in development node, no real money'),
   store: z.enum(['pglite', 'postgres']),
   version: z.string(),
 });
@@ -35,33 +17,39 @@ export const HealthSchema = z.object({
 export const topupRequestSchema = (minSats: number, maxSats: number) =>
   z.object({ amount_sats: z.int().min(minSats).max(maxSats).describe('whole sats') });
 
-export const TopupCreatedSchema = z.object({ invoice: z.string(), payment_hash: hex64, amount_sats: z.int(), expires_at: unixSeconds });
+export const TopupCreatedSchema = z.strictObject({ invoice: z.string(), payment_hash: hex64, amount_sats: z.int(), expires_at: unixSeconds });
 
 export const ClaimRequestSchema = z.object({ preimage: z.string().describe('64 hex characters') });
 
-export const ClaimResponseSchema = z.object({
+export const ClaimResponseSchema = z.strictObject({
   token: z.string().optional().describe('present for a new token, or when the request carried the refilled token'),
-  balance_sats: z.int(),
+  // optional: the HTTP contract lets a refill claimed without its token leave the balance out
+  balance_sats: z.int().optional(),
   credited_sats: z.int(),
 });
 
-export const TopupStatusSchema = z.object({
+export const TopupStatusSchema = z.strictObject({
   status: z.enum(['pending', 'paid', 'expired']),
   payment_hash: hex64,
   amount_sats: z.int(),
   expires_at: unixSeconds,
-  refill: z.boolean(),
+  refill: z.boolean().describe('the invoice refills an existing token'),
   credited: z.boolean(),
   claimed: z.boolean(),
 });
 
-export const BalanceSchema = z.object({ balance_sats: z.int(), balance_msat: z.int() });
+export const BalanceSchema = z.strictObject({ balance_sats: z.int(), balance_msat: z.int() });
 
 export const DevPayRequestSchema = z.object({ invoice: z.string().describe('BOLT11 invoice issued by this development node') });
+
+export const DevPayResponseSchema = z.strictObject({ preimage: hex64 });
+
+/** POST /webhooks/phoenixd, once the signature checked out. */
+export const WebhookAckSchema = z.strictObject({ received: z.literal(true) });
 
 export type Health = z.infer<typeof HealthSchema>;
 export type TopupCreated = z.infer<typeof TopupCreatedSchema>;
 export type ClaimResponse = z.infer<typeof ClaimResponseSchema>;
 export type TopupStatusBody = z.infer<typeof TopupStatusSchema>;
 export type Balance = z.infer<typeof BalanceSchema>;
-export type PaymentRequired = z.infer<typeof PaymentRequiredSchema>;
+export type DevPayResponse = z.infer<typeof DevPayResponseSchema>;

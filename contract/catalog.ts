@@ -7,6 +7,10 @@ const sats = z.number().int().min(0).max(2_100_000_000_000_000);
 const positiveSats = z.number().int().min(1).max(2_100_000_000_000_000);
 const seconds = z.number().int().min(1);
 
+/** How a request body travels, and what an upstream answers (JSON, or bytes such as audio). */
+const ContentType = z.enum(['json', 'multipart', 'none']);
+const ResponseKind = z.enum(['json', 'binary']);
+
 export const FieldType = z.enum(['string', 'integer', 'number', 'boolean', 'array', 'object', 'file']);
 export type FieldType = z.infer<typeof FieldType>;
 
@@ -61,7 +65,7 @@ export type Price = z.infer<typeof Price>;
 /** Example request: drives the web app's code samples and the e2e suite. */
 export const Example = z
   .object({
-    content_type: z.enum(['json', 'multipart', 'none']),
+    content_type: ContentType,
     body: z.record(z.string(), z.unknown()).optional(),
     /** multipart fields; a value `@file:<name>.<ext>` stands for a generated file */
     fields: z.record(z.string(), z.string()).optional(),
@@ -90,9 +94,9 @@ export const Endpoint = z
     path: z.string().regex(/^\/[A-Za-z0-9._~\-/]*$/, 'a path of plain segments starting with /'),
     title: z.string(),
     description: z.string().default(''),
-    content_type: z.enum(['json', 'multipart', 'none']).default('json'),
+    content_type: ContentType.default('json'),
     /** what the upstream answers: JSON, server-sent events when the body asks to stream, or bytes */
-    response: z.enum(['json', 'binary']).default('json'),
+    response: ResponseKind.default('json'),
     streaming: z.boolean().default(false),
     /** overrides the upstream's timeout_seconds for this endpoint (slow image or audio models) */
     timeout_seconds: seconds.optional(),
@@ -212,36 +216,40 @@ export const Catalog = z
 export type Catalog = z.infer<typeof Catalog>;
 
 /** The public projection of one endpoint, as GET /api/v1/catalog serves it (no secrets). */
-export interface PublicEndpoint {
-  method: Endpoint['method'];
-  path: string;
-  upstream_path: string;
-  title: string;
-  description: string;
-  content_type: Endpoint['content_type'];
-  response: Endpoint['response'];
-  streaming: boolean;
-  free: boolean;
-  models?: Record<string, number>;
+export const PublicEndpointSchema = z.strictObject({
+  method: Endpoint.shape.method,
+  path: z.string().describe('public path, /api/v1/<api><upstream path>'),
+  upstream_path: z.string(),
+  title: z.string(),
+  description: z.string(),
+  content_type: ContentType,
+  response: ResponseKind,
+  streaming: z.boolean(),
+  free: z.boolean(),
+  /** per-model prices in sats (or price_sats for the whole endpoint) */
+  models: z.record(z.string(), z.int()).optional(),
   /** the model priced when a request names none */
-  default_model?: string;
-  price_sats?: number;
-  validation: Validation;
-  example?: Example;
-}
+  default_model: z.string().optional(),
+  price_sats: z.int().optional(),
+  validation: Validation,
+  example: Example.optional(),
+});
+export type PublicEndpoint = z.infer<typeof PublicEndpointSchema>;
 
-export interface PublicApi {
-  name: string;
-  title: string;
-  description: string;
-  endpoints: PublicEndpoint[];
-}
+export const PublicApiSchema = z.strictObject({
+  name: z.string(),
+  title: z.string(),
+  description: z.string(),
+  endpoints: z.array(PublicEndpointSchema),
+});
+export type PublicApi = z.infer<typeof PublicApiSchema>;
 
-export interface PublicCatalog {
-  apis: PublicApi[];
-  topup: { min_sats: number; max_sats: number };
-  hire: { post_task_sats: number; quote_sats: number; max_price_sats: number };
-}
+export const PublicCatalogSchema = z.strictObject({
+  apis: z.array(PublicApiSchema),
+  topup: z.strictObject({ min_sats: z.int(), max_sats: z.int() }),
+  hire: z.strictObject({ post_task_sats: z.int(), quote_sats: z.int(), max_price_sats: z.int() }),
+});
+export type PublicCatalog = z.infer<typeof PublicCatalogSchema>;
 
 export const API_PREFIX = '/api/v1';
 

@@ -1,4 +1,5 @@
-// Every error code of the HTTP contract with its status: the one exhaustive map.
+// Every error code of the HTTP contract with its status: the one exhaustive map. No zod here:
+// the web app imports it as a value (the schemas of the error bodies are in error-bodies.ts).
 export const ERROR_STATUS = {
   invalid_json: 400,
   missing_required_field: 400,
@@ -25,9 +26,3 @@ export const ERROR_STATUS = {
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
-
-/** The JSON body of every non-2xx answer. */
-export interface ErrorBody {
-  error: { code: ErrorCode; message: string; field?: string; balance_sats?: number; price_sats?: number };
-  [topLevel: string]: unknown;
-}

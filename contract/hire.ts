@@ -1,5 +1,6 @@
-// AI for Hire request bodies: the routes validate with these schemas, the OpenAPI document is
-// generated from them. Prices are whole sats; texts are 1–200 (titles) or 1–20,000 characters.
+// AI for Hire request bodies (the answers are in hire-views.ts): the routes validate with these
+// schemas, the OpenAPI document is generated from them. Prices are whole sats; texts are 1–200
+// (titles) or 1–20,000 characters.
 import { z } from 'zod';
 
 export const TITLE_MAX_CHARS = 200;
@@ -19,18 +20,13 @@ export const AcceptQuoteSchema = z.object({
   expected_price_sats: z.int().min(1).nullish().describe('the price the buyer saw; a different current price is refused (409)'),
 });
 
-export const MessageSchema = z.object({ body: text() });
+export const MessageBodySchema = z.object({ body: text() });
 
 export const OptionalNoteSchema = z.object({ body: text().nullish() });
 
-export const CollectSchema = z.object({ invoice: z.string().min(1).describe('BOLT11 invoice with an amount, payable to another node') });
+export const CollectRequestSchema = z.object({ invoice: z.string().min(1).describe('BOLT11 invoice with an amount, payable to another node') });
 
-export const TaskSchema = z.looseObject({ id: z.string(), status: z.string(), title: z.string(), created_at: z.int() });
-export const QuoteSchema = z.looseObject({ id: z.string(), task_id: z.string(), status: z.string(), price_sats: z.int() });
-export const CollectResultSchema = z.looseObject({
-  status: z.string(),
-  paid_sats: z.int(),
-  fee_sats: z.int(),
-  balance_sats: z.int(),
-  preimage: z.string().nullable(),
-});
+/** What a client sends (the web app's forms), as the schemas read it. */
+export type PostTaskBody = z.input<ReturnType<typeof postTaskSchema>>;
+export type PostQuoteBody = z.input<ReturnType<typeof postQuoteSchema>>;
+export type EditQuoteBody = z.input<ReturnType<typeof editQuoteSchema>>;

@@ -3,6 +3,7 @@
 // one live payout only), then the wallet pays: success → settled, a clean failure → all back,
 // anything else (a timeout, an exception) → stays pending for the reconcile pass.
 import { randomUUID } from 'node:crypto';
+import type { Payout } from '../../contract/hire-views.js';
 import { msatToSats } from '../../contract/money.js';
 import { getBalance, postJournal } from '../ledger/index.js';
 import type { PaymentOutcome } from '../lightning/backend.js';
@@ -16,19 +17,7 @@ import { reconcileOne, settlePayout, trustedOutcome } from './payouts.js';
 import { feeReserveMsat } from './rules.js';
 import { inTx, withFunds } from './tx.js';
 
-export interface PayoutView {
-  status: PayoutRow['state'];
-  payment_hash: string;
-  paid_sats: number;
-  paid_msat: number;
-  fee_sats: number;
-  fee_msat: number;
-  balance_sats: number;
-  preimage: string | null;
-  failure_reason?: string;
-}
-
-async function payoutView(deps: HireDeps, p: PayoutRow): Promise<PayoutView> {
+async function payoutView(deps: HireDeps, p: PayoutRow): Promise<Payout> {
   const paid = p.state === 'succeeded';
   const feeMsat = paid ? (p.fee_msat! < p.fee_reserve_msat ? p.fee_msat! : p.fee_reserve_msat) : 0n;
   return {
@@ -48,7 +37,7 @@ function alreadyLive(p: PayoutRow) {
   return invalidField('invoice', p.state === 'succeeded' ? 'This invoice was already paid.' : 'This invoice is being paid already.');
 }
 
-export async function collect(deps: HireDeps, identity: () => Promise<NodeIdentity>, token: string, rawInvoice: string): Promise<PayoutView> {
+export async function collect(deps: HireDeps, identity: () => Promise<NodeIdentity>, token: string, rawInvoice: string): Promise<Payout> {
   const { db } = deps;
   const { sys } = deps.ledger;
   const account = await accountOf(db, token);
@@ -111,7 +100,7 @@ async function payOnce(deps: HireDeps, payout: PayoutRow): Promise<PaymentOutcom
 }
 
 /** GET /collect/{payment_hash}: the caller's payout of that invoice, looked up again while pending. */
-export async function payoutStatus(deps: HireDeps, token: string, paymentHash: string): Promise<PayoutView> {
+export async function payoutStatus(deps: HireDeps, token: string, paymentHash: string): Promise<Payout> {
   const db = deps.db;
   const account = await accountOf(db, token);
   const hash = paymentHash.toLowerCase();

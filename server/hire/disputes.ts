@@ -1,6 +1,7 @@
 // An operator resolves a disputed task: release (all to the contractor), refund (all back to
 // the buyer) or split (the contractor's or the buyer's share in sats, the rest to the other). One
 // compare-and-set on `disputed` with its journal entry, so a resolution happens once.
+import type { TaskOutcome } from '../../contract/hire-states.js';
 import { AppError } from '../errors.js';
 import type { HireDeps } from './deps.js';
 import { invalidField, invalidState, notFound } from './errors.js';
@@ -28,7 +29,7 @@ export async function resolveDispute(deps: HireDeps, taskId: string, resolution:
   });
 }
 
-function planOf(r: Resolution, escrowMsat: bigint): { status: ClosedStatus; outcome: string; contractorMsat: bigint | null } {
+function planOf(r: Resolution, escrowMsat: bigint): { status: ClosedStatus; outcome: TaskOutcome; contractorMsat: bigint | null } {
   switch (r.kind) {
     case 'release':
       return { status: 'completed', outcome: 'admin_release', contractorMsat: null };

@@ -1,6 +1,7 @@
 // Escrow as ledger moves: accept puts the price into `escrow`; closing a task takes it out
 // once, to the contractor, back to the buyer, or split. Each close is a compare-and-set on the
 // task's status in the caller's transaction, followed by its journal entry.
+import type { TaskOutcome } from '../../contract/hire-states.js';
 import { postJournal, type SystemAccountIds } from '../ledger/index.js';
 import type { Queryable } from '../store/index.js';
 import type { TaskRow, TaskStatus } from './tasks-store.js';
@@ -22,8 +23,7 @@ export interface CloseEscrow {
   taskId: string;
   from: readonly TaskStatus[];
   status: ClosedStatus;
-  /** why: confirmed, review_deadline, delivery_deadline, admin_release, admin_refund, admin_split */
-  outcome: string;
+  outcome: TaskOutcome;
   /** null: all of it to the contractor; 0: all back to the buyer */
   contractorMsat: bigint | null;
   now: number;

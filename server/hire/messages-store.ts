@@ -1,8 +1,7 @@
 // SQL for the private thread of each quote (buyer ↔ that quote's contractor). Deliveries,
 // revision requests and disputes are posted in the accepted quote's thread too.
+import type { MessageKind } from '../../contract/hire-states.js';
 import type { Queryable } from '../store/index.js';
-
-export type MessageKind = 'message' | 'delivery' | 'revision_request' | 'dispute';
 
 export interface MessageRow {
   id: bigint;

@@ -1,12 +1,13 @@
 // The private thread of a quote: only the task's buyer and that quote's contractor read or
 // write it. Reading marks what the other side wrote as read (GET /me counts the rest).
+import type { Message, MessageList } from '../../contract/hire-views.js';
 import { accountOf } from './accounts.js';
 import type { HireDeps } from './deps.js';
 import { forbidden, notFound } from './errors.js';
 import { insertMessage, markRead, threadOf } from './messages-store.js';
 import { findQuote } from './quotes-store.js';
 import { findTask } from './tasks-store.js';
-import { messageView, type MessageView } from './views.js';
+import { messageView } from './views.js';
 
 const PAGE = 500;
 
@@ -23,7 +24,7 @@ async function threadAccess(deps: HireDeps, token: string, ids: { taskId: string
   return { accountId: account.id, buyerAccountId: task.buyer_account_id };
 }
 
-export async function postMessage(deps: HireDeps, token: string, ids: { taskId: string; quoteId: string }, body: string): Promise<MessageView> {
+export async function postMessage(deps: HireDeps, token: string, ids: { taskId: string; quoteId: string }, body: string): Promise<Message> {
   const access = await threadAccess(deps, token, ids);
   const row = await insertMessage(deps.db, { quoteId: ids.quoteId, senderAccountId: access.accountId, kind: 'message', body, now: deps.now() });
   return messageView(row, access.buyerAccountId);
@@ -35,7 +36,7 @@ export async function listMessages(
   token: string,
   ids: { taskId: string; quoteId: string },
   afterId: bigint,
-): Promise<{ messages: MessageView[]; next_after_id: number | null }> {
+): Promise<MessageList> {
   const access = await threadAccess(deps, token, ids);
   const db = deps.db;
   const rows = await threadOf(db, ids.quoteId, { afterId, limit: PAGE });

@@ -1,4 +1,5 @@
 // SQL for collects (payouts). A payout leaves `pending` once, by compare-and-set.
+import type { PayoutState } from '../../contract/hire-states.js';
 import type { Queryable } from '../store/index.js';
 
 export interface PayoutRow {
@@ -9,7 +10,7 @@ export interface PayoutRow {
   amount_msat: bigint;
   fee_reserve_msat: bigint;
   fee_msat: bigint | null;
-  state: 'pending' | 'succeeded' | 'failed';
+  state: PayoutState;
   preimage: string | null;
   failure_reason: string | null;
   invoice_expires_at: bigint;

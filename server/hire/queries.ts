@@ -1,17 +1,18 @@
 // Read-only views: the public task list and task page, and the caller's own activity (GET /me).
+import type { Me, MyQuote, TaskDetail, TaskList, TaskSummary } from '../../contract/hire-views.js';
 import { msatToSats } from '../../contract/money.js';
 import type { Queryable } from '../store/index.js';
 import { accountOf } from './accounts.js';
 import type { HireDeps } from './deps.js';
 import { notFound } from './errors.js';
 import { latestOfKind, unreadThreads } from './messages-store.js';
-import { quoteCounts, quotesOfContractor, quotesOfTask } from './quotes-store.js';
+import { quoteCounts, quotesOfContractor, quotesOfTask, type QuoteRow } from './quotes-store.js';
 import { findTask, listTasks as selectTasks, tasksByIds, tasksOfAccount, type TaskRow, type TaskStatus } from './tasks-store.js';
-import { participantExtras, quoteView, roleOf, taskView, type QuoteView, type TaskView } from './views.js';
+import { participantExtras, quoteView, roleOf, taskView } from './views.js';
 
 const ME_LIMIT = 200;
 
-async function withCounts(q: Queryable, rows: TaskRow[], maxRevisions: number): Promise<TaskView[]> {
+async function withCounts(q: Queryable, rows: TaskRow[], maxRevisions: number): Promise<TaskSummary[]> {
   const counts = await quoteCounts(q, rows.map((r) => r.id));
   return rows.map((r) => taskView(r, maxRevisions, { quote_count: counts.get(r.id) ?? 0 }));
 }
@@ -19,7 +20,7 @@ async function withCounts(q: Queryable, rows: TaskRow[], maxRevisions: number): 
 export async function listTasks(
   deps: HireDeps,
   p: { status: TaskStatus | null; limit: number; offset: number },
-): Promise<{ tasks: TaskView[]; next_offset: number | null }> {
+): Promise<TaskList> {
   const db = deps.db;
   // one row more than asked tells whether another page exists
   const rows = await selectTasks(db, { ...p, limit: p.limit + 1 });
@@ -28,7 +29,7 @@ export async function listTasks(
 }
 
 /** The task with its quotes; the buyer and the accepted contractor also see the delivery. */
-export async function getTask(deps: HireDeps, taskId: string, token: string | null): Promise<TaskView> {
+export async function getTask(deps: HireDeps, taskId: string, token: string | null): Promise<TaskDetail> {
   const db = deps.db;
   const task = await findTask(db, taskId);
   if (!task) throw notFound('No task has this id.');
@@ -38,32 +39,21 @@ export async function getTask(deps: HireDeps, taskId: string, token: string | nu
   return taskView(task, deps.rules.maxRevisions, { quote_count: quotes.length, quotes, ...extras });
 }
 
-export interface MyQuote extends QuoteView {
-  task_title: string;
-  task_status: string;
-}
-
-export interface Me {
-  balance_sats: number;
-  balance_msat: number;
-  tasks: TaskView[];
-  quotes: MyQuote[];
-  unread_messages: number;
-  unread_threads: { task_id: string; quote_id: string; unread: number }[];
-}
+/** A quote of the caller's, with its task (every quote has one: a foreign key, and tasks are never deleted). */
+const myQuote = (quote: QuoteRow, task: TaskRow): MyQuote => ({ ...quoteView(quote), task_title: task.title, task_status: task.status });
 
 export async function me(deps: HireDeps, token: string): Promise<Me> {
   const db = deps.db;
   const account = await accountOf(db, token);
   const tasks = await withCounts(db, await tasksOfAccount(db, account.id, ME_LIMIT), deps.rules.maxRevisions);
   const quotes = await quotesOfContractor(db, account.id, ME_LIMIT);
-  const titles = await tasksByIds(db, [...new Set(quotes.map((q) => q.task_id))]);
+  const quotedTasks = await tasksByIds(db, [...new Set(quotes.map((q) => q.task_id))]);
   const unread = (await unreadThreads(db, account.id)).map((u) => ({ task_id: u.task_id, quote_id: u.quote_id, unread: Number(u.unread) }));
   return {
     balance_sats: msatToSats(account.balanceMsat),
     balance_msat: Number(account.balanceMsat),
     tasks,
-    quotes: quotes.map((q) => ({ ...quoteView(q), task_title: titles.get(q.task_id)?.title ?? '', task_status: titles.get(q.task_id)?.status ?? '' })),
+    quotes: quotes.map((q) => myQuote(q, quotedTasks.get(q.task_id)!)),
     unread_messages: unread.reduce((s, u) => s + u.unread, 0),
     unread_threads: unread,
   };

@@ -1,7 +1,6 @@
 // SQL for quotes. Status changes are compare-and-sets on `status = 'pending'`.
+import type { QuoteStatus } from '../../contract/hire-states.js';
 import type { Queryable } from '../store/index.js';
-
-export type QuoteStatus = 'pending' | 'accepted' | 'declined' | 'withdrawn';
 
 export interface QuoteRow {
   id: string;

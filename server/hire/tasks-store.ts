@@ -1,11 +1,9 @@
 // SQL for tasks. Every status change is a compare-and-set: UPDATE … WHERE status = expected
 // RETURNING, so a caller that gets null lost a race (or asked in the wrong state).
+import type { TaskOutcome, TaskStatus } from '../../contract/hire-states.js';
 import type { Queryable } from '../store/index.js';
 
-export const TASK_STATUSES = [
-  'open', 'cancelled', 'expired', 'awarded', 'delivered', 'revision_requested', 'disputed', 'completed', 'refunded', 'split',
-] as const;
-export type TaskStatus = (typeof TASK_STATUSES)[number];
+export { TASK_STATUSES, type TaskStatus } from '../../contract/hire-states.js';
 
 /** States in which the accepted price sits in escrow. */
 export const ESCROW_HELD: readonly TaskStatus[] = ['awarded', 'delivered', 'revision_requested', 'disputed'];
@@ -24,7 +22,7 @@ export interface TaskRow {
   escrow_msat: bigint | null;
   contractor_paid_msat: bigint | null;
   buyer_refunded_msat: bigint | null;
-  outcome: string | null;
+  outcome: TaskOutcome | null;
   revisions_used: number;
   expires_at: bigint;
   delivery_due_at: bigint | null;

@@ -1,5 +1,8 @@
 // What the API shows: sats and Unix seconds at the edge. Public views carry no account ids,
 // tokens, balances or thread contents; a participant's view adds the delivery and the escrow.
+// The shapes are contract/hire-views.ts; a test parses every answer with those strict schemas.
+import type { TaskRole } from '../../contract/hire-states.js';
+import type { Message, Quote, Task, TaskDetail } from '../../contract/hire-views.js';
 import { msatToSats } from '../../contract/money.js';
 import type { MessageRow } from './messages-store.js';
 import type { QuoteRow } from './quotes-store.js';
@@ -8,19 +11,9 @@ import type { TaskRow } from './tasks-store.js';
 const seconds = (v: bigint | null): number | null => (v === null ? null : Number(v));
 const sats = (v: bigint | null): number | null => (v === null ? null : msatToSats(v));
 
-export type Role = 'buyer' | 'contractor';
+export type Role = TaskRole;
 
-export interface QuoteView {
-  id: string;
-  task_id: string;
-  price_sats: number;
-  description: string;
-  status: string;
-  created_at: number;
-  updated_at: number;
-}
-
-export function quoteView(row: QuoteRow): QuoteView {
+export function quoteView(row: QuoteRow): Quote {
   return {
     id: row.id,
     task_id: row.task_id,
@@ -32,35 +25,9 @@ export function quoteView(row: QuoteRow): QuoteView {
   };
 }
 
-export interface TaskView {
-  id: string;
-  title: string;
-  description: string;
-  budget_sats: number | null;
-  status: string;
-  created_at: number;
-  updated_at: number;
-  /** an open task expires then */
-  expires_at: number | null;
-  accepted_quote_id: string | null;
-  price_sats: number | null;
-  delivery_deadline_at: number | null;
-  review_deadline_at: number | null;
-  delivered_at: number | null;
-  revisions_used: number;
-  max_revisions: number;
-  outcome: string | null;
-  quote_count?: number;
-  quotes?: QuoteView[];
-  /** participants only */
-  role?: Role;
-  delivery?: { body: string; created_at: number } | null;
-  contractor_paid_sats?: number | null;
-  buyer_refunded_sats?: number | null;
-}
-
-export function taskView(row: TaskRow, maxRevisions: number, extra: Partial<TaskView> = {}): TaskView {
-  return {
+/** The task, with what a given answer adds (quote counts, quotes, a participant's fields). */
+export function taskView<Extra extends object = object>(row: TaskRow, maxRevisions: number, extra?: Extra): Task & Extra {
+  const view: Task = {
     id: row.id,
     title: row.title,
     description: row.description,
@@ -77,12 +44,14 @@ export function taskView(row: TaskRow, maxRevisions: number, extra: Partial<Task
     revisions_used: row.revisions_used,
     max_revisions: maxRevisions,
     outcome: row.outcome,
-    ...extra,
   };
+  return { ...view, ...(extra as Extra) };
 }
 
+export type ParticipantExtras = Required<Pick<TaskDetail, 'role' | 'delivery' | 'contractor_paid_sats' | 'buyer_refunded_sats'>>;
+
 /** The fields only the buyer and the accepted contractor see. */
-export function participantExtras(row: TaskRow, role: Role, delivery: MessageRow | null): Partial<TaskView> {
+export function participantExtras(row: TaskRow, role: Role, delivery: MessageRow | null): ParticipantExtras {
   return {
     role,
     delivery: delivery ? { body: delivery.body, created_at: Number(delivery.created_at) } : null,
@@ -91,17 +60,7 @@ export function participantExtras(row: TaskRow, role: Role, delivery: MessageRow
   };
 }
 
-export interface MessageView {
-  id: number;
-  quote_id: string;
-  kind: string;
-  sender: Role;
-  body: string;
-  created_at: number;
-  read: boolean;
-}
-
-export function messageView(row: MessageRow, buyerAccountId: bigint): MessageView {
+export function messageView(row: MessageRow, buyerAccountId: bigint): Message {
   return {
     id: Number(row.id),
     quote_id: row.quote_id,

@@ -20,7 +20,7 @@ export interface AppDeps {
   catalog: Catalog;
   wallet: WalletBackend;
   walletKind: 'devnode' | 'phoenixd';
-  storeKind: string;
+  storeKind: 'pglite' | 'postgres';
   topups: TopupService;
   /** present only with the development node */
   payWithDevWallet?: (bolt11: string) => Promise<{ preimage: string }>;

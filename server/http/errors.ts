@@ -1,7 +1,8 @@
 // The one place where errors become HTTP answers: AppError by its contract code, Fastify's
 // own errors by theirs, anything else a logged 500 that reveals nothing.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '../../contract/errors.js';
+import type { ErrorBody } from '../../contract/error-bodies.js';
+import { ERROR_STATUS, type ErrorCode } from '../../contract/errors.js';
 import { AppError } from '../errors.js';
 import { formatChallenge } from '../l402/header.js';
 

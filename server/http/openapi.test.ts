@@ -34,4 +34,18 @@ describe('the OpenAPI document', () => {
     expect(quote.properties.price_sats).toMatchObject({ type: 'integer', minimum: 1, maximum: catalog.hire.max_price_sats });
     expect(doc.paths['/api/v1/ai-for-hire/collect'].post).toBeDefined();
   });
+
+  it('describes the answers with the strict response schemas of contract/', () => {
+    const ok = (path: string, method: string, status = 200) => doc.paths[path][method].responses[status].content['application/json'].schema;
+    const task = ok('/api/v1/ai-for-hire/tasks/{id}', 'get');
+    expect(task.additionalProperties).toBe(false);
+    expect(task.properties.status.enum).toContain('revision_requested');
+    expect(task.required).toEqual(expect.arrayContaining(['id', 'status', 'quote_count', 'quotes']));
+    expect(task.required).not.toContain('role');
+    expect(ok('/api/v1/ai-for-hire/tasks', 'post', 201).properties.token).toBeDefined();
+    expect(ok('/api/v1/catalog', 'get').properties.apis.items.properties.endpoints.items.additionalProperties).toBe(false);
+    expect(ok('/api/v1/balance', 'get')).toMatchObject({ additionalProperties: false, required: ['balance_sats', 'balance_msat'] });
+    expect(doc.paths['/api/v1/ai-for-hire/tasks'].post.responses['402'].content['application/json'].schema.$ref).toBe('#/components/schemas/PaymentRequired');
+    expect(doc.components.schemas.Error.properties.error.properties.code.enum).toContain('invalid_state');
+  });
 });

@@ -2,7 +2,8 @@
 // catalog's validation rules, so the document cannot drift from the server.
 import { z } from 'zod';
 import * as api from '../../contract/api.js';
-import { fieldTypes, publicPath, type Catalog, type Endpoint, type FieldRule } from '../../contract/catalog.js';
+import { fieldTypes, publicPath, PublicCatalogSchema, type Catalog, type Endpoint, type FieldRule } from '../../contract/catalog.js';
+import { ErrorBodySchema, PaymentRequiredSchema } from '../../contract/error-bodies.js';
 
 type Json = Record<string, unknown>;
 
@@ -26,7 +27,15 @@ const schemaOf = (s: z.ZodType, io: 'input' | 'output'): Json => {
 };
 
 const ERROR_REF = { $ref: '#/components/schemas/Error' };
+const PAYMENT_REQUIRED_REF = { $ref: '#/components/schemas/PaymentRequired' };
 const json = (schema: Json) => ({ 'application/json': { schema } });
+
+/** Schemas shown once under components and referred to everywhere else. */
+const COMPONENT_REFS = new Map<z.ZodType, Json>([
+  [ErrorBodySchema, ERROR_REF],
+  [PaymentRequiredSchema, PAYMENT_REQUIRED_REF],
+]);
+const responseSchema = (s: z.ZodType): Json => COMPONENT_REFS.get(s) ?? schemaOf(s, 'output');
 
 function securityOf(auth: OperationSpec['auth']): Json[] | undefined {
   if (auth === 'token') return [{ token: [] }, { bearer: [] }];
@@ -42,7 +51,7 @@ function operation(spec: OperationSpec): Json {
   ];
   const responses: Json = {};
   for (const [status, schema] of Object.entries(spec.responses)) {
-    responses[status] = { description: Number(status) < 300 ? 'success' : 'see the error code', ...(schema ? { content: json(schemaOf(schema, 'output')) } : {}) };
+    responses[status] = { description: Number(status) < 300 ? 'success' : 'see the error code', ...(schema ? { content: json(responseSchema(schema)) } : {}) };
   }
   responses.default = { description: 'error', content: json(ERROR_REF) };
   const security = securityOf(spec.auth);
@@ -59,12 +68,12 @@ function operation(spec: OperationSpec): Json {
 export function coreOperations(c: Catalog): OperationSpec[] {
   return [
     { method: 'get', path: '/api/v1/health', summary: 'Health', tags: ['meta'], responses: { 200: api.HealthSchema } },
-    { method: 'get', path: '/api/v1/catalog', summary: 'The catalog: APIs, endpoints, prices, examples', tags: ['meta'], responses: { 200: null } },
+    { method: 'get', path: '/api/v1/catalog', summary: 'The catalog: APIs, endpoints, prices, examples', tags: ['meta'], responses: { 200: PublicCatalogSchema } },
     {
       method: 'post', path: '/api/v1/topup', summary: 'Create a top-up invoice (send X-Token to refill that token)', tags: ['top-up'], auth: 'optional-token',
       body: api.topupRequestSchema(c.topup.min_sats, c.topup.max_sats), responses: { 201: api.TopupCreatedSchema },
     },
-    { method: 'post', path: '/api/v1/topup/claim', summary: 'Claim a paid top-up with its preimage', tags: ['top-up'], auth: 'optional-token', body: api.ClaimRequestSchema, responses: { 200: api.ClaimResponseSchema, 409: api.ErrorBodySchema } },
+    { method: 'post', path: '/api/v1/topup/claim', summary: 'Claim a paid top-up with its preimage', tags: ['top-up'], auth: 'optional-token', body: api.ClaimRequestSchema, responses: { 200: api.ClaimResponseSchema, 409: ErrorBodySchema } },
     { method: 'get', path: '/api/v1/topup/{payment_hash}', summary: 'Status of a top-up invoice', tags: ['top-up'], params: { payment_hash: '64 hex' }, responses: { 200: api.TopupStatusSchema } },
     { method: 'get', path: '/api/v1/balance', summary: 'Balance of the token', tags: ['top-up'], auth: 'token', responses: { 200: api.BalanceSchema } },
   ];
@@ -104,7 +113,7 @@ function proxyOperation(apiName: string, ep: Endpoint): Json {
     ...(ep.content_type === 'none' ? {} : { requestBody: { required: true, content: { [multipart ? 'multipart/form-data' : 'application/json']: { schema: body } } } }),
     responses: {
       200: { description: 'the upstream answer, passed through', content: okContent, headers: { 'X-Charged-Sats': { schema: { type: 'integer' } }, 'X-Balance-Sats': { schema: { type: 'integer' } } } },
-      ...(free ? {} : { 402: { description: 'payment required (L402 challenge) or insufficient balance', content: json({ $ref: '#/components/schemas/PaymentRequired' }) } }),
+      ...(free ? {} : { 402: { description: 'payment required (L402 challenge) or insufficient balance', content: json(PAYMENT_REQUIRED_REF) } }),
       default: { description: 'error', content: json(ERROR_REF) },
     },
     ...(free ? {} : { security: securityOf('paid') }),
@@ -127,7 +136,7 @@ export function buildOpenApi(opts: { catalog: Catalog; version: string; operatio
     },
     paths,
     components: {
-      schemas: { Error: schemaOf(api.ErrorBodySchema, 'output'), PaymentRequired: schemaOf(api.PaymentRequiredSchema, 'output') },
+      schemas: { Error: schemaOf(ErrorBodySchema, 'output'), PaymentRequired: schemaOf(PaymentRequiredSchema, 'output') },
       securitySchemes: {
         token: { type: 'apiKey', in: 'header', name: 'X-Token', description: 'prepaid token abl_…' },
         bearer: { type: 'http', scheme: 'bearer', description: 'the same prepaid token as a bearer token (OpenAI SDKs)' },

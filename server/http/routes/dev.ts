@@ -3,12 +3,12 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.js';
 import { DevWalletPaymentError } from '../../lightning/index.js';
-import { DevPayRequestSchema } from '../../../contract/api.js';
+import { DevPayRequestSchema, type DevPayResponse } from '../../../contract/api.js';
 import { jsonObject } from '../body.js';
 import { parseWith } from '../validate.js';
 
 export function devRoutes(app: FastifyInstance, deps: { payWithDevWallet: (bolt11: string) => Promise<{ preimage: string }> }): void {
-  app.post('/api/v1/dev/pay', async (req) => {
+  app.post('/api/v1/dev/pay', async (req): Promise<DevPayResponse> => {
     const invoice = parseWith(DevPayRequestSchema, jsonObject(req)).invoice.trim();
     if (!/^ln[a-z0-9]+$/i.test(invoice)) throw new AppError('invalid_field_value', 'invoice must be a BOLT11 invoice.', { field: 'invoice' });
     try {

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { HireService } from '../../hire/index.js';
 import { requireToken } from '../auth.js';
-import { CollectSchema } from '../../../contract/hire.js';
+import { CollectRequestSchema } from '../../../contract/hire.js';
 import { jsonObject } from '../body.js';
 import { parseWith } from '../validate.js';
 import { HIRE_PREFIX } from './hire-input.js';
@@ -12,7 +12,7 @@ export function hireCollectRoutes(app: FastifyInstance, hire: HireService): void
 
   app.post(`${HIRE_PREFIX}/collect`, async (req) => {
     const token = requireToken(req);
-    return hire.collect(token, parseWith(CollectSchema, jsonObject(req)).invoice);
+    return hire.collect(token, parseWith(CollectRequestSchema, jsonObject(req)).invoice);
   });
 
   app.get<{ Params: { hash: string } }>(`${HIRE_PREFIX}/collect/:hash`, async (req) => hire.payoutStatus(requireToken(req), req.params.hash));

@@ -1,7 +1,7 @@
 // Tasks and quotes: list, show, post (paid), edit, withdraw, accept, cancel.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AcceptQuoteSchema, editQuoteSchema, postQuoteSchema, postTaskSchema } from '../../../contract/hire.js';
-import { msatToSats, satsToMsat } from '../../../contract/money.js';
+import { satsToMsat } from '../../../contract/money.js';
 import type { HireService } from '../../hire/index.js';
 import * as validate from '../../hire/validate.js';
 import { readToken, requireToken } from '../auth.js';

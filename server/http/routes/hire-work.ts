@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HireService } from '../../hire/index.js';
 import { requireToken } from '../auth.js';
 import { jsonObject } from '../body.js';
-import { MessageSchema, OptionalNoteSchema } from '../../../contract/hire.js';
+import { MessageBodySchema, OptionalNoteSchema } from '../../../contract/hire.js';
 import * as validate from '../../hire/validate.js';
 import { parseWith } from '../validate.js';
 import { HIRE_PREFIX, afterIdOf, ids, taskIdOf, type TaskParams } from './hire-input.js';
@@ -20,7 +20,7 @@ export function hireWorkRoutes(app: FastifyInstance, hire: HireService): void {
 
   app.post<{ Params: TaskParams }>(`${T}/:id/quotes/:qid/messages`, { config: { hireLimit: 'free-post' } }, async (req, reply) => {
     const token = requireToken(req);
-    const { body } = parseWith(MessageSchema, jsonObject(req));
+    const { body } = parseWith(MessageBodySchema, jsonObject(req));
     return reply.code(201).send(await hire.postMessage(token, ids(req), validate.text(body, 'body')));
   });
 
@@ -28,7 +28,7 @@ export function hireWorkRoutes(app: FastifyInstance, hire: HireService): void {
 
   app.post<{ Params: TaskParams }>(`${T}/:id/deliver`, async (req) => {
     const token = requireToken(req);
-    return hire.deliver(token, taskIdOf(req), validate.text(parseWith(MessageSchema, jsonObject(req)).body, 'body'));
+    return hire.deliver(token, taskIdOf(req), validate.text(parseWith(MessageBodySchema, jsonObject(req)).body, 'body'));
   });
 
   app.post<{ Params: TaskParams }>(`${T}/:id/request-revision`, async (req) => {

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TopupService } from '../../topup/service.js';
 import { readToken, requireToken } from '../auth.js';
-import { ClaimRequestSchema, topupRequestSchema } from '../../../contract/api.js';
+import { ClaimRequestSchema, topupRequestSchema, type Balance, type ClaimResponse, type TopupCreated, type TopupStatusBody } from '../../../contract/api.js';
 import { jsonObject } from '../body.js';
 import { parseWith } from '../validate.js';
 
@@ -13,17 +13,17 @@ export function topupRoutes(app: FastifyInstance, deps: { topups: TopupService; 
   app.post('/api/v1/topup', async (req, reply) => {
     const token = readToken(req);
     const { amount_sats: amountSats } = parseWith(TopupRequest, jsonObject(req));
-    const created = await topups.create({ amountSats, token, client: req.ip });
+    const created: TopupCreated = await topups.create({ amountSats, token, client: req.ip });
     return reply.code(201).send(created);
   });
 
-  app.post('/api/v1/topup/claim', async (req) => {
+  app.post('/api/v1/topup/claim', async (req): Promise<ClaimResponse> => {
     const token = readToken(req);
     const { preimage } = parseWith(ClaimRequestSchema, jsonObject(req));
     return topups.claim({ preimage: preimage.trim(), token });
   });
 
-  app.get<{ Params: { paymentHash: string } }>('/api/v1/topup/:paymentHash', async (req) => topups.status(req.params.paymentHash));
+  app.get<{ Params: { paymentHash: string } }>('/api/v1/topup/:paymentHash', async (req): Promise<TopupStatusBody> => topups.status(req.params.paymentHash));
 
-  app.get('/api/v1/balance', async (req) => topups.balance(requireToken(req)));
+  app.get('/api/v1/balance', async (req): Promise<Balance> => topups.balance(requireToken(req)));
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createApiClient } from './client';
 import { ApiError, NETWORK_MESSAGE, TIMEOUT_MESSAGE } from './errors';
 import type { FetchLike } from './http';
+import { quoteFixture, taskFixture } from '../testing/hireFixture';
 
 interface Seen {
   url: string;
@@ -48,26 +49,30 @@ describe('api client requests', () => {
   });
 
   it('builds hire paths and the accept body', async () => {
-    const f = fakeFetch(() => json(200, { task: { id: 't 1', status: 'awarded' } }));
+    const f = fakeFetch(() => json(200, taskFixture({ id: 't 1', status: 'awarded' })));
     const client = createApiClient({ fetch: f.fetch, baseUrl: 'http://x' });
-    const task = await client.acceptQuote('abl_b', 't 1', 7, 1200);
+    const task = await client.acceptQuote('abl_b', 't 1', 'q7', 1200);
     expect(task.status).toBe('awarded');
-    expect(f.seen[0]?.url).toBe('http://x/api/v1/ai-for-hire/tasks/t%201/quotes/7/accept');
+    expect(f.seen[0]?.url).toBe('http://x/api/v1/ai-for-hire/tasks/t%201/quotes/q7/accept');
     expect(f.seen[0]?.init?.body).toBe('{"expected_price_sats":1200}');
   });
 
-  it('reads task lists and a task with quotes in either envelope', async () => {
-    const f = fakeFetch((url) =>
-      url.includes('/tasks?')
-        ? json(200, url.includes('offset=50') ? [{ id: 1 }] : { tasks: [{ id: 0 }], next_offset: 50 })
-        : json(200, { task: { id: 2, status: 'open' }, quotes: [{ id: 9 }] }),
-    );
+  it('pages the task list by next_offset and reads a task and its thread as the server sends them', async () => {
+    const first = taskFixture({ id: 'a' });
+    const second = taskFixture({ id: 'b' });
+    const message = { id: 3, quote_id: 'q1', kind: 'message', sender: 'buyer', body: 'hi', created_at: 1, read: false };
+    const f = fakeFetch((url) => {
+      if (url.includes('/tasks?')) return json(200, url.includes('offset=50') ? { tasks: [second], next_offset: null } : { tasks: [first], next_offset: 50 });
+      if (url.endsWith('/messages')) return json(200, { messages: [message], next_after_id: null });
+      return json(200, taskFixture({ id: 'c', quote_count: 1, quotes: [quoteFixture()] }));
+    });
     const client = createApiClient({ fetch: f.fetch });
-    expect(await client.listTasks({ status: 'open' })).toEqual({ tasks: [{ id: 0 }], nextOffset: 50 });
-    expect(await client.listTasks({ status: 'open', offset: 50 })).toEqual({ tasks: [{ id: 1 }], nextOffset: null });
+    expect(await client.listTasks({ status: 'open' })).toEqual({ tasks: [first], nextOffset: 50 });
+    expect(await client.listTasks({ status: 'open', offset: 50 })).toEqual({ tasks: [second], nextOffset: null });
     expect(f.seen[1]?.url).toBe('/api/v1/ai-for-hire/tasks?status=open&offset=50');
-    expect((await client.getTask(2, 'abl_viewer')).quotes).toEqual([{ id: 9 }]);
+    expect((await client.getTask('c', 'abl_viewer')).quotes).toEqual([quoteFixture()]);
     expect(headersOf(f.seen[2])['X-Token']).toBe('abl_viewer');
+    expect(await client.getMessages('abl_viewer', 'c', 'q1')).toEqual([message]);
   });
 });
 

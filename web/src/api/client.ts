@@ -1,29 +1,13 @@
 // Typed client for every endpoint of the HTTP contract; one method per endpoint.
+import type { Balance, ClaimResponse, DevPayResponse, Health, TopupCreated, TopupStatusBody } from '../../../contract/api';
+import type { PublicCatalog } from '../../../contract/catalog';
+import type { EditQuoteBody, PostQuoteBody, PostTaskBody } from '../../../contract/hire';
+import type { Me, Message, MessageList, Payout, PostedQuote, PostedTask, Quote, Task, TaskDetail, TaskList, TaskSummary } from '../../../contract/hire-views';
 import { requestJson, send, type FetchLike, type HttpConfig } from './http';
-import { listOf, messagesOf, nextOffsetOf, taskWithQuotes, unwrap } from './normalize';
 import { readProxyResponse, type ProxyResult } from './proxyResult';
-import type {
-  Balance,
-  ClaimResult,
-  CollectResult,
-  DevPayResult,
-  Health,
-  Id,
-  Me,
-  Message,
-  NewQuote,
-  NewTask,
-  PublicCatalog,
-  Quote,
-  QuotePatch,
-  Task,
-  TaskPage,
-  TopupInvoice,
-  TopupStatus,
-} from './types';
 
 const HIRE = '/api/v1/ai-for-hire';
-const seg = (id: Id): string => encodeURIComponent(String(id));
+const seg = (id: string): string => encodeURIComponent(id);
 
 export interface ProxyCall {
   method: string;
@@ -33,6 +17,13 @@ export interface ProxyCall {
   /** JSON value or FormData; none for GET */
   body?: unknown;
   signal?: AbortSignal;
+}
+
+/** One page of the task list, as the app pages through it. */
+export interface TaskPage {
+  tasks: TaskSummary[];
+  /** offset of the next page, null on the last one */
+  nextOffset: number | null;
 }
 
 export interface ClientOptions {
@@ -57,65 +48,45 @@ export function createApiClient(options: ClientOptions = {}) {
     getHealth: (signal?: AbortSignal) => json<Health>('/api/v1/health', { signal }),
 
     createTopup: (amountSats: number, token?: string) =>
-      json<TopupInvoice>('/api/v1/topup', { method: 'POST', body: { amount_sats: amountSats }, token }),
+      json<TopupCreated>('/api/v1/topup', { method: 'POST', body: { amount_sats: amountSats }, token }),
     claimTopup: (preimage: string, token?: string) =>
-      json<ClaimResult>('/api/v1/topup/claim', { method: 'POST', body: { preimage }, token }),
+      json<ClaimResponse>('/api/v1/topup/claim', { method: 'POST', body: { preimage }, token }),
     getTopupStatus: (paymentHash: string, signal?: AbortSignal) =>
-      json<TopupStatus>(`/api/v1/topup/${seg(paymentHash)}`, { signal }),
+      json<TopupStatusBody>(`/api/v1/topup/${seg(paymentHash)}`, { signal }),
     getBalance: (token: string, signal?: AbortSignal) => json<Balance>('/api/v1/balance', { token, signal }),
     /** development wallet only: the server pays its own invoice and returns the preimage */
-    devPay: (invoice: string) => json<DevPayResult>('/api/v1/dev/pay', { method: 'POST', body: { invoice } }),
+    devPay: (invoice: string) => json<DevPayResponse>('/api/v1/dev/pay', { method: 'POST', body: { invoice } }),
 
-    listTasks: async (params: { status?: string; offset?: number } = {}, signal?: AbortSignal): Promise<TaskPage> => {
+    /** `status` as the filter gives it (a task status; the server answers any other with 400) */
+    listTasks: async (params: { status?: string | undefined; offset?: number } = {}, signal?: AbortSignal): Promise<TaskPage> => {
       const query = new URLSearchParams();
       if (params.status) query.set('status', params.status);
       if (params.offset) query.set('offset', String(params.offset));
       const qs = query.toString();
-      const body = await json<unknown>(`${HIRE}/tasks${qs ? `?${qs}` : ''}`, { signal });
-      return { tasks: listOf<Task>(body, 'tasks'), nextOffset: nextOffsetOf(body) };
+      const page = await json<TaskList>(`${HIRE}/tasks${qs ? `?${qs}` : ''}`, { signal });
+      return { tasks: page.tasks, nextOffset: page.next_offset };
     },
     /** with the token, the buyer and the accepted contractor also get `role` and the delivery */
-    getTask: async (id: Id, token?: string | null, signal?: AbortSignal) =>
-      taskWithQuotes(await json<unknown>(`${HIRE}/tasks/${seg(id)}`, { token: token ?? undefined, signal })),
-    postTask: async (token: string | undefined, task: NewTask) =>
-      unwrap<Task>(await json<unknown>(`${HIRE}/tasks`, { method: 'POST', body: task, token }), 'task'),
-    postQuote: async (token: string, taskId: Id, quote: NewQuote) =>
-      unwrap<Quote>(await json<unknown>(`${HIRE}/tasks/${seg(taskId)}/quotes`, { method: 'POST', body: quote, token }), 'quote'),
-    editQuote: async (token: string, taskId: Id, quoteId: Id, patch: QuotePatch) =>
-      unwrap<Quote>(
-        await json<unknown>(`${HIRE}/tasks/${seg(taskId)}/quotes/${seg(quoteId)}`, { method: 'PATCH', body: patch, token }),
-        'quote',
-      ),
-    acceptQuote: async (token: string, taskId: Id, quoteId: Id, expectedPriceSats: number) =>
-      unwrap<Task>(
-        await json<unknown>(`${HIRE}/tasks/${seg(taskId)}/quotes/${seg(quoteId)}/accept`, {
-          method: 'POST',
-          body: { expected_price_sats: expectedPriceSats },
-          token,
-        }),
-        'task',
-      ),
-    getMessages: async (token: string, taskId: Id, quoteId: Id, signal?: AbortSignal) =>
-      messagesOf(await json<unknown>(`${HIRE}/tasks/${seg(taskId)}/quotes/${seg(quoteId)}/messages`, { token, signal })),
-    postMessage: async (token: string, taskId: Id, quoteId: Id, body: string) =>
-      unwrap<Message>(
-        await json<unknown>(`${HIRE}/tasks/${seg(taskId)}/quotes/${seg(quoteId)}/messages`, { method: 'POST', body: { body }, token }),
-        'message',
-      ),
-    withdrawQuote: async (token: string, taskId: Id, quoteId: Id) =>
-      unwrap<Quote>(await json<unknown>(`${HIRE}/tasks/${seg(taskId)}/quotes/${seg(quoteId)}/withdraw`, { method: 'POST', body: {}, token }), 'quote'),
-    cancelTask: async (token: string, taskId: Id) =>
-      unwrap<Task>(await json<unknown>(`${HIRE}/tasks/${seg(taskId)}/cancel`, { method: 'POST', body: {}, token }), 'task'),
-    requestRevision: async (token: string, taskId: Id, body?: string) =>
-      unwrap<Task>(
-        await json<unknown>(`${HIRE}/tasks/${seg(taskId)}/request-revision`, { method: 'POST', body: body ? { body } : {}, token }),
-        'task',
-      ),
-    deliver: async (token: string, taskId: Id, body: string) =>
-      unwrap<Task>(await json<unknown>(`${HIRE}/tasks/${seg(taskId)}/deliver`, { method: 'POST', body: { body }, token }), 'task'),
-    confirm: async (token: string, taskId: Id) =>
-      unwrap<Task>(await json<unknown>(`${HIRE}/tasks/${seg(taskId)}/confirm`, { method: 'POST', body: {}, token }), 'task'),
-    collect: (token: string, invoice: string) => json<CollectResult>(`${HIRE}/collect`, { method: 'POST', body: { invoice }, token }),
+    getTask: (id: string, token?: string | null, signal?: AbortSignal) => json<TaskDetail>(`${HIRE}/tasks/${seg(id)}`, { token: token ?? undefined, signal }),
+    postTask: (token: string | undefined, task: PostTaskBody) => json<PostedTask>(`${HIRE}/tasks`, { method: 'POST', body: task, token }),
+    postQuote: (token: string, taskId: string, quote: PostQuoteBody) =>
+      json<PostedQuote>(`${HIRE}/tasks/${seg(taskId)}/quotes`, { method: 'POST', body: quote, token }),
+    editQuote: (token: string, taskId: string, quoteId: string, patch: EditQuoteBody) =>
+      json<Quote>(`${HIRE}/tasks/${seg(taskId)}/quotes/${seg(quoteId)}`, { method: 'PATCH', body: patch, token }),
+    acceptQuote: (token: string, taskId: string, quoteId: string, expectedPriceSats: number) =>
+      json<Task>(`${HIRE}/tasks/${seg(taskId)}/quotes/${seg(quoteId)}/accept`, { method: 'POST', body: { expected_price_sats: expectedPriceSats }, token }),
+    getMessages: async (token: string, taskId: string, quoteId: string, signal?: AbortSignal): Promise<Message[]> =>
+      (await json<MessageList>(`${HIRE}/tasks/${seg(taskId)}/quotes/${seg(quoteId)}/messages`, { token, signal })).messages,
+    postMessage: (token: string, taskId: string, quoteId: string, body: string) =>
+      json<Message>(`${HIRE}/tasks/${seg(taskId)}/quotes/${seg(quoteId)}/messages`, { method: 'POST', body: { body }, token }),
+    withdrawQuote: (token: string, taskId: string, quoteId: string) =>
+      json<Quote>(`${HIRE}/tasks/${seg(taskId)}/quotes/${seg(quoteId)}/withdraw`, { method: 'POST', body: {}, token }),
+    cancelTask: (token: string, taskId: string) => json<Task>(`${HIRE}/tasks/${seg(taskId)}/cancel`, { method: 'POST', body: {}, token }),
+    requestRevision: (token: string, taskId: string, body?: string) =>
+      json<Task>(`${HIRE}/tasks/${seg(taskId)}/request-revision`, { method: 'POST', body: body ? { body } : {}, token }),
+    deliver: (token: string, taskId: string, body: string) => json<Task>(`${HIRE}/tasks/${seg(taskId)}/deliver`, { method: 'POST', body: { body }, token }),
+    confirm: (token: string, taskId: string) => json<Task>(`${HIRE}/tasks/${seg(taskId)}/confirm`, { method: 'POST', body: {}, token }),
+    collect: (token: string, invoice: string) => json<Payout>(`${HIRE}/collect`, { method: 'POST', body: { invoice }, token }),
     me: (token: string, signal?: AbortSignal) => json<Me>(`${HIRE}/me`, { token, signal }),
 
     /** "Try it": any catalog endpoint; resolves with the answer of any status, rejects only without one */

@@ -1,20 +1,13 @@
 // ApiError: one error type for every failed call, built from the contract's error body.
+import type { PaymentRequired } from '../../../contract/error-bodies';
 import type { ErrorCode } from '../../../contract/errors';
 
 /** Codes the client makes up itself, beside the server's contract codes. */
 export type ClientErrorCode = 'network_error' | 'unexpected_response' | 'http_error';
 export type ApiErrorCode = ErrorCode | ClientErrorCode | (string & {});
 
-/** What a 402 carries at the top level, beside `error` (contract: "402 challenge"). */
-export interface PaymentChallenge {
-  invoice?: string;
-  payment_hash?: string;
-  amount_sats?: number;
-  macaroon?: string;
-  expires_at?: number;
-  /** a new token (0 balance) that AI for Hire mints for a caller without one */
-  token?: string;
-}
+/** What a 402 carries at the top level, beside `error` (contract/error-bodies.ts); a field not sent is absent. */
+export type PaymentChallenge = Partial<Omit<PaymentRequired, 'error'>>;
 
 export interface ApiErrorInit {
   code: ApiErrorCode;

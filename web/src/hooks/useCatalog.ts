@@ -1,6 +1,6 @@
 // The catalog, fetched once per page load and shared by every page that shows prices.
 import { api } from '../api/client';
-import type { PublicCatalog } from '../api/types';
+import type { PublicCatalog } from '../../../contract/catalog';
 import { useAsync, type AsyncState } from './useAsync';
 
 let cached: Promise<PublicCatalog> | null = null;

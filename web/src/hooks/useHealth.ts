@@ -1,6 +1,6 @@
 // Server health, read once per page load; tells which wallet backend is behind the server.
 import { api } from '../api/client';
-import type { Health } from '../api/types';
+import type { Health } from '../../../contract/api';
 import { useAsync } from './useAsync';
 
 let cached: Promise<Health> | null = null;

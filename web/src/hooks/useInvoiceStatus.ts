@@ -2,7 +2,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
 import { toApiError, type ApiError } from '../api/errors';
-import type { TopupState } from '../api/types';
+import type { TopupStatusBody } from '../../../contract/api';
+
+type TopupState = TopupStatusBody['status'];
 
 const POLL_MS = 1500;
 

@@ -28,7 +28,3 @@ export function formatCountdown(seconds: number): string {
   const rest = String(s % 60).padStart(2, '0');
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${rest}` : `${m}:${rest}`;
 }
-
-export function sameId(a: string | number | undefined, b: string | number | undefined): boolean {
-  return a !== undefined && b !== undefined && String(a) === String(b);
-}

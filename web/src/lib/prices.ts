@@ -1,5 +1,5 @@
 // Prices of catalog endpoints: per model or one per endpoint, as ranges and labels.
-import type { PublicEndpoint } from '../api/types';
+import type { PublicEndpoint } from '../../../contract/catalog';
 import { formatNumber } from './format';
 
 export function priceRange(ep: PublicEndpoint): { min: number; max: number } {

@@ -1,5 +1,5 @@
 // A small catalog in the shape GET /api/v1/catalog serves, for unit tests.
-import type { PublicCatalog, PublicEndpoint } from '../api/types';
+import type { PublicCatalog, PublicEndpoint } from '../../../contract/catalog';
 
 const none = { required: [], fields: {} };
 

@@ -1,5 +1,5 @@
 // All code samples of one endpoint, in the order the catalog page shows them as tabs.
-import type { PublicEndpoint } from '../../api/types';
+import type { PublicEndpoint } from '../../../../contract/catalog';
 import { toCurl } from './curl';
 import { openAiSdkMethod, toJavaScript } from './javascript';
 import { toL402 } from './l402';

@@ -1,6 +1,6 @@
 // One request model built from a catalog endpoint's `example` block; every code sample and
 // the "Try it" panel are generated from it, so the catalog stays the single source of truth.
-import type { PublicEndpoint } from '../../api/types';
+import type { PublicEndpoint } from '../../../../contract/catalog';
 
 export const TOKEN_PLACEHOLDER = 'abl_...';
 const FILE_PREFIX = '@file:';

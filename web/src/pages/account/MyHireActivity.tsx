@@ -30,7 +30,7 @@ export function MyHireActivity({ token }: { token: string }) {
           ) : (
             <ul className="plain-list">
               {data.tasks.map((t) => (
-                <li key={String(t.id)}>
+                <li key={t.id}>
                   <Link to={paths.hireTask(t.id)}>{t.title}</Link> <StatusBadge status={t.status} />
                 </li>
               ))}
@@ -44,8 +44,8 @@ export function MyHireActivity({ token }: { token: string }) {
           ) : (
             <ul className="plain-list">
               {data.quotes.map((q) => (
-                <li key={String(q.id)}>
-                  {q.task_id !== undefined ? <Link to={paths.hireTask(q.task_id)}>{q.task_title || 'Task'}</Link> : null} {formatSats(q.price_sats)}{' '}
+                <li key={q.id}>
+                  <Link to={paths.hireTask(q.task_id)}>{q.task_title || 'Task'}</Link> {formatSats(q.price_sats)}{' '}
                   <StatusBadge status={q.status} />
                 </li>
               ))}

@@ -1,6 +1,6 @@
 // One endpoint: method and path, prices, code samples and the "Try it" panel.
 import { useMemo } from 'react';
-import type { PublicEndpoint } from '../../api/types';
+import type { PublicEndpoint } from '../../../../contract/catalog';
 import { CodeBlock } from '../../components/CodeBlock';
 import { Tabs } from '../../components/Tabs';
 import { codeSamples } from '../../lib/examples';

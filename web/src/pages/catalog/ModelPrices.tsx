@@ -1,5 +1,5 @@
 // The per-model price list of one endpoint, cheapest first; folded when it is long.
-import type { PublicEndpoint } from '../../api/types';
+import type { PublicEndpoint } from '../../../../contract/catalog';
 import { formatNumber } from '../../lib/format';
 import { sortedModels } from '../../lib/prices';
 

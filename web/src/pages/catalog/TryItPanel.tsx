@@ -3,7 +3,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { api } from '../../api/client';
 import { toApiError, type ApiError } from '../../api/errors';
 import type { ProxyResult } from '../../api/proxyResult';
-import type { PublicEndpoint } from '../../api/types';
+import type { PublicEndpoint } from '../../../../contract/catalog';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { NeedToken } from '../../components/NeedToken';
 import type { ExampleRequest } from '../../lib/examples/request';

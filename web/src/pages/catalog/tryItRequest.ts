@@ -1,5 +1,5 @@
 // Builds the "Try it" request body from the example the user may have edited; pure, so it is tested.
-import type { PublicEndpoint } from '../../api/types';
+import type { PublicEndpoint } from '../../../../contract/catalog';
 import type { ExampleRequest } from '../../lib/examples/request';
 
 export interface TryItInput {

@@ -1,11 +1,10 @@
 // The buyer cancels an open task; quotes are declined and nothing is escrowed yet.
 import { api } from '../../api/client';
-import type { Id } from '../../api/types';
 import { ConfirmAction } from '../../components/ConfirmAction';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { useHireAction } from './useHireAction';
 
-export function CancelTask({ token, taskId, onDone }: { token: string; taskId: Id; onDone: () => void }) {
+export function CancelTask({ token, taskId, onDone }: { token: string; taskId: string; onDone: () => void }) {
   const action = useHireAction(onDone);
   return (
     <div className="row">

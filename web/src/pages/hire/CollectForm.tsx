@@ -1,7 +1,7 @@
 // Withdraw: pay a BOLT11 invoice from the token's balance (routing fee only, no service fee).
 import { useId, useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
-import type { CollectResult } from '../../api/types';
+import type { Payout } from '../../../../contract/hire-views';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Field } from '../../components/Field';
 import { formatSats } from '../../lib/format';
@@ -13,7 +13,7 @@ export function CollectForm({ token, onDone }: { token: string; onDone?: () => v
   const action = useHireAction(onDone);
   const [invoice, setInvoice] = useState('');
   const [touched, setTouched] = useState(false);
-  const [result, setResult] = useState<CollectResult | null>(null);
+  const [result, setResult] = useState<Payout | null>(null);
   const valid = looksLikeInvoice(invoice);
 
   const submit = async (e: FormEvent): Promise<void> => {

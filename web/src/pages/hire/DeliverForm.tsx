@@ -1,13 +1,12 @@
 // The accepted contractor hands in the work (text, links) for the buyer to review.
 import { useId, useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
-import type { Id } from '../../api/types';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Field } from '../../components/Field';
 import { checkText, TEXT_MAX } from '../../lib/hireValidation';
 import { useHireAction } from './useHireAction';
 
-export function DeliverForm({ token, taskId, onDone }: { token: string; taskId: Id; onDone: () => void }) {
+export function DeliverForm({ token, taskId, onDone }: { token: string; taskId: string; onDone: () => void }) {
   const id = useId();
   const action = useHireAction(onDone);
   const [body, setBody] = useState('');

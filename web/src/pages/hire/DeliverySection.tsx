@@ -1,6 +1,6 @@
 // The delivery of a task: the contractor delivers, the buyer reads it and releases the escrow.
 import { api } from '../../api/client';
-import type { Delivery, Task } from '../../api/types';
+import type { TaskDetail } from '../../../../contract/hire-views';
 import { ConfirmAction } from '../../components/ConfirmAction';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatSats, formatTime } from '../../lib/format';
@@ -9,11 +9,8 @@ import { RequestRevision } from './RequestRevision';
 import type { HireRole } from './useHireRole';
 import { useHireAction } from './useHireAction';
 
-const deliveryText = (d: Delivery): string => (typeof d === 'string' ? d : d.body);
-const deliveryTime = (d: Delivery): number | undefined => (typeof d === 'string' ? undefined : d.created_at);
-
 interface DeliverySectionProps {
-  task: Task;
+  task: TaskDetail;
   role: HireRole;
   token: string | null;
   onChanged: () => void;
@@ -21,7 +18,7 @@ interface DeliverySectionProps {
 
 export function DeliverySection({ task, role, token, onChanged }: DeliverySectionProps) {
   const confirm = useHireAction(onChanged);
-  const accepted = (task.quotes ?? []).find((q) => q.status === 'accepted');
+  const accepted = task.quotes.find((q) => q.status === 'accepted');
   const escrowSats = task.price_sats ?? accepted?.price_sats;
   const escrow = escrowSats ? formatSats(escrowSats) : 'the escrow';
   const canDeliver = token !== null && role.myQuote?.status === 'accepted' && (task.status === 'awarded' || task.status === 'revision_requested');
@@ -34,9 +31,9 @@ export function DeliverySection({ task, role, token, onChanged }: DeliverySectio
       <h2 id="delivery-h">Delivery</h2>
       {task.delivery ? (
         <>
-          <p className="muted small">Delivered {formatTime(deliveryTime(task.delivery))}</p>
+          <p className="muted small">Delivered {formatTime(task.delivery.created_at)}</p>
           <div className="prose delivery" data-testid="delivery-body">
-            {deliveryText(task.delivery)}
+            {task.delivery.body}
           </div>
         </>
       ) : null}

@@ -1,21 +1,22 @@
 // Change a pending quote's price or description; only what changed is sent.
 import { useId, useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
-import type { Id, Quote, QuotePatch } from '../../api/types';
+import type { EditQuoteBody } from '../../../../contract/hire';
+import type { Quote } from '../../../../contract/hire-views';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { useCatalog } from '../../hooks/useCatalog';
 import { checkQuote, hasErrors, type QuoteInput } from '../../lib/hireValidation';
 import { QuoteFields } from './QuoteFields';
 import { useHireAction } from './useHireAction';
 
-export function EditQuoteForm({ token, taskId, quote, onDone }: { token: string; taskId: Id; quote: Quote; onDone: () => void }) {
+export function EditQuoteForm({ token, taskId, quote, onDone }: { token: string; taskId: string; quote: Quote; onDone: () => void }) {
   const id = useId();
   const { data: catalog } = useCatalog();
   const action = useHireAction(onDone);
   const [input, setInput] = useState<QuoteInput>({ price: String(quote.price_sats), description: quote.description });
   const errors = checkQuote(input, catalog?.hire.max_price_sats ?? 10_000_000);
 
-  const patch: QuotePatch = {};
+  const patch: EditQuoteBody = {};
   if (Number(input.price.trim()) !== quote.price_sats) patch.price_sats = Number(input.price.trim());
   if (input.description !== quote.description) patch.description = input.description;
   const changed = Object.keys(patch).length > 0;

@@ -1,6 +1,6 @@
 // AI for Hire: browse tasks, filtered by status (kept in the URL so a filtered list can be linked).
 import { useId } from 'react';
-import { TASK_STATUSES } from '../../api/types';
+import { TASK_STATUSES } from '../../../../contract/hire-states';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Skeleton } from '../../components/Skeleton';
 import { useDocumentTitle } from '../../hooks/useDocumentTitle';
@@ -59,7 +59,7 @@ export function HireListPage() {
       {tasks && tasks.length > 0 ? (
         <ul className="task-list" aria-busy={loading}>
           {tasks.map((task) => (
-            <li key={String(task.id)}>
+            <li key={task.id}>
               <TaskCard task={task} />
             </li>
           ))}

@@ -1,7 +1,6 @@
 // The private thread between a task's buyer and one quote's contractor; refreshes every 10 s.
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
-import type { Id } from '../../api/types';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Skeleton } from '../../components/Skeleton';
 import { useAsync } from '../../hooks/useAsync';
@@ -11,9 +10,9 @@ import { useHireAction } from './useHireAction';
 
 const REFRESH_MS = 10_000;
 
-export function MessageThread({ token, taskId, quoteId }: { token: string; taskId: Id; quoteId: Id }) {
+export function MessageThread({ token, taskId, quoteId }: { token: string; taskId: string; quoteId: string }) {
   const id = useId();
-  const thread = useAsync((signal) => api.getMessages(token, taskId, quoteId, signal), `${token}:${String(taskId)}:${String(quoteId)}`);
+  const thread = useAsync((signal) => api.getMessages(token, taskId, quoteId, signal), `${token}:${taskId}:${quoteId}`);
   const send = useHireAction(thread.reload);
   const [body, setBody] = useState('');
   const [touched, setTouched] = useState(false);
@@ -42,11 +41,10 @@ export function MessageThread({ token, taskId, quoteId }: { token: string; taskI
       {thread.data && thread.data.length === 0 ? <p className="muted small">No messages yet.</p> : null}
       {thread.data && thread.data.length > 0 ? (
         <ol className="messages" aria-label="Messages">
-          {thread.data.map((m, i) => (
-            <li key={m.id !== undefined ? String(m.id) : i} className={`message${m.sender ? ` from-${m.sender}` : ''}`} data-testid="message">
+          {thread.data.map((m) => (
+            <li key={m.id} className={`message from-${m.sender}`} data-testid="message">
               <p className="muted small">
-                {m.sender ? `${m.sender} · ` : ''}
-                {formatTime(m.created_at)}
+                {m.sender} · {formatTime(m.created_at)}
               </p>
               <p className="prose">{m.body}</p>
             </li>

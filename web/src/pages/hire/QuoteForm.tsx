@@ -1,7 +1,6 @@
 // Make a quote on an open task; shows the quoting fee and handles 402 answers.
 import { useId, useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
-import type { Id } from '../../api/types';
 import { PaymentProblem } from '../../components/PaymentProblem';
 import { useCatalog } from '../../hooks/useCatalog';
 import { useCreatedToken } from '../../hooks/usePaymentErrors';
@@ -10,7 +9,7 @@ import { checkQuote, hasErrors, type QuoteInput } from '../../lib/hireValidation
 import { QuoteFields } from './QuoteFields';
 import { useHireAction } from './useHireAction';
 
-export function QuoteForm({ token, taskId, onDone }: { token: string; taskId: Id; onDone: () => void }) {
+export function QuoteForm({ token, taskId, onDone }: { token: string; taskId: string; onDone: () => void }) {
   const id = useId();
   const { data: catalog } = useCatalog();
   const action = useHireAction(onDone);

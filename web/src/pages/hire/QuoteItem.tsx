@@ -1,12 +1,12 @@
 // One quote on a task, with what its viewer may do: accept (buyer), edit (its contractor), talk (both).
 import { useState } from 'react';
 import { api } from '../../api/client';
-import type { Quote, Task } from '../../api/types';
+import type { Quote, Task } from '../../../../contract/hire-views';
 import { ConfirmAction } from '../../components/ConfirmAction';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { PaymentProblem } from '../../components/PaymentProblem';
 import { StatusBadge } from '../../components/StatusBadge';
-import { formatSats, formatTime, sameId } from '../../lib/format';
+import { formatSats, formatTime } from '../../lib/format';
 import { EditQuoteForm } from './EditQuoteForm';
 import { MessageThread } from './MessageThread';
 import type { HireRole } from './useHireRole';
@@ -25,12 +25,12 @@ export function QuoteItem({ task, quote, role, token, onChanged }: QuoteItemProp
   const withdraw = useHireAction(onChanged);
   const [editing, setEditing] = useState(false);
   const [talking, setTalking] = useState(false);
-  const mine = sameId(role.myQuote?.id, quote.id);
+  const mine = role.myQuote?.id === quote.id;
   const canTalk = token !== null && (role.isBuyer || mine);
   const canAccept = token !== null && role.isBuyer && task.status === 'open' && quote.status === 'pending';
 
   return (
-    <article className={`card quote${mine ? ' quote-mine' : ''}`} data-testid={`quote-${String(quote.id)}`} aria-label={`Quote of ${formatSats(quote.price_sats)}`}>
+    <article className={`card quote${mine ? ' quote-mine' : ''}`} data-testid={`quote-${quote.id}`} aria-label={`Quote of ${formatSats(quote.price_sats)}`}>
       <header className="row spread">
         <strong data-testid="quote-price">{formatSats(quote.price_sats)}</strong>
         <StatusBadge status={quote.status} />

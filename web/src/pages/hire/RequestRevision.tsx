@@ -1,7 +1,7 @@
 // The buyer sends a delivery back for changes, while revisions are left, with an optional note.
 import { useId, useState } from 'react';
 import { api } from '../../api/client';
-import type { Task } from '../../api/types';
+import type { Task } from '../../../../contract/hire-views';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { TEXT_MAX } from '../../lib/hireValidation';
 import { useHireAction } from './useHireAction';
@@ -11,13 +11,13 @@ export function RequestRevision({ token, task, onDone }: { token: string; task: 
   const action = useHireAction(onDone);
   const [open, setOpen] = useState(false);
   const [note, setNote] = useState('');
-  const left = task.max_revisions !== undefined ? task.max_revisions - (task.revisions_used ?? 0) : undefined;
-  if (left !== undefined && left <= 0) return <p className="muted small">No revisions left: confirm, or ask the operator to settle a dispute.</p>;
+  const left = task.max_revisions - task.revisions_used;
+  if (left <= 0) return <p className="muted small">No revisions left: confirm, or ask the operator to settle a dispute.</p>;
 
   if (!open) {
     return (
       <button type="button" className="btn btn-secondary btn-small" onClick={() => setOpen(true)} data-testid="request-revision-toggle">
-        Ask for changes{left !== undefined ? ` (${left} left)` : ''}
+        Ask for changes ({left} left)
       </button>
     );
   }

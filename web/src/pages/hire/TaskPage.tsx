@@ -41,11 +41,11 @@ export function TaskPage({ taskId }: { taskId: string }) {
 
   const t = task.data;
   const role = hireRole(t, me.data);
-  const quotes = t.quotes ?? [];
+  const quotes = t.quotes;
   const canQuote = token !== null && me.data !== undefined && !role.isBuyer && !role.myQuote && t.status === 'open';
 
   return (
-    <div className="page narrow" data-testid="task-page" data-task-id={String(t.id)}>
+    <div className="page narrow" data-testid="task-page" data-task-id={t.id}>
       <p>
         <Link to={paths.hire}>← All tasks</Link>
       </p>
@@ -68,7 +68,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
         <h2 id="quotes-h">Quotes ({quotes.length})</h2>
         {quotes.length === 0 ? <p className="muted">No quotes yet.</p> : null}
         {quotes.map((q) => (
-          <QuoteItem key={String(q.id)} task={t} quote={q} role={role} token={token} onChanged={reload} />
+          <QuoteItem key={q.id} task={t} quote={q} role={role} token={token} onChanged={reload} />
         ))}
       </section>
       {canQuote && token ? <QuoteForm token={token} taskId={t.id} onDone={reload} /> : null}

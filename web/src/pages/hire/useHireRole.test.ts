@@ -1,25 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import type { Me, Task } from '../../api/types';
+import { meFixture, myQuoteFixture, quoteFixture, taskFixture } from '../../testing/hireFixture';
 import { hireRole } from './useHireRole';
 
-const task: Task = { id: 7, title: 't', description: 'd', status: 'open', quotes: [{ id: 'q1', price_sats: 100, description: 'a', status: 'pending' }] };
+const task = taskFixture({ quote_count: 1, quotes: [quoteFixture({ id: 'q1' })] });
+const { quotes: _quotes, role: _role, ...summary } = task;
 
 describe('hireRole', () => {
-  it('knows the buyer by the tasks of /me, ids compared as text', () => {
-    const me: Me = { balance_sats: 0, tasks: [{ ...task, id: '7' }], quotes: [] };
-    expect(hireRole(task, me)).toEqual({ isBuyer: true, myQuote: undefined });
+  it('knows the buyer by the tasks of /me', () => {
+    expect(hireRole(task, meFixture({ tasks: [summary] }))).toEqual({ isBuyer: true, myQuote: undefined });
   });
 
   it('finds the contractor’s quote by id or by task_id', () => {
-    const byId: Me = { balance_sats: 0, tasks: [], quotes: [{ id: 'q1', price_sats: 100, description: 'a', status: 'pending' }] };
-    expect(hireRole(task, byId).myQuote?.id).toBe('q1');
-    const byTask: Me = { balance_sats: 0, tasks: [], quotes: [{ id: 'q9', task_id: 7, price_sats: 5, description: 'b', status: 'pending' }] };
+    expect(hireRole(task, meFixture({ quotes: [myQuoteFixture({ id: 'q1' })] })).myQuote?.id).toBe('q1');
+    const byTask = meFixture({ quotes: [myQuoteFixture({ id: 'q9', task_id: task.id })] });
     expect(hireRole({ ...task, quotes: [] }, byTask).myQuote?.id).toBe('q9');
   });
 
   it('takes the role the task itself reports', () => {
     expect(hireRole({ ...task, role: 'buyer' }, undefined).isBuyer).toBe(true);
-    const awarded: Task = { ...task, role: 'contractor', accepted_quote_id: 'q1', quotes: [{ id: 'q1', price_sats: 100, description: 'a', status: 'accepted' }] };
+    const awarded = taskFixture({ role: 'contractor', accepted_quote_id: 'q1', quotes: [quoteFixture({ id: 'q1', status: 'accepted' })] });
     expect(hireRole(awarded, undefined).myQuote?.status).toBe('accepted');
   });
 

@@ -1,6 +1,5 @@
 // Who the token is on a task: its buyer, the contractor of one of its quotes, or neither (from /me).
-import type { Me, Quote, Task } from '../../api/types';
-import { sameId } from '../../lib/format';
+import type { Me, Quote, TaskDetail } from '../../../../contract/hire-views';
 
 export interface HireRole {
   isBuyer: boolean;
@@ -9,11 +8,10 @@ export interface HireRole {
 }
 
 /** The task's own `role` (sent to the buyer and the accepted contractor) wins; /me covers pending quotes. */
-export function hireRole(task: Task, me: Me | undefined): HireRole {
-  const quotes = task.quotes ?? [];
-  const accepted = task.role === 'contractor' ? quotes.find((q) => sameId(q.id, task.accepted_quote_id ?? undefined)) : undefined;
-  const isBuyer = task.role === 'buyer' || (me?.tasks.some((t) => sameId(t.id, task.id)) ?? false);
-  const mine = new Set((me?.quotes ?? []).map((q) => String(q.id)));
-  const myQuote = accepted ?? quotes.find((q) => mine.has(String(q.id))) ?? me?.quotes.find((q) => sameId(q.task_id, task.id));
+export function hireRole(task: TaskDetail, me: Me | undefined): HireRole {
+  const accepted = task.role === 'contractor' ? task.quotes.find((q) => q.id === task.accepted_quote_id) : undefined;
+  const isBuyer = task.role === 'buyer' || (me?.tasks.some((t) => t.id === task.id) ?? false);
+  const mine = new Set((me?.quotes ?? []).map((q) => q.id));
+  const myQuote = accepted ?? task.quotes.find((q) => mine.has(q.id)) ?? me?.quotes.find((q) => q.task_id === task.id);
   return { isBuyer, myQuote };
 }

@@ -1,13 +1,12 @@
 // The task list for a status filter: the first page loads with the filter, "load more" appends pages.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api } from '../../api/client';
+import { api, type TaskPage } from '../../api/client';
 import { toApiError, type ApiError } from '../../api/errors';
-import type { Task } from '../../api/types';
 import { useAsync } from '../../hooks/useAsync';
 
 export function useTaskPages(status: string) {
   const first = useAsync((signal) => api.listTasks({ status: status || undefined }, signal), status);
-  const [more, setMore] = useState<{ tasks: Task[]; nextOffset: number | null } | null>(null);
+  const [more, setMore] = useState<TaskPage | null>(null);
   const [loadingMore, setLoadingMore] = useState(false);
   const [moreError, setMoreError] = useState<ApiError | null>(null);
   const statusRef = useRef(status);

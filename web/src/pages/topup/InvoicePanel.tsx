@@ -1,5 +1,5 @@
 // The invoice to pay: QR code, copyable text, wallet buttons, live status and countdown.
-import type { TopupInvoice } from '../../api/types';
+import type { TopupCreated } from '../../../../contract/api';
 import { CopyButton } from '../../components/CopyButton';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { QrCode } from '../../components/QrCode';
@@ -10,7 +10,7 @@ import { PreimageForm } from './PreimageForm';
 import type { TopupFlow } from './useTopupFlow';
 import { WalletButtons } from './WalletButtons';
 
-export function InvoicePanel({ flow, invoice }: { flow: TopupFlow; invoice: TopupInvoice }) {
+export function InvoicePanel({ flow, invoice }: { flow: TopupFlow; invoice: TopupCreated }) {
   const now = useNow(flow.status === 'pending');
   const secondsLeft = invoice.expires_at - now;
   const expired = flow.status === 'expired' || (flow.status === 'pending' && secondsLeft <= 0);

@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../../api/client';
 import { toApiError, type ApiError } from '../../api/errors';
-import type { TopupInvoice } from '../../api/types';
+import type { TopupCreated } from '../../../../contract/api';
 import { useInvoiceStatus } from '../../hooks/useInvoiceStatus';
 import { normalizePreimage } from '../../lib/lightning';
 import type { WalletPayment } from '../../lib/wallets';
@@ -11,7 +11,7 @@ import { useReveal } from '../../state/useReveal';
 export type Done = { kind: 'refill'; creditedSats: number; balanceSats: number | null } | { kind: 'new'; creditedSats: number };
 
 export interface TopupFlow {
-  invoice: TopupInvoice | null;
+  invoice: TopupCreated | null;
   /** the token the invoice refills; null for a new token */
   refillToken: string | null;
   status: 'pending' | 'paid' | 'expired';
@@ -33,7 +33,7 @@ export interface TopupFlow {
 
 export function useTopupFlow(): TopupFlow {
   const { reveal } = useReveal();
-  const [invoice, setInvoice] = useState<TopupInvoice | null>(null);
+  const [invoice, setInvoice] = useState<TopupCreated | null>(null);
   const [refillToken, setRefillToken] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
   const [createError, setCreateError] = useState<ApiError | null>(null);
@@ -83,7 +83,7 @@ export function useTopupFlow(): TopupFlow {
       try {
         const result = await api.claimTopup(value, refillToken ?? undefined);
         if (result.token) reveal({ token: result.token, source: 'topup', creditedSats: result.credited_sats, balanceSats: result.balance_sats });
-        setDone(refillToken ? { kind: 'refill', creditedSats: result.credited_sats, balanceSats: result.balance_sats } : { kind: 'new', creditedSats: result.credited_sats });
+        setDone(refillToken ? { kind: 'refill', creditedSats: result.credited_sats, balanceSats: result.balance_sats ?? null } : { kind: 'new', creditedSats: result.credited_sats });
       } catch (e) {
         claimedRef.current = null;
         setClaimError(toApiError(e));

@@ -1,0 +1,30 @@
+// The strict schemas of the server's error bodies (contract/errors.ts has the codes). Apart from
+// errors.ts so that the web app, which imports the codes as values, never bundles zod.
+import { z } from 'zod';
+import { ERROR_STATUS, type ErrorCode } from './errors.js';
+
+export const ERROR_CODES = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];
+
+/** The JSON body of every non-2xx answer the server itself makes. */
+export const ErrorBodySchema = z.strictObject({
+  error: z.strictObject({
+    code: z.enum(ERROR_CODES),
+    message: z.string(),
+    field: z.string().optional().describe('the request field at fault'),
+    balance_sats: z.int().optional().describe('insufficient_balance: what the balance holds'),
+    price_sats: z.int().optional().describe('insufficient_balance: what the action costs'),
+  }),
+});
+
+/** A 402 challenge: what a client must act on sits beside `error`. */
+export const PaymentRequiredSchema = ErrorBodySchema.extend({
+  invoice: z.string().describe('BOLT11 invoice to pay'),
+  payment_hash: z.string().regex(/^[0-9a-f]{64}$/),
+  amount_sats: z.int(),
+  macaroon: z.string().describe('standard base64 V2 macaroon'),
+  expires_at: z.int().describe('Unix seconds'),
+  token: z.string().optional().describe('AI for Hire: a new 0-balance token for the caller'),
+});
+
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+export type PaymentRequired = z.infer<typeof PaymentRequiredSchema>;

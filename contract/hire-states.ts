@@ -1,0 +1,23 @@
+// The AI for Hire state names, shared by the server (database values, compare-and-sets) and the
+// web app (filters, badges). Plain lists without zod, so the web app imports them without a schema library.
+
+/** Task statuses in lifecycle order (the web app's filter lists them so). */
+export const TASK_STATUSES = ['open', 'awarded', 'delivered', 'revision_requested', 'disputed', 'completed', 'cancelled', 'expired', 'refunded', 'split'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+export const QUOTE_STATUSES = ['pending', 'accepted', 'declined', 'withdrawn'] as const;
+export type QuoteStatus = (typeof QUOTE_STATUSES)[number];
+
+/** Why a closed escrow went where it went. */
+export const TASK_OUTCOMES = ['confirmed', 'review_deadline', 'delivery_deadline', 'admin_release', 'admin_refund', 'admin_split'] as const;
+export type TaskOutcome = (typeof TASK_OUTCOMES)[number];
+
+/** The two sides of a task: its buyer and the contractor of a quote. */
+export const TASK_ROLES = ['buyer', 'contractor'] as const;
+export type TaskRole = (typeof TASK_ROLES)[number];
+
+export const MESSAGE_KINDS = ['message', 'delivery', 'revision_request', 'dispute'] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+
+export const PAYOUT_STATES = ['pending', 'succeeded', 'failed'] as const;
+export type PayoutState = (typeof PAYOUT_STATES)[number];
