@@ -53,3 +53,28 @@ export type ClaimResponse = z.infer<typeof ClaimResponseSchema>;
 export type TopupStatusBody = z.infer<typeof TopupStatusSchema>;
 export type Balance = z.infer<typeof BalanceSchema>;
 export type DevPayResponse = z.infer<typeof DevPayResponseSchema>;
+
+/** GET /api/v1/usage/{request_id}: one settled paid call, for the token or credential that paid it. */
+export const CallUsageSchema = z.strictObject({
+  request_id: z.string(),
+  kind: z.literal('call'),
+  created_at: z.int().describe('Unix seconds'),
+  api: z.string(),
+  endpoint: z.string().describe('"<METHOD> <public path>"'),
+  model: z.string().nullable(),
+  status: z.literal('settled'),
+  charged_msat: z.int(),
+  charged_sats: z.int().describe('charged_msat / 1000, rounded up'),
+  max_charge_msat: z.int().describe('what was reserved: the call\'s price, or a metered call\'s ceiling'),
+  amount_msat: z.int().describe('the balance change: minus charged_msat'),
+  usage: z
+    .strictObject({
+      input_tokens: z.int(),
+      cached_input_tokens: z.int(),
+      cache_write_tokens: z.int(),
+      output_tokens: z.int(),
+      estimated: z.boolean().describe('true when the upstream reported no usage and it was estimated'),
+    })
+    .nullable(),
+});
+export type CallUsage = z.infer<typeof CallUsageSchema>;

@@ -44,20 +44,61 @@ export const Validation = z
   .strict();
 export type Validation = z.infer<typeof Validation>;
 
-/** Endpoint price: one price, or one per model (the model named by `model_field`). */
+/** Where a metered call's token counts are read from: the upstream's answer format. */
+export const USAGE_SHAPES = ['openai-chat', 'openai-responses', 'openai-embeddings', 'anthropic-messages'] as const;
+export const UsageShape = z.enum(USAGE_SHAPES);
+export type UsageShape = z.infer<typeof UsageShape>;
+
+// sats per million tokens, exact to the millisat per million (at most three decimals)
+const satsPerMtok = z
+  .number()
+  .min(0)
+  .max(1_000_000_000)
+  .refine((n) => Number.isInteger(Math.round(n * 1000)) && Math.abs(n * 1000 - Math.round(n * 1000)) < 1e-6, 'at most three decimals');
+
+/** A metered model: sats per million tokens of each kind the upstream reports, plus a fee per call. */
+export const MeteredModelPrice = z
+  .object({
+    call_sats: sats.default(0),
+    input_sats_per_mtok: satsPerMtok,
+    /** defaults to the input price */
+    cached_input_sats_per_mtok: satsPerMtok.optional(),
+    /** defaults to the input price */
+    cache_write_sats_per_mtok: satsPerMtok.optional(),
+    output_sats_per_mtok: satsPerMtok.default(0),
+    /** the most output a request may ask for, and what is reserved when it names no limit */
+    max_output_tokens: z.number().int().min(0).max(10_000_000),
+    /** requests whose input may exceed this many tokens are refused before any charge */
+    max_input_tokens: z.number().int().min(1).max(100_000_000).optional(),
+  })
+  .strict();
+export type MeteredModelPrice = z.infer<typeof MeteredModelPrice>;
+
+export const ModelPrice = z.union([positiveSats, MeteredModelPrice]);
+export type ModelPrice = z.infer<typeof ModelPrice>;
+
+export const isMetered = (p: ModelPrice): p is MeteredModelPrice => typeof p === 'object';
+
+/** Endpoint price: one price, or one per model (the model named by `model_field`), flat or metered. */
 export const Price = z.union([
   z.object({ sats: sats }).strict(),
   z
     .object({
-      models: z.record(z.string(), positiveSats).refine((m) => Object.keys(m).length > 0, 'at least one model'),
+      models: z.record(z.string(), ModelPrice).refine((m) => Object.keys(m).length > 0, 'at least one model'),
       model_field: z.string().default('model'),
       /** the model the upstream uses when the request names none; unset: the model field is required */
       default_model: z.string().optional(),
+      /** the answer format metered models read their token counts from */
+      usage: UsageShape.optional(),
     })
     .strict()
     .refine((p) => p.default_model === undefined || p.default_model in p.models, {
       message: 'default_model must be one of the priced models',
       path: ['default_model'],
+    })
+    .refine((p) => p.usage !== undefined || !Object.values(p.models).some(isMetered), {
+      message: 'metered models need `usage`: the answer format their token counts are read from',
+      path: ['usage'],
     }),
 ]);
 export type Price = z.infer<typeof Price>;
@@ -215,6 +256,45 @@ export const Catalog = z
   });
 export type Catalog = z.infer<typeof Catalog>;
 
+/** A metered price as the public catalog shows it: every kind resolved. */
+export const PublicMeteredPriceSchema = z.strictObject({
+  call_sats: z.int(),
+  input_sats_per_mtok: z.number(),
+  cached_input_sats_per_mtok: z.number(),
+  cache_write_sats_per_mtok: z.number(),
+  output_sats_per_mtok: z.number(),
+  max_output_tokens: z.int(),
+  max_input_tokens: z.int().optional(),
+});
+export type PublicMeteredPrice = z.infer<typeof PublicMeteredPriceSchema>;
+
+/** The optional kinds filled with their defaults (the input price). */
+export function publicMeteredPrice(p: MeteredModelPrice): PublicMeteredPrice {
+  return {
+    call_sats: p.call_sats,
+    input_sats_per_mtok: p.input_sats_per_mtok,
+    cached_input_sats_per_mtok: p.cached_input_sats_per_mtok ?? p.input_sats_per_mtok,
+    cache_write_sats_per_mtok: p.cache_write_sats_per_mtok ?? p.input_sats_per_mtok,
+    output_sats_per_mtok: p.output_sats_per_mtok,
+    max_output_tokens: p.max_output_tokens,
+    ...(p.max_input_tokens !== undefined ? { max_input_tokens: p.max_input_tokens } : {}),
+  };
+}
+
+/**
+ * Sats a metered call of this size costs at most, rounded up: what agents and the web app quote
+ * ("a typical call"), and what the e2e suite budgets. Input tokens at the dearest input kind.
+ */
+export function meteredCallSats(p: PublicMeteredPrice, inputTokens: number, outputTokens: number): number {
+  const input = Math.max(p.input_sats_per_mtok, p.cached_input_sats_per_mtok, p.cache_write_sats_per_mtok);
+  return p.call_sats + Math.ceil((inputTokens * input + outputTokens * p.output_sats_per_mtok) / 1_000_000);
+}
+
+/** A model's price for a call of this size: flat prices as they are, metered ones by meteredCallSats. */
+export function modelCallSats(p: number | PublicMeteredPrice, inputTokens: number, outputTokens: number): number {
+  return typeof p === 'number' ? p : meteredCallSats(p, inputTokens, outputTokens);
+}
+
 /** The public projection of one endpoint, as GET /api/v1/catalog serves it (no secrets). */
 export const PublicEndpointSchema = z.strictObject({
   method: Endpoint.shape.method,
@@ -226,8 +306,8 @@ export const PublicEndpointSchema = z.strictObject({
   response: ResponseKind,
   streaming: z.boolean(),
   free: z.boolean(),
-  /** per-model prices in sats (or price_sats for the whole endpoint) */
-  models: z.record(z.string(), z.int()).optional(),
+  /** per model: sats per call, or a metered price with every kind resolved (or price_sats for the whole endpoint) */
+  models: z.record(z.string(), z.union([z.int(), PublicMeteredPriceSchema])).optional(),
   /** the model priced when a request names none */
   default_model: z.string().optional(),
   price_sats: z.int().optional(),
@@ -278,7 +358,7 @@ export function toPublicCatalog(c: Catalog): PublicCatalog {
           ...(ep.example ? { example: ep.example } : {}),
         };
         if ('models' in ep.price) {
-          pub.models = { ...ep.price.models };
+          pub.models = Object.fromEntries(Object.entries(ep.price.models).map(([m, p]) => [m, isMetered(p) ? publicMeteredPrice(p) : p]));
           if (ep.price.default_model !== undefined) pub.default_model = ep.price.default_model;
         } else pub.price_sats = ep.price.sats;
         return pub;

@@ -17,6 +17,7 @@ import { hireOperations } from './http/routes/hire-openapi.js';
 import { hireAdminCommands } from './hire/admin-commands.js';
 import { createHireService, hireRules } from './hire/index.js';
 import { proxyRoutes } from './http/routes/proxy.js';
+import { usageRoutes } from './http/routes/usage.js';
 import { createPaymentGate } from './payments/gate.js';
 import { createPaidCalls } from './payments/paid-call.js';
 import { createProxy } from './proxy/index.js';
@@ -54,7 +55,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
   const now = opts.now ?? nowSeconds;
   const log = pino({
     level: settings.LOG_LEVEL,
-    redact: { paths: ['req.headers.authorization', 'req.headers["x-token"]', 'req.headers.cookie'], remove: true },
+    redact: { paths: ['req.headers.authorization', 'req.headers["x-token"]', 'req.headers["x-api-key"]', 'req.headers.cookie'], remove: true },
   });
   const catalog = loadCatalog(settings.ABL_CONFIG);
   const db = await openStore({ databaseUrl: settings.DATABASE_URL, dataDir: settings.ABL_DATA_DIR, preparedStatements: settings.ABL_PG_PREPARED === 'true' });
@@ -125,6 +126,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
         (a) => adminRoutes(a, { ledger, admin: createAdminService({ db, ledger, extra: hireAdminCommands(hire) }), adminSecret: () => adminSecret }),
         (a) => hireRoutes(a, { hire, limiter }),
         (a) => hireAdminRoutes(a, { hire, adminSecret: () => adminSecret }),
+        (a) => usageRoutes(a, { ledger }),
         (a) => proxyRoutes(a, { paidCall, uploadLimitBytes: catalog.limits.upload_bytes }),
       ],
       version: VERSION,

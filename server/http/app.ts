@@ -63,8 +63,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(cors, {
     origin: '*',
     methods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
-    allowedHeaders: ['Authorization', 'X-Token', 'Content-Type', 'X-Request-Id'],
-    exposedHeaders: ['WWW-Authenticate', 'X-Charged-Sats', 'X-Balance-Sats', 'X-Request-Id', 'Retry-After'],
+    allowedHeaders: ['Authorization', 'X-Token', 'X-Api-Key', 'Content-Type', 'X-Request-Id'],
+    exposedHeaders: ['WWW-Authenticate', 'X-Charged-Sats', 'X-Charged-Msats', 'X-Max-Charge-Sats', 'X-Balance-Sats', 'X-Request-Id', 'Retry-After'],
     maxAge: 600,
   });
 
@@ -72,7 +72,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const guard = deps.authGuard;
   if (guard) {
-    const carriesCredentials = (h: Record<string, unknown>) => h.authorization !== undefined || h['x-token'] !== undefined || h['x-phoenix-signature'] !== undefined;
+    const carriesCredentials = (h: Record<string, unknown>) => h.authorization !== undefined || h['x-token'] !== undefined || h['x-api-key'] !== undefined || h['x-phoenix-signature'] !== undefined;
     app.addHook('onRequest', async (req) => {
       if (carriesCredentials(req.headers)) guard.assertAllowed(req.ip);
     });

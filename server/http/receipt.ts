@@ -3,8 +3,16 @@ import type { FastifyReply } from 'fastify';
 import { msatToSats } from '../../contract/money.js';
 import type { Receipt } from '../payments/types.js';
 
+/** Whole sats a client pays for msat: rounded up (the contract's X-Charged-Sats). */
+const satsUp = (msat: bigint): string => ((msat + 999n) / 1000n).toString();
+
 export function writeReceipt(reply: FastifyReply, receipt: Receipt): void {
+  if (receipt.requestId) reply.header('x-request-id', receipt.requestId);
   if (receipt.kind === 'free') return;
-  reply.header('x-charged-sats', String(msatToSats(receipt.chargedMsat)));
+  if (receipt.chargedMsat !== null) {
+    reply.header('x-charged-msats', receipt.chargedMsat.toString());
+    reply.header('x-charged-sats', satsUp(receipt.chargedMsat));
+  }
+  if (receipt.maxChargeMsat !== undefined) reply.header('x-max-charge-sats', satsUp(receipt.maxChargeMsat));
   if (receipt.balanceMsat !== null) reply.header('x-balance-sats', String(msatToSats(receipt.balanceMsat)));
 }

@@ -61,7 +61,8 @@ export function decodeCaveat(raw: Uint8Array): Caveat | null {
 export interface CaveatRequest {
   api: string;
   endpoint: string;
-  priceMsat: bigint;
+  /** the price the credential must cover; unset: value-carrying, the store checks what remains */
+  priceMsat?: bigint;
   /** Unix seconds */
   now: number;
 }
@@ -76,7 +77,7 @@ export type CaveatFailure =
   | 'wrong_endpoint'
   | 'price';
 
-export type CaveatVerdict = { ok: true; expiresAt: number } | { ok: false; reason: CaveatFailure };
+export type CaveatVerdict = { ok: true; expiresAt: number; maxPriceMsat: bigint } | { ok: false; reason: CaveatFailure };
 
 /** Every caveat must hold for this request; repeats may only narrow. First failure wins. */
 export function checkCaveats(rawCaveats: ReadonlyArray<Uint8Array>, request: CaveatRequest): CaveatVerdict {
@@ -113,7 +114,7 @@ export function checkCaveats(rawCaveats: ReadonlyArray<Uint8Array>, request: Cav
       if (ceiling === null) return fail('malformed');
       if (maxPrice !== null && ceiling > maxPrice) return fail('widened_caveat');
       maxPrice = ceiling;
-      if (request.priceMsat > ceiling) return fail('price');
+      if (request.priceMsat !== undefined && request.priceMsat > ceiling) return fail('price');
     } else {
       return fail('unknown_caveat');
     }
@@ -121,7 +122,7 @@ export function checkCaveats(rawCaveats: ReadonlyArray<Uint8Array>, request: Cav
 
   // a credential we minted always carries all four; without them it would bind nothing
   if (services === null || validUntil === null || maxPrice === null || !endpointBound) return fail('missing_caveat');
-  return { ok: true, expiresAt: validUntil };
+  return { ok: true, expiresAt: validUntil, maxPriceMsat: maxPrice };
 }
 
 function fail(reason: CaveatFailure): CaveatVerdict {

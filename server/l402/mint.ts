@@ -61,8 +61,8 @@ export interface VerifyCredentialInput {
   preimage: Buffer;
   api: string;
   endpoint: string;
-  /** the price this request costs now */
-  priceMsat: bigint;
+  /** the price this request costs now; unset for a value-carrying credential (the store checks) */
+  priceMsat?: bigint;
   /** Unix seconds */
   now: number;
 }
@@ -76,7 +76,7 @@ export type VerifyFailureReason =
   | CaveatFailure;
 
 export type VerifyCredentialResult =
-  | { ok: true; paymentHash: string; tokenId: string; expiresAt: number }
+  | { ok: true; paymentHash: string; tokenId: string; expiresAt: number; /** the invoice amount it was minted for (or a narrower caveat) */ valueMsat: bigint }
   | { ok: false; reason: VerifyFailureReason };
 
 /**
@@ -99,7 +99,7 @@ export function verifyCredential(input: VerifyCredentialInput): VerifyCredential
   const caveats = checkCaveats(parsed.caveats, {
     api: input.api,
     endpoint: input.endpoint,
-    priceMsat: input.priceMsat,
+    ...(input.priceMsat !== undefined ? { priceMsat: input.priceMsat } : {}),
     now: input.now,
   });
   if (!caveats.ok) return reject(caveats.reason);
@@ -110,6 +110,7 @@ export function verifyCredential(input: VerifyCredentialInput): VerifyCredential
     paymentHash: identifier.paymentHash.toString('hex'),
     tokenId: identifier.tokenId.toString('hex'),
     expiresAt: caveats.expiresAt,
+    valueMsat: caveats.maxPriceMsat,
   };
 }
 

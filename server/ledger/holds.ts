@@ -9,11 +9,23 @@ export type ReserveResult =
   | { ok: false; reason: 'unknown_account' }
   | { ok: false; reason: 'insufficient'; balanceMsat: bigint };
 
-const RESERVE_SQL = `
-WITH debit AS (
-  UPDATE accounts SET balance_msat = balance_msat - $2::bigint
+export interface HoldRequest {
+  amountMsat: bigint;
+  purpose: string;
+  expiresAt: number;
+}
+
+// The debit CTE picks the paying account: a token's (by its hash) or a funded L402 credential's.
+const BY_TOKEN = `UPDATE accounts SET balance_msat = balance_msat - $2::bigint
   WHERE token_hash = $1 AND kind = 'user' AND balance_msat >= $2::bigint
-  RETURNING id, balance_msat
+  RETURNING id, balance_msat`;
+const BY_CREDENTIAL = `UPDATE accounts a SET balance_msat = a.balance_msat - $2::bigint
+  FROM l402_credentials c WHERE c.payment_hash = $1 AND c.state = 'funded' AND a.id = c.account_id AND a.balance_msat >= $2::bigint
+  RETURNING a.id, a.balance_msat`;
+
+const reserveSql = (debit: string) => `
+WITH debit AS (
+  ${debit}
 ), h AS (
   INSERT INTO holds (account_id, amount_msat, purpose, expires_at)
   SELECT id, $2::bigint, $3, $4::bigint FROM debit RETURNING id, account_id
@@ -25,12 +37,14 @@ WITH debit AS (
     LATERAL (VALUES (h.account_id, -$2::bigint), ($5::bigint, $2::bigint)) AS v(account_id, amount)
 )
 SELECT h.id AS hold_id, debit.id AS account_id, debit.balance_msat FROM debit, h`;
+const RESERVE_SQL = reserveSql(BY_TOKEN);
+const RESERVE_CREDENTIAL_SQL = reserveSql(BY_CREDENTIAL);
 
 /** Debits amountMsat from the token's account into the holds account, if the balance covers it. */
 export async function reserveByTokenHash(
   q: Queryable,
   sys: SystemAccountIds,
-  p: { tokenHash: Buffer; amountMsat: bigint; purpose: string; expiresAt: number },
+  p: HoldRequest & { tokenHash: Buffer },
 ): Promise<ReserveResult> {
   const res = await q.query<{ hold_id: bigint; account_id: bigint; balance_msat: bigint }>(RESERVE_SQL, [
     p.tokenHash,
@@ -44,6 +58,25 @@ export async function reserveByTokenHash(
   const acct = await q.query<{ balance_msat: bigint }>(`SELECT balance_msat FROM accounts WHERE token_hash = $1 AND kind = 'user'`, [
     p.tokenHash,
   ]);
+  const found = acct.rows[0];
+  return found ? { ok: false, reason: 'insufficient', balanceMsat: found.balance_msat } : { ok: false, reason: 'unknown_account' };
+}
+
+/** The same from a funded L402 credential's account; unknown_account when it was never funded. */
+export async function reserveByCredential(q: Queryable, sys: SystemAccountIds, p: HoldRequest & { paymentHash: string }): Promise<ReserveResult> {
+  const res = await q.query<{ hold_id: bigint; account_id: bigint; balance_msat: bigint }>(RESERVE_CREDENTIAL_SQL, [
+    p.paymentHash,
+    p.amountMsat,
+    p.purpose,
+    p.expiresAt,
+    sys.holds,
+  ]);
+  const row = res.rows[0];
+  if (row) return { ok: true, holdId: row.hold_id, accountId: row.account_id, balanceMsat: row.balance_msat };
+  const acct = await q.query<{ balance_msat: bigint }>(
+    `SELECT a.balance_msat FROM l402_credentials c JOIN accounts a ON a.id = c.account_id WHERE c.payment_hash = $1 AND c.state = 'funded'`,
+    [p.paymentHash],
+  );
   const found = acct.rows[0];
   return found ? { ok: false, reason: 'insufficient', balanceMsat: found.balance_msat } : { ok: false, reason: 'unknown_account' };
 }
@@ -64,8 +97,22 @@ WITH s AS (
   SELECT j.id, v.account_id, v.amount FROM j, s,
     LATERAL (VALUES ($3::bigint, -s.amount_msat), ($4::bigint, $2::bigint), (s.account_id, s.amount_msat - $2::bigint)) AS v(account_id, amount)
   WHERE v.amount <> 0
+), c AS (
+  INSERT INTO paid_calls (request_id, account_id, hold_id, api, endpoint, model, max_charge_msat, charged_msat, usage, created_at)
+  SELECT $6, s.account_id, s.id, $7, $8, $9, s.amount_msat, $2::bigint, $10::jsonb, $11::bigint FROM s WHERE $6::text IS NOT NULL
 )
 SELECT s.amount_msat FROM s`;
+
+/** What a settled paid call leaves for its receipt at GET /api/v1/usage/{request_id}. */
+export interface CallRecord {
+  requestId: string;
+  api: string;
+  endpoint: string;
+  model: string | null;
+  /** the token counts the charge was computed from (metered calls) */
+  usage: Record<string, number> | null;
+  createdAt: number;
+}
 
 /**
  * Settles a held charge: chargeMsat (≤ the hold) goes to `to`, the rest back to the user.
@@ -74,9 +121,22 @@ SELECT s.amount_msat FROM s`;
 export async function settleHold(
   q: Queryable,
   sys: SystemAccountIds,
-  p: { holdId: bigint; chargeMsat: bigint; to: bigint; memo?: string },
+  p: { holdId: bigint; chargeMsat: bigint; to: bigint; memo?: string; call?: CallRecord },
 ): Promise<boolean> {
-  const res = await q.query(SETTLE_SQL, [p.holdId, p.chargeMsat, sys.holds, p.to, p.memo ?? null]);
+  const c = p.call;
+  const res = await q.query(SETTLE_SQL, [
+    p.holdId,
+    p.chargeMsat,
+    sys.holds,
+    p.to,
+    p.memo ?? null,
+    c?.requestId ?? null,
+    c?.api ?? null,
+    c?.endpoint ?? null,
+    c?.model ?? null,
+    c?.usage ? JSON.stringify(c.usage) : null,
+    c?.createdAt ?? null,
+  ]);
   return res.rows.length === 1;
 }
 

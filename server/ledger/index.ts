@@ -4,39 +4,35 @@
 import type { Db, Queryable } from '../store/index.js';
 import { findAccountByTokenHash, getBalance, loadSystemAccountIds, type SystemAccountIds, type UserAccount } from './accounts.js';
 import { auditLedger, type AuditCheck, type AuditReport } from './audit.js';
-import { releaseHold, renewHold, reserveByTokenHash, settleHold, sweepExpiredHolds, type ReserveResult } from './holds.js';
-import { claimCredential, releaseCredential, spendCredential, type ClaimOutcome } from './l402-credentials.js';
-import { accountStatement, accountsByHashPrefix, ledgerStats, ledgerTotals, type AccountStatement, type LedgerStats } from './reports.js';
+import { releaseHold, renewHold, reserveByCredential, reserveByTokenHash, settleHold, sweepExpiredHolds, type CallRecord, type HoldRequest, type ReserveResult } from './holds.js';
+import { credentialAccount, fundCredential } from './l402-credentials.js';
+import { accountStatement, accountsByHashPrefix, ledgerStats, ledgerTotals, paidCall, type AccountStatement, type LedgerStats, type PaidCallRow } from './reports.js';
 
 export { hashToken, isWellFormedToken, newToken } from './tokens.js';
 export { createUserAccount, findAccountByTokenHash, getBalance, type SystemAccountIds, type UserAccount } from './accounts.js';
 export { postJournal, InsufficientFundsError, type JournalEntry, type JournalLine } from './journal.js';
 export { claimCredential, spendCredential, STALE_IN_FLIGHT_SECONDS, type ClaimOutcome } from './l402-credentials.js';
 export type { AuditCheck, AuditContext, AuditReport, AuditTotals, RefMoves } from './audit.js';
-export type { AccountStatement, LedgerStats } from './reports.js';
-export type { ReserveResult } from './holds.js';
-
-export interface L402Spend {
-  paymentHash: string;
-  endpoint: string;
-  priceMsat: bigint;
-  now: number;
-}
+export type { AccountStatement, LedgerStats, PaidCallRow } from './reports.js';
+export type { CallRecord, HoldRequest, ReserveResult } from './holds.js';
 
 export interface Ledger {
   /** ids of the system accounts, for journal lines posted in a caller's transaction */
   readonly sys: SystemAccountIds;
-  reserve(p: { tokenHash: Buffer; amountMsat: bigint; purpose: string; expiresAt: number }): Promise<ReserveResult>;
-  /** chargeMsat (≤ the hold) to revenue, the rest back; false if it was no longer held */
-  settle(holdId: bigint, chargeMsat: bigint): Promise<boolean>;
+  reserve(p: HoldRequest & { tokenHash: Buffer }): Promise<ReserveResult>;
+  /** the same from a funded L402 credential's account (unknown_account: not funded yet) */
+  reserveFromCredential(p: HoldRequest & { paymentHash: string }): Promise<ReserveResult>;
+  /** chargeMsat (≤ the hold) to revenue, the rest back, the call recorded; false if it was no longer held */
+  settle(holdId: bigint, chargeMsat: bigint, call?: CallRecord): Promise<boolean>;
   release(holdId: bigint, memo?: string): Promise<bigint | null>;
   renew(holdId: bigint, expiresAt: number): Promise<boolean>;
   sweepExpiredHolds(now: number): Promise<number>;
-  /** takes an L402 credential for one request (in flight until spent or released) */
-  claimL402(p: L402Spend): Promise<ClaimOutcome>;
-  /** the credential served: spent, its price booked as revenue; false if it was not in flight */
-  spendL402(p: { paymentHash: string; now: number }): Promise<boolean>;
-  releaseL402(paymentHash: string): Promise<void>;
+  /** first use of an L402 credential: its value into its own account, once; false if it is single-use and taken */
+  fundL402(p: { paymentHash: string; endpoint: string; valueMsat: bigint; now: number }): Promise<boolean>;
+  /** the account a funded credential pays from */
+  credentialAccount(paymentHash: string): Promise<bigint | null>;
+  /** a settled call's record, for the account that paid it */
+  paidCall(accountId: bigint, requestId: string): Promise<PaidCallRow | null>;
   accountByToken(tokenHash: Buffer, q?: Queryable): Promise<UserAccount | null>;
   balanceOf(accountId: bigint, q?: Queryable): Promise<bigint>;
   accountsByHashPrefix(prefixHex: string, limit: number, q?: Queryable): Promise<bigint[]>;
@@ -55,13 +51,14 @@ export async function createLedger(db: Db): Promise<Ledger> {
   return {
     sys,
     reserve: (p) => reserveByTokenHash(db, sys, p),
-    settle: (holdId, chargeMsat) => settleHold(db, sys, { holdId, chargeMsat, to: sys.revenue }),
+    reserveFromCredential: (p) => reserveByCredential(db, sys, p),
+    settle: (holdId, chargeMsat, call) => settleHold(db, sys, { holdId, chargeMsat, to: sys.revenue, ...(call ? { call } : {}) }),
     release: (holdId, memo) => releaseHold(db, sys, { holdId, ...(memo ? { memo } : {}) }),
     renew: (holdId, expiresAt) => renewHold(db, { holdId, expiresAt }),
     sweepExpiredHolds: (now) => db.tx((q) => sweepExpiredHolds(q, sys, now)),
-    claimL402: (p) => claimCredential(db, p),
-    spendL402: (p) => spendCredential(db, sys, p),
-    releaseL402: (paymentHash) => releaseCredential(db, paymentHash),
+    fundL402: (p) => fundCredential(db, sys, p),
+    credentialAccount: (paymentHash) => credentialAccount(db, paymentHash),
+    paidCall: (accountId, requestId) => paidCall(db, accountId, requestId),
     accountByToken: (tokenHash, q = db) => findAccountByTokenHash(q, tokenHash),
     balanceOf: (accountId, q = db) => getBalance(q, accountId),
     accountsByHashPrefix: (prefixHex, limit, q = db) => accountsByHashPrefix(q, prefixHex, limit),

@@ -1,8 +1,10 @@
-// Single-use L402 credentials in the store: claimed (in_flight) before forwarding, spent
-// when the upstream served, released when it failed. The primary key makes a replay fail
-// on every instance.
-import type { Queryable } from '../store/index.js';
-import type { SystemAccountIds } from './accounts.js';
+// L402 credentials in the store, keyed by payment hash so a replay fails on every instance.
+// Single-use (AI for Hire fees): claimed in_flight, then spent with its price booked as revenue.
+// Value-carrying (the proxy): funded once into an account of its own, then paid from like a token.
+import { createHash } from 'node:crypto';
+import type { Db, Queryable } from '../store/index.js';
+import { createUserAccount, type SystemAccountIds } from './accounts.js';
+import { postJournal } from './journal.js';
 
 /** A claim left in flight this long (a crashed instance) may be taken over. */
 export const STALE_IN_FLIGHT_SECONDS = 15 * 60;
@@ -45,4 +47,46 @@ export async function spendCredential(q: Queryable, sys: SystemAccountIds, p: { 
 /** The upstream failed or refused: the credential stays usable. */
 export async function releaseCredential(q: Queryable, paymentHash: string): Promise<void> {
   await q.query(`DELETE FROM l402_credentials WHERE payment_hash = $1 AND state = 'in_flight'`, [paymentHash]);
+}
+
+/**
+ * First use of a value-carrying credential: its invoice amount moves from `lightning` into an
+ * account of its own, once (the primary key decides between racing instances). Returns false
+ * when the payment hash was already taken as a single-use credential (spent or in flight).
+ */
+export async function fundCredential(db: Db, sys: SystemAccountIds, p: { paymentHash: string; endpoint: string; valueMsat: bigint; now: number }): Promise<boolean> {
+  return db.tx(async (q) => {
+    const account = await createUserAccount(q, credentialAccountHash(p.paymentHash));
+    const res = await q.query(
+      `INSERT INTO l402_credentials (payment_hash, state, endpoint, price_msat, updated_at, account_id)
+       VALUES ($1, 'funded', $2, $3, $4, $5) ON CONFLICT (payment_hash) DO NOTHING RETURNING 1`,
+      [p.paymentHash, p.endpoint, p.valueMsat, p.now, account.id],
+    );
+    if (res.rows.length === 0) {
+      // funded meanwhile by another request, or a single-use credential: drop the spare account
+      await q.query(`DELETE FROM accounts WHERE id = $1`, [account.id]);
+      const existing = await q.query<{ state: string }>(`SELECT state FROM l402_credentials WHERE payment_hash = $1`, [p.paymentHash]);
+      return existing.rows[0]?.state === 'funded';
+    }
+    await postJournal(q, {
+      kind: 'l402_deposit',
+      ref: p.paymentHash,
+      lines: [
+        { accountId: sys.lightning, amountMsat: -p.valueMsat },
+        { accountId: account.id, amountMsat: p.valueMsat },
+      ],
+    });
+    return true;
+  });
+}
+
+/** A credential's account is keyed like a token's, by a hash no token can have. */
+function credentialAccountHash(paymentHash: string): Buffer {
+  return createHash('sha256').update(`l402:${paymentHash}`, 'utf8').digest();
+}
+
+/** The account a funded credential pays from, if it was funded. */
+export async function credentialAccount(q: Queryable, paymentHash: string): Promise<bigint | null> {
+  const res = await q.query<{ account_id: bigint | null }>(`SELECT account_id FROM l402_credentials WHERE payment_hash = $1 AND state = 'funded'`, [paymentHash]);
+  return res.rows[0]?.account_id ?? null;
 }

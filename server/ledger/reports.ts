@@ -69,3 +69,26 @@ export async function ledgerTotals(q: Queryable): Promise<Record<string, bigint>
   );
   return { user_balances: users.rows[0]?.s ?? 0n, ...Object.fromEntries(sys.rows.map((r) => [r.name, r.s ?? 0n])) };
 }
+
+export interface PaidCallRow {
+  requestId: string;
+  api: string;
+  endpoint: string;
+  model: string | null;
+  maxChargeMsat: bigint;
+  chargedMsat: bigint;
+  usage: Record<string, number> | null;
+  createdAt: number;
+}
+
+/** One settled call, if `accountId` paid it (a token's, or a credential's account). */
+export async function paidCall(q: Queryable, accountId: bigint, requestId: string): Promise<PaidCallRow | null> {
+  const res = await q.query<{ request_id: string; api: string; endpoint: string; model: string | null; max_charge_msat: bigint; charged_msat: bigint; usage: unknown; created_at: bigint }>(
+    `SELECT request_id, api, endpoint, model, max_charge_msat, charged_msat, usage, created_at FROM paid_calls WHERE request_id = $1 AND account_id = $2`,
+    [requestId, accountId],
+  );
+  const r = res.rows[0];
+  if (!r) return null;
+  const usage = typeof r.usage === 'string' ? (JSON.parse(r.usage) as Record<string, number>) : (r.usage as Record<string, number> | null);
+  return { requestId: r.request_id, api: r.api, endpoint: r.endpoint, model: r.model, maxChargeMsat: r.max_charge_msat, chargedMsat: r.charged_msat, usage, createdAt: Number(r.created_at) };
+}

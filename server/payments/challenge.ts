@@ -16,8 +16,17 @@ export interface ChallengeDeps {
   events?: PaymentEvents;
 }
 
-/** Returns (does not throw) payment_required with the challenge, or topup_unavailable. */
-export async function buildChallenge(deps: ChallengeDeps, action: PaidAction, client: string, extra: Record<string, unknown> = {}): Promise<AppError> {
+/**
+ * Returns (does not throw) payment_required with the challenge, or topup_unavailable. `short`
+ * makes it 402 insufficient_balance instead: a credential that holds something, but not enough.
+ */
+export async function buildChallenge(
+  deps: ChallengeDeps,
+  action: PaidAction,
+  client: string,
+  extra: Record<string, unknown> = {},
+  short?: { balanceMsat: bigint },
+): Promise<AppError> {
   await deps.limiter?.check('invoice', client);
   let invoice;
   try {
@@ -38,10 +47,13 @@ export async function buildChallenge(deps: ChallengeDeps, action: PaidAction, cl
   });
   const sats = msatToSats(action.priceMsat);
   deps.events?.challenged(action.api);
+  const has = short ? msatToSats(short.balanceMsat) : 0;
   return new AppError(
-    'payment_required',
-    `Payment required: pay the invoice (${sats} sats) and retry with "Authorization: L402 <macaroon>:<preimage>", or send a prepaid X-Token.`,
-    {},
+    short ? 'insufficient_balance' : 'payment_required',
+    short
+      ? `This request may cost up to ${sats} sats; this L402 credential has ${has} sats left. Pay the new invoice and retry with its credential.`
+      : `Payment required: pay the invoice (${sats} sats) and retry with "Authorization: L402 <macaroon>:<preimage>", or send a prepaid X-Token.`,
+    short ? { balance_sats: has, price_sats: sats } : {},
     { invoice: invoice.bolt11, payment_hash: invoice.paymentHash, amount_sats: sats, macaroon: minted.macaroonB64, expires_at: Math.min(minted.expiresAt, invoice.expiresAt), ...extra },
     { challenge: { macaroonB64: minted.macaroonB64, invoice: invoice.bolt11 } },
   );

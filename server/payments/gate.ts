@@ -1,16 +1,17 @@
 // The one payment gate: every paid action (a proxied call, an AI for Hire fee) is paid through
-// it, by a prepaid token or an L402 credential; with neither, a 402 challenge. Two ways to pay:
+// it, by a prepaid token or an L402 credential; with neither, a 402 challenge. A new rail (MPP,
+// x402) is one more way to name a paid invoice, paid from the same holds. Two ways to pay:
 // `secure` holds the money before an action that runs outside any transaction (settle or release
 // afterwards); `identify` + `chargeInTx` pay inside the caller's own transaction, so the charge
 // commits with what it paid for or not at all. Knows nothing of HTTP.
 import { msatToSats } from '../../contract/money.js';
 import { AppError } from '../errors.js';
-import { claimCredential, hashToken, postJournal, spendCredential, type Ledger } from '../ledger/index.js';
+import { claimCredential, hashToken, postJournal, spendCredential, type CallRecord, type HoldRequest, type Ledger } from '../ledger/index.js';
 import type { WalletBackend } from '../lightning/backend.js';
 import type { RateLimiter } from '../ratelimit.js';
 import type { Queryable } from '../store/index.js';
 import { buildChallenge } from './challenge.js';
-import { unclaimed, verifyL402 } from './l402-rail.js';
+import { spentUp, unclaimed, verifyL402, verifyL402Value } from './l402-rail.js';
 import type { Credentials, PaidAction, PaymentEvents, Receipt } from './types.js';
 
 export interface GateDeps {
@@ -26,23 +27,26 @@ export interface GateDeps {
   log?: { warn(obj: object, msg: string): void };
 }
 
-/** Money (or a credential) held for one action until it is settled or released. */
+/** Money held for one action (from a token, or from an L402 credential's value) until it is settled or released. */
 export interface SecuredPayment {
   kind: Receipt['kind'];
-  /** what was secured: the price (later: a metered call's ceiling) */
+  /** what was secured: the price, or a metered call's ceiling */
   heldMsat: bigint;
   /** the token's balance with the hold taken, when a token was sent */
   balanceMsat: bigint | null;
-  /** the action happened: chargeMsat (≤ heldMsat) is kept, the rest goes back */
-  settle(chargeMsat: bigint): Promise<void>;
-  /** the action did not happen: the money or the credential goes back */
+  /** the action happened: chargeMsat (≤ heldMsat) is kept, the rest goes back, the call is recorded */
+  settle(chargeMsat: bigint, call?: CallRecord): Promise<void>;
+  /** the action did not happen: the money goes back */
   release(): Promise<void>;
+  /** a long stream keeps its hold alive, so the sweep never returns it while it runs */
+  renew(): Promise<void>;
 }
 
 /** Who pays an in-transaction charge, decided before the transaction (checks are cheap). */
 export type Payer = { kind: 'token'; accountId: bigint } | { kind: 'l402'; paymentHash: string; accountId: bigint | null };
 
-const FREE: SecuredPayment = { kind: 'free', heldMsat: 0n, balanceMsat: null, settle: async () => {}, release: async () => {} };
+const noop = async () => {};
+const FREE: SecuredPayment = { kind: 'free', heldMsat: 0n, balanceMsat: null, settle: noop, release: noop, renew: noop };
 
 export function createPaymentGate(deps: GateDeps) {
   const { ledger } = deps;
@@ -53,53 +57,57 @@ export function createPaymentGate(deps: GateDeps) {
       price_sats: msatToSats(priceMsat),
     });
 
+  const holdRequest = (action: PaidAction): HoldRequest => ({ amountMsat: action.priceMsat, purpose: action.endpoint, expiresAt: deps.now() + deps.holdSeconds });
+
+  /** One hold, whoever's account it came from: settle, release and renew are the ledger's compare-and-sets. */
+  function held(kind: 'token' | 'l402', action: PaidAction, holdId: bigint, balanceMsat: bigint | null): SecuredPayment {
+    let done = false;
+    return {
+      kind,
+      heldMsat: action.priceMsat,
+      balanceMsat,
+      async settle(chargeMsat, call) {
+        if (done) return;
+        done = true;
+        if (await ledger.settle(holdId, chargeMsat, call)) deps.events?.charged(action.api, kind, msatToSats(chargeMsat));
+        else deps.log?.warn({ holdId: holdId.toString() }, 'hold was no longer held at settlement');
+      },
+      async release() {
+        if (done) return;
+        done = true;
+        if ((await ledger.release(holdId)) !== null) deps.events?.refunded(action.api, kind, msatToSats(action.priceMsat));
+      },
+      async renew() {
+        if (!done) await ledger.renew(holdId, deps.now() + deps.holdSeconds);
+      },
+    };
+  }
+
   async function holdFromToken(action: PaidAction, token: string): Promise<SecuredPayment> {
-    const r = await ledger.reserve({ tokenHash: hashToken(token), amountMsat: action.priceMsat, purpose: action.endpoint, expiresAt: deps.now() + deps.holdSeconds });
+    const r = await ledger.reserve({ tokenHash: hashToken(token), ...holdRequest(action) });
     if (!r.ok) throw r.reason === 'unknown_account' ? new AppError('invalid_token', 'Unknown token.') : insufficient(action.priceMsat, r.balanceMsat);
-    let done = false;
-    return {
-      kind: 'token',
-      heldMsat: action.priceMsat,
-      balanceMsat: r.balanceMsat,
-      async settle(chargeMsat) {
-        if (done) return;
-        done = true;
-        if (await ledger.settle(r.holdId, chargeMsat)) deps.events?.charged(action.api, 'token', msatToSats(chargeMsat));
-        else deps.log?.warn({ holdId: r.holdId.toString() }, 'hold was no longer held at settlement');
-      },
-      async release() {
-        if (done) return;
-        done = true;
-        if ((await ledger.release(r.holdId)) !== null) deps.events?.refunded(action.api, 'token', msatToSats(action.priceMsat));
-      },
-    };
+    return held('token', action, r.holdId, r.balanceMsat);
   }
 
-  async function holdL402(action: PaidAction, creds: Credentials): Promise<SecuredPayment> {
+  /** An L402 credential carries its invoice's value: funded on first use, then paid from like a token. */
+  async function holdFromL402(action: PaidAction, creds: Credentials, client: string): Promise<SecuredPayment> {
     const now = deps.now();
-    const paymentHash = verifyL402(deps.rootKey, action, creds.l402!, now);
-    const claim = await ledger.claimL402({ paymentHash, endpoint: action.endpoint, priceMsat: action.priceMsat, now });
-    if (claim !== 'claimed') throw unclaimed(claim);
+    const { paymentHash, valueMsat } = verifyL402Value(deps.rootKey, action, creds.l402!, now);
+    let r = await ledger.reserveFromCredential({ paymentHash, ...holdRequest(action) });
+    if (!r.ok && r.reason === 'unknown_account') {
+      if (!(await ledger.fundL402({ paymentHash, endpoint: action.endpoint, valueMsat, now }))) throw unclaimed('spent');
+      r = await ledger.reserveFromCredential({ paymentHash, ...holdRequest(action) });
+    }
+    if (!r.ok) {
+      if (r.reason === 'unknown_account' || r.balanceMsat === 0n) throw spentUp();
+      throw await challenge(action, client, {}, { balanceMsat: r.balanceMsat });
+    }
     const named = creds.token === null ? null : await ledger.accountByToken(hashToken(creds.token));
-    let done = false;
-    return {
-      kind: 'l402',
-      heldMsat: action.priceMsat,
-      balanceMsat: named?.balanceMsat ?? null,
-      async settle() {
-        if (done) return;
-        done = true;
-        if (await ledger.spendL402({ paymentHash, now: deps.now() })) deps.events?.charged(action.api, 'l402', msatToSats(action.priceMsat));
-      },
-      async release() {
-        if (done) return;
-        done = true;
-        await ledger.releaseL402(paymentHash);
-      },
-    };
+    return held('l402', action, r.holdId, named?.balanceMsat ?? null);
   }
 
-  const challenge = (action: PaidAction, client: string, extra?: Record<string, unknown>) => buildChallenge(deps, action, client, extra);
+  const challenge = (action: PaidAction, client: string, extra?: Record<string, unknown>, short?: { balanceMsat: bigint }) =>
+    buildChallenge(deps, action, client, extra, short);
 
   return {
     challenge,
@@ -107,7 +115,7 @@ export function createPaymentGate(deps: GateDeps) {
     /** Holds payment for the action or throws: L402 pays when present (a token beside it only names the account); else the token; else a 402. */
     async secure(action: PaidAction, creds: Credentials, client: string): Promise<SecuredPayment> {
       if (action.priceMsat === 0n) return FREE;
-      if (creds.l402) return holdL402(action, creds);
+      if (creds.l402) return holdFromL402(action, creds, client);
       if (creds.token !== null) return holdFromToken(action, creds.token);
       throw await challenge(action, client);
     },

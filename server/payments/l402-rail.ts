@@ -13,6 +13,16 @@ export function verifyL402(rootKey: Buffer, action: PaidAction, cred: L402Author
   return verdict.paymentHash;
 }
 
+/** A value-carrying credential (the proxy): its payment hash and what its invoice was worth. */
+export function verifyL402Value(rootKey: Buffer, action: PaidAction, cred: L402Authorization, now: number): { paymentHash: string; valueMsat: bigint } {
+  const verdict = verifyCredential({ rootKey, macaroon: cred.macaroon, preimage: cred.preimage, api: action.api, endpoint: action.endpoint, now });
+  if (!verdict.ok) throw invalidL402(l402Message(verdict.reason));
+  return { paymentHash: verdict.paymentHash, valueMsat: verdict.valueMsat };
+}
+
+/** A funded credential with nothing left: it bought what it could. */
+export const spentUp = (): AppError => new AppError('payment_already_used', 'This L402 credential has been spent; pay a new invoice.');
+
 /** A claim that did not succeed: spent for good, or paying another request right now. */
 export function unclaimed(claim: Exclude<ClaimOutcome, 'claimed'>): AppError {
   return new AppError('payment_already_used', claim === 'spent' ? 'This L402 credential was already used; pay a new invoice.' : 'This L402 credential is in use by another request.');

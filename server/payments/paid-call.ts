@@ -1,13 +1,18 @@
 // A paid proxied call, top to bottom: price it, secure the payment, run it upstream, decide what
-// was served, settle or release, and hand back the answer with its receipt. The only home of
-// these rules; the HTTP route parses and writes, nothing more.
+// was served, meter what it used, settle or release, and hand back the answer with its receipt.
+// The only home of these rules; the HTTP route parses and writes, nothing more.
+import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
 import type { Api } from '../../contract/catalog.js';
 import { AppError } from '../errors.js';
-import { hashToken, type Ledger } from '../ledger/index.js';
+import { hashToken, type CallRecord, type Ledger } from '../ledger/index.js';
+import { chargeMsat } from '../metering/index.js';
 import { matchError, notConfigured, type ApiProxy, type ForwardResponse } from '../proxy/index.js';
+import { meteredRequest, type MeteredRequest } from '../proxy/metered-request.js';
 import type { PaymentGate, SecuredPayment } from './gate.js';
 import { verifyL402 } from './l402-rail.js';
+import { meterStream, readJsonAnswer } from './metered-answer.js';
 import type { Credentials, PaidAction, Receipt } from './types.js';
 
 export interface ProxyCall {
@@ -24,7 +29,10 @@ export interface ProxyCall {
   clientGone(): boolean;
 }
 
-export interface PaidAnswer extends ForwardResponse {
+export interface PaidAnswer {
+  status: number;
+  headers: ForwardResponse['headers'];
+  body: Readable | Buffer;
   receipt: Receipt;
 }
 
@@ -34,20 +42,24 @@ export interface PaidCallDeps {
   ledger: Ledger;
   rootKey: Buffer;
   now: () => number;
+  /** how often a live stream renews its hold (the sweep returns holds past their deadline) */
+  renewEveryMs?: number;
   onUpstreamError?: (api: string, code: string) => void;
   log?: { error(obj: object, msg: string): void };
 }
 
 /** The upstream served the request only with a 2xx; its own refusal (4xx) costs nothing. */
 const served = (status: number): boolean => status >= 200 && status < 300;
+const isEventStream = (headers: ForwardResponse['headers']): boolean => /^text\/event-stream/i.test(String(headers['content-type'] ?? ''));
 
 export function createPaidCalls(deps: PaidCallDeps) {
   const { proxy, gate } = deps;
+  const logFailure = (err: unknown) => deps.log?.error({ err }, 'settling a paid call failed');
 
   /** A credential that is wrong gets its 401 before "not configured" (contract, Running). */
   async function assertConfigured(api: Api, action: PaidAction, creds: Credentials): Promise<void> {
     if (proxy.isConfigured(api.name)) return;
-    if (creds.l402) verifyL402(deps.rootKey, action, creds.l402, deps.now());
+    if (creds.l402) verifyL402(deps.rootKey, { ...action, priceMsat: 1n }, creds.l402, deps.now());
     else if (creds.token !== null && !(await deps.ledger.accountByToken(hashToken(creds.token)))) throw new AppError('invalid_token', 'Unknown token.');
     throw notConfigured(api);
   }
@@ -59,14 +71,17 @@ export function createPaidCalls(deps: PaidCallDeps) {
     const input = await proxy.parseBody(m.endpoint, call.headers['content-type'], call.body);
     proxy.validate(m.endpoint, input);
     const price = proxy.price(m.endpoint, input);
+    const metered = price.metered && input.kind === 'json' ? meteredRequest({ shape: price.metered.usage, model: price.model!, price: price.metered.price, body: input.body, raw: call.body! }) : null;
     const action: PaidAction = {
       api: m.api.name,
       endpoint: `${m.endpoint.method} /api/v1/${m.api.name}${m.endpoint.path}`,
-      priceMsat: price.priceMsat,
+      priceMsat: metered ? metered.ceilingMsat : price.priceMsat,
       description: `alittlebitofmoney ${m.api.name} ${m.endpoint.path}${price.model ? ` (${price.model})` : ''}`,
     };
     const creds = call.credentials();
     await assertConfigured(m.api, action, creds);
+    const requestId = randomUUID();
+    const record = (usage: CallRecord['usage']): CallRecord => ({ requestId, api: m.api.name, endpoint: action.endpoint, model: price.model, usage, createdAt: deps.now() });
 
     // 1. secure
     const payment = await gate.secure(action, creds, call.client);
@@ -77,24 +92,63 @@ export function createPaidCalls(deps: PaidCallDeps) {
     // 2. run: the upstream call is not tied to the client, who pays for it once it is made
     let answer: ForwardResponse;
     try {
-      answer = await proxy.forward({ api: m.api, endpoint: m.endpoint, method: call.method, search: m.search, headers: call.headers, body: call.body });
+      answer = await proxy.forward({ api: m.api, endpoint: m.endpoint, method: call.method, search: m.search, headers: call.headers, body: metered ? metered.body : call.body });
     } catch (err) {
       await payment.release();
       if (err instanceof AppError) deps.onUpstreamError?.(m.api.name, err.code);
       throw err;
     }
-    // 3. decide, 4. settle: off the response path, as the hold already secured the money
-    const ok = served(answer.status);
-    void (ok ? payment.settle(payment.heldMsat) : payment.release()).catch((err: unknown) => deps.log?.error({ err }, 'settling a paid call failed'));
+    // 3. decide: nothing served, nothing charged
+    if (!served(answer.status)) {
+      void payment.release().catch(logFailure);
+      return { ...answer, receipt: receiptOf(payment, requestId, 0n) };
+    }
+    // 4. meter and settle; a flat price settles off the response path, the hold already secured it
+    if (!metered) {
+      void payment.settle(payment.heldMsat, record(null)).catch(logFailure);
+      return { ...answer, receipt: receiptOf(payment, requestId, payment.heldMsat) };
+    }
+    if (isEventStream(answer.headers)) return { ...answer, body: settleAtEnd(answer.body, metered, payment, record), receipt: { ...receiptOf(payment, requestId, null), maxChargeMsat: payment.heldMsat } };
+    let json;
+    try {
+      json = await readJsonAnswer(answer.body, metered);
+    } catch (err) {
+      await payment.release();
+      throw Object.assign(new AppError('upstream_error', 'The upstream answer broke off before it was complete; nothing was charged.'), { cause: err });
+    }
+    const charge = chargeOf(metered, json.usage);
+    await payment.settle(charge, record(usageRecord(json.usage, json.reported)));
     // 5. receipt
-    return { ...answer, receipt: receiptOf(payment, ok ? payment.heldMsat : 0n) };
+    return { ...answer, body: json.bytes, receipt: receiptOf(payment, requestId, charge) };
   };
+
+  /** A stream settles when the upstream's answer ends (the client may have left), and renews its hold while it runs. */
+  function settleAtEnd(body: Readable, metered: MeteredRequest, payment: SecuredPayment, record: (u: CallRecord['usage']) => CallRecord): Readable {
+    const renew = setInterval(() => void payment.renew().catch(logFailure), deps.renewEveryMs ?? 60_000);
+    renew.unref();
+    return meterStream(body, metered, (outcome) => {
+      clearInterval(renew);
+      const settled = outcome.ended ? payment.settle(chargeOf(metered, outcome.usage), record(usageRecord(outcome.usage, outcome.reported))) : payment.release();
+      settled.catch(logFailure);
+    });
+  }
 }
 
-function receiptOf(payment: SecuredPayment, chargedMsat: bigint): Receipt {
-  // a token's hold was taken from the balance it reported; whatever is not charged goes back
-  const back = payment.kind === 'token' ? payment.heldMsat - chargedMsat : 0n;
-  return { kind: payment.kind, chargedMsat, balanceMsat: payment.balanceMsat === null ? null : payment.balanceMsat + back };
+/** The charge for what was used: the contract's formula, never above the reservation. */
+function chargeOf(metered: MeteredRequest, usage: Parameters<typeof chargeMsat>[1]): bigint {
+  const charge = chargeMsat(metered.price, usage);
+  return charge < metered.ceilingMsat ? charge : metered.ceilingMsat;
+}
+
+function usageRecord(u: Parameters<typeof chargeMsat>[1], reported: boolean): Record<string, number> {
+  return { input_tokens: u.input, cached_input_tokens: u.cachedInput, cache_write_tokens: u.cacheWrite, output_tokens: u.output, estimated: reported ? 0 : 1 };
+}
+
+/** chargedMsat null: not known yet (a metered stream). */
+function receiptOf(payment: SecuredPayment, requestId: string, chargedMsat: bigint | null): Receipt {
+  // a token's hold was taken from the balance it reported; what is not charged goes back
+  const back = payment.kind === 'token' ? payment.heldMsat - (chargedMsat ?? payment.heldMsat) : 0n;
+  return { kind: payment.kind, requestId, chargedMsat, balanceMsat: payment.balanceMsat === null ? null : payment.balanceMsat + back };
 }
 
 export type PaidCalls = ReturnType<typeof createPaidCalls>;

@@ -19,7 +19,12 @@ export interface Credentials {
 /** What a paid action cost, for the answer's headers: one shape for every route. */
 export interface Receipt {
   kind: 'free' | 'token' | 'l402';
-  chargedMsat: bigint;
+  /** the paid call's id (X-Request-Id, GET /api/v1/usage/{id}) */
+  requestId?: string;
+  /** null while not known yet: a metered stream settles at its end */
+  chargedMsat: bigint | null;
+  /** a metered stream's reservation: the most it will be charged */
+  maxChargeMsat?: bigint;
   /** the paying (or named) token's balance once this charge is taken; null without a token */
   balanceMsat: bigint | null;
 }

@@ -10,16 +10,16 @@ const ep = (price: unknown): Endpoint => Endpoint.parse({ method: 'POST', path: 
 describe('priceOf', () => {
   it('prices per model from the catalog, in msat and sats', () => {
     const chat = findEndpoint(catalog, 'openai', 'POST', '/v1/chat/completions');
-    expect(priceOf(chat, { model: 'gpt-4o-mini' })).toEqual({ priceMsat: 30_000n, priceSats: 30, model: 'gpt-4o-mini', free: false });
-    expect(priceOf(chat, { model: 'gpt-4o' })).toEqual({ priceMsat: 150_000n, priceSats: 150, model: 'gpt-4o', free: false });
+    expect(priceOf(chat, { model: 'gpt-4o-mini' })).toEqual({ priceMsat: 30_000n, priceSats: 30, model: 'gpt-4o-mini', free: false, metered: null });
+    expect(priceOf(chat, { model: 'gpt-4o' })).toEqual({ priceMsat: 150_000n, priceSats: 150, model: 'gpt-4o', free: false, metered: null });
     const messages = findEndpoint(catalog, 'anthropic', 'POST', '/v1/messages');
     expect(priceOf(messages, { model: 'claude-sonnet-4-5' }).priceSats).toBe(150);
   });
 
   it('prices a fixed-price endpoint whatever the body, and marks 0 as free', () => {
-    expect(priceOf(ep({ sats: 5 }), { model: 'anything' })).toEqual({ priceMsat: 5000n, priceSats: 5, model: null, free: false });
+    expect(priceOf(ep({ sats: 5 }), { model: 'anything' })).toEqual({ priceMsat: 5000n, priceSats: 5, model: null, free: false, metered: null });
     const models = findEndpoint(catalog, 'openai', 'GET', '/v1/models');
-    expect(priceOf(models, null)).toEqual({ priceMsat: 0n, priceSats: 0, model: null, free: true });
+    expect(priceOf(models, null)).toEqual({ priceMsat: 0n, priceSats: 0, model: null, free: true, metered: null });
   });
 
   it('prices the default model when the request names none', () => {

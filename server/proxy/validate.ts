@@ -100,7 +100,7 @@ function fromText(text: string, t: FieldType): Value | typeof ABSENT {
   }
 }
 
-function checkModel(field: string, value: Value | typeof ABSENT, models: Record<string, number>): void {
+function checkModel(field: string, value: Value | typeof ABSENT, models: Record<string, unknown>): void {
   if (value === ABSENT) return; // absent with a default_model: priced as the default
   if (typeof value !== 'string') throw new AppError('invalid_field_type', `Invalid type for '${field}': expected a string, but got ${typeName(value)} instead.`, { field });
   if (!Object.hasOwn(models, value)) {

@@ -1,0 +1,51 @@
+// A paid call's receipt after the fact: GET /api/v1/usage/{request_id}, for the token that paid
+// it or the L402 credential that did (the preimage proves it: its hash names the credential).
+import { createHash } from 'node:crypto';
+import type { CallUsage } from '../../contract/api.js';
+import { AppError, notFound } from '../errors.js';
+import type { L402Authorization } from '../l402/header.js';
+import { hashToken, type Ledger } from '../ledger/index.js';
+import type { Credentials } from './types.js';
+
+export async function callUsage(ledger: Ledger, creds: Credentials, requestId: string): Promise<CallUsage> {
+  const accountId = await payerAccount(ledger, creds);
+  const row = /^[A-Za-z0-9._-]{1,64}$/.test(requestId) ? await ledger.paidCall(accountId, requestId) : null;
+  if (!row) throw notFound('No paid call with this id was paid by this token or credential.');
+  const u = row.usage;
+  return {
+    request_id: row.requestId,
+    kind: 'call',
+    created_at: row.createdAt,
+    api: row.api,
+    endpoint: row.endpoint,
+    model: row.model,
+    status: 'settled',
+    charged_msat: Number(row.chargedMsat),
+    charged_sats: Number((row.chargedMsat + 999n) / 1000n),
+    max_charge_msat: Number(row.maxChargeMsat),
+    amount_msat: -Number(row.chargedMsat),
+    usage: u
+      ? {
+          input_tokens: u.input_tokens ?? 0,
+          cached_input_tokens: u.cached_input_tokens ?? 0,
+          cache_write_tokens: u.cache_write_tokens ?? 0,
+          output_tokens: u.output_tokens ?? 0,
+          estimated: u.estimated === 1,
+        }
+      : null,
+  };
+}
+
+async function payerAccount(ledger: Ledger, creds: Credentials): Promise<bigint> {
+  if (creds.l402) {
+    const account = await ledger.credentialAccount(paymentHashOf(creds.l402));
+    if (account === null) throw notFound('This L402 credential has paid no call here.');
+    return account;
+  }
+  if (creds.token === null) throw new AppError('missing_token', 'Show the token (X-Token or Bearer) or the L402 credential that paid the call.');
+  const account = await ledger.accountByToken(hashToken(creds.token));
+  if (!account) throw new AppError('invalid_token', 'Unknown token.');
+  return account.id;
+}
+
+const paymentHashOf = (cred: L402Authorization): string => createHash('sha256').update(cred.preimage).digest('hex');

@@ -1,0 +1,76 @@
+// A metered request before forwarding: the most it can cost (its ceiling) and the body the
+// upstream gets — with the output limit the ceiling assumed, and usage asked for in streams, so
+// that what is charged can never exceed what was reserved. Pure.
+import type { MeteredModelPrice, UsageShape } from '../../contract/catalog.js';
+import { AppError } from '../errors.js';
+import { ceilingMsat, inputTokensBound, toMeteredPrice, type MeteredPrice } from '../metering/index.js';
+import { isPlainObject } from './body.js';
+import { prependJsonKeys } from './json-splice.js';
+
+/** The body fields that cap a shape's output, the first being the one sent when none is. */
+const OUTPUT_FIELDS: Record<UsageShape, readonly string[]> = {
+  'openai-chat': ['max_completion_tokens', 'max_tokens'],
+  'openai-responses': ['max_output_tokens'],
+  'anthropic-messages': ['max_tokens'],
+  'openai-embeddings': [],
+};
+
+export interface MeteredRequest {
+  shape: UsageShape;
+  model: string;
+  price: MeteredPrice;
+  ceilingMsat: bigint;
+  inputTokensBound: number;
+  outputLimit: number;
+  /** the answer comes as server-sent events */
+  streamed: boolean;
+  /** what is forwarded: the client's bytes, plus the output limit and stream usage when missing */
+  body: Buffer;
+}
+
+export function meteredRequest(p: { shape: UsageShape; model: string; price: MeteredModelPrice; body: unknown; raw: Buffer }): MeteredRequest {
+  const body = isPlainObject(p.body) ? p.body : {};
+  const max = p.price.max_output_tokens;
+  const add: Record<string, unknown> = {};
+
+  const fields = OUTPUT_FIELDS[p.shape];
+  let outputLimit = 0;
+  if (fields.length > 0) {
+    const asked = fields.filter((f) => typeof body[f] === 'number');
+    for (const f of asked) {
+      if ((body[f] as number) > max) throw new AppError('invalid_field_value', `Invalid value for '${f}': ${p.model} answers with at most ${max} tokens here.`, { field: f });
+    }
+    outputLimit = asked.length > 0 ? Math.max(...asked.map((f) => body[f] as number)) : max;
+    if (asked.length === 0) add[fields[0]!] = max;
+  }
+
+  const streamed = body.stream === true;
+  let raw = p.raw;
+  if (streamed && p.shape === 'openai-chat') {
+    const options = body.stream_options;
+    if (options === undefined || options === null) add.stream_options = { include_usage: true };
+    else if (!isPlainObject(options) || options.include_usage !== true) {
+      // rare: the client set stream_options without usage; the one case that is re-serialised
+      raw = Buffer.from(JSON.stringify({ ...body, stream_options: { ...(isPlainObject(options) ? options : {}), include_usage: true } }), 'utf8');
+    }
+  }
+
+  const bound = inputTokensBound(p.shape, p.model, body);
+  if (typeof bound !== 'number') throw new AppError('invalid_field_value', bound.message, { field: bound.field });
+  if (p.price.max_input_tokens !== undefined && bound > p.price.max_input_tokens) {
+    throw new AppError('invalid_field_value', `The input may be up to ${bound} tokens; ${p.model} takes at most ${p.price.max_input_tokens} here.`, { field: inputField(p.shape) });
+  }
+  const price = toMeteredPrice(p.price);
+  return {
+    shape: p.shape,
+    model: p.model,
+    price,
+    ceilingMsat: ceilingMsat(price, bound, outputLimit),
+    inputTokensBound: bound,
+    outputLimit,
+    streamed,
+    body: prependJsonKeys(raw, add),
+  };
+}
+
+const inputField = (shape: UsageShape): string => (shape === 'openai-chat' || shape === 'anthropic-messages' ? 'messages' : 'input');
