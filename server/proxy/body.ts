@@ -2,6 +2,7 @@
 // forwarded unchanged; this parse is only looked at, never re-serialised.
 import type { Catalog, Endpoint } from '../../contract/catalog.js';
 import { AppError } from '../errors.js';
+import { findDuplicateKey } from './duplicate-keys.js';
 import { isMultipart, parseMultipart, type MultipartParts } from './multipart.js';
 
 export type RequestInput =
@@ -44,12 +45,22 @@ export async function parseBody(endpoint: Endpoint, contentType: string | undefi
 function parseJson(raw: Buffer | null, maxBytes: number): unknown {
   if (raw && raw.length > maxBytes) throw tooLarge(maxBytes);
   if (!raw || raw.length === 0) throw new AppError('invalid_json', 'The request body is empty; this endpoint expects a JSON object.');
+  const text = raw.toString('utf8');
+  let body: unknown;
   try {
-    return JSON.parse(raw.toString('utf8'));
+    body = JSON.parse(text);
   } catch {
     // OpenAI answers the same way: the parser's position details help nobody
     throw new AppError('invalid_json', 'We could not parse the JSON body of your request: it is not valid JSON.');
   }
+  // JSON.parse keeps the last of two equal keys; the upstream may read the first
+  const dup = findDuplicateKey(text);
+  if (dup) {
+    const field = dup.field ?? 'body';
+    const where = dup.nested ? ` inside '${field.slice(0, 100)}'` : '';
+    throw new AppError('invalid_field_value', `Invalid body: the key '${dup.key.slice(0, 100)}' appears more than once in one object${where}; send each key once.`, { field });
+  }
+  return body;
 }
 
 const tooLarge = (max: number): AppError => new AppError('payload_too_large', `The request body is over the limit of ${max} bytes.`);

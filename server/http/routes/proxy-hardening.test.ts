@@ -1,0 +1,63 @@
+// The review's proxy findings over real HTTP: a real server, the development node, the fake
+// OpenAI/Anthropic upstream. Each refusal must come before anything is forwarded or charged.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeUpstream, type FakeUpstream } from '../../proxy/fake-upstream/server.js';
+import { encodeForm } from '../../proxy/testing.js';
+import { call, startTestServer, type TestServer } from '../../testing/harness.js';
+
+const KEY = 'sk-test-upstream-key';
+const CHAT = '/api/v1/openai/v1/chat/completions';
+const TRANSCRIBE = '/api/v1/openai/v1/audio/transcriptions';
+const chatBody = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello' }] };
+
+let up: FakeUpstream;
+let t: TestServer;
+const api = (method: string, path: string, opts?: Parameters<typeof call>[3]) => call(t.url, method, path, opts);
+
+beforeAll(async () => {
+  up = await startFakeUpstream({ apiKey: KEY });
+  t = await startTestServer({ store: 'postgres', env: { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: up.url, ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: up.url } });
+});
+afterAll(async () => {
+  await t?.close();
+  await up?.close();
+});
+
+async function buyToken(sats: number): Promise<string> {
+  const created = await api('POST', '/api/v1/topup', { body: { amount_sats: sats } });
+  const claimed = await api('POST', '/api/v1/topup/claim', { body: { preimage: await t.pay(created.body.invoice) } });
+  return claimed.body.token;
+}
+const balanceOf = async (token: string) => (await api('GET', '/api/v1/balance', { headers: { 'x-token': token } })).body.balance_sats as number;
+
+/** Sends the request without credentials, then with a token: refused both times, no invoice, nothing forwarded or charged. */
+async function expectRefusedUpFront(send: (headers: Record<string, string>) => Promise<{ status: number; headers: Record<string, unknown>; body: any }>, field: string): Promise<void> {
+  const token = await buyToken(200);
+  const before = up.requests();
+  const anonymous = await send({});
+  expect(anonymous.status).toBe(400);
+  expect(anonymous.body.error).toMatchObject({ code: 'invalid_field_value', field });
+  expect(anonymous.headers['www-authenticate']).toBeUndefined();
+  const paid = await send({ 'x-token': token });
+  expect(paid.status).toBe(400);
+  expect(paid.body.error).toMatchObject({ code: 'invalid_field_value', field });
+  expect(up.requests()).toBe(before);
+  expect(await balanceOf(token)).toBe(200);
+}
+
+async function sendForm(path: string, fields: Record<string, string | string[]>, headers: Record<string, string>, fileBytes = 2048) {
+  const form = await encodeForm(fields, { file: { name: 'speech.mp3', type: 'audio/mpeg', bytes: new Uint8Array(fileBytes) } });
+  const res = await fetch(`${t.url}${path}`, { method: 'POST', headers: { ...headers, 'content-type': form.contentType }, body: form.body });
+  return { status: res.status, headers: Object.fromEntries(res.headers), body: (await res.json()) as any };
+}
+
+describe('finding 7: a repeated priced field', () => {
+  it('refuses a JSON body naming the model twice', async () => {
+    const raw = '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hi"}],"model":"o3"}';
+    await expectRefusedUpFront((headers) => api('POST', CHAT, { rawBody: raw, headers: { 'content-type': 'application/json', ...headers } }), 'model');
+  });
+
+  it('refuses a multipart form naming the model twice', async () => {
+    await expectRefusedUpFront((headers) => sendForm(TRANSCRIBE, { model: ['gpt-4o-mini-transcribe', 'whisper-1'] }, headers), 'model');
+  });
+});
