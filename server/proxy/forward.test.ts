@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Catalog } from '../../contract/catalog.js';
 import { AppError } from '../errors.js';
 import { fakeAudio } from './fake-upstream/openai-audio.js';
+import { FAKE_ORG_ID, FAKE_PROJECT_ID } from './fake-upstream/wire.js';
 import { startFakeUpstream, type FakeUpstream } from './fake-upstream/server.js';
 import { createProxy, type ApiProxy } from './index.js';
 import type { ForwardResponse } from './forward.js';
@@ -182,6 +183,28 @@ describe('forward', () => {
     const res = await call('POST', CHAT, { body: chatBody(), headers: { 'x-fake-behavior': 'error-400' } });
     expect(res.status).toBe(400);
     expect(JSON.parse((await readAll(res.body)).toString())).toMatchObject({ error: { type: 'invalid_request_error', code: 'invalid_value' } });
+  });
+
+  it('turns an upstream redirect into upstream_error (nothing sold here redirects)', async () => {
+    for (const status of [301, 302, 307, 308]) {
+      const err = await rejection(call('POST', CHAT, { body: chatBody(), headers: { 'x-fake-behavior': `redirect-${status}` } }));
+      expect(err.code).toBe('upstream_error');
+      expect(err.message).toContain(`HTTP ${status}`);
+    }
+  });
+
+  it('masks the operator account ids in a passed-through 4xx, compressed or not, and drops the headers carrying them', async () => {
+    for (const [behavior, status, id] of [['error-429', 429, FAKE_ORG_ID], ['error-403', 403, FAKE_PROJECT_ID], ['error-429,gzip', 429, FAKE_ORG_ID]] as const) {
+      const res = await call('POST', CHAT, { body: chatBody(), headers: { 'x-fake-behavior': behavior, 'accept-encoding': 'gzip, zstd' } });
+      expect(res.status).toBe(status);
+      const body = (await readAll(res.body)).toString();
+      expect(body, behavior).not.toContain(id);
+      expect(JSON.parse(body).error.message).toMatch(/(org-|proj_)redacted/);
+      expect(res.headers['content-length']).toBe(String(Buffer.byteLength(body)));
+      expect(res.headers['content-encoding']).toBeUndefined();
+      expect(JSON.stringify(res.headers)).not.toMatch(/org-|proj_/);
+    }
+    expect(fake.lastRequest()?.headers['accept-encoding']).toBe('gzip');
   });
 
   it('turns an upstream 5xx into upstream_error', async () => {

@@ -2,6 +2,7 @@
 // OpenAI/Anthropic upstream. Each refusal must come before anything is forwarded or charged.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from '../../proxy/fake-upstream/server.js';
+import { FAKE_ORG_ID, FAKE_PROJECT_ID } from '../../proxy/fake-upstream/wire.js';
 import { encodeForm } from '../../proxy/testing.js';
 import { call, startTestServer, type TestServer } from '../../testing/harness.js';
 
@@ -59,5 +60,30 @@ describe('finding 7: a repeated priced field', () => {
 
   it('refuses a multipart form naming the model twice', async () => {
     await expectRefusedUpFront((headers) => sendForm(TRANSCRIBE, { model: ['gpt-4o-mini-transcribe', 'whisper-1'] }, headers), 'model');
+  });
+});
+
+describe('finding 6: upstream redirects and account ids', () => {
+  it('answers an upstream redirect with 502 upstream_error and charges nothing', async () => {
+    const token = await buyToken(100);
+    const res = await api('POST', CHAT, { body: chatBody, headers: { 'x-token': token, 'x-fake-behavior': 'redirect-302' } });
+    expect(res.status).toBe(502);
+    expect(res.body.error.code).toBe('upstream_error');
+    expect(res.headers.location).toBeUndefined();
+    await expect.poll(() => balanceOf(token)).toBe(100);
+  });
+
+  it('passes an upstream 4xx through uncharged, with the operator account ids masked', async () => {
+    const token = await buyToken(100);
+    for (const behavior of ['error-429', 'error-403', 'error-429,gzip']) {
+      const res = await api('POST', CHAT, { body: chatBody, headers: { 'x-token': token, 'x-fake-behavior': behavior, 'accept-encoding': 'gzip, br, zstd' } });
+      expect([429, 403]).toContain(res.status);
+      const seen = JSON.stringify(res.headers) + JSON.stringify(res.body);
+      expect(seen, behavior).not.toContain(FAKE_ORG_ID);
+      expect(seen, behavior).not.toContain(FAKE_PROJECT_ID);
+      expect(res.body.error.message).toMatch(/(organization org-|Project `proj_)redacted/);
+      expect(res.headers['x-charged-sats']).toBe('0');
+    }
+    await expect.poll(() => balanceOf(token)).toBe(100);
   });
 });
