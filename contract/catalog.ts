@@ -22,6 +22,11 @@ export const FieldRule = z
     max_length: z.number().int().min(0).optional(),
     min_items: z.number().int().min(0).optional(),
     max_items: z.number().int().min(0).optional(),
+    /**
+     * an array of objects whose `type` must be one of these (null admits an item without a
+     * `type`): the tool types a price covers, e.g. [function] refuses OpenAI's hosted tools
+     */
+    item_types: z.array(z.string().nullable()).min(1).optional(),
     description: z.string().optional(),
   })
   .strict();
@@ -36,9 +41,18 @@ export const Validation = z
   .object({
     required: z.array(z.string()).default([]),
     fields: z.record(z.string(), FieldRule).default({}),
+    /**
+     * a body field without a rule in `fields` (and not the model field): `refuse` answers 400
+     * invalid_field_value naming it, before any invoice (the rules are an allow-list: a new
+     * upstream parameter may cost more than the price covers); `pass` forwards it untouched
+     */
+    other_fields: z.enum(['refuse', 'pass']).default('refuse'),
+    /** query parameters that pass; any other is refused with 400 invalid_field_value, field "query" */
+    query: z.array(z.string()).default([]),
   })
   .strict();
 export type Validation = z.infer<typeof Validation>;
+const NO_VALIDATION: Validation = { required: [], fields: {}, other_fields: 'refuse', query: [] };
 
 /** Endpoint price: one price, or one per model (the model named by `model_field`). */
 export const Price = z.union([
@@ -96,8 +110,10 @@ export const Endpoint = z
     streaming: z.boolean().default(false),
     /** overrides the upstream's timeout_seconds for this endpoint (slow image or audio models) */
     timeout_seconds: seconds.optional(),
+    /** this endpoint's body limit instead of limits.json_body_bytes / upload_bytes, at most upload_bytes (bounds what a flat price covers) */
+    max_body_bytes: z.number().int().min(1024).optional(),
     price: Price,
-    validation: Validation.default({ required: [], fields: {} }),
+    validation: Validation.default(NO_VALIDATION),
     example: Example.optional(),
   })
   .strict();
@@ -120,6 +136,19 @@ export const Upstream = z
     headers: z.record(z.string(), z.string()).default({}),
     /** upstream response headers never shown to clients, e.g. the operator's organisation id */
     hide_response_headers: z.array(z.string()).default([]),
+    /**
+     * client headers the upstream itself reads: a header whose lower-case name starts with one
+     * of `namespaces` passes only when `allow` names it; any other is refused with 400
+     * invalid_field_value naming it (OpenAI-Project would pick which of the operator's projects
+     * pays, anthropic-beta turns on features priced differently). Other headers are plain HTTP.
+     */
+    client_headers: z
+      .object({
+        namespaces: z.array(z.string().regex(/^[a-z0-9-]+$/, 'a lower-case header name prefix')).default([]),
+        allow: z.array(z.string().regex(/^[a-z0-9-]+$/, 'a lower-case header name')).default([]),
+      })
+      .strict()
+      .default({ namespaces: [], allow: [] }),
     timeout_seconds: seconds.default(120),
   })
   .strict();
@@ -206,6 +235,10 @@ export const Catalog = z
         if (segments.some((s) => s === '')) {
           ctx.addIssue({ code: 'custom', path: ['apis', i, 'endpoints', j, 'path'], message: 'empty segments (// or a trailing /) are not allowed' });
         }
+        // the proxy route reads at most upload_bytes of any body
+        if (ep.max_body_bytes !== undefined && ep.max_body_bytes > c.limits.upload_bytes) {
+          ctx.addIssue({ code: 'custom', path: ['apis', i, 'endpoints', j, 'max_body_bytes'], message: `above limits.upload_bytes (${c.limits.upload_bytes}); it could never apply` });
+        }
       });
     });
   });
@@ -226,9 +259,14 @@ export interface PublicEndpoint {
   /** the model priced when a request names none */
   default_model?: string;
   price_sats?: number;
-  validation: Validation;
+  /** the endpoint's own body limit, when it has one */
+  max_body_bytes?: number;
+  validation: PublicValidation;
   example?: Example;
 }
+
+/** Validation as published: `other_fields` and `query` are optional for readers of older catalogs. */
+export type PublicValidation = Omit<Validation, 'other_fields' | 'query'> & Partial<Pick<Validation, 'other_fields' | 'query'>>;
 
 export interface PublicApi {
   name: string;
@@ -267,6 +305,7 @@ export function toPublicCatalog(c: Catalog): PublicCatalog {
           streaming: ep.streaming,
           free: 'sats' in ep.price && ep.price.sats === 0,
           validation: ep.validation,
+          ...(ep.max_body_bytes !== undefined ? { max_body_bytes: ep.max_body_bytes } : {}),
           ...(ep.example ? { example: ep.example } : {}),
         };
         if ('models' in ep.price) {

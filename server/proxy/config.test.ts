@@ -75,6 +75,25 @@ describe('config.yaml', () => {
     }
   });
 
+  it('is an allow-list: every endpoint refuses fields without a rule and takes no query string', () => {
+    for (const { endpoint, name } of endpoints) {
+      expect(endpoint.validation.other_fields, name).toBe('refuse');
+      expect(endpoint.validation.query, name).toEqual([]);
+    }
+    const tools = (api: string, path: string) => catalog.apis.find((a) => a.name === api)?.endpoints.find((e) => e.path === path)?.validation.fields.tools?.item_types;
+    expect(tools('openai', '/v1/chat/completions')).toEqual(['function']);
+    expect(tools('openai', '/v1/responses')).toEqual(['function']);
+    expect(tools('anthropic', '/v1/messages')).toEqual([null, 'custom']);
+    expect(catalog.apis.map((a) => a.upstream.client_headers.namespaces)).toEqual([['openai-'], ['anthropic-']]);
+  });
+
+  it('the schema refuses an endpoint body limit the proxy route could never apply', () => {
+    const endpoint = { method: 'POST', path: '/v1/x', title: 't', price: { sats: 1 }, max_body_bytes: 4096 };
+    const catalogWith = (upload: number) => ({ limits: { upload_bytes: upload }, apis: [{ name: 'x', title: 'X', upstream: { base_url: 'https://x.example', auth: { key_env: 'K' } }, endpoints: [endpoint] }] });
+    expect(Catalog.safeParse(catalogWith(4096)).success).toBe(true);
+    expect(Catalog.safeParse(catalogWith(2048)).success).toBe(false);
+  });
+
   it('the schema refuses a default_model that is not priced', () => {
     const price = { models: { a: 1 }, default_model: 'b' };
     const catalogWith = { apis: [{ name: 'x', title: 'X', upstream: { base_url: 'https://x.example', auth: { key_env: 'K' } }, endpoints: [{ method: 'POST', path: '/v1/x', title: 't', price }] }] };

@@ -9,7 +9,7 @@ import { FAKE_ORG_ID, FAKE_PROJECT_ID } from './fake-upstream/wire.js';
 import { startFakeUpstream, type FakeUpstream } from './fake-upstream/server.js';
 import { createProxy, type ApiProxy } from './index.js';
 import type { ForwardResponse } from './forward.js';
-import { encodeForm, shippedCatalog } from './testing.js';
+import { encodeForm, shippedCatalog, withQuery } from './testing.js';
 
 const OPENAI_KEY = 'sk-test-upstream-0123456789';
 const ANTHROPIC_KEY = 'sk-ant-test-0123456789';
@@ -117,7 +117,8 @@ describe('forward', () => {
   });
 
   it('forwards the query string to the configured path, and a base path prefix', async () => {
-    await readAll((await call('GET', '/api/v1/openai/v1/models?limit=2&after=x%2Fy', { headers: {} })).body);
+    const takesQuery = makeProxy({}, withQuery(catalog, 'openai', 'GET', '/v1/models', ['limit', 'after']));
+    await readAll((await call('GET', '/api/v1/openai/v1/models?limit=2&after=x%2Fy', { headers: {}, via: takesQuery })).body);
     expect(fake.lastRequest()?.url).toBe('/v1/models?limit=2&after=x%2Fy');
     const prefixed = makeProxy({ OPENAI_BASE_URL: `${fake.url}/prefix` });
     const res = await call('GET', '/api/v1/openai/v1/models', { via: prefixed });

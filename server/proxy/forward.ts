@@ -13,6 +13,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Api, Endpoint } from '../../contract/catalog.js';
 import { AppError } from '../errors.js';
+import { checkClientHeaders, checkQuery } from './allow.js';
 import { clientResponseHeaders, upstreamRequestHeaders, type HeaderMap } from './headers.js';
 import { scrubErrorAnswer, scrubHeaders } from './scrub.js';
 import type { UpstreamTarget, Upstreams } from './upstream.js';
@@ -45,6 +46,10 @@ export function createForward(upstreams: Upstreams): Forward {
     if (!target) throw new Error(`no upstream for api "${req.api.name}"`);
     if (req.method.toUpperCase() !== req.endpoint.method) throw new Error(`method ${req.method} does not match ${req.endpoint.method} ${req.endpoint.path}`);
     if (!target.auth) throw notConfigured(req.api);
+    // the last gate: a header or query parameter the catalog does not allow is never forwarded
+    // (validate() refuses them before any invoice when the route passes them; this holds anyway)
+    checkQuery(req.endpoint, req.search);
+    checkClientHeaders(req.api, req.headers);
 
     const timeoutMs = req.endpoint.timeout_seconds !== undefined ? req.endpoint.timeout_seconds * 1000 : target.timeoutMs;
     const body = req.endpoint.content_type === 'none' ? null : req.body;

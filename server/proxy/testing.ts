@@ -17,6 +17,13 @@ export function findEndpoint(catalog: Catalog, apiName: string, method: string, 
   return endpoint;
 }
 
+/** A copy of the catalog where one endpoint takes the given query parameters. */
+export function withQuery(catalog: Catalog, apiName: string, method: string, path: string, names: string[]): Catalog {
+  const copy = structuredClone(catalog);
+  findEndpoint(copy, apiName, method, path).validation.query = names;
+  return copy;
+}
+
 const FILE_REF = /^@file:(.+)$/;
 
 /** The parsed input an example request stands for; `@file:` fields become uploaded files. */

@@ -87,3 +87,71 @@ describe('finding 6: upstream redirects and account ids', () => {
     await expect.poll(() => balanceOf(token)).toBe(100);
   });
 });
+
+describe('finding 2: parameters that raise the upstream cost', () => {
+  const RESPONSES = '/api/v1/openai/v1/responses';
+  const MESSAGES = '/api/v1/anthropic/v1/messages';
+  const messagesBody = { model: 'claude-haiku-4-5', max_tokens: 64, messages: [{ role: 'user', content: 'Hi' }] };
+  const post = (path: string, body: unknown) => (headers: Record<string, string>) => api('POST', path, { body, headers });
+
+  it.each([
+    ['OpenAI service_tier priority', CHAT, { ...chatBody, service_tier: 'priority' }, 'service_tier'],
+    ['an OpenAI hosted tool in chat', CHAT, { ...chatBody, tools: [{ type: 'function', function: { name: 'f' } }, { type: 'web_search' }] }, 'tools'],
+    ['an OpenAI hosted tool in responses', RESPONSES, { model: 'gpt-4o-mini', input: 'Hi', tools: [{ type: 'code_interpreter', container: { type: 'auto' } }] }, 'tools'],
+    ['a stored prompt in responses', RESPONSES, { model: 'gpt-4o-mini', prompt: { id: 'pmpt_123' } }, 'prompt'],
+    ['an Anthropic server tool', MESSAGES, { ...messagesBody, tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 50 }] }, 'tools'],
+    ['Anthropic mcp_servers', MESSAGES, { ...messagesBody, mcp_servers: [{ type: 'url', url: 'https://mcp.example', name: 'x' }] }, 'mcp_servers'],
+    ['an unknown parameter', CHAT, { ...chatBody, prediction: { type: 'content', content: 'x'.repeat(1000) } }, 'prediction'],
+  ])('refuses %s before any invoice', async (_what, path, body, field) => {
+    await expectRefusedUpFront(post(path, body), field);
+  });
+
+  it('refuses a query string on a POST endpoint (?beta=true) before any invoice', async () => {
+    await expectRefusedUpFront((headers) => api('POST', `${MESSAGES}?beta=true`, { body: messagesBody, headers }), 'query');
+  });
+
+  it('still serves what the price covers: function and client tools, the default tiers', async () => {
+    const token = await buyToken(500);
+    const chat = await api('POST', CHAT, { body: { ...chatBody, service_tier: 'auto', tools: [{ type: 'function', function: { name: 'f', parameters: {} } }] }, headers: { 'x-token': token } });
+    expect(chat.status).toBe(200);
+    const claude = await api('POST', MESSAGES, {
+      body: { ...messagesBody, tools: [{ name: 'lookup', input_schema: { type: 'object' } }] },
+      headers: { 'x-token': token, 'anthropic-version': '2023-06-01', 'user-agent': 'Anthropic/JS 0.60.0', 'x-stainless-lang': 'js' },
+    });
+    expect(claude.status).toBe(200);
+  });
+
+  it.each([
+    ['openai-project', CHAT, chatBody],
+    ['openai-organization', CHAT, chatBody],
+    ['anthropic-beta', MESSAGES, messagesBody],
+  ])('never forwards the %s header: refused, nothing charged, an L402 credential stays usable', async (header, path, body) => {
+    const token = await buyToken(200);
+    const before = up.requests();
+    const res = await api('POST', path, { body, headers: { 'x-token': token, [header]: 'proj_x, mcp-client-2025-04-04' } });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'invalid_field_value', field: header });
+    expect(up.requests()).toBe(before);
+    await expect.poll(() => balanceOf(token)).toBe(200);
+
+    const challenge = await api('POST', path, { body });
+    const auth = `L402 ${challenge.body.macaroon}:${await t.pay(challenge.body.invoice)}`;
+    const refused = await api('POST', path, { body, headers: { authorization: auth, [header]: 'x' } });
+    expect(refused.status).toBe(400);
+    expect(up.requests()).toBe(before);
+    expect((await api('POST', path, { body, headers: { authorization: auth } })).status).toBe(200);
+  });
+
+  it('bounds an audio upload by the endpoint size limit, before any invoice', async () => {
+    const token = await buyToken(200);
+    const before = up.requests();
+    for (const headers of [{}, { 'x-token': token }] as Record<string, string>[]) {
+      const res = await sendForm(TRANSCRIBE, { model: 'whisper-1' }, headers, 2 * 1024 * 1024 + 1);
+      expect(res.status).toBe(413);
+      expect(res.body.error.code).toBe('payload_too_large');
+    }
+    expect(up.requests()).toBe(before);
+    expect(await balanceOf(token)).toBe(200);
+    expect((await sendForm(TRANSCRIBE, { model: 'whisper-1' }, { 'x-token': token }, 1024 * 1024)).status).toBe(200);
+  });
+});
