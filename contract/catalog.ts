@@ -110,7 +110,7 @@ export const Endpoint = z
     streaming: z.boolean().default(false),
     /** overrides the upstream's timeout_seconds for this endpoint (slow image or audio models) */
     timeout_seconds: seconds.optional(),
-    /** this endpoint's body limit instead of limits.json_body_bytes / upload_bytes, at most upload_bytes (bounds what a flat price covers) */
+    /** lowers limits.json_body_bytes / upload_bytes for this endpoint (bounds what a flat price covers); a higher value has no effect */
     max_body_bytes: z.number().int().min(1024).optional(),
     price: Price,
     validation: Validation.default(NO_VALIDATION),
@@ -234,10 +234,6 @@ export const Catalog = z
         // requests are matched segment by segment as sent; an empty segment could never match
         if (segments.some((s) => s === '')) {
           ctx.addIssue({ code: 'custom', path: ['apis', i, 'endpoints', j, 'path'], message: 'empty segments (// or a trailing /) are not allowed' });
-        }
-        // the proxy route reads at most upload_bytes of any body
-        if (ep.max_body_bytes !== undefined && ep.max_body_bytes > c.limits.upload_bytes) {
-          ctx.addIssue({ code: 'custom', path: ['apis', i, 'endpoints', j, 'max_body_bytes'], message: `above limits.upload_bytes (${c.limits.upload_bytes}); it could never apply` });
         }
       });
     });

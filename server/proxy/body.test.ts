@@ -71,3 +71,15 @@ describe('parseBody', () => {
     expect(await parseBody(models, undefined, Buffer.from('ignored'), limits)).toEqual({ kind: 'none' });
   });
 });
+
+describe('parseBody: an endpoint body limit', () => {
+  it('lowers the global limit for that endpoint only (audio: the size bounds the minutes a price covers)', async () => {
+    expect(transcribe.max_body_bytes).toBe(2 * 1024 * 1024);
+    const form = await encodeForm({ model: 'whisper-1' }, { file: { name: 'a.mp3', bytes: new Uint8Array(transcribe.max_body_bytes! + 1) } });
+    expect(await codeOf(parseBody(transcribe, form.contentType, form.body, limits))).toBe('payload_too_large');
+    // a global limit below the endpoint's still applies
+    const small = await encodeForm({ model: 'whisper-1' }, { file: { name: 'a.mp3', bytes: new Uint8Array(4096) } });
+    expect(await codeOf(parseBody(transcribe, small.contentType, small.body, { ...limits, upload_bytes: 2048 }))).toBe('payload_too_large');
+    expect((await parseBody(transcribe, small.contentType, small.body, limits)).kind).toBe('multipart');
+  });
+});

@@ -26,20 +26,20 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
 /**
  * Reads the body the endpoint takes. JSON is read whatever the Content-Type says (the contract:
  * `curl -d` sends form encoding); a multipart endpoint needs a multipart/form-data body. An
- * endpoint's own `max_body_bytes` (e.g. audio uploads, whose cost grows with their length) wins
- * over the global limits.
+ * endpoint's own `max_body_bytes` (e.g. audio uploads, whose cost grows with their length) lowers
+ * the global limit.
  */
 export async function parseBody(endpoint: Endpoint, contentType: string | undefined, raw: Buffer | null, limits: BodyLimits): Promise<RequestInput> {
   switch (endpoint.content_type) {
     case 'none':
       return { kind: 'none' };
     case 'json':
-      return { kind: 'json', body: parseJson(raw, endpoint.max_body_bytes ?? limits.json_body_bytes) };
+      return { kind: 'json', body: parseJson(raw, Math.min(endpoint.max_body_bytes ?? Infinity, limits.json_body_bytes)) };
     case 'multipart': {
       if (!isMultipart(contentType)) {
         throw new AppError('unsupported_media_type', 'This endpoint takes a multipart/form-data body (file uploads).', { field: 'body' });
       }
-      const max = endpoint.max_body_bytes ?? limits.upload_bytes;
+      const max = Math.min(endpoint.max_body_bytes ?? Infinity, limits.upload_bytes);
       if (raw && raw.length > max) throw tooLarge(max);
       return { kind: 'multipart', parts: await parseMultipart(raw ?? Buffer.alloc(0), contentType, { fileBytes: max }) };
     }

@@ -87,13 +87,6 @@ describe('config.yaml', () => {
     expect(catalog.apis.map((a) => a.upstream.client_headers.namespaces)).toEqual([['openai-'], ['anthropic-']]);
   });
 
-  it('the schema refuses an endpoint body limit the proxy route could never apply', () => {
-    const endpoint = { method: 'POST', path: '/v1/x', title: 't', price: { sats: 1 }, max_body_bytes: 4096 };
-    const catalogWith = (upload: number) => ({ limits: { upload_bytes: upload }, apis: [{ name: 'x', title: 'X', upstream: { base_url: 'https://x.example', auth: { key_env: 'K' } }, endpoints: [endpoint] }] });
-    expect(Catalog.safeParse(catalogWith(4096)).success).toBe(true);
-    expect(Catalog.safeParse(catalogWith(2048)).success).toBe(false);
-  });
-
   it('the schema refuses a default_model that is not priced', () => {
     const price = { models: { a: 1 }, default_model: 'b' };
     const catalogWith = { apis: [{ name: 'x', title: 'X', upstream: { base_url: 'https://x.example', auth: { key_env: 'K' } }, endpoints: [{ method: 'POST', path: '/v1/x', title: 't', price }] }] };
