@@ -9,7 +9,7 @@ import { createAdminService } from './admin/service.js';
 import type { Catalog } from '../contract/catalog.js';
 import { loadCatalog } from './catalog.js';
 import type { Settings } from './config.js';
-import { buildApp } from './http/app.js';
+import { buildApp, type ConnectionTimeouts } from './http/app.js';
 import { adminRoutes } from './http/routes/admin.js';
 import { hireRoutes } from './http/routes/hire.js';
 import { hireAdminRoutes } from './http/routes/hire-admin.js';
@@ -134,6 +134,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       webDist: `${ROOT}web/dist`,
       logger: log,
       ...(settings.ABL_TRUST_PROXY ? { trustProxy: parseTrustProxy(settings.ABL_TRUST_PROXY) } : {}),
+      timeouts: connectionTimeouts(settings, catalog),
     });
 
     const address = await app.listen({ port: settings.PORT, host: settings.HOST });
@@ -189,6 +190,18 @@ export function longestUpstreamSeconds(catalog: Catalog): number {
 /** A reservation outlives the longest upstream call, so the sweep never returns a live one. */
 export function holdLifetimeSeconds(catalog: Catalog, setting: number | undefined): number {
   return setting ?? longestUpstreamSeconds(catalog) + 300;
+}
+
+/** The client-side timeouts from the settings; by default a silent connection outlives the slowest upstream. */
+export function connectionTimeouts(settings: Settings, catalog: Catalog): ConnectionTimeouts {
+  const ms = (s: number) => Math.round(s * 1000);
+  return {
+    headersMs: ms(settings.ABL_HEADERS_TIMEOUT_SECONDS),
+    bodyMs: ms(settings.ABL_BODY_TIMEOUT_SECONDS),
+    uploadMs: ms(settings.ABL_UPLOAD_TIMEOUT_SECONDS),
+    keepAliveMs: ms(settings.ABL_KEEPALIVE_TIMEOUT_SECONDS),
+    idleMs: ms(settings.ABL_IDLE_TIMEOUT_SECONDS ?? longestUpstreamSeconds(catalog) + 30),
+  };
 }
 
 /** "true", "false", or a comma-separated list of trusted addresses / CIDRs. */

@@ -34,15 +34,66 @@ export interface AppDeps {
   webDist?: string;
   logger?: FastifyBaseLogger;
   trustProxy?: FastifyServerOptions['trustProxy'];
+  /** how long a client may take over each part of a connection; DEFAULT_TIMEOUTS when left out */
+  timeouts?: ConnectionTimeouts;
 }
+
+/** Milliseconds. A slow client must not hold a socket (and its buffered body) for ever. */
+export interface ConnectionTimeouts {
+  /** from the connection's first byte to the end of the request headers */
+  headersMs: number;
+  /** from the end of the headers to the end of the body, for JSON and every other body */
+  bodyMs: number;
+  /** the same for a multipart upload to a route whose body limit is above the JSON one */
+  uploadMs: number;
+  /** an idle keep-alive connection between two requests */
+  keepAliveMs: number;
+  /** no bytes in either direction, during a request or its answer (must outlast the slowest upstream) */
+  idleMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: ConnectionTimeouts = { headersMs: 15_000, bodyMs: 30_000, uploadMs: 120_000, keepAliveMs: 65_000, idleMs: 330_000 };
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/**
+ * A body must arrive within bodyMs of its headers, or uploadMs for a multipart body on a route that
+ * takes uploads (its body limit is above the JSON one): a client trickling bytes is cut off, its
+ * socket destroyed, instead of holding the socket and its buffered body for ever.
+ */
+function cutSlowBodies(app: FastifyInstance, t: ConnectionTimeouts, jsonLimit: number): void {
+  app.addHook('onRequest', (req, _reply, done) => {
+    const raw = req.raw;
+    const hasBody = raw.headers['transfer-encoding'] !== undefined || Number(raw.headers['content-length'] ?? 0) > 0;
+    if (!hasBody || raw.complete) return done();
+    const upload = (req.routeOptions.bodyLimit ?? 0) > jsonLimit && /^\s*multipart\//i.test(raw.headers['content-type'] ?? '');
+    const timer = setTimeout(() => {
+      if (!raw.complete) raw.socket?.destroy();
+    }, upload ? t.uploadMs : t.bodyMs);
+    timer.unref();
+    const clear = () => clearTimeout(timer);
+    raw.once('end', clear);
+    raw.once('close', clear);
+    done();
+  });
+}
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const t = deps.timeouts ?? DEFAULT_TIMEOUTS;
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     trustProxy: deps.trustProxy ?? false,
     bodyLimit: deps.catalog.limits.json_body_bytes,
+    // Node's own limits: headers, the whole request as a backstop (the hook below cuts bodies per
+    // route), idle keep-alive, and socket inactivity; the checks run often enough for short limits
+    http: {
+      headersTimeout: t.headersMs,
+      requestTimeout: t.headersMs + Math.max(t.bodyMs, t.uploadMs),
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(Math.min(t.headersMs, t.bodyMs) / 4))),
+    },
+    requestTimeout: t.headersMs + Math.max(t.bodyMs, t.uploadMs),
+    keepAliveTimeout: t.keepAliveMs,
+    connectionTimeout: t.idleMs,
     requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -59,6 +110,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
+  cutSlowBodies(app, t, deps.catalog.limits.json_body_bytes);
 
   await app.register(cors, {
     origin: '*',

@@ -57,7 +57,7 @@ export function createPaidCalls(deps: PaidCallDeps) {
     const m = proxy.match(call.method, call.rawUrl);
     if (m.kind !== 'found') throw matchError(m, call.method, call.rawUrl);
     const input = await proxy.parseBody(m.endpoint, call.headers['content-type'], call.body);
-    proxy.validate(m.endpoint, input);
+    proxy.validate(m.endpoint, input, { api: m.api, headers: call.headers, search: m.search });
     const price = proxy.price(m.endpoint, input);
     const action: PaidAction = {
       api: m.api.name,

@@ -48,6 +48,13 @@ describe('upstreamRequestHeaders', () => {
     expect(out['x-token']).toBeUndefined();
   });
 
+  it('offers the upstream only the content codings the proxy can decode (to scrub error bodies)', () => {
+    const auth = { auth: ['authorization', 'Bearer k'] as const, extra: {} };
+    expect(upstreamRequestHeaders({ 'accept-encoding': 'gzip, deflate, br, zstd' }, auth)['accept-encoding']).toBe('gzip, deflate, br');
+    expect(upstreamRequestHeaders({ 'accept-encoding': 'zstd;q=1.0, GZIP;q=0.5' }, auth)['accept-encoding']).toBe('GZIP;q=0.5');
+    expect(upstreamRequestHeaders({ 'accept-encoding': 'zstd, *' }, auth)['accept-encoding']).toBeUndefined();
+  });
+
   it('replaces the Content-Type when asked (JSON read from a form-encoded request)', () => {
     const out = upstreamRequestHeaders({ 'content-type': 'application/x-www-form-urlencoded' }, { auth: ['authorization', 'Bearer k'], extra: {}, contentType: 'application/json' });
     expect(out['content-type']).toBe('application/json');

@@ -2,6 +2,7 @@
 // provider's shape, and chunked writes paced by the test hooks.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
 
 /** Awaited before chunk `index` (> 0) of a streamed answer: normal, slow, or held by a test. */
 export type Pace = (index: number) => Promise<void>;
@@ -24,11 +25,15 @@ export type FakeHandler = (ctx: FakeContext) => void | Promise<void>;
 export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 export const fakeId = (prefix: string): string => `${prefix}${randomBytes(12).toString('hex')}`;
 
+/** The operator's account ids as the fake's OpenAI errors quote them (the proxy must never show them). */
+export const FAKE_ORG_ID = 'org-FAKE0rgan1zat10nId00000';
+export const FAKE_PROJECT_ID = 'proj_FAKEpr0jectId0000000000';
+
 /** Headers the real OpenAI API sends; the proxy must strip the cookie, HSTS, Alt-Svc and org id. */
 export function openaiHeaders(processingMs = 12): Record<string, string | string[]> {
   return {
     'openai-organization': 'user-fakeorganization',
-    'openai-project': 'proj_fakeproject',
+    'openai-project': FAKE_PROJECT_ID,
     'openai-processing-ms': String(processingMs),
     'openai-version': '2020-10-01',
     'x-request-id': fakeId('req_'),
@@ -40,10 +45,18 @@ export function openaiHeaders(processingMs = 12): Record<string, string | string
   };
 }
 
+const GZIP = Symbol('gzip');
+
+/** The next JSON answer on `res` goes out gzip-compressed (Content-Encoding: gzip). */
+export function compressJson(res: ServerResponse): void {
+  (res as ServerResponse & { [GZIP]?: boolean })[GZIP] = true;
+}
+
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
+  const text = Buffer.from(JSON.stringify(body));
+  const bytes = (res as ServerResponse & { [GZIP]?: boolean })[GZIP] ? gzipSync(text) : null;
+  res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': (bytes ?? text).length, ...(bytes ? { 'content-encoding': 'gzip' } : {}) });
+  res.end(bytes ?? text);
 }
 
 export function sendOpenAiError(res: ServerResponse, status: number, message: string, type: string, param: string | null = null, code: string | null = null): void {
