@@ -41,7 +41,7 @@ export const ClaimRequestSchema = z.object({ preimage: z.string().describe('64 h
 
 export const ClaimResponseSchema = z.object({
   token: z.string().optional().describe('present for a new token, or when the request carried the refilled token'),
-  balance_sats: z.int(),
+  balance_sats: z.int().optional().describe('present with token: a refill claimed without its token answers credited_sats only'),
   credited_sats: z.int(),
 });
 

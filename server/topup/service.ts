@@ -26,9 +26,10 @@ export interface CreatedTopup {
   expires_at: number;
 }
 
+/** A refill claimed without its token in the request answers only `credited_sats`. */
 export interface ClaimedTopup {
   token?: string;
-  balance_sats: number;
+  balance_sats?: number;
   credited_sats: number;
 }
 
@@ -146,9 +147,12 @@ export function createTopupService(deps: TopupDeps) {
           accountId = (await createUserAccount(q, hashToken(token))).id;
         }
         await creditOnce(q, taken, accountId);
+        const credited_sats = msatToSats(taken.amount_msat);
+        // Every node on the route learns a preimage: a refill claim shows the token and its balance
+        // only to a request that carries that token itself.
         if (token === undefined && p.token !== null && requester === accountId) token = p.token;
-        const balance = await getBalance(q, accountId);
-        return { ...(token ? { token } : {}), balance_sats: msatToSats(balance), credited_sats: msatToSats(taken.amount_msat) };
+        if (token === undefined) return { credited_sats };
+        return { token, balance_sats: msatToSats(await getBalance(q, accountId)), credited_sats };
       });
     },
 
