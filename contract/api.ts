@@ -33,11 +33,24 @@ export const HealthSchema = z.object({
 
 /** Bounds come from config.yaml's topup section. */
 export const topupRequestSchema = (minSats: number, maxSats: number) =>
-  z.object({ amount_sats: z.int().min(minSats).max(maxSats).describe('whole sats') });
+  z.object({
+    amount_sats: z.int().min(minSats).max(maxSats).describe('whole sats'),
+    claim_secret_only: z
+      .boolean()
+      .optional()
+      .describe('new token only: its token goes only to the holder of the answer\'s claim_secret; a preimage claim credits it without showing it'),
+  });
 
 export const TopupCreatedSchema = z.object({ invoice: z.string(), payment_hash: hex64, amount_sats: z.int(), expires_at: unixSeconds });
 
-export const ClaimRequestSchema = z.object({ preimage: z.string().describe('64 hex characters') });
+export const ClaimRequestSchema = z.object({
+  preimage: z.string().optional().describe('64 hex characters; required unless claim_secret is sent'),
+  payment_hash: z.string().optional().describe('with claim_secret: the invoice to redeem (64 hex characters)'),
+  claim_secret: z
+    .string()
+    .optional()
+    .describe('the claim_secret a new-token top-up answered: redeems its token once paid, without the preimage, as often as asked'),
+});
 
 export const ClaimResponseSchema = z.object({
   token: z.string().optional().describe('present for a new token, or when the request carried the refilled token'),
