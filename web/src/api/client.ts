@@ -22,6 +22,11 @@ import type {
   TopupStatus,
 } from './types';
 
+/** A top-up invoice; a new token's also carries the claim secret that redeems it (shown only to its requester). */
+export interface NewTopupInvoice extends TopupInvoice {
+  claim_secret?: string;
+}
+
 const HIRE = '/api/v1/ai-for-hire';
 const seg = (id: Id): string => encodeURIComponent(String(id));
 
@@ -56,10 +61,18 @@ export function createApiClient(options: ClientOptions = {}) {
     getCatalog: (signal?: AbortSignal) => json<PublicCatalog>('/api/v1/catalog', { signal }),
     getHealth: (signal?: AbortSignal) => json<Health>('/api/v1/health', { signal }),
 
-    createTopup: (amountSats: number, token?: string) =>
-      json<TopupInvoice>('/api/v1/topup', { method: 'POST', body: { amount_sats: amountSats }, token }),
+    /** a refill with `token`; without, a new token, whose claim secret alone redeems it when `claimSecretOnly` */
+    createTopup: (amountSats: number, token?: string, claimSecretOnly = false) =>
+      json<NewTopupInvoice>('/api/v1/topup', {
+        method: 'POST',
+        body: claimSecretOnly && !token ? { amount_sats: amountSats, claim_secret_only: true } : { amount_sats: amountSats },
+        token,
+      }),
     claimTopup: (preimage: string, token?: string) =>
       json<ClaimResult>('/api/v1/topup/claim', { method: 'POST', body: { preimage }, token }),
+    /** a new token with the claim secret its invoice answered: no preimage needed, may be asked again */
+    claimTopupWithSecret: (paymentHash: string, claimSecret: string, signal?: AbortSignal) =>
+      json<ClaimResult>('/api/v1/topup/claim', { method: 'POST', body: { payment_hash: paymentHash, claim_secret: claimSecret }, signal }),
     getTopupStatus: (paymentHash: string, signal?: AbortSignal) =>
       json<TopupStatus>(`/api/v1/topup/${seg(paymentHash)}`, { signal }),
     getBalance: (token: string, signal?: AbortSignal) => json<Balance>('/api/v1/balance', { token, signal }),
