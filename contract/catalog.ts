@@ -230,10 +230,15 @@ export interface PublicEndpoint {
   example?: Example;
 }
 
+/** Who answers an API's calls on this server: its real upstream, the development-mode demo, or nobody (503). */
+export type UpstreamStatus = 'configured' | 'demo' | 'not_configured';
+
 export interface PublicApi {
   name: string;
   title: string;
   description: string;
+  /** set by the server at run time (GET /api/v1/catalog) */
+  upstream?: UpstreamStatus;
   endpoints: PublicEndpoint[];
 }
 

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { writeAdminLink } from './admin-link.js';
 import { createAuthFailureGuard } from './auth-guard.js';
+import { createCredentialCheck } from './credential-check.js';
 import { createAdminService } from './admin/service.js';
 import type { Catalog } from '../contract/catalog.js';
 import { loadCatalog } from './catalog.js';
@@ -17,6 +18,7 @@ import { hireOperations } from './http/routes/hire-openapi.js';
 import { createHireService, hireAdminCommands, hireRules } from './hire/index.js';
 import { proxyRoutes } from './http/routes/proxy.js';
 import { createPaymentGate } from './payments/gate.js';
+import { prepareUpstreams } from './proxy/demo-upstream/index.js';
 import { createProxy } from './proxy/index.js';
 import { startJobs } from './jobs.js';
 import { createLedger, type Ledger } from './ledger/index.js';
@@ -25,6 +27,7 @@ import { createRateLimiter } from './ratelimit.js';
 import { loadRootKey } from './rootkey.js';
 import { createMetrics } from './metrics/index.js';
 import { openStore } from './store/index.js';
+import { startupSummary } from './summary.js';
 import { createTopupService } from './topup/service.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -36,6 +39,8 @@ export interface RunningServer {
   devnodeUrl: string | null;
   /** for tests and operator tooling in the same process */
   ledger: Ledger;
+  /** what `npm start` prints: the URL to open, what is configured and what is not */
+  summary: string[];
   adminSecret(): string;
   close(): Promise<void>;
 }
@@ -74,7 +79,10 @@ export async function startServer(settings: Settings): Promise<RunningServer> {
       webhookUrl: () => (wallet.devnodeUrl ? undefined : webhookUrl),
     });
 
-    const proxy = createProxy({ catalog, env: settings.env });
+    // development mode: an API without its key is answered by the built-in demo upstream
+    const upstreams = await prepareUpstreams(catalog, settings.env, wallet.devnodeUrl !== null);
+    closers.unshift(() => upstreams.close());
+    const proxy = createProxy({ catalog: upstreams.catalog, env: upstreams.env });
     closers.unshift(() => proxy.close());
     const holdSeconds = holdLifetimeSeconds(catalog, settings.ABL_HOLD_SECONDS);
     if (holdSeconds <= longestUpstreamSeconds(catalog)) {
@@ -108,13 +116,21 @@ export async function startServer(settings: Settings): Promise<RunningServer> {
       wallet: wallet.wallet,
       walletKind: wallet.devnodeUrl ? 'devnode' : 'phoenixd',
       storeKind: db.kind,
+      upstreams: upstreams.statuses,
       topups,
       ...(wallet.payWithDevWallet ? { payWithDevWallet: wallet.payWithDevWallet } : {}),
       plugins: [
         (a) => adminRoutes(a, { ledger, admin: createAdminService({ ledger, extra: hireAdminCommands(hire) }), adminSecret: () => adminSecret }),
         (a) => hireRoutes(a, { hire, limiter }),
         (a) => hireAdminRoutes(a, { hire, adminSecret: () => adminSecret }),
-        (a) => proxyRoutes(a, { proxy, gate, uploadLimitBytes: catalog.limits.upload_bytes, onUpstreamError: (api, code) => metrics.upstreamErrors.inc({ api, code }) }),
+        (a) =>
+          proxyRoutes(a, {
+            proxy,
+            gate,
+            uploadLimitBytes: catalog.limits.upload_bytes,
+            onUpstreamError: (api, code) => metrics.upstreamErrors.inc({ api, code }),
+            checkCredentials: createCredentialCheck({ ledger, rootKey, now: nowSeconds }),
+          }),
       ],
       version: VERSION,
       authGuard: createAuthFailureGuard(db, { perMinute: settings.ABL_AUTH_FAILURE_LIMIT ?? settings.ABL_RATE_LIMIT, now: nowSeconds }),
@@ -148,6 +164,7 @@ export async function startServer(settings: Settings): Promise<RunningServer> {
       url,
       devnodeUrl: wallet.devnodeUrl,
       ledger,
+      summary: startupSummary({ url, devnode: wallet.devnodeUrl !== null, store: db.kind, dataDir: settings.ABL_DATA_DIR, catalog, upstreams: upstreams.statuses }),
       adminSecret: () => link.secret,
       async close() {
         link.remove();

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import type { Catalog } from '../../contract/catalog.js';
+import type { Catalog, UpstreamStatus } from '../../contract/catalog.js';
 import { AppError } from '../errors.js';
 import type { WalletBackend } from '../lightning/backend.js';
 import type { AuthFailureGuard } from '../auth-guard.js';
@@ -21,6 +21,8 @@ export interface AppDeps {
   wallet: WalletBackend;
   walletKind: 'devnode' | 'phoenixd';
   storeKind: string;
+  /** per API: its real upstream, the development-mode demo, or none (health and catalog show it) */
+  upstreams?: Record<string, UpstreamStatus>;
   topups: TopupService;
   /** present only with the development node */
   payWithDevWallet?: (bolt11: string) => Promise<{ preimage: string }>;
@@ -94,7 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
 
   const openapi = buildOpenApi({ catalog: deps.catalog, version: deps.version, operations: [...coreOperations(deps.catalog), ...(deps.operations ?? [])] });
-  metaRoutes(app, { catalog: deps.catalog, walletKind: deps.walletKind, storeKind: deps.storeKind, version: deps.version, openapi });
+  metaRoutes(app, { catalog: deps.catalog, walletKind: deps.walletKind, storeKind: deps.storeKind, version: deps.version, openapi, ...(deps.upstreams ? { upstreams: deps.upstreams } : {}) });
   topupRoutes(app, { topups: deps.topups, limits: { minSats: deps.catalog.topup.min_sats, maxSats: deps.catalog.topup.max_sats } });
   webhookRoutes(app, { wallet: deps.wallet, topups: deps.topups });
   if (deps.payWithDevWallet) devRoutes(app, { payWithDevWallet: deps.payWithDevWallet });

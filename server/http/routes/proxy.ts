@@ -5,6 +5,7 @@ import { msatToSats } from '../../../contract/money.js';
 import { AppError } from '../../errors.js';
 import type { PaymentGate, SecuredPayment } from '../../payments/gate.js';
 import { matchError, notConfigured, type ApiProxy } from '../../proxy/index.js';
+import type { CredentialCheck } from '../../credential-check.js';
 import { readCredentials } from '../credentials.js';
 
 export interface ProxyRouteDeps {
@@ -12,6 +13,8 @@ export interface ProxyRouteDeps {
   gate: PaymentGate;
   uploadLimitBytes: number;
   onUpstreamError?: (api: string, code: string) => void;
+  /** an API without its upstream key: the credentials are checked (401) before 503 upstream_not_configured */
+  checkCredentials?: CredentialCheck;
 }
 
 export function proxyRoutes(app: FastifyInstance, deps: ProxyRouteDeps): void {
@@ -21,13 +24,17 @@ export function proxyRoutes(app: FastifyInstance, deps: ProxyRouteDeps): void {
     const rawUrl = req.raw.url ?? req.url;
     const m = proxy.match(req.method, rawUrl);
     if (m.kind !== 'found') throw matchError(m, req.method, rawUrl);
-    if (!proxy.isConfigured(m.api)) throw notConfigured(m.api);
     const rawBody = Buffer.isBuffer(req.body) ? req.body : null;
     const input = await proxy.parseBody(m.endpoint, req.headers['content-type'], rawBody);
     proxy.validate(m.endpoint, input);
     const price = proxy.price(m.endpoint, input);
     const creds = readCredentials(req);
     const publicPath = `/api/v1/${m.api.name}${m.endpoint.path}`;
+    // validation and auth errors come first, "not configured" still before any invoice
+    if (!proxy.isConfigured(m.api)) {
+      await deps.checkCredentials?.(creds, { api: m.api.name, endpoint: `${m.endpoint.method} ${publicPath}`, priceMsat: price.priceMsat });
+      throw notConfigured(m.api);
+    }
     const payment = await gate.secure(
       {
         api: m.api.name,
