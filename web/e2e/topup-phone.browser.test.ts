@@ -1,7 +1,8 @@
 // A new token paid from a phone: the page shows the QR, another party pays it (the development
 // node's pay API, never the page), and the page shows the token — no preimage asked — also after a
 // reload, after the tab was discarded, and in another tab of the same browser. And the visible
-// "I paid but have no token" path: claiming an invoice made elsewhere with its preimage.
+// "I paid but have no token" path: claiming an invoice made elsewhere with its preimage; and the
+// catalog marking an API the development-mode demo answers.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { call } from '../../server/testing/harness.js';
@@ -109,3 +110,16 @@ describe('a new token paid out of band (a phone wallet scanning the QR)', () => 
     await s.shot(page, 'topup-claim-paid-360');
   });
 });
+
+describe('development mode in the catalog', () => {
+  browserTest('an API without its key is marked as answered by the demo; a configured one is not', browser, async (s) => {
+    const page = await s.page({ name: 'catalog-demo' });
+    await page.goto(`${srv.url}/catalog`);
+    // this server has the (fake) OpenAI key and no Anthropic key
+    await expectText(page.getByTestId('api-demo-anthropic'), /Demo answers\. This development server has no key for Anthropic/);
+    await expectAbsent(page.getByTestId('api-demo-openai'), 1_000);
+    await page.getByTestId('api-demo-anthropic').scrollIntoViewIfNeeded();
+    await s.shot(page, 'catalog-demo-1280', { fullPage: false });
+  });
+});
+
