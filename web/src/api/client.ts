@@ -1,4 +1,5 @@
 // Typed client for every endpoint of the HTTP contract; one method per endpoint.
+import type { TopupCreated } from '../../../contract/api';
 import { requestJson, send, type FetchLike, type HttpConfig } from './http';
 import { listOf, messagesOf, nextOffsetOf, taskWithQuotes, unwrap } from './normalize';
 import { readProxyResponse, type ProxyResult } from './proxyResult';
@@ -18,14 +19,11 @@ import type {
   QuotePatch,
   Task,
   TaskPage,
-  TopupInvoice,
   TopupStatus,
 } from './types';
 
 /** A top-up invoice; a new token's also carries the claim secret that redeems it (shown only to its requester). */
-export interface NewTopupInvoice extends TopupInvoice {
-  claim_secret?: string;
-}
+export type NewTopupInvoice = TopupCreated & { claim_secret?: string };
 
 const HIRE = '/api/v1/ai-for-hire';
 const seg = (id: Id): string => encodeURIComponent(String(id));

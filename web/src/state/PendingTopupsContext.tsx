@@ -6,7 +6,7 @@
 import { createContext, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { api } from '../api/client';
 import { toApiError, type ApiError } from '../api/errors';
-import type { ClaimResult } from '../api/types';
+import type { ClaimResponse } from '../../../contract/api';
 import { addPendingTopup, loadPendingTopups, PENDING_TOPUPS_KEY, removePendingTopup, type PendingTopup } from '../lib/pendingTopups';
 import { useReveal } from './useReveal';
 
@@ -16,7 +16,7 @@ export type PendingState =
   | { kind: 'waiting' }
   /** paid: the token is being redeemed */
   | { kind: 'paid' }
-  | { kind: 'redeemed'; result: ClaimResult }
+  | { kind: 'redeemed'; result: ClaimResponse }
   /** the server refused the claim (e.g. the preimage was claimed first elsewhere) */
   | { kind: 'failed'; error: ApiError }
   | { kind: 'expired' };
@@ -120,7 +120,7 @@ export function PendingTopupsProvider({ children }: { children: ReactNode }) {
   return <PendingTopupsContext.Provider value={value}>{children}</PendingTopupsContext.Provider>;
 }
 
-function balanceOf(result: ClaimResult): { balanceSats?: number } {
+function balanceOf(result: ClaimResponse): { balanceSats?: number } {
   return typeof result.balance_sats === 'number' ? { balanceSats: result.balance_sats } : {};
 }
 

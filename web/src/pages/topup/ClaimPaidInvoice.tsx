@@ -4,7 +4,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
 import { toApiError, type ApiError } from '../../api/errors';
-import type { ClaimResult } from '../../api/types';
+import type { ClaimResponse } from '../../../../contract/api';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Field } from '../../components/Field';
 import { formatSats } from '../../lib/format';
@@ -42,7 +42,7 @@ export function ClaimPaidInvoice({ onShow }: { onShow: (paymentHash: string) => 
   const [error, setError] = useState<ApiError | null>(null);
   const [credited, setCredited] = useState<string | null>(null);
 
-  const finish = (result: ClaimResult): void => {
+  const finish = (result: ClaimResponse): void => {
     if (result.token) {
       reveal({ token: result.token, source: 'topup', creditedSats: result.credited_sats, ...(result.balance_sats !== undefined ? { balanceSats: result.balance_sats } : {}) });
       setCredited(`${formatSats(result.credited_sats)} credited. Your token is shown at the top of the page.`);
@@ -51,7 +51,7 @@ export function ClaimPaidInvoice({ onShow }: { onShow: (paymentHash: string) => 
     }
   };
 
-  const run = async (fn: () => Promise<ClaimResult>): Promise<void> => {
+  const run = async (fn: () => Promise<ClaimResponse>): Promise<void> => {
     setBusy(true);
     setError(null);
     setCredited(null);

@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, type NewTopupInvoice } from '../../api/client';
 import { toApiError, type ApiError } from '../../api/errors';
-import type { TopupInvoice, TopupState } from '../../api/types';
+import type { TopupCreated, TopupStatusBody } from '../../../../contract/api';
 import { useInvoiceStatus } from '../../hooks/useInvoiceStatus';
 import { normalizePreimage } from '../../lib/lightning';
 import type { PendingTopup } from '../../lib/pendingTopups';
@@ -14,10 +14,12 @@ import type { PendingState } from '../../state/PendingTopupsContext';
 import { usePendingTopups } from '../../state/usePendingTopups';
 import { useReveal } from '../../state/useReveal';
 
+type TopupState = TopupStatusBody['status'];
+
 export type Done = { kind: 'refill'; creditedSats: number; balanceSats: number | null } | { kind: 'new'; creditedSats: number };
 
 export interface TopupFlow {
-  invoice: TopupInvoice | null;
+  invoice: TopupCreated | null;
   /** the token the invoice refills; null for a new token */
   refillToken: string | null;
   status: TopupState;
