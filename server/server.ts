@@ -50,7 +50,7 @@ export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 export async function startServer(settings: Settings): Promise<RunningServer> {
   const log = pino({
     level: settings.LOG_LEVEL,
-    redact: { paths: ['req.headers.authorization', 'req.headers["x-token"]', 'req.headers.cookie'], remove: true },
+    redact: { paths: ['req.headers.authorization', 'req.headers["x-token"]', 'req.headers["x-api-key"]', 'req.headers.cookie'], remove: true },
   });
   const catalog = loadCatalog(settings.ABL_CONFIG);
   const db = await openStore({ databaseUrl: settings.DATABASE_URL, dataDir: settings.ABL_DATA_DIR, preparedStatements: settings.ABL_PG_PREPARED === 'true' });

@@ -65,7 +65,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(cors, {
     origin: '*',
     methods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
-    allowedHeaders: ['Authorization', 'X-Token', 'Content-Type', 'X-Request-Id'],
+    // X-Api-Key and Anthropic-Version: the Anthropic SDK in a browser sends its key (a token) that way
+    allowedHeaders: ['Authorization', 'X-Token', 'X-Api-Key', 'Anthropic-Version', 'Content-Type', 'X-Request-Id'],
     exposedHeaders: ['WWW-Authenticate', 'X-Charged-Sats', 'X-Balance-Sats', 'X-Request-Id', 'Retry-After'],
     maxAge: 600,
   });
@@ -74,7 +75,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const guard = deps.authGuard;
   if (guard) {
-    const carriesCredentials = (h: Record<string, unknown>) => h.authorization !== undefined || h['x-token'] !== undefined || h['x-phoenix-signature'] !== undefined;
+    const carriesCredentials = (h: Record<string, unknown>) =>
+      h.authorization !== undefined || h['x-token'] !== undefined || h['x-api-key'] !== undefined || h['x-phoenix-signature'] !== undefined;
     app.addHook('onRequest', async (req) => {
       if (carriesCredentials(req.headers)) guard.assertAllowed(req.ip);
     });

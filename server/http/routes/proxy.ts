@@ -28,7 +28,7 @@ export function proxyRoutes(app: FastifyInstance, deps: ProxyRouteDeps): void {
     const input = await proxy.parseBody(m.endpoint, req.headers['content-type'], rawBody);
     proxy.validate(m.endpoint, input);
     const price = proxy.price(m.endpoint, input);
-    const creds = readCredentials(req);
+    const creds = readCredentials(req, { apiKeyHeader: m.api.upstream.auth.header.toLowerCase() === 'x-api-key' });
     const publicPath = `/api/v1/${m.api.name}${m.endpoint.path}`;
     // validation and auth errors come first, "not configured" still before any invoice
     if (!proxy.isConfigured(m.api)) {

@@ -187,7 +187,10 @@ describe('a development-mode server (no PHOENIXD_URL, no upstream keys)', () => 
     expect(short.body.stop_reason).toBe('max_tokens');
     expect(short.body.usage.output_tokens).toBeLessThanOrEqual(3);
 
-    const stream = await fetch(`${server.url}${MESSAGES}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-token': token }, body: JSON.stringify({ ...body, stream: true }) });
+    // the Anthropic SDK sends its API key as x-api-key: a token there is the token (contract, Other clients)
+    const stream = await fetch(`${server.url}${MESSAGES}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': token, 'anthropic-version': '2023-06-01' }, body: JSON.stringify({ ...body, stream: true }) });
+    expect(stream.status).toBe(200);
+    expect(stream.headers.get('x-balance-sats')).not.toBeNull();
     expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const events = (await stream.text()).split('\n\n').filter(Boolean).map((frame) => /^event: (\S+)/.exec(frame)?.[1]);
     expect(events[0]).toBe('message_start');
@@ -199,6 +202,9 @@ describe('a development-mode server (no PHOENIXD_URL, no upstream keys)', () => 
     const before = await balanceMsat();
     const unknown = await api('POST', CHAT, { body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] }, headers: { 'x-token': `abl_${'A'.repeat(32)}` } });
     expect(unknown.status).toBe(401);
+    const unknownApiKey = await api('POST', MESSAGES, { body: { model: 'claude-haiku-4-5', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }, headers: { 'x-api-key': `abl_${'A'.repeat(32)}` } });
+    expect(unknownApiKey.status).toBe(401);
+    expect(unknownApiKey.body.error.code).toBe('invalid_token');
     const invalid = await api('POST', CHAT, { body: { model: 'gpt-4o-mini', messages: 'x' }, headers: { 'x-token': token } });
     expect(invalid.body.error).toMatchObject({ code: 'invalid_field_type', field: 'messages' });
     expect(await balanceMsat()).toBe(before);
