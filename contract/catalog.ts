@@ -267,10 +267,16 @@ export const PublicEndpointSchema = z.strictObject({
 });
 export type PublicEndpoint = z.infer<typeof PublicEndpointSchema>;
 
+/** Who answers an API's calls on this server: its real upstream, the development-mode demo, or nobody (503). */
+export const UPSTREAM_STATUSES = ['configured', 'demo', 'not_configured'] as const;
+export type UpstreamStatus = (typeof UPSTREAM_STATUSES)[number];
+
 export const PublicApiSchema = z.strictObject({
   name: z.string(),
   title: z.string(),
   description: z.string(),
+  /** set by the server at run time (GET /api/v1/catalog) */
+  upstream: z.enum(UPSTREAM_STATUSES).optional(),
   endpoints: z.array(PublicEndpointSchema),
 });
 export type PublicApi = z.infer<typeof PublicApiSchema>;

@@ -19,6 +19,7 @@ import { createHireService, hireRules } from './hire/index.js';
 import { proxyRoutes } from './http/routes/proxy.js';
 import { createPaymentGate } from './payments/gate.js';
 import { createPaidCalls } from './payments/paid-call.js';
+import { prepareUpstreams } from './proxy/demo-upstream/index.js';
 import { createProxy } from './proxy/index.js';
 import { startJobs } from './jobs.js';
 import { createLedger, type Ledger } from './ledger/index.js';
@@ -27,6 +28,7 @@ import { createRateLimiter } from './ratelimit.js';
 import { loadRootKey } from './rootkey.js';
 import { createMetrics } from './metrics/index.js';
 import { openStore, type Db } from './store/index.js';
+import { startupSummary } from './summary.js';
 import { createTopupService } from './topup/service.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -39,6 +41,8 @@ export interface RunningServer {
   /** for tests and operator tooling in the same process */
   ledger: Ledger;
   db: Db;
+  /** what `npm start` prints: the URL to open, what is configured and what is not */
+  summary: string[];
   adminSecret(): string;
   close(): Promise<void>;
 }
@@ -54,7 +58,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
   const now = opts.now ?? nowSeconds;
   const log = pino({
     level: settings.LOG_LEVEL,
-    redact: { paths: ['req.headers.authorization', 'req.headers["x-token"]', 'req.headers.cookie'], remove: true },
+    redact: { paths: ['req.headers.authorization', 'req.headers["x-token"]', 'req.headers["x-api-key"]', 'req.headers.cookie'], remove: true },
   });
   const catalog = loadCatalog(settings.ABL_CONFIG);
   const db = await openStore({ databaseUrl: settings.DATABASE_URL, dataDir: settings.ABL_DATA_DIR, preparedStatements: settings.ABL_PG_PREPARED === 'true' });
@@ -84,7 +88,10 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       webhookUrl: () => (wallet.devnodeUrl ? undefined : webhookUrl),
     });
 
-    const proxy = createProxy({ catalog, env: settings.env });
+    // development mode: an API without its key is answered by the built-in demo upstream
+    const upstreams = await prepareUpstreams(catalog, settings.env, wallet.devnodeUrl !== null);
+    closers.unshift(() => upstreams.close());
+    const proxy = createProxy({ catalog: upstreams.catalog, env: upstreams.env });
     closers.unshift(() => proxy.close());
     const holdSeconds = holdLifetimeSeconds(catalog, settings.ABL_HOLD_SECONDS);
     if (holdSeconds <= longestUpstreamSeconds(catalog)) {
@@ -119,6 +126,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       wallet: wallet.wallet,
       walletKind: wallet.devnodeUrl ? 'devnode' : 'phoenixd',
       storeKind: db.kind,
+      upstreams: upstreams.statuses,
       topups,
       ...(wallet.payWithDevWallet ? { payWithDevWallet: wallet.payWithDevWallet } : {}),
       plugins: [
@@ -161,6 +169,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       devnodeUrl: wallet.devnodeUrl,
       ledger,
       db,
+      summary: startupSummary({ url, devnode: wallet.devnodeUrl !== null, store: db.kind, dataDir: settings.ABL_DATA_DIR, catalog, upstreams: upstreams.statuses }),
       adminSecret: () => link.secret,
       async close() {
         link.remove();

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import type { Catalog } from '../../contract/catalog.js';
+import type { Catalog, UpstreamStatus } from '../../contract/catalog.js';
 import { AppError } from '../errors.js';
 import type { WalletBackend } from '../lightning/backend.js';
 import type { AuthFailureGuard } from '../auth-guard.js';
@@ -21,6 +21,8 @@ export interface AppDeps {
   wallet: WalletBackend;
   walletKind: 'devnode' | 'phoenixd';
   storeKind: 'pglite' | 'postgres';
+  /** per API: its real upstream, the development-mode demo, or none (health and catalog show it) */
+  upstreams?: Record<string, UpstreamStatus>;
   topups: TopupService;
   /** present only with the development node */
   payWithDevWallet?: (bolt11: string) => Promise<{ preimage: string }>;
@@ -115,7 +117,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(cors, {
     origin: '*',
     methods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
-    allowedHeaders: ['Authorization', 'X-Token', 'Content-Type', 'X-Request-Id'],
+    // X-Api-Key and Anthropic-Version: the Anthropic SDK in a browser sends its key (a token) that way
+    allowedHeaders: ['Authorization', 'X-Token', 'X-Api-Key', 'Anthropic-Version', 'Content-Type', 'X-Request-Id'],
     exposedHeaders: ['WWW-Authenticate', 'X-Charged-Sats', 'X-Balance-Sats', 'X-Request-Id', 'Retry-After'],
     maxAge: 600,
   });
@@ -124,7 +127,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const guard = deps.authGuard;
   if (guard) {
-    const carriesCredentials = (h: Record<string, unknown>) => h.authorization !== undefined || h['x-token'] !== undefined || h['x-phoenix-signature'] !== undefined;
+    const carriesCredentials = (h: Record<string, unknown>) =>
+      h.authorization !== undefined || h['x-token'] !== undefined || h['x-api-key'] !== undefined || h['x-phoenix-signature'] !== undefined;
     app.addHook('onRequest', async (req) => {
       if (carriesCredentials(req.headers)) guard.assertAllowed(req.ip);
     });
@@ -146,7 +150,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
 
   const openapi = buildOpenApi({ catalog: deps.catalog, version: deps.version, operations: [...coreOperations(deps.catalog), ...(deps.operations ?? [])] });
-  metaRoutes(app, { catalog: deps.catalog, walletKind: deps.walletKind, storeKind: deps.storeKind, version: deps.version, openapi });
+  metaRoutes(app, { catalog: deps.catalog, walletKind: deps.walletKind, storeKind: deps.storeKind, version: deps.version, openapi, ...(deps.upstreams ? { upstreams: deps.upstreams } : {}) });
   topupRoutes(app, { topups: deps.topups, limits: { minSats: deps.catalog.topup.min_sats, maxSats: deps.catalog.topup.max_sats } });
   webhookRoutes(app, { wallet: deps.wallet, topups: deps.topups });
   if (deps.payWithDevWallet) devRoutes(app, { payWithDevWallet: deps.payWithDevWallet });

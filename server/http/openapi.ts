@@ -73,7 +73,7 @@ export function coreOperations(c: Catalog): OperationSpec[] {
       method: 'post', path: '/api/v1/topup', summary: 'Create a top-up invoice (send X-Token to refill that token)', tags: ['top-up'], auth: 'optional-token',
       body: api.topupRequestSchema(c.topup.min_sats, c.topup.max_sats), responses: { 201: api.TopupCreatedSchema },
     },
-    { method: 'post', path: '/api/v1/topup/claim', summary: 'Claim a paid top-up with its preimage', tags: ['top-up'], auth: 'optional-token', body: api.ClaimRequestSchema, responses: { 200: api.ClaimResponseSchema, 409: ErrorBodySchema } },
+    { method: 'post', path: '/api/v1/topup/claim', summary: 'Claim a paid top-up: with its preimage, or a new token with payment_hash + claim_secret', tags: ['top-up'], auth: 'optional-token', body: api.ClaimRequestSchema, responses: { 200: api.ClaimResponseSchema, 409: ErrorBodySchema } },
     { method: 'get', path: '/api/v1/topup/{payment_hash}', summary: 'Status of a top-up invoice', tags: ['top-up'], params: { payment_hash: '64 hex' }, responses: { 200: api.TopupStatusSchema } },
     { method: 'get', path: '/api/v1/balance', summary: 'Balance of the token', tags: ['top-up'], auth: 'token', responses: { 200: api.BalanceSchema } },
   ];

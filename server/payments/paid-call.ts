@@ -17,7 +17,7 @@ export interface ProxyCall {
   headers: IncomingHttpHeaders;
   body: Buffer | null;
   /** read after matching and validation, so a bad path or body is answered first */
-  credentials(): Credentials;
+  credentials(api: Api): Credentials;
   /** who is asking, for invoice rate limits */
   client: string;
   /** true once the client has gone: a call not yet forwarded is then not made, and costs nothing */
@@ -48,7 +48,7 @@ export function createPaidCalls(deps: PaidCallDeps) {
   async function assertConfigured(api: Api, action: PaidAction, creds: Credentials): Promise<void> {
     if (proxy.isConfigured(api.name)) return;
     if (creds.l402) verifyL402(deps.rootKey, action, creds.l402, deps.now());
-    else if (creds.token !== null && !(await deps.ledger.accountByToken(hashToken(creds.token)))) throw new AppError('invalid_token', 'Unknown token.');
+    if (creds.token !== null && !(await deps.ledger.accountByToken(hashToken(creds.token)))) throw new AppError('invalid_token', 'Unknown token.');
     throw notConfigured(api);
   }
 
@@ -65,7 +65,7 @@ export function createPaidCalls(deps: PaidCallDeps) {
       priceMsat: price.priceMsat,
       description: `alittlebitofmoney ${m.api.name} ${m.endpoint.path}${price.model ? ` (${price.model})` : ''}`,
     };
-    const creds = call.credentials();
+    const creds = call.credentials(m.api);
     await assertConfigured(m.api, action, creds);
 
     // 1. secure

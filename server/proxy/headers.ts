@@ -8,7 +8,7 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'te', 'trailer', 'transf
 
 // client credentials and cookies are ours, never the upstream's; host and length are recomputed;
 // undici refuses `expect`; client addresses stay private (people pay in sats to stay anonymous)
-const CLIENT_ONLY = new Set(['authorization', 'x-token', 'cookie', 'host', 'content-length', 'expect', 'forwarded', 'x-real-ip', 'via']);
+const CLIENT_ONLY = new Set(['authorization', 'x-token', 'x-api-key', 'cookie', 'host', 'content-length', 'expect', 'forwarded', 'x-real-ip', 'via']);
 
 // cookies, HSTS, Alt-Svc and CORS describe the upstream's origin and would wrongly apply to ours
 const UPSTREAM_ONLY = new Set(['set-cookie', 'set-cookie2', 'strict-transport-security', 'alt-svc']);

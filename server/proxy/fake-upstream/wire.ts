@@ -1,11 +1,11 @@
-// Small wire helpers shared by the fake upstream's handlers: JSON and error answers in each
-// provider's shape, and chunked writes paced by the test hooks.
-import { randomBytes } from 'node:crypto';
+// Small wire helpers of the fake upstream's handlers: error answers in each provider's shape with
+// the headers the real APIs send, and the fake's deterministic reply. The generic ones (JSON,
+// SSE, chunked writes, token counts) are the built-in demo upstream's, shared.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
+import { randomId, type Pace } from '../demo-upstream/wire.js';
 
-/** Awaited before chunk `index` (> 0) of a streamed answer: normal, slow, or held by a test. */
-export type Pace = (index: number) => Promise<void>;
+export { asRecord, deltas, lastUserText, nowSeconds, sseFrame, startSse, tokens, writeChunks, type Pace } from '../demo-upstream/wire.js';
 
 export interface FakeContext {
   req: IncomingMessage;
@@ -22,8 +22,7 @@ export interface FakeContext {
 
 export type FakeHandler = (ctx: FakeContext) => void | Promise<void>;
 
-export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
-export const fakeId = (prefix: string): string => `${prefix}${randomBytes(12).toString('hex')}`;
+export const fakeId = randomId;
 
 /** The operator's account ids as the fake's OpenAI errors quote them (the proxy must never show them). */
 export const FAKE_ORG_ID = 'org-FAKE0rgan1zat10nId00000';
@@ -67,50 +66,8 @@ export function sendAnthropicError(res: ServerResponse, status: number, type: st
   sendJson(res, status, { type: 'error', error: { type, message } }, { 'request-id': fakeId('req_') });
 }
 
-/** Writes the chunks one by one (separate writes, separate TCP sends), awaiting `pace` between them. */
-export async function writeChunks(res: ServerResponse, chunks: readonly (string | Buffer)[], pace: Pace): Promise<void> {
-  for (const [i, chunk] of chunks.entries()) {
-    if (i > 0) await pace(i);
-    if (res.destroyed) return; // the client left: stop generating, as the real API does
-    res.write(chunk);
-  }
-  res.end();
-}
-
-export function startSse(res: ServerResponse, headers: Record<string, string | string[]> = {}): void {
-  res.writeHead(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
-}
-
-/** One SSE frame: `event:` only when named (OpenAI chat sends bare `data:` lines). */
-export const sseFrame = (data: unknown, event?: string): string =>
-  `${event ? `event: ${event}\n` : ''}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
-
 /** A deterministic reply so tests can assert on it. */
 export function replyText(prompt: string): string {
   const words = prompt.trim().split(/\s+/).filter(Boolean).slice(0, 12).join(' ');
   return `This is a fake reply to: ${words || '(nothing)'}`;
-}
-
-/** Splits a reply into word-sized deltas, the way real streams arrive. */
-export function deltas(text: string): string[] {
-  return text.split(/(?<= )/);
-}
-
-/** Roughly OpenAI's rule of thumb: a token is about four characters. */
-export const tokens = (text: string): number => Math.max(1, Math.ceil(text.length / 4));
-
-export function asRecord(v: unknown): Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-}
-
-/** The text of the last user turn in a chat-style message list. */
-export function lastUserText(messages: unknown): string {
-  if (!Array.isArray(messages)) return '';
-  for (let i = messages.length - 1; i >= 0; i--) {
-    const m = asRecord(messages[i]);
-    if (m.role !== 'user') continue;
-    if (typeof m.content === 'string') return m.content;
-    if (Array.isArray(m.content)) return m.content.map((p) => asRecord(p).text).filter((t) => typeof t === 'string').join(' ');
-  }
-  return '';
 }
