@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeUpstream, type FakeUpstream } from './proxy/fake-upstream/server.js';
+import { startFakeUpstream, type FakeUpstream } from './testing/fake-upstream/server.js';
 import { call } from './testing/harness.js';
 import { runScript, startChildServer } from './testing/process.js';
 import { createPostgresSchema } from './store/testing.js';

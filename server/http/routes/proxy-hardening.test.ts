@@ -1,8 +1,8 @@
 // The review's proxy findings over real HTTP: a real server, the development node, the fake
 // OpenAI/Anthropic upstream. Each refusal must come before anything is forwarded or charged.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeUpstream, type FakeUpstream } from '../../proxy/fake-upstream/server.js';
-import { FAKE_ORG_ID, FAKE_PROJECT_ID } from '../../proxy/fake-upstream/wire.js';
+import { startFakeUpstream, type FakeUpstream } from '../../testing/fake-upstream/server.js';
+import { FAKE_ORG_ID, FAKE_PROJECT_ID } from '../../testing/fake-upstream/wire.js';
 import { encodeForm } from '../../proxy/testing.js';
 import { call, startTestServer, type TestServer } from '../../testing/harness.js';
 

@@ -4,7 +4,7 @@ import type { TopupService } from '../../topup/service.js';
 import { readToken, requireToken } from '../auth.js';
 import { ClaimRequestSchema, topupRequestSchema, type Balance, type ClaimResponse, type TopupCreated, type TopupStatusBody } from '../../../contract/api.js';
 import { jsonObject } from '../body.js';
-import { parseWith } from '../validate.js';
+import { parseWith } from '../parse-with.js';
 
 export function topupRoutes(app: FastifyInstance, deps: { topups: TopupService; limits: { minSats: number; maxSats: number } }): void {
   const { topups } = deps;

@@ -1,6 +1,6 @@
 // Embeddings (float or base64 vectors, as the official SDKs ask), image generation, moderations
 // and the models list, in OpenAI's wire format.
-import { PNG_1X1, unitVector } from '../demo-upstream/wire.js';
+import { PNG_1X1, unitVector } from '../../proxy/demo-upstream/wire.js';
 import { asRecord, fakeId, nowSeconds, openaiHeaders, sendJson, sendOpenAiError, tokens, type FakeContext } from './wire.js';
 
 const DIMENSIONS: Record<string, number> = { 'text-embedding-3-small': 1536, 'text-embedding-3-large': 3072, 'text-embedding-ada-002': 1536 };

@@ -3,9 +3,9 @@
 // SSE, chunked writes, token counts) are the built-in demo upstream's, shared.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { randomId, type Pace } from '../demo-upstream/wire.js';
+import { randomId, type Pace } from '../../proxy/demo-upstream/wire.js';
 
-export { asRecord, deltas, lastUserText, nowSeconds, sseFrame, startSse, tokens, writeChunks, type Pace } from '../demo-upstream/wire.js';
+export { asRecord, deltas, lastUserText, nowSeconds, sseFrame, startSse, tokens, writeChunks, type Pace } from '../../proxy/demo-upstream/wire.js';
 
 export interface FakeContext {
   req: IncomingMessage;

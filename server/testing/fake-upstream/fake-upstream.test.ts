@@ -4,7 +4,7 @@ import { request as httpRequest } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeForm } from '../testing.js';
+import { encodeForm } from '../../proxy/testing.js';
 import { startFakeUpstream, type FakeUpstream } from './server.js';
 import { FAKE_ORG_ID, FAKE_PROJECT_ID } from './wire.js';
 

@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signWebhook } from '../lightning/webhook.js';
-import { startFakeUpstream, type FakeUpstream } from '../proxy/fake-upstream/server.js';
+import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream/server.js';
 import { call, startTestServer, type TestServer } from '../testing/harness.js';
 import { balanceOf, buyToken, CHAT, chatBody, sql, waitFor, writeTestConfig } from './testing.js';
 
