@@ -2,6 +2,7 @@
 // the routes validate with the request schemas, the OpenAPI document is generated from both, the
 // web client takes their types. Answers are strict: a test parses every real one with them.
 import { z } from 'zod';
+import { UPSTREAM_STATUSES } from './catalog.js';
 
 const hex64 = z.string().regex(/^[0-9a-fA-F]{64}$/);
 const unixSeconds = z.int().describe('Unix seconds');
@@ -11,20 +12,39 @@ export const HealthSchema = z.strictObject({
   wallet: z.enum(['devnode', 'phoenixd']).describe('devnode: the built-in development node, no real money'),
   store: z.enum(['pglite', 'postgres']),
   version: z.string(),
+  upstreams: z.record(z.string(), z.enum(UPSTREAM_STATUSES)).describe('per API: its real upstream, the development-mode demo, or none (503)'),
 });
 
 /** Bounds come from config.yaml's topup section. */
 export const topupRequestSchema = (minSats: number, maxSats: number) =>
-  z.object({ amount_sats: z.int().min(minSats).max(maxSats).describe('whole sats') });
+  z.object({
+    amount_sats: z.int().min(minSats).max(maxSats).describe('whole sats'),
+    claim_secret_only: z
+      .boolean()
+      .optional()
+      .describe('new token only: its token goes only to the holder of the answer\'s claim_secret; a preimage claim credits it without showing it'),
+  });
 
-export const TopupCreatedSchema = z.strictObject({ invoice: z.string(), payment_hash: hex64, amount_sats: z.int(), expires_at: unixSeconds });
+export const TopupCreatedSchema = z.strictObject({
+  invoice: z.string(),
+  payment_hash: hex64,
+  amount_sats: z.int(),
+  expires_at: unixSeconds,
+  claim_secret: z.string().optional().describe('new tokens only, shown once: with payment_hash it redeems the token once paid, without the preimage'),
+});
 
-export const ClaimRequestSchema = z.object({ preimage: z.string().describe('64 hex characters') });
+export const ClaimRequestSchema = z.object({
+  preimage: z.string().optional().describe('64 hex characters; required unless claim_secret is sent'),
+  payment_hash: z.string().optional().describe('with claim_secret: the invoice to redeem (64 hex characters)'),
+  claim_secret: z
+    .string()
+    .optional()
+    .describe('the claim_secret a new-token top-up answered: redeems its token once paid, without the preimage, as often as asked'),
+});
 
 export const ClaimResponseSchema = z.strictObject({
   token: z.string().optional().describe('present for a new token, or when the request carried the refilled token'),
-  // optional: the HTTP contract lets a refill claimed without its token leave the balance out
-  balance_sats: z.int().optional(),
+  balance_sats: z.int().optional().describe('present with token: a refill claimed without its token answers credited_sats only'),
   credited_sats: z.int(),
 });
 

@@ -26,6 +26,11 @@ export const FieldRule = z
     max_length: z.number().int().min(0).optional(),
     min_items: z.number().int().min(0).optional(),
     max_items: z.number().int().min(0).optional(),
+    /**
+     * an array of objects whose `type` must be one of these (null admits an item without a
+     * `type`): the tool types a price covers, e.g. [function] refuses OpenAI's hosted tools
+     */
+    item_types: z.array(z.string().nullable()).min(1).optional(),
     description: z.string().optional(),
   })
   .strict();
@@ -40,9 +45,18 @@ export const Validation = z
   .object({
     required: z.array(z.string()).default([]),
     fields: z.record(z.string(), FieldRule).default({}),
+    /**
+     * a body field without a rule in `fields` (and not the model field): `refuse` answers 400
+     * invalid_field_value naming it, before any invoice (the rules are an allow-list: a new
+     * upstream parameter may cost more than the price covers); `pass` forwards it untouched
+     */
+    other_fields: z.enum(['refuse', 'pass']).default('refuse'),
+    /** query parameters that pass; any other is refused with 400 invalid_field_value, field "query" */
+    query: z.array(z.string()).default([]),
   })
   .strict();
 export type Validation = z.infer<typeof Validation>;
+const NO_VALIDATION: Validation = { required: [], fields: {}, other_fields: 'refuse', query: [] };
 
 /** Where a metered call's token counts are read from: the upstream's answer format. */
 export const USAGE_SHAPES = ['openai-chat', 'openai-responses', 'openai-embeddings', 'anthropic-messages'] as const;
@@ -141,8 +155,10 @@ export const Endpoint = z
     streaming: z.boolean().default(false),
     /** overrides the upstream's timeout_seconds for this endpoint (slow image or audio models) */
     timeout_seconds: seconds.optional(),
+    /** lowers limits.json_body_bytes / upload_bytes for this endpoint (bounds what a flat price covers); a higher value has no effect */
+    max_body_bytes: z.number().int().min(1024).optional(),
     price: Price,
-    validation: Validation.default({ required: [], fields: {} }),
+    validation: Validation.default(NO_VALIDATION),
     example: Example.optional(),
   })
   .strict();
@@ -165,6 +181,19 @@ export const Upstream = z
     headers: z.record(z.string(), z.string()).default({}),
     /** upstream response headers never shown to clients, e.g. the operator's organisation id */
     hide_response_headers: z.array(z.string()).default([]),
+    /**
+     * client headers the upstream itself reads: a header whose lower-case name starts with one
+     * of `namespaces` passes only when `allow` names it; any other is refused with 400
+     * invalid_field_value naming it (OpenAI-Project would pick which of the operator's projects
+     * pays, anthropic-beta turns on features priced differently). Other headers are plain HTTP.
+     */
+    client_headers: z
+      .object({
+        namespaces: z.array(z.string().regex(/^[a-z0-9-]+$/, 'a lower-case header name prefix')).default([]),
+        allow: z.array(z.string().regex(/^[a-z0-9-]+$/, 'a lower-case header name')).default([]),
+      })
+      .strict()
+      .default({ namespaces: [], allow: [] }),
     timeout_seconds: seconds.default(120),
   })
   .strict();
@@ -311,15 +340,23 @@ export const PublicEndpointSchema = z.strictObject({
   /** the model priced when a request names none */
   default_model: z.string().optional(),
   price_sats: z.int().optional(),
+  /** the endpoint's own body limit, when it has one */
+  max_body_bytes: z.int().optional(),
   validation: Validation,
   example: Example.optional(),
 });
 export type PublicEndpoint = z.infer<typeof PublicEndpointSchema>;
 
+/** Who answers an API's calls on this server: its real upstream, the development-mode demo, or nobody (503). */
+export const UPSTREAM_STATUSES = ['configured', 'demo', 'not_configured'] as const;
+export type UpstreamStatus = (typeof UPSTREAM_STATUSES)[number];
+
 export const PublicApiSchema = z.strictObject({
   name: z.string(),
   title: z.string(),
   description: z.string(),
+  /** set by the server at run time (GET /api/v1/catalog) */
+  upstream: z.enum(UPSTREAM_STATUSES).optional(),
   endpoints: z.array(PublicEndpointSchema),
 });
 export type PublicApi = z.infer<typeof PublicApiSchema>;
@@ -355,6 +392,7 @@ export function toPublicCatalog(c: Catalog): PublicCatalog {
           streaming: ep.streaming,
           free: 'sats' in ep.price && ep.price.sats === 0,
           validation: ep.validation,
+          ...(ep.max_body_bytes !== undefined ? { max_body_bytes: ep.max_body_bytes } : {}),
           ...(ep.example ? { example: ep.example } : {}),
         };
         if ('models' in ep.price) {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from './errors.js';
 import { createAuthFailureGuard } from './auth-guard.js';
-import { sql } from './ops/testing.js';
+import { sql } from './system-tests/testing.js';
 import { openTestStore, type TestStore } from './store/testing.js';
 import { call, startTestServer, type TestServer } from './testing/harness.js';
 

@@ -2,6 +2,8 @@
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
+/** a duration in seconds (decimals allowed) */
+const seconds = z.coerce.number().positive();
 const optional = z
   .string()
   .optional()
@@ -30,6 +32,16 @@ const EnvSchema = z.object({
   ABL_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   /** how long a token reservation lives before the sweep returns it; default: the longest upstream timeout + 300 s */
   ABL_HOLD_SECONDS: optional.pipe(z.string().regex(/^\d+$/, 'must be a whole number of seconds').transform(Number).pipe(z.number().int().min(1)).optional()),
+  /** the most a client may take to send its request headers */
+  ABL_HEADERS_TIMEOUT_SECONDS: seconds.default(15),
+  /** the most a client may take to send a request body (JSON and everything but uploads) */
+  ABL_BODY_TIMEOUT_SECONDS: seconds.default(30),
+  /** the same for a multipart upload on a route that takes uploads (audio) */
+  ABL_UPLOAD_TIMEOUT_SECONDS: seconds.default(120),
+  /** how long an idle keep-alive connection stays open between requests; above the reverse proxy's upstream keepalive_timeout */
+  ABL_KEEPALIVE_TIMEOUT_SECONDS: seconds.default(65),
+  /** a connection with no bytes either way for this long is closed; default: the longest upstream timeout + 30 s */
+  ABL_IDLE_TIMEOUT_SECONDS: optional.pipe(z.string().regex(/^\d+(\.\d+)?$/, 'must be a number of seconds').transform(Number).pipe(z.number().positive()).optional()),
 });
 
 export type Settings = z.infer<typeof EnvSchema> & {

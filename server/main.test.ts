@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeUpstream, type FakeUpstream } from './proxy/fake-upstream/server.js';
+import { startFakeUpstream, type FakeUpstream } from './testing/fake-upstream/server.js';
 import { call } from './testing/harness.js';
 import { runScript, startChildServer } from './testing/process.js';
 import { createPostgresSchema } from './store/testing.js';
@@ -28,7 +28,11 @@ describe('the server process', () => {
     const s = await startChildServer(env);
     try {
       const health = await call(s.url, 'GET', '/api/v1/health');
-      expect(health.body).toMatchObject({ status: 'ok', wallet: 'devnode', store: 'postgres' });
+      expect(health.body).toMatchObject({ status: 'ok', wallet: 'devnode', store: 'postgres', upstreams: { openai: 'configured', anthropic: 'demo' } });
+      // start-up says where to go and what is configured (the summary is printed once the server listens)
+      await expect.poll(() => s.output()).toContain(`alittlebitofmoney is ready — open ${s.url}`);
+      expect(s.output()).toMatch(/openai: configured \(OPENAI_API_KEY is set\)/);
+      expect(s.output()).toMatch(/anthropic: DEMO — ANTHROPIC_API_KEY is not set/);
 
       const created = await call(s.url, 'POST', '/api/v1/topup', { body: { amount_sats: 500 } });
       const paid = await call(s.url, 'POST', '/api/v1/dev/pay', { body: { invoice: created.body.invoice } });

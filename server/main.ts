@@ -6,6 +6,7 @@ import { startServer } from './server.js';
 async function main(): Promise<void> {
   const settings = readSettings();
   const server = await startServer(settings);
+  if (settings.LOG_LEVEL !== 'silent') console.log(server.summary.join('\n'));
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -9,7 +9,7 @@ import { createAdminService } from './admin/service.js';
 import type { Catalog } from '../contract/catalog.js';
 import { loadCatalog } from './catalog.js';
 import type { Settings } from './config.js';
-import { buildApp } from './http/app.js';
+import { buildApp, type ConnectionTimeouts } from './http/app.js';
 import { adminRoutes } from './http/routes/admin.js';
 import { hireRoutes } from './http/routes/hire.js';
 import { hireAdminRoutes } from './http/routes/hire-admin.js';
@@ -20,6 +20,7 @@ import { proxyRoutes } from './http/routes/proxy.js';
 import { usageRoutes } from './http/routes/usage.js';
 import { createPaymentGate } from './payments/gate.js';
 import { createPaidCalls } from './payments/paid-call.js';
+import { prepareUpstreams } from './proxy/demo-upstream/index.js';
 import { createProxy } from './proxy/index.js';
 import { startJobs } from './jobs.js';
 import { createLedger, type Ledger } from './ledger/index.js';
@@ -28,6 +29,7 @@ import { createRateLimiter } from './ratelimit.js';
 import { loadRootKey } from './rootkey.js';
 import { createMetrics } from './metrics/index.js';
 import { openStore, type Db } from './store/index.js';
+import { startupSummary } from './summary.js';
 import { createTopupService } from './topup/service.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -40,6 +42,8 @@ export interface RunningServer {
   /** for tests and operator tooling in the same process */
   ledger: Ledger;
   db: Db;
+  /** what `npm start` prints: the URL to open, what is configured and what is not */
+  summary: string[];
   adminSecret(): string;
   close(): Promise<void>;
 }
@@ -85,7 +89,10 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       webhookUrl: () => (wallet.devnodeUrl ? undefined : webhookUrl),
     });
 
-    const proxy = createProxy({ catalog, env: settings.env });
+    // development mode: an API without its key is answered by the built-in demo upstream
+    const upstreams = await prepareUpstreams(catalog, settings.env, wallet.devnodeUrl !== null);
+    closers.unshift(() => upstreams.close());
+    const proxy = createProxy({ catalog: upstreams.catalog, env: upstreams.env });
     closers.unshift(() => proxy.close());
     const holdSeconds = holdLifetimeSeconds(catalog, settings.ABL_HOLD_SECONDS);
     if (holdSeconds <= longestUpstreamSeconds(catalog)) {
@@ -120,6 +127,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       wallet: wallet.wallet,
       walletKind: wallet.devnodeUrl ? 'devnode' : 'phoenixd',
       storeKind: db.kind,
+      upstreams: upstreams.statuses,
       topups,
       ...(wallet.payWithDevWallet ? { payWithDevWallet: wallet.payWithDevWallet } : {}),
       plugins: [
@@ -136,6 +144,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       webDist: `${ROOT}web/dist`,
       logger: log,
       ...(settings.ABL_TRUST_PROXY ? { trustProxy: parseTrustProxy(settings.ABL_TRUST_PROXY) } : {}),
+      timeouts: connectionTimeouts(settings, catalog),
     });
 
     const address = await app.listen({ port: settings.PORT, host: settings.HOST });
@@ -162,6 +171,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       devnodeUrl: wallet.devnodeUrl,
       ledger,
       db,
+      summary: startupSummary({ url, devnode: wallet.devnodeUrl !== null, store: db.kind, dataDir: settings.ABL_DATA_DIR, catalog, upstreams: upstreams.statuses }),
       adminSecret: () => link.secret,
       async close() {
         link.remove();
@@ -191,6 +201,18 @@ export function longestUpstreamSeconds(catalog: Catalog): number {
 /** A reservation outlives the longest upstream call, so the sweep never returns a live one. */
 export function holdLifetimeSeconds(catalog: Catalog, setting: number | undefined): number {
   return setting ?? longestUpstreamSeconds(catalog) + 300;
+}
+
+/** The client-side timeouts from the settings; by default a silent connection outlives the slowest upstream. */
+export function connectionTimeouts(settings: Settings, catalog: Catalog): ConnectionTimeouts {
+  const ms = (s: number) => Math.round(s * 1000);
+  return {
+    headersMs: ms(settings.ABL_HEADERS_TIMEOUT_SECONDS),
+    bodyMs: ms(settings.ABL_BODY_TIMEOUT_SECONDS),
+    uploadMs: ms(settings.ABL_UPLOAD_TIMEOUT_SECONDS),
+    keepAliveMs: ms(settings.ABL_KEEPALIVE_TIMEOUT_SECONDS),
+    idleMs: ms(settings.ABL_IDLE_TIMEOUT_SECONDS ?? longestUpstreamSeconds(catalog) + 30),
+  };
 }
 
 /** "true", "false", or a comma-separated list of trusted addresses / CIDRs. */

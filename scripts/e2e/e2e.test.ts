@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PublicCatalog } from '../../contract/catalog.js';
-import { startFakeUpstream, type FakeUpstream } from '../../server/proxy/fake-upstream/server.js';
+import { startFakeUpstream, type FakeUpstream } from '../../server/testing/fake-upstream/server.js';
 import { call, startTestServer, type TestServer } from '../../server/testing/harness.js';
 import { runCatalogE2E } from './suite.js';
 

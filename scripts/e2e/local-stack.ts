@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readSettings } from '../../server/config.js';
 import { startDevnode } from '../../server/lightning/devnode/index.js';
-import { startFakeUpstream } from '../../server/proxy/fake-upstream/server.js';
+import { startFakeUpstream } from '../../server/testing/fake-upstream/server.js';
 import { startServer } from '../../server/server.js';
 import { phoenixdPayer } from './phoenixd-payer.js';
 import type { LedgerAuditResult } from './suite.js';

@@ -2,7 +2,7 @@
 // answers in ways the contract forbids, each fault showing up in its own column.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeUpstream, type FakeUpstream } from '../../server/proxy/fake-upstream/server.js';
+import { startFakeUpstream, type FakeUpstream } from '../../server/testing/fake-upstream/server.js';
 import { startTestServer, type TestServer } from '../../server/testing/harness.js';
 import { startFaultProxy, type Mutation } from './fault-proxy.js';
 import { runCatalogE2E, type CatalogE2EResult } from './suite.js';

@@ -3,7 +3,7 @@
 import { AppError } from '../errors.js';
 import type { Resolution } from './disputes.js';
 import type { HireService } from './index.js';
-import { taskId } from './validate.js';
+import { taskId } from './input-rules.js';
 
 /** A split's share as given: a JSON integer (the CLI parses its text: scripts/lib/admin-args.ts), never a string to coerce ("0x10" is not 16). */
 function share(v: unknown, field: string): number {

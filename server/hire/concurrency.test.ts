@@ -4,7 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../errors.js';
 import { findAccountByTokenHash, getBalance, hashToken } from '../ledger/index.js';
-import { foreignInvoice, openHireTest, type HireTest } from './testing.js';
+import { foreignInvoice, openHireTest, type HireTest } from './testing/rig.js';
 
 const task = { title: 'Race me', description: 'Many hands at once.', budgetMsat: null };
 const byToken = (token: string) => ({ token, l402: null });

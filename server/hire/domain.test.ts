@@ -2,10 +2,10 @@
 // lifecycle, collect and audit cases (opening an embedded PGlite is the slow part of a test file).
 import { afterAll, beforeAll, describe } from 'vitest';
 import { STORE_KINDS } from '../store/testing.js';
-import { auditCases } from './audit.cases.js';
-import { collectCases } from './collect.cases.js';
-import { lifecycleCases } from './lifecycle.cases.js';
-import { openHireTest, type HireTest } from './testing.js';
+import { auditCases } from './testing/audit-cases.js';
+import { collectCases } from './testing/collect-cases.js';
+import { lifecycleCases } from './testing/lifecycle-cases.js';
+import { openHireTest, type HireTest } from './testing/rig.js';
 
 describe.each(STORE_KINDS)('AI for Hire on %s', (kind) => {
   let t: HireTest;

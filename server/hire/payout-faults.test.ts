@@ -8,7 +8,7 @@ import { findAccountByTokenHash, getBalance, hashToken } from '../ledger/index.j
 import { startDevnode } from '../lightning/devnode/index.js';
 import { PhoenixdWallet } from '../lightning/phoenixd/wallet.js';
 import { startTestDevnode, type TestDevnode } from '../testing/harness.js';
-import { openHireTest, type HireTest } from './testing.js';
+import { openHireTest, type HireTest } from './testing/rig.js';
 
 async function form(node: { url: string; password: string }, path: string, fields: Record<string, string>, method = 'POST'): Promise<any> {
   const res = await request(`${node.url}/${path}`, {

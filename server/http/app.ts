@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import type { Catalog } from '../../contract/catalog.js';
+import type { Catalog, UpstreamStatus } from '../../contract/catalog.js';
 import { AppError } from '../errors.js';
 import type { WalletBackend } from '../lightning/backend.js';
 import type { AuthFailureGuard } from '../auth-guard.js';
@@ -21,6 +21,8 @@ export interface AppDeps {
   wallet: WalletBackend;
   walletKind: 'devnode' | 'phoenixd';
   storeKind: 'pglite' | 'postgres';
+  /** per API: its real upstream, the development-mode demo, or none (health and catalog show it) */
+  upstreams?: Record<string, UpstreamStatus>;
   topups: TopupService;
   /** present only with the development node */
   payWithDevWallet?: (bolt11: string) => Promise<{ preimage: string }>;
@@ -34,15 +36,66 @@ export interface AppDeps {
   webDist?: string;
   logger?: FastifyBaseLogger;
   trustProxy?: FastifyServerOptions['trustProxy'];
+  /** how long a client may take over each part of a connection; DEFAULT_TIMEOUTS when left out */
+  timeouts?: ConnectionTimeouts;
 }
+
+/** Milliseconds. A slow client must not hold a socket (and its buffered body) for ever. */
+export interface ConnectionTimeouts {
+  /** from the connection's first byte to the end of the request headers */
+  headersMs: number;
+  /** from the end of the headers to the end of the body, for JSON and every other body */
+  bodyMs: number;
+  /** the same for a multipart upload to a route whose body limit is above the JSON one */
+  uploadMs: number;
+  /** an idle keep-alive connection between two requests */
+  keepAliveMs: number;
+  /** no bytes in either direction, during a request or its answer (must outlast the slowest upstream) */
+  idleMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: ConnectionTimeouts = { headersMs: 15_000, bodyMs: 30_000, uploadMs: 120_000, keepAliveMs: 65_000, idleMs: 330_000 };
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/**
+ * A body must arrive within bodyMs of its headers, or uploadMs for a multipart body on a route that
+ * takes uploads (its body limit is above the JSON one): a client trickling bytes is cut off, its
+ * socket destroyed, instead of holding the socket and its buffered body for ever.
+ */
+function cutSlowBodies(app: FastifyInstance, t: ConnectionTimeouts, jsonLimit: number): void {
+  app.addHook('onRequest', (req, _reply, done) => {
+    const raw = req.raw;
+    const hasBody = raw.headers['transfer-encoding'] !== undefined || Number(raw.headers['content-length'] ?? 0) > 0;
+    if (!hasBody || raw.complete) return done();
+    const upload = (req.routeOptions.bodyLimit ?? 0) > jsonLimit && /^\s*multipart\//i.test(raw.headers['content-type'] ?? '');
+    const timer = setTimeout(() => {
+      if (!raw.complete) raw.socket?.destroy();
+    }, upload ? t.uploadMs : t.bodyMs);
+    timer.unref();
+    const clear = () => clearTimeout(timer);
+    raw.once('end', clear);
+    raw.once('close', clear);
+    done();
+  });
+}
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const t = deps.timeouts ?? DEFAULT_TIMEOUTS;
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     trustProxy: deps.trustProxy ?? false,
     bodyLimit: deps.catalog.limits.json_body_bytes,
+    // Node's own limits: headers, the whole request as a backstop (the hook below cuts bodies per
+    // route), idle keep-alive, and socket inactivity; the checks run often enough for short limits
+    http: {
+      headersTimeout: t.headersMs,
+      requestTimeout: t.headersMs + Math.max(t.bodyMs, t.uploadMs),
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(Math.min(t.headersMs, t.bodyMs) / 4))),
+    },
+    requestTimeout: t.headersMs + Math.max(t.bodyMs, t.uploadMs),
+    keepAliveTimeout: t.keepAliveMs,
+    connectionTimeout: t.idleMs,
     requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -59,11 +112,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
+  cutSlowBodies(app, t, deps.catalog.limits.json_body_bytes);
 
   await app.register(cors, {
     origin: '*',
     methods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
-    allowedHeaders: ['Authorization', 'X-Token', 'X-Api-Key', 'Content-Type', 'X-Request-Id'],
+    // X-Api-Key and Anthropic-Version: the Anthropic SDK in a browser sends its key (a token) that way
+    allowedHeaders: ['Authorization', 'X-Token', 'X-Api-Key', 'Anthropic-Version', 'Content-Type', 'X-Request-Id'],
     exposedHeaders: ['WWW-Authenticate', 'X-Charged-Sats', 'X-Charged-Msats', 'X-Max-Charge-Sats', 'X-Balance-Sats', 'X-Request-Id', 'Retry-After'],
     maxAge: 600,
   });
@@ -72,7 +127,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const guard = deps.authGuard;
   if (guard) {
-    const carriesCredentials = (h: Record<string, unknown>) => h.authorization !== undefined || h['x-token'] !== undefined || h['x-api-key'] !== undefined || h['x-phoenix-signature'] !== undefined;
+    const carriesCredentials = (h: Record<string, unknown>) =>
+      h.authorization !== undefined || h['x-token'] !== undefined || h['x-api-key'] !== undefined || h['x-phoenix-signature'] !== undefined;
     app.addHook('onRequest', async (req) => {
       if (carriesCredentials(req.headers)) guard.assertAllowed(req.ip);
     });
@@ -94,7 +150,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
 
   const openapi = buildOpenApi({ catalog: deps.catalog, version: deps.version, operations: [...coreOperations(deps.catalog), ...(deps.operations ?? [])] });
-  metaRoutes(app, { catalog: deps.catalog, walletKind: deps.walletKind, storeKind: deps.storeKind, version: deps.version, openapi });
+  metaRoutes(app, { catalog: deps.catalog, walletKind: deps.walletKind, storeKind: deps.storeKind, version: deps.version, openapi, ...(deps.upstreams ? { upstreams: deps.upstreams } : {}) });
   topupRoutes(app, { topups: deps.topups, limits: { minSats: deps.catalog.topup.min_sats, maxSats: deps.catalog.topup.max_sats } });
   webhookRoutes(app, { wallet: deps.wallet, topups: deps.topups });
   if (deps.payWithDevWallet) devRoutes(app, { payWithDevWallet: deps.payWithDevWallet });

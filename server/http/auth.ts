@@ -8,15 +8,12 @@ function header(req: FastifyRequest, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-// The Anthropic SDK sends its API key as x-api-key: on that API it is the token (contract).
-const ANTHROPIC_PREFIX = '/api/v1/anthropic/';
-
 /** The token the request carries, null when none; a malformed one is invalid_token. */
 export function readToken(req: FastifyRequest): string | null {
-  const named = header(req, 'x-token') !== undefined ? 'X-Token' : req.url.startsWith(ANTHROPIC_PREFIX) && header(req, 'x-api-key') !== undefined ? 'x-api-key' : null;
-  if (named !== null) {
-    const t = header(req, named.toLowerCase())!.trim();
-    if (!isWellFormedToken(t)) throw new AppError('invalid_token', `${named} is not a valid abl_ token.`);
+  const x = header(req, 'x-token');
+  if (x !== undefined) {
+    const t = x.trim();
+    if (!isWellFormedToken(t)) throw new AppError('invalid_token', 'X-Token is not a valid abl_ token.');
     return t;
   }
   const auth = header(req, 'authorization');

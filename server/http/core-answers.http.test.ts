@@ -9,7 +9,7 @@ import * as core from '../../contract/api.js';
 import { PublicCatalogSchema } from '../../contract/catalog.js';
 import { ErrorBodySchema, PaymentRequiredSchema } from '../../contract/error-bodies.js';
 import { readSettings } from '../config.js';
-import { startFakeUpstream, type FakeUpstream } from '../proxy/fake-upstream/server.js';
+import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream/server.js';
 import { startServer, type RunningServer } from '../server.js';
 import { createPostgresSchema } from '../store/testing.js';
 import { answerChecker } from '../testing/answers.js';

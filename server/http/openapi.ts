@@ -73,7 +73,7 @@ export function coreOperations(c: Catalog): OperationSpec[] {
       method: 'post', path: '/api/v1/topup', summary: 'Create a top-up invoice (send X-Token to refill that token)', tags: ['top-up'], auth: 'optional-token',
       body: api.topupRequestSchema(c.topup.min_sats, c.topup.max_sats), responses: { 201: api.TopupCreatedSchema },
     },
-    { method: 'post', path: '/api/v1/topup/claim', summary: 'Claim a paid top-up with its preimage', tags: ['top-up'], auth: 'optional-token', body: api.ClaimRequestSchema, responses: { 200: api.ClaimResponseSchema, 409: ErrorBodySchema } },
+    { method: 'post', path: '/api/v1/topup/claim', summary: 'Claim a paid top-up: with its preimage, or a new token with payment_hash + claim_secret', tags: ['top-up'], auth: 'optional-token', body: api.ClaimRequestSchema, responses: { 200: api.ClaimResponseSchema, 409: ErrorBodySchema } },
     { method: 'get', path: '/api/v1/topup/{payment_hash}', summary: 'Status of a top-up invoice', tags: ['top-up'], params: { payment_hash: '64 hex' }, responses: { 200: api.TopupStatusSchema } },
     { method: 'get', path: '/api/v1/balance', summary: 'Balance of the token', tags: ['top-up'], auth: 'token', responses: { 200: api.BalanceSchema } },
   ];
@@ -92,6 +92,11 @@ function fieldSchema(rule: FieldRule, multipart: boolean): Json {
   if (rule.max_length !== undefined) s.maxLength = rule.max_length;
   if (rule.min_items !== undefined) s.minItems = rule.min_items;
   if (rule.max_items !== undefined) s.maxItems = rule.max_items;
+  if (rule.item_types && !multipart) {
+    const named = rule.item_types.filter((t): t is string => t !== null);
+    const untyped = rule.item_types.includes(null);
+    s.items = { type: 'object', properties: { type: { enum: untyped ? [...named, null] : named } }, ...(untyped ? {} : { required: ['type'] }) };
+  }
   if (rule.description) s.description = rule.description;
   return s;
 }
@@ -101,7 +106,9 @@ function proxyOperation(apiName: string, ep: Endpoint): Json {
   const properties: Json = {};
   for (const [name, rule] of Object.entries(ep.validation.fields)) properties[name] = fieldSchema(rule, multipart);
   if ('models' in ep.price) properties[ep.price.model_field] = { type: 'string', enum: Object.keys(ep.price.models) };
-  const body = { type: 'object', properties, required: ep.validation.required, additionalProperties: true };
+  // the rules are an allow-list: other fields are refused (a JSON null counts as absent)
+  const others = ep.validation.other_fields === 'pass' ? true : multipart ? false : { type: 'null' };
+  const body = { type: 'object', properties, required: ep.validation.required, additionalProperties: others };
   const free = 'sats' in ep.price && ep.price.sats === 0;
   const price = 'models' in ep.price ? `per model: ${Object.entries(ep.price.models).map(([m, p]) => `${m} ${p} sats`).join(', ')}` : `${ep.price.sats} sats`;
   const okContent: Json = ep.response === 'binary' ? { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } : json({ type: 'object' });

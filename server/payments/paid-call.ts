@@ -11,7 +11,7 @@ import { chargeMsat } from '../metering/index.js';
 import { matchError, notConfigured, type ApiProxy, type ForwardResponse } from '../proxy/index.js';
 import { meteredRequest, type MeteredRequest } from '../proxy/metered-request.js';
 import type { PaymentGate, SecuredPayment } from './gate.js';
-import { verifyL402 } from './l402-rail.js';
+import { verifyL402Value } from './l402-rail.js';
 import { meterStream, readJsonAnswer } from './metered-answer.js';
 import type { Credentials, PaidAction, Receipt } from './types.js';
 
@@ -22,7 +22,7 @@ export interface ProxyCall {
   headers: IncomingHttpHeaders;
   body: Buffer | null;
   /** read after matching and validation, so a bad path or body is answered first */
-  credentials(): Credentials;
+  credentials(api: Api): Credentials;
   /** who is asking, for invoice rate limits */
   client: string;
   /** true once the client has gone: a call not yet forwarded is then not made, and costs nothing */
@@ -59,8 +59,8 @@ export function createPaidCalls(deps: PaidCallDeps) {
   /** A credential that is wrong gets its 401 before "not configured" (contract, Running). */
   async function assertConfigured(api: Api, action: PaidAction, creds: Credentials): Promise<void> {
     if (proxy.isConfigured(api.name)) return;
-    if (creds.l402) verifyL402(deps.rootKey, { ...action, priceMsat: 1n }, creds.l402, deps.now());
-    else if (creds.token !== null && !(await deps.ledger.accountByToken(hashToken(creds.token)))) throw new AppError('invalid_token', 'Unknown token.');
+    if (creds.l402) verifyL402Value(deps.rootKey, action, creds.l402, deps.now());
+    if (creds.token !== null && !(await deps.ledger.accountByToken(hashToken(creds.token)))) throw new AppError('invalid_token', 'Unknown token.');
     throw notConfigured(api);
   }
 
@@ -69,7 +69,7 @@ export function createPaidCalls(deps: PaidCallDeps) {
     const m = proxy.match(call.method, call.rawUrl);
     if (m.kind !== 'found') throw matchError(m, call.method, call.rawUrl);
     const input = await proxy.parseBody(m.endpoint, call.headers['content-type'], call.body);
-    proxy.validate(m.endpoint, input);
+    proxy.validate(m.endpoint, input, { api: m.api, headers: call.headers, search: m.search });
     const price = proxy.price(m.endpoint, input);
     const metered = price.metered && input.kind === 'json' ? meteredRequest({ shape: price.metered.usage, model: price.model!, price: price.metered.price, body: input.body, raw: call.body! }) : null;
     const action: PaidAction = {
@@ -78,7 +78,7 @@ export function createPaidCalls(deps: PaidCallDeps) {
       priceMsat: metered ? metered.ceilingMsat : price.priceMsat,
       description: `alittlebitofmoney ${m.api.name} ${m.endpoint.path}${price.model ? ` (${price.model})` : ''}`,
     };
-    const creds = call.credentials();
+    const creds = call.credentials(m.api);
     await assertConfigured(m.api, action, creds);
     const requestId = randomUUID();
     const record = (usage: CallRecord['usage']): CallRecord => ({ requestId, api: m.api.name, endpoint: action.endpoint, model: price.model, usage, createdAt: deps.now() });

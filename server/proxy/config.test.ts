@@ -75,6 +75,18 @@ describe('config.yaml', () => {
     }
   });
 
+  it('is an allow-list: every endpoint refuses fields without a rule and takes no query string', () => {
+    for (const { endpoint, name } of endpoints) {
+      expect(endpoint.validation.other_fields, name).toBe('refuse');
+      expect(endpoint.validation.query, name).toEqual([]);
+    }
+    const tools = (api: string, path: string) => catalog.apis.find((a) => a.name === api)?.endpoints.find((e) => e.path === path)?.validation.fields.tools?.item_types;
+    expect(tools('openai', '/v1/chat/completions')).toEqual(['function']);
+    expect(tools('openai', '/v1/responses')).toEqual(['function']);
+    expect(tools('anthropic', '/v1/messages')).toEqual([null, 'custom']);
+    expect(catalog.apis.map((a) => a.upstream.client_headers.namespaces)).toEqual([['openai-'], ['anthropic-']]);
+  });
+
   it('the schema refuses a default_model that is not priced', () => {
     const price = { models: { a: 1 }, default_model: 'b' };
     const catalogWith = { apis: [{ name: 'x', title: 'X', upstream: { base_url: 'https://x.example', auth: { key_env: 'K' } }, endpoints: [{ method: 'POST', path: '/v1/x', title: 't', price }] }] };

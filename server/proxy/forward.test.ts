@@ -4,11 +4,12 @@ import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Catalog } from '../../contract/catalog.js';
 import { AppError } from '../errors.js';
-import { fakeAudio } from './fake-upstream/openai-audio.js';
-import { startFakeUpstream, type FakeUpstream } from './fake-upstream/server.js';
+import { fakeAudio } from '../testing/fake-upstream/openai-audio.js';
+import { FAKE_ORG_ID, FAKE_PROJECT_ID } from '../testing/fake-upstream/wire.js';
+import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream/server.js';
 import { createProxy, type ApiProxy } from './index.js';
 import type { ForwardResponse } from './forward.js';
-import { encodeForm, shippedCatalog } from './testing.js';
+import { encodeForm, shippedCatalog, withQuery } from './testing.js';
 
 const OPENAI_KEY = 'sk-test-upstream-0123456789';
 const ANTHROPIC_KEY = 'sk-ant-test-0123456789';
@@ -116,7 +117,8 @@ describe('forward', () => {
   });
 
   it('forwards the query string to the configured path, and a base path prefix', async () => {
-    await readAll((await call('GET', '/api/v1/openai/v1/models?limit=2&after=x%2Fy', { headers: {} })).body);
+    const takesQuery = makeProxy({}, withQuery(catalog, 'openai', 'GET', '/v1/models', ['limit', 'after']));
+    await readAll((await call('GET', '/api/v1/openai/v1/models?limit=2&after=x%2Fy', { headers: {}, via: takesQuery })).body);
     expect(fake.lastRequest()?.url).toBe('/v1/models?limit=2&after=x%2Fy');
     const prefixed = makeProxy({ OPENAI_BASE_URL: `${fake.url}/prefix` });
     const res = await call('GET', '/api/v1/openai/v1/models', { via: prefixed });
@@ -182,6 +184,28 @@ describe('forward', () => {
     const res = await call('POST', CHAT, { body: chatBody(), headers: { 'x-fake-behavior': 'error-400' } });
     expect(res.status).toBe(400);
     expect(JSON.parse((await readAll(res.body)).toString())).toMatchObject({ error: { type: 'invalid_request_error', code: 'invalid_value' } });
+  });
+
+  it('turns an upstream redirect into upstream_error (nothing sold here redirects)', async () => {
+    for (const status of [301, 302, 307, 308]) {
+      const err = await rejection(call('POST', CHAT, { body: chatBody(), headers: { 'x-fake-behavior': `redirect-${status}` } }));
+      expect(err.code).toBe('upstream_error');
+      expect(err.message).toContain(`HTTP ${status}`);
+    }
+  });
+
+  it('masks the operator account ids in a passed-through 4xx, compressed or not, and drops the headers carrying them', async () => {
+    for (const [behavior, status, id] of [['error-429', 429, FAKE_ORG_ID], ['error-403', 403, FAKE_PROJECT_ID], ['error-429,gzip', 429, FAKE_ORG_ID]] as const) {
+      const res = await call('POST', CHAT, { body: chatBody(), headers: { 'x-fake-behavior': behavior, 'accept-encoding': 'gzip, zstd' } });
+      expect(res.status).toBe(status);
+      const body = (await readAll(res.body)).toString();
+      expect(body, behavior).not.toContain(id);
+      expect(JSON.parse(body).error.message).toMatch(/(org-|proj_)redacted/);
+      expect(res.headers['content-length']).toBe(String(Buffer.byteLength(body)));
+      expect(res.headers['content-encoding']).toBeUndefined();
+      expect(JSON.stringify(res.headers)).not.toMatch(/org-|proj_/);
+    }
+    expect(fake.lastRequest()?.headers['accept-encoding']).toBe('gzip');
   });
 
   it('turns an upstream 5xx into upstream_error', async () => {

@@ -2,16 +2,20 @@
 // is a stream (SSE, audio bytes) that is never buffered whole. Aborting `signal` aborts the
 // upstream request at any point, before or during the body.
 //
-// Outcomes: 2xx, 3xx and the upstream's own 4xx come back as a response (a 4xx is the upstream
-// refusing the request: the route passes it through uncharged). 5xx, timeouts, network errors and
-// a 401 (the upstream refusing OUR key: an operator problem, and its message can quote part of
-// the key) throw AppError upstream_error. A failure after the headers (the stream breaks, the body
-// timeout fires) is an 'error' event on `body`: the status line is gone by then.
+// Outcomes: 2xx and the upstream's own 4xx come back as a response (a 4xx is the upstream refusing
+// the request: the route passes it through uncharged, with the operator's account ids scrubbed
+// from a small JSON or text body, see scrub.ts). 3xx (nothing sold here redirects), 5xx,
+// timeouts, network errors and a 401 (the upstream refusing OUR key: an operator problem, and its
+// message can quote part of the key) throw AppError upstream_error. A failure after the headers
+// (the stream breaks, the body timeout fires) is an 'error' event on `body`: the status line is
+// gone by then. Headers carrying an account id never reach the client.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Api, Endpoint } from '../../contract/catalog.js';
 import { AppError } from '../errors.js';
+import { checkClientHeaders, checkQuery } from './allow.js';
 import { clientResponseHeaders, upstreamRequestHeaders, type HeaderMap } from './headers.js';
+import { scrubErrorAnswer, scrubHeaders } from './scrub.js';
 import type { UpstreamTarget, Upstreams } from './upstream.js';
 
 export interface ForwardRequest {
@@ -42,6 +46,10 @@ export function createForward(upstreams: Upstreams): Forward {
     if (!target) throw new Error(`no upstream for api "${req.api.name}"`);
     if (req.method.toUpperCase() !== req.endpoint.method) throw new Error(`method ${req.method} does not match ${req.endpoint.method} ${req.endpoint.path}`);
     if (!target.auth) throw notConfigured(req.api);
+    // the last gate: a header or query parameter the catalog does not allow is never forwarded
+    // (validate() refuses them before any invoice when the route passes them; this holds anyway)
+    checkQuery(req.endpoint, req.search);
+    checkClientHeaders(req.api, req.headers);
 
     const timeoutMs = req.endpoint.timeout_seconds !== undefined ? req.endpoint.timeout_seconds * 1000 : target.timeoutMs;
     const body = req.endpoint.content_type === 'none' ? null : req.body;
@@ -67,12 +75,23 @@ export function createForward(upstreams: Upstreams): Forward {
       throw requestFailure(err, req.signal, timeoutMs, target);
     }
 
-    if (res.statusCode >= 500 || res.statusCode === 401) {
+    if (res.statusCode >= 500 || res.statusCode === 401 || (res.statusCode >= 300 && res.statusCode < 400)) {
       // read and drop the body so the connection goes back to the pool
       res.body.dump().catch(() => undefined);
-      throw withCause(new AppError('upstream_error', `The ${req.api.title} upstream failed (HTTP ${res.statusCode}); nothing was charged.`), null);
+      const what = res.statusCode < 400 ? 'answered with a redirect' : 'failed';
+      throw withCause(new AppError('upstream_error', `The ${req.api.title} upstream ${what} (HTTP ${res.statusCode}); nothing was charged.`), null);
     }
-    return { status: res.statusCode, headers: clientResponseHeaders(res.headers, target.hiddenResponseHeaders), body: res.body };
+    const answerHeaders = clientResponseHeaders(res.headers, target.hiddenResponseHeaders);
+    if (res.statusCode >= 400) {
+      let scrubbed;
+      try {
+        scrubbed = await scrubErrorAnswer(answerHeaders, res.body);
+      } catch (err) {
+        throw requestFailure(err, req.signal, timeoutMs, target);
+      }
+      return { status: res.statusCode, ...scrubbed };
+    }
+    return { status: res.statusCode, headers: scrubHeaders(answerHeaders), body: res.body };
   };
 }
 

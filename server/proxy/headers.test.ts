@@ -36,8 +36,9 @@ describe('upstreamRequestHeaders', () => {
       'user-agent': 'OpenAI/JS 6.0',
       accept: 'text/event-stream',
       'openai-beta': 'assistants=v2',
-      'x-api-key': 'client-supplied',
     });
+    // x-api-key is a client credential too (an abl_ token on the Anthropic API): never forwarded as the client sent it
+    expect(out).not.toHaveProperty('x-api-key');
   });
 
   it('puts the key in the configured header, over any client value, and adds config headers', () => {
@@ -46,6 +47,13 @@ describe('upstreamRequestHeaders', () => {
     expect(out['anthropic-version']).toBe('2023-06-01');
     expect(out.authorization).toBeUndefined();
     expect(out['x-token']).toBeUndefined();
+  });
+
+  it('offers the upstream only the content codings the proxy can decode (to scrub error bodies)', () => {
+    const auth = { auth: ['authorization', 'Bearer k'] as const, extra: {} };
+    expect(upstreamRequestHeaders({ 'accept-encoding': 'gzip, deflate, br, zstd' }, auth)['accept-encoding']).toBe('gzip, deflate, br');
+    expect(upstreamRequestHeaders({ 'accept-encoding': 'zstd;q=1.0, GZIP;q=0.5' }, auth)['accept-encoding']).toBe('GZIP;q=0.5');
+    expect(upstreamRequestHeaders({ 'accept-encoding': 'zstd, *' }, auth)['accept-encoding']).toBeUndefined();
   });
 
   it('replaces the Content-Type when asked (JSON read from a form-encoded request)', () => {

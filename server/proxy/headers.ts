@@ -33,6 +33,18 @@ export interface UpstreamHeaderOptions {
   contentType?: string;
 }
 
+// the codings scrub.ts can read back: an upstream error body must be readable to be scrubbed
+const DECODABLE = new Set(['gzip', 'x-gzip', 'deflate', 'br', 'identity']);
+
+/** The client's Accept-Encoding without codings the proxy cannot decode (zstd, `*`); undefined when none is left. */
+export function decodableAcceptEncoding(value: string | string[]): string | undefined {
+  const kept = (Array.isArray(value) ? value.join(',') : value)
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => DECODABLE.has((s.split(';', 1)[0] ?? '').trim().toLowerCase()));
+  return kept.length > 0 ? kept.join(', ') : undefined;
+}
+
 /** The headers sent upstream: the client's, minus credentials and hop-by-hop ones, plus ours. */
 export function upstreamRequestHeaders(client: IncomingHttpHeaders, opts: UpstreamHeaderOptions): HeaderMap {
   const named = connectionNamed(client);
@@ -40,6 +52,11 @@ export function upstreamRequestHeaders(client: IncomingHttpHeaders, opts: Upstre
   for (const [rawName, value] of Object.entries(client)) {
     const name = rawName.toLowerCase();
     if (value === undefined || CLIENT_ONLY.has(name) || name.startsWith('x-forwarded-') || isHopByHop(name, named)) continue;
+    if (name === 'accept-encoding') {
+      const accepted = decodableAcceptEncoding(value);
+      if (accepted !== undefined) out[name] = accepted;
+      continue;
+    }
     out[name] = value;
   }
   for (const [name, value] of Object.entries(opts.extra)) out[name.toLowerCase()] = value;

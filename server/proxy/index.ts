@@ -6,7 +6,7 @@ import { createForward, type Forward } from './forward.js';
 import { createMatcher, type Matcher } from './match.js';
 import { priceOf, type CallPrice } from './price.js';
 import { createUpstreams, type ProxyEnv } from './upstream.js';
-import { validateRequest } from './validate.js';
+import { validateRequest, type RequestExtras } from './validate.js';
 
 export interface ProxyDeps {
   catalog: Catalog;
@@ -21,7 +21,7 @@ export interface ApiProxy {
   /** reads a buffered body as the endpoint takes it; throws invalid_json, payload_too_large... */
   parseBody(endpoint: Endpoint, contentType: string | undefined, raw: Buffer | null): Promise<RequestInput>;
   /** throws missing_required_field | invalid_field_type | invalid_field_value */
-  validate(endpoint: Endpoint, input: RequestInput): void;
+  validate(endpoint: Endpoint, input: RequestInput, extras?: RequestExtras): void;
   price(endpoint: Endpoint, input: RequestInput): CallPrice;
   forward: Forward;
   /** closes the upstream connection pools, waiting for requests in flight */
@@ -47,3 +47,4 @@ export type { RequestInput } from './body.js';
 export type { CallPrice } from './price.js';
 export type { MultipartParts, UploadedFile } from './multipart.js';
 export type { ProxyEnv } from './upstream.js';
+export type { RequestExtras } from './validate.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createMatcher, matchError, safeSearch } from './match.js';
-import { shippedCatalog } from './testing.js';
+import { shippedCatalog, withQuery } from './testing.js';
 
 const match = createMatcher(shippedCatalog());
 const CHAT = '/api/v1/openai/v1/chat/completions';
@@ -17,11 +17,22 @@ describe('matchEndpoint', () => {
     expect(match('GET', '/api/v1/openai/v1/models')).toMatchObject({ kind: 'found', endpoint: { path: '/v1/models' } });
   });
 
-  it('keeps the query string as sent', () => {
-    expect(match('GET', '/api/v1/openai/v1/models?limit=2&x=%2F')).toMatchObject({ kind: 'found', search: '?limit=2&x=%2F' });
-    expect(match('GET', '/api/v1/openai/v1/models?')).toMatchObject({ kind: 'found', search: '?' });
+  it('keeps the query string as sent, when the endpoint takes its parameters', () => {
+    const takesQuery = createMatcher(withQuery(withQuery(shippedCatalog(), 'openai', 'GET', '/v1/models', ['limit', 'x']), 'openai', 'POST', '/v1/chat/completions', ['next']));
+    expect(takesQuery('GET', '/api/v1/openai/v1/models?limit=2&x=%2F')).toMatchObject({ kind: 'found', search: '?limit=2&x=%2F' });
+    expect(takesQuery('GET', '/api/v1/openai/v1/models?')).toMatchObject({ kind: 'found', search: '?' });
     // a `..` in the query is only data: it does not change the path
-    expect(match('POST', `${CHAT}?next=../../v1/models`)).toMatchObject({ kind: 'found', endpoint: { path: '/v1/chat/completions' } });
+    expect(takesQuery('POST', `${CHAT}?next=../../v1/models`)).toMatchObject({ kind: 'found', endpoint: { path: '/v1/chat/completions' } });
+  });
+
+  it('refuses a query parameter the endpoint does not take (field "query"), encoded names included', () => {
+    for (const url of [`/api/v1/anthropic/v1/messages?beta=true`, `${CHAT}?%73ervice_tier=priority`, '/api/v1/openai/v1/models?limit=2']) {
+      const m = match(url.includes('models') ? 'GET' : 'POST', url);
+      expect(m.kind, url).toBe('refused');
+      if (m.kind !== 'refused') continue;
+      expect(matchError(m, 'POST', url)).toMatchObject({ code: 'invalid_field_value', details: { field: 'query' } });
+    }
+    expect(match('POST', `${CHAT}?`)).toMatchObject({ kind: 'found', search: '?' });
   });
 
   it('never lets dot segments reach another endpoint', () => {

@@ -2,13 +2,18 @@
 // with plain string equality: catalog paths hold only plain segments (the schema refuses `.`,
 // `..`, empty segments and `%`), so `..`, `.`, `//`, a trailing `/` and percent-encoded bytes
 // (`%2F`, `%2e%2e`) can never equal one of them and never reach another endpoint.
+// A query parameter the endpoint does not allow (validation.query in the catalog) is refused here,
+// the first thing a route does, so before any invoice.
 import { API_PREFIX, type Api, type Catalog, type Endpoint } from '../../contract/catalog.js';
 import { AppError } from '../errors.js';
+import { checkQuery } from './allow.js';
 
 export type MatchResult =
   | { kind: 'found'; api: Api; endpoint: Endpoint; /** the query string as sent, with its `?`, or '' */ search: string }
   | { kind: 'not_found' }
-  | { kind: 'method_not_allowed'; allow: Endpoint['method'][] };
+  | { kind: 'method_not_allowed'; allow: Endpoint['method'][] }
+  /** the endpoint exists, but the request carries what it does not take (a query parameter) */
+  | { kind: 'refused'; error: AppError };
 
 export type MatchMiss = Exclude<MatchResult, { kind: 'found' }>;
 
@@ -40,7 +45,14 @@ export function createMatcher(catalog: Catalog): Matcher {
     if (!route) return { kind: 'not_found' };
     const endpoint = route.byMethod.get(method.toUpperCase());
     if (!endpoint) return { kind: 'method_not_allowed', allow: [...route.byMethod.keys()] as Endpoint['method'][] };
-    return { kind: 'found', api: route.api, endpoint, search: q === -1 ? '' : safeSearch(rawUrl.slice(q)) };
+    const search = q === -1 ? '' : safeSearch(rawUrl.slice(q));
+    try {
+      checkQuery(endpoint, search);
+    } catch (err) {
+      if (err instanceof AppError) return { kind: 'refused', error: err };
+      throw err;
+    }
+    return { kind: 'found', api: route.api, endpoint, search };
   };
 }
 
@@ -58,8 +70,9 @@ export function safeSearch(search: string): string {
   return out;
 }
 
-/** The contract error for a miss: 404 not_found, or 405 with an Allow header. */
+/** The contract error for a miss: 404 not_found, 405 with an Allow header, or the refusal. */
 export function matchError(miss: MatchMiss, method: string, rawUrl: string): AppError {
+  if (miss.kind === 'refused') return miss.error;
   const path = (rawUrl.split('?', 1)[0] ?? '').slice(0, 200);
   if (miss.kind === 'method_not_allowed') {
     return new AppError('method_not_allowed', `Method ${method} is not allowed on ${path}`, {}, {}, { allow: miss.allow });

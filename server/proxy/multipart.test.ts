@@ -33,6 +33,17 @@ describe('parseMultipart', () => {
     expect(Object.getPrototypeOf(parts.fields)).toBeNull();
   });
 
+  it('refuses a repeated field or file part; list fields (name[]) may repeat', async () => {
+    const audio = { file: { name: 'a.mp3', bytes: new Uint8Array(10) } };
+    const field = await encodeForm({ model: ['whisper-1', 'gpt-4o-transcribe'] }, audio);
+    expect(await failure(parseMultipart(field.body, field.contentType, limits))).toMatchObject({ code: 'invalid_field_value', details: { field: 'model' } });
+    const fileAndText = await encodeForm({ file: 'text' }, audio);
+    expect((await failure(parseMultipart(fileAndText.body, fileAndText.contentType, limits))).details.field).toBe('file');
+    const list = await encodeForm({ model: 'whisper-1', 'timestamp_granularities[]': ['word', 'segment'] }, audio);
+    const parts = await parseMultipart(list.body, list.contentType, limits);
+    expect(parts.lists?.['timestamp_granularities[]']).toEqual(['word', 'segment']);
+  });
+
   it('refuses a body cut short', async () => {
     const form = await encodeForm({ model: 'whisper-1' }, { file: { name: 'a.mp3', bytes: new Uint8Array(100) } });
     const err = await failure(parseMultipart(form.body.subarray(0, form.body.length - 30), form.contentType, limits));

@@ -12,9 +12,11 @@ export interface UploadedFile {
 }
 
 export interface MultipartParts {
-  /** text fields; a repeated name keeps its last value */
+  /** text fields; a name may repeat only when it ends in `[]` (then this keeps its last value) */
   fields: Record<string, string>;
   files: UploadedFile[];
+  /** every value of each repeatable `name[]` text field, in order */
+  lists?: Record<string, string[]>;
 }
 
 export interface MultipartLimits {
@@ -30,6 +32,12 @@ const DEFAULT_FIELD_BYTES = 1_048_576;
 const DEFAULT_PARTS = 200;
 
 const malformed = (why: string): AppError => new AppError('invalid_field_value', `Could not parse multipart form: ${why}`, { field: 'body' });
+// busboy reports every part; a parse keeps one value per name, the upstream may take another
+const repeated = (name: string): AppError =>
+  new AppError('invalid_field_value', `Invalid form: the field '${name.slice(0, 100)}' appears more than once; send each field once.`, { field: name.slice(0, 200) });
+
+/** `name[]` is how forms send a list (OpenAI's `timestamp_granularities[]`): it may repeat. */
+export const isListField = (name: string): boolean => name.endsWith('[]');
 const tooLarge = (what: string): AppError => new AppError('payload_too_large', `Multipart form too large: ${what}`, { field: 'body' });
 
 /** True when the Content-Type names a multipart form (any boundary). */
@@ -58,17 +66,27 @@ export function parseMultipart(raw: Buffer, contentType: string | undefined, lim
   return new Promise<MultipartParts>((resolve, reject) => {
     // null prototype: a field named "__proto__" is stored as a field, not as a prototype
     const fields = Object.create(null) as Record<string, string>;
+    const lists = Object.create(null) as Record<string, string[]>;
     const files: UploadedFile[] = [];
+    const seen = new Set<string>();
     let failure: AppError | null = null;
     const fail = (e: AppError): void => {
       failure ??= e;
     };
+    const once = (name: string): void => {
+      if (isListField(name)) return;
+      if (seen.has(name)) fail(repeated(name));
+      seen.add(name);
+    };
 
     parser.on('field', (name, value, info) => {
       if (info.nameTruncated || info.valueTruncated) fail(tooLarge(`field "${name.slice(0, 200)}"`));
+      once(name);
       fields[name] = value;
+      if (isListField(name)) (lists[name] ??= []).push(value);
     });
     parser.on('file', (name, stream, info) => {
+      once(name);
       const file: UploadedFile = { field: name, filename: info.filename ?? '', mimeType: info.mimeType, size: 0 };
       files.push(file);
       stream.on('data', (chunk: Buffer) => {
@@ -80,7 +98,7 @@ export function parseMultipart(raw: Buffer, contentType: string | undefined, lim
     });
     parser.on('partsLimit', () => fail(tooLarge('too many parts')));
     parser.on('error', (err: unknown) => reject(malformed(err instanceof Error ? err.message : 'unreadable body')));
-    parser.on('close', () => (failure ? reject(failure) : resolve({ fields, files })));
+    parser.on('close', () => (failure ? reject(failure) : resolve({ fields, files, lists })));
     parser.end(raw);
   });
 }

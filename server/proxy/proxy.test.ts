@@ -8,9 +8,9 @@ import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorHeaders, errorStatus } from '../http/errors.js';
 import { AppError } from '../errors.js';
-import { fakeAudio } from './fake-upstream/openai-audio.js';
-import { fakeVector } from './fake-upstream/openai-misc.js';
-import { startFakeUpstream, type FakeUpstream } from './fake-upstream/server.js';
+import { fakeAudio } from '../testing/fake-upstream/openai-audio.js';
+import { fakeVector } from '../testing/fake-upstream/openai-misc.js';
+import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream/server.js';
 import { createProxy, matchError, notConfigured, type ApiProxy } from './index.js';
 import { shippedCatalog } from './testing.js';
 

@@ -17,6 +17,13 @@ export function findEndpoint(catalog: Catalog, apiName: string, method: string, 
   return endpoint;
 }
 
+/** A copy of the catalog where one endpoint takes the given query parameters. */
+export function withQuery(catalog: Catalog, apiName: string, method: string, path: string, names: string[]): Catalog {
+  const copy = structuredClone(catalog);
+  findEndpoint(copy, apiName, method, path).validation.query = names;
+  return copy;
+}
+
 const FILE_REF = /^@file:(.+)$/;
 
 /** The parsed input an example request stands for; `@file:` fields become uploaded files. */
@@ -37,10 +44,10 @@ export interface EncodedForm {
   contentType: string;
 }
 
-/** Encodes a multipart/form-data body with the platform's own encoder (what fetch would send). */
-export async function encodeForm(fields: Record<string, string>, files: Record<string, { name: string; type?: string; bytes: Uint8Array }> = {}): Promise<EncodedForm> {
+/** Encodes a multipart/form-data body with the platform's own encoder (what fetch would send); a list sends the field once per value. */
+export async function encodeForm(fields: Record<string, string | string[]>, files: Record<string, { name: string; type?: string; bytes: Uint8Array }> = {}): Promise<EncodedForm> {
   const form = new FormData();
-  for (const [name, value] of Object.entries(fields)) form.append(name, value);
+  for (const [name, value] of Object.entries(fields)) for (const v of Array.isArray(value) ? value : [value]) form.append(name, v);
   for (const [name, file] of Object.entries(files)) form.append(name, new Blob([file.bytes], { type: file.type ?? 'application/octet-stream' }), file.name);
   const request = new Request('http://form.invalid/', { method: 'POST', body: form });
   return { body: Buffer.from(await request.arrayBuffer()), contentType: request.headers.get('content-type') ?? '' };

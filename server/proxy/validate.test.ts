@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Endpoint, type FieldRule } from '../../contract/catalog.js';
+import { Api, Endpoint, type FieldRule } from '../../contract/catalog.js';
 import { AppError } from '../errors.js';
 import type { RequestInput } from './body.js';
-import { validateRequest } from './validate.js';
+import { validateRequest, type RequestExtras } from './validate.js';
 
 /** An endpoint with the given rules, priced per model (a, b) unless a price is given. */
 function endpoint(fields: Record<string, FieldRule>, required: string[] = [], price: unknown = { models: { 'model-a': 10, 'model-b': 20 } }, contentType = 'json'): Endpoint {
@@ -15,9 +15,9 @@ const form = (fields: Record<string, string>, fileFields: string[] = []): Reques
   parts: { fields, files: fileFields.map((field) => ({ field, filename: 'a.mp3', mimeType: 'audio/mpeg', size: 3 })) },
 });
 
-function failure(ep: Endpoint, input: RequestInput): { code: string; field: string | undefined; message: string } | null {
+function failure(ep: Endpoint, input: RequestInput, extras?: RequestExtras): { code: string; field: string | undefined; message: string } | null {
   try {
-    validateRequest(ep, input);
+    validateRequest(ep, input, extras);
     return null;
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
@@ -28,11 +28,35 @@ function failure(ep: Endpoint, input: RequestInput): { code: string; field: stri
 describe('validateRequest: the body and the model', () => {
   const ep = endpoint({ messages: { type: 'array' } }, ['messages']);
 
-  it('accepts a good body and leaves it untouched, unknown fields included', () => {
-    const body = { model: 'model-a', messages: [], extra: { nested: true }, stream_options: null };
+  it('accepts a good body and leaves it untouched', () => {
+    const body = { model: 'model-a', messages: [], stream_options: null };
     const copy = structuredClone(body);
     expect(failure(ep, json(body))).toBeNull();
     expect(body).toEqual(copy);
+  });
+
+  it('refuses a field without a rule (an allow-list), unless it is null or the endpoint lets other fields pass', () => {
+    const extra = { model: 'model-a', messages: [], mcp_servers: [{ url: 'https://mcp.example' }] };
+    expect(failure(ep, json(extra))).toMatchObject({ code: 'invalid_field_value', field: 'mcp_servers' });
+    expect(failure(ep, json({ ...extra, mcp_servers: null }))).toBeNull();
+    expect(failure(ep, form({ model: 'model-a', messages: '[]', extra: 'x' }))).toMatchObject({ code: 'invalid_field_value', field: 'extra' });
+    expect(failure(ep, form({ model: 'model-a', messages: '[]' }, ['upload']))).toMatchObject({ code: 'invalid_field_value', field: 'upload' });
+    const open = Endpoint.parse({ method: 'POST', path: '/v1/x', title: 'x', price: { sats: 1 }, validation: { other_fields: 'pass' } });
+    expect(failure(open, json(extra))).toBeNull();
+  });
+
+  it('checks the query and the client headers when given them', () => {
+    const api = Api.parse({
+      name: 'x', title: 'X', upstream: { base_url: 'https://x.example', auth: { key_env: 'K' }, client_headers: { namespaces: ['openai-'], allow: ['openai-beta'] } },
+      endpoints: [{ method: 'POST', path: '/v1/x', title: 'x', price: { sats: 1 }, validation: { query: ['limit'] } }],
+    });
+    const ep1 = api.endpoints[0]!;
+    const body = json({});
+    expect(failure(ep1, body, { api, headers: { 'user-agent': 'x', 'openai-beta': 'assistants=v2' }, search: '?limit=1' })).toBeNull();
+    expect(failure(ep1, body, { api, headers: { 'OpenAI-Project': 'proj_x' }, search: '' })).toMatchObject({ code: 'invalid_field_value', field: 'openai-project' });
+    expect(failure(ep1, body, { api, headers: { 'openai-organization': 'org-x' }, search: '' })).toMatchObject({ code: 'invalid_field_value', field: 'openai-organization' });
+    expect(failure(ep1, body, { api, headers: {}, search: '?limit=1&beta=true' })).toMatchObject({ code: 'invalid_field_value', field: 'query' });
+    expect(failure(ep1, body)).toBeNull(); // without them, only the body is checked
   });
 
   it('refuses a body that is not a JSON object as a type error on "body"', () => {
@@ -141,6 +165,19 @@ describe('validateRequest: field rules in JSON', () => {
     expect(check(rule, [1, 2, 3])).toBe('invalid_field_value');
   });
 
+  it('item types: only the tool types a price covers', () => {
+    const openai: FieldRule = { type: 'array', item_types: ['function'] };
+    expect(check(openai, [{ type: 'function', function: { name: 'f' } }])).toBeNull();
+    for (const hosted of [{ type: 'web_search' }, { type: 'mcp', server_url: 'https://x' }, {}, 'function', null, { type: ['function'] }]) {
+      expect(check(openai, [{ type: 'function' }, hosted]), JSON.stringify(hosted)).toBe('invalid_field_value');
+    }
+    const anthropic: FieldRule = { type: 'array', item_types: [null, 'custom'] };
+    expect(check(anthropic, [{ name: 'f', input_schema: {} }, { type: 'custom', name: 'g' }, { type: null, name: 'h' }])).toBeNull();
+    const server = failure(fixed({ tools: anthropic }), json({ tools: [{ name: 'f' }, { type: 'web_search_20250305', name: 'web_search' }] }));
+    expect(server).toMatchObject({ code: 'invalid_field_value', field: 'tools' });
+    expect(server?.message).toContain("tools[1] has type 'web_search_20250305'");
+  });
+
   it('reports the first failing rule in catalog order, required fields first', () => {
     const ep = endpoint({ a: { type: 'string' }, b: { type: 'string' } }, ['c'], { sats: 1 });
     expect(failure(ep, json({ a: 1, b: 2 }))).toMatchObject({ code: 'missing_required_field', field: 'c' });
@@ -188,5 +225,15 @@ describe('validateRequest: multipart fields', () => {
     expect(failure(ep, form({ ...base, stream: 'yes' }, ['file']))).toMatchObject({ code: 'invalid_field_type', field: 'stream' });
     expect(failure(ep, form({ ...base, response_format: 'xml' }, ['file']))).toMatchObject({ code: 'invalid_field_value', field: 'response_format' });
     expect(failure(ep, form({ ...base, chunking: 'auto' }, ['file']))).toBeNull();
+  });
+
+  it('checks every value of a list field (name[])', () => {
+    const listed = endpoint({ file: { type: 'file' }, 'granularity[]': { type: 'string', enum: ['word', 'segment'] } }, ['file'], { models: { 'whisper-1': 60 } }, 'multipart');
+    const withList = (values: string[]): RequestInput => ({
+      kind: 'multipart',
+      parts: { fields: { model: 'whisper-1', 'granularity[]': values.at(-1)! }, lists: { 'granularity[]': values }, files: [{ field: 'file', filename: 'a.mp3', mimeType: 'audio/mpeg', size: 3 }] },
+    });
+    expect(failure(listed, withList(['word', 'segment']))).toBeNull();
+    expect(failure(listed, withList(['paragraph', 'word']))).toMatchObject({ code: 'invalid_field_value', field: 'granularity[]' });
   });
 });

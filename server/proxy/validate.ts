@@ -1,5 +1,11 @@
 // Checks a request against its endpoint's catalog rules before any invoice or charge. Pure: it
-// reads the parsed body, changes nothing and strips nothing (unknown fields go upstream as sent).
+// reads the parsed body, changes nothing and strips nothing.
+//
+// The rules are an allow-list: a body field without a rule is refused (unless the endpoint says
+// `other_fields: pass`), because an upstream parameter the price was not set for may cost more
+// (OpenAI's `service_tier: priority`, hosted tools, Anthropic's `mcp_servers`). Values are bounded
+// by the rules (enum, min/max, item_types for the tool types a price covers). Given the request's
+// API, headers and query, the headers and query parameters are checked too (allow.ts).
 //
 // Choices, made as an OpenAI user would expect them:
 // - a JSON body that is valid JSON but not an object (an array, a string) is
@@ -11,13 +17,27 @@
 //   array/object rules a JSON text; a `file` rule needs an uploaded file part;
 // - the model field is required and must be one of the priced models (derived from the price,
 //   not repeated in the rules), unless the price names a default_model for requests without one.
-import { fieldTypes, type Endpoint, type FieldRule, type FieldType } from '../../contract/catalog.js';
+import type { IncomingHttpHeaders } from 'node:http';
+import { fieldTypes, type Api, type Endpoint, type FieldRule, type FieldType } from '../../contract/catalog.js';
 import { AppError } from '../errors.js';
+import { checkClientHeaders, checkQuery } from './allow.js';
 import { isPlainObject, type RequestInput } from './body.js';
-import type { MultipartParts } from './multipart.js';
+import { isListField, type MultipartParts } from './multipart.js';
+
+/** What a request carries besides its body, checked when given. */
+export interface RequestExtras {
+  api: Api;
+  headers: IncomingHttpHeaders;
+  /** the query string as sent, with its `?`, or '' (MatchResult.search) */
+  search: string;
+}
 
 /** Throws AppError missing_required_field | invalid_field_type | invalid_field_value, naming the field. */
-export function validateRequest(endpoint: Endpoint, input: RequestInput): void {
+export function validateRequest(endpoint: Endpoint, input: RequestInput, extras?: RequestExtras): void {
+  if (extras) {
+    checkQuery(endpoint, extras.search);
+    checkClientHeaders(extras.api, extras.headers);
+  }
   if (input.kind === 'none') return;
   const read = input.kind === 'json' ? jsonReader(input.body) : multipartReader(input.parts);
   const { required, fields } = endpoint.validation;
@@ -31,9 +51,34 @@ export function validateRequest(endpoint: Endpoint, input: RequestInput): void {
   if (modelField && 'models' in endpoint.price) checkModel(modelField, read(modelField), endpoint.price.models);
 
   for (const [name, rule] of Object.entries(fields)) {
+    if (input.kind === 'multipart' && isListField(name)) {
+      for (const text of input.parts.lists?.[name] ?? []) checkValue(name, textValue(name, text, rule), rule);
+      continue;
+    }
     const value = read(name, rule);
     if (value !== ABSENT) checkValue(name, value, rule);
   }
+
+  if (endpoint.validation.other_fields === 'refuse') {
+    const known = (name: string): boolean => Object.hasOwn(fields, name) || required.includes(name) || name === modelField;
+    const unknown = sentFields(input).find((name) => !known(name));
+    if (unknown !== undefined) {
+      throw new AppError(
+        'invalid_field_value',
+        `Unrecognized request argument supplied: '${unknown.slice(0, 100)}'. It is not offered here: the price covers only the parameters this endpoint lists (GET /api/v1/catalog).`,
+        { field: unknown.slice(0, 200) },
+      );
+    }
+  }
+}
+
+/** The fields a request carries (a JSON field set to null counts as absent). */
+function sentFields(input: Exclude<RequestInput, { kind: 'none' }>): string[] {
+  if (input.kind === 'json') {
+    const body = input.body as Record<string, unknown>; // jsonReader has checked it is an object
+    return Object.keys(body).filter((k) => body[k] !== null && body[k] !== undefined);
+  }
+  return [...Object.keys(input.parts.fields), ...input.parts.files.map((f) => f.field)];
 }
 
 const ABSENT = Symbol('absent');
@@ -59,17 +104,21 @@ function multipartReader(parts: MultipartParts): Reader {
     const text = Object.hasOwn(parts.fields, name) ? parts.fields[name] : undefined;
     if (!isFile && text === undefined) return ABSENT;
     if (!rule) return isFile ? { file: name } : text;
-    const types = fieldTypes(rule);
     if (isFile) {
-      if (types.includes('file')) return { file: name };
+      if (fieldTypes(rule).includes('file')) return { file: name };
       throw typeError(name, rule, 'a file');
     }
-    for (const t of types) {
-      const v = fromText(text as string, t);
-      if (v !== ABSENT) return v;
-    }
-    throw typeError(name, rule, 'a text field');
+    return textValue(name, text as string, rule);
   };
+}
+
+/** A multipart text value read as the first of the rule's types it is; throws a type error otherwise. */
+function textValue(name: string, text: string, rule: FieldRule): Value {
+  for (const t of fieldTypes(rule)) {
+    const v = fromText(text, t);
+    if (v !== ABSENT) return v;
+  }
+  throw typeError(name, rule, 'a text field');
 }
 
 function jsonHasType(v: unknown, t: FieldType): boolean {
@@ -125,7 +174,24 @@ function checkValue(name: string, value: Value, rule: FieldRule): void {
   if (Array.isArray(value)) {
     if (rule.min_items !== undefined && value.length < rule.min_items) throw valueError(name, `expected an array of at least ${rule.min_items} items, but got ${value.length}`);
     if (rule.max_items !== undefined && value.length > rule.max_items) throw valueError(name, `expected an array of at most ${rule.max_items} items, but got ${value.length}`);
+    if (rule.item_types) checkItemTypes(name, value, rule.item_types);
   }
+}
+
+/** Each item must be an object whose `type` is allowed (null: an item without one); hosted tools cost more than a price covers. */
+function checkItemTypes(name: string, items: readonly unknown[], allowed: readonly (string | null)[]): void {
+  const expected = allowed.map((t) => (t === null ? 'no type' : `'${t}'`)).join(', ');
+  items.forEach((item, i) => {
+    if (!isPlainObject(item)) throw valueError(name, `${name}[${i}] must be an object, but got ${typeName(item)}`);
+    const type = item.type === undefined || item.type === null ? null : item.type;
+    if (!allowed.some((t) => t === type)) {
+      throw new AppError(
+        'invalid_field_value',
+        `Invalid value for '${name}': ${name}[${i}] has type ${type === null ? 'none' : show(type)}, which is not offered here (it is billed beyond the price); expected ${expected}.`,
+        { field: name },
+      );
+    }
+  });
 }
 
 const valueError = (field: string, why: string): AppError => new AppError('invalid_field_value', `Invalid '${field}': ${why}.`, { field });

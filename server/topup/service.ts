@@ -1,13 +1,14 @@
 // Top-ups: buy a new token or refill one with a Lightning invoice. Crediting happens
 // exactly once whichever of webhook, status poll and claim comes first, on any instance.
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { msatToSats, satsToMsat } from '../../contract/money.js';
 import { AppError } from '../errors.js';
 import { createUserAccount, findAccountByTokenHash, getBalance, hashToken, newToken, postJournal, type Ledger } from '../ledger/index.js';
 import { WalletUnavailableError, type WalletBackend } from '../lightning/backend.js';
 import type { RateLimiter } from '../ratelimit.js';
 import type { Db, Queryable } from '../store/index.js';
-import { findTopup, insertTopup, listPendingHashes, markExpired, markPaid, takeClaim, takeCredit, type TopupRow } from './store.js';
+import { isClaimSecret, newClaimSecret, tokenFromClaimSecret } from './claim-secret.js';
+import { findTopup, insertTopup, listPendingHashes, lockTopup, markClaimed, markExpired, markPaid, takeClaim, takeCredit, type TopupRow } from './store.js';
 
 export interface TopupDeps {
   db: Db;
@@ -25,17 +26,21 @@ export interface CreatedTopup {
   payment_hash: string;
   amount_sats: number;
   expires_at: number;
+  /** new tokens only, to the requester only: redeems the token without the preimage, repeatably */
+  claim_secret?: string;
 }
 
+/** A refill claimed without its token in the request answers only `credited_sats`. */
 export interface ClaimedTopup {
   token?: string;
-  balance_sats: number;
+  balance_sats?: number;
   credited_sats: number;
 }
 
 export type TopupStatus = 'pending' | 'paid' | 'expired';
 
 const HEX64 = /^[0-9a-fA-F]{64}$/;
+const sha256Hex = (preimageHex: string): string => createHash('sha256').update(Buffer.from(preimageHex, 'hex')).digest('hex');
 
 export function createTopupService(deps: TopupDeps) {
   const { ledger, wallet } = deps;
@@ -56,13 +61,64 @@ export function createTopupService(deps: TopupDeps) {
     return true;
   }
 
-  /** The wallet says the invoice is paid: mark it, and credit a refill. Idempotent. */
+  /**
+   * Credits a paid new-token invoice to the account of the token its claim secret derives,
+   * creating that account; returns its id, or null when the invoice was credited before. The
+   * row lock makes the check and the account creation one step on any number of instances.
+   */
+  async function creditClaimToken(q: Queryable, paymentHash: string): Promise<bigint | null> {
+    const row = await lockTopup(q, paymentHash);
+    if (!row || row.credited || row.account_id !== null || row.claim_token_hash === null) return null;
+    const account = await createUserAccount(q, row.claim_token_hash);
+    return (await creditOnce(q, row, account.id)) ? account.id : null;
+  }
+
+  /** The wallet says the invoice is paid: mark it, and credit a refill or a claim-secret-only new token. Idempotent. */
   async function recordPaid(paymentHash: string): Promise<void> {
     await db.tx(async (q) => {
       const row = await findTopup(q, paymentHash);
       if (!row) return;
       await markPaid(q, paymentHash);
-      if (row.account_id !== null && !row.credited) await creditOnce(q, row, row.account_id);
+      if (row.credited) return;
+      if (row.account_id !== null) await creditOnce(q, row, row.account_id);
+      else if (row.claim_secret_only) await creditClaimToken(q, paymentHash);
+    });
+  }
+
+  /** Paid according to the row or, when the row does not know yet, the wallet (which then records it). */
+  async function ensurePaid(row: TopupRow): Promise<void> {
+    if (row.state === 'paid') return;
+    const inv = await walletCall('getInvoice', () => wallet.getInvoice(row.payment_hash));
+    if (inv?.isPaid) return recordPaid(row.payment_hash);
+    if (row.state === 'expired' || Number(row.expires_at) < deps.now()) throw new AppError('invalid_payment', 'This invoice expired unpaid.');
+    throw new AppError('invalid_payment', 'This invoice is not paid yet.');
+  }
+
+  /** The request's token is the one this new-token invoice's claim secret derives. */
+  const ownsClaimToken = (row: TopupRow, token: string | null): boolean =>
+    token !== null && row.claim_token_hash !== null && timingSafeEqual(hashToken(token), row.claim_token_hash);
+
+  /**
+   * Redeems a new-token invoice with its claim secret: creates and credits the token once paid
+   * (if nothing did yet) and answers it, every time it is asked. A token already claimed with
+   * the invoice's preimage (seed flow, first claim wins) cannot be shown: 409.
+   */
+  async function claimWithSecret(p: { paymentHash: string; claimSecret: string }): Promise<ClaimedTopup> {
+    const refused = new AppError('invalid_payment', 'This claim secret does not redeem this invoice.');
+    if (!isClaimSecret(p.claimSecret)) throw new AppError('invalid_payment', 'claim_secret is not one this server gives out.');
+    const row = await findTopup(db, p.paymentHash);
+    const token = tokenFromClaimSecret(p.claimSecret);
+    if (!row || !ownsClaimToken(row, token)) throw refused;
+    await ensurePaid(row);
+    return db.tx(async (q) => {
+      await creditClaimToken(q, p.paymentHash);
+      await markClaimed(q, p.paymentHash);
+      const account = await findAccountByTokenHash(q, hashToken(token));
+      const credited = await findTopup(q, p.paymentHash);
+      if (!account || credited?.credited_account_id !== account.id) {
+        throw new AppError('payment_already_used', 'This invoice was already claimed with its preimage.');
+      }
+      return { token, balance_sats: msatToSats(account.balanceMsat), credited_sats: msatToSats(row.amount_msat) };
     });
   }
 
@@ -89,7 +145,11 @@ export function createTopupService(deps: TopupDeps) {
       if (inv?.isPaid) await recordPaid(paymentHash);
     },
 
-    async create(p: { amountSats: number; token: string | null; client: string }): Promise<CreatedTopup> {
+    /**
+     * A new top-up invoice. A new-token invoice answers a claim secret; `claimSecretOnly` makes
+     * that secret the only way to its token (a preimage claim then credits without showing it).
+     */
+    async create(p: { amountSats: number; token: string | null; client: string; claimSecretOnly?: boolean }): Promise<CreatedTopup> {
       const { minSats, maxSats, expirySeconds } = deps.limits;
       if (p.amountSats < minSats || p.amountSats > maxSats) {
         throw new AppError('invalid_field_value', `amount_sats must be from ${minSats} to ${maxSats}`, { field: 'amount_sats' });
@@ -112,13 +172,39 @@ export function createTopupService(deps: TopupDeps) {
           ...(webhookUrl ? { webhookUrl } : {}),
         }),
       );
-      await insertTopup(db, { paymentHash: inv.paymentHash, amountMsat, accountId, bolt11: inv.bolt11, expiresAt: inv.expiresAt });
-      return { invoice: inv.bolt11, payment_hash: inv.paymentHash, amount_sats: p.amountSats, expires_at: inv.expiresAt };
+      const claimSecret = accountId === null ? newClaimSecret() : null;
+      await insertTopup(db, {
+        paymentHash: inv.paymentHash,
+        amountMsat,
+        accountId,
+        bolt11: inv.bolt11,
+        expiresAt: inv.expiresAt,
+        claimTokenHash: claimSecret === null ? null : hashToken(tokenFromClaimSecret(claimSecret)),
+        claimSecretOnly: claimSecret !== null && p.claimSecretOnly === true,
+      });
+      return {
+        invoice: inv.bolt11,
+        payment_hash: inv.paymentHash,
+        amount_sats: p.amountSats,
+        expires_at: inv.expiresAt,
+        ...(claimSecret === null ? {} : { claim_secret: claimSecret }),
+      };
     },
 
-    async claim(p: { preimage: string; token: string | null }): Promise<ClaimedTopup> {
+    /**
+     * Claims a paid invoice: with its preimage (the seed's flow: the first claim takes it, later
+     * ones are 409), or a new token with `paymentHash` + `claimSecret` (repeatable, no preimage).
+     */
+    async claim(p: { preimage?: string | undefined; paymentHash?: string | undefined; claimSecret?: string | undefined; token: string | null }): Promise<ClaimedTopup> {
+      if (p.claimSecret !== undefined) {
+        const hash = p.paymentHash ?? (p.preimage !== undefined && HEX64.test(p.preimage) ? sha256Hex(p.preimage) : undefined);
+        if (hash === undefined) throw new AppError('missing_required_field', 'A claim with claim_secret names its invoice: payment_hash.', { field: 'payment_hash' });
+        if (!HEX64.test(hash)) throw new AppError('invalid_payment', 'payment_hash must be 64 hex characters.');
+        return claimWithSecret({ paymentHash: hash.toLowerCase(), claimSecret: p.claimSecret });
+      }
+      if (p.preimage === undefined) throw new AppError('missing_required_field', 'preimage is required (or payment_hash with claim_secret).', { field: 'preimage' });
       if (!HEX64.test(p.preimage)) throw new AppError('invalid_payment', 'preimage must be 64 hex characters.');
-      const paymentHash = createHash('sha256').update(Buffer.from(p.preimage, 'hex')).digest('hex');
+      const paymentHash = sha256Hex(p.preimage);
       const row = await findTopup(db, paymentHash);
       if (!row) throw new AppError('invalid_payment', 'No top-up invoice has this preimage.');
       if (row.claimed) throw new AppError('payment_already_used', 'This payment was already claimed.');
@@ -132,24 +218,33 @@ export function createTopupService(deps: TopupDeps) {
       if (row.account_id !== null && requester !== null && requester !== row.account_id) {
         throw new AppError('forbidden', 'This payment refills another token.');
       }
-      if (row.state !== 'paid') {
-        const inv = await walletCall('getInvoice', () => wallet.getInvoice(paymentHash));
-        if (!inv?.isPaid) throw new AppError('invalid_payment', 'This invoice is not paid yet.');
-      }
+      // a claim-secret-only invoice belongs to the token its secret derives, like a refill
+      const bound = row.account_id === null && row.claim_secret_only;
+      if (bound && p.token !== null && !ownsClaimToken(row, p.token)) throw new AppError('forbidden', 'This payment is for another token.');
+      await ensurePaid(row);
 
       return db.tx(async (q) => {
         const taken = await takeClaim(q, paymentHash);
         if (!taken) throw new AppError('payment_already_used', 'This payment was already claimed.');
         let token: string | undefined;
-        let accountId = taken.account_id ?? taken.credited_account_id;
-        if (accountId === null) {
-          token = newToken();
-          accountId = (await createUserAccount(q, hashToken(token))).id;
+        let accountId: bigint | null;
+        if (bound) {
+          accountId = (await creditClaimToken(q, paymentHash)) ?? taken.credited_account_id;
+          if (accountId === null) throw new Error(`top-up ${paymentHash}: claim-secret-only invoice without its account`);
+        } else {
+          accountId = taken.account_id ?? taken.credited_account_id;
+          if (accountId === null) {
+            token = newToken();
+            accountId = (await createUserAccount(q, hashToken(token))).id;
+          }
         }
         await creditOnce(q, taken, accountId);
+        const credited_sats = msatToSats(taken.amount_msat);
+        // Every node on the route learns a preimage: a refill claim shows the token and its balance
+        // only to a request that carries that token itself.
         if (token === undefined && p.token !== null && requester === accountId) token = p.token;
-        const balance = await getBalance(q, accountId);
-        return { ...(token ? { token } : {}), balance_sats: msatToSats(balance), credited_sats: msatToSats(taken.amount_msat) };
+        if (token === undefined) return { credited_sats };
+        return { token, balance_sats: msatToSats(await getBalance(q, accountId)), credited_sats };
       });
     },
 

@@ -11,27 +11,53 @@ export interface TopupRow {
   credited: boolean;
   claimed: boolean;
   expires_at: bigint;
+  /** new-token invoices: SHA-256 of the token their claim secret derives */
+  claim_token_hash: Buffer | null;
+  claim_secret_only: boolean;
 }
 
 const COLUMNS = `payment_hash, amount_msat, account_id, bolt11, state, credited_account_id,
-  credited_at IS NOT NULL AS credited, claimed_at IS NOT NULL AS claimed, expires_at`;
+  credited_at IS NOT NULL AS credited, claimed_at IS NOT NULL AS claimed, expires_at, claim_token_hash, claim_secret_only`;
 
 export async function insertTopup(
   q: Queryable,
-  t: { paymentHash: string; amountMsat: bigint; accountId: bigint | null; bolt11: string; expiresAt: number },
+  t: {
+    paymentHash: string;
+    amountMsat: bigint;
+    accountId: bigint | null;
+    bolt11: string;
+    expiresAt: number;
+    claimTokenHash: Buffer | null;
+    claimSecretOnly: boolean;
+  },
 ): Promise<void> {
-  await q.query(`INSERT INTO topups (payment_hash, amount_msat, account_id, bolt11, expires_at) VALUES ($1, $2, $3, $4, $5)`, [
-    t.paymentHash,
-    t.amountMsat,
-    t.accountId,
-    t.bolt11,
-    t.expiresAt,
-  ]);
+  await q.query(
+    `INSERT INTO topups (payment_hash, amount_msat, account_id, bolt11, expires_at, claim_token_hash, claim_secret_only)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [t.paymentHash, t.amountMsat, t.accountId, t.bolt11, t.expiresAt, t.claimTokenHash, t.claimSecretOnly],
+  );
 }
 
 export async function findTopup(q: Queryable, paymentHash: string): Promise<TopupRow | null> {
   const res = await q.query<TopupRow>(`SELECT ${COLUMNS} FROM topups WHERE payment_hash = $1`, [paymentHash]);
-  return res.rows[0] ?? null;
+  return row(res.rows[0]);
+}
+
+/** bytea arrives as a Buffer from node-postgres and as a Uint8Array from PGlite. */
+function row(r: TopupRow | undefined): TopupRow | null {
+  if (!r) return null;
+  return r.claim_token_hash === null ? r : { ...r, claim_token_hash: Buffer.from(r.claim_token_hash) };
+}
+
+/** The row, locked until the transaction ends: credits that must create an account read it so. */
+export async function lockTopup(q: Queryable, paymentHash: string): Promise<TopupRow | null> {
+  const res = await q.query<TopupRow>(`SELECT ${COLUMNS} FROM topups WHERE payment_hash = $1 FOR UPDATE`, [paymentHash]);
+  return row(res.rows[0]);
+}
+
+/** Marks a paid invoice claimed if it is not yet (a claim-secret claim: repeatable, never an error). */
+export async function markClaimed(q: Queryable, paymentHash: string): Promise<void> {
+  await q.query(`UPDATE topups SET claimed_at = now() WHERE payment_hash = $1 AND claimed_at IS NULL AND state = 'paid'`, [paymentHash]);
 }
 
 /** pending → paid; true if this call made the change. */
@@ -46,7 +72,7 @@ export async function takeClaim(q: Queryable, paymentHash: string): Promise<Topu
     `UPDATE topups SET claimed_at = now(), state = 'paid' WHERE payment_hash = $1 AND claimed_at IS NULL RETURNING ${COLUMNS}`,
     [paymentHash],
   );
-  return res.rows[0] ?? null;
+  return row(res.rows[0]);
 }
 
 /** Takes the one right to credit: null when it was credited already. */
@@ -56,7 +82,7 @@ export async function takeCredit(q: Queryable, paymentHash: string, accountId: b
      WHERE payment_hash = $1 AND credited_at IS NULL RETURNING ${COLUMNS}`,
     [paymentHash, accountId],
   );
-  return res.rows[0] ?? null;
+  return row(res.rows[0]);
 }
 
 export async function markExpired(q: Queryable, now: number): Promise<number> {

@@ -78,12 +78,30 @@ describe.each(STORE_KINDS)('top-up on %s', (store) => {
     expect(status.body).toMatchObject({ status: 'paid', credited: true });
     expect((await api('GET', '/api/v1/balance', { headers: { 'x-token': token } })).body.balance_sats).toBe(280);
 
+    // whoever holds the preimage (every node on the route) learns nothing about the token's account
     const anonymous = await api('POST', '/api/v1/topup/claim', { body: { preimage } });
     expect(anonymous.status).toBe(200);
-    expect(anonymous.body.token).toBeUndefined();
-    expect(anonymous.body).toMatchObject({ credited_sats: 180, balance_sats: 280 });
+    expect(anonymous.body).toEqual({ credited_sats: 180 });
     expect((await api('POST', '/api/v1/topup/claim', { body: { preimage }, headers: { 'x-token': token } })).status).toBe(409);
     expect((await api('GET', '/api/v1/balance', { headers: { 'x-token': token } })).body.balance_sats).toBe(280);
+  });
+
+  it('a refill claim without the token answers credited_sats only: no token, no balance (Bearer counts as carrying it)', async () => {
+    const token = await buyToken(40);
+    const refill = await api('POST', '/api/v1/topup', { body: { amount_sats: 2 }, headers: { 'x-token': token } });
+    const preimage = await t.pay(refill.body.invoice);
+    // the first claim (whether or not the devnode's webhook credited it already) tells only what was credited
+    const anonymous = await api('POST', '/api/v1/topup/claim', { body: { preimage } });
+    expect(anonymous.status).toBe(200);
+    expect(anonymous.body).toEqual({ credited_sats: 2 });
+    expect(anonymous.body).not.toHaveProperty('balance_sats');
+    expect((await api('GET', '/api/v1/balance', { headers: { 'x-token': token } })).body.balance_sats).toBe(42);
+
+    const again = await api('POST', '/api/v1/topup', { body: { amount_sats: 3 }, headers: { 'x-token': token } });
+    const preimage2 = await t.pay(again.body.invoice);
+    const own = await api('POST', '/api/v1/topup/claim', { body: { preimage: preimage2 }, headers: { authorization: `Bearer ${token}` } });
+    expect(own.status).toBe(200);
+    expect(own.body).toEqual({ token, balance_sats: 45, credited_sats: 3 });
   });
 
   it('a refill claim carrying its token shows the token; another token is forbidden', async () => {

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { readSettings } from '../../server/config.js';
-import { startFakeUpstream, type FakeUpstream } from '../../server/proxy/fake-upstream/server.js';
+import { startFakeUpstream, type FakeUpstream } from '../../server/testing/fake-upstream/server.js';
 import { startServer, type RunningServer } from '../../server/server.js';
 import { createPostgresSchema } from '../../server/store/testing.js';
 import { call, startTestServer, type TestServer } from '../../server/testing/harness.js';

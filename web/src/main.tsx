@@ -2,6 +2,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { PendingTopupsProvider } from './state/PendingTopupsContext';
 import { RevealProvider } from './state/RevealContext';
 import { TokenProvider } from './state/TokenContext';
 import './styles/base.css';
@@ -18,7 +19,9 @@ createRoot(root).render(
   <StrictMode>
     <TokenProvider>
       <RevealProvider>
-        <App />
+        <PendingTopupsProvider>
+          <App />
+        </PendingTopupsProvider>
       </RevealProvider>
     </TokenProvider>
   </StrictMode>,

@@ -5,7 +5,7 @@ import { AppError } from '../../errors.js';
 import { DevWalletPaymentError } from '../../lightning/index.js';
 import { DevPayRequestSchema, type DevPayResponse } from '../../../contract/api.js';
 import { jsonObject } from '../body.js';
-import { parseWith } from '../validate.js';
+import { parseWith } from '../parse-with.js';
 
 export function devRoutes(app: FastifyInstance, deps: { payWithDevWallet: (bolt11: string) => Promise<{ preimage: string }> }): void {
   app.post('/api/v1/dev/pay', async (req): Promise<DevPayResponse> => {

@@ -4,7 +4,7 @@ import type { HireService } from '../../hire/index.js';
 import { requireToken } from '../auth.js';
 import { CollectRequestSchema } from '../../../contract/hire.js';
 import { jsonObject } from '../body.js';
-import { parseWith } from '../validate.js';
+import { parseWith } from '../parse-with.js';
 import { HIRE_PREFIX } from './hire-input.js';
 
 export function hireCollectRoutes(app: FastifyInstance, hire: HireService): void {

@@ -2,7 +2,7 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
 import { TASK_STATUSES, type TaskStatus } from '../../hire/index.js';
-import * as validate from '../../hire/validate.js';
+import * as validate from '../../hire/input-rules.js';
 import { integerValue } from '../body.js';
 
 export const HIRE_PREFIX = '/api/v1/ai-for-hire';

@@ -3,13 +3,13 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AcceptQuoteSchema, editQuoteSchema, postQuoteSchema, postTaskSchema } from '../../../contract/hire.js';
 import { satsToMsat } from '../../../contract/money.js';
 import type { HireService } from '../../hire/index.js';
-import * as validate from '../../hire/validate.js';
+import * as validate from '../../hire/input-rules.js';
 import { readToken, requireToken } from '../auth.js';
 import { jsonObject } from '../body.js';
 import { readCredentials } from '../credentials.js';
 import { writeReceipt } from '../receipt.js';
 import type { Receipt } from '../../payments/gate.js';
-import { parseWith } from '../validate.js';
+import { parseWith } from '../parse-with.js';
 import { HIRE_PREFIX, ids, listQuery, taskIdOf, type TaskParams } from './hire-input.js';
 
 /** 201 with the created thing, the new token if one was made, and the receipt headers. */

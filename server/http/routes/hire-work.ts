@@ -5,8 +5,8 @@ import type { HireService } from '../../hire/index.js';
 import { requireToken } from '../auth.js';
 import { jsonObject } from '../body.js';
 import { MessageBodySchema, OptionalNoteSchema } from '../../../contract/hire.js';
-import * as validate from '../../hire/validate.js';
-import { parseWith } from '../validate.js';
+import * as validate from '../../hire/input-rules.js';
+import { parseWith } from '../parse-with.js';
 import { HIRE_PREFIX, afterIdOf, ids, taskIdOf, type TaskParams } from './hire-input.js';
 
 /** An optional note (revision request, dispute): absent, or 1–20,000 characters. */

@@ -1,16 +1,30 @@
 // Health, the public catalog and the OpenAPI document.
 import type { FastifyInstance } from 'fastify';
 import type { Health } from '../../../contract/api.js';
-import { toPublicCatalog, type Catalog } from '../../../contract/catalog.js';
+import { toPublicCatalog, type Catalog, type UpstreamStatus } from '../../../contract/catalog.js';
 
 export function metaRoutes(
   app: FastifyInstance,
-  deps: { catalog: Catalog; walletKind: Health['wallet']; storeKind: Health['store']; version: string; openapi: object },
+  deps: {
+    catalog: Catalog;
+    walletKind: Health['wallet'];
+    storeKind: Health['store'];
+    version: string;
+    openapi: object;
+    /** per API: its real upstream, the development-mode demo, or none */
+    upstreams?: Record<string, UpstreamStatus>;
+  },
 ): void {
+  const upstreams = deps.upstreams ?? {};
   const publicCatalog = toPublicCatalog(deps.catalog);
+  for (const api of publicCatalog.apis) {
+    const status = upstreams[api.name];
+    if (status) api.upstream = status;
+  }
   const catalogJson = JSON.stringify(publicCatalog);
+  const health: Health = { status: 'ok', wallet: deps.walletKind, store: deps.storeKind, version: deps.version, upstreams };
 
-  app.get('/api/v1/health', async (): Promise<Health> => ({ status: 'ok', wallet: deps.walletKind, store: deps.storeKind, version: deps.version }));
+  app.get('/api/v1/health', async (): Promise<Health> => health);
 
   const openapiJson = JSON.stringify(deps.openapi);
   app.get('/api/v1/openapi.json', async (_req, reply) => reply.type('application/json; charset=utf-8').send(openapiJson));

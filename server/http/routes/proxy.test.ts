@@ -4,7 +4,7 @@ import { fetch402, fetchWithL402, type Wallet } from '@getalby/lightning-tools/4
 import OpenAI from 'openai';
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeUpstream, type FakeUpstream } from '../../proxy/fake-upstream/server.js';
+import { startFakeUpstream, type FakeUpstream } from '../../testing/fake-upstream/server.js';
 import { call, startTestServer, type TestServer } from '../../testing/harness.js';
 
 const KEY = 'sk-test-upstream-key';

@@ -21,7 +21,8 @@ export function proxyRoutes(app: FastifyInstance, deps: ProxyRouteDeps): void {
       rawUrl: req.raw.url ?? req.url,
       headers: req.headers,
       body: Buffer.isBuffer(req.body) ? req.body : null,
-      credentials: () => readCredentials(req),
+      // an API whose SDK sends its key as x-api-key (Anthropic's) takes the token there too
+      credentials: (api) => readCredentials(req, { apiKeyHeader: api.upstream.auth.header.toLowerCase() === 'x-api-key' }),
       client: req.ip,
       clientGone: () => gone,
     });

@@ -4,7 +4,7 @@ import type { TopupService } from '../../topup/service.js';
 import { readToken, requireToken } from '../auth.js';
 import { ClaimRequestSchema, topupRequestSchema, type Balance, type ClaimResponse, type TopupCreated, type TopupStatusBody } from '../../../contract/api.js';
 import { jsonObject } from '../body.js';
-import { parseWith } from '../validate.js';
+import { parseWith } from '../parse-with.js';
 
 export function topupRoutes(app: FastifyInstance, deps: { topups: TopupService; limits: { minSats: number; maxSats: number } }): void {
   const { topups } = deps;
@@ -12,15 +12,15 @@ export function topupRoutes(app: FastifyInstance, deps: { topups: TopupService; 
 
   app.post('/api/v1/topup', async (req, reply) => {
     const token = readToken(req);
-    const { amount_sats: amountSats } = parseWith(TopupRequest, jsonObject(req));
-    const created: TopupCreated = await topups.create({ amountSats, token, client: req.ip });
+    const { amount_sats: amountSats, claim_secret_only: claimSecretOnly } = parseWith(TopupRequest, jsonObject(req));
+    const created: TopupCreated = await topups.create({ amountSats, token, client: req.ip, claimSecretOnly: claimSecretOnly === true });
     return reply.code(201).send(created);
   });
 
   app.post('/api/v1/topup/claim', async (req): Promise<ClaimResponse> => {
     const token = readToken(req);
-    const { preimage } = parseWith(ClaimRequestSchema, jsonObject(req));
-    return topups.claim({ preimage: preimage.trim(), token });
+    const body = parseWith(ClaimRequestSchema, jsonObject(req));
+    return topups.claim({ preimage: body.preimage?.trim(), paymentHash: body.payment_hash?.trim(), claimSecret: body.claim_secret?.trim(), token });
   });
 
   app.get<{ Params: { paymentHash: string } }>('/api/v1/topup/:paymentHash', async (req): Promise<TopupStatusBody> => topups.status(req.params.paymentHash));

@@ -6,6 +6,9 @@ import type { Me, Message, MessageList, Payout, PostedQuote, PostedTask, Quote, 
 import { requestJson, send, type FetchLike, type HttpConfig } from './http';
 import { readProxyResponse, type ProxyResult } from './proxyResult';
 
+/** A top-up invoice; a new token's also carries the claim secret that redeems it (shown only to its requester). */
+export type NewTopupInvoice = TopupCreated;
+
 const HIRE = '/api/v1/ai-for-hire';
 const seg = (id: string): string => encodeURIComponent(id);
 
@@ -47,10 +50,18 @@ export function createApiClient(options: ClientOptions = {}) {
     getCatalog: (signal?: AbortSignal) => json<PublicCatalog>('/api/v1/catalog', { signal }),
     getHealth: (signal?: AbortSignal) => json<Health>('/api/v1/health', { signal }),
 
-    createTopup: (amountSats: number, token?: string) =>
-      json<TopupCreated>('/api/v1/topup', { method: 'POST', body: { amount_sats: amountSats }, token }),
+    /** a refill with `token`; without, a new token, whose claim secret alone redeems it when `claimSecretOnly` */
+    createTopup: (amountSats: number, token?: string, claimSecretOnly = false) =>
+      json<NewTopupInvoice>('/api/v1/topup', {
+        method: 'POST',
+        body: claimSecretOnly && !token ? { amount_sats: amountSats, claim_secret_only: true } : { amount_sats: amountSats },
+        token,
+      }),
     claimTopup: (preimage: string, token?: string) =>
       json<ClaimResponse>('/api/v1/topup/claim', { method: 'POST', body: { preimage }, token }),
+    /** a new token with the claim secret its invoice answered: no preimage needed, may be asked again */
+    claimTopupWithSecret: (paymentHash: string, claimSecret: string, signal?: AbortSignal) =>
+      json<ClaimResponse>('/api/v1/topup/claim', { method: 'POST', body: { payment_hash: paymentHash, claim_secret: claimSecret }, signal }),
     getTopupStatus: (paymentHash: string, signal?: AbortSignal) =>
       json<TopupStatusBody>(`/api/v1/topup/${seg(paymentHash)}`, { signal }),
     getBalance: (token: string, signal?: AbortSignal) => json<Balance>('/api/v1/balance', { token, signal }),

@@ -1,7 +1,7 @@
 // A small catalog in the shape GET /api/v1/catalog serves, for unit tests.
 import type { PublicCatalog, PublicEndpoint } from '../../../contract/catalog';
 
-const none = { required: [], fields: {} };
+const none = { required: [], fields: {}, other_fields: 'refuse' as const, query: [] };
 
 export const chatEndpoint: PublicEndpoint = {
   method: 'POST',
@@ -14,7 +14,7 @@ export const chatEndpoint: PublicEndpoint = {
   streaming: true,
   free: false,
   models: { 'gpt-4o-mini': 30, 'gpt-4o': 150 },
-  validation: { required: ['model', 'messages'], fields: {} },
+  validation: { required: ['model', 'messages'], fields: {}, other_fields: 'refuse', query: [] },
   example: {
     content_type: 'json',
     body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: "Say 'hi' in one word" }], temperature: 0, store: false, user: null },

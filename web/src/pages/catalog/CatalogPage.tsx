@@ -45,6 +45,16 @@ export function CatalogPage() {
             <section key={api.name} aria-labelledby={`api-${api.name}`}>
               <h2 id={`api-${api.name}`}>{api.title}</h2>
               {api.description ? <p>{api.description}</p> : null}
+              {api.upstream === 'demo' ? (
+                <p className="notice notice-info" data-testid={`api-demo-${api.name}`}>
+                  <strong>Demo answers.</strong> This development server has no key for {api.title}: a built-in demo answers its
+                  endpoints in the real format (marked “[demo]”), priced and charged as listed, in play money.
+                </p>
+              ) : api.upstream === 'not_configured' ? (
+                <p className="notice notice-warning" data-testid={`api-off-${api.name}`}>
+                  Not set up on this server: its endpoints answer <code>upstream_not_configured</code>.
+                </p>
+              ) : null}
               {api.endpoints.map((ep) => (
                 <EndpointCard key={`${ep.method} ${ep.path}`} apiName={api.name} endpoint={ep} />
               ))}

@@ -62,13 +62,16 @@ export function DocsPage() {
         <h2 id="topup-h">Prepaid token (top-up)</h2>
         <ol>
           <li>
-            <code>POST /api/v1/topup {'{"amount_sats": 1000}'}</code> answers an invoice and its <code>payment_hash</code>.
+            <code>POST /api/v1/topup {'{"amount_sats": 1000}'}</code> answers an invoice, its <code>payment_hash</code> and a{' '}
+            <code>claim_secret</code> (only to you).
           </li>
           <li>Pay it.</li>
           <li>
             <code>POST /api/v1/topup/claim {'{"preimage": "…"}'}</code> answers your token <code>abl_…</code> and its balance. The token
             is shown once: keep it safe. A wallet that shows no preimage? Poll <code>GET /api/v1/topup/&lt;payment_hash&gt;</code> until{' '}
-            <code>paid</code>.
+            <code>paid</code>, then claim with <code>{'{"payment_hash": "…", "claim_secret": "ablc_…"}'}</code> — which answers the
+            token again whenever you ask. Add <code>{'"claim_secret_only": true'}</code> to the top-up request and a preimage alone (which
+            every node on the payment's route learns) no longer shows the token.
           </li>
           <li>
             Send the token as <code>X-Token: abl_…</code> — or as <code>Authorization: Bearer abl_…</code>, so the official OpenAI SDKs

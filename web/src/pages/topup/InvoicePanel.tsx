@@ -18,7 +18,7 @@ export function InvoicePanel({ flow, invoice }: { flow: TopupFlow; invoice: Topu
     ? 'This invoice has expired.'
     : flow.status === 'paid'
       ? flow.claiming
-        ? 'Paid. Claiming your token…'
+        ? 'Paid. Getting your token…'
         : 'Paid.'
       : `Waiting for payment — expires in ${formatCountdown(secondsLeft)}`;
 
@@ -47,6 +47,18 @@ export function InvoicePanel({ flow, invoice }: { flow: TopupFlow; invoice: Topu
           {!expired && flow.status === 'pending' ? <WalletButtons flow={flow} /> : null}
         </div>
       </div>
+      {!expired && flow.status === 'pending' ? (
+        <div className="row">
+          <p className="small muted grow">
+            {flow.refillToken
+              ? 'Paying from a phone? Scan the code: the sats are added to your token as soon as it is paid.'
+              : 'Paying from a phone? Scan the code: this page shows your token as soon as it is paid — also after a reload, or in another tab of this browser.'}
+          </p>
+          <button type="button" className="btn btn-secondary btn-small" onClick={flow.checkNow} data-testid="check-now-button">
+            I paid — check now
+          </button>
+        </div>
+      ) : null}
       {flow.statusError ? <p className="muted small">Checking the payment failed ({flow.statusError.message}). Still trying…</p> : null}
       {flow.payError ? (
         <p className="field-error" role="alert">

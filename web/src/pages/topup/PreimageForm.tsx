@@ -1,4 +1,4 @@
-// When the wallet paid but showed no preimage: the user pastes it to claim the new token.
+// Fallback when a paid new token could not be redeemed with its claim secret: paste the preimage.
 import { useId, useState, type FormEvent } from 'react';
 import { Field } from '../../components/Field';
 import { isPreimage } from '../../lib/lightning';
@@ -17,10 +17,10 @@ export function PreimageForm({ claiming, onClaim }: { claiming: boolean; onClaim
 
   return (
     <form className="stack notice notice-info" onSubmit={submit} noValidate data-testid="preimage-form">
-      <p className="notice-title">Paid — one step left</p>
+      <p className="notice-title">Paid — but the token could not be fetched by itself</p>
       <p>
-        A new token is handed out against the payment’s proof, the <strong>preimage</strong>: 64 hexadecimal characters your wallet
-        shows in the payment’s details (sometimes called “proof of payment”). Paste it here.
+        You can still claim it with the payment’s proof, the <strong>preimage</strong>: 64 hexadecimal characters some wallets show
+        in the payment’s details (sometimes called “proof of payment”). Paste it here.
       </p>
       <Field id={`${id}-preimage`} label="Preimage" error={touched && !valid ? 'A preimage is 64 characters 0–9 and a–f.' : undefined}>
         <input className="mono" autoComplete="off" spellCheck={false} value={value} onChange={(e) => setValue(e.target.value)} data-testid="preimage-input" />

@@ -5,6 +5,7 @@ import { DEFAULT_LIMITS } from '../../lib/amount';
 import { useLocation } from '../../router/useLocation';
 import { useToken } from '../../state/useToken';
 import { AmountForm } from './AmountForm';
+import { ClaimPaidInvoice } from './ClaimPaidInvoice';
 import { InvoicePanel } from './InvoicePanel';
 import { TopupDone } from './TopupDone';
 import { useTopupFlow } from './useTopupFlow';
@@ -38,6 +39,7 @@ export function TopupPage() {
           onCreate={(sats, refill) => void flow.create(sats, refill)}
         />
       )}
+      <ClaimPaidInvoice onShow={flow.show} />
     </div>
   );
 }

@@ -1,12 +1,20 @@
-// The top-up flow: create an invoice, pay it, follow its status, then claim a new token or see the refill.
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { api } from '../../api/client';
+// The top-up flow: create an invoice, pay it, follow its status, then show the new token or the refill.
+// A new token's invoice is watched by PendingTopupsProvider (on every page, across reloads and
+// tabs), which redeems it with the invoice's claim secret once paid: no preimage is needed, so a
+// phone wallet paying the QR works. Pasting the preimage stays as a fallback.
+import { useCallback, useEffect, useState } from 'react';
+import { api, type NewTopupInvoice } from '../../api/client';
 import { toApiError, type ApiError } from '../../api/errors';
-import type { TopupCreated } from '../../../../contract/api';
+import type { TopupCreated, TopupStatusBody } from '../../../../contract/api';
 import { useInvoiceStatus } from '../../hooks/useInvoiceStatus';
 import { normalizePreimage } from '../../lib/lightning';
+import type { PendingTopup } from '../../lib/pendingTopups';
 import type { WalletPayment } from '../../lib/wallets';
+import type { PendingState } from '../../state/PendingTopupsContext';
+import { usePendingTopups } from '../../state/usePendingTopups';
 import { useReveal } from '../../state/useReveal';
+
+type TopupState = TopupStatusBody['status'];
 
 export type Done = { kind: 'refill'; creditedSats: number; balanceSats: number | null } | { kind: 'new'; creditedSats: number };
 
@@ -14,7 +22,7 @@ export interface TopupFlow {
   invoice: TopupCreated | null;
   /** the token the invoice refills; null for a new token */
   refillToken: string | null;
-  status: 'pending' | 'paid' | 'expired';
+  status: TopupState;
   statusError: ApiError | undefined;
   creating: boolean;
   createError: ApiError | null;
@@ -22,39 +30,63 @@ export interface TopupFlow {
   payError: string | null;
   claiming: boolean;
   claimError: ApiError | null;
-  /** a new token is paid but no preimage came from a wallet: the user must paste it */
+  /** a new token is paid but could not be redeemed without its preimage: the user may paste it */
   needsPreimage: boolean;
   done: Done | null;
   create: (amountSats: number, refillToken: string | null) => Promise<void>;
   pay: (label: string, wallet: (invoice: string) => Promise<WalletPayment>) => Promise<void>;
   claim: (preimage: string) => Promise<void>;
+  /** asks the server about this invoice now (a phone paid it, the page did not notice yet) */
+  checkNow: () => void;
+  /** shows a watched invoice of this browser again */
+  show: (paymentHash: string) => void;
   reset: () => void;
+}
+
+const asInvoice = (p: PendingTopup): NewTopupInvoice => ({
+  invoice: p.invoice,
+  payment_hash: p.payment_hash,
+  amount_sats: p.amount_sats,
+  expires_at: p.expires_at,
+  claim_secret: p.claim_secret,
+});
+
+function statusOf(s: PendingState): TopupState {
+  if (s.kind === 'waiting') return 'pending';
+  return s.kind === 'expired' ? 'expired' : 'paid';
 }
 
 export function useTopupFlow(): TopupFlow {
   const { reveal } = useReveal();
-  const [invoice, setInvoice] = useState<TopupCreated | null>(null);
+  const watched = usePendingTopups();
+  // a reload, or a tab the browser discarded, comes back to the newest invoice still waited for
+  const [invoice, setInvoice] = useState<NewTopupInvoice | null>(() => {
+    const newest = watched.pending.at(-1);
+    return newest ? asInvoice(newest) : null;
+  });
   const [refillToken, setRefillToken] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
   const [createError, setCreateError] = useState<ApiError | null>(null);
   const [paying, setPaying] = useState<string | null>(null);
   const [payError, setPayError] = useState<string | null>(null);
-  const [preimage, setPreimage] = useState<string | null>(null);
   const [claiming, setClaiming] = useState(false);
   const [claimError, setClaimError] = useState<ApiError | null>(null);
   const [done, setDone] = useState<Done | null>(null);
-  const claimedRef = useRef<string | null>(null);
-  const { status, error: statusError, pollNow } = useInvoiceStatus(invoice && !done ? invoice.payment_hash : null);
+
+  // a new token with a claim secret is followed by the watcher; a refill (or no secret) by its own poll
+  const secretHash = invoice?.claim_secret && !refillToken ? invoice.payment_hash : null;
+  const watchedState = secretHash ? watched.stateOf(secretHash) : null;
+  const polled = useInvoiceStatus(invoice && !secretHash && !done ? invoice.payment_hash : null);
+  const status = watchedState ? statusOf(watchedState) : polled.status;
+  const redeemed = watchedState?.kind === 'redeemed' ? watchedState.result : null;
 
   const reset = useCallback(() => {
     setInvoice(null);
     setRefillToken(null);
     setCreateError(null);
     setPayError(null);
-    setPreimage(null);
     setClaimError(null);
     setDone(null);
-    claimedRef.current = null;
   }, []);
 
   const create = useCallback(
@@ -62,7 +94,17 @@ export function useTopupFlow(): TopupFlow {
       reset();
       setCreating(true);
       try {
-        setInvoice(await api.createTopup(amountSats, token ?? undefined));
+        const created = await api.createTopup(amountSats, token ?? undefined, true);
+        if (!token && created.claim_secret) {
+          watched.add({
+            payment_hash: created.payment_hash,
+            claim_secret: created.claim_secret,
+            invoice: created.invoice,
+            amount_sats: created.amount_sats,
+            expires_at: created.expires_at,
+          });
+        }
+        setInvoice(created);
         setRefillToken(token);
       } catch (e) {
         setCreateError(toApiError(e));
@@ -70,29 +112,44 @@ export function useTopupFlow(): TopupFlow {
         setCreating(false);
       }
     },
-    [reset],
+    [reset, watched],
   );
 
+  /** the fallback: the preimage from the wallet's payment details */
   const claim = useCallback(
     async (raw: string) => {
       if (!invoice) return;
-      const value = normalizePreimage(raw);
-      claimedRef.current = value;
       setClaiming(true);
       setClaimError(null);
       try {
-        const result = await api.claimTopup(value, refillToken ?? undefined);
-        if (result.token) reveal({ token: result.token, source: 'topup', creditedSats: result.credited_sats, balanceSats: result.balance_sats });
+        const result = await api.claimTopup(normalizePreimage(raw), refillToken ?? undefined);
+        if (result.token) reveal({ token: result.token, source: 'topup', creditedSats: result.credited_sats, ...(result.balance_sats !== undefined ? { balanceSats: result.balance_sats } : {}) });
+        if (secretHash) watched.forget(secretHash);
         setDone(refillToken ? { kind: 'refill', creditedSats: result.credited_sats, balanceSats: result.balance_sats ?? null } : { kind: 'new', creditedSats: result.credited_sats });
       } catch (e) {
-        claimedRef.current = null;
         setClaimError(toApiError(e));
       } finally {
         setClaiming(false);
       }
     },
-    [invoice, refillToken, reveal],
+    [invoice, refillToken, reveal, secretHash, watched],
   );
+
+  const show = useCallback(
+    (paymentHash: string) => {
+      const entry = watched.pending.find((p) => p.payment_hash === paymentHash);
+      if (!entry) return;
+      reset();
+      setInvoice(asInvoice(entry));
+      watched.checkNow(paymentHash);
+    },
+    [watched, reset],
+  );
+
+  const checkNow = useCallback(() => {
+    if (secretHash) watched.checkNow(secretHash);
+    else polled.pollNow();
+  }, [secretHash, watched, polled]);
 
   const pay = useCallback(
     async (label: string, wallet: (invoice: string) => Promise<WalletPayment>) => {
@@ -100,16 +157,15 @@ export function useTopupFlow(): TopupFlow {
       setPaying(label);
       setPayError(null);
       try {
-        const paid = await wallet(invoice.invoice);
-        if (paid.preimage) setPreimage(normalizePreimage(paid.preimage));
-        pollNow();
+        await wallet(invoice.invoice); // no preimage needed: the claim secret redeems the token
+        checkNow();
       } catch (e) {
         setPayError(e instanceof Error && e.message ? e.message : 'The wallet did not pay the invoice.');
       } finally {
         setPaying(null);
       }
     },
-    [invoice, pollNow],
+    [invoice, checkNow],
   );
 
   // a refill is credited by the status poll itself: read the new balance and finish
@@ -125,27 +181,25 @@ export function useTopupFlow(): TopupFlow {
     };
   }, [status, invoice, refillToken, done]);
 
-  // a new token needs the claim: made as soon as the wallet's preimage and the payment are both known
-  useEffect(() => {
-    if (status === 'paid' && !refillToken && preimage && claimedRef.current !== preimage && !done) void claim(preimage);
-  }, [status, refillToken, preimage, claim, done]);
-
+  const watchError = watchedState?.kind === 'failed' ? watchedState.error : null;
   return {
     invoice,
     refillToken,
     status,
-    statusError,
+    statusError: polled.error,
     creating,
     createError,
     paying,
     payError,
-    claiming,
-    claimError,
-    needsPreimage: status === 'paid' && !refillToken && !done && (!preimage || claimError !== null),
-    done,
+    claiming: claiming || watchedState?.kind === 'paid',
+    claimError: claimError ?? watchError,
+    needsPreimage: status === 'paid' && !refillToken && !done && !redeemed && (!secretHash || watchError !== null),
+    done: done ?? (redeemed ? { kind: 'new', creditedSats: redeemed.credited_sats } : null),
     create,
     pay,
     claim,
+    checkNow,
+    show,
     reset,
   };
 }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevnode, type RunningDevnode } from '../lightning/devnode/index.js';
-import { startFakeUpstream, type FakeUpstream } from '../proxy/fake-upstream/server.js';
+import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream/server.js';
 import { call, payInvoice, startTestServer, type TestServer } from '../testing/harness.js';
 import { freePort } from '../testing/process.js';
 import { balanceOf, buyToken, CHAT, CHAT_SATS, chatBody, sql, waitFor, writeTestConfig } from './testing.js';

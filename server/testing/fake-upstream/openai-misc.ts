@@ -1,6 +1,6 @@
 // Embeddings (float or base64 vectors, as the official SDKs ask), image generation, moderations
 // and the models list, in OpenAI's wire format.
-import { createHash } from 'node:crypto';
+import { PNG_1X1, unitVector } from '../../proxy/demo-upstream/wire.js';
 import { asRecord, fakeId, nowSeconds, openaiHeaders, sendJson, sendOpenAiError, tokens, type FakeContext } from './wire.js';
 
 const DIMENSIONS: Record<string, number> = { 'text-embedding-3-small': 1536, 'text-embedding-3-large': 3072, 'text-embedding-ada-002': 1536 };
@@ -30,23 +30,8 @@ function embeddingInputs(input: unknown): string[] | null {
 }
 
 /** A deterministic unit vector for a text (little-endian float32, as the base64 format carries). */
-export function fakeVector(text: string, dims: number): Float32Array {
-  const v = new Float32Array(dims);
-  let seed = createHash('sha256').update(text).digest();
-  let norm = 0;
-  for (let i = 0; i < dims; i++) {
-    if (i % 32 === 0 && i > 0) seed = createHash('sha256').update(seed).digest();
-    const x = ((seed[i % 32] as number) - 127.5) / 127.5;
-    v[i] = x;
-    norm += x * x;
-  }
-  const scale = 1 / Math.sqrt(norm || 1);
-  for (let i = 0; i < dims; i++) v[i] = (v[i] as number) * scale;
-  return v;
-}
+export const fakeVector = unitVector;
 
-// a 1×1 transparent PNG
-const PNG_1X1 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
 
 export function imageGenerations(ctx: FakeContext): void {
   const body = asRecord(ctx.json);

@@ -1,9 +1,9 @@
 // The marketplace's state machine and money rules, called directly (run by domain.test.ts on
 // PGlite and PostgreSQL).
 import { beforeAll, expect, it } from 'vitest';
-import { AppError } from '../errors.js';
-import { getBalance, hashToken, findAccountByTokenHash } from '../ledger/index.js';
-import type { HireTest } from './testing.js';
+import { AppError } from '../../errors.js';
+import { getBalance, hashToken, findAccountByTokenHash } from '../../ledger/index.js';
+import type { HireTest } from './rig.js';
 
 const none = { token: null, l402: null };
 const byToken = (token: string) => ({ token, l402: null });

@@ -14,7 +14,7 @@ import { ERROR_STATUS, type ErrorCode } from '../../contract/errors.js';
 import { readSettings } from '../config.js';
 import { createLedger } from '../ledger/index.js';
 import { startDevnode, type RunningDevnode } from '../lightning/devnode/index.js';
-import { startFakeUpstream, type FakeUpstream } from '../proxy/fake-upstream/server.js';
+import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream/server.js';
 import { startServer, type RunningServer } from '../server.js';
 import { openStore } from '../store/index.js';
 import { createPostgresSchema } from '../store/testing.js';

@@ -1,9 +1,12 @@
 // The fake upstream on its own: auth, error shapes, test hooks, control API and the CLI.
 import { spawn } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeForm } from '../testing.js';
+import { encodeForm } from '../../proxy/testing.js';
 import { startFakeUpstream, type FakeUpstream } from './server.js';
+import { FAKE_ORG_ID, FAKE_PROJECT_ID } from './wire.js';
 
 const KEY = 'sk-fake-openai-key-123456';
 let fake: FakeUpstream;
@@ -58,6 +61,30 @@ describe('fake upstream: test hooks', () => {
     const limited = await post('/v1/embeddings', { model: 'text-embedding-3-small', input: 'x' }, { 'x-fake-behavior': 'error-429' });
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('1');
+    // OpenAI's own refusals quote the account: the organization on a rate limit, the project on a model refusal
+    expect(((await limited.json()) as { error: { message: string } }).error.message).toContain(`in organization ${FAKE_ORG_ID}`);
+    const project = await post('/v1/chat/completions', chat, { 'x-fake-behavior': 'error-403' });
+    expect(project.status).toBe(403);
+    expect(await project.json()).toMatchObject({ error: { code: 'model_not_found', message: expect.stringContaining(FAKE_PROJECT_ID) } });
+    expect(project.headers.get('openai-project')).toBe(FAKE_PROJECT_ID);
+  });
+
+  it('redirects, and gzips an error body when asked and accepted', async () => {
+    const manual = await openai('/v1/chat/completions', { method: 'POST', body: JSON.stringify(chat), headers: { 'x-fake-behavior': 'redirect-307' }, redirect: 'manual' });
+    expect(manual.status).toBe(307);
+    expect(manual.headers.get('location')).toBe('https://api.example.invalid/v1/chat/completions');
+    const raw = await new Promise<{ encoding: string | undefined; body: Buffer }>((resolve, reject) => {
+      const { hostname, port } = new URL(fake.url);
+      const req = httpRequest({ hostname, port, path: '/v1/chat/completions', method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', 'accept-encoding': 'gzip', 'x-fake-behavior': 'error-429,gzip' } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ encoding: res.headers['content-encoding'], body: Buffer.concat(chunks) }));
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify(chat));
+    });
+    expect(raw.encoding).toBe('gzip');
+    expect(gunzipSync(raw.body).toString()).toContain(FAKE_ORG_ID);
   });
 
   it('slows a stream down', async () => {

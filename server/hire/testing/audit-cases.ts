@@ -1,7 +1,7 @@
 // The ledger audit's AI for Hire checks can fail: a task or payout changed behind the
 // journal's back is reported (run by domain.test.ts on both stores).
 import { beforeAll, expect, it } from 'vitest';
-import { foreignInvoice, type HireTest } from './testing.js';
+import { foreignInvoice, type HireTest } from './rig.js';
 
 export function auditCases(get: () => HireTest): void {
   let t: HireTest;

@@ -5,7 +5,10 @@
 // Test hooks, chosen per request by an `x-fake-behavior` header or by `__fake:<behavior>` anywhere
 // in the body (so they also work through clients that cannot set headers):
 //   error-500  a 500 in the provider's error shape        error-400  a 400 (the upstream refusing)
-//   error-429  a rate-limit answer with Retry-After        hang       never answers
+//   error-429  a rate-limit answer with Retry-After, quoting the organization id, as OpenAI's does
+//   error-403  OpenAI's "project has no access to model" answer, quoting the project id
+//   gzip       (with an error-4xx) the error body gzip-compressed, when the request accepts gzip
+//   redirect-301, redirect-307 ...  a redirect with a Location header      hang       never answers
 //   slow       streams with slowChunkMs between chunks          hold       sends the first chunk, then waits for release()
 //   wait       answers (JSON or stream) only after release()
 // Control API (no auth, test use only): GET /__fake/stats, POST /__fake/release.
@@ -16,7 +19,7 @@ import { speech, transcriptions, translations } from './openai-audio.js';
 import { chatCompletions } from './openai-chat.js';
 import { embeddings, imageGenerations, models, moderations } from './openai-misc.js';
 import { responses } from './openai-responses.js';
-import { sendAnthropicError, sendJson, sendOpenAiError, type FakeHandler, type Pace } from './wire.js';
+import { compressJson, FAKE_ORG_ID, FAKE_PROJECT_ID, sendAnthropicError, sendJson, sendOpenAiError, type FakeHandler, type Pace } from './wire.js';
 
 export interface FakeUpstreamOptions {
   port?: number;
@@ -101,9 +104,17 @@ export async function startFakeUpstream(opts: FakeUpstreamOptions): Promise<Fake
     }
     if (!handler) return sendOpenAiError(res, 404, `Invalid URL (${req.method} ${path})`, 'invalid_request_error');
 
-    const behavior = behaviorOf(req.headers, body);
+    const behaviors = behaviorsOf(req.headers, body);
+    const behavior = behaviors[0] ?? null;
     if (behavior === 'hang') return; // never answer; the record notes when the client gives up
-    if (behavior?.startsWith('error-')) return sendFailure(res, Number(behavior.slice(6)), Boolean(anthropic));
+    if (behavior?.startsWith('redirect-')) {
+      res.writeHead(Number(behavior.slice(9)), { location: `https://api.example.invalid${req.url ?? '/'}`, 'content-type': 'text/html' });
+      return void res.end('<html><body>Moved</body></html>');
+    }
+    if (behavior?.startsWith('error-')) {
+      const gzip = behaviors.includes('gzip') && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+      return sendFailure(res, Number(behavior.slice(6)), Boolean(anthropic), gzip);
+    }
     if (behavior === 'wait') await new Promise<void>((resolve) => waiting.push(resolve)); // thinking until release()
 
     const pace: Pace =
@@ -166,22 +177,27 @@ function openAiAuthorized(header: string | undefined, apiKey: string, res: Serve
 /** OpenAI shows the start and end of a wrong key, as here: a reason the proxy never passes a 401 on. */
 const mask = (key: string): string => (key.length > 12 ? `${key.slice(0, 8)}${'*'.repeat(key.length - 12)}${key.slice(-4)}` : '*'.repeat(key.length));
 
-function sendFailure(res: ServerResponse, status: number, anthropic: boolean): void {
+function sendFailure(res: ServerResponse, status: number, anthropic: boolean, gzip: boolean): void {
+  if (gzip) compressJson(res);
   if (status === 429) res.setHeader('retry-after', '1');
   if (anthropic) {
     const type = status === 429 ? 'rate_limit_error' : status >= 500 ? 'api_error' : 'invalid_request_error';
     return sendAnthropicError(res, status, type, `fake ${type}`);
   }
   if (status >= 500) return sendOpenAiError(res, status, 'The server had an error while processing your request. Sorry about that!', 'server_error');
-  if (status === 429) return sendOpenAiError(res, 429, 'Rate limit reached for requests', 'requests', null, 'rate_limit_exceeded');
+  if (status === 429) {
+    const message = `Rate limit reached for gpt-4o-mini in organization ${FAKE_ORG_ID} on requests per min (RPM): Limit 3, Used 3, Requested 1. Please try again in 20s. Visit https://platform.openai.com/account/rate-limits to learn more.`;
+    return sendOpenAiError(res, 429, message, 'requests', 'requests', 'rate_limit_exceeded');
+  }
+  if (status === 403) return sendOpenAiError(res, 403, `Project \`${FAKE_PROJECT_ID}\` does not have access to model \`gpt-4o-mini\``, 'invalid_request_error', null, 'model_not_found');
   sendOpenAiError(res, status, "Invalid value for 'messages': the fake upstream was asked to refuse this request.", 'invalid_request_error', 'messages', 'invalid_value');
 }
 
-function behaviorOf(headers: IncomingHttpHeaders, body: Buffer): string | null {
+/** The behaviours a request asks for: the x-fake-behavior header (comma-separated), else `__fake:` markers in the body. */
+function behaviorsOf(headers: IncomingHttpHeaders, body: Buffer): string[] {
   const header = headers['x-fake-behavior'];
-  if (typeof header === 'string' && header) return header;
-  const found = /__fake:([a-z0-9-]+)/.exec(body.subarray(0, 65_536).toString('latin1'));
-  return found?.[1] ?? null;
+  if (typeof header === 'string' && header) return header.split(',').map((b) => b.trim()).filter(Boolean);
+  return [...body.subarray(0, 65_536).toString('latin1').matchAll(/__fake:([a-z0-9-]+)/g)].map((m) => m[1] as string);
 }
 
 function parseJson(headers: IncomingHttpHeaders, body: Buffer): unknown {

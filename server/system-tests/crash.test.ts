@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLedger, hashToken } from '../ledger/index.js';
 import { startDevnode, type RunningDevnode } from '../lightning/devnode/index.js';
-import { startFakeUpstream, type FakeUpstream } from '../proxy/fake-upstream/server.js';
+import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream/server.js';
 import { openStore } from '../store/index.js';
 import { createPostgresSchema } from '../store/testing.js';
 import { call, payInvoice } from '../testing/harness.js';

@@ -1,15 +1,15 @@
 // Test support for the marketplace: a scriptable wallet that signs real regtest invoices, a
 // service on a test store with a clock the test moves, and funded accounts.
 import { randomBytes } from 'node:crypto';
-import { parseCatalog } from '../catalog.js';
-import { createLedger, createUserAccount, hashToken, newToken, postJournal, type Ledger } from '../ledger/index.js';
-import type { CreatedInvoice, PaymentOutcome, WalletBackend } from '../lightning/backend.js';
-import { tryDecodeBolt11 } from '../lightning/bolt11.js';
-import { issueInvoice } from '../lightning/devnode/issue-invoice.js';
-import { generateNodeKey, nodeIdOf, type Chain } from '../lightning/devnode/keys.js';
-import { createPaymentGate } from '../payments/gate.js';
-import { openTestStore, type TestStore } from '../store/testing.js';
-import { createHireService, hireRules, type HireService } from './index.js';
+import { parseCatalog } from '../../catalog.js';
+import { createLedger, createUserAccount, hashToken, newToken, postJournal, type Ledger } from '../../ledger/index.js';
+import type { CreatedInvoice, PaymentOutcome, WalletBackend } from '../../lightning/backend.js';
+import { tryDecodeBolt11 } from '../../lightning/bolt11.js';
+import { issueInvoice } from '../../lightning/devnode/issue-invoice.js';
+import { generateNodeKey, nodeIdOf, type Chain } from '../../lightning/devnode/keys.js';
+import { createPaymentGate } from '../../payments/gate.js';
+import { openTestStore, type TestStore } from '../../store/testing.js';
+import { createHireService, hireRules, type HireService } from '../index.js';
 
 export type ScriptedPayment = 'succeed' | 'fail' | 'pending' | 'throw';
 

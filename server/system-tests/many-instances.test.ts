@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../ledger/index.js';
 import { startDevnode, type RunningDevnode } from '../lightning/devnode/index.js';
 import { signWebhook } from '../lightning/webhook.js';
-import { startFakeUpstream, type FakeUpstream } from '../proxy/fake-upstream/server.js';
+import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream/server.js';
 import { createPostgresSchema } from '../store/testing.js';
 import { call, payInvoice, startTestServer, type TestDevnode, type TestServer } from '../testing/harness.js';
 import { balanceOf, buyToken, CHAT, CHAT_SATS, chatBody, clientAddresses, phoenixd, sql, waitFor } from './testing.js';

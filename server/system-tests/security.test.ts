@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signWebhook } from '../lightning/webhook.js';
-import { startFakeUpstream, type FakeUpstream } from '../proxy/fake-upstream/server.js';
+import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream/server.js';
 import { call, startTestServer, type TestServer } from '../testing/harness.js';
 import { balanceOf, buyToken, CHAT, chatBody, sql, waitFor, writeTestConfig } from './testing.js';
 
@@ -77,6 +77,12 @@ describe('security', () => {
     const challenge = await api('POST', CHAT, { body: chatBody });
     const l402Preimage = await t.pay(challenge.body.invoice);
     expect((await api('POST', CHAT, { body: chatBody, headers: { authorization: `L402 ${challenge.body.macaroon}:${l402Preimage}` } })).status).toBe(200);
+    // a new token redeemed with its claim secret: neither the secret nor the token it derives is kept
+    const bySecret = await api('POST', '/api/v1/topup', { body: { amount_sats: 5, claim_secret_only: true } });
+    await t.pay(bySecret.body.invoice);
+    const claimSecret = bySecret.body.claim_secret as string;
+    const secretToken = (await api('POST', '/api/v1/topup/claim', { body: { payment_hash: bySecret.body.payment_hash, claim_secret: claimSecret } })).body.token as string;
+    expect(secretToken).toMatch(/^abl_[A-Za-z0-9_-]{32}$/);
 
     const rows = await sql<{ token_hash: Buffer }>(t.databaseUrl!, `SELECT token_hash FROM accounts WHERE token_hash = $1`, [createHash('sha256').update(token).digest()]);
     expect(rows).toHaveLength(1);
@@ -88,7 +94,9 @@ describe('security', () => {
       for (const r of await sql<{ row: string }>(t.databaseUrl!, `SELECT row_to_json(x)::text AS row FROM "${table_name}" x`)) dump += r.row + '\n';
     }
     expect(dump).toContain(created.body.payment_hash); // the dump is real
-    for (const secret of [token, token.slice(4), preimage, l402Preimage, KEY, t.webhookSecret]) expect(dump).not.toContain(secret);
+    for (const secret of [token, token.slice(4), preimage, l402Preimage, KEY, t.webhookSecret, claimSecret, claimSecret.slice(5), secretToken, secretToken.slice(4)]) {
+      expect(dump).not.toContain(secret);
+    }
   });
 
   it('CORS: any origin without credentials; preflight needs no auth; payment headers exposed', async () => {

@@ -1,10 +1,10 @@
 // Collect: invoice checks, the fee reserve, and the three payment outcomes (success, clean
 // failure, unknown → reconciled later, once); run by domain.test.ts on PGlite and PostgreSQL.
 import { beforeAll, expect, it } from 'vitest';
-import { findAccountByTokenHash, getBalance, hashToken } from '../ledger/index.js';
-import { generateNodeKey } from '../lightning/devnode/keys.js';
-import { refused } from './lifecycle.cases.js';
-import { foreignInvoice, type HireTest } from './testing.js';
+import { findAccountByTokenHash, getBalance, hashToken } from '../../ledger/index.js';
+import { generateNodeKey } from '../../lightning/devnode/keys.js';
+import { refused } from './lifecycle-cases.js';
+import { foreignInvoice, type HireTest } from './rig.js';
 
 export function collectCases(get: () => HireTest): void {
   let t: HireTest;

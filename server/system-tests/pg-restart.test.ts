@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_STATUS } from '../../contract/errors.js';
-import { startFakeUpstream, type FakeUpstream } from '../proxy/fake-upstream/server.js';
+import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream/server.js';
 import { call, startTestServer, type TestServer } from '../testing/harness.js';
 import { freePort } from '../testing/process.js';
 import { buyToken, CHAT, chatBody, sleep, sql, startThrowawayPostgres, waitFor, type ThrowawayPostgres } from './testing.js';

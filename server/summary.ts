@@ -1,0 +1,23 @@
+// What `npm start` prints once the server listens: the URL to open, and what is configured and what
+// is not (the wallet, the store, each API's upstream), so a first run explains itself.
+import type { Catalog, UpstreamStatus } from '../contract/catalog.js';
+import { describeUpstreams } from './proxy/demo-upstream/index.js';
+
+export function startupSummary(p: {
+  url: string;
+  devnode: boolean;
+  store: string;
+  dataDir: string;
+  catalog: Catalog;
+  upstreams: Record<string, UpstreamStatus>;
+}): string[] {
+  return [
+    `alittlebitofmoney is ready — open ${p.url}`,
+    p.devnode
+      ? '  wallet: built-in development Lightning node (regtest, no real money; set PHOENIXD_URL for real payments). ' +
+        'Pay invoices with the web app\'s development wallet or POST /api/v1/dev/pay'
+      : '  wallet: phoenixd (PHOENIXD_URL): real payments',
+    p.store === 'pglite' ? `  store: embedded PGlite in ${p.dataDir} (set DATABASE_URL for PostgreSQL)` : '  store: PostgreSQL (DATABASE_URL)',
+    ...describeUpstreams(p.catalog, p.upstreams),
+  ];
+}

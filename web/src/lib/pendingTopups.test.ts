@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { parsePendingTopups } from './pendingTopups';
+
+const entry = { payment_hash: 'ab'.repeat(32), claim_secret: 'ablc_x', invoice: 'lnbcrt1', amount_sats: 5, expires_at: 10 };
+
+describe('parsePendingTopups', () => {
+  it('reads the stored list and drops anything malformed', () => {
+    expect(parsePendingTopups(JSON.stringify([entry, { ...entry, claim_secret: 5 }, null, 'x']))).toEqual([entry]);
+  });
+
+  it('treats missing or unreadable storage as nothing stored', () => {
+    for (const raw of [null, '', '{', '{"a":1}', '42']) expect(parsePendingTopups(raw)).toEqual([]);
+  });
+});

@@ -1,0 +1,69 @@
+// New-token invoices this browser asked for and has not finished with, kept in localStorage so
+// that a reload, another tab or a discarded tab still gets the token once the invoice is paid
+// (a phone wallet paying the QR never tells this page anything). An entry holds the invoice's
+// claim secret, which redeems only that invoice's token; it is removed once the user has saved
+// the token, or when the invoice expired unpaid.
+export interface PendingTopup {
+  payment_hash: string;
+  claim_secret: string;
+  invoice: string;
+  amount_sats: number;
+  /** Unix seconds */
+  expires_at: number;
+}
+
+export const PENDING_TOPUPS_KEY = 'abl.pendingTopups';
+
+function isPendingTopup(v: unknown): v is PendingTopup {
+  if (typeof v !== 'object' || v === null) return false;
+  const p = v as Record<string, unknown>;
+  return (
+    typeof p.payment_hash === 'string' &&
+    typeof p.claim_secret === 'string' &&
+    typeof p.invoice === 'string' &&
+    typeof p.amount_sats === 'number' &&
+    typeof p.expires_at === 'number'
+  );
+}
+
+/** Reads a stored list; anything unreadable counts as nothing stored. */
+export function parsePendingTopups(raw: string | null): PendingTopup[] {
+  if (!raw) return [];
+  try {
+    const list: unknown = JSON.parse(raw);
+    return Array.isArray(list) ? list.filter(isPendingTopup) : [];
+  } catch {
+    return [];
+  }
+}
+
+export function loadPendingTopups(): PendingTopup[] {
+  try {
+    return parsePendingTopups(window.localStorage.getItem(PENDING_TOPUPS_KEY));
+  } catch {
+    return []; // storage blocked: this tab still works, only a reload loses the entry
+  }
+}
+
+function store(list: PendingTopup[]): void {
+  try {
+    if (list.length === 0) window.localStorage.removeItem(PENDING_TOPUPS_KEY);
+    else window.localStorage.setItem(PENDING_TOPUPS_KEY, JSON.stringify(list));
+  } catch {
+    // storage blocked or full: the entry lives in this tab's memory only
+  }
+}
+
+/** Adds (or replaces) an entry; returns the new list. */
+export function addPendingTopup(entry: PendingTopup): PendingTopup[] {
+  const list = [...loadPendingTopups().filter((p) => p.payment_hash !== entry.payment_hash), entry];
+  store(list);
+  return list;
+}
+
+/** Removes an entry; returns the new list. */
+export function removePendingTopup(paymentHash: string): PendingTopup[] {
+  const list = loadPendingTopups().filter((p) => p.payment_hash !== paymentHash);
+  store(list);
+  return list;
+}

@@ -1,0 +1,140 @@
+// Watches the new-token invoices this browser asked for (lib/pendingTopups: localStorage), on
+// every page and in every tab: once one is paid — by this page's wallet buttons or by a phone
+// that scanned the QR — it redeems the token with the invoice's claim secret and shows it (the
+// token reveal). A reload, another tab or a discarded tab does the same from the stored entry;
+// the entry goes when the user has saved the token (dismissed its reveal) or the invoice expired.
+import { createContext, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { api } from '../api/client';
+import { toApiError, type ApiError } from '../api/errors';
+import type { ClaimResponse } from '../../../contract/api';
+import { addPendingTopup, loadPendingTopups, PENDING_TOPUPS_KEY, removePendingTopup, type PendingTopup } from '../lib/pendingTopups';
+import { useReveal } from './useReveal';
+
+const POLL_MS = 1500;
+
+export type PendingState =
+  | { kind: 'waiting' }
+  /** paid: the token is being redeemed */
+  | { kind: 'paid' }
+  | { kind: 'redeemed'; result: ClaimResponse }
+  /** the server refused the claim (e.g. the preimage was claimed first elsewhere) */
+  | { kind: 'failed'; error: ApiError }
+  | { kind: 'expired' };
+
+export interface PendingTopupsApi {
+  /** oldest first */
+  pending: PendingTopup[];
+  stateOf: (paymentHash: string) => PendingState;
+  add: (entry: PendingTopup) => void;
+  /** asks the server now (after a wallet paid, or a "Check now"); a failed claim is tried again */
+  checkNow: (paymentHash?: string) => void;
+  /** stops watching an invoice in this browser */
+  forget: (paymentHash: string) => void;
+}
+
+export const PendingTopupsContext = createContext<PendingTopupsApi | null>(null);
+
+const WAITING: PendingState = { kind: 'waiting' };
+const TERMINAL = new Set<PendingState['kind']>(['redeemed', 'failed', 'expired']);
+
+export function PendingTopupsProvider({ children }: { children: ReactNode }) {
+  const { reveal, reveals } = useReveal();
+  const [pending, setPending] = useState<PendingTopup[]>(() => loadPendingTopups());
+  const [states, setStates] = useState<Record<string, PendingState>>({});
+  const [round, setRound] = useState(0);
+  const statesRef = useRef(states);
+  statesRef.current = states;
+
+  const setState = useCallback((hash: string, s: PendingState) => setStates((all) => ({ ...all, [hash]: s })), []);
+  const forget = useCallback((hash: string) => setPending(removePendingTopup(hash)), []);
+  const add = useCallback((entry: PendingTopup) => setPending(addPendingTopup(entry)), []);
+  const checkNow = useCallback((hash?: string) => {
+    if (hash !== undefined && statesRef.current[hash]?.kind === 'failed') setStates((all) => ({ ...all, [hash]: WAITING }));
+    setRound((r) => r + 1);
+  }, []);
+
+  // another tab added or finished an invoice
+  useEffect(() => {
+    const onStorage = (e: StorageEvent): void => {
+      if (e.key === PENDING_TOPUPS_KEY || e.key === null) setPending(loadPendingTopups());
+    };
+    window.addEventListener('storage', onStorage);
+    return () => window.removeEventListener('storage', onStorage);
+  }, []);
+
+  // one watcher per unfinished invoice: status until paid or expired, then the claim
+  useEffect(() => {
+    const controller = new AbortController();
+    const { signal } = controller;
+    const watch = async (entry: PendingTopup): Promise<void> => {
+      const hash = entry.payment_hash;
+      while (!signal.aborted) {
+        try {
+          const { status } = await api.getTopupStatus(hash, signal);
+          if (status === 'expired') {
+            setState(hash, { kind: 'expired' });
+            forget(hash);
+            return;
+          }
+          if (status === 'paid') {
+            setState(hash, { kind: 'paid' });
+            const result = await api.claimTopupWithSecret(hash, entry.claim_secret, signal);
+            setState(hash, { kind: 'redeemed', result });
+            if (result.token) reveal({ token: result.token, source: 'topup', creditedSats: result.credited_sats, ...balanceOf(result) });
+            return;
+          }
+        } catch (e) {
+          if (signal.aborted) return;
+          const error = toApiError(e);
+          // a refusal is final (until "Check now"); no answer, a 5xx or a 429 is tried again
+          if (error.status >= 400 && error.status < 500 && error.status !== 429) {
+            setState(hash, { kind: 'failed', error });
+            return;
+          }
+        }
+        await pause(POLL_MS, signal);
+      }
+    };
+    for (const entry of pending) {
+      if (!TERMINAL.has(statesRef.current[entry.payment_hash]?.kind ?? 'waiting')) void watch(entry);
+    }
+    return () => controller.abort();
+  }, [pending, round, reveal, setState, forget]);
+
+  // the user saved the token (dismissed its reveal): the invoice is done with
+  const shown = useRef(new Set<string>());
+  useEffect(() => {
+    const onScreen = new Set(reveals.map((r) => r.token));
+    for (const [hash, s] of Object.entries(states)) {
+      if (s.kind !== 'redeemed' || !s.result.token) continue;
+      if (onScreen.has(s.result.token)) shown.current.add(s.result.token);
+      else if (shown.current.has(s.result.token)) {
+        shown.current.delete(s.result.token);
+        forget(hash);
+      }
+    }
+  }, [reveals, states, forget]);
+
+  const stateOf = useCallback((hash: string): PendingState => states[hash] ?? WAITING, [states]);
+  const value = useMemo(() => ({ pending, stateOf, add, checkNow, forget }), [pending, stateOf, add, checkNow, forget]);
+  return <PendingTopupsContext.Provider value={value}>{children}</PendingTopupsContext.Provider>;
+}
+
+function balanceOf(result: ClaimResponse): { balanceSats?: number } {
+  return typeof result.balance_sats === 'number' ? { balanceSats: result.balance_sats } : {};
+}
+
+/** Waits between two polls; an abort ends the wait at once. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = window.setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        window.clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}
