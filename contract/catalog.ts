@@ -2,6 +2,9 @@
 // file with it at start-up, the proxy validates requests with its rules, the web app and
 // the e2e suite read the public projection served at GET /api/v1/catalog.
 import { z } from 'zod';
+import type { PublicMeteredPrice } from './metered-price.js';
+
+export { meteredCallSats, modelCallSats, type PublicMeteredPrice } from './metered-price.js';
 
 const sats = z.number().int().min(0).max(2_100_000_000_000_000);
 const positiveSats = z.number().int().min(1).max(2_100_000_000_000_000);
@@ -285,7 +288,7 @@ export const Catalog = z
   });
 export type Catalog = z.infer<typeof Catalog>;
 
-/** A metered price as the public catalog shows it: every kind resolved. */
+/** A metered price as the public catalog shows it: every kind resolved (the type lives zod-free in metered-price.ts). */
 export const PublicMeteredPriceSchema = z.strictObject({
   call_sats: z.int(),
   input_sats_per_mtok: z.number(),
@@ -294,8 +297,7 @@ export const PublicMeteredPriceSchema = z.strictObject({
   output_sats_per_mtok: z.number(),
   max_output_tokens: z.int(),
   max_input_tokens: z.int().optional(),
-});
-export type PublicMeteredPrice = z.infer<typeof PublicMeteredPriceSchema>;
+}) satisfies z.ZodType<PublicMeteredPrice>;
 
 /** The optional kinds filled with their defaults (the input price). */
 export function publicMeteredPrice(p: MeteredModelPrice): PublicMeteredPrice {
@@ -308,20 +310,6 @@ export function publicMeteredPrice(p: MeteredModelPrice): PublicMeteredPrice {
     max_output_tokens: p.max_output_tokens,
     ...(p.max_input_tokens !== undefined ? { max_input_tokens: p.max_input_tokens } : {}),
   };
-}
-
-/**
- * Sats a metered call of this size costs at most, rounded up: what agents and the web app quote
- * ("a typical call"), and what the e2e suite budgets. Input tokens at the dearest input kind.
- */
-export function meteredCallSats(p: PublicMeteredPrice, inputTokens: number, outputTokens: number): number {
-  const input = Math.max(p.input_sats_per_mtok, p.cached_input_sats_per_mtok, p.cache_write_sats_per_mtok);
-  return p.call_sats + Math.ceil((inputTokens * input + outputTokens * p.output_sats_per_mtok) / 1_000_000);
-}
-
-/** A model's price for a call of this size: flat prices as they are, metered ones by meteredCallSats. */
-export function modelCallSats(p: number | PublicMeteredPrice, inputTokens: number, outputTokens: number): number {
-  return typeof p === 'number' ? p : meteredCallSats(p, inputTokens, outputTokens);
 }
 
 /** The public projection of one endpoint, as GET /api/v1/catalog serves it (no secrets). */
