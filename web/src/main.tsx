@@ -2,6 +2,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { CallReceiptsProvider } from './state/CallReceiptsContext';
 import { RevealProvider } from './state/RevealContext';
 import { TokenProvider } from './state/TokenContext';
 import './styles/base.css';
@@ -18,7 +19,9 @@ createRoot(root).render(
   <StrictMode>
     <TokenProvider>
       <RevealProvider>
-        <App />
+        <CallReceiptsProvider>
+          <App />
+        </CallReceiptsProvider>
       </RevealProvider>
     </TokenProvider>
   </StrictMode>,
