@@ -33,15 +33,15 @@ function FlatTable({ models }: { models: ModelPriceRow[] }) {
   );
 }
 
+/** The rates sit under the model's name, so that a phone gives them the table's whole width. */
 function MeteredTable({ models }: { models: ModelPriceRow[] }) {
   return (
     <table className="data compact">
       <caption className="sr-only">Price by model, and what a typical call costs</caption>
       <thead>
         <tr>
-          <th scope="col">Model</th>
-          <th scope="col">Price</th>
-          <th scope="col" className="num">
+          <th scope="col">Model and price</th>
+          <th scope="col" className="num nowrap">
             Typical call
           </th>
         </tr>
@@ -51,8 +51,8 @@ function MeteredTable({ models }: { models: ModelPriceRow[] }) {
           <tr key={m.model} data-testid={`model-price-${m.model}`}>
             <th scope="row">
               <code>{m.model}</code>
+              <span className="model-rates muted small">{isMeteredPrice(m.price) ? modelPriceLabel(m.price) : `${formatSats(m.price)} per call`}</span>
             </th>
-            <td>{isMeteredPrice(m.price) ? modelPriceLabel(m.price) : `${formatSats(m.price)} per call`}</td>
             <td className="num nowrap">{isMeteredPrice(m.price) ? `≈ ${formatSats(m.typicalSats)}` : formatSats(m.typicalSats)}</td>
           </tr>
         ))}
