@@ -1,8 +1,12 @@
 // Top-up to a token on the development node, then a paid call through the catalog's "Try it"
-// with that token — real server, real HTTP, real Chromium. Also: bad amounts, a token without
-// enough balance, and the development wallet never showing with a real Lightning backend.
+// with that token — real server, real HTTP, real Chromium. Also: metered prices in plain words, a
+// streamed call's ceiling then actual charge, bad amounts, a token without enough balance, and the
+// development wallet never showing with a real Lightning backend.
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { balanceOf, browserTest, expectAbsent, expectText, expectVisible, fundToken, poll, startDevServer, startPhoenixdServer, UPSTREAM_KEY, useBrowser, type E2EServer } from './harness.js';
+import type { Locator } from 'playwright-core';
+import type { CallUsage } from '../../contract/api.js';
+import { call } from '../../server/testing/harness.js';
 
 const browser = useBrowser();
 let srv: E2EServer;
@@ -14,7 +18,21 @@ afterAll(async () => {
 });
 
 const AMOUNT = 1234;
-const CHAT_PRICE = 30; // config.yaml: gpt-4o-mini, the catalog example's model
+// config.yaml meters gpt-4o-mini, the catalog example's model: 150 sats per 1M input tokens, 600 per 1M
+// output, 16,384 output tokens at most; its ceiling with the example's short prompt is about 10 sats
+const CHAT_CEILING = 10;
+
+/** The usage record of the call a "Try it" answer names, as its token reads it. */
+async function usageOf(scope: Locator, token: string): Promise<CallUsage> {
+  const id = ((await scope.getByTestId('try-it-request-id').textContent()) ?? '').trim();
+  expect(id).not.toBe('');
+  const r = await call(srv.url, 'GET', `/api/v1/usage/${encodeURIComponent(id)}`, { headers: { 'X-Token': token } });
+  expect(r.status).toBe(200);
+  return r.body as CallUsage;
+}
+
+/** "1 sat (8 msat)": the page's words for an exact charge. */
+const chargeWords = (u: CallUsage): string => `${u.charged_sats.toLocaleString('en-US')} ${u.charged_sats === 1 ? 'sat' : 'sats'}${u.charged_msat % 1000 ? ` (${u.charged_msat.toLocaleString('en-US')} msat)` : ''}`;
 /** the token the top-up test revealed, used by the "Try it" test */
 let revealedToken: string | undefined;
 
@@ -124,8 +142,33 @@ describe('top-up to a token on the development node', () => {
   });
 });
 
+describe('metered prices in plain words', () => {
+  browserTest('per-token rates, the typical call, cheapest first — in the catalog and on the home page', browser, async (s) => {
+    const page = await s.page({ name: 'prices' });
+    await page.goto(`${srv.url}/catalog#openai-chat-completions`);
+    const chat = page.getByTestId('endpoint-openai-chat-completions');
+    // config.yaml: a typical call (1,000 input + 500 output tokens) costs 1 sat (gpt-4o-mini) to 8 sats (gpt-4o)
+    await expectText(chat.getByTestId('price-pill'), '≈ 1–8 sats per typical call');
+    const mini = chat.getByTestId('model-price-gpt-4o-mini');
+    await expectText(mini, /150 sats per 1M input tokens · 75 per 1M cached input · 600 per 1M output · up to 16,384 output tokens/);
+    await expectText(mini, /≈ 1 sat$/);
+    const order = await chat.locator('[data-testid^="model-price-"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid')));
+    expect(order.slice(0, 3)).toEqual(['model-price-gpt-4.1-nano', 'model-price-gpt-4o-mini', 'model-price-gpt-5-nano']);
+    expect(order.at(-1)).toBe('model-price-gpt-4o');
+    // Anthropic names a cache-write price apart from its input price
+    await expectText(page.getByTestId('endpoint-anthropic-messages').getByTestId('model-price-claude-haiku-4-5'), /1,250 per 1M cache-write/);
+    // a flat price keeps its label
+    await expectText(page.getByTestId('endpoint-openai-audio-speech').getByTestId('price-pill'), /^60–120 sats$/);
+
+    await page.goto(`${srv.url}/`);
+    const home = page.getByTestId('home-prices');
+    await expectText(home.getByRole('row').filter({ hasText: 'Chat completions' }), /≈ 1–8 sats per typical call/);
+    await expectVisible(page.getByTestId('home-prices-metered-note'));
+  });
+});
+
 describe('"Try it" in the catalog: a paid call', () => {
-  browserTest('with the topped-up token: 200, 30 sats charged, the new balance', browser, async (s) => {
+  browserTest('with the topped-up token: 200, the metered charge to the msat, the new balance, the receipt on Account', browser, async (s) => {
     expect(revealedToken, 'the top-up test must run first and reveal a token').toBeDefined();
     const token = revealedToken ?? '';
     const page = await s.page({ name: 'try-it' });
@@ -140,26 +183,71 @@ describe('"Try it" in the catalog: a paid call', () => {
     const chat = page.getByTestId('endpoint-openai-chat-completions');
     await expectVisible(chat);
     await chat.getByTestId('try-it-toggle').click();
-    await expectText(chat.getByTestId('try-it-price'), /This call costs 30 sats from abl_/);
+    await expectText(
+      chat.getByTestId('try-it-price'),
+      new RegExp(`^This call costs up to ~${CHAT_CEILING} sats from abl_\\S+ — an estimate for about \\d+ input tokens and at most 16,384 output tokens\\. You pay only for the tokens it uses\\.$`),
+    );
     await chat.getByTestId('try-it-button').click();
 
     const result = chat.getByTestId('try-it-result');
     await expectVisible(result);
     await expectText(result.getByTestId('try-it-status'), '200');
-    await expectText(result.getByTestId('try-it-charged'), `${CHAT_PRICE} sats`);
-    await expectText(result.getByTestId('try-it-balance'), `${(AMOUNT - CHAT_PRICE).toLocaleString('en-US')} sats`);
+    // a JSON answer names its exact charge (X-Charged-Msats): a few tokens cost less than a sat
+    await expectText(result.getByTestId('try-it-charged'), /^1 sat \(\d+ msat\)$/);
+    const usage = await usageOf(result, token);
+    expect(usage).toMatchObject({ model: 'gpt-4o-mini', charged_sats: 1, status: 'settled' });
+    await expectText(result.getByTestId('try-it-charged'), chargeWords(usage));
+    const left = Math.floor((AMOUNT * 1000 - usage.charged_msat) / 1000);
+    await expectText(result.getByTestId('try-it-balance'), `${left.toLocaleString('en-US')} sats`);
     // the fake OpenAI's answer is shown, and the upstream got the example's request with the operator's key
     await expectText(result.getByTestId('try-it-body'), /chat\.completion/);
     expect(srv.upstream.lastRequest()?.url).toBe('/v1/chat/completions');
     expect(srv.upstream.lastRequest()?.headers.authorization).toBe(`Bearer ${UPSTREAM_KEY}`);
     expect(JSON.stringify(srv.upstream.lastRequest()?.headers)).not.toContain(token);
     expect(JSON.parse(srv.upstream.lastRequest()?.body.toString() ?? '{}')).toMatchObject({ model: 'gpt-4o-mini' });
-    expect(await balanceOf(srv, token)).toBe(AMOUNT - CHAT_PRICE);
+    expect(await balanceOf(srv, token)).toBe(left);
     await s.shot(page, 'tryit-paid-1280', { fullPage: false });
 
-    // the Account page agrees
+    // the Account page agrees, and shows the call's receipt
     await page.getByTestId('nav-account').click();
-    await expectText(page.getByTestId('balance-value'), '1,204 sats');
+    await expectText(page.getByTestId('balance-value'), `${left.toLocaleString('en-US')} sats`);
+    const receipt = page.getByTestId('recent-call');
+    await expectText(receipt.getByTestId('recent-call-request-id'), usage.request_id);
+    await expectText(receipt.getByTestId('recent-call-charged'), chargeWords(usage));
+    await expectText(receipt, /Chat completions gpt-4o-mini/);
+  });
+
+  browserTest('a streamed call: up to its ceiling while it runs, then the actual charge and its tokens', browser, async (s) => {
+    const token = await fundToken(srv, 100);
+    const page = await s.page({ name: 'try-it-stream', token });
+    await page.goto(`${srv.url}/catalog#openai-chat-completions`);
+    const chat = page.getByTestId('endpoint-openai-chat-completions');
+    await chat.getByTestId('try-it-toggle').click();
+    // the fake upstream sends the first chunk of a `__fake:hold` stream, then waits for release()
+    const body = { model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'Count to three __fake:hold' }] };
+    await chat.getByTestId('try-it-body-input').fill(JSON.stringify(body, null, 2));
+    await expectText(chat.getByTestId('try-it-price'), new RegExp(`^This call costs up to ~${CHAT_CEILING} sats from abl_`));
+    await chat.getByTestId('try-it-button').click();
+
+    const result = chat.getByTestId('try-it-result');
+    await poll(() => srv.upstream.held()).toBe(1);
+    await expectText(result.getByTestId('try-it-status'), '200');
+    // X-Max-Charge-Sats: the server's ceiling, which the estimate before sending foresaw
+    await expectText(result.getByTestId('try-it-charged'), `up to ${CHAT_CEILING} sats (streaming…)`);
+    expect(await result.getByTestId('try-it-tokens').count()).toBe(0);
+    await s.shot(page, 'tryit-stream-running-1280', { fullPage: false });
+
+    srv.upstream.release();
+    await expectText(result.getByTestId('try-it-body'), /\[DONE\]/);
+    await expectText(result.getByTestId('try-it-charged'), /^1 sat \(\d+ msat\)$/);
+    const usage = await usageOf(result, token);
+    expect(Math.ceil(usage.max_charge_msat / 1000)).toBe(CHAT_CEILING);
+    await expectText(result.getByTestId('try-it-charged'), chargeWords(usage));
+    await expectText(result.getByTestId('try-it-tokens'), `${usage.usage?.input_tokens} input · ${usage.usage?.output_tokens} output tokens`);
+    const left = Math.floor((100_000 - usage.charged_msat) / 1000);
+    await expectText(result.getByTestId('try-it-balance'), `${left} sats`);
+    expect(await balanceOf(srv, token)).toBe(left);
+    await s.shot(page, 'tryit-stream-settled-1280', { fullPage: false });
   });
 
   browserTest('no token, then a mistyped one: the page says a token is needed, then that the token is unknown', browser, async (s) => {
@@ -192,7 +280,7 @@ describe('"Try it" in the catalog: a paid call', () => {
   });
 
   browserTest('a token without enough balance: insufficient_balance with the price and the balance', browser, async (s) => {
-    const poor = await fundToken(srv, 10);
+    const poor = await fundToken(srv, 5); // below the example's ceiling
     const page = await s.page({ name: 'poor', token: poor });
     const before = srv.upstream.requests();
     await page.goto(`${srv.url}/catalog`);
@@ -203,14 +291,14 @@ describe('"Try it" in the catalog: a paid call', () => {
     await expectText(chat.getByTestId('try-it-status'), '402');
     const notice = chat.getByTestId('error-notice');
     await poll(() => notice.getAttribute('data-code')).toBe('insufficient_balance');
-    await expectText(notice, /This call costs 30 sats; the balance is 10 sats\. Top up and retry\./);
+    await expectText(notice, /This call costs \d+ sats; the balance is 5 sats\. Top up and retry\./);
     await expectText(notice, /Code insufficient_balance, HTTP 402/);
     await expectVisible(notice.getByRole('link', { name: 'Top up' }));
     expect(await chat.getByTestId('try-it-charged').textContent()).toBe('nothing');
     await s.shot(page, 'tryit-insufficient-1280', { fullPage: false });
     // nothing reached OpenAI, nothing was taken
     expect(srv.upstream.requests()).toBe(before);
-    expect(await balanceOf(srv, poor)).toBe(10);
+    expect(await balanceOf(srv, poor)).toBe(5);
   });
 
 });

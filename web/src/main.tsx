@@ -3,6 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { PendingTopupsProvider } from './state/PendingTopupsContext';
+import { CallReceiptsProvider } from './state/CallReceiptsContext';
 import { RevealProvider } from './state/RevealContext';
 import { TokenProvider } from './state/TokenContext';
 import './styles/base.css';
@@ -20,7 +21,9 @@ createRoot(root).render(
     <TokenProvider>
       <RevealProvider>
         <PendingTopupsProvider>
-          <App />
+          <CallReceiptsProvider>
+            <App />
+          </CallReceiptsProvider>
         </PendingTopupsProvider>
       </RevealProvider>
     </TokenProvider>

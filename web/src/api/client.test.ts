@@ -164,4 +164,61 @@ describe('proxied calls', () => {
     expect(f.seen[0]?.init?.body).toBe(form);
     expect(headersOf(f.seen[0])['Content-Type']).toBeUndefined();
   });
+
+  it('reads a metered JSON answer’s receipt: exact msat, rounded sats, balance and request id', async () => {
+    const headers = { 'content-type': 'application/json', 'X-Request-Id': 'req-7', 'X-Charged-Msats': '417', 'X-Charged-Sats': '1', 'X-Balance-Sats': '1233' };
+    const f = fakeFetch(() => json(200, { object: 'chat.completion' }, headers));
+    const result = await createApiClient({ fetch: f.fetch }).callEndpoint({ method: 'POST', path: '/api/v1/openai/v1/chat/completions', token: 'abl_t', body: {} });
+    expect(result).toMatchObject({ requestId: 'req-7', chargedMsats: 417, chargedSats: 1, balanceSats: 1233, maxChargeSats: null, streamed: false });
+  });
+
+  it('tells a stream’s ceiling before its body has arrived', async () => {
+    let finish: () => void = () => undefined;
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(new TextEncoder().encode('data: {}\n\n'));
+        finish = () => {
+          c.enqueue(new TextEncoder().encode('data: [DONE]\n\n'));
+          c.close();
+        };
+      },
+    });
+    const headers = { 'content-type': 'text/event-stream', 'X-Request-Id': 'req-8', 'X-Max-Charge-Sats': '10', 'X-Balance-Sats': '1224' };
+    const f = fakeFetch(() => new Response(body, { status: 200, headers }));
+    const heads: unknown[] = [];
+    const pending = createApiClient({ fetch: f.fetch }).callEndpoint({
+      method: 'POST',
+      path: '/api/v1/openai/v1/chat/completions',
+      token: 'abl_t',
+      body: { stream: true },
+      onHead: (h) => {
+        heads.push(h);
+        finish();
+      },
+    });
+    const result = await pending;
+    expect(heads).toEqual([expect.objectContaining({ streamed: true, requestId: 'req-8', maxChargeSats: 10, chargedSats: null, balanceSats: 1224 })]);
+    expect(result.payload).toEqual({ kind: 'text', text: 'data: {}\n\ndata: [DONE]\n\n' });
+  });
+
+  it('stops reading a stream’s body when the caller cancels after its headers came', async () => {
+    const f = fakeFetch((_url, init) => {
+      const body = new ReadableStream<Uint8Array>({
+        start(c) {
+          c.enqueue(new TextEncoder().encode('data: {}\n\n'));
+          init?.signal?.addEventListener('abort', () => c.error(new DOMException('aborted', 'AbortError')));
+        },
+      });
+      return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream', 'X-Max-Charge-Sats': '10' } });
+    });
+    const controller = new AbortController();
+    const pending = createApiClient({ fetch: f.fetch }).callEndpoint({
+      method: 'POST',
+      path: '/api/v1/openai/v1/chat/completions',
+      body: { stream: true },
+      signal: controller.signal,
+      onHead: () => controller.abort(),
+    });
+    await expect(pending).rejects.toMatchObject({ code: 'network_error' });
+  });
 });

@@ -1,10 +1,10 @@
 // Typed client for every endpoint of the HTTP contract; one method per endpoint.
-import type { Balance, ClaimResponse, DevPayResponse, Health, TopupCreated, TopupStatusBody } from '../../../contract/api';
+import type { Balance, CallUsage, ClaimResponse, DevPayResponse, Health, TopupCreated, TopupStatusBody } from '../../../contract/api';
 import type { PublicCatalog } from '../../../contract/catalog';
 import type { EditQuoteBody, PostQuoteBody, PostTaskBody } from '../../../contract/hire';
 import type { Me, Message, MessageList, Payout, PostedQuote, PostedTask, Quote, Task, TaskDetail, TaskList, TaskSummary } from '../../../contract/hire-views';
 import { requestJson, send, type FetchLike, type HttpConfig } from './http';
-import { readProxyResponse, type ProxyResult } from './proxyResult';
+import { readProxyResponse, type ProxyHead, type ProxyResult } from './proxyResult';
 
 /** A top-up invoice; a new token's also carries the claim secret that redeems it (shown only to its requester). */
 export type NewTopupInvoice = TopupCreated;
@@ -20,6 +20,8 @@ export interface ProxyCall {
   /** JSON value or FormData; none for GET */
   body?: unknown;
   signal?: AbortSignal;
+  /** called with the status and receipt headers as soon as they arrive, before the body */
+  onHead?: (head: ProxyHead) => void;
 }
 
 /** One page of the task list, as the app pages through it. */
@@ -65,6 +67,9 @@ export function createApiClient(options: ClientOptions = {}) {
     getTopupStatus: (paymentHash: string, signal?: AbortSignal) =>
       json<TopupStatusBody>(`/api/v1/topup/${seg(paymentHash)}`, { signal }),
     getBalance: (token: string, signal?: AbortSignal) => json<Balance>('/api/v1/balance', { token, signal }),
+    /** one paid call's receipt: what it was charged and the tokens it used */
+    getCallUsage: (token: string, requestId: string, signal?: AbortSignal) =>
+      json<CallUsage>(`/api/v1/usage/${seg(requestId)}`, { token, signal }),
     /** development wallet only: the server pays its own invoice and returns the preimage */
     devPay: (invoice: string) => json<DevPayResponse>('/api/v1/dev/pay', { method: 'POST', body: { invoice } }),
 
@@ -111,7 +116,7 @@ export function createApiClient(options: ClientOptions = {}) {
         signal: call.signal,
         headers: { Accept: '*/*' },
       });
-      return readProxyResponse(res);
+      return readProxyResponse(res, call.onHead);
     },
   };
 }

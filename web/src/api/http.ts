@@ -40,14 +40,15 @@ export async function send(config: HttpConfig, path: string, opts: RequestOption
   const onOuterAbort = (): void => controller.abort();
   opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
   try {
+    // the caller's signal stays linked once the answer came: cancelling also stops reading its body (a long stream)
     return await config.fetch(config.baseUrl + path, { method: opts.method ?? 'GET', headers, body, signal: controller.signal });
   } catch (e) {
+    opts.signal?.removeEventListener('abort', onOuterAbort);
     // a caller that cancelled on purpose gets its AbortError back, to ignore it
     if (opts.signal?.aborted && !timedOut) throw e;
     throw networkError(timedOut);
   } finally {
     clearTimeout(timer);
-    opts.signal?.removeEventListener('abort', onOuterAbort);
   }
 }
 

@@ -1,4 +1,4 @@
-// Decodes the answer of a proxied call for the "Try it" panel: charge headers and a typed payload.
+// Decodes the answer of a proxied call for the "Try it" panel: receipt headers and a typed payload.
 import { ApiError, networkError } from './errors';
 import { parseErrorResponse } from './parseError';
 
@@ -8,12 +8,25 @@ export type ProxyPayload =
   | { kind: 'binary'; blob: Blob; mime: string }
   | { kind: 'empty' };
 
-export interface ProxyResult {
+/** What the answer's status line and headers say, known before its body arrives. */
+export interface ProxyHead {
   status: number;
   ok: boolean;
   contentType: string;
+  /** server-sent events: a metered stream's charge is known only once it ended */
+  streamed: boolean;
+  /** X-Request-Id: names the call at GET /api/v1/usage/{id} */
+  requestId: string | null;
+  /** X-Charged-Sats: the actual charge, rounded up (a JSON answer) */
   chargedSats: number | null;
+  /** X-Charged-Msats: the exact charge */
+  chargedMsats: number | null;
+  /** X-Max-Charge-Sats: a metered stream's ceiling, held while it runs */
+  maxChargeSats: number | null;
   balanceSats: number | null;
+}
+
+export interface ProxyResult extends ProxyHead {
   payload: ProxyPayload;
   /** set for a non-2xx answer */
   error: ApiError | null;
@@ -41,15 +54,26 @@ function textPayload(text: string, type: string): ProxyPayload {
   return { kind: 'text', text };
 }
 
-export async function readProxyResponse(res: Response): Promise<ProxyResult> {
+export function readProxyHead(res: Response): ProxyHead {
   const contentType = (res.headers.get('content-type') ?? '').toLowerCase();
-  const base = {
+  return {
     status: res.status,
     ok: res.ok,
     contentType,
+    streamed: contentType.includes('event-stream'),
+    requestId: res.headers.get('X-Request-Id') || null,
     chargedSats: headerNumber(res.headers, 'X-Charged-Sats'),
+    chargedMsats: headerNumber(res.headers, 'X-Charged-Msats'),
+    maxChargeSats: headerNumber(res.headers, 'X-Max-Charge-Sats'),
     balanceSats: headerNumber(res.headers, 'X-Balance-Sats'),
   };
+}
+
+/** `onHead` hears the headers before the body is read: a stream's ceiling shows while it runs. */
+export async function readProxyResponse(res: Response, onHead?: (head: ProxyHead) => void): Promise<ProxyResult> {
+  const base = readProxyHead(res);
+  const { contentType } = base;
+  onHead?.(base);
   try {
     if (res.ok && contentType !== '' && !isTextual(contentType)) {
       const blob = await res.blob();

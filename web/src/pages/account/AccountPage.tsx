@@ -1,9 +1,10 @@
-// Account: the token in use, its balance, its AI for Hire activity, withdrawals.
+// Account: the token in use, its balance, this tab's paid calls, its AI for Hire activity, withdrawals.
 import { useDocumentTitle } from '../../hooks/useDocumentTitle';
 import { useToken } from '../../state/useToken';
 import { CollectForm } from '../hire/CollectForm';
 import { BalanceCard } from './BalanceCard';
 import { MyHireActivity } from './MyHireActivity';
+import { RecentCalls } from './RecentCalls';
 import { TokenCard } from './TokenCard';
 import { TokenForm } from './TokenForm';
 
@@ -18,6 +19,7 @@ export function AccountPage() {
         <>
           <TokenCard token={token} />
           <BalanceCard token={token} />
+          <RecentCalls token={token} />
           <MyHireActivity token={token} />
           <CollectForm token={token} />
         </>

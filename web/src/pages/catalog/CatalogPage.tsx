@@ -23,8 +23,8 @@ export function CatalogPage() {
     <div className="page">
       <h1>Catalog</h1>
       <p className="lead">
-        Every endpoint, its price per call, and copy-paste examples. Send your token as <code>X-Token</code> (or as the OpenAI SDK’s
-        API key), or pay each call with L402.
+        Every endpoint, its price — per call, or per token for metered models — and copy-paste examples. Send your token as{' '}
+        <code>X-Token</code> (or as the OpenAI SDK’s API key), or pay each call with L402.
       </p>
       {error ? <ErrorNotice error={error} title="The catalog could not be loaded" onRetry={reload} /> : null}
       {loading && !data ? <Skeleton lines={10} label="Loading the catalog…" /> : null}

@@ -19,7 +19,9 @@ export function EndpointCard({ apiName, endpoint }: { apiName: string; endpoint:
     <article id={slug} className="card endpoint" aria-labelledby={`${slug}-h`} data-testid={`endpoint-${slug}`}>
       <header className="endpoint-head">
         <h3 id={`${slug}-h`}>{endpoint.title}</h3>
-        <span className="price-pill">{priceLabel(endpoint)}</span>
+        <span className="price-pill" data-testid="price-pill">
+          {priceLabel(endpoint)}
+        </span>
       </header>
       <p className="endpoint-path">
         <span className={`method method-${endpoint.method.toLowerCase()}`}>{endpoint.method}</span> <code>{endpoint.path}</code>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildExampleRequest } from '../../lib/examples/request';
-import { chatEndpoint, modelsEndpoint, otherApiEndpoint, transcriptionEndpoint } from '../../testing/catalogFixture';
-import { buildTryItBody, callPrice, initialInput, modelOf } from './tryItRequest';
+import { chatEndpoint, modelsEndpoint, transcriptionEndpoint } from '../../testing/catalogFixture';
+import { buildTryItBody, initialInput, readBodyFacts } from './tryItRequest';
 
 const chat = buildExampleRequest('openai', chatEndpoint, '');
 const transcription = buildExampleRequest('openai', transcriptionEndpoint, '');
@@ -10,6 +10,7 @@ describe('try it request', () => {
   it('starts from the catalog example and sends it unchanged', () => {
     const input = initialInput(chat);
     expect(buildTryItBody(chat, input)).toEqual({ ok: true, body: chatEndpoint.example?.body });
+    expect(buildTryItBody(buildExampleRequest('openai', modelsEndpoint, ''), initialInput(chat))).toEqual({ ok: true, body: undefined });
   });
 
   it('refuses edited JSON that does not parse, or is not an object', () => {
@@ -28,10 +29,21 @@ describe('try it request', () => {
     expect((form.get('file') as File).name).toBe('me.mp3');
   });
 
-  it('prices the call by the model in the body', () => {
-    expect(callPrice(chatEndpoint, modelOf(chat, initialInput(chat)))).toBe(30);
-    expect(callPrice(chatEndpoint, 'unknown')).toBeNull();
-    expect(callPrice(otherApiEndpoint, null)).toBe(5);
-    expect(buildTryItBody(buildExampleRequest('openai', modelsEndpoint, ''), initialInput(chat))).toEqual({ ok: true, body: undefined });
+  it('reads the model, the output limit asked for and the UTF-8 size sent', () => {
+    const example = initialInput(chat);
+    expect(readBodyFacts(chat, example)).toEqual({
+      model: 'gpt-4o-mini',
+      maxOutputTokens: null,
+      bytes: new TextEncoder().encode(JSON.stringify(chatEndpoint.example?.body)).length,
+    });
+    // the largest limit counts, as the server reserves it; "é" is two bytes
+    expect(readBodyFacts(chat, { ...example, jsonText: '{ "model": "é", "max_tokens": 50, "max_completion_tokens": 70 }' })).toEqual({
+      model: 'é',
+      maxOutputTokens: 70,
+      bytes: 57, // 56 characters as sent, compact
+    });
+    expect(readBodyFacts(chat, { ...example, jsonText: '{"model":' })).toEqual({ model: null, maxOutputTokens: null, bytes: 9 });
+    const file = new File(['abcd'], 'me.mp3');
+    expect(readBodyFacts(transcription, { ...initialInput(transcription), files: { file } })).toMatchObject({ model: 'whisper-1', bytes: 4 + 'modelwhisper-1prompt@not a file'.length });
   });
 });

@@ -1,5 +1,4 @@
 // Builds the "Try it" request body from the example the user may have edited; pure, so it is tested.
-import type { PublicEndpoint } from '../../../../contract/catalog';
 import type { ExampleRequest } from '../../lib/examples/request';
 
 export interface TryItInput {
@@ -39,21 +38,40 @@ export function buildTryItBody(req: ExampleRequest, input: TryItInput): TryItBod
   return { ok: true, body: form };
 }
 
-/** The model a request names, for showing its price before sending. */
-export function modelOf(req: ExampleRequest, input: TryItInput): string | null {
-  if (req.kind === 'multipart') return input.textFields.model ?? null;
-  if (req.kind !== 'json') return null;
+/** What the price before sending depends on: the model, the output limit asked for, the size sent. */
+export interface BodyFacts {
+  model: string | null;
+  /** the largest of max_tokens / max_completion_tokens / max_output_tokens, when the body sets one */
+  maxOutputTokens: number | null;
+  /** UTF-8 bytes of what is sent (JSON as sent, multipart text fields and files) */
+  bytes: number;
+}
+
+const OUTPUT_LIMIT_FIELDS = ['max_tokens', 'max_completion_tokens', 'max_output_tokens'] as const;
+const utf8Bytes = (text: string): number => new TextEncoder().encode(text).length;
+
+function parsedObject(jsonText: string): Record<string, unknown> | null {
   try {
-    const body: unknown = JSON.parse(input.jsonText);
-    const model = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).model : undefined;
-    return typeof model === 'string' ? model : null;
+    const body: unknown = JSON.parse(jsonText);
+    return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : null;
   } catch {
     return null;
   }
 }
 
-/** Price of this call in sats, or null when the model has no price (the server will refuse it). */
-export function callPrice(ep: PublicEndpoint, model: string | null): number | null {
-  if (!ep.models) return ep.price_sats ?? 0;
-  return model !== null && model in ep.models ? (ep.models[model] ?? null) : null;
+export function readBodyFacts(req: ExampleRequest, input: TryItInput): BodyFacts {
+  if (req.kind === 'multipart') {
+    const text = Object.entries(input.textFields).reduce((n, [k, v]) => n + utf8Bytes(k) + utf8Bytes(v), 0);
+    const files = Object.values(input.files).reduce((n, f) => n + (f?.size ?? 0), 0);
+    return { model: input.textFields.model ?? null, maxOutputTokens: null, bytes: text + files };
+  }
+  if (req.kind !== 'json') return { model: null, maxOutputTokens: null, bytes: 0 };
+  const body = parsedObject(input.jsonText);
+  if (!body) return { model: null, maxOutputTokens: null, bytes: utf8Bytes(input.jsonText) };
+  const limits = OUTPUT_LIMIT_FIELDS.map((f) => body[f]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  return {
+    model: typeof body.model === 'string' ? body.model : null,
+    maxOutputTokens: limits.length > 0 ? Math.max(...limits) : null,
+    bytes: utf8Bytes(JSON.stringify(body)),
+  };
 }

@@ -47,8 +47,9 @@ export function DocsPage() {
             Send the same request again with <code>Authorization: L402 &lt;macaroon&gt;:&lt;preimage&gt;</code>.
           </li>
           <li>
-            The credential buys one call of that endpoint. It is spent only when the upstream served the call; if the upstream failed,
-            send it again.
+            A flat-priced credential buys one call of that endpoint. A metered one (priced by tokens) is worth its invoice, the call’s
+            ceiling: each call keeps only what it used, and what remains pays further calls of that endpoint. A credential is spent only
+            when the upstream served the call; if the upstream failed, send it again.
           </li>
         </ol>
         <CodeBlock code={l402Transcript(origin)} label="L402 with curl" />
@@ -75,8 +76,10 @@ export function DocsPage() {
           </li>
           <li>
             Send the token as <code>X-Token: abl_…</code> — or as <code>Authorization: Bearer abl_…</code>, so the official OpenAI SDKs
-            work with <code>baseURL = {origin}/api/v1/openai/v1</code>. Every answer carries <code>X-Charged-Sats</code> and{' '}
-            <code>X-Balance-Sats</code>.
+            work with <code>baseURL = {origin}/api/v1/openai/v1</code>. Every paid answer carries <code>X-Request-Id</code> and{' '}
+            <code>X-Balance-Sats</code>; a JSON answer also <code>X-Charged-Sats</code> (and the exact <code>X-Charged-Msats</code>). A
+            metered stream carries <code>X-Max-Charge-Sats</code>, the most it can cost; once it ended,{' '}
+            <code>GET /api/v1/usage/&lt;request id&gt;</code> with the same token says what it cost and the tokens it used.
           </li>
           <li>
             Refill: create a top-up invoice with your <code>X-Token</code>; once paid it is credited to that token, no claim needed.

@@ -47,7 +47,7 @@ export function HomePage() {
                 Call again with <code>Authorization: L402 &lt;macaroon&gt;:&lt;preimage&gt;</code>.
               </li>
             </ol>
-            <p className="muted">Nothing to keep: each payment buys exactly one call.</p>
+            <p className="muted">Nothing to keep: pay each call as you make it.</p>
           </article>
         </div>
         <p>
