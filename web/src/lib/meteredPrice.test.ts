@@ -6,6 +6,12 @@ import { callSats, meteredRatesLabel, modelPriceLabel, typicalCallLabel, typical
 const withFee: PublicMeteredPrice = { ...gpt4oMiniPrice, call_sats: 2, input_sats_per_mtok: 0.075, cached_input_sats_per_mtok: 0.075, cache_write_sats_per_mtok: 0.075 };
 
 describe('metered prices', () => {
+  it('a call costs the fee plus its tokens at the dearest input kind and the output price, rounded up', () => {
+    expect(callSats(withFee, 1_000_000, 0)).toBe(3); // 2 + ceil(0.075)
+    expect(callSats(gpt4oMiniPrice, 1000, 500)).toBe(Math.ceil((1000 * 150 + 500 * 600) / 1_000_000));
+    expect(callSats(30, 1_000_000, 1_000_000)).toBe(30);
+  });
+
   it('say the rates plainly: cached and cache-write only where they differ, the fee only when set', () => {
     expect(meteredRatesLabel(gpt4oMiniPrice)).toBe('150 sats per 1M input tokens · 75 per 1M cached input · 600 per 1M output · up to 16,384 output tokens');
     expect(meteredRatesLabel(haikuPrice)).toBe(
