@@ -14,7 +14,8 @@ export interface Challenge {
 
 const LINE = /^(LSAT|L402) macaroon="([A-Za-z0-9+/]+={0,2})", invoice="(ln[a-z0-9]+)"$/i;
 
-export function ensureChallenge(res: HttpResponse, priceSats: number, strict: boolean): Challenge {
+/** `priceSats` is the exact price, or with `atMost` the most a metered request can cost (its invoice is its ceiling). */
+export function ensureChallenge(res: HttpResponse, priceSats: number, strict: boolean, atMost = false): Challenge {
   ensureStatus(res, (s) => s === 402, '402 payment_required');
   ensureErrorKeyword(res, { status: 402, code: 'payment_required', strict });
   const lines = headerValues(res, 'www-authenticate');
@@ -28,9 +29,11 @@ export function ensureChallenge(res: HttpResponse, priceSats: number, strict: bo
   const body = (res.json ?? {}) as Record<string, unknown>;
   ensure(body.invoice === invoice, 'the body invoice differs from the WWW-Authenticate invoice');
   ensure(body.macaroon === macaroon, 'the body macaroon differs from the WWW-Authenticate macaroon');
-  ensure(body.amount_sats === priceSats, `body amount_sats is ${String(body.amount_sats)}, the catalog price is ${priceSats}`);
+  const amount = body.amount_sats;
+  const priced = atMost ? typeof amount === 'number' && amount >= 1 && amount <= priceSats : amount === priceSats;
+  ensure(priced, `body amount_sats is ${String(amount)}, the catalog price is ${atMost ? 'at most ' : ''}${priceSats}`);
   const decoded = decodeBolt11(invoice);
-  ensure(decoded.amountMsat === BigInt(priceSats) * 1000n, `the invoice asks ${String(decoded.amountMsat)} msat, the catalog price is ${priceSats} sats`);
+  ensure(decoded.amountMsat === BigInt(amount as number) * 1000n, `the invoice asks ${String(decoded.amountMsat)} msat, the body says ${String(amount)} sats`);
   ensure(body.payment_hash === undefined || body.payment_hash === decoded.paymentHash, 'body payment_hash differs from the invoice');
   return { macaroon, invoice, paymentHash: decoded.paymentHash };
 }

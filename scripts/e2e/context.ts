@@ -11,8 +11,8 @@ export interface TokenWallet {
   balance: number;
   /** the balance right after the top-up claim */
   initial: number;
-  /** the catalog prices of every token call that was served */
-  charged: number;
+  /** what every served token call was charged: the catalog price, or a metered call's receipt */
+  chargedMsat: bigint;
 }
 
 export interface SuiteContext {

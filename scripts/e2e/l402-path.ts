@@ -1,7 +1,7 @@
 // The happy path paid per request: a call without credentials gets the 402 challenge; the invoice
 // is paid; the retry with `Authorization: L402 <macaroon>:<preimage>` is served and charged the
-// catalog price; a replay of the spent credential is 409 payment_already_used. A free endpoint
-// answers without any credential.
+// catalog price (metered: at most the invoice, the ceiling); a replay of a flat credential is 409
+// payment_already_used, a metered one pays from its change. A free endpoint needs no credential.
 import { createHash } from 'node:crypto';
 import type { Example, PublicEndpoint } from '../../contract/catalog.js';
 import { ensureChallenge, type Challenge } from './challenge.js';
@@ -9,7 +9,7 @@ import { callEndpoint, endpointLabel, type SuiteContext } from './context.js';
 import { ensureErrorKeyword, ensureServed } from './expect.js';
 import { header, headerValues } from './http.js';
 import { examplePayload } from './payload.js';
-import { isFree, priceOf } from './price.js';
+import { isFree, meteredPriceOf, priceOf } from './price.js';
 import { ensure } from './report.js';
 
 export async function checkL402Path(ctx: SuiteContext, ep: PublicEndpoint): Promise<void> {
@@ -33,11 +33,14 @@ async function paidWithL402(ctx: SuiteContext, ep: PublicEndpoint, example: Exam
   const label = endpointLabel(ep);
   const payload = examplePayload(example);
   const price = priceOf(ep, payload);
-  const got: { challenge?: Challenge; authorization?: string } = {};
+  const metered = meteredPriceOf(ep, payload) !== null;
+  const got: { challenge?: Challenge; authorization?: string; amount?: number } = {};
   await ctx.recorder.run(label, 'l402', 'L402 challenge', async () => {
     ensure(price !== null, 'the catalog prices no model for the example');
-    got.challenge = ensureChallenge(await callEndpoint(ctx, ep, payload), price, ctx.strictKeywords);
-    return `402, LSAT + L402 lines, invoice and amount_sats for ${price} sats`;
+    const res = await callEndpoint(ctx, ep, payload);
+    got.challenge = ensureChallenge(res, price, ctx.strictKeywords, metered);
+    got.amount = (res.json as { amount_sats: number }).amount_sats;
+    return `402, LSAT + L402 lines, invoice and amount_sats for ${got.amount} sats${metered ? ` (the ceiling; at most ${price})` : ''}`;
   });
   const paid = got.challenge;
   if (paid === undefined || price === null) return ctx.recorder.skip(label, 'l402', 'L402 paid call', 'no valid challenge to pay');
@@ -50,14 +53,23 @@ async function paidWithL402(ctx: SuiteContext, ep: PublicEndpoint, example: Exam
     const served = ensureServed(ep, res);
     got.authorization = auth;
     const charged = header(res, 'x-charged-sats');
+    if (metered) {
+      const msat = header(res, 'x-charged-msats');
+      ensure(msat !== undefined && /^\d+$/.test(msat) && BigInt(msat) <= BigInt(got.amount ?? 0) * 1000n, `X-Charged-Msats is ${msat ?? '(missing)'}, the invoice was ${got.amount} sats`);
+      return `paid ${got.amount} sats, ${res.status} ${served}, charged ${msat} msat (the rest stays with the credential)`;
+    }
     ensure(charged === String(price), `X-Charged-Sats is ${charged ?? '(missing)'}, the catalog price is ${price}`);
     return `paid ${price} sats, ${res.status} ${served}, charged ${charged}`;
   });
   const spent = got.authorization;
   if (spent === undefined) return ctx.recorder.skip(label, 'l402', 'L402 replay', 'the paid call did not succeed');
 
-  await ctx.recorder.run(label, 'l402', 'L402 replay', async () => {
+  await ctx.recorder.run(label, 'l402', metered ? 'L402 reuse (its change)' : 'L402 replay', async () => {
     const res = await callEndpoint(ctx, ep, payload, { authorization: spent });
-    return ensureErrorKeyword(res, { status: 409, code: 'payment_already_used', strict: ctx.strictKeywords });
+    if (!metered) return ensureErrorKeyword(res, { status: 409, code: 'payment_already_used', strict: ctx.strictKeywords });
+    // a metered credential keeps what its first call did not use: served again, or told it has too little
+    if (res.status === 402) return ensureErrorKeyword(res, { status: 402, code: 'insufficient_balance', strict: ctx.strictKeywords });
+    if (res.status === 409) return ensureErrorKeyword(res, { status: 409, code: 'payment_already_used', strict: ctx.strictKeywords });
+    return `${res.status} ${ensureServed(ep, res)}: paid from the credential's change`;
   });
 }

@@ -1,12 +1,14 @@
-// One call paid from the prepaid token: checks and books the charge when the upstream served it —
-// X-Charged-Sats is the catalog price, X-Balance-Sats the previous balance minus it; a free
-// endpoint charges nothing and leaves the balance alone.
+// One call paid from the prepaid token: checks and books the charge when the upstream served it.
+// A flat price: X-Charged-Sats is the catalog price, X-Balance-Sats the previous balance minus it.
+// A metered price: the charge (X-Charged-Msats, or a stream's receipt at GET /api/v1/usage/{id})
+// is at most the most the request could cost, and X-Balance-Sats follows it to the millisat. A
+// free endpoint charges nothing and leaves the balance alone.
 import type { PublicEndpoint } from '../../contract/catalog.js';
 import { callEndpoint, type SuiteContext, type TokenWallet } from './context.js';
 import { is2xx } from './expect.js';
 import { header, type HttpResponse } from './http.js';
 import type { Payload } from './payload.js';
-import { isFree, priceOf } from './price.js';
+import { isFree, meteredPriceOf, priceOf } from './price.js';
 import { ensure } from './report.js';
 
 /** One call paid by the token; checks and books the charge when the upstream served it. */
@@ -15,19 +17,57 @@ export async function tokenCall(ctx: SuiteContext, wallet: TokenWallet, ep: Publ
   ensure(price !== null, 'the catalog prices no model for this request');
   const res = await callEndpoint(ctx, ep, payload, { 'x-token': wallet.token });
   if (!is2xx(res.status)) return { res, charge: 'not served' };
-  return { res, charge: price === 0 ? ensureNoCharge(wallet, res) : takeCharge(wallet, res, price) };
+  if (price === 0) return { res, charge: ensureNoCharge(wallet, res) };
+  if (meteredPriceOf(ep, payload)) return { res, charge: await takeMeteredCharge(ctx, wallet, res, price) };
+  return { res, charge: takeCharge(wallet, res, price) };
 }
 
 function takeCharge(wallet: TokenWallet, res: HttpResponse, price: number): string {
   const before = wallet.balance;
   const expected = before - price;
   const reported = Number(header(res, 'x-balance-sats'));
-  wallet.charged += price;
+  wallet.chargedMsat += BigInt(price) * 1000n;
   wallet.balance = Number.isFinite(reported) ? reported : expected;
   const charged = header(res, 'x-charged-sats');
   ensure(charged === String(price), `X-Charged-Sats is ${charged ?? '(missing)'}, the catalog price is ${price}`);
   ensure(reported === expected, `X-Balance-Sats is ${header(res, 'x-balance-sats') ?? '(missing)'}, expected ${before} - ${price} = ${expected}`);
   return `charged ${price} sats, balance ${before} → ${reported}`;
+}
+
+async function takeMeteredCharge(ctx: SuiteContext, wallet: TokenWallet, res: HttpResponse, maxSats: number): Promise<string> {
+  const streamed = /^text\/event-stream/i.test(res.contentType);
+  let chargedMsat: bigint;
+  if (streamed) {
+    const ceiling = Number(header(res, 'x-max-charge-sats'));
+    ensure(Number.isInteger(ceiling) && ceiling > 0 && ceiling <= maxSats, `X-Max-Charge-Sats is ${header(res, 'x-max-charge-sats') ?? '(missing)'}, expected 1…${maxSats}`);
+    chargedMsat = await streamReceipt(ctx, wallet, res);
+    ensure(chargedMsat <= BigInt(ceiling) * 1000n, `the stream was charged ${chargedMsat} msat, above its ceiling of ${ceiling} sats`);
+  } else {
+    const raw = header(res, 'x-charged-msats');
+    ensure(raw !== undefined && /^\d+$/.test(raw), `X-Charged-Msats is ${raw ?? '(missing)'} on a metered answer`);
+    chargedMsat = BigInt(raw);
+    ensure(header(res, 'x-charged-sats') === ((chargedMsat + 999n) / 1000n).toString(), `X-Charged-Sats ${header(res, 'x-charged-sats') ?? '(missing)'} is not X-Charged-Msats rounded up`);
+  }
+  ensure(chargedMsat <= BigInt(maxSats) * 1000n, `charged ${chargedMsat} msat, more than this request can cost (${maxSats} sats)`);
+  wallet.chargedMsat += chargedMsat;
+  const expected = Number((BigInt(wallet.initial) * 1000n - wallet.chargedMsat) / 1000n);
+  if (!streamed) {
+    const reported = Number(header(res, 'x-balance-sats'));
+    ensure(reported === expected, `X-Balance-Sats is ${header(res, 'x-balance-sats') ?? '(missing)'}, expected ${expected} after ${chargedMsat} msat`);
+  }
+  wallet.balance = expected;
+  return `metered: charged ${chargedMsat} msat (at most ${maxSats} sats)`;
+}
+
+/** A metered stream's charge, read from its receipt once it ended (settled before its last byte). */
+async function streamReceipt(ctx: SuiteContext, wallet: TokenWallet, res: HttpResponse): Promise<bigint> {
+  const id = header(res, 'x-request-id');
+  ensure(id !== undefined, 'a metered stream came without X-Request-Id');
+  const receipt = await ctx.send({ method: 'GET', url: `${ctx.baseUrl}/api/v1/usage/${id}`, headers: { 'x-token': wallet.token } });
+  ensure(receipt.status === 200, `GET /api/v1/usage/${id} answered ${receipt.status} ${receipt.text.slice(0, 200)}`);
+  const charged = (receipt.json as { charged_msat?: unknown } | undefined)?.charged_msat;
+  ensure(typeof charged === 'number' && Number.isInteger(charged) && charged >= 0, `the receipt has no charged_msat: ${receipt.text.slice(0, 200)}`);
+  return BigInt(charged);
 }
 
 function ensureNoCharge(wallet: TokenWallet, res: HttpResponse): string {

@@ -5,7 +5,7 @@
 import type { PublicCatalog, PublicEndpoint } from '../../contract/catalog.js';
 import type { SuiteContext, TokenWallet } from './context.js';
 import { ensureStatus, is2xx } from './expect.js';
-import { examplePayload, fieldOf, withStream } from './payload.js';
+import { examplePayload, fieldOf, withField, withStream } from './payload.js';
 import { cheapestOtherModel, isFree, modelField, priceOf } from './price.js';
 import { ensure } from './report.js';
 
@@ -15,11 +15,11 @@ const TOPUP = '/api/v1/topup';
 function tokenSpend(ep: PublicEndpoint): number {
   if (!ep.example || ep.example.e2e?.skip_happy_path || isFree(ep)) return 0;
   const example = examplePayload(ep.example);
-  const price = priceOf(ep, example) ?? Math.max(0, ...Object.values(ep.models ?? {}));
+  const price = priceOf(ep, example) ?? 0;
   if (!ep.streaming) return price;
   const streamed = withStream(example);
   const fallback = cheapestOtherModel(ep, fieldOf(streamed, modelField(ep)));
-  return price + (priceOf(ep, streamed) ?? price) + (fallback !== undefined ? (ep.models?.[fallback] ?? 0) : 0);
+  return price + (priceOf(ep, streamed) ?? price) + (fallback !== undefined ? (priceOf(ep, withField(streamed, modelField(ep), fallback)) ?? 0) : 0);
 }
 
 /** The top-up amount: every paid token call plus a quarter and 10 sats, within the catalog's limits. */
@@ -43,7 +43,7 @@ export async function buyToken(ctx: SuiteContext, amountSats: number): Promise<T
     const body = claimed.json as { token?: unknown; balance_sats?: unknown; credited_sats?: unknown };
     ensure(typeof body.token === 'string' && body.token.startsWith('abl_'), `no abl_ token in the claim answer: ${claimed.text.slice(0, 200)}`);
     ensure(body.balance_sats === amountSats, `a new token should hold ${amountSats} sats, the claim says ${String(body.balance_sats)}`);
-    got.wallet = { token: body.token, balance: amountSats, initial: amountSats, charged: 0 };
+    got.wallet = { token: body.token, balance: amountSats, initial: amountSats, chargedMsat: 0n };
     return `bought ${amountSats} sats, token ${body.token.slice(0, 10)}…`;
   });
   return got.wallet ?? null;
@@ -54,9 +54,9 @@ export async function checkFinalBalance(ctx: SuiteContext, wallet: TokenWallet):
   await ctx.recorder.run('GET /api/v1/balance', 'suite', 'final balance', async () => {
     const res = await ctx.send({ method: 'GET', url: `${ctx.baseUrl}/api/v1/balance`, headers: { 'x-token': wallet.token } });
     ensureStatus(res, (s) => s === 200, '200 with the balance');
-    const balance = (res.json as { balance_sats?: unknown } | undefined)?.balance_sats;
-    const expected = wallet.initial - wallet.charged;
-    ensure(balance === expected, `balance_sats is ${String(balance)}, expected ${wallet.initial} - ${wallet.charged} charged = ${expected}`);
-    return `${balance} sats = ${wallet.initial} bought - ${wallet.charged} charged`;
+    const balance = (res.json as { balance_msat?: unknown } | undefined)?.balance_msat;
+    const expected = BigInt(wallet.initial) * 1000n - wallet.chargedMsat;
+    ensure(typeof balance === 'number' && BigInt(balance) === expected, `balance_msat is ${String(balance)}, expected ${wallet.initial} sats - ${wallet.chargedMsat} msat charged = ${expected}`);
+    return `${balance} msat = ${wallet.initial} sats bought - ${wallet.chargedMsat} msat charged`;
   });
 }

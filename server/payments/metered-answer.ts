@@ -36,18 +36,19 @@ export interface StreamOutcome {
 
 /**
  * Tees an SSE answer: the returned stream gets each chunk as it arrives (back-pressure kept);
- * `done` is called once, when the upstream's answer ended or failed, with what it used.
+ * `done` is called once, when the upstream's answer ended or failed, with what it used. The
+ * client's stream ends only after `done` settled, so its receipt is readable the moment it ends.
  */
-export function meterStream(upstream: Readable, call: MeteredRequest, done: (outcome: StreamOutcome) => void): Readable {
+export function meterStream(upstream: Readable, call: MeteredRequest, done: (outcome: StreamOutcome) => Promise<void>): Readable {
   const tap = createUsageTap(call.shape);
   const out = new PassThrough();
   let clientGone = false;
   let finished = false;
-  const finish = (ended: boolean) => {
-    if (finished) return;
+  const finish = (ended: boolean): Promise<void> => {
+    if (finished) return Promise.resolve();
     finished = true;
     const usage = tap.usage();
-    done({ ended, usage: usage ?? estimateUsage(call, tap.text()), reported: usage !== null });
+    return done({ ended, usage: usage ?? estimateUsage(call, tap.text()), reported: usage !== null });
   };
   out.on('error', () => {});
   out.on('close', () => {
@@ -65,12 +66,13 @@ export function meterStream(upstream: Readable, call: MeteredRequest, done: (out
     }
   });
   upstream.on('end', () => {
-    if (!clientGone) out.end();
-    finish(true);
+    void finish(true).finally(() => {
+      if (!clientGone) out.end();
+    });
   });
   upstream.on('error', (err) => {
     if (!clientGone) out.destroy(err);
-    finish(false);
+    void finish(false);
   });
   return out;
 }

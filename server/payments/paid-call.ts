@@ -129,7 +129,7 @@ export function createPaidCalls(deps: PaidCallDeps) {
     return meterStream(body, metered, (outcome) => {
       clearInterval(renew);
       const settled = outcome.ended ? payment.settle(chargeOf(metered, outcome.usage), record(usageRecord(outcome.usage, outcome.reported))) : payment.release();
-      settled.catch(logFailure);
+      return settled.catch(logFailure);
     });
   }
 }
