@@ -71,7 +71,7 @@ export function createPaidCalls(deps: PaidCallDeps) {
     const input = await proxy.parseBody(m.endpoint, call.headers['content-type'], call.body);
     proxy.validate(m.endpoint, input, { api: m.api, headers: call.headers, search: m.search });
     const price = proxy.price(m.endpoint, input);
-    const metered = price.metered && input.kind === 'json' ? meteredRequest({ shape: price.metered.usage, model: price.model!, price: price.metered.price, body: input.body, raw: call.body! }) : null;
+    const metered = price.metered && input.kind === 'json' ? await meteredRequest({ shape: price.metered.usage, model: price.model!, price: price.metered.price, body: input.body, raw: call.body! }) : null;
     const action: PaidAction = {
       api: m.api.name,
       endpoint: `${m.endpoint.method} /api/v1/${m.api.name}${m.endpoint.path}`,

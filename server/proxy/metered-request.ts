@@ -3,7 +3,7 @@
 // that what is charged can never exceed what was reserved. Pure.
 import type { MeteredModelPrice, UsageShape } from '../../contract/catalog.js';
 import { AppError } from '../errors.js';
-import { ceilingMsat, inputTokensBound, toMeteredPrice, type MeteredPrice } from '../metering/index.js';
+import { ceilingMsat, inputTokensBound, type MeteredPrice } from '../metering/index.js';
 import { isPlainObject } from './body.js';
 import { prependJsonKeys } from './json-splice.js';
 
@@ -28,7 +28,7 @@ export interface MeteredRequest {
   body: Buffer;
 }
 
-export function meteredRequest(p: { shape: UsageShape; model: string; price: MeteredModelPrice; body: unknown; raw: Buffer }): MeteredRequest {
+export async function meteredRequest(p: { shape: UsageShape; model: string; price: MeteredModelPrice; body: unknown; raw: Buffer }): Promise<MeteredRequest> {
   const body = isPlainObject(p.body) ? p.body : {};
   const max = p.price.max_output_tokens;
   const add: Record<string, unknown> = {};
@@ -55,12 +55,10 @@ export function meteredRequest(p: { shape: UsageShape; model: string; price: Met
     }
   }
 
-  const bound = inputTokensBound(p.shape, p.model, body);
-  if (typeof bound !== 'number') throw new AppError('invalid_field_value', bound.message, { field: bound.field });
-  if (p.price.max_input_tokens !== undefined && bound > p.price.max_input_tokens) {
-    throw new AppError('invalid_field_value', `The input may be up to ${bound} tokens; ${p.model} takes at most ${p.price.max_input_tokens} here.`, { field: inputField(p.shape) });
-  }
   const price = toMeteredPrice(p.price);
+  const input = await inputTokensBound(p.shape, p.model, body, price.maxInputTokens !== undefined ? { maxInputTokens: price.maxInputTokens } : {});
+  if (!input.ok) throw new AppError('invalid_field_value', `Invalid value for '${input.path}': ${input.reason}`, { field: input.field });
+  const bound = input.tokens;
   return {
     shape: p.shape,
     model: p.model,
@@ -73,4 +71,15 @@ export function meteredRequest(p: { shape: UsageShape; model: string; price: Met
   };
 }
 
-const inputField = (shape: UsageShape): string => (shape === 'openai-chat' || shape === 'anthropic-messages' ? 'messages' : 'input');
+/** The catalog's snake_case price as the metering core takes it. */
+function toMeteredPrice(p: MeteredModelPrice): MeteredPrice {
+  return {
+    callSats: p.call_sats,
+    inputSatsPerMtok: p.input_sats_per_mtok,
+    cachedInputSatsPerMtok: p.cached_input_sats_per_mtok ?? p.input_sats_per_mtok,
+    cacheWriteSatsPerMtok: p.cache_write_sats_per_mtok ?? p.input_sats_per_mtok,
+    outputSatsPerMtok: p.output_sats_per_mtok,
+    maxOutputTokens: p.max_output_tokens,
+    ...(p.max_input_tokens !== undefined ? { maxInputTokens: p.max_input_tokens } : {}),
+  };
+}
