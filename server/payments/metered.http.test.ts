@@ -5,6 +5,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CallUsageSchema } from '../../contract/api.js';
 import type { PublicCatalog, PublicMeteredPrice } from '../../contract/catalog.js';
 import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream/server.js';
 import { call, startTestServer, type TestServer } from '../testing/harness.js';
@@ -166,9 +167,9 @@ describe.each(['postgres', 'pglite'] as const)('metered prices on %s', (store) =
     up.release();
     const row = await expect.poll(async () => (await api('GET', `/api/v1/usage/${id}`, { headers: { 'x-token': token } })).status).toBe(200);
     void row;
-    const receipt = (await api('GET', `/api/v1/usage/${id}`, { headers: { 'x-token': token } })).body;
-    expect(receipt.usage.estimated).toBe(false);
-    expect(BigInt(receipt.charged_msat)).toBe(formulaMsat(priceOf('openai', '/v1/chat/completions', 'gpt-4o-mini'), { input: receipt.usage.input_tokens, cached: receipt.usage.cached_input_tokens, cacheWrite: 0, output: receipt.usage.output_tokens }));
+    const receipt = CallUsageSchema.parse((await api('GET', `/api/v1/usage/${id}`, { headers: { 'x-token': token } })).body);
+    expect(receipt.usage!.estimated).toBe(false);
+    expect(BigInt(receipt.charged_msat)).toBe(formulaMsat(priceOf('openai', '/v1/chat/completions', 'gpt-4o-mini'), { input: receipt.usage!.input_tokens, cached: receipt.usage!.cached_input_tokens, cacheWrite: 0, output: receipt.usage!.output_tokens }));
     expect(await balanceMsat(token)).toBe(before - BigInt(receipt.charged_msat));
     expect((await t.server.ledger.audit()).problems).toEqual([]);
   });
