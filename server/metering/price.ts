@@ -29,6 +29,9 @@ export interface TokenUsage {
   output: number;
 }
 
+/** The input side of a usage, as a stream may report it before its end (Anthropic message_start). */
+export type InputUsage = Omit<TokenUsage, 'output'>;
+
 /** msat per billion tokens in one sat per million tokens. */
 export const MSAT_PER_GTOK_PER_SAT_PER_MTOK = 1_000_000n;
 /** The formula divides by this: tokens × msat/Gtok / 10^9 = msat. */
