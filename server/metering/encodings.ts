@@ -39,3 +39,13 @@ export function loadTokenizer(name: EncodingName): Promise<Tokenizer> {
   }
   return pending;
 }
+
+/** Loads the tokenizers `models` need (at start-up, so no paid call waits ~150 ms for one). */
+export async function preloadTokenizers(models: Iterable<string>): Promise<void> {
+  const names = new Set<EncodingName>();
+  for (const m of models) {
+    const name = encodingForModel(m);
+    if (name) names.add(name);
+  }
+  await Promise.all([...names].map(loadTokenizer));
+}

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { CL100K_TOKEN_SPLIT_REGEX, O200K_TOKEN_SPLIT_REGEX } from 'gpt-tokenizer/encodingParams/constants';
 import { describe, expect, it } from 'vitest';
-import { encodingForModel, loadTokenizer, type Tokenizer } from './encodings.js';
+import { encodingForModel, loadTokenizer, preloadTokenizers, type Tokenizer } from './encodings.js';
 import { createTextCounter, hasLongRun, RUN_BLOCK } from './token-count.js';
 
 const o200k = await loadTokenizer('o200k_base');
@@ -93,6 +93,8 @@ describe('encodingForModel', () => {
   });
 
   it('loads each tokenizer once', async () => {
+    await preloadTokenizers(['gpt-4o', 'gpt-4', 'claude-haiku-4-5']);
     expect(await loadTokenizer('o200k_base')).toBe(o200k);
+    expect(await loadTokenizer('cl100k_base')).toBe(cl100k);
   });
 });
