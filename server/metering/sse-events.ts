@@ -22,17 +22,17 @@ export const DEFAULT_SSE_LIMITS: SseLimits = { headBytes: 64 * 1024, tailBytes: 
 const LF = 0x0a;
 const CR = 0x0d;
 
-/** Bytes kept up to a limit, then only the last `tailMax` of the rest. */
-class BoundedBytes {
+/** The bytes of a line that spans chunks: up to the head limit, then only the last `tailBytes`. */
+class PendingLine {
   private head: Buffer[] = [];
   private headLength = 0;
   private tail = Buffer.alloc(0);
-  truncated = false;
+  private truncated = false;
 
   constructor(private readonly limits: SseLimits) {}
 
   get empty(): boolean {
-    return this.headLength === 0 && !this.truncated;
+    return this.headLength === 0;
   }
 
   add(bytes: Buffer): void {
@@ -40,13 +40,9 @@ class BoundedBytes {
     if (!this.truncated) {
       const room = this.limits.headBytes - this.headLength;
       // copies, so nothing here pins or sees later changes to the caller's buffer
-      if (bytes.length <= room) {
-        this.head.push(Buffer.from(bytes));
-        this.headLength += bytes.length;
-        return;
-      }
       this.head.push(Buffer.from(bytes.subarray(0, room)));
-      this.headLength += room;
+      this.headLength += Math.min(room, bytes.length);
+      if (bytes.length <= room) return;
       bytes = bytes.subarray(room);
       this.truncated = true;
     }
@@ -54,7 +50,7 @@ class BoundedBytes {
     this.tail = Buffer.from(joined.subarray(Math.max(0, joined.length - this.limits.tailBytes)));
   }
 
-  /** The kept bytes as text (a character cut at either edge decodes as U+FFFD), and resets. */
+  /** The line (a character cut at either edge decodes as U+FFFD), and resets. */
   take(): { text: string; truncated: boolean } {
     const text = Buffer.concat(this.head).toString('utf8') + (this.truncated ? this.tail.toString('utf8') : '');
     const truncated = this.truncated;
@@ -66,36 +62,73 @@ class BoundedBytes {
   }
 }
 
+/** An event's data: up to the head limit, then only its last characters (limits in UTF-16 units). */
+class EventData {
+  private parts: string[] = [];
+  private length = 0;
+  private tail = '';
+  truncated = false;
+  lines = 0;
+
+  constructor(private readonly limits: SseLimits) {}
+
+  add(line: string, truncated: boolean): void {
+    const text = this.lines++ === 0 ? line : `\n${line}`;
+    if (!this.truncated) {
+      const room = this.limits.headBytes - this.length;
+      this.parts.push(text.length <= room ? text : text.slice(0, room));
+      this.length += Math.min(room, text.length);
+      if (text.length <= room) {
+        this.truncated = truncated;
+        return;
+      }
+      this.truncated = true;
+      this.tail = text.slice(room);
+    } else this.tail += text;
+    this.tail = this.tail.slice(-this.limits.tailBytes);
+  }
+
+  take(): { data: string; truncated: boolean } {
+    const result = { data: this.parts.join('') + this.tail, truncated: this.truncated };
+    this.parts = [];
+    this.length = 0;
+    this.tail = '';
+    this.truncated = false;
+    this.lines = 0;
+    return result;
+  }
+}
+
 /** Feeds bytes in; `onEvent` runs for each event completed by a blank line (per the SSE spec). */
 export function createSseReader(onEvent: (event: SseEvent) => void, limits: SseLimits = DEFAULT_SSE_LIMITS): { push(chunk: Buffer): void } {
-  const line = new BoundedBytes(limits);
-  const data = new BoundedBytes(limits);
-  let hasData = false;
+  const pending = new PendingLine(limits);
+  const data = new EventData(limits);
   let eventName = '';
   let afterCr = false; // the last chunk ended a line with '\r': a leading '\n' belongs to it
 
-  function endLine(): void {
-    const { text, truncated } = line.take();
+  function onLine(text: string, truncated: boolean): void {
     if (text === '') {
-      const { text: joined, truncated: cut } = data.take();
-      if (hasData) onEvent({ event: eventName || 'message', data: joined, truncated: cut });
-      hasData = false;
+      const hadData = data.lines > 0;
+      const taken = data.take();
+      if (hadData) onEvent({ event: eventName || 'message', ...taken });
       eventName = '';
       return;
     }
-    if (text.startsWith(':')) return; // a comment (keep-alive)
+    if (text.charCodeAt(0) === 0x3a) return; // ':' starts a comment (keep-alive)
     const colon = text.indexOf(':');
     const field = colon === -1 ? text : text.slice(0, colon);
     let value = colon === -1 ? '' : text.slice(colon + 1);
-    if (value.startsWith(' ')) value = value.slice(1);
-    if (field === 'data') {
-      if (hasData) data.add(Buffer.from('\n'));
-      data.add(Buffer.from(value));
-      if (truncated) data.truncated = true;
-      hasData = true;
-    } else if (field === 'event' && !truncated) {
-      eventName = value;
-    }
+    if (value.charCodeAt(0) === 0x20) value = value.slice(1);
+    if (field === 'data') data.add(value, truncated);
+    else if (field === 'event' && !truncated) eventName = value;
+  }
+
+  /** A line that ended inside `chunk` at `end`; most lines are decoded straight from the chunk. */
+  function endLine(chunk: Buffer, start: number, end: number): void {
+    if (pending.empty && end - start <= limits.headBytes) return onLine(chunk.toString('utf8', start, end), false);
+    pending.add(chunk.subarray(start, end));
+    const { text, truncated } = pending.take();
+    onLine(text, truncated);
   }
 
   return {
@@ -113,11 +146,10 @@ export function createSseReader(onEvent: (event: SseEvent) => void, limits: SseL
         if (cr !== -1 && cr < start) cr = chunk.indexOf(CR, start);
         const end = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
         if (end === -1) {
-          line.add(chunk.subarray(start));
+          pending.add(chunk.subarray(start));
           return;
         }
-        line.add(chunk.subarray(start, end));
-        endLine();
+        endLine(chunk, start, end);
         start = end + 1;
         if (chunk[end] === CR) {
           if (start === chunk.length) afterCr = true;
