@@ -1,0 +1,52 @@
+// A usage to charge when the upstream reported none (the stream was cut, the upstream hung up):
+// the input the stream reported, else the input bound; the output counted from the text seen.
+// It stays within the input bound and the output limit, so its charge never exceeds the ceiling.
+import { encodingForModel, loadTokenizer } from './encodings.js';
+import type { InputUsage, TokenUsage } from './price.js';
+import type { ApiShape } from './shape.js';
+import { createTextCounter } from './token-count.js';
+
+/**
+ * Claude's tokenizer is not public; o200k counts stand in for it, raised by a quarter since
+ * Claude's tokenizer needs more tokens than o200k for the same text. An estimate, not a bound.
+ */
+export const UNKNOWN_TOKENIZER_FACTOR = 1.25;
+
+export interface EstimateInput {
+  shape: ApiShape;
+  model: string;
+  /** inputTokensBound's figure: the call's reserved input */
+  inputBound: number;
+  /** the output limit the ceiling was reserved with */
+  outputLimit: number;
+  /** generated text seen (UsageTap.text()) */
+  outputText: string;
+  /** generated text seen but not kept (UsageTap.droppedTextBytes()) */
+  droppedTextBytes?: number;
+  /** input counts the stream reported before it ended (UsageTap.reportedInput()) */
+  reportedInput?: InputUsage | null;
+}
+
+export async function estimateUsage(e: EstimateInput): Promise<TokenUsage> {
+  return { ...estimateInput(e.inputBound, e.reportedInput ?? null), output: Math.min(await estimateOutput(e), e.outputLimit) };
+}
+
+/** The reported input, squeezed into the bound (cache writes first, the dearest kind), or the bound. */
+function estimateInput(bound: number, reported: InputUsage | null): InputUsage {
+  if (!reported) return { input: bound, cachedInput: 0, cacheWrite: 0 };
+  const cacheWrite = Math.min(reported.cacheWrite, bound);
+  const cachedInput = Math.min(reported.cachedInput, bound - cacheWrite);
+  return { input: Math.min(reported.input, bound - cacheWrite - cachedInput), cachedInput, cacheWrite };
+}
+
+async function estimateOutput(e: EstimateInput): Promise<number> {
+  const encoding = e.shape === 'anthropic-messages' ? null : encodingForModel(e.model);
+  const count = createTextCounter(await loadTokenizer(encoding ?? 'o200k_base'), Number.POSITIVE_INFINITY);
+  const factor = encoding ? 1 : UNKNOWN_TOKENIZER_FACTOR;
+  const keptTokens = count(e.outputText) * factor;
+  const keptBytes = Buffer.byteLength(e.outputText);
+  const dropped = e.droppedTextBytes ?? 0;
+  // text beyond the sample is taken at the sample's tokens per byte (a quarter token per byte without one)
+  const droppedTokens = keptBytes > 0 ? (dropped * keptTokens) / keptBytes : dropped / 4;
+  return Math.ceil(keptTokens + droppedTokens);
+}

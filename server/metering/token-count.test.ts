@@ -1,0 +1,100 @@
+import fc from 'fast-check';
+import { CL100K_TOKEN_SPLIT_REGEX, O200K_TOKEN_SPLIT_REGEX } from 'gpt-tokenizer/encodingParams/constants';
+import { describe, expect, it } from 'vitest';
+import { encodingForModel, loadTokenizer, preloadTokenizers, type Tokenizer } from './encodings.js';
+import { createTextCounter, hasLongRun, RUN_BLOCK } from './token-count.js';
+
+const o200k = await loadTokenizer('o200k_base');
+const cl100k = await loadTokenizer('cl100k_base');
+
+/** Counts calls, to see which texts went to the tokenizer. */
+function spy(tokenizer: Tokenizer): Tokenizer & { calls: string[] } {
+  const calls: string[] = [];
+  return { calls, countTokens: (t) => (calls.push(t), tokenizer.countTokens(t)) };
+}
+
+// Runs of one character class, so long pieces and their edges come up often.
+const CLASSES = ['a', 'Z', 'é', '日', '\u0301', ' ', '\n', '\r', '/', '!', '=', '7', '½', '😀', '\t', "'", '!\u0301', '\n/', 'a\u0301', ' \t', '\r\n', 'aB'];
+const runs = fc.array(fc.tuple(fc.constantFrom(...CLASSES), fc.integer({ min: 1, max: 80 })), { minLength: 2, maxLength: 12 })
+  .map((parts) => parts.map(([c, n]) => c.repeat(n)).join(''));
+const texts = fc.oneof(runs, fc.string({ unit: 'grapheme', maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 300 }));
+
+describe('hasLongRun', () => {
+  it('clears prose and flags long runs of one kind', () => {
+    expect(hasLongRun('The quick brown fox jumps over the lazy dog. '.repeat(50))).toBe(false);
+    expect(hasLongRun('我们的价格是按令牌计算的，请付款。'.repeat(20))).toBe(false);
+    expect(hasLongRun('a'.repeat(2 * RUN_BLOCK))).toBe(true);
+    expect(hasLongRun('='.repeat(2 * RUN_BLOCK))).toBe(true);
+    expect(hasLongRun(' '.repeat(2 * RUN_BLOCK))).toBe(true);
+    expect(hasLongRun('\n/'.repeat(RUN_BLOCK))).toBe(true);
+    expect(hasLongRun('日'.repeat(2 * RUN_BLOCK))).toBe(true);
+    // digits break every piece: base64-like text passes
+    expect(hasLongRun('aGVsbG8gd29ybGQ1234abcd9xyz0'.repeat(20))).toBe(false);
+  });
+
+  it('when clear, no pre-split piece of o200k or cl100k is longer than 4·RUN_BLOCK−3', () => {
+    fc.assert(
+      fc.property(texts, (text) => {
+        if (hasLongRun(text)) return;
+        for (const regex of [O200K_TOKEN_SPLIT_REGEX, CL100K_TOKEN_SPLIT_REGEX]) {
+          for (const [piece] of text.matchAll(regex)) expect(piece.length).toBeLessThanOrEqual(4 * RUN_BLOCK - 3);
+        }
+      }),
+      { numRuns: 1500 },
+    );
+  });
+});
+
+describe('createTextCounter', () => {
+  it('counts with the tokenizer within its budget, by bytes beyond it', () => {
+    const tokenizer = spy(o200k);
+    const count = createTextCounter(tokenizer, 20);
+    expect(count('Hello world')).toBe(2);
+    expect(count('Hello again world')).toBe(Buffer.byteLength('Hello again world')); // 11 + 17 > 20
+    expect(count('Hi you')).toBe(2); // still fits: 11 + 6 <= 20
+    expect(tokenizer.calls).toEqual(['Hello world', 'Hi you']);
+    expect(count('')).toBe(0);
+  });
+
+  it('counts a text with a long run by bytes, without tokenizing it', () => {
+    const tokenizer = spy(o200k);
+    const long = `x${'a'.repeat(20_000)}`;
+    expect(createTextCounter(tokenizer)(long)).toBe(20_001);
+    expect(tokenizer.calls).toEqual([]);
+  });
+
+  it('counts by bytes without a tokenizer (Anthropic, unknown models)', () => {
+    expect(createTextCounter(null)('héllo 🌍')).toBe(11);
+  });
+
+  it('treats text that spells a special token as plain text', () => {
+    expect(createTextCounter(o200k)('<|endoftext|>')).toBeGreaterThan(1);
+  });
+
+  it('is never below the exact count, whatever the budget', () => {
+    fc.assert(
+      fc.property(texts, fc.constantFrom(o200k, cl100k), fc.integer({ min: 0, max: 1000 }), (text, tokenizer, budget) => {
+        expect(createTextCounter(tokenizer, budget)(text)).toBeGreaterThanOrEqual(tokenizer.countTokens(text));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('encodingForModel', () => {
+  it('knows the OpenAI families and nothing else', () => {
+    for (const m of ['gpt-4o', 'gpt-4o-mini-2024-07-18', 'chatgpt-4o-latest', 'gpt-4.1-nano', 'gpt-4.5-preview', 'gpt-5', 'gpt-5.4-mini', 'o1', 'o3-mini', 'o4-mini', 'gpt-oss-20b', 'ft:gpt-4o-mini-2024-07-18:org::abc']) {
+      expect(encodingForModel(m)).toBe('o200k_base');
+    }
+    for (const m of ['gpt-4', 'gpt-4-turbo', 'gpt-3.5-turbo', 'text-embedding-3-small', 'text-embedding-3-large', 'text-embedding-ada-002', 'ft:gpt-3.5-turbo-0125:org::x']) {
+      expect(encodingForModel(m)).toBe('cl100k_base');
+    }
+    for (const m of ['claude-sonnet-4-5', 'omni-moderation-latest', 'gpt-6', 'mistral-large', '', 'ft:']) expect(encodingForModel(m)).toBeNull();
+  });
+
+  it('loads each tokenizer once', async () => {
+    await preloadTokenizers(['gpt-4o', 'gpt-4', 'claude-haiku-4-5']);
+    expect(await loadTokenizer('o200k_base')).toBe(o200k);
+    expect(await loadTokenizer('cl100k_base')).toBe(cl100k);
+  });
+});

@@ -1,0 +1,223 @@
+// Watches a streamed answer's bytes as they pass to the client (it never holds, alters or
+// re-frames them) and keeps what metering needs: the usage the upstream reports at the end, and
+// a bounded sample of the generated text for an estimate when the usage never comes.
+//   OpenAI chat: the last chunk has `usage` (stream_options.include_usage, `choices: []`).
+//   Responses: `response.completed` (or .incomplete / .failed) carries `response.usage`.
+//   Anthropic: `message_start` has the input counts, `message_delta` the cumulative output
+//   (newer API versions repeat the input and cache counts there).
+import type { InputUsage, TokenUsage } from './price.js';
+import { asObject, type ApiShape } from './shape.js';
+import { createSseReader, DEFAULT_SSE_LIMITS, type SseEvent, type SseLimits } from './sse-events.js';
+import { usageFromJson } from './usage-json.js';
+
+export interface UsageTap {
+  /** Sees the next chunk of the upstream's body. Never throws. */
+  push(chunk: Buffer): void;
+  /** The final usage the upstream reported; null until it did (a cut stream stays null). */
+  usage(): TokenUsage | null;
+  /** Input counts the stream reported before its end (Anthropic message_start), for an estimate. */
+  reportedInput(): InputUsage | null;
+  /** The generated text seen so far (text, refusals, tool-call arguments, reasoning), up to the cap. */
+  text(): string;
+  /** UTF-8 bytes of generated text seen beyond the cap. */
+  droppedTextBytes(): number;
+}
+
+export interface UsageTapOptions {
+  /** characters of generated text kept (a sample for estimates; the rest is only counted) */
+  maxTextChars?: number;
+  sse?: SseLimits;
+}
+
+export const DEFAULT_MAX_TEXT_CHARS = 16 * 1024;
+
+/** What one API's events contribute: each callback may report usage, input, or text. */
+interface Sink {
+  final(u: TokenUsage): void;
+  input(u: InputUsage): void;
+  text(t: unknown): void;
+}
+
+type Handler = (e: SseEvent, sink: Sink) => void;
+
+function parse(data: string): Record<string, unknown> | undefined {
+  try {
+    return asObject(JSON.parse(data));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The last `"usage": {...}` object in a truncated event's text (usage comes late in these objects). */
+export function usageObjectInTail(text: string): Record<string, unknown> | undefined {
+  const key = /"usage"\s*:\s*\{/g;
+  const starts: number[] = [];
+  for (let m = key.exec(text); m !== null; m = key.exec(text)) starts.push(m.index + m[0].length - 1);
+  for (let i = starts.length - 1; i >= 0; i--) {
+    const end = matchingBrace(text, starts[i] as number);
+    const parsed = end === -1 ? undefined : parse(text.slice(starts[i], end + 1));
+    if (parsed) return parsed;
+  }
+  return undefined;
+}
+
+/** Index of the `}` closing the `{` at `open`, skipping strings; -1 when the text ends first. */
+function matchingBrace(text: string, open: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = open; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b) depth++;
+    else if (c === 0x7d && --depth === 0) return i;
+  }
+  return -1;
+}
+
+const chat: Handler = (e, sink) => {
+  if (e.truncated) {
+    const u = usageFromJson('openai-chat', { usage: usageObjectInTail(e.data) });
+    if (u) sink.final(u);
+    return;
+  }
+  if (e.data === '[DONE]') return;
+  const chunk = parse(e.data);
+  if (!chunk) return;
+  if (chunk.usage !== undefined && chunk.usage !== null) {
+    const u = usageFromJson('openai-chat', chunk);
+    if (u) sink.final(u);
+  }
+  for (const choice of Array.isArray(chunk.choices) ? chunk.choices : []) {
+    const delta = asObject(asObject(choice)?.delta);
+    if (!delta) continue;
+    sink.text(delta.content);
+    sink.text(delta.refusal);
+    sink.text(asObject(delta.audio)?.transcript);
+    const legacy = asObject(delta.function_call);
+    sink.text(legacy?.name);
+    sink.text(legacy?.arguments);
+    for (const call of Array.isArray(delta.tool_calls) ? delta.tool_calls : []) {
+      const fn = asObject(asObject(call)?.function);
+      sink.text(fn?.name);
+      sink.text(fn?.arguments);
+    }
+  }
+};
+
+const RESPONSES_TEXT = new Set([
+  'response.output_text.delta', 'response.refusal.delta', 'response.function_call_arguments.delta', 'response.custom_tool_call_input.delta',
+  'response.reasoning_text.delta', 'response.reasoning_summary_text.delta', 'response.audio.transcript.delta',
+]);
+const RESPONSES_USAGE = new Set(['response.completed', 'response.incomplete', 'response.failed']);
+
+const responses: Handler = (e, sink) => {
+  // events are named; only an unnamed one must be parsed to learn its type
+  if (e.event !== 'message' && !RESPONSES_TEXT.has(e.event) && !RESPONSES_USAGE.has(e.event)) return;
+  if (e.truncated) {
+    const u = usageFromJson('openai-responses', { usage: usageObjectInTail(e.data) });
+    if (u && (RESPONSES_USAGE.has(e.event) || e.event === 'message')) sink.final(u);
+    return;
+  }
+  const data = parse(e.data);
+  const type = typeof data?.type === 'string' ? data.type : e.event;
+  if (RESPONSES_TEXT.has(type)) sink.text(data?.delta);
+  if (RESPONSES_USAGE.has(type)) {
+    const u = usageFromJson('openai-responses', asObject(data?.response));
+    if (u) sink.final(u);
+  }
+};
+
+/** Anthropic's counts arrive in two events; this keeps the first and merges the second into it. */
+function anthropic(): Handler {
+  let start: InputUsage | undefined;
+  return (e, sink) => {
+    const data = e.truncated ? undefined : parse(e.data);
+    const type = typeof data?.type === 'string' ? data.type : e.event;
+    if (type === 'message_start') {
+      const u = usageFromJson('anthropic-messages', asObject(data?.message));
+      if (u) {
+        start = { input: u.input, cachedInput: u.cachedInput, cacheWrite: u.cacheWrite };
+        sink.input(start);
+      }
+    } else if (type === 'message_delta') {
+      const u = asObject(data?.usage);
+      if (!u) return;
+      // fields a delta leaves out (or sends as null) keep their message_start value
+      const merged = usageFromJson('anthropic-messages', {
+        usage: {
+          input_tokens: u.input_tokens ?? start?.input,
+          cache_read_input_tokens: u.cache_read_input_tokens ?? start?.cachedInput,
+          cache_creation_input_tokens: u.cache_creation_input_tokens ?? start?.cacheWrite,
+          output_tokens: u.output_tokens,
+        },
+      });
+      if (merged) sink.final(merged);
+    } else if (type === 'content_block_delta') {
+      const delta = asObject(data?.delta);
+      sink.text(delta?.text);
+      sink.text(delta?.thinking);
+      sink.text(delta?.partial_json);
+    } else if (type === 'content_block_start') {
+      const block = asObject(data?.content_block);
+      sink.text(block?.text);
+      sink.text(block?.thinking);
+    }
+  };
+}
+
+/** Embeddings do not stream: a tap for them never finds usage. */
+const none: Handler = () => {};
+
+/** A tap for one streamed answer of the API `shape`. */
+export function createUsageTap(shape: ApiShape, options: UsageTapOptions = {}): UsageTap {
+  const maxTextChars = options.maxTextChars ?? DEFAULT_MAX_TEXT_CHARS;
+  let final: TokenUsage | null = null;
+  let input: InputUsage | null = null;
+  const kept: string[] = [];
+  let keptChars = 0;
+  let dropped = 0;
+  const sink: Sink = {
+    final: (u) => {
+      final = u;
+    },
+    input: (u) => {
+      input = u;
+    },
+    text: (t) => {
+      if (typeof t !== 'string' || t === '') return;
+      const room = maxTextChars - keptChars;
+      if (t.length <= room) {
+        kept.push(t);
+        keptChars += t.length;
+        return;
+      }
+      // never cut between the two halves of a surrogate pair
+      let cut = Math.max(0, room);
+      if (cut > 0 && cut < t.length && isHighSurrogate(t.charCodeAt(cut - 1))) cut--;
+      if (cut > 0) kept.push(t.slice(0, cut));
+      keptChars += cut;
+      dropped += Buffer.byteLength(t.slice(cut));
+      keptChars = Math.max(keptChars, maxTextChars); // later text is dropped, not squeezed in
+    },
+  };
+  const handler = shape === 'openai-chat' ? chat : shape === 'openai-responses' ? responses : shape === 'anthropic-messages' ? anthropic() : none;
+  const reader = createSseReader((e) => handler(e, sink), options.sse ?? DEFAULT_SSE_LIMITS);
+  return {
+    push(chunk) {
+      try {
+        reader.push(chunk);
+      } catch {
+        // a tap must never break the stream it watches; what it missed is estimated
+      }
+    },
+    usage: () => final,
+    reportedInput: () => input,
+    text: () => kept.join(''),
+    droppedTextBytes: () => dropped,
+  };
+}
+
+const isHighSurrogate = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
