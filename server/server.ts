@@ -6,7 +6,7 @@ import pino from 'pino';
 import { writeAdminLink } from './admin-link.js';
 import { createAuthFailureGuard } from './auth-guard.js';
 import { createAdminService } from './admin/service.js';
-import type { Catalog } from '../contract/catalog.js';
+import { isMetered, type Catalog } from '../contract/catalog.js';
 import { loadCatalog } from './catalog.js';
 import type { Settings } from './config.js';
 import { buildApp, type ConnectionTimeouts } from './http/app.js';
@@ -22,6 +22,7 @@ import { createPaymentGate } from './payments/gate.js';
 import { createPaidCalls } from './payments/paid-call.js';
 import { prepareUpstreams } from './proxy/demo-upstream/index.js';
 import { createProxy } from './proxy/index.js';
+import { preloadTokenizers } from './metering/index.js';
 import { startJobs } from './jobs.js';
 import { createLedger, type Ledger } from './ledger/index.js';
 import { openWallet } from './lightning/index.js';
@@ -93,6 +94,8 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
     const upstreams = await prepareUpstreams(catalog, settings.env, wallet.devnodeUrl !== null);
     closers.unshift(() => upstreams.close());
     const proxy = createProxy({ catalog: upstreams.catalog, env: upstreams.env });
+    // the first metered call should not wait for a tokenizer to load (about 180 ms)
+    preloadTokenizers(meteredModels(catalog)).catch((err: unknown) => log.warn({ err }, 'loading the tokenizers failed; they load on first use'));
     closers.unshift(() => proxy.close());
     const holdSeconds = holdLifetimeSeconds(catalog, settings.ABL_HOLD_SECONDS);
     if (holdSeconds <= longestUpstreamSeconds(catalog)) {
@@ -191,6 +194,11 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
     for (const close of closers) await close().catch(() => {});
     throw err;
   }
+}
+
+/** The models priced by their tokens. */
+function meteredModels(catalog: Catalog): string[] {
+  return catalog.apis.flatMap((a) => a.endpoints.flatMap((e) => ('models' in e.price ? Object.entries(e.price.models).filter(([, p]) => isMetered(p)).map(([m]) => m) : [])));
 }
 
 /** The longest an upstream may take to answer, endpoint overrides included (seconds). */

@@ -1,11 +1,11 @@
 // Test rig: runs the fake upstream's handlers in process (no sockets) to get the exact bytes they
 // send, so the metering tests read the same wire formats the proxy tests do.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { messages } from '../proxy/fake-upstream/anthropic.js';
-import { chatCompletions } from '../proxy/fake-upstream/openai-chat.js';
-import { embeddings } from '../proxy/fake-upstream/openai-misc.js';
-import { responses } from '../proxy/fake-upstream/openai-responses.js';
-import type { FakeHandler } from '../proxy/fake-upstream/wire.js';
+import { messages } from '../testing/fake-upstream/anthropic.js';
+import { chatCompletions } from '../testing/fake-upstream/openai-chat.js';
+import { embeddings } from '../testing/fake-upstream/openai-misc.js';
+import { responses } from '../testing/fake-upstream/openai-responses.js';
+import type { FakeHandler } from '../testing/fake-upstream/wire.js';
 import type { ApiShape } from './shape.js';
 
 const HANDLERS: Record<ApiShape, FakeHandler> = {

@@ -2,7 +2,7 @@
 // charge is settled before the headers go out; a stream passes every chunk on at once while a tap
 // reads the usage, and keeps being read to its end when the client has left.
 import { PassThrough, type Readable } from 'node:stream';
-import { createUsageTap, estimateUsage, usageFromJson, type TokenUsage } from '../metering/index.js';
+import { createUsageTap, estimateUsage, usageFromJson, type EstimateInput, type TokenUsage } from '../metering/index.js';
 import type { MeteredRequest } from '../proxy/metered-request.js';
 
 /** The most of a JSON answer read to find its usage; answers with usage are far smaller. */
@@ -24,7 +24,7 @@ export async function readJsonAnswer(body: Readable, call: MeteredRequest): Prom
   }
   const usage = usageFromJson(call.shape, parsed);
   if (usage) return { bytes, usage, reported: true };
-  return { bytes, usage: estimateUsage(call, bytes.toString('utf8')), reported: false };
+  return { bytes, usage: await estimateUsage(estimateInput(call, { outputText: bytes.toString('utf8') })), reported: false };
 }
 
 export interface StreamOutcome {
@@ -44,11 +44,13 @@ export function meterStream(upstream: Readable, call: MeteredRequest, done: (out
   const out = new PassThrough();
   let clientGone = false;
   let finished = false;
-  const finish = (ended: boolean): Promise<void> => {
-    if (finished) return Promise.resolve();
+  const finish = async (ended: boolean): Promise<void> => {
+    if (finished) return;
     finished = true;
     const usage = tap.usage();
-    return done({ ended, usage: usage ?? estimateUsage(call, tap.text()), reported: usage !== null });
+    const reportedInput = tap.reportedInput();
+    const estimated = usage ?? (await estimateUsage(estimateInput(call, { outputText: tap.text(), droppedTextBytes: tap.droppedTextBytes(), ...(reportedInput ? { reportedInput } : {}) })));
+    await done({ ended, usage: estimated, reported: usage !== null });
   };
   out.on('error', () => {});
   out.on('close', () => {
@@ -75,4 +77,9 @@ export function meterStream(upstream: Readable, call: MeteredRequest, done: (out
     void finish(false);
   });
   return out;
+}
+
+/** What an estimate starts from: the call's input bound and output limit, and the output seen. */
+function estimateInput(call: MeteredRequest, seen: Pick<EstimateInput, 'outputText' | 'droppedTextBytes' | 'reportedInput'>): EstimateInput {
+  return { shape: call.shape, model: call.model, inputBound: call.inputTokensBound, outputLimit: call.outputLimit, ...seen };
 }

@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import type { Api } from '../../contract/catalog.js';
 import { AppError } from '../errors.js';
 import { hashToken, type CallRecord, type Ledger } from '../ledger/index.js';
-import { chargeMsat } from '../metering/index.js';
+import { chargeAtMostCeiling, type TokenUsage } from '../metering/index.js';
 import { matchError, notConfigured, type ApiProxy, type ForwardResponse } from '../proxy/index.js';
 import { meteredRequest, type MeteredRequest } from '../proxy/metered-request.js';
 import type { PaymentGate, SecuredPayment } from './gate.js';
@@ -45,7 +45,7 @@ export interface PaidCallDeps {
   /** how often a live stream renews its hold (the sweep returns holds past their deadline) */
   renewEveryMs?: number;
   onUpstreamError?: (api: string, code: string) => void;
-  log?: { error(obj: object, msg: string): void };
+  log?: { error(obj: object, msg: string): void; warn(obj: object, msg: string): void };
 }
 
 /** The upstream served the request only with a 2xx; its own refusal (4xx) costs nothing. */
@@ -55,6 +55,14 @@ const isEventStream = (headers: ForwardResponse['headers']): boolean => /^text\/
 export function createPaidCalls(deps: PaidCallDeps) {
   const { proxy, gate } = deps;
   const logFailure = (err: unknown) => deps.log?.error({ err }, 'settling a paid call failed');
+
+  /** The charge for what was used: the contract's formula, never above the reservation. */
+  function chargeOf(metered: MeteredRequest, usage: TokenUsage): bigint {
+    const { chargeMsat, capped } = chargeAtMostCeiling(metered.price, usage, metered.ceilingMsat);
+    // the input bound or output limit was beaten: the operator pays the difference, so say so
+    if (capped) deps.log?.warn({ model: metered.model, usage, ceilingMsat: metered.ceilingMsat.toString() }, 'a metered call used more than its ceiling; charged the ceiling');
+    return chargeMsat;
+  }
 
   /** A credential that is wrong gets its 401 before "not configured" (contract, Running). */
   async function assertConfigured(api: Api, action: PaidAction, creds: Credentials): Promise<void> {
@@ -134,13 +142,7 @@ export function createPaidCalls(deps: PaidCallDeps) {
   }
 }
 
-/** The charge for what was used: the contract's formula, never above the reservation. */
-function chargeOf(metered: MeteredRequest, usage: Parameters<typeof chargeMsat>[1]): bigint {
-  const charge = chargeMsat(metered.price, usage);
-  return charge < metered.ceilingMsat ? charge : metered.ceilingMsat;
-}
-
-function usageRecord(u: Parameters<typeof chargeMsat>[1], reported: boolean): Record<string, number> {
+function usageRecord(u: TokenUsage, reported: boolean): Record<string, number> {
   return { input_tokens: u.input, cached_input_tokens: u.cachedInput, cache_write_tokens: u.cacheWrite, output_tokens: u.output, estimated: reported ? 0 : 1 };
 }
 
