@@ -55,7 +55,7 @@ describe.each(['postgres', 'pglite'] as const)('metered prices on %s', (store) =
 
   it('the catalog shows metered prices with every kind resolved', () => {
     expect(priceOf('openai', '/v1/chat/completions', 'gpt-4o-mini')).toEqual({
-      call_sats: 0, input_sats_per_mtok: 150, cached_input_sats_per_mtok: 75, cache_write_sats_per_mtok: 150, output_sats_per_mtok: 600, max_output_tokens: 16384,
+      call_sats: 0, input_sats_per_mtok: 150, cached_input_sats_per_mtok: 75, cache_write_sats_per_mtok: 150, output_sats_per_mtok: 600, max_output_tokens: 16384, max_input_tokens: 128000,
     });
   });
 
@@ -130,10 +130,12 @@ describe.each(['postgres', 'pglite'] as const)('metered prices on %s', (store) =
 
   it('an L402 credential is worth its invoice: it keeps its change for the next requests, then asks for more', async () => {
     const body = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }], max_completion_tokens: 50 };
-    const challenge = await api('POST', CHAT, { body });
+    const roomy = { ...body, max_completion_tokens: 5000 }; // its ceiling (the invoice) holds several small calls
+    const challenge = await api('POST', CHAT, { body: roomy });
     expect(challenge.status).toBe(402);
+    expect(challenge.body.amount_sats).toBeGreaterThan(2);
     const auth = `L402 ${challenge.body.macaroon}:${await t.pay(challenge.body.invoice)}`;
-    const first = await api('POST', CHAT, { body, headers: { authorization: auth } });
+    const first = await api('POST', CHAT, { body: roomy, headers: { authorization: auth } });
     expect(first.status).toBe(200);
     const charged = BigInt(first.headers['x-charged-msats'] as string);
     expect(charged).toBeLessThan(BigInt(challenge.body.amount_sats) * 1000n);
