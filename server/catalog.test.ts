@@ -10,10 +10,13 @@ describe('the catalog loader', () => {
     const c = parseCatalog(shipped);
     const pub = toPublicCatalog(c);
     const openai = pub.apis.find((a) => a.name === 'openai')!;
-    const models = Object.assign({}, ...openai.endpoints.map((e) => e.models ?? {})) as Record<string, number>;
-    for (const m of ['gpt-4o-mini', 'gpt-4o', 'text-embedding-3-small', 'tts-1', 'whisper-1', 'dall-e-3', 'omni-moderation-latest']) {
-      expect(models[m], m).toBeGreaterThan(0);
-    }
+    const models = Object.assign({}, ...openai.endpoints.map((e) => e.models ?? {})) as Record<string, number | { input_sats_per_mtok: number }>;
+    for (const m of ['tts-1', 'whisper-1', 'dall-e-3', 'omni-moderation-latest']) expect(models[m], m).toBeGreaterThan(0);
+    // chat, responses, embeddings and Anthropic messages are metered (contract, "Metered prices")
+    for (const m of ['gpt-4o-mini', 'gpt-4o', 'text-embedding-3-small']) expect((models[m] as { input_sats_per_mtok: number }).input_sats_per_mtok, m).toBeGreaterThan(0);
+    const anthropic = pub.apis.find((a) => a.name === 'anthropic')!;
+    const claude = anthropic.endpoints[0]!.models!;
+    for (const m of ['claude-haiku-4-5', 'claude-sonnet-4-5']) expect(claude[m], m).toMatchObject({ output_sats_per_mtok: expect.any(Number), max_output_tokens: expect.any(Number) });
     expect(openai.endpoints.find((e) => e.path === '/api/v1/openai/v1/models')?.free).toBe(true);
   });
 
@@ -25,8 +28,11 @@ describe('the catalog loader', () => {
   it('names the file, the key path and the problem', () => {
     const broken = shipped.replace(/post_task_sats: 50/, 'post_task_sats: -3');
     expect(() => parseCatalog(broken, 'my.yaml')).toThrow(/my\.yaml: invalid catalog:\n {2}hire\.post_task_sats: /);
-    const badPrice = shipped.replace('gpt-4o-mini: 30', 'gpt-4o-mini: "thirty"');
+    const badPrice = shipped.replace('gpt-4o-mini:  { input_sats_per_mtok: 150,', 'gpt-4o-mini:  { input_sats_per_mtok: "thirty",');
+    expect(badPrice).not.toBe(shipped);
     expect(() => parseCatalog(badPrice)).toThrow(/apis\[0\]\.endpoints\[0\]\.price/);
+    const noUsage = shipped.replace('usage: openai-chat', '');
+    expect(() => parseCatalog(noUsage)).toThrow(/metered models need `usage`/);
     expect(() => parseCatalog('apis: [')).toThrow(/not valid YAML/);
     expect(() => loadCatalog('/nonexistent/config.yaml')).toThrow(CatalogError);
   });

@@ -18,7 +18,7 @@ export async function tokenCall(ctx: SuiteContext, wallet: TokenWallet, ep: Publ
   const res = await callEndpoint(ctx, ep, payload, { 'x-token': wallet.token });
   if (!is2xx(res.status)) return { res, charge: 'not served' };
   if (price === 0) return { res, charge: ensureNoCharge(wallet, res) };
-  if (meteredPriceOf(ep, payload)) return { res, charge: await takeMeteredCharge(ctx, wallet, res, price) };
+  if (meteredPriceOf(ep, payload)) return { res, charge: await takeMeteredCharge(ctx, wallet, res, price, payload.kind === 'json' && payload.body.stream === true) };
   return { res, charge: takeCharge(wallet, res, price) };
 }
 
@@ -34,29 +34,30 @@ function takeCharge(wallet: TokenWallet, res: HttpResponse, price: number): stri
   return `charged ${price} sats, balance ${before} → ${reported}`;
 }
 
-async function takeMeteredCharge(ctx: SuiteContext, wallet: TokenWallet, res: HttpResponse, maxSats: number): Promise<string> {
-  const streamed = /^text\/event-stream/i.test(res.contentType);
-  let chargedMsat: bigint;
+/** `streamed`: the request asked for a stream (whether the answer is one is checked by the stream run). */
+async function takeMeteredCharge(ctx: SuiteContext, wallet: TokenWallet, res: HttpResponse, maxSats: number, streamed: boolean): Promise<string> {
+  // the charge is booked first: a check failing below must not leave the final balance off too
+  const chargedMsat = streamed ? await streamReceipt(ctx, wallet, res) : chargedHeader(res);
+  wallet.chargedMsat += chargedMsat;
+  const expected = Number((BigInt(wallet.initial) * 1000n - wallet.chargedMsat) / 1000n);
+  wallet.balance = expected;
+  ensure(chargedMsat <= BigInt(maxSats) * 1000n, `charged ${chargedMsat} msat, more than this request can cost (${maxSats} sats)`);
   if (streamed) {
     const ceiling = Number(header(res, 'x-max-charge-sats'));
     ensure(Number.isInteger(ceiling) && ceiling > 0 && ceiling <= maxSats, `X-Max-Charge-Sats is ${header(res, 'x-max-charge-sats') ?? '(missing)'}, expected 1…${maxSats}`);
-    chargedMsat = await streamReceipt(ctx, wallet, res);
     ensure(chargedMsat <= BigInt(ceiling) * 1000n, `the stream was charged ${chargedMsat} msat, above its ceiling of ${ceiling} sats`);
   } else {
-    const raw = header(res, 'x-charged-msats');
-    ensure(raw !== undefined && /^\d+$/.test(raw), `X-Charged-Msats is ${raw ?? '(missing)'} on a metered answer`);
-    chargedMsat = BigInt(raw);
     ensure(header(res, 'x-charged-sats') === ((chargedMsat + 999n) / 1000n).toString(), `X-Charged-Sats ${header(res, 'x-charged-sats') ?? '(missing)'} is not X-Charged-Msats rounded up`);
-  }
-  ensure(chargedMsat <= BigInt(maxSats) * 1000n, `charged ${chargedMsat} msat, more than this request can cost (${maxSats} sats)`);
-  wallet.chargedMsat += chargedMsat;
-  const expected = Number((BigInt(wallet.initial) * 1000n - wallet.chargedMsat) / 1000n);
-  if (!streamed) {
     const reported = Number(header(res, 'x-balance-sats'));
     ensure(reported === expected, `X-Balance-Sats is ${header(res, 'x-balance-sats') ?? '(missing)'}, expected ${expected} after ${chargedMsat} msat`);
   }
-  wallet.balance = expected;
   return `metered: charged ${chargedMsat} msat (at most ${maxSats} sats)`;
+}
+
+function chargedHeader(res: HttpResponse): bigint {
+  const raw = header(res, 'x-charged-msats');
+  ensure(raw !== undefined && /^\d+$/.test(raw), `X-Charged-Msats is ${raw ?? '(missing)'} on a metered answer`);
+  return BigInt(raw);
 }
 
 /** A metered stream's charge, read from its receipt once it ended (settled before its last byte). */

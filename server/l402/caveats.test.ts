@@ -47,7 +47,7 @@ describe('decodeCaveat', () => {
 
 describe('checkCaveats', () => {
   it('accepts what we mint, for the same request, and reports the expiry', () => {
-    expect(check(minted)).toEqual({ ok: true, expiresAt: 1_700_000_600 });
+    expect(check(minted)).toMatchObject({ ok: true, expiresAt: 1_700_000_600 });
   });
 
   it('accepts up to and including the valid_until second, and a lower price', () => {
@@ -100,7 +100,7 @@ describe('checkCaveats', () => {
   it('requires every repeat to hold and allows repeats only to narrow', () => {
     // narrowing is fine
     expect(check([...minted, 'openai_valid_until=1700000300', 'max_price_msat=30000', 'services=openai:0']))
-      .toEqual({ ok: true, expiresAt: 1_700_000_300 });
+      .toMatchObject({ ok: true, expiresAt: 1_700_000_300 });
     // a narrower repeat that no longer holds fails
     expect(check([...minted, 'openai_valid_until=1699999999'])).toEqual({ ok: false, reason: 'expired' });
     expect(check([...minted, 'max_price_msat=29999'])).toEqual({ ok: false, reason: 'price' });

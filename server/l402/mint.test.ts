@@ -94,12 +94,13 @@ describe('mintChallenge', () => {
 });
 
 describe('verifyCredential', () => {
-  it('accepts the paid credential and names its payment hash, token id and expiry', () => {
+  it('accepts the paid credential and names its payment hash, token id, expiry and value', () => {
     expect(verify()).toEqual({
       ok: true,
       paymentHash: paymentHash.toString('hex'),
       tokenId: tokenId.toString('hex'),
       expiresAt: now + 600,
+      valueMsat: 30_000n, // the invoice it was minted for: a value-carrying credential spends from it
     });
     expect(verify({ now: now + 600 }).ok).toBe(true);
     expect(verify({ priceMsat: 1n }).ok).toBe(true);

@@ -3,7 +3,7 @@
 // Value-carrying (the proxy): funded once into an account of its own, then paid from like a token.
 import { createHash } from 'node:crypto';
 import type { Db, Queryable } from '../store/index.js';
-import { createUserAccount, type SystemAccountIds } from './accounts.js';
+import type { SystemAccountIds } from './accounts.js';
 import { postJournal } from './journal.js';
 
 /** A claim left in flight this long (a crashed instance) may be taken over. */
@@ -56,28 +56,37 @@ export async function releaseCredential(q: Queryable, paymentHash: string): Prom
  */
 export async function fundCredential(db: Db, sys: SystemAccountIds, p: { paymentHash: string; endpoint: string; valueMsat: bigint; now: number }): Promise<boolean> {
   return db.tx(async (q) => {
-    const account = await createUserAccount(q, credentialAccountHash(p.paymentHash));
+    // the account's unique key decides between racing requests: a loser waits for the winner's commit
+    const created = await q.query<{ id: bigint }>(`INSERT INTO accounts (kind, token_hash) VALUES ('user', $1) ON CONFLICT (token_hash) DO NOTHING RETURNING id`, [
+      credentialAccountHash(p.paymentHash),
+    ]);
+    const accountId = created.rows[0]?.id;
+    if (accountId === undefined) return (await credentialState(q, p.paymentHash)) === 'funded';
     const res = await q.query(
       `INSERT INTO l402_credentials (payment_hash, state, endpoint, price_msat, updated_at, account_id)
        VALUES ($1, 'funded', $2, $3, $4, $5) ON CONFLICT (payment_hash) DO NOTHING RETURNING 1`,
-      [p.paymentHash, p.endpoint, p.valueMsat, p.now, account.id],
+      [p.paymentHash, p.endpoint, p.valueMsat, p.now, accountId],
     );
     if (res.rows.length === 0) {
-      // funded meanwhile by another request, or a single-use credential: drop the spare account
-      await q.query(`DELETE FROM accounts WHERE id = $1`, [account.id]);
-      const existing = await q.query<{ state: string }>(`SELECT state FROM l402_credentials WHERE payment_hash = $1`, [p.paymentHash]);
-      return existing.rows[0]?.state === 'funded';
+      // a single-use credential (an AI for Hire fee) with this payment hash: it cannot fund calls
+      await q.query(`DELETE FROM accounts WHERE id = $1`, [accountId]);
+      return false;
     }
     await postJournal(q, {
       kind: 'l402_deposit',
       ref: p.paymentHash,
       lines: [
         { accountId: sys.lightning, amountMsat: -p.valueMsat },
-        { accountId: account.id, amountMsat: p.valueMsat },
+        { accountId, amountMsat: p.valueMsat },
       ],
     });
     return true;
   });
+}
+
+async function credentialState(q: Queryable, paymentHash: string): Promise<string | null> {
+  const res = await q.query<{ state: string }>(`SELECT state FROM l402_credentials WHERE payment_hash = $1`, [paymentHash]);
+  return res.rows[0]?.state ?? null;
 }
 
 /** A credential's account is keyed like a token's, by a hash no token can have. */

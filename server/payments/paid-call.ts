@@ -10,6 +10,7 @@ import { hashToken, type CallRecord, type Ledger } from '../ledger/index.js';
 import { chargeAtMostCeiling, type TokenUsage } from '../metering/index.js';
 import { matchError, notConfigured, type ApiProxy, type ForwardResponse } from '../proxy/index.js';
 import { meteredRequest, type MeteredRequest } from '../proxy/metered-request.js';
+import { withFlatOutputCap } from '../proxy/output-cap.js';
 import type { PaymentGate, SecuredPayment } from './gate.js';
 import { verifyL402Value } from './l402-rail.js';
 import { meterStream, readJsonAnswer } from './metered-answer.js';
@@ -100,7 +101,8 @@ export function createPaidCalls(deps: PaidCallDeps) {
     // 2. run: the upstream call is not tied to the client, who pays for it once it is made
     let answer: ForwardResponse;
     try {
-      answer = await proxy.forward({ api: m.api, endpoint: m.endpoint, method: call.method, search: m.search, headers: call.headers, body: metered ? metered.body : call.body });
+      const body = metered ? metered.body : input.kind === 'json' && call.body ? withFlatOutputCap(m.endpoint, input.body, call.body) : call.body;
+      answer = await proxy.forward({ api: m.api, endpoint: m.endpoint, method: call.method, search: m.search, headers: call.headers, body });
     } catch (err) {
       await payment.release();
       if (err instanceof AppError) deps.onUpstreamError?.(m.api.name, err.code);

@@ -9,11 +9,15 @@ const ep = (price: unknown): Endpoint => Endpoint.parse({ method: 'POST', path: 
 
 describe('priceOf', () => {
   it('prices per model from the catalog, in msat and sats', () => {
+    const speech = findEndpoint(catalog, 'openai', 'POST', '/v1/audio/speech');
+    expect(priceOf(speech, { model: 'tts-1' })).toEqual({ priceMsat: 60_000n, priceSats: 60, model: 'tts-1', free: false, metered: null });
+  });
+
+  it('names a metered model\'s price and where its usage is read, the ceiling coming from the request', () => {
     const chat = findEndpoint(catalog, 'openai', 'POST', '/v1/chat/completions');
-    expect(priceOf(chat, { model: 'gpt-4o-mini' })).toEqual({ priceMsat: 30_000n, priceSats: 30, model: 'gpt-4o-mini', free: false, metered: null });
-    expect(priceOf(chat, { model: 'gpt-4o' })).toEqual({ priceMsat: 150_000n, priceSats: 150, model: 'gpt-4o', free: false, metered: null });
+    expect(priceOf(chat, { model: 'gpt-4o-mini' })).toMatchObject({ priceMsat: 0n, model: 'gpt-4o-mini', free: false, metered: { usage: 'openai-chat', price: { input_sats_per_mtok: 150, output_sats_per_mtok: 600 } } });
     const messages = findEndpoint(catalog, 'anthropic', 'POST', '/v1/messages');
-    expect(priceOf(messages, { model: 'claude-sonnet-4-5' }).priceSats).toBe(150);
+    expect(priceOf(messages, { model: 'claude-sonnet-4-5' }).metered).toMatchObject({ usage: 'anthropic-messages', price: { output_sats_per_mtok: 15000 } });
   });
 
   it('prices a fixed-price endpoint whatever the body, and marks 0 as free', () => {

@@ -12,7 +12,7 @@ import { fakeAudio } from '../testing/fake-upstream/openai-audio.js';
 import { fakeVector } from '../testing/fake-upstream/openai-misc.js';
 import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream/server.js';
 import { createProxy, matchError, notConfigured, type ApiProxy } from './index.js';
-import { shippedCatalog } from './testing.js';
+import { flatPricedCatalog } from '../testing/flat-prices.js';
 
 const OPENAI_KEY = 'sk-test-upstream-key';
 let fake: FakeUpstream;
@@ -67,7 +67,7 @@ async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
 beforeAll(async () => {
   fake = await startFakeUpstream({ apiKey: OPENAI_KEY, anthropicKey: 'sk-ant-key' });
   proxy = createProxy({
-    catalog: shippedCatalog(),
+    catalog: flatPricedCatalog(), // whole prices per call: the raw route below charges price.priceSats
     env: { OPENAI_API_KEY: OPENAI_KEY, OPENAI_BASE_URL: fake.url, ANTHROPIC_API_KEY: 'sk-ant-key', ANTHROPIC_BASE_URL: fake.url },
   });
   server = createServer((req, res) => void route(req, res));

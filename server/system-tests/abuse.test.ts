@@ -136,7 +136,7 @@ describe('a server process under abuse, logging at debug level', () => {
   let schema: Awaited<ReturnType<typeof createPostgresSchema>>;
   let s: ChildServer;
   const dataDir = mkdtempSync(join(tmpdir(), 'abl-abuse-'));
-  const config = writeTestConfig({ timeoutSeconds: 5 });
+  const config = writeTestConfig({ timeoutSeconds: 5 , flatPrices: true });
   const secrets = {
     openaiKey: `sk-${randomBytes(16).toString('hex')}`,
     anthropicKey: `sk-ant-${randomBytes(16).toString('hex')}`,

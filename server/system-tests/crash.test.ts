@@ -25,7 +25,7 @@ describe('SIGKILL mid-request, then a restart on the same database', () => {
   let payee: RunningDevnode;
   const children: ChildServer[] = [];
   const dataDir = mkdtempSync(join(tmpdir(), 'abl-crash-'));
-  const config = writeTestConfig({ timeoutSeconds: 2 });
+  const config = writeTestConfig({ timeoutSeconds: 2 , flatPrices: true });
   const ownPassword = randomBytes(8).toString('hex');
   const payeePassword = randomBytes(8).toString('hex');
   const ownNode = () => ({ url: own.url, password: ownPassword });

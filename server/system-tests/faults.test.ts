@@ -82,7 +82,7 @@ describe('the Lightning node goes down and comes back', () => {
 describe('an upstream down or hanging', () => {
   let up: FakeUpstream;
   let t: TestServer;
-  const config = writeTestConfig({ timeoutSeconds: 1 });
+  const config = writeTestConfig({ timeoutSeconds: 1 , flatPrices: true });
   const MESSAGES = '/api/v1/anthropic/v1/messages';
   const messagesBody = { model: 'claude-haiku-4-5', max_tokens: 16, messages: [{ role: 'user', content: 'Hi' }] };
 

@@ -12,6 +12,7 @@ import { startDevnode, type RunningDevnode } from '../lightning/devnode/index.js
 import { signWebhook } from '../lightning/webhook.js';
 import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream/server.js';
 import { createPostgresSchema } from '../store/testing.js';
+import { writeFlatPricedConfig } from '../testing/flat-prices.js';
 import { call, payInvoice, startTestServer, type TestDevnode, type TestServer } from '../testing/harness.js';
 import { balanceOf, buyToken, CHAT, CHAT_SATS, chatBody, clientAddresses, phoenixd, sql, waitFor } from './testing.js';
 
@@ -37,6 +38,7 @@ describe('two instances on one PostgreSQL', () => {
   const payeeNode = () => ({ url: payee.url, password: payeePassword });
   /** both instances' clock: the wall clock, unless a test holds it still */
   const clock = { held: null as number | null };
+  const flatConfig = writeFlatPricedConfig();
 
   beforeAll(async () => {
     up = await startFakeUpstream({ apiKey: KEY });
@@ -46,6 +48,7 @@ describe('two instances on one PostgreSQL', () => {
     const own = await startDevnode({ host: '127.0.0.1', port: 0, password, webhookSecret, peers: [{ url: payee.url, password: payeePassword }] });
     node = { url: own.url, password, nodeId: own.nodeId, close: () => own.close() };
     const env = {
+      ABL_CONFIG: flatConfig.path,
       OPENAI_API_KEY: KEY,
       OPENAI_BASE_URL: up.url,
       ABL_RATE_LIMIT: String(RATE_LIMIT),
@@ -69,6 +72,7 @@ describe('two instances on one PostgreSQL', () => {
     await up?.close();
     await schema?.drop();
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    flatConfig.remove();
   });
 
   it('parallel paid calls on one token, split over both, never overspend', async () => {
@@ -80,6 +84,21 @@ describe('two instances on one PostgreSQL', () => {
     expect(up.requests() - before).toBe(10);
     await waitFor('the settlements', async () => (await balanceOf(b.url, token)) === 17);
     expect(await balanceOf(a.url, token)).toBe(17);
+  });
+
+  it('parallel metered calls on one token, split over both: each charged its usage, never overspent, the audit clean', async () => {
+    const token = await buyToken(a.url, pay, 40, from());
+    // gpt-4.1-nano stays metered; each call reserves a ceiling of a few sats and keeps a few msat
+    const body = { model: 'gpt-4.1-nano', messages: [{ role: 'user', content: 'Hello' }], max_completion_tokens: 8000 };
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => call(pick(i).url, 'POST', CHAT, { body, headers: { 'x-token': token, ...from() } })));
+    const served = results.filter((r) => r.status === 200);
+    expect(served.length).toBeGreaterThan(0);
+    expect(results.every((r) => r.status === 200 || (r.status === 402 && r.body.error.code === 'insufficient_balance'))).toBe(true);
+    const charged = served.reduce((s, r) => s + BigInt(r.headers['x-charged-msats'] as string), 0n);
+    const msat = async (url: string) => BigInt((await call(url, 'GET', '/api/v1/balance', { headers: { 'x-token': token, ...from() } })).body.balance_msat as number);
+    expect(await msat(b.url)).toBe(40_000n - charged); // JSON answers settle before they are sent
+    expect(await msat(a.url)).toBe(40_000n - charged);
+    expect((await a.server.ledger.audit()).problems).toEqual([]);
   });
 
   it('one top-up preimage claimed 25 times over both: exactly one success', async () => {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { request } from 'undici';
 import YAML from 'yaml';
+import { flattenPrices } from '../testing/flat-prices.js';
 import { call } from '../testing/harness.js';
 
 export interface ConfigOverrides {
@@ -14,6 +15,8 @@ export interface ConfigOverrides {
   timeoutSeconds?: number;
   jsonBodyBytes?: number;
   uploadBytes?: number;
+  /** metered models priced flat per call (the mechanics tests' arithmetic; see testing/flat-prices.ts) */
+  flatPrices?: boolean;
 }
 
 /** A copy of the shipped config.yaml with small limits, in a temp dir; ABL_CONFIG points at `path`. */
@@ -30,6 +33,7 @@ export function writeTestConfig(overrides: ConfigOverrides): { path: string; rem
   }
   if (overrides.jsonBodyBytes !== undefined) doc.limits.json_body_bytes = overrides.jsonBodyBytes;
   if (overrides.uploadBytes !== undefined) doc.limits.upload_bytes = overrides.uploadBytes;
+  if (overrides.flatPrices) flattenPrices(doc);
   const dir = mkdtempSync(join(tmpdir(), 'abl-config-'));
   const path = join(dir, 'config.yaml');
   writeFileSync(path, YAML.stringify(doc));

@@ -5,24 +5,28 @@ import OpenAI from 'openai';
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from '../../testing/fake-upstream/server.js';
+import { writeFlatPricedConfig } from '../../testing/flat-prices.js';
 import { call, startTestServer, type TestServer } from '../../testing/harness.js';
 
 const KEY = 'sk-test-upstream-key';
 const CHAT = '/api/v1/openai/v1/chat/completions';
 const chatBody = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello' }] };
 
+// the proxy's mechanics with whole prices per call; metering: server/payments/metered.http.test.ts
 describe('paid proxy', () => {
+  const flatConfig = writeFlatPricedConfig();
   let up: FakeUpstream;
   let t: TestServer;
   const api = (method: string, path: string, opts?: Parameters<typeof call>[3]) => call(t.url, method, path, opts);
 
   beforeAll(async () => {
     up = await startFakeUpstream({ apiKey: KEY });
-    t = await startTestServer({ store: 'postgres', env: { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: up.url, ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: up.url } });
+    t = await startTestServer({ store: 'postgres', env: { ABL_CONFIG: flatConfig.path, OPENAI_API_KEY: KEY, OPENAI_BASE_URL: up.url, ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: up.url } });
   });
   afterAll(async () => {
     await t.close();
     await up.close();
+    flatConfig.remove();
   });
 
   async function buyToken(sats: number): Promise<string> {
@@ -129,21 +133,23 @@ describe('paid proxy', () => {
     const auth = `L402 ${challenge.body.macaroon}:${preimage}`;
 
     const [a, b] = await Promise.all([api('POST', CHAT, { body: chatBody, headers: { authorization: auth } }), api('POST', CHAT, { body: chatBody, headers: { authorization: auth } })]);
-    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    expect([a.status, b.status].sort(), JSON.stringify([a.body.error, b.body.error])).toEqual([200, 409]);
     const again = await api('POST', CHAT, { body: chatBody, headers: { authorization: auth.replace('L402', 'lsat') } });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('payment_already_used');
   });
 
-  it('L402: a failed upstream call leaves the credential usable; other endpoints and prices refuse it', async () => {
+  it('L402: a failed upstream call leaves the credential usable; other endpoints refuse it, dearer calls ask for more', async () => {
     const challenge = await api('POST', CHAT, { body: chatBody });
     const preimage = await t.pay(challenge.body.invoice);
     const auth = `L402 ${challenge.body.macaroon}:${preimage}`;
     const failed = await api('POST', CHAT, { body: chatBody, headers: { authorization: auth, 'x-fake-behavior': 'error-500' } });
     expect(failed.status).toBe(502);
+    // worth its invoice (30 sats): a 150-sat call gets 402 insufficient_balance with a fresh invoice (contract)
     const pricier = await api('POST', CHAT, { body: { ...chatBody, model: 'gpt-4o' }, headers: { authorization: auth } });
-    expect(pricier.status).toBe(401);
-    expect(pricier.body.error.code).toBe('invalid_payment');
+    expect(pricier.status).toBe(402);
+    expect(pricier.body).toMatchObject({ error: { code: 'insufficient_balance', balance_sats: 30, price_sats: 150 }, amount_sats: 150 });
+    expect(pricier.headers['www-authenticate']).toHaveLength(2);
     const other = await api('POST', '/api/v1/openai/v1/embeddings', { body: { model: 'text-embedding-3-small', input: 'x' }, headers: { authorization: auth } });
     expect(other.status).toBe(401);
     const wrongPreimage = await api('POST', CHAT, { body: chatBody, headers: { authorization: `L402 ${challenge.body.macaroon}:${'00'.repeat(32)}` } });
