@@ -124,4 +124,43 @@ describe('SIGKILL mid-request, then a restart on the same database', () => {
       await db.close();
     }
   }, 90_000); // two server processes started through tsx, and two deadlines to wait out
+
+  it('a metered stream in flight when the process dies: its reservation comes back, nothing lost or doubled', async () => {
+    const first = await startChildServer(env);
+    children.push(first);
+    const token = await buyToken(first.url, (b) => payInvoice(ownNode(), b), 200);
+    const res = await fetch(`${first.url}${CHAT}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-token': token, 'x-fake-behavior': 'hold' },
+      // gpt-4.1-nano stays metered in this catalog: the stream reserves its ceiling
+      body: JSON.stringify({ model: 'gpt-4.1-nano', messages: [{ role: 'user', content: 'A long story' }], stream: true, max_completion_tokens: 1000 }),
+    });
+    const ceilingSats = Number(res.headers.get('x-max-charge-sats'));
+    expect(ceilingSats).toBeGreaterThan(0);
+    const reader = res.body!.getReader();
+    await reader.read(); // the first chunk: the upstream is streaming, the hold is taken
+    first.child.kill('SIGKILL');
+    expect(await first.exited).toBeNull();
+    await reader.read().catch(() => undefined);
+    up.release();
+
+    const account = `(SELECT id FROM accounts WHERE token_hash = $1)`;
+    const [hold] = await sql<{ id: string; state: string; expires_at: string }>(schema.url, `SELECT id, state, expires_at FROM holds WHERE account_id = ${account}`, [hashToken(token)]);
+    expect(hold!.state).toBe('held');
+    expect(await sql(schema.url, `SELECT 1 FROM paid_calls WHERE hold_id = $1`, [hold!.id])).toEqual([]);
+    while (Date.now() / 1000 <= Number(hold!.expires_at) + 1) await sleep(100);
+
+    const second = await startChildServer(env);
+    children.push(second);
+    await waitFor('the sweep', async () => (await sql<{ state: string }>(schema.url, `SELECT state FROM holds WHERE id = $1`, [hold!.id]))[0]!.state === 'released');
+    expect(await balanceOf(second.url, token)).toBe(200); // the usage died with the process: nothing is charged
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    const db = await openStore({ databaseUrl: schema.url, dataDir: null });
+    try {
+      expect((await (await createLedger(db)).audit()).problems).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  }, 90_000);
 });
