@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevnode, type RunningDevnode } from '../lightning/devnode/index.js';
+import { writeFlatPricedConfig } from '../testing/flat-prices.js';
 import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream/server.js';
 import { call, payInvoice, startTestServer, type TestServer } from '../testing/harness.js';
 import { freePort } from '../testing/process.js';
@@ -18,6 +19,7 @@ describe('the Lightning node goes down and comes back', () => {
   let devnode: RunningDevnode | null = null;
   let t: TestServer;
   const nodeDir = mkdtempSync(join(tmpdir(), 'abl-node-'));
+  const flat = writeFlatPricedConfig(); // whole prices per call (CHAT_SATS)
   const password = randomBytes(8).toString('hex');
   let port = 0;
   const startNode = async () => {
@@ -29,13 +31,14 @@ describe('the Lightning node goes down and comes back', () => {
   beforeAll(async () => {
     up = await startFakeUpstream({ apiKey: KEY });
     await startNode();
-    t = await startTestServer({ store: 'postgres', devnode: node(), env: { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: up.url } });
+    t = await startTestServer({ store: 'postgres', devnode: node(), env: { ABL_CONFIG: flat.path, OPENAI_API_KEY: KEY, OPENAI_BASE_URL: up.url } });
   });
   afterAll(async () => {
     await t?.close();
     await devnode?.close();
     await up?.close();
     rmSync(nodeDir, { recursive: true, force: true });
+    flat.remove();
   });
 
   it('answers topup_unavailable for top-ups and L402 challenges, charges nothing, and still serves prepaid calls', async () => {
