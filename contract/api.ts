@@ -98,3 +98,37 @@ export const CallUsageSchema = z.strictObject({
     .nullable(),
 });
 export type CallUsage = z.infer<typeof CallUsageSchema>;
+
+/** One row of GET /api/v1/usage: a balance change, newest first. */
+export const UsageRowSchema = z.strictObject({
+  kind: z.enum(['call', 'topup', 'hire_fee', 'escrow', 'escrow_release', 'escrow_refund', 'payout', 'payout_refund', 'adjustment', 'other']),
+  created_at: unixSeconds,
+  amount_msat: z.int().describe('the balance change, signed: credits positive'),
+  balance_after_msat: z.int(),
+  ref: z.string().nullable().describe('the task, payout, invoice or reservation it concerns'),
+  request_id: z.string().nullable().optional().describe('calls: the X-Request-Id of the answer'),
+  api: z.string().nullable().optional(),
+  endpoint: z.string().nullable().optional(),
+  model: z.string().nullable().optional(),
+  charged_msat: z.int().optional().describe('calls: what was charged (0 while pending or when released)'),
+  status: z.enum(['pending', 'settled', 'released']).optional().describe('calls only'),
+});
+export type UsageRow = z.infer<typeof UsageRowSchema>;
+
+export const UsagePageSchema = z.strictObject({
+  data: z.array(UsageRowSchema),
+  next_cursor: z.string().nullable().describe('pass as ?cursor= for the next page; null on the last'),
+});
+export type UsagePage = z.infer<typeof UsagePageSchema>;
+
+export const DailyUsageSchema = z.strictObject({
+  days: z.array(
+    z.strictObject({
+      date: z.string().describe('YYYY-MM-DD, UTC'),
+      spent_msat: z.int(),
+      credited_msat: z.int(),
+      by_api: z.record(z.string(), z.int()).describe('settled calls per API'),
+    }),
+  ),
+});
+export type DailyUsage = z.infer<typeof DailyUsageSchema>;

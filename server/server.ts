@@ -137,7 +137,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
         (a) => adminRoutes(a, { ledger, admin: createAdminService({ db, ledger, extra: hireAdminCommands(hire) }), adminSecret: () => adminSecret }),
         (a) => hireRoutes(a, { hire, limiter }),
         (a) => hireAdminRoutes(a, { hire, adminSecret: () => adminSecret }),
-        (a) => usageRoutes(a, { ledger }),
+        (a) => usageRoutes(a, { ledger, now }),
         (a) => proxyRoutes(a, { paidCall, uploadLimitBytes: catalog.limits.upload_bytes }),
       ],
       version: VERSION,

@@ -6,6 +6,7 @@ import { findAccountByTokenHash, getBalance, loadSystemAccountIds, type SystemAc
 import { auditLedger, type AuditCheck, type AuditReport } from './audit.js';
 import { releaseHold, renewHold, reserveByCredential, reserveByTokenHash, settleHold, sweepExpiredHolds, type CallRecord, type HoldRequest, type ReserveResult } from './holds.js';
 import { credentialAccount, fundCredential } from './l402-credentials.js';
+import { accountHistory, dailyTotals, type DayTotal, type HistoryPage } from './history.js';
 import { accountStatement, accountsByHashPrefix, ledgerStats, ledgerTotals, paidCall, type AccountStatement, type LedgerStats, type PaidCallRow } from './reports.js';
 
 export { hashToken, isWellFormedToken, newToken } from './tokens.js';
@@ -14,6 +15,7 @@ export { postJournal, InsufficientFundsError, type JournalEntry, type JournalLin
 export { claimCredential, spendCredential, STALE_IN_FLIGHT_SECONDS, type ClaimOutcome } from './l402-credentials.js';
 export type { AuditCheck, AuditContext, AuditReport, AuditTotals, RefMoves } from './audit.js';
 export type { AccountStatement, LedgerStats, PaidCallRow } from './reports.js';
+export type { DayTotal, HistoryKind, HistoryPage, HistoryRow } from './history.js';
 export type { CallRecord, HoldRequest, ReserveResult } from './holds.js';
 
 export interface Ledger {
@@ -33,6 +35,10 @@ export interface Ledger {
   credentialAccount(paymentHash: string): Promise<bigint | null>;
   /** a settled call's record, for the account that paid it */
   paidCall(accountId: bigint, requestId: string): Promise<PaidCallRow | null>;
+  /** the account's history, newest first, with the balance after each row (ledger/history.ts) */
+  history(p: Parameters<typeof accountHistory>[1]): Promise<HistoryPage>;
+  /** spent and credited per UTC day, calls per API */
+  dailyTotals(p: { accountId: bigint; from: Date; to: Date }): Promise<DayTotal[]>;
   accountByToken(tokenHash: Buffer, q?: Queryable): Promise<UserAccount | null>;
   balanceOf(accountId: bigint, q?: Queryable): Promise<bigint>;
   accountsByHashPrefix(prefixHex: string, limit: number, q?: Queryable): Promise<bigint[]>;
@@ -59,6 +65,8 @@ export async function createLedger(db: Db): Promise<Ledger> {
     fundL402: (p) => fundCredential(db, sys, p),
     credentialAccount: (paymentHash) => credentialAccount(db, paymentHash),
     paidCall: (accountId, requestId) => paidCall(db, accountId, requestId),
+    history: (p) => accountHistory(db, p),
+    dailyTotals: (p) => dailyTotals(db, p),
     accountByToken: (tokenHash, q = db) => findAccountByTokenHash(q, tokenHash),
     balanceOf: (accountId, q = db) => getBalance(q, accountId),
     accountsByHashPrefix: (prefixHex, limit, q = db) => accountsByHashPrefix(q, prefixHex, limit),

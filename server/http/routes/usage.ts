@@ -1,10 +1,45 @@
-// GET /api/v1/usage/{request_id}: what a paid call was charged (a metered stream's receipt).
-import type { FastifyInstance } from 'fastify';
-import type { CallUsage } from '../../../contract/api.js';
+// GET /api/v1/usage: a token's history (JSON pages or CSV), per-day totals, and one paid call's
+// receipt (a metered stream's charge) at /api/v1/usage/{request_id}.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { CallUsage, DailyUsage, UsagePage } from '../../../contract/api.js';
+import { AppError } from '../../errors.js';
 import type { Ledger } from '../../ledger/index.js';
+import { usageByDay, usageCsv, usageHistory } from '../../payments/history.js';
 import { callUsage } from '../../payments/usage.js';
+import { requireToken } from '../auth.js';
 import { readCredentials } from '../credentials.js';
 
-export function usageRoutes(app: FastifyInstance, deps: { ledger: Ledger }): void {
+type Query = Record<string, string | undefined>;
+
+/** An optional whole number within bounds, or invalid_field_value naming it. */
+function intParam(query: Query, name: string, min: number, max: number): number | null {
+  const raw = query[name];
+  if (raw === undefined || raw === '') return null;
+  if (!/^\d{1,15}$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new AppError('invalid_field_value', `${name} must be a whole number from ${min} to ${max}.`, { field: name });
+  }
+  return Number(raw);
+}
+
+const UNIX_MAX = 253_402_300_799; // 9999-12-31
+
+export function usageRoutes(app: FastifyInstance, deps: { ledger: Ledger; now: () => number }): void {
+  const range = (q: Query) => ({ from: intParam(q, 'from', 0, UNIX_MAX), to: intParam(q, 'to', 0, UNIX_MAX) });
+
+  app.get('/api/v1/usage', async (req: FastifyRequest<{ Querystring: Query }>, reply): Promise<UsagePage | string> => {
+    const token = requireToken(req);
+    const q = req.query;
+    const csv = q.format === 'csv' || (q.format === undefined && /^text\/csv\b/.test(req.headers.accept ?? ''));
+    if (q.format !== undefined && q.format !== 'csv' && q.format !== 'json') throw new AppError('invalid_field_value', 'format is json or csv.', { field: 'format' });
+    const page = await usageHistory(deps.ledger, token, { limit: intParam(q, 'limit', 1, 500) ?? 50, cursor: q.cursor ?? null, ...range(q) });
+    if (!csv) return page;
+    if (page.next_cursor) reply.header('x-next-cursor', page.next_cursor);
+    return reply.type('text/csv; charset=utf-8').send(usageCsv(page.data, q.cursor === undefined));
+  });
+
+  app.get('/api/v1/usage/daily', async (req: FastifyRequest<{ Querystring: Query }>): Promise<DailyUsage> =>
+    usageByDay(deps.ledger, requireToken(req), { ...range(req.query), now: deps.now() }),
+  );
+
   app.get<{ Params: { requestId: string } }>('/api/v1/usage/:requestId', async (req): Promise<CallUsage> => callUsage(deps.ledger, readCredentials(req), req.params.requestId));
 }

@@ -1,0 +1,168 @@
+// An account's history, newest first: one row per balance change a person recognises — a paid
+// call (its reservation and settlement shown as one row), a top-up, an AI for Hire fee, escrow
+// moves, a payout — with the balance after each. Paged by journal id; the cursor carries the
+// balance after its row, so a page costs its own rows, not the account's whole history.
+import type { Queryable } from '../store/index.js';
+
+export type HistoryKind = 'call' | 'topup' | 'hire_fee' | 'escrow' | 'escrow_release' | 'escrow_refund' | 'payout' | 'payout_refund' | 'adjustment' | 'other';
+
+export interface HistoryRow {
+  journalId: bigint;
+  kind: HistoryKind;
+  /** the balance change, signed (credits positive) */
+  amountMsat: bigint;
+  balanceAfterMsat: bigint;
+  createdAt: number;
+  /** journal ref: the hold, task, payout or payment hash it concerns */
+  ref: string | null;
+  call: { requestId: string | null; api: string | null; endpoint: string | null; model: string | null; chargedMsat: bigint; status: 'pending' | 'settled' | 'released' } | null;
+}
+
+export interface HistoryPage {
+  rows: HistoryRow[];
+  /** where the next page starts: below this journal id, the entry below it leaving this balance */
+  next: { journalId: bigint; balanceAfterMsat: bigint } | null;
+}
+
+const KINDS: Record<string, HistoryKind> = {
+  deposit: 'topup',
+  settle: 'call',
+  release: 'call',
+  reserve: 'call',
+  hire_post_fee: 'hire_fee',
+  hire_quote_fee: 'hire_fee',
+  hire_escrow: 'escrow',
+  hire_release: 'escrow_release',
+  hire_refund: 'escrow_refund',
+  hire_split: 'escrow_release',
+  hire_payout: 'payout',
+  hire_payout_paid: 'payout',
+  hire_payout_failed: 'payout_refund',
+  admin_credit: 'adjustment',
+  admin_debit: 'adjustment',
+};
+
+type Entry = {
+  journal_id: bigint;
+  amount_msat: bigint;
+  kind: string;
+  ref: string | null;
+  created_at: Date | string;
+  hold_state: string | null;
+  hold_msat: bigint | null;
+  request_id: string | null;
+  api: string | null;
+  endpoint: string | null;
+  model: string | null;
+  purpose: string | null;
+};
+
+// Every entry of the account below the cursor, with what a call row needs; a reservation whose
+// hold was settled or released is folded into that later row (`hidden` below).
+const PAGE_SQL = `
+SELECT e.journal_id, e.amount_msat, j.kind, j.ref, j.created_at,
+       h.state AS hold_state, h.amount_msat AS hold_msat, h.purpose,
+       c.request_id, c.api, c.endpoint, c.model
+FROM entries e
+JOIN journal j ON j.id = e.journal_id
+LEFT JOIN holds h ON j.kind IN ('reserve', 'settle', 'release') AND h.id::text = j.ref
+LEFT JOIN paid_calls c ON c.hold_id = h.id
+WHERE e.account_id = $1 AND e.journal_id < $2
+  AND ($3::timestamptz IS NULL OR j.created_at >= $3::timestamptz)
+ORDER BY e.journal_id DESC
+LIMIT $4`;
+
+/**
+ * A page of the account's history. `start` is the previous page's `next`, or for the first page
+ * the current balance (and no journal bound). `to` drops newer rows while keeping the balances right.
+ */
+export async function accountHistory(
+  q: Queryable,
+  p: { accountId: bigint; balanceMsat: bigint; limit: number; cursor: { journalId: bigint; balanceAfterMsat: bigint } | null; from: Date | null; to: Date | null },
+): Promise<HistoryPage> {
+  let below = p.cursor?.journalId ?? 9_223_372_036_854_775_807n;
+  let balance = p.cursor?.balanceAfterMsat ?? p.balanceMsat;
+  if (!p.cursor && p.to) {
+    // the balance at the end of `to`: what came after it is taken back out
+    const later = await q.query<{ s: bigint | null; first: bigint | null }>(
+      `SELECT sum(e.amount_msat) AS s, min(e.journal_id) AS first FROM entries e JOIN journal j ON j.id = e.journal_id WHERE e.account_id = $1 AND j.created_at > $2`,
+      [p.accountId, p.to],
+    );
+    balance -= later.rows[0]?.s ?? 0n;
+    if (later.rows[0]?.first != null) below = later.rows[0].first;
+  }
+  const rows: HistoryRow[] = [];
+  // twice the page: a settled call's reservation is folded into its settlement, not a row
+  const fetched = await q.query<Entry>(PAGE_SQL, [p.accountId, below, p.from, p.limit * 2 + 1]);
+  let last: { journalId: bigint; balanceAfterMsat: bigint } | null = null;
+  for (const e of fetched.rows) {
+    if (rows.length === p.limit) break;
+    const balanceAfter = balance;
+    balance -= e.amount_msat;
+    // the next page starts below this entry, with the balance before it (after the one below)
+    last = { journalId: e.journal_id, balanceAfterMsat: balance };
+    const hidden = e.kind === 'reserve' && e.hold_state !== 'held';
+    if (!hidden) rows.push(toRow(e, balanceAfter));
+  }
+  const more = fetched.rows.length > 0 && (rows.length === p.limit || fetched.rows.length === p.limit * 2 + 1);
+  return { rows, next: more && last ? last : null };
+}
+
+function toRow(e: Entry, balanceAfterMsat: bigint): HistoryRow {
+  const kind = KINDS[e.kind] ?? 'other';
+  const createdAt = Math.floor(new Date(e.created_at).getTime() / 1000);
+  if (kind !== 'call') return { journalId: e.journal_id, kind, amountMsat: e.amount_msat, balanceAfterMsat, createdAt, ref: e.ref, call: null };
+  const held = e.hold_msat ?? 0n;
+  // settle returns the change, release all of it: the call's own effect is minus what was kept
+  const net = e.kind === 'reserve' ? e.amount_msat : e.amount_msat - held;
+  const status = e.kind === 'reserve' ? 'pending' : e.kind === 'settle' ? 'settled' : 'released';
+  const endpoint = e.endpoint ?? e.purpose;
+  return {
+    journalId: e.journal_id,
+    kind,
+    amountMsat: net,
+    balanceAfterMsat,
+    createdAt,
+    ref: e.ref,
+    call: { requestId: e.request_id, api: e.api ?? apiOf(endpoint), endpoint, model: e.model, chargedMsat: status === 'settled' ? -net : 0n, status },
+  };
+}
+
+/** "POST /api/v1/openai/v1/chat/completions" → "openai". */
+const apiOf = (endpoint: string | null): string | null => (endpoint ? (/^\S+ \/api\/v1\/([^/]+)\//.exec(endpoint)?.[1] ?? null) : null);
+
+export interface DayTotal {
+  date: string;
+  spentMsat: bigint;
+  creditedMsat: bigint;
+  byApi: Record<string, bigint>;
+}
+
+/** Per UTC day: what the account spent (settled calls, fees, escrow, payouts) and was credited, calls per API. */
+export async function dailyTotals(q: Queryable, p: { accountId: bigint; from: Date; to: Date }): Promise<DayTotal[]> {
+  const money = await q.query<{ day: string; spent: bigint; credited: bigint }>(
+    `SELECT to_char(j.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
+            coalesce(-sum(e.amount_msat) FILTER (WHERE e.amount_msat < 0), 0) AS spent,
+            coalesce(sum(e.amount_msat) FILTER (WHERE e.amount_msat > 0), 0) AS credited
+     FROM entries e JOIN journal j ON j.id = e.journal_id
+     -- calls are counted from their settled records below: a reservation is not yet spending
+     WHERE e.account_id = $1 AND j.created_at >= $2 AND j.created_at < $3 AND j.kind NOT IN ('reserve', 'settle', 'release')
+     GROUP BY 1 ORDER BY 1`,
+    [p.accountId, p.from, p.to],
+  );
+  const calls = await q.query<{ day: string; api: string; charged: bigint }>(
+    `SELECT to_char(to_timestamp(c.created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, c.api, sum(c.charged_msat) AS charged
+     FROM paid_calls c WHERE c.account_id = $1 AND c.created_at >= $2 AND c.created_at < $3
+     GROUP BY 1, 2`,
+    [p.accountId, Math.floor(p.from.getTime() / 1000), Math.floor(p.to.getTime() / 1000)],
+  );
+  const days = new Map<string, DayTotal>();
+  const day = (d: string) => days.get(d) ?? days.set(d, { date: d, spentMsat: 0n, creditedMsat: 0n, byApi: {} }).get(d)!;
+  for (const r of money.rows) Object.assign(day(r.day), { spentMsat: r.spent, creditedMsat: r.credited });
+  for (const r of calls.rows) {
+    const d = day(r.day);
+    d.byApi[r.api] = r.charged;
+    d.spentMsat += r.charged;
+  }
+  return [...days.values()].sort((a, b) => a.date.localeCompare(b.date));
+}

@@ -1,0 +1,80 @@
+// A token's usage history (GET /api/v1/usage): its rows newest first with the balance after
+// each, paged by an opaque cursor; per-day totals; the same rows as CSV for a spreadsheet.
+import type { DailyUsage, UsagePage, UsageRow } from '../../contract/api.js';
+import { AppError } from '../errors.js';
+import { hashToken, type HistoryRow, type Ledger } from '../ledger/index.js';
+
+export interface HistoryQuery {
+  limit: number;
+  cursor: string | null;
+  /** Unix seconds, inclusive */
+  from: number | null;
+  /** Unix seconds, inclusive */
+  to: number | null;
+}
+
+const badCursor = (): AppError => new AppError('invalid_field_value', 'This cursor is not one a usage page answered.', { field: 'cursor' });
+
+// "<journal id>.<balance after, msat>", base64url: the next page picks up where this one ended
+const encodeCursor = (c: { journalId: bigint; balanceAfterMsat: bigint }): string => Buffer.from(`${c.journalId}.${c.balanceAfterMsat}`).toString('base64url');
+function decodeCursor(cursor: string): { journalId: bigint; balanceAfterMsat: bigint } {
+  const m = /^(\d{1,19})\.(\d{1,22})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!m) throw badCursor();
+  return { journalId: BigInt(m[1]!), balanceAfterMsat: BigInt(m[2]!) };
+}
+
+async function accountOf(ledger: Ledger, token: string): Promise<{ id: bigint; balanceMsat: bigint }> {
+  const account = await ledger.accountByToken(hashToken(token));
+  if (!account) throw new AppError('invalid_token', 'Unknown token.');
+  return account;
+}
+
+export async function usageHistory(ledger: Ledger, token: string, query: HistoryQuery): Promise<UsagePage> {
+  const account = await accountOf(ledger, token);
+  const page = await ledger.history({
+    accountId: account.id,
+    balanceMsat: account.balanceMsat,
+    limit: query.limit,
+    cursor: query.cursor === null ? null : decodeCursor(query.cursor),
+    from: query.from === null ? null : new Date(query.from * 1000),
+    to: query.to === null ? null : new Date(query.to * 1000 + 999),
+  });
+  return { data: page.rows.map(usageRow), next_cursor: page.next ? encodeCursor(page.next) : null };
+}
+
+function usageRow(r: HistoryRow): UsageRow {
+  const row: UsageRow = { kind: r.kind, created_at: r.createdAt, amount_msat: Number(r.amountMsat), balance_after_msat: Number(r.balanceAfterMsat), ref: r.ref };
+  if (!r.call) return row;
+  return { ...row, request_id: r.call.requestId, api: r.call.api, endpoint: r.call.endpoint, model: r.call.model, charged_msat: Number(r.call.chargedMsat), status: r.call.status };
+}
+
+const DAY = 86_400;
+
+/** Spent and credited per UTC day between `from` and `to` (Unix seconds; default the last 30 days). */
+export async function usageByDay(ledger: Ledger, token: string, range: { from: number | null; to: number | null; now: number }): Promise<DailyUsage> {
+  const account = await accountOf(ledger, token);
+  const to = range.to ?? range.now;
+  const from = range.from ?? to - 30 * DAY;
+  if (from > to) throw new AppError('invalid_field_value', '`from` is after `to`.', { field: 'from' });
+  const days = await ledger.dailyTotals({ accountId: account.id, from: new Date(from * 1000), to: new Date((to + 1) * 1000) });
+  return {
+    days: days.map((d) => ({
+      date: d.date,
+      spent_msat: Number(d.spentMsat),
+      credited_msat: Number(d.creditedMsat),
+      by_api: Object.fromEntries(Object.entries(d.byApi).map(([api, msat]) => [api, Number(msat)])),
+    })),
+  };
+}
+
+const CSV_COLUMNS = ['created_at', 'kind', 'amount_msat', 'balance_after_msat', 'request_id', 'api', 'endpoint', 'model', 'charged_msat', 'status', 'ref'] as const;
+
+/** Rows as CSV (RFC 4180), a header first; times as ISO 8601 UTC. */
+export function usageCsv(rows: UsageRow[], header: boolean): string {
+  const cell = (v: unknown): string => {
+    const s = v === null || v === undefined ? '' : String(v);
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const lines = rows.map((r) => CSV_COLUMNS.map((c) => cell(c === 'created_at' ? new Date(r.created_at * 1000).toISOString() : r[c])).join(','));
+  return (header ? [CSV_COLUMNS.join(','), ...lines] : lines).map((l) => `${l}\r\n`).join('');
+}
