@@ -76,6 +76,9 @@ export function coreOperations(c: Catalog): OperationSpec[] {
     { method: 'post', path: '/api/v1/topup/claim', summary: 'Claim a paid top-up: with its preimage, or a new token with payment_hash + claim_secret', tags: ['top-up'], auth: 'optional-token', body: api.ClaimRequestSchema, responses: { 200: api.ClaimResponseSchema, 409: ErrorBodySchema } },
     { method: 'get', path: '/api/v1/topup/{payment_hash}', summary: 'Status of a top-up invoice', tags: ['top-up'], params: { payment_hash: '64 hex' }, responses: { 200: api.TopupStatusSchema } },
     { method: 'get', path: '/api/v1/balance', summary: 'Balance of the token', tags: ['top-up'], auth: 'token', responses: { 200: api.BalanceSchema } },
+    { method: 'get', path: '/api/v1/usage', summary: 'The token\'s history, newest first: calls, top-ups, fees, escrow, payouts, with the balance after each (?limit, ?cursor, ?from, ?to, ?format=csv)', tags: ['usage'], auth: 'token', responses: { 200: api.UsagePageSchema, 400: ErrorBodySchema } },
+    { method: 'get', path: '/api/v1/usage/daily', summary: 'Spent and credited per UTC day, settled calls per API (?from, ?to: Unix seconds)', tags: ['usage'], auth: 'token', responses: { 200: api.DailyUsageSchema } },
+    { method: 'get', path: '/api/v1/usage/{request_id}', summary: 'One paid call\'s charge and token counts (a metered stream\'s receipt), for the token or L402 credential that paid it', tags: ['usage'], auth: 'token', params: { request_id: 'the answer\'s X-Request-Id' }, responses: { 200: api.CallUsageSchema, 404: ErrorBodySchema } },
   ];
 }
 
