@@ -101,7 +101,7 @@ export type CallUsage = z.infer<typeof CallUsageSchema>;
 
 /** One row of GET /api/v1/usage: a balance change, newest first. */
 export const UsageRowSchema = z.strictObject({
-  kind: z.enum(['call', 'topup', 'hire_fee', 'escrow', 'escrow_release', 'escrow_refund', 'payout', 'payout_refund', 'adjustment', 'other']),
+  kind: z.enum(['call', 'topup', 'hire_fee', 'escrow', 'escrow_release', 'escrow_refund', 'payout', 'payout_refund', 'child_token', 'adjustment', 'other']),
   created_at: unixSeconds,
   amount_msat: z.int().describe('the balance change, signed: credits positive'),
   balance_after_msat: z.int(),
@@ -132,3 +132,36 @@ export const DailyUsageSchema = z.strictObject({
   ),
 });
 export type DailyUsage = z.infer<typeof DailyUsageSchema>;
+
+/** POST /api/v1/tokens: a child token, paid from the parent's balance. */
+export const CreateChildTokenSchema = z.object({
+  amount_sats: z.int().min(1).max(2_100_000_000_000_000).describe('moved from the parent to the child'),
+  expires_at: unixSeconds.min(1).optional().describe('from then on the child token is 401 invalid_token'),
+  max_sats_per_day: z.int().min(1).max(2_100_000_000_000_000).optional().describe('charged plus reserved per UTC day'),
+  apis: z.array(z.string().min(1).max(64)).min(1).max(32).optional().describe('the APIs it may spend on: catalog names and "ai-for-hire"'),
+});
+
+export const ChildTokenSchema = z.strictObject({
+  id: z.string(),
+  balance_sats: z.int(),
+  balance_msat: z.int(),
+  expires_at: unixSeconds.nullable(),
+  max_sats_per_day: z.int().nullable(),
+  apis: z.array(z.string()).nullable(),
+  spent_today_sats: z.int().describe('charged and reserved today (UTC)'),
+  revoked: z.boolean(),
+  created_at: unixSeconds,
+});
+export type ChildToken = z.infer<typeof ChildTokenSchema>;
+
+export const ChildTokenCreatedSchema = ChildTokenSchema.extend({
+  token: z.string().describe('the child token, shown once'),
+  amount_sats: z.int(),
+});
+export type ChildTokenCreated = z.infer<typeof ChildTokenCreatedSchema>;
+
+export const ChildTokenListSchema = z.strictObject({ data: z.array(ChildTokenSchema) });
+export type ChildTokenList = z.infer<typeof ChildTokenListSchema>;
+
+export const ChildTokenRevokedSchema = z.strictObject({ id: z.string(), revoked: z.literal(true), returned_sats: z.int(), returned_msat: z.int() });
+export type ChildTokenRevoked = z.infer<typeof ChildTokenRevokedSchema>;

@@ -17,7 +17,10 @@ import { hireOperations } from './http/routes/hire-openapi.js';
 import { hireAdminCommands } from './hire/admin-commands.js';
 import { createHireService, hireRules } from './hire/index.js';
 import { proxyRoutes } from './http/routes/proxy.js';
+import { tokenRoutes } from './http/routes/tokens.js';
 import { usageRoutes } from './http/routes/usage.js';
+import { createTokenService } from './tokens/service.js';
+import { HIRE_API } from './hire/fees.js';
 import { createPaymentGate } from './payments/gate.js';
 import { createPaidCalls } from './payments/paid-call.js';
 import { prepareUpstreams } from './proxy/demo-upstream/index.js';
@@ -66,7 +69,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
   const db = await openStore({ databaseUrl: settings.DATABASE_URL, dataDir: settings.ABL_DATA_DIR, preparedStatements: settings.ABL_PG_PREPARED === 'true' });
   const closers: (() => Promise<unknown>)[] = [() => db.close()];
   try {
-    const ledger = await createLedger(db);
+    const ledger = await createLedger(db, { now });
     const rootKey = loadRootKey({ fromEnv: settings.L402_ROOT_KEY, dataDir: settings.ABL_DATA_DIR, warn: (m) => log.warn(m) });
     let webhookUrl: string | undefined = settings.ABL_PUBLIC_URL ? `${settings.ABL_PUBLIC_URL.replace(/\/$/, '')}/api/v1/webhooks/phoenixd` : undefined;
     const wallet = await openWallet({
@@ -138,6 +141,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
         (a) => hireRoutes(a, { hire, limiter }),
         (a) => hireAdminRoutes(a, { hire, adminSecret: () => adminSecret }),
         (a) => usageRoutes(a, { ledger, now }),
+        (a) => tokenRoutes(a, { tokens: createTokenService({ ledger, apiNames: [...catalog.apis.map((x) => x.name), HIRE_API], now }) }),
         (a) => proxyRoutes(a, { paidCall, uploadLimitBytes: catalog.limits.upload_bytes }),
       ],
       version: VERSION,

@@ -26,7 +26,7 @@ export async function acceptQuote(
 ): Promise<TaskRow> {
   const { db } = deps;
   const { sys } = deps.ledger;
-  const buyer = await accountOf(db, token);
+  const buyer = await accountOf(db, token, deps.now());
   const task = await findTask(db, ids.taskId);
   if (!task) throw notFound('No task has this id.');
   const quote = await findQuote(db, ids.taskId, ids.quoteId);
@@ -56,7 +56,7 @@ export async function acceptQuote(
       if (!awarded) throw invalidState('The task expired before a quote was accepted.');
       await declinePendingQuotes(q, [ids.taskId], now);
       // the debit: a balance below the price fails the CHECK and rolls all of the above back
-      await holdEscrow(q, sys, { taskId: ids.taskId, buyerAccountId: buyer.id, amountMsat: accepted.price_msat });
+      await holdEscrow(q, sys, { taskId: ids.taskId, buyerAccountId: buyer.id, amountMsat: accepted.price_msat, now: deps.now() });
       return awarded;
     }),
   );

@@ -8,6 +8,7 @@ import { msatToSats } from '../../contract/money.js';
 import { getBalance, postJournal } from '../ledger/index.js';
 import type { PaymentOutcome } from '../lightning/backend.js';
 import { pgErrorCode } from '../store/index.js';
+import { AppError } from '../errors.js';
 import { accountOf } from './accounts.js';
 import type { HireDeps } from './deps.js';
 import { invalidField, notFound } from './errors.js';
@@ -40,7 +41,8 @@ function alreadyLive(p: PayoutRow) {
 export async function collect(deps: HireDeps, identity: () => Promise<NodeIdentity>, token: string, rawInvoice: string): Promise<Payout> {
   const { db } = deps;
   const { sys } = deps.ledger;
-  const account = await accountOf(db, token);
+  const account = await accountOf(db, token, deps.now());
+  if (account.child) throw new AppError('forbidden', 'A child token cannot withdraw: its parent revokes it to take its balance back.');
   const invoice = checkPayoutInvoice(rawInvoice, await identity(), deps.now());
   const live = await livePayoutOf(db, invoice.paymentHash);
   if (live) throw alreadyLive(live);
@@ -102,7 +104,7 @@ async function payOnce(deps: HireDeps, payout: PayoutRow): Promise<PaymentOutcom
 /** GET /collect/{payment_hash}: the caller's payout of that invoice, looked up again while pending. */
 export async function payoutStatus(deps: HireDeps, token: string, paymentHash: string): Promise<Payout> {
   const db = deps.db;
-  const account = await accountOf(db, token);
+  const account = await accountOf(db, token, deps.now());
   const hash = paymentHash.toLowerCase();
   let payout = /^[0-9a-f]{64}$/.test(hash) ? await latestPayoutOf(db, account.id, hash) : null;
   if (!payout) throw notFound('This token has no payout of this payment hash.');

@@ -2,14 +2,16 @@
 // once, to the contractor, back to the buyer, or split. Each close is a compare-and-set on the
 // task's status in the caller's transaction, followed by its journal entry.
 import type { TaskOutcome } from '../../contract/hire-states.js';
-import { postJournal, type SystemAccountIds } from '../ledger/index.js';
+import { postJournal, spendDayOf, type SystemAccountIds } from '../ledger/index.js';
 import type { Queryable } from '../store/index.js';
 import type { TaskRow, TaskStatus } from './tasks-store.js';
 
-export async function holdEscrow(q: Queryable, sys: SystemAccountIds, p: { taskId: string; buyerAccountId: bigint; amountMsat: bigint }): Promise<void> {
+/** `now`: the escrow is spending, counted on this day against a child token's daily cap. */
+export async function holdEscrow(q: Queryable, sys: SystemAccountIds, p: { taskId: string; buyerAccountId: bigint; amountMsat: bigint; now: number }): Promise<void> {
   await postJournal(q, {
     kind: 'hire_escrow',
     ref: p.taskId,
+    spendDay: spendDayOf(p.now),
     lines: [
       { accountId: p.buyerAccountId, amountMsat: -p.amountMsat },
       { accountId: sys.escrow, amountMsat: p.amountMsat },

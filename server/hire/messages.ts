@@ -13,7 +13,7 @@ const PAGE = 500;
 
 async function threadAccess(deps: HireDeps, token: string, ids: { taskId: string; quoteId: string }) {
   const db = deps.db;
-  const account = await accountOf(db, token);
+  const account = await accountOf(db, token, deps.now());
   const task = await findTask(db, ids.taskId);
   if (!task) throw notFound('No task has this id.');
   const quote = await findQuote(db, ids.taskId, ids.quoteId);

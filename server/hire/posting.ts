@@ -64,7 +64,7 @@ export async function postQuote(deps: HireDeps, taskId: string, input: QuoteInpu
   if (!task) throw notFound('No task has this id.');
   // Refused before any invoice or charge: a closed task, or the buyer quoting on their own task.
   if (task.status !== 'open' || Number(task.expires_at) <= deps.now()) throw invalidState(`The task is ${task.status}; only open tasks take quotes.`);
-  if (creds.token !== null && (await accountOf(db, creds.token)).id === task.buyer_account_id) throw forbidden('A buyer cannot quote on their own task.');
+  if (creds.token !== null && (await accountOf(db, creds.token, deps.now())).id === task.buyer_account_id) throw forbidden('A buyer cannot quote on their own task.');
 
   const action: FeeAction = { endpoint: `POST ${TASKS_PATH}/${taskId}/quotes`, priceMsat: deps.rules.quoteMsat, description: 'Quoting on a task', journalKind: 'hire_quote_fee' };
   const payer = await resolveFeePayer(deps, action, creds, client);
@@ -82,7 +82,7 @@ export async function postQuote(deps: HireDeps, taskId: string, input: QuoteInpu
 /** The quote, if the caller is its contractor: 404 for an unknown quote, 403 for anyone else. */
 async function ownQuote(deps: HireDeps, token: string, taskId: string, quoteId: string): Promise<QuoteRow> {
   const db = deps.db;
-  const account = await accountOf(db, token);
+  const account = await accountOf(db, token, deps.now());
   const quote = await findQuote(db, taskId, quoteId);
   if (!quote) throw notFound('No quote has this id on this task.');
   if (quote.contractor_account_id !== account.id) throw forbidden('Only the contractor who made this quote can change it.');
@@ -111,7 +111,7 @@ export async function withdrawQuote(deps: HireDeps, token: string, ids: { taskId
 /** open → cancelled by its buyer; pending quotes are declined. The posting fee is not refunded. */
 export async function cancelTask(deps: HireDeps, token: string, taskId: string): Promise<TaskRow> {
   const db = deps.db;
-  const account = await accountOf(db, token);
+  const account = await accountOf(db, token, deps.now());
   const task = await findTask(db, taskId);
   if (!task) throw notFound('No task has this id.');
   if (task.buyer_account_id !== account.id) throw forbidden('Only the buyer can cancel this task.');

@@ -34,7 +34,7 @@ export async function getTask(deps: HireDeps, taskId: string, token: string | nu
   const task = await findTask(db, taskId);
   if (!task) throw notFound('No task has this id.');
   const quotes = (await quotesOfTask(db, taskId)).map(quoteView);
-  const role = token === null ? null : roleOf(task, (await accountOf(db, token)).id);
+  const role = token === null ? null : roleOf(task, (await accountOf(db, token, deps.now())).id);
   const extras = role === null ? {} : participantExtras(task, role, task.accepted_quote_id ? await latestOfKind(db, task.accepted_quote_id, 'delivery') : null);
   return taskView(task, deps.rules.maxRevisions, { quote_count: quotes.length, quotes, ...extras });
 }
@@ -44,7 +44,7 @@ const myQuote = (quote: QuoteRow, task: TaskRow): MyQuote => ({ ...quoteView(quo
 
 export async function me(deps: HireDeps, token: string): Promise<Me> {
   const db = deps.db;
-  const account = await accountOf(db, token);
+  const account = await accountOf(db, token, deps.now());
   const tasks = await withCounts(db, await tasksOfAccount(db, account.id, ME_LIMIT), deps.rules.maxRevisions);
   const quotes = await quotesOfContractor(db, account.id, ME_LIMIT);
   const quotedTasks = await tasksByIds(db, [...new Set(quotes.map((q) => q.task_id))]);

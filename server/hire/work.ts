@@ -15,7 +15,7 @@ import { roleOf, type Role } from './views.js';
 /** The task and the caller's role in it, if that role is one of `allowed`. */
 async function taskFor(deps: HireDeps, token: string, taskId: string, allowed: readonly Role[], action: string) {
   const db = deps.db;
-  const account = await accountOf(db, token);
+  const account = await accountOf(db, token, deps.now());
   const task = await findTask(db, taskId);
   if (!task) throw notFound('No task has this id.');
   const role = roleOf(task, account.id);

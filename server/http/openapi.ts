@@ -78,6 +78,9 @@ export function coreOperations(c: Catalog): OperationSpec[] {
     { method: 'get', path: '/api/v1/balance', summary: 'Balance of the token', tags: ['top-up'], auth: 'token', responses: { 200: api.BalanceSchema } },
     { method: 'get', path: '/api/v1/usage', summary: 'The token\'s history, newest first: calls, top-ups, fees, escrow, payouts, with the balance after each (?limit, ?cursor, ?from, ?to, ?format=csv)', tags: ['usage'], auth: 'token', responses: { 200: api.UsagePageSchema, 400: ErrorBodySchema } },
     { method: 'get', path: '/api/v1/usage/daily', summary: 'Spent and credited per UTC day, settled calls per API (?from, ?to: Unix seconds)', tags: ['usage'], auth: 'token', responses: { 200: api.DailyUsageSchema } },
+    { method: 'post', path: '/api/v1/tokens', summary: 'Make a child token for an agent: amount_sats moved from this token, optional expires_at, max_sats_per_day, apis', tags: ['tokens'], auth: 'token', body: api.CreateChildTokenSchema, responses: { 201: api.ChildTokenCreatedSchema, 402: ErrorBodySchema, 403: ErrorBodySchema } },
+    { method: 'get', path: '/api/v1/tokens', summary: 'This token\'s child tokens', tags: ['tokens'], auth: 'token', responses: { 200: api.ChildTokenListSchema } },
+    { method: 'delete', path: '/api/v1/tokens/{id}', summary: 'Revoke a child token; what it has left comes back', tags: ['tokens'], auth: 'token', params: { id: 'the child token\'s id' }, responses: { 200: api.ChildTokenRevokedSchema, 404: ErrorBodySchema, 409: ErrorBodySchema } },
     { method: 'get', path: '/api/v1/usage/{request_id}', summary: 'One paid call\'s charge and token counts (a metered stream\'s receipt), for the token or L402 credential that paid it', tags: ['usage'], auth: 'token', params: { request_id: 'the answer\'s X-Request-Id' }, responses: { 200: api.CallUsageSchema, 404: ErrorBodySchema } },
   ];
 }

@@ -17,20 +17,40 @@ export async function loadSystemAccountIds(q: Queryable): Promise<SystemAccountI
 export interface UserAccount {
   id: bigint;
   balanceMsat: bigint;
+  /** set on a child token's account: the parent that made it, and what it may spend on */
+  child?: ChildLimits;
 }
+
+export interface ChildLimits {
+  parentId: bigint;
+  /** the APIs it may spend on (catalog names, `ai-for-hire`); null: all */
+  apis: string[] | null;
+  expiresAt: number | null;
+  maxMsatPerDay: bigint | null;
+}
+
+/** Days since 1970 (UTC): the day a daily cap counts in. */
+export const spendDayOf = (unixSeconds: number): number => Math.floor(unixSeconds / 86_400);
 
 export async function createUserAccount(q: Queryable, tokenHash: Buffer): Promise<UserAccount> {
   const res = await q.query<{ id: bigint }>(`INSERT INTO accounts (kind, token_hash) VALUES ('user', $1) RETURNING id`, [tokenHash]);
   return { id: res.rows[0]!.id, balanceMsat: 0n };
 }
 
-export async function findAccountByTokenHash(q: Queryable, tokenHash: Buffer): Promise<UserAccount | null> {
-  const res = await q.query<{ id: bigint; balance_msat: bigint }>(
-    `SELECT id, balance_msat FROM accounts WHERE token_hash = $1 AND kind = 'user'`,
-    [tokenHash],
+/** The account of a token that can be used at `now`: a revoked child token has none, nor an expired one (when `now` is given). */
+export async function findAccountByTokenHash(q: Queryable, tokenHash: Buffer, now?: number): Promise<UserAccount | null> {
+  const res = await q.query<{ id: bigint; balance_msat: bigint; parent_id: bigint | null; apis: string[] | null; expires_at: bigint | null; max_msat_per_day: bigint | null }>(
+    `SELECT id, balance_msat, parent_id, apis, expires_at, max_msat_per_day FROM accounts
+     WHERE token_hash = $1 AND kind = 'user' AND revoked_at IS NULL AND ($2::bigint IS NULL OR expires_at IS NULL OR expires_at > $2::bigint)`,
+    [tokenHash, now ?? null],
   );
   const row = res.rows[0];
-  return row ? { id: row.id, balanceMsat: row.balance_msat } : null;
+  if (!row) return null;
+  const account: UserAccount = { id: row.id, balanceMsat: row.balance_msat };
+  if (row.parent_id !== null) {
+    account.child = { parentId: row.parent_id, apis: row.apis, expiresAt: row.expires_at === null ? null : Number(row.expires_at), maxMsatPerDay: row.max_msat_per_day };
+  }
+  return account;
 }
 
 export async function getBalance(q: Queryable, accountId: bigint): Promise<bigint> {

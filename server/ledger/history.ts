@@ -4,7 +4,7 @@
 // balance after its row, so a page costs its own rows, not the account's whole history.
 import type { Queryable } from '../store/index.js';
 
-export type HistoryKind = 'call' | 'topup' | 'hire_fee' | 'escrow' | 'escrow_release' | 'escrow_refund' | 'payout' | 'payout_refund' | 'adjustment' | 'other';
+export type HistoryKind = 'call' | 'topup' | 'hire_fee' | 'escrow' | 'escrow_release' | 'escrow_refund' | 'payout' | 'payout_refund' | 'child_token' | 'adjustment' | 'other';
 
 export interface HistoryRow {
   journalId: bigint;
@@ -38,6 +38,8 @@ const KINDS: Record<string, HistoryKind> = {
   hire_payout: 'payout',
   hire_payout_paid: 'payout',
   hire_payout_failed: 'payout_refund',
+  token_fund: 'child_token',
+  token_revoke: 'child_token',
   admin_credit: 'adjustment',
   admin_debit: 'adjustment',
 };

@@ -2,12 +2,16 @@
 // compare-and-set on the hold's state plus its journal lines), so the paid hot path costs
 // one round trip before forwarding and one after.
 import type { Queryable } from '../store/index.js';
-import type { SystemAccountIds } from './accounts.js';
+import { spendDayOf, type SystemAccountIds } from './accounts.js';
 
 export type ReserveResult =
   | { ok: true; holdId: bigint; accountId: bigint; balanceMsat: bigint }
   | { ok: false; reason: 'unknown_account' }
-  | { ok: false; reason: 'insufficient'; balanceMsat: bigint };
+  | { ok: false; reason: 'insufficient'; balanceMsat: bigint }
+  /** a child token limited to other APIs */
+  | { ok: false; reason: 'forbidden_api' }
+  /** a child token past its daily cap: what it may still spend today */
+  | { ok: false; reason: 'daily_cap'; leftTodayMsat: bigint; balanceMsat: bigint };
 
 export interface HoldRequest {
   amountMsat: bigint;
@@ -15,20 +19,35 @@ export interface HoldRequest {
   expiresAt: number;
 }
 
-// The debit CTE picks the paying account: a token's (by its hash) or a funded L402 credential's.
-const BY_TOKEN = `UPDATE accounts SET balance_msat = balance_msat - $2::bigint
+/** What a token's reservation is checked against besides its balance (child tokens' limits). */
+export interface SpendContext {
+  /** Unix seconds: an expired child token cannot spend */
+  now: number;
+  /** the API spent on (a child token's `apis`) */
+  api: string;
+}
+
+// A token's debit: its balance, and a child token's limits (not revoked nor expired, the API
+// allowed, within the daily cap, which counts this reservation on the day it is made).
+const BY_TOKEN = `UPDATE accounts SET balance_msat = balance_msat - $2::bigint,
+    spend_day = CASE WHEN max_msat_per_day IS NULL THEN spend_day ELSE $7::integer END,
+    spent_today_msat = CASE WHEN max_msat_per_day IS NULL THEN spent_today_msat
+      WHEN spend_day = $7::integer THEN spent_today_msat + $2::bigint ELSE $2::bigint END
   WHERE token_hash = $1 AND kind = 'user' AND balance_msat >= $2::bigint
-  RETURNING id, balance_msat`;
+    AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $6::bigint)
+    AND (apis IS NULL OR $8::text = ANY (apis))
+    AND (max_msat_per_day IS NULL OR (CASE WHEN spend_day = $7::integer THEN spent_today_msat ELSE 0 END) + $2::bigint <= max_msat_per_day)
+  RETURNING id, balance_msat, CASE WHEN max_msat_per_day IS NULL THEN NULL ELSE $7::integer END AS spend_day`;
 const BY_CREDENTIAL = `UPDATE accounts a SET balance_msat = a.balance_msat - $2::bigint
   FROM l402_credentials c WHERE c.payment_hash = $1 AND c.state = 'funded' AND a.id = c.account_id AND a.balance_msat >= $2::bigint
-  RETURNING a.id, a.balance_msat`;
+  RETURNING a.id, a.balance_msat, NULL::integer AS spend_day`;
 
 const reserveSql = (debit: string) => `
 WITH debit AS (
   ${debit}
 ), h AS (
-  INSERT INTO holds (account_id, amount_msat, purpose, expires_at)
-  SELECT id, $2::bigint, $3, $4::bigint FROM debit RETURNING id, account_id
+  INSERT INTO holds (account_id, amount_msat, purpose, expires_at, spend_day)
+  SELECT id, $2::bigint, $3, $4::bigint, spend_day FROM debit RETURNING id, account_id
 ), j AS (
   INSERT INTO journal (kind, ref) SELECT 'reserve', h.id::text FROM h RETURNING id
 ), e AS (
@@ -40,26 +59,34 @@ SELECT h.id AS hold_id, debit.id AS account_id, debit.balance_msat FROM debit, h
 const RESERVE_SQL = reserveSql(BY_TOKEN);
 const RESERVE_CREDENTIAL_SQL = reserveSql(BY_CREDENTIAL);
 
-/** Debits amountMsat from the token's account into the holds account, if the balance covers it. */
-export async function reserveByTokenHash(
-  q: Queryable,
-  sys: SystemAccountIds,
-  p: HoldRequest & { tokenHash: Buffer },
-): Promise<ReserveResult> {
+/** Debits amountMsat from the token's account into the holds account, if the balance and its limits allow. */
+export async function reserveByTokenHash(q: Queryable, sys: SystemAccountIds, p: HoldRequest & SpendContext & { tokenHash: Buffer }): Promise<ReserveResult> {
+  const day = spendDayOf(p.now);
   const res = await q.query<{ hold_id: bigint; account_id: bigint; balance_msat: bigint }>(RESERVE_SQL, [
     p.tokenHash,
     p.amountMsat,
     p.purpose,
     p.expiresAt,
     sys.holds,
+    p.now,
+    day,
+    p.api,
   ]);
   const row = res.rows[0];
   if (row) return { ok: true, holdId: row.hold_id, accountId: row.account_id, balanceMsat: row.balance_msat };
-  const acct = await q.query<{ balance_msat: bigint }>(`SELECT balance_msat FROM accounts WHERE token_hash = $1 AND kind = 'user'`, [
-    p.tokenHash,
-  ]);
-  const found = acct.rows[0];
-  return found ? { ok: false, reason: 'insufficient', balanceMsat: found.balance_msat } : { ok: false, reason: 'unknown_account' };
+  // why not: read once, after the fact (the refusal path only)
+  const acct = await q.query<{ balance_msat: bigint; revoked_at: bigint | null; expires_at: bigint | null; apis: string[] | null; max_msat_per_day: bigint | null; spend_day: number | null; spent_today_msat: bigint }>(
+    `SELECT balance_msat, revoked_at, expires_at, apis, max_msat_per_day, spend_day, spent_today_msat FROM accounts WHERE token_hash = $1 AND kind = 'user'`,
+    [p.tokenHash],
+  );
+  const a = acct.rows[0];
+  if (!a || a.revoked_at !== null || (a.expires_at !== null && Number(a.expires_at) <= p.now)) return { ok: false, reason: 'unknown_account' };
+  if (a.apis !== null && !a.apis.includes(p.api)) return { ok: false, reason: 'forbidden_api' };
+  if (a.max_msat_per_day !== null) {
+    const left = a.max_msat_per_day - (a.spend_day === day ? a.spent_today_msat : 0n);
+    if (left < p.amountMsat && a.balance_msat >= p.amountMsat) return { ok: false, reason: 'daily_cap', leftTodayMsat: left > 0n ? left : 0n, balanceMsat: a.balance_msat };
+  }
+  return { ok: false, reason: 'insufficient', balanceMsat: a.balance_msat };
 }
 
 /** The same from a funded L402 credential's account; unknown_account when it was never funded. */
@@ -81,21 +108,31 @@ export async function reserveByCredential(q: Queryable, sys: SystemAccountIds, p
   return found ? { ok: false, reason: 'insufficient', balanceMsat: found.balance_msat } : { ok: false, reason: 'unknown_account' };
 }
 
+// Where a hold's unspent part goes back: its account, or the parent of a child token revoked
+// meanwhile (revocation moved the child's balance to the parent; this follows it).
+const BACK_TO = `SELECT s.id, s.account_id, s.amount_msat, s.spend_day,
+    CASE WHEN a.revoked_at IS NOT NULL AND a.parent_id IS NOT NULL THEN a.parent_id ELSE s.account_id END AS to_id
+  FROM s JOIN accounts a ON a.id = s.account_id`;
+
+/** A daily cap counted the whole reservation on its day: what goes back is no longer spent that day. */
+const UNSPEND = (back: string) =>
+  `spent_today_msat = CASE WHEN a.id = t.account_id AND a.spend_day = t.spend_day THEN greatest(a.spent_today_msat - (${back}), 0) ELSE a.spent_today_msat END`;
+
 const SETTLE_SQL = `
 WITH s AS (
   UPDATE holds SET state = 'settled', resolved_at = now()
   WHERE id = $1 AND state = 'held' AND amount_msat >= $2::bigint
-  RETURNING id, account_id, amount_msat
-), back AS (
-  UPDATE accounts a SET balance_msat = a.balance_msat + (s.amount_msat - $2::bigint)
-  FROM s WHERE a.id = s.account_id AND s.amount_msat > $2::bigint
+  RETURNING id, account_id, amount_msat, spend_day
+), t AS (${BACK_TO}), back AS (
+  UPDATE accounts a SET balance_msat = a.balance_msat + (t.amount_msat - $2::bigint), ${UNSPEND('t.amount_msat - $2::bigint')}
+  FROM t WHERE a.id = t.to_id AND t.amount_msat > $2::bigint
   RETURNING a.balance_msat
 ), j AS (
   INSERT INTO journal (kind, ref, memo) SELECT 'settle', s.id::text, $5 FROM s RETURNING id
 ), e AS (
   INSERT INTO entries (journal_id, account_id, amount_msat)
   SELECT j.id, v.account_id, v.amount FROM j, s,
-    LATERAL (VALUES ($3::bigint, -s.amount_msat), ($4::bigint, $2::bigint), (s.account_id, s.amount_msat - $2::bigint)) AS v(account_id, amount)
+    LATERAL (VALUES ($3::bigint, -s.amount_msat), ($4::bigint, $2::bigint), ((SELECT to_id FROM t), s.amount_msat - $2::bigint)) AS v(account_id, amount)
   WHERE v.amount <> 0
 ), c AS (
   INSERT INTO paid_calls (request_id, account_id, hold_id, api, endpoint, model, max_charge_msat, charged_msat, usage, created_at)
@@ -141,19 +178,20 @@ export async function settleHold(
 }
 
 const RELEASE_SQL = `
-WITH r AS (
+WITH s AS (
   UPDATE holds SET state = 'released', resolved_at = now()
   WHERE id = $1 AND state = 'held'
-  RETURNING id, account_id, amount_msat
-), c AS (
-  UPDATE accounts a SET balance_msat = a.balance_msat + r.amount_msat FROM r WHERE a.id = r.account_id
+  RETURNING id, account_id, amount_msat, spend_day
+), t AS (${BACK_TO}), r AS (SELECT * FROM s), c AS (
+  UPDATE accounts a SET balance_msat = a.balance_msat + t.amount_msat, ${UNSPEND('t.amount_msat')}
+  FROM t WHERE a.id = t.to_id
   RETURNING a.balance_msat
 ), j AS (
   INSERT INTO journal (kind, ref, memo) SELECT 'release', r.id::text, $3 FROM r RETURNING id
 ), e AS (
   INSERT INTO entries (journal_id, account_id, amount_msat)
   SELECT j.id, v.account_id, v.amount FROM j, r,
-    LATERAL (VALUES ($2::bigint, -r.amount_msat), (r.account_id, r.amount_msat)) AS v(account_id, amount)
+    LATERAL (VALUES ($2::bigint, -r.amount_msat), ((SELECT to_id FROM t), r.amount_msat)) AS v(account_id, amount)
 )
 SELECT c.balance_msat FROM c`;
 

@@ -4,24 +4,27 @@
 import type { Db, Queryable } from '../store/index.js';
 import { findAccountByTokenHash, getBalance, loadSystemAccountIds, type SystemAccountIds, type UserAccount } from './accounts.js';
 import { auditLedger, type AuditCheck, type AuditReport } from './audit.js';
-import { releaseHold, renewHold, reserveByCredential, reserveByTokenHash, settleHold, sweepExpiredHolds, type CallRecord, type HoldRequest, type ReserveResult } from './holds.js';
+import { releaseHold, renewHold, reserveByCredential, reserveByTokenHash, settleHold, sweepExpiredHolds, type CallRecord, type HoldRequest, type ReserveResult, type SpendContext } from './holds.js';
 import { credentialAccount, fundCredential } from './l402-credentials.js';
+import { createChild, listChildren, revokeChild, type ChildRow, type ChildSpec, type RevokeResult } from './children.js';
 import { accountHistory, dailyTotals, type DayTotal, type HistoryPage } from './history.js';
 import { accountStatement, accountsByHashPrefix, ledgerStats, ledgerTotals, paidCall, type AccountStatement, type LedgerStats, type PaidCallRow } from './reports.js';
 
 export { hashToken, isWellFormedToken, newToken } from './tokens.js';
-export { createUserAccount, findAccountByTokenHash, getBalance, type SystemAccountIds, type UserAccount } from './accounts.js';
+export { createUserAccount, findAccountByTokenHash, getBalance, spendDayOf, type ChildLimits, type SystemAccountIds, type UserAccount } from './accounts.js';
 export { postJournal, InsufficientFundsError, type JournalEntry, type JournalLine } from './journal.js';
 export { claimCredential, spendCredential, STALE_IN_FLIGHT_SECONDS, type ClaimOutcome } from './l402-credentials.js';
 export type { AuditCheck, AuditContext, AuditReport, AuditTotals, RefMoves } from './audit.js';
 export type { AccountStatement, LedgerStats, PaidCallRow } from './reports.js';
 export type { DayTotal, HistoryKind, HistoryPage, HistoryRow } from './history.js';
-export type { CallRecord, HoldRequest, ReserveResult } from './holds.js';
+export type { ChildRow, ChildSpec, RevokeResult } from './children.js';
+export type { CallRecord, HoldRequest, ReserveResult, SpendContext } from './holds.js';
 
 export interface Ledger {
   /** ids of the system accounts, for journal lines posted in a caller's transaction */
   readonly sys: SystemAccountIds;
-  reserve(p: HoldRequest & { tokenHash: Buffer }): Promise<ReserveResult>;
+  /** from a token's balance, within a child token's limits (SpendContext) */
+  reserve(p: HoldRequest & Partial<SpendContext> & { tokenHash: Buffer }): Promise<ReserveResult>;
   /** the same from a funded L402 credential's account (unknown_account: not funded yet) */
   reserveFromCredential(p: HoldRequest & { paymentHash: string }): Promise<ReserveResult>;
   /** chargeMsat (≤ the hold) to revenue, the rest back, the call recorded; false if it was no longer held */
@@ -39,6 +42,10 @@ export interface Ledger {
   history(p: Parameters<typeof accountHistory>[1]): Promise<HistoryPage>;
   /** spent and credited per UTC day, calls per API */
   dailyTotals(p: { accountId: bigint; from: Date; to: Date }): Promise<DayTotal[]>;
+  /** a child token's account, funded from its parent (InsufficientFundsError when the parent lacks it) */
+  createChild(p: ChildSpec): Promise<bigint>;
+  listChildren(parentId: bigint): Promise<ChildRow[]>;
+  revokeChild(p: { parentId: bigint; childId: bigint }): Promise<RevokeResult>;
   accountByToken(tokenHash: Buffer, q?: Queryable): Promise<UserAccount | null>;
   balanceOf(accountId: bigint, q?: Queryable): Promise<bigint>;
   accountsByHashPrefix(prefixHex: string, limit: number, q?: Queryable): Promise<bigint[]>;
@@ -51,12 +58,14 @@ export interface Ledger {
   audit(): Promise<AuditReport>;
 }
 
-export async function createLedger(db: Db): Promise<Ledger> {
+/** `now`: Unix seconds (expiries and daily caps of child tokens); injected so tests control it. */
+export async function createLedger(db: Db, opts: { now?: () => number } = {}): Promise<Ledger> {
+  const now = opts.now ?? (() => Math.floor(Date.now() / 1000));
   const sys = await loadSystemAccountIds(db);
   const checks = new Set<AuditCheck>();
   return {
     sys,
-    reserve: (p) => reserveByTokenHash(db, sys, p),
+    reserve: (p) => reserveByTokenHash(db, sys, { ...p, now: p.now ?? now(), api: p.api ?? '' }),
     reserveFromCredential: (p) => reserveByCredential(db, sys, p),
     settle: (holdId, chargeMsat, call) => settleHold(db, sys, { holdId, chargeMsat, to: sys.revenue, ...(call ? { call } : {}) }),
     release: (holdId, memo) => releaseHold(db, sys, { holdId, ...(memo ? { memo } : {}) }),
@@ -67,7 +76,10 @@ export async function createLedger(db: Db): Promise<Ledger> {
     paidCall: (accountId, requestId) => paidCall(db, accountId, requestId),
     history: (p) => accountHistory(db, p),
     dailyTotals: (p) => dailyTotals(db, p),
-    accountByToken: (tokenHash, q = db) => findAccountByTokenHash(q, tokenHash),
+    createChild: (p) => createChild(db, p),
+    listChildren: (parentId) => listChildren(db, parentId, now()),
+    revokeChild: (p) => revokeChild(db, { ...p, now: now() }),
+    accountByToken: (tokenHash, q = db) => findAccountByTokenHash(q, tokenHash, now()),
     balanceOf: (accountId, q = db) => getBalance(q, accountId),
     accountsByHashPrefix: (prefixHex, limit, q = db) => accountsByHashPrefix(q, prefixHex, limit),
     statement: (accountId, lines, q = db) => accountStatement(q, accountId, lines),

@@ -14,6 +14,8 @@ export interface JournalEntry {
   ref?: string | null;
   memo?: string | null;
   lines: JournalLine[];
+  /** the day (days since 1970, UTC) a debit counts against a child token's daily cap; spending entries pass it */
+  spendDay?: number;
 }
 
 export class InsufficientFundsError extends Error {
@@ -41,11 +43,15 @@ export async function postJournal(q: Queryable, entry: JournalEntry): Promise<bi
     [journalId, accountIds, amounts],
   );
   try {
+    // a debit of a capped child token counts on its day; the CHECK refuses one past the cap
     await q.query(
-      `UPDATE accounts SET balance_msat = balance_msat + t.m
+      `UPDATE accounts SET balance_msat = balance_msat + t.m,
+         spend_day = CASE WHEN max_msat_per_day IS NULL OR t.m >= 0 OR $3::integer IS NULL THEN spend_day ELSE $3::integer END,
+         spent_today_msat = CASE WHEN max_msat_per_day IS NULL OR t.m >= 0 OR $3::integer IS NULL THEN spent_today_msat
+           WHEN spend_day = $3::integer THEN spent_today_msat - t.m ELSE -t.m END
        FROM (SELECT a, sum(m) AS m FROM unnest($1::bigint[], $2::bigint[]) AS u(a, m) GROUP BY a) AS t
        WHERE accounts.id = t.a AND accounts.kind = 'user'`,
-      [accountIds, amounts],
+      [accountIds, amounts, entry.spendDay ?? null],
     );
   } catch (err) {
     if (pgErrorCode(err) === '23514') throw new InsufficientFundsError('balance would go negative');

@@ -6,7 +6,7 @@
 // commits with what it paid for or not at all. Knows nothing of HTTP.
 import { msatToSats } from '../../contract/money.js';
 import { AppError } from '../errors.js';
-import { claimCredential, hashToken, postJournal, spendCredential, type CallRecord, type HoldRequest, type Ledger } from '../ledger/index.js';
+import { claimCredential, hashToken, postJournal, spendCredential, spendDayOf, type CallRecord, type HoldRequest, type Ledger } from '../ledger/index.js';
 import type { WalletBackend } from '../lightning/backend.js';
 import type { RateLimiter } from '../ratelimit.js';
 import type { Queryable } from '../store/index.js';
@@ -46,15 +46,17 @@ export interface SecuredPayment {
 export type Payer = { kind: 'token'; accountId: bigint } | { kind: 'l402'; paymentHash: string; accountId: bigint | null };
 
 const noop = async () => {};
+/** A price in whole sats, rounded up: a metered ceiling is never shown below itself. */
+const satsUp = (msat: bigint): number => Number((msat + 999n) / 1000n);
 const FREE: SecuredPayment = { kind: 'free', heldMsat: 0n, balanceMsat: null, settle: noop, release: noop, renew: noop };
 
 export function createPaymentGate(deps: GateDeps) {
   const { ledger } = deps;
 
   const insufficient = (priceMsat: bigint, balanceMsat: bigint): AppError =>
-    new AppError('insufficient_balance', `This call costs ${msatToSats(priceMsat)} sats; the balance is ${msatToSats(balanceMsat)} sats. Top up and retry.`, {
+    new AppError('insufficient_balance', `This call costs ${satsUp(priceMsat)} sats; the balance is ${msatToSats(balanceMsat)} sats. Top up and retry.`, {
       balance_sats: msatToSats(balanceMsat),
-      price_sats: msatToSats(priceMsat),
+      price_sats: satsUp(priceMsat),
     });
 
   const holdRequest = (action: PaidAction): HoldRequest => ({ amountMsat: action.priceMsat, purpose: action.endpoint, expiresAt: deps.now() + deps.holdSeconds });
@@ -84,9 +86,21 @@ export function createPaymentGate(deps: GateDeps) {
   }
 
   async function holdFromToken(action: PaidAction, token: string): Promise<SecuredPayment> {
-    const r = await ledger.reserve({ tokenHash: hashToken(token), ...holdRequest(action) });
-    if (!r.ok) throw r.reason === 'unknown_account' ? new AppError('invalid_token', 'Unknown token.') : insufficient(action.priceMsat, r.balanceMsat);
-    return held('token', action, r.holdId, r.balanceMsat);
+    const r = await ledger.reserve({ tokenHash: hashToken(token), ...holdRequest(action), now: deps.now(), api: action.api });
+    if (r.ok) return held('token', action, r.holdId, r.balanceMsat);
+    switch (r.reason) {
+      case 'unknown_account':
+        throw new AppError('invalid_token', 'Unknown token.');
+      case 'forbidden_api':
+        throw new AppError('forbidden', `This token may not spend on ${action.api} (its parent limited it to other APIs).`);
+      case 'daily_cap':
+        throw new AppError('insufficient_balance', `This call may cost ${satsUp(action.priceMsat)} sats; this token may spend ${msatToSats(r.leftTodayMsat)} more sats today (its daily cap).`, {
+          balance_sats: msatToSats(r.leftTodayMsat),
+          price_sats: satsUp(action.priceMsat),
+        });
+      case 'insufficient':
+        throw insufficient(action.priceMsat, r.balanceMsat);
+    }
   }
 
   /** An L402 credential carries its invoice's value: funded on first use, then paid from like a token. */
@@ -99,7 +113,7 @@ export function createPaymentGate(deps: GateDeps) {
       r = await ledger.reserveFromCredential({ paymentHash, ...holdRequest(action) });
     }
     if (!r.ok) {
-      if (r.reason === 'unknown_account' || r.balanceMsat === 0n) throw spentUp();
+      if (r.reason !== 'insufficient' || r.balanceMsat === 0n) throw spentUp();
       throw await challenge(action, client, {}, { balanceMsat: r.balanceMsat });
     }
     const named = creds.token === null ? null : await ledger.accountByToken(hashToken(creds.token));
@@ -125,6 +139,7 @@ export function createPaymentGate(deps: GateDeps) {
       const account = async (token: string) => {
         const found = await ledger.accountByToken(hashToken(token));
         if (!found) throw new AppError('invalid_token', 'Unknown token.');
+        if (found.child?.apis && !found.child.apis.includes(action.api)) throw new AppError('forbidden', `This token may not spend on ${action.api} (its parent limited it to other APIs).`);
         return found.id;
       };
       if (creds.l402) {
@@ -144,6 +159,7 @@ export function createPaymentGate(deps: GateDeps) {
         await postJournal(q, {
           kind: booking.journalKind,
           ref: booking.ref,
+          spendDay: spendDayOf(deps.now()),
           lines: [
             { accountId: payer.accountId, amountMsat: -action.priceMsat },
             { accountId: ledger.sys.revenue, amountMsat: action.priceMsat },

@@ -113,7 +113,7 @@ export function createTopupService(deps: TopupDeps) {
     return db.tx(async (q) => {
       await creditClaimToken(q, p.paymentHash);
       await markClaimed(q, p.paymentHash);
-      const account = await findAccountByTokenHash(q, hashToken(token));
+      const account = await findAccountByTokenHash(q, hashToken(token), deps.now());
       const credited = await findTopup(q, p.paymentHash);
       if (!account || credited?.credited_account_id !== account.id) {
         throw new AppError('payment_already_used', 'This invoice was already claimed with its preimage.');
@@ -156,7 +156,7 @@ export function createTopupService(deps: TopupDeps) {
       }
       let accountId: bigint | null = null;
       if (p.token !== null) {
-        const acct = await findAccountByTokenHash(db, hashToken(p.token));
+        const acct = await findAccountByTokenHash(db, hashToken(p.token), deps.now());
         if (!acct) throw new AppError('invalid_token', 'Unknown token.');
         accountId = acct.id;
       }
@@ -211,7 +211,7 @@ export function createTopupService(deps: TopupDeps) {
 
       let requester: bigint | null = null;
       if (p.token !== null) {
-        const acct = await findAccountByTokenHash(db, hashToken(p.token));
+        const acct = await findAccountByTokenHash(db, hashToken(p.token), deps.now());
         if (!acct) throw new AppError('invalid_token', 'Unknown token.');
         requester = acct.id;
       }
@@ -275,7 +275,7 @@ export function createTopupService(deps: TopupDeps) {
     },
 
     async balance(token: string) {
-      const acct = await findAccountByTokenHash(db, hashToken(token));
+      const acct = await findAccountByTokenHash(db, hashToken(token), deps.now());
       if (!acct) throw new AppError('invalid_token', 'Unknown token.');
       return { balance_sats: msatToSats(acct.balanceMsat), balance_msat: Number(acct.balanceMsat) };
     },

@@ -1,0 +1,26 @@
+// Child tokens: POST /api/v1/tokens makes one from the caller's token, GET lists them,
+// DELETE /api/v1/tokens/{id} revokes one and returns what it had left.
+import type { FastifyInstance } from 'fastify';
+import { CreateChildTokenSchema, type ChildTokenList, type ChildTokenRevoked } from '../../../contract/api.js';
+import type { TokenService } from '../../tokens/service.js';
+import { requireToken } from '../auth.js';
+import { jsonObject } from '../body.js';
+import { parseWith } from '../parse-with.js';
+
+export function tokenRoutes(app: FastifyInstance, deps: { tokens: TokenService }): void {
+  app.post('/api/v1/tokens', async (req, reply) => {
+    const parent = requireToken(req);
+    const body = parseWith(CreateChildTokenSchema, jsonObject(req));
+    const created = await deps.tokens.create(parent, {
+      amountSats: body.amount_sats,
+      expiresAt: body.expires_at ?? null,
+      maxSatsPerDay: body.max_sats_per_day ?? null,
+      apis: body.apis ?? null,
+    });
+    return reply.code(201).send(created);
+  });
+
+  app.get('/api/v1/tokens', async (req): Promise<ChildTokenList> => deps.tokens.list(requireToken(req)));
+
+  app.delete<{ Params: { id: string } }>('/api/v1/tokens/:id', async (req): Promise<ChildTokenRevoked> => deps.tokens.revoke(requireToken(req), req.params.id));
+}

@@ -1,0 +1,97 @@
+// Child tokens' accounts: made by a parent with an amount moved from the parent's balance, listed
+// for the parent, revoked with what is left going back. Limits are checked where money is spent
+// (holds.ts, journal.ts); here only their lifecycle.
+import type { Db, Queryable } from '../store/index.js';
+import { spendDayOf } from './accounts.js';
+import { postJournal } from './journal.js';
+
+export interface ChildSpec {
+  parentId: bigint;
+  tokenHash: Buffer;
+  amountMsat: bigint;
+  expiresAt: number | null;
+  maxMsatPerDay: bigint | null;
+  apis: string[] | null;
+}
+
+export interface ChildRow {
+  id: bigint;
+  balanceMsat: bigint;
+  expiresAt: number | null;
+  maxMsatPerDay: bigint | null;
+  apis: string[] | null;
+  /** charged and reserved on the given day */
+  spentTodayMsat: bigint;
+  revokedAt: number | null;
+  createdAt: number;
+}
+
+/** Opens the child's account and moves the amount to it; InsufficientFundsError when the parent lacks it. */
+export async function createChild(db: Db, p: ChildSpec): Promise<bigint> {
+  return db.tx(async (q) => {
+    const res = await q.query<{ id: bigint }>(
+      `INSERT INTO accounts (kind, token_hash, parent_id, expires_at, max_msat_per_day, apis) VALUES ('user', $1, $2, $3, $4, $5) RETURNING id`,
+      [p.tokenHash, p.parentId, p.expiresAt, p.maxMsatPerDay, p.apis],
+    );
+    const id = res.rows[0]!.id;
+    await postJournal(q, {
+      kind: 'token_fund',
+      ref: id.toString(),
+      lines: [
+        { accountId: p.parentId, amountMsat: -p.amountMsat },
+        { accountId: id, amountMsat: p.amountMsat },
+      ],
+    });
+    return id;
+  });
+}
+
+export async function listChildren(q: Queryable, parentId: bigint, now: number): Promise<ChildRow[]> {
+  const res = await q.query<{ id: bigint; balance_msat: bigint; expires_at: bigint | null; max_msat_per_day: bigint | null; apis: string[] | null; spend_day: number | null; spent_today_msat: bigint; revoked_at: bigint | null; created_at: Date }>(
+    `SELECT id, balance_msat, expires_at, max_msat_per_day, apis, spend_day, spent_today_msat, revoked_at, created_at
+     FROM accounts WHERE parent_id = $1 ORDER BY id DESC`,
+    [parentId],
+  );
+  const today = spendDayOf(now);
+  return res.rows.map((r) => ({
+    id: r.id,
+    balanceMsat: r.balance_msat,
+    expiresAt: r.expires_at === null ? null : Number(r.expires_at),
+    maxMsatPerDay: r.max_msat_per_day,
+    apis: r.apis,
+    spentTodayMsat: r.spend_day === today ? r.spent_today_msat : 0n,
+    revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
+    createdAt: Math.floor(new Date(r.created_at).getTime() / 1000),
+  }));
+}
+
+export type RevokeResult = { ok: true; returnedMsat: bigint } | { ok: false; reason: 'not_found' | 'already_revoked' };
+
+/**
+ * Revokes the parent's child (compare-and-set on revoked_at) and moves its balance back in the
+ * same transaction; the change of calls still in flight follows later (holds.ts BACK_TO).
+ */
+export async function revokeChild(db: Db, p: { parentId: bigint; childId: bigint; now: number }): Promise<RevokeResult> {
+  return db.tx(async (q) => {
+    const res = await q.query<{ balance_msat: bigint }>(
+      `UPDATE accounts SET revoked_at = $3 WHERE id = $1 AND parent_id = $2 AND revoked_at IS NULL RETURNING balance_msat`,
+      [p.childId, p.parentId, p.now],
+    );
+    const row = res.rows[0];
+    if (!row) {
+      const exists = await q.query(`SELECT 1 FROM accounts WHERE id = $1 AND parent_id = $2`, [p.childId, p.parentId]);
+      return { ok: false, reason: exists.rows.length === 0 ? 'not_found' : 'already_revoked' };
+    }
+    if (row.balance_msat > 0n) {
+      await postJournal(q, {
+        kind: 'token_revoke',
+        ref: p.childId.toString(),
+        lines: [
+          { accountId: p.childId, amountMsat: -row.balance_msat },
+          { accountId: p.parentId, amountMsat: row.balance_msat },
+        ],
+      });
+    }
+    return { ok: true, returnedMsat: row.balance_msat };
+  });
+}

@@ -1,0 +1,90 @@
+// Child tokens for agents: the holder of a token makes one with an amount moved from its balance,
+// an optional expiry, daily cap and list of APIs; lists them; revokes one and gets back what it
+// has left. A child cannot make children. Knows nothing of HTTP.
+import type { ChildToken, ChildTokenCreated, ChildTokenList, ChildTokenRevoked } from '../../contract/api.js';
+import { msatToSats, satsToMsat } from '../../contract/money.js';
+import { AppError, notFound } from '../errors.js';
+import { hashToken, InsufficientFundsError, newToken, type ChildRow, type Ledger, type UserAccount } from '../ledger/index.js';
+
+export interface TokenDeps {
+  ledger: Ledger;
+  /** what a child's `apis` may name: the catalog's APIs and AI for Hire */
+  apiNames: readonly string[];
+  now: () => number;
+}
+
+export interface ChildTokenInput {
+  amountSats: number;
+  expiresAt: number | null;
+  maxSatsPerDay: number | null;
+  apis: string[] | null;
+}
+
+export function createTokenService(deps: TokenDeps) {
+  const { ledger } = deps;
+
+  async function parentOf(token: string): Promise<UserAccount> {
+    const account = await ledger.accountByToken(hashToken(token));
+    if (!account) throw new AppError('invalid_token', 'Unknown token.');
+    if (account.child) throw new AppError('forbidden', 'A child token cannot make tokens; its parent can.');
+    return account;
+  }
+
+  const view = (r: ChildRow): ChildToken => ({
+    id: r.id.toString(),
+    balance_sats: msatToSats(r.balanceMsat),
+    balance_msat: Number(r.balanceMsat),
+    expires_at: r.expiresAt,
+    max_sats_per_day: r.maxMsatPerDay === null ? null : msatToSats(r.maxMsatPerDay),
+    apis: r.apis,
+    spent_today_sats: Number((r.spentTodayMsat + 999n) / 1000n),
+    revoked: r.revokedAt !== null,
+    created_at: r.createdAt,
+  });
+
+  return {
+    async create(parentToken: string, input: ChildTokenInput): Promise<ChildTokenCreated> {
+      const parent = await parentOf(parentToken);
+      if (input.expiresAt !== null && input.expiresAt <= deps.now()) throw new AppError('invalid_field_value', 'expires_at must be in the future.', { field: 'expires_at' });
+      const unknown = input.apis?.find((a) => !deps.apiNames.includes(a));
+      if (unknown !== undefined) throw new AppError('invalid_field_value', `apis: no API is named "${unknown.slice(0, 64)}"; choose from ${deps.apiNames.join(', ')}.`, { field: 'apis' });
+      const token = newToken();
+      const amountMsat = satsToMsat(input.amountSats);
+      let id: bigint;
+      try {
+        id = await ledger.createChild({
+          parentId: parent.id,
+          tokenHash: hashToken(token),
+          amountMsat,
+          expiresAt: input.expiresAt,
+          maxMsatPerDay: input.maxSatsPerDay === null ? null : satsToMsat(input.maxSatsPerDay),
+          apis: input.apis === null ? null : [...new Set(input.apis)],
+        });
+      } catch (err) {
+        if (!(err instanceof InsufficientFundsError)) throw err;
+        const balance = (await ledger.balanceOf(parent.id)) ?? 0n;
+        throw new AppError('insufficient_balance', `A child token of ${input.amountSats} sats needs them on this token; it holds ${msatToSats(balance)} sats.`, {
+          balance_sats: msatToSats(balance),
+          price_sats: input.amountSats,
+        });
+      }
+      const row = (await ledger.listChildren(parent.id)).find((r) => r.id === id)!;
+      return { ...view(row), token, amount_sats: input.amountSats };
+    },
+
+    async list(parentToken: string): Promise<ChildTokenList> {
+      const parent = await parentOf(parentToken);
+      return { data: (await ledger.listChildren(parent.id)).map(view) };
+    },
+
+    async revoke(parentToken: string, childId: string): Promise<ChildTokenRevoked> {
+      const parent = await parentOf(parentToken);
+      if (!/^\d{1,18}$/.test(childId)) throw notFound('This token has no child token with this id.');
+      const r = await ledger.revokeChild({ parentId: parent.id, childId: BigInt(childId) });
+      if (!r.ok) throw r.reason === 'not_found' ? notFound('This token has no child token with this id.') : new AppError('invalid_state', 'This child token was already revoked.');
+      return { id: childId, revoked: true, returned_sats: msatToSats(r.returnedMsat), returned_msat: Number(r.returnedMsat) };
+    },
+  };
+}
+
+export type TokenService = ReturnType<typeof createTokenService>;

@@ -1,0 +1,140 @@
+// Child tokens through a real server: made from a parent's balance, spending within their APIs,
+// daily cap and expiry, refused past them, revoked with the rest (and the change of a call still
+// in flight) going back to the parent; a child and its parent spending at once on two instances.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChildTokenCreatedSchema, ChildTokenListSchema } from '../../contract/api.js';
+import { writeFlatPricedConfig } from '../testing/flat-prices.js';
+import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream/server.js';
+import { call, startTestServer, type TestServer } from '../testing/harness.js';
+import { createPostgresSchema } from '../store/testing.js';
+
+const KEY = 'sk-tokens';
+const CHAT = '/api/v1/openai/v1/chat/completions';
+const CLAUDE = '/api/v1/anthropic/v1/messages';
+const chat = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello' }] }; // 30 sats flat here
+const DAY = 86_400;
+
+describe('child tokens', () => {
+  const flat = writeFlatPricedConfig();
+  const clock = { now: Math.floor(Date.now() / 1000) };
+  let schema: Awaited<ReturnType<typeof createPostgresSchema>>;
+  let up: FakeUpstream;
+  let a: TestServer;
+  let b: TestServer;
+  const api = (t: TestServer, method: string, path: string, token: string, body?: unknown, headers: Record<string, string> = {}) =>
+    call(t.url, method, path, { headers: { 'x-token': token, ...headers }, ...(body !== undefined ? { body } : {}) });
+  const msat = async (token: string) => BigInt((await api(a, 'GET', '/api/v1/balance', token)).body.balance_msat as number);
+
+  async function buyToken(sats: number): Promise<string> {
+    const created = await call(a.url, 'POST', '/api/v1/topup', { body: { amount_sats: sats } });
+    return (await call(a.url, 'POST', '/api/v1/topup/claim', { body: { preimage: await a.pay(created.body.invoice) } })).body.token;
+  }
+  const child = async (parent: string, spec: Record<string, unknown>) => ChildTokenCreatedSchema.parse((await api(a, 'POST', '/api/v1/tokens', parent, spec)).body);
+
+  beforeAll(async () => {
+    up = await startFakeUpstream({ apiKey: KEY });
+    schema = await createPostgresSchema();
+    const env = { ABL_CONFIG: flat.path, OPENAI_API_KEY: KEY, OPENAI_BASE_URL: up.url, ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: up.url, L402_ROOT_KEY: 'ab'.repeat(32) };
+    a = await startTestServer({ store: 'postgres', databaseUrl: schema.url, env, now: () => clock.now });
+    b = await startTestServer({ store: 'postgres', databaseUrl: schema.url, devnode: a.devnode, env, now: () => clock.now });
+  });
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+    await up?.close();
+    await schema?.drop();
+    flat.remove();
+  });
+
+  it('is paid from the parent, spends only on its APIs, cannot mint or withdraw', async () => {
+    const parent = await buyToken(500);
+    const made = await child(parent, { amount_sats: 100, apis: ['openai'] });
+    expect(made).toMatchObject({ amount_sats: 100, balance_sats: 100, apis: ['openai'], revoked: false });
+    expect(made.token).toMatch(/^abl_/);
+    expect(await msat(parent)).toBe(400_000n);
+
+    const served = await api(a, 'POST', CHAT, made.token, chat);
+    expect(served.status).toBe(200);
+    expect(served.headers['x-balance-sats']).toBe('70');
+    const claude = await api(a, 'POST', CLAUDE, made.token, { model: 'claude-haiku-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'Hi' }] });
+    expect([claude.status, claude.body.error.code]).toEqual([403, 'forbidden']);
+    const hire = await api(a, 'POST', '/api/v1/ai-for-hire/tasks', made.token, { title: 'T', description: 'D' });
+    expect([hire.status, hire.body.error.code]).toEqual([403, 'forbidden']);
+    const mint = await api(a, 'POST', '/api/v1/tokens', made.token, { amount_sats: 1 });
+    expect([mint.status, mint.body.error.code]).toEqual([403, 'forbidden']);
+
+    const unrestricted = await child(parent, { amount_sats: 50 });
+    const collect = await api(a, 'POST', '/api/v1/ai-for-hire/collect', unrestricted.token, { invoice: 'lnbcrt1' });
+    expect([collect.status, collect.body.error.code]).toEqual([403, 'forbidden']);
+    const poor = await api(a, 'POST', '/api/v1/tokens', parent, { amount_sats: 10_000 });
+    expect(poor.status).toBe(402);
+    expect(poor.body.error).toMatchObject({ code: 'insufficient_balance', balance_sats: 350, price_sats: 10_000 });
+    const badApi = await api(a, 'POST', '/api/v1/tokens', parent, { amount_sats: 1, apis: ['nope'] });
+    expect(badApi.body.error).toMatchObject({ code: 'invalid_field_value', field: 'apis' });
+  });
+
+  it('keeps to its daily cap (charges and reservations of one UTC day), then spends again the next day', async () => {
+    const parent = await buyToken(500);
+    const capped = await child(parent, { amount_sats: 200, max_sats_per_day: 70 });
+    expect((await api(a, 'POST', CHAT, capped.token, chat)).status).toBe(200);
+    expect((await api(b, 'POST', CHAT, capped.token, chat)).status).toBe(200);
+    const third = await api(a, 'POST', CHAT, capped.token, chat);
+    expect(third.status).toBe(402);
+    expect(third.body.error).toMatchObject({ code: 'insufficient_balance', balance_sats: 10, price_sats: 30 });
+    const listed = ChildTokenListSchema.parse((await api(a, 'GET', '/api/v1/tokens', parent)).body).data.find((c) => c.id === capped.id)!;
+    expect(listed).toMatchObject({ spent_today_sats: 60, max_sats_per_day: 70, balance_sats: 140 });
+    clock.now += DAY;
+    expect((await api(a, 'POST', CHAT, capped.token, chat)).status).toBe(200);
+  });
+
+  it('is refused once expired', async () => {
+    const parent = await buyToken(100);
+    const brief = await child(parent, { amount_sats: 50, expires_at: clock.now + 60 });
+    expect((await api(a, 'GET', '/api/v1/balance', brief.token)).status).toBe(200);
+    clock.now += 61;
+    const late = await api(a, 'POST', CHAT, brief.token, chat);
+    expect([late.status, late.body.error.code]).toEqual([401, 'invalid_token']);
+    expect((await api(a, 'POST', '/api/v1/tokens', parent, { amount_sats: 1, expires_at: clock.now - 1 })).body.error).toMatchObject({ code: 'invalid_field_value', field: 'expires_at' });
+  });
+
+  it('revoked: the rest goes back, and so does the change of a call still in flight; refused from then on', async () => {
+    const parent = await buyToken(300);
+    const made = await child(parent, { amount_sats: 100 });
+    const pending = api(a, 'POST', CHAT, made.token, chat, { 'x-fake-behavior': 'error-500' }); // fails upstream: its hold is released
+    const inFlight = api(a, 'POST', CHAT, made.token, { ...chat }, { 'x-fake-behavior': 'wait' });
+    // a metered call (gpt-4.1-nano stays metered here) reserves its ceiling and settles less
+    const metered = api(a, 'POST', CHAT, made.token, { model: 'gpt-4.1-nano', messages: [{ role: 'user', content: 'Hi' }], max_completion_tokens: 5000 }, { 'x-fake-behavior': 'wait' });
+    await expect.poll(() => up.held()).toBe(2);
+    expect((await pending).status).toBe(502);
+    const revoked = await api(a, 'DELETE', `/api/v1/tokens/${made.id}`, parent);
+    expect(revoked.body).toEqual({ id: made.id, revoked: true, returned_sats: 67, returned_msat: 67_000 }); // 100 - 30 - the 3-sat ceiling
+    up.release();
+    expect((await inFlight).status).toBe(200); // served: its 30 sats are spent, nothing comes back
+    const settled = await metered;
+    expect(settled.status).toBe(200);
+    const charged = BigInt(settled.headers['x-charged-msats'] as string);
+    expect(charged).toBeLessThan(3000n);
+    const after = await api(a, 'POST', CHAT, made.token, chat);
+    expect([after.status, after.body.error.code]).toEqual([401, 'invalid_token']);
+    expect((await api(a, 'DELETE', `/api/v1/tokens/${made.id}`, parent)).body.error.code).toBe('invalid_state');
+    expect((await api(a, 'DELETE', '/api/v1/tokens/999999999', parent)).status).toBe(404);
+    // the metered call's change followed the revoked child's balance to the parent
+    expect(await msat(parent)).toBe(270_000n - charged);
+    expect((await a.server.ledger.audit()).problems).toEqual([]);
+  });
+
+  it('a child and its parent spending at once on two instances: exact, never below zero, audit clean', async () => {
+    const parent = await buyToken(1000);
+    const made = await child(parent, { amount_sats: 300 }); // the parent keeps 700
+    const calls = Array.from({ length: 40 }, (_, i) => api(i % 2 ? a : b, 'POST', CHAT, i % 4 < 2 ? made.token : parent, chat));
+    const results = await Promise.all(calls);
+    const servedBy = (token: string) => results.filter((r, i) => r.status === 200 && (i % 4 < 2 ? made.token : parent) === token).length;
+    expect(results.every((r) => r.status === 200 || (r.status === 402 && r.body.error.code === 'insufficient_balance'))).toBe(true);
+    expect(servedBy(made.token)).toBe(10); // 300 / 30
+    expect(servedBy(parent)).toBe(20); // 20 calls asked, 700 covers 23
+    await expect.poll(async () => (await a.server.ledger.stats()).callsInFlight).toBe(0);
+    expect(await msat(made.token)).toBe(0n);
+    expect(await msat(parent)).toBe(100_000n);
+    expect((await a.server.ledger.audit()).problems).toEqual([]);
+  });
+});
