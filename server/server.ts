@@ -16,7 +16,7 @@ import { hireAdminRoutes } from './http/routes/hire-admin.js';
 import { hireOperations } from './http/routes/hire-openapi.js';
 import { hireAdminCommands } from './hire/admin-commands.js';
 import { createHireService, hireRules } from './hire/index.js';
-import { mcpRoutes } from './http/routes/mcp.js';
+import { mcpOperations, mcpRoutes } from './http/routes/mcp.js';
 import { proxyRoutes } from './http/routes/proxy.js';
 import { usageRoutes } from './http/routes/usage.js';
 import { createPaymentGate } from './payments/gate.js';
@@ -135,7 +135,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       ledger,
       topups,
       version: VERSION,
-      onAuthFailure: (client) => void authGuard.recordFailure(client).catch((err: unknown) => log.warn({ err }, 'recording a failed authentication failed')),
+      onAuthFailure: (client) => authGuard.recordFailure(client).catch((err: unknown) => log.warn({ err }, 'recording a failed authentication failed')),
       log,
     });
 
@@ -158,7 +158,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       ],
       version: VERSION,
       authGuard,
-      operations: hireOperations(catalog.hire.max_price_sats),
+      operations: [...hireOperations(catalog.hire.max_price_sats), ...mcpOperations()],
       metrics,
       webDist: `${ROOT}web/dist`,
       logger: log,

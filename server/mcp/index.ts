@@ -21,7 +21,7 @@ export interface McpDeps {
   ledger: Ledger;
   topups: TopupService;
   version: string;
-  onAuthFailure?: (client: string) => void;
+  onAuthFailure?: (client: string) => Promise<void>;
   log?: { error(obj: object, msg: string): void };
 }
 

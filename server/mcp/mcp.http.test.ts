@@ -1,6 +1,7 @@
 // The MCP server over real HTTP with the SDK's own client (streamable HTTP): a real server, the
 // fake upstreams, tokens bought through the development node. Tools list their prices; a call is
 // paid from the Bearer token exactly as the HTTP API charges it; errors carry the contract's codes.
+import { randomBytes } from 'node:crypto';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -8,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallUsageSchema } from '../../contract/api.js';
 import type { PublicCatalog, PublicMeteredPrice } from '../../contract/catalog.js';
 import { meteredCallSats } from '../../contract/metered-price.js';
+import { fakeAudio } from '../testing/fake-upstream/openai-audio.js';
 import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream/server.js';
 import { call, startTestServer, type TestServer } from '../testing/harness.js';
 import { PRICE_META_KEY } from './index.js';
@@ -183,6 +185,26 @@ describe.each(['postgres', 'pglite'] as const)('the MCP server on %s', (store) =
     expect(missing.error).toMatchObject({ code: 'missing_required_field', field: 'price_sats' });
   });
 
+  it('a speech call answers the audio as audio content, byte for byte, and charges its flat price', async () => {
+    const token = await buyToken(100);
+    const client = await connect(token);
+    const { result, s } = await tool(client, 'openai_audio_speech', { model: 'tts-1', input: 'A little bit of money.', voice: 'alloy' });
+    expect(result.isError ?? false).toBe(false);
+    const audio = result.content[1] as { type: string; data: string; mimeType: string };
+    expect(audio).toMatchObject({ type: 'audio', mimeType: 'audio/mpeg' });
+    expect(Buffer.from(audio.data, 'base64').equals(fakeAudio('A little bit of money.'))).toBe(true);
+    expect(s).toMatchObject({ status: 200, content_type: 'audio/mpeg', bytes: fakeAudio('A little bit of money.').length, receipt: { charged_sats: 60, balance_sats: 40 } });
+  });
+
+  it('is described in the OpenAPI document and answers browsers with the CORS headers', async () => {
+    const doc = (await api('GET', '/api/v1/openapi.json')).body;
+    expect(doc.paths[MCP].post.tags).toEqual(['mcp']);
+    const res = await api('POST', MCP, { headers: { origin: 'https://agent.example', accept: 'application/json, text/event-stream' }, body: { jsonrpc: '2.0', id: 1, method: 'tools/list' } });
+    expect(res.status).toBe(200);
+    expect(res.headers['access-control-allow-origin']).toBe('*');
+    expect(res.body.result.tools.length).toBeGreaterThan(20);
+  });
+
   it('a malformed token is refused on the transport (401 invalid_token), GET has no stream (405)', async () => {
     const res = await api('POST', MCP, { headers: { authorization: 'Bearer abl_short', accept: 'application/json, text/event-stream' }, body: { jsonrpc: '2.0', id: 1, method: 'tools/list' } });
     expect(res.status).toBe(401);
@@ -225,5 +247,38 @@ describe.each(['postgres', 'pglite'] as const)('the MCP server on %s', (store) =
     expect(me.balance_sats).toBe(100 - quoteFee + 300);
     // the ledger still balances after all of it
     expect((await t.server.ledger.audit()).problems).toEqual([]);
+  });
+});
+
+describe('failed authentications over MCP', () => {
+  let t: TestServer;
+  const clients: Client[] = [];
+  beforeAll(async () => {
+    // a clock that stands still: the budget's minute never ends during the test
+    t = await startTestServer({ store: 'postgres', env: { ABL_AUTH_FAILURE_LIMIT: '2' }, now: () => 1_700_000_000 });
+  });
+  afterAll(async () => {
+    for (const c of clients) await c.close().catch(() => {});
+    await t?.close();
+  });
+
+  it('unknown tokens count as failed authentications: past the budget the address gets 429 on the transport', async () => {
+    const guess = async () => {
+      const transport = new StreamableHTTPClientTransport(new URL(`${t.url}${MCP}`), { requestInit: { headers: { authorization: `Bearer abl_${randomBytes(24).toString('base64url')}` } } });
+      const client = new Client({ name: 'guesser', version: '1.0.0' });
+      await client.connect(transport);
+      clients.push(client);
+      const result = (await client.callTool({ name: 'balance', arguments: {} })) as CallToolResult;
+      return (result.structuredContent as Structured).error.code as string;
+    };
+    expect(await guess()).toBe('invalid_token');
+    expect(await guess()).toBe('invalid_token');
+    expect(await guess()).toBe('invalid_token'); // past the budget: the address is blocked
+    const blocked = await call(t.url, 'POST', MCP, { headers: { authorization: `Bearer abl_${'B'.repeat(32)}`, accept: 'application/json, text/event-stream' }, body: { jsonrpc: '2.0', id: 1, method: 'tools/list' } });
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.error.code).toBe('rate_limited');
+    // without credentials the tools are still listed
+    const open = await call(t.url, 'POST', MCP, { headers: { accept: 'application/json, text/event-stream' }, body: { jsonrpc: '2.0', id: 1, method: 'tools/list' } });
+    expect(open.status).toBe(200);
   });
 });

@@ -10,8 +10,8 @@ export interface McpServerDeps {
   tools: McpTool[];
   version: string;
   hints: ErrorHints;
-  /** a call refused for an unknown token counts as a failed authentication of its client */
-  onAuthFailure?: (client: string) => void;
+  /** a call refused for an unknown token counts as a failed authentication of its client (awaited: the next request sees it) */
+  onAuthFailure?: (client: string) => Promise<void>;
   log?: { error(obj: object, msg: string): void };
 }
 
@@ -33,7 +33,7 @@ export function createToolbox(deps: McpServerDeps) {
     } catch (err) {
       const { error, known } = asAppError(err);
       if (!known) deps.log?.error({ err, tool: tool.name }, 'an MCP tool failed');
-      if (error.code === 'invalid_token') deps.onAuthFailure?.(ctx.client);
+      if (error.code === 'invalid_token') await deps.onAuthFailure?.(ctx.client);
       return toolError(error, deps.hints);
     }
   }

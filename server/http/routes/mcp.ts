@@ -3,12 +3,31 @@
 // without sessions and are refused with 405. The token is the request's Bearer (or X-Token):
 // a malformed one is refused here (401 invalid_token), an unknown one by the tools that need it.
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import { serveMcp } from '../../mcp/route.js';
 import type { Toolbox } from '../../mcp/server.js';
 import { readToken } from '../auth.js';
+import type { OperationSpec } from '../openapi.js';
 
 export const MCP_PATH = '/api/v1/mcp';
+
+const JsonRpcMessage = z.looseObject({ jsonrpc: z.literal('2.0'), method: z.string().optional(), id: z.union([z.string(), z.int()]).nullish(), params: z.record(z.string(), z.unknown()).optional() });
+
+/** The OpenAPI description: one JSON-RPC endpoint; the tools are described by tools/list. */
+export function mcpOperations(): OperationSpec[] {
+  return [
+    {
+      method: 'post',
+      path: MCP_PATH,
+      summary: 'Model Context Protocol server (streamable HTTP, stateless; send Accept: application/json, text/event-stream). tools/list shows every tool with its price; paid tools take it from the Bearer token',
+      tags: ['mcp'],
+      auth: 'optional-token',
+      body: JsonRpcMessage,
+      responses: { 200: JsonRpcMessage, 202: null },
+    },
+  ];
+}
 
 export function mcpRoutes(app: FastifyInstance, deps: { toolbox: Toolbox }): void {
   app.post(MCP_PATH, async (req, reply) => {
