@@ -250,12 +250,12 @@ describe.each(['postgres', 'pglite'] as const)('the MCP server on %s', (store) =
   });
 });
 
-describe('failed authentications over MCP', () => {
+describe('rate limits over MCP', () => {
   let t: TestServer;
   const clients: Client[] = [];
   beforeAll(async () => {
     // a clock that stands still: the budget's minute never ends during the test
-    t = await startTestServer({ store: 'postgres', env: { ABL_AUTH_FAILURE_LIMIT: '2' }, now: () => 1_700_000_000 });
+    t = await startTestServer({ store: 'postgres', env: { ABL_AUTH_FAILURE_LIMIT: '2', ABL_RATE_LIMIT: '2' }, now: () => 1_700_000_000 });
   });
   afterAll(async () => {
     for (const c of clients) await c.close().catch(() => {});
@@ -280,5 +280,17 @@ describe('failed authentications over MCP', () => {
     // without credentials the tools are still listed
     const open = await call(t.url, 'POST', MCP, { headers: { accept: 'application/json, text/event-stream' }, body: { jsonrpc: '2.0', id: 1, method: 'tools/list' } });
     expect(open.status).toBe(200);
+  });
+
+  it('the AI for Hire tools have the same rate limits as the routes', async () => {
+    const client = new Client({ name: 'lister', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${t.url}${MCP}`)));
+    clients.push(client);
+    const list = async () => (await client.callTool({ name: 'hire_list_tasks', arguments: {} })) as CallToolResult;
+    expect((await list()).isError ?? false).toBe(false);
+    expect((await list()).isError ?? false).toBe(false);
+    const limited = await list();
+    expect(limited.isError).toBe(true);
+    expect(limited.structuredContent).toMatchObject({ error: { code: 'rate_limited' }, http_status: 429, retry_after_seconds: 60 });
   });
 });
