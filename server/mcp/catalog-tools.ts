@@ -49,7 +49,10 @@ export function endpointPrice(ep: Endpoint): ToolPrice {
   const max = maxes.every((m) => m !== null) ? Math.max(...(maxes as number[])) : undefined;
   const lines = Object.entries(models).map(([m, p]) => describeModel(m, p));
   const summary = metered ? `metered by the tokens used, per model (${lines.join('; ')}); the balance must cover the call's reservation, the unused part comes back` : `per model: ${lines.join('; ')}`;
-  return { free: false, summary, models, ...(max !== undefined ? { max_sats: max } : {}) };
+  const flat = values.filter((p): p is number => typeof p === 'number');
+  const range = flat.length && Math.min(...flat) !== Math.max(...flat) ? `${Math.min(...flat)}–${Math.max(...flat)}` : String(flat[0]);
+  const short = metered ? `metered by tokens${max !== undefined ? `, up to ${max} sats per call` : ''}` : `${range} sats per call by model`;
+  return { free: false, summary, short, models, ...(max !== undefined ? { max_sats: max } : {}) };
 }
 
 /** JSON Schema of one field rule. */

@@ -97,7 +97,8 @@ describe.each(['postgres', 'pglite'] as const)('the MCP server on %s', (store) =
     const mini = catalog.apis[0]!.endpoints.find((e) => e.upstream_path === '/v1/chat/completions')!.models!['gpt-4o-mini'] as PublicMeteredPrice;
     const most = meteredCallSats(mini, mini.max_input_tokens!, mini.max_output_tokens);
     expect(chat.description).toContain(`gpt-4o-mini: 150 sats per 1M input tokens, 75 per 1M cached input tokens, 600 per 1M output tokens; up to ${most} sats per call`);
-    expect(chat.annotations?.title).toContain('metered by the tokens used');
+    const mostOfAll = Math.max(...Object.values(catalog.apis[0]!.endpoints[0]!.models!).map((p) => meteredCallSats(p as PublicMeteredPrice, (p as PublicMeteredPrice).max_input_tokens!, (p as PublicMeteredPrice).max_output_tokens)));
+    expect(chat.annotations?.title).toBe(`OpenAI Chat completions (metered by tokens, up to ${mostOfAll} sats per call)`);
     expect((chat._meta?.[PRICE_META_KEY] as Structured).models['gpt-4o-mini']).toMatchObject({ input_sats_per_mtok: 150, max_sats: most });
     // the schema is the catalog's validation: required fields, the priced models, no stream
     expect(chat.inputSchema.required).toEqual(['model', 'messages']);
@@ -108,6 +109,7 @@ describe.each(['postgres', 'pglite'] as const)('the MCP server on %s', (store) =
 
     const images = byName.get('openai_images_generations')!;
     expect(images.description).toContain('dall-e-3: 120 sats per call');
+    expect(images.annotations?.title).toBe('OpenAI Image generation (20–250 sats per call by model)');
     expect((images._meta?.[PRICE_META_KEY] as Structured).max_sats).toBe(250);
     const models = byName.get('openai_models')!;
     expect(models.description).toMatch(/Price: free$/);

@@ -13,8 +13,10 @@ export const PRICE_META_KEY = 'alittlebitofmoney/price';
 /** What a tool costs: free, a whole price, or one per model (flat sats or a metered price). */
 export interface ToolPrice {
   free: boolean;
-  /** one line, as the description and the annotations' title show it */
+  /** the whole price, as the description shows it */
   summary: string;
+  /** a few words, as the annotations' title shows it (the summary when left out) */
+  short?: string;
   /** a flat price per call */
   sats?: number;
   /** the most one call can be charged (metered: the largest call's reservation) */
@@ -53,7 +55,7 @@ export function listing(tool: McpTool): Tool {
     description: `${tool.description}\nPrice: ${tool.price.summary}`,
     inputSchema: tool.inputSchema,
     annotations: {
-      title: `${tool.title} (${tool.price.summary})`,
+      title: `${tool.title} (${tool.price.short ?? tool.price.summary})`,
       readOnlyHint: tool.readOnly,
       destructiveHint: false,
       idempotentHint: tool.readOnly,
