@@ -205,6 +205,10 @@ describe.each(['postgres', 'pglite'] as const)('the MCP server on %s', (store) =
     expect(res.status).toBe(200);
     expect(res.headers['access-control-allow-origin']).toBe('*');
     expect(res.body.result.tools.length).toBeGreaterThan(20);
+    // a browser's preflight may ask for the MCP headers
+    const pre = await api('OPTIONS', MCP, { headers: { origin: 'https://agent.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, mcp-protocol-version' } });
+    expect(pre.status).toBe(204);
+    expect(String(pre.headers['access-control-allow-headers']).toLowerCase().split(/,\s*/)).toEqual(expect.arrayContaining(['authorization', 'mcp-protocol-version', 'mcp-session-id']));
   });
 
   it('a malformed token is refused on the transport (401 invalid_token), GET has no stream (405)', async () => {
