@@ -16,6 +16,7 @@ import { hireAdminRoutes } from './http/routes/hire-admin.js';
 import { hireOperations } from './http/routes/hire-openapi.js';
 import { hireAdminCommands } from './hire/admin-commands.js';
 import { createHireService, hireRules } from './hire/index.js';
+import { mcpOperations, mcpRoutes } from './http/routes/mcp.js';
 import { proxyRoutes } from './http/routes/proxy.js';
 import { tokenRoutes } from './http/routes/tokens.js';
 import { usageRoutes } from './http/routes/usage.js';
@@ -32,6 +33,7 @@ import { openWallet } from './lightning/index.js';
 import { createRateLimiter } from './ratelimit.js';
 import { loadRootKey } from './rootkey.js';
 import { createMetrics } from './metrics/index.js';
+import { createMcpToolbox } from './mcp/index.js';
 import { openStore, type Db } from './store/index.js';
 import { startupSummary } from './summary.js';
 import { createTopupService } from './topup/service.js';
@@ -127,6 +129,19 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
     const hire = createHireService({ db, ledger, wallet: wallet.wallet, gate, rules: hireRules(catalog.hire), now, log });
     const paidCall = createPaidCalls({ proxy, gate, ledger, rootKey, now, onUpstreamError: (api, code) => metrics.upstreamErrors.inc({ api, code }), log });
 
+    const authGuard = createAuthFailureGuard(db, { perMinute: settings.ABL_AUTH_FAILURE_LIMIT ?? settings.ABL_RATE_LIMIT, now });
+    const mcpToolbox = createMcpToolbox({
+      catalog,
+      paidCall,
+      hire,
+      limiter,
+      ledger,
+      topups,
+      version: VERSION,
+      onAuthFailure: (client) => authGuard.recordFailure(client).catch((err: unknown) => log.warn({ err }, 'recording a failed authentication failed')),
+      log,
+    });
+
     let adminSecret: string | null = null;
     const app = await buildApp({
       catalog,
@@ -142,11 +157,12 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
         (a) => hireAdminRoutes(a, { hire, adminSecret: () => adminSecret }),
         (a) => usageRoutes(a, { ledger, now }),
         (a) => tokenRoutes(a, { tokens: createTokenService({ ledger, apiNames: [...catalog.apis.map((x) => x.name), HIRE_API], now }) }),
+        (a) => mcpRoutes(a, { toolbox: mcpToolbox }),
         (a) => proxyRoutes(a, { paidCall, uploadLimitBytes: catalog.limits.upload_bytes }),
       ],
       version: VERSION,
-      authGuard: createAuthFailureGuard(db, { perMinute: settings.ABL_AUTH_FAILURE_LIMIT ?? settings.ABL_RATE_LIMIT, now }),
-      operations: hireOperations(catalog.hire.max_price_sats),
+      authGuard,
+      operations: [...hireOperations(catalog.hire.max_price_sats), ...mcpOperations()],
       metrics,
       webDist: `${ROOT}web/dist`,
       logger: log,

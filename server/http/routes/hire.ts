@@ -25,28 +25,31 @@ declare module 'fastify' {
 
 function tokenKey(req: FastifyRequest): string | null {
   try {
-    const token = readToken(req);
-    return token === null ? null : createHash('sha256').update(token).digest('hex').slice(0, 32);
+    return hireTokenKey(readToken(req));
   } catch {
     return null; // a malformed token is refused by the route itself
   }
+}
+
+/** The rate-limit key of a token (never the token itself). */
+export const hireTokenKey = (token: string | null): string | null => (token === null ? null : createHash('sha256').update(token).digest('hex').slice(0, 32));
+
+/** The marketplace's rate limits for one action, the same over HTTP and MCP. */
+export async function checkHireLimit(limiter: RateLimiter, limit: HireLimit, client: string, token: string | null): Promise<void> {
+  if (limit === 'paid') {
+    if (token !== null) await limiter.check('hire-post', token);
+    return;
+  }
+  await limiter.check('hire', client);
+  if (token !== null) await limiter.check('hire-token', token);
+  if (limit === 'free-post' && token !== null) await limiter.check('hire-post', token);
 }
 
 export async function hireRoutes(app: FastifyInstance, deps: HireRouteDeps): Promise<void> {
   await app.register(async (hire) => {
     const { limiter } = deps;
     if (limiter) {
-      hire.addHook('preHandler', async (req) => {
-        const limit = req.routeOptions.config.hireLimit ?? 'free';
-        const token = tokenKey(req);
-        if (limit === 'paid') {
-          if (token !== null) await limiter.check('hire-post', token);
-          return;
-        }
-        await limiter.check('hire', req.ip);
-        if (token !== null) await limiter.check('hire-token', token);
-        if (limit === 'free-post' && token !== null) await limiter.check('hire-post', token);
-      });
+      hire.addHook('preHandler', async (req) => checkHireLimit(limiter, req.routeOptions.config.hireLimit ?? 'free', req.ip, tokenKey(req)));
     }
     hireTaskRoutes(hire, deps.hire);
     hireWorkRoutes(hire, deps.hire);

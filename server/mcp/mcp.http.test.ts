@@ -1,0 +1,302 @@
+// The MCP server over real HTTP with the SDK's own client (streamable HTTP): a real server, the
+// fake upstreams, tokens bought through the development node. Tools list their prices; a call is
+// paid from the Bearer token exactly as the HTTP API charges it; errors carry the contract's codes.
+import { randomBytes } from 'node:crypto';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CallUsageSchema } from '../../contract/api.js';
+import type { PublicCatalog, PublicMeteredPrice } from '../../contract/catalog.js';
+import { meteredCallSats } from '../../contract/metered-price.js';
+import { fakeAudio } from '../testing/fake-upstream/openai-audio.js';
+import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream/server.js';
+import { call, startTestServer, type TestServer } from '../testing/harness.js';
+import { PRICE_META_KEY } from './index.js';
+
+const KEY = 'sk-test-upstream-key';
+const MCP = '/api/v1/mcp';
+
+/** The contract's formula for a chat call's usage (input, cached input, output). */
+function formulaMsat(p: PublicMeteredPrice, u: { prompt_tokens: number; completion_tokens: number; prompt_tokens_details?: { cached_tokens?: number } }): bigint {
+  const milli = (n: number) => BigInt(Math.round(n * 1000));
+  const cached = u.prompt_tokens_details?.cached_tokens ?? 0;
+  const sum = BigInt(u.prompt_tokens - cached) * milli(p.input_sats_per_mtok) + BigInt(cached) * milli(p.cached_input_sats_per_mtok) + BigInt(u.completion_tokens) * milli(p.output_sats_per_mtok);
+  return BigInt(p.call_sats) * 1000n + (sum + 999_999n) / 1_000_000n;
+}
+
+type Structured = Record<string, any>;
+
+describe.each(['postgres', 'pglite'] as const)('the MCP server on %s', (store) => {
+  let up: FakeUpstream;
+  let t: TestServer;
+  let catalog: PublicCatalog;
+  const clients: Client[] = [];
+  const api = (method: string, path: string, opts?: Parameters<typeof call>[3]) => call(t.url, method, path, opts);
+  const balanceMsat = async (token: string) => BigInt((await api('GET', '/api/v1/balance', { headers: { 'x-token': token } })).body.balance_msat as number);
+
+  async function buyToken(sats: number): Promise<string> {
+    const created = await api('POST', '/api/v1/topup', { body: { amount_sats: sats } });
+    return (await api('POST', '/api/v1/topup/claim', { body: { preimage: await t.pay(created.body.invoice) } })).body.token;
+  }
+
+  /** An MCP client connected with this token (or none). */
+  async function connect(token: string | null): Promise<Client> {
+    const transport = new StreamableHTTPClientTransport(new URL(`${t.url}${MCP}`), token === null ? {} : { requestInit: { headers: { authorization: `Bearer ${token}` } } });
+    const client = new Client({ name: 'mcp-test', version: '1.0.0' });
+    await client.connect(transport);
+    clients.push(client);
+    return client;
+  }
+
+  async function tool(client: Client, name: string, args: Record<string, unknown> = {}): Promise<{ result: CallToolResult; s: Structured }> {
+    const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
+    // the text is the structured content's JSON, for clients that read only text
+    const first = result.content[0];
+    expect(first?.type).toBe('text');
+    const s = result.structuredContent as Structured;
+    expect(JSON.parse((first as { text: string }).text)).toEqual(s);
+    return { result, s };
+  }
+
+  async function ok(client: Client, name: string, args: Record<string, unknown> = {}): Promise<Structured> {
+    const { result, s } = await tool(client, name, args);
+    expect(result.isError ?? false, JSON.stringify(s)).toBe(false);
+    return s;
+  }
+
+  async function fails(client: Client, name: string, args: Record<string, unknown> = {}): Promise<Structured> {
+    const { result, s } = await tool(client, name, args);
+    expect(result.isError).toBe(true);
+    return s;
+  }
+
+  beforeAll(async () => {
+    up = await startFakeUpstream({ apiKey: KEY });
+    t = await startTestServer({ store, env: { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: up.url, ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: up.url } });
+    catalog = (await api('GET', '/api/v1/catalog')).body;
+  });
+  afterAll(async () => {
+    for (const c of clients) await c.close().catch(() => {});
+    await t?.close();
+    await up?.close();
+  });
+
+  it('lists every JSON endpoint of the catalog and the marketplace as tools, with prices, without a token', async () => {
+    const client = await connect(null);
+    const { tools } = await client.listTools();
+    const byName = new Map(tools.map((x) => [x.name, x]));
+
+    // one tool per endpoint that takes JSON or no body; the audio uploads (multipart) are not tools
+    const endpoints = catalog.apis.flatMap((a) => a.endpoints.filter((e) => e.content_type !== 'multipart'));
+    const catalogTools = tools.filter((x) => x.name.startsWith('openai_') || x.name.startsWith('anthropic_'));
+    expect(catalogTools).toHaveLength(endpoints.length);
+    expect(byName.has('openai_audio_transcriptions')).toBe(false);
+
+    const chat = byName.get('openai_chat_completions')!;
+    const mini = catalog.apis[0]!.endpoints.find((e) => e.upstream_path === '/v1/chat/completions')!.models!['gpt-4o-mini'] as PublicMeteredPrice;
+    const most = meteredCallSats(mini, mini.max_input_tokens!, mini.max_output_tokens);
+    expect(chat.description).toContain(`gpt-4o-mini: 150 sats per 1M input tokens, 75 per 1M cached input tokens, 600 per 1M output tokens; up to ${most} sats per call`);
+    const mostOfAll = Math.max(...Object.values(catalog.apis[0]!.endpoints[0]!.models!).map((p) => meteredCallSats(p as PublicMeteredPrice, (p as PublicMeteredPrice).max_input_tokens!, (p as PublicMeteredPrice).max_output_tokens)));
+    expect(chat.annotations?.title).toBe(`OpenAI Chat completions (metered by tokens, up to ${mostOfAll} sats per call)`);
+    expect((chat._meta?.[PRICE_META_KEY] as Structured).models['gpt-4o-mini']).toMatchObject({ input_sats_per_mtok: 150, max_sats: most });
+    // the schema is the catalog's validation: required fields, the priced models, no stream
+    expect(chat.inputSchema.required).toEqual(['model', 'messages']);
+    expect((chat.inputSchema.properties!.model as Structured).enum).toEqual(Object.keys(catalog.apis[0]!.endpoints[0]!.models!));
+    expect(chat.inputSchema.properties!.temperature).toEqual({ type: 'number', minimum: 0, maximum: 2 });
+    expect(chat.inputSchema.properties!.stream).toBeUndefined();
+    expect(chat.inputSchema.additionalProperties).toBe(false);
+
+    const images = byName.get('openai_images_generations')!;
+    expect(images.description).toContain('dall-e-3: 120 sats per call');
+    expect(images.annotations?.title).toBe('OpenAI Image generation (20–250 sats per call by model)');
+    expect((images._meta?.[PRICE_META_KEY] as Structured).max_sats).toBe(250);
+    const models = byName.get('openai_models')!;
+    expect(models.description).toMatch(/Price: free$/);
+    expect(models._meta?.[PRICE_META_KEY]).toEqual({ free: true, summary: 'free' });
+
+    expect(byName.get('hire_post_task')!.description).toMatch(new RegExp(`Price: ${catalog.hire.post_task_sats} sats per task posted$`));
+    expect(byName.get('hire_post_quote')!.description).toMatch(new RegExp(`Price: ${catalog.hire.quote_sats} sats per quote$`));
+    expect(byName.get('hire_post_task')!.inputSchema.required).toEqual(['title', 'description']);
+    for (const name of ['hire_list_tasks', 'hire_get_task', 'hire_accept_quote', 'hire_deliver', 'hire_confirm', 'hire_me', 'balance', 'usage', 'topup']) expect(byName.has(name), name).toBe(true);
+  });
+
+  it('a chat call is paid from the token: the receipt says the charge, the balance drops by exactly it, usage shows the same call', async () => {
+    const token = await buyToken(1000);
+    const client = await connect(token);
+    const before = await balanceMsat(token);
+    const s = await ok(client, 'openai_chat_completions', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello there, how are you?' }] });
+
+    expect(s.status).toBe(200);
+    expect(s.answer.object).toBe('chat.completion');
+    const price = catalog.apis[0]!.endpoints[0]!.models!['gpt-4o-mini'] as PublicMeteredPrice;
+    const expected = formulaMsat(price, s.answer.usage);
+    expect(expected).toBeGreaterThan(0n);
+    expect(s.receipt).toMatchObject({ kind: 'token', charged_msat: Number(expected), charged_sats: Number((expected + 999n) / 1000n) });
+    expect(await balanceMsat(token)).toBe(before - expected);
+    expect(BigInt(s.receipt.balance_sats)).toBe((before - expected) / 1000n);
+    // the upstream got the body as the HTTP API sends it (the output limit the reservation assumed)
+    expect(JSON.parse(up.lastRequest()!.body.toString())).toMatchObject({ model: 'gpt-4o-mini', max_completion_tokens: 16384 });
+
+    const balance = await ok(client, 'balance');
+    expect(balance).toEqual({ balance_sats: Number((before - expected) / 1000n), balance_msat: Number(before - expected) });
+    const usage = CallUsageSchema.parse(await ok(client, 'usage', { request_id: s.receipt.request_id }));
+    expect(usage).toMatchObject({ request_id: s.receipt.request_id, charged_msat: Number(expected), model: 'gpt-4o-mini', endpoint: 'POST /api/v1/openai/v1/chat/completions' });
+  });
+
+  it('a flat-priced call charges its price; a free endpoint needs no token; a stream is refused before any charge', async () => {
+    const token = await buyToken(300);
+    const client = await connect(token);
+    const s = await ok(client, 'openai_images_generations', { model: 'dall-e-2', prompt: 'A lighthouse of coins' });
+    expect(s.receipt).toMatchObject({ charged_sats: 20, balance_sats: 280 });
+    expect(await balanceMsat(token)).toBe(280_000n);
+
+    const anonymous = await connect(null);
+    const models = await ok(anonymous, 'openai_models');
+    expect(models.status).toBe(200);
+    expect(models.receipt).toMatchObject({ kind: 'free', charged_msat: 0 });
+
+    const refused = await fails(client, 'anthropic_messages', { model: 'claude-haiku-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'Hi' }], stream: true });
+    expect(refused.error).toMatchObject({ code: 'invalid_field_value', field: 'stream' });
+    expect(await balanceMsat(token)).toBe(280_000n);
+  });
+
+  it('errors carry the contract codes: no token, an unknown token, a poor token (with what to top up), a bad input', async () => {
+    const anonymous = await connect(null);
+    const none = await fails(anonymous, 'openai_chat_completions', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }] });
+    expect(none).toMatchObject({ error: { code: 'missing_token' }, http_status: 401 });
+    expect((await fails(anonymous, 'balance')).error.code).toBe('missing_token');
+
+    const unknown = await connect(`abl_${'A'.repeat(32)}`);
+    const u = await fails(unknown, 'openai_chat_completions', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }] });
+    expect(u).toMatchObject({ error: { code: 'invalid_token' }, http_status: 401 });
+
+    const poor = await buyToken(5);
+    const client = await connect(poor);
+    const p = await fails(client, 'openai_images_generations', { model: 'dall-e-3', prompt: 'A cat' });
+    expect(p).toMatchObject({ error: { code: 'insufficient_balance', balance_sats: 5, price_sats: 120 }, http_status: 402, top_up: { amount_sats: 115 } });
+    expect(p.top_up.how).toContain('POST /api/v1/topup');
+    const q = await fails(client, 'hire_post_task', { title: 'A poem', description: 'Four lines about sats.' });
+    expect(q).toMatchObject({ error: { code: 'insufficient_balance', balance_sats: 5, price_sats: catalog.hire.post_task_sats }, top_up: { amount_sats: catalog.hire.post_task_sats - 5 } });
+    expect(await balanceMsat(poor)).toBe(5000n);
+
+    // the catalog's rules, as the HTTP API answers them
+    const bad = await fails(client, 'openai_chat_completions', { model: 'gpt-4o-mini', messages: 'Hello' });
+    expect(bad.error).toMatchObject({ code: 'invalid_field_type', field: 'messages' });
+    const missing = await fails(client, 'hire_post_quote', { task_id: '00000000-0000-4000-8000-000000000000', description: 'x' });
+    expect(missing.error).toMatchObject({ code: 'missing_required_field', field: 'price_sats' });
+  });
+
+  it('a speech call answers the audio as audio content, byte for byte, and charges its flat price', async () => {
+    const token = await buyToken(100);
+    const client = await connect(token);
+    const { result, s } = await tool(client, 'openai_audio_speech', { model: 'tts-1', input: 'A little bit of money.', voice: 'alloy' });
+    expect(result.isError ?? false).toBe(false);
+    const audio = result.content[1] as { type: string; data: string; mimeType: string };
+    expect(audio).toMatchObject({ type: 'audio', mimeType: 'audio/mpeg' });
+    expect(Buffer.from(audio.data, 'base64').equals(fakeAudio('A little bit of money.'))).toBe(true);
+    expect(s).toMatchObject({ status: 200, content_type: 'audio/mpeg', bytes: fakeAudio('A little bit of money.').length, receipt: { charged_sats: 60, balance_sats: 40 } });
+  });
+
+  it('is described in the OpenAPI document and answers browsers with the CORS headers', async () => {
+    const doc = (await api('GET', '/api/v1/openapi.json')).body;
+    expect(doc.paths[MCP].post.tags).toEqual(['mcp']);
+    const res = await api('POST', MCP, { headers: { origin: 'https://agent.example', accept: 'application/json, text/event-stream' }, body: { jsonrpc: '2.0', id: 1, method: 'tools/list' } });
+    expect(res.status).toBe(200);
+    expect(res.headers['access-control-allow-origin']).toBe('*');
+    expect(res.body.result.tools.length).toBeGreaterThan(20);
+    // a browser's preflight may ask for the MCP headers
+    const pre = await api('OPTIONS', MCP, { headers: { origin: 'https://agent.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, mcp-protocol-version' } });
+    expect(pre.status).toBe(204);
+    expect(String(pre.headers['access-control-allow-headers']).toLowerCase().split(/,\s*/)).toEqual(expect.arrayContaining(['authorization', 'mcp-protocol-version', 'mcp-session-id']));
+  });
+
+  it('a malformed token is refused on the transport (401 invalid_token), GET has no stream (405)', async () => {
+    const res = await api('POST', MCP, { headers: { authorization: 'Bearer abl_short', accept: 'application/json, text/event-stream' }, body: { jsonrpc: '2.0', id: 1, method: 'tools/list' } });
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('invalid_token');
+    const get = await api('GET', MCP, { headers: { accept: 'text/event-stream' } });
+    expect(get.status).toBe(405);
+    expect(get.headers.allow).toBe('POST');
+  });
+
+  it('runs an AI for Hire task through tools: post, quote with a second token, accept, deliver, confirm; the money moves as over HTTP', async () => {
+    const buyerToken = await buyToken(1000);
+    const contractorToken = await buyToken(100);
+    const buyer = await connect(buyerToken);
+    const contractor = await connect(contractorToken);
+    const fee = catalog.hire.post_task_sats;
+    const quoteFee = catalog.hire.quote_sats;
+
+    const task = await ok(buyer, 'hire_post_task', { title: 'Translate a poem', description: 'From French to English.', budget_sats: 400 });
+    expect(task).toMatchObject({ status: 'open', budget_sats: 400, receipt: { charged_sats: fee, balance_sats: 1000 - fee } });
+    const listed = await ok(contractor, 'hire_list_tasks', { status: 'open' });
+    expect(listed.tasks.map((x: Structured) => x.id)).toContain(task.id);
+
+    const quote = await ok(contractor, 'hire_post_quote', { task_id: task.id, price_sats: 300, description: 'Done in an hour.' });
+    expect(quote).toMatchObject({ price_sats: 300, receipt: { charged_sats: quoteFee, balance_sats: 100 - quoteFee } });
+    // a buyer cannot quote on their own task
+    expect((await fails(buyer, 'hire_post_quote', { task_id: task.id, price_sats: 10, description: 'me' })).error.code).toBe('forbidden');
+
+    const accepted = await ok(buyer, 'hire_accept_quote', { task_id: task.id, quote_id: quote.id, expected_price_sats: 300 });
+    expect(accepted.status).toBe('awarded');
+    expect(await balanceMsat(buyerToken)).toBe(BigInt(1000 - fee - 300) * 1000n);
+    // only the contractor delivers
+    expect((await fails(buyer, 'hire_deliver', { task_id: task.id, body: 'mine' })).error.code).toBe('forbidden');
+    expect((await ok(contractor, 'hire_deliver', { task_id: task.id, body: 'The translated poem.' })).status).toBe('delivered');
+    const shown = await ok(buyer, 'hire_get_task', { task_id: task.id });
+    expect(JSON.stringify(shown)).toContain('The translated poem.');
+    expect((await ok(buyer, 'hire_confirm', { task_id: task.id })).status).toBe('completed');
+
+    expect(await balanceMsat(contractorToken)).toBe(BigInt(100 - quoteFee + 300) * 1000n);
+    const me = await ok(contractor, 'hire_me');
+    expect(me.balance_sats).toBe(100 - quoteFee + 300);
+    // the ledger still balances after all of it
+    expect((await t.server.ledger.audit()).problems).toEqual([]);
+  });
+});
+
+describe('rate limits over MCP', () => {
+  let t: TestServer;
+  const clients: Client[] = [];
+  beforeAll(async () => {
+    // a clock that stands still: the budget's minute never ends during the test
+    t = await startTestServer({ store: 'postgres', env: { ABL_AUTH_FAILURE_LIMIT: '2', ABL_RATE_LIMIT: '2' }, now: () => 1_700_000_000 });
+  });
+  afterAll(async () => {
+    for (const c of clients) await c.close().catch(() => {});
+    await t?.close();
+  });
+
+  it('unknown tokens count as failed authentications: past the budget the address gets 429 on the transport', async () => {
+    const guess = async () => {
+      const transport = new StreamableHTTPClientTransport(new URL(`${t.url}${MCP}`), { requestInit: { headers: { authorization: `Bearer abl_${randomBytes(24).toString('base64url')}` } } });
+      const client = new Client({ name: 'guesser', version: '1.0.0' });
+      await client.connect(transport);
+      clients.push(client);
+      const result = (await client.callTool({ name: 'balance', arguments: {} })) as CallToolResult;
+      return (result.structuredContent as Structured).error.code as string;
+    };
+    expect(await guess()).toBe('invalid_token');
+    expect(await guess()).toBe('invalid_token');
+    expect(await guess()).toBe('invalid_token'); // past the budget: the address is blocked
+    const blocked = await call(t.url, 'POST', MCP, { headers: { authorization: `Bearer abl_${'B'.repeat(32)}`, accept: 'application/json, text/event-stream' }, body: { jsonrpc: '2.0', id: 1, method: 'tools/list' } });
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.error.code).toBe('rate_limited');
+    // without credentials the tools are still listed
+    const open = await call(t.url, 'POST', MCP, { headers: { accept: 'application/json, text/event-stream' }, body: { jsonrpc: '2.0', id: 1, method: 'tools/list' } });
+    expect(open.status).toBe(200);
+  });
+
+  it('the AI for Hire tools have the same rate limits as the routes', async () => {
+    const client = new Client({ name: 'lister', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${t.url}${MCP}`)));
+    clients.push(client);
+    const list = async () => (await client.callTool({ name: 'hire_list_tasks', arguments: {} })) as CallToolResult;
+    expect((await list()).isError ?? false).toBe(false);
+    expect((await list()).isError ?? false).toBe(false);
+    const limited = await list();
+    expect(limited.isError).toBe(true);
+    expect(limited.structuredContent).toMatchObject({ error: { code: 'rate_limited' }, http_status: 429, retry_after_seconds: 60 });
+  });
+});
