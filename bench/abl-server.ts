@@ -33,6 +33,8 @@ export interface AblServerOptions {
   upstreamUrl: string;
   devnode: TestDevnode;
   dir: string;
+  /** the catalog the server runs (ABL_CONFIG): the bench's own, bench/catalog.ts */
+  config: string;
   logLevel: string;
   /** PostgreSQL settings for the server's sessions, e.g. "-c synchronous_commit=off" */
   pgOptions?: string;
@@ -58,7 +60,7 @@ export async function startAblServer(opts: AblServerOptions): Promise<AblServer>
     PATH: process.env.PATH,
     PORT: String(port),
     HOST: '127.0.0.1',
-    ABL_CONFIG: join(ROOT, 'config.yaml'),
+    ABL_CONFIG: opts.config,
     ABL_DATA_DIR: dataDir,
     PHOENIXD_URL: opts.devnode.url,
     PHOENIXD_PASSWORD: opts.devnode.password,

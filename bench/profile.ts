@@ -1,5 +1,5 @@
-// `npm run bench -- --profile`: V8 CPU profiles of the server (on PostgreSQL) while the token path,
-// then the free path for contrast, are under load — taken in the server process for exactly the
+// `npm run bench -- --profile`: V8 CPU profiles of the server (on PostgreSQL) while the token path
+// (flat, then metered; JSON, then streamed), then the free path for contrast, are under load — taken in the server process for exactly the
 // loaded window — and where its CPU time went. The profile files are kept (Chrome DevTools,
 // speedscope). On a crowded machine the profiler's clock also counts time the process waited
 // for a CPU inside a system call (writev shows it): compare shares, not absolute times.
@@ -10,7 +10,7 @@ import { concurrent, sequential } from './load.js';
 import { buyToken } from './payments.js';
 import { loadAverage } from './processes.js';
 import { formatSummary, summariseProfile, type CpuProfile } from './profile-summary.js';
-import { FREE, freePath, TOKEN_PG, tokenPath, type Scenario } from './scenarios.js';
+import { FREE, freePath, METERED_CHAT_BODY, METERED_STREAM_BODY, STREAM_BODY, TOKEN_PG, TOKEN_PG_METERED, TOKEN_PG_STREAM, TOKEN_PG_STREAM_METERED, tokenPath, type Scenario } from './scenarios.js';
 import { setUp } from './setup.js';
 
 export interface ProfileOptions {
@@ -26,14 +26,21 @@ export async function runProfile(opts: ProfileOptions): Promise<void> {
   try {
     const pg = env.postgres;
     const tokens: string[] = [];
-    for (let i = 0; i < opts.connections; i++) tokens.push(await buyToken(pg.url, env.devnode, 200_000));
+    for (let i = 0; i < opts.connections; i++) tokens.push(await buyToken(pg.url, env.devnode, 400_000)); // tokens[0] also pays every sequential row
     const token = tokenPath(TOKEN_PG, pg.url, tokens, pg.cpu);
+    const metered = tokenPath(TOKEN_PG_METERED, pg.url, tokens, pg.cpu, METERED_CHAT_BODY);
+    const streamed = tokenPath(TOKEN_PG_STREAM, pg.url, tokens, pg.cpu, STREAM_BODY);
+    const streamedMetered = tokenPath(TOKEN_PG_STREAM_METERED, pg.url, tokens, pg.cpu, METERED_STREAM_BODY);
     const free = freePath(FREE, pg.url, pg.cpu);
-    await sequential([token, free], { requests: 500, rounds: 1, warmup: 500 }); // JIT warm
+    await sequential([token, metered, streamed, streamedMetered, free], { requests: 500, rounds: 1, warmup: 500 }); // JIT warm
 
     const runs: [string, Scenario, 'sequential' | 'concurrent'][] = [
       ['token-sequential', token, 'sequential'],
       ['token-concurrent', token, 'concurrent'],
+      ['metered-sequential', metered, 'sequential'],
+      ['metered-concurrent', metered, 'concurrent'],
+      ['streamed-concurrent', streamed, 'concurrent'],
+      ['streamed-metered-concurrent', streamedMetered, 'concurrent'],
       ['free-concurrent', free, 'concurrent'],
     ];
     for (const [label, row, mode] of runs) {

@@ -1,7 +1,7 @@
 // The benchmark's answer: markdown tables of figures beside the targets of design.md
 // ("Performance targets"). Figures only: nothing here fails the run.
 import type { ConcurrentResult } from './load.js';
-import { DIRECT, L402, NGINX, TOKEN_PG, TOKEN_PGLITE, type Scenario } from './scenarios.js';
+import { DIRECT, L402, METERED_PAIRS, NGINX, TOKEN_PG, TOKEN_PG_METERED, TOKEN_PGLITE, type Scenario } from './scenarios.js';
 import { fmt, fmtInt, summarise } from './stats.js';
 import type { MemorySample, StreamReport } from './streams.js';
 import type { SqlFigure } from './ledger-sql.js';
@@ -89,7 +89,7 @@ function streamTable(s: StreamReport): string[] {
   s.peak.forEach((p, i) => rows.push([`wave ${i + 1}: peak during`, p], [`wave ${i + 1}: after (idle, after GC)`, s.after[i]!]));
   rows.push(['client connections closed, after GC', s.closed]);
   return [
-    `Memory: ${s.waves} waves of ${fmtInt(s.streams)} concurrent SSE streams through the token path on PostgreSQL ` +
+    `Memory: ${s.waves} waves of ${fmtInt(s.streams)} concurrent SSE streams through the token path on PostgreSQL, metered ` +
       `(${fmt(s.streamSeconds, 1)} s each; at most ${fmtInt(s.maxOpen)} open at once; ${fmtInt(s.completed)} completed, ${s.failed} failed${s.firstError ? `: ${s.firstError}` : ''})`,
     '',
     '| server process | RSS MB | heap used MB | external + array buffers MB |',
@@ -111,12 +111,31 @@ function targets(r: BenchResults, seq: Map<string, ReturnType<typeof summarise>>
     out.push(`| median added latency, token path on PostgreSQL ÷ nginx (${fmt(tokenAdded, 3)} ms ÷ ${fmt(nginxAdded, 3)} ms) | ${fmt(ratio, 2)}× | ≤ 1.5× | ${ratio <= 1.5 ? 'yes' : 'no'} |`);
   }
   const d = conc.get(DIRECT);
-  for (const name of [TOKEN_PG, TOKEN_PGLITE, L402]) {
+  for (const name of [TOKEN_PG, TOKEN_PG_METERED, TOKEN_PGLITE, L402]) {
     const c = conc.get(name);
     if (c && d) {
       const pct = (100 * c.rps) / d.rps;
       out.push(`| throughput, ${name} ÷ direct (${fmtInt(c.rps)} ÷ ${fmtInt(d.rps)} req/s) | ${fmt(pct, 0)} % | ≥ 50 % | ${pct >= 50 ? 'yes' : 'no'} |`);
     }
+  }
+  // CPU per paid call (concurrent rows): the server and its PostgreSQL backends (PGlite runs inside the server)
+  const cpuPerCall = (name: string): { all: number; server: number } | null => {
+    const c = conc.get(name);
+    return c && c.cpuUs.proxy !== null ? { all: c.cpuUs.proxy + (c.cpuUs.db ?? 0), server: c.cpuUs.proxy } : null;
+  };
+  for (const name of [TOKEN_PG, TOKEN_PG_METERED]) {
+    const u = cpuPerCall(name);
+    if (u) out.push(`| server + database CPU per paid call, ${name} (server ${fmtInt(u.server)} µs) | ${fmtInt(u.all)} µs | ≤ 400 µs | ${u.all <= 400 ? 'yes' : 'no'} |`);
+  }
+  for (const [flatName, meteredName] of METERED_PAIRS) {
+    const flat = cpuPerCall(flatName);
+    const metered = cpuPerCall(meteredName);
+    if (!flat || !metered) continue;
+    const ratio = metered.all / flat.all;
+    const split = metered.all === metered.server && flat.all === flat.server
+      ? `server, its database inside: ${fmtInt(metered.all)} ÷ ${fmtInt(flat.all)} µs`
+      : `server + database: ${fmtInt(metered.all)} ÷ ${fmtInt(flat.all)} µs; server alone: ${fmtInt(metered.server)} ÷ ${fmtInt(flat.server)} µs = ${fmt(metered.server / flat.server, 2)}×`;
+    out.push(`| metered calls within 1.1× of flat ones, CPU per call: ${meteredName} ÷ flat (${split}) | ${fmt(ratio, 2)}× | ≤ 1.1× | ${ratio <= 1.1 ? 'yes' : 'no'} |`);
   }
   if (r.streams && r.streams.after.length > 0) {
     const first = r.streams.after[0]!;

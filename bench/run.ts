@@ -6,6 +6,9 @@
 // Options: --requests N --rounds N --connections N --seconds N --conc-rounds N --streams N
 //   --waves N --chunk-ms N --l402-max N --log-level L --json FILE
 //   --no-nginx --no-bare --no-pglite --no-unprepared --no-async-commit --no-memory --no-sql --no-verify
+//   --no-streamed
+// Paid rows come in pairs where metering is measured: a flat call (gpt-4o-mini-flat, 30 sats,
+// added by bench/catalog.ts) and the same call metered (gpt-4o-mini, as shipped), same server.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { concurrent, mergeRounds, sequential, type ConcurrentRound } from './load.js';
@@ -16,6 +19,7 @@ import { runProfile } from './profile.js';
 import { report, type BenchResults } from './report.js';
 import * as rows from './scenarios.js';
 import { setUp } from './setup.js';
+import type { AblServer } from './abl-server.js';
 import { memoryUnderStreams } from './streams.js';
 import { runVerifyBench } from './verify.js';
 
@@ -42,6 +46,7 @@ const { values: a } = parseArgs({
     'no-memory': { type: 'boolean', default: false },
     'no-sql': { type: 'boolean', default: false },
     'no-verify': { type: 'boolean', default: false },
+    'no-streamed': { type: 'boolean', default: false },
     json: { type: 'string' },
   },
 });
@@ -78,7 +83,8 @@ async function main(): Promise<void> {
   try {
     progress('buying tokens and minting L402 credentials (untimed)');
     const perRequest = rows.PRICE_SATS;
-    const seqSats = (opts.warmup + opts.requests + opts.rounds * 20 + 100) * perRequest;
+    // a sequential token pays a flat JSON row and, on PostgreSQL, a flat streamed row (metered calls cost msats)
+    const seqSats = 2 * (opts.warmup + opts.requests + opts.rounds * 20 + 100) * perRequest;
     const workerSats = 200_000;
     const tokensFor = async (url: string, extraSats: number) => {
       const seq = await buyToken(url, env.devnode, seqSats + extraSats);
@@ -98,15 +104,33 @@ async function main(): Promise<void> {
     progress(`minted ${seqCreds.length} L402 credentials (${Math.round(mintPerSecond)}/s)`);
 
     const pg = env.postgres;
+    // the token-path rows: sequential rows pay with one token, concurrent worker i with its own
+    type Paid = { name: string; server: AblServer; tokens: { seq: string; workers: string[] }; body: string };
+    const paid: Paid[] = [];
+    if (env.pglite && liteTokens) {
+      paid.push({ name: rows.TOKEN_PGLITE, server: env.pglite, tokens: liteTokens, body: rows.CHAT_BODY });
+      paid.push({ name: rows.TOKEN_PGLITE_METERED, server: env.pglite, tokens: liteTokens, body: rows.METERED_CHAT_BODY });
+    }
+    paid.push({ name: rows.TOKEN_PG, server: pg, tokens: pgTokens, body: rows.CHAT_BODY });
+    paid.push({ name: rows.TOKEN_PG_METERED, server: pg, tokens: pgTokens, body: rows.METERED_CHAT_BODY });
+    if (env.unprepared && unpreparedTokens) paid.push({ name: rows.TOKEN_PG_UNPREPARED, server: env.unprepared, tokens: unpreparedTokens, body: rows.CHAT_BODY });
+    if (env.asyncCommit && asyncTokens) paid.push({ name: rows.TOKEN_PG_ASYNC, server: env.asyncCommit, tokens: asyncTokens, body: rows.CHAT_BODY });
+    const paidRow = (p: Paid, tokens: string[]) => rows.tokenPath(p.name, p.server.url, tokens, p.server.cpu, p.body);
+
     const scenarioRows: rows.Scenario[] = [rows.direct(env.upstream.url)];
     if (env.nginx) scenarioRows.push(rows.nginx(env.nginx.url, env.nginx.cpu));
     if (env.bareProxy) scenarioRows.push(rows.bareNode(env.bareProxy.url, env.bareProxy.cpu));
-    if (env.pglite && liteTokens) scenarioRows.push(rows.tokenPath(rows.TOKEN_PGLITE, env.pglite.url, [liteTokens.seq], env.pglite.cpu));
-    scenarioRows.push(rows.tokenPath(rows.TOKEN_PG, pg.url, [pgTokens.seq], pg.cpu));
-    if (env.unprepared && unpreparedTokens) scenarioRows.push(rows.tokenPath(rows.TOKEN_PG_UNPREPARED, env.unprepared.url, [unpreparedTokens.seq], env.unprepared.cpu));
-    if (env.asyncCommit && asyncTokens) scenarioRows.push(rows.tokenPath(rows.TOKEN_PG_ASYNC, env.asyncCommit.url, [asyncTokens.seq], env.asyncCommit.cpu));
+    for (const p of paid) scenarioRows.push(paidRow(p, [p.tokens.seq]));
     const l402Creds: string[] = seqCreds;
     scenarioRows.push(rows.l402Path(rows.L402, pg.url, l402Creds, pg.cpu));
+    if (!a['no-streamed']) {
+      const streamed: Paid[] = [
+        { name: rows.TOKEN_PG_STREAM, server: pg, tokens: pgTokens, body: rows.STREAM_BODY },
+        { name: rows.TOKEN_PG_STREAM_METERED, server: pg, tokens: pgTokens, body: rows.METERED_STREAM_BODY },
+      ];
+      paid.push(...streamed);
+      scenarioRows.push(rows.directStream(env.upstream.url), ...streamed.map((p) => paidRow(p, [p.tokens.seq])));
+    }
     scenarioRows.push(rows.directModels(env.upstream.url), rows.freePath(rows.FREE, pg.url, pg.cpu));
 
     load.push(['before sequential', loadAverage()]);
@@ -115,11 +139,8 @@ async function main(): Promise<void> {
 
     // concurrent: worker i pays with its own token (many clients, not one hot account)
     const concRows = scenarioRows.map((s) => {
-      if (s.name === rows.TOKEN_PG) return rows.tokenPath(s.name, pg.url, pgTokens.workers, pg.cpu);
-      if (s.name === rows.TOKEN_PGLITE && env.pglite && liteTokens) return rows.tokenPath(s.name, env.pglite.url, liteTokens.workers, env.pglite.cpu);
-      if (s.name === rows.TOKEN_PG_UNPREPARED && env.unprepared && unpreparedTokens) return rows.tokenPath(s.name, env.unprepared.url, unpreparedTokens.workers, env.unprepared.cpu);
-      if (s.name === rows.TOKEN_PG_ASYNC && env.asyncCommit && asyncTokens) return rows.tokenPath(s.name, env.asyncCommit.url, asyncTokens.workers, env.asyncCommit.cpu);
-      return s;
+      const p = paid.find((x) => x.name === s.name);
+      return p ? paidRow(p, p.tokens.workers) : s;
     });
     load.push(['before concurrent', loadAverage()]);
     progress(`concurrent: ${opts.connections} connections, ${opts.concRounds} × ${opts.seconds} s per row`);

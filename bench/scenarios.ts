@@ -1,12 +1,24 @@
-// What each benchmark row sends, and to whom. Every paid row sends the same chat completion
-// (gpt-4o-mini, 30 sats) that the direct row sends to the upstream itself.
+// What each benchmark row sends, and to whom. Every flat row sends the same chat completion
+// (gpt-4o-mini-flat, 30 sats a call: bench/catalog.ts adds it) that the direct row sends to the
+// upstream itself; a metered row sends the same body naming gpt-4o-mini, which the shipped catalog
+// meters (an input bound counted with the tokenizer, a ceiling reserved, the usage read from the
+// answer, the exact charge settled). Streamed rows send the same bodies with "stream": true.
 import { UPSTREAM_KEY } from './abl-server.js';
+import { FLAT_MODEL, METERED_MODEL } from './catalog.js';
 import type { CpuReading } from './processes.js';
 
 export const CHAT_PATH = '/v1/chat/completions';
 export const MODELS_PATH = '/v1/models';
 export const PROXY_PREFIX = '/api/v1/openai';
-export const CHAT_BODY = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Say hello in five words.' }], max_tokens: 16 });
+const chatBody = (model: string, more: Record<string, unknown> = {}): string =>
+  JSON.stringify({ model, messages: [{ role: 'user', content: 'Say hello in five words.' }], max_tokens: 16, ...more });
+/** flat: the direct, nginx, bare Node, token and L402 rows */
+export const CHAT_BODY = chatBody(FLAT_MODEL);
+export const METERED_CHAT_BODY = chatBody(METERED_MODEL);
+/** the upstream answers 16 SSE chunks, back to back; a metered call also gets a usage chunk (the proxy asks for it) */
+export const STREAM_BODY = chatBody(FLAT_MODEL, { stream: true });
+export const METERED_STREAM_BODY = chatBody(METERED_MODEL, { stream: true });
+/** the flat model's price (bench/catalog.ts) */
 export const PRICE_SATS = 30;
 
 export interface RequestSpec {
@@ -28,22 +40,39 @@ export interface Scenario {
 }
 
 const json = { 'content-type': 'application/json' };
-const chat = (path: string, auth: string): RequestSpec => ({ method: 'POST', path, headers: { ...json, authorization: auth }, body: CHAT_BODY });
+const chat = (path: string, auth: string, body = CHAT_BODY): RequestSpec => ({ method: 'POST', path, headers: { ...json, authorization: auth }, body });
 
 export const DIRECT = 'direct';
+export const DIRECT_STREAM = 'direct, streamed';
 export const DIRECT_MODELS = 'direct GET /v1/models';
 export const NGINX = 'nginx reverse proxy';
 export const BARE_NODE = 'bare Node + undici proxy';
 export const TOKEN_PGLITE = 'token path, PGlite';
 export const TOKEN_PG = 'token path, PostgreSQL';
+export const TOKEN_PGLITE_METERED = 'token path, PGlite, metered';
+export const TOKEN_PG_METERED = 'token path, PostgreSQL, metered';
+export const TOKEN_PG_STREAM = 'token path, PostgreSQL, streamed';
+export const TOKEN_PG_STREAM_METERED = 'token path, PostgreSQL, streamed, metered';
 export const TOKEN_PG_UNPREPARED = 'token path, PostgreSQL, ABL_PG_PREPARED=false';
 export const TOKEN_PG_ASYNC = 'what-if: token path, PostgreSQL, synchronous_commit=off';
 export const L402 = 'L402 path, PostgreSQL';
 export const FREE = 'free GET /v1/models, PostgreSQL server';
 
+/** [flat row, metered row] pairs: same server, same body but for the model; compared for CPU per call */
+export const METERED_PAIRS: readonly (readonly [flat: string, metered: string])[] = [
+  [TOKEN_PG, TOKEN_PG_METERED],
+  [TOKEN_PGLITE, TOKEN_PGLITE_METERED],
+  [TOKEN_PG_STREAM, TOKEN_PG_STREAM_METERED],
+];
+
 export function direct(upstream: string): Scenario {
   const spec = chat(CHAT_PATH, `Bearer ${UPSTREAM_KEY}`);
   return { name: DIRECT, baseline: null, origin: upstream, next: () => spec };
+}
+
+export function directStream(upstream: string): Scenario {
+  const spec = chat(CHAT_PATH, `Bearer ${UPSTREAM_KEY}`, STREAM_BODY);
+  return { name: DIRECT_STREAM, baseline: null, origin: upstream, next: () => spec };
 }
 
 export function directModels(upstream: string): Scenario {
@@ -61,10 +90,14 @@ export function bareNode(url: string, cpu: () => Promise<CpuReading>): Scenario 
   return { name: BARE_NODE, baseline: DIRECT, origin: url, next: () => spec, cpu };
 }
 
-/** Bearer abl_… as the openai SDK sends it; worker i pays with tokens[i] (sequential: tokens[0]). */
-export function tokenPath(name: string, url: string, tokens: readonly string[], cpu: () => Promise<CpuReading>): Scenario {
-  const specs = tokens.map((t) => chat(PROXY_PREFIX + CHAT_PATH, `Bearer ${t}`));
-  return { name, baseline: DIRECT, origin: url, next: (worker) => specs[worker % specs.length]!, cpu };
+/**
+ * Bearer abl_… as the openai SDK sends it; worker i pays with tokens[i] (sequential: tokens[0]).
+ * `body`: CHAT_BODY (flat) unless given; a streamed body is measured against the streamed direct row.
+ */
+export function tokenPath(name: string, url: string, tokens: readonly string[], cpu: () => Promise<CpuReading>, body = CHAT_BODY): Scenario {
+  const specs = tokens.map((t) => chat(PROXY_PREFIX + CHAT_PATH, `Bearer ${t}`, body));
+  const streamed = body === STREAM_BODY || body === METERED_STREAM_BODY;
+  return { name, baseline: streamed ? DIRECT_STREAM : DIRECT, origin: url, next: (worker) => specs[worker % specs.length]!, cpu };
 }
 
 /** Each request spends one pre-paid credential. */

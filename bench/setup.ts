@@ -1,7 +1,8 @@
 // Starts what every benchmark run needs, each in its own process: the upstream, nginx and a bare
 // Node proxy in front of it, the server on PostgreSQL (and on PGlite, on PostgreSQL without
 // prepared statements, and — a what-if — without durable commits), and the development node that
-// issues and pays the invoices (idle while anything is timed).
+// issues and pays the invoices (idle while anything is timed). Every server runs the bench
+// catalog (bench/catalog.ts): the shipped one plus a flat chat model beside the metered ones.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,13 +10,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestDevnode } from '../server/testing/harness.js';
 import { startAblServer, type AblServer } from './abl-server.js';
+import { writeBenchCatalog } from './catalog.js';
 import { startNginx, type Nginx } from './nginx.js';
 import { cpuSecondsOf, freePort, spawnChild, waitUntilAnswering, type CpuReading } from './processes.js';
+import { PRICE_SATS } from './scenarios.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export interface BenchEnv {
   dir: string;
+  /** the catalog every server runs: config.yaml plus a flat chat model (bench/catalog.ts) */
+  config: string;
   upstream: { url: string; cpuSeconds(): number };
   devnode: TestDevnode;
   nginx: Nginx | null;
@@ -49,6 +54,7 @@ export async function setUp(opts: SetupOptions): Promise<BenchEnv> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
+    const config = writeBenchCatalog(dir, PRICE_SATS);
     const upstreamPort = await freePort();
     const upLog = join(dir, 'upstream.log');
     const up = spawnChild(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'upstream.ts'), String(upstreamPort)], { cwd: ROOT, logFile: upLog });
@@ -80,7 +86,7 @@ export async function setUp(opts: SetupOptions): Promise<BenchEnv> {
       bareProxy = { url, cpu: async () => ({ proxy: cpuSecondsOf(child.pid), db: new Map() }) };
     }
 
-    const common = { upstreamUrl, devnode, dir, logLevel: opts.logLevel };
+    const common = { upstreamUrl, devnode, dir, config, logLevel: opts.logLevel };
     const postgres = await startAblServer({ store: 'postgres', ...common });
     closers.push(() => postgres.close());
     let pglite: AblServer | null = null;
@@ -98,7 +104,7 @@ export async function setUp(opts: SetupOptions): Promise<BenchEnv> {
       unprepared = await startAblServer({ store: 'postgres', env: { ABL_PG_PREPARED: 'false' }, ...common });
       closers.push(() => unprepared!.close());
     }
-    return { dir, upstream: { url: upstreamUrl, cpuSeconds: () => cpuSecondsOf(up.pid) }, devnode, nginx, bareProxy, postgres, pglite, asyncCommit, unprepared, notes, close };
+    return { dir, config, upstream: { url: upstreamUrl, cpuSeconds: () => cpuSecondsOf(up.pid) }, devnode, nginx, bareProxy, postgres, pglite, asyncCommit, unprepared, notes, close };
   } catch (err) {
     await close();
     throw err;

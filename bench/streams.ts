@@ -1,10 +1,12 @@
-// Memory under streaming: waves of N concurrent slow SSE responses through the token path, the
-// server's memory sampled before, during and after each wave (after a full GC when idle). Flat
-// means what one wave leaves behind does not grow from wave to wave.
+// Memory under streaming: waves of N concurrent slow SSE responses through the token path, metered
+// as shipped (gpt-4o-mini: each stream read by a usage tap, settled at its end), the server's
+// memory sampled before, during and after each wave (after a full GC when idle). Flat means what
+// one wave leaves behind does not grow from wave to wave.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import type { AblServer } from './abl-server.js';
 import { rssOf } from './processes.js';
+import { METERED_MODEL } from './catalog.js';
 import { CHAT_PATH, PROXY_PREFIX } from './scenarios.js';
 
 export interface StreamOptions {
@@ -55,7 +57,7 @@ export async function memoryUnderStreams(server: AblServer, token: string, opts:
     'x-bench-chunks': String(opts.chunks),
     'x-bench-chunk-ms': String(opts.chunkMs),
   };
-  const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Stream a story.' }], stream: true });
+  const body = JSON.stringify({ model: METERED_MODEL, messages: [{ role: 'user', content: 'Stream a story.' }], stream: true });
   let open = 0;
   let maxOpen = 0;
   let completed = 0;

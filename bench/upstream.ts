@@ -1,7 +1,9 @@
 // The benchmark's upstream: a minimal node:http server on loopback, as cheap as it can be, so the
 // proxy's cost is what shows. Any GET answers a model list; a POST answers a small chat
-// completion, or server-sent events when the body asks to stream ("stream":true) — paced by
-// x-bench-chunk-ms (default 0) and x-bench-chunks (default 16), so streams can be made slow.
+// completion (with its `usage`), or server-sent events when the body asks to stream
+// ("stream":true) — paced by x-bench-chunk-ms (default 0) and x-bench-chunks (default 16), so
+// streams can be made slow — ending with a usage chunk when the body asks for one
+// ("include_usage":true, as the proxy does for a metered stream), as OpenAI does.
 // Run as its own process: `node --import tsx bench/upstream.ts <port>`.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +28,9 @@ const JSON_HEADERS = (length: number) => [...COMMON, 'content-type', 'applicatio
 const SSE_HEADERS = [...COMMON, 'content-type', 'text/event-stream; charset=utf-8', 'cache-control', 'no-cache'];
 const frame = (i: number): string =>
   `data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1750000000,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":"word${i} "},"finish_reason":null}]}\n\n`;
+/** the last chunk of a stream that asked for usage: `choices: []`, one token per content chunk */
+const usageFrame = (chunks: number): string =>
+  `data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1750000000,"model":"gpt-4o-mini","choices":[],"usage":{"prompt_tokens":14,"completion_tokens":${chunks},"total_tokens":${14 + chunks}}}\n\n`;
 
 function handle(req: IncomingMessage, res: ServerResponse): void {
   if (req.method === 'GET') {
@@ -41,17 +46,17 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
       res.writeHead(200, JSON_HEADERS(COMPLETION.length)).end(COMPLETION);
       return;
     }
-    stream(res, Number(req.headers['x-bench-chunks'] ?? 16), Number(req.headers['x-bench-chunk-ms'] ?? 0));
+    stream(res, Number(req.headers['x-bench-chunks'] ?? 16), Number(req.headers['x-bench-chunk-ms'] ?? 0), /"include_usage"\s*:\s*true/.test(body));
   });
 }
 
-function stream(res: ServerResponse, count: number, everyMs: number): void {
+function stream(res: ServerResponse, count: number, everyMs: number, usage: boolean): void {
   res.writeHead(200, SSE_HEADERS);
   let i = 0;
   const next = (): void => {
     if (res.destroyed) return;
     if (i === count) {
-      res.end('data: [DONE]\n\n');
+      res.end(usage ? `${usageFrame(count)}data: [DONE]\n\n` : 'data: [DONE]\n\n');
       return;
     }
     res.write(frame(i++));
