@@ -165,3 +165,9 @@ export type ChildTokenList = z.infer<typeof ChildTokenListSchema>;
 
 export const ChildTokenRevokedSchema = z.strictObject({ id: z.string(), revoked: z.literal(true), returned_sats: z.int(), returned_msat: z.int() });
 export type ChildTokenRevoked = z.infer<typeof ChildTokenRevokedSchema>;
+
+/** PUT /api/v1/balance/alert: paid answers carry `X-Balance-Low: true` once the balance is below this. */
+export const BalanceAlertSchema = z.strictObject({
+  below_sats: z.int().min(1).max(2_100_000_000_000_000).nullable().describe('null clears the alert'),
+});
+export type BalanceAlert = z.infer<typeof BalanceAlertSchema>;

@@ -116,11 +116,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(cors, {
     origin: '*',
-    methods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     // X-Api-Key and Anthropic-Version: the Anthropic SDK in a browser sends its key (a token) that way;
     // Mcp-*: an MCP client in a browser (/api/v1/mcp)
     allowedHeaders: ['Authorization', 'X-Token', 'X-Api-Key', 'Anthropic-Version', 'Content-Type', 'X-Request-Id', 'Mcp-Protocol-Version', 'Mcp-Session-Id', 'Last-Event-Id'],
-    exposedHeaders: ['WWW-Authenticate', 'X-Charged-Sats', 'X-Charged-Msats', 'X-Max-Charge-Sats', 'X-Balance-Sats', 'X-Request-Id', 'X-Next-Cursor', 'Retry-After'],
+    exposedHeaders: ['WWW-Authenticate', 'X-Charged-Sats', 'X-Charged-Msats', 'X-Max-Charge-Sats', 'X-Balance-Sats', 'X-Request-Id', 'X-Next-Cursor', 'X-Balance-Low', 'Retry-After'],
     maxAge: 600,
   });
 

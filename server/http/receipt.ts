@@ -15,4 +15,6 @@ export function writeReceipt(reply: FastifyReply, receipt: Receipt): void {
   }
   if (receipt.maxChargeMsat !== undefined) reply.header('x-max-charge-sats', satsUp(receipt.maxChargeMsat));
   if (receipt.balanceMsat !== null) reply.header('x-balance-sats', String(msatToSats(receipt.balanceMsat)));
+  // the agent's own alarm: it learns before it meets a 402 in the middle of a task
+  if (receipt.balanceMsat !== null && receipt.lowBalanceMsat != null && receipt.balanceMsat < receipt.lowBalanceMsat) reply.header('x-balance-low', 'true');
 }

@@ -59,3 +59,8 @@ export async function getBalance(q: Queryable, accountId: bigint): Promise<bigin
   if (!row) throw new Error(`account ${accountId} does not exist`);
   return row.balance_msat;
 }
+
+/** Sets (or clears, with null) a token's low-balance threshold. */
+export async function setLowBalance(q: Queryable, accountId: bigint, thresholdMsat: bigint | null): Promise<void> {
+  await q.query(`UPDATE accounts SET low_balance_msat = $2 WHERE id = $1 AND kind = 'user'`, [accountId, thresholdMsat]);
+}

@@ -5,7 +5,8 @@ import type { Queryable } from '../store/index.js';
 import { spendDayOf, type SystemAccountIds } from './accounts.js';
 
 export type ReserveResult =
-  | { ok: true; holdId: bigint; accountId: bigint; balanceMsat: bigint }
+  /** lowBalanceMsat: the token's low-balance threshold, if it set one */
+  | { ok: true; holdId: bigint; accountId: bigint; balanceMsat: bigint; lowBalanceMsat?: bigint | null }
   | { ok: false; reason: 'unknown_account' }
   | { ok: false; reason: 'insufficient'; balanceMsat: bigint }
   /** a child token limited to other APIs */
@@ -37,10 +38,10 @@ const BY_TOKEN = `UPDATE accounts SET balance_msat = balance_msat - $2::bigint,
     AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $6::bigint)
     AND (apis IS NULL OR $8::text = ANY (apis))
     AND (max_msat_per_day IS NULL OR (CASE WHEN spend_day = $7::integer THEN spent_today_msat ELSE 0 END) + $2::bigint <= max_msat_per_day)
-  RETURNING id, balance_msat, CASE WHEN max_msat_per_day IS NULL THEN NULL ELSE $7::integer END AS spend_day`;
+  RETURNING id, balance_msat, low_balance_msat, CASE WHEN max_msat_per_day IS NULL THEN NULL ELSE $7::integer END AS spend_day`;
 const BY_CREDENTIAL = `UPDATE accounts a SET balance_msat = a.balance_msat - $2::bigint
   FROM l402_credentials c WHERE c.payment_hash = $1 AND c.state = 'funded' AND a.id = c.account_id AND a.balance_msat >= $2::bigint
-  RETURNING a.id, a.balance_msat, NULL::integer AS spend_day`;
+  RETURNING a.id, a.balance_msat, NULL::bigint AS low_balance_msat, NULL::integer AS spend_day`;
 
 const reserveSql = (debit: string) => `
 WITH debit AS (
@@ -55,14 +56,14 @@ WITH debit AS (
   SELECT j.id, v.account_id, v.amount FROM j, h,
     LATERAL (VALUES (h.account_id, -$2::bigint), ($5::bigint, $2::bigint)) AS v(account_id, amount)
 )
-SELECT h.id AS hold_id, debit.id AS account_id, debit.balance_msat FROM debit, h`;
+SELECT h.id AS hold_id, debit.id AS account_id, debit.balance_msat, debit.low_balance_msat FROM debit, h`;
 const RESERVE_SQL = reserveSql(BY_TOKEN);
 const RESERVE_CREDENTIAL_SQL = reserveSql(BY_CREDENTIAL);
 
 /** Debits amountMsat from the token's account into the holds account, if the balance and its limits allow. */
 export async function reserveByTokenHash(q: Queryable, sys: SystemAccountIds, p: HoldRequest & SpendContext & { tokenHash: Buffer }): Promise<ReserveResult> {
   const day = spendDayOf(p.now);
-  const res = await q.query<{ hold_id: bigint; account_id: bigint; balance_msat: bigint }>(RESERVE_SQL, [
+  const res = await q.query<{ hold_id: bigint; account_id: bigint; balance_msat: bigint; low_balance_msat: bigint | null }>(RESERVE_SQL, [
     p.tokenHash,
     p.amountMsat,
     p.purpose,
@@ -73,7 +74,7 @@ export async function reserveByTokenHash(q: Queryable, sys: SystemAccountIds, p:
     p.api,
   ]);
   const row = res.rows[0];
-  if (row) return { ok: true, holdId: row.hold_id, accountId: row.account_id, balanceMsat: row.balance_msat };
+  if (row) return { ok: true, holdId: row.hold_id, accountId: row.account_id, balanceMsat: row.balance_msat, lowBalanceMsat: row.low_balance_msat };
   // why not: read once, after the fact (the refusal path only)
   const acct = await q.query<{ balance_msat: bigint; revoked_at: bigint | null; expires_at: bigint | null; apis: string[] | null; max_msat_per_day: bigint | null; spend_day: number | null; spent_today_msat: bigint }>(
     `SELECT balance_msat, revoked_at, expires_at, apis, max_msat_per_day, spend_day, spent_today_msat FROM accounts WHERE token_hash = $1 AND kind = 'user'`,

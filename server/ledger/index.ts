@@ -2,7 +2,7 @@
 // balance reads, reports and the audit. Only the ledger (and the store) speaks SQL on accounts,
 // entries, journal, holds and l402_credentials; every function here moves money atomically.
 import type { Db, Queryable } from '../store/index.js';
-import { findAccountByTokenHash, getBalance, loadSystemAccountIds, type SystemAccountIds, type UserAccount } from './accounts.js';
+import { findAccountByTokenHash, getBalance, loadSystemAccountIds, setLowBalance, type SystemAccountIds, type UserAccount } from './accounts.js';
 import { auditLedger, type AuditCheck, type AuditReport } from './audit.js';
 import { releaseHold, renewHold, reserveByCredential, reserveByTokenHash, settleHold, sweepExpiredHolds, type CallRecord, type HoldRequest, type ReserveResult, type SpendContext } from './holds.js';
 import { credentialAccount, fundCredential } from './l402-credentials.js';
@@ -44,6 +44,8 @@ export interface Ledger {
   dailyTotals(p: { accountId: bigint; from: Date; to: Date }): Promise<DayTotal[]>;
   /** a child token's account, funded from its parent (InsufficientFundsError when the parent lacks it) */
   createChild(p: ChildSpec): Promise<bigint>;
+  /** a token's low-balance threshold (X-Balance-Low on paid answers below it); null clears it */
+  setLowBalance(accountId: bigint, thresholdMsat: bigint | null): Promise<void>;
   listChildren(parentId: bigint): Promise<ChildRow[]>;
   revokeChild(p: { parentId: bigint; childId: bigint }): Promise<RevokeResult>;
   accountByToken(tokenHash: Buffer, q?: Queryable): Promise<UserAccount | null>;
@@ -77,6 +79,7 @@ export async function createLedger(db: Db, opts: { now?: () => number } = {}): P
     history: (p) => accountHistory(db, p),
     dailyTotals: (p) => dailyTotals(db, p),
     createChild: (p) => createChild(db, p),
+    setLowBalance: (accountId, thresholdMsat) => setLowBalance(db, accountId, thresholdMsat),
     listChildren: (parentId) => listChildren(db, parentId, now()),
     revokeChild: (p) => revokeChild(db, { ...p, now: now() }),
     accountByToken: (tokenHash, q = db) => findAccountByTokenHash(q, tokenHash, now()),

@@ -34,6 +34,8 @@ export interface SecuredPayment {
   heldMsat: bigint;
   /** the token's balance with the hold taken, when a token was sent */
   balanceMsat: bigint | null;
+  /** the paying token's low-balance threshold, if it set one */
+  lowBalanceMsat?: bigint | null;
   /** the action happened: chargeMsat (≤ heldMsat) is kept, the rest goes back, the call is recorded */
   settle(chargeMsat: bigint, call?: CallRecord): Promise<void>;
   /** the action did not happen: the money goes back */
@@ -87,7 +89,7 @@ export function createPaymentGate(deps: GateDeps) {
 
   async function holdFromToken(action: PaidAction, token: string): Promise<SecuredPayment> {
     const r = await ledger.reserve({ tokenHash: hashToken(token), ...holdRequest(action), now: deps.now(), api: action.api });
-    if (r.ok) return held('token', action, r.holdId, r.balanceMsat);
+    if (r.ok) return { ...held('token', action, r.holdId, r.balanceMsat), lowBalanceMsat: r.lowBalanceMsat ?? null };
     switch (r.reason) {
       case 'unknown_account':
         throw new AppError('invalid_token', 'Unknown token.');

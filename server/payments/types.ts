@@ -27,6 +27,8 @@ export interface Receipt {
   maxChargeMsat?: bigint;
   /** the paying (or named) token's balance once this charge is taken; null without a token */
   balanceMsat: bigint | null;
+  /** the token's low-balance threshold, when it set one (X-Balance-Low below it) */
+  lowBalanceMsat?: bigint | null;
 }
 
 /** What the gate reports as it works (metrics); optional, never on the critical path. */

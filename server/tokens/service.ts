@@ -1,7 +1,7 @@
 // Child tokens for agents: the holder of a token makes one with an amount moved from its balance,
 // an optional expiry, daily cap and list of APIs; lists them; revokes one and gets back what it
 // has left. A child cannot make children. Knows nothing of HTTP.
-import type { ChildToken, ChildTokenCreated, ChildTokenList, ChildTokenRevoked } from '../../contract/api.js';
+import type { BalanceAlert, ChildToken, ChildTokenCreated, ChildTokenList, ChildTokenRevoked } from '../../contract/api.js';
 import { msatToSats, satsToMsat } from '../../contract/money.js';
 import { AppError, notFound } from '../errors.js';
 import { hashToken, InsufficientFundsError, newToken, type ChildRow, type Ledger, type UserAccount } from '../ledger/index.js';
@@ -75,6 +75,14 @@ export function createTokenService(deps: TokenDeps) {
     async list(parentToken: string): Promise<ChildTokenList> {
       const parent = await parentOf(parentToken);
       return { data: (await ledger.listChildren(parent.id)).map(view) };
+    },
+
+    /** The token's low-balance threshold: paid answers below it carry X-Balance-Low (any token, children too). */
+    async setLowBalanceAlert(token: string, belowSats: number | null): Promise<BalanceAlert> {
+      const account = await ledger.accountByToken(hashToken(token));
+      if (!account) throw new AppError('invalid_token', 'Unknown token.');
+      await ledger.setLowBalance(account.id, belowSats === null ? null : satsToMsat(belowSats));
+      return { below_sats: belowSats };
     },
 
     async revoke(parentToken: string, childId: string): Promise<ChildTokenRevoked> {

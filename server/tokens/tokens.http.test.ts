@@ -138,3 +138,32 @@ describe('child tokens', () => {
     expect((await a.server.ledger.audit()).problems).toEqual([]);
   });
 });
+
+describe('the low-balance alert', () => {
+  const flat = writeFlatPricedConfig();
+  let up: FakeUpstream;
+  let t: TestServer;
+  beforeAll(async () => {
+    up = await startFakeUpstream({ apiKey: KEY });
+    t = await startTestServer({ store: 'pglite', env: { ABL_CONFIG: flat.path, OPENAI_API_KEY: KEY, OPENAI_BASE_URL: up.url } });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await up?.close();
+    flat.remove();
+  });
+
+  it('paid answers say X-Balance-Low once the balance is below the threshold the token set', async () => {
+    const created = await call(t.url, 'POST', '/api/v1/topup', { body: { amount_sats: 100 } });
+    const token = (await call(t.url, 'POST', '/api/v1/topup/claim', { body: { preimage: await t.pay(created.body.invoice) } })).body.token as string;
+    const as = { 'x-token': token };
+    expect((await call(t.url, 'PUT', '/api/v1/balance/alert', { headers: as, body: { below_sats: 50 } })).body).toEqual({ below_sats: 50 });
+    const first = await call(t.url, 'POST', CHAT, { headers: as, body: chat }); // 100 → 70
+    expect(first.headers['x-balance-low']).toBeUndefined();
+    const second = await call(t.url, 'POST', CHAT, { headers: as, body: chat }); // 70 → 40
+    expect(second.headers['x-balance-low']).toBe('true');
+    await call(t.url, 'PUT', '/api/v1/balance/alert', { headers: as, body: { below_sats: null } });
+    expect((await call(t.url, 'POST', CHAT, { headers: as, body: chat })).headers['x-balance-low']).toBeUndefined();
+    expect((await call(t.url, 'PUT', '/api/v1/balance/alert', { headers: as, body: { below_sats: 0 } })).body.error).toMatchObject({ code: 'invalid_field_value', field: 'below_sats' });
+  });
+});

@@ -1,7 +1,8 @@
 // Child tokens: POST /api/v1/tokens makes one from the caller's token, GET lists them,
-// DELETE /api/v1/tokens/{id} revokes one and returns what it had left.
+// DELETE /api/v1/tokens/{id} revokes one and returns what it had left; PUT /api/v1/balance/alert sets
+// a token's low-balance threshold.
 import type { FastifyInstance } from 'fastify';
-import { CreateChildTokenSchema, type ChildTokenList, type ChildTokenRevoked } from '../../../contract/api.js';
+import { BalanceAlertSchema, CreateChildTokenSchema, type BalanceAlert, type ChildTokenList, type ChildTokenRevoked } from '../../../contract/api.js';
 import type { TokenService } from '../../tokens/service.js';
 import { requireToken } from '../auth.js';
 import { jsonObject } from '../body.js';
@@ -21,6 +22,11 @@ export function tokenRoutes(app: FastifyInstance, deps: { tokens: TokenService }
   });
 
   app.get('/api/v1/tokens', async (req): Promise<ChildTokenList> => deps.tokens.list(requireToken(req)));
+
+  app.put('/api/v1/balance/alert', async (req): Promise<BalanceAlert> => {
+    const token = requireToken(req);
+    return deps.tokens.setLowBalanceAlert(token, parseWith(BalanceAlertSchema, jsonObject(req)).below_sats);
+  });
 
   app.delete<{ Params: { id: string } }>('/api/v1/tokens/:id', async (req): Promise<ChildTokenRevoked> => deps.tokens.revoke(requireToken(req), req.params.id));
 }
