@@ -1,4 +1,6 @@
-// Account: the token in use, its balance, this tab's paid calls, its AI for Hire activity, withdrawals.
+// Account: the token in use, its balance, its usage history, this tab's paid calls, its AI for Hire
+// activity, withdrawals.
+import { useState } from 'react';
 import { useDocumentTitle } from '../../hooks/useDocumentTitle';
 import { useToken } from '../../state/useToken';
 import { CollectForm } from '../hire/CollectForm';
@@ -7,10 +9,14 @@ import { MyHireActivity } from './MyHireActivity';
 import { RecentCalls } from './RecentCalls';
 import { TokenCard } from './TokenCard';
 import { TokenForm } from './TokenForm';
+import { UsageSection } from './UsageSection';
+import '../../styles/account.css';
 
 export function AccountPage() {
   useDocumentTitle('Account');
   const { token } = useToken();
+  // bumped when something here moved money (a child token made or revoked): balances read again
+  const [version] = useState(0);
   return (
     <div className="page narrow">
       <h1>Account</h1>
@@ -18,7 +24,8 @@ export function AccountPage() {
       {token ? (
         <>
           <TokenCard token={token} />
-          <BalanceCard token={token} />
+          <BalanceCard token={token} version={version} />
+          <UsageSection token={token} version={version} />
           <RecentCalls token={token} />
           <MyHireActivity token={token} />
           <CollectForm token={token} />
