@@ -104,11 +104,18 @@ describe('usage history on the Account page', () => {
     const daily = (await call(srv.url, 'GET', '/api/v1/usage/daily', { headers: { 'X-Token': token } })).body as DailyUsage;
     const today = daily.days.at(-1);
     expect(today?.by_api.openai).toBe(history.data[0]!.charged_msat! + history.data[1]!.charged_msat!);
-    await expectText(chart.getByTestId('usage-chart-legend-item'), /^openai [\d.,]+ sats?$/);
+    await expectText(chart.getByTestId('usage-chart-legend-item'), /^OpenAI [\d.,]+ sats?$/);
     const tableRow = chart.getByTestId('usage-chart-table').locator('tbody tr');
     expect(await tableRow.count()).toBe(1);
     expect(await tableRow.locator('th').textContent()).toBe(today?.date);
-    expect(await chart.locator('figcaption').textContent()).toMatch(/in all — openai /);
+    expect(await chart.locator('figcaption').textContent()).toMatch(/in all — OpenAI /);
+    // pointing at today's bar (the last of the 30 days) reads its figures out
+    const over = chart.locator('.uplot .u-over');
+    await over.scrollIntoViewIfNeeded();
+    const box = await over.boundingBox();
+    if (!box) throw new Error('the chart has no plotting area');
+    await over.hover({ position: { x: (box.width * 29.5) / 30, y: box.height - 5 } });
+    await expectText(chart.getByTestId('usage-chart-readout'), new RegExp(`^${today?.date}: [\\d.,]+ sats? · OpenAI [\\d.,]+ sats?$`));
     await s.shot(page, 'account-usage-1280');
 
     // the CSV: a download of a blob (the token went in a header), the three rows under the header

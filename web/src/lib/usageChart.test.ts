@@ -44,6 +44,15 @@ describe('daily totals → one series per API', () => {
     ]);
   });
 
+  it('labels an API with its catalog title when there is one', () => {
+    const titled = shapeDaily(daily, day('2026-12-01'), day('2026-12-04') + 86_399, { openai: 'OpenAI' });
+    expect(titled.series.map((s) => [s.key, s.label])).toEqual([
+      ['openai', 'OpenAI'],
+      ['anthropic', 'anthropic'],
+      [OTHER_KEY, 'Fees and other'],
+    ]);
+  });
+
   it('leaves out "Fees and other" when everything spent was calls', () => {
     const calls = shapeDaily({ days: [daily.days[0]!] }, day('2026-12-01'), day('2026-12-01') + 86_399);
     expect(calls.series.map((s) => s.key)).toEqual(['openai']);

@@ -32,8 +32,11 @@ export interface ChartData {
 
 const dayOf = (unixSeconds: number): string => new Date(unixSeconds * 1000).toISOString().slice(0, 10);
 
-/** Every UTC day from `from` to `to` (Unix seconds, inclusive), each with the day's figures. */
-export function shapeDaily(daily: DailyUsage, from: number, to: number): ChartData {
+/**
+ * Every UTC day from `from` to `to` (Unix seconds, inclusive), each with the day's figures; an API
+ * is labelled with its title in the catalog when `titles` has it, else its name.
+ */
+export function shapeDaily(daily: DailyUsage, from: number, to: number, titles: Readonly<Record<string, string>> = {}): ChartData {
   const first = Math.floor(from / DAY) * DAY;
   const x: number[] = [];
   for (let t = first; t <= to; t += DAY) x.push(t);
@@ -59,7 +62,7 @@ export function shapeDaily(daily: DailyUsage, from: number, to: number): ChartDa
 
   const sum = (a: number[]): number => a.reduce((s, v) => s + v, 0);
   const series: ChartSeries[] = [...perApi.entries()]
-    .map(([key, msat]) => ({ key, label: key, msat, totalMsat: sum(msat) }))
+    .map(([key, msat]) => ({ key, label: titles[key] ?? key, msat, totalMsat: sum(msat) }))
     .sort((a, b) => b.totalMsat - a.totalMsat || a.key.localeCompare(b.key));
   if (sum(other) > 0) series.push({ key: OTHER_KEY, label: OTHER_LABEL, msat: other, totalMsat: sum(other) });
   return { days, x, series, spentMsat, totalSpentMsat: sum(spentMsat) };

@@ -78,33 +78,36 @@ export function UsageChart({ data }: { data: ChartData }) {
               .join('')}`
           : 'Point at a day for its figures. Days are UTC.'}
       </p>
-      <table className="sr-only" data-testid="usage-chart-table">
-        <caption>Spend per day (UTC), in sats</caption>
-        <thead>
-          <tr>
-            <th scope="col">Day</th>
-            {data.series.map((s) => (
-              <th scope="col" key={s.key}>
-                {s.label}
-              </th>
-            ))}
-            <th scope="col">All</th>
-          </tr>
-        </thead>
-        <tbody>
-          {data.days.map((d, i) =>
-            (data.spentMsat[i] ?? 0) > 0 ? (
-              <tr key={d}>
-                <th scope="row">{d}</th>
-                {data.series.map((s) => (
-                  <td key={s.key}>{formatMsat(s.msat[i] ?? 0)}</td>
-                ))}
-                <td>{formatMsat(data.spentMsat[i] ?? 0)}</td>
-              </tr>
-            ) : null,
-          )}
-        </tbody>
-      </table>
+      {/* a table ignores the width and clipping of .sr-only: its wrapper hides it */}
+      <div className="sr-only">
+        <table data-testid="usage-chart-table">
+          <caption>Spend per day (UTC) on the days anything was spent</caption>
+          <thead>
+            <tr>
+              <th scope="col">Day</th>
+              {data.series.map((s) => (
+                <th scope="col" key={s.key}>
+                  {s.label}
+                </th>
+              ))}
+              <th scope="col">All</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.days.map((d, i) =>
+              (data.spentMsat[i] ?? 0) > 0 ? (
+                <tr key={d}>
+                  <th scope="row">{d}</th>
+                  {data.series.map((s) => (
+                    <td key={s.key}>{formatMsat(s.msat[i] ?? 0)}</td>
+                  ))}
+                  <td>{formatMsat(data.spentMsat[i] ?? 0)}</td>
+                </tr>
+              ) : null,
+            )}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 }

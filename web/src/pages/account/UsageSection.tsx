@@ -7,6 +7,7 @@ import { toApiError, type ApiError } from '../../api/errors';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Skeleton } from '../../components/Skeleton';
 import { useAsync } from '../../hooks/useAsync';
+import { useCatalog } from '../../hooks/useCatalog';
 import { saveBlob } from '../../lib/saveBlob';
 import { checkRange, csvFileName, formatMsat, lastDays, sumRows, continuityBreaks, type DateRange } from '../../lib/usage';
 import { shapeDaily } from '../../lib/usageChart';
@@ -30,7 +31,9 @@ export function UsageSection({ token, version }: { token: string; version: numbe
   const history = useUsageHistory(token, from, to, version);
   const daily = useAsync((signal) => api.getDailyUsage(token, { from, to }, signal), [token, from, to, version]);
   const balance = useAsync((signal) => api.getBalance(token, signal), [token, version]);
-  const chart = useMemo(() => (daily.data ? shapeDaily(daily.data, from, to) : null), [daily.data, from, to]);
+  const catalog = useCatalog();
+  const titles = useMemo(() => Object.fromEntries((catalog.data?.apis ?? []).map((a) => [a.name, a.title])), [catalog.data]);
+  const chart = useMemo(() => (daily.data ? shapeDaily(daily.data, from, to, titles) : null), [daily.data, from, to, titles]);
 
   const [csv, setCsv] = useState<{ busy: boolean; error: ApiError | null }>({ busy: false, error: null });
   const downloadCsv = (): void => {
