@@ -138,4 +138,40 @@ describe('usage history on the Account page', () => {
     expect(o.scrollWidth, `sticking out: ${o.widest.join('; ')}`).toBeLessThanOrEqual(o.innerWidth);
     await s.shot(phone, 'account-usage-360');
   });
+
+  browserTest('more rows than a page: "Load older rows" by keyboard continues the chain, the focus lands on the first older row; fees show in the chart', browser, async (s) => {
+    const token = await fundToken(srv, 3_000);
+    // 51 AI for Hire fees (50 sats each) and the top-up: 52 rows, a page holds 50
+    for (let i = 0; i < 51; i++) {
+      const r = await call(srv.url, 'POST', '/api/v1/ai-for-hire/tasks', { headers: { 'X-Token': token }, body: { title: `Task ${i}`, description: 'Usage paging.' } });
+      expect(r.status).toBeLessThan(300);
+    }
+    const page = await s.page({ name: 'usage-paging', token });
+    await page.goto(`${srv.url}/account`);
+    const usage = page.getByTestId('usage-section');
+    const rows = usage.getByTestId('usage-row');
+    await poll(() => rows.count()).toBe(50);
+    expect(await usage.getByTestId('usage-adds-up').getAttribute('data-ok')).toBe('true');
+
+    const more = usage.getByTestId('usage-load-more');
+    await more.focus();
+    await page.keyboard.press('Enter');
+    await poll(() => rows.count()).toBe(52);
+    // the last page came: the button is gone, and the focus is on the first row it brought, not lost
+    await poll(() => more.count()).toBe(0);
+    await poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? '')).toBe('usage-row');
+    expect(await page.evaluate(() => [...document.querySelectorAll('[data-testid="usage-row"]')].indexOf(document.activeElement as Element))).toBe(50);
+
+    const amounts = (await usage.getByTestId('usage-row-amount').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-msat'))))) as number[];
+    const balances = (await usage.getByTestId('usage-row-balance').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-msat'))))) as number[];
+    expect(amounts.slice(0, 51)).toEqual(Array.from({ length: 51 }, () => -50_000));
+    expect(amounts[51]).toBe(3_000_000);
+    // across the page boundary too, each balance before is the balance after below
+    for (let i = 0; i < 51; i++) expect(balances[i]! - amounts[i]!).toBe(balances[i + 1]);
+    expect(balances[0]).toBe((await balanceOf(srv, token)) * 1000);
+    await expectText(usage.getByTestId('usage-sum'), '0 sats before the oldest row shown, + 450 sats in the rows shown = 450 sats.');
+
+    // the chart: no API calls, 2,550 sats of fees
+    await expectText(usage.getByTestId('usage-chart-legend-item'), 'Fees and other 2,550 sats');
+  });
 });

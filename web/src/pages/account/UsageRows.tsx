@@ -1,5 +1,6 @@
 // The history's rows as a table: when, what, the change, the balance after, and for calls the
 // API, model and request id (copyable). On a phone each row stacks into a small card.
+import { useEffect, useRef } from 'react';
 import type { UsageRow } from '../../../../contract/api';
 import { CopyButton } from '../../components/CopyButton';
 import { formatTime } from '../../lib/format';
@@ -28,7 +29,13 @@ function Details({ row }: { row: UsageRow }) {
   );
 }
 
-export function UsageRows({ rows }: { rows: UsageRow[] }) {
+/** `focusRow`: the row to move the keyboard focus to once it is there (the first of a page just loaded). */
+export function UsageRows({ rows, focusRow = null }: { rows: UsageRow[]; focusRow?: number | null }) {
+  const body = useRef<HTMLTableSectionElement>(null);
+  useEffect(() => {
+    if (focusRow === null || focusRow >= rows.length) return;
+    body.current?.querySelectorAll<HTMLTableRowElement>('tr')[focusRow]?.focus();
+  }, [focusRow, rows.length]);
   return (
     <table className="data usage-table">
       <caption className="sr-only">Balance changes, newest first</caption>
@@ -45,9 +52,9 @@ export function UsageRows({ rows }: { rows: UsageRow[] }) {
           <th scope="col">Details</th>
         </tr>
       </thead>
-      <tbody>
+      <tbody ref={body}>
         {rows.map((r, i) => (
-          <tr key={`${r.created_at}-${i}-${r.ref ?? ''}`} data-testid="usage-row" data-kind={r.kind}>
+          <tr key={`${r.created_at}-${i}-${r.ref ?? ''}`} data-testid="usage-row" data-kind={r.kind} tabIndex={i === focusRow ? -1 : undefined}>
             <td data-label="When">
               <time dateTime={new Date(r.created_at * 1000).toISOString()}>{formatTime(r.created_at)}</time>
             </td>

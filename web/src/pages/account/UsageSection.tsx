@@ -29,6 +29,8 @@ export function UsageSection({ token, version }: { token: string; version: numbe
   const to = checked.ok ? checked.to : now;
 
   const history = useUsageHistory(token, from, to, version);
+  // "Load older rows" may vanish with the last page: the focus moves to the first row it brought
+  const [focusRow, setFocusRow] = useState<number | null>(null);
   const daily = useAsync((signal) => api.getDailyUsage(token, { from, to }, signal), [token, from, to, version]);
   const balance = useAsync((signal) => api.getBalance(token, signal), [token, version]);
   const catalog = useCatalog();
@@ -54,6 +56,7 @@ export function UsageSection({ token, version }: { token: string; version: numbe
       return;
     }
     setRangeError(null);
+    setFocusRow(null);
     setDraft(next);
     setRange(next);
   };
@@ -133,7 +136,7 @@ export function UsageSection({ token, version }: { token: string; version: numbe
       {history.error ? <ErrorNotice error={history.error} title="The usage history could not be loaded" onRetry={history.reload} /> : null}
       {history.loading ? <Skeleton lines={4} label="Loading the usage history…" /> : null}
       {!history.loading && !history.error && history.rows.length === 0 ? <p className="muted">No balance changes in this range.</p> : null}
-      {!history.loading && history.rows.length > 0 ? <UsageRows rows={history.rows} /> : null}
+      {!history.loading && history.rows.length > 0 ? <UsageRows rows={history.rows} focusRow={focusRow} /> : null}
       {sum && !history.loading ? (
         <p className="small usage-sum" data-testid="usage-sum">
           {formatMsat(sum.startMsat)} before the oldest row shown, {sum.changeMsat >= 0 ? '+' : '−'} {formatMsat(Math.abs(sum.changeMsat))} in the rows
@@ -143,7 +146,11 @@ export function UsageSection({ token, version }: { token: string; version: numbe
 
       <div className="row">
         {history.nextCursor && !history.loading ? (
-          <button type="button" className="btn btn-secondary" onClick={history.loadMore} disabled={history.loadingMore} data-testid="usage-load-more">
+          <button type="button" className="btn btn-secondary" onClick={() => {
+              setFocusRow(history.rows.length);
+              history.loadMore();
+            }}
+            disabled={history.loadingMore} data-testid="usage-load-more">
             {history.loadingMore ? 'Loading…' : 'Load older rows'}
           </button>
         ) : null}
@@ -154,6 +161,7 @@ export function UsageSection({ token, version }: { token: string; version: numbe
           type="button"
           className="btn btn-ghost"
           onClick={() => {
+            setFocusRow(null);
             history.reload();
             daily.reload();
             balance.reload();
