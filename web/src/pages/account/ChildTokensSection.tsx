@@ -26,6 +26,10 @@ export function ChildTokensSection({ token, version, onMoneyMoved }: { token: st
   const [now] = useState(() => Math.floor(Date.now() / 1000));
   useBeforeUnload(created !== null);
 
+  // an older server has no /api/v1/tokens route: say so instead of offering a form that cannot work
+  const unavailable = list.error?.status === 404;
+  // a child token cannot make tokens: the form would only be refused
+  const isChild = list.error?.code === 'forbidden';
   const apis = (catalog.data?.apis ?? []).map((a) => ({ name: a.name, title: a.title }));
 
   const onCreated = (c: ChildTokenCreated): void => {
@@ -71,7 +75,17 @@ export function ChildTokensSection({ token, version, onMoneyMoved }: { token: st
       ) : null}
       {revokeError ? <ErrorNotice error={revokeError} title="The child token could not be revoked" testId="child-revoke-error" /> : null}
 
-      {list.error ? <ErrorNotice error={list.error} title="Your child tokens could not be listed" onRetry={list.reload} testId="child-list-error" /> : null}
+      {unavailable ? (
+        <p className="notice notice-info" data-testid="child-tokens-unavailable">
+          This server does not offer child tokens yet.
+        </p>
+      ) : isChild ? (
+        <p className="notice notice-info" data-testid="child-tokens-forbidden">
+          This token is itself a child token: only the token that made it can make and revoke child tokens.
+        </p>
+      ) : list.error ? (
+        <ErrorNotice error={list.error} title="Your child tokens could not be listed" onRetry={list.reload} testId="child-list-error" />
+      ) : null}
       {list.loading && !list.data ? <Skeleton lines={2} label="Loading your child tokens…" /> : null}
       {list.data && list.data.length === 0 ? <p className="muted">None yet.</p> : null}
       {list.data && list.data.length > 0 ? (
@@ -82,7 +96,7 @@ export function ChildTokensSection({ token, version, onMoneyMoved }: { token: st
         </ul>
       ) : null}
 
-      <ChildTokenForm token={token} balanceSats={balance.data?.balance_sats} apis={apis} onCreated={onCreated} />
+      {unavailable || isChild ? null : <ChildTokenForm token={token} balanceSats={balance.data?.balance_sats} apis={apis} onCreated={onCreated} />}
     </section>
   );
 }
