@@ -1,9 +1,10 @@
 // Typed client for every endpoint of the HTTP contract; one method per endpoint.
-import type { Balance, CallUsage, ClaimResponse, DevPayResponse, Health, TopupCreated, TopupStatusBody } from '../../../contract/api';
+import type { Balance, CallUsage, ClaimResponse, DailyUsage, DevPayResponse, Health, TopupCreated, TopupStatusBody, UsagePage } from '../../../contract/api';
 import type { PublicCatalog } from '../../../contract/catalog';
 import type { EditQuoteBody, PostQuoteBody, PostTaskBody } from '../../../contract/hire';
 import type { Me, Message, MessageList, Payout, PostedQuote, PostedTask, Quote, Task, TaskDetail, TaskList, TaskSummary } from '../../../contract/hire-views';
-import { requestJson, send, type FetchLike, type HttpConfig } from './http';
+import type { ChildTokenCreated, ChildTokenList, ChildTokenRevoked, CreateChildTokenBody } from './childTokens';
+import { errorFrom, requestJson, send, type FetchLike, type HttpConfig } from './http';
 import { readProxyResponse, type ProxyHead, type ProxyResult } from './proxyResult';
 
 /** A top-up invoice; a new token's also carries the claim secret that redeems it (shown only to its requester). */
@@ -30,6 +31,28 @@ export interface TaskPage {
   /** offset of the next page, null on the last one */
   nextOffset: number | null;
 }
+
+/** A span of time in Unix seconds, both ends inclusive; either may be open. */
+export interface TimeRange {
+  from?: number | undefined;
+  to?: number | undefined;
+}
+
+export interface UsageQuery extends TimeRange {
+  limit?: number;
+  cursor?: string | null | undefined;
+}
+
+/** `?from=&to=…` from the fields that are set, '' when none is. */
+function queryString(params: Record<string, string | number | null | undefined>): string {
+  const query = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') query.set(k, String(v));
+  const qs = query.toString();
+  return qs ? `?${qs}` : '';
+}
+
+/** The most CSV pages one download follows (500 rows each). */
+const CSV_MAX_PAGES = 200;
 
 export interface ClientOptions {
   baseUrl?: string;
@@ -70,6 +93,37 @@ export function createApiClient(options: ClientOptions = {}) {
     /** one paid call's receipt: what it was charged and the tokens it used */
     getCallUsage: (token: string, requestId: string, signal?: AbortSignal) =>
       json<CallUsage>(`/api/v1/usage/${seg(requestId)}`, { token, signal }),
+    /** the token's history, newest first, one page; `cursor` is the previous page's next_cursor */
+    getUsage: (token: string, q: UsageQuery = {}, signal?: AbortSignal) =>
+      json<UsagePage>(`/api/v1/usage${queryString({ limit: q.limit, cursor: q.cursor, from: q.from, to: q.to })}`, { token, signal }),
+    /** spent and credited per UTC day, calls per API (default: the last 30 days) */
+    getDailyUsage: (token: string, range: TimeRange = {}, signal?: AbortSignal) =>
+      json<DailyUsage>(`/api/v1/usage/daily${queryString({ from: range.from, to: range.to })}`, { token, signal }),
+    /**
+     * The whole history in the range as one CSV file: every page (500 rows each, the header on the
+     * first), followed by the X-Next-Cursor each answers. The token goes in the header, never the URL.
+     */
+    downloadUsageCsv: async (token: string, range: TimeRange = {}, signal?: AbortSignal): Promise<Blob> => {
+      const parts: string[] = [];
+      let cursor: string | null = null;
+      for (let page = 0; page < CSV_MAX_PAGES; page++) {
+        const path = `/api/v1/usage${queryString({ format: 'csv', limit: 500, cursor, from: range.from, to: range.to })}`;
+        const res = await send(config, path, { token, signal, headers: { Accept: 'text/csv' } });
+        if (!res.ok) throw await errorFrom(res);
+        parts.push(await res.text());
+        cursor = res.headers.get('X-Next-Cursor');
+        if (!cursor) break;
+      }
+      return new Blob(parts, { type: 'text/csv;charset=utf-8' });
+    },
+
+    /** a child token for an agent: `amount_sats` move from the parent (`token`) to it; answered once */
+    createChildToken: (token: string, body: CreateChildTokenBody) => json<ChildTokenCreated>('/api/v1/tokens', { method: 'POST', body, token }),
+    /** the parent's children, without their token strings */
+    listChildTokens: async (token: string, signal?: AbortSignal) => (await json<ChildTokenList>('/api/v1/tokens', { token, signal })).data,
+    /** revokes a child: what it has left returns to the parent */
+    revokeChildToken: (token: string, id: string) => json<ChildTokenRevoked>(`/api/v1/tokens/${seg(id)}`, { method: 'DELETE', token }),
+
     /** development wallet only: the server pays its own invoice and returns the preimage */
     devPay: (invoice: string) => json<DevPayResponse>('/api/v1/dev/pay', { method: 'POST', body: { invoice } }),
 

@@ -26,7 +26,7 @@ export function TokenReveal({ revealed, onDismiss }: { revealed: RevealedToken; 
   return (
     <section className="token-reveal" aria-labelledby={`${id}-h`} data-testid="token-reveal">
       <h2 id={`${id}-h`} ref={headingRef} tabIndex={-1}>
-        {revealed.source === 'hire' ? 'A token was created for you' : 'Your new token'}
+        {revealed.source === 'hire' ? 'A token was created for you' : revealed.source === 'child' ? 'Your new child token' : 'Your new token'}
       </h2>
       <p className="notice notice-warning" role="note">
         <strong>Save this now — it cannot be shown again.</strong> The token is your balance: anyone with it can spend it, and
@@ -43,16 +43,20 @@ export function TokenReveal({ revealed, onDismiss }: { revealed: RevealedToken; 
         </p>
       ) : null}
       {revealed.source === 'hire' ? <p className="muted">It holds 0 sats: top it up, then retry your action.</p> : null}
-      <label className="check">
-        <input
-          type="checkbox"
-          checked={isInUse && remembered}
-          onChange={(e) => onRemember(e.target.checked)}
-          data-testid="token-reveal-remember"
-        />
-        Remember on this device (kept in this browser’s local storage)
-        {replaces ? <span className="muted small"> — replaces {shortToken(replaces)} remembered here</span> : null}
-      </label>
+      {revealed.source === 'child' ? (
+        <p className="muted">Give it to the agent or person who will spend it. It is not kept in this browser; this page keeps using your token.</p>
+      ) : (
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={isInUse && remembered}
+            onChange={(e) => onRemember(e.target.checked)}
+            data-testid="token-reveal-remember"
+          />
+          Remember on this device (kept in this browser’s local storage)
+          {replaces ? <span className="muted small"> — replaces {shortToken(replaces)} remembered here</span> : null}
+        </label>
+      )}
       <label className="check">
         <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} data-testid="token-reveal-saved" />
         I have saved this token somewhere safe

@@ -4,8 +4,8 @@ import { useToken } from './useToken';
 
 export interface RevealedToken {
   token: string;
-  /** where it came from, for the heading */
-  source: 'topup' | 'hire';
+  /** where it came from, for the heading; a child token is shown on the Account page, never made the token in use */
+  source: 'topup' | 'hire' | 'child';
   creditedSats?: number;
   balanceSats?: number;
 }

@@ -1,0 +1,118 @@
+// The child-token form: its fields checked into the body POST /api/v1/tokens takes, the server's
+// refusals turned into words (an insufficient balance with the figures), and a child's limits in
+// words. Pure, so it is tested.
+import type { ApiError } from '../api/errors';
+import type { ChildToken, CreateChildTokenBody } from '../api/childTokens';
+import { formatSats } from './format';
+
+export interface ChildTokenInput {
+  amount: string;
+  /** a datetime-local value ("2026-12-31T18:00", local time) or '' for none */
+  expires: string;
+  /** sats per UTC day, '' for no cap */
+  dailyCap: string;
+  /** the APIs ticked; none: every API */
+  apis: string[];
+}
+
+export type ChildField = 'amount' | 'expires' | 'dailyCap' | 'apis';
+export type FieldErrors = Partial<Record<ChildField, string>>;
+
+export type ChildCheck = { ok: true; body: CreateChildTokenBody } | { ok: false; errors: FieldErrors };
+
+const cleanNumber = (s: string): string => s.trim().replaceAll(',', '').replaceAll('_', '').replaceAll(' ', '');
+const MAX_SATS = 2_100_000_000_000_000;
+
+/** A whole number of sats ≥ 1, or the message that says what is wrong. */
+function wholeSats(input: string, what: string): number | string {
+  const text = cleanNumber(input);
+  if (!/^\d+$/.test(text)) return `Use whole sats for ${what}: digits only, no decimals.`;
+  const n = Number(text);
+  if (n < 1) return `${what[0]!.toUpperCase()}${what.slice(1)} is at least 1 sat.`;
+  if (n > MAX_SATS) return `That is more sats than there are.`;
+  return n;
+}
+
+/** Local "YYYY-MM-DDTHH:mm" → Unix seconds, null when it is not such a time. */
+export function localDateTimeToUnix(value: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value);
+  if (!m) return null;
+  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0));
+  // a day that does not exist rolls over: refuse it
+  if (d.getFullYear() !== Number(m[1]) || d.getMonth() !== Number(m[2]) - 1 || d.getDate() !== Number(m[3])) return null;
+  return Math.floor(d.getTime() / 1000);
+}
+
+/**
+ * Checks the form against what is known: `balanceSats` is the parent's balance when read (the
+ * server checks again), `now` Unix seconds, `knownApis` the catalog's API names.
+ */
+export function checkChildToken(input: ChildTokenInput, ctx: { now: number; balanceSats?: number | undefined; knownApis: readonly string[] }): ChildCheck {
+  const errors: FieldErrors = {};
+  const body: CreateChildTokenBody = { amount_sats: 0 };
+
+  if (cleanNumber(input.amount) === '') errors.amount = 'Enter the sats to move to the child token.';
+  else {
+    const amount = wholeSats(input.amount, 'the amount');
+    if (typeof amount === 'string') errors.amount = amount;
+    else if (ctx.balanceSats !== undefined && amount > ctx.balanceSats) {
+      errors.amount = `This token holds ${formatSats(ctx.balanceSats)}: it cannot give ${formatSats(amount)}. Top up, or give less.`;
+    } else body.amount_sats = amount;
+  }
+
+  if (input.expires.trim() !== '') {
+    const at = localDateTimeToUnix(input.expires.trim());
+    if (at === null) errors.expires = 'Choose a date and time, or leave it empty for no expiry.';
+    else if (at <= ctx.now + 60) errors.expires = 'Choose a time at least a minute from now.';
+    else body.expires_at = at;
+  }
+
+  if (cleanNumber(input.dailyCap) !== '') {
+    const cap = wholeSats(input.dailyCap, 'the daily cap');
+    if (typeof cap === 'string') errors.dailyCap = cap;
+    else body.max_sats_per_day = cap;
+  }
+
+  const unknown = input.apis.filter((a) => !ctx.knownApis.includes(a));
+  if (unknown.length > 0) errors.apis = `Not in the catalog: ${unknown.join(', ')}.`;
+  else if (input.apis.length > 0) body.apis = [...new Set(input.apis)];
+
+  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, body };
+}
+
+const FIELD_OF: Record<string, ChildField> = { amount_sats: 'amount', expires_at: 'expires', max_sats_per_day: 'dailyCap', apis: 'apis' };
+
+/** How the form shows a refusal: under a field, or as a notice with the figures. */
+export type ChildRefusal = { kind: 'field'; field: ChildField; message: string } | { kind: 'notice'; title: string; message: string } | { kind: 'error' };
+
+export function childTokenRefusal(err: ApiError, requestedSats: number, knownBalanceSats?: number): ChildRefusal {
+  if (err.code === 'insufficient_balance') {
+    const balance = err.balanceSats ?? knownBalanceSats;
+    const holds = balance !== undefined ? `This token holds ${formatSats(balance)}` : 'This token holds less';
+    return { kind: 'notice', title: 'Not enough sats on this token', message: `${holds}: it cannot give ${formatSats(requestedSats)} to a child token. Top up, or give less.` };
+  }
+  if (err.code === 'invalid_field_value' && err.field && FIELD_OF[err.field]) {
+    return { kind: 'field', field: FIELD_OF[err.field]!, message: err.message };
+  }
+  if (err.code === 'forbidden') {
+    return { kind: 'notice', title: 'A child token cannot make tokens', message: 'This token is itself a child token. Make child tokens with the token that made it.' };
+  }
+  return { kind: 'error' };
+}
+
+/** A child's state: revoked, expired (by `now`), or active. */
+export function childState(c: ChildToken, now: number): 'revoked' | 'expired' | 'active' {
+  if (c.revoked) return 'revoked';
+  if (c.expires_at !== null && c.expires_at <= now) return 'expired';
+  return 'active';
+}
+
+/** "12 of 100 sats today", "12 sats today (no daily cap)". */
+export function spentTodayText(c: ChildToken): string {
+  return c.max_sats_per_day !== null ? `${formatSats(c.spent_today_sats).replace(/ sats?$/, '')} of ${formatSats(c.max_sats_per_day)} today` : `${formatSats(c.spent_today_sats)} today (no daily cap)`;
+}
+
+/** "every API" or "openai, anthropic". */
+export function apisText(c: Pick<ChildToken, 'apis'>): string {
+  return c.apis && c.apis.length > 0 ? c.apis.join(', ') : 'every API';
+}

@@ -1,0 +1,102 @@
+// Child tokens for agents: made from this token's balance with an optional expiry, daily cap and
+// APIs; the new one shown once; the list with what each has left; revoking returns the rest.
+import { useId, useState } from 'react';
+import type { ChildToken, ChildTokenCreated } from '../../api/childTokens';
+import { api } from '../../api/client';
+import { toApiError, type ApiError } from '../../api/errors';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Skeleton } from '../../components/Skeleton';
+import { TokenReveal } from '../../components/TokenReveal';
+import { useAsync } from '../../hooks/useAsync';
+import { useBeforeUnload } from '../../hooks/useBeforeUnload';
+import { useCatalog } from '../../hooks/useCatalog';
+import { formatSats } from '../../lib/format';
+import { ChildTokenForm } from './ChildTokenForm';
+import { ChildTokenItem } from './ChildTokenItem';
+
+export function ChildTokensSection({ token, version, onMoneyMoved }: { token: string; version: number; onMoneyMoved: () => void }) {
+  const id = useId();
+  const list = useAsync((signal) => api.listChildTokens(token, signal), [token, version]);
+  const balance = useAsync((signal) => api.getBalance(token, signal), [token, version]);
+  const catalog = useCatalog();
+  const [created, setCreated] = useState<ChildTokenCreated | null>(null);
+  const [revoking, setRevoking] = useState<string | null>(null);
+  const [revoked, setRevoked] = useState<{ id: string; returned: number } | null>(null);
+  const [revokeError, setRevokeError] = useState<ApiError | null>(null);
+  const [now] = useState(() => Math.floor(Date.now() / 1000));
+  useBeforeUnload(created !== null);
+
+  // an older server has no /api/v1/tokens route: say so instead of offering a form that cannot work
+  const unavailable = list.error?.status === 404;
+  // a child token cannot make tokens: the form would only be refused
+  const isChild = list.error?.code === 'forbidden';
+  const apis = (catalog.data?.apis ?? []).map((a) => ({ name: a.name, title: a.title }));
+
+  const onCreated = (c: ChildTokenCreated): void => {
+    setCreated(c);
+    setRevoked(null);
+    onMoneyMoved();
+  };
+
+  const revoke = (c: ChildToken): void => {
+    setRevoking(c.id);
+    setRevokeError(null);
+    api.revokeChildToken(token, c.id).then(
+      (r) => {
+        setRevoking(null);
+        setRevoked({ id: r.id, returned: r.returned_sats });
+        onMoneyMoved();
+      },
+      (e: unknown) => {
+        setRevoking(null);
+        setRevokeError(toApiError(e));
+      },
+    );
+  };
+
+  return (
+    <section className="card stack" aria-labelledby={`${id}-h`} data-testid="child-tokens">
+      <h2 id={`${id}-h`}>Child tokens</h2>
+      <p className="muted">
+        Give an agent its own token with a budget instead of yours: the sats move to it now, it spends within its limits, and revoking it
+        returns what it has left.
+      </p>
+      {created ? (
+        <TokenReveal
+          key={created.token}
+          revealed={{ token: created.token, source: 'child', creditedSats: created.amount_sats }}
+          onDismiss={() => setCreated(null)}
+        />
+      ) : null}
+      {revoked ? (
+        <p className="notice notice-success" role="status" data-testid="child-revoked">
+          Revoked {revoked.id}: {formatSats(revoked.returned)} came back to this token.
+        </p>
+      ) : null}
+      {revokeError ? <ErrorNotice error={revokeError} title="The child token could not be revoked" testId="child-revoke-error" /> : null}
+
+      {unavailable ? (
+        <p className="notice notice-info" data-testid="child-tokens-unavailable">
+          This server does not offer child tokens yet.
+        </p>
+      ) : isChild ? (
+        <p className="notice notice-info" data-testid="child-tokens-forbidden">
+          This token is itself a child token: only the token that made it can make and revoke child tokens.
+        </p>
+      ) : list.error ? (
+        <ErrorNotice error={list.error} title="Your child tokens could not be listed" onRetry={list.reload} testId="child-list-error" />
+      ) : null}
+      {list.loading && !list.data ? <Skeleton lines={2} label="Loading your child tokens…" /> : null}
+      {list.data && list.data.length === 0 ? <p className="muted">None yet.</p> : null}
+      {list.data && list.data.length > 0 ? (
+        <ul className="plain-list" aria-label="Your child tokens">
+          {list.data.map((c) => (
+            <ChildTokenItem key={c.id} child={c} now={now} busy={revoking === c.id} onRevoke={revoke} />
+          ))}
+        </ul>
+      ) : null}
+
+      {unavailable || isChild ? null : <ChildTokenForm token={token} balanceSats={balance.data?.balance_sats} apis={apis} onCreated={onCreated} />}
+    </section>
+  );
+}
