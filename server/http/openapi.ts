@@ -9,7 +9,7 @@ type Json = Record<string, unknown>;
 
 /** One operation of the server's own API, described by its schemas. */
 export interface OperationSpec {
-  method: 'get' | 'post' | 'patch' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   summary: string;
   tags: string[];
