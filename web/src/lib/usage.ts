@@ -29,6 +29,7 @@ const KIND_LABELS: Record<UsageRow['kind'], string> = {
   escrow_refund: 'Escrow refunded',
   payout: 'Payout',
   payout_refund: 'Payout refunded',
+  child_token: 'Child token',
   adjustment: 'Adjustment',
   other: 'Other',
 };
