@@ -118,8 +118,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     origin: '*',
     methods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
     // X-Api-Key and Anthropic-Version: the Anthropic SDK in a browser sends its key (a token) that way
-    allowedHeaders: ['Authorization', 'X-Token', 'X-Api-Key', 'Anthropic-Version', 'Content-Type', 'X-Request-Id'],
-    exposedHeaders: ['WWW-Authenticate', 'X-Charged-Sats', 'X-Charged-Msats', 'X-Max-Charge-Sats', 'X-Balance-Sats', 'X-Request-Id', 'Retry-After'],
+    allowedHeaders: ['Authorization', 'X-Token', 'X-Api-Key', 'Anthropic-Version', 'Content-Type', 'X-Request-Id', 'Payment-Signature'],
+    exposedHeaders: ['WWW-Authenticate', 'X-Charged-Sats', 'X-Charged-Msats', 'X-Max-Charge-Sats', 'X-Balance-Sats', 'X-Request-Id', 'Retry-After', 'Payment-Required', 'Payment-Response', 'Payment-Receipt'],
     maxAge: 600,
   });
 

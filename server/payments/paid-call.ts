@@ -152,7 +152,13 @@ function usageRecord(u: TokenUsage, reported: boolean): Record<string, number> {
 function receiptOf(payment: SecuredPayment, requestId: string, chargedMsat: bigint | null): Receipt {
   // a token's hold was taken from the balance it reported; what is not charged goes back
   const back = payment.kind === 'token' ? payment.heldMsat - (chargedMsat ?? payment.heldMsat) : 0n;
-  return { kind: payment.kind, requestId, chargedMsat, balanceMsat: payment.balanceMsat === null ? null : payment.balanceMsat + back };
+  return {
+    kind: payment.kind,
+    requestId,
+    chargedMsat,
+    balanceMsat: payment.balanceMsat === null ? null : payment.balanceMsat + back,
+    ...(payment.reference ? { payment: payment.reference } : {}),
+  };
 }
 
 export type PaidCalls = ReturnType<typeof createPaidCalls>;
