@@ -57,11 +57,11 @@ export async function buildChallenge(
   const expiresAt = Math.min(minted.expiresAt, invoice.expiresAt);
   const bound = { endpoint: action.endpoint, invoice: invoice.bolt11, paymentHash: invoice.paymentHash, amountMsat: invoice.amountMsat, expiresAt };
   const mpp = mintMppChallenge({ key: deps.rails.mppKey, realm: deps.rails.realm, ...bound });
-  const [method = '', path = ''] = action.endpoint.split(' ');
+  const path = action.endpoint.slice(action.endpoint.indexOf(' ') + 1);
   const x402: X402PaymentRequired = {
     x402Version: X402_VERSION,
     error: 'payment_required',
-    resource: { url: path, description: `${method} ${action.description}`.slice(0, 200), mimeType: 'application/json' },
+    resource: { url: path, description: action.description, mimeType: 'application/json' },
     accepts: [mintX402Requirements({ key: deps.rails.x402Key, ...bound, now })],
   };
   deps.events?.challenged(action.api);

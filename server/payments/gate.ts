@@ -131,6 +131,11 @@ export function createPaymentGate(deps: GateDeps) {
       throw await challenge(action, client);
     },
 
+    /** Checks an invoice credential in memory (401 when wrong) without paying: a wrong credential is refused before anything else. */
+    verifyCredential(action: PaidAction, creds: Credentials): void {
+      verifyPaid(rails, action, creds, false);
+    },
+
     /** Who will pay inside a transaction; null when the request carries no credential at all. */
     async identify(action: PaidAction, creds: Credentials): Promise<Payer | null> {
       const account = async (token: string) => {

@@ -127,6 +127,10 @@ describe.each(['l402', 'mpp'] as const)('ABL_CHALLENGE_ORDER=%s', (order) => {
     const first = await call(t.url, 'POST', EMBEDDINGS, { body, headers: { authorization: mpp } });
     expect(first.status).toBe(200);
     expect(first.headers['x-charged-sats']).toBe(String(PRICE_SATS));
+    // the MPP credential shows the call it paid, as the L402 one does
+    const usage = await call(t.url, 'GET', `/api/v1/usage/${first.headers['x-request-id'] as string}`, { headers: { authorization: mpp } });
+    expect(usage.status).toBe(200);
+    expect(usage.body.charged_msat).toBe(PRICE_SATS * 1000);
     const replays: Array<Record<string, string>> = [{ authorization: l402 }, { 'payment-signature': x402 }, { authorization: mpp }];
     for (const headers of replays) {
       const replay = await call(t.url, 'POST', EMBEDDINGS, { body, headers });
