@@ -64,6 +64,15 @@ describe.each(['l402', 'mpp'] as const)('ABL_CHALLENGE_ORDER=%s', (order) => {
     ]);
   });
 
+  it('CORS lets a browser client send PAYMENT-SIGNATURE and read the challenges and receipts', async () => {
+    const origin = { origin: 'https://app.example' };
+    const challenge = await call(t.url, 'POST', EMBEDDINGS, { body: { model: 'text-embedding-3-small', input: 'x' }, headers: origin });
+    const exposed = String(challenge.headers['access-control-expose-headers']).toLowerCase().split(/,\s*/);
+    expect(exposed).toEqual(expect.arrayContaining(['www-authenticate', 'payment-required', 'payment-response', 'payment-receipt']));
+    const preflight = await call(t.url, 'OPTIONS', EMBEDDINGS, { headers: { ...origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'payment-signature' } });
+    expect(String(preflight.headers['access-control-allow-headers']).toLowerCase()).toContain('payment-signature');
+  });
+
   it('fetch402 pays through the first door and is served', async () => {
     const res = await fetch402(url(EMBEDDINGS), embedRequest(), { wallet });
     expect(res.status).toBe(200);
