@@ -70,6 +70,7 @@ export function createPaymentGate(deps: GateDeps) {
   /** One hold, whoever's account it came from: settle, release and renew are the ledger's compare-and-sets. */
   function held(kind: 'token' | 'l402', action: PaidAction, holdId: bigint, balanceMsat: bigint | null, reference?: PaymentReference): SecuredPayment {
     let done = false;
+    const label = reference?.rail ?? kind;
     return {
       kind,
       heldMsat: action.priceMsat,
@@ -78,13 +79,13 @@ export function createPaymentGate(deps: GateDeps) {
       async settle(chargeMsat, call) {
         if (done) return;
         done = true;
-        if (await ledger.settle(holdId, chargeMsat, call)) deps.events?.charged(action.api, kind, msatToSats(chargeMsat));
+        if (await ledger.settle(holdId, chargeMsat, call)) deps.events?.charged(action.api, label, msatToSats(chargeMsat));
         else deps.log?.warn({ holdId: holdId.toString() }, 'hold was no longer held at settlement');
       },
       async release() {
         if (done) return;
         done = true;
-        if ((await ledger.release(holdId)) !== null) deps.events?.refunded(action.api, kind, msatToSats(action.priceMsat));
+        if ((await ledger.release(holdId)) !== null) deps.events?.refunded(action.api, label, msatToSats(action.priceMsat));
       },
       async renew() {
         if (!done) await ledger.renew(holdId, deps.now() + deps.holdSeconds);

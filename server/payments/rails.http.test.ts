@@ -149,6 +149,13 @@ describe.each(['l402', 'mpp'] as const)('ABL_CHALLENGE_ORDER=%s', (order) => {
     expect((await t.server.ledger.audit()).problems).toEqual([]);
   });
 
+  it('metrics count each door apart', async () => {
+    const metrics = async () => String((await call(t.url, 'GET', '/metrics')).body);
+    await expect.poll(metrics).toMatch(/abl_sats_charged_total\{api="openai",kind="x402"\} [1-9]/);
+    await expect.poll(metrics).toMatch(/abl_sats_charged_total\{api="openai",kind="mpp"\} [1-9]/);
+    await expect.poll(metrics).toMatch(/abl_sats_charged_total\{api="openai",kind="l402"\} [1-9]/);
+  });
+
   it('forged credentials are refused with invalid_payment (401)', async () => {
     const challenge = await call(t.url, 'POST', EMBEDDINGS, { body: { model: 'text-embedding-3-small', input: 'x' } });
     const line = header(challenge.headers, 'www-authenticate').find((l) => l.startsWith('Payment '))!;

@@ -43,10 +43,13 @@ export interface Receipt {
   payment?: PaymentReference;
 }
 
+export type PaidKind = 'token' | PaymentReference['rail'];
+
 /** What the gate reports as it works (metrics); optional, never on the critical path. */
 export interface PaymentEvents {
   challenged(api: string): void;
-  charged(api: string, kind: 'token' | 'l402', sats: number): void;
-  refunded(api: string, kind: 'token' | 'l402', sats: number): void;
+  /** kind: the token, or the door an invoice credential came through */
+  charged(api: string, kind: PaidKind, sats: number): void;
+  refunded(api: string, kind: PaidKind, sats: number): void;
   walletFailed(operation: string): void;
 }
