@@ -36,11 +36,13 @@ describe.each(['l402', 'mpp'] as const)('ABL_CHALLENGE_ORDER=%s', (order) => {
     },
   };
   const url = (path: string) => `${t.url}${path}`;
+  /** the server's clock: the wall clock, unless a test moves it */
+  const clock = { offset: 0 };
 
   beforeAll(async () => {
     up = await startFakeUpstream({ apiKey: KEY });
     config = writeFlatPricedConfig();
-    t = await startTestServer({ store: 'pglite', env: { ABL_CONFIG: config.path, OPENAI_API_KEY: KEY, OPENAI_BASE_URL: up.url, ABL_CHALLENGE_ORDER: order } });
+    t = await startTestServer({ store: 'pglite', env: { ABL_CONFIG: config.path, OPENAI_API_KEY: KEY, OPENAI_BASE_URL: up.url, ABL_CHALLENGE_ORDER: order }, now: () => Math.floor(Date.now() / 1000) + clock.offset });
   });
   afterAll(async () => {
     await t?.close();
@@ -147,6 +149,29 @@ describe.each(['l402', 'mpp'] as const)('ABL_CHALLENGE_ORDER=%s', (order) => {
       expect(replay.body.error.code).toBe('payment_already_used');
     }
     expect((await t.server.ledger.audit()).problems).toEqual([]);
+  });
+
+  it('a paid challenge shown after it expired is refused through every door (401 invalid_payment)', async () => {
+    const challenge = await call(t.url, 'POST', EMBEDDINGS, { body: { model: 'text-embedding-3-small', input: 'x' } });
+    const preimage = await t.pay(challenge.body.invoice);
+    const line = header(challenge.headers, 'www-authenticate').find((l) => l.startsWith('Payment '))!;
+    const params = Object.fromEntries([...line.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    const accepted = decodeJson(header(challenge.headers, 'payment-required')[0]!).accepts[0];
+    const forms: Array<Record<string, string>> = [
+      { authorization: `Payment ${Buffer.from(JSON.stringify({ challenge: params, payload: { preimage } })).toString('base64url')}` },
+      { 'payment-signature': Buffer.from(JSON.stringify({ x402Version: 2, scheme: 'exact', network: accepted.network, payload: { invoice: challenge.body.invoice }, accepted })).toString('base64') },
+      { authorization: `L402 ${challenge.body.macaroon}:${preimage}` },
+    ];
+    clock.offset = challenge.body.expires_at - Math.floor(Date.now() / 1000) + 1;
+    try {
+      for (const headers of forms) {
+        const r = await call(t.url, 'POST', EMBEDDINGS, { body: { model: 'text-embedding-3-small', input: 'x' }, headers });
+        expect(r.status).toBe(401);
+        expect(r.body.error.code).toBe('invalid_payment');
+      }
+    } finally {
+      clock.offset = 0;
+    }
   });
 
   it('metrics count each door apart', async () => {
