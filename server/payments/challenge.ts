@@ -69,8 +69,8 @@ export async function buildChallenge(
   return new AppError(
     short ? 'insufficient_balance' : 'payment_required',
     short
-      ? `This request may cost up to ${sats} sats; this L402 credential has ${has} sats left. Pay the new invoice and retry with its credential.`
-      : `Payment required: pay the invoice (${sats} sats) and retry with "Authorization: L402 <macaroon>:<preimage>", or send a prepaid X-Token.`,
+      ? `This request may cost up to ${sats} sats; this credential has ${has} sats left. Pay the new invoice and retry with its credential.`
+      : `Payment required: pay the invoice (${sats} sats) and retry with "Authorization: L402 <macaroon>:<preimage>" (or the MPP Payment credential, or PAYMENT-SIGNATURE for x402), or send a prepaid X-Token.`,
     short ? { balance_sats: has, price_sats: sats } : {},
     { invoice: invoice.bolt11, payment_hash: invoice.paymentHash, amount_sats: sats, macaroon: minted.macaroonB64, expires_at: expiresAt, ...extra },
     { challenge: { macaroonB64: minted.macaroonB64, invoice: invoice.bolt11, first: deps.challengeOrder ?? 'l402', mpp, x402 } },
