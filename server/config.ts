@@ -41,6 +41,8 @@ const EnvSchema = z.object({
   /** how long an idle keep-alive connection stays open between requests; above the reverse proxy's upstream keepalive_timeout */
   ABL_KEEPALIVE_TIMEOUT_SECONDS: seconds.default(65),
   /** a connection with no bytes either way for this long is closed; default: the longest upstream timeout + 30 s */
+  /** which 402 challenge comes first: l402 (LSAT, L402, then Payment) or mpp (Payment, then LSAT, L402) */
+  ABL_CHALLENGE_ORDER: z.enum(['l402', 'mpp']).default('l402'),
   ABL_IDLE_TIMEOUT_SECONDS: optional.pipe(z.string().regex(/^\d+(\.\d+)?$/, 'must be a number of seconds').transform(Number).pipe(z.number().positive()).optional()),
 });
 

@@ -1,6 +1,8 @@
 // Typed errors carrying a contract code and data; server/http/errors.ts alone turns them into
 // statuses, headers and JSON bodies.
 import type { ErrorCode } from '../contract/errors.js';
+import type { MppChallenge } from './mpp/header.js';
+import type { X402PaymentRequired } from './x402/header.js';
 
 export interface ErrorDetails {
   field?: string;
@@ -8,10 +10,16 @@ export interface ErrorDetails {
   price_sats?: number;
 }
 
-/** What a 402 offers: one invoice and the macaroon bound to it (http/ writes the challenge lines). */
+/** What a 402 offers: one invoice, through each door (http/ writes the challenge lines and headers). */
 export interface PaymentChallenge {
   macaroonB64: string;
   invoice: string;
+  /** which challenge line comes first: LSAT/L402 (default) or MPP's Payment */
+  first?: 'l402' | 'mpp';
+  /** MPP: the Lightning charge challenge for the same invoice */
+  mpp?: MppChallenge;
+  /** x402 v2: PAYMENT-REQUIRED for the same invoice */
+  x402?: X402PaymentRequired;
 }
 
 /** Data beyond the body that a client acts on; http/ decides how it travels (headers). */
@@ -22,7 +30,7 @@ export interface ErrorData {
   challenge?: PaymentChallenge;
   /** method_not_allowed: the methods the path takes */
   allow?: string[];
-  /** invalid_payment raised by an L402 credential (the contract answers it 401, not 400) */
+  /** invalid_payment raised by an invoice credential, L402, MPP or x402 (the contract answers it 401, not 400) */
   l402?: boolean;
 }
 

@@ -113,6 +113,8 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       now,
       credentialTtlSeconds: catalog.l402.credential_ttl_seconds,
       holdSeconds,
+      challengeOrder: settings.ABL_CHALLENGE_ORDER,
+      ...(settings.ABL_PUBLIC_URL ? { realm: new URL(settings.ABL_PUBLIC_URL).host } : {}),
       limiter,
       events: {
         challenged: (api) => metrics.challengesIssued.inc({ api }),

@@ -119,9 +119,10 @@ describe('AI for Hire over HTTP', () => {
     expect(challenge.status).toBe(402);
     expect(challenge.body).toMatchObject({ error: { code: 'payment_required' }, amount_sats: 50, token: expect.stringMatching(/^abl_/) });
     const www = challenge.headers['www-authenticate'] as string[];
-    expect(www).toHaveLength(2);
+    expect(www).toHaveLength(3); // LSAT, L402, then MPP's Payment for the same invoice
     expect(www[0]).toMatch(/^LSAT macaroon="[^"]+", invoice="lnbcrt/);
     expect(www[1]).toMatch(/^L402 /);
+    expect(www[2]).toMatch(/^Payment id="/);
     const { token, macaroon, invoice } = challenge.body;
     expect(await balance(token)).toBe(0);
 

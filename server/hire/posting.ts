@@ -30,7 +30,12 @@ async function paying<T>(deps: HireDeps, action: FeeAction, payer: FeePayer, ref
       const fee = await takeFee(q, deps, action, payer, ref);
       const value = await create(fee.accountId, q);
       const named = payer.kind === 'token' || payer.accountId !== null;
-      const receipt: Receipt = { kind: payer.kind, chargedMsat: action.priceMsat, balanceMsat: named ? await getBalance(q, fee.accountId) : null };
+      const receipt: Receipt = {
+        kind: payer.kind,
+        chargedMsat: action.priceMsat,
+        balanceMsat: named ? await getBalance(q, fee.accountId) : null,
+        ...(payer.kind === 'l402' ? { payment: payer.reference } : {}),
+      };
       return { value, receipt, token: fee.newToken };
     });
   if (payer.kind !== 'token') return run();

@@ -5,6 +5,8 @@ import type { ErrorBody } from '../../contract/error-bodies.js';
 import { ERROR_STATUS, type ErrorCode } from '../../contract/errors.js';
 import { AppError } from '../errors.js';
 import { formatChallenge } from '../l402/header.js';
+import { formatPaymentChallenge } from '../mpp/header.js';
+import { formatPaymentRequired } from '../x402/header.js';
 
 const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
@@ -29,7 +31,7 @@ export function toAppError(err: unknown): AppError | null {
   return null;
 }
 
-/** The contract's status for the code; invalid_payment from an L402 credential is 401. */
+/** The contract's status for the code; invalid_payment from an invoice credential is 401. */
 export function errorStatus(err: AppError): number {
   return err.code === 'invalid_payment' && err.data.l402 ? 401 : ERROR_STATUS[err.code];
 }
@@ -38,7 +40,13 @@ export function errorHeaders(err: AppError): Record<string, string | string[]> {
   const h: Record<string, string | string[]> = {};
   const { retryAfterSeconds, challenge, allow } = err.data;
   if (retryAfterSeconds !== undefined) h['Retry-After'] = String(Math.max(1, Math.ceil(retryAfterSeconds)));
-  if (challenge) h['WWW-Authenticate'] = formatChallenge(challenge.macaroonB64, challenge.invoice);
+  if (challenge) {
+    // LSAT and L402 first by default (Aperture-era clients read only the first line); MPP first on request
+    const l402 = formatChallenge(challenge.macaroonB64, challenge.invoice);
+    const mpp = challenge.mpp ? [formatPaymentChallenge(challenge.mpp)] : [];
+    h['WWW-Authenticate'] = challenge.first === 'mpp' ? [...mpp, ...l402] : [...l402, ...mpp];
+    if (challenge.x402) h['PAYMENT-REQUIRED'] = formatPaymentRequired(challenge.x402);
+  }
   if (allow) h['Allow'] = allow.join(', ');
   return h;
 }

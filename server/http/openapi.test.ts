@@ -26,6 +26,15 @@ describe('the OpenAPI document', () => {
     expect(doc.paths['/api/v1/openai/v1/models'].get.responses['402']).toBeUndefined();
   });
 
+  it('describes the three doors of a 402 and their receipts', () => {
+    const chat = doc.paths['/api/v1/openai/v1/chat/completions'].post;
+    expect(Object.keys(chat.responses['402'].headers)).toEqual(['WWW-Authenticate', 'PAYMENT-REQUIRED']);
+    expect(Object.keys(chat.responses['200'].headers)).toEqual(expect.arrayContaining(['Payment-Receipt', 'PAYMENT-RESPONSE']));
+    expect(chat.security).toEqual(expect.arrayContaining([{ l402: [] }, { mpp: [] }, { x402: [] }]));
+    expect(doc.components.securitySchemes.x402).toMatchObject({ in: 'header', name: 'PAYMENT-SIGNATURE' });
+    expect(doc.components.securitySchemes.mpp).toMatchObject({ type: 'http', scheme: 'Payment' });
+  });
+
   it('describes the AI for Hire bodies with their limits', () => {
     const post = doc.paths['/api/v1/ai-for-hire/tasks'].post.requestBody.content['application/json'].schema;
     expect(post.properties.title).toMatchObject({ type: 'string', minLength: 1, maxLength: 200 });

@@ -37,9 +37,20 @@ const COMPONENT_REFS = new Map<z.ZodType, Json>([
 ]);
 const responseSchema = (s: z.ZodType): Json => COMPONENT_REFS.get(s) ?? schemaOf(s, 'output');
 
+/** The 402's challenges for one invoice: LSAT, L402 and Payment lines (ABL_CHALLENGE_ORDER), and x402's header. */
+const CHALLENGE_HEADERS: Json = {
+  'WWW-Authenticate': { description: 'LSAT and L402 macaroon="…", invoice="…"; Payment id, realm, method="lightning", intent="charge", request, expires', schema: { type: 'string' } },
+  'PAYMENT-REQUIRED': { description: 'x402 v2: base64 JSON whose accepts[] has a Lightning exact entry with extra.invoice', schema: { type: 'string' } },
+};
+/** A paid answer's receipt, by the door it was paid through. */
+const RAIL_RECEIPT_HEADERS: Json = {
+  'Payment-Receipt': { description: 'MPP: base64url JSON {challengeId, method, reference (payment hash), status, timestamp}', schema: { type: 'string' } },
+  'PAYMENT-RESPONSE': { description: 'x402: base64 JSON {success, transaction (payment hash), network}', schema: { type: 'string' } },
+};
+
 function securityOf(auth: OperationSpec['auth']): Json[] | undefined {
   if (auth === 'token') return [{ token: [] }, { bearer: [] }];
-  if (auth === 'paid') return [{ token: [] }, { bearer: [] }, { l402: [] }];
+  if (auth === 'paid') return [{ token: [] }, { bearer: [] }, { l402: [] }, { mpp: [] }, { x402: [] }];
   if (auth === 'optional-token') return [{}, { token: [] }, { bearer: [] }];
   return undefined;
 }
@@ -126,8 +137,8 @@ function proxyOperation(apiName: string, ep: Endpoint): Json {
     tags: [apiName],
     ...(ep.content_type === 'none' ? {} : { requestBody: { required: true, content: { [multipart ? 'multipart/form-data' : 'application/json']: { schema: body } } } }),
     responses: {
-      200: { description: 'the upstream answer, passed through', content: okContent, headers: { 'X-Charged-Sats': { schema: { type: 'integer' } }, 'X-Balance-Sats': { schema: { type: 'integer' } } } },
-      ...(free ? {} : { 402: { description: 'payment required (L402 challenge) or insufficient balance', content: json(PAYMENT_REQUIRED_REF) } }),
+      200: { description: 'the upstream answer, passed through', content: okContent, headers: { 'X-Charged-Sats': { schema: { type: 'integer' } }, 'X-Balance-Sats': { schema: { type: 'integer' } }, ...RAIL_RECEIPT_HEADERS } },
+      ...(free ? {} : { 402: { description: 'payment required (one invoice offered as L402, MPP and x402) or insufficient balance', content: json(PAYMENT_REQUIRED_REF), headers: CHALLENGE_HEADERS } }),
       default: { description: 'error', content: json(ERROR_REF) },
     },
     ...(free ? {} : { security: securityOf('paid') }),
@@ -146,7 +157,7 @@ export function buildOpenApi(opts: { catalog: Catalog; version: string; operatio
     info: {
       title: 'alittlebitofmoney',
       version: opts.version,
-      description: 'An API proxy paid with Bitcoin Lightning: per request (L402) or from a prepaid abl_ token.',
+      description: 'An API proxy paid with Bitcoin Lightning: per request (L402, MPP or x402, one invoice) or from a prepaid abl_ token.',
     },
     paths,
     components: {
@@ -155,6 +166,8 @@ export function buildOpenApi(opts: { catalog: Catalog; version: string; operatio
         token: { type: 'apiKey', in: 'header', name: 'X-Token', description: 'prepaid token abl_…' },
         bearer: { type: 'http', scheme: 'bearer', description: 'the same prepaid token as a bearer token (OpenAI SDKs)' },
         l402: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'L402 <macaroon>:<preimage> (also LSAT), from a 402 challenge' },
+        mpp: { type: 'http', scheme: 'Payment', description: 'MPP (HTTP Payment scheme, Lightning charge): Payment <base64url credential echoing the challenge, with the preimage>' },
+        x402: { type: 'apiKey', in: 'header', name: 'PAYMENT-SIGNATURE', description: 'x402 v2, Lightning exact: base64 JSON naming the paid invoice and the accepted requirements' },
       },
     },
   };

@@ -1,7 +1,10 @@
 // A paid action's receipt as response headers, the same for every route that charges.
 import type { FastifyReply } from 'fastify';
 import { msatToSats } from '../../contract/money.js';
-import type { Receipt } from '../payments/types.js';
+import { formatPaymentReceipt } from '../mpp/header.js';
+import type { PaymentReference, Receipt } from '../payments/types.js';
+import { rfc3339 } from '../wire/binding.js';
+import { formatPaymentResponse } from '../x402/header.js';
 
 /** Whole sats a client pays for msat: rounded up (the contract's X-Charged-Sats). */
 const satsUp = (msat: bigint): string => ((msat + 999n) / 1000n).toString();
@@ -17,4 +20,11 @@ export function writeReceipt(reply: FastifyReply, receipt: Receipt): void {
   if (receipt.balanceMsat !== null) reply.header('x-balance-sats', String(msatToSats(receipt.balanceMsat)));
   // the agent's own alarm: it learns before it meets a 402 in the middle of a task
   if (receipt.balanceMsat !== null && receipt.lowBalanceMsat != null && receipt.balanceMsat < receipt.lowBalanceMsat) reply.header('x-balance-low', 'true');
+  if (receipt.payment) writeRailReceipt(reply, receipt.payment);
+}
+
+/** MPP's Payment-Receipt and x402's PAYMENT-RESPONSE: the payment hash is the reference to keep. */
+function writeRailReceipt(reply: FastifyReply, p: PaymentReference): void {
+  if (p.rail === 'mpp') reply.header('payment-receipt', formatPaymentReceipt({ challengeId: p.challengeId, method: 'lightning', reference: p.paymentHash, timestamp: rfc3339(p.paidAt) }));
+  else if (p.rail === 'x402') reply.header('payment-response', formatPaymentResponse({ network: p.network, transaction: p.paymentHash }));
 }

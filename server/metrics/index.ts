@@ -28,7 +28,7 @@ export function createMetrics(opts: { ledger: Pick<Ledger, 'totals'>; defaultMet
       ...labels(['method', 'route', 'status']),
     }),
     challengesIssued: new Counter({ name: 'abl_l402_challenges_total', help: '402 challenges issued (invoices created for pay-per-request)', ...labels(['api']) }),
-    paidCalls: new Counter({ name: 'abl_paid_calls_total', help: 'paid calls served, by payment kind (token, l402)', ...labels(['api', 'kind']) }),
+    paidCalls: new Counter({ name: 'abl_paid_calls_total', help: 'paid calls served, by payment kind (token, l402, mpp, x402)', ...labels(['api', 'kind']) }),
     satsCharged: new Counter({ name: 'abl_sats_charged_total', help: 'sats charged for served calls', ...labels(['api', 'kind']) }),
     satsRefunded: new Counter({ name: 'abl_sats_refunded_total', help: 'sats reserved then given back (upstream failed or refused, client left)', ...labels(['api', 'kind']) }),
     upstreamErrors: new Counter({ name: 'abl_upstream_errors_total', help: 'upstream failures (5xx, timeouts, network)', ...labels(['api', 'code']) }),

@@ -1,9 +1,14 @@
-// The 402 answer: a fresh invoice for the action's price and a macaroon bound to it.
+// The 402 answer: a fresh invoice for the action's price, offered through every door at once —
+// a macaroon bound to it (L402), an MPP Lightning charge challenge and an x402 `exact` entry.
 import { msatToSats } from '../../contract/money.js';
 import { AppError } from '../errors.js';
 import { mintChallenge } from '../l402/mint.js';
 import { WalletUnavailableError, type WalletBackend } from '../lightning/backend.js';
+import { mintMppChallenge } from '../mpp/binding.js';
 import type { RateLimiter } from '../ratelimit.js';
+import { mintX402Requirements } from '../x402/binding.js';
+import { X402_VERSION, type X402PaymentRequired } from '../x402/header.js';
+import type { RailContext } from './rail.js';
 import type { PaidAction, PaymentEvents } from './types.js';
 
 export interface ChallengeDeps {
@@ -14,6 +19,8 @@ export interface ChallengeDeps {
   /** invoices cost the node work: creating one is rate-limited per client */
   limiter?: RateLimiter;
   events?: PaymentEvents;
+  rails: Pick<RailContext, 'mppKey' | 'x402Key' | 'realm'>;
+  challengeOrder?: 'l402' | 'mpp';
 }
 
 /**
@@ -46,15 +53,26 @@ export async function buildChallenge(
     ttlSeconds: deps.credentialTtlSeconds,
   });
   const sats = msatToSats(action.priceMsat);
+  const now = deps.now();
+  const expiresAt = Math.min(minted.expiresAt, invoice.expiresAt);
+  const bound = { endpoint: action.endpoint, invoice: invoice.bolt11, paymentHash: invoice.paymentHash, amountMsat: invoice.amountMsat, expiresAt };
+  const mpp = mintMppChallenge({ key: deps.rails.mppKey, realm: deps.rails.realm, ...bound });
+  const path = action.endpoint.slice(action.endpoint.indexOf(' ') + 1);
+  const x402: X402PaymentRequired = {
+    x402Version: X402_VERSION,
+    error: 'payment_required',
+    resource: { url: path, description: action.description, mimeType: 'application/json' },
+    accepts: [mintX402Requirements({ key: deps.rails.x402Key, ...bound, now })],
+  };
   deps.events?.challenged(action.api);
   const has = short ? msatToSats(short.balanceMsat) : 0;
   return new AppError(
     short ? 'insufficient_balance' : 'payment_required',
     short
-      ? `This request may cost up to ${sats} sats; this L402 credential has ${has} sats left. Pay the new invoice and retry with its credential.`
-      : `Payment required: pay the invoice (${sats} sats) and retry with "Authorization: L402 <macaroon>:<preimage>", or send a prepaid X-Token.`,
+      ? `This request may cost up to ${sats} sats; this credential has ${has} sats left. Pay the new invoice and retry with its credential.`
+      : `Payment required: pay the invoice (${sats} sats) and retry with "Authorization: L402 <macaroon>:<preimage>" (or the MPP Payment credential, or PAYMENT-SIGNATURE for x402), or send a prepaid X-Token.`,
     short ? { balance_sats: has, price_sats: sats } : {},
-    { invoice: invoice.bolt11, payment_hash: invoice.paymentHash, amount_sats: sats, macaroon: minted.macaroonB64, expires_at: Math.min(minted.expiresAt, invoice.expiresAt), ...extra },
-    { challenge: { macaroonB64: minted.macaroonB64, invoice: invoice.bolt11 } },
+    { invoice: invoice.bolt11, payment_hash: invoice.paymentHash, amount_sats: sats, macaroon: minted.macaroonB64, expires_at: expiresAt, ...extra },
+    { challenge: { macaroonB64: minted.macaroonB64, invoice: invoice.bolt11, first: deps.challengeOrder ?? 'l402', mpp, x402 } },
   );
 }

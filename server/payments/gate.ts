@@ -1,6 +1,6 @@
 // The one payment gate: every paid action (a proxied call, an AI for Hire fee) is paid through
-// it, by a prepaid token or an L402 credential; with neither, a 402 challenge. A new rail (MPP,
-// x402) is one more way to name a paid invoice, paid from the same holds. Two ways to pay:
+// it, by a prepaid token or an invoice credential (L402, MPP or x402: one invoice, one credential,
+// whichever door it comes through); with neither, a 402 challenge offering every door. Two ways to pay:
 // `secure` holds the money before an action that runs outside any transaction (settle or release
 // afterwards); `identify` + `chargeInTx` pay inside the caller's own transaction, so the charge
 // commits with what it paid for or not at all. Knows nothing of HTTP.
@@ -11,8 +11,9 @@ import type { WalletBackend } from '../lightning/backend.js';
 import type { RateLimiter } from '../ratelimit.js';
 import type { Queryable } from '../store/index.js';
 import { buildChallenge } from './challenge.js';
-import { spentUp, unclaimed, verifyL402, verifyL402Value } from './l402-rail.js';
-import type { Credentials, PaidAction, PaymentEvents, Receipt } from './types.js';
+import { spentUp, unclaimed } from './l402-rail.js';
+import { railContext, verifyPaid, type PaidProof } from './rail.js';
+import type { Credentials, PaidAction, PaymentEvents, PaymentReference, Receipt } from './types.js';
 
 export interface GateDeps {
   ledger: Ledger;
@@ -25,6 +26,10 @@ export interface GateDeps {
   limiter?: RateLimiter;
   events?: PaymentEvents;
   log?: { warn(obj: object, msg: string): void };
+  /** the MPP realm our challenges name; default "alittlebitofmoney" */
+  realm?: string;
+  /** which 402 challenge comes first (ABL_CHALLENGE_ORDER) */
+  challengeOrder?: 'l402' | 'mpp';
 }
 
 /** Money held for one action (from a token, or from an L402 credential's value) until it is settled or released. */
@@ -36,6 +41,8 @@ export interface SecuredPayment {
   balanceMsat: bigint | null;
   /** the paying token's low-balance threshold, if it set one */
   lowBalanceMsat?: bigint | null;
+  /** paid from an invoice credential: which door, for the receipt */
+  reference?: PaymentReference;
   /** the action happened: chargeMsat (≤ heldMsat) is kept, the rest goes back, the call is recorded */
   settle(chargeMsat: bigint, call?: CallRecord): Promise<void>;
   /** the action did not happen: the money goes back */
@@ -45,7 +52,7 @@ export interface SecuredPayment {
 }
 
 /** Who pays an in-transaction charge, decided before the transaction (checks are cheap). */
-export type Payer = { kind: 'token'; accountId: bigint } | { kind: 'l402'; paymentHash: string; accountId: bigint | null };
+export type Payer = { kind: 'token'; accountId: bigint } | { kind: 'l402'; paymentHash: string; accountId: bigint | null; reference: PaymentReference };
 
 const noop = async () => {};
 /** A price in whole sats, rounded up: a metered ceiling is never shown below itself. */
@@ -54,6 +61,7 @@ const FREE: SecuredPayment = { kind: 'free', heldMsat: 0n, balanceMsat: null, se
 
 export function createPaymentGate(deps: GateDeps) {
   const { ledger } = deps;
+  const rails = railContext(deps);
 
   const insufficient = (priceMsat: bigint, balanceMsat: bigint): AppError =>
     new AppError('insufficient_balance', `This call costs ${satsUp(priceMsat)} sats; the balance is ${msatToSats(balanceMsat)} sats. Top up and retry.`, {
@@ -64,22 +72,24 @@ export function createPaymentGate(deps: GateDeps) {
   const holdRequest = (action: PaidAction): HoldRequest => ({ amountMsat: action.priceMsat, purpose: action.endpoint, expiresAt: deps.now() + deps.holdSeconds });
 
   /** One hold, whoever's account it came from: settle, release and renew are the ledger's compare-and-sets. */
-  function held(kind: 'token' | 'l402', action: PaidAction, holdId: bigint, balanceMsat: bigint | null): SecuredPayment {
+  function held(kind: 'token' | 'l402', action: PaidAction, holdId: bigint, balanceMsat: bigint | null, reference?: PaymentReference): SecuredPayment {
     let done = false;
+    const label = reference?.rail ?? kind;
     return {
       kind,
       heldMsat: action.priceMsat,
       balanceMsat,
+      ...(reference ? { reference } : {}),
       async settle(chargeMsat, call) {
         if (done) return;
         done = true;
-        if (await ledger.settle(holdId, chargeMsat, call)) deps.events?.charged(action.api, kind, msatToSats(chargeMsat));
+        if (await ledger.settle(holdId, chargeMsat, call)) deps.events?.charged(action.api, label, msatToSats(chargeMsat));
         else deps.log?.warn({ holdId: holdId.toString() }, 'hold was no longer held at settlement');
       },
       async release() {
         if (done) return;
         done = true;
-        if ((await ledger.release(holdId)) !== null) deps.events?.refunded(action.api, kind, msatToSats(action.priceMsat));
+        if ((await ledger.release(holdId)) !== null) deps.events?.refunded(action.api, label, msatToSats(action.priceMsat));
       },
       async renew() {
         if (!done) await ledger.renew(holdId, deps.now() + deps.holdSeconds);
@@ -105,12 +115,13 @@ export function createPaymentGate(deps: GateDeps) {
     }
   }
 
-  /** An L402 credential carries its invoice's value: funded on first use, then paid from like a token. */
-  async function holdFromL402(action: PaidAction, creds: Credentials, client: string): Promise<SecuredPayment> {
+  /** An invoice credential carries its invoice's value: funded on first use (through any door), then paid from like a token. */
+  async function holdFromInvoice(action: PaidAction, proof: PaidProof, creds: Credentials, client: string): Promise<SecuredPayment> {
     const now = deps.now();
-    const { paymentHash, valueMsat } = verifyL402Value(deps.rootKey, action, creds.l402!, now);
+    const { paymentHash, valueMsat } = proof;
     let r = await ledger.reserveFromCredential({ paymentHash, ...holdRequest(action) });
     if (!r.ok && r.reason === 'unknown_account') {
+      await proof.confirm();
       if (!(await ledger.fundL402({ paymentHash, endpoint: action.endpoint, valueMsat, now }))) throw unclaimed('spent');
       r = await ledger.reserveFromCredential({ paymentHash, ...holdRequest(action) });
     }
@@ -119,11 +130,11 @@ export function createPaymentGate(deps: GateDeps) {
       throw await challenge(action, client, {}, { balanceMsat: r.balanceMsat });
     }
     const named = creds.token === null ? null : await ledger.accountByToken(hashToken(creds.token));
-    return held('l402', action, r.holdId, named?.balanceMsat ?? null);
+    return held('l402', action, r.holdId, named?.balanceMsat ?? null, proof.reference);
   }
 
   const challenge = (action: PaidAction, client: string, extra?: Record<string, unknown>, short?: { balanceMsat: bigint }) =>
-    buildChallenge(deps, action, client, extra, short);
+    buildChallenge({ ...deps, rails }, action, client, extra, short);
 
   return {
     challenge,
@@ -131,9 +142,15 @@ export function createPaymentGate(deps: GateDeps) {
     /** Holds payment for the action or throws: L402 pays when present (a token beside it only names the account); else the token; else a 402. */
     async secure(action: PaidAction, creds: Credentials, client: string): Promise<SecuredPayment> {
       if (action.priceMsat === 0n) return FREE;
-      if (creds.l402) return holdFromL402(action, creds, client);
+      const proof = verifyPaid(rails, action, creds, false);
+      if (proof) return holdFromInvoice(action, proof, creds, client);
       if (creds.token !== null) return holdFromToken(action, creds.token);
       throw await challenge(action, client);
+    },
+
+    /** Checks an invoice credential in memory (401 when wrong) without paying: a wrong credential is refused before anything else. */
+    verifyCredential(action: PaidAction, creds: Credentials): void {
+      verifyPaid(rails, action, creds, false);
     },
 
     /** Who will pay inside a transaction; null when the request carries no credential at all. */
@@ -144,9 +161,10 @@ export function createPaymentGate(deps: GateDeps) {
         if (found.child?.apis && !found.child.apis.includes(action.api)) throw new AppError('forbidden', `This token may not spend on ${action.api} (its parent limited it to other APIs).`);
         return found.id;
       };
-      if (creds.l402) {
-        const paymentHash = verifyL402(deps.rootKey, action, creds.l402, deps.now());
-        return { kind: 'l402', paymentHash, accountId: creds.token === null ? null : await account(creds.token) };
+      const proof = verifyPaid(rails, action, creds, true);
+      if (proof) {
+        await proof.confirm();
+        return { kind: 'l402', paymentHash: proof.paymentHash, accountId: creds.token === null ? null : await account(creds.token), reference: proof.reference };
       }
       return creds.token === null ? null : { kind: 'token', accountId: await account(creds.token) };
     },
@@ -179,4 +197,4 @@ export function createPaymentGate(deps: GateDeps) {
 }
 
 export type PaymentGate = ReturnType<typeof createPaymentGate>;
-export type { Credentials, PaidAction, PaymentEvents, Receipt } from './types.js';
+export type { Credentials, PaidAction, PaymentEvents, PaymentReference, Receipt } from './types.js';

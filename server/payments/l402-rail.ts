@@ -21,11 +21,11 @@ export function verifyL402Value(rootKey: Buffer, action: PaidAction, cred: L402A
 }
 
 /** A funded credential with nothing left: it bought what it could. */
-export const spentUp = (): AppError => new AppError('payment_already_used', 'This L402 credential has been spent; pay a new invoice.');
+export const spentUp = (): AppError => new AppError('payment_already_used', 'This credential (its invoice, whichever door it came through) has been spent; pay a new invoice.');
 
 /** A claim that did not succeed: spent for good, or paying another request right now. */
 export function unclaimed(claim: Exclude<ClaimOutcome, 'claimed'>): AppError {
-  return new AppError('payment_already_used', claim === 'spent' ? 'This L402 credential was already used; pay a new invoice.' : 'This L402 credential is in use by another request.');
+  return new AppError('payment_already_used', claim === 'spent' ? 'This credential (its invoice, whichever door it came through) was already used; pay a new invoice.' : 'This credential is in use by another request.');
 }
 
 function l402Message(reason: VerifyFailureReason): string {

@@ -12,7 +12,6 @@ import { matchError, notConfigured, type ApiProxy, type ForwardResponse } from '
 import { meteredRequest, type MeteredRequest } from '../proxy/metered-request.js';
 import { withFlatOutputCap } from '../proxy/output-cap.js';
 import type { PaymentGate, SecuredPayment } from './gate.js';
-import { verifyL402Value } from './l402-rail.js';
 import { meterStream, readJsonAnswer } from './metered-answer.js';
 import type { Credentials, PaidAction, Receipt } from './types.js';
 
@@ -68,7 +67,7 @@ export function createPaidCalls(deps: PaidCallDeps) {
   /** A credential that is wrong gets its 401 before "not configured" (contract, Running). */
   async function assertConfigured(api: Api, action: PaidAction, creds: Credentials): Promise<void> {
     if (proxy.isConfigured(api.name)) return;
-    if (creds.l402) verifyL402Value(deps.rootKey, action, creds.l402, deps.now());
+    gate.verifyCredential(action, creds);
     if (creds.token !== null && !(await deps.ledger.accountByToken(hashToken(creds.token)))) throw new AppError('invalid_token', 'Unknown token.');
     throw notConfigured(api);
   }
@@ -152,7 +151,14 @@ function usageRecord(u: TokenUsage, reported: boolean): Record<string, number> {
 function receiptOf(payment: SecuredPayment, requestId: string, chargedMsat: bigint | null): Receipt {
   // a token's hold was taken from the balance it reported; what is not charged goes back
   const back = payment.kind === 'token' ? payment.heldMsat - (chargedMsat ?? payment.heldMsat) : 0n;
-  return { kind: payment.kind, requestId, chargedMsat, balanceMsat: payment.balanceMsat === null ? null : payment.balanceMsat + back, lowBalanceMsat: payment.lowBalanceMsat ?? null };
+  return {
+    kind: payment.kind,
+    requestId,
+    chargedMsat,
+    balanceMsat: payment.balanceMsat === null ? null : payment.balanceMsat + back,
+    lowBalanceMsat: payment.lowBalanceMsat ?? null,
+    ...(payment.reference ? { payment: payment.reference } : {}),
+  };
 }
 
 export type PaidCalls = ReturnType<typeof createPaidCalls>;

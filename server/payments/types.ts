@@ -1,5 +1,7 @@
 // The words of a paid action, shared by every rail (token, L402) and every caller (proxy, hire).
 import type { L402Authorization } from '../l402/header.js';
+import type { MppCredential } from '../mpp/header.js';
+import type { X402Payment } from '../x402/header.js';
 
 export interface PaidAction {
   /** the service caveat, e.g. "openai" or "ai-for-hire" */
@@ -14,7 +16,17 @@ export interface PaidAction {
 export interface Credentials {
   token: string | null;
   l402: L402Authorization | null;
+  /** `Authorization: Payment …` (MPP, Lightning charge) */
+  mpp?: MppCredential | null;
+  /** `PAYMENT-SIGNATURE` (x402 v2, Lightning exact) */
+  x402?: X402Payment | null;
 }
+
+/** Which door a paid invoice came through, and what its receipt names. One invoice, one credential. */
+export type PaymentReference =
+  | { rail: 'l402'; paymentHash: string }
+  | { rail: 'mpp'; paymentHash: string; challengeId: string; /** Unix seconds */ paidAt: number }
+  | { rail: 'x402'; paymentHash: string; network: string };
 
 /** What a paid action cost, for the answer's headers: one shape for every route. */
 export interface Receipt {
@@ -29,12 +41,17 @@ export interface Receipt {
   balanceMsat: bigint | null;
   /** the token's low-balance threshold, when it set one (X-Balance-Low below it) */
   lowBalanceMsat?: bigint | null;
+  /** paid by an invoice (L402, MPP, x402): the rail's receipt */
+  payment?: PaymentReference;
 }
+
+export type PaidKind = 'token' | PaymentReference['rail'];
 
 /** What the gate reports as it works (metrics); optional, never on the critical path. */
 export interface PaymentEvents {
   challenged(api: string): void;
-  charged(api: string, kind: 'token' | 'l402', sats: number): void;
-  refunded(api: string, kind: 'token' | 'l402', sats: number): void;
+  /** kind: the token, or the door an invoice credential came through */
+  charged(api: string, kind: PaidKind, sats: number): void;
+  refunded(api: string, kind: PaidKind, sats: number): void;
   walletFailed(operation: string): void;
 }

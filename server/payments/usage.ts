@@ -3,7 +3,6 @@
 import { createHash } from 'node:crypto';
 import type { CallUsage } from '../../contract/api.js';
 import { AppError, notFound } from '../errors.js';
-import type { L402Authorization } from '../l402/header.js';
 import { hashToken, type Ledger } from '../ledger/index.js';
 import type { Credentials } from './types.js';
 
@@ -37,9 +36,10 @@ export async function callUsage(ledger: Ledger, creds: Credentials, requestId: s
 }
 
 async function payerAccount(ledger: Ledger, creds: Credentials): Promise<bigint> {
-  if (creds.l402) {
-    const account = await ledger.credentialAccount(paymentHashOf(creds.l402));
-    if (account === null) throw notFound('This L402 credential has paid no call here.');
+  const preimage = creds.l402?.preimage ?? creds.mpp?.preimage;
+  if (preimage) {
+    const account = await ledger.credentialAccount(paymentHashOf(preimage));
+    if (account === null) throw notFound('This credential has paid no call here.');
     return account;
   }
   if (creds.token === null) throw new AppError('missing_token', 'Show the token (X-Token or Bearer) or the L402 credential that paid the call.');
@@ -48,4 +48,4 @@ async function payerAccount(ledger: Ledger, creds: Credentials): Promise<bigint>
   return account.id;
 }
 
-const paymentHashOf = (cred: L402Authorization): string => createHash('sha256').update(cred.preimage).digest('hex');
+const paymentHashOf = (preimage: Buffer): string => createHash('sha256').update(preimage).digest('hex');

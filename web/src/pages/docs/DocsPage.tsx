@@ -1,10 +1,10 @@
-// Docs: how L402 works, how top-up works, the error codes, and the OpenAPI description.
+// Docs: how L402 (and MPP and x402 on the same invoice) works, how top-up works, the error codes, and the OpenAPI description.
 import { CodeBlock } from '../../components/CodeBlock';
 import { useDocumentTitle } from '../../hooks/useDocumentTitle';
 import { paths } from '../../router/routes';
 import { Link } from '../../router/Link';
 import { ErrorCodesTable } from './ErrorCodesTable';
-import { l402Transcript, topupTranscript } from './transcripts';
+import { l402Transcript, otherDoorsExample, topupTranscript } from './transcripts';
 
 export function DocsPage() {
   useDocumentTitle('Docs');
@@ -16,6 +16,9 @@ export function DocsPage() {
         <ul>
           <li>
             <a href="#l402">Pay per request (L402)</a>
+          </li>
+          <li>
+            <a href="#other-doors">The same invoice through MPP or x402</a>
           </li>
           <li>
             <a href="#topup">Prepaid token (top-up)</a>
@@ -57,6 +60,18 @@ export function DocsPage() {
           Libraries do all of this for you: <code>fetchWithL402</code> from <code>@getalby/lightning-tools</code>, <code>lnget</code>,{' '}
           <code>lsat-js</code>. The <Link to={paths.catalog}>catalog</Link> has an example for every endpoint.
         </p>
+      </section>
+
+      <section id="other-doors" aria-labelledby="other-doors-h">
+        <h2 id="other-doors-h">The same invoice through MPP or x402</h2>
+        <p>
+          The same 402 offers its one invoice two more ways: a <code>WWW-Authenticate: Payment …</code> line (MPP, Lightning{' '}
+          <code>charge</code>: retry with <code>Authorization: Payment &lt;credential&gt;</code> carrying the preimage; the answer has a{' '}
+          <code>Payment-Receipt</code>) and a <code>PAYMENT-REQUIRED</code> header (x402 v2, Lightning <code>exact</code>: retry with{' '}
+          <code>PAYMENT-SIGNATURE</code> naming the paid invoice; the answer has a <code>PAYMENT-RESPONSE</code>). Whichever door you
+          use, it is the same credential: the invoice is worth its value once.
+        </p>
+        <CodeBlock code={otherDoorsExample(origin)} label="MPP and x402 with @getalby/lightning-tools" />
       </section>
 
       <section id="topup" aria-labelledby="topup-h">

@@ -8,6 +8,8 @@ export function l402Transcript(origin: string): string {
     '# HTTP/1.1 402 Payment Required',
     '# WWW-Authenticate: LSAT macaroon="AgEE…", invoice="lnbc…"',
     '# WWW-Authenticate: L402 macaroon="AgEE…", invoice="lnbc…"',
+    '# WWW-Authenticate: Payment id="…", realm="…", method="lightning", intent="charge", request="eyJ…", expires="…"',
+    '# PAYMENT-REQUIRED: eyJ4NDAyVmVyc2lvbiI6Mi…',
     '',
     '# 2. Pay the invoice with your wallet; note the preimage',
     '',
@@ -33,5 +35,22 @@ export function topupTranscript(origin: string): string {
     '',
     '# 3. Use it',
     `curl ${origin}/api/v1/balance -H 'X-Token: abl_…'`,
+  ].join('\n');
+}
+
+/** The same invoice through the other doors, with @getalby/lightning-tools. */
+export function otherDoorsExample(origin: string): string {
+  return [
+    "import { fetch402, fetchWithMpp, fetchWithX402 } from '@getalby/lightning-tools/402';",
+    '',
+    `const url = '${origin}/api/v1/openai/v1/chat/completions';`,
+    "const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello' }] }) };",
+    '',
+    '// MPP (HTTP "Payment", Lightning charge): answers Payment-Receipt',
+    'const viaMpp = await fetchWithMpp(url, init, { wallet });',
+    '// x402 v2 (Lightning exact): answers PAYMENT-RESPONSE',
+    'const viaX402 = await fetchWithX402(url, init, { wallet });',
+    '// whichever door comes first',
+    'const viaAny = await fetch402(url, init, { wallet });',
   ].join('\n');
 }
