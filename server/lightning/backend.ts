@@ -1,6 +1,7 @@
 // The wallet backend the server pays and gets paid through. Amounts are msat.
 // Implementations: PhoenixdWallet (phoenixd's HTTP API; the development node speaks the
-// same API, so the server never knows which of the two it talks to).
+// same API, so the server never knows which of the two it talks to), LndWallet (LND's REST API)
+// and ClnWallet (Core Lightning's clnrest).
 
 export interface CreateInvoiceParams {
   amountMsat: bigint;
@@ -69,6 +70,12 @@ export interface WalletBackend {
    * (bad signature, no secret configured, or not a payment_received event).
    */
   verifyWebhook(rawBody: Buffer, signatureHeader: string | undefined): PaymentReceivedEvent | null;
+  /**
+   * Backends that learn of payments by a stream of their own (LND, Core Lightning) tell the
+   * listener of every invoice settled from now on. A notice is a hint: the receiver confirms it
+   * with getInvoice before crediting. Returns the unsubscribe function.
+   */
+  onPaymentReceived?(listener: (event: PaymentReceivedEvent) => void): () => void;
 }
 
 /** Thrown when the backend cannot be reached or answers nonsense: maps to topup_unavailable. */

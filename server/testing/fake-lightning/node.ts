@@ -1,0 +1,285 @@
+// The books of a fake Lightning node, shared by the fake LND and Core Lightning servers: real signed
+// regtest invoices, payments to and from development nodes (through their peer endpoint), indexes
+// as both daemons keep them, and faults a test turns on (a failed or held payment, 5xx, hangs).
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { decodeBolt11, type DecodedInvoice } from '../../lightning/bolt11.js';
+import { issueInvoice } from '../../lightning/devnode/issue-invoice.js';
+import { generateNodeKey, nodeIdOf } from '../../lightning/devnode/keys.js';
+import { PeerDirectory, type PeerConfig } from '../../lightning/devnode/peers.js';
+
+export interface FakeInvoice {
+  paymentHash: string;
+  preimage: string;
+  bolt11: string;
+  label: string;
+  description: string;
+  amountMsat: bigint | null;
+  createdAt: number;
+  expiresAt: number;
+  state: 'open' | 'settled' | 'canceled';
+  receivedMsat: bigint;
+  settledAt: number | null;
+  addIndex: number;
+  settleIndex: number | null;
+}
+
+export interface FakePayment {
+  paymentHash: string;
+  bolt11: string;
+  amountMsat: bigint;
+  feeMsat: bigint;
+  status: 'in_flight' | 'succeeded' | 'failed';
+  preimage: string | null;
+  reason: string | null;
+  createdAt: number;
+  completedAt: number | null;
+  index: number;
+}
+
+export type PaymentFault = { kind: 'fail' } | { kind: 'hold'; release: Promise<void> };
+
+export interface FakeNodeOptions {
+  /** development nodes this node can pay (their peer endpoint: /getinfo, /_devnode/settle) */
+  peers?: PeerConfig[];
+  balanceMsat?: bigint;
+  /** Unix seconds */
+  now?: () => number;
+  /** routing fee charged per payment */
+  feeMsat?: bigint;
+}
+
+export class FakeNode {
+  readonly privateKey = generateNodeKey();
+  readonly nodeId = nodeIdOf(this.privateKey);
+  readonly invoices = new Map<string, FakeInvoice>();
+  readonly payments = new Map<string, FakePayment>();
+  readonly events = new EventEmitter();
+  balanceMsat: bigint;
+  /** every API request seen, for assertions (method and path) */
+  readonly requests: string[] = [];
+  private addIndex = 0;
+  private settleIndex = 0;
+  private paymentIndex = 0;
+  private readonly faults: PaymentFault[] = [];
+  private readonly httpFaults: ({ kind: 'status'; status: number } | { kind: 'hang' })[] = [];
+  private peers: PeerDirectory;
+  /** while true, invoice subscriptions (LND's stream, CLN's waitanyinvoice) are answered 503 */
+  subscriptionsRefused = false;
+  readonly now: () => number;
+  private readonly feeMsat: bigint;
+
+  constructor(opts: FakeNodeOptions = {}) {
+    this.peers = new PeerDirectory(opts.peers ?? [], 2_000);
+    this.balanceMsat = opts.balanceMsat ?? 100_000_000n;
+    this.now = opts.now ?? (() => Math.floor(Date.now() / 1000));
+    this.feeMsat = opts.feeMsat ?? 0n;
+    this.events.setMaxListeners(100);
+  }
+
+  /** the development nodes this node pays (set once they listen) */
+  setPeers(peers: PeerConfig[]): void {
+    void this.peers.close();
+    this.peers = new PeerDirectory(peers, 2_000);
+  }
+
+  /** cuts every open subscription stream, as a restart of the node would */
+  dropStreams(): void {
+    this.events.emit('drop');
+  }
+
+  // ---- faults -----------------------------------------------------------------------------------
+  /** the next payment fails at the route (a definite failure) */
+  failNextPayment(): void {
+    this.faults.push({ kind: 'fail' });
+  }
+
+  /** the next payment stays in flight until the returned function is called */
+  holdNextPayment(): () => void {
+    let release!: () => void;
+    this.faults.push({ kind: 'hold', release: new Promise<void>((r) => (release = r)) });
+    return release;
+  }
+
+  /** the next API requests answer this status (e.g. 503) instead of being served */
+  failNextRequests(status: number, count = 1): void {
+    for (let i = 0; i < count; i += 1) this.httpFaults.push({ kind: 'status', status });
+  }
+
+  /** the next API request is never answered (the client's deadline ends it) */
+  hangNextRequest(): void {
+    this.httpFaults.push({ kind: 'hang' });
+  }
+
+  /** for the API servers: a fault to apply to this request, if any */
+  takeHttpFault(): { kind: 'status'; status: number } | { kind: 'hang' } | undefined {
+    return this.httpFaults.shift();
+  }
+
+  // ---- invoices ---------------------------------------------------------------------------------
+  createInvoice(req: { amountMsat: bigint | null; description: string; expirySeconds: number; label?: string }): FakeInvoice {
+    const nowS = this.now();
+    const issued = issueInvoice({ privateKey: this.privateKey, chain: 'regtest', amountMsat: req.amountMsat, description: { text: req.description }, expirySeconds: req.expirySeconds, nowMs: nowS * 1000 });
+    this.addIndex += 1;
+    const invoice: FakeInvoice = {
+      paymentHash: issued.paymentHash,
+      preimage: issued.preimage,
+      bolt11: issued.bolt11,
+      label: req.label ?? `inv-${this.addIndex}`,
+      description: req.description,
+      amountMsat: req.amountMsat,
+      createdAt: nowS,
+      expiresAt: nowS + req.expirySeconds,
+      state: 'open',
+      receivedMsat: 0n,
+      settledAt: null,
+      addIndex: this.addIndex,
+      settleIndex: null,
+    };
+    this.invoices.set(invoice.paymentHash, invoice);
+    this.events.emit('added', invoice);
+    return invoice;
+  }
+
+  invoiceState(invoice: FakeInvoice): FakeInvoice['state'] {
+    if (invoice.state === 'open' && this.now() > invoice.expiresAt) invoice.state = 'canceled';
+    return invoice.state;
+  }
+
+  /** a payer settles one of this node's invoices (the peer endpoint) */
+  receive(bolt11: string, amountMsat: bigint): { preimage: string } | { reason: string } {
+    const decoded = decodeBolt11(bolt11);
+    const invoice = this.invoices.get(decoded.paymentHash);
+    if (!invoice || decoded.payeeNodeId !== this.nodeId) return { reason: 'unknown invoice' };
+    const state = this.invoiceState(invoice);
+    if (state === 'settled') return { reason: 'invoice already paid' };
+    if (state === 'canceled') return { reason: 'invoice expired' };
+    if (invoice.amountMsat !== null && amountMsat < invoice.amountMsat) return { reason: 'amount below the invoice amount' };
+    this.settleIndex += 1;
+    Object.assign(invoice, { state: 'settled', receivedMsat: amountMsat, settledAt: this.now(), settleIndex: this.settleIndex });
+    this.balanceMsat += amountMsat;
+    this.events.emit('settled', invoice);
+    return { preimage: invoice.preimage };
+  }
+
+  settledSince(index: number): FakeInvoice[] {
+    return [...this.invoices.values()].filter((i) => i.settleIndex !== null && i.settleIndex > index).sort((a, b) => (a.settleIndex ?? 0) - (b.settleIndex ?? 0));
+  }
+
+  // ---- payments ---------------------------------------------------------------------------------
+  /**
+   * Starts paying an invoice. Refuses (throws PayRefusal) what a node refuses before any HTLC: a
+   * hash already paid or in flight, an expired or wrong-network invoice. Otherwise the payment is
+   * recorded in flight at once and `done` resolves when it is final.
+   */
+  startPayment(bolt11: string, amountMsat: bigint | null): { payment: FakePayment; done: Promise<FakePayment> } {
+    let decoded: DecodedInvoice;
+    try {
+      decoded = decodeBolt11(bolt11);
+    } catch {
+      throw new PayRefusal('invalid', 'invoice does not decode');
+    }
+    const previous = this.payments.get(decoded.paymentHash);
+    if (previous?.status === 'succeeded') throw new PayRefusal('already_paid', 'invoice is already paid');
+    if (previous?.status === 'in_flight') throw new PayRefusal('in_flight', 'payment is in transition');
+    if (decoded.network !== 'bcrt') throw new PayRefusal('invalid', 'invoice is for another network');
+    if (this.now() > decoded.expiresAt) throw new PayRefusal('expired', 'invoice expired');
+    const amount = decoded.amountMsat ?? amountMsat;
+    if (amount === null || amount <= 0n) throw new PayRefusal('invalid', 'amount must be specified when paying a zero amount invoice');
+    this.paymentIndex += 1;
+    const payment: FakePayment = { paymentHash: decoded.paymentHash, bolt11, amountMsat: amount, feeMsat: 0n, status: 'in_flight', preimage: null, reason: null, createdAt: this.now(), completedAt: null, index: this.paymentIndex };
+    this.payments.set(payment.paymentHash, payment);
+    const fault = this.faults.shift();
+    const done = this.route(payment, decoded, fault).then(() => {
+      payment.completedAt = this.now();
+      this.events.emit('payment', payment);
+      return payment;
+    });
+    return { payment, done };
+  }
+
+  private async route(payment: FakePayment, decoded: DecodedInvoice, fault: PaymentFault | undefined): Promise<void> {
+    if (fault?.kind === 'fail') return fail(payment, 'no_route');
+    if (fault?.kind === 'hold') await fault.release;
+    if (this.balanceMsat < payment.amountMsat + this.feeMsat) return fail(payment, 'insufficient_balance');
+    const peer = await this.peers.find(decoded.payeeNodeId);
+    if (!peer) return fail(payment, 'no_route');
+    this.balanceMsat -= payment.amountMsat + this.feeMsat;
+    const answer = await this.peers.settle(peer, payment.bolt11, payment.amountMsat);
+    if ('preimage' in answer && sha256(answer.preimage) === payment.paymentHash) {
+      Object.assign(payment, { status: 'succeeded', preimage: answer.preimage, feeMsat: this.feeMsat });
+      return;
+    }
+    this.balanceMsat += payment.amountMsat + this.feeMsat;
+    return fail(payment, 'incorrect_payment_details');
+  }
+
+  // ---- the peer endpoint (how development nodes pay this node) -----------------------------------
+  /** Serves GET /getinfo and POST /_devnode/settle, as a development node's peer expects. */
+  async startPeerEndpoint(password: string): Promise<{ url: string; close(): Promise<void> }> {
+    const expected = Buffer.from(`Basic ${Buffer.from(`:${password}`).toString('base64')}`);
+    const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        if (!sameSecret(Buffer.from(req.headers.authorization ?? ''), expected)) return void res.writeHead(401).end();
+        res.setHeader('content-type', 'application/json');
+        if (req.method === 'GET' && req.url === '/getinfo') return void res.end(JSON.stringify({ nodeId: this.nodeId }));
+        if (req.method === 'POST' && req.url === '/_devnode/settle') {
+          const form = new URLSearchParams(Buffer.concat(chunks).toString());
+          try {
+            return void res.end(JSON.stringify(this.receive(form.get('invoice') ?? '', BigInt(form.get('amountMsat') ?? '0'))));
+          } catch {
+            return void res.writeHead(400).end(JSON.stringify({ reason: 'bad request' }));
+          }
+        }
+        res.writeHead(404).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return { url: `http://127.0.0.1:${port}`, close: () => closeServer(server) };
+  }
+
+  async close(): Promise<void> {
+    await this.peers.close();
+  }
+}
+
+export class PayRefusal extends Error {
+  constructor(
+    readonly kind: 'already_paid' | 'in_flight' | 'expired' | 'invalid',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function fail(payment: FakePayment, reason: string): void {
+  Object.assign(payment, { status: 'failed', reason });
+}
+
+export function sha256(hex: string): string {
+  return createHash('sha256').update(Buffer.from(hex, 'hex')).digest('hex');
+}
+
+/** constant-time comparison of a presented credential with the expected one */
+export function sameSecret(presented: Buffer, expected: Buffer): boolean {
+  return presented.length === expected.length && timingSafeEqual(presented, expected);
+}
+
+export function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+export function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
