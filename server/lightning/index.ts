@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { WalletSettings } from '../config.js';
 import type { WalletBackend } from './backend.js';
+import { ClnWallet } from './cln/wallet.js';
 import { startDevnode } from './devnode/index.js';
 import { LndWallet } from './lnd/wallet.js';
 import { PhoenixdWallet } from './phoenixd/wallet.js';
@@ -20,9 +21,7 @@ const REGISTRY: { [K in RemoteSettings['kind']]: (s: Extract<RemoteSettings, { k
     return new PhoenixdWallet({ url: s.url, password: s.password, ...secret(s.webhookSecret) });
   },
   lnd: (s) => new LndWallet({ url: s.url, macaroonHex: s.macaroonHex, ...(s.tlsCertPem ? { tlsCertPem: s.tlsCertPem } : {}) }),
-  cln: () => {
-    throw new Error('Core Lightning is not supported yet');
-  },
+  cln: (s) => new ClnWallet({ url: s.url, rune: s.rune, ...(s.tlsCertPem ? { tlsCertPem: s.tlsCertPem } : {}) }),
 };
 
 export interface OpenWalletOptions {

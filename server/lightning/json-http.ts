@@ -35,11 +35,16 @@ export class JsonHttp {
   }
 
   get(path: string, timeoutMs = this.opts.timeoutMs): Promise<JsonAnswer> {
-    return this.send('GET', path, undefined, timeoutMs);
+    return this.send('GET', path, undefined, AbortSignal.timeout(timeoutMs));
   }
 
   post(path: string, body: unknown, timeoutMs = this.opts.timeoutMs): Promise<JsonAnswer> {
-    return this.send('POST', path, JSON.stringify(body), timeoutMs);
+    return this.send('POST', path, JSON.stringify(body), AbortSignal.timeout(timeoutMs));
+  }
+
+  /** a POST ended by the caller's signal (a long poll) */
+  postUntil(path: string, body: unknown, signal: AbortSignal): Promise<JsonAnswer> {
+    return this.send('POST', path, JSON.stringify(body), signal);
   }
 
   /**
@@ -90,10 +95,10 @@ export class JsonHttp {
     return new URL(path.replace(/^\//, ''), this.base);
   }
 
-  private async send(method: 'GET' | 'POST', path: string, body: string | undefined, timeoutMs: number): Promise<JsonAnswer> {
+  private async send(method: 'GET' | 'POST', path: string, body: string | undefined, signal: AbortSignal): Promise<JsonAnswer> {
     const url = this.url(path);
     try {
-      const answer = await request(url, { method, headers: this.headers(body !== undefined), body, dispatcher: this.agent, signal: AbortSignal.timeout(timeoutMs) });
+      const answer = await request(url, { method, headers: this.headers(body !== undefined), body, dispatcher: this.agent, signal });
       return { status: answer.statusCode, text: await readCapped(answer.body) };
     } catch (err) {
       throw new TransportError(`${method} ${url.pathname}: ${describe(err)}`);

@@ -157,13 +157,14 @@ describe('LndWallet ↔ fake LND', () => {
 
   it('a 5xx on the payout or a hung node: pending, not failed; lookups then say unavailable', async () => {
     const outside = await payerWallet.createInvoice(params(1_000n));
-    node.failNextRequests(503, 2); // the send and the track behind it
+    node.failRequest('POST /v2/router/send', 503);
+    node.failRequest(`GET /v2/router/track/${Buffer.from(outside.paymentHash, 'hex').toString('base64url')}`, 503);
     expect(await wallet.payInvoice({ bolt11: outside.bolt11 })).toEqual({ status: 'pending', paymentHash: outside.paymentHash });
     expect(await wallet.getPayment(outside.paymentHash)).toBeNull(); // it was never made
     const hurried = walletWith({ payWaitMs: 200, requestTimeoutMs: 200 });
-    node.hangNextRequest();
+    node.hangNextRequest('POST /v2/router/send');
     expect(await hurried.payInvoice({ bolt11: outside.bolt11 })).toEqual({ status: 'pending', paymentHash: outside.paymentHash });
-    node.hangNextRequest();
+    node.hangNextRequest(`GET /v1/invoice/${outside.paymentHash}`);
     await expect(hurried.getInvoice(outside.paymentHash)).rejects.toThrow(WalletUnavailableError);
   });
 

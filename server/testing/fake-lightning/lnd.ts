@@ -36,7 +36,7 @@ export async function startFakeLnd(node: FakeNode, opts: { macaroonHex: string; 
     const url = new URL(req.url ?? '/', 'https://fake');
     const body = await readBody(req);
     node.requests.push(`${req.method} ${url.pathname}`);
-    const fault = node.takeHttpFault();
+    const fault = node.takeHttpFault(`${req.method} ${url.pathname}`);
     if (fault?.kind === 'hang') return; // never answered
     if (fault?.kind === 'status') return rpcError(res, CODE.unknown, 'injected fault', fault.status);
     const macaroon = req.headers['grpc-metadata-macaroon'];

@@ -39,6 +39,8 @@ export interface FakePayment {
   index: number;
 }
 
+export type HttpFault = { kind: 'status'; status: number } | { kind: 'hang' };
+
 export type PaymentFault = { kind: 'fail' } | { kind: 'hold'; release: Promise<void> };
 
 export interface FakeNodeOptions {
@@ -64,7 +66,7 @@ export class FakeNode {
   private settleIndex = 0;
   private paymentIndex = 0;
   private readonly faults: PaymentFault[] = [];
-  private readonly httpFaults: ({ kind: 'status'; status: number } | { kind: 'hang' })[] = [];
+  private readonly httpFaults: { fault: HttpFault; route: string | null; skip: number }[] = [];
   private peers: PeerDirectory;
   /** while true, invoice subscriptions (LND's stream, CLN's waitanyinvoice) are answered 503 */
   subscriptionsRefused = false;
@@ -105,17 +107,30 @@ export class FakeNode {
 
   /** the next API requests answer this status (e.g. 503) instead of being served */
   failNextRequests(status: number, count = 1): void {
-    for (let i = 0; i < count; i += 1) this.httpFaults.push({ kind: 'status', status });
+    for (let i = 0; i < count; i += 1) this.httpFaults.push({ fault: { kind: 'status', status }, route: null, skip: 0 });
+  }
+
+  /** one request to this route ("POST /v1/pay") answers `status`, after `skip` of them are served */
+  failRequest(route: string, status: number, skip = 0): void {
+    this.httpFaults.push({ fault: { kind: 'status', status }, route, skip });
   }
 
   /** the next API request is never answered (the client's deadline ends it) */
-  hangNextRequest(): void {
-    this.httpFaults.push({ kind: 'hang' });
+  hangNextRequest(route: string | null = null): void {
+    this.httpFaults.push({ fault: { kind: 'hang' }, route, skip: 0 });
   }
 
   /** for the API servers: a fault to apply to this request, if any */
-  takeHttpFault(): { kind: 'status'; status: number } | { kind: 'hang' } | undefined {
-    return this.httpFaults.shift();
+  takeHttpFault(route: string): HttpFault | undefined {
+    const index = this.httpFaults.findIndex((f) => f.route === null || f.route === route);
+    const entry = this.httpFaults[index];
+    if (!entry) return undefined;
+    if (entry.skip > 0) {
+      entry.skip -= 1;
+      return undefined;
+    }
+    this.httpFaults.splice(index, 1);
+    return entry.fault;
   }
 
   // ---- invoices ---------------------------------------------------------------------------------
