@@ -1,0 +1,149 @@
+// One rig per wallet backend for the conformance suite: the wallet under test on its node (the
+// development node through phoenixd's API, the fake LND, the fake Core Lightning), an outside
+// development node that pays it and that it pays, and the node's faults behind one interface.
+import { randomBytes } from 'node:crypto';
+import type { PaymentReceivedEvent, WalletBackend } from '../lightning/backend.js';
+import { ClnWallet } from '../lightning/cln/wallet.js';
+import { startDevnode, type RunningDevnode } from '../lightning/devnode/index.js';
+import { LndWallet } from '../lightning/lnd/wallet.js';
+import { PhoenixdWallet } from '../lightning/phoenixd/wallet.js';
+import { callNode, closedPort, payThroughNode, randomPassword, startWebhookReceiver, waitUntil } from '../lightning/testing.js';
+import { startFakeCln } from './fake-lightning/cln.js';
+import { startFakeLnd } from './fake-lightning/lnd.js';
+import { FakeNode } from './fake-lightning/node.js';
+import { selfSignedCert } from './fake-lightning/tls.js';
+
+type ClosableWallet = WalletBackend & { close(): Promise<void> };
+
+export interface WalletRig {
+  wallet: ClosableWallet;
+  nodeId: string;
+  /** true when invoices may carry msat that are not whole sats */
+  msatInvoices: boolean;
+  /** another node pays this invoice of the wallet under test */
+  payFromOutside(bolt11: string): Promise<void>;
+  /** an invoice of another node that the wallet can pay */
+  outsideInvoice(amountMsat: bigint): Promise<{ bolt11: string; paymentHash: string }>;
+  /** what the other node received for its invoice */
+  outsideReceivedMsat(paymentHash: string): Promise<bigint>;
+  /** the balance of the wallet's node */
+  balanceMsat(): Promise<bigint>;
+  /** the node's next payment fails at the route */
+  failNextPayment(): Promise<void>;
+  /** the node's next payment stays in flight until released (the devnode: for a short while) */
+  holdNextPayment(): Promise<() => void>;
+  /** a second client of the same node that waits for a payment only briefly */
+  impatientWallet(): ClosableWallet;
+  /** a client of the same node's software where nothing listens */
+  unreachableWallet(port: number): ClosableWallet;
+  /** the verified notice of this invoice's payment (webhook or subscription) */
+  notice(paymentHash: string): Promise<PaymentReceivedEvent>;
+  close(): Promise<void>;
+}
+
+export type RigName = 'devnode' | 'lnd' | 'cln';
+
+export function startRig(name: RigName): Promise<WalletRig> {
+  return name === 'devnode' ? devnodeRig() : fakeRig(name);
+}
+
+async function devnodeRig(): Promise<WalletRig> {
+  const secret = randomBytes(16).toString('hex');
+  const [passwordA, passwordB] = [randomPassword(), randomPassword()];
+  const hooks = await startWebhookReceiver();
+  // each pays the other: B's port is chosen first, so A can know it as a peer before B listens
+  const portB = await closedPort();
+  const a = await startDevnode({ port: 0, password: passwordA, webhookUrl: hooks.url, webhookSecret: secret, peers: [{ url: `http://127.0.0.1:${portB}`, password: passwordB }], initialBalanceSat: 100_000 });
+  const b = await startDevnode({ port: portB, password: passwordB, initialBalanceSat: 100_000, peers: [{ url: a.url, password: passwordA }] });
+  const outside = new PhoenixdWallet({ url: b.url, password: passwordB });
+  const extra: ClosableWallet[] = [];
+  const wallet = new PhoenixdWallet({ url: a.url, password: passwordA, webhookSecret: secret });
+  return {
+    wallet,
+    nodeId: a.nodeId,
+    msatInvoices: false,
+    payFromOutside: (bolt11) => payOrThrow(b.url, passwordB, bolt11),
+    outsideInvoice: (amountMsat) => outside.createInvoice({ amountMsat, description: 'outside', expirySeconds: 600 }),
+    outsideReceivedMsat: async (hash) => (await outside.getInvoice(hash))?.receivedMsat ?? 0n,
+    balanceMsat: async () => BigInt((JSON.parse((await callNode(a.url, passwordA, 'GET', '/getbalance')).text) as { balanceSat: number }).balanceSat) * 1000n,
+    failNextPayment: async () => {
+      await callNode(a.url, passwordA, 'POST', '/_devnode/next-payment', { outcome: 'fail' });
+    },
+    holdNextPayment: async () => {
+      await callNode(a.url, passwordA, 'POST', '/_devnode/next-payment', { outcome: 'pending', holdMs: '400' });
+      return () => undefined; // the devnode ends its own stall
+    },
+    impatientWallet: () => track(extra, new PhoenixdWallet({ url: a.url, password: passwordA, payTimeoutMs: 100 })),
+    unreachableWallet: (port) => track(extra, new PhoenixdWallet({ url: `http://127.0.0.1:${port}`, password: passwordA, requestTimeoutMs: 1_000 })),
+    notice: async (hash) => {
+      const hook = await hooks.waitFor(hash);
+      const event = wallet.verifyWebhook(hook.body, hook.signature);
+      if (!event) throw new Error('the webhook did not verify');
+      return event;
+    },
+    close: async () => {
+      await Promise.all([wallet.close(), outside.close(), ...extra.map((w) => w.close())]);
+      await a.close();
+      await b.close();
+      await hooks.close();
+    },
+  };
+}
+
+async function fakeRig(kind: 'lnd' | 'cln'): Promise<WalletRig> {
+  const peerPassword = randomPassword();
+  const payerPassword = randomPassword();
+  const node = new FakeNode({ balanceMsat: 100_000_000n });
+  const peer = await node.startPeerEndpoint(peerPassword);
+  const payer = await startDevnode({ port: 0, password: payerPassword, initialBalanceSat: 100_000, peers: [{ url: peer.url, password: peerPassword }] });
+  node.setPeers([{ url: payer.url, password: payerPassword }]);
+  const outside = new PhoenixdWallet({ url: payer.url, password: payerPassword });
+  const extra: ClosableWallet[] = [];
+  let server: { url: string; close(): Promise<void> };
+  let open: (url: string, fast?: boolean) => ClosableWallet;
+  if (kind === 'lnd') {
+    const macaroonHex = randomBytes(48).toString('hex');
+    const tls = selfSignedCert();
+    server = await startFakeLnd(node, { macaroonHex, tls });
+    open = (url, fast) => new LndWallet({ url, macaroonHex, tlsCertPem: tls.certPem, resubscribeDelayMs: 50, requestTimeoutMs: 1_000, ...(fast ? { payWaitMs: 100 } : {}) });
+  } else {
+    const rune = randomBytes(32).toString('base64url');
+    server = await startFakeCln(node, { rune });
+    open = (url, fast) => new ClnWallet({ url, rune, resubscribeDelayMs: 50, requestTimeoutMs: 1_000, waitSeconds: 30, ...(fast ? { payWaitMs: 100 } : {}) });
+  }
+  const wallet = open(server.url);
+  const events: PaymentReceivedEvent[] = [];
+  wallet.onPaymentReceived?.((e) => events.push(e));
+  return {
+    wallet,
+    nodeId: node.nodeId,
+    msatInvoices: true,
+    payFromOutside: (bolt11) => payOrThrow(payer.url, payerPassword, bolt11),
+    outsideInvoice: (amountMsat) => outside.createInvoice({ amountMsat, description: 'outside', expirySeconds: 600 }),
+    outsideReceivedMsat: async (hash) => (await outside.getInvoice(hash))?.receivedMsat ?? 0n,
+    balanceMsat: async () => node.balanceMsat,
+    failNextPayment: async () => node.failNextPayment(),
+    holdNextPayment: async () => node.holdNextPayment(),
+    impatientWallet: () => track(extra, open(server.url, true)),
+    unreachableWallet: (port) => track(extra, open(`${kind === 'lnd' ? 'https' : 'http'}://127.0.0.1:${port}`)),
+    notice: (hash) => waitUntil(() => events.find((e) => e.paymentHash === hash) ?? null),
+    close: async () => {
+      await Promise.all([wallet.close(), outside.close(), ...extra.map((w) => w.close())]);
+      await server.close();
+      await peer.close();
+      await node.close();
+      await payer.close();
+    },
+  };
+}
+
+function track(list: ClosableWallet[], wallet: ClosableWallet): ClosableWallet {
+  list.push(wallet);
+  return wallet;
+}
+
+/** A development node pays; a refusal (answered 200 with a reason, as phoenixd does) is an error here. */
+async function payOrThrow(url: string, password: string, bolt11: string): Promise<void> {
+  const answer = await payThroughNode(url, password, bolt11);
+  if (typeof answer.paymentPreimage !== 'string') throw new Error(`the outside node could not pay: ${JSON.stringify(answer)}`);
+}
