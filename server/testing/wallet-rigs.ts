@@ -90,7 +90,22 @@ async function devnodeRig(): Promise<WalletRig> {
   };
 }
 
-async function fakeRig(kind: 'lnd' | 'cln'): Promise<WalletRig> {
+export interface FakeBackend {
+  node: FakeNode;
+  /** the server settings that point at this node (LND_* or CLN_*) */
+  env: Record<string, string>;
+  url: string;
+  /** a client of the node; `fast`: waits for a payout only briefly */
+  open(url: string, fast?: boolean): ClosableWallet;
+  /** the outside development node: pays the fake's invoices, and is paid by it */
+  payer: { url: string; password: string; wallet: PhoenixdWallet };
+  /** pays an invoice from the outside node; answers the preimage */
+  payFromOutside(bolt11: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** A fake LND or Core Lightning node, its API server, and an outside development node wired to it. */
+export async function startFakeBackend(kind: 'lnd' | 'cln'): Promise<FakeBackend> {
   const peerPassword = randomPassword();
   const payerPassword = randomPassword();
   const node = new FakeNode({ balanceMsat: 100_000_000n });
@@ -98,19 +113,48 @@ async function fakeRig(kind: 'lnd' | 'cln'): Promise<WalletRig> {
   const payer = await startDevnode({ port: 0, password: payerPassword, initialBalanceSat: 100_000, peers: [{ url: peer.url, password: peerPassword }] });
   node.setPeers([{ url: payer.url, password: payerPassword }]);
   const outside = new PhoenixdWallet({ url: payer.url, password: payerPassword });
-  const extra: ClosableWallet[] = [];
   let server: { url: string; close(): Promise<void> };
   let open: (url: string, fast?: boolean) => ClosableWallet;
+  let env: Record<string, string>;
   if (kind === 'lnd') {
     const macaroonHex = randomBytes(48).toString('hex');
     const tls = selfSignedCert();
     server = await startFakeLnd(node, { macaroonHex, tls });
     open = (url, fast) => new LndWallet({ url, macaroonHex, tlsCertPem: tls.certPem, resubscribeDelayMs: 50, requestTimeoutMs: 1_000, ...(fast ? { payWaitMs: 100 } : {}) });
+    env = { LND_REST_URL: server.url, LND_MACAROON: macaroonHex, LND_TLS_CERT: tls.certPem };
   } else {
     const rune = randomBytes(32).toString('base64url');
     server = await startFakeCln(node, { rune });
     open = (url, fast) => new ClnWallet({ url, rune, resubscribeDelayMs: 50, requestTimeoutMs: 1_000, waitSeconds: 30, ...(fast ? { payWaitMs: 100 } : {}) });
+    env = { CLN_REST_URL: server.url, CLN_RUNE: rune };
   }
+  return {
+    node,
+    env,
+    url: server.url,
+    open,
+    payer: { url: payer.url, password: payerPassword, wallet: outside },
+    payFromOutside: async (bolt11) => {
+      const answer = await payThroughNode(payer.url, payerPassword, bolt11);
+      if (typeof answer.paymentPreimage !== 'string') throw new Error(`the outside node could not pay: ${JSON.stringify(answer)}`);
+      return answer.paymentPreimage;
+    },
+    close: async () => {
+      await outside.close();
+      await server.close();
+      await peer.close();
+      await node.close();
+      await payer.close();
+    },
+  };
+}
+
+async function fakeRig(kind: 'lnd' | 'cln'): Promise<WalletRig> {
+  const backend = await startFakeBackend(kind);
+  const { node, open, payer } = backend;
+  const outside = payer.wallet;
+  const server = { url: backend.url };
+  const extra: ClosableWallet[] = [];
   const wallet = open(server.url);
   const events: PaymentReceivedEvent[] = [];
   wallet.onPaymentReceived?.((e) => events.push(e));
@@ -118,7 +162,9 @@ async function fakeRig(kind: 'lnd' | 'cln'): Promise<WalletRig> {
     wallet,
     nodeId: node.nodeId,
     msatInvoices: true,
-    payFromOutside: (bolt11) => payOrThrow(payer.url, payerPassword, bolt11),
+    payFromOutside: async (bolt11) => {
+      await backend.payFromOutside(bolt11);
+    },
     outsideInvoice: (amountMsat) => outside.createInvoice({ amountMsat, description: 'outside', expirySeconds: 600 }),
     outsideReceivedMsat: async (hash) => (await outside.getInvoice(hash))?.receivedMsat ?? 0n,
     balanceMsat: async () => node.balanceMsat,
@@ -128,11 +174,8 @@ async function fakeRig(kind: 'lnd' | 'cln'): Promise<WalletRig> {
     unreachableWallet: (port) => track(extra, open(`${kind === 'lnd' ? 'https' : 'http'}://127.0.0.1:${port}`)),
     notice: (hash) => waitUntil(() => events.find((e) => e.paymentHash === hash) ?? null),
     close: async () => {
-      await Promise.all([wallet.close(), outside.close(), ...extra.map((w) => w.close())]);
-      await server.close();
-      await peer.close();
-      await node.close();
-      await payer.close();
+      await Promise.all([wallet.close(), ...extra.map((w) => w.close())]);
+      await backend.close();
     },
   };
 }
