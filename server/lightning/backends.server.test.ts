@@ -9,7 +9,7 @@ import { readSettings } from '../config.js';
 import { startServer, type RunningServer } from '../server.js';
 import { call } from '../testing/harness.js';
 import { startFakeBackend, type FakeBackend } from '../testing/wallet-rigs.js';
-import { waitUntil } from './testing.js';
+import { closedPort, waitUntil } from './testing.js';
 
 describe.each(['lnd', 'cln'] as const)('a server on %s', (kind) => {
   let backend: FakeBackend;
@@ -58,5 +58,31 @@ describe.each(['lnd', 'cln'] as const)('a server on %s', (kind) => {
     const claimed = await call(server.url, 'POST', '/api/v1/topup/claim', { body: { preimage } });
     expect(claimed.status).toBe(200);
     expect(claimed.body).toMatchObject({ balance_sats: 100, credited_sats: 100 });
+  });
+});
+
+describe('a server whose LND cannot be reached', () => {
+  it('starts and serves its free endpoints; a top-up answers topup_unavailable, not a crash', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'abl-lnd-down-'));
+    const settings = readSettings({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      ABL_CONFIG: join(process.cwd(), 'config.yaml'),
+      ABL_DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      ABL_RATE_LIMIT: '0',
+      LND_REST_URL: `https://127.0.0.1:${await closedPort()}`,
+      LND_MACAROON: 'ab'.repeat(32),
+    });
+    const server = await startServer(settings);
+    try {
+      expect((await call(server.url, 'GET', '/api/v1/health')).body).toMatchObject({ status: 'ok', wallet: 'lnd' });
+      const created = await call(server.url, 'POST', '/api/v1/topup', { body: { amount_sats: 100 } });
+      expect(created.status).toBe(503);
+      expect(JSON.stringify(created.body)).toContain('topup_unavailable');
+    } finally {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
