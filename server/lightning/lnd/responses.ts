@@ -47,8 +47,11 @@ export const getInfoSchema = z.object({
   identity_pubkey: z.string().regex(/^0[23][0-9a-fA-F]{64}$/).transform((s) => s.toLowerCase()),
 });
 
-/** the gateway's error: a whole non-200 body, or `error` of a stream line */
-export const rpcErrorSchema = z.object({ code: z.number().int(), message: z.string() });
+/** the gateway's error: a whole non-200 body, or `error` of a stream line (older gateways: `grpc_code`) */
+export const rpcErrorSchema = z.union([
+  z.object({ code: z.number().int(), message: z.string() }),
+  z.object({ grpc_code: z.number().int(), message: z.string() }).transform((e) => ({ code: e.grpc_code, message: e.message })),
+]);
 
 export const streamLineSchema = z.union([
   z.object({ result: z.unknown() }).transform((l) => ({ kind: 'result' as const, value: l.result })),
