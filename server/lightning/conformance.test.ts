@@ -57,6 +57,18 @@ describe.each(BACKENDS)('WalletBackend conformance: %s', (name) => {
     expect(paid?.completedAt).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000) - 5);
   });
 
+  it('past its expiry: shown expired, and another node cannot pay it', async () => {
+    const created = await rig.wallet.createInvoice(invoice(1_000n, 60));
+    rig.setSkewSeconds(61);
+    try {
+      expect(await rig.wallet.getInvoice(created.paymentHash)).toMatchObject({ isExpired: true, isPaid: false });
+      await expect(rig.payFromOutside(created.bolt11)).rejects.toThrow(/expired/);
+      expect(await rig.wallet.getInvoice(created.paymentHash)).toMatchObject({ isPaid: false, receivedMsat: 0n });
+    } finally {
+      rig.setSkewSeconds(0);
+    }
+  });
+
   it('a hash it never saw: null, for invoices and for payments', async () => {
     expect(await rig.wallet.getInvoice('00'.repeat(32))).toBeNull();
     expect(await rig.wallet.getInvoice('not-a-hash')).toBeNull();

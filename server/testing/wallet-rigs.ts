@@ -36,6 +36,8 @@ export interface WalletRig {
   impatientWallet(): ClosableWallet;
   /** a client of the same node's software where nothing listens */
   unreachableWallet(port: number): ClosableWallet;
+  /** moves the wallet's node clock forward (expiry without waiting); 0 puts it back */
+  setSkewSeconds(seconds: number): void;
   /** the verified notice of this invoice's payment (webhook or subscription) */
   notice(paymentHash: string): Promise<PaymentReceivedEvent>;
   close(): Promise<void>;
@@ -53,7 +55,8 @@ async function devnodeRig(): Promise<WalletRig> {
   const hooks = await startWebhookReceiver();
   // each pays the other: B's port is chosen first, so A can know it as a peer before B listens
   const portB = await closedPort();
-  const a = await startDevnode({ port: 0, password: passwordA, webhookUrl: hooks.url, webhookSecret: secret, peers: [{ url: `http://127.0.0.1:${portB}`, password: passwordB }], initialBalanceSat: 100_000 });
+  let skewMs = 0;
+  const a = await startDevnode({ port: 0, password: passwordA, webhookUrl: hooks.url, webhookSecret: secret, peers: [{ url: `http://127.0.0.1:${portB}`, password: passwordB }], initialBalanceSat: 100_000, now: () => Date.now() + skewMs });
   const b = await startDevnode({ port: portB, password: passwordB, initialBalanceSat: 100_000, peers: [{ url: a.url, password: passwordA }] });
   const outside = new PhoenixdWallet({ url: b.url, password: passwordB });
   const extra: ClosableWallet[] = [];
@@ -74,6 +77,9 @@ async function devnodeRig(): Promise<WalletRig> {
       return () => undefined; // the devnode ends its own stall
     },
     impatientWallet: () => track(extra, new PhoenixdWallet({ url: a.url, password: passwordA, payTimeoutMs: 100 })),
+    setSkewSeconds: (seconds) => {
+      skewMs = seconds * 1000;
+    },
     unreachableWallet: (port) => track(extra, new PhoenixdWallet({ url: `http://127.0.0.1:${port}`, password: passwordA, requestTimeoutMs: 1_000 })),
     notice: async (hash) => {
       const hook = await hooks.waitFor(hash);
@@ -101,14 +107,17 @@ export interface FakeBackend {
   payer: { url: string; password: string; wallet: PhoenixdWallet };
   /** pays an invoice from the outside node; answers the preimage */
   payFromOutside(bolt11: string): Promise<string>;
+  /** moves the fake node's clock forward */
+  setSkewSeconds(seconds: number): void;
   close(): Promise<void>;
 }
 
 /** A fake LND or Core Lightning node, its API server, and an outside development node wired to it. */
 export async function startFakeBackend(kind: 'lnd' | 'cln'): Promise<FakeBackend> {
+  const backendSkew = { seconds: 0 };
   const peerPassword = randomPassword();
   const payerPassword = randomPassword();
-  const node = new FakeNode({ balanceMsat: 100_000_000n });
+  const node = new FakeNode({ balanceMsat: 100_000_000n, now: () => Math.floor(Date.now() / 1000) + backendSkew.seconds });
   const peer = await node.startPeerEndpoint(peerPassword);
   const payer = await startDevnode({ port: 0, password: payerPassword, initialBalanceSat: 100_000, peers: [{ url: peer.url, password: peerPassword }] });
   node.setPeers([{ url: payer.url, password: payerPassword }]);
@@ -138,6 +147,9 @@ export async function startFakeBackend(kind: 'lnd' | 'cln'): Promise<FakeBackend
       const answer = await payThroughNode(payer.url, payerPassword, bolt11);
       if (typeof answer.paymentPreimage !== 'string') throw new Error(`the outside node could not pay: ${JSON.stringify(answer)}`);
       return answer.paymentPreimage;
+    },
+    setSkewSeconds: (seconds) => {
+      backendSkew.seconds = seconds;
     },
     close: async () => {
       await outside.close();
@@ -171,6 +183,7 @@ async function fakeRig(kind: 'lnd' | 'cln'): Promise<WalletRig> {
     failNextPayment: async () => node.failNextPayment(),
     holdNextPayment: async () => node.holdNextPayment(),
     impatientWallet: () => track(extra, open(server.url, true)),
+    setSkewSeconds: (seconds) => backend.setSkewSeconds(seconds),
     unreachableWallet: (port) => track(extra, open(`${kind === 'lnd' ? 'https' : 'http'}://127.0.0.1:${port}`)),
     notice: (hash) => waitUntil(() => events.find((e) => e.paymentHash === hash) ?? null),
     close: async () => {
