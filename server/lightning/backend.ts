@@ -25,6 +25,8 @@ export interface IncomingInvoice {
   bolt11: string;
   /** only `isPaid` means paid: phoenixd shows the preimage of unpaid invoices too */
   isPaid: boolean;
+  /** a hold invoice whose payment is locked in, waiting for settle or cancel (never `isPaid` yet) */
+  isHeld?: boolean;
   isExpired: boolean;
   receivedMsat: bigint;
   requestedMsat: bigint | null;
@@ -56,8 +58,23 @@ export interface PaymentReceivedEvent {
   externalId: string | null;
 }
 
+/**
+ * Hold invoices (LND): the caller keeps the preimage, so a payment is locked in but not taken
+ * until it settles (reveals the preimage) or cancels (the payer gets the money back). For a later
+ * non-custodial escrow; only backends that have them offer this capability.
+ */
+export interface HoldInvoices {
+  createHoldInvoice(params: CreateInvoiceParams & { paymentHash: string }): Promise<CreatedInvoice>;
+  /** takes the held payment; the preimage's hash names the invoice */
+  settleHoldInvoice(preimage: string): Promise<void>;
+  /** gives a held payment back (or closes an unpaid hold invoice) */
+  cancelHoldInvoice(paymentHash: string): Promise<void>;
+}
+
 export interface WalletBackend {
   readonly kind: string;
+  /** present only on backends with hold invoices */
+  readonly holdInvoices?: HoldInvoices;
   createInvoice(params: CreateInvoiceParams): Promise<CreatedInvoice>;
   /** null when the backend does not know the hash */
   getInvoice(paymentHash: string): Promise<IncomingInvoice | null>;

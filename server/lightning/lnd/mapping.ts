@@ -15,6 +15,7 @@ export function toIncomingInvoice(inv: Invoice, nowSeconds: number): IncomingInv
     paymentHash: inv.r_hash,
     bolt11: inv.payment_request,
     isPaid,
+    ...(inv.state === 'ACCEPTED' ? { isHeld: true } : {}),
     // CANCELED is what LND makes of an expired invoice; ACCEPTED (a held HTLC) is not paid yet
     isExpired: inv.state === 'CANCELED' || (inv.state === 'OPEN' && nowSeconds > expiresAt),
     receivedMsat: isPaid ? inv.amt_paid_msat : 0n,

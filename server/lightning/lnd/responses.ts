@@ -18,6 +18,12 @@ export const addInvoiceSchema = z.object({
   add_index: int64.optional(),
 });
 
+/** POST /v2/invoices/hodl (invoicesrpc.AddHoldInvoiceResp) */
+export const addHoldInvoiceSchema = z.object({
+  payment_request: z.string().min(1),
+  add_index: int64.optional(),
+});
+
 /** lnrpc.Invoice: GET /v1/invoice/{r_hash_str} and each line of /v1/invoices/subscribe */
 export const invoiceSchema = z.object({
   memo: z.string().default(''),

@@ -176,6 +176,30 @@ describe('LndWallet ↔ fake LND', () => {
     expect(await gone.payInvoice({ bolt11: foreign.bolt11 })).toEqual({ status: 'pending', paymentHash: foreign.paymentHash });
   });
 
+  it('hold invoices: a payment is held until settled with the preimage, or cancelled and given back', async () => {
+    const hold = wallet.holdInvoices;
+    const preimage = randomBytes(32).toString('hex');
+    const created = await hold.createHoldInvoice({ ...params(6_000n), paymentHash: sha256(preimage) });
+    expect(created.paymentHash).toBe(sha256(preimage));
+    await expect(hold.settleHoldInvoice(preimage)).rejects.toThrow(/invoice still open/); // nothing held yet
+    const paying = payThroughNode(payer.url, payerPassword, created.bolt11);
+    expect(await waitUntil(async () => ((await wallet.getInvoice(created.paymentHash))?.isHeld ? wallet.getInvoice(created.paymentHash) : null))).toMatchObject({ isPaid: false, isHeld: true });
+    await hold.settleHoldInvoice(preimage);
+    expect((await paying).paymentPreimage).toBe(preimage);
+    expect(await wallet.getInvoice(created.paymentHash)).toMatchObject({ isPaid: true, receivedMsat: 6_000n });
+    expect((await wallet.getInvoice(created.paymentHash))?.isHeld).toBeUndefined();
+
+    const other = randomBytes(32).toString('hex');
+    const cancelled = await hold.createHoldInvoice({ ...params(4_000n), paymentHash: sha256(other) });
+    const refused = payThroughNode(payer.url, payerPassword, cancelled.bolt11);
+    await waitUntil(async () => ((await wallet.getInvoice(cancelled.paymentHash))?.isHeld ? true : null));
+    await hold.cancelHoldInvoice(cancelled.paymentHash);
+    expect((await refused).reason).toMatch(/canceled/);
+    expect(await wallet.getInvoice(cancelled.paymentHash)).toMatchObject({ isPaid: false, isExpired: true, receivedMsat: 0n });
+    await expect(hold.settleHoldInvoice(other)).rejects.toThrow(/LND refused/);
+    await expect(hold.cancelHoldInvoice(created.paymentHash)).rejects.toThrow(/already settled/);
+  });
+
   it('an expired invoice shows expired', async () => {
     const created = await wallet.createInvoice(params(1_000n, 60));
     skew = 61;

@@ -5,6 +5,7 @@ import {
   WalletUnavailableError,
   type CreateInvoiceParams,
   type CreatedInvoice,
+  type HoldInvoices,
   type IncomingInvoice,
   type PayInvoiceParams,
   type PaymentOutcome,
@@ -19,6 +20,7 @@ import { base64UrlOfHex, lndHttp } from './http.js';
 import { isTerminal, paymentToOutcome, toIncomingInvoice } from './mapping.js';
 import {
   NOT_FOUND,
+  addHoldInvoiceSchema,
   addInvoiceSchema,
   getInfoSchema,
   invoiceSchema,
@@ -62,6 +64,12 @@ export class LndWallet implements WalletBackend {
   private readonly now: () => number;
   private readonly watcher: SettledWatcher;
   private settleIndex = 0n;
+  /** LND's hold invoices (/v2/invoices/hodl, settle, cancel) */
+  readonly holdInvoices: HoldInvoices = {
+    createHoldInvoice: (params) => this.createHoldInvoice(params),
+    settleHoldInvoice: (preimage) => this.resolveHold('v2/invoices/settle', { preimage: base64OfHex(preimage, 'preimage') }),
+    cancelHoldInvoice: (paymentHash) => this.resolveHold('v2/invoices/cancel', { payment_hash: base64OfHex(paymentHash, 'payment hash') }),
+  };
 
   constructor(private readonly opts: LndWalletOptions) {
     this.http = lndHttp({ baseUrl: opts.url, macaroonHex: opts.macaroonHex, ...(opts.tlsCertPem ? { tlsCertPem: opts.tlsCertPem } : {}), timeoutMs: opts.requestTimeoutMs ?? 10_000 });
@@ -74,9 +82,7 @@ export class LndWallet implements WalletBackend {
   }
 
   async createInvoice(params: CreateInvoiceParams): Promise<CreatedInvoice> {
-    if (params.amountMsat <= 0n) throw new RangeError('an invoice amount must be positive');
-    if (Buffer.byteLength(params.description, 'utf8') > MAX_MEMO_BYTES) throw new RangeError(`invoice description is longer than ${MAX_MEMO_BYTES} bytes`);
-    if (!Number.isSafeInteger(params.expirySeconds) || params.expirySeconds <= 0) throw new RangeError('expirySeconds must be a positive integer');
+    checkInvoiceParams(params);
     const answer = await this.call(() =>
       this.http.post('v1/invoices', { memo: params.description, value_msat: params.amountMsat.toString(), expiry: String(params.expirySeconds) }),
     );
@@ -87,6 +93,30 @@ export class LndWallet implements WalletBackend {
     }
     this.watcher.watch(added.r_hash, params.externalId ?? null);
     return { paymentHash: added.r_hash, bolt11: added.payment_request, amountMsat: params.amountMsat, expiresAt: decoded.expiresAt };
+  }
+
+  private async createHoldInvoice(params: CreateInvoiceParams & { paymentHash: string }): Promise<CreatedInvoice> {
+    checkInvoiceParams(params);
+    const hash = params.paymentHash.toLowerCase();
+    const answer = await this.call(() =>
+      this.http.post('v2/invoices/hodl', { memo: params.description, hash: base64OfHex(hash, 'payment hash'), value_msat: params.amountMsat.toString(), expiry: String(params.expirySeconds) }),
+    );
+    const added = parseTextAs(addHoldInvoiceSchema, expectOk(answer, 'addholdinvoice'));
+    const decoded = added ? tryDecodeBolt11(added.payment_request) : null;
+    if (!added || !decoded || decoded.paymentHash !== hash || decoded.amountMsat !== params.amountMsat) {
+      throw new WalletUnavailableError('LND answered addholdinvoice with an invoice that does not match the request');
+    }
+    this.watcher.watch(hash, params.externalId ?? null);
+    return { paymentHash: hash, bolt11: added.payment_request, amountMsat: params.amountMsat, expiresAt: decoded.expiresAt };
+  }
+
+  private async resolveHold(path: string, body: Record<string, string>): Promise<void> {
+    const answer = await this.call(() => this.http.post(path, body));
+    if (answer.status === 200) return;
+    const error = parseTextAs(rpcErrorSchema, answer.text);
+    // LND's own refusal (unknown invoice, nothing held yet, already settled): said, not an outage
+    if (error) throw new Error(`LND refused ${path}: ${error.message}`);
+    throw new WalletUnavailableError(`LND answered ${path} with HTTP ${answer.status}`);
   }
 
   async getInvoice(paymentHash: string): Promise<IncomingInvoice | null> {
@@ -232,6 +262,17 @@ export class LndWallet implements WalletBackend {
       throw err;
     }
   }
+}
+
+function checkInvoiceParams(params: CreateInvoiceParams): void {
+  if (params.amountMsat <= 0n) throw new RangeError('an invoice amount must be positive');
+  if (Buffer.byteLength(params.description, 'utf8') > MAX_MEMO_BYTES) throw new RangeError(`invoice description is longer than ${MAX_MEMO_BYTES} bytes`);
+  if (!Number.isSafeInteger(params.expirySeconds) || params.expirySeconds <= 0) throw new RangeError('expirySeconds must be a positive integer');
+}
+
+function base64OfHex(hex: string, what: string): string {
+  if (!HASH.test(hex.toLowerCase())) throw new RangeError(`not a ${what}: 64 hex characters`);
+  return Buffer.from(hex, 'hex').toString('base64');
 }
 
 function rpcCode(answer: JsonAnswer): number | null {

@@ -129,7 +129,7 @@ function invoiceJson(node: FakeNode, i: FakeInvoice): Record<string, unknown> {
     bolt11: i.bolt11,
     payment_hash: i.paymentHash,
     ...(i.amountMsat === null ? {} : { amount_msat: Number(i.amountMsat) }),
-    status: { open: 'unpaid', settled: 'paid', canceled: 'expired' }[state],
+    status: { open: 'unpaid', accepted: 'unpaid', settled: 'paid', canceled: 'expired' }[state],
     description: i.description,
     expires_at: i.expiresAt,
     created_index: i.addIndex,

@@ -53,6 +53,26 @@ export async function startFakeLnd(node: FakeNode, opts: { macaroonHex: string; 
       const invoice = node.createInvoice({ amountMsat: valueMsat === 0n ? null : valueMsat, description: memo, expirySeconds: Number(json.expiry ?? 86_400) });
       return ok(res, { r_hash: b64(invoice.paymentHash), payment_request: invoice.bolt11, add_index: String(invoice.addIndex), payment_addr: b64('00'.repeat(32)) });
     }
+    if (route === 'POST /v2/invoices/hodl') {
+      const hash = Buffer.from(String(json.hash ?? ''), 'base64').toString('hex');
+      if (hash.length !== 64) return rpcError(res, CODE.invalidArgument, 'invalid hash');
+      if (node.invoices.has(hash)) return rpcError(res, CODE.alreadyExists, 'invoice with payment hash already exists');
+      const valueMsat = BigInt(String(json.value_msat ?? '0'));
+      const invoice = node.createInvoice({ amountMsat: valueMsat === 0n ? null : valueMsat, description: String(json.memo ?? ''), expirySeconds: Number(json.expiry ?? 86_400), holdHash: hash });
+      return ok(res, { payment_request: invoice.bolt11, add_index: String(invoice.addIndex), payment_addr: b64('00'.repeat(32)) });
+    }
+    if (route === 'POST /v2/invoices/settle') {
+      const result = node.settleHold(Buffer.from(String(json.preimage ?? ''), 'base64').toString('hex'));
+      if (result === 'unknown') return rpcError(res, CODE.notFound, 'unable to locate invoice');
+      if (result === 'not_accepted') return rpcError(res, CODE.unknown, 'invoice still open');
+      return ok(res, {});
+    }
+    if (route === 'POST /v2/invoices/cancel') {
+      const result = node.cancelHold(Buffer.from(String(json.payment_hash ?? ''), 'base64').toString('hex'));
+      if (result === 'unknown') return rpcError(res, CODE.notFound, 'unable to locate invoice');
+      if (result === 'already_settled') return rpcError(res, CODE.unknown, 'invoice already settled');
+      return ok(res, {});
+    }
     const lookup = /^\/v1\/invoice\/([0-9a-fA-F]{64})$/.exec(url.pathname);
     if (req.method === 'GET' && (lookup || url.pathname === '/v2/invoices/lookup')) {
       const hash = lookup?.[1]?.toLowerCase() ?? Buffer.from(url.searchParams.get('payment_hash') ?? '', 'base64url').toString('hex');
@@ -149,7 +169,7 @@ function invoiceJson(node: FakeNode, i: FakeInvoice): Record<string, unknown> {
     amt_paid: String(i.receivedMsat),
     amt_paid_sat: String(i.receivedMsat / 1000n),
     amt_paid_msat: String(i.receivedMsat),
-    state: { open: 'OPEN', settled: 'SETTLED', canceled: 'CANCELED' }[state],
+    state: { open: 'OPEN', accepted: 'ACCEPTED', settled: 'SETTLED', canceled: 'CANCELED' }[state],
     htlcs: [],
     is_keysend: false,
   };

@@ -19,7 +19,9 @@ export interface FakeInvoice {
   amountMsat: bigint | null;
   createdAt: number;
   expiresAt: number;
-  state: 'open' | 'settled' | 'canceled';
+  state: 'open' | 'accepted' | 'settled' | 'canceled';
+  /** a hold invoice: the node does not know the preimage until it is settled with it */
+  hold: boolean;
   receivedMsat: bigint;
   settledAt: number | null;
   addIndex: number;
@@ -66,6 +68,7 @@ export class FakeNode {
   private settleIndex = 0;
   private paymentIndex = 0;
   private readonly faults: PaymentFault[] = [];
+  private readonly holdWaiters = new Map<string, (outcome: 'settled' | 'canceled') => void>();
   private readonly httpFaults: { fault: HttpFault; route: string | null; skip: number }[] = [];
   private peers: PeerDirectory;
   /** while true, invoice subscriptions (LND's stream, CLN's waitanyinvoice) are answered 503 */
@@ -134,13 +137,13 @@ export class FakeNode {
   }
 
   // ---- invoices ---------------------------------------------------------------------------------
-  createInvoice(req: { amountMsat: bigint | null; description: string; expirySeconds: number; label?: string }): FakeInvoice {
+  createInvoice(req: { amountMsat: bigint | null; description: string; expirySeconds: number; label?: string; holdHash?: string }): FakeInvoice {
     const nowS = this.now();
-    const issued = issueInvoice({ privateKey: this.privateKey, chain: 'regtest', amountMsat: req.amountMsat, description: { text: req.description }, expirySeconds: req.expirySeconds, nowMs: nowS * 1000 });
+    const issued = issueInvoice({ privateKey: this.privateKey, chain: 'regtest', amountMsat: req.amountMsat, description: { text: req.description }, expirySeconds: req.expirySeconds, nowMs: nowS * 1000, ...(req.holdHash ? { paymentHash: req.holdHash } : {}) });
     this.addIndex += 1;
     const invoice: FakeInvoice = {
       paymentHash: issued.paymentHash,
-      preimage: issued.preimage,
+      preimage: req.holdHash ? '' : issued.preimage,
       bolt11: issued.bolt11,
       label: req.label ?? `inv-${this.addIndex}`,
       description: req.description,
@@ -148,6 +151,7 @@ export class FakeNode {
       createdAt: nowS,
       expiresAt: nowS + req.expirySeconds,
       state: 'open',
+      hold: req.holdHash !== undefined,
       receivedMsat: 0n,
       settledAt: null,
       addIndex: this.addIndex,
@@ -163,20 +167,59 @@ export class FakeNode {
     return invoice.state;
   }
 
-  /** a payer settles one of this node's invoices (the peer endpoint) */
-  receive(bolt11: string, amountMsat: bigint): { preimage: string } | { reason: string } {
+  /**
+   * A payer settles one of this node's invoices (the peer endpoint). A hold invoice answers only
+   * once the holder settles it (with the preimage) or cancels it, as a held HTLC does.
+   */
+  async receive(bolt11: string, amountMsat: bigint): Promise<{ preimage: string } | { reason: string }> {
     const decoded = decodeBolt11(bolt11);
     const invoice = this.invoices.get(decoded.paymentHash);
     if (!invoice || decoded.payeeNodeId !== this.nodeId) return { reason: 'unknown invoice' };
     const state = this.invoiceState(invoice);
     if (state === 'settled') return { reason: 'invoice already paid' };
+    if (state === 'accepted') return { reason: 'invoice already has a payment held' };
     if (state === 'canceled') return { reason: 'invoice expired' };
     if (invoice.amountMsat !== null && amountMsat < invoice.amountMsat) return { reason: 'amount below the invoice amount' };
+    if (invoice.hold) {
+      invoice.state = 'accepted';
+      invoice.receivedMsat = amountMsat;
+      this.events.emit('accepted', invoice);
+      const outcome = await new Promise<'settled' | 'canceled'>((resolve) => this.holdWaiters.set(invoice.paymentHash, resolve));
+      if (outcome === 'canceled') return { reason: 'payment canceled by the receiver' };
+      return { preimage: invoice.preimage };
+    }
+    this.settle(invoice, amountMsat);
+    return { preimage: invoice.preimage };
+  }
+
+  /** the holder settles a held payment with its preimage */
+  settleHold(preimage: string): 'settled' | 'unknown' | 'not_accepted' {
+    const invoice = this.invoices.get(sha256(preimage));
+    if (!invoice?.hold) return 'unknown';
+    if (invoice.state !== 'accepted') return 'not_accepted';
+    invoice.preimage = preimage;
+    this.settle(invoice, invoice.receivedMsat);
+    this.holdWaiters.get(invoice.paymentHash)?.('settled');
+    this.holdWaiters.delete(invoice.paymentHash);
+    return 'settled';
+  }
+
+  /** the holder cancels a hold invoice (a held payment goes back) */
+  cancelHold(paymentHash: string): 'canceled' | 'unknown' | 'already_settled' {
+    const invoice = this.invoices.get(paymentHash);
+    if (!invoice) return 'unknown';
+    if (invoice.state === 'settled') return 'already_settled';
+    Object.assign(invoice, { state: 'canceled', receivedMsat: 0n });
+    this.holdWaiters.get(paymentHash)?.('canceled');
+    this.holdWaiters.delete(paymentHash);
+    return 'canceled';
+  }
+
+  private settle(invoice: FakeInvoice, amountMsat: bigint): void {
     this.settleIndex += 1;
     Object.assign(invoice, { state: 'settled', receivedMsat: amountMsat, settledAt: this.now(), settleIndex: this.settleIndex });
     this.balanceMsat += amountMsat;
     this.events.emit('settled', invoice);
-    return { preimage: invoice.preimage };
   }
 
   settledSince(index: number): FakeInvoice[] {
@@ -245,7 +288,11 @@ export class FakeNode {
         if (req.method === 'POST' && req.url === '/_devnode/settle') {
           const form = new URLSearchParams(Buffer.concat(chunks).toString());
           try {
-            return void res.end(JSON.stringify(this.receive(form.get('invoice') ?? '', BigInt(form.get('amountMsat') ?? '0'))));
+            void this.receive(form.get('invoice') ?? '', BigInt(form.get('amountMsat') ?? '0')).then(
+              (answer) => res.end(JSON.stringify(answer)),
+              () => res.writeHead(400).end(JSON.stringify({ reason: 'bad request' })),
+            );
+            return;
           } catch {
             return void res.writeHead(400).end(JSON.stringify({ reason: 'bad request' }));
           }
