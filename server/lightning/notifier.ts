@@ -18,11 +18,13 @@ export interface SettledWatcherOptions {
   wait?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
+const MAX_OPEN = 50_000; // invoices polled while the subscription is down
 const REMEMBERED = 10_000; // notices already given, so a replay after a resume is not told twice
 
 export class SettledWatcher {
   private readonly listeners = new Set<(event: PaymentReceivedEvent) => void>();
-  private readonly open = new Map<string, string | null>(); // hash → externalId, created here and unsettled
+  /** hash → externalId and expiry, created here and not yet told: oldest first */
+  private readonly open = new Map<string, { externalId: string | null; expiresAt: number }>();
   private readonly told = new Set<string>();
   private readonly stop = new AbortController();
   private loop: Promise<void> | null = null;
@@ -31,9 +33,15 @@ export class SettledWatcher {
 
   constructor(private readonly opts: SettledWatcherOptions) {}
 
-  /** An invoice created here: polled while the subscription is down. */
-  watch(paymentHash: string, externalId: string | null): void {
-    if (!this.told.has(paymentHash)) this.open.set(paymentHash, externalId);
+  /** An invoice created here (expiry in Unix seconds): polled while the subscription is down. */
+  watch(paymentHash: string, externalId: string | null, expiresAt: number): void {
+    // the oldest entries go once expired (or when too many), so an unpaid invoice is not kept for ever
+    const now = Math.floor(Date.now() / 1000);
+    for (const [hash, entry] of this.open) {
+      if (entry.expiresAt >= now && this.open.size < MAX_OPEN) break;
+      this.open.delete(hash);
+    }
+    if (!this.told.has(paymentHash)) this.open.set(paymentHash, { externalId, expiresAt });
   }
 
   listen(listener: (event: PaymentReceivedEvent) => void): () => void {
@@ -52,7 +60,7 @@ export class SettledWatcher {
     if (this.told.has(hash)) return;
     this.told.add(hash);
     if (this.told.size > REMEMBERED) this.told.delete(this.told.values().next().value as string);
-    const told = { ...event, externalId: event.externalId ?? this.open.get(hash) ?? null };
+    const told = { ...event, externalId: event.externalId ?? this.open.get(hash)?.externalId ?? null };
     this.open.delete(hash);
     for (const listener of this.listeners) {
       try {
@@ -84,7 +92,7 @@ export class SettledWatcher {
   }
 
   private async pollOpen(): Promise<void> {
-    for (const [hash, externalId] of [...this.open]) {
+    for (const [hash, { externalId }] of [...this.open]) {
       try {
         const invoice = await this.opts.lookup(hash);
         if (invoice?.isPaid) this.emit({ paymentHash: hash, amountMsat: invoice.receivedMsat, externalId: invoice.externalId ?? externalId });

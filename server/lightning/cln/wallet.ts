@@ -88,7 +88,7 @@ export class ClnWallet implements WalletBackend {
     if (!created || !decoded || decoded.paymentHash !== created.payment_hash || decoded.amountMsat !== params.amountMsat) {
       throw new WalletUnavailableError('Core Lightning answered invoice with an invoice that does not match the request');
     }
-    this.watcher.watch(created.payment_hash, params.externalId ?? null);
+    this.watcher.watch(created.payment_hash, params.externalId ?? null, created.expires_at);
     return { paymentHash: created.payment_hash, bolt11: created.bolt11, amountMsat: params.amountMsat, expiresAt: created.expires_at };
   }
 

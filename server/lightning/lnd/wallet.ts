@@ -91,7 +91,7 @@ export class LndWallet implements WalletBackend {
     if (!added || !decoded || decoded.paymentHash !== added.r_hash || decoded.amountMsat !== params.amountMsat) {
       throw new WalletUnavailableError('LND answered addinvoice with an invoice that does not match the request');
     }
-    this.watcher.watch(added.r_hash, params.externalId ?? null);
+    this.watcher.watch(added.r_hash, params.externalId ?? null, decoded.expiresAt);
     return { paymentHash: added.r_hash, bolt11: added.payment_request, amountMsat: params.amountMsat, expiresAt: decoded.expiresAt };
   }
 
@@ -106,7 +106,7 @@ export class LndWallet implements WalletBackend {
     if (!added || !decoded || decoded.paymentHash !== hash || decoded.amountMsat !== params.amountMsat) {
       throw new WalletUnavailableError('LND answered addholdinvoice with an invoice that does not match the request');
     }
-    this.watcher.watch(hash, params.externalId ?? null);
+    this.watcher.watch(hash, params.externalId ?? null, decoded.expiresAt);
     return { paymentHash: hash, bolt11: added.payment_request, amountMsat: params.amountMsat, expiresAt: decoded.expiresAt };
   }
 
