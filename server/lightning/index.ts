@@ -20,8 +20,8 @@ const REGISTRY: { [K in RemoteSettings['kind']]: (s: Extract<RemoteSettings, { k
     if (!s.webhookSecret) log?.warn('PHOENIXD_WEBHOOK_SECRET is not set: phoenixd webhooks will be refused; payments are found by polling');
     return new PhoenixdWallet({ url: s.url, password: s.password, ...secret(s.webhookSecret) });
   },
-  lnd: (s) => new LndWallet({ url: s.url, macaroonHex: s.macaroonHex, ...(s.tlsCertPem ? { tlsCertPem: s.tlsCertPem } : {}) }),
-  cln: (s) => new ClnWallet({ url: s.url, rune: s.rune, ...(s.tlsCertPem ? { tlsCertPem: s.tlsCertPem } : {}) }),
+  lnd: (s, log) => new LndWallet({ url: s.url, macaroonHex: s.macaroonHex, ...(s.tlsCertPem ? { tlsCertPem: s.tlsCertPem } : {}), ...(log ? { log } : {}) }),
+  cln: (s, log) => new ClnWallet({ url: s.url, rune: s.rune, ...(s.tlsCertPem ? { tlsCertPem: s.tlsCertPem } : {}), ...(log ? { log } : {}) }),
 };
 
 export interface OpenWalletOptions {

@@ -10,6 +10,7 @@ const H = (n: number): string => n.toString(16).padStart(64, '0');
 describe('SettledWatcher', () => {
   it('polls only the unexpired invoices it created while the subscription fails, and tells each once', async () => {
     const looked: string[] = [];
+    const troubles: string[] = [];
     const rounds: (() => void)[] = [];
     const watcher = new SettledWatcher({
       subscribe: async (_signal, found) => {
@@ -20,6 +21,7 @@ describe('SettledWatcher', () => {
         looked.push(hash);
         return hash === H(2) || hash === H(3) ? paid(hash, 2_000n) : null;
       },
+      onTrouble: (m) => troubles.push(m),
       wait: (_ms, signal) => new Promise<void>((resolve, reject) => {
         rounds.push(resolve);
         signal.addEventListener('abort', () => reject(new Error('closed')));
@@ -40,6 +42,31 @@ describe('SettledWatcher', () => {
       { paymentHash: H(2), amountMsat: 2_000n, externalId: 'acct-2' },
     ]);
     expect(watcher.restarts).toBe(2);
+    expect(troubles).toEqual(['stream down', 'stream down']); // it heard the stream each time: each break is news
+    await watcher.close();
+  });
+
+  it('a subscription that keeps failing is reported once, not at every retry', async () => {
+    const troubles: string[] = [];
+    const rounds: (() => void)[] = [];
+    const watcher = new SettledWatcher({
+      subscribe: async () => {
+        throw new Error('ECONNREFUSED');
+      },
+      lookup: async () => null,
+      onTrouble: (m) => troubles.push(m),
+      wait: (_ms, signal) => new Promise<void>((resolve, reject) => {
+        rounds.push(resolve);
+        signal.addEventListener('abort', () => reject(new Error('closed')));
+      }),
+    });
+    watcher.listen(() => undefined);
+    for (let i = 1; i <= 3; i += 1) {
+      await waitUntil(() => (rounds.length === i ? true : null));
+      rounds[i - 1]?.();
+    }
+    await waitUntil(() => (rounds.length === 4 ? true : null));
+    expect(troubles).toEqual(['ECONNREFUSED']);
     await watcher.close();
   });
 });

@@ -16,6 +16,8 @@ export interface SettledWatcherOptions {
   retryDelayMs?: number;
   /** injectable wait (tests) */
   wait?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** told once when the subscription starts failing (again), with why; never given secrets */
+  onTrouble?: (message: string) => void;
 }
 
 const MAX_OPEN = 50_000; // invoices polled while the subscription is down
@@ -74,11 +76,20 @@ export class SettledWatcher {
   private async run(): Promise<void> {
     const signal = this.stop.signal;
     const wait = this.opts.wait ?? ((ms, s) => sleep(ms, undefined, { signal: s }));
+    let failing = false;
     while (!signal.aborted) {
+      const started = Date.now();
+      let heard = false;
       try {
-        await this.opts.subscribe(signal, (event) => this.emit(event));
-      } catch {
+        await this.opts.subscribe(signal, (event) => {
+          heard = true;
+          this.emit(event);
+        });
+      } catch (err) {
         // unreachable or cut off: polled below, subscribed again after the delay
+        if (heard || Date.now() - started > 10_000) failing = false; // it was up for a while
+        if (!failing && !signal.aborted) this.opts.onTrouble?.(err instanceof Error ? err.message : String(err));
+        failing = true;
       }
       if (signal.aborted) break;
       this.restarts += 1;

@@ -7,6 +7,7 @@ import { PhoenixdWallet } from '../phoenixd/wallet.js';
 import { closedPort, foreignInvoice, payThroughNode, randomPassword, waitUntil } from '../testing.js';
 import { FakeNode } from '../../testing/fake-lightning/node.js';
 import { startFakeCln, type FakeCln } from '../../testing/fake-lightning/cln.js';
+import { selfSignedCert } from '../../testing/fake-lightning/tls.js';
 import { ClnWallet, type ClnWalletOptions } from './wallet.js';
 
 const sha256 = (hex: string): string => createHash('sha256').update(Buffer.from(hex, 'hex')).digest('hex');
@@ -161,6 +162,19 @@ describe('ClnWallet ↔ fake clnrest', () => {
     await expect(gone.getPayment('00'.repeat(32))).rejects.toThrow(WalletUnavailableError);
     const foreign = foreignInvoice();
     expect(await gone.payInvoice({ bolt11: foreign.bolt11 })).toEqual({ status: 'pending', paymentHash: foreign.paymentHash });
+  });
+
+  it('over HTTPS with clnrest\'s self-signed certificate: trusted when given, refused otherwise', async () => {
+    const tls = selfSignedCert();
+    const secure = await startFakeCln(node, { rune, tls });
+    try {
+      const trusting = walletWith({ url: secure.url, tlsCertPem: tls.certPem });
+      expect((await trusting.getInfo()).nodeId).toBe(node.nodeId);
+      await expect(walletWith({ url: secure.url }).getInfo()).rejects.toThrow(WalletUnavailableError);
+      await expect(walletWith({ url: secure.url, tlsCertPem: selfSignedCert().certPem }).getInfo()).rejects.toThrow(WalletUnavailableError);
+    } finally {
+      await secure.close();
+    }
   });
 
   it('an expired invoice shows expired', async () => {

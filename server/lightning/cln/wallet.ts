@@ -51,6 +51,8 @@ export interface ClnWalletOptions {
   resubscribeDelayMs?: number;
   /** Unix seconds (tests) */
   now?: () => number;
+  /** where a failing notice subscription is reported */
+  log?: { warn(msg: string): void };
 }
 
 const HASH = /^[0-9a-f]{64}$/;
@@ -70,6 +72,7 @@ export class ClnWallet implements WalletBackend {
       subscribe: (signal, found) => this.waitInvoices(signal, found),
       lookup: (hash) => this.getInvoice(hash),
       retryDelayMs: opts.resubscribeDelayMs ?? 2_000,
+      onTrouble: (message) => opts.log?.warn(`Core Lightning waitanyinvoice failed (${message}); the invoices created here are polled until it is back`),
     });
   }
 

@@ -100,13 +100,17 @@ describe('LndWallet ↔ fake LND', () => {
 
   it('polls the invoices it created while the subscription cannot be had', async () => {
     const events: PaymentReceivedEvent[] = [];
-    const listening = walletWith();
+    const warnings: string[] = [];
+    const listening = walletWith({ log: { warn: (m) => warnings.push(m) } });
     const created = await listening.createInvoice({ ...params(2_000n), externalId: 'acct-7' });
     node.subscriptionsRefused = true;
     try {
       listening.onPaymentReceived((e) => events.push(e));
       await payThroughNode(payer.url, payerPassword, created.bolt11);
       expect(await waitUntil(() => events.find((e) => e.paymentHash === created.paymentHash) ?? null)).toEqual({ paymentHash: created.paymentHash, amountMsat: 2_000n, externalId: 'acct-7' });
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/LND invoice subscription failed .*HTTP 503.*polled/);
+      expect(warnings[0]).not.toContain(macaroonHex);
     } finally {
       node.subscriptionsRefused = false;
     }

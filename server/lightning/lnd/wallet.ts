@@ -51,6 +51,8 @@ export interface LndWalletOptions {
   resubscribeDelayMs?: number;
   /** Unix seconds (tests) */
   now?: () => number;
+  /** where a failing notice subscription is reported */
+  log?: { warn(msg: string): void };
 }
 
 const HASH = /^[0-9a-f]{64}$/;
@@ -78,6 +80,7 @@ export class LndWallet implements WalletBackend {
       subscribe: (signal, found) => this.subscribeInvoices(signal, found),
       lookup: (hash) => this.getInvoice(hash),
       retryDelayMs: opts.resubscribeDelayMs ?? 2_000,
+      onTrouble: (message) => opts.log?.warn(`LND invoice subscription failed (${message}); the invoices created here are polled until it is back`),
     });
   }
 

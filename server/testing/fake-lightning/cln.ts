@@ -2,7 +2,9 @@
 // listinvoices, waitanyinvoice, pay, listpays, getinfo) and clnrest's conventions: POST /v1/<method>
 // with a JSON object, the rune in the Rune header, success 201, an RPC error as a 500 {code, message}.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { SelfSignedCert } from './tls.js';
 import { FakeNode, PayRefusal, closeServer, readBody, sameSecret, type FakeInvoice, type FakePayment } from './node.js';
 
 export interface FakeCln {
@@ -18,15 +20,17 @@ const PAY_ERROR: Record<string, { code: number; message: string }> = {
   incorrect_payment_details: { code: 203, message: 'Destination said it doesn\u0027t know invoice: WIRE_INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS' },
 };
 
-export async function startFakeCln(node: FakeNode, opts: { rune: string }): Promise<FakeCln> {
+export async function startFakeCln(node: FakeNode, opts: { rune: string; tls?: SelfSignedCert }): Promise<FakeCln> {
   const expected = Buffer.from(opts.rune);
   const pays: Record<string, unknown>[] = [];
-  const server: Server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
     void handle(req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500);
       res.end();
     });
-  });
+  };
+  // clnrest serves HTTPS with its own certificate by default; plain HTTP when configured so
+  const server: Server = opts.tls ? (createHttpsServer({ key: opts.tls.keyPem, cert: opts.tls.certPem }, listener) as unknown as Server) : createServer(listener);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
@@ -119,7 +123,7 @@ export async function startFakeCln(node: FakeNode, opts: { rune: string }): Prom
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, pays, close: () => closeServer(server) };
+  return { url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`, pays, close: () => closeServer(server) };
 }
 
 function invoiceJson(node: FakeNode, i: FakeInvoice): Record<string, unknown> {
