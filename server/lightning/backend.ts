@@ -49,6 +49,8 @@ export interface PayInvoiceParams {
   bolt11: string;
   /** for zero-amount invoices only */
   amountMsat?: bigint;
+  /** the most routing may cost (LND's fee_limit_msat, Core Lightning's maxfee); default: the backend's limit. phoenixd sets its own. */
+  maxFeeMsat?: bigint;
 }
 
 /** A verified `payment_received` notification. */

@@ -115,6 +115,9 @@ describe('ClnWallet ↔ fake clnrest', () => {
     const sent = cln.pays.length;
     expect(await wallet.payInvoice({ bolt11: outside.bolt11 })).toEqual(outcome);
     expect(cln.pays.length).toBe(sent); // known complete: not sent again
+    const capped = await payerWallet.createInvoice(params(1_000n));
+    expect(await wallet.payInvoice({ bolt11: capped.bolt11, maxFeeMsat: 10_500n })).toMatchObject({ status: 'succeeded' });
+    expect(cln.pays.at(-1)).toMatchObject({ maxfee: 10_500 });
   });
 
   it('route failures are failed with the RPC error; after one, the invoice may be paid', async () => {

@@ -120,7 +120,7 @@ export class ClnWallet implements WalletBackend {
     const body = {
       bolt11: params.bolt11,
       ...(invoice.amountMsat === null ? { amount_msat: Number(amountMsat) } : {}),
-      maxfee: Number(feeLimitMsat(amountMsat, this.opts.maxFeePercent, this.opts.minFeeLimitMsat)),
+      maxfee: Number(params.maxFeeMsat ?? feeLimitMsat(amountMsat, this.opts.maxFeePercent, this.opts.minFeeLimitMsat)),
       retry_for: retryFor,
     };
     let answer: JsonAnswer;

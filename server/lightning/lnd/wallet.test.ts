@@ -125,6 +125,9 @@ describe('LndWallet ↔ fake LND', () => {
     expect(lnd.sends.at(-1)).toMatchObject({ payment_request: outside.bolt11, fee_limit_msat: '10000', timeout_seconds: 60, no_inflight_updates: true });
     expect(await wallet.getPayment(outside.paymentHash)).toEqual(outcome);
     expect(await payerWallet.getInvoice(outside.paymentHash)).toMatchObject({ isPaid: true, receivedMsat: 7_000n });
+    const capped = await payerWallet.createInvoice(params(1_000n));
+    expect(await wallet.payInvoice({ bolt11: capped.bolt11, maxFeeMsat: 10_500n })).toMatchObject({ status: 'succeeded' });
+    expect(lnd.sends.at(-1)).toMatchObject({ fee_limit_msat: '10500' });
   });
 
   it('a route failure is failed with LND’s reason; an unknown node likewise', async () => {

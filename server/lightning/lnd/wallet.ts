@@ -142,7 +142,7 @@ export class LndWallet implements WalletBackend {
     const body = {
       payment_request: params.bolt11,
       ...(invoice.amountMsat === null ? { amt_msat: amountMsat.toString() } : {}),
-      fee_limit_msat: feeLimitMsat(amountMsat, this.opts.maxFeePercent, this.opts.minFeeLimitMsat).toString(),
+      fee_limit_msat: (params.maxFeeMsat ?? feeLimitMsat(amountMsat, this.opts.maxFeePercent, this.opts.minFeeLimitMsat)).toString(),
       timeout_seconds: timeoutSeconds,
       no_inflight_updates: true,
     };
