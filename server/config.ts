@@ -1,4 +1,5 @@
 // The only reader of process.env: every setting the server takes, validated once.
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -20,6 +21,18 @@ const EnvSchema = z.object({
   PHOENIXD_URL: optional.pipe(z.url().optional()),
   PHOENIXD_PASSWORD: optional,
   PHOENIXD_WEBHOOK_SECRET: optional,
+  /** LND's REST listener (https://host:8080) */
+  LND_REST_URL: optional.pipe(z.url().optional()),
+  /** LND macaroon: hex, or the path of the .macaroon file */
+  LND_MACAROON: optional,
+  /** LND's tls.cert: PEM text, or its path; unset: the system's CAs */
+  LND_TLS_CERT: optional,
+  /** Core Lightning's clnrest listener (https://host:3010) */
+  CLN_REST_URL: optional.pipe(z.url().optional()),
+  /** a rune for clnrest (sent in the Rune header) */
+  CLN_RUNE: optional,
+  /** clnrest's certificate (PEM text or path) when it is self-signed; unset: the system's CAs */
+  CLN_TLS_CERT: optional,
   L402_ROOT_KEY: optional.pipe(z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters').optional()),
   ABL_RATE_LIMIT: z.coerce.number().int().min(0).default(60),
   /** failed authentications (401) per minute per client address before its credentialed requests get 429; default ABL_RATE_LIMIT */
@@ -46,9 +59,17 @@ const EnvSchema = z.object({
   ABL_IDLE_TIMEOUT_SECONDS: optional.pipe(z.string().regex(/^\d+(\.\d+)?$/, 'must be a number of seconds').transform(Number).pipe(z.number().positive()).optional()),
 });
 
+/** The wallet backend the settings choose; none set: the built-in development node. */
+export type WalletSettings =
+  | { kind: 'devnode' }
+  | { kind: 'phoenixd'; url: string; password: string; webhookSecret?: string }
+  | { kind: 'lnd'; url: string; macaroonHex: string; tlsCertPem?: string }
+  | { kind: 'cln'; url: string; rune: string; tlsCertPem?: string };
+
 export type Settings = z.infer<typeof EnvSchema> & {
   /** the whole environment, for upstream keys named in config.yaml */
   env: Record<string, string | undefined>;
+  wallet: WalletSettings;
 };
 
 export class SettingsError extends Error {
@@ -61,8 +82,73 @@ export function readSettings(env: Record<string, string | undefined> = process.e
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new SettingsError(`invalid environment:\n${lines.join('\n')}`);
   }
-  if (parsed.data.PHOENIXD_URL && !parsed.data.PHOENIXD_PASSWORD) {
-    throw new SettingsError('invalid environment:\n  PHOENIXD_PASSWORD: required with PHOENIXD_URL');
+  return { ...parsed.data, env, wallet: walletSettings(parsed.data) };
+}
+
+type Env = z.infer<typeof EnvSchema>;
+
+/** Exactly one backend, complete; the credentials read from their files where paths are given. */
+export function walletSettings(e: Env): WalletSettings {
+  const fail = (line: string): never => {
+    throw new SettingsError(`invalid environment:\n  ${line}`);
+  };
+  const chosen = [
+    ['PHOENIXD_URL', e.PHOENIXD_URL],
+    ['LND_REST_URL', e.LND_REST_URL],
+    ['CLN_REST_URL', e.CLN_REST_URL],
+  ].filter(([, v]) => v !== undefined).map(([name]) => name);
+  if (chosen.length > 1) fail(`${chosen.join(', ')}: set one wallet backend only`);
+  const orphans: [string, string | undefined, string][] = [
+    ['PHOENIXD_PASSWORD', e.PHOENIXD_PASSWORD, 'PHOENIXD_URL'],
+    ['LND_MACAROON', e.LND_MACAROON, 'LND_REST_URL'],
+    ['LND_TLS_CERT', e.LND_TLS_CERT, 'LND_REST_URL'],
+    ['CLN_RUNE', e.CLN_RUNE, 'CLN_REST_URL'],
+    ['CLN_TLS_CERT', e.CLN_TLS_CERT, 'CLN_REST_URL'],
+  ];
+  for (const [name, value, needs] of orphans) {
+    if (value !== undefined && (e as Record<string, unknown>)[needs] === undefined) fail(`${name}: set without ${needs}`);
   }
-  return { ...parsed.data, env };
+  if (e.PHOENIXD_URL) {
+    if (!e.PHOENIXD_PASSWORD) fail('PHOENIXD_PASSWORD: required with PHOENIXD_URL');
+    return { kind: 'phoenixd', url: e.PHOENIXD_URL, password: e.PHOENIXD_PASSWORD ?? '', ...(e.PHOENIXD_WEBHOOK_SECRET ? { webhookSecret: e.PHOENIXD_WEBHOOK_SECRET } : {}) };
+  }
+  if (e.LND_REST_URL) {
+    if (!e.LND_REST_URL.startsWith('https://')) fail('LND_REST_URL: must be https:// (LND serves REST over TLS only)');
+    if (!e.LND_MACAROON) fail('LND_MACAROON: required with LND_REST_URL (hex, or the path of the macaroon file)');
+    const tlsCertPem = e.LND_TLS_CERT ? pemOrFile(e.LND_TLS_CERT, 'LND_TLS_CERT', fail) : undefined;
+    return { kind: 'lnd', url: e.LND_REST_URL, macaroonHex: macaroonHex(e.LND_MACAROON ?? '', fail), ...(tlsCertPem ? { tlsCertPem } : {}) };
+  }
+  if (e.CLN_REST_URL) {
+    if (!e.CLN_RUNE) fail('CLN_RUNE: required with CLN_REST_URL');
+    const tlsCertPem = e.CLN_TLS_CERT ? pemOrFile(e.CLN_TLS_CERT, 'CLN_TLS_CERT', fail) : undefined;
+    return { kind: 'cln', url: e.CLN_REST_URL, rune: e.CLN_RUNE ?? '', ...(tlsCertPem ? { tlsCertPem } : {}) };
+  }
+  return { kind: 'devnode' };
+}
+
+/** The macaroon as hex: given as hex, or read from its (binary) file. The value is never echoed. */
+function macaroonHex(value: string, fail: (line: string) => never): string {
+  if (/^[0-9a-fA-F]+$/.test(value) && value.length % 2 === 0) return value.toLowerCase();
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(value);
+  } catch {
+    return fail('LND_MACAROON: neither hex nor a readable file');
+  }
+  if (bytes.length === 0) fail('LND_MACAROON: the file is empty');
+  return bytes.toString('hex');
+}
+
+function pemOrFile(value: string, name: string, fail: (line: string) => never): string {
+  const text = value.includes('-----BEGIN') ? value.replace(/\\n/g, '\n') : readText(value, name, fail);
+  if (!/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(text)) fail(`${name}: not a PEM certificate`);
+  return text;
+}
+
+function readText(path: string, name: string, fail: (line: string) => never): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return fail(`${name}: neither PEM text nor a readable file`);
+  }
 }

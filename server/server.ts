@@ -75,8 +75,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
     const rootKey = loadRootKey({ fromEnv: settings.L402_ROOT_KEY, dataDir: settings.ABL_DATA_DIR, warn: (m) => log.warn(m) });
     let webhookUrl: string | undefined = settings.ABL_PUBLIC_URL ? `${settings.ABL_PUBLIC_URL.replace(/\/$/, '')}/api/v1/webhooks/phoenixd` : undefined;
     const wallet = await openWallet({
-      ...(settings.PHOENIXD_URL ? { phoenixdUrl: settings.PHOENIXD_URL, phoenixdPassword: settings.PHOENIXD_PASSWORD } : {}),
-      ...(settings.PHOENIXD_WEBHOOK_SECRET ? { webhookSecret: settings.PHOENIXD_WEBHOOK_SECRET } : {}),
+      backend: settings.wallet,
       dataDir: settings.ABL_DATA_DIR,
       log: { warn: (m: string) => log.warn(m) },
     });
@@ -92,8 +91,13 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       wallet: wallet.wallet,
       now,
       limits: { minSats: catalog.topup.min_sats, maxSats: catalog.topup.max_sats, expirySeconds: catalog.topup.invoice_expiry_seconds },
-      webhookUrl: () => (wallet.devnodeUrl ? undefined : webhookUrl),
+      webhookUrl: () => (wallet.kind === 'phoenixd' ? webhookUrl : undefined),
     });
+    // LND and Core Lightning tell of settled invoices over their own stream; each notice is confirmed by a lookup
+    const stopNotices = wallet.wallet.onPaymentReceived?.((event) => {
+      topups.onPaymentNotice(event.paymentHash).catch((err: unknown) => log.warn({ err }, 'a payment notice could not be recorded; the background poll will'));
+    });
+    if (stopNotices) closers.unshift(async () => stopNotices());
 
     // development mode: an API without its key is answered by the built-in demo upstream
     const upstreams = await prepareUpstreams(catalog, settings.env, wallet.devnodeUrl !== null);
@@ -148,7 +152,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
     const app = await buildApp({
       catalog,
       wallet: wallet.wallet,
-      walletKind: wallet.devnodeUrl ? 'devnode' : 'phoenixd',
+      walletKind: wallet.kind,
       storeKind: db.kind,
       upstreams: upstreams.statuses,
       topups,
@@ -196,7 +200,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       devnodeUrl: wallet.devnodeUrl,
       ledger,
       db,
-      summary: startupSummary({ url, devnode: wallet.devnodeUrl !== null, store: db.kind, dataDir: settings.ABL_DATA_DIR, catalog, upstreams: upstreams.statuses }),
+      summary: startupSummary({ url, devnode: wallet.devnodeUrl !== null, walletKind: wallet.kind, store: db.kind, dataDir: settings.ABL_DATA_DIR, catalog, upstreams: upstreams.statuses }),
       adminSecret: () => link.secret,
       async close() {
         link.remove();

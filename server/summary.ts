@@ -3,9 +3,17 @@
 import type { Catalog, UpstreamStatus } from '../contract/catalog.js';
 import { describeUpstreams } from './proxy/demo-upstream/index.js';
 
+const REAL_WALLETS: Record<string, string> = {
+  phoenixd: 'phoenixd (PHOENIXD_URL)',
+  lnd: 'LND (LND_REST_URL)',
+  cln: 'Core Lightning (CLN_REST_URL)',
+};
+
 export function startupSummary(p: {
   url: string;
   devnode: boolean;
+  /** the real wallet backend, when not the devnode */
+  walletKind?: string;
   store: string;
   dataDir: string;
   catalog: Catalog;
@@ -16,7 +24,7 @@ export function startupSummary(p: {
     p.devnode
       ? '  wallet: built-in development Lightning node (regtest, no real money; set PHOENIXD_URL for real payments). ' +
         'Pay invoices with the web app\'s development wallet or POST /api/v1/dev/pay'
-      : '  wallet: phoenixd (PHOENIXD_URL): real payments',
+      : `  wallet: ${REAL_WALLETS[p.walletKind ?? 'phoenixd'] ?? p.walletKind}: real payments`,
     p.store === 'pglite' ? `  store: embedded PGlite in ${p.dataDir} (set DATABASE_URL for PostgreSQL)` : '  store: PostgreSQL (DATABASE_URL)',
     ...describeUpstreams(p.catalog, p.upstreams),
   ];

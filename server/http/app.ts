@@ -19,7 +19,7 @@ import { sendIndex, webApp } from './web.js';
 export interface AppDeps {
   catalog: Catalog;
   wallet: WalletBackend;
-  walletKind: 'devnode' | 'phoenixd';
+  walletKind: 'devnode' | 'phoenixd' | 'lnd' | 'cln';
   storeKind: 'pglite' | 'postgres';
   /** per API: its real upstream, the development-mode demo, or none (health and catalog show it) */
   upstreams?: Record<string, UpstreamStatus>;

@@ -19,3 +19,9 @@ export function satsFromJson(sats: number): bigint {
 export function msToUnixSeconds(ms: number): number {
   return Math.floor(ms / 1000);
 }
+
+/** The most a payout may spend on routing: `percent` of the amount, but never below `floorMsat`. */
+export function feeLimitMsat(amountMsat: bigint, percent = 1, floorMsat = 10_000n): bigint {
+  const share = (amountMsat * BigInt(Math.round(percent * 100))) / 10_000n;
+  return share > floorMsat ? share : floorMsat;
+}

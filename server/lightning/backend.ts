@@ -1,6 +1,7 @@
 // The wallet backend the server pays and gets paid through. Amounts are msat.
 // Implementations: PhoenixdWallet (phoenixd's HTTP API; the development node speaks the
-// same API, so the server never knows which of the two it talks to).
+// same API, so the server never knows which of the two it talks to), LndWallet (LND's REST API)
+// and ClnWallet (Core Lightning's clnrest).
 
 export interface CreateInvoiceParams {
   amountMsat: bigint;
@@ -24,6 +25,8 @@ export interface IncomingInvoice {
   bolt11: string;
   /** only `isPaid` means paid: phoenixd shows the preimage of unpaid invoices too */
   isPaid: boolean;
+  /** a hold invoice whose payment is locked in, waiting for settle or cancel (never `isPaid` yet) */
+  isHeld?: boolean;
   isExpired: boolean;
   receivedMsat: bigint;
   requestedMsat: bigint | null;
@@ -46,6 +49,8 @@ export interface PayInvoiceParams {
   bolt11: string;
   /** for zero-amount invoices only */
   amountMsat?: bigint;
+  /** the most routing may cost (LND's fee_limit_msat, Core Lightning's maxfee); default: the backend's limit. phoenixd sets its own. */
+  maxFeeMsat?: bigint;
 }
 
 /** A verified `payment_received` notification. */
@@ -55,8 +60,23 @@ export interface PaymentReceivedEvent {
   externalId: string | null;
 }
 
+/**
+ * Hold invoices (LND): the caller keeps the preimage, so a payment is locked in but not taken
+ * until it settles (reveals the preimage) or cancels (the payer gets the money back). For a later
+ * non-custodial escrow; only backends that have them offer this capability.
+ */
+export interface HoldInvoices {
+  createHoldInvoice(params: CreateInvoiceParams & { paymentHash: string }): Promise<CreatedInvoice>;
+  /** takes the held payment; the preimage's hash names the invoice */
+  settleHoldInvoice(preimage: string): Promise<void>;
+  /** gives a held payment back (or closes an unpaid hold invoice) */
+  cancelHoldInvoice(paymentHash: string): Promise<void>;
+}
+
 export interface WalletBackend {
   readonly kind: string;
+  /** present only on backends with hold invoices */
+  readonly holdInvoices?: HoldInvoices;
   createInvoice(params: CreateInvoiceParams): Promise<CreatedInvoice>;
   /** null when the backend does not know the hash */
   getInvoice(paymentHash: string): Promise<IncomingInvoice | null>;
@@ -69,6 +89,12 @@ export interface WalletBackend {
    * (bad signature, no secret configured, or not a payment_received event).
    */
   verifyWebhook(rawBody: Buffer, signatureHeader: string | undefined): PaymentReceivedEvent | null;
+  /**
+   * Backends that learn of payments by a stream of their own (LND, Core Lightning) tell the
+   * listener of every invoice settled from now on. A notice is a hint: the receiver confirms it
+   * with getInvoice before crediting. Returns the unsubscribe function.
+   */
+  onPaymentReceived?(listener: (event: PaymentReceivedEvent) => void): () => void;
 }
 
 /** Thrown when the backend cannot be reached or answers nonsense: maps to topup_unavailable. */

@@ -1,4 +1,4 @@
-// The WalletBackend contract, run with PhoenixdWallet against development nodes over real HTTP.
+// PhoenixdWallet-specific contract tests against development nodes over real HTTP (webhooks, sats, restarts); the cases every backend shares are in conformance.test.ts.
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,12 +1,32 @@
-// openWallet: phoenixd when PHOENIXD_URL is set, otherwise a development node started in this
-// process. Both are reached through PhoenixdWallet, so the server's code path is the same.
+// openWallet: the one registry of wallet backends. phoenixd, LND or Core Lightning when the
+// settings name one, otherwise a development node started in this process (reached through
+// PhoenixdWallet, so the server's code path is the same as with phoenixd).
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import type { WalletSettings } from '../config.js';
 import type { WalletBackend } from './backend.js';
+import { ClnWallet } from './cln/wallet.js';
 import { startDevnode } from './devnode/index.js';
+import { LndWallet } from './lnd/wallet.js';
 import { PhoenixdWallet } from './phoenixd/wallet.js';
 
+export type WalletKind = 'devnode' | 'phoenixd' | 'lnd' | 'cln';
+
+type RemoteSettings = Exclude<WalletSettings, { kind: 'devnode' }>;
+
+/** How each remote backend is opened from its settings. */
+const REGISTRY: { [K in RemoteSettings['kind']]: (s: Extract<RemoteSettings, { kind: K }>, log?: { warn(msg: string): void }) => WalletBackend & { close(): Promise<void> } } = {
+  phoenixd: (s, log) => {
+    if (!s.webhookSecret) log?.warn('PHOENIXD_WEBHOOK_SECRET is not set: phoenixd webhooks will be refused; payments are found by polling');
+    return new PhoenixdWallet({ url: s.url, password: s.password, ...secret(s.webhookSecret) });
+  },
+  lnd: (s, log) => new LndWallet({ url: s.url, macaroonHex: s.macaroonHex, ...(s.tlsCertPem ? { tlsCertPem: s.tlsCertPem } : {}), ...(log ? { log } : {}) }),
+  cln: (s, log) => new ClnWallet({ url: s.url, rune: s.rune, ...(s.tlsCertPem ? { tlsCertPem: s.tlsCertPem } : {}), ...(log ? { log } : {}) }),
+};
+
 export interface OpenWalletOptions {
+  /** the backend chosen by the settings; when absent, the phoenixd fields below (or the devnode) */
+  backend?: WalletSettings;
   phoenixdUrl?: string;
   phoenixdPassword?: string;
   webhookSecret?: string;
@@ -18,6 +38,7 @@ export interface OpenWalletOptions {
 }
 
 export interface OpenedWallet {
+  kind: WalletKind;
   wallet: WalletBackend;
   /** the in-process development node's URL; null with a real phoenixd */
   devnodeUrl: string | null;
@@ -37,11 +58,14 @@ export class DevWalletPaymentError extends Error {
 }
 
 export async function openWallet(opts: OpenWalletOptions): Promise<OpenedWallet> {
-  if (opts.phoenixdUrl) {
+  let backend = opts.backend;
+  if (!backend && opts.phoenixdUrl) {
     if (!opts.phoenixdPassword) throw new Error('PHOENIXD_PASSWORD is required with PHOENIXD_URL');
-    if (!opts.webhookSecret) opts.log?.warn('PHOENIXD_WEBHOOK_SECRET is not set: phoenixd webhooks will be refused; payments are found by polling');
-    const wallet = new PhoenixdWallet({ url: opts.phoenixdUrl, password: opts.phoenixdPassword, ...secret(opts.webhookSecret) });
-    return { wallet, devnodeUrl: null, setWebhookUrl: () => undefined, close: () => wallet.close() };
+    backend = { kind: 'phoenixd', url: opts.phoenixdUrl, password: opts.phoenixdPassword, ...secret(opts.webhookSecret) };
+  }
+  if (backend && backend.kind !== 'devnode') {
+    const wallet = open(backend, opts.log);
+    return { kind: backend.kind, wallet, devnodeUrl: null, setWebhookUrl: () => undefined, close: () => wallet.close() };
   }
 
   const password = randomBytes(24).toString('hex');
@@ -57,6 +81,7 @@ export async function openWallet(opts: OpenWalletOptions): Promise<OpenedWallet>
   opts.log?.warn(`PHOENIXD_URL is not set: using the built-in development Lightning node at ${devnode.url} (regtest, no real money)`);
   const wallet = new PhoenixdWallet({ url: devnode.url, password, webhookSecret });
   return {
+    kind: 'devnode',
     wallet,
     devnodeUrl: devnode.url,
     setWebhookUrl: (url) => devnode.setWebhookUrl(url),
@@ -70,6 +95,17 @@ export async function openWallet(opts: OpenWalletOptions): Promise<OpenedWallet>
       await devnode.close();
     },
   };
+}
+
+function open(s: RemoteSettings, log?: { warn(msg: string): void }): WalletBackend & { close(): Promise<void> } {
+  switch (s.kind) {
+    case 'phoenixd':
+      return REGISTRY.phoenixd(s, log);
+    case 'lnd':
+      return REGISTRY.lnd(s, log);
+    case 'cln':
+      return REGISTRY.cln(s, log);
+  }
 }
 
 function secret(webhookSecret: string | undefined): { webhookSecret?: string } {

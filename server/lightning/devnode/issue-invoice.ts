@@ -12,6 +12,8 @@ export interface InvoiceRequest {
   description: { text: string } | { hash: string };
   expirySeconds: number;
   nowMs: number;
+  /** a hold invoice's hash, chosen by whoever keeps its preimage (then `preimage` is empty) */
+  paymentHash?: string;
 }
 
 export interface IssuedInvoice {
@@ -23,7 +25,7 @@ export interface IssuedInvoice {
 
 export function issueInvoice(req: InvoiceRequest): IssuedInvoice {
   const preimage = randomBytes(32);
-  const paymentHash = createHash('sha256').update(preimage).digest('hex');
+  const paymentHash = req.paymentHash ?? createHash('sha256').update(preimage).digest('hex');
   const descriptionTag =
     'text' in req.description
       ? { tagName: 'description', data: req.description.text }
@@ -41,5 +43,5 @@ export function issueInvoice(req: InvoiceRequest): IssuedInvoice {
   });
   const signed = bolt11.sign(unsigned, req.privateKey);
   if (!signed.paymentRequest) throw new Error('bolt11 did not produce an invoice');
-  return { bolt11: signed.paymentRequest, paymentHash, preimage: preimage.toString('hex') };
+  return { bolt11: signed.paymentRequest, paymentHash, preimage: req.paymentHash ? '' : preimage.toString('hex') };
 }

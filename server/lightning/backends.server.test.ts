@@ -1,0 +1,88 @@
+// A server started with each real backend's settings (pointed at the fakes) serves a top-up end to
+// end: health names the backend, the invoice is the node's, the node's own notice credits it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import bolt11 from 'bolt11';
+import { readSettings } from '../config.js';
+import { startServer, type RunningServer } from '../server.js';
+import { call } from '../testing/harness.js';
+import { startFakeBackend, type FakeBackend } from '../testing/wallet-rigs.js';
+import { closedPort, waitUntil } from './testing.js';
+
+describe.each(['lnd', 'cln'] as const)('a server on %s', (kind) => {
+  let backend: FakeBackend;
+  let server: RunningServer;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    backend = await startFakeBackend(kind);
+    dataDir = mkdtempSync(join(tmpdir(), `abl-${kind}-`));
+    const settings = readSettings({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      ABL_CONFIG: join(process.cwd(), 'config.yaml'),
+      ABL_DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      ABL_RATE_LIMIT: '0',
+      ...backend.env,
+    });
+    server = await startServer(settings);
+  });
+
+  afterAll(async () => {
+    await server.close();
+    await backend.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('names the backend in health, and serves a top-up paid from another node', async () => {
+    expect((await call(server.url, 'GET', '/api/v1/health')).body).toMatchObject({ status: 'ok', wallet: kind });
+    const created = await call(server.url, 'POST', '/api/v1/topup', { body: { amount_sats: 100 } });
+    expect(created.status).toBe(201);
+    const invoice = created.body as { invoice: string; payment_hash: string };
+    expect(bolt11.decode(invoice.invoice).payeeNodeKey).toBe(backend.node.nodeId);
+    expect(backend.node.invoices.get(invoice.payment_hash)?.amountMsat).toBe(100_000n);
+
+    const subscribed = kind === 'lnd' ? 'GET /v1/invoices/subscribe' : 'POST /v1/waitanyinvoice';
+    await waitUntil(() => (backend.node.requests.includes(subscribed) ? true : null));
+    const lookups = (): number => backend.node.requests.filter((r) => r.includes(invoice.payment_hash) || r === 'POST /v1/listinvoices').length;
+    const before = lookups();
+    const preimage = await backend.payFromOutside(invoice.invoice);
+    // the node's notice makes the server confirm it with one lookup, long before its 5 s poll
+    await waitUntil(() => (lookups() > before ? true : null), 1_000);
+
+    const status = await call(server.url, 'GET', `/api/v1/topup/${invoice.payment_hash}`);
+    expect(status.body).toMatchObject({ status: 'paid', amount_sats: 100 });
+    const claimed = await call(server.url, 'POST', '/api/v1/topup/claim', { body: { preimage } });
+    expect(claimed.status).toBe(200);
+    expect(claimed.body).toMatchObject({ balance_sats: 100, credited_sats: 100 });
+  });
+});
+
+describe('a server whose LND cannot be reached', () => {
+  it('starts and serves its free endpoints; a top-up answers topup_unavailable, not a crash', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'abl-lnd-down-'));
+    const settings = readSettings({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      ABL_CONFIG: join(process.cwd(), 'config.yaml'),
+      ABL_DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      ABL_RATE_LIMIT: '0',
+      LND_REST_URL: `https://127.0.0.1:${await closedPort()}`,
+      LND_MACAROON: 'ab'.repeat(32),
+    });
+    const server = await startServer(settings);
+    try {
+      expect((await call(server.url, 'GET', '/api/v1/health')).body).toMatchObject({ status: 'ok', wallet: 'lnd' });
+      const created = await call(server.url, 'POST', '/api/v1/topup', { body: { amount_sats: 100 } });
+      expect(created.status).toBe(503);
+      expect(JSON.stringify(created.body)).toContain('topup_unavailable');
+    } finally {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,134 @@
+// The one conformance suite every wallet backend passes: the development node through phoenixd's
+// API, LND REST (the fake, over self-signed TLS) and Core Lightning's clnrest (the fake). Invoices
+// are real signed BOLT11s, paid by and paying another development node.
+import { createHash } from 'node:crypto';
+import bolt11 from 'bolt11';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRig, type RigName, type WalletRig } from '../testing/wallet-rigs.js';
+import { WalletUnavailableError } from './backend.js';
+import { closedPort, foreignInvoice, waitUntil } from './testing.js';
+
+const sha256 = (hex: string): string => createHash('sha256').update(Buffer.from(hex, 'hex')).digest('hex');
+const invoice = (amountMsat: bigint, expirySeconds = 600) => ({ amountMsat, description: 'conformance', expirySeconds });
+const BACKENDS: RigName[] = ['devnode', 'lnd', 'cln'];
+
+describe.each(BACKENDS)('WalletBackend conformance: %s', (name) => {
+  let rig: WalletRig;
+
+  beforeAll(async () => {
+    rig = await startRig(name);
+  });
+
+  afterAll(async () => {
+    await rig.close();
+  });
+
+  it('creates a real BOLT11 for the exact amount, signed by the node, and looks it up unpaid', async () => {
+    const created = await rig.wallet.createInvoice({ ...invoice(21_000n, 900), externalId: 'acct-1' });
+    const decoded = bolt11.decode(created.bolt11);
+    expect(decoded.millisatoshis).toBe('21000');
+    expect(decoded.payeeNodeKey).toBe(rig.nodeId);
+    expect(decoded.tagsObject.payment_hash).toBe(created.paymentHash);
+    expect(created).toMatchObject({ amountMsat: 21_000n, expiresAt: (decoded.timestamp ?? 0) + 900 });
+    expect(await rig.wallet.getInvoice(created.paymentHash)).toMatchObject({
+      paymentHash: created.paymentHash, bolt11: created.bolt11, isPaid: false, isExpired: false, receivedMsat: 0n,
+      requestedMsat: 21_000n, expiresAt: created.expiresAt, completedAt: null,
+    });
+    expect((await rig.wallet.getInfo()).nodeId).toBe(rig.nodeId);
+  });
+
+  it('amounts are exact in msat: kept to the msat where the node can, refused before any call where not', async () => {
+    if (rig.msatInvoices) {
+      const created = await rig.wallet.createInvoice(invoice(21_500n));
+      await rig.payFromOutside(created.bolt11);
+      expect(await waitUntil(async () => ((await rig.wallet.getInvoice(created.paymentHash))?.isPaid ? rig.wallet.getInvoice(created.paymentHash) : null))).toMatchObject({ receivedMsat: 21_500n, requestedMsat: 21_500n });
+    } else {
+      await expect(rig.wallet.createInvoice(invoice(21_500n))).rejects.toThrow(RangeError);
+    }
+    await expect(rig.wallet.createInvoice(invoice(0n))).rejects.toThrow(RangeError);
+  });
+
+  it('paid from another node: a notice with the exact amount, and the lookup says paid', async () => {
+    const created = await rig.wallet.createInvoice({ ...invoice(5_000n), externalId: 'acct-2' });
+    await rig.payFromOutside(created.bolt11);
+    expect(await rig.notice(created.paymentHash)).toEqual({ paymentHash: created.paymentHash, amountMsat: 5_000n, externalId: 'acct-2' });
+    const paid = await rig.wallet.getInvoice(created.paymentHash);
+    expect(paid).toMatchObject({ isPaid: true, receivedMsat: 5_000n });
+    expect(paid?.completedAt).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000) - 5);
+  });
+
+  it('past its expiry: shown expired, and another node cannot pay it', async () => {
+    const created = await rig.wallet.createInvoice(invoice(1_000n, 60));
+    rig.setSkewSeconds(61);
+    try {
+      expect(await rig.wallet.getInvoice(created.paymentHash)).toMatchObject({ isExpired: true, isPaid: false });
+      await expect(rig.payFromOutside(created.bolt11)).rejects.toThrow(/expired/);
+      expect(await rig.wallet.getInvoice(created.paymentHash)).toMatchObject({ isPaid: false, receivedMsat: 0n });
+    } finally {
+      rig.setSkewSeconds(0);
+    }
+  });
+
+  it('a hash it never saw: null, for invoices and for payments', async () => {
+    expect(await rig.wallet.getInvoice('00'.repeat(32))).toBeNull();
+    expect(await rig.wallet.getInvoice('not-a-hash')).toBeNull();
+    expect(await rig.wallet.getPayment('00'.repeat(32))).toBeNull();
+  });
+
+  it('pays another node: the preimage proves it, the amount leaves exactly once, getPayment agrees', async () => {
+    const outside = await rig.outsideInvoice(7_000n);
+    const before = await rig.balanceMsat();
+    const outcome = await rig.wallet.payInvoice({ bolt11: outside.bolt11 });
+    if (outcome.status !== 'succeeded') throw new Error(`expected success, got ${JSON.stringify(outcome)}`);
+    expect(sha256(outcome.preimage)).toBe(outside.paymentHash);
+    expect(outcome).toMatchObject({ paymentHash: outside.paymentHash, amountMsat: 7_000n, feeMsat: 0n });
+    expect(await rig.wallet.getPayment(outside.paymentHash)).toEqual(outcome);
+    expect(await rig.outsideReceivedMsat(outside.paymentHash)).toBe(7_000n);
+    expect(await rig.balanceMsat()).toBe(before - 7_000n);
+  });
+
+  it('a route failure is a definite failure with a reason; nothing leaves; the invoice stays payable', async () => {
+    const outside = await rig.outsideInvoice(1_000n);
+    const before = await rig.balanceMsat();
+    await rig.failNextPayment();
+    const failed = await rig.wallet.payInvoice({ bolt11: outside.bolt11 });
+    expect(failed).toMatchObject({ status: 'failed', paymentHash: outside.paymentHash });
+    expect(failed.status === 'failed' && failed.reason.length).toBeGreaterThan(0);
+    expect(await rig.balanceMsat()).toBe(before);
+    expect(await rig.wallet.getPayment(outside.paymentHash)).toMatchObject({ status: 'failed' });
+    expect(await rig.wallet.payInvoice({ bolt11: outside.bolt11 })).toMatchObject({ status: 'succeeded', amountMsat: 1_000n });
+  });
+
+  it('an invoice of a node nobody routes to: failed', async () => {
+    const foreign = foreignInvoice(3_000n);
+    expect(await rig.wallet.payInvoice({ bolt11: foreign.bolt11 })).toMatchObject({ status: 'failed', paymentHash: foreign.paymentHash });
+  });
+
+  it('unknown outcome: pending (never failed), resolved by getPayment, and paid exactly once', async () => {
+    const outside = await rig.outsideInvoice(2_000n);
+    const before = await rig.balanceMsat();
+    const release = await rig.holdNextPayment();
+    const impatient = rig.impatientWallet();
+    expect(await impatient.payInvoice({ bolt11: outside.bolt11 })).toEqual({ status: 'pending', paymentHash: outside.paymentHash });
+    expect(await rig.wallet.getPayment(outside.paymentHash)).toEqual({ status: 'pending', paymentHash: outside.paymentHash });
+    release();
+    const settled = await waitUntil(async () => {
+      const o = await rig.wallet.getPayment(outside.paymentHash);
+      return o?.status === 'pending' ? null : o;
+    });
+    expect(settled).toMatchObject({ status: 'succeeded', paymentHash: outside.paymentHash, amountMsat: 2_000n });
+    expect(settled?.status === 'succeeded' && sha256(settled.preimage)).toBe(outside.paymentHash);
+    expect(await rig.outsideReceivedMsat(outside.paymentHash)).toBe(2_000n);
+    expect(await rig.balanceMsat()).toBe(before - 2_000n);
+  });
+
+  it('node unreachable: lookups throw WalletUnavailableError; a payout is pending, not failed', async () => {
+    const gone = rig.unreachableWallet(await closedPort());
+    await expect(gone.createInvoice(invoice(1_000n))).rejects.toThrow(WalletUnavailableError);
+    await expect(gone.getInvoice('00'.repeat(32))).rejects.toThrow(WalletUnavailableError);
+    await expect(gone.getPayment('00'.repeat(32))).rejects.toThrow(WalletUnavailableError);
+    await expect(gone.getInfo()).rejects.toThrow(WalletUnavailableError);
+    const foreign = foreignInvoice();
+    expect(await gone.payInvoice({ bolt11: foreign.bolt11 })).toEqual({ status: 'pending', paymentHash: foreign.paymentHash });
+  });
+});

@@ -1,0 +1,135 @@
+// A JSON-over-HTTPS client shared by the LND and Core Lightning backends: one keep-alive pool,
+// optionally trusting exactly one certificate (a node's self-signed one), a secret header on every
+// call, a deadline on every call, and newline-delimited JSON streams.
+import { Agent, request } from 'undici';
+
+export interface JsonAnswer {
+  status: number;
+  text: string;
+}
+
+/** No HTTP answer at all (refused, reset, timed out, TLS refused): the request may have been acted on. */
+export class TransportError extends Error {
+  override name = 'TransportError';
+}
+
+export interface JsonHttpOptions {
+  baseUrl: string;
+  /** headers sent with every call (the credential); never logged */
+  headers: Record<string, string>;
+  /** PEM: when set, the only certificate (or CA) trusted for this node */
+  caPem?: string;
+  timeoutMs: number;
+}
+
+const MAX_ANSWER_BYTES = 4_000_000;
+const MAX_LINE_BYTES = 1_000_000;
+
+export class JsonHttp {
+  private readonly agent: Agent;
+  private readonly base: URL;
+
+  constructor(private readonly opts: JsonHttpOptions) {
+    this.base = new URL(opts.baseUrl.endsWith('/') ? opts.baseUrl : `${opts.baseUrl}/`);
+    this.agent = new Agent({ keepAliveTimeout: 10_000, connections: 16, ...(opts.caPem ? { connect: { ca: opts.caPem } } : {}) });
+  }
+
+  get(path: string, timeoutMs = this.opts.timeoutMs): Promise<JsonAnswer> {
+    return this.send('GET', path, undefined, AbortSignal.timeout(timeoutMs));
+  }
+
+  post(path: string, body: unknown, timeoutMs = this.opts.timeoutMs): Promise<JsonAnswer> {
+    return this.send('POST', path, JSON.stringify(body), AbortSignal.timeout(timeoutMs));
+  }
+
+  /** a POST ended by the caller's signal (a long poll) */
+  postUntil(path: string, body: unknown, signal: AbortSignal): Promise<JsonAnswer> {
+    return this.send('POST', path, JSON.stringify(body), signal);
+  }
+
+  /**
+   * A streaming call: each JSON line goes to onLine until it returns true (done), the stream ends,
+   * or the signal aborts. Resolves with the HTTP status and, for a non-200, the body text.
+   */
+  async stream(
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    signal: AbortSignal,
+    onLine: (line: unknown) => boolean | void,
+  ): Promise<JsonAnswer> {
+    const url = this.url(path);
+    try {
+      const answer = await request(url, { method, headers: this.headers(body !== undefined), body: body === undefined ? undefined : JSON.stringify(body), dispatcher: this.agent, signal });
+      if (answer.statusCode !== 200) return { status: answer.statusCode, text: await readCapped(answer.body) };
+      let pending = '';
+      for await (const chunk of answer.body as AsyncIterable<Buffer>) {
+        pending += chunk.toString('utf8');
+        if (pending.length > MAX_LINE_BYTES) throw new Error('stream line too long');
+        let newline: number;
+        while ((newline = pending.indexOf('\n')) >= 0) {
+          const line = pending.slice(0, newline).trim();
+          pending = pending.slice(newline + 1);
+          if (line && onLine(parseJson(line)) === true) {
+            answer.body.destroy();
+            return { status: 200, text: '' };
+          }
+        }
+      }
+      if (pending.trim() && onLine(parseJson(pending.trim())) === true) return { status: 200, text: '' };
+      return { status: 200, text: '' };
+    } catch (err) {
+      throw new TransportError(`${method} ${url.pathname}: ${describe(err)}`);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.agent.close();
+  }
+
+  private headers(hasBody: boolean): Record<string, string> {
+    return { ...this.opts.headers, accept: 'application/json', ...(hasBody ? { 'content-type': 'application/json' } : {}) };
+  }
+
+  private url(path: string): URL {
+    return new URL(path.replace(/^\//, ''), this.base);
+  }
+
+  private async send(method: 'GET' | 'POST', path: string, body: string | undefined, signal: AbortSignal): Promise<JsonAnswer> {
+    const url = this.url(path);
+    try {
+      const answer = await request(url, { method, headers: this.headers(body !== undefined), body, dispatcher: this.agent, signal });
+      return { status: answer.statusCode, text: await readCapped(answer.body) };
+    } catch (err) {
+      throw new TransportError(`${method} ${url.pathname}: ${describe(err)}`);
+    }
+  }
+}
+
+/** JSON.parse that gives undefined for a line that is not JSON (mapped to "unexpected" by callers). */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+async function readCapped(body: AsyncIterable<Buffer>): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > MAX_ANSWER_BYTES) throw new Error('answer too large');
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code;
+    return typeof code === 'string' ? `${code} ${err.message}` : `${err.name}: ${err.message}`;
+  }
+  return String(err);
+}
