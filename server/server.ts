@@ -133,6 +133,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       upstreams: upstreams.statuses,
       topups,
       ...(wallet.payWithDevWallet ? { payWithDevWallet: wallet.payWithDevWallet } : {}),
+      ...(wallet.devPayee ? { devPayee: wallet.devPayee } : {}),
       plugins: [
         (a) => adminRoutes(a, { ledger, admin: createAdminService({ db, ledger, extra: hireAdminCommands(hire) }), adminSecret: () => adminSecret }),
         (a) => hireRoutes(a, { hire, limiter }),

@@ -1,5 +1,5 @@
 // Typed client for every endpoint of the HTTP contract; one method per endpoint.
-import type { Balance, CallUsage, ClaimResponse, DevPayResponse, Health, TopupCreated, TopupStatusBody } from '../../../contract/api';
+import type { Balance, CallUsage, ClaimResponse, DevInvoice, DevPayResponse, Health, TopupCreated, TopupStatusBody } from '../../../contract/api';
 import type { PublicCatalog } from '../../../contract/catalog';
 import type { EditQuoteBody, PostQuoteBody, PostTaskBody } from '../../../contract/hire';
 import type { Me, Message, MessageList, Payout, PostedQuote, PostedTask, Quote, Task, TaskDetail, TaskList, TaskSummary } from '../../../contract/hire-views';
@@ -72,6 +72,9 @@ export function createApiClient(options: ClientOptions = {}) {
       json<CallUsage>(`/api/v1/usage/${seg(requestId)}`, { token, signal }),
     /** development wallet only: the server pays its own invoice and returns the preimage */
     devPay: (invoice: string) => json<DevPayResponse>('/api/v1/dev/pay', { method: 'POST', body: { invoice } }),
+    /** development mode only: an invoice of the development payee wallet ("someone else's wallet") to withdraw to */
+    devInvoice: (amountSats: number) => json<DevInvoice>('/api/v1/dev/invoice', { method: 'POST', body: { amount_sats: amountSats } }),
+    getDevInvoice: (paymentHash: string, signal?: AbortSignal) => json<DevInvoice>(`/api/v1/dev/invoice/${seg(paymentHash)}`, { signal }),
 
     /** `status` as the filter gives it (a task status; the server answers any other with 400) */
     listTasks: async (params: { status?: string | undefined; offset?: number } = {}, signal?: AbortSignal): Promise<TaskPage> => {

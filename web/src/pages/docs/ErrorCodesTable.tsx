@@ -1,5 +1,6 @@
 // Every error code of the contract with its HTTP status, meaning and what to do (contract/errors.ts).
 import { ERROR_STATUS, type ErrorCode } from '../../../../contract/errors';
+import { InlineCode } from '../../components/InlineCode';
 import { SERVER_ERROR_ADVICE } from '../../lib/errorAdvice';
 
 const CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
@@ -27,7 +28,9 @@ export function ErrorCodesTable() {
               </th>
               <td className="num">{ERROR_STATUS[code]}</td>
               <td>{SERVER_ERROR_ADVICE[code].meaning}</td>
-              <td>{SERVER_ERROR_ADVICE[code].next}</td>
+              <td>
+                <InlineCode text={SERVER_ERROR_ADVICE[code].next} />
+              </td>
             </tr>
           ))}
         </tbody>
