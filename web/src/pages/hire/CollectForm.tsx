@@ -62,7 +62,7 @@ export function CollectForm({ token, onDone }: { token: string; onDone?: () => v
         <ErrorNotice
           error={action.error}
           title="The withdrawal did not go through"
-          next={action.error.field === 'invoice' ? 'Nothing was taken from the balance. Make a new invoice in your wallet (or another wallet) and try again.' : undefined}
+          next={action.error.field === 'invoice' ? 'Paste another invoice, or make a new one in your wallet.' : undefined}
         />
       ) : null}
       {result ? (
