@@ -104,6 +104,9 @@ export function createApiClient(options: ClientOptions = {}) {
     requestRevision: (token: string, taskId: string, body?: string) =>
       json<Task>(`${HIRE}/tasks/${seg(taskId)}/request-revision`, { method: 'POST', body: body ? { body } : {}, token }),
     deliver: (token: string, taskId: string, body: string) => json<Task>(`${HIRE}/tasks/${seg(taskId)}/deliver`, { method: 'POST', body: { body }, token }),
+    /** buyer or accepted contractor, while the task is delivered: an operator then divides the escrow */
+    dispute: (token: string, taskId: string, body?: string) =>
+      json<Task>(`${HIRE}/tasks/${seg(taskId)}/dispute`, { method: 'POST', body: body ? { body } : {}, token }),
     confirm: (token: string, taskId: string) => json<Task>(`${HIRE}/tasks/${seg(taskId)}/confirm`, { method: 'POST', body: {}, token }),
     collect: (token: string, invoice: string) => json<Payout>(`${HIRE}/collect`, { method: 'POST', body: { invoice }, token }),
     me: (token: string, signal?: AbortSignal) => json<Me>(`${HIRE}/me`, { token, signal }),
