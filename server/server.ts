@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
+import { chooseLogFormat, prettyDestination } from './logging/pretty.js';
 import { writeAdminLink } from './admin-link.js';
 import { createAuthFailureGuard } from './auth-guard.js';
 import { createAdminService } from './admin/service.js';
@@ -54,14 +55,18 @@ export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 export interface StartOptions {
   /** the clock (Unix seconds) of everything the server decides by time; tests inject their own */
   now?: () => number;
+  /** true when a person reads stdout (main passes process.stdout.isTTY): LOG_FORMAT=auto prints short lines */
+  stdoutIsTTY?: boolean;
 }
 
 export async function startServer(settings: Settings, opts: StartOptions = {}): Promise<RunningServer> {
   const now = opts.now ?? nowSeconds;
-  const log = pino({
+  const format = chooseLogFormat({ setting: settings.LOG_FORMAT, stdoutIsTTY: opts.stdoutIsTTY ?? false, nodeEnv: settings.NODE_ENV });
+  const logOptions = {
     level: settings.LOG_LEVEL,
     redact: { paths: ['req.headers.authorization', 'req.headers["x-token"]', 'req.headers["x-api-key"]', 'req.headers.cookie'], remove: true },
-  });
+  };
+  const log = format === 'pretty' ? pino(logOptions, prettyDestination(process.stdout, { color: opts.stdoutIsTTY ?? false })) : pino(logOptions);
   const catalog = loadCatalog(settings.ABL_CONFIG);
   const db = await openStore({ databaseUrl: settings.DATABASE_URL, dataDir: settings.ABL_DATA_DIR, preparedStatements: settings.ABL_PG_PREPARED === 'true' });
   const closers: (() => Promise<unknown>)[] = [() => db.close()];
