@@ -51,6 +51,8 @@ export function createApiClient(options: ClientOptions = {}) {
   return {
     getCatalog: (signal?: AbortSignal) => json<PublicCatalog>('/api/v1/catalog', { signal }),
     getHealth: (signal?: AbortSignal) => json<Health>('/api/v1/health', { signal }),
+    /** the OpenAPI 3.1 document, read by the docs page as an outline */
+    getOpenApi: (signal?: AbortSignal) => json<unknown>('/api/v1/openapi.json', { signal }),
 
     /** a refill with `token`; without, a new token, whose claim secret alone redeems it when `claimSecretOnly` */
     createTopup: (amountSats: number, token?: string, claimSecretOnly = false) =>
