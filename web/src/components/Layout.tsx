@@ -4,6 +4,8 @@ import { paths } from '../router/routes';
 import { Link } from '../router/Link';
 import { api } from '../api/client';
 import { useAsync } from '../hooks/useAsync';
+import { usePolling } from '../hooks/usePolling';
+import { BALANCE_REFRESH_MS } from '../lib/refresh';
 import { formatSats } from '../lib/format';
 import { useToken } from '../state/useToken';
 import { TokenReveals } from './TokenReveals';
@@ -19,6 +21,8 @@ export function Layout({ children, pathname }: { children: ReactNode; pathname: 
   const { token } = useToken();
   // the balance, read again on every page change (a paid call, a top-up or a withdrawal moved it)
   const balance = useAsync((signal) => api.getBalance(token ?? '', signal), token ? `${token}:${pathname}` : null);
+  // and now and then on the same page (a call from "Try it", an accepted quote, a withdrawal)
+  usePolling(balance.reload, BALANCE_REFRESH_MS, token !== null);
   const mainRef = useRef<HTMLElement>(null);
   const first = useRef(true);
 

@@ -3,3 +3,6 @@
 
 /** a task page that is not closed: a new quote, the award, a delivery, a dispute */
 export const TASK_REFRESH_MS = 5_000;
+
+/** the balance in the header, on any page */
+export const BALANCE_REFRESH_MS = 15_000;

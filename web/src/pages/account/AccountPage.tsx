@@ -1,4 +1,5 @@
 // Account: the token in use, its balance, this tab's paid calls, its AI for Hire activity, withdrawals.
+import { useState } from 'react';
 import { useDocumentTitle } from '../../hooks/useDocumentTitle';
 import { useToken } from '../../state/useToken';
 import { CollectForm } from '../hire/CollectForm';
@@ -11,6 +12,8 @@ import { TokenForm } from './TokenForm';
 export function AccountPage() {
   useDocumentTitle('Account');
   const { token } = useToken();
+  /** bumped by a withdrawal: the balance is read again */
+  const [paidOut, setPaidOut] = useState(0);
   return (
     <div className="page narrow">
       <h1>Account</h1>
@@ -18,10 +21,10 @@ export function AccountPage() {
       {token ? (
         <>
           <TokenCard token={token} />
-          <BalanceCard token={token} />
+          <BalanceCard token={token} refresh={paidOut} />
           <RecentCalls token={token} />
           <MyHireActivity token={token} />
-          <CollectForm token={token} />
+          <CollectForm token={token} onDone={() => setPaidOut((n) => n + 1)} />
         </>
       ) : (
         <TokenForm />

@@ -6,8 +6,8 @@ import { formatSats } from '../../lib/format';
 import { paths } from '../../router/routes';
 import { Link } from '../../router/Link';
 
-export function BalanceCard({ token }: { token: string }) {
-  const { data, error, loading, reload } = useAsync((signal) => api.getBalance(token, signal), token);
+export function BalanceCard({ token, refresh = 0 }: { token: string; refresh?: number }) {
+  const { data, error, loading, reload } = useAsync((signal) => api.getBalance(token, signal), `${token}:${refresh}`);
   return (
     <section className="card stack" aria-labelledby="balance-h" aria-busy={loading}>
       <h2 id="balance-h">Balance</h2>
