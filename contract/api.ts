@@ -13,6 +13,10 @@ export const HealthSchema = z.strictObject({
   store: z.enum(['pglite', 'postgres']),
   version: z.string(),
   upstreams: z.record(z.string(), z.enum(UPSTREAM_STATUSES)).describe('per API: its real upstream, the development-mode demo, or none (503)'),
+  fiat: z
+    .strictObject({ currency: z.string().regex(/^[A-Z]{3}$/), per_btc: z.number().positive() })
+    .optional()
+    .describe("the operator's rate (ABL_FIAT_RATE) for a rough fiat hint beside sats; absent when not set"),
 });
 
 /** Bounds come from config.yaml's topup section. */

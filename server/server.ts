@@ -50,6 +50,12 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** "USD 95000" → the currency and the price of 1 BTC (the format is checked in config.ts) */
+function fiatRate(setting: string): { currency: string; per_btc: number } {
+  const [currency, price] = setting.split(' ');
+  return { currency: currency!, per_btc: Number(price) };
+}
+
 export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
 export interface StartOptions {
@@ -139,6 +145,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       topups,
       ...(wallet.payWithDevWallet ? { payWithDevWallet: wallet.payWithDevWallet } : {}),
       ...(wallet.devPayee ? { devPayee: wallet.devPayee } : {}),
+      ...(settings.ABL_FIAT_RATE ? { fiat: fiatRate(settings.ABL_FIAT_RATE) } : {}),
       plugins: [
         (a) => adminRoutes(a, { ledger, admin: createAdminService({ db, ledger, extra: hireAdminCommands(hire) }), adminSecret: () => adminSecret }),
         (a) => hireRoutes(a, { hire, limiter }),

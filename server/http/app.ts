@@ -27,6 +27,8 @@ export interface AppDeps {
   topups: TopupService;
   /** present only with the development node */
   payWithDevWallet?: (bolt11: string) => Promise<{ preimage: string }>;
+  /** the operator's rate for a fiat hint beside sats (ABL_FIAT_RATE) */
+  fiat?: { currency: string; per_btc: number };
   /** present only with the development node: the second wallet that withdrawals can pay */
   devPayee?: DevPayee;
   /** extra route groups (proxy, AI for Hire), registered after the core ones */
@@ -153,7 +155,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
 
   const openapi = buildOpenApi({ catalog: deps.catalog, version: deps.version, operations: [...coreOperations(deps.catalog), ...(deps.operations ?? [])] });
-  metaRoutes(app, { catalog: deps.catalog, walletKind: deps.walletKind, storeKind: deps.storeKind, version: deps.version, openapi, ...(deps.upstreams ? { upstreams: deps.upstreams } : {}) });
+  metaRoutes(app, { catalog: deps.catalog, walletKind: deps.walletKind, storeKind: deps.storeKind, version: deps.version, openapi, ...(deps.upstreams ? { upstreams: deps.upstreams } : {}), ...(deps.fiat ? { fiat: deps.fiat } : {}) });
   topupRoutes(app, { topups: deps.topups, limits: { minSats: deps.catalog.topup.min_sats, maxSats: deps.catalog.topup.max_sats } });
   webhookRoutes(app, { wallet: deps.wallet, topups: deps.topups });
   if (deps.payWithDevWallet) devRoutes(app, { payWithDevWallet: deps.payWithDevWallet, ...(deps.devPayee ? { devPayee: deps.devPayee } : {}) });
