@@ -13,6 +13,10 @@ export const HealthSchema = z.strictObject({
   store: z.enum(['pglite', 'postgres']),
   version: z.string(),
   upstreams: z.record(z.string(), z.enum(UPSTREAM_STATUSES)).describe('per API: its real upstream, the development-mode demo, or none (503)'),
+  fiat: z
+    .strictObject({ currency: z.string().regex(/^[A-Z]{3}$/), per_btc: z.number().positive() })
+    .optional()
+    .describe("the operator's rate (ABL_FIAT_RATE) for a rough fiat hint beside sats; absent when not set"),
 });
 
 /** Bounds come from config.yaml's topup section. */
@@ -64,6 +68,22 @@ export const DevPayRequestSchema = z.object({ invoice: z.string().describe('BOLT
 
 export const DevPayResponseSchema = z.strictObject({ preimage: hex64 });
 
+/** POST /api/v1/dev/invoice (development mode only): an invoice of the development payee wallet. */
+export const DevInvoiceRequestSchema = z.object({
+  amount_sats: z.int().min(1).max(100_000_000).describe('what the invoice asks for'),
+  description: z.string().max(128).optional(),
+});
+
+/** The development payee wallet's invoice: "someone else's wallet" that the server's development node can pay. */
+export const DevInvoiceSchema = z.strictObject({
+  invoice: z.string().describe('BOLT11 invoice of the development payee wallet: paste it into a withdrawal'),
+  payment_hash: hex64,
+  amount_sats: z.int(),
+  expires_at: unixSeconds,
+  paid: z.boolean(),
+  payee_balance_sats: z.int().describe("the development payee wallet's balance"),
+});
+
 /** POST /webhooks/phoenixd, once the signature checked out. */
 export const WebhookAckSchema = z.strictObject({ received: z.literal(true) });
 
@@ -73,6 +93,7 @@ export type ClaimResponse = z.infer<typeof ClaimResponseSchema>;
 export type TopupStatusBody = z.infer<typeof TopupStatusSchema>;
 export type Balance = z.infer<typeof BalanceSchema>;
 export type DevPayResponse = z.infer<typeof DevPayResponseSchema>;
+export type DevInvoice = z.infer<typeof DevInvoiceSchema>;
 
 /** GET /api/v1/usage/{request_id}: one settled paid call, for the token or credential that paid it. */
 export const CallUsageSchema = z.strictObject({

@@ -55,7 +55,7 @@ export async function runContractor(
     collected = await expectOk('POST', `${HIRE}/collect`, { token, body: { invoice: await opts.invoiceFor(collectable) } }, [200]);
     log(`contractor: collected ${collected!.paid_sats} sats over Lightning (fee ${collected!.fee_sats}), preimage ${collected!.preimage}`);
   } else {
-    log(`contractor: to collect, POST ${HIRE}/collect {"invoice": "<an invoice of your wallet for up to ${collectable} sats>"} with X-Token`);
+    log(`contractor: to collect, POST ${HIRE}/collect {"invoice": "<an invoice of your wallet for up to ${collectable} sats>"} with X-Token (with the development node, POST /api/v1/dev/invoice {"amount_sats": ${collectable}} makes one)`);
   }
   return { token, taskId: task.id, earnedSats: done.contractor_paid_sats, collected };
 }

@@ -42,6 +42,11 @@ const EnvSchema = z.object({
   /** trust X-Forwarded-For from a reverse proxy (true, a hop count, or addresses) */
   ABL_TRUST_PROXY: optional,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** a fiat hint beside sats in the web app: a currency code and the operator's price of 1 BTC, e.g. "USD 95000" */
+  ABL_FIAT_RATE: optional.pipe(z.string().regex(/^[A-Z]{3} \d+(\.\d+)?$/, 'must be a currency code and the price of 1 BTC, e.g. "USD 95000"').optional()),
+  /** auto: short lines at a terminal, JSON when piped or under NODE_ENV=production */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
+  NODE_ENV: optional,
   ABL_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   /** how long a token reservation lives before the sweep returns it; default: the longest upstream timeout + 300 s */
   ABL_HOLD_SECONDS: optional.pipe(z.string().regex(/^\d+$/, 'must be a whole number of seconds').transform(Number).pipe(z.number().int().min(1)).optional()),

@@ -5,7 +5,7 @@ import { startServer } from './server.js';
 
 async function main(): Promise<void> {
   const settings = readSettings();
-  const server = await startServer(settings);
+  const server = await startServer(settings, { stdoutIsTTY: process.stdout.isTTY === true });
   if (settings.LOG_LEVEL !== 'silent') console.log(server.summary.join('\n'));
   let stopping = false;
   const stop = (signal: string) => {

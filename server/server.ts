@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
+import { chooseLogFormat, prettyDestination } from './logging/pretty.js';
 import { writeAdminLink } from './admin-link.js';
 import { createAuthFailureGuard } from './auth-guard.js';
 import { createAdminService } from './admin/service.js';
@@ -54,19 +55,29 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** "USD 95000" → the currency and the price of 1 BTC (the format is checked in config.ts) */
+function fiatRate(setting: string): { currency: string; per_btc: number } {
+  const [currency, price] = setting.split(' ');
+  return { currency: currency!, per_btc: Number(price) };
+}
+
 export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
 export interface StartOptions {
   /** the clock (Unix seconds) of everything the server decides by time; tests inject their own */
   now?: () => number;
+  /** true when a person reads stdout (main passes process.stdout.isTTY): LOG_FORMAT=auto prints short lines */
+  stdoutIsTTY?: boolean;
 }
 
 export async function startServer(settings: Settings, opts: StartOptions = {}): Promise<RunningServer> {
   const now = opts.now ?? nowSeconds;
-  const log = pino({
+  const format = chooseLogFormat({ setting: settings.LOG_FORMAT, stdoutIsTTY: opts.stdoutIsTTY ?? false, nodeEnv: settings.NODE_ENV });
+  const logOptions = {
     level: settings.LOG_LEVEL,
     redact: { paths: ['req.headers.authorization', 'req.headers["x-token"]', 'req.headers["x-api-key"]', 'req.headers.cookie'], remove: true },
-  });
+  };
+  const log = format === 'pretty' ? pino(logOptions, prettyDestination(process.stdout, { color: opts.stdoutIsTTY ?? false })) : pino(logOptions);
   const catalog = loadCatalog(settings.ABL_CONFIG);
   const db = await openStore({ databaseUrl: settings.DATABASE_URL, dataDir: settings.ABL_DATA_DIR, preparedStatements: settings.ABL_PG_PREPARED === 'true' });
   const closers: (() => Promise<unknown>)[] = [() => db.close()];
@@ -157,6 +168,8 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       upstreams: upstreams.statuses,
       topups,
       ...(wallet.payWithDevWallet ? { payWithDevWallet: wallet.payWithDevWallet } : {}),
+      ...(wallet.devPayee ? { devPayee: wallet.devPayee } : {}),
+      ...(settings.ABL_FIAT_RATE ? { fiat: fiatRate(settings.ABL_FIAT_RATE) } : {}),
       plugins: [
         (a) => adminRoutes(a, { ledger, admin: createAdminService({ db, ledger, extra: hireAdminCommands(hire) }), adminSecret: () => adminSecret }),
         (a) => hireRoutes(a, { hire, limiter }),

@@ -23,7 +23,8 @@ export function startupSummary(p: {
     `alittlebitofmoney is ready — open ${p.url}`,
     p.devnode
       ? '  wallet: built-in development Lightning node (regtest, no real money; set PHOENIXD_URL for real payments). ' +
-        'Pay invoices with the web app\'s development wallet or POST /api/v1/dev/pay'
+        'Pay invoices with the web app\'s development wallet or POST /api/v1/dev/pay; ' +
+        'withdraw to the development payee wallet\'s invoices (POST /api/v1/dev/invoice)'
       : `  wallet: ${REAL_WALLETS[p.walletKind ?? 'phoenixd'] ?? p.walletKind}: real payments`,
     p.store === 'pglite' ? `  store: embedded PGlite in ${p.dataDir} (set DATABASE_URL for PostgreSQL)` : '  store: PostgreSQL (DATABASE_URL)',
     ...describeUpstreams(p.catalog, p.upstreams),

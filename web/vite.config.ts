@@ -2,16 +2,19 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { precompressPlugin } from '../scripts/lib/precompress';
 
 const webRoot = fileURLToPath(new URL('.', import.meta.url));
+const outDir = fileURLToPath(new URL('./dist', import.meta.url));
 const apiTarget = process.env.ABL_API_TARGET ?? 'http://127.0.0.1:3000';
 
 export default defineConfig({
   root: webRoot,
   base: '/',
-  plugins: [react()],
+  // .br and .gz beside the built files, served by the server as they are (server/http/web.ts)
+  plugins: [react(), precompressPlugin(outDir)],
   build: {
-    outDir: fileURLToPath(new URL('./dist', import.meta.url)),
+    outDir,
     emptyOutDir: true,
     assetsDir: 'assets',
     sourcemap: false,

@@ -86,7 +86,9 @@ export async function collect(deps: HireDeps, identity: () => Promise<NodeIdenti
   // null: a reconcile pass settled it first; show what it recorded
   const final = settled?.payout ?? (await latestPayoutOf(db, account.id, payout.payment_hash))!;
   if (final.state === 'failed') {
-    throw invalidField('invoice', `The payment failed (${final.failure_reason ?? 'no reason given'}); nothing was taken from the balance.`);
+    // Not the invoice's fault as a rule (no route, no liquidity, the payee offline): say what the node answered.
+    const reason = final.failure_reason ?? 'no reason given';
+    throw invalidField('invoice', `The payment did not go through (the Lightning node answered: ${reason}). Nothing was taken from the balance; retry later, or make an invoice with another wallet.`);
   }
   return payoutView(deps, final);
 }

@@ -88,10 +88,13 @@ describe('AI for Hire over HTTP', () => {
     expect(accepted.body).toMatchObject({ status: 'awarded', price_sats: 300 });
     expect(await balance(buyer)).toBe(650);
     expect((await api('POST', `${H}/tasks/${id}/deliver`, as(contractor, { body: 'The translation' }))).body.status).toBe('delivered');
+    expect((await api('GET', `${H}/me`, as(buyer))).body.unread_messages).toBe(1); // the delivery
     const publicView = await api('GET', `${H}/tasks/${id}`);
     expect(publicView.body.delivery).toBeUndefined();
     expect(JSON.stringify(publicView.body)).not.toMatch(/abl_|Rhymes|balance/);
     expect((await api('GET', `${H}/tasks/${id}`, as(buyer))).body.delivery.body).toBe('The translation');
+    // read on the task page: no longer unread
+    expect((await api('GET', `${H}/me`, as(buyer))).body).toMatchObject({ unread_messages: 0, unread_threads: [] });
     const confirmed = await api('POST', `${H}/tasks/${id}/confirm`, as(buyer));
     expect(confirmed.body).toMatchObject({ status: 'completed', outcome: 'confirmed' });
     expect(await balance(contractor)).toBe(90 + 300);

@@ -33,6 +33,11 @@ export async function threadOf(q: Queryable, quoteId: string, p: { afterId: bigi
   return res.rows;
 }
 
+/** The reader has seen this one message of the other side's (a delivery shown on the task page). */
+export async function markMessageRead(q: Queryable, p: { messageId: bigint; readerAccountId: bigint; now: number }): Promise<void> {
+  await q.query(`UPDATE hire_messages SET read_at = $3 WHERE id = $1 AND sender_account_id <> $2 AND read_at IS NULL`, [p.messageId, p.readerAccountId, p.now]);
+}
+
 /** The reader has seen everything the other side wrote in this thread up to maxId. */
 export async function markRead(q: Queryable, p: { quoteId: string; readerAccountId: bigint; maxId: bigint; now: number }): Promise<void> {
   await q.query(

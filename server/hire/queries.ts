@@ -5,7 +5,7 @@ import type { Queryable } from '../store/index.js';
 import { accountOf } from './accounts.js';
 import type { HireDeps } from './deps.js';
 import { notFound } from './errors.js';
-import { latestOfKind, unreadThreads } from './messages-store.js';
+import { latestOfKind, markMessageRead, unreadThreads } from './messages-store.js';
 import { quoteCounts, quotesOfContractor, quotesOfTask, type QuoteRow } from './quotes-store.js';
 import { findTask, listTasks as selectTasks, tasksByIds, tasksOfAccount, type TaskRow, type TaskStatus } from './tasks-store.js';
 import { participantExtras, quoteView, roleOf, taskView } from './views.js';
@@ -34,8 +34,14 @@ export async function getTask(deps: HireDeps, taskId: string, token: string | nu
   const task = await findTask(db, taskId);
   if (!task) throw notFound('No task has this id.');
   const quotes = (await quotesOfTask(db, taskId)).map(quoteView);
-  const role = token === null ? null : roleOf(task, (await accountOf(db, token, deps.now())).id);
-  const extras = role === null ? {} : participantExtras(task, role, task.accepted_quote_id ? await latestOfKind(db, task.accepted_quote_id, 'delivery') : null);
+  const reader = token === null ? null : (await accountOf(db, token, deps.now())).id;
+  const role = reader === null ? null : roleOf(task, reader);
+  const delivery = role !== null && task.accepted_quote_id ? await latestOfKind(db, task.accepted_quote_id, 'delivery') : null;
+  // The buyer reads the delivery here, on the task page: it no longer counts as unread in GET /me.
+  if (delivery && reader !== null && delivery.read_at === null && delivery.sender_account_id !== reader) {
+    await markMessageRead(db, { messageId: delivery.id, readerAccountId: reader, now: deps.now() });
+  }
+  const extras = role === null ? {} : participantExtras(task, role, delivery);
   return taskView(task, deps.rules.maxRevisions, { quote_count: quotes.length, quotes, ...extras });
 }
 

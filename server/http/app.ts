@@ -15,6 +15,7 @@ import { metaRoutes } from './routes/meta.js';
 import { topupRoutes } from './routes/topup.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { sendIndex, webApp } from './web.js';
+import type { DevPayee } from '../lightning/devnode/payee.js';
 
 export interface AppDeps {
   catalog: Catalog;
@@ -26,6 +27,10 @@ export interface AppDeps {
   topups: TopupService;
   /** present only with the development node */
   payWithDevWallet?: (bolt11: string) => Promise<{ preimage: string }>;
+  /** the operator's rate for a fiat hint beside sats (ABL_FIAT_RATE) */
+  fiat?: { currency: string; per_btc: number };
+  /** present only with the development node: the second wallet that withdrawals can pay */
+  devPayee?: DevPayee;
   /** extra route groups (proxy, AI for Hire), registered after the core ones */
   plugins?: ((app: FastifyInstance) => void | Promise<void>)[];
   version: string;
@@ -151,10 +156,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
 
   const openapi = buildOpenApi({ catalog: deps.catalog, version: deps.version, operations: [...coreOperations(deps.catalog), ...(deps.operations ?? [])] });
-  metaRoutes(app, { catalog: deps.catalog, walletKind: deps.walletKind, storeKind: deps.storeKind, version: deps.version, openapi, ...(deps.upstreams ? { upstreams: deps.upstreams } : {}) });
+  metaRoutes(app, { catalog: deps.catalog, walletKind: deps.walletKind, storeKind: deps.storeKind, version: deps.version, openapi, ...(deps.upstreams ? { upstreams: deps.upstreams } : {}), ...(deps.fiat ? { fiat: deps.fiat } : {}) });
   topupRoutes(app, { topups: deps.topups, limits: { minSats: deps.catalog.topup.min_sats, maxSats: deps.catalog.topup.max_sats } });
   webhookRoutes(app, { wallet: deps.wallet, topups: deps.topups });
-  if (deps.payWithDevWallet) devRoutes(app, { payWithDevWallet: deps.payWithDevWallet });
+  if (deps.payWithDevWallet) devRoutes(app, { payWithDevWallet: deps.payWithDevWallet, ...(deps.devPayee ? { devPayee: deps.devPayee } : {}) });
   for (const plugin of deps.plugins ?? []) await plugin(app);
 
   const hasWeb = deps.webDist ? await webApp(app, deps.webDist) : false;

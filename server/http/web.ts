@@ -21,6 +21,8 @@ export async function webApp(app: FastifyInstance, distDir: string): Promise<boo
     // serve what the build holds now, not what it held at start-up (rebuilds under a running server)
     wildcard: true,
     index: false,
+    // the build writes .br and .gz beside each text file (scripts/lib/precompress.ts): sent as they are, with Vary
+    preCompressed: true,
     setHeaders(reply, path) {
       reply.headers(SECURITY_HEADERS);
       reply.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');

@@ -8,6 +8,7 @@ import type { WalletBackend } from './backend.js';
 import { ClnWallet } from './cln/wallet.js';
 import { startDevnode } from './devnode/index.js';
 import { LndWallet } from './lnd/wallet.js';
+import { startDevPayee, type DevPayee } from './devnode/payee.js';
 import { PhoenixdWallet } from './phoenixd/wallet.js';
 
 export type WalletKind = 'devnode' | 'phoenixd' | 'lnd' | 'cln';
@@ -49,6 +50,8 @@ export interface OpenedWallet {
   setWebhookUrl(url: string): void;
   /** Devnode only: pays an invoice from the development wallet, standing in for an outside payer. */
   payWithDevWallet?: (bolt11: string) => Promise<{ preimage: string }>;
+  /** Devnode only: "someone else's wallet", whose invoices the development node can pay (withdrawals). */
+  devPayee?: DevPayee;
   close(): Promise<void>;
 }
 
@@ -70,13 +73,18 @@ export async function openWallet(opts: OpenWalletOptions): Promise<OpenedWallet>
 
   const password = randomBytes(24).toString('hex');
   const webhookSecret = randomBytes(32).toString('hex');
+  const payee = await startDevPayee({ dataDir: join(opts.dataDir, 'devnode-payee') });
   const devnode = await startDevnode({
+    peers: [payee.peer],
     host: '127.0.0.1',
     port: 0,
     password,
     dataDir: join(opts.dataDir, 'devnode'),
     webhookSecret,
     ...(opts.webhookUrl ? { webhookUrl: opts.webhookUrl } : {}),
+  }).catch(async (err: unknown) => {
+    await payee.close();
+    throw err;
   });
   opts.log?.warn(`PHOENIXD_URL is not set: using the built-in development Lightning node at ${devnode.url} (regtest, no real money)`);
   const wallet = new PhoenixdWallet({ url: devnode.url, password, webhookSecret });
@@ -90,9 +98,11 @@ export async function openWallet(opts: OpenWalletOptions): Promise<OpenedWallet>
       if (outcome.status === 'succeeded') return { preimage: outcome.preimage };
       throw new DevWalletPaymentError(outcome.status === 'failed' ? outcome.reason : 'payment outcome unknown');
     },
+    devPayee: payee,
     close: async () => {
       await wallet.close();
-      await devnode.close();
+      await devnode.close(); // its payments to the payee finish first
+      await payee.close();
     },
   };
 }

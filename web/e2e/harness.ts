@@ -96,7 +96,7 @@ export interface E2EServer {
  * The server as `npm start` runs it without PHOENIXD_URL: the in-process development node, so
  * health says wallet "devnode" and POST /api/v1/dev/pay exists. OpenAI is the fake upstream.
  */
-export async function startDevServer(): Promise<E2EServer> {
+export async function startDevServer(env: Record<string, string> = {}): Promise<E2EServer> {
   await ensureWebBuilt();
   const upstream = await startFakeUpstream({ apiKey: UPSTREAM_KEY });
   const schema = await createPostgresSchema();
@@ -114,6 +114,7 @@ export async function startDevServer(): Promise<E2EServer> {
         ABL_RATE_LIMIT: '0',
         OPENAI_API_KEY: UPSTREAM_KEY,
         OPENAI_BASE_URL: upstream.url,
+        ...env,
       }),
     );
   } catch (err) {

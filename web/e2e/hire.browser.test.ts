@@ -2,6 +2,7 @@
 // token: post, quote, talk, accept (escrow), deliver, confirm; the contractor is paid, and the
 // ledger still balances.
 import { afterAll, beforeAll, expect } from 'vitest';
+import { TASK_REFRESH_MS } from '../src/lib/refresh.js';
 import { balanceOf, browserTest, expectText, expectVisible, fundToken, horizontalOverflow, poll, startDevServer, useBrowser, type E2EServer } from './harness.js';
 
 const browser = useBrowser();
@@ -26,6 +27,7 @@ browserTest(
     const [buyerToken, contractorToken] = await Promise.all([fundToken(srv, 1000), fundToken(srv, 100)]);
     const buyer = await s.page({ name: 'buyer', token: buyerToken });
     const contractor = await s.page({ name: 'contractor', token: contractorToken, width: 390, height: 844 });
+    await contractor.clock.install(); // its polling is moved on by hand below
 
     // ── the buyer posts a task ──
     await buyer.goto(`${srv.url}/hire`);
@@ -97,9 +99,14 @@ browserTest(
     await expectText(buyer.getByTestId('delivery-body'), /small payments can buy AI work/);
     await buyer.getByTestId('confirm-delivery-button').click();
     await buyer.getByTestId('confirm-delivery-button-confirm').click();
-    await expectText(buyer.getByTestId('task-completed'), 'Completed: 300 sats went to the contractor.');
+    await expectText(buyer.getByTestId('task-outcome'), 'Completed: 300 sats went to the contractor.');
     await expectText(buyer.getByTestId('task-page').locator('.page-head').getByTestId('status-badge'), 'completed');
     await s.shot(buyer, 'hire-buyer-completed-1280');
+
+    // ── the contractor reads it from its side (the page refreshes itself) ──
+    await contractor.clock.fastForward(TASK_REFRESH_MS + 1000);
+    await expectText(contractor.getByTestId('task-outcome'), 'Completed: 300 sats were added to your balance. Withdraw them from the Account page.');
+    await s.shot(contractor, 'hire-contractor-completed-390');
 
     // ── the contractor's Account page shows the payment ──
     const contractorBalance = 100 - QUOTE_FEE + PRICE;

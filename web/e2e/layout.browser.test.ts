@@ -50,6 +50,14 @@ async function expectHeadingInView(page: Page, heading: string | RegExp, width: 
   expect(box?.y ?? -1).toBeGreaterThanOrEqual(0);
 }
 
+/** The header's links on one row, every one of them in view (the balance too), at any width. */
+async function expectNavOneRow(page: Page, width: number): Promise<void> {
+  const links = page.getByRole('navigation', { name: 'Main' }).getByRole('link');
+  const boxes = await links.evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ top: Math.round(r.top), right: r.right, left: r.left })));
+  expect(new Set(boxes.map((b) => b.top)).size, `the navigation wraps at ${width}px`).toBe(1);
+  for (const b of boxes) expect(b.right, `a navigation link is cut off at ${width}px`).toBeLessThanOrEqual(width);
+}
+
 /**
  * Visits every page: `via: 'links'` loads the home page, then follows the header's links as a user
  * would; `via: 'load'` loads each address from the server (deep links, the SPA fallback).
@@ -62,6 +70,7 @@ async function visitAll(page: Page, width: number, via: 'links' | 'load', shot: 
     await expectVisible(p.ready(page));
     await expectHeadingInView(page, p.heading, width);
     await expectFits(page, `${p.path} at ${width}px`);
+    await expectNavOneRow(page, width);
     await shot(`${p.path === '/' ? 'home' : p.path.slice(1)}-${width}`);
   }
 }
@@ -73,6 +82,8 @@ describe('layout', () => {
     async (s) => {
       const page = await s.page({ name: 'phone', width: 360, height: 740, token });
       await visitAll(page, 360, 'links', (name) => s.shot(page, name));
+      // with a token, the header shows its balance (2,000 sats less the task posted above)
+      await expectText(page.getByTestId('nav-account'), /^[\d,]+ sats$/);
 
       // the states that draw the widest content
       await nav('AI for Hire')(page).click();

@@ -13,6 +13,8 @@ export function metaRoutes(
     openapi: object;
     /** per API: its real upstream, the development-mode demo, or none */
     upstreams?: Record<string, UpstreamStatus>;
+    /** the operator's rate for the web app's fiat hint */
+    fiat?: Health['fiat'];
   },
 ): void {
   const upstreams = deps.upstreams ?? {};
@@ -22,7 +24,7 @@ export function metaRoutes(
     if (status) api.upstream = status;
   }
   const catalogJson = JSON.stringify(publicCatalog);
-  const health: Health = { status: 'ok', wallet: deps.walletKind, store: deps.storeKind, version: deps.version, upstreams };
+  const health: Health = { status: 'ok', wallet: deps.walletKind, store: deps.storeKind, version: deps.version, upstreams, ...(deps.fiat ? { fiat: deps.fiat } : {}) };
 
   app.get('/api/v1/health', async (): Promise<Health> => health);
 

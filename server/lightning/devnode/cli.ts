@@ -1,10 +1,13 @@
 // Runs a development node in the foreground:
 //   node --import tsx server/lightning/devnode/cli.ts --port 9740 --password X [--host 127.0.0.1]
-//     [--data-dir DIR] [--webhook URL --webhook-secret S] [--peer URL#PASSWORD]...
+//     [--data-dir DIR] [--webhook URL --webhook-secret S] [--peer URL#PASSWORD]... [--payee-port N]
 // The password may come from DEVNODE_PASSWORD instead, to keep it out of the process list.
-// Prints one JSON line {"url","nodeId"} once it listens; SIGTERM / SIGINT stop it cleanly.
+// --payee-port also starts a payee node there ("someone else's wallet": empty, same password,
+// the first node's peer), so that a server on this node can pay withdrawals to its invoices.
+// Prints one JSON line {"url","nodeId"} (and "payeeUrl") once it listens; SIGTERM / SIGINT stop it cleanly.
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startDevnode, type DevnodeOptions, type PeerConfig } from './index.js';
+import { startDevnode, type DevnodeOptions, type PeerConfig, type RunningDevnode } from './index.js';
 
 function parsePeer(spec: string): PeerConfig {
   const hash = spec.indexOf('#'); // URLs have no '#' here; the password may
@@ -19,7 +22,7 @@ function parseNumber(value: string | undefined, name: string): number | undefine
   return n;
 }
 
-function optionsFromArgs(argv: string[]): DevnodeOptions {
+function optionsFromArgs(argv: string[]): DevnodeOptions & { payeePort?: number } {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -31,6 +34,7 @@ function optionsFromArgs(argv: string[]): DevnodeOptions {
       'webhook-secret': { type: 'string' },
       peer: { type: 'string', multiple: true },
       'initial-balance-sat': { type: 'string' },
+      'payee-port': { type: 'string' },
     },
     strict: true,
   });
@@ -39,7 +43,9 @@ function optionsFromArgs(argv: string[]): DevnodeOptions {
   if (values.webhook && !values['webhook-secret']) throw new Error('--webhook needs --webhook-secret');
   const port = parseNumber(values.port, 'port');
   const initialBalanceSat = parseNumber(values['initial-balance-sat'], 'initial-balance-sat');
+  const payeePort = parseNumber(values['payee-port'], 'payee-port');
   return {
+    ...(payeePort !== undefined ? { payeePort } : {}),
     password,
     ...(values.host ? { host: values.host } : {}),
     ...(port !== undefined ? { port } : {}),
@@ -52,19 +58,33 @@ function optionsFromArgs(argv: string[]): DevnodeOptions {
 }
 
 async function main(): Promise<void> {
-  const node = await startDevnode(optionsFromArgs(process.argv.slice(2)));
-  process.stdout.write(`${JSON.stringify({ url: node.url, nodeId: node.nodeId })}\n`);
+  const { payeePort, ...opts } = optionsFromArgs(process.argv.slice(2));
+  let payee: RunningDevnode | null = null;
+  if (payeePort !== undefined) {
+    payee = await startDevnode({
+      host: opts.host ?? '127.0.0.1',
+      port: payeePort,
+      password: opts.password,
+      initialBalanceSat: 0,
+      ...(opts.dataDir ? { dataDir: join(opts.dataDir, 'payee') } : {}),
+    });
+  }
+  const node = await startDevnode({ ...opts, peers: [...(opts.peers ?? []), ...(payee ? [{ url: payee.url, password: opts.password }] : [])] });
+  process.stdout.write(`${JSON.stringify({ url: node.url, nodeId: node.nodeId, ...(payee ? { payeeUrl: payee.url } : {}) })}\n`);
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
-    node.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        process.stderr.write(`devnode: close failed: ${err instanceof Error ? err.message : String(err)}\n`);
-        process.exit(1);
-      },
-    );
+    node
+      .close()
+      .then(() => payee?.close())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          process.stderr.write(`devnode: close failed: ${err instanceof Error ? err.message : String(err)}\n`);
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

@@ -177,4 +177,31 @@ describe('devnode CLI', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
   });
+
+  it('--payee-port: a second node, empty, whose invoices the first one pays (withdrawals in development)', async () => {
+    const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
+    const password = randomPassword();
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, '--port', '0', '--host', '127.0.0.1', '--payee-port', '0'], {
+      env: { ...process.env, DEVNODE_PASSWORD: password },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      const firstLine = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: child.stdout }).once('line', resolve);
+        child.once('exit', (code) => reject(new Error(`cli exited with ${code}`)));
+      });
+      const started = JSON.parse(firstLine) as { url: string; nodeId: string; payeeUrl: string };
+      expect(started.payeeUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(JSON.parse((await callNode(started.payeeUrl, password, 'GET', '/getbalance')).text)).toEqual({ balanceSat: 0, feeCreditSat: 0 });
+      const invoice = JSON.parse((await callNode(started.payeeUrl, password, 'POST', '/createinvoice', { amountSat: '70', description: 'withdrawal' })).text) as { serialized: string };
+      const paid = JSON.parse((await callNode(started.url, password, 'POST', '/payinvoice', { invoice: invoice.serialized })).text) as { paymentPreimage?: string };
+      expect(paid.paymentPreimage).toMatch(/^[0-9a-f]{64}$/);
+      expect(JSON.parse((await callNode(started.payeeUrl, password, 'GET', '/getbalance')).text)).toEqual({ balanceSat: 70, feeCreditSat: 0 });
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
 });

@@ -12,11 +12,12 @@ import { generateNodeKey, type Chain } from './keys.js';
 import { DevNode } from './node.js';
 import { Payer } from './pay.js';
 import { PeerDirectory, type PeerConfig } from './peers.js';
-import { parseState, serializeState, type DevnodeState } from './state.js';
+import { parseState, serializeState, type DevnodeState, type IncomingRecord } from './state.js';
 import { readIfExists, StateFile } from './state-file.js';
 import { WebhookSender } from './webhook-sender.js';
 
 export type { PeerConfig } from './peers.js';
+export type { IncomingRecord } from './state.js';
 
 export interface DevnodeOptions {
   host?: string;
@@ -45,6 +46,11 @@ export interface DevnodeOptions {
 export interface RunningDevnode {
   url: string;
   nodeId: string;
+  /** Issues one of this node's invoices in-process (the development payee wallet uses it). */
+  createInvoice(amountMsat: bigint, description: string, expirySeconds: number): Promise<IncomingRecord>;
+  /** one of this node's invoices by payment hash; undefined when it never issued it */
+  incoming(paymentHash: string): IncomingRecord | undefined;
+  balanceMsat(): bigint;
   /** the configured webhook, changeable once the receiving server knows its own address */
   setWebhookUrl(url: string | null): void;
   close(): Promise<void>;
@@ -92,6 +98,10 @@ export async function startDevnode(opts: DevnodeOptions): Promise<RunningDevnode
   return {
     url: `http://${urlHost(host)}:${port}`,
     nodeId: node.nodeId,
+    createInvoice: (amountMsat, description, expirySeconds) =>
+      node.createInvoice({ amountMsat, description: { text: description }, expirySeconds, externalId: null, webhookUrl: null }),
+    incoming: (paymentHash) => node.incoming(paymentHash),
+    balanceMsat: () => node.balanceMsat,
     setWebhookUrl: (url) => {
       webhookUrl = url;
     },

@@ -69,7 +69,7 @@ export class Payer {
     if (invoice.amountMsat !== null && amountMsat < invoice.amountMsat) return { reason: 'amount below the invoice amount' };
     if (invoice.payeeNodeId === this.node.nodeId) return this.node.receive(invoice, amountMsat);
     const peer = await this.peers.find(invoice.payeeNodeId);
-    if (!peer) return { reason: `no route to ${invoice.payeeNodeId}` };
+    if (!peer) return { reason: `no route to node ${invoice.payeeNodeId.slice(0, 16)}…: a development node pays only its own invoices and those of its peers` };
     if (!this.node.reserve(amountMsat)) return { reason: 'insufficient balance' };
     const answer = await this.peers.settle(peer, bolt11, amountMsat);
     if ('preimage' in answer && sha256Hex(answer.preimage) === invoice.paymentHash) return answer;

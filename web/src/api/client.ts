@@ -1,5 +1,5 @@
 // Typed client for every endpoint of the HTTP contract; one method per endpoint.
-import type { Balance, CallUsage, ClaimResponse, DailyUsage, DevPayResponse, Health, TopupCreated, TopupStatusBody, UsagePage } from '../../../contract/api';
+import type { Balance, CallUsage, ClaimResponse, DailyUsage, DevInvoice, DevPayResponse, Health, TopupCreated, TopupStatusBody, UsagePage } from '../../../contract/api';
 import type { PublicCatalog } from '../../../contract/catalog';
 import type { EditQuoteBody, PostQuoteBody, PostTaskBody } from '../../../contract/hire';
 import type { Me, Message, MessageList, Payout, PostedQuote, PostedTask, Quote, Task, TaskDetail, TaskList, TaskSummary } from '../../../contract/hire-views';
@@ -74,6 +74,8 @@ export function createApiClient(options: ClientOptions = {}) {
   return {
     getCatalog: (signal?: AbortSignal) => json<PublicCatalog>('/api/v1/catalog', { signal }),
     getHealth: (signal?: AbortSignal) => json<Health>('/api/v1/health', { signal }),
+    /** the OpenAPI 3.1 document, read by the docs page as an outline */
+    getOpenApi: (signal?: AbortSignal) => json<unknown>('/api/v1/openapi.json', { signal }),
 
     /** a refill with `token`; without, a new token, whose claim secret alone redeems it when `claimSecretOnly` */
     createTopup: (amountSats: number, token?: string, claimSecretOnly = false) =>
@@ -126,6 +128,9 @@ export function createApiClient(options: ClientOptions = {}) {
 
     /** development wallet only: the server pays its own invoice and returns the preimage */
     devPay: (invoice: string) => json<DevPayResponse>('/api/v1/dev/pay', { method: 'POST', body: { invoice } }),
+    /** development mode only: an invoice of the development payee wallet ("someone else's wallet") to withdraw to */
+    devInvoice: (amountSats: number) => json<DevInvoice>('/api/v1/dev/invoice', { method: 'POST', body: { amount_sats: amountSats } }),
+    getDevInvoice: (paymentHash: string, signal?: AbortSignal) => json<DevInvoice>(`/api/v1/dev/invoice/${seg(paymentHash)}`, { signal }),
 
     /** `status` as the filter gives it (a task status; the server answers any other with 400) */
     listTasks: async (params: { status?: string | undefined; offset?: number } = {}, signal?: AbortSignal): Promise<TaskPage> => {
@@ -155,6 +160,9 @@ export function createApiClient(options: ClientOptions = {}) {
     requestRevision: (token: string, taskId: string, body?: string) =>
       json<Task>(`${HIRE}/tasks/${seg(taskId)}/request-revision`, { method: 'POST', body: body ? { body } : {}, token }),
     deliver: (token: string, taskId: string, body: string) => json<Task>(`${HIRE}/tasks/${seg(taskId)}/deliver`, { method: 'POST', body: { body }, token }),
+    /** buyer or accepted contractor, while the task is delivered: an operator then divides the escrow */
+    dispute: (token: string, taskId: string, body?: string) =>
+      json<Task>(`${HIRE}/tasks/${seg(taskId)}/dispute`, { method: 'POST', body: body ? { body } : {}, token }),
     confirm: (token: string, taskId: string) => json<Task>(`${HIRE}/tasks/${seg(taskId)}/confirm`, { method: 'POST', body: {}, token }),
     collect: (token: string, invoice: string) => json<Payout>(`${HIRE}/collect`, { method: 'POST', body: { invoice }, token }),
     me: (token: string, signal?: AbortSignal) => json<Me>(`${HIRE}/me`, { token, signal }),

@@ -3,10 +3,13 @@ import type { ApiError } from '../api/errors';
 import { adviceFor } from '../lib/errorAdvice';
 import { paths } from '../router/routes';
 import { Link } from '../router/Link';
+import { InlineCode } from './InlineCode';
 
 interface ErrorNoticeProps {
   error: ApiError;
   title?: string;
+  /** what to do next, where the page knows better than the code's general advice */
+  next?: string;
   onRetry?: () => void;
   testId?: string;
 }
@@ -14,7 +17,7 @@ interface ErrorNoticeProps {
 const TOKEN_CODES = new Set(['missing_token', 'invalid_token']);
 const TOPUP_CODES = new Set(['insufficient_balance', 'payment_required']);
 
-export function ErrorNotice({ error, title = 'That did not work', onRetry, testId = 'error-notice' }: ErrorNoticeProps) {
+export function ErrorNotice({ error, title = 'That did not work', next, onRetry, testId = 'error-notice' }: ErrorNoticeProps) {
   const advice = adviceFor(error.code);
   const retryAfter = error.retryAfterSeconds !== undefined ? ` Retry in ${error.retryAfterSeconds} s.` : '';
   return (
@@ -24,7 +27,13 @@ export function ErrorNotice({ error, title = 'That did not work', onRetry, testI
         {error.message}
         {error.field ? <> (field <code>{error.field}</code>)</> : null}
       </p>
-      {advice && advice.meaning !== error.message ? <p className="muted">{advice.next + retryAfter}</p> : null}
+      {next ? (
+        <p className="muted">{next}</p>
+      ) : advice && advice.meaning !== error.message ? (
+        <p className="muted">
+          <InlineCode text={advice.next + retryAfter} />
+        </p>
+      ) : null}
       <p className="muted small">
         Code <code>{error.code}</code>
         {error.status ? <>, HTTP {error.status}</> : null}

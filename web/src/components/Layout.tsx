@@ -2,7 +2,11 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { paths } from '../router/routes';
 import { Link } from '../router/Link';
-import { shortToken } from '../lib/format';
+import { api } from '../api/client';
+import { useAsync } from '../hooks/useAsync';
+import { usePolling } from '../hooks/usePolling';
+import { BALANCE_REFRESH_MS } from '../lib/refresh';
+import { formatSats } from '../lib/format';
 import { useToken } from '../state/useToken';
 import { TokenReveals } from './TokenReveals';
 
@@ -15,6 +19,10 @@ const NAV = [
 
 export function Layout({ children, pathname }: { children: ReactNode; pathname: string }) {
   const { token } = useToken();
+  // the balance, read again on every page change (a paid call, a top-up or a withdrawal moved it)
+  const balance = useAsync((signal) => api.getBalance(token ?? '', signal), token ? `${token}:${pathname}` : null);
+  // and now and then on the same page (a call from "Try it", an accepted quote, a withdrawal)
+  usePolling(balance.reload, BALANCE_REFRESH_MS, token !== null);
   const mainRef = useRef<HTMLElement>(null);
   const first = useRef(true);
 
@@ -44,10 +52,16 @@ export function Layout({ children, pathname }: { children: ReactNode; pathname: 
                 {item.label}
               </Link>
             ))}
-            <Link to={paths.account} nav className="nav-account" data-testid="nav-account">
-              {token ? <span className="token-chip">{shortToken(token)}</span> : 'Account'}
-            </Link>
           </nav>
+          <Link
+            to={paths.account}
+            nav
+            className="header-account"
+            data-testid="nav-account"
+            aria-label={token && balance.data ? `Account, balance ${formatSats(balance.data.balance_sats)}` : undefined}
+          >
+            {token && balance.data ? <span className="balance-chip">{formatSats(balance.data.balance_sats)}</span> : 'Account'}
+          </Link>
         </div>
       </header>
       <main id="main" ref={mainRef} tabIndex={-1} className="container main">

@@ -1,13 +1,13 @@
 // Explains a 402 from a paid AI for Hire action: what it costs, what you have, how to top up.
 import type { ApiError } from '../api/errors';
 import { formatSats } from '../lib/format';
-import { paths } from '../router/routes';
+import { topupHref } from '../lib/returnTo';
 import { Link } from '../router/Link';
 import { ErrorNotice } from './ErrorNotice';
 
-/** Top-up link for the missing amount, at least the smallest sensible top-up. */
+/** Top-up link for the missing amount (at least the smallest sensible top-up), with the way back here. */
 function topupLink(missing: number | undefined): string {
-  return missing && missing > 0 ? `${paths.topup}?amount=${Math.max(missing, 100)}` : paths.topup;
+  return topupHref(missing && missing > 0 ? Math.max(missing, 100) : undefined, window.location.pathname);
 }
 
 export function PaymentProblem({ error }: { error: ApiError }) {

@@ -5,9 +5,11 @@ interface QrCodeProps {
   text: string;
   label: string;
   size?: number;
+  /** the invoice can no longer be paid ("Expired", "Paid"): the code is blurred so no phone scans it, with this word over it */
+  spent?: string | null;
 }
 
-export function QrCode({ text, label, size = 264 }: QrCodeProps) {
+export function QrCode({ text, label, size = 264, spent = null }: QrCodeProps) {
   const [url, setUrl] = useState<string | null>(null);
   const [failed, setFailed] = useState(false);
 
@@ -28,8 +30,13 @@ export function QrCode({ text, label, size = 264 }: QrCodeProps) {
   }, [text, size]);
 
   return (
-    <div className="qr-box" style={{ width: size, maxWidth: '100%' }} data-testid="invoice-qr">
-      {url ? <img src={url} alt={label} width={size} height={size} /> : null}
+    <div className={`qr-box${spent ? ' qr-spent' : ''}`} style={{ width: size, maxWidth: '100%' }} data-testid="invoice-qr" data-spent={spent ?? undefined}>
+      {url ? <img src={url} alt={spent ? `${label} (${spent.toLowerCase()}: do not scan)` : label} width={size} height={size} /> : null}
+      {url && spent ? (
+        <p className="qr-stamp" aria-hidden="true">
+          {spent}
+        </p>
+      ) : null}
       {!url && !failed ? <div className="skeleton-block qr-placeholder" aria-hidden="true" /> : null}
       {failed ? <p className="muted small">The QR code could not be drawn; copy the invoice below instead.</p> : null}
     </div>

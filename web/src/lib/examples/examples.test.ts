@@ -11,7 +11,7 @@ import { toCurl } from './curl';
 import { codeSamples } from './index';
 import { toFetch, toOpenAiSdk } from './javascript';
 import { toL402 } from './l402';
-import { pythonLiteral, toPython } from './python';
+import { pythonLiteral, toPython, toPythonSdk, toPythonStream } from './python';
 import { buildExampleRequest } from './request';
 
 const ORIGIN = 'https://abl.example';
@@ -101,7 +101,7 @@ describe('JavaScript samples', () => {
   it('are valid ES modules for every endpoint and flavour', () => {
     for (const ep of [...all, otherApiEndpoint]) {
       const api = ep === otherApiEndpoint ? 'weather' : 'openai';
-      for (const sample of codeSamples(api, ep, ORIGIN, TOKEN).filter((s) => s.id !== 'curl' && s.id !== 'python')) {
+      for (const sample of codeSamples(api, ep, ORIGIN, TOKEN).filter((s) => s.id !== 'curl' && !s.id.startsWith('python'))) {
         expect(() => parseAst(sample.code), `${ep.path} ${sample.id}`).not.toThrow();
       }
     }
@@ -160,5 +160,38 @@ describe('Python sample', () => {
     const binary = toPython(buildExampleRequest('openai', speechEndpoint, ORIGIN));
     expect(binary).toContain('with open("output.opus", "wb") as out:');
     expect(toPython(buildExampleRequest('openai', modelsEndpoint, ORIGIN))).toContain('requests.get(');
+  });
+});
+
+describe('Python SDK samples', () => {
+  it('use the official openai SDK with the proxy base URL and the token as api_key', () => {
+    const code = toPythonSdk(buildExampleRequest('openai', chatEndpoint, ORIGIN), TOKEN) ?? '';
+    expect(code).toContain('from openai import OpenAI');
+    expect(code).toContain('base_url="https://abl.example/api/v1/openai/v1"');
+    expect(code).toContain(`api_key="${TOKEN}"`);
+    expect(code).toContain('result = client.chat.completions.create(\n    model="gpt-4o-mini",');
+    expect(code).not.toContain('requests');
+    const labels = codeSamples('openai', chatEndpoint, ORIGIN, TOKEN).map((s) => s.label);
+    expect(labels).toContain('Python (openai SDK)');
+  });
+
+  it('files, binary answers and a body key Python cannot take as an argument', () => {
+    expect(toPythonSdk(buildExampleRequest('openai', transcriptionEndpoint, ORIGIN))).toContain('    file=open("speech.mp3", "rb"),');
+    expect(toPythonSdk(buildExampleRequest('openai', speechEndpoint, ORIGIN))).toContain('result.write_to_file("output.opus")');
+    expect(toPythonSdk(buildExampleRequest('openai', modelsEndpoint, ORIGIN))).toContain('result = client.models.list()');
+    const odd = buildExampleRequest('openai', { ...chatEndpoint, example: { ...chatEndpoint.example!, body: { model: 'm', from: 1 } } }, ORIGIN);
+    expect(toPythonSdk(odd)).toContain('    **{\n        "model": "m",');
+    expect(toPythonSdk(buildExampleRequest('weather', otherApiEndpoint, ORIGIN))).toBeNull();
+    expect(codeSamples('weather', otherApiEndpoint, ORIGIN, TOKEN).find((s) => s.id === 'python')?.label).toBe('Python (requests)');
+  });
+
+  it('a streaming sample where the endpoint streams, printing the text as it comes', () => {
+    const code = toPythonStream(buildExampleRequest('openai', chatEndpoint, ORIGIN), TOKEN) ?? '';
+    expect(code).toContain('    stream=True,');
+    expect(code).toContain('for chunk in stream:');
+    expect(code).toContain('print(chunk.choices[0].delta.content, end="", flush=True)');
+    expect(codeSamples('openai', { ...chatEndpoint, streaming: true }, ORIGIN).map((s) => s.id)).toContain('python-stream');
+    expect(codeSamples('openai', { ...chatEndpoint, streaming: false }, ORIGIN).map((s) => s.id)).not.toContain('python-stream');
+    expect(toPythonStream(buildExampleRequest('openai', speechEndpoint, ORIGIN))).toBeNull();
   });
 });

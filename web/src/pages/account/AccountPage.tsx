@@ -16,7 +16,7 @@ import '../../styles/account.css';
 export function AccountPage() {
   useDocumentTitle('Account');
   const { token } = useToken();
-  // bumped when something here moved money (a child token made or revoked): balances read again
+  // bumped when something here moved money (a child token made or revoked, a withdrawal): balances read again
   const [version, setVersion] = useState(0);
   return (
     <div className="page narrow">
@@ -30,7 +30,7 @@ export function AccountPage() {
           <ChildTokensSection token={token} version={version} onMoneyMoved={() => setVersion((v) => v + 1)} />
           <RecentCalls token={token} />
           <MyHireActivity token={token} />
-          <CollectForm token={token} />
+          <CollectForm token={token} onDone={() => setVersion((v) => v + 1)} />
         </>
       ) : (
         <TokenForm />

@@ -1,6 +1,7 @@
 // The token's balance from GET /api/v1/balance, with a refresh and a top-up link.
 import { api } from '../../api/client';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { FiatHint } from '../../components/FiatHint';
 import { useAsync } from '../../hooks/useAsync';
 import { formatSats } from '../../lib/format';
 import { paths } from '../../router/routes';
@@ -15,6 +16,7 @@ export function BalanceCard({ token, version = 0 }: { token: string; version?: n
       <p className="balance" data-testid="balance-value">
         {data ? formatSats(data.balance_sats) : error ? '—' : <span className="skeleton-inline">Loading…</span>}
       </p>
+      {data ? <FiatHint sats={data.balance_sats} /> : null}
       <div className="row">
         <Link to={paths.topup} className="btn btn-primary">
           Top up

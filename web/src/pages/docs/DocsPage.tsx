@@ -4,7 +4,8 @@ import { useDocumentTitle } from '../../hooks/useDocumentTitle';
 import { paths } from '../../router/routes';
 import { Link } from '../../router/Link';
 import { ErrorCodesTable } from './ErrorCodesTable';
-import { l402Transcript, otherDoorsExample, topupTranscript } from './transcripts';
+import { OpenApiOutline } from './OpenApiOutline';
+import { hireTranscript, l402Transcript, otherDoorsExample, topupTranscript } from './transcripts';
 
 export function DocsPage() {
   useDocumentTitle('Docs');
@@ -22,6 +23,9 @@ export function DocsPage() {
           </li>
           <li>
             <a href="#topup">Prepaid token (top-up)</a>
+          </li>
+          <li>
+            <a href="#hire">AI for Hire</a>
           </li>
           <li>
             <a href="#errors">Error codes</a>
@@ -106,6 +110,44 @@ export function DocsPage() {
         </p>
       </section>
 
+      <section id="hire" aria-labelledby="hire-h">
+        <h2 id="hire-h">AI for Hire</h2>
+        <p>
+          A marketplace where people and agents hire each other, paid in sats from a token, under{' '}
+          <code>/api/v1/ai-for-hire</code> with <code>X-Token</code>.
+        </p>
+        <ol>
+          <li>
+            The buyer posts a task (<code>POST /tasks {'{"title", "description", "budget_sats"?}'}</code>, a small posting fee);
+            contractors quote a price (<code>POST /tasks/&lt;id&gt;/quotes</code>, a small quoting fee) and talk to the buyer in a
+            private thread per quote.
+          </li>
+          <li>
+            The buyer accepts a quote: its price moves from the buyer’s balance into <strong>escrow</strong>, and a{' '}
+            <strong>delivery deadline</strong> starts. Without a delivery by then, the escrow goes back to the buyer.
+          </li>
+          <li>
+            The contractor delivers (<code>POST /tasks/&lt;id&gt;/deliver</code>); a <strong>review deadline</strong> starts. The buyer
+            confirms (the escrow goes to the contractor), asks for changes (a new delivery deadline), or disputes. Without any of these
+            by the review deadline, the escrow is released to the contractor automatically.
+          </li>
+          <li>
+            Either side may <strong>dispute</strong> a delivery (<code>POST /tasks/&lt;id&gt;/dispute</code>): the escrow stays held until
+            the operator releases, refunds or splits it.
+          </li>
+          <li>
+            The contractor withdraws its balance to any Lightning wallet: <code>POST /collect {'{"invoice": "lnbc…"}'}</code> (only the
+            routing fee is kept). On a development server, <code>POST /api/v1/dev/invoice {'{"amount_sats": 100}'}</code> makes an
+            invoice of a second development wallet to withdraw to.
+          </li>
+        </ol>
+        <CodeBlock code={hireTranscript(origin)} label="AI for Hire with curl" />
+        <p>
+          Or do it here: <Link to={paths.hire}>AI for Hire</Link>. Each task page shows the escrow, the deadline that applies and
+          what happens at it.
+        </p>
+      </section>
+
       <section id="errors" aria-labelledby="errors-h">
         <h2 id="errors-h">Error codes</h2>
         <p>
@@ -119,9 +161,14 @@ export function DocsPage() {
       <section id="openapi" aria-labelledby="openapi-h">
         <h2 id="openapi-h">OpenAPI</h2>
         <p>
-          The full HTTP description: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a> (OpenAPI 3.1). Prices and examples of
-          every endpoint: <a href="/api/v1/catalog">/api/v1/catalog</a>.
+          Every operation of the server’s own API, grouped (the proxied upstream endpoints are in the{' '}
+          <Link to={paths.catalog}>catalog</Link>, with prices and examples). For tools and code generators, the whole description is{' '}
+          <a href="/api/v1/openapi.json" download="alittlebitofmoney-openapi.json">
+            openapi.json
+          </a>{' '}
+          (OpenAPI 3.1).
         </p>
+        <OpenApiOutline />
       </section>
     </div>
   );

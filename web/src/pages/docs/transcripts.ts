@@ -54,3 +54,30 @@ export function otherDoorsExample(origin: string): string {
     'const viaAny = await fetch402(url, init, { wallet });',
   ].join('\n');
 }
+
+export function hireTranscript(origin: string): string {
+  const h = `${origin}/api/v1/ai-for-hire`;
+  const json = "-H 'Content-Type: application/json'";
+  return [
+    '# Buyer: post a task (the posting fee comes from the token)',
+    `curl -X POST ${h}/tasks -H 'X-Token: abl_buyer…' ${json} \\`,
+    `  -d '{"title":"Summarise a paper","description":"arXiv 2401.00001 in 200 words","budget_sats":400}'`,
+    '',
+    '# Contractor: quote a price',
+    `curl -X POST ${h}/tasks/<task id>/quotes -H 'X-Token: abl_contractor…' ${json} \\`,
+    `  -d '{"price_sats":300,"description":"Done within the hour"}'`,
+    '',
+    '# Buyer: accept (300 sats into escrow; the delivery deadline starts)',
+    `curl -X POST ${h}/tasks/<task id>/quotes/<quote id>/accept -H 'X-Token: abl_buyer…' ${json} -d '{"expected_price_sats":300}'`,
+    '',
+    '# Contractor: deliver (the review deadline starts)',
+    `curl -X POST ${h}/tasks/<task id>/deliver -H 'X-Token: abl_contractor…' ${json} -d '{"body":"The summary…"}'`,
+    '',
+    '# Buyer: confirm (escrow → contractor), or dispute',
+    `curl -X POST ${h}/tasks/<task id>/confirm -H 'X-Token: abl_buyer…' ${json} -d '{}'`,
+    `curl -X POST ${h}/tasks/<task id>/dispute -H 'X-Token: abl_buyer…' ${json} -d '{"body":"What went wrong"}'`,
+    '',
+    '# Contractor: withdraw to a Lightning invoice of any wallet',
+    `curl -X POST ${h}/collect -H 'X-Token: abl_contractor…' ${json} -d '{"invoice":"lnbc…"}'`,
+  ].join('\n');
+}

@@ -6,6 +6,9 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { Field } from '../../components/Field';
 import { formatSats } from '../../lib/format';
 import { looksLikeInvoice, stripLightningPrefix } from '../../lib/lightning';
+import { useHealth } from '../../hooks/useHealth';
+import type { DevInvoice } from '../../../../contract/api';
+import { DevPayeeInvoice } from './DevPayeeInvoice';
 import { useHireAction } from './useHireAction';
 
 export function CollectForm({ token, onDone }: { token: string; onDone?: () => void }) {
@@ -14,6 +17,10 @@ export function CollectForm({ token, onDone }: { token: string; onDone?: () => v
   const [invoice, setInvoice] = useState('');
   const [touched, setTouched] = useState(false);
   const [result, setResult] = useState<Payout | null>(null);
+  /** the development payee wallet's invoice in the field, to show what it received */
+  const [devInvoice, setDevInvoice] = useState<DevInvoice | null>(null);
+  const [payeeBalance, setPayeeBalance] = useState<number | null>(null);
+  const { isDevWallet } = useHealth();
   const valid = looksLikeInvoice(invoice);
 
   const submit = async (e: FormEvent): Promise<void> => {
@@ -21,11 +28,23 @@ export function CollectForm({ token, onDone }: { token: string; onDone?: () => v
     setTouched(true);
     if (!valid) return;
     setResult(null);
+    setPayeeBalance(null);
+    const paying = stripLightningPrefix(invoice);
+    const toDevPayee = devInvoice?.invoice === paying ? devInvoice : null;
     await action.run(async () => {
-      setResult(await api.collect(token, stripLightningPrefix(invoice)));
+      setResult(await api.collect(token, paying));
       setInvoice('');
       setTouched(false);
+      setDevInvoice(null);
+      if (toDevPayee) setPayeeBalance((await api.getDevInvoice(toDevPayee.payment_hash)).payee_balance_sats);
     });
+  };
+
+  const useDevInvoice = (made: DevInvoice): void => {
+    setDevInvoice(made);
+    setInvoice(made.invoice);
+    setResult(null);
+    action.clear();
   };
 
   return (
@@ -38,13 +57,21 @@ export function CollectForm({ token, onDone }: { token: string; onDone?: () => v
       <Field id={`${id}-invoice`} label="BOLT11 invoice" error={touched && !valid ? 'Paste a Lightning invoice (it starts with lnbc…).' : undefined}>
         <textarea rows={3} className="mono" spellCheck={false} value={invoice} onChange={(e) => setInvoice(e.target.value)} data-testid="collect-invoice-input" />
       </Field>
-      {action.error ? <ErrorNotice error={action.error} title="The withdrawal did not go through" /> : null}
+      {isDevWallet ? <DevPayeeInvoice onInvoice={useDevInvoice} /> : null}
+      {action.error ? (
+        <ErrorNotice
+          error={action.error}
+          title="The withdrawal did not go through"
+          next={action.error.field === 'invoice' ? 'Paste another invoice, or make a new one in your wallet.' : undefined}
+        />
+      ) : null}
       {result ? (
         <div className="notice notice-success" role="status" data-testid="collect-result">
           <p className="notice-title">Paid {formatSats(result.paid_sats)}</p>
           <p>
             Routing fee {formatSats(result.fee_sats)}. Balance now {formatSats(result.balance_sats)}.
           </p>
+          {payeeBalance !== null ? <p data-testid="dev-payee-received">The development payee wallet received it; its balance is now {formatSats(payeeBalance)}.</p> : null}
           <p className="small muted mono wrap">Preimage {result.preimage}</p>
         </div>
       ) : null}

@@ -5,6 +5,7 @@ import { ConfirmAction } from '../../components/ConfirmAction';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatSats, formatTime } from '../../lib/format';
 import { DeliverForm } from './DeliverForm';
+import { DisputeTask } from './DisputeTask';
 import { RequestRevision } from './RequestRevision';
 import type { HireRole } from './useHireRole';
 import { useHireAction } from './useHireAction';
@@ -21,10 +22,12 @@ export function DeliverySection({ task, role, token, onChanged }: DeliverySectio
   const accepted = task.quotes.find((q) => q.status === 'accepted');
   const escrowSats = task.price_sats ?? accepted?.price_sats;
   const escrow = escrowSats ? formatSats(escrowSats) : 'the escrow';
-  const canDeliver = token !== null && role.myQuote?.status === 'accepted' && (task.status === 'awarded' || task.status === 'revision_requested');
+  const isContractor = role.myQuote?.status === 'accepted';
+  const canDeliver = token !== null && isContractor && (task.status === 'awarded' || task.status === 'revision_requested');
   const canConfirm = token !== null && role.isBuyer && task.status === 'delivered';
+  const canDispute = token !== null && (role.isBuyer || isContractor) && task.status === 'delivered';
 
-  if (!task.delivery && !canDeliver && task.status !== 'completed') return null;
+  if (!task.delivery && !canDeliver) return null;
 
   return (
     <section className="card stack" aria-labelledby="delivery-h" data-testid="delivery-section">
@@ -38,18 +41,22 @@ export function DeliverySection({ task, role, token, onChanged }: DeliverySectio
         </>
       ) : null}
       {canDeliver && token ? <DeliverForm token={token} taskId={task.id} onDone={onChanged} /> : null}
-      {canConfirm && token ? (
-        <ConfirmAction
-          label={`Confirm delivery and release ${escrow}`}
-          prompt={`Release ${escrow} from escrow to the contractor? This cannot be undone.`}
-          confirmLabel="Release the sats"
-          busy={confirm.busy}
-          onConfirm={() => void confirm.run(() => api.confirm(token, task.id))}
-          testId="confirm-delivery-button"
-        />
+      {canConfirm || canDispute ? (
+        <div className="row actions" data-testid="delivery-actions">
+          {canConfirm && token ? (
+            <ConfirmAction
+              label={`Confirm delivery and release ${escrow}`}
+              prompt={`Release ${escrow} from escrow to the contractor? This cannot be undone.`}
+              confirmLabel="Release the sats"
+              busy={confirm.busy}
+              onConfirm={() => void confirm.run(() => api.confirm(token, task.id))}
+              testId="confirm-delivery-button"
+            />
+          ) : null}
+          {canConfirm && token ? <RequestRevision token={token} task={task} onDone={onChanged} /> : null}
+          {canDispute && token ? <DisputeTask token={token} task={task} onDone={onChanged} /> : null}
+        </div>
       ) : null}
-      {canConfirm && token ? <RequestRevision token={token} task={task} onDone={onChanged} /> : null}
-      {task.status === 'completed' ? <p data-testid="task-completed">Completed: {escrow} went to the contractor.</p> : null}
       {confirm.error ? <ErrorNotice error={confirm.error} title="The delivery could not be confirmed" /> : null}
     </section>
   );

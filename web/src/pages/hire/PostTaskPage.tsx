@@ -1,5 +1,5 @@
 // Post a task: title, description, optional budget; shows its price and handles 402 answers.
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
 import { toApiError, type ApiError } from '../../api/errors';
 import { Field } from '../../components/Field';
@@ -9,7 +9,10 @@ import { useDocumentTitle } from '../../hooks/useDocumentTitle';
 import { useCreatedToken, usePaymentErrors } from '../../hooks/usePaymentErrors';
 import { formatSats, shortToken } from '../../lib/format';
 import { checkTask, hasErrors, TEXT_MAX, TITLE_MAX, type TaskInput } from '../../lib/hireValidation';
+import { topupHref } from '../../lib/returnTo';
+import { loadTaskDraft, saveTaskDraft } from '../../lib/taskDraft';
 import { navigate } from '../../router/history';
+import { Link } from '../../router/Link';
 import { paths } from '../../router/routes';
 import { useToken } from '../../state/useToken';
 
@@ -20,7 +23,9 @@ export function PostTaskPage() {
   const { data: catalog } = useCatalog();
   const onPaymentError = usePaymentErrors();
   const onCreated = useCreatedToken();
-  const [input, setInput] = useState<TaskInput>({ title: '', description: '', budget: '' });
+  // the draft survives a detour to the top-up page and a reload of this tab
+  const [input, setInput] = useState<TaskInput>(loadTaskDraft);
+  useEffect(() => saveTaskDraft(input), [input]);
   const [touched, setTouched] = useState(false);
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
@@ -31,13 +36,14 @@ export function PostTaskPage() {
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
     setTouched(true);
-    if (hasErrors(errors)) return;
+    if (hasErrors(errors) || !token) return;
     setSending(true);
     setError(null);
     try {
       const budget = input.budget.trim();
-      const task = await api.postTask(token ?? undefined, { title: input.title, description: input.description, ...(budget ? { budget_sats: Number(budget) } : {}) });
+      const task = await api.postTask(token, { title: input.title, description: input.description, ...(budget ? { budget_sats: Number(budget) } : {}) });
       onCreated(task);
+      saveTaskDraft({ title: '', description: '', budget: '' });
       navigate(paths.hireTask(task.id));
     } catch (err) {
       const apiError = toApiError(err);
@@ -65,14 +71,30 @@ export function PostTaskPage() {
         </Field>
         <p className="muted" data-testid="post-task-price">
           Posting costs {formatSats(price)}
-          {token ? `, paid from ${shortToken(token)}.` : '. Without a token, the server creates one for you to top up.'}
+          {token ? `, paid from ${shortToken(token)}.` : '.'}
         </p>
         {error ? <PaymentProblem error={error} /> : null}
-        <div className="row">
-          <button type="submit" className="btn btn-primary" disabled={sending} data-testid="post-task-button">
-            {sending ? 'Posting…' : `Post for ${formatSats(price)}`}
-          </button>
-        </div>
+        {token ? (
+          <div className="row">
+            <button type="submit" className="btn btn-primary" disabled={sending} data-testid="post-task-button">
+              {sending ? 'Posting…' : `Post for ${formatSats(price)}`}
+            </button>
+          </div>
+        ) : (
+          // Without a token nothing is sent: a post would only create another empty token each time.
+          <div className="notice notice-info stack" data-testid="post-needs-token">
+            <p>
+              Posting needs a token with at least {formatSats(price)}. Top up first: this draft stays here, and the top-up page brings you
+              back.
+            </p>
+            <div className="row">
+              <Link to={topupHref(Math.max(price, 100), paths.hireNew)} className="btn btn-primary" data-testid="post-topup-link">
+                Top up to post
+              </Link>
+              <Link to={paths.account}>I have a token</Link>
+            </div>
+          </div>
+        )}
       </form>
     </div>
   );

@@ -6,6 +6,7 @@ import { Skeleton } from '../../components/Skeleton';
 import { StatusBadge } from '../../components/StatusBadge';
 import { useAsync } from '../../hooks/useAsync';
 import { useDocumentTitle } from '../../hooks/useDocumentTitle';
+import { usePolling } from '../../hooks/usePolling';
 import { formatSats, formatTime } from '../../lib/format';
 import { paths } from '../../router/routes';
 import { Link } from '../../router/Link';
@@ -14,7 +15,11 @@ import { CancelTask } from './CancelTask';
 import { DeliverySection } from './DeliverySection';
 import { QuoteForm } from './QuoteForm';
 import { QuoteItem } from './QuoteItem';
+import { TASK_REFRESH_MS } from '../../lib/refresh';
+import { TaskTimeline } from './TaskTimeline';
 import { hireRole } from './useHireRole';
+
+const CLOSED = new Set(['completed', 'cancelled', 'expired', 'refunded', 'split']);
 
 export function TaskPage({ taskId }: { taskId: string }) {
   const { token } = useToken();
@@ -27,6 +32,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
     reloadTask();
     reloadMe();
   }, [reloadTask, reloadMe]);
+  usePolling(reload, TASK_REFRESH_MS, task.data !== undefined && !CLOSED.has(task.data.status));
 
   if (task.error && !task.data) {
     return (
@@ -42,6 +48,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
   const t = task.data;
   const role = hireRole(t, me.data);
   const quotes = t.quotes;
+  const side = role.isBuyer ? 'buyer' : role.myQuote?.status === 'accepted' ? 'contractor' : null;
   const canQuote = token !== null && me.data !== undefined && !role.isBuyer && !role.myQuote && t.status === 'open';
 
   return (
@@ -56,11 +63,12 @@ export function TaskPage({ taskId }: { taskId: string }) {
       <p className="muted small">
         {t.budget_sats ? <>Budget {formatSats(t.budget_sats)} · </> : null}
         Posted {formatTime(t.created_at)}
-        {role.isBuyer ? ' · you are the buyer' : role.myQuote ? ' · you quoted on this task' : ''}
+        {role.isBuyer ? ' · you are the buyer' : side === 'contractor' ? ' · you are the contractor' : role.myQuote ? ' · you quoted on this task' : ''}
       </p>
       <div className="card prose" data-testid="task-description">
         {t.description}
       </div>
+      <TaskTimeline task={t} side={side} nowSeconds={Math.floor(Date.now() / 1000)} />
       {role.isBuyer && t.status === 'open' && token ? <CancelTask token={token} taskId={t.id} onDone={reload} /> : null}
       {me.error ? <ErrorNotice error={me.error} title="Your role on this task could not be checked" onRetry={me.reload} /> : null}
       <DeliverySection task={t} role={role} token={token} onChanged={reload} />

@@ -4,6 +4,8 @@ import type { ApiError } from '../../api/errors';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Field } from '../../components/Field';
 import { checkAmount, presetsWithin, type AmountLimits } from '../../lib/amount';
+import { useHealth } from '../../hooks/useHealth';
+import { formatFiat } from '../../lib/fiat';
 import { formatNumber, shortToken } from '../../lib/format';
 
 interface AmountFormProps {
@@ -21,6 +23,7 @@ export function AmountForm({ limits, token, initialAmount, creating, error, onCr
   const [refill, setRefill] = useState(token !== null);
   const [touched, setTouched] = useState(false);
   const check = checkAmount(amount, limits);
+  const fiat = useHealth().data?.fiat;
 
   const submit = (e: FormEvent): void => {
     e.preventDefault();
@@ -50,7 +53,7 @@ export function AmountForm({ limits, token, initialAmount, creating, error, onCr
       <Field
         id={`${id}-amount`}
         label="Amount in sats"
-        hint={`From ${formatNumber(limits.min_sats)} to ${formatNumber(limits.max_sats)} sats.`}
+        hint={`From ${formatNumber(limits.min_sats)} to ${formatNumber(limits.max_sats)} sats.${check.ok && fiat ? ` ${formatNumber(check.sats)} sats ${formatFiat(check.sats, fiat)} at the operator's rate.` : ''}`}
         error={touched && !check.ok ? check.message : undefined}
       >
         <input

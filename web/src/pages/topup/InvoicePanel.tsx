@@ -32,7 +32,11 @@ export function InvoicePanel({ flow, invoice }: { flow: TopupFlow; invoice: Topu
         {statusText}
       </p>
       <div className="invoice-grid">
-        <QrCode text={lightningQrText(invoice.invoice)} label={`QR code of the Lightning invoice for ${formatSats(invoice.amount_sats)}`} />
+        <QrCode
+          text={lightningQrText(invoice.invoice)}
+          label={`QR code of the Lightning invoice for ${formatSats(invoice.amount_sats)}`}
+          spent={expired ? 'Expired' : flow.status === 'paid' ? 'Paid' : null}
+        />
         <div className="stack">
           <label htmlFor="invoice-text" className="small">
             Lightning invoice

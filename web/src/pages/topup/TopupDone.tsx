@@ -1,10 +1,11 @@
 // After a top-up: the refill's new balance, or a pointer to the new token shown above.
 import { formatSats } from '../../lib/format';
+import { returnLabel } from '../../lib/returnTo';
 import { paths } from '../../router/routes';
 import { Link } from '../../router/Link';
 import type { Done } from './useTopupFlow';
 
-export function TopupDone({ done, onAgain }: { done: Done; onAgain: () => void }) {
+export function TopupDone({ done, onAgain, back }: { done: Done; onAgain: () => void; back?: string | null }) {
   return (
     <section className="card stack" data-testid="topup-done" aria-live="polite">
       <h2>Payment received</h2>
@@ -22,7 +23,12 @@ export function TopupDone({ done, onAgain }: { done: Done; onAgain: () => void }
         <p>{formatSats(done.creditedSats)} are on your new token. It is shown above: copy it and keep it safe before you leave.</p>
       )}
       <div className="row">
-        <Link to={paths.catalog} className="btn btn-primary">
+        {back ? (
+          <Link to={back} className="btn btn-primary" data-testid="topup-done-return">
+            {returnLabel(back)}
+          </Link>
+        ) : null}
+        <Link to={paths.catalog} className={back ? 'btn btn-secondary' : 'btn btn-primary'}>
           Try an endpoint
         </Link>
         <Link to={paths.account} className="btn btn-secondary">

@@ -2,6 +2,8 @@
 import { useDocumentTitle } from '../../hooks/useDocumentTitle';
 import { useCatalog } from '../../hooks/useCatalog';
 import { DEFAULT_LIMITS } from '../../lib/amount';
+import { returnLabel, safeReturnPath } from '../../lib/returnTo';
+import { Link } from '../../router/Link';
 import { useLocation } from '../../router/useLocation';
 import { useToken } from '../../state/useToken';
 import { AmountForm } from './AmountForm';
@@ -17,6 +19,8 @@ export function TopupPage() {
   const { query } = useLocation();
   const flow = useTopupFlow();
   const limits = catalog?.topup ?? DEFAULT_LIMITS;
+  /** where the top-up was started from (an AI for Hire page): the way back */
+  const back = safeReturnPath(query.get('return'));
 
   return (
     <div className="page narrow">
@@ -25,8 +29,15 @@ export function TopupPage() {
         Pay a Lightning invoice to get a prepaid token — or to add sats to the token you have. Each API call is then deducted from
         its balance.
       </p>
+      {back && !flow.done ? (
+        <p>
+          <Link to={back} data-testid="topup-return-link">
+            ← {returnLabel(back)}
+          </Link>
+        </p>
+      ) : null}
       {flow.done ? (
-        <TopupDone done={flow.done} onAgain={flow.reset} />
+        <TopupDone done={flow.done} onAgain={flow.reset} back={back} />
       ) : flow.invoice ? (
         <InvoicePanel flow={flow} invoice={flow.invoice} />
       ) : (
