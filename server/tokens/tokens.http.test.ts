@@ -139,6 +139,37 @@ describe('child tokens', () => {
   });
 });
 
+describe('a child token on the embedded store', () => {
+  const flat = writeFlatPricedConfig();
+  let up: FakeUpstream;
+  let t: TestServer;
+  beforeAll(async () => {
+    up = await startFakeUpstream({ apiKey: KEY });
+    t = await startTestServer({ store: 'pglite', env: { ABL_CONFIG: flat.path, OPENAI_API_KEY: KEY, OPENAI_BASE_URL: up.url } });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await up?.close();
+    flat.remove();
+  });
+
+  it('is made, spent, refused past its budget and revoked, the books exact', async () => {
+    const created = await call(t.url, 'POST', '/api/v1/topup', { body: { amount_sats: 200 } });
+    const parent = (await call(t.url, 'POST', '/api/v1/topup/claim', { body: { preimage: await t.pay(created.body.invoice) } })).body.token as string;
+    const made = ChildTokenCreatedSchema.parse((await call(t.url, 'POST', '/api/v1/tokens', { headers: { 'x-token': parent }, body: { amount_sats: 100, max_sats_per_day: 60 } })).body);
+    const spend = () => call(t.url, 'POST', CHAT, { headers: { 'x-token': made.token }, body: chat });
+    expect((await spend()).status).toBe(200);
+    expect((await spend()).status).toBe(200);
+    const refused = await spend();
+    expect([refused.status, refused.body.error.code]).toEqual([402, 'insufficient_balance']);
+    const revoked = await call(t.url, 'DELETE', `/api/v1/tokens/${made.id}`, { headers: { 'x-token': parent } });
+    expect(revoked.body).toMatchObject({ revoked: true, returned_sats: 40 });
+    expect((await spend()).status).toBe(401);
+    expect((await call(t.url, 'GET', '/api/v1/balance', { headers: { 'x-token': parent } })).body.balance_sats).toBe(140);
+    expect((await t.server.ledger.audit()).problems).toEqual([]);
+  });
+});
+
 describe('the low-balance alert', () => {
   const flat = writeFlatPricedConfig();
   let up: FakeUpstream;
