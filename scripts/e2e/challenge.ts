@@ -18,9 +18,13 @@ const LINE = /^(LSAT|L402) macaroon="([A-Za-z0-9+/]+={0,2})", invoice="(ln[a-z0-
 export function ensureChallenge(res: HttpResponse, priceSats: number, strict: boolean, atMost = false): Challenge {
   ensureStatus(res, (s) => s === 402, '402 payment_required');
   ensureErrorKeyword(res, { status: 402, code: 'payment_required', strict });
+  // the LSAT and L402 lines, in that order, beside which the MPP `Payment` line may come (first or last)
   const lines = headerValues(res, 'www-authenticate');
-  ensure(lines.length === 2, `expected two WWW-Authenticate lines (LSAT, L402), got ${lines.length}: ${lines.join(' | ')}`);
-  const parsed = lines.map((l) => LINE.exec(l));
+  const l402Lines = lines.filter((l) => /^(LSAT|L402)\s/i.test(l));
+  const others = lines.filter((l) => !/^(LSAT|L402)\s/i.test(l));
+  ensure(l402Lines.length === 2, `expected two WWW-Authenticate lines (LSAT, L402), got ${l402Lines.length}: ${lines.join(' | ')}`);
+  ensure(others.every((l) => /^Payment\s/.test(l)), `a WWW-Authenticate line is neither LSAT, L402 nor Payment: ${others.join(' | ')}`);
+  const parsed = l402Lines.map((l) => LINE.exec(l));
   ensure(parsed[0]?.[1] === 'LSAT' && parsed[1]?.[1] === 'L402', `expected 'LSAT macaroon="…", invoice="…"' then the same with L402, got: ${lines.join(' | ')}`);
   const [, , macaroon, invoice] = parsed[0];
   ensure(macaroon !== undefined && invoice !== undefined, 'the LSAT line has no macaroon or invoice');
