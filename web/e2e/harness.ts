@@ -95,8 +95,9 @@ export interface E2EServer {
 /**
  * The server as `npm start` runs it without PHOENIXD_URL: the in-process development node, so
  * health says wallet "devnode" and POST /api/v1/dev/pay exists. OpenAI is the fake upstream.
+ * `opts.now` is the server's clock (Unix seconds), for tests that must not straddle a UTC day.
  */
-export async function startDevServer(env: Record<string, string> = {}): Promise<E2EServer> {
+export async function startDevServer(env: Record<string, string> = {}, opts: { now?: () => number } = {}): Promise<E2EServer> {
   await ensureWebBuilt();
   const upstream = await startFakeUpstream({ apiKey: UPSTREAM_KEY });
   const schema = await createPostgresSchema();
@@ -116,6 +117,7 @@ export async function startDevServer(env: Record<string, string> = {}): Promise<
         OPENAI_BASE_URL: upstream.url,
         ...env,
       }),
+      opts.now ? { now: opts.now } : {},
     );
   } catch (err) {
     await upstream.close();

@@ -13,7 +13,7 @@ export function ChildTokenItem({ child, now, busy, onRevoke }: { child: ChildTok
   return (
     <li className="stack child-token" data-testid="child-token" data-id={child.id} data-state={state}>
       <p className="child-token-head">
-        <code className="break-anywhere">{child.id}</code> <span className={`badge ${STATE_BADGE[state]}`}>{STATE_TEXT[state]}</span>
+        <span className="muted">Child token</span> <code className="break-anywhere">{child.id}</code> <span className={`badge ${STATE_BADGE[state]}`}>{STATE_TEXT[state]}</span>
       </p>
       <dl className="facts">
         <div>

@@ -89,7 +89,7 @@ export function ChildTokensSection({ token, version, onMoneyMoved }: { token: st
       {list.loading && !list.data ? <Skeleton lines={2} label="Loading your child tokens…" /> : null}
       {list.data && list.data.length === 0 ? <p className="muted">None yet.</p> : null}
       {list.data && list.data.length > 0 ? (
-        <ul className="plain-list" aria-label="Your child tokens">
+        <ul className="plain-list child-list" aria-label="Your child tokens">
           {list.data.map((c) => (
             <ChildTokenItem key={c.id} child={c} now={now} busy={revoking === c.id} onRevoke={revoke} />
           ))}
