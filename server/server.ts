@@ -144,7 +144,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
     });
 
     const hire = createHireService({ db, ledger, wallet: wallet.wallet, gate, rules: hireRules(catalog.hire), now, log });
-    const paidCall = createPaidCalls({ proxy, gate, ledger, rootKey, now, onUpstreamError: (api, code) => metrics.upstreamErrors.inc({ api, code }), log });
+    const paidCall = createPaidCalls({ proxy, gate, ledger, now, onUpstreamError: (api, code) => metrics.upstreamErrors.inc({ api, code }), log });
 
     const authGuard = createAuthFailureGuard(db, { perMinute: settings.ABL_AUTH_FAILURE_LIMIT ?? settings.ABL_RATE_LIMIT, now });
     const mcpToolbox = createMcpToolbox({

@@ -4,7 +4,7 @@
 import { invalidL402 } from '../errors.js';
 import { verifyMppCredential, type MppFailure } from '../mpp/binding.js';
 import type { MppCredential } from '../mpp/header.js';
-import type { PaidProof, RailContext } from './rail.js';
+import type { PaidProof, RailContext } from './rail-types.js';
 import type { PaidAction } from './types.js';
 
 export function verifyMpp(ctx: RailContext, action: PaidAction, credential: MppCredential, exact: boolean): PaidProof {

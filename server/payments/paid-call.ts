@@ -40,7 +40,6 @@ export interface PaidCallDeps {
   proxy: ApiProxy;
   gate: PaymentGate;
   ledger: Ledger;
-  rootKey: Buffer;
   now: () => number;
   /** how often a live stream renews its hold (the sweep returns holds past their deadline) */
   renewEveryMs?: number;

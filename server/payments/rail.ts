@@ -5,34 +5,14 @@ import type { WalletBackend } from '../lightning/backend.js';
 import { deriveKey } from '../wire/binding.js';
 import { verifyL402, verifyL402Value } from './l402-rail.js';
 import { verifyMpp } from './mpp-rail.js';
-import type { Credentials, PaidAction, PaymentEvents, PaymentReference } from './types.js';
+import type { PaidProof, RailContext } from './rail-types.js';
+import type { Credentials, PaidAction, PaymentEvents } from './types.js';
 import { verifyX402 } from './x402-rail.js';
-
-export interface RailContext {
-  rootKey: Buffer;
-  mppKey: Buffer;
-  x402Key: Buffer;
-  /** the MPP realm our challenges name */
-  realm: string;
-  wallet: WalletBackend;
-  now: () => number;
-  events?: PaymentEvents;
-}
 
 export const DEFAULT_REALM = 'alittlebitofmoney';
 
 export function railContext(d: { rootKey: Buffer; realm?: string; wallet: WalletBackend; now: () => number; events?: PaymentEvents }): RailContext {
   return { ...d, realm: d.realm ?? DEFAULT_REALM, mppKey: deriveKey(d.rootKey, 'mpp'), x402Key: deriveKey(d.rootKey, 'x402') };
-}
-
-/** A verified proof of a paid invoice: the credential is keyed by its payment hash. */
-export interface PaidProof {
-  paymentHash: string;
-  /** what the credential is worth: its invoice amount (value-carrying), or the price (single use) */
-  valueMsat: bigint;
-  reference: PaymentReference;
-  /** the checks that need the node (x402's "is it paid?"); done before the credential is first funded or claimed */
-  confirm(): Promise<void>;
 }
 
 const settled = async () => {};
@@ -53,3 +33,5 @@ export function verifyPaid(ctx: RailContext, action: PaidAction, creds: Credenti
   if (creds.x402) return verifyX402(ctx, action, creds.x402, exact);
   return null;
 }
+
+export type { PaidProof, RailContext } from './rail-types.js';

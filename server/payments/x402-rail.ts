@@ -6,7 +6,7 @@ import { AppError, invalidL402 } from '../errors.js';
 import { WalletUnavailableError } from '../lightning/backend.js';
 import { verifyX402Payment, type X402Failure } from '../x402/binding.js';
 import type { X402Payment } from '../x402/header.js';
-import type { PaidProof, RailContext } from './rail.js';
+import type { PaidProof, RailContext } from './rail-types.js';
 import type { PaidAction } from './types.js';
 
 export function verifyX402(ctx: RailContext, action: PaidAction, payment: X402Payment, exact: boolean): PaidProof {
