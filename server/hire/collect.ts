@@ -96,7 +96,8 @@ export async function collect(deps: HireDeps, identity: () => Promise<NodeIdenti
 /** An exception is never a clean failure: the payment may have left, so it stays pending. */
 async function payOnce(deps: HireDeps, payout: PayoutRow): Promise<PaymentOutcome> {
   try {
-    return await deps.wallet.payInvoice({ bolt11: payout.bolt11 });
+    // routing may cost what the payout holds in reserve, not more: the payer never owes beyond it
+    return await deps.wallet.payInvoice({ bolt11: payout.bolt11, maxFeeMsat: payout.fee_reserve_msat });
   } catch (err) {
     deps.log?.error({ payout: payout.id, err: (err as Error).message }, 'payInvoice threw; the payout stays pending');
     return { status: 'pending', paymentHash: payout.payment_hash };

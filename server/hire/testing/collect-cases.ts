@@ -24,6 +24,8 @@ export function collectCases(get: () => HireTest): void {
     const paid = await t.hire.collect(token, inv.bolt11);
     expect(paid).toMatchObject({ status: 'succeeded', paid_sats: 500, fee_sats: 2, fee_msat: 2000, balance_sats: 498, payment_hash: inv.paymentHash });
     expect(paid.preimage).toMatch(/^[0-9a-f]{64}$/);
+    // the node is told the most routing may cost: the reserve the payout holds (0.5 % + 10 sats)
+    expect(t.wallet.lastMaxFeeMsat).toBe(12_500n);
     expect(await msat(token)).toBe(498_000n);
     expect((await t.ledger.audit()).totals.withdrawalsMsat - before).toBe(502_000n);
     await refused(t.hire.collect(token, inv.bolt11), 'invalid_field_value'); // already paid

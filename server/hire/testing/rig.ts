@@ -24,6 +24,8 @@ export class ScriptedWallet implements WalletBackend {
   readonly sent = new Map<string, PaymentOutcome>();
   readonly preimages = new Map<string, string>();
   payCalls = 0;
+  /** the fee cap the last payInvoice was given */
+  lastMaxFeeMsat: bigint | undefined;
   /** payInvoice waits for this before answering (to hold payments in flight) */
   gate: Promise<void> = Promise.resolve();
 
@@ -39,8 +41,9 @@ export class ScriptedWallet implements WalletBackend {
     return null;
   }
 
-  async payInvoice(p: { bolt11: string }): Promise<PaymentOutcome> {
+  async payInvoice(p: { bolt11: string; maxFeeMsat?: bigint }): Promise<PaymentOutcome> {
     this.payCalls++;
+    this.lastMaxFeeMsat = p.maxFeeMsat;
     await this.gate;
     const hash = tryDecodeBolt11(p.bolt11)!.paymentHash;
     const step = this.script.shift() ?? 'succeed';
