@@ -98,6 +98,8 @@ export async function auditLedger(q: Queryable, checks: readonly AuditCheck[] = 
   const net = totals.depositsMsat - totals.withdrawalsMsat - totals.adjustmentsMsat;
   if (inside !== net) problems.push(`balances + holds + escrow + pending payouts + revenue = ${inside} msat, deposits − withdrawals = ${net} msat`);
 
+  problems.push(...(await auditKeptTotals(q)));
+
   const ctx: AuditContext = { totals, movesByRef: (account) => movesByRef(q, account) };
   for (const check of checks) problems.push(...(await check(q, ctx)));
 
@@ -124,4 +126,14 @@ async function movesByRef(q: Queryable, account: string): Promise<Map<string, Re
     [account],
   );
   return new Map(res.rows.map((r) => [r.ref ?? '', { ins: Number(r.ins), inMsat: r.in_msat, outs: Number(r.outs), outMsat: r.out_msat }]));
+}
+
+/** The totals the money moves keep (metrics read them) agree with the journal they summarise. */
+async function auditKeptTotals(q: Queryable): Promise<string[]> {
+  const res = await q.query<{ key: string; kept: bigint | null; journal: bigint | null }>(`
+    WITH j AS (SELECT coalesce(a.name, 'user_balances') AS key, sum(e.amount_msat) AS s FROM entries e JOIN accounts a ON a.id = e.account_id GROUP BY 1),
+         k AS (SELECT account_key AS key, sum(total_msat) AS s FROM ledger_totals GROUP BY 1)
+    SELECT coalesce(j.key, k.key) AS key, k.s AS kept, j.s AS journal FROM j FULL JOIN k ON k.key = j.key
+    WHERE coalesce(k.s, 0) <> coalesce(j.s, 0)`);
+  return res.rows.map((r) => `kept totals say ${r.kept ?? 0n} msat for ${r.key}, the journal ${r.journal ?? 0n} msat`);
 }

@@ -106,6 +106,22 @@ describe.each(STORE_KINDS)('ledger on %s', (kind) => {
     await store.db.query(`UPDATE accounts SET balance_msat = balance_msat - 1 WHERE id = $1`, [a.id]);
     expect((await ledger.audit()).ok).toBe(true);
   });
+
+  it('keeps the totals metrics read in step with every move, and the audit checks them', async () => {
+    const a = await fundedAccount(store.db, ledger, 50_000n);
+    const r = await ledger.reserve({ tokenHash: a.tokenHash, amountMsat: 7_000n, purpose: 'test', expiresAt: 2e9 });
+    if (!r.ok) throw new Error('reserve failed');
+    expect(await ledger.settle(r.holdId, 2_500n)).toBe(true);
+    const totals = await ledger.totals();
+    const { totals: audited } = await ledger.audit();
+    expect(totals).toMatchObject({ user_balances: audited.userBalancesMsat, revenue: audited.revenueMsat, holds: audited.heldMsat });
+    expect(totals.lightning).toBe(-audited.depositsMsat + audited.withdrawalsMsat);
+
+    await store.db.query(`UPDATE ledger_totals SET total_msat = total_msat + 1 WHERE account_key = 'revenue' AND bucket = (SELECT min(bucket) FROM ledger_totals WHERE account_key = 'revenue')`);
+    expect((await ledger.audit()).problems.join('\n')).toMatch(/kept totals say \d+ msat for revenue, the journal \d+ msat/);
+    await store.db.query(`UPDATE ledger_totals SET total_msat = total_msat - 1 WHERE account_key = 'revenue' AND bucket = (SELECT min(bucket) FROM ledger_totals WHERE account_key = 'revenue')`);
+    expect((await ledger.audit()).ok).toBe(true);
+  });
 });
 
 describe('ledger concurrency on PostgreSQL', () => {

@@ -61,13 +61,10 @@ export async function ledgerStats(q: Queryable): Promise<LedgerStats> {
   return { accounts: n('accounts'), fundedAccounts: n('funded'), paidCallsToken: n('token_calls'), callsInFlight: n('in_flight'), paidCallsL402: n('l402_calls'), revenueMsat: row.revenue ?? 0n };
 }
 
-/** User balances summed, and each system account's balance from its entries. */
+/** User balances summed, and each system account's balance: a few rows kept by the money moves (011_ledger_totals.sql), never a scan. */
 export async function ledgerTotals(q: Queryable): Promise<Record<string, bigint>> {
-  const users = await q.query<{ s: bigint | null }>(`SELECT sum(balance_msat) AS s FROM accounts WHERE kind = 'user'`);
-  const sys = await q.query<{ name: string; s: bigint | null }>(
-    `SELECT a.name, sum(e.amount_msat) AS s FROM accounts a JOIN entries e ON e.account_id = a.id WHERE a.kind = 'system' GROUP BY a.name`,
-  );
-  return { user_balances: users.rows[0]?.s ?? 0n, ...Object.fromEntries(sys.rows.map((r) => [r.name, r.s ?? 0n])) };
+  const res = await q.query<{ account_key: string; s: bigint }>(`SELECT account_key, sum(total_msat)::bigint AS s FROM ledger_totals GROUP BY account_key`);
+  return { user_balances: 0n, ...Object.fromEntries(res.rows.map((r) => [r.account_key, r.s])) };
 }
 
 export interface PaidCallRow {

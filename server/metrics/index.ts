@@ -35,7 +35,7 @@ export function createMetrics(opts: { ledger: Pick<Ledger, 'totals'>; defaultMet
     walletErrors: new Counter({ name: 'abl_wallet_errors_total', help: 'Lightning backend calls that failed', ...labels(['operation']) }),
   };
 
-  // Ledger totals, read at scrape time with cheap sums (the full audit stays a command).
+  // Ledger totals: a few rows the money moves keep up to date (no scan of the journal per scrape).
   new Gauge({
     name: 'abl_ledger_msat',
     help: 'ledger totals in millisatoshis: user balances, and each system account',
