@@ -23,10 +23,12 @@ export interface TestRelay {
   readonly events: Event[];
   /** resolves with the first accepted event that matches */
   waitForEvent(match: (event: Event) => boolean): Promise<Event>;
+  /** connections accepted so far */
+  connections(): number;
   /** the number of live subscriptions whose filters match this event */
   subscribersFor(event: Pick<Event, 'kind' | 'pubkey' | 'tags' | 'created_at' | 'id'>): number;
-  /** closes every client connection, as a relay restart would */
-  dropConnections(): void;
+  /** closes every client connection, as a relay restart would; `keep`: spares connections with a subscription it picks */
+  dropConnections(keep?: (filters: RelayFilter[]) => boolean): void;
   close(): Promise<void>;
 }
 
@@ -72,7 +74,9 @@ export async function startTestRelay(): Promise<TestRelay> {
     }
   };
 
+  let connections = 0;
   server.on('connection', (ws) => {
+    connections += 1;
     subs.set(ws, new Map());
     ws.on('close', () => subs.delete(ws));
     ws.on('message', (data) => {
@@ -124,9 +128,13 @@ export async function startTestRelay(): Promise<TestRelay> {
       if (already) return Promise.resolve(already);
       return new Promise((resolve) => waiters.add({ match, resolve }));
     },
+    connections: () => connections,
     subscribersFor: (event) => [...subs.values()].reduce((n, mine) => n + [...mine.values()].filter((fs) => fs.some((f) => matches(f, event))).length, 0),
-    dropConnections: () => {
-      for (const ws of server.clients) ws.terminate();
+    dropConnections: (keep) => {
+      for (const ws of server.clients) {
+        if (keep && [...(subs.get(ws)?.values() ?? [])].some(keep)) continue;
+        ws.terminate();
+      }
     },
     close: async () => {
       for (const ws of server.clients) ws.terminate();

@@ -1,0 +1,135 @@
+// NwcWallet against the fake NIP-47 wallet service on a local relay, beyond the conformance suite:
+// the encryption chosen from the info event, pay_invoice's answers (failed, none, late, unclear),
+// polling when the wallet sends no notifications, and a relay that drops its connections.
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WalletUnavailableError, type PaymentReceivedEvent } from '../backend.js';
+import { closedPort, waitUntil } from '../testing.js';
+import { startFakeBackend, type FakeBackend } from '../../testing/wallet-rigs.js';
+import { startFakeNwc, type FakeNwc } from '../../testing/fake-lightning/nwc.js';
+import type { TestRelay } from '../../testing/nostr-relay.js';
+import { NwcWallet, type NwcWalletOptions } from './wallet.js';
+
+const sha256 = (hex: string): string => createHash('sha256').update(Buffer.from(hex, 'hex')).digest('hex');
+const params = (amountMsat: bigint) => ({ amountMsat, description: 'nwc test', expirySeconds: 600 });
+
+describe('NwcWallet ↔ fake wallet service', () => {
+  let backend: FakeBackend;
+  let relay: TestRelay;
+  let service: FakeNwc;
+  let older: FakeNwc; // NIP-04 only, no notifications
+  const opened: NwcWallet[] = [];
+  const walletOf = (svc: FakeNwc, extra: Partial<NwcWalletOptions> = {}): NwcWallet => {
+    const w = new NwcWallet({ connection: svc.uri(), requestTimeoutMs: 2_000, resubscribeDelayMs: 50, ...extra });
+    opened.push(w);
+    return w;
+  };
+  const outsideInvoice = (amountMsat: bigint) => backend.payer.wallet.createInvoice(params(amountMsat));
+  const pays = (svc: FakeNwc, bolt11: string): number => svc.requests.filter((r) => r.method === 'pay_invoice' && r.params.invoice === bolt11).length;
+
+  beforeAll(async () => {
+    backend = await startFakeBackend('nwc');
+    if (!backend.nwc) throw new Error('no NWC rig');
+    ({ relay, service } = backend.nwc);
+    older = await startFakeNwc(backend.node, { relayUrl: relay.url, encryption: 'nip04', notifications: false });
+  });
+
+  afterAll(async () => {
+    await Promise.all(opened.map((w) => w.close()));
+    await older.close();
+    await backend.close();
+  });
+
+  it('uses NIP-44 when the info event offers it, NIP-04 with a wallet that does not; content is never plain', async () => {
+    const created = await walletOf(service).createInvoice({ ...params(3_000n), externalId: 'acct-7' });
+    expect(service.requests.find((r) => r.params.amount === 3_000)).toMatchObject({ method: 'make_invoice', encryption: 'nip44_v2', params: { description: 'nwc test', expiry: 600, metadata: { external_id: 'acct-7' } } });
+    await walletOf(older).createInvoice(params(4_000n));
+    expect(older.requests.find((r) => r.params.amount === 4_000)).toMatchObject({ method: 'make_invoice', encryption: 'nip04' });
+    const traffic = relay.events.filter((e) => e.kind >= 23194 && e.kind <= 23197);
+    expect(traffic.length).toBeGreaterThanOrEqual(4);
+    expect(traffic.some((e) => e.content.includes('make_invoice') || e.content.includes(created.paymentHash))).toBe(false);
+    expect(traffic.filter((e) => e.kind === 23194).every((e) => e.tags.some((t) => t[0] === 'expiration'))).toBe(true);
+  });
+
+  it('PAYMENT_FAILED is a definite failure, remembered by getPayment; the invoice may then be paid', async () => {
+    const wallet = walletOf(service);
+    const outside = await outsideInvoice(1_000n);
+    service.answerNextWithError('pay_invoice', 'PAYMENT_FAILED', 'no route');
+    expect(await wallet.payInvoice({ bolt11: outside.bolt11 })).toEqual({ status: 'failed', paymentHash: outside.paymentHash, reason: 'wallet: PAYMENT_FAILED (no route)' });
+    expect(await wallet.getPayment(outside.paymentHash)).toMatchObject({ status: 'failed' });
+    expect(await wallet.payInvoice({ bolt11: outside.bolt11 })).toMatchObject({ status: 'succeeded', amountMsat: 1_000n });
+    expect(pays(service, outside.bolt11)).toBe(2);
+  });
+
+  it('no answer: pending, and never sent again while its outcome is unknown', async () => {
+    const wallet = walletOf(service, { payWaitMs: 200 });
+    const outside = await outsideInvoice(1_000n);
+    service.ignoreNext('pay_invoice');
+    expect(await wallet.payInvoice({ bolt11: outside.bolt11 })).toEqual({ status: 'pending', paymentHash: outside.paymentHash });
+    expect(await wallet.payInvoice({ bolt11: outside.bolt11 })).toEqual({ status: 'pending', paymentHash: outside.paymentHash });
+    expect(await wallet.getPayment(outside.paymentHash)).toEqual({ status: 'pending', paymentHash: outside.paymentHash });
+    expect(pays(service, outside.bolt11)).toBe(1);
+  });
+
+  it('an unclear error (INTERNAL) is pending, not failed', async () => {
+    const wallet = walletOf(service);
+    const outside = await outsideInvoice(1_000n);
+    service.answerNextWithError('pay_invoice', 'INTERNAL', 'something broke');
+    expect(await wallet.payInvoice({ bolt11: outside.bolt11 })).toEqual({ status: 'pending', paymentHash: outside.paymentHash });
+  });
+
+  it('a late success: pending at first, then lookup_invoice tells the preimage; paying again sends nothing', async () => {
+    const wallet = walletOf(service, { payWaitMs: 200 });
+    const outside = await outsideInvoice(2_000n);
+    const release = service.holdNextAnswer('pay_invoice');
+    try {
+      expect(await wallet.payInvoice({ bolt11: outside.bolt11 })).toEqual({ status: 'pending', paymentHash: outside.paymentHash });
+      const settled = await waitUntil(async () => {
+        const o = await wallet.getPayment(outside.paymentHash);
+        return o?.status === 'succeeded' ? o : null;
+      });
+      expect(sha256(settled.preimage)).toBe(outside.paymentHash);
+      expect(await wallet.payInvoice({ bolt11: outside.bolt11 })).toEqual(settled);
+      expect(pays(service, outside.bolt11)).toBe(1);
+    } finally {
+      release();
+    }
+  });
+
+  it('a wallet that sends no notifications: payments are found by polling lookup_invoice', async () => {
+    const wallet = walletOf(older);
+    const events: PaymentReceivedEvent[] = [];
+    wallet.onPaymentReceived((e) => events.push(e));
+    const created = await wallet.createInvoice({ ...params(6_000n), externalId: 'acct-9' });
+    await backend.payFromOutside(created.bolt11);
+    expect(await waitUntil(() => events.find((e) => e.paymentHash === created.paymentHash) ?? null)).toEqual({ paymentHash: created.paymentHash, amountMsat: 6_000n, externalId: 'acct-9' });
+    expect(relay.events.some((e) => (e.kind === 23196 || e.kind === 23197) && e.pubkey === older.walletPubkey)).toBe(false);
+  });
+
+  it('the relay drops the connection: calls and notifications come back on a new one', async () => {
+    const wallet = walletOf(service);
+    const events: PaymentReceivedEvent[] = [];
+    wallet.onPaymentReceived((e) => events.push(e));
+    const notification = () => ({ kind: 23197, pubkey: service.walletPubkey, tags: [['p', service.clientPubkey]], created_at: Math.floor(Date.now() / 1000), id: '' });
+    await waitUntil(() => (relay.subscribersFor(notification()) > 0 ? true : null));
+    const serviceSide = (filters: { kinds?: number[] }[]) => filters.some((f) => f.kinds?.includes(23194) === true);
+    const before = relay.connections();
+    relay.dropConnections(serviceSide);
+    expect((await wallet.getInfo()).nodeId).toBe(backend.node.nodeId);
+    expect(relay.connections()).toBeGreaterThan(before);
+    await waitUntil(() => (relay.subscribersFor(notification()) > 0 ? true : null));
+    const created = await wallet.createInvoice(params(8_000n));
+    await backend.payFromOutside(created.bolt11);
+    expect(await waitUntil(() => events.find((e) => e.paymentHash === created.paymentHash) ?? null)).toMatchObject({ amountMsat: 8_000n });
+  });
+
+  it('an unreachable relay: unavailable, with the relay named and the secret nowhere', async () => {
+    const port = await closedPort();
+    const uri = service.uri(`ws://127.0.0.1:${port}`);
+    const gone = walletOf(service, { connection: uri });
+    const error = await gone.getInfo().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WalletUnavailableError);
+    expect(String(error)).toContain(`127.0.0.1:${port}`);
+    expect(String(error)).not.toContain(new URL(uri.replace('nostr+walletconnect:', 'http:')).searchParams.get('secret') ?? 'x');
+  });
+});
