@@ -1,7 +1,8 @@
 // One session with the wallet service over its relay (nostr-tools' Relay on `ws`, since Node 20 has
 // no global WebSocket): the service's info event read once, then one subscription for the
 // responses and notifications addressed to this client. A request is published only after that
-// subscription is live, because NIP-47 events are ephemeral: a relay keeps none for later.
+// subscription is live, because NIP-47 events are ephemeral: a relay keeps none for later (so the
+// subscription has no `since`: a wallet's clock may be behind ours, and old answers match no request).
 import { Relay, useWebSocketImplementation } from 'nostr-tools/relay';
 import type { Event } from 'nostr-tools/pure';
 import WebSocket from 'ws';
@@ -71,7 +72,8 @@ export class NwcClient {
   async request(method: string, params: Record<string, unknown>, timeoutMs: number): Promise<NwcAnswer> {
     const session = await this.open();
     const now = this.opts.now();
-    const event = requestEvent(this.conn, session.info.encryption, method, params, now, now + Math.ceil(timeoutMs / 1000) + 5);
+    // the expiration leaves room for a wallet whose clock is behind; an answer after the wait is read back later
+    const event = requestEvent(this.conn, session.info.encryption, method, params, now, now + Math.ceil(timeoutMs / 1000) + 60);
     let timer: NodeJS.Timeout | undefined;
     let onDrop: (() => void) | undefined;
     const answered = new Promise<NwcAnswer>((resolve, reject) => {
@@ -128,7 +130,8 @@ export class NwcClient {
     const url = this.conn.relays[0] ?? '';
     let relay: Relay;
     try {
-      relay = await Relay.connect(url, { timeout: this.opts.connectTimeoutMs });
+      // pings find a connection that died without a close (a NAT dropping it): the session is then renewed
+      relay = await Relay.connect(url, { timeout: this.opts.connectTimeoutMs, enablePing: true });
     } catch (err) {
       throw new NwcUnreachable(`relay ${url} unreachable: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -145,7 +148,7 @@ export class NwcClient {
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new NwcUnreachable(`relay ${url} did not answer the subscription`)), this.opts.connectTimeoutMs);
         relay.subscribe(
-          [{ kinds: [KIND_RESPONSE, info.encryption === 'nip44_v2' ? KIND_NOTIFICATION_NIP44 : KIND_NOTIFICATION_NIP04], authors: [this.conn.walletPubkey], '#p': [this.conn.clientPubkey], since: this.opts.now() - 10 }],
+          [{ kinds: [KIND_RESPONSE, info.encryption === 'nip44_v2' ? KIND_NOTIFICATION_NIP44 : KIND_NOTIFICATION_NIP04], authors: [this.conn.walletPubkey], '#p': [this.conn.clientPubkey] }],
           {
             onevent: (event) => this.received(event, info),
             oneose: () => {

@@ -13,6 +13,7 @@ export function toIncomingInvoice(t: Transaction, nowSeconds: number, knownExter
     paymentHash: t.payment_hash,
     bolt11: t.invoice ?? '',
     isPaid,
+    ...(t.state === 'accepted' ? { isHeld: true } : {}),
     isExpired: !isPaid && (t.state === 'expired' || t.state === 'failed' || (expiresAt > 0 && nowSeconds > expiresAt)),
     receivedMsat: isPaid ? t.amount : 0n,
     requestedMsat: t.amount > 0n ? t.amount : null,

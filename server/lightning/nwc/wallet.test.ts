@@ -2,6 +2,9 @@
 // the encryption chosen from the info event, pay_invoice's answers (failed, none, late, unclear),
 // polling when the wallet sends no notifications, and a relay that drops its connections.
 import { createHash } from 'node:crypto';
+import * as nip44 from 'nostr-tools/nip44';
+import { finalizeEvent, generateSecretKey } from 'nostr-tools/pure';
+import { Relay } from 'nostr-tools/relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WalletUnavailableError, type PaymentReceivedEvent } from '../backend.js';
 import { closedPort, waitUntil } from '../testing.js';
@@ -69,6 +72,26 @@ describe('NwcWallet ↔ fake wallet service', () => {
     expect(await wallet.payInvoice({ bolt11: outside.bolt11 })).toEqual({ status: 'pending', paymentHash: outside.paymentHash });
     expect(await wallet.getPayment(outside.paymentHash)).toEqual({ status: 'pending', paymentHash: outside.paymentHash });
     expect(pays(service, outside.bolt11)).toBe(1);
+  });
+
+  it('an answer signed by anyone but the wallet service is not taken: a forged success stays pending', async () => {
+    const wallet = walletOf(service, { payWaitMs: 2_000 }); // long enough for the forgery to arrive first
+    const outside = await outsideInvoice(1_000n);
+    service.ignoreNext('pay_invoice');
+    const forger = generateSecretKey();
+    const forgerRelay = await Relay.connect(relay.url);
+    try {
+      const paying = wallet.payInvoice({ bolt11: outside.bolt11 });
+      await waitUntil(() => (pays(service, outside.bolt11) === 1 ? true : null));
+      // the wallet sends nothing else while it waits: its last request is the pay_invoice
+      const request = relay.events.filter((e) => e.kind === 23194 && e.pubkey === service.clientPubkey).at(-1);
+      if (!request) throw new Error('no request seen');
+      const content = nip44.encrypt(JSON.stringify({ result_type: 'pay_invoice', error: null, result: { preimage: '11'.repeat(32) } }), nip44.getConversationKey(forger, service.clientPubkey));
+      await forgerRelay.publish(finalizeEvent({ kind: 23195, created_at: Math.floor(Date.now() / 1000), tags: [['p', service.clientPubkey], ['e', request.id], ['encryption', 'nip44_v2']], content }, forger));
+      expect(await paying).toEqual({ status: 'pending', paymentHash: outside.paymentHash });
+    } finally {
+      forgerRelay.close();
+    }
   });
 
   it('an unclear error (INTERNAL) is pending, not failed', async () => {
