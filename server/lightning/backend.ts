@@ -61,7 +61,7 @@ export interface PaymentReceivedEvent {
 }
 
 /**
- * Hold invoices (LND): the caller keeps the preimage, so a payment is locked in but not taken
+ * Hold invoices (LND; NWC wallet services that offer them): the caller keeps the preimage, so a payment is locked in but not taken
  * until it settles (reveals the preimage) or cancels (the payer gets the money back). For a later
  * non-custodial escrow; only backends that have them offer this capability.
  */

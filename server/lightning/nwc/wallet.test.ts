@@ -1,13 +1,13 @@
 // NwcWallet against the fake NIP-47 wallet service on a local relay, beyond the conformance suite:
 // the encryption chosen from the info event, pay_invoice's answers (failed, none, late, unclear),
-// polling when the wallet sends no notifications, and a relay that drops its connections.
-import { createHash } from 'node:crypto';
+// polling when the wallet sends no notifications, a relay that drops its connections, hold invoices.
+import { createHash, randomBytes } from 'node:crypto';
 import * as nip44 from 'nostr-tools/nip44';
 import { finalizeEvent, generateSecretKey } from 'nostr-tools/pure';
 import { Relay } from 'nostr-tools/relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WalletUnavailableError, type PaymentReceivedEvent } from '../backend.js';
-import { closedPort, waitUntil } from '../testing.js';
+import { closedPort, payThroughNode, waitUntil } from '../testing.js';
 import { startFakeBackend, type FakeBackend } from '../../testing/wallet-rigs.js';
 import { startFakeNwc, type FakeNwc } from '../../testing/fake-lightning/nwc.js';
 import type { TestRelay } from '../../testing/nostr-relay.js';
@@ -20,7 +20,7 @@ describe('NwcWallet ↔ fake wallet service', () => {
   let backend: FakeBackend;
   let relay: TestRelay;
   let service: FakeNwc;
-  let older: FakeNwc; // NIP-04 only, no notifications
+  let older: FakeNwc; // NIP-04 only, no notifications, no hold invoices
   const opened: NwcWallet[] = [];
   const walletOf = (svc: FakeNwc, extra: Partial<NwcWalletOptions> = {}): NwcWallet => {
     const w = new NwcWallet({ connection: svc.uri(), requestTimeoutMs: 2_000, resubscribeDelayMs: 50, ...extra });
@@ -34,7 +34,7 @@ describe('NwcWallet ↔ fake wallet service', () => {
     backend = await startFakeBackend('nwc');
     if (!backend.nwc) throw new Error('no NWC rig');
     ({ relay, service } = backend.nwc);
-    older = await startFakeNwc(backend.node, { relayUrl: relay.url, encryption: 'nip04', notifications: false });
+    older = await startFakeNwc(backend.node, { relayUrl: relay.url, encryption: 'nip04', notifications: false, holdInvoices: false });
   });
 
   afterAll(async () => {
@@ -144,6 +144,35 @@ describe('NwcWallet ↔ fake wallet service', () => {
     const created = await wallet.createInvoice(params(8_000n));
     await backend.payFromOutside(created.bolt11);
     expect(await waitUntil(() => events.find((e) => e.paymentHash === created.paymentHash) ?? null)).toMatchObject({ amountMsat: 8_000n });
+  });
+
+  it('hold invoices: a payment is held until settled with the preimage, or cancelled and given back', async () => {
+    const wallet = walletOf(service);
+    const hold = wallet.holdInvoices;
+    const payer = backend.payer;
+    const preimage = randomBytes(32).toString('hex');
+    const created = await hold.createHoldInvoice({ ...params(6_000n), paymentHash: sha256(preimage) });
+    expect(created.paymentHash).toBe(sha256(preimage));
+    expect(service.requests.at(-1)).toMatchObject({ method: 'make_hold_invoice', params: { payment_hash: sha256(preimage), amount: 6_000 } });
+    await expect(hold.settleHoldInvoice(preimage)).rejects.toThrow(/refused settle_hold_invoice: OTHER/); // nothing held yet
+    const paying = payThroughNode(payer.url, payer.password, created.bolt11);
+    expect(await waitUntil(async () => ((await wallet.getInvoice(created.paymentHash))?.isHeld ? wallet.getInvoice(created.paymentHash) : null))).toMatchObject({ isPaid: false, isHeld: true });
+    await hold.settleHoldInvoice(preimage);
+    expect((await paying).paymentPreimage).toBe(preimage);
+    expect(await wallet.getInvoice(created.paymentHash)).toMatchObject({ isPaid: true, receivedMsat: 6_000n });
+
+    const other = randomBytes(32).toString('hex');
+    const cancelled = await hold.createHoldInvoice({ ...params(4_000n), paymentHash: sha256(other) });
+    const refused = payThroughNode(payer.url, payer.password, cancelled.bolt11);
+    await waitUntil(async () => ((await wallet.getInvoice(cancelled.paymentHash))?.isHeld ? true : null));
+    await hold.cancelHoldInvoice(cancelled.paymentHash);
+    expect((await refused).reason).toMatch(/canceled/);
+    expect(await wallet.getInvoice(cancelled.paymentHash)).toMatchObject({ isPaid: false, isExpired: true, receivedMsat: 0n });
+    await expect(hold.cancelHoldInvoice(created.paymentHash)).rejects.toThrow(/already settled/);
+
+    const sent = older.requests.length;
+    await expect(walletOf(older).holdInvoices.createHoldInvoice({ ...params(1_000n), paymentHash: sha256(other) })).rejects.toThrow(/does not offer make_hold_invoice/);
+    expect(older.requests.length).toBe(sent);
   });
 
   it('an unreachable relay: unavailable, with the relay named and the secret nowhere', async () => {

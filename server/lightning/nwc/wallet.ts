@@ -1,11 +1,12 @@
 // WalletBackend over Nostr Wallet Connect (NIP-47): make_invoice, lookup_invoice, pay_invoice,
-// get_info, and payment_received notifications (polling with lookup_invoice when the wallet sends
-// none or the relay is down). A pay_invoice without an answer stays pending: lookup_invoice
+// get_info, payment_received notifications (polling with lookup_invoice when the wallet sends
+// none or the relay is down), and hold invoices where the wallet service offers them. A pay_invoice without an answer stays pending: lookup_invoice
 // settles it later, and it is never sent again while its outcome is not known.
 import {
   WalletUnavailableError,
   type CreateInvoiceParams,
   type CreatedInvoice,
+  type HoldInvoices,
   type IncomingInvoice,
   type PayInvoiceParams,
   type PaymentOutcome,
@@ -49,6 +50,15 @@ export class NwcWallet implements WalletBackend {
   private readonly failed = new Map<string, PaymentOutcome>();
   /** payments sent from here whose outcome is not known yet: never sent again meanwhile */
   private readonly unsettled = new Set<string>();
+  /**
+   * NIP-47's hold invoices (make_hold_invoice, settle_hold_invoice, cancel_hold_invoice). Offered
+   * by some wallet services only: with one whose info event does not list them, each call throws.
+   */
+  readonly holdInvoices: HoldInvoices = {
+    createHoldInvoice: (params) => this.createInvoiceWith('make_hold_invoice', params, params.paymentHash.toLowerCase()),
+    settleHoldInvoice: (preimage) => this.resolveHold('settle_hold_invoice', { preimage: hex32(preimage, 'preimage') }),
+    cancelHoldInvoice: (paymentHash) => this.resolveHold('cancel_hold_invoice', { payment_hash: hex32(paymentHash, 'payment hash') }),
+  };
 
   constructor(private readonly opts: NwcWalletOptions) {
     const conn = typeof opts.connection === 'string' ? parseNwcUri(opts.connection) : opts.connection;
@@ -63,21 +73,30 @@ export class NwcWallet implements WalletBackend {
     });
   }
 
-  async createInvoice(params: CreateInvoiceParams): Promise<CreatedInvoice> {
+  createInvoice(params: CreateInvoiceParams): Promise<CreatedInvoice> {
+    return this.createInvoiceWith('make_invoice', params, null);
+  }
+
+  private async createInvoiceWith(method: 'make_invoice' | 'make_hold_invoice', params: CreateInvoiceParams, holdHash: string | null): Promise<CreatedInvoice> {
+    if (holdHash !== null) {
+      hex32(holdHash, 'payment hash');
+      await this.needMethod(method);
+    }
     if (params.amountMsat <= 0n) throw new RangeError('an invoice amount must be positive');
     if (Buffer.byteLength(params.description, 'utf8') > MAX_DESCRIPTION_BYTES) throw new RangeError(`invoice description is longer than ${MAX_DESCRIPTION_BYTES} bytes`);
     if (!Number.isSafeInteger(params.expirySeconds) || params.expirySeconds <= 0) throw new RangeError('expirySeconds must be a positive integer');
-    const answer = await this.call('make_invoice', {
+    const answer = await this.call(method, {
       amount: Number(params.amountMsat),
+      ...(holdHash !== null ? { payment_hash: holdHash } : {}),
       description: params.description,
       expiry: params.expirySeconds,
       ...(params.externalId ? { metadata: { external_id: params.externalId } } : {}),
     });
-    if (answer.error) throw new WalletUnavailableError(`the wallet refused make_invoice: ${answer.error.code}`);
+    if (answer.error) throw new WalletUnavailableError(`the wallet refused ${method}: ${answer.error.code}`);
     const made = parseAs(transactionSchema, answer.result);
     const decoded = made?.invoice ? tryDecodeBolt11(made.invoice) : null;
-    if (!made?.invoice || !decoded || decoded.paymentHash !== made.payment_hash || decoded.amountMsat !== params.amountMsat) {
-      throw new WalletUnavailableError('the wallet answered make_invoice with an invoice that does not match the request');
+    if (!made?.invoice || !decoded || decoded.paymentHash !== made.payment_hash || decoded.amountMsat !== params.amountMsat || (holdHash !== null && made.payment_hash !== holdHash)) {
+      throw new WalletUnavailableError(`the wallet answered ${method} with an invoice that does not match the request`);
     }
     if (params.externalId) this.remember(this.externalIds, made.payment_hash, params.externalId);
     this.watcher.watch(made.payment_hash, params.externalId ?? null, decoded.expiresAt);
@@ -166,6 +185,23 @@ export class NwcWallet implements WalletBackend {
     this.client.close();
   }
 
+  private async resolveHold(method: 'settle_hold_invoice' | 'cancel_hold_invoice', params: Record<string, string>): Promise<void> {
+    await this.needMethod(method);
+    const answer = await this.call(method, params);
+    // the wallet's own refusal (unknown invoice, nothing held yet, already settled): said, not an outage
+    if (answer.error) throw new Error(`the wallet refused ${method}: ${answer.error.code}${answer.error.message ? ` (${answer.error.message.slice(0, 200)})` : ''}`);
+  }
+
+  private async needMethod(method: string): Promise<void> {
+    let methods: string[];
+    try {
+      methods = (await this.client.info()).methods;
+    } catch (err) {
+      throw new WalletUnavailableError(`Nostr Wallet Connect: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (!methods.includes(method)) throw new WalletUnavailableError(`the wallet service does not offer ${method} (hold invoices)`);
+  }
+
   private async afterUnclearAnswer(hash: string): Promise<PaymentOutcome> {
     const record = await this.getPayment(hash).catch(() => null);
     return record && record.status !== 'failed' ? record : { status: 'pending', paymentHash: hash };
@@ -210,4 +246,9 @@ export class NwcWallet implements WalletBackend {
     map.set(key, value);
     if (map.size > REMEMBERED) map.delete(map.keys().next().value as string);
   }
+}
+
+function hex32(value: string, what: string): string {
+  if (!HASH.test(value.toLowerCase())) throw new RangeError(`not a ${what}: 64 hex characters`);
+  return value.toLowerCase();
 }

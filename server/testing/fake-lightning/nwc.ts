@@ -1,7 +1,7 @@
 // A fake Nostr Wallet Connect wallet service, written from NIP-47: it publishes its info event
 // (kind 13194), listens on a relay for requests (23194) addressed to its pubkey from its one
 // client, and answers them (23195) by driving a FakeNode, so invoices are real BOLT11s and
-// payments really move. Settled invoices are told as payment_received notifications (23196 with
+// payments really move (hold invoices too: make/settle/cancel_hold_invoice). Settled invoices are told as payment_received notifications (23196 with
 // NIP-04, 23197 with NIP-44). Faults: a request left unanswered, an error answer, an answer held.
 import * as nip04 from 'nostr-tools/nip04';
 import * as nip44 from 'nostr-tools/nip44';
@@ -16,8 +16,10 @@ export interface FakeNwcOptions {
   relayUrl: string;
   /** what the info event advertises: NIP-44 and NIP-04 (default), or NIP-04 only (an older wallet: no encryption tag) */
   encryption?: 'nip44_v2 nip04' | 'nip04';
-  /** whether payment_received notifications are sent (and advertised); default true */
+  /** whether payment_received (and hold_invoice_accepted) notifications are sent and advertised; default true */
   notifications?: boolean;
+  /** whether the hold invoice methods are offered; default true */
+  holdInvoices?: boolean;
 }
 
 export interface FakeNwc {
@@ -38,7 +40,8 @@ export interface FakeNwc {
 
 type Fault = { method: string; kind: 'ignore' } | { method: string; kind: 'error'; code: string; message: string } | { method: string; kind: 'hold'; release: Promise<void> };
 
-const METHODS = ['make_invoice', 'lookup_invoice', 'pay_invoice', 'get_info', 'get_balance'];
+const BASIC = ['make_invoice', 'lookup_invoice', 'pay_invoice', 'get_info', 'get_balance'];
+const HOLD = ['make_hold_invoice', 'settle_hold_invoice', 'cancel_hold_invoice'];
 const errorOf = (code: string, message: string) => ({ code, message });
 
 export async function startFakeNwc(node: FakeNode, opts: FakeNwcOptions): Promise<FakeNwc> {
@@ -49,6 +52,7 @@ export async function startFakeNwc(node: FakeNode, opts: FakeNwcOptions): Promis
   const advertised = opts.encryption ?? 'nip44_v2 nip04';
   const nip44Ok = advertised.includes('nip44_v2');
   const notify = opts.notifications ?? true;
+  const METHODS = [...BASIC, ...((opts.holdInvoices ?? true) ? HOLD : [])];
   const requests: FakeNwc['requests'] = [];
   const faults: Fault[] = [];
   const relay = await Relay.connect(opts.relayUrl);
@@ -61,7 +65,7 @@ export async function startFakeNwc(node: FakeNode, opts: FakeNwcOptions): Promis
 
   await relay.publish(
     finalizeEvent(
-      { kind: 13194, created_at: now(), content: METHODS.join(' '), tags: [...(advertised === 'nip04' ? [] : [['encryption', advertised]]), ...(notify ? [['notifications', 'payment_received']] : [])] },
+      { kind: 13194, created_at: now(), content: METHODS.join(' '), tags: [...(advertised === 'nip04' ? [] : [['encryption', advertised]]), ...(notify ? [['notifications', 'payment_received hold_invoice_accepted']] : [])] },
       walletSecret,
     ),
   );
@@ -104,11 +108,25 @@ export async function startFakeNwc(node: FakeNode, opts: FakeNwcOptions): Promis
   async function serve(method: string, params: Record<string, unknown>): Promise<{ result: unknown; error: unknown }> {
     const ok = (result: unknown) => ({ result, error: null });
     const err = (code: string, message: string) => ({ result: null, error: errorOf(code, message) });
+    if (!METHODS.includes(method)) return err('NOT_IMPLEMENTED', `${method} is not supported`);
     switch (method) {
-      case 'make_invoice': {
+      case 'make_invoice':
+      case 'make_hold_invoice': {
         if (typeof params.amount !== 'number' || params.amount <= 0) return err('OTHER', 'amount is required');
-        const invoice = node.createInvoice({ amountMsat: BigInt(params.amount), description: String(params.description ?? ''), expirySeconds: typeof params.expiry === 'number' ? params.expiry : 86_400 });
+        const holdHash = method === 'make_hold_invoice' ? String(params.payment_hash ?? '') : null;
+        if (holdHash !== null && !/^[0-9a-f]{64}$/.test(holdHash)) return err('OTHER', 'payment_hash is required');
+        const invoice = node.createInvoice({ amountMsat: BigInt(params.amount), description: String(params.description ?? ''), expirySeconds: typeof params.expiry === 'number' ? params.expiry : 86_400, ...(holdHash ? { holdHash } : {}) });
         return ok(incoming(invoice));
+      }
+      case 'settle_hold_invoice': {
+        const outcome = node.settleHold(String(params.preimage ?? ''));
+        if (outcome === 'unknown') return err('NOT_FOUND', 'hold invoice not found');
+        return outcome === 'settled' ? ok({}) : err('OTHER', 'nothing is held for this invoice');
+      }
+      case 'cancel_hold_invoice': {
+        const outcome = node.cancelHold(String(params.payment_hash ?? ''));
+        if (outcome === 'unknown') return err('NOT_FOUND', 'hold invoice not found');
+        return outcome === 'canceled' ? ok({}) : err('OTHER', 'invoice already settled');
       }
       case 'lookup_invoice': {
         const hash = String(params.payment_hash ?? '');
@@ -169,15 +187,18 @@ export async function startFakeNwc(node: FakeNode, opts: FakeNwcOptions): Promis
     };
   }
 
-  const onSettled = (invoice: FakeInvoice): void => {
+  const notifyOf = (type: string) => (invoice: FakeInvoice): void => {
     if (!notify) return;
-    const text = JSON.stringify({ notification_type: 'payment_received', notification: incoming(invoice) });
+    const text = JSON.stringify({ notification_type: type, notification: incoming(invoice) });
     const kinds: ['nip04' | 'nip44_v2', number][] = nip44Ok ? [['nip44_v2', 23197], ['nip04', 23196]] : [['nip04', 23196]];
     for (const [encryption, kind] of kinds) {
       void relay.publish(finalizeEvent({ kind, created_at: now(), tags: [['p', clientPubkey]], content: seal(encryption, text) }, walletSecret)).catch(() => undefined);
     }
   };
+  const onSettled = notifyOf('payment_received');
+  const onAccepted = notifyOf('hold_invoice_accepted');
   node.events.on('settled', onSettled);
+  node.events.on('accepted', onAccepted);
 
   await new Promise<void>((resolve) => {
     relay.subscribe([{ kinds: [23194], '#p': [walletPubkey], since: now() - 10 }], {
@@ -200,6 +221,7 @@ export async function startFakeNwc(node: FakeNode, opts: FakeNwcOptions): Promis
     },
     close: async () => {
       node.events.off('settled', onSettled);
+      node.events.off('accepted', onAccepted);
       relay.close();
     },
   };
