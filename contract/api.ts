@@ -9,7 +9,7 @@ const unixSeconds = z.int().describe('Unix seconds');
 
 export const HealthSchema = z.strictObject({
   status: z.literal('ok'),
-  wallet: z.enum(['devnode', 'phoenixd', 'lnd', 'cln']).describe('the wallet backend; devnode: the built-in development node, no real money'),
+  wallet: z.enum(['devnode', 'phoenixd', 'lnd', 'cln', 'nwc']).describe('the wallet backend; devnode: the built-in development node, no real money'),
   store: z.enum(['pglite', 'postgres']),
   version: z.string(),
   upstreams: z.record(z.string(), z.enum(UPSTREAM_STATUSES)).describe('per API: its real upstream, the development-mode demo, or none (503)'),

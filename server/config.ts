@@ -1,6 +1,7 @@
 // The only reader of process.env: every setting the server takes, validated once.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { NwcUriError, parseNwcUri } from './lightning/nwc/connection.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 /** a duration in seconds (decimals allowed) */
@@ -33,6 +34,8 @@ const EnvSchema = z.object({
   CLN_RUNE: optional,
   /** clnrest's certificate (PEM text or path) when it is self-signed; unset: the system's CAs */
   CLN_TLS_CERT: optional,
+  /** a Nostr Wallet Connect (NIP-47) connection: nostr+walletconnect://<wallet pubkey>?relay=wss://…&secret=… */
+  NWC_URL: optional,
   L402_ROOT_KEY: optional.pipe(z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters').optional()),
   ABL_RATE_LIMIT: z.coerce.number().int().min(0).default(60),
   /** failed authentications (401) per minute per client address before its credentialed requests get 429; default ABL_RATE_LIMIT */
@@ -69,7 +72,9 @@ export type WalletSettings =
   | { kind: 'devnode' }
   | { kind: 'phoenixd'; url: string; password: string; webhookSecret?: string }
   | { kind: 'lnd'; url: string; macaroonHex: string; tlsCertPem?: string }
-  | { kind: 'cln'; url: string; rune: string; tlsCertPem?: string };
+  | { kind: 'cln'; url: string; rune: string; tlsCertPem?: string }
+  /** `uri` holds the connection's secret: never logged */
+  | { kind: 'nwc'; uri: string };
 
 export type Settings = z.infer<typeof EnvSchema> & {
   /** the whole environment, for upstream keys named in config.yaml */
@@ -101,6 +106,7 @@ export function walletSettings(e: Env): WalletSettings {
     ['PHOENIXD_URL', e.PHOENIXD_URL],
     ['LND_REST_URL', e.LND_REST_URL],
     ['CLN_REST_URL', e.CLN_REST_URL],
+    ['NWC_URL', e.NWC_URL],
   ].filter(([, v]) => v !== undefined).map(([name]) => name);
   if (chosen.length > 1) fail(`${chosen.join(', ')}: set one wallet backend only`);
   const orphans: [string, string | undefined, string][] = [
@@ -127,6 +133,15 @@ export function walletSettings(e: Env): WalletSettings {
     if (!e.CLN_RUNE) fail('CLN_RUNE: required with CLN_REST_URL');
     const tlsCertPem = e.CLN_TLS_CERT ? pemOrFile(e.CLN_TLS_CERT, 'CLN_TLS_CERT', fail) : undefined;
     return { kind: 'cln', url: e.CLN_REST_URL, rune: e.CLN_RUNE ?? '', ...(tlsCertPem ? { tlsCertPem } : {}) };
+  }
+  if (e.NWC_URL) {
+    try {
+      parseNwcUri(e.NWC_URL);
+    } catch (err) {
+      // the reason only: the URI carries the connection's secret
+      fail(`NWC_URL: ${err instanceof NwcUriError ? err.message : 'not a nostr+walletconnect:// URI'}`);
+    }
+    return { kind: 'nwc', uri: e.NWC_URL };
   }
   return { kind: 'devnode' };
 }

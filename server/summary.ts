@@ -7,6 +7,7 @@ const REAL_WALLETS: Record<string, string> = {
   phoenixd: 'phoenixd (PHOENIXD_URL)',
   lnd: 'LND (LND_REST_URL)',
   cln: 'Core Lightning (CLN_REST_URL)',
+  nwc: 'Nostr Wallet Connect (NWC_URL)',
 };
 
 export function startupSummary(p: {

@@ -20,7 +20,7 @@ import type { DevPayee } from '../lightning/devnode/payee.js';
 export interface AppDeps {
   catalog: Catalog;
   wallet: WalletBackend;
-  walletKind: 'devnode' | 'phoenixd' | 'lnd' | 'cln';
+  walletKind: 'devnode' | 'phoenixd' | 'lnd' | 'cln' | 'nwc';
   storeKind: 'pglite' | 'postgres';
   /** per API: its real upstream, the development-mode demo, or none (health and catalog show it) */
   upstreams?: Record<string, UpstreamStatus>;

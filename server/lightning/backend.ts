@@ -1,7 +1,7 @@
 // The wallet backend the server pays and gets paid through. Amounts are msat.
 // Implementations: PhoenixdWallet (phoenixd's HTTP API; the development node speaks the
-// same API, so the server never knows which of the two it talks to), LndWallet (LND's REST API)
-// and ClnWallet (Core Lightning's clnrest).
+// same API, so the server never knows which of the two it talks to), LndWallet (LND's REST API),
+// ClnWallet (Core Lightning's clnrest) and NwcWallet (Nostr Wallet Connect, NIP-47).
 
 export interface CreateInvoiceParams {
   amountMsat: bigint;
@@ -61,7 +61,7 @@ export interface PaymentReceivedEvent {
 }
 
 /**
- * Hold invoices (LND): the caller keeps the preimage, so a payment is locked in but not taken
+ * Hold invoices (LND; NWC wallet services that offer them): the caller keeps the preimage, so a payment is locked in but not taken
  * until it settles (reveals the preimage) or cancels (the payer gets the money back). For a later
  * non-custodial escrow; only backends that have them offer this capability.
  */

@@ -1,4 +1,5 @@
-// A server started with each real backend's settings (pointed at the fakes) serves a top-up end to
+// A server started with each real backend's settings (pointed at the fakes; NWC: a fake wallet
+// service on a local relay) serves a top-up end to
 // end: health names the backend, the invoice is the node's, the node's own notice credits it.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import { call } from '../testing/harness.js';
 import { startFakeBackend, type FakeBackend } from '../testing/wallet-rigs.js';
 import { closedPort, waitUntil } from './testing.js';
 
-describe.each(['lnd', 'cln'] as const)('a server on %s', (kind) => {
+describe.each(['lnd', 'cln', 'nwc'] as const)('a server on %s', (kind) => {
   let backend: FakeBackend;
   let server: RunningServer;
   let dataDir: string;
@@ -31,6 +32,14 @@ describe.each(['lnd', 'cln'] as const)('a server on %s', (kind) => {
     server = await startServer(settings);
   });
 
+  /** the server listens for the node's notices: LND's stream, waitanyinvoice, or a relay subscription to the wallet's notifications */
+  const listening = (): boolean => {
+    const nwc = backend.nwc;
+    if (!nwc) return backend.node.requests.includes(kind === 'lnd' ? 'GET /v1/invoices/subscribe' : 'POST /v1/waitanyinvoice');
+    const notification = { kind: 23197, pubkey: nwc.service.walletPubkey, tags: [['p', nwc.service.clientPubkey]], created_at: Math.floor(Date.now() / 1000), id: '' };
+    return nwc.relay.subscribersFor(notification) > 0;
+  };
+
   afterAll(async () => {
     await server.close();
     await backend.close();
@@ -45,9 +54,11 @@ describe.each(['lnd', 'cln'] as const)('a server on %s', (kind) => {
     expect(bolt11.decode(invoice.invoice).payeeNodeKey).toBe(backend.node.nodeId);
     expect(backend.node.invoices.get(invoice.payment_hash)?.amountMsat).toBe(100_000n);
 
-    const subscribed = kind === 'lnd' ? 'GET /v1/invoices/subscribe' : 'POST /v1/waitanyinvoice';
-    await waitUntil(() => (backend.node.requests.includes(subscribed) ? true : null));
-    const lookups = (): number => backend.node.requests.filter((r) => r.includes(invoice.payment_hash) || r === 'POST /v1/listinvoices').length;
+    await waitUntil(() => (listening() ? true : null));
+    const lookups = (): number =>
+      backend.nwc
+        ? backend.nwc.service.requests.filter((r) => r.method === 'lookup_invoice' && r.params.payment_hash === invoice.payment_hash).length
+        : backend.node.requests.filter((r) => r.includes(invoice.payment_hash) || r === 'POST /v1/listinvoices').length;
     const before = lookups();
     const preimage = await backend.payFromOutside(invoice.invoice);
     // the node's notice makes the server confirm it with one lookup, long before its 5 s poll

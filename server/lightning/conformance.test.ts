@@ -1,5 +1,6 @@
 // The one conformance suite every wallet backend passes: the development node through phoenixd's
-// API, LND REST (the fake, over self-signed TLS) and Core Lightning's clnrest (the fake). Invoices
+// API, LND REST (the fake, over self-signed TLS), Core Lightning's clnrest (the fake) and Nostr
+// Wallet Connect (the fake wallet service, on a local relay). Invoices
 // are real signed BOLT11s, paid by and paying another development node.
 import { createHash } from 'node:crypto';
 import bolt11 from 'bolt11';
@@ -10,7 +11,7 @@ import { closedPort, foreignInvoice, waitUntil } from './testing.js';
 
 const sha256 = (hex: string): string => createHash('sha256').update(Buffer.from(hex, 'hex')).digest('hex');
 const invoice = (amountMsat: bigint, expirySeconds = 600) => ({ amountMsat, description: 'conformance', expirySeconds });
-const BACKENDS: RigName[] = ['devnode', 'lnd', 'cln'];
+const BACKENDS: RigName[] = ['devnode', 'lnd', 'cln', 'nwc'];
 
 describe.each(BACKENDS)('WalletBackend conformance: %s', (name) => {
   let rig: WalletRig;

@@ -1,4 +1,4 @@
-// openWallet: the one registry of wallet backends. phoenixd, LND or Core Lightning when the
+// openWallet: the one registry of wallet backends. phoenixd, LND, Core Lightning or NWC when the
 // settings name one, otherwise a development node started in this process (reached through
 // PhoenixdWallet, so the server's code path is the same as with phoenixd).
 import { randomBytes } from 'node:crypto';
@@ -8,10 +8,11 @@ import type { WalletBackend } from './backend.js';
 import { ClnWallet } from './cln/wallet.js';
 import { startDevnode } from './devnode/index.js';
 import { LndWallet } from './lnd/wallet.js';
+import { NwcWallet } from './nwc/wallet.js';
 import { startDevPayee, type DevPayee } from './devnode/payee.js';
 import { PhoenixdWallet } from './phoenixd/wallet.js';
 
-export type WalletKind = 'devnode' | 'phoenixd' | 'lnd' | 'cln';
+export type WalletKind = 'devnode' | 'phoenixd' | 'lnd' | 'cln' | 'nwc';
 
 type RemoteSettings = Exclude<WalletSettings, { kind: 'devnode' }>;
 
@@ -23,6 +24,7 @@ const REGISTRY: { [K in RemoteSettings['kind']]: (s: Extract<RemoteSettings, { k
   },
   lnd: (s, log) => new LndWallet({ url: s.url, macaroonHex: s.macaroonHex, ...(s.tlsCertPem ? { tlsCertPem: s.tlsCertPem } : {}), ...(log ? { log } : {}) }),
   cln: (s, log) => new ClnWallet({ url: s.url, rune: s.rune, ...(s.tlsCertPem ? { tlsCertPem: s.tlsCertPem } : {}), ...(log ? { log } : {}) }),
+  nwc: (s, log) => new NwcWallet({ connection: s.uri, ...(log ? { log } : {}) }),
 };
 
 export interface OpenWalletOptions {
@@ -115,6 +117,8 @@ function open(s: RemoteSettings, log?: { warn(msg: string): void }): WalletBacke
       return REGISTRY.lnd(s, log);
     case 'cln':
       return REGISTRY.cln(s, log);
+    case 'nwc':
+      return REGISTRY.nwc(s, log);
   }
 }
 

@@ -6,10 +6,13 @@ import type { PaymentReceivedEvent, WalletBackend } from '../lightning/backend.j
 import { ClnWallet } from '../lightning/cln/wallet.js';
 import { startDevnode, type RunningDevnode } from '../lightning/devnode/index.js';
 import { LndWallet } from '../lightning/lnd/wallet.js';
+import { NwcWallet } from '../lightning/nwc/wallet.js';
 import { PhoenixdWallet } from '../lightning/phoenixd/wallet.js';
 import { callNode, closedPort, payThroughNode, randomPassword, startWebhookReceiver, waitUntil } from '../lightning/testing.js';
 import { startFakeCln } from './fake-lightning/cln.js';
 import { startFakeLnd } from './fake-lightning/lnd.js';
+import { startFakeNwc, type FakeNwc } from './fake-lightning/nwc.js';
+import { startTestRelay, type TestRelay } from './nostr-relay.js';
 import { FakeNode } from './fake-lightning/node.js';
 import { selfSignedCert } from './fake-lightning/tls.js';
 
@@ -43,7 +46,7 @@ export interface WalletRig {
   close(): Promise<void>;
 }
 
-export type RigName = 'devnode' | 'lnd' | 'cln';
+export type RigName = 'devnode' | 'lnd' | 'cln' | 'nwc';
 
 export function startRig(name: RigName): Promise<WalletRig> {
   return name === 'devnode' ? devnodeRig() : fakeRig(name);
@@ -98,10 +101,10 @@ async function devnodeRig(): Promise<WalletRig> {
 
 export interface FakeBackend {
   node: FakeNode;
-  /** the server settings that point at this node (LND_* or CLN_*) */
+  /** the server settings that point at this node (LND_*, CLN_* or NWC_URL) */
   env: Record<string, string>;
   url: string;
-  /** a client of the node; `fast`: waits for a payout only briefly */
+  /** a client of the node (for NWC: through the relay at `url`); `fast`: waits for a payout only briefly */
   open(url: string, fast?: boolean): ClosableWallet;
   /** the outside development node: pays the fake's invoices, and is paid by it */
   payer: { url: string; password: string; wallet: PhoenixdWallet };
@@ -109,11 +112,13 @@ export interface FakeBackend {
   payFromOutside(bolt11: string): Promise<string>;
   /** moves the fake node's clock forward */
   setSkewSeconds(seconds: number): void;
+  /** NWC only: the local relay and the wallet service on it */
+  nwc?: { relay: TestRelay; service: FakeNwc };
   close(): Promise<void>;
 }
 
-/** A fake LND or Core Lightning node, its API server, and an outside development node wired to it. */
-export async function startFakeBackend(kind: 'lnd' | 'cln'): Promise<FakeBackend> {
+/** A fake LND, Core Lightning or NWC wallet service node, its API server (NWC: relay and service), and an outside development node wired to it. */
+export async function startFakeBackend(kind: 'lnd' | 'cln' | 'nwc'): Promise<FakeBackend> {
   const backendSkew = { seconds: 0 };
   const peerPassword = randomPassword();
   const payerPassword = randomPassword();
@@ -125,7 +130,21 @@ export async function startFakeBackend(kind: 'lnd' | 'cln'): Promise<FakeBackend
   let server: { url: string; close(): Promise<void> };
   let open: (url: string, fast?: boolean) => ClosableWallet;
   let env: Record<string, string>;
-  if (kind === 'lnd') {
+  let nwc: FakeBackend['nwc'];
+  if (kind === 'nwc') {
+    const relay = await startTestRelay();
+    const service = await startFakeNwc(node, { relayUrl: relay.url });
+    nwc = { relay, service };
+    server = {
+      url: relay.url,
+      close: async () => {
+        await service.close();
+        await relay.close();
+      },
+    };
+    open = (url, fast) => new NwcWallet({ connection: service.uri(url), resubscribeDelayMs: 50, requestTimeoutMs: 2_000, now: () => Math.floor(Date.now() / 1000) + backendSkew.seconds, ...(fast ? { payWaitMs: 100 } : {}) });
+    env = { NWC_URL: service.uri() };
+  } else if (kind === 'lnd') {
     const macaroonHex = randomBytes(48).toString('hex');
     const tls = selfSignedCert();
     server = await startFakeLnd(node, { macaroonHex, tls });
@@ -143,6 +162,7 @@ export async function startFakeBackend(kind: 'lnd' | 'cln'): Promise<FakeBackend
     url: server.url,
     open,
     payer: { url: payer.url, password: payerPassword, wallet: outside },
+    ...(nwc ? { nwc } : {}),
     payFromOutside: async (bolt11) => {
       const answer = await payThroughNode(payer.url, payerPassword, bolt11);
       if (typeof answer.paymentPreimage !== 'string') throw new Error(`the outside node could not pay: ${JSON.stringify(answer)}`);
@@ -161,7 +181,7 @@ export async function startFakeBackend(kind: 'lnd' | 'cln'): Promise<FakeBackend
   };
 }
 
-async function fakeRig(kind: 'lnd' | 'cln'): Promise<WalletRig> {
+async function fakeRig(kind: 'lnd' | 'cln' | 'nwc'): Promise<WalletRig> {
   const backend = await startFakeBackend(kind);
   const { node, open, payer } = backend;
   const outside = payer.wallet;
@@ -184,7 +204,7 @@ async function fakeRig(kind: 'lnd' | 'cln'): Promise<WalletRig> {
     holdNextPayment: async () => node.holdNextPayment(),
     impatientWallet: () => track(extra, open(server.url, true)),
     setSkewSeconds: (seconds) => backend.setSkewSeconds(seconds),
-    unreachableWallet: (port) => track(extra, open(`${kind === 'lnd' ? 'https' : 'http'}://127.0.0.1:${port}`)),
+    unreachableWallet: (port) => track(extra, open(`${{ lnd: 'https', cln: 'http', nwc: 'ws' }[kind]}://127.0.0.1:${port}`)),
     notice: (hash) => waitUntil(() => events.find((e) => e.paymentHash === hash) ?? null),
     close: async () => {
       await Promise.all([wallet.close(), ...extra.map((w) => w.close())]);
