@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { NwcUriError, parseNwcUri } from './lightning/nwc/connection.js';
+import { supabaseDatabaseUrl, SupabaseSettingsError } from './store/supabase.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 /** a duration in seconds (decimals allowed) */
@@ -16,6 +17,11 @@ const EnvSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   ABL_CONFIG: z.string().default('./config.yaml'),
   DATABASE_URL: optional,
+  /** the original README's Supabase settings: with no DATABASE_URL, the project's database */
+  ALITTLEBITOFMONEY_SUPABASE_PROJECT_URL: optional,
+  ALITTLEBITOFMONEY_SUPABASE_PW: optional,
+  /** accepted for compatibility; the server talks to the database, not Supabase's HTTP APIs */
+  ALITTLEBITOFMONEY_SUPABASE_SECRET_KEY: optional,
   /** prepared statements on PostgreSQL; set false behind a transaction-mode pooler (Supabase :6543) */
   ABL_PG_PREPARED: z.enum(['true', 'false']).default('true'),
   ABL_DATA_DIR: z.string().default('./data'),
@@ -92,10 +98,25 @@ export function readSettings(env: Record<string, string | undefined> = process.e
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new SettingsError(`invalid environment:\n${lines.join('\n')}`);
   }
-  return { ...parsed.data, env, wallet: walletSettings(parsed.data) };
+  return { ...parsed.data, DATABASE_URL: databaseUrl(parsed.data), env, wallet: walletSettings(parsed.data) };
 }
 
 type Env = z.infer<typeof EnvSchema>;
+
+/** DATABASE_URL, else the one the Supabase settings name, else none (the embedded store). */
+function databaseUrl(e: Env): string | undefined {
+  if (e.DATABASE_URL) return e.DATABASE_URL;
+  if (!e.ALITTLEBITOFMONEY_SUPABASE_PROJECT_URL) {
+    if (e.ALITTLEBITOFMONEY_SUPABASE_PW) throw new SettingsError('invalid environment:\n  ALITTLEBITOFMONEY_SUPABASE_PW: set without ALITTLEBITOFMONEY_SUPABASE_PROJECT_URL');
+    return undefined;
+  }
+  try {
+    return supabaseDatabaseUrl(e.ALITTLEBITOFMONEY_SUPABASE_PROJECT_URL, e.ALITTLEBITOFMONEY_SUPABASE_PW ?? '');
+  } catch (err) {
+    if (err instanceof SupabaseSettingsError) throw new SettingsError(`invalid environment:\n  ${err.message}`);
+    throw err;
+  }
+}
 
 /** Exactly one backend, complete; the credentials read from their files where paths are given. */
 export function walletSettings(e: Env): WalletSettings {

@@ -60,8 +60,25 @@ SELECT h.id AS hold_id, debit.id AS account_id, debit.balance_msat, debit.low_ba
 const RESERVE_SQL = reserveSql(BY_TOKEN);
 const RESERVE_CREDENTIAL_SQL = reserveSql(BY_CREDENTIAL);
 
+/**
+ * A refusal read after the fact can disagree with the statement that refused: the statement's
+ * snapshot predates a concurrent commit (a credential funded, a refill credited) that the follow-up
+ * read sees. When the read shows enough, the reservation is tried again instead of refused.
+ */
+async function retryingStale(attempt: () => Promise<ReserveResult>, amountMsat: bigint): Promise<ReserveResult> {
+  for (let tries = 1; ; tries++) {
+    const r = await attempt();
+    const stale = !r.ok && r.reason === 'insufficient' && r.balanceMsat >= amountMsat;
+    if (!stale || tries >= 3) return r;
+  }
+}
+
 /** Debits amountMsat from the token's account into the holds account, if the balance and its limits allow. */
-export async function reserveByTokenHash(q: Queryable, sys: SystemAccountIds, p: HoldRequest & SpendContext & { tokenHash: Buffer }): Promise<ReserveResult> {
+export function reserveByTokenHash(q: Queryable, sys: SystemAccountIds, p: HoldRequest & SpendContext & { tokenHash: Buffer }): Promise<ReserveResult> {
+  return retryingStale(() => reserveByTokenHashOnce(q, sys, p), p.amountMsat);
+}
+
+async function reserveByTokenHashOnce(q: Queryable, sys: SystemAccountIds, p: HoldRequest & SpendContext & { tokenHash: Buffer }): Promise<ReserveResult> {
   const day = spendDayOf(p.now);
   const res = await q.query<{ hold_id: bigint; account_id: bigint; balance_msat: bigint; low_balance_msat: bigint | null }>(RESERVE_SQL, [
     p.tokenHash,
@@ -91,7 +108,11 @@ export async function reserveByTokenHash(q: Queryable, sys: SystemAccountIds, p:
 }
 
 /** The same from a funded L402 credential's account; unknown_account when it was never funded. */
-export async function reserveByCredential(q: Queryable, sys: SystemAccountIds, p: HoldRequest & { paymentHash: string }): Promise<ReserveResult> {
+export function reserveByCredential(q: Queryable, sys: SystemAccountIds, p: HoldRequest & { paymentHash: string }): Promise<ReserveResult> {
+  return retryingStale(() => reserveByCredentialOnce(q, sys, p), p.amountMsat);
+}
+
+async function reserveByCredentialOnce(q: Queryable, sys: SystemAccountIds, p: HoldRequest & { paymentHash: string }): Promise<ReserveResult> {
   const res = await q.query<{ hold_id: bigint; account_id: bigint; balance_msat: bigint }>(RESERVE_CREDENTIAL_SQL, [
     p.paymentHash,
     p.amountMsat,
