@@ -65,7 +65,7 @@ export async function touchSession(q: Queryable, paymentHash: string, now: numbe
   return res.rows[0]?.account_id ?? null;
 }
 
-export type TopUpOutcome = { kind: 'credited' | 'replayed'; balanceMsat: bigint } | { kind: 'closed' | 'unknown' | 'other_session' };
+export type TopUpOutcome = { kind: 'credited' | 'replayed'; balanceMsat: bigint } | { kind: 'closed' } | { kind: 'unknown' } | { kind: 'other_session' };
 
 /** A paid top-up invoice into an open session, once per payment hash (a replay credits nothing). */
 export async function topUpSession(db: Db, sys: SystemAccountIds, p: { sessionHash: string; paymentHash: string; amountMsat: bigint; now: number }): Promise<TopUpOutcome> {

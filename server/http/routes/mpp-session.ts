@@ -1,0 +1,43 @@
+// POST /api/v1/mpp/session: MPP's Lightning session intent. Without a credential: 402 with a
+// session challenge (a deposit invoice; `{"deposit_sats": n}` picks its size). With
+// `Authorization: Payment <credential>`: open, topUp or close the session (a bearer answers its
+// state); each answer carries a Payment-Receipt naming the session. Paid routes take the bearer.
+import type { FastifyInstance } from 'fastify';
+import { msatToSats } from '../../../contract/money.js';
+import { AppError, invalidL402 } from '../../errors.js';
+import { parsePaymentAuthorization } from '../../mpp/header.js';
+import { formatSessionReceipt } from '../../mpp/session.js';
+import type { SessionAnswer, Sessions } from '../../payments/sessions.js';
+
+export function mppSessionRoutes(app: FastifyInstance, deps: { sessions: Sessions; now: () => number }): void {
+  app.post('/api/v1/mpp/session', async (req, reply) => {
+    const cred = parsePaymentAuthorization(req.headers.authorization);
+    if (cred === null) throw await deps.sessions.challenge(req.ip, depositSats(req.body));
+    if ('error' in cred) throw invalidL402(`Bad Payment credential: ${cred.error}.`);
+    const answer = await deps.sessions.act(cred);
+    reply.header('cache-control', 'no-store');
+    reply.header(
+      'payment-receipt',
+      formatSessionReceipt({
+        sessionId: answer.sessionId,
+        timestamp: deps.now(),
+        challengeId: answer.challengeId,
+        ...(answer.status === 'closed' ? { refund: { sats: answer.refundSats, status: answer.refundStatus } } : {}),
+      }),
+    );
+    return reply.code(200).send(body(answer));
+  });
+}
+
+function body(a: SessionAnswer): Record<string, unknown> {
+  if (a.status === 'closed') return { status: 'closed', sessionId: a.sessionId, refundSats: a.refundSats, refundStatus: a.refundStatus };
+  return { status: a.status, sessionId: a.sessionId, balance_sats: msatToSats(a.balanceMsat) };
+}
+
+function depositSats(raw: unknown): number | undefined {
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  const v = typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>).deposit_sats : raw;
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number') throw new AppError('invalid_field_type', 'deposit_sats must be a number.', { field: 'deposit_sats' });
+  return v;
+}
