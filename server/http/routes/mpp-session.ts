@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { msatToSats } from '../../../contract/money.js';
 import { AppError, invalidL402 } from '../../errors.js';
+import { jsonObject } from '../body.js';
 import { parsePaymentAuthorization } from '../../mpp/header.js';
 import { formatSessionReceipt } from '../../mpp/session.js';
 import type { SessionAnswer, Sessions } from '../../payments/sessions.js';
@@ -12,7 +13,7 @@ import type { SessionAnswer, Sessions } from '../../payments/sessions.js';
 export function mppSessionRoutes(app: FastifyInstance, deps: { sessions: Sessions; now: () => number }): void {
   app.post('/api/v1/mpp/session', async (req, reply) => {
     const cred = parsePaymentAuthorization(req.headers.authorization);
-    if (cred === null) throw await deps.sessions.challenge(req.ip, depositSats(req.body));
+    if (cred === null) throw await deps.sessions.challenge(req.ip, depositSats(jsonObject(req, { optional: true }).deposit_sats));
     if ('error' in cred) throw invalidL402(`Bad Payment credential: ${cred.error}.`);
     const answer = await deps.sessions.act(cred);
     reply.header('cache-control', 'no-store');
@@ -34,9 +35,7 @@ function body(a: SessionAnswer): Record<string, unknown> {
   return { status: a.status, sessionId: a.sessionId, balance_sats: msatToSats(a.balanceMsat) };
 }
 
-function depositSats(raw: unknown): number | undefined {
-  if (raw === undefined || raw === null || raw === '') return undefined;
-  const v = typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>).deposit_sats : raw;
+function depositSats(v: unknown): number | undefined {
   if (v === undefined) return undefined;
   if (typeof v !== 'number') throw new AppError('invalid_field_type', 'deposit_sats must be a number.', { field: 'deposit_sats' });
   return v;
