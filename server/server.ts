@@ -21,7 +21,7 @@ import { mcpOperations, mcpRoutes } from './http/routes/mcp.js';
 import { proxyRoutes } from './http/routes/proxy.js';
 import { tokenRoutes } from './http/routes/tokens.js';
 import { usageRoutes } from './http/routes/usage.js';
-import { mppSessionRoutes } from './http/routes/mpp-session.js';
+import { mppSessionOperations, mppSessionRoutes } from './http/routes/mpp-session.js';
 import { createSessions, type Sessions } from './payments/sessions.js';
 import { createTokenService } from './tokens/service.js';
 import { HIRE_API } from './hire/fees.js';
@@ -198,7 +198,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       ],
       version: VERSION,
       authGuard,
-      operations: [...hireOperations(catalog.hire.max_price_sats), ...mcpOperations()],
+      operations: [...hireOperations(catalog.hire.max_price_sats), ...mcpOperations(), ...mppSessionOperations()],
       metrics,
       webDist: `${ROOT}web/dist`,
       logger: log,

@@ -108,6 +108,8 @@ describe('MPP session intent', () => {
       idleTimeout: '300',
     });
     expect((await call(t.url, 'POST', SESSION, { body: { deposit_sats: 0 } })).status).toBe(400);
+    const doc = await call(t.url, 'GET', '/api/v1/openapi.json');
+    expect(Object.keys(doc.body.paths[SESSION].post.responses)).toEqual(expect.arrayContaining(['200', '402']));
   });
 
   it('opens, spends like a token, tops up once, and closes with the exact remainder paid to the return invoice', async () => {

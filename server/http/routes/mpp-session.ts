@@ -3,12 +3,15 @@
 // `Authorization: Payment <credential>`: open, topUp or close the session (a bearer answers its
 // state); each answer carries a Payment-Receipt naming the session. Paid routes take the bearer.
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { ErrorBodySchema, PaymentRequiredSchema } from '../../../contract/error-bodies.js';
 import { msatToSats } from '../../../contract/money.js';
 import { AppError, invalidL402 } from '../../errors.js';
 import { jsonObject } from '../body.js';
 import { parsePaymentAuthorization } from '../../mpp/header.js';
 import { formatSessionReceipt } from '../../mpp/session.js';
 import type { SessionAnswer, Sessions } from '../../payments/sessions.js';
+import type { OperationSpec } from '../openapi.js';
 
 export function mppSessionRoutes(app: FastifyInstance, deps: { sessions: Sessions; now: () => number }): void {
   app.post('/api/v1/mpp/session', async (req, reply) => {
@@ -39,4 +42,22 @@ function depositSats(v: unknown): number | undefined {
   if (v === undefined) return undefined;
   if (typeof v !== 'number') throw new AppError('invalid_field_type', 'deposit_sats must be a number.', { field: 'deposit_sats' });
   return v;
+}
+
+const SessionOpenSchema = z.object({ status: z.enum(['open', 'ok']), sessionId: z.string(), balance_sats: z.number().int() });
+const SessionClosedSchema = z.object({ status: z.literal('closed'), sessionId: z.string(), refundSats: z.number().int(), refundStatus: z.enum(['succeeded', 'failed', 'skipped', 'pending']) });
+
+export function mppSessionOperations(): OperationSpec[] {
+  return [
+    {
+      method: 'post',
+      path: '/api/v1/mpp/session',
+      summary:
+        'MPP Lightning session: without Authorization, 402 with a session challenge (a deposit invoice; body {deposit_sats}); with "Authorization: Payment" open (preimage, zero-amount returnInvoice), topUp, close (the rest paid to the return invoice) or bearer (the state). Answers carry Payment-Receipt.',
+      tags: ['mpp'],
+      auth: 'paid',
+      body: z.object({ deposit_sats: z.number().int().optional() }),
+      responses: { 200: z.union([SessionOpenSchema, SessionClosedSchema]), 400: ErrorBodySchema, 401: ErrorBodySchema, 402: PaymentRequiredSchema, 404: ErrorBodySchema, 409: ErrorBodySchema },
+    },
+  ];
 }
