@@ -67,18 +67,26 @@ export async function touchSession(q: Queryable, paymentHash: string, now: numbe
 
 export type TopUpOutcome = { kind: 'credited' | 'replayed'; balanceMsat: bigint } | { kind: 'closed' } | { kind: 'unknown' } | { kind: 'other_session' };
 
-/** A paid top-up invoice into an open session, once per payment hash (a replay credits nothing). */
-export async function topUpSession(db: Db, sys: SystemAccountIds, p: { sessionHash: string; paymentHash: string; amountMsat: bigint; now: number }): Promise<TopUpOutcome> {
+/**
+ * A paid top-up invoice into an open session, once per payment hash (a replay credits nothing):
+ * its credential row is funded into the session's account, so the same invoice can never also
+ * open a session or pay through another door.
+ */
+export async function topUpSession(db: Db, sys: SystemAccountIds, p: { sessionHash: string; paymentHash: string; amountMsat: bigint; endpoint: string; now: number }): Promise<TopUpOutcome> {
   return db.tx<TopUpOutcome>(async (q) => {
     const s = await q.query<{ account_id: bigint; state: string }>(`SELECT account_id, state FROM mpp_sessions WHERE payment_hash = $1 FOR UPDATE`, [p.sessionHash]);
     const session = s.rows[0];
     if (!session) return { kind: 'unknown' };
+    // the payment hash's credential row decides, on every instance and against an open with the
+    // same invoice: funded into this session's account, once
     const inserted = await q.query(
-      `INSERT INTO mpp_session_topups (payment_hash, session_hash, amount_msat, created_at) SELECT $1, $2, $3, $4
-       WHERE NOT EXISTS (SELECT 1 FROM l402_credentials WHERE payment_hash = $1) AND $1 <> $2
-       ON CONFLICT (payment_hash) DO NOTHING RETURNING 1`,
-      [p.paymentHash, p.sessionHash, p.amountMsat, p.now],
+      `INSERT INTO l402_credentials (payment_hash, state, endpoint, price_msat, updated_at, account_id)
+       VALUES ($1, 'funded', $2, $3, $4, $5) ON CONFLICT (payment_hash) DO NOTHING RETURNING 1`,
+      [p.paymentHash, p.endpoint, p.amountMsat, p.now, session.account_id],
     );
+    if (inserted.rows.length === 1) {
+      await q.query(`INSERT INTO mpp_session_topups (payment_hash, session_hash, amount_msat, created_at) VALUES ($1, $2, $3, $4)`, [p.paymentHash, p.sessionHash, p.amountMsat, p.now]);
+    }
     const balance = async () => (await q.query<{ balance_msat: bigint }>(`SELECT balance_msat FROM accounts WHERE id = $1`, [session.account_id])).rows[0]!.balance_msat;
     if (inserted.rows.length === 0) {
       const prior = await q.query<{ session_hash: string }>(`SELECT session_hash FROM mpp_session_topups WHERE payment_hash = $1`, [p.paymentHash]);

@@ -170,6 +170,29 @@ describe('MPP session intent', () => {
       expect(r.status).toBe(400);
       expect(r.body.error).toMatchObject({ code: 'invalid_field_value', field: 'returnInvoice' });
     }
+    // one invoice is one deposit: a top-up's invoice cannot open a session, a session's deposit cannot top up another
+    const other = await openSession(10);
+    const top = await paidDeposit(10);
+    const topUp = credential(top.challenge, { action: 'topUp', sessionId: other.paymentHash, topUpPreimage: top.preimage });
+    expect((await call(t.url, 'POST', SESSION, { headers: { authorization: topUp } })).body).toMatchObject({ status: 'ok', balance_sats: 20 });
+    const reopened = await call(t.url, 'POST', SESSION, { headers: { authorization: credential(top.challenge, { action: 'open', preimage: top.preimage, returnInvoice: ret.serialized }) } });
+    expect(reopened.status).toBe(409);
+    expect(reopened.body.error.code).toBe('payment_already_used');
+    // the deposit of another session cannot top this one up (an unused paid deposit can)
+    const third = await openSession(5);
+    const crossed = await call(t.url, 'POST', SESSION, { headers: { authorization: credential(third.challenge, { action: 'topUp', sessionId: other.paymentHash, topUpPreimage: third.preimage }) } });
+    expect(crossed.status).toBe(409);
+    const unused = await call(t.url, 'POST', SESSION, { headers: { authorization: credential(d.challenge, { action: 'topUp', sessionId: other.paymentHash, topUpPreimage: d.preimage }) } });
+    expect(unused.body).toMatchObject({ status: 'ok', balance_sats: 30 });
+    expect((await call(t.url, 'POST', SESSION, { headers: { authorization: third.close } })).body).toMatchObject({ status: 'closed', refundSats: 5 });
+    // the session's own deposit shown again as a top-up credits nothing
+    const own = await call(t.url, 'POST', SESSION, { headers: { authorization: credential(other.challenge, { action: 'topUp', sessionId: other.paymentHash, topUpPreimage: other.preimage }) } });
+    expect(own.status).toBe(409);
+    // a close with another preimage is refused; the owner's close refunds all 30
+    const forged = await call(t.url, 'POST', SESSION, { headers: { authorization: credential(other.challenge, { action: 'close', sessionId: other.paymentHash, preimage: randomBytes(32).toString('hex') }) } });
+    expect(forged.status).toBe(401);
+    expect((await call(t.url, 'POST', SESSION, { headers: { authorization: other.close } })).body).toMatchObject({ status: 'closed', refundSats: 30, refundStatus: 'succeeded' });
+    await audit();
     // 3 sats cannot pay a 5-sat call: refused before the call, nothing taken
     const poor = await openSession(3);
     const r = await embed(poor.bearer);

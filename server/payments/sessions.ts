@@ -137,7 +137,7 @@ export function createSessions(deps: SessionDeps) {
         }
         case 'topUp': {
           const v = deposit(cred, s.topUpPreimage);
-          const r = await topUpSession(db, ledger.sys, { sessionHash: s.sessionId, paymentHash: v.paymentHash, amountMsat: v.depositMsat, now });
+          const r = await topUpSession(db, ledger.sys, { sessionHash: s.sessionId, paymentHash: v.paymentHash, amountMsat: v.depositMsat, endpoint: SESSION_ENDPOINT, now });
           if (r.kind === 'unknown') throw new AppError('not_found', 'No session has this id.');
           if (r.kind === 'closed') throw new AppError('invalid_state', 'This session is closed; open a new one with this payment instead.');
           if (r.kind === 'other_session') throw new AppError('payment_already_used', 'This invoice already paid for something else.');
