@@ -203,6 +203,25 @@ describe('MPP session intent', () => {
     await audit();
   });
 
+  it('a refund the node fails outright: the session is closed, "failed" is said, the remainder stays in its account', async () => {
+    const s = await openSession(15);
+    await request(`${node.url}/_devnode/next-payment`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`:${node.password}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'outcome=fail',
+    }).then((r) => r.body.text());
+    const before = await payeeBalance();
+    const closed = await call(t.url, 'POST', SESSION, { headers: { authorization: s.close } });
+    expect(closed.body).toEqual({ status: 'closed', sessionId: s.paymentHash, refundSats: 15, refundStatus: 'failed' });
+    expect(receipt(closed.headers)).toMatchObject({ refundSats: 15, refundStatus: 'failed' });
+    expect(await payeeBalance()).toBe(before);
+    expect(await t.server.ledger.balanceOf((await t.server.ledger.credentialAccount(s.paymentHash))!)).toBe(15_000n);
+    // never reopened, never retried: a second close answers the same
+    expect((await call(t.url, 'POST', SESSION, { headers: { authorization: s.close } })).body).toEqual(closed.body);
+    expect((await embed(s.bearer)).status).toBe(401);
+    await audit();
+  });
+
   it('closes a session idle for 5 minutes and refunds it; one in use stays open', async () => {
     const idle = await openSession(30);
     expect((await embed(idle.bearer)).status).toBe(200);
