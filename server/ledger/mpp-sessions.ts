@@ -129,7 +129,9 @@ export async function closeSession(db: Db, sys: SystemAccountIds, p: { paymentHa
   return db.tx(async (q) => {
     const closed = await q.query<{ account_id: bigint; return_invoice: string; return_hash: string }>(
       `UPDATE mpp_sessions SET state = 'closed', closed_at = $2, refund_state = 'pending'
-       WHERE payment_hash = $1 AND state = 'open' AND ($3::bigint IS NULL OR last_used_at < $3::bigint)
+       WHERE payment_hash = $1 AND state = 'open'
+         -- idle: unused since then, and no call (a long stream) still running on it
+         AND ($3::bigint IS NULL OR (last_used_at < $3::bigint AND NOT EXISTS (SELECT 1 FROM holds h WHERE h.account_id = mpp_sessions.account_id AND h.state = 'held')))
        RETURNING account_id, return_invoice, return_hash`,
       [p.paymentHash, p.now, p.idleBefore ?? null],
     );

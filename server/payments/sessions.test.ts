@@ -107,4 +107,17 @@ describe('session refunds whose outcome comes later', () => {
     expect(await sessions.act(s.close)).toMatchObject({ refundStatus: 'succeeded' });
     await audit();
   });
+
+  it('the idle sweep leaves a session alone while a call (a long stream) still holds money on it', async () => {
+    const s = await open(20);
+    fake.w.pay = async () => s.succeeded();
+    const hold = await ledger.reserveFromCredential({ paymentHash: s.paymentHash, amountMsat: 5_000n, purpose: 'POST /stream', expiresAt: NOW + 3600 });
+    expect(hold.ok).toBe(true);
+    clock.now += 301;
+    expect(await sessions.expireIdle()).toBe(0);
+    if (hold.ok) await ledger.settle(hold.holdId, 2_000n);
+    expect(await sessions.expireIdle()).toBe(1);
+    expect(fake.paid).toEqual([expect.objectContaining({ amountMsat: 18_000n })]);
+    await audit();
+  });
 });
