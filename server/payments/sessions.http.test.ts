@@ -9,6 +9,7 @@ import { startDevnode, type RunningDevnode } from '../lightning/devnode/index.js
 import { decodeSessionRequest } from '../mpp/session.js';
 import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream/server.js';
 import { writeFlatPricedConfig } from '../testing/flat-prices.js';
+import { STORE_KINDS } from '../store/testing.js';
 import { call, startTestServer, type TestDevnode, type TestServer } from '../testing/harness.js';
 import { canonicalJson, encodeBase64Url } from '../wire/codec.js';
 
@@ -31,7 +32,7 @@ function challengeOf(h: Record<string, string | string[] | undefined>): Challeng
 const credential = (challenge: Challenge, payload: Record<string, string>) => `Payment ${encodeBase64Url(canonicalJson({ challenge, payload }))}`;
 const receipt = (h: Record<string, string | string[] | undefined>) => JSON.parse(Buffer.from(String(h['payment-receipt']), 'base64url').toString('utf8'));
 
-describe('MPP session intent', () => {
+describe.each(STORE_KINDS)('MPP session intent on %s', (store) => {
   let up: FakeUpstream;
   let t: TestServer;
   let node: TestDevnode;
@@ -82,7 +83,7 @@ describe('MPP session intent', () => {
     const password = randomBytes(8).toString('hex');
     const own = await startDevnode({ host: '127.0.0.1', port: 0, password, webhookSecret, peers: [{ url: payee.url, password: payeePassword }] });
     node = { url: own.url, password, nodeId: own.nodeId, webhookSecret, close: () => own.close() };
-    t = await startTestServer({ store: 'pglite', devnode: node, env: { ABL_CONFIG: config.path, OPENAI_API_KEY: KEY, OPENAI_BASE_URL: up.url }, now: () => Math.floor(Date.now() / 1000) + clock.offset });
+    t = await startTestServer({ store, devnode: node, env: { ABL_CONFIG: config.path, OPENAI_API_KEY: KEY, OPENAI_BASE_URL: up.url }, now: () => Math.floor(Date.now() / 1000) + clock.offset });
   });
   afterAll(async () => {
     await t?.close();

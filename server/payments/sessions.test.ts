@@ -8,7 +8,7 @@ import { createLedger, type Ledger } from '../ledger/index.js';
 import type { PayInvoiceParams, PaymentOutcome, WalletBackend } from '../lightning/backend.js';
 import { mintSessionChallenge } from '../mpp/session.js';
 import type { MppCredential } from '../mpp/header.js';
-import { openTestStore, type TestStore } from '../store/testing.js';
+import { openTestStore, STORE_KINDS, type TestStore } from '../store/testing.js';
 import { deriveKey } from '../wire/binding.js';
 import { DEFAULT_REALM } from './rail.js';
 import { createSessions, SESSION_ENDPOINT, type Sessions } from './sessions.js';
@@ -33,7 +33,7 @@ function fakeWallet() {
   return { wallet, paid, w };
 }
 
-describe('session refunds whose outcome comes later', () => {
+describe.each(STORE_KINDS)('session refunds whose outcome comes later on %s', (kind) => {
   let store: TestStore;
   let ledger: Ledger;
   let sessions: Sessions;
@@ -43,7 +43,7 @@ describe('session refunds whose outcome comes later', () => {
 
   beforeEach(async () => {
     clock.now = NOW;
-    store = await openTestStore('pglite');
+    store = await openTestStore(kind);
     ledger = await createLedger(store.db, { now: () => clock.now });
     fake = fakeWallet();
     sessions = createSessions({ db: store.db, ledger, wallet: fake.wallet, rootKey, now: () => clock.now, deposit: { defaultSats: 100, minSats: 1, maxSats: 1000, invoiceExpirySeconds: 600 } });
