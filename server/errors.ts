@@ -30,6 +30,8 @@ export interface ErrorData {
   challenge?: PaymentChallenge;
   /** method_not_allowed: the methods the path takes */
   allow?: string[];
+  /** payment_required for an MPP session: the session challenge (a deposit invoice) */
+  sessionChallenge?: MppChallenge;
   /** invalid_payment raised by an invoice credential, L402, MPP or x402 (the contract answers it 401, not 400) */
   l402?: boolean;
 }

@@ -21,6 +21,8 @@ import { mcpOperations, mcpRoutes } from './http/routes/mcp.js';
 import { proxyRoutes } from './http/routes/proxy.js';
 import { tokenRoutes } from './http/routes/tokens.js';
 import { usageRoutes } from './http/routes/usage.js';
+import { mppSessionOperations, mppSessionRoutes } from './http/routes/mpp-session.js';
+import { createSessions, type Sessions } from './payments/sessions.js';
 import { createTokenService } from './tokens/service.js';
 import { HIRE_API } from './hire/fees.js';
 import { createPaymentGate } from './payments/gate.js';
@@ -49,6 +51,8 @@ export interface RunningServer {
   /** for tests and operator tooling in the same process */
   ledger: Ledger;
   db: Db;
+  /** MPP sessions: the idle sweep and the refund reconcile, callable on the server's clock */
+  sessions: Sessions;
   /** what `npm start` prints: the URL to open, what is configured and what is not */
   summary: string[];
   adminSecret(): string;
@@ -121,8 +125,20 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
     if (holdSeconds <= longestUpstreamSeconds(catalog)) {
       log.warn({ holdSeconds, longestUpstreamSeconds: longestUpstreamSeconds(catalog) }, 'ABL_HOLD_SECONDS is not above the longest upstream timeout: a slow call may be served free');
     }
+    const sessions = createSessions({
+      db,
+      ledger,
+      wallet: wallet.wallet,
+      rootKey,
+      now,
+      ...(settings.ABL_PUBLIC_URL ? { realm: new URL(settings.ABL_PUBLIC_URL).host } : {}),
+      limiter,
+      log,
+      deposit: { defaultSats: 1000, minSats: catalog.topup.min_sats, maxSats: catalog.topup.max_sats, invoiceExpirySeconds: catalog.topup.invoice_expiry_seconds },
+    });
     const gate = createPaymentGate({
       ledger,
+      sessions,
       wallet: wallet.wallet,
       rootKey,
       now,
@@ -175,13 +191,14 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
         (a) => hireRoutes(a, { hire, limiter }),
         (a) => hireAdminRoutes(a, { hire, adminSecret: () => adminSecret }),
         (a) => usageRoutes(a, { ledger, now }),
+        (a) => mppSessionRoutes(a, { sessions, now }),
         (a) => tokenRoutes(a, { tokens: createTokenService({ ledger, apiNames: [...catalog.apis.map((x) => x.name), HIRE_API], now }) }),
         (a) => mcpRoutes(a, { toolbox: mcpToolbox }),
         (a) => proxyRoutes(a, { paidCall, uploadLimitBytes: catalog.limits.upload_bytes }),
       ],
       version: VERSION,
       authGuard,
-      operations: [...hireOperations(catalog.hire.max_price_sats), ...mcpOperations()],
+      operations: [...hireOperations(catalog.hire.max_price_sats), ...mcpOperations(), ...mppSessionOperations()],
       metrics,
       webDist: `${ROOT}web/dist`,
       logger: log,
@@ -203,6 +220,8 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
         { name: 'rate-limit-prune', everyMs: 60_000, run: () => limiter.prune() },
         { name: 'hire-sweep', everyMs: 30_000, run: () => hire.sweep() },
         { name: 'hire-payout-reconcile', everyMs: 15_000, run: () => hire.reconcilePayouts() },
+        { name: 'mpp-session-idle', everyMs: 30_000, run: () => sessions.expireIdle() },
+        { name: 'mpp-refund-reconcile', everyMs: 15_000, run: () => sessions.reconcileRefunds() },
       ],
       log,
     );
@@ -213,6 +232,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       devnodeUrl: wallet.devnodeUrl,
       ledger,
       db,
+      sessions,
       summary: startupSummary({ url, devnode: wallet.devnodeUrl !== null, walletKind: wallet.kind, store: db.kind, dataDir: settings.ABL_DATA_DIR, catalog, upstreams: upstreams.statuses }),
       adminSecret: () => link.secret,
       async close() {

@@ -2,6 +2,7 @@
 // account holds exactly the prices of the tasks whose escrow is held, each accepted task's
 // escrow went in once and (once closed) out once; pending payouts likewise.
 import type { AuditCheck, RefMoves } from '../ledger/index.js';
+import { PENDING_REFUNDS_SQL } from '../ledger/mpp-sessions.js';
 import type { Queryable } from '../store/index.js';
 
 const HELD = new Set(['awarded', 'delivered', 'revision_requested', 'disputed']);
@@ -33,7 +34,9 @@ export const auditEscrows: AuditCheck = async (q, ctx) => {
 export const auditPayouts: AuditCheck = async (q, ctx) => {
   const problems: string[] = [];
   const pendingMsat = ctx.totals.payoutsPendingMsat;
-  const held = await sum(q, `SELECT sum(amount_msat + fee_reserve_msat) AS s FROM hire_payouts WHERE state = 'pending'`);
+  // MPP session refunds on their way wait in payouts_pending too (ledger/mpp-sessions.ts checks them)
+  const held =
+    (await sum(q, `SELECT sum(amount_msat + fee_reserve_msat) AS s FROM hire_payouts WHERE state = 'pending'`)) + (await sum(q, PENDING_REFUNDS_SQL));
   if (held !== pendingMsat) problems.push(`pending payouts hold ${held} msat, the payouts_pending account ${pendingMsat} msat`);
   const moves = await ctx.movesByRef('payouts_pending');
   const payouts = await q.query<{ id: string; state: string; held_msat: bigint }>(`SELECT id::text AS id, state, amount_msat + fee_reserve_msat AS held_msat FROM hire_payouts`);

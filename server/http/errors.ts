@@ -38,7 +38,7 @@ export function errorStatus(err: AppError): number {
 
 export function errorHeaders(err: AppError): Record<string, string | string[]> {
   const h: Record<string, string | string[]> = {};
-  const { retryAfterSeconds, challenge, allow } = err.data;
+  const { retryAfterSeconds, challenge, allow, sessionChallenge } = err.data;
   if (retryAfterSeconds !== undefined) h['Retry-After'] = String(Math.max(1, Math.ceil(retryAfterSeconds)));
   if (challenge) {
     // LSAT and L402 first by default (Aperture-era clients read only the first line); MPP first on request
@@ -46,6 +46,10 @@ export function errorHeaders(err: AppError): Record<string, string | string[]> {
     const mpp = challenge.mpp ? [formatPaymentChallenge(challenge.mpp)] : [];
     h['WWW-Authenticate'] = challenge.first === 'mpp' ? [...mpp, ...l402] : [...l402, ...mpp];
     if (challenge.x402) h['PAYMENT-REQUIRED'] = formatPaymentRequired(challenge.x402);
+  }
+  if (sessionChallenge) {
+    h['WWW-Authenticate'] = formatPaymentChallenge(sessionChallenge);
+    h['Cache-Control'] = 'no-store';
   }
   if (allow) h['Allow'] = allow.join(', ');
   return h;

@@ -2,6 +2,7 @@
 // challenge line we send, the `Authorization: Payment <credential>` we read, the receipt we send.
 // Pure string work; the parser never throws on what a client sends.
 import { asObject, canonicalJson, decodeBase64Url, encodeBase64Url, parseJson } from '../wire/codec.js';
+import { parseSessionPayload, SESSION_INTENT, type SessionAction } from './session.js';
 
 /** Longer credentials are refused before any decoding; ours are about 1,000 characters. */
 export const MAX_CREDENTIAL_LENGTH = 8192;
@@ -30,6 +31,8 @@ export interface MppCredential {
   challenge: MppChallenge;
   preimage: Buffer;
   source?: string;
+  /** the session intent's action (open, bearer, topUp, close); `preimage` is then the action's preimage */
+  session?: SessionAction;
 }
 
 export interface MppReceipt {
@@ -102,6 +105,13 @@ export function parsePaymentAuthorization(headerValue: string | null | undefined
   if (ch.expires !== undefined) {
     if (typeof ch.expires !== 'string') return { error: 'the echoed expires is not a string' };
     challenge.expires = ch.expires;
+  }
+  if (challenge.intent === SESSION_INTENT) {
+    const session = parseSessionPayload(o.payload);
+    if ('error' in session) return session;
+    const cred: MppCredential = { challenge: challenge as MppChallenge, preimage: session.action === 'topUp' ? session.topUpPreimage : session.preimage, session };
+    if (typeof o.source === 'string') cred.source = o.source;
+    return cred;
   }
   const preimage = asObject(o.payload)?.preimage;
   if (typeof preimage !== 'string' || !PREIMAGE_HEX.test(preimage.toLowerCase())) return { error: 'payload.preimage must be 64 hex characters' };

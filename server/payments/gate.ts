@@ -9,6 +9,7 @@ import { AppError } from '../errors.js';
 import { claimCredential, hashToken, postJournal, spendCredential, spendDayOf, type CallRecord, type HoldRequest, type Ledger } from '../ledger/index.js';
 import type { WalletBackend } from '../lightning/backend.js';
 import type { RateLimiter } from '../ratelimit.js';
+import type { MppCredential } from '../mpp/header.js';
 import type { Queryable } from '../store/index.js';
 import { buildChallenge } from './challenge.js';
 import { spentUp, unclaimed } from './l402-rail.js';
@@ -30,6 +31,8 @@ export interface GateDeps {
   realm?: string;
   /** which 402 challenge comes first (ABL_CHALLENGE_ORDER) */
   challengeOrder?: 'l402' | 'mpp';
+  /** MPP sessions: a bearer credential names its open session (payments/sessions.ts) */
+  sessions?: { bearer(cred: MppCredential): Promise<string> };
 }
 
 /** Money held for one action (from a token, or from an L402 credential's value) until it is settled or released. */
@@ -133,6 +136,18 @@ export function createPaymentGate(deps: GateDeps) {
     return held('l402', action, r.holdId, named?.balanceMsat ?? null, proof.reference);
   }
 
+  /** An MPP session's bearer: paid from the session's account exactly as a token pays; never more than it holds. */
+  async function holdFromSession(action: PaidAction, cred: MppCredential, sessions: NonNullable<GateDeps['sessions']>): Promise<SecuredPayment> {
+    const sessionId = await sessions.bearer(cred);
+    const r = await ledger.reserveFromCredential({ paymentHash: sessionId, ...holdRequest(action) });
+    if (r.ok) return held('l402', action, r.holdId, r.balanceMsat, { rail: 'mpp', paymentHash: sessionId, challengeId: cred.challenge.id, paidAt: deps.now() });
+    const has = r.reason === 'insufficient' ? r.balanceMsat : 0n;
+    throw new AppError('insufficient_balance', `This call may cost up to ${satsUp(action.priceMsat)} sats; the session holds ${msatToSats(has)} sats. Top it up (action "topUp") and retry.`, {
+      balance_sats: msatToSats(has),
+      price_sats: satsUp(action.priceMsat),
+    });
+  }
+
   const challenge = (action: PaidAction, client: string, extra?: Record<string, unknown>, short?: { balanceMsat: bigint }) =>
     buildChallenge({ ...deps, rails }, action, client, extra, short);
 
@@ -142,6 +157,7 @@ export function createPaymentGate(deps: GateDeps) {
     /** Holds payment for the action or throws: L402 pays when present (a token beside it only names the account); else the token; else a 402. */
     async secure(action: PaidAction, creds: Credentials, client: string): Promise<SecuredPayment> {
       if (action.priceMsat === 0n) return FREE;
+      if (creds.mpp?.session && deps.sessions) return holdFromSession(action, creds.mpp, deps.sessions);
       const proof = verifyPaid(rails, action, creds, false);
       if (proof) return holdFromInvoice(action, proof, creds, client);
       if (creds.token !== null) return holdFromToken(action, creds.token);

@@ -29,7 +29,8 @@ export function verifyPaid(ctx: RailContext, action: PaidAction, creds: Credenti
       : verifyL402Value(ctx.rootKey, action, creds.l402, now);
     return { ...proof, reference: { rail: 'l402', paymentHash: proof.paymentHash }, confirm: settled };
   }
-  if (creds.mpp) return verifyMpp(ctx, action, creds.mpp, exact);
+  // a session credential is not an invoice credential: the gate pays it from its session
+  if (creds.mpp && !creds.mpp.session) return verifyMpp(ctx, action, creds.mpp, exact);
   if (creds.x402) return verifyX402(ctx, action, creds.x402, exact);
   return null;
 }

@@ -1,0 +1,217 @@
+// MPP Lightning sessions in the store. A session is the funded credential of its deposit's payment
+// hash (fundCredential: the deposit in an account of its own, once) plus a row naming its return
+// invoice. Top-ups are credited once per payment hash; a close is one compare-and-set open →
+// closed that moves the whole balance out (whole sats to payouts_pending for the refund, the
+// sub-sat rest to revenue); the refund is then settled once, as a payout is.
+import type { Db, Queryable } from '../store/index.js';
+import type { SystemAccountIds } from './accounts.js';
+import { postJournal } from './journal.js';
+import { fundCredential } from './l402-credentials.js';
+
+export interface SessionRow {
+  paymentHash: string;
+  accountId: bigint;
+  returnInvoice: string;
+  returnHash: string;
+  state: 'open' | 'closed';
+  lastUsedAt: number;
+  refundMsat: bigint | null;
+  refundState: 'skipped' | 'pending' | 'succeeded' | 'failed' | null;
+}
+
+type Raw = { payment_hash: string; account_id: bigint; return_invoice: string; return_hash: string; state: 'open' | 'closed'; last_used_at: bigint; refund_msat: bigint | null; refund_state: SessionRow['refundState'] };
+const COLUMNS = 'payment_hash, account_id, return_invoice, return_hash, state, last_used_at, refund_msat, refund_state';
+const view = (r: Raw): SessionRow => ({
+  paymentHash: r.payment_hash,
+  accountId: r.account_id,
+  returnInvoice: r.return_invoice,
+  returnHash: r.return_hash,
+  state: r.state,
+  lastUsedAt: Number(r.last_used_at),
+  refundMsat: r.refund_msat,
+  refundState: r.refund_state,
+});
+
+export async function sessionRow(q: Queryable, paymentHash: string): Promise<SessionRow | null> {
+  const res = await q.query<Raw>(`SELECT ${COLUMNS} FROM mpp_sessions WHERE payment_hash = $1`, [paymentHash]);
+  return res.rows[0] ? view(res.rows[0]) : null;
+}
+
+/**
+ * Opens (or finds again) the session of a paid deposit: the deposit is credited once, keyed by its
+ * payment hash, whichever instance sees the open first. Null when that payment hash already paid
+ * something else (a single-use credential).
+ */
+export async function openSession(
+  db: Db,
+  sys: SystemAccountIds,
+  p: { paymentHash: string; depositMsat: bigint; endpoint: string; returnInvoice: string; returnHash: string; now: number },
+): Promise<SessionRow | null> {
+  if (!(await fundCredential(db, sys, { paymentHash: p.paymentHash, endpoint: p.endpoint, valueMsat: p.depositMsat, now: p.now }))) return null;
+  return db.tx(async (q) => {
+    await q.query(
+      `INSERT INTO mpp_sessions (payment_hash, account_id, return_invoice, return_hash, state, opened_at, last_used_at)
+       SELECT $1, c.account_id, $2, $3, 'open', $4, $4 FROM l402_credentials c WHERE c.payment_hash = $1 AND c.state = 'funded'
+       ON CONFLICT (payment_hash) DO NOTHING`,
+      [p.paymentHash, p.returnInvoice, p.returnHash, p.now],
+    );
+    return sessionRow(q, p.paymentHash);
+  });
+}
+
+/** A use of an open session: it stays alive. Null when it is not open (or not ours). */
+export async function touchSession(q: Queryable, paymentHash: string, now: number): Promise<bigint | null> {
+  const res = await q.query<{ account_id: bigint }>(`UPDATE mpp_sessions SET last_used_at = GREATEST(last_used_at, $2) WHERE payment_hash = $1 AND state = 'open' RETURNING account_id`, [paymentHash, now]);
+  return res.rows[0]?.account_id ?? null;
+}
+
+export type TopUpOutcome = { kind: 'credited' | 'replayed'; balanceMsat: bigint } | { kind: 'closed' } | { kind: 'unknown' } | { kind: 'other_session' };
+
+/**
+ * A paid top-up invoice into an open session, once per payment hash (a replay credits nothing):
+ * its credential row is funded into the session's account, so the same invoice can never also
+ * open a session or pay through another door.
+ */
+export async function topUpSession(db: Db, sys: SystemAccountIds, p: { sessionHash: string; paymentHash: string; amountMsat: bigint; endpoint: string; now: number }): Promise<TopUpOutcome> {
+  return db.tx<TopUpOutcome>(async (q) => {
+    const s = await q.query<{ account_id: bigint; state: string }>(`SELECT account_id, state FROM mpp_sessions WHERE payment_hash = $1 FOR UPDATE`, [p.sessionHash]);
+    const session = s.rows[0];
+    if (!session) return { kind: 'unknown' };
+    // the payment hash's credential row decides, on every instance and against an open with the
+    // same invoice: funded into this session's account, once
+    const inserted = await q.query(
+      `INSERT INTO l402_credentials (payment_hash, state, endpoint, price_msat, updated_at, account_id)
+       VALUES ($1, 'funded', $2, $3, $4, $5) ON CONFLICT (payment_hash) DO NOTHING RETURNING 1`,
+      [p.paymentHash, p.endpoint, p.amountMsat, p.now, session.account_id],
+    );
+    if (inserted.rows.length === 1) {
+      await q.query(`INSERT INTO mpp_session_topups (payment_hash, session_hash, amount_msat, created_at) VALUES ($1, $2, $3, $4)`, [p.paymentHash, p.sessionHash, p.amountMsat, p.now]);
+    }
+    const balance = async () => (await q.query<{ balance_msat: bigint }>(`SELECT balance_msat FROM accounts WHERE id = $1`, [session.account_id])).rows[0]!.balance_msat;
+    if (inserted.rows.length === 0) {
+      const prior = await q.query<{ session_hash: string }>(`SELECT session_hash FROM mpp_session_topups WHERE payment_hash = $1`, [p.paymentHash]);
+      if (prior.rows[0]?.session_hash !== p.sessionHash) return { kind: 'other_session' };
+      return { kind: 'replayed', balanceMsat: await balance() };
+    }
+    if (session.state !== 'open') throw new SessionClosedError();
+    await postJournal(q, {
+      kind: 'mpp_session_topup',
+      ref: p.paymentHash,
+      lines: [
+        { accountId: sys.lightning, amountMsat: -p.amountMsat },
+        { accountId: session.account_id, amountMsat: p.amountMsat },
+      ],
+    });
+    await q.query(`UPDATE mpp_sessions SET last_used_at = GREATEST(last_used_at, $2) WHERE payment_hash = $1`, [p.sessionHash, p.now]);
+    return { kind: 'credited', balanceMsat: await balance() };
+  }).catch((err: unknown) => {
+    if (err instanceof SessionClosedError) return { kind: 'closed' } satisfies TopUpOutcome as TopUpOutcome;
+    throw err;
+  });
+}
+
+class SessionClosedError extends Error {}
+
+export interface ClosingSession {
+  paymentHash: string;
+  accountId: bigint;
+  returnInvoice: string;
+  returnHash: string;
+  /** whole sats, now in payouts_pending (0: nothing to refund) */
+  refundMsat: bigint;
+}
+
+/**
+ * Closes an open session (only if idle since `idleBefore`, when given): one transaction marks it
+ * closed and moves its whole balance out. Null when it was not open (closed by someone else).
+ */
+export async function closeSession(db: Db, sys: SystemAccountIds, p: { paymentHash: string; now: number; idleBefore?: number }): Promise<ClosingSession | null> {
+  return db.tx(async (q) => {
+    const closed = await q.query<{ account_id: bigint; return_invoice: string; return_hash: string }>(
+      `UPDATE mpp_sessions SET state = 'closed', closed_at = $2, refund_state = 'pending'
+       WHERE payment_hash = $1 AND state = 'open'
+         -- idle: unused since then, and no call (a long stream) still running on it
+         AND ($3::bigint IS NULL OR (last_used_at < $3::bigint AND NOT EXISTS (SELECT 1 FROM holds h WHERE h.account_id = mpp_sessions.account_id AND h.state = 'held')))
+       RETURNING account_id, return_invoice, return_hash`,
+      [p.paymentHash, p.now, p.idleBefore ?? null],
+    );
+    const row = closed.rows[0];
+    if (!row) return null;
+    const bal = await q.query<{ balance_msat: bigint }>(`SELECT balance_msat FROM accounts WHERE id = $1 FOR UPDATE`, [row.account_id]);
+    const balanceMsat = bal.rows[0]!.balance_msat;
+    const refundMsat = (balanceMsat / 1000n) * 1000n;
+    if (balanceMsat > 0n) {
+      await postJournal(q, {
+        kind: 'mpp_session_close',
+        ref: p.paymentHash,
+        lines: [
+          { accountId: row.account_id, amountMsat: -balanceMsat },
+          { accountId: sys.payouts_pending, amountMsat: refundMsat },
+          { accountId: sys.revenue, amountMsat: balanceMsat - refundMsat },
+        ],
+      });
+    }
+    await q.query(`UPDATE mpp_sessions SET refund_msat = $2, refund_state = $3 WHERE payment_hash = $1`, [p.paymentHash, refundMsat, refundMsat > 0n ? 'pending' : 'skipped']);
+    return { paymentHash: p.paymentHash, accountId: row.account_id, returnInvoice: row.return_invoice, returnHash: row.return_hash, refundMsat };
+  });
+}
+
+/** A pending refund's definite outcome, once (a compare-and-set on `pending`): paid out, or back in the session's account. */
+export async function settleRefund(
+  db: Db,
+  sys: SystemAccountIds,
+  p: { paymentHash: string; outcome: { status: 'succeeded'; feeMsat: bigint } | { status: 'failed' } },
+): Promise<boolean> {
+  return db.tx(async (q) => {
+    const res = await q.query<{ account_id: bigint; refund_msat: bigint }>(
+      `UPDATE mpp_sessions SET refund_state = $2, refund_fee_msat = $3 WHERE payment_hash = $1 AND refund_state = 'pending' RETURNING account_id, refund_msat`,
+      [p.paymentHash, p.outcome.status, p.outcome.status === 'succeeded' ? p.outcome.feeMsat : null],
+    );
+    const row = res.rows[0];
+    if (!row) return false;
+    const lines =
+      p.outcome.status === 'succeeded'
+        ? [
+            { accountId: sys.payouts_pending, amountMsat: -row.refund_msat },
+            { accountId: sys.lightning, amountMsat: row.refund_msat + p.outcome.feeMsat },
+            // the refund's routing fee is the operator's, never taken from the refund
+            { accountId: sys.revenue, amountMsat: -p.outcome.feeMsat },
+          ]
+        : [
+            { accountId: sys.payouts_pending, amountMsat: -row.refund_msat },
+            { accountId: row.account_id, amountMsat: row.refund_msat },
+          ];
+    await postJournal(q, { kind: p.outcome.status === 'succeeded' ? 'mpp_refund_paid' : 'mpp_refund_failed', ref: p.paymentHash, lines });
+    return true;
+  });
+}
+
+export async function idleSessions(q: Queryable, before: number, limit: number): Promise<string[]> {
+  const res = await q.query<{ payment_hash: string }>(`SELECT payment_hash FROM mpp_sessions WHERE state = 'open' AND last_used_at < $1 ORDER BY last_used_at LIMIT $2`, [before, limit]);
+  return res.rows.map((r) => r.payment_hash);
+}
+
+export async function pendingRefunds(q: Queryable, closedBefore: number, limit: number): Promise<SessionRow[]> {
+  const res = await q.query<Raw>(`SELECT ${COLUMNS} FROM mpp_sessions WHERE refund_state = 'pending' AND closed_at < $1 ORDER BY closed_at LIMIT $2`, [closedBefore, limit]);
+  return res.rows.map(view);
+}
+
+/** What pending refunds hold in payouts_pending (the payout audit counts them beside hire payouts). */
+export const PENDING_REFUNDS_SQL = `SELECT coalesce(sum(refund_msat), 0) AS s FROM mpp_sessions WHERE refund_state = 'pending'`;
+
+/** Each session's refund went into payouts_pending once (its whole sats) and, once settled, out once. */
+export const auditSessions = async (q: Queryable, ctx: { movesByRef(account: 'payouts_pending'): Promise<Map<string, { ins: number; inMsat: bigint; outs: number; outMsat: bigint }>> }): Promise<string[]> => {
+  const problems: string[] = [];
+  const moves = await ctx.movesByRef('payouts_pending');
+  const rows = await q.query<{ payment_hash: string; refund_msat: bigint | null; refund_state: string | null }>(`SELECT payment_hash, refund_msat, refund_state FROM mpp_sessions WHERE state = 'closed'`);
+  for (const r of rows.rows) {
+    const m = moves.get(r.payment_hash) ?? { ins: 0, inMsat: 0n, outs: 0, outMsat: 0n };
+    const refund = r.refund_msat ?? 0n;
+    const ok =
+      refund === 0n
+        ? m.ins + m.outs === 0 && r.refund_state === 'skipped'
+        : m.ins === 1 && m.inMsat === refund && m.outs === (r.refund_state === 'pending' ? 0 : 1) && (r.refund_state === 'pending' || m.outMsat === refund);
+    if (!ok) problems.push(`session ${r.payment_hash} (refund ${r.refund_state}, ${refund} msat): in ${m.ins} time(s), out ${m.outs} time(s)`);
+  }
+  return problems;
+};

@@ -1,0 +1,246 @@
+// MPP Lightning sessions through a real server: a deposit opens a session whose preimage pays
+// calls like a token, a top-up adds to it once, a close refunds the exact remainder to the return
+// invoice of a second wallet, an idle session is closed and refunded by the sweep; the ledger
+// audit stays clean after each step and a replayed open, top-up or close moves nothing twice.
+import { randomBytes } from 'node:crypto';
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDevnode, type RunningDevnode } from '../lightning/devnode/index.js';
+import { decodeSessionRequest } from '../mpp/session.js';
+import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream/server.js';
+import { writeFlatPricedConfig } from '../testing/flat-prices.js';
+import { STORE_KINDS } from '../store/testing.js';
+import { call, startTestServer, type TestDevnode, type TestServer } from '../testing/harness.js';
+import { canonicalJson, encodeBase64Url } from '../wire/codec.js';
+
+const KEY = 'sk-test-upstream-key';
+const SESSION = '/api/v1/mpp/session';
+const EMBEDDINGS = '/api/v1/openai/v1/embeddings';
+const PRICE_SATS = 5; // text-embedding-3-small, flat-priced
+const DAYS_31 = 31 * 86_400;
+
+type Challenge = { id: string; realm: string; method: string; intent: string; request: string; expires?: string };
+
+function challengeOf(h: Record<string, string | string[] | undefined>): Challenge {
+  const line = [h['www-authenticate']].flat()[0]!;
+  const param = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(line)?.[1];
+  const c: Challenge = { id: param('id')!, realm: param('realm')!, method: param('method')!, intent: param('intent')!, request: param('request')! };
+  const expires = param('expires');
+  return expires ? { ...c, expires } : c;
+}
+
+const credential = (challenge: Challenge, payload: Record<string, string>) => `Payment ${encodeBase64Url(canonicalJson({ challenge, payload }))}`;
+const receipt = (h: Record<string, string | string[] | undefined>) => JSON.parse(Buffer.from(String(h['payment-receipt']), 'base64url').toString('utf8'));
+
+describe.each(STORE_KINDS)('MPP session intent on %s', (store) => {
+  let up: FakeUpstream;
+  let t: TestServer;
+  let node: TestDevnode;
+  let payee: RunningDevnode;
+  const payeePassword = randomBytes(8).toString('hex');
+  const webhookSecret = 'whsec-' + randomBytes(8).toString('hex');
+  const config = writeFlatPricedConfig();
+  /** the server's clock: the wall clock plus what a test moves it by */
+  const clock = { offset: 0 };
+
+  const payeeCall = async (method: 'GET' | 'POST', path: string, form?: Record<string, string>) => {
+    const res = await request(payee.url + path, {
+      method,
+      headers: { authorization: `Basic ${Buffer.from(`:${payeePassword}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      ...(form ? { body: new URLSearchParams(form).toString() } : {}),
+    });
+    return (await res.body.json()) as any;
+  };
+  const payeeBalance = async (): Promise<number> => (await payeeCall('GET', '/getbalance')).balanceSat;
+  const returnInvoice = async (expirySeconds = DAYS_31): Promise<{ serialized: string; paymentHash: string }> =>
+    payeeCall('POST', '/createinvoice', { description: 'session refund', expirySeconds: String(expirySeconds) });
+  const audit = async () => expect(await t.server.ledger.audit()).toMatchObject({ ok: true, problems: [] });
+
+  /** A 402 session challenge for `sats`, paid: the challenge, its payment hash and the preimage. */
+  async function paidDeposit(sats: number) {
+    const r = await call(t.url, 'POST', SESSION, { body: { deposit_sats: sats } });
+    expect(r.status).toBe(402);
+    const challenge = challengeOf(r.headers);
+    const preimage = await t.pay(r.body.invoice);
+    return { challenge, paymentHash: r.body.payment_hash as string, preimage };
+  }
+
+  async function openSession(sats: number) {
+    const d = await paidDeposit(sats);
+    const ret = await returnInvoice();
+    const open = await call(t.url, 'POST', SESSION, { headers: { authorization: credential(d.challenge, { action: 'open', preimage: d.preimage, returnInvoice: ret.serialized }) } });
+    expect(open.status).toBe(200);
+    const bearer = credential(d.challenge, { action: 'bearer', sessionId: d.paymentHash, preimage: d.preimage });
+    const close = credential(d.challenge, { action: 'close', sessionId: d.paymentHash, preimage: d.preimage });
+    return { ...d, ret, open, bearer, close };
+  }
+
+  const embed = (authorization: string) => call(t.url, 'POST', EMBEDDINGS, { body: { model: 'text-embedding-3-small', input: 'a session' }, headers: { authorization } });
+
+  beforeAll(async () => {
+    up = await startFakeUpstream({ apiKey: KEY });
+    payee = await startDevnode({ host: '127.0.0.1', port: 0, password: payeePassword });
+    const password = randomBytes(8).toString('hex');
+    const own = await startDevnode({ host: '127.0.0.1', port: 0, password, webhookSecret, peers: [{ url: payee.url, password: payeePassword }] });
+    node = { url: own.url, password, nodeId: own.nodeId, webhookSecret, close: () => own.close() };
+    t = await startTestServer({ store, devnode: node, env: { ABL_CONFIG: config.path, OPENAI_API_KEY: KEY, OPENAI_BASE_URL: up.url }, now: () => Math.floor(Date.now() / 1000) + clock.offset });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await node?.close();
+    await payee?.close();
+    await up?.close();
+    config.remove();
+  });
+
+  it('answers 402 with a session challenge: a fresh deposit invoice, its hash, the unit price and the idle timeout', async () => {
+    const r = await call(t.url, 'POST', SESSION, { body: { deposit_sats: 40 } });
+    expect(r.status).toBe(402);
+    expect(r.headers['cache-control']).toBe('no-store');
+    const line = String(r.headers['www-authenticate']);
+    expect(line).toMatch(/^Payment id="[A-Za-z0-9_-]+", realm="[^"]+", method="lightning", intent="session", request="[A-Za-z0-9_-]+", expires="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"$/);
+    expect(decodeSessionRequest(challengeOf(r.headers).request)).toEqual({
+      amount: '1',
+      currency: 'sat',
+      unitType: 'sat',
+      depositInvoice: r.body.invoice,
+      paymentHash: r.body.payment_hash,
+      depositAmount: '40',
+      idleTimeout: '300',
+    });
+    expect((await call(t.url, 'POST', SESSION, { body: { deposit_sats: 0 } })).status).toBe(400);
+    const doc = await call(t.url, 'GET', '/api/v1/openapi.json');
+    expect(Object.keys(doc.body.paths[SESSION].post.responses)).toEqual(expect.arrayContaining(['200', '402']));
+  });
+
+  it('opens, spends like a token, tops up once, and closes with the exact remainder paid to the return invoice', async () => {
+    const s = await openSession(50);
+    expect(s.open.body).toEqual({ status: 'open', sessionId: s.paymentHash, balance_sats: 50 });
+    expect(receipt(s.open.headers)).toMatchObject({ method: 'lightning', reference: s.paymentHash, status: 'success', challengeId: s.challenge.id });
+    // a replayed open credits nothing again
+    const again = await call(t.url, 'POST', SESSION, { headers: { authorization: credential(s.challenge, { action: 'open', preimage: s.preimage, returnInvoice: s.ret.serialized }) } });
+    expect(again.body).toEqual({ status: 'open', sessionId: s.paymentHash, balance_sats: 50 });
+    await audit();
+
+    for (const left of [45, 40]) {
+      const paid = await embed(s.bearer);
+      expect(paid.status).toBe(200);
+      expect(paid.headers['x-charged-sats']).toBe(String(PRICE_SATS));
+      expect(paid.headers['x-balance-sats']).toBe(String(left));
+      expect(receipt(paid.headers)).toMatchObject({ reference: s.paymentHash, status: 'success' });
+    }
+    await audit();
+
+    const top = await paidDeposit(20);
+    const topUp = credential(top.challenge, { action: 'topUp', sessionId: s.paymentHash, topUpPreimage: top.preimage });
+    const credited = await call(t.url, 'POST', SESSION, { headers: { authorization: topUp } });
+    expect(credited.status).toBe(200);
+    expect(credited.body).toEqual({ status: 'ok', sessionId: s.paymentHash, balance_sats: 60 });
+    const replayed = await call(t.url, 'POST', SESSION, { headers: { authorization: topUp } });
+    expect(replayed.body).toEqual({ status: 'ok', sessionId: s.paymentHash, balance_sats: 60 });
+    await audit();
+
+    const before = await payeeBalance();
+    const closed = await call(t.url, 'POST', SESSION, { headers: { authorization: s.close } });
+    expect(closed.status).toBe(200);
+    expect(closed.body).toEqual({ status: 'closed', sessionId: s.paymentHash, refundSats: 60, refundStatus: 'succeeded' });
+    expect(receipt(closed.headers)).toMatchObject({ reference: s.paymentHash, refundSats: 60, refundStatus: 'succeeded' });
+    expect(await payeeBalance()).toBe(before + 60);
+    expect((await payeeCall('GET', `/payments/incoming/${s.ret.paymentHash}`)).receivedSat).toBe(60);
+    await audit();
+
+    // closed: a retried close answers the same and pays nothing again; the bearer and top-ups are refused
+    expect((await call(t.url, 'POST', SESSION, { headers: { authorization: s.close } })).body).toEqual(closed.body);
+    expect(await payeeBalance()).toBe(before + 60);
+    expect((await embed(s.bearer)).status).toBe(401);
+    const late = await paidDeposit(10);
+    const refused = await call(t.url, 'POST', SESSION, { headers: { authorization: credential(late.challenge, { action: 'topUp', sessionId: s.paymentHash, topUpPreimage: late.preimage }) } });
+    expect(refused.status).toBe(409);
+    await audit();
+  });
+
+  it('refuses a forged preimage, a return invoice with an amount or a short expiry, and a call the session cannot cover', async () => {
+    const d = await paidDeposit(10);
+    const ret = await returnInvoice();
+    const wrong = await call(t.url, 'POST', SESSION, { headers: { authorization: credential(d.challenge, { action: 'open', preimage: randomBytes(32).toString('hex'), returnInvoice: ret.serialized }) } });
+    expect(wrong.status).toBe(401);
+    const withAmount = await payeeCall('POST', '/createinvoice', { description: 'x', amountSat: '5', expirySeconds: String(DAYS_31) });
+    const short = await returnInvoice(3600);
+    for (const bad of [withAmount.serialized, short.serialized]) {
+      const r = await call(t.url, 'POST', SESSION, { headers: { authorization: credential(d.challenge, { action: 'open', preimage: d.preimage, returnInvoice: bad }) } });
+      expect(r.status).toBe(400);
+      expect(r.body.error).toMatchObject({ code: 'invalid_field_value', field: 'returnInvoice' });
+    }
+    // one invoice is one deposit: a top-up's invoice cannot open a session, a session's deposit cannot top up another
+    const other = await openSession(10);
+    const top = await paidDeposit(10);
+    const topUp = credential(top.challenge, { action: 'topUp', sessionId: other.paymentHash, topUpPreimage: top.preimage });
+    expect((await call(t.url, 'POST', SESSION, { headers: { authorization: topUp } })).body).toMatchObject({ status: 'ok', balance_sats: 20 });
+    const reopened = await call(t.url, 'POST', SESSION, { headers: { authorization: credential(top.challenge, { action: 'open', preimage: top.preimage, returnInvoice: ret.serialized }) } });
+    expect(reopened.status).toBe(409);
+    expect(reopened.body.error.code).toBe('payment_already_used');
+    // the deposit of another session cannot top this one up (an unused paid deposit can)
+    const third = await openSession(5);
+    const crossed = await call(t.url, 'POST', SESSION, { headers: { authorization: credential(third.challenge, { action: 'topUp', sessionId: other.paymentHash, topUpPreimage: third.preimage }) } });
+    expect(crossed.status).toBe(409);
+    const unused = await call(t.url, 'POST', SESSION, { headers: { authorization: credential(d.challenge, { action: 'topUp', sessionId: other.paymentHash, topUpPreimage: d.preimage }) } });
+    expect(unused.body).toMatchObject({ status: 'ok', balance_sats: 30 });
+    expect((await call(t.url, 'POST', SESSION, { headers: { authorization: third.close } })).body).toMatchObject({ status: 'closed', refundSats: 5 });
+    // the session's own deposit shown again as a top-up credits nothing
+    const own = await call(t.url, 'POST', SESSION, { headers: { authorization: credential(other.challenge, { action: 'topUp', sessionId: other.paymentHash, topUpPreimage: other.preimage }) } });
+    expect(own.status).toBe(409);
+    // a close with another preimage is refused; the owner's close refunds all 30
+    const forged = await call(t.url, 'POST', SESSION, { headers: { authorization: credential(other.challenge, { action: 'close', sessionId: other.paymentHash, preimage: randomBytes(32).toString('hex') }) } });
+    expect(forged.status).toBe(401);
+    expect((await call(t.url, 'POST', SESSION, { headers: { authorization: other.close } })).body).toMatchObject({ status: 'closed', refundSats: 30, refundStatus: 'succeeded' });
+    await audit();
+    // 3 sats cannot pay a 5-sat call: refused before the call, nothing taken
+    const poor = await openSession(3);
+    const r = await embed(poor.bearer);
+    expect(r.status).toBe(402);
+    expect(r.body.error).toMatchObject({ code: 'insufficient_balance', balance_sats: 3, price_sats: PRICE_SATS });
+    expect((await call(t.url, 'POST', SESSION, { headers: { authorization: poor.bearer } })).body).toEqual({ status: 'open', sessionId: poor.paymentHash, balance_sats: 3 });
+    expect((await call(t.url, 'POST', SESSION, { headers: { authorization: poor.close } })).body).toMatchObject({ status: 'closed', refundSats: 3, refundStatus: 'succeeded' });
+    await audit();
+  });
+
+  it('a refund the node fails outright: the session is closed, "failed" is said, the remainder stays in its account', async () => {
+    const s = await openSession(15);
+    await request(`${node.url}/_devnode/next-payment`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`:${node.password}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'outcome=fail',
+    }).then((r) => r.body.text());
+    const before = await payeeBalance();
+    const closed = await call(t.url, 'POST', SESSION, { headers: { authorization: s.close } });
+    expect(closed.body).toEqual({ status: 'closed', sessionId: s.paymentHash, refundSats: 15, refundStatus: 'failed' });
+    expect(receipt(closed.headers)).toMatchObject({ refundSats: 15, refundStatus: 'failed' });
+    expect(await payeeBalance()).toBe(before);
+    expect(await t.server.ledger.balanceOf((await t.server.ledger.credentialAccount(s.paymentHash))!)).toBe(15_000n);
+    // never reopened, never retried: a second close answers the same
+    expect((await call(t.url, 'POST', SESSION, { headers: { authorization: s.close } })).body).toEqual(closed.body);
+    expect((await embed(s.bearer)).status).toBe(401);
+    await audit();
+  });
+
+  it('closes a session idle for 5 minutes and refunds it; one in use stays open', async () => {
+    const idle = await openSession(30);
+    expect((await embed(idle.bearer)).status).toBe(200);
+    const busy = await openSession(20);
+    clock.offset += 200;
+    expect((await embed(busy.bearer)).status).toBe(200);
+    await t.server.sessions.expireIdle();
+    expect((await call(t.url, 'POST', SESSION, { headers: { authorization: idle.bearer } })).body.status).toBe('open');
+
+    const before = await payeeBalance();
+    clock.offset += 101; // the idle one: 301 s unused; the busy one: 101 s
+    await t.server.sessions.expireIdle();
+    const state = await call(t.url, 'POST', SESSION, { headers: { authorization: idle.bearer } });
+    expect(state.body).toEqual({ status: 'closed', sessionId: idle.paymentHash, refundSats: 25, refundStatus: 'succeeded' });
+    expect(await payeeBalance()).toBe(before + 25);
+    expect((await payeeCall('GET', `/payments/incoming/${idle.ret.paymentHash}`)).receivedSat).toBe(25);
+    expect((await embed(idle.bearer)).status).toBe(401);
+    expect((await embed(busy.bearer)).status).toBe(200);
+    await audit();
+  });
+});

@@ -1,0 +1,123 @@
+// A session's refund when the wallet cannot say at once what happened: it stays pending (held in
+// payouts_pending, the audit clean), is looked up and settled once; a lookup that finds it failed
+// gives the remainder back to the closed session; racing closes and the idle sweep pay it once.
+import { createHash, randomBytes } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeRegtestInvoice } from '../l402/testing.js';
+import { createLedger, type Ledger } from '../ledger/index.js';
+import type { PayInvoiceParams, PaymentOutcome, WalletBackend } from '../lightning/backend.js';
+import { mintSessionChallenge } from '../mpp/session.js';
+import type { MppCredential } from '../mpp/header.js';
+import { openTestStore, STORE_KINDS, type TestStore } from '../store/testing.js';
+import { deriveKey } from '../wire/binding.js';
+import { DEFAULT_REALM } from './rail.js';
+import { createSessions, SESSION_ENDPOINT, type Sessions } from './sessions.js';
+
+const NOW = 1_800_000_000;
+const DAY = 86_400;
+
+function fakeWallet() {
+  const paid: PayInvoiceParams[] = [];
+  const w = {
+    pay: async (_p: PayInvoiceParams): Promise<PaymentOutcome> => ({ status: 'pending', paymentHash: null }),
+    lookup: async (_hash: string): Promise<PaymentOutcome | null> => null,
+  };
+  const wallet = {
+    kind: 'fake',
+    payInvoice: async (p: PayInvoiceParams) => {
+      paid.push(p);
+      return w.pay(p);
+    },
+    getPayment: (hash: string) => w.lookup(hash),
+  } as unknown as WalletBackend;
+  return { wallet, paid, w };
+}
+
+describe.each(STORE_KINDS)('session refunds whose outcome comes later on %s', (kind) => {
+  let store: TestStore;
+  let ledger: Ledger;
+  let sessions: Sessions;
+  let fake: ReturnType<typeof fakeWallet>;
+  const clock = { now: NOW };
+  const rootKey = randomBytes(32);
+
+  beforeEach(async () => {
+    clock.now = NOW;
+    store = await openTestStore(kind);
+    ledger = await createLedger(store.db, { now: () => clock.now });
+    fake = fakeWallet();
+    sessions = createSessions({ db: store.db, ledger, wallet: fake.wallet, rootKey, now: () => clock.now, deposit: { defaultSats: 100, minSats: 1, maxSats: 1000, invoiceExpirySeconds: 600 } });
+  });
+  afterEach(async () => store?.close());
+
+  /** An open session of `sats` whose return invoice's preimage the test knows (to prove a refund paid). */
+  async function open(sats: number) {
+    const preimage = randomBytes(32);
+    const paymentHash = createHash('sha256').update(preimage).digest('hex');
+    const invoice = makeRegtestInvoice({ paymentHash: Buffer.from(paymentHash, 'hex'), amountMsat: BigInt(sats) * 1000n, timestamp: NOW });
+    const challenge = mintSessionChallenge({ key: deriveKey(rootKey, 'mpp'), realm: DEFAULT_REALM, endpoint: SESSION_ENDPOINT, unitSats: 1n, invoice, paymentHash, depositMsat: BigInt(sats) * 1000n, idleTimeoutSeconds: 300, expiresAt: NOW + 600 });
+    const returnPreimage = randomBytes(32);
+    const returnHash = createHash('sha256').update(returnPreimage).digest('hex');
+    const returnInvoice = makeRegtestInvoice({ paymentHash: Buffer.from(returnHash, 'hex'), amountMsat: null, timestamp: NOW, expirySeconds: 31 * DAY });
+    const opened = await sessions.act({ challenge, preimage, session: { action: 'open', preimage, returnInvoice } });
+    expect(opened).toMatchObject({ status: 'open', sessionId: paymentHash, balanceMsat: BigInt(sats) * 1000n });
+    const close: MppCredential = { challenge, preimage, session: { action: 'close', sessionId: paymentHash, preimage } };
+    const succeeded = (feeMsat = 0n): PaymentOutcome => ({ status: 'succeeded', paymentHash: returnHash, preimage: returnPreimage.toString('hex'), amountMsat: BigInt(sats) * 1000n, feeMsat });
+    return { paymentHash, returnHash, close, succeeded };
+  }
+  const audit = async () => expect(await ledger.audit()).toMatchObject({ ok: true, problems: [] });
+
+  it('pending, then looked up and paid: settled once, the fee is the operator’s', async () => {
+    const s = await open(40);
+    expect(await sessions.act(s.close)).toMatchObject({ status: 'closed', refundSats: 40, refundStatus: 'pending' });
+    expect(fake.paid).toEqual([expect.objectContaining({ amountMsat: 40_000n })]);
+    expect((await ledger.totals()).payouts_pending).toBe(40_000n);
+    await audit();
+
+    clock.now += 61;
+    expect(await sessions.reconcileRefunds()).toBe(0); // the wallet does not know yet, the invoice is valid: still pending
+    fake.w.lookup = async () => s.succeeded(2_000n);
+    expect(await sessions.reconcileRefunds()).toBe(1);
+    expect(await sessions.reconcileRefunds()).toBe(0);
+    expect(await sessions.act(s.close)).toMatchObject({ status: 'closed', refundSats: 40, refundStatus: 'succeeded' });
+    expect(fake.paid).toHaveLength(1);
+    expect((await ledger.totals()).payouts_pending).toBe(0n);
+    await audit();
+  });
+
+  it('a success without the return invoice’s preimage is not trusted; a lookup that finds it failed gives the remainder back', async () => {
+    const s = await open(25);
+    fake.w.pay = async () => ({ status: 'succeeded', paymentHash: s.returnHash, preimage: randomBytes(32).toString('hex'), amountMsat: 25_000n, feeMsat: 0n });
+    expect(await sessions.act(s.close)).toMatchObject({ refundStatus: 'pending' });
+    clock.now += 61;
+    fake.w.lookup = async () => ({ status: 'failed', paymentHash: s.returnHash, reason: 'no route' });
+    expect(await sessions.reconcileRefunds()).toBe(1);
+    expect(await sessions.act(s.close)).toMatchObject({ refundStatus: 'failed', refundSats: 25 });
+    expect(await ledger.balanceOf((await ledger.credentialAccount(s.paymentHash))!)).toBe(25_000n);
+    await audit();
+  });
+
+  it('racing closes and the idle sweep pay the refund once', async () => {
+    const s = await open(30);
+    fake.w.pay = async () => s.succeeded();
+    clock.now += 301;
+    const answers = await Promise.all([sessions.act(s.close), sessions.act(s.close), sessions.expireIdle()]);
+    expect(fake.paid).toHaveLength(1);
+    expect(answers.slice(0, 2).every((a) => typeof a === 'object' && a.status === 'closed' && a.refundSats === 30)).toBe(true);
+    expect(await sessions.act(s.close)).toMatchObject({ refundStatus: 'succeeded' });
+    await audit();
+  });
+
+  it('the idle sweep leaves a session alone while a call (a long stream) still holds money on it', async () => {
+    const s = await open(20);
+    fake.w.pay = async () => s.succeeded();
+    const hold = await ledger.reserveFromCredential({ paymentHash: s.paymentHash, amountMsat: 5_000n, purpose: 'POST /stream', expiresAt: NOW + 3600 });
+    expect(hold.ok).toBe(true);
+    clock.now += 301;
+    expect(await sessions.expireIdle()).toBe(0);
+    if (hold.ok) await ledger.settle(hold.holdId, 2_000n);
+    expect(await sessions.expireIdle()).toBe(1);
+    expect(fake.paid).toEqual([expect.objectContaining({ amountMsat: 18_000n })]);
+    await audit();
+  });
+});
