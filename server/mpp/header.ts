@@ -3,20 +3,13 @@
 // Pure string work; the parser never throws on what a client sends.
 import { asObject, canonicalJson, decodeBase64Url, encodeBase64Url, parseJson } from '../wire/codec.js';
 import { parseSessionPayload, SESSION_INTENT, type SessionAction } from './session.js';
+import type { MppChallenge } from './challenge.js';
 
 /** Longer credentials are refused before any decoding; ours are about 1,000 characters. */
 export const MAX_CREDENTIAL_LENGTH = 8192;
 
 /** The auth-params of one challenge; `request` is base64url of canonical JSON (a ChargeRequest). */
-export interface MppChallenge {
-  id: string;
-  realm: string;
-  method: string;
-  intent: string;
-  request: string;
-  /** RFC 3339 */
-  expires?: string;
-}
+export type { MppChallenge } from './challenge.js';
 
 /** The charge intent's request: amount in `currency` units (sats), the invoice to pay. */
 export interface ChargeRequest {

@@ -5,7 +5,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { bindingTag, rfc3339, sameTag } from '../wire/binding.js';
 import { asObject, canonicalJson, decodeBase64Url, encodeBase64Url, parseJson } from '../wire/codec.js';
-import type { MppChallenge } from './header.js';
+import type { MppChallenge } from './challenge.js';
 
 export const SESSION_INTENT = 'session';
 const MSAT_PER_SAT = 1000n;
