@@ -9,13 +9,15 @@ const sys = { holds: 2n } as SystemAccountIds;
 const hold = { amountMsat: 30_000n, purpose: 'POST /x', expiresAt: 2_000_000_000 };
 
 /** Answers each query with the next scripted rows, recording what ran. */
-function scripted(answers: unknown[][]): Queryable & { sql: string[] } {
+function scripted(answers: (unknown[] | Error)[]): Queryable & { sql: string[] } {
   const sql: string[] = [];
   return {
     sql,
     query: async (text: string) => {
       sql.push(text);
-      return { rows: answers.shift() ?? [] } as never;
+      const next = answers.shift() ?? [];
+      if (next instanceof Error) throw next;
+      return { rows: next } as never;
     },
     exec: async () => {},
   } as unknown as Queryable & { sql: string[] };
@@ -32,6 +34,14 @@ describe('reserving from a credential', () => {
     const q = scripted([[], [{ balance_msat: 29_999n }]]);
     expect(await reserveByCredential(q, sys, { ...hold, paymentHash: 'ab'.repeat(32) })).toEqual({ ok: false, reason: 'insufficient', balanceMsat: 29_999n });
     expect(q.sql).toHaveLength(2);
+  });
+
+  it('runs a statement again that the database aborted to break a deadlock', async () => {
+    const deadlock = Object.assign(new Error('deadlock detected'), { code: '40P01' });
+    const q = scripted([deadlock, [{ hold_id: 7n, account_id: 9n, balance_msat: 0n }]]);
+    expect(await reserveByCredential(q, sys, { ...hold, paymentHash: 'ab'.repeat(32) })).toMatchObject({ ok: true, holdId: 7n });
+    const other = scripted([Object.assign(new Error('syntax'), { code: '42601' })]);
+    await expect(reserveByCredential(other, sys, { ...hold, paymentHash: 'ab'.repeat(32) })).rejects.toThrow('syntax');
   });
 
   it('gives up after three stale reads (never loops)', async () => {

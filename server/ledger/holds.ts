@@ -1,7 +1,7 @@
 // Two-phase charges: reserve → settle | release. Each step is ONE statement (an atomic
 // compare-and-set on the hold's state plus its journal lines), so the paid hot path costs
 // one round trip before forwarding and one after.
-import type { Queryable } from '../store/index.js';
+import { pgErrorCode, type Queryable } from '../store/index.js';
 import { spendDayOf, type SystemAccountIds } from './accounts.js';
 
 export type ReserveResult =
@@ -60,6 +60,24 @@ SELECT h.id AS hold_id, debit.id AS account_id, debit.balance_msat, debit.low_ba
 const RESERVE_SQL = reserveSql(BY_TOKEN);
 const RESERVE_CREDENTIAL_SQL = reserveSql(BY_CREDENTIAL);
 
+type HoldRow = { hold_id: bigint; account_id: bigint; balance_msat: bigint; low_balance_msat: bigint | null; amount_msat: bigint };
+
+/**
+ * Runs one of the statements below. Each is atomic, so one the database aborted to break a
+ * deadlock or a serialisation conflict (it rolled back whole) is simply run again.
+ */
+async function oneStatement(q: Queryable, sql: string, params: unknown[]): Promise<{ rows: HoldRow[] }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await q.query<HoldRow>(sql, params);
+    } catch (err) {
+      if (attempt >= 3 || !TRANSIENT.has(pgErrorCode(err) ?? '')) throw err;
+    }
+  }
+}
+
+const TRANSIENT = new Set(['40P01', '40001']);
+
 /**
  * A refusal read after the fact can disagree with the statement that refused: the statement's
  * snapshot predates a concurrent commit (a credential funded, a refill credited) that the follow-up
@@ -80,7 +98,7 @@ export function reserveByTokenHash(q: Queryable, sys: SystemAccountIds, p: HoldR
 
 async function reserveByTokenHashOnce(q: Queryable, sys: SystemAccountIds, p: HoldRequest & SpendContext & { tokenHash: Buffer }): Promise<ReserveResult> {
   const day = spendDayOf(p.now);
-  const res = await q.query<{ hold_id: bigint; account_id: bigint; balance_msat: bigint; low_balance_msat: bigint | null }>(RESERVE_SQL, [
+  const res = await oneStatement(q, RESERVE_SQL, [
     p.tokenHash,
     p.amountMsat,
     p.purpose,
@@ -113,7 +131,7 @@ export function reserveByCredential(q: Queryable, sys: SystemAccountIds, p: Hold
 }
 
 async function reserveByCredentialOnce(q: Queryable, sys: SystemAccountIds, p: HoldRequest & { paymentHash: string }): Promise<ReserveResult> {
-  const res = await q.query<{ hold_id: bigint; account_id: bigint; balance_msat: bigint }>(RESERVE_CREDENTIAL_SQL, [
+  const res = await oneStatement(q, RESERVE_CREDENTIAL_SQL, [
     p.paymentHash,
     p.amountMsat,
     p.purpose,
@@ -183,7 +201,7 @@ export async function settleHold(
   p: { holdId: bigint; chargeMsat: bigint; to: bigint; memo?: string; call?: CallRecord },
 ): Promise<boolean> {
   const c = p.call;
-  const res = await q.query(SETTLE_SQL, [
+  const res = await oneStatement(q, SETTLE_SQL, [
     p.holdId,
     p.chargeMsat,
     sys.holds,
@@ -219,7 +237,7 @@ SELECT c.balance_msat FROM c`;
 
 /** Returns the held amount to the user. Returns the new balance, or null if no longer held. */
 export async function releaseHold(q: Queryable, sys: SystemAccountIds, p: { holdId: bigint; memo?: string }): Promise<bigint | null> {
-  const res = await q.query<{ balance_msat: bigint }>(RELEASE_SQL, [p.holdId, sys.holds, p.memo ?? null]);
+  const res = await oneStatement(q, RELEASE_SQL, [p.holdId, sys.holds, p.memo ?? null]);
   return res.rows[0]?.balance_msat ?? null;
 }
 
