@@ -9,3 +9,8 @@ export function satsToMsat(sats: number | bigint): bigint {
 export function msatToSats(msat: bigint): number {
   return Number(msat / MSAT_PER_SAT);
 }
+
+/** Whole sats, rounded up: what a charge or a price costs (a 1-msat charge is 1 sat, never 0). */
+export function msatToSatsUp(msat: bigint): number {
+  return Number((msat + MSAT_PER_SAT - 1n) / MSAT_PER_SAT);
+}

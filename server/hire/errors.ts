@@ -1,5 +1,5 @@
 // The contract errors the marketplace raises, with messages that say what to do next.
-import { msatToSats } from '../../contract/money.js';
+import { msatToSats, msatToSatsUp } from '../../contract/money.js';
 import { AppError } from '../errors.js';
 
 export const invalidState = (message: string): AppError => new AppError('invalid_state', message);
@@ -9,7 +9,7 @@ export const invalidField = (field: string, message: string): AppError => new Ap
 
 export function insufficientBalance(balanceMsat: bigint, priceMsat: bigint, what: string): AppError {
   const balanceSats = msatToSats(balanceMsat);
-  const priceSats = Number((priceMsat + 999n) / 1000n);
+  const priceSats = msatToSatsUp(priceMsat);
   return new AppError('insufficient_balance', `${what} needs ${priceSats} sats; the balance is ${balanceSats} sats. Top up and retry.`, {
     balance_sats: balanceSats,
     price_sats: priceSats,

@@ -46,11 +46,12 @@ export async function createChild(db: Db, p: ChildSpec): Promise<bigint> {
   });
 }
 
-export async function listChildren(q: Queryable, parentId: bigint, now: number): Promise<ChildRow[]> {
+/** The parent's children, newest first; or only the one `childId` names. */
+export async function listChildren(q: Queryable, parentId: bigint, now: number, childId?: bigint): Promise<ChildRow[]> {
   const res = await q.query<{ id: bigint; balance_msat: bigint; expires_at: bigint | null; max_msat_per_day: bigint | null; apis: string[] | null; spend_day: number | null; spent_today_msat: bigint; revoked_at: bigint | null; created_at: Date }>(
     `SELECT id, balance_msat, expires_at, max_msat_per_day, apis, spend_day, spent_today_msat, revoked_at, created_at
-     FROM accounts WHERE parent_id = $1 ORDER BY id DESC`,
-    [parentId],
+     FROM accounts WHERE parent_id = $1 AND ($2::bigint IS NULL OR id = $2::bigint) ORDER BY id DESC`,
+    [parentId, childId ?? null],
   );
   const today = spendDayOf(now);
   return res.rows.map((r) => ({

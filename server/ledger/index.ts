@@ -46,7 +46,8 @@ export interface Ledger {
   createChild(p: ChildSpec): Promise<bigint>;
   /** a token's low-balance threshold (X-Balance-Low on paid answers below it); null clears it */
   setLowBalance(accountId: bigint, thresholdMsat: bigint | null): Promise<void>;
-  listChildren(parentId: bigint): Promise<ChildRow[]>;
+  /** the parent's children, or only the one `childId` names */
+  listChildren(parentId: bigint, childId?: bigint): Promise<ChildRow[]>;
   revokeChild(p: { parentId: bigint; childId: bigint }): Promise<RevokeResult>;
   accountByToken(tokenHash: Buffer, q?: Queryable): Promise<UserAccount | null>;
   balanceOf(accountId: bigint, q?: Queryable): Promise<bigint>;
@@ -80,7 +81,7 @@ export async function createLedger(db: Db, opts: { now?: () => number } = {}): P
     dailyTotals: (p) => dailyTotals(db, p),
     createChild: (p) => createChild(db, p),
     setLowBalance: (accountId, thresholdMsat) => setLowBalance(db, accountId, thresholdMsat),
-    listChildren: (parentId) => listChildren(db, parentId, now()),
+    listChildren: (parentId, childId) => listChildren(db, parentId, now(), childId),
     revokeChild: (p) => revokeChild(db, { ...p, now: now() }),
     accountByToken: (tokenHash, q = db) => findAccountByTokenHash(q, tokenHash, now()),
     balanceOf: (accountId, q = db) => getBalance(q, accountId),

@@ -115,18 +115,20 @@ export function parseJson(text: string): unknown {
   }
 }
 
-async function readCapped(body: AsyncIterable<Buffer>): Promise<string> {
+/** A node's answer as text, refused past `maxBytes` (a node's answers are small; a huge one is not the node). */
+export async function readCapped(body: AsyncIterable<Buffer>, maxBytes = MAX_ANSWER_BYTES): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
     size += chunk.length;
-    if (size > MAX_ANSWER_BYTES) throw new Error('answer too large');
+    if (size > maxBytes) throw new Error('answer too large');
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function describe(err: unknown): string {
+/** A transport failure in one line, with the error code when there is one (never a secret: no headers). */
+export function describe(err: unknown): string {
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code;
     return typeof code === 'string' ? `${code} ${err.message}` : `${err.name}: ${err.message}`;

@@ -2,7 +2,7 @@
 // take one shape for every tool: the answer as structured content (and as its JSON text), an
 // error as the contract's error body with isError set.
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
-import { msatToSats } from '../../contract/money.js';
+import { msatToSats, msatToSatsUp } from '../../contract/money.js';
 import { AppError } from '../errors.js';
 import { errorBody, errorStatus, toAppError } from '../http/errors.js';
 import type { Receipt } from '../payments/types.js';
@@ -79,8 +79,8 @@ export function receiptJson(r: Receipt): Record<string, unknown> {
     kind: r.kind,
     ...(r.requestId ? { request_id: r.requestId } : {}),
     charged_msat: r.chargedMsat === null ? null : Number(r.chargedMsat),
-    charged_sats: r.chargedMsat === null ? null : Number((r.chargedMsat + 999n) / 1000n),
-    ...(r.maxChargeMsat !== undefined ? { max_charge_sats: Number((r.maxChargeMsat + 999n) / 1000n) } : {}),
+    charged_sats: r.chargedMsat === null ? null : msatToSatsUp(r.chargedMsat),
+    ...(r.maxChargeMsat !== undefined ? { max_charge_sats: msatToSatsUp(r.maxChargeMsat) } : {}),
     balance_sats: r.balanceMsat === null ? null : msatToSats(r.balanceMsat),
   };
 }

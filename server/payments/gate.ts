@@ -4,7 +4,7 @@
 // `secure` holds the money before an action that runs outside any transaction (settle or release
 // afterwards); `identify` + `chargeInTx` pay inside the caller's own transaction, so the charge
 // commits with what it paid for or not at all. Knows nothing of HTTP.
-import { msatToSats } from '../../contract/money.js';
+import { msatToSats, msatToSatsUp } from '../../contract/money.js';
 import { AppError } from '../errors.js';
 import { claimCredential, hashToken, postJournal, spendCredential, spendDayOf, type CallRecord, type HoldRequest, type Ledger } from '../ledger/index.js';
 import type { WalletBackend } from '../lightning/backend.js';
@@ -58,8 +58,6 @@ export interface SecuredPayment {
 export type Payer = { kind: 'token'; accountId: bigint } | { kind: 'l402'; paymentHash: string; accountId: bigint | null; reference: PaymentReference };
 
 const noop = async () => {};
-/** A price in whole sats, rounded up: a metered ceiling is never shown below itself. */
-const satsUp = (msat: bigint): number => Number((msat + 999n) / 1000n);
 const FREE: SecuredPayment = { kind: 'free', heldMsat: 0n, balanceMsat: null, settle: noop, release: noop, renew: noop };
 
 export function createPaymentGate(deps: GateDeps) {
@@ -67,9 +65,9 @@ export function createPaymentGate(deps: GateDeps) {
   const rails = railContext(deps);
 
   const insufficient = (priceMsat: bigint, balanceMsat: bigint): AppError =>
-    new AppError('insufficient_balance', `This call costs ${satsUp(priceMsat)} sats; the balance is ${msatToSats(balanceMsat)} sats. Top up and retry.`, {
+    new AppError('insufficient_balance', `This call costs ${msatToSatsUp(priceMsat)} sats; the balance is ${msatToSats(balanceMsat)} sats. Top up and retry.`, {
       balance_sats: msatToSats(balanceMsat),
-      price_sats: satsUp(priceMsat),
+      price_sats: msatToSatsUp(priceMsat),
     });
 
   const holdRequest = (action: PaidAction): HoldRequest => ({ amountMsat: action.priceMsat, purpose: action.endpoint, expiresAt: deps.now() + deps.holdSeconds });
@@ -109,9 +107,9 @@ export function createPaymentGate(deps: GateDeps) {
       case 'forbidden_api':
         throw new AppError('forbidden', `This token may not spend on ${action.api} (its parent limited it to other APIs).`);
       case 'daily_cap':
-        throw new AppError('insufficient_balance', `This call may cost ${satsUp(action.priceMsat)} sats; this token may spend ${msatToSats(r.leftTodayMsat)} more sats today (its daily cap).`, {
+        throw new AppError('insufficient_balance', `This call may cost ${msatToSatsUp(action.priceMsat)} sats; this token may spend ${msatToSats(r.leftTodayMsat)} more sats today (its daily cap).`, {
           balance_sats: msatToSats(r.leftTodayMsat),
-          price_sats: satsUp(action.priceMsat),
+          price_sats: msatToSatsUp(action.priceMsat),
         });
       case 'insufficient':
         throw insufficient(action.priceMsat, r.balanceMsat);
@@ -142,9 +140,9 @@ export function createPaymentGate(deps: GateDeps) {
     const r = await ledger.reserveFromCredential({ paymentHash: sessionId, ...holdRequest(action) });
     if (r.ok) return held('l402', action, r.holdId, r.balanceMsat, { rail: 'mpp', paymentHash: sessionId, challengeId: cred.challenge.id, paidAt: deps.now() });
     const has = r.reason === 'insufficient' ? r.balanceMsat : 0n;
-    throw new AppError('insufficient_balance', `This call may cost up to ${satsUp(action.priceMsat)} sats; the session holds ${msatToSats(has)} sats. Top it up (action "topUp") and retry.`, {
+    throw new AppError('insufficient_balance', `This call may cost up to ${msatToSatsUp(action.priceMsat)} sats; the session holds ${msatToSats(has)} sats. Top it up (action "topUp") and retry.`, {
       balance_sats: msatToSats(has),
-      price_sats: satsUp(action.priceMsat),
+      price_sats: msatToSatsUp(action.priceMsat),
     });
   }
 

@@ -2,6 +2,7 @@
 // it or the L402 credential that did (the preimage proves it: its hash names the credential).
 import { createHash } from 'node:crypto';
 import type { CallUsage } from '../../contract/api.js';
+import { msatToSatsUp } from '../../contract/money.js';
 import { AppError, notFound } from '../errors.js';
 import { hashToken, type Ledger } from '../ledger/index.js';
 import type { Credentials } from './types.js';
@@ -20,7 +21,7 @@ export async function callUsage(ledger: Ledger, creds: Credentials, requestId: s
     model: row.model,
     status: 'settled',
     charged_msat: Number(row.chargedMsat),
-    charged_sats: Number((row.chargedMsat + 999n) / 1000n),
+    charged_sats: msatToSatsUp(row.chargedMsat),
     max_charge_msat: Number(row.maxChargeMsat),
     amount_msat: -Number(row.chargedMsat),
     usage: u

@@ -2,7 +2,7 @@
 // an optional expiry, daily cap and list of APIs; lists them; revokes one and gets back what it
 // has left. A child cannot make children. Knows nothing of HTTP.
 import type { BalanceAlert, ChildToken, ChildTokenCreated, ChildTokenList, ChildTokenRevoked } from '../../contract/api.js';
-import { msatToSats, satsToMsat } from '../../contract/money.js';
+import { msatToSats, msatToSatsUp, satsToMsat } from '../../contract/money.js';
 import { AppError, notFound } from '../errors.js';
 import { hashToken, InsufficientFundsError, newToken, type ChildRow, type Ledger, type UserAccount } from '../ledger/index.js';
 
@@ -37,7 +37,7 @@ export function createTokenService(deps: TokenDeps) {
     expires_at: r.expiresAt,
     max_sats_per_day: r.maxMsatPerDay === null ? null : msatToSats(r.maxMsatPerDay),
     apis: r.apis,
-    spent_today_sats: Number((r.spentTodayMsat + 999n) / 1000n),
+    spent_today_sats: msatToSatsUp(r.spentTodayMsat),
     revoked: r.revokedAt !== null,
     created_at: r.createdAt,
   });
@@ -68,7 +68,8 @@ export function createTokenService(deps: TokenDeps) {
           price_sats: input.amountSats,
         });
       }
-      const row = (await ledger.listChildren(parent.id)).find((r) => r.id === id)!;
+      const [row] = await ledger.listChildren(parent.id, id);
+      if (!row) throw new Error(`child token ${id} vanished right after it was made`);
       return { ...view(row), token, amount_sats: input.amountSats };
     },
 

@@ -1,6 +1,7 @@
 // A small HTTP client for phoenixd's API: basic auth with an empty user name, form bodies,
 // one keep-alive connection pool, and a deadline on every call (answer body included).
 import { Agent, request } from 'undici';
+import { describe, readCapped } from '../json-http.js';
 
 export interface PhoenixdAnswer {
   status: number;
@@ -59,29 +60,10 @@ export class PhoenixdHttp {
         dispatcher: this.agent,
         signal: AbortSignal.timeout(timeoutMs),
       });
-      const text = await readCapped(answer.body);
+      const text = await readCapped(answer.body, MAX_ANSWER_BYTES);
       return { status: answer.statusCode, text };
     } catch (err) {
       throw new PhoenixdTransportError(`${method} ${url.pathname}: ${describe(err)}`);
     }
   }
-}
-
-async function readCapped(body: AsyncIterable<Buffer>): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > MAX_ANSWER_BYTES) throw new Error('answer too large');
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function describe(err: unknown): string {
-  if (err instanceof Error) {
-    const code = (err as { code?: unknown }).code;
-    return typeof code === 'string' ? `${code} ${err.message}` : `${err.name}: ${err.message}`;
-  }
-  return String(err);
 }

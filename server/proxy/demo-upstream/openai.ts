@@ -1,7 +1,7 @@
 // The demo upstream's OpenAI endpoints, in OpenAI's wire format: chat completions and responses
 // (JSON, or server-sent events with usage), embeddings, moderations, images, speech,
 // transcriptions and translations, and the models list. Every answer says it is a demo.
-import busboy from 'busboy';
+import { readUpload } from './upload.js';
 import {
   allText, asRecord, contentText, deltas, limitTokens, nowSeconds, PNG_1X1, randomId, sendJson, sseFrame, startSse, tokens, unitVector, writeChunks,
 } from './wire.js';
@@ -204,37 +204,11 @@ function silentMp3(): Buffer {
   return Buffer.concat(Array.from({ length: 20 }, () => frame));
 }
 
-interface Upload {
-  fields: Record<string, string>;
-  file: { filename: string; size: number } | null;
-}
-
-function readUpload(ctx: DemoContext): Promise<Upload | null> {
-  return new Promise((resolve) => {
-    let parser: busboy.Busboy;
-    try {
-      parser = busboy({ headers: ctx.req.headers });
-    } catch {
-      return resolve(null);
-    }
-    const upload: Upload = { fields: {}, file: null };
-    parser.on('field', (name, value) => (upload.fields[name] = value));
-    parser.on('file', (name, stream, info) => {
-      const file = { filename: info.filename ?? 'file', size: 0 };
-      if (name === 'file') upload.file = file;
-      stream.on('data', (c: Buffer) => (file.size += c.length));
-    });
-    parser.on('error', () => resolve(null));
-    parser.on('close', () => resolve(upload));
-    parser.end(ctx.body);
-  });
-}
-
 export const transcriptions = (ctx: DemoContext): Promise<void> => audioToText(ctx, 'transcription');
 export const translations = (ctx: DemoContext): Promise<void> => audioToText(ctx, 'translation');
 
 async function audioToText(ctx: DemoContext, what: 'transcription' | 'translation'): Promise<void> {
-  const upload = await readUpload(ctx);
+  const upload = await readUpload(ctx.req, ctx.body);
   if (!upload) return sendOpenAiError(ctx.res, 400, 'Could not parse multipart form', 'invalid_request_error');
   if (!upload.file) return sendOpenAiError(ctx.res, 400, "Missing required parameter: 'file'.", 'invalid_request_error', 'file', 'missing_required_parameter');
   const model = upload.fields.model;

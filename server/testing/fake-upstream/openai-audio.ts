@@ -1,42 +1,16 @@
 // The audio endpoints: transcriptions and translations read a multipart upload and answer
 // {text} (or text, srt, vtt, verbose_json, or a transcript SSE stream); speech streams audio bytes.
-import busboy from 'busboy';
+import { readUpload } from '../../proxy/demo-upstream/upload.js';
 import { createHash } from 'node:crypto';
 import {
   asRecord, deltas, openaiHeaders, sendJson, sendOpenAiError, sseFrame, startSse, tokens, writeChunks, type FakeContext,
 } from './wire.js';
 
-interface Upload {
-  fields: Record<string, string>;
-  file: { filename: string; size: number } | null;
-}
-
-function readUpload(ctx: FakeContext): Promise<Upload | null> {
-  return new Promise((resolve) => {
-    let parser: busboy.Busboy;
-    try {
-      parser = busboy({ headers: ctx.req.headers });
-    } catch {
-      return resolve(null);
-    }
-    const upload: Upload = { fields: {}, file: null };
-    parser.on('field', (name, value) => (upload.fields[name] = value));
-    parser.on('file', (name, stream, info) => {
-      const file = { filename: info.filename ?? 'file', size: 0 };
-      if (name === 'file') upload.file = file;
-      stream.on('data', (c: Buffer) => (file.size += c.length));
-    });
-    parser.on('error', () => resolve(null));
-    parser.on('close', () => resolve(upload));
-    parser.end(ctx.body);
-  });
-}
-
 export const transcriptions = (ctx: FakeContext): Promise<void> => audioToText(ctx, 'transcribe');
 export const translations = (ctx: FakeContext): Promise<void> => audioToText(ctx, 'translate');
 
 async function audioToText(ctx: FakeContext, task: 'transcribe' | 'translate'): Promise<void> {
-  const upload = await readUpload(ctx);
+  const upload = await readUpload(ctx.req, ctx.body);
   if (!upload) return sendOpenAiError(ctx.res, 400, 'Could not parse multipart form', 'invalid_request_error');
   if (!upload.file) return sendOpenAiError(ctx.res, 400, "Missing required parameter: 'file'.", 'invalid_request_error', 'file', 'missing_required_parameter');
   const model = upload.fields.model;
