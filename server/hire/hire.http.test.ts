@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBuyer } from '../../scripts/demo-buyer.js';
 import { runContractor } from '../../scripts/demo-contractor.js';
 import { startDevnode } from '../lightning/devnode/index.js';
+import { buyToken as buyWith, collectFailedGivesBack, flowsOf, hireLifecycle } from '../testing/flows.js';
 import { call, startTestDevnode, startTestServer, type TestDevnode, type TestServer } from '../testing/harness.js';
 
 const H = '/api/v1/ai-for-hire';
@@ -42,78 +43,15 @@ describe('AI for Hire over HTTP', () => {
     await receiver?.close();
   });
 
-  async function buyToken(sats: number): Promise<string> {
-    const created = await api('POST', '/api/v1/topup', { body: { amount_sats: sats } });
-    const claimed = await api('POST', '/api/v1/topup/claim', { body: { preimage: await t.pay(created.body.invoice) } });
-    return claimed.body.token;
-  }
+  const flows = () =>
+    flowsOf(t, {
+      invoiceElsewhere: invoiceOnReceiver,
+      receivedElsewhere: async (hash) => ((await devnodeForm(receiver, `payments/incoming/${hash}`, {})) as { receivedSat: number }).receivedSat,
+    });
+  const buyToken = (sats: number) => buyWith(flows(), sats);
 
   it('runs the lifecycle: post, quote, talk, accept, deliver, confirm, collect to another node', async () => {
-    const buyer = await buyToken(1000);
-    const contractor = await buyToken(100);
-    const stranger = await buyToken(10);
-
-    const posted = await api('POST', `${H}/tasks`, as(buyer, { title: 'Translate a poem', description: 'From French to English.', budget_sats: 400 }));
-    expect(posted.status).toBe(201);
-    expect(posted.body).toMatchObject({ status: 'open', budget_sats: 400, quotes: [] });
-    expect(posted.headers['x-charged-sats']).toBe('50');
-    expect(posted.headers['x-balance-sats']).toBe('950');
-    const id = posted.body.id as string;
-    expect((await api('GET', `${H}/tasks?status=open`)).body.tasks.map((x: { id: string }) => x.id)).toContain(id);
-
-    const quoted = await api('POST', `${H}/tasks/${id}/quotes`, as(contractor, { price_sats: 350, description: 'Done by tonight.' }));
-    expect(quoted.status).toBe(201);
-    const qid = quoted.body.id as string;
-    const edited = await api('PATCH', `${H}/tasks/${id}/quotes/${qid}`, as(contractor, { price_sats: 300 }));
-    expect(edited.body).toMatchObject({ price_sats: 300, status: 'pending' });
-
-    const thread = `${H}/tasks/${id}/quotes/${qid}/messages`;
-    expect((await api('POST', thread, as(buyer, { body: 'Rhymes kept?' }))).status).toBe(201);
-    expect((await api('GET', `${H}/me`, as(contractor))).body).toMatchObject({ unread_messages: 1, unread_threads: [{ task_id: id, quote_id: qid, unread: 1 }] });
-    const read = await api('GET', thread, as(contractor));
-    expect(read.body.messages).toMatchObject([{ sender: 'buyer', body: 'Rhymes kept?' }]);
-    expect((await api('GET', thread, as(stranger))).body.error.code).toBe('forbidden');
-    expect((await api('GET', thread)).status).toBe(401);
-
-    // a raise above the budget (400) is not taken without the buyer naming it
-    expect((await api('PATCH', `${H}/tasks/${id}/quotes/${qid}`, as(contractor, { price_sats: 900 }))).body.price_sats).toBe(900);
-    const overBudget = await api('POST', `${H}/tasks/${id}/quotes/${qid}/accept`, { headers: { 'x-token': buyer } });
-    expect(overBudget.status).toBe(409);
-    expect(overBudget.body.error).toMatchObject({ code: 'invalid_state', price_sats: 900 });
-    expect(await balance(buyer)).toBe(950);
-    expect((await api('PATCH', `${H}/tasks/${id}/quotes/${qid}`, as(contractor, { price_sats: 300 }))).body.price_sats).toBe(300);
-
-    const accepted = await api('POST', `${H}/tasks/${id}/quotes/${qid}/accept`, as(buyer, { expected_price_sats: 300 }));
-    expect(accepted.status).toBe(200);
-    expect(accepted.body).toMatchObject({ status: 'awarded', price_sats: 300 });
-    expect(await balance(buyer)).toBe(650);
-    expect((await api('POST', `${H}/tasks/${id}/deliver`, as(contractor, { body: 'The translation' }))).body.status).toBe('delivered');
-    expect((await api('GET', `${H}/me`, as(buyer))).body.unread_messages).toBe(1); // the delivery
-    const publicView = await api('GET', `${H}/tasks/${id}`);
-    expect(publicView.body.delivery).toBeUndefined();
-    expect(JSON.stringify(publicView.body)).not.toMatch(/abl_|Rhymes|balance/);
-    expect((await api('GET', `${H}/tasks/${id}`, as(buyer))).body.delivery.body).toBe('The translation');
-    // read on the task page: no longer unread
-    expect((await api('GET', `${H}/me`, as(buyer))).body).toMatchObject({ unread_messages: 0, unread_threads: [] });
-    const confirmed = await api('POST', `${H}/tasks/${id}/confirm`, as(buyer));
-    expect(confirmed.body).toMatchObject({ status: 'completed', outcome: 'confirmed' });
-    expect(await balance(contractor)).toBe(90 + 300);
-
-    const invoice = await invoiceOnReceiver(200);
-    const collected = await api('POST', `${H}/collect`, as(contractor, { invoice }));
-    expect(collected.status).toBe(200);
-    expect(collected.body).toMatchObject({ status: 'succeeded', paid_sats: 200, fee_sats: 0, balance_sats: 190 });
-    const hash = createHash('sha256').update(Buffer.from(collected.body.preimage, 'hex')).digest('hex');
-    expect(hash).toBe(collected.body.payment_hash);
-    expect(await devnodeForm(receiver, `payments/incoming/${hash}`, {})).toMatchObject({ isPaid: true, receivedSat: 200 });
-    expect((await api('POST', `${H}/collect`, as(contractor, { invoice }))).body.error).toMatchObject({ code: 'invalid_field_value', field: 'invoice' });
-
-    const own = (await api('POST', '/api/v1/topup', { body: { amount_sats: 5 } })).body.invoice;
-    const refused = await api('POST', `${H}/collect`, as(contractor, { invoice: own }));
-    expect(refused.status).toBe(400);
-    expect(refused.body.error).toMatchObject({ code: 'invalid_field_value', field: 'invoice' });
-    expect(refused.body.error.message).toMatch(/own node/);
-    expect((await t.server.ledger.audit()).problems).toEqual([]);
+    await hireLifecycle(flows());
   });
 
   it('auto-creates an account on a 402 and takes the L402-paid retry with both headers, once', async () => {
@@ -199,12 +137,10 @@ describe('AI for Hire over HTTP', () => {
   });
 
   it('a failed payout gives the balance back; the operator resolves disputes', async () => {
-    const token = await buyToken(100);
-    await devnodeForm(payer, '_devnode/next-payment', { outcome: 'fail' });
-    const failed = await api('POST', `${H}/collect`, as(token, { invoice: await invoiceOnReceiver(50) }));
-    expect(failed.status).toBe(400);
-    expect(failed.body.error.message).toMatch(/injected failure/);
-    expect(await balance(token)).toBe(100);
+    const failed = await collectFailedGivesBack(flows(), async () => {
+      await devnodeForm(payer, '_devnode/next-payment', { outcome: 'fail' });
+    });
+    expect(failed.message).toMatch(/injected failure/);
 
     const buyer = await buyToken(300);
     const contractor = await buyToken(20);

@@ -1,35 +1,38 @@
 // A server started with each real backend's settings (pointed at the fakes; NWC: a fake wallet
-// service on a local relay) serves a top-up end to
-// end: health names the backend, the invoice is the node's, the node's own notice credits it.
+// service on a local relay) carries every user flow: a top-up end to end (health names the
+// backend, the invoice is the node's, the node's own notice credits it), an L402 call through the
+// proxy, AI for Hire from escrow to the contractor's collect, and a payout the node fails. The
+// flows are the development node suites' own (testing/flows.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import bolt11 from 'bolt11';
 import { readSettings } from '../config.js';
-import { startServer, type RunningServer } from '../server.js';
-import { call } from '../testing/harness.js';
+import { startServer } from '../server.js';
+import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream/server.js';
+import { writeFlatPricedConfig } from '../testing/flat-prices.js';
+import { collectFailedGivesBack, flowsOf, hireLifecycle, l402OneRequestPerCredential, type FlowContext } from '../testing/flows.js';
+import { call, startTestServerOn, type WalletTestServer } from '../testing/harness.js';
 import { startFakeBackend, type FakeBackend } from '../testing/wallet-rigs.js';
 import { closedPort, waitUntil } from './testing.js';
 
+const KEY = 'sk-test-upstream-key';
+
 describe.each(['lnd', 'cln', 'nwc'] as const)('a server on %s', (kind) => {
   let backend: FakeBackend;
-  let server: RunningServer;
-  let dataDir: string;
+  let up: FakeUpstream;
+  let t: WalletTestServer;
+  const config = writeFlatPricedConfig();
+  const flows = (): FlowContext =>
+    flowsOf(t, {
+      invoiceElsewhere: async (sats) => (await backend.payer.wallet.createInvoice({ amountMsat: BigInt(sats) * 1000n, description: 'collect', expirySeconds: 600 })).bolt11,
+      receivedElsewhere: async (hash) => Number(((await backend.payer.wallet.getInvoice(hash))?.receivedMsat ?? 0n) / 1000n),
+    });
 
   beforeAll(async () => {
-    backend = await startFakeBackend(kind);
-    dataDir = mkdtempSync(join(tmpdir(), `abl-${kind}-`));
-    const settings = readSettings({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      ABL_CONFIG: join(process.cwd(), 'config.yaml'),
-      ABL_DATA_DIR: dataDir,
-      LOG_LEVEL: 'silent',
-      ABL_RATE_LIMIT: '0',
-      ...backend.env,
-    });
-    server = await startServer(settings);
+    [backend, up] = await Promise.all([startFakeBackend(kind), startFakeUpstream({ apiKey: KEY })]);
+    t = await startTestServerOn(backend, { store: 'postgres', env: { ABL_CONFIG: config.path, OPENAI_API_KEY: KEY, OPENAI_BASE_URL: up.url } });
   });
 
   /** the server listens for the node's notices: LND's stream, waitanyinvoice, or a relay subscription to the wallet's notifications */
@@ -41,14 +44,15 @@ describe.each(['lnd', 'cln', 'nwc'] as const)('a server on %s', (kind) => {
   };
 
   afterAll(async () => {
-    await server.close();
-    await backend.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await t?.close();
+    await backend?.close();
+    await up?.close();
+    config.remove();
   });
 
   it('names the backend in health, and serves a top-up paid from another node', async () => {
-    expect((await call(server.url, 'GET', '/api/v1/health')).body).toMatchObject({ status: 'ok', wallet: kind });
-    const created = await call(server.url, 'POST', '/api/v1/topup', { body: { amount_sats: 100 } });
+    expect((await call(t.url, 'GET', '/api/v1/health')).body).toMatchObject({ status: 'ok', wallet: kind });
+    const created = await call(t.url, 'POST', '/api/v1/topup', { body: { amount_sats: 100 } });
     expect(created.status).toBe(201);
     const invoice = created.body as { invoice: string; payment_hash: string };
     expect(bolt11.decode(invoice.invoice).payeeNodeKey).toBe(backend.node.nodeId);
@@ -64,11 +68,23 @@ describe.each(['lnd', 'cln', 'nwc'] as const)('a server on %s', (kind) => {
     // the node's notice makes the server confirm it with one lookup, long before its 5 s poll
     await waitUntil(() => (lookups() > before ? true : null), 1_000);
 
-    const status = await call(server.url, 'GET', `/api/v1/topup/${invoice.payment_hash}`);
+    const status = await call(t.url, 'GET', `/api/v1/topup/${invoice.payment_hash}`);
     expect(status.body).toMatchObject({ status: 'paid', amount_sats: 100 });
-    const claimed = await call(server.url, 'POST', '/api/v1/topup/claim', { body: { preimage } });
+    const claimed = await call(t.url, 'POST', '/api/v1/topup/claim', { body: { preimage } });
     expect(claimed.status).toBe(200);
     expect(claimed.body).toMatchObject({ balance_sats: 100, credited_sats: 100 });
+  });
+
+  it('L402 through the proxy: challenge, pay, one request per credential', async () => {
+    await l402OneRequestPerCredential(flows());
+  });
+
+  it('AI for Hire: escrow, delivery, confirmation, and the contractor collects to another node', async () => {
+    await hireLifecycle(flows());
+  });
+
+  it('a payout the node fails gives the balance back; paid on the retry', async () => {
+    await collectFailedGivesBack(flows(), async () => backend.node.failNextPayment());
   });
 });
 

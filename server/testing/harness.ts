@@ -64,20 +64,41 @@ export interface TestServer {
 }
 
 export async function startTestServer(opts: TestServerOptions): Promise<TestServer> {
-  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'abl-test-'));
-  const schema = opts.store === 'postgres' && !opts.databaseUrl ? await createPostgresSchema() : null;
-  const databaseUrl = opts.databaseUrl ?? schema?.url;
   const webhookSecret = opts.devnode?.webhookSecret ?? 'whsec-' + randomBytes(8).toString('hex');
   // the devnode signs its payment_received webhooks with the secret the server checks, as phoenixd would
   const devnode = opts.devnode ?? (await startTestDevnode({ webhookSecret }));
+  const walletEnv = { PHOENIXD_URL: devnode.url, PHOENIXD_PASSWORD: devnode.password, PHOENIXD_WEBHOOK_SECRET: webhookSecret };
+  const started = await launch(opts, walletEnv, (bolt11) => payInvoice(devnode, bolt11), async () => {
+    if (!opts.devnode) await devnode.close();
+  });
+  return { ...started, devnode, webhookSecret };
+}
+
+/** A wallet backend the server is started on instead of the development node (a fake LND, clnrest or NWC service: wallet-rigs.ts). */
+export interface ServerWallet {
+  /** the server settings that choose and reach it */
+  env: Record<string, string>;
+  /** pays one of the server's invoices from another node; answers the preimage */
+  payFromOutside(bolt11: string): Promise<string>;
+}
+
+export type WalletTestServer = Omit<TestServer, 'devnode' | 'webhookSecret'>;
+
+/** The same server as startTestServer, on another wallet backend; the caller closes that backend. */
+export function startTestServerOn(wallet: ServerWallet, opts: Omit<TestServerOptions, 'devnode'>): Promise<WalletTestServer> {
+  return launch(opts, wallet.env, (bolt11) => wallet.payFromOutside(bolt11), async () => {});
+}
+
+async function launch(opts: TestServerOptions, walletEnv: Record<string, string>, pay: (bolt11: string) => Promise<string>, closeWallet: () => Promise<void>): Promise<WalletTestServer> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'abl-test-'));
+  const schema = opts.store === 'postgres' && !opts.databaseUrl ? await createPostgresSchema() : null;
+  const databaseUrl = opts.databaseUrl ?? schema?.url;
   const settings = readSettings({
     PORT: '0',
     HOST: '127.0.0.1',
     ABL_CONFIG: join(process.cwd(), 'config.yaml'),
     ABL_DATA_DIR: dataDir,
-    PHOENIXD_URL: devnode.url,
-    PHOENIXD_PASSWORD: devnode.password,
-    PHOENIXD_WEBHOOK_SECRET: webhookSecret,
+    ...walletEnv,
     LOG_LEVEL: 'silent',
     ABL_RATE_LIMIT: '0',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
@@ -93,15 +114,13 @@ export async function startTestServer(opts: TestServerOptions): Promise<TestServ
   return {
     url: server.url,
     server,
-    devnode,
     dataDir,
     databaseUrl,
-    webhookSecret,
-    pay: (bolt11) => payInvoice(devnode, bolt11),
+    pay,
     stop,
     async close() {
       await stop();
-      if (!opts.devnode) await devnode.close();
+      await closeWallet();
       if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
       await schema?.drop();
     },

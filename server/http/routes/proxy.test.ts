@@ -6,6 +6,7 @@ import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from '../../testing/fake-upstream/server.js';
 import { writeFlatPricedConfig } from '../../testing/flat-prices.js';
+import { flowsOf, l402OneRequestPerCredential } from '../../testing/flows.js';
 import { call, startTestServer, type TestServer } from '../../testing/harness.js';
 
 const KEY = 'sk-test-upstream-key';
@@ -18,6 +19,7 @@ describe('paid proxy', () => {
   let up: FakeUpstream;
   let t: TestServer;
   const api = (method: string, path: string, opts?: Parameters<typeof call>[3]) => call(t.url, method, path, opts);
+  const flows = () => flowsOf(t);
 
   beforeAll(async () => {
     up = await startFakeUpstream({ apiKey: KEY });
@@ -122,22 +124,7 @@ describe('paid proxy', () => {
   });
 
   it('L402: challenge, pay, one request per credential', async () => {
-    const challenge = await api('POST', CHAT, { body: chatBody });
-    expect(challenge.status).toBe(402);
-    const lines = challenge.headers['www-authenticate'] as string[];
-    expect(lines).toHaveLength(3); // LSAT, L402, then MPP's Payment for the same invoice
-    expect(lines[0]).toMatch(/^LSAT macaroon="[A-Za-z0-9+/]+={0,2}", invoice="lnbcrt[0-9a-z]+"$/);
-    expect(lines[1]).toBe(lines[0]!.replace(/^LSAT/, 'L402'));
-    expect(lines[2]).toMatch(/^Payment id="/);
-    expect(challenge.body).toMatchObject({ error: { code: 'payment_required' }, amount_sats: 30, payment_hash: expect.any(String), macaroon: expect.any(String) });
-    const preimage = await t.pay(challenge.body.invoice);
-    const auth = `L402 ${challenge.body.macaroon}:${preimage}`;
-
-    const [a, b] = await Promise.all([api('POST', CHAT, { body: chatBody, headers: { authorization: auth } }), api('POST', CHAT, { body: chatBody, headers: { authorization: auth } })]);
-    expect([a.status, b.status].sort(), JSON.stringify([a.body.error, b.body.error])).toEqual([200, 409]);
-    const again = await api('POST', CHAT, { body: chatBody, headers: { authorization: auth.replace('L402', 'lsat') } });
-    expect(again.status).toBe(409);
-    expect(again.body.error.code).toBe('payment_already_used');
+    await l402OneRequestPerCredential(flows());
   });
 
   it('L402: a failed upstream call leaves the credential usable; other endpoints refuse it, dearer calls ask for more', async () => {
