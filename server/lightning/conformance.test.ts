@@ -133,3 +133,81 @@ describe.each(BACKENDS)('WalletBackend conformance: %s', (name) => {
     expect(await gone.payInvoice({ bolt11: foreign.bolt11 })).toEqual({ status: 'pending', paymentHash: foreign.paymentHash });
   });
 });
+
+// The node goes away between calls and comes back (the fakes: their API or relay stops while the
+// node runs on; the devnode: the node itself stops and starts again on the same port, same state).
+describe.each(BACKENDS)('WalletBackend conformance, the node away in the middle: %s', (name) => {
+  let rig: WalletRig;
+
+  beforeAll(async () => {
+    rig = await startRig(name);
+  });
+
+  afterAll(async () => {
+    await rig.close();
+  });
+
+  it('while it is away every call says WalletUnavailableError (a payout: pending); once back, the same wallet works again', async () => {
+    const before = await rig.wallet.createInvoice(invoice(4_000n));
+    await rig.cutOff();
+    try {
+      await expect(rig.wallet.createInvoice(invoice(1_000n))).rejects.toThrow(WalletUnavailableError);
+      await expect(rig.wallet.getInvoice(before.paymentHash)).rejects.toThrow(WalletUnavailableError);
+      await expect(rig.wallet.getPayment('00'.repeat(32))).rejects.toThrow(WalletUnavailableError);
+      await expect(rig.wallet.getInfo()).rejects.toThrow(WalletUnavailableError);
+      const foreign = foreignInvoice();
+      expect(await rig.wallet.payInvoice({ bolt11: foreign.bolt11 })).toEqual({ status: 'pending', paymentHash: foreign.paymentHash });
+    } finally {
+      await rig.reconnect();
+    }
+    expect(await rig.wallet.getInvoice(before.paymentHash)).toMatchObject({ paymentHash: before.paymentHash, isPaid: false });
+    const after = await rig.wallet.createInvoice(invoice(2_000n));
+    expect(bolt11.decode(after.bolt11).payeeNodeKey).toBe(rig.nodeId);
+    expect((await rig.wallet.getInfo()).nodeId).toBe(rig.nodeId);
+  });
+
+  it('notices resume once it is back, and a payment made while it was away is still told', async () => {
+    const early = await rig.wallet.createInvoice({ ...invoice(6_000n), externalId: 'acct-away' });
+    await rig.cutOff();
+    try {
+      if (rig.payableWhileCut) await rig.payFromOutside(early.bolt11);
+    } finally {
+      await rig.reconnect();
+    }
+    if (!rig.payableWhileCut) await rig.payFromOutside(early.bolt11);
+    expect(await rig.notice(early.paymentHash)).toEqual({ paymentHash: early.paymentHash, amountMsat: 6_000n, externalId: 'acct-away' });
+    const later = await rig.wallet.createInvoice({ ...invoice(7_000n), externalId: 'acct-back' });
+    await rig.payFromOutside(later.bolt11);
+    expect(await rig.notice(later.paymentHash)).toEqual({ paymentHash: later.paymentHash, amountMsat: 7_000n, externalId: 'acct-back' });
+  });
+
+  it('a payout in flight when it goes away: never failed, found by getPayment once it is back, and paid exactly once', async () => {
+    const outside = await rig.outsideInvoice(3_000n);
+    const before = await rig.balanceMsat();
+    const release = await rig.holdNextPayment();
+    const paying = rig.wallet.payInvoice({ bolt11: outside.bolt11 });
+    await waitUntil(async () => ((await rig.wallet.getPayment(outside.paymentHash)) !== null ? true : null)); // the node has it (the devnode may finish it by itself)
+    let first: Awaited<typeof paying>;
+    try {
+      const stopping = rig.cutOff();
+      first = await paying;
+      await stopping;
+      // asked again while away: not sent again, and not failed
+      expect(await rig.wallet.payInvoice({ bolt11: outside.bolt11 })).toEqual({ status: 'pending', paymentHash: outside.paymentHash });
+      release();
+    } finally {
+      await rig.reconnect();
+    }
+    if (rig.finishesPaymentsWhenStopped) expect(first).toMatchObject({ status: 'succeeded', paymentHash: outside.paymentHash });
+    else expect(first).toEqual({ status: 'pending', paymentHash: outside.paymentHash });
+    const settled = await waitUntil(async () => {
+      const o = await rig.wallet.getPayment(outside.paymentHash);
+      return o?.status === 'pending' ? null : o;
+    });
+    expect(settled).toMatchObject({ status: 'succeeded', paymentHash: outside.paymentHash, amountMsat: 3_000n });
+    // paying it again now answers the payment made, and sends nothing
+    expect(await rig.wallet.payInvoice({ bolt11: outside.bolt11 })).toMatchObject({ status: 'succeeded', paymentHash: outside.paymentHash });
+    expect(await rig.outsideReceivedMsat(outside.paymentHash)).toBe(3_000n);
+    expect(await rig.balanceMsat()).toBe(before - 3_000n);
+  });
+});

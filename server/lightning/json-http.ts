@@ -49,7 +49,8 @@ export class JsonHttp {
 
   /**
    * A streaming call: each JSON line goes to onLine until it returns true (done), the stream ends,
-   * or the signal aborts. Resolves with the HTTP status and, for a non-200, the body text.
+   * or the signal aborts. Resolves with the HTTP status and, for a non-200, the body text; onOpen
+   * is called once a 200 has come, before any line.
    */
   async stream(
     method: 'GET' | 'POST',
@@ -57,11 +58,13 @@ export class JsonHttp {
     body: unknown,
     signal: AbortSignal,
     onLine: (line: unknown) => boolean | void,
+    onOpen?: () => void,
   ): Promise<JsonAnswer> {
     const url = this.url(path);
     try {
       const answer = await request(url, { method, headers: this.headers(body !== undefined), body: body === undefined ? undefined : JSON.stringify(body), dispatcher: this.agent, signal });
       if (answer.statusCode !== 200) return { status: answer.statusCode, text: await readCapped(answer.body) };
+      onOpen?.();
       let pending = '';
       for await (const chunk of answer.body as AsyncIterable<Buffer>) {
         pending += chunk.toString('utf8');

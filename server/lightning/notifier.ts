@@ -6,10 +6,12 @@ import type { IncomingInvoice, PaymentReceivedEvent } from './backend.js';
 
 export interface SettledWatcherOptions {
   /**
-   * Runs one subscription until it ends or fails, calling found() for each settled invoice.
-   * It resumes from its own cursor, so nothing settled while it was down is missed.
+   * Runs one subscription until it ends or fails, calling found() for each settled invoice, and
+   * live() once it is established. It resumes from its own cursor where the backend has one; one
+   * without a cursor (or not yet holding one) calls live(), and the open invoices are then looked
+   * up once, so that one settled while the subscription was down is still told.
    */
-  subscribe(signal: AbortSignal, found: (event: PaymentReceivedEvent) => void): Promise<void>;
+  subscribe(signal: AbortSignal, found: (event: PaymentReceivedEvent) => void, live: () => void): Promise<void>;
   /** the polling fallback: one invoice by hash */
   lookup(paymentHash: string): Promise<IncomingInvoice | null>;
   /** wait after a failed or ended subscription, before polling and subscribing again */
@@ -81,10 +83,15 @@ export class SettledWatcher {
       const started = Date.now();
       let heard = false;
       try {
-        await this.opts.subscribe(signal, (event) => {
-          heard = true;
-          this.emit(event);
-        });
+        await this.opts.subscribe(
+          signal,
+          (event) => {
+            heard = true;
+            this.emit(event);
+          },
+          // caught up after the subscription is live: nothing settled before it is missed, nothing after it is told twice
+          () => void this.pollOpen(),
+        );
       } catch (err) {
         // unreachable or cut off: polled below, subscribed again after the delay
         if (heard || Date.now() - started > 10_000) failing = false; // it was up for a while
@@ -93,12 +100,13 @@ export class SettledWatcher {
       }
       if (signal.aborted) break;
       this.restarts += 1;
-      await this.pollOpen();
       try {
         await wait(this.opts.retryDelayMs ?? 2_000, signal);
       } catch {
         break; // closed
       }
+      // just before subscribing again, when the node is likelier back: what settled meanwhile is told even by a subscription that replays nothing
+      await this.pollOpen();
     }
   }
 

@@ -29,6 +29,10 @@ export interface TestRelay {
   subscribersFor(event: Pick<Event, 'kind' | 'pubkey' | 'tags' | 'created_at' | 'id'>): number;
   /** closes every client connection, as a relay restart would; `keep`: spares connections with a subscription it picks */
   dropConnections(keep?: (filters: RelayFilter[]) => boolean): void;
+  /** goes away (every connection closed, nothing listening) keeping what it stored, as a relay that is restarted */
+  stop(): Promise<void>;
+  /** listens again on the same address after stop() */
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -46,8 +50,12 @@ export function matches(filter: RelayFilter, event: Pick<Event, 'kind' | 'pubkey
 }
 
 export async function startTestRelay(): Promise<TestRelay> {
-  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const listen = async (port: number): Promise<WebSocketServer> => {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port });
+    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+    wss.on('connection', onConnection);
+    return wss;
+  };
   const stored: Event[] = [];
   const accepted: Event[] = [];
   const subs = new Map<WebSocket, Map<string, RelayFilter[]>>();
@@ -75,7 +83,7 @@ export async function startTestRelay(): Promise<TestRelay> {
   };
 
   let connections = 0;
-  server.on('connection', (ws) => {
+  function onConnection(ws: WebSocket): void {
     connections += 1;
     subs.set(ws, new Map());
     ws.on('close', () => subs.delete(ws));
@@ -117,9 +125,14 @@ export async function startTestRelay(): Promise<TestRelay> {
       }
       send(ws, ['NOTICE', `unknown message type ${String(type)}`]);
     });
-  });
+  }
 
+  let server = await listen(0);
   const { port } = server.address() as AddressInfo;
+  const stop = async (): Promise<void> => {
+    for (const ws of server.clients) ws.terminate();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
   return {
     url: `ws://127.0.0.1:${port}`,
     events: accepted,
@@ -136,9 +149,10 @@ export async function startTestRelay(): Promise<TestRelay> {
         ws.terminate();
       }
     },
-    close: async () => {
-      for (const ws of server.clients) ws.terminate();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+    stop,
+    start: async () => {
+      server = await listen(port);
     },
+    close: stop,
   };
 }

@@ -2,6 +2,9 @@
 // development node through phoenixd's API, the fake LND, the fake Core Lightning), an outside
 // development node that pays it and that it pays, and the node's faults behind one interface.
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { PaymentReceivedEvent, WalletBackend } from '../lightning/backend.js';
 import { ClnWallet } from '../lightning/cln/wallet.js';
 import { startDevnode, type RunningDevnode } from '../lightning/devnode/index.js';
@@ -43,6 +46,14 @@ export interface WalletRig {
   setSkewSeconds(seconds: number): void;
   /** the verified notice of this invoice's payment (webhook or subscription) */
   notice(paymentHash: string): Promise<PaymentReceivedEvent>;
+  /** the wallet loses its node between calls: the fakes' API (LND, clnrest) or relay (NWC) stops, the node runs on; the devnode stops altogether */
+  cutOff(): Promise<void>;
+  /** the node (or its API, or relay) is back on the same address */
+  reconnect(): Promise<void>;
+  /** whether another node can pay the wallet's invoices while it is cut off (not when the devnode itself is down) */
+  payableWhileCut: boolean;
+  /** whether stopping finishes the payments in flight first (the devnode does; a cut API or relay leaves them unanswered) */
+  finishesPaymentsWhenStopped: boolean;
   close(): Promise<void>;
 }
 
@@ -59,7 +70,12 @@ async function devnodeRig(): Promise<WalletRig> {
   // each pays the other: B's port is chosen first, so A can know it as a peer before B listens
   const portB = await closedPort();
   let skewMs = 0;
-  const a = await startDevnode({ port: 0, password: passwordA, webhookUrl: hooks.url, webhookSecret: secret, peers: [{ url: `http://127.0.0.1:${portB}`, password: passwordB }], initialBalanceSat: 100_000, now: () => Date.now() + skewMs });
+  // A keeps its state in a directory, so it can stop and start again on the same port as the same node
+  const dataDir = mkdtempSync(join(tmpdir(), 'abl-rig-devnode-'));
+  const optsA = { password: passwordA, dataDir, webhookUrl: hooks.url, webhookSecret: secret, peers: [{ url: `http://127.0.0.1:${portB}`, password: passwordB }], initialBalanceSat: 100_000, now: () => Date.now() + skewMs };
+  let a = await startDevnode({ ...optsA, port: 0 });
+  const portA = Number(new URL(a.url).port);
+  let aRunning = true;
   const b = await startDevnode({ port: portB, password: passwordB, initialBalanceSat: 100_000, peers: [{ url: a.url, password: passwordA }] });
   const outside = new PhoenixdWallet({ url: b.url, password: passwordB });
   const extra: ClosableWallet[] = [];
@@ -84,6 +100,16 @@ async function devnodeRig(): Promise<WalletRig> {
       skewMs = seconds * 1000;
     },
     unreachableWallet: (port) => track(extra, new PhoenixdWallet({ url: `http://127.0.0.1:${port}`, password: passwordA, requestTimeoutMs: 1_000 })),
+    cutOff: async () => {
+      aRunning = false;
+      await a.close();
+    },
+    reconnect: async () => {
+      a = await startDevnode({ ...optsA, port: portA });
+      aRunning = true;
+    },
+    payableWhileCut: false,
+    finishesPaymentsWhenStopped: true,
     notice: async (hash) => {
       const hook = await hooks.waitFor(hash);
       const event = wallet.verifyWebhook(hook.body, hook.signature);
@@ -92,9 +118,10 @@ async function devnodeRig(): Promise<WalletRig> {
     },
     close: async () => {
       await Promise.all([wallet.close(), outside.close(), ...extra.map((w) => w.close())]);
-      await a.close();
+      if (aRunning) await a.close();
       await b.close();
       await hooks.close();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
@@ -112,6 +139,10 @@ export interface FakeBackend {
   payFromOutside(bolt11: string): Promise<string>;
   /** moves the fake node's clock forward */
   setSkewSeconds(seconds: number): void;
+  /** the API (LND, clnrest) or the relay (NWC) goes away; the node runs on, paying and being paid */
+  cut(): Promise<void>;
+  /** it is back on the same address (NWC: once the wallet service listens on the relay again) */
+  restore(): Promise<void>;
   /** NWC only: the local relay and the wallet service on it */
   nwc?: { relay: TestRelay; service: FakeNwc };
   close(): Promise<void>;
@@ -127,7 +158,7 @@ export async function startFakeBackend(kind: 'lnd' | 'cln' | 'nwc'): Promise<Fak
   const payer = await startDevnode({ port: 0, password: payerPassword, initialBalanceSat: 100_000, peers: [{ url: peer.url, password: peerPassword }] });
   node.setPeers([{ url: payer.url, password: payerPassword }]);
   const outside = new PhoenixdWallet({ url: payer.url, password: payerPassword });
-  let server: { url: string; close(): Promise<void> };
+  let server: { url: string; stop(): Promise<void>; start(): Promise<void>; close(): Promise<void> };
   let open: (url: string, fast?: boolean) => ClosableWallet;
   let env: Record<string, string>;
   let nwc: FakeBackend['nwc'];
@@ -135,8 +166,14 @@ export async function startFakeBackend(kind: 'lnd' | 'cln' | 'nwc'): Promise<Fak
     const relay = await startTestRelay();
     const service = await startFakeNwc(node, { relayUrl: relay.url });
     nwc = { relay, service };
+    const listening = { kind: 23194, pubkey: service.clientPubkey, tags: [['p', service.walletPubkey]], created_at: Math.floor(Date.now() / 1000), id: '' };
     server = {
       url: relay.url,
+      stop: () => relay.stop(),
+      start: async () => {
+        await relay.start();
+        await waitUntil(() => (relay.subscribersFor({ ...listening, created_at: Math.floor(Date.now() / 1000) }) > 0 ? true : null));
+      },
       close: async () => {
         await service.close();
         await relay.close();
@@ -171,6 +208,8 @@ export async function startFakeBackend(kind: 'lnd' | 'cln' | 'nwc'): Promise<Fak
     setSkewSeconds: (seconds) => {
       backendSkew.seconds = seconds;
     },
+    cut: () => server.stop(),
+    restore: () => server.start(),
     close: async () => {
       await outside.close();
       await server.close();
@@ -206,6 +245,10 @@ async function fakeRig(kind: 'lnd' | 'cln' | 'nwc'): Promise<WalletRig> {
     setSkewSeconds: (seconds) => backend.setSkewSeconds(seconds),
     unreachableWallet: (port) => track(extra, open(`${{ lnd: 'https', cln: 'http', nwc: 'ws' }[kind]}://127.0.0.1:${port}`)),
     notice: (hash) => waitUntil(() => events.find((e) => e.paymentHash === hash) ?? null),
+    cutOff: () => backend.cut(),
+    reconnect: () => backend.restore(),
+    payableWhileCut: true,
+    finishesPaymentsWhenStopped: false,
     close: async () => {
       await Promise.all([wallet.close(), ...extra.map((w) => w.close())]);
       await backend.close();

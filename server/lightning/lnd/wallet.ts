@@ -77,7 +77,7 @@ export class LndWallet implements WalletBackend {
     this.http = lndHttp({ baseUrl: opts.url, macaroonHex: opts.macaroonHex, ...(opts.tlsCertPem ? { tlsCertPem: opts.tlsCertPem } : {}), timeoutMs: opts.requestTimeoutMs ?? 10_000 });
     this.now = opts.now ?? (() => Math.floor(Date.now() / 1000));
     this.watcher = new SettledWatcher({
-      subscribe: (signal, found) => this.subscribeInvoices(signal, found),
+      subscribe: (signal, found, live) => this.subscribeInvoices(signal, found, live),
       lookup: (hash) => this.getInvoice(hash),
       retryDelayMs: opts.resubscribeDelayMs ?? 2_000,
       onTrouble: (message) => opts.log?.warn(`LND invoice subscription failed (${message}); the invoices created here are polled until it is back`),
@@ -243,7 +243,7 @@ export class LndWallet implements WalletBackend {
   }
 
   /** One run of /v1/invoices/subscribe, resuming after the last settled invoice seen. */
-  private async subscribeInvoices(signal: AbortSignal, found: (event: PaymentReceivedEvent) => void): Promise<void> {
+  private async subscribeInvoices(signal: AbortSignal, found: (event: PaymentReceivedEvent) => void, live: () => void): Promise<void> {
     const path = `v1/invoices/subscribe${this.settleIndex > 0n ? `?settle_index=${this.settleIndex}` : ''}`;
     const answer = await this.http.stream('GET', path, undefined, signal, (line) => {
       const parsed = parseJsonAs(streamLineSchema, line);
@@ -253,7 +253,7 @@ export class LndWallet implements WalletBackend {
       if (invoice.settle_index > this.settleIndex) this.settleIndex = invoice.settle_index;
       found({ paymentHash: invoice.r_hash, amountMsat: invoice.amt_paid_msat, externalId: null });
       return false;
-    });
+    }, live); // without a settle index yet (none settled since start), LND replays nothing: the open invoices are looked up
     if (answer.status !== 200) throw new Error(`invoice subscription answered HTTP ${answer.status}`);
   }
 

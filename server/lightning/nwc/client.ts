@@ -98,10 +98,11 @@ export class NwcClient {
     }
   }
 
-  /** Tells of every notification while the session lasts; resolves when it ends. */
-  async notifications(listener: (type: string, notification: unknown) => void, signal: AbortSignal): Promise<void> {
+  /** Tells of every notification while the session lasts (onLive: once listening); resolves when it ends. */
+  async notifications(listener: (type: string, notification: unknown) => void, signal: AbortSignal, onLive?: () => void): Promise<void> {
     const session = await this.open();
     this.notified.add(listener);
+    onLive?.();
     try {
       await Promise.race([session.closed, new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))]);
     } finally {

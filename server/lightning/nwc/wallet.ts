@@ -66,7 +66,7 @@ export class NwcWallet implements WalletBackend {
     this.timeoutMs = opts.requestTimeoutMs ?? 10_000;
     this.client = new NwcClient(conn, { connectTimeoutMs: this.timeoutMs, now: () => Math.floor(Date.now() / 1000) });
     this.watcher = new SettledWatcher({
-      subscribe: (signal, found) => this.listenForPayments(signal, found),
+      subscribe: (signal, found, live) => this.listenForPayments(signal, found, live),
       lookup: (hash) => this.getInvoice(hash),
       retryDelayMs: opts.resubscribeDelayMs ?? 2_000,
       onTrouble: (message) => opts.log?.warn(`Nostr Wallet Connect notifications unavailable (${message}); the invoices created here are polled instead`),
@@ -217,7 +217,7 @@ export class NwcWallet implements WalletBackend {
     return found;
   }
 
-  private async listenForPayments(signal: AbortSignal, found: (event: PaymentReceivedEvent) => void): Promise<void> {
+  private async listenForPayments(signal: AbortSignal, found: (event: PaymentReceivedEvent) => void, live: () => void): Promise<void> {
     const info = await this.client.info().catch((err: unknown) => {
       throw new Error(err instanceof Error ? err.message : String(err));
     });
@@ -230,7 +230,7 @@ export class NwcWallet implements WalletBackend {
       const t = parseAs(transactionSchema, body);
       if (!t || t.type === 'outgoing' || (t.state !== undefined && t.state !== 'settled')) return;
       found({ paymentHash: t.payment_hash, amountMsat: t.amount, externalId: this.externalIds.get(t.payment_hash) ?? null });
-    }, signal);
+    }, signal, live); // notifications are ephemeral: one sent while the relay was away is gone, so the open invoices are looked up
   }
 
   private async call(method: string, params: Record<string, unknown>): Promise<NwcAnswer> {

@@ -116,12 +116,21 @@ describe('PhoenixdWallet with phoenixd-shaped answers', () => {
   it('maps the HTTP 200 {paymentHash, reason} answer to failed, not pending', async () => {
     const invoice = foreignInvoice();
     answers.set('POST /payinvoice', json({ paymentHash: invoice.paymentHash, reason: 'route not found' }));
+    const record = { type: 'outgoing_payment', subType: 'lightning', paymentId: 'p', paymentHash: invoice.paymentHash, sent: 0, fees: 0, createdAt: 1_700_000_000_000 };
+    answers.set(`GET /payments/outgoingbyhash/${invoice.paymentHash}`, json({ ...record, isPaid: false, completedAt: 1_700_000_000_500 }));
     expect(await wallet.payInvoice({ bolt11: invoice.bolt11 })).toEqual({ status: 'failed', paymentHash: invoice.paymentHash, reason: 'route not found' });
+    // the same refusal for an invoice paid before: the earlier payment's success, not a failure
+    answers.set(`GET /payments/outgoingbyhash/${invoice.paymentHash}`, json({ ...record, isPaid: true, sent: 11, preimage: 'aa'.repeat(32), completedAt: 1_700_000_000_500 }));
+    expect(await wallet.payInvoice({ bolt11: invoice.bolt11 })).toMatchObject({ status: 'succeeded', paymentHash: invoice.paymentHash, preimage: 'aa'.repeat(32) });
+    // and the lookup failing: not known which, so pending (looked up again later), never failed
+    answers.delete(`GET /payments/outgoingbyhash/${invoice.paymentHash}`);
+    expect(await wallet.payInvoice({ bolt11: invoice.bolt11 })).toEqual({ status: 'pending', paymentHash: invoice.paymentHash });
   });
 
   it('maps a refused request (4xx) to failed', async () => {
     const invoice = foreignInvoice(null);
     answers.set('POST /payinvoice', text('Request parameter amountSat is missing', 400));
+    answers.set(`GET /payments/outgoingbyhash/${invoice.paymentHash}`, text('Not found', 404)); // never sent
     const outcome = await wallet.payInvoice({ bolt11: invoice.bolt11 });
     expect(outcome).toMatchObject({ status: 'failed', paymentHash: invoice.paymentHash });
     expect(outcome.status === 'failed' && outcome.reason).toMatch(/amountSat is missing/);

@@ -101,7 +101,19 @@ export class PhoenixdWallet implements WalletBackend {
       throw err;
     }
     const outcome = payAnswerToOutcome(answer, invoice, params.amountMsat);
-    return outcome.status === 'succeeded' ? this.withExactFee(outcome) : outcome;
+    if (outcome.status === 'succeeded') return this.withExactFee(outcome);
+    return outcome.status === 'failed' && outcome.paymentHash ? this.unlessPaidBefore(outcome, outcome.paymentHash) : outcome;
+  }
+
+  /** phoenixd refuses an invoice it has already paid, or is paying: that refusal is the earlier payment's outcome, not a failure. */
+  private async unlessPaidBefore(refused: PaymentOutcome, hash: string): Promise<PaymentOutcome> {
+    let earlier: PaymentOutcome | null;
+    try {
+      earlier = await this.getPayment(hash);
+    } catch {
+      return { status: 'pending', paymentHash: hash }; // not known which: looked up again later
+    }
+    return earlier && earlier.status !== 'failed' ? earlier : refused;
   }
 
   async getPayment(paymentHash: string): Promise<PaymentOutcome | null> {

@@ -11,6 +11,10 @@ export interface FakeCln {
   url: string;
   /** bodies of pay calls, for assertions */
   pays: Record<string, unknown>[];
+  /** the API goes away (every connection cut, nothing listening) while the node runs on */
+  stop(): Promise<void>;
+  /** the API listens again on the same address */
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -123,7 +127,9 @@ export async function startFakeCln(node: FakeNode, opts: { rune: string; tls?: S
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`, pays, close: () => closeServer(server) };
+  const stop = () => closeServer(server);
+  const start = () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`, pays, stop, start, close: stop };
 }
 
 function invoiceJson(node: FakeNode, i: FakeInvoice): Record<string, unknown> {

@@ -11,6 +11,10 @@ export interface FakeLnd {
   url: string;
   /** sent bodies of /v2/router/send, for assertions */
   sends: Record<string, unknown>[];
+  /** the API goes away (every connection cut, nothing listening) while the node runs on */
+  stop(): Promise<void>;
+  /** the API listens again on the same address */
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -148,7 +152,9 @@ export async function startFakeLnd(node: FakeNode, opts: { macaroonHex: string; 
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `https://127.0.0.1:${port}`, sends, close: () => closeServer(server as unknown as import('node:http').Server) };
+  const stop = () => closeServer(server as unknown as import('node:http').Server);
+  const start = () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { url: `https://127.0.0.1:${port}`, sends, stop, start, close: stop };
 }
 
 function invoiceJson(node: FakeNode, i: FakeInvoice): Record<string, unknown> {

@@ -55,20 +55,14 @@ export async function startFakeNwc(node: FakeNode, opts: FakeNwcOptions): Promis
   const METHODS = [...BASIC, ...((opts.holdInvoices ?? true) ? HOLD : [])];
   const requests: FakeNwc['requests'] = [];
   const faults: Fault[] = [];
-  const relay = await Relay.connect(opts.relayUrl);
+  let relay!: Relay;
+  let closing = false;
   const now = (): number => Math.floor(Date.now() / 1000);
 
   const seal = (encryption: 'nip04' | 'nip44_v2', text: string): string =>
     encryption === 'nip44_v2' ? nip44.encrypt(text, nip44.getConversationKey(walletSecret, clientPubkey)) : nip04.encrypt(walletSecret, clientPubkey, text);
   const open = (encryption: 'nip04' | 'nip44_v2', text: string): string =>
     encryption === 'nip44_v2' ? nip44.decrypt(text, nip44.getConversationKey(walletSecret, clientPubkey)) : nip04.decrypt(walletSecret, clientPubkey, text);
-
-  await relay.publish(
-    finalizeEvent(
-      { kind: 13194, created_at: now(), content: METHODS.join(' '), tags: [...(advertised === 'nip04' ? [] : [['encryption', advertised]]), ...(notify ? [['notifications', 'payment_received hold_invoice_accepted']] : [])] },
-      walletSecret,
-    ),
-  );
 
   const answer = async (request: Event, encryption: 'nip04' | 'nip44_v2', body: Record<string, unknown>): Promise<void> => {
     const tags = [['p', clientPubkey], ['e', request.id]];
@@ -200,12 +194,33 @@ export async function startFakeNwc(node: FakeNode, opts: FakeNwcOptions): Promis
   node.events.on('settled', onSettled);
   node.events.on('accepted', onAccepted);
 
-  await new Promise<void>((resolve) => {
-    relay.subscribe([{ kinds: [23194], '#p': [walletPubkey], since: now() - 10 }], {
-      onevent: (event) => void handle(event).catch(() => undefined),
-      oneose: () => resolve(),
+  // like a wallet service, it connects again when the relay goes away: listens, then says what it offers
+  const connect = async (): Promise<void> => {
+    relay = await Relay.connect(opts.relayUrl);
+    relay.onclose = () => void reconnect();
+    await new Promise<void>((resolve) => {
+      relay.subscribe([{ kinds: [23194], '#p': [walletPubkey], since: now() - 10 }], {
+        onevent: (event) => void handle(event).catch(() => undefined),
+        oneose: () => resolve(),
+      });
     });
-  });
+    await relay.publish(
+      finalizeEvent(
+        { kind: 13194, created_at: now(), content: METHODS.join(' '), tags: [...(advertised === 'nip04' ? [] : [['encryption', advertised]]), ...(notify ? [['notifications', 'payment_received hold_invoice_accepted']] : [])] },
+        walletSecret,
+      ),
+    );
+  };
+  const reconnect = async (): Promise<void> => {
+    while (!closing) {
+      try {
+        return await connect();
+      } catch {
+        await new Promise((r) => setTimeout(r, 50)); // the relay is still away
+      }
+    }
+  };
+  await connect();
 
   return {
     walletPubkey,
@@ -222,6 +237,7 @@ export async function startFakeNwc(node: FakeNode, opts: FakeNwcOptions): Promis
     close: async () => {
       node.events.off('settled', onSettled);
       node.events.off('accepted', onAccepted);
+      closing = true;
       relay.close();
     },
   };
