@@ -12,7 +12,7 @@ import { readSettings } from '../config.js';
 import { startServer } from '../server.js';
 import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream/server.js';
 import { writeFlatPricedConfig } from '../testing/flat-prices.js';
-import { collectFailedGivesBack, flowsOf, hireLifecycle, l402OneRequestPerCredential, type FlowContext } from '../testing/flows.js';
+import { buyToken, CHAT, chatBody, collectFailedGivesBack, flowsOf, hireLifecycle, l402OneRequestPerCredential, type FlowContext } from '../testing/flows.js';
 import { call, startTestServerOn, type WalletTestServer } from '../testing/harness.js';
 import { startFakeBackend, type FakeBackend } from '../testing/wallet-rigs.js';
 import { closedPort, waitUntil } from './testing.js';
@@ -85,6 +85,44 @@ describe.each(['lnd', 'cln', 'nwc'] as const)('a server on %s', (kind) => {
 
   it('a payout the node fails gives the balance back; paid on the retry', async () => {
     await collectFailedGivesBack(flows(), async () => backend.node.failNextPayment());
+  });
+
+  it('the node away in the middle: paid actions answer 503 topup_unavailable, a payout in flight is reconciled once, a refill paid meanwhile is credited', async () => {
+    const ctx = flows();
+    const token = await buyToken(ctx, 1000);
+    const me = { 'x-token': token };
+    const refill = (await call(t.url, 'POST', '/api/v1/topup', { body: { amount_sats: 21 }, headers: me })).body as { invoice: string };
+    const invoice = await ctx.invoiceElsewhere(100);
+    const hash = bolt11.decode(invoice).tagsObject.payment_hash!;
+    const nodeBefore = backend.node.balanceMsat;
+    const release = backend.node.holdNextPayment();
+    const collecting = call(t.url, 'POST', '/api/v1/ai-for-hire/collect', { body: { invoice }, headers: me });
+    await waitUntil(() => backend.node.payments.get(hash) ?? null);
+    await backend.cut();
+    try {
+      const collected = await collecting;
+      expect([collected.status, collected.body]).toMatchObject([200, { status: 'pending', paid_sats: 0, preimage: null }]);
+      for (const [path, body] of [['/api/v1/topup', { amount_sats: 10 }], [CHAT, chatBody]] as const) {
+        const refused = await call(t.url, 'POST', path, { body });
+        expect([path, refused.status, refused.body.error?.code]).toEqual([path, 503, 'topup_unavailable']);
+      }
+      expect((await call(t.url, 'GET', '/api/v1/health')).status).toBe(200);
+      expect((await call(t.url, 'GET', `/api/v1/ai-for-hire/collect/${hash}`, { headers: me })).body).toMatchObject({ status: 'pending' });
+      await backend.payFromOutside(refill.invoice); // the node is still paid; the server does not hear of it
+      release();
+    } finally {
+      await backend.restore();
+    }
+    const settled = await waitUntil(async () => {
+      const payout = await call(t.url, 'GET', `/api/v1/ai-for-hire/collect/${hash}`, { headers: me });
+      return payout.body.status === 'pending' ? null : payout.body;
+    });
+    expect(settled).toMatchObject({ status: 'succeeded', paid_sats: 100, fee_sats: 0 });
+    expect(await ctx.receivedElsewhere(hash)).toBe(100);
+    expect(backend.node.balanceMsat).toBe(nodeBefore - 100_000n + 21_000n); // sent once, and the refill came in
+    // credited without a claim once the server hears of it: a notice after it resubscribes, or its poll
+    await waitUntil(async () => ((await call(t.url, 'GET', '/api/v1/balance', { headers: me })).body.balance_sats === 1000 - 100 + 21 ? true : null), 15_000);
+    expect(await ctx.auditProblems()).toEqual([]);
   });
 });
 
