@@ -3,19 +3,14 @@
 // backend, the invoice is the node's, the node's own notice credits it), an L402 call through the
 // proxy, AI for Hire from escrow to the contractor's collect, and a payout the node fails. The
 // flows are the development node suites' own (testing/flows.ts).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import bolt11 from 'bolt11';
-import { readSettings } from '../config.js';
-import { startServer } from '../server.js';
 import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream/server.js';
 import { writeFlatPricedConfig } from '../testing/flat-prices.js';
 import { buyToken, CHAT, chatBody, collectFailedGivesBack, flowsOf, hireLifecycle, l402OneRequestPerCredential, type FlowContext } from '../testing/flows.js';
 import { call, startTestServerOn, type WalletTestServer } from '../testing/harness.js';
 import { startFakeBackend, type FakeBackend } from '../testing/wallet-rigs.js';
-import { closedPort, waitUntil } from './testing.js';
+import { waitUntil } from './testing.js';
 
 const KEY = 'sk-test-upstream-key';
 
@@ -126,28 +121,24 @@ describe.each(['lnd', 'cln', 'nwc'] as const)('a server on %s', (kind) => {
   });
 });
 
-describe('a server whose LND cannot be reached', () => {
-  it('starts and serves its free endpoints; a top-up answers topup_unavailable, not a crash', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'abl-lnd-down-'));
-    const settings = readSettings({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      ABL_CONFIG: join(process.cwd(), 'config.yaml'),
-      ABL_DATA_DIR: dataDir,
-      LOG_LEVEL: 'silent',
-      ABL_RATE_LIMIT: '0',
-      LND_REST_URL: `https://127.0.0.1:${await closedPort()}`,
-      LND_MACAROON: 'ab'.repeat(32),
-    });
-    const server = await startServer(settings);
+describe.each(['lnd', 'cln', 'nwc'] as const)('a server whose %s cannot be reached at start', (kind) => {
+  it('starts and serves its free endpoints; a top-up answers 503 topup_unavailable, then works once the node is back', async () => {
+    const backend = await startFakeBackend(kind);
+    await backend.cut();
+    const t = await startTestServerOn(backend, { store: 'postgres' });
     try {
-      expect((await call(server.url, 'GET', '/api/v1/health')).body).toMatchObject({ status: 'ok', wallet: 'lnd' });
-      const created = await call(server.url, 'POST', '/api/v1/topup', { body: { amount_sats: 100 } });
-      expect(created.status).toBe(503);
-      expect(JSON.stringify(created.body)).toContain('topup_unavailable');
+      expect((await call(t.url, 'GET', '/api/v1/health')).body).toMatchObject({ status: 'ok', wallet: kind });
+      const refused = await call(t.url, 'POST', '/api/v1/topup', { body: { amount_sats: 100 } });
+      expect([refused.status, refused.body.error?.code]).toEqual([503, 'topup_unavailable']);
+      await backend.restore();
+      // recovers by itself: the next top-up is the node's, and its payment is seen
+      const created = await call(t.url, 'POST', '/api/v1/topup', { body: { amount_sats: 100 } });
+      expect(created.status).toBe(201);
+      await backend.payFromOutside(created.body.invoice);
+      await waitUntil(async () => ((await call(t.url, 'GET', `/api/v1/topup/${created.body.payment_hash}`)).body.status === 'paid' ? true : null));
     } finally {
-      await server.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      await t.close();
+      await backend.close();
     }
   });
 });
