@@ -69,4 +69,39 @@ describe('SettledWatcher', () => {
     expect(troubles).toEqual(['ECONNREFUSED']);
     await watcher.close();
   });
+
+  it('a subscription that replays nothing: an invoice paid while it was down is looked up once it is live again, and told once', async () => {
+    const rounds: (() => void)[] = [];
+    let nodeUp = false;
+    let attempts = 0;
+    const looked: string[] = [];
+    const watcher = new SettledWatcher({
+      subscribe: async (signal, _found, live) => {
+        attempts += 1;
+        if (attempts === 1) throw new Error('relay gone');
+        nodeUp = true; // back just as it subscribes again: the poll before it still failed
+        live();
+        await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
+      },
+      lookup: async (hash) => {
+        if (!nodeUp) throw new Error('unreachable');
+        looked.push(hash);
+        return paid(hash, 5_000n);
+      },
+      wait: (_ms, signal) => new Promise<void>((resolve, reject) => {
+        rounds.push(resolve);
+        signal.addEventListener('abort', () => reject(new Error('closed')));
+      }),
+    });
+    watcher.watch(H(5), 'acct-5', Math.floor(Date.now() / 1000) + 600);
+    const events: unknown[] = [];
+    watcher.listen((e) => events.push(e));
+    await waitUntil(() => (rounds.length === 1 ? true : null));
+    rounds[0]?.();
+    await waitUntil(() => (events.length === 1 ? true : null));
+    expect(events).toEqual([{ paymentHash: H(5), amountMsat: 5_000n, externalId: 'acct-5' }]);
+    expect(attempts).toBe(2);
+    expect(looked).toEqual([H(5)]);
+    await watcher.close();
+  });
 });
