@@ -80,6 +80,7 @@ export interface WalletBackend {
   createInvoice(params: CreateInvoiceParams): Promise<CreatedInvoice>;
   /** null when the backend does not know the hash */
   getInvoice(paymentHash: string): Promise<IncomingInvoice | null>;
+  /** An invoice this node has already paid (or is paying) answers that payment, never `failed`: nothing is sent twice. */
   payInvoice(params: PayInvoiceParams): Promise<PaymentOutcome>;
   /** outgoing payment by hash; null when the backend never saw it */
   getPayment(paymentHash: string): Promise<PaymentOutcome | null>;

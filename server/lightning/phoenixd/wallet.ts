@@ -102,7 +102,8 @@ export class PhoenixdWallet implements WalletBackend {
     }
     const outcome = payAnswerToOutcome(answer, invoice, params.amountMsat);
     if (outcome.status === 'succeeded') return this.withExactFee(outcome);
-    return outcome.status === 'failed' && outcome.paymentHash ? this.unlessPaidBefore(outcome, outcome.paymentHash) : outcome;
+    // a refusal answered 200 is phoenixd's own word on the payment; a 4xx refused the request itself (nothing sent)
+    return outcome.status === 'failed' && outcome.paymentHash && answer.status === 200 ? this.unlessPaidBefore(outcome, outcome.paymentHash) : outcome;
   }
 
   /** phoenixd refuses an invoice it has already paid, or is paying: that refusal is the earlier payment's outcome, not a failure. */
