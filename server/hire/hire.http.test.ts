@@ -1,6 +1,6 @@
 // AI for Hire over real HTTP (the seed's e2e-test-hire.sh): a real server on PostgreSQL paid
 // through a development node, which pays collects out to a SECOND, peered development node.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBuyer } from '../../scripts/demo-buyer.js';

@@ -1,6 +1,8 @@
 // One rig per wallet backend for the conformance suite: the wallet under test on its node (the
-// development node through phoenixd's API, the fake LND, the fake Core Lightning), an outside
-// development node that pays it and that it pays, and the node's faults behind one interface.
+// development node through phoenixd's API, the fake LND, the fake Core Lightning, the fake NWC
+// wallet service on a local relay), an outside development node that pays it and that it pays,
+// and the node's faults (a failed or held payment, the node going away and coming back) behind
+// one interface.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
