@@ -98,7 +98,7 @@ describe('SIGKILL mid-request, then a restart on the same database', () => {
       const rows = await sql<{ state: string }>(schema.url, `SELECT state FROM holds WHERE id = $1`, [hold!.id]);
       return rows[0]!.state === 'released';
     });
-    const memo = await sql<{ memo: string }>(schema.url, `SELECT memo FROM journal WHERE kind = 'release' AND ref = $1`, [hold!.id]);
+    const memo = await sql<{ memo: string }>(schema.url, `SELECT memo FROM journal WHERE kind = 'unreserve' AND ref = $1`, [hold!.id]);
     expect(memo).toEqual([{ memo: 'expired' }]);
 
     // collecting the same invoice again is refused; the status lookup books the payout once
