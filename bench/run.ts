@@ -3,6 +3,7 @@
 //   npm run bench                     the full run (about ten minutes)
 //   npm run bench -- --quick          a short smoke run
 //   npm run bench -- --profile        CPU profiles of the server (token path, free path) instead
+//   npm run bench -- --bytes          only the storage per paid call (compact journal against before 017)
 // Options: --requests N --rounds N --connections N --seconds N --conc-rounds N --streams N
 //   --waves N --chunk-ms N --l402-max N --log-level L --json FILE
 //   --no-nginx --no-bare --no-pglite --no-unprepared --no-async-commit --no-memory --no-sql --no-verify
@@ -12,11 +13,12 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { concurrent, mergeRounds, sequential, type ConcurrentRound } from './load.js';
+import { measureJournalBytes } from './journal-bytes.js';
 import { measureLedgerSql } from './ledger-sql.js';
 import { buyToken, mintL402 } from './payments.js';
 import { loadAverage, machine } from './processes.js';
 import { runProfile } from './profile.js';
-import { report, type BenchResults } from './report.js';
+import { bytesTable, report, type BenchResults } from './report.js';
 import * as rows from './scenarios.js';
 import { setUp } from './setup.js';
 import type { AblServer } from './abl-server.js';
@@ -27,6 +29,7 @@ const { values: a } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    bytes: { type: 'boolean', default: false },
     requests: { type: 'string' },
     rounds: { type: 'string' },
     warmup: { type: 'string' },
@@ -69,6 +72,7 @@ const opts = {
 const progress = (msg: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
 
 async function main(): Promise<void> {
+  if (a.bytes) return void console.log(bytesTable(await measureJournalBytes(a.quick ? 500 : 2000)).join('\n'));
   if (a.profile) return runProfile({ seconds: n(a.seconds, 15, 5), connections: opts.connections, logLevel: opts.logLevel, progress });
 
   const load: [string, string][] = [['start', loadAverage()]];
@@ -170,10 +174,13 @@ async function main(): Promise<void> {
       streams = await memoryUnderStreams(pg, pgTokens.seq, { streams: opts.streams, waves: opts.waves, chunks: opts.chunks, chunkMs: opts.chunkMs, rampMs: a.quick ? 500 : 3000 });
     }
     let sql = null;
+    let bytes = null;
     if (!a['no-sql']) {
       load.push(['before store', loadAverage()]);
       progress('store: the ledger\'s reserve and settle alone');
       sql = await measureLedgerSql(a.quick ? 150 : 500);
+      progress('store: bytes per paid call');
+      bytes = await measureJournalBytes(a.quick ? 500 : 2000);
     }
     let verify = null;
     if (!a['no-verify']) {
@@ -193,6 +200,7 @@ async function main(): Promise<void> {
       concurrent: conc,
       streams,
       sql,
+      bytes,
       verify,
       notes: env.notes,
     };
