@@ -156,12 +156,14 @@ function targets(r: BenchResults, seq: Map<string, ReturnType<typeof summarise>>
 /** Storage per paid call on PostgreSQL (bench/journal-bytes.ts), tables with their indexes. */
 export function bytesTable(figures: BytesFigure[]): string[] {
   const out = [
-    `Storage per paid call on PostgreSQL (${figures[0]?.calls ?? 0} token calls reserved and settled, tables with their indexes, after VACUUM)`,
+    `Storage per paid call on PostgreSQL (${figures[0]?.calls ?? 0} token calls reserved and settled, tables with their indexes, VACUUM every 250 calls)`,
     '',
     '| ledger | journal rows / call | entries / call | holds + journal + entries, bytes / call | paid_calls (receipt), bytes / call |',
     '|---|---:|---:|---:|---:|',
   ];
   for (const f of figures) out.push(`| ${f.name} | ${fmt(f.journalRows, 1)} | ${fmt(f.entries, 1)} | ${fmtInt(f.ledgerBytes)} | ${fmtInt(f.receiptBytes)} |`);
+  out.push('', 'per table, heap + indexes, bytes per call:', '');
+  for (const f of figures) out.push(`- ${f.name}: ${Object.entries(f.byTable).map(([t, b]) => `${t} ${fmtInt(b.heap)} + ${fmtInt(b.indexes)}`).join(', ')}`);
   const [before, after] = figures;
   if (before && after) out.push('', `compact ÷ before: ${fmt(after.ledgerBytes / before.ledgerBytes, 2)}× of the ledger's bytes per call (target ≤ 0.33×)`);
   return out;
