@@ -90,9 +90,7 @@ LIMIT $4`;
 
 // Calls in flight, newest first: on top of the first page, each one's hold still out of the balance.
 const PENDING_SQL = `
-SELECT id, amount_msat, purpose, created_at FROM holds
-WHERE account_id = $1 AND state = 'held' AND ($2::timestamptz IS NULL OR created_at >= $2::timestamptz)
-ORDER BY id DESC`;
+SELECT id, amount_msat, purpose, created_at FROM holds WHERE account_id = $1 AND state = 'held' ORDER BY id DESC`;
 
 const HIDDEN = new Set(['reserve', 'hold_carry']);
 
@@ -108,10 +106,12 @@ export async function accountHistory(
   let balance = p.cursor?.balanceAfterMsat ?? p.balanceMsat;
   const rows: HistoryRow[] = [];
   if (!p.cursor) {
-    // the journal's balance counts the calls in flight (their holds have no journal lines yet)
-    const pending = await q.query<{ id: bigint; amount_msat: bigint; purpose: string; created_at: Date | string }>(PENDING_SQL, [p.accountId, p.from]);
+    // the journal's balance counts every call in flight (their holds have no journal lines yet),
+    // shown or not
+    const pending = await q.query<{ id: bigint; amount_msat: bigint; purpose: string; created_at: Date | string }>(PENDING_SQL, [p.accountId]);
     for (const h of pending.rows) {
-      if (!p.to && rows.length < p.limit) rows.push(pendingRow(h, balance));
+      const shown = !p.to && rows.length < p.limit && (!p.from || new Date(h.created_at) >= p.from);
+      if (shown) rows.push(pendingRow(h, balance));
       balance += h.amount_msat;
     }
   }
