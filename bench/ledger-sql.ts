@@ -48,7 +48,7 @@ function clientDb(c: pg.Client, named: boolean): Db {
     },
     exec: async (sql) => void (await c.query(sql)),
   };
-  return { kind: 'postgres', ...q, tx: (fn) => fn(q), close: () => c.end() };
+  return { kind: 'postgres', ...q, tx: (fn) => fn(q), settlements: q, close: () => c.end() };
 }
 
 async function fundedToken(db: Db, ledger: Ledger): Promise<Buffer> {

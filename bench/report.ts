@@ -4,6 +4,7 @@ import type { ConcurrentResult } from './load.js';
 import { DIRECT, L402, METERED_PAIRS, NGINX, TOKEN_PG, TOKEN_PG_METERED, TOKEN_PGLITE, type Scenario } from './scenarios.js';
 import { fmt, fmtInt, summarise } from './stats.js';
 import type { MemorySample, StreamReport } from './streams.js';
+import type { BytesFigure } from './journal-bytes.js';
 import type { SqlFigure } from './ledger-sql.js';
 import type { VerifyFigure } from './verify.js';
 
@@ -19,6 +20,7 @@ export interface BenchResults {
   concurrent: ConcurrentResult[];
   streams: StreamReport | null;
   sql: SqlFigure[] | null;
+  bytes: BytesFigure[] | null;
   verify: VerifyFigure[] | null;
   notes: string[];
 }
@@ -72,6 +74,7 @@ export function report(r: BenchResults): string {
     line('|---|---:|---:|---:|---:|---:|');
     for (const f of r.sql) line(`| ${f.name} | ${fmt(f.reserveMedianMs, 3)} | ${fmt(f.reserveP99Ms, 3)} | ${fmt(f.settleMedianMs, 3)} | ${fmtInt(f.backendUs)} | ${fmtInt(f.clientUs)} |`);
   }
+  if (r.bytes) out.push('', ...bytesTable(r.bytes));
   if (r.verify) {
     line();
     line('L402 verification in process (server/l402/verify.bench.ts, one thread)');
@@ -147,5 +150,21 @@ function targets(r: BenchResults, seq: Map<string, ReturnType<typeof summarise>>
   }
   const v = r.verify?.[0];
   if (v) out.push(`| L402 verifications per second, one core (per CPU-second) | ${fmtInt(v.perCpuSecond)} | ≥ 20,000 | ${v.perCpuSecond >= 20_000 ? 'yes' : 'no'} |`);
+  return out;
+}
+
+/** Storage per paid call on PostgreSQL (bench/journal-bytes.ts), tables with their indexes. */
+export function bytesTable(figures: BytesFigure[]): string[] {
+  const out = [
+    `Storage per paid call on PostgreSQL (${figures[0]?.calls ?? 0} token calls reserved and settled, tables with their indexes, VACUUM every 250 calls)`,
+    '',
+    '| ledger | journal rows / call | entries / call | holds + journal + entries, bytes / call | paid_calls (receipt), bytes / call |',
+    '|---|---:|---:|---:|---:|',
+  ];
+  for (const f of figures) out.push(`| ${f.name} | ${fmt(f.journalRows, 1)} | ${fmt(f.entries, 1)} | ${fmtInt(f.ledgerBytes)} | ${fmtInt(f.receiptBytes)} |`);
+  out.push('', 'per table, heap + indexes, bytes per call:', '');
+  for (const f of figures) out.push(`- ${f.name}: ${Object.entries(f.byTable).map(([t, b]) => `${t} ${fmtInt(b.heap)} + ${fmtInt(b.indexes)}`).join(', ')}`);
+  const [before, after] = figures;
+  if (before && after) out.push('', `compact ÷ before: ${fmt(after.ledgerBytes / before.ledgerBytes, 2)}× of the ledger's bytes per call (target ≤ 0.33×)`);
   return out;
 }

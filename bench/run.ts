@@ -3,20 +3,22 @@
 //   npm run bench                     the full run (about ten minutes)
 //   npm run bench -- --quick          a short smoke run
 //   npm run bench -- --profile        CPU profiles of the server (token path, free path) instead
+//   npm run bench -- --bytes          only the storage per paid call (compact journal against before 017)
 // Options: --requests N --rounds N --connections N --seconds N --conc-rounds N --streams N
 //   --waves N --chunk-ms N --l402-max N --log-level L --json FILE
 //   --no-nginx --no-bare --no-pglite --no-unprepared --no-async-commit --no-memory --no-sql --no-verify
-//   --no-streamed
+//   --no-streamed --base DIR (the token and L402 rows again, served from another checkout: before/after in one run)
 // Paid rows come in pairs where metering is measured: a flat call (gpt-4o-mini-flat, 30 sats,
 // added by bench/catalog.ts) and the same call metered (gpt-4o-mini, as shipped), same server.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { concurrent, mergeRounds, sequential, type ConcurrentRound } from './load.js';
+import { measureJournalBytes } from './journal-bytes.js';
 import { measureLedgerSql } from './ledger-sql.js';
 import { buyToken, mintL402 } from './payments.js';
 import { loadAverage, machine } from './processes.js';
 import { runProfile } from './profile.js';
-import { report, type BenchResults } from './report.js';
+import { bytesTable, report, type BenchResults } from './report.js';
 import * as rows from './scenarios.js';
 import { setUp } from './setup.js';
 import type { AblServer } from './abl-server.js';
@@ -27,6 +29,7 @@ const { values: a } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    bytes: { type: 'boolean', default: false },
     requests: { type: 'string' },
     rounds: { type: 'string' },
     warmup: { type: 'string' },
@@ -48,6 +51,7 @@ const { values: a } = parseArgs({
     'no-verify': { type: 'boolean', default: false },
     'no-streamed': { type: 'boolean', default: false },
     json: { type: 'string' },
+    base: { type: 'string' },
   },
 });
 const n = (v: string | undefined, full: number, quick: number): number => (v !== undefined ? Number(v) : a.quick ? quick : full);
@@ -69,10 +73,11 @@ const opts = {
 const progress = (msg: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
 
 async function main(): Promise<void> {
+  if (a.bytes) return void console.log(bytesTable(await measureJournalBytes(a.quick ? 500 : 2000)).join('\n'));
   if (a.profile) return runProfile({ seconds: n(a.seconds, 15, 5), connections: opts.connections, logLevel: opts.logLevel, progress });
 
   const load: [string, string][] = [['start', loadAverage()]];
-  const env = await setUp({ nginx: !a['no-nginx'], bareProxy: !a['no-bare'], pglite: !a['no-pglite'], asyncCommit: !a['no-async-commit'], unprepared: !a['no-unprepared'], logLevel: opts.logLevel });
+  const env = await setUp({ nginx: !a['no-nginx'], bareProxy: !a['no-bare'], pglite: !a['no-pglite'], asyncCommit: !a['no-async-commit'], unprepared: !a['no-unprepared'], logLevel: opts.logLevel, base: a.base });
   // whatever throws, the children (servers, nginx, upstream, devnode) and the schemas go with us
   const bail = (err: unknown) => {
     console.error(err);
@@ -97,11 +102,13 @@ async function main(): Promise<void> {
     const liteTokens = env.pglite ? await tokensFor(env.pglite.url, 0) : null;
     const asyncTokens = env.asyncCommit ? await tokensFor(env.asyncCommit.url, 0) : null;
     const unpreparedTokens = env.unprepared ? await tokensFor(env.unprepared.url, 0) : null;
+    const baseTokens = env.base ? { pg: await tokensFor(env.base.postgres.url, 0), lite: env.base.pglite ? await tokensFor(env.base.pglite.url, 0) : null } : null;
     const chatCall = { path: rows.PROXY_PREFIX + rows.CHAT_PATH, body: rows.CHAT_BODY };
     const started = Date.now();
     const seqCreds = await mintL402(env.postgres.url, env.devnode, chatCall, opts.warmup + opts.requests + opts.rounds * 20);
     const mintPerSecond = (seqCreds.length * 1000) / (Date.now() - started);
     progress(`minted ${seqCreds.length} L402 credentials (${Math.round(mintPerSecond)}/s)`);
+    const baseSeqCreds = env.base ? await mintL402(env.base.postgres.url, env.devnode, chatCall, opts.warmup + opts.requests + opts.rounds * 20) : [];
 
     const pg = env.postgres;
     // the token-path rows: sequential rows pay with one token, concurrent worker i with its own
@@ -115,6 +122,10 @@ async function main(): Promise<void> {
     paid.push({ name: rows.TOKEN_PG_METERED, server: pg, tokens: pgTokens, body: rows.METERED_CHAT_BODY });
     if (env.unprepared && unpreparedTokens) paid.push({ name: rows.TOKEN_PG_UNPREPARED, server: env.unprepared, tokens: unpreparedTokens, body: rows.CHAT_BODY });
     if (env.asyncCommit && asyncTokens) paid.push({ name: rows.TOKEN_PG_ASYNC, server: env.asyncCommit, tokens: asyncTokens, body: rows.CHAT_BODY });
+    if (env.base && baseTokens) {
+      paid.push({ name: rows.BASE(rows.TOKEN_PG), server: env.base.postgres, tokens: baseTokens.pg, body: rows.CHAT_BODY });
+      if (env.base.pglite && baseTokens.lite) paid.push({ name: rows.BASE(rows.TOKEN_PGLITE), server: env.base.pglite, tokens: baseTokens.lite, body: rows.CHAT_BODY });
+    }
     const paidRow = (p: Paid, tokens: string[]) => rows.tokenPath(p.name, p.server.url, tokens, p.server.cpu, p.body);
 
     const scenarioRows: rows.Scenario[] = [rows.direct(env.upstream.url)];
@@ -123,6 +134,13 @@ async function main(): Promise<void> {
     for (const p of paid) scenarioRows.push(paidRow(p, [p.tokens.seq]));
     const l402Creds: string[] = seqCreds;
     scenarioRows.push(rows.l402Path(rows.L402, pg.url, l402Creds, pg.cpu));
+    // each L402 row spends credentials minted on its own server: [row, server, pool]
+    const l402Rows: [string, AblServer, string[]][] = [[rows.L402, pg, l402Creds]];
+    if (env.base) {
+      const baseCreds: string[] = baseSeqCreds;
+      scenarioRows.push(rows.l402Path(rows.BASE(rows.L402), env.base.postgres.url, baseCreds, env.base.postgres.cpu));
+      l402Rows.push([rows.BASE(rows.L402), env.base.postgres, baseCreds]);
+    }
     if (!a['no-streamed']) {
       const streamed: Paid[] = [
         { name: rows.TOKEN_PG_STREAM, server: pg, tokens: pgTokens, body: rows.STREAM_BODY },
@@ -149,10 +167,12 @@ async function main(): Promise<void> {
     for (let r = 0; r < opts.concRounds; r++) {
       for (let i = 0; i < concRows.length; i++) {
         const s = concRows[(i + r) % concRows.length]!;
-        if (s.name === rows.L402) {
+        const l402 = l402Rows.find(([name]) => name === s.name);
+        if (l402) {
           // one credential per request: mint enough for this round (untimed), from the paid rate seen so far
-          const need = Math.min(opts.l402Max, Math.ceil(Math.max(bestPaidRps, 1000) * (opts.seconds + 1) * 1.3)) - l402Creds.length;
-          if (need > 0) l402Creds.push(...(await mintL402(pg.url, env.devnode, chatCall, need)));
+          const [, server, pool] = l402;
+          const need = Math.min(opts.l402Max, Math.ceil(Math.max(bestPaidRps, 1000) * (opts.seconds + 1) * 1.3)) - pool.length;
+          if (need > 0) pool.push(...(await mintL402(server.url, env.devnode, chatCall, need)));
         }
         const round = await concurrent(s, { connections: opts.connections, seconds: opts.seconds, warmupSeconds: 1 }, env.upstream.cpuSeconds);
         rounds.get(s.name)!.push(round);
@@ -170,10 +190,13 @@ async function main(): Promise<void> {
       streams = await memoryUnderStreams(pg, pgTokens.seq, { streams: opts.streams, waves: opts.waves, chunks: opts.chunks, chunkMs: opts.chunkMs, rampMs: a.quick ? 500 : 3000 });
     }
     let sql = null;
+    let bytes = null;
     if (!a['no-sql']) {
       load.push(['before store', loadAverage()]);
       progress('store: the ledger\'s reserve and settle alone');
       sql = await measureLedgerSql(a.quick ? 150 : 500);
+      progress('store: bytes per paid call');
+      bytes = await measureJournalBytes(a.quick ? 500 : 2000);
     }
     let verify = null;
     if (!a['no-verify']) {
@@ -193,6 +216,7 @@ async function main(): Promise<void> {
       concurrent: conc,
       streams,
       sql,
+      bytes,
       verify,
       notes: env.notes,
     };

@@ -57,6 +57,8 @@ export const TOKEN_PG_UNPREPARED = 'token path, PostgreSQL, ABL_PG_PREPARED=fals
 export const TOKEN_PG_ASYNC = 'what-if: token path, PostgreSQL, synchronous_commit=off';
 export const L402 = 'L402 path, PostgreSQL';
 export const FREE = 'free GET /v1/models, PostgreSQL server';
+/** --base DIR: the same rows served by another checkout (the code before a change), in the same run */
+export const BASE = (row: string): string => `base: ${row}`;
 
 /** [flat row, metered row] pairs: same server, same body but for the model; compared for CPU per call */
 export const METERED_PAIRS: readonly (readonly [flat: string, metered: string])[] = [

@@ -32,6 +32,8 @@ export interface BenchEnv {
   asyncCommit: AblServer | null;
   /** PostgreSQL with ABL_PG_PREPARED=false: what prepared statements save */
   unprepared: AblServer | null;
+  /** --base: the same servers run from another checkout */
+  base: { postgres: AblServer; pglite: AblServer | null } | null;
   notes: string[];
   close(): Promise<void>;
 }
@@ -43,6 +45,8 @@ export interface SetupOptions {
   asyncCommit: boolean;
   unprepared: boolean;
   logLevel: string;
+  /** another checkout to serve the base rows from (its PostgreSQL and, with pglite, PGlite servers) */
+  base?: string | undefined;
 }
 
 export async function setUp(opts: SetupOptions): Promise<BenchEnv> {
@@ -104,7 +108,15 @@ export async function setUp(opts: SetupOptions): Promise<BenchEnv> {
       unprepared = await startAblServer({ store: 'postgres', env: { ABL_PG_PREPARED: 'false' }, ...common });
       closers.push(() => unprepared!.close());
     }
-    return { dir, config, upstream: { url: upstreamUrl, cpuSeconds: () => cpuSecondsOf(up.pid) }, devnode, nginx, bareProxy, postgres, pglite, asyncCommit, unprepared, notes, close };
+    let base: BenchEnv['base'] = null;
+    if (opts.base) {
+      const basePg = await startAblServer({ store: 'postgres', root: opts.base, ...common });
+      closers.push(() => basePg.close());
+      const baseLite = opts.pglite ? await startAblServer({ store: 'pglite', root: opts.base, ...common }) : null;
+      if (baseLite) closers.push(() => baseLite.close());
+      base = { postgres: basePg, pglite: baseLite };
+    }
+    return { dir, config, upstream: { url: upstreamUrl, cpuSeconds: () => cpuSecondsOf(up.pid) }, devnode, nginx, bareProxy, postgres, pglite, asyncCommit, unprepared, base, notes, close };
   } catch (err) {
     await close();
     throw err;

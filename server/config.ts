@@ -24,6 +24,8 @@ const EnvSchema = z.object({
   ALITTLEBITOFMONEY_SUPABASE_SECRET_KEY: optional,
   /** prepared statements on PostgreSQL; set false behind a transaction-mode pooler (Supabase :6543) */
   ABL_PG_PREPARED: z.enum(['true', 'false']).default('true'),
+  /** settlements and releases without waiting for PostgreSQL's WAL flush (docs/architecture.md, "Durability") */
+  ABL_PG_ASYNC_SETTLE: z.enum(['true', 'false']).default('false'),
   ABL_DATA_DIR: z.string().default('./data'),
   PHOENIXD_URL: optional.pipe(z.url().optional()),
   PHOENIXD_PASSWORD: optional,

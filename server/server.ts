@@ -83,7 +83,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
   };
   const log = format === 'pretty' ? pino(logOptions, prettyDestination(process.stdout, { color: opts.stdoutIsTTY ?? false })) : pino(logOptions);
   const catalog = loadCatalog(settings.ABL_CONFIG);
-  const db = await openStore({ databaseUrl: settings.DATABASE_URL, dataDir: settings.ABL_DATA_DIR, preparedStatements: settings.ABL_PG_PREPARED === 'true' });
+  const db = await openStore({ databaseUrl: settings.DATABASE_URL, dataDir: settings.ABL_DATA_DIR, preparedStatements: settings.ABL_PG_PREPARED === 'true', asyncSettlements: settings.ABL_PG_ASYNC_SETTLE === 'true' });
   const closers: (() => Promise<unknown>)[] = [() => db.close()];
   try {
     const ledger = await createLedger(db, { now });

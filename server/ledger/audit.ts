@@ -1,4 +1,6 @@
-// Recomputes every balance from the journal and checks the ledger's invariants.
+// Recomputes every balance from the journal and checks the ledger's invariants. The journal is
+// compact (017): an account's entries sum to its balance plus its open holds, which are counted
+// from `holds`; the holds system account keeps only what older reservations left (zero).
 import type { Queryable } from '../store/index.js';
 
 export interface AuditTotals {
@@ -46,12 +48,13 @@ const sumOf = async (q: Queryable, sql: string, params: unknown[] = []): Promise
 export async function auditLedger(q: Queryable, checks: readonly AuditCheck[] = []): Promise<AuditReport> {
   const problems: string[] = [];
 
-  const mismatched = await q.query<{ id: bigint; balance_msat: bigint; computed: bigint }>(`
-    SELECT a.id, a.balance_msat, coalesce(sum(e.amount_msat), 0) AS computed
-    FROM accounts a LEFT JOIN entries e ON e.account_id = a.id
-    WHERE a.kind = 'user'
-    GROUP BY a.id HAVING a.balance_msat <> coalesce(sum(e.amount_msat), 0)`);
-  for (const r of mismatched.rows) problems.push(`account ${r.id}: balance ${r.balance_msat} msat, journal says ${r.computed} msat`);
+  const mismatched = await q.query<{ id: bigint; balance_msat: bigint; held: bigint; computed: bigint }>(`
+    WITH e AS (SELECT account_id, sum(amount_msat) AS s FROM entries GROUP BY account_id),
+         h AS (SELECT account_id, sum(amount_msat) AS s FROM holds WHERE state = 'held' GROUP BY account_id)
+    SELECT a.id, a.balance_msat, coalesce(h.s, 0) AS held, coalesce(e.s, 0) AS computed
+    FROM accounts a LEFT JOIN e ON e.account_id = a.id LEFT JOIN h ON h.account_id = a.id
+    WHERE a.kind = 'user' AND a.balance_msat + coalesce(h.s, 0) <> coalesce(e.s, 0)`);
+  for (const r of mismatched.rows) problems.push(`account ${r.id}: balance ${r.balance_msat} msat + held ${r.held} msat, journal says ${r.computed} msat`);
 
   const negative = await q.query<{ id: bigint }>(`SELECT id FROM accounts WHERE kind = 'user' AND balance_msat < 0`);
   for (const r of negative.rows) problems.push(`account ${r.id} has a negative balance`);
@@ -74,19 +77,22 @@ export async function auditLedger(q: Queryable, checks: readonly AuditCheck[] = 
     q,
     `SELECT sum(e.amount_msat) AS s FROM entries e JOIN accounts a ON a.id = e.account_id WHERE a.name = 'lightning' AND e.amount_msat > 0`,
   );
+  const openHolds = await sumOf(q, `SELECT sum(amount_msat) AS s FROM holds WHERE state = 'held'`);
   const totals: AuditTotals = {
     depositsMsat,
     withdrawalsMsat,
     userBalancesMsat: await sumOf(q, `SELECT sum(balance_msat) AS s FROM accounts WHERE kind = 'user'`),
-    heldMsat: await sys('holds'),
+    heldMsat: openHolds,
     escrowMsat: await sys('escrow'),
     payoutsPendingMsat: await sys('payouts_pending'),
     revenueMsat: await sys('revenue'),
     adjustmentsMsat: await sys('adjustments'),
   };
 
-  const openHolds = await sumOf(q, `SELECT sum(amount_msat) AS s FROM holds WHERE state = 'held'`);
-  if (openHolds !== totals.heldMsat) problems.push(`open holds sum to ${openHolds} msat, the holds account to ${totals.heldMsat} msat`);
+  const holdsAccount = await sys('holds');
+  if (holdsAccount !== 0n) problems.push(`the holds account sums to ${holdsAccount} msat, not zero (open holds are counted from holds)`);
+  const heldByNonUser = await sumOf(q, `SELECT sum(h.amount_msat) AS s FROM holds h JOIN accounts a ON a.id = h.account_id WHERE h.state = 'held' AND a.kind <> 'user'`);
+  if (heldByNonUser !== 0n) problems.push(`system accounts hold ${heldByNonUser} msat`);
   for (const [name, v] of [['holds', totals.heldMsat], ['escrow', totals.escrowMsat], ['payouts_pending', totals.payoutsPendingMsat]] as const) {
     if (v < 0n) problems.push(`${name} is negative (${v} msat)`);
   }

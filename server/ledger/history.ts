@@ -2,6 +2,8 @@
 // call (its reservation and settlement shown as one row), a top-up, an AI for Hire fee, escrow
 // moves, a payout — with the balance after each. Paged by journal id; the cursor carries the
 // balance after its row, so a page costs its own rows, not the account's whole history.
+// The journal is compact (017): a call in flight has no journal row yet (its hold is read from
+// `holds`), a settled call is one 'charge' row, a released one an 'unreserve' row with no lines.
 import type { Queryable } from '../store/index.js';
 
 export type HistoryKind = 'call' | 'topup' | 'hire_fee' | 'escrow' | 'escrow_release' | 'escrow_refund' | 'payout' | 'payout_refund' | 'child_token' | 'adjustment' | 'other';
@@ -29,6 +31,8 @@ const KINDS: Record<string, HistoryKind> = {
   settle: 'call',
   release: 'call',
   reserve: 'call',
+  charge: 'call',
+  unreserve: 'call',
   hire_post_fee: 'hire_fee',
   hire_quote_fee: 'hire_fee',
   hire_escrow: 'escrow',
@@ -57,22 +61,38 @@ type Entry = {
   endpoint: string | null;
   model: string | null;
   purpose: string | null;
+  charged_msat: bigint | null;
 };
 
-// Every entry of the account below the cursor, with what a call row needs; a reservation whose
-// hold was settled or released is folded into that later row (`hidden` below).
+/** Journal kinds that concern a hold (ref = the hold's id). */
+const HOLD_KINDS = `('reserve', 'settle', 'release', 'charge', 'unreserve')`;
+
+// Every entry of the account below the cursor, and the lineless journal rows of its released
+// holds, with what a call row needs. Reservations journalled before 017 are folded into their
+// later row or counted from `holds` (hidden below), as is the row that carried them over.
 const PAGE_SQL = `
-SELECT e.journal_id, e.amount_msat, j.kind, j.ref, j.created_at,
+SELECT x.journal_id, x.amount_msat, j.kind, j.ref, j.created_at,
        h.state AS hold_state, h.amount_msat AS hold_msat, h.purpose,
-       c.request_id, c.api, c.endpoint, c.model
-FROM entries e
-JOIN journal j ON j.id = e.journal_id
-LEFT JOIN holds h ON j.kind IN ('reserve', 'settle', 'release') AND h.id::text = j.ref
+       c.request_id, c.api, c.endpoint, c.model, c.charged_msat
+FROM (
+  SELECT e.journal_id, e.amount_msat FROM entries e WHERE e.account_id = $1 AND e.journal_id < $2
+  UNION ALL
+  SELECT r.id, 0::bigint FROM holds rh JOIN journal r ON r.kind = 'unreserve' AND r.ref = rh.id::text
+  WHERE rh.account_id = $1 AND rh.state = 'released' AND r.id < $2
+    AND NOT EXISTS (SELECT 1 FROM entries re WHERE re.journal_id = r.id AND re.account_id = $1)
+) x
+JOIN journal j ON j.id = x.journal_id
+LEFT JOIN holds h ON j.kind IN ${HOLD_KINDS} AND h.id::text = j.ref
 LEFT JOIN paid_calls c ON c.hold_id = h.id
-WHERE e.account_id = $1 AND e.journal_id < $2
-  AND ($3::timestamptz IS NULL OR j.created_at >= $3::timestamptz)
-ORDER BY e.journal_id DESC
+WHERE ($3::timestamptz IS NULL OR j.created_at >= $3::timestamptz)
+ORDER BY x.journal_id DESC
 LIMIT $4`;
+
+// Calls in flight, newest first: on top of the first page, each one's hold still out of the balance.
+const PENDING_SQL = `
+SELECT id, amount_msat, purpose, created_at FROM holds WHERE account_id = $1 AND state = 'held' ORDER BY id DESC`;
+
+const HIDDEN = new Set(['reserve', 'hold_carry']);
 
 /**
  * A page of the account's history. `start` is the previous page's `next`, or for the first page
@@ -84,6 +104,17 @@ export async function accountHistory(
 ): Promise<HistoryPage> {
   let below = p.cursor?.journalId ?? 9_223_372_036_854_775_807n;
   let balance = p.cursor?.balanceAfterMsat ?? p.balanceMsat;
+  const rows: HistoryRow[] = [];
+  if (!p.cursor) {
+    // the journal's balance counts every call in flight (their holds have no journal lines yet),
+    // shown or not
+    const pending = await q.query<{ id: bigint; amount_msat: bigint; purpose: string; created_at: Date | string }>(PENDING_SQL, [p.accountId]);
+    for (const h of pending.rows) {
+      const shown = !p.to && rows.length < p.limit && (!p.from || new Date(h.created_at) >= p.from);
+      if (shown) rows.push(pendingRow(h, balance));
+      balance += h.amount_msat;
+    }
+  }
   if (!p.cursor && p.to) {
     // the balance at the end of `to`: what came after it is taken back out
     const later = await q.query<{ s: bigint | null; first: bigint | null }>(
@@ -93,21 +124,33 @@ export async function accountHistory(
     balance -= later.rows[0]?.s ?? 0n;
     if (later.rows[0]?.first != null) below = later.rows[0].first;
   }
-  const rows: HistoryRow[] = [];
-  // twice the page: a settled call's reservation is folded into its settlement, not a row
+  const shownPending = rows.length;
+  // twice the page: rows of reservations journalled before 017 are folded, not shown
   const fetched = await q.query<Entry>(PAGE_SQL, [p.accountId, below, p.from, p.limit * 2 + 1]);
-  let last: { journalId: bigint; balanceAfterMsat: bigint } | null = null;
+  let last: { journalId: bigint; balanceAfterMsat: bigint } | null = shownPending === p.limit ? { journalId: below, balanceAfterMsat: balance } : null;
   for (const e of fetched.rows) {
     if (rows.length === p.limit) break;
     const balanceAfter = balance;
     balance -= e.amount_msat;
     // the next page starts below this entry, with the balance before it (after the one below)
     last = { journalId: e.journal_id, balanceAfterMsat: balance };
-    const hidden = e.kind === 'reserve' && e.hold_state !== 'held';
-    if (!hidden) rows.push(toRow(e, balanceAfter));
+    if (!HIDDEN.has(e.kind)) rows.push(toRow(e, balanceAfter));
   }
   const more = fetched.rows.length > 0 && (rows.length === p.limit || fetched.rows.length === p.limit * 2 + 1);
   return { rows, next: more && last ? last : null };
+}
+
+function pendingRow(h: { id: bigint; amount_msat: bigint; purpose: string; created_at: Date | string }, balanceAfterMsat: bigint): HistoryRow {
+  const createdAt = Math.floor(new Date(h.created_at).getTime() / 1000);
+  return {
+    journalId: 0n,
+    kind: 'call',
+    amountMsat: -h.amount_msat,
+    balanceAfterMsat,
+    createdAt,
+    ref: h.id.toString(),
+    call: { requestId: null, api: apiOf(h.purpose), endpoint: h.purpose, model: null, chargedMsat: 0n, status: 'pending' },
+  };
 }
 
 function toRow(e: Entry, balanceAfterMsat: bigint): HistoryRow {
@@ -115,9 +158,11 @@ function toRow(e: Entry, balanceAfterMsat: bigint): HistoryRow {
   const createdAt = Math.floor(new Date(e.created_at).getTime() / 1000);
   if (kind !== 'call') return { journalId: e.journal_id, kind, amountMsat: e.amount_msat, balanceAfterMsat, createdAt, ref: e.ref, call: null };
   const held = e.hold_msat ?? 0n;
-  // settle returns the change, release all of it: the call's own effect is minus what was kept
-  const net = e.kind === 'reserve' ? e.amount_msat : e.amount_msat - held;
-  const status = e.kind === 'reserve' ? 'pending' : e.kind === 'settle' ? 'settled' : 'released';
+  // before 017, settle and release returned the change or all of the hold: the call's own effect
+  // is minus what was kept; since, a 'charge' row is the charge itself and an 'unreserve' row nothing
+  const legacy = e.kind === 'settle' || e.kind === 'release';
+  const net = legacy ? e.amount_msat - held : e.amount_msat;
+  const status = e.kind === 'settle' || e.kind === 'charge' ? 'settled' : 'released';
   const endpoint = e.endpoint ?? e.purpose;
   return {
     journalId: e.journal_id,
@@ -126,7 +171,7 @@ function toRow(e: Entry, balanceAfterMsat: bigint): HistoryRow {
     balanceAfterMsat,
     createdAt,
     ref: e.ref,
-    call: { requestId: e.request_id, api: e.api ?? apiOf(endpoint), endpoint, model: e.model, chargedMsat: status === 'settled' ? -net : 0n, status },
+    call: { requestId: e.request_id, api: e.api ?? apiOf(endpoint), endpoint, model: e.model, chargedMsat: status === 'settled' ? (e.charged_msat ?? -net) : 0n, status },
   };
 }
 
@@ -148,7 +193,7 @@ export async function dailyTotals(q: Queryable, p: { accountId: bigint; from: Da
             coalesce(sum(e.amount_msat) FILTER (WHERE e.amount_msat > 0), 0) AS credited
      FROM entries e JOIN journal j ON j.id = e.journal_id
      -- calls are counted from their settled records below: a reservation is not yet spending
-     WHERE e.account_id = $1 AND j.created_at >= $2 AND j.created_at < $3 AND j.kind NOT IN ('reserve', 'settle', 'release')
+     WHERE e.account_id = $1 AND j.created_at >= $2 AND j.created_at < $3 AND j.kind NOT IN ('reserve', 'settle', 'release', 'charge', 'unreserve', 'hold_carry')
      GROUP BY 1 ORDER BY 1`,
     [p.accountId, p.from, p.to],
   );

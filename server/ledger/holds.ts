@@ -1,6 +1,9 @@
 // Two-phase charges: reserve → settle | release. Each step is ONE statement (an atomic
-// compare-and-set on the hold's state plus its journal lines), so the paid hot path costs
-// one round trip before forwarding and one after.
+// compare-and-set on the hold's state), so the paid hot path costs one round trip before
+// forwarding and one after. The journal is compact: a reservation only debits the balance column
+// and inserts its hold (the audit counts an account's open holds from `holds`); the journal row is
+// written once, when the hold resolves — a settlement's entries take the charge to revenue, the
+// change never leaves the account.
 import { pgErrorCode, type Queryable } from '../store/index.js';
 import { spendDayOf, type SystemAccountIds } from './accounts.js';
 
@@ -31,14 +34,14 @@ export interface SpendContext {
 // A token's debit: its balance, and a child token's limits (not revoked nor expired, the API
 // allowed, within the daily cap, which counts this reservation on the day it is made).
 const BY_TOKEN = `UPDATE accounts SET balance_msat = balance_msat - $2::bigint,
-    spend_day = CASE WHEN max_msat_per_day IS NULL THEN spend_day ELSE $7::integer END,
+    spend_day = CASE WHEN max_msat_per_day IS NULL THEN spend_day ELSE $6::integer END,
     spent_today_msat = CASE WHEN max_msat_per_day IS NULL THEN spent_today_msat
-      WHEN spend_day = $7::integer THEN spent_today_msat + $2::bigint ELSE $2::bigint END
+      WHEN spend_day = $6::integer THEN spent_today_msat + $2::bigint ELSE $2::bigint END
   WHERE token_hash = $1 AND kind = 'user' AND balance_msat >= $2::bigint
-    AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $6::bigint)
-    AND (apis IS NULL OR $8::text = ANY (apis))
-    AND (max_msat_per_day IS NULL OR (CASE WHEN spend_day = $7::integer THEN spent_today_msat ELSE 0 END) + $2::bigint <= max_msat_per_day)
-  RETURNING id, balance_msat, low_balance_msat, CASE WHEN max_msat_per_day IS NULL THEN NULL ELSE $7::integer END AS spend_day`;
+    AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $5::bigint)
+    AND (apis IS NULL OR $7::text = ANY (apis))
+    AND (max_msat_per_day IS NULL OR (CASE WHEN spend_day = $6::integer THEN spent_today_msat ELSE 0 END) + $2::bigint <= max_msat_per_day)
+  RETURNING id, balance_msat, low_balance_msat, CASE WHEN max_msat_per_day IS NULL THEN NULL ELSE $6::integer END AS spend_day`;
 const BY_CREDENTIAL = `UPDATE accounts a SET balance_msat = a.balance_msat - $2::bigint
   FROM l402_credentials c WHERE c.payment_hash = $1 AND c.state = 'funded' AND a.id = c.account_id AND a.balance_msat >= $2::bigint
   RETURNING a.id, a.balance_msat, NULL::bigint AS low_balance_msat, NULL::integer AS spend_day`;
@@ -48,13 +51,7 @@ WITH debit AS (
   ${debit}
 ), h AS (
   INSERT INTO holds (account_id, amount_msat, purpose, expires_at, spend_day)
-  SELECT id, $2::bigint, $3, $4::bigint, spend_day FROM debit RETURNING id, account_id
-), j AS (
-  INSERT INTO journal (kind, ref) SELECT 'reserve', h.id::text FROM h RETURNING id
-), e AS (
-  INSERT INTO entries (journal_id, account_id, amount_msat)
-  SELECT j.id, v.account_id, v.amount FROM j, h,
-    LATERAL (VALUES (h.account_id, -$2::bigint), ($5::bigint, $2::bigint)) AS v(account_id, amount)
+  SELECT id, $2::bigint, $3, $4::bigint, spend_day FROM debit RETURNING id
 )
 SELECT h.id AS hold_id, debit.id AS account_id, debit.balance_msat, debit.low_balance_msat FROM debit, h`;
 const RESERVE_SQL = reserveSql(BY_TOKEN);
@@ -103,7 +100,6 @@ async function reserveByTokenHashOnce(q: Queryable, sys: SystemAccountIds, p: Ho
     p.amountMsat,
     p.purpose,
     p.expiresAt,
-    sys.holds,
     p.now,
     day,
     p.api,
@@ -136,7 +132,6 @@ async function reserveByCredentialOnce(q: Queryable, sys: SystemAccountIds, p: H
     p.amountMsat,
     p.purpose,
     p.expiresAt,
-    sys.holds,
   ]);
   const row = res.rows[0];
   if (row) return { ok: true, holdId: row.hold_id, accountId: row.account_id, balanceMsat: row.balance_msat };
@@ -158,6 +153,8 @@ const BACK_TO = `SELECT s.id, s.account_id, s.amount_msat, s.spend_day,
 const UNSPEND = (back: string) =>
   `spent_today_msat = CASE WHEN a.id = t.account_id AND a.spend_day = t.spend_day THEN greatest(a.spent_today_msat - (${back}), 0) ELSE a.spent_today_msat END`;
 
+// The journal row of a settled hold: the charge from the account to `to`. When the account was a
+// child token revoked meanwhile, the change goes to its parent, so it leaves the account too.
 const SETTLE_SQL = `
 WITH s AS (
   UPDATE holds SET state = 'settled', resolved_at = now()
@@ -168,15 +165,16 @@ WITH s AS (
   FROM t WHERE a.id = t.to_id AND t.amount_msat > $2::bigint
   RETURNING a.balance_msat
 ), j AS (
-  INSERT INTO journal (kind, ref, memo) SELECT 'settle', s.id::text, $5 FROM s RETURNING id
+  INSERT INTO journal (kind, ref, memo) SELECT 'charge', s.id::text, $4 FROM s RETURNING id
 ), e AS (
   INSERT INTO entries (journal_id, account_id, amount_msat)
-  SELECT j.id, v.account_id, v.amount FROM j, s,
-    LATERAL (VALUES ($3::bigint, -s.amount_msat), ($4::bigint, $2::bigint), ((SELECT to_id FROM t), s.amount_msat - $2::bigint)) AS v(account_id, amount)
+  SELECT j.id, v.account_id, v.amount FROM j, t,
+    LATERAL (VALUES (t.account_id, -(CASE WHEN t.to_id = t.account_id THEN $2::bigint ELSE t.amount_msat END)), ($3::bigint, $2::bigint),
+      (t.to_id, CASE WHEN t.to_id = t.account_id THEN 0 ELSE t.amount_msat - $2::bigint END)) AS v(account_id, amount)
   WHERE v.amount <> 0
 ), c AS (
   INSERT INTO paid_calls (request_id, account_id, hold_id, api, endpoint, model, max_charge_msat, charged_msat, usage, created_at)
-  SELECT $6, s.account_id, s.id, $7, $8, $9, s.amount_msat, $2::bigint, $10::jsonb, $11::bigint FROM s WHERE $6::text IS NOT NULL
+  SELECT $5, s.account_id, s.id, $6, $7, $8, s.amount_msat, $2::bigint, $9::jsonb, $10::bigint FROM s WHERE $5::text IS NOT NULL
 )
 SELECT s.amount_msat FROM s`;
 
@@ -204,7 +202,6 @@ export async function settleHold(
   const res = await oneStatement(q, SETTLE_SQL, [
     p.holdId,
     p.chargeMsat,
-    sys.holds,
     p.to,
     p.memo ?? null,
     c?.requestId ?? null,
@@ -217,27 +214,30 @@ export async function settleHold(
   return res.rows.length === 1;
 }
 
+// A released hold's journal row has no entries (nothing left the account), unless the change goes
+// to the parent of a child token revoked meanwhile.
 const RELEASE_SQL = `
 WITH s AS (
   UPDATE holds SET state = 'released', resolved_at = now()
   WHERE id = $1 AND state = 'held'
   RETURNING id, account_id, amount_msat, spend_day
-), t AS (${BACK_TO}), r AS (SELECT * FROM s), c AS (
+), t AS (${BACK_TO}), c AS (
   UPDATE accounts a SET balance_msat = a.balance_msat + t.amount_msat, ${UNSPEND('t.amount_msat')}
   FROM t WHERE a.id = t.to_id
   RETURNING a.balance_msat
 ), j AS (
-  INSERT INTO journal (kind, ref, memo) SELECT 'release', r.id::text, $3 FROM r RETURNING id
+  INSERT INTO journal (kind, ref, memo) SELECT 'unreserve', s.id::text, $2 FROM s RETURNING id
 ), e AS (
   INSERT INTO entries (journal_id, account_id, amount_msat)
-  SELECT j.id, v.account_id, v.amount FROM j, r,
-    LATERAL (VALUES ($2::bigint, -r.amount_msat), ((SELECT to_id FROM t), r.amount_msat)) AS v(account_id, amount)
+  SELECT j.id, v.account_id, v.amount FROM j, t,
+    LATERAL (VALUES (t.account_id, -t.amount_msat), (t.to_id, t.amount_msat)) AS v(account_id, amount)
+  WHERE t.to_id <> t.account_id
 )
 SELECT c.balance_msat FROM c`;
 
 /** Returns the held amount to the user. Returns the new balance, or null if no longer held. */
 export async function releaseHold(q: Queryable, sys: SystemAccountIds, p: { holdId: bigint; memo?: string }): Promise<bigint | null> {
-  const res = await oneStatement(q, RELEASE_SQL, [p.holdId, sys.holds, p.memo ?? null]);
+  const res = await oneStatement(q, RELEASE_SQL, [p.holdId, p.memo ?? null]);
   return res.rows[0]?.balance_msat ?? null;
 }
 

@@ -4,7 +4,6 @@
 import { createHash } from 'node:crypto';
 import type { Db, Queryable } from '../store/index.js';
 import type { SystemAccountIds } from './accounts.js';
-import { postJournal } from './journal.js';
 
 /** A claim left in flight this long (a crashed instance) may be taken over. */
 export const STALE_IN_FLIGHT_SECONDS = 15 * 60;
@@ -49,6 +48,24 @@ export async function releaseCredential(q: Queryable, paymentHash: string): Prom
   await q.query(`DELETE FROM l402_credentials WHERE payment_hash = $1 AND state = 'in_flight'`, [paymentHash]);
 }
 
+// The account, the credential naming it and the deposit's journal row, in one statement: the
+// account's unique key decides between racing requests (a loser waits for the winner's commit).
+const FUND_SQL = `
+WITH a AS (
+  INSERT INTO accounts (kind, token_hash, balance_msat) VALUES ('user', $1, $4::bigint)
+  ON CONFLICT (token_hash) DO NOTHING RETURNING id
+), c AS (
+  INSERT INTO l402_credentials (payment_hash, state, endpoint, price_msat, updated_at, account_id)
+  SELECT $2, 'funded', $3, $4::bigint, $5::bigint, a.id FROM a
+  ON CONFLICT (payment_hash) DO NOTHING RETURNING account_id
+), j AS (
+  INSERT INTO journal (kind, ref) SELECT 'l402_deposit', $2 FROM c RETURNING id
+), e AS (
+  INSERT INTO entries (journal_id, account_id, amount_msat)
+  SELECT j.id, v.account_id, v.amount FROM j, c, LATERAL (VALUES ($6::bigint, -$4::bigint), (c.account_id, $4::bigint)) AS v(account_id, amount)
+)
+SELECT (SELECT id FROM a) AS created, (SELECT account_id FROM c) AS funded`;
+
 /**
  * First use of a value-carrying credential: its invoice amount moves from `lightning` into an
  * account of its own, once (the primary key decides between racing instances). Returns false
@@ -56,31 +73,20 @@ export async function releaseCredential(q: Queryable, paymentHash: string): Prom
  */
 export async function fundCredential(db: Db, sys: SystemAccountIds, p: { paymentHash: string; endpoint: string; valueMsat: bigint; now: number }): Promise<boolean> {
   return db.tx(async (q) => {
-    // the account's unique key decides between racing requests: a loser waits for the winner's commit
-    const created = await q.query<{ id: bigint }>(`INSERT INTO accounts (kind, token_hash) VALUES ('user', $1) ON CONFLICT (token_hash) DO NOTHING RETURNING id`, [
+    const res = await q.query<{ created: bigint | null; funded: bigint | null }>(FUND_SQL, [
       credentialAccountHash(p.paymentHash),
+      p.paymentHash,
+      p.endpoint,
+      p.valueMsat,
+      p.now,
+      sys.lightning,
     ]);
-    const accountId = created.rows[0]?.id;
-    if (accountId === undefined) return (await credentialState(q, p.paymentHash)) === 'funded';
-    const res = await q.query(
-      `INSERT INTO l402_credentials (payment_hash, state, endpoint, price_msat, updated_at, account_id)
-       VALUES ($1, 'funded', $2, $3, $4, $5) ON CONFLICT (payment_hash) DO NOTHING RETURNING 1`,
-      [p.paymentHash, p.endpoint, p.valueMsat, p.now, accountId],
-    );
-    if (res.rows.length === 0) {
-      // a single-use credential (an AI for Hire fee) with this payment hash: it cannot fund calls
-      await q.query(`DELETE FROM accounts WHERE id = $1`, [accountId]);
-      return false;
-    }
-    await postJournal(q, {
-      kind: 'l402_deposit',
-      ref: p.paymentHash,
-      lines: [
-        { accountId: sys.lightning, amountMsat: -p.valueMsat },
-        { accountId, amountMsat: p.valueMsat },
-      ],
-    });
-    return true;
+    const row = res.rows[0];
+    if (row?.funded != null) return true;
+    if (row?.created == null) return (await credentialState(q, p.paymentHash)) === 'funded';
+    // a single-use credential (an AI for Hire fee) with this payment hash: it cannot fund calls
+    await q.query(`DELETE FROM accounts WHERE id = $1`, [row.created]);
+    return false;
   });
 }
 

@@ -61,10 +61,18 @@ export async function ledgerStats(q: Queryable): Promise<LedgerStats> {
   return { accounts: n('accounts'), fundedAccounts: n('funded'), paidCallsToken: n('token_calls'), callsInFlight: n('in_flight'), paidCallsL402: n('l402_calls'), revenueMsat: row.revenue ?? 0n };
 }
 
-/** User balances summed, and each system account's balance: a few rows kept by the money moves (011_ledger_totals.sql), never a scan. */
+/**
+ * User balances summed, and each system account's balance: a few rows kept by the money moves
+ * (011_ledger_totals.sql), never a scan. The kept user total counts open holds too (a reservation
+ * writes no journal lines, 017), so held is read from the open holds — in flight, few — and moved.
+ */
 export async function ledgerTotals(q: Queryable): Promise<Record<string, bigint>> {
-  const res = await q.query<{ account_key: string; s: bigint }>(`SELECT account_key, sum(total_msat)::bigint AS s FROM ledger_totals GROUP BY account_key`);
-  return { user_balances: 0n, ...Object.fromEntries(res.rows.map((r) => [r.account_key, r.s])) };
+  const res = await q.query<{ account_key: string; s: bigint }>(`SELECT account_key, sum(total_msat)::bigint AS s FROM ledger_totals GROUP BY account_key
+    UNION ALL SELECT 'open_holds', coalesce(sum(amount_msat), 0)::bigint FROM holds WHERE state = 'held'`);
+  const kept: Record<string, bigint> = { user_balances: 0n, ...Object.fromEntries(res.rows.map((r) => [r.account_key, r.s])) };
+  const held = kept.open_holds ?? 0n;
+  delete kept.open_holds;
+  return { ...kept, user_balances: (kept.user_balances ?? 0n) - held, holds: (kept.holds ?? 0n) + held };
 }
 
 export interface PaidCallRow {

@@ -19,6 +19,12 @@ export interface Db extends Queryable {
    * when it throws. Money moves only inside one of these, or inside one statement.
    */
   tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Where the ledger runs settlements and releases: the same database, on connections whose
+   * commits do not wait for the WAL flush when the operator chose so (ABL_PG_ASYNC_SETTLE, see
+   * docs/architecture.md "Durability"); otherwise the Db itself.
+   */
+  readonly settlements: Queryable;
   close(): Promise<void>;
 }
 

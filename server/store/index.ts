@@ -15,11 +15,17 @@ export interface StoreOptions {
   dataDir: string | null;
   /** PostgreSQL only: prepared statements (default true; false behind a transaction-mode pooler) */
   preparedStatements?: boolean;
+  /** PostgreSQL only: settlements and releases commit without waiting for the WAL flush (default false) */
+  asyncSettlements?: boolean;
 }
 
 export async function openStore(opts: StoreOptions): Promise<Db> {
   const db = opts.databaseUrl
-    ? openPostgres({ connectionString: opts.databaseUrl, ...(opts.preparedStatements === false ? { preparedStatements: false } : {}) })
+    ? openPostgres({
+        connectionString: opts.databaseUrl,
+        ...(opts.preparedStatements === false ? { preparedStatements: false } : {}),
+        ...(opts.asyncSettlements ? { asyncSettlements: true } : {}),
+      })
     : await openPglite(opts.dataDir === null ? null : join(opts.dataDir, 'pglite'));
   try {
     await migrate(db);

@@ -29,6 +29,7 @@ export async function openPglite(dataDir: string | null): Promise<Db> {
     query: top.query,
     exec: top.exec,
     tx: <T>(fn: (q: Queryable) => Promise<T>): Promise<T> => db.transaction((t) => fn(wrap(t))),
+    settlements: top,
     close: () => db.close(),
   };
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Queryable } from './db.js';
 import { openPostgres } from './postgres.js';
 import { createPostgresSchema } from './testing.js';
 
@@ -27,6 +28,17 @@ describe('the PostgreSQL store', () => {
       await db.exec('ALTER TABLE t_shape ADD COLUMN b int DEFAULT 2');
       expect((await db.query('SELECT * FROM t_shape WHERE a = $1', [1])).rows).toEqual([{ a: 1, b: 2 }]);
       await db.exec('DROP TABLE t_shape');
+    } finally {
+      await db.close();
+    }
+  });
+
+  it.each([true, false])('settles on connections that skip the WAL flush only when asked (asyncSettlements %s)', async (asyncSettlements) => {
+    const db = openPostgres({ connectionString: schema.url, asyncSettlements });
+    try {
+      const setting = async (q: Queryable) => (await q.query<{ synchronous_commit: string }>('SHOW synchronous_commit')).rows[0]!.synchronous_commit;
+      expect(await setting(db)).toBe('on');
+      expect(await setting(db.settlements)).toBe(asyncSettlements ? 'off' : 'on');
     } finally {
       await db.close();
     }

@@ -25,6 +25,12 @@ export interface PostgresOptions {
    * (Supabase's port 6543), which cannot keep a statement between transactions.
    */
   preparedStatements?: boolean;
+  /**
+   * Settlements and releases on connections with synchronous_commit=off: no WAL flush waited for
+   * at their commit. A PostgreSQL crash may then lose the last ~0.6 s of them (never a
+   * reservation): their holds come back and the sweep returns them to their users.
+   */
+  asyncSettlements?: boolean;
 }
 
 const MAX_PREPARED = 500;
@@ -38,6 +44,7 @@ export function openPostgres(opts: PostgresOptions): Db {
   });
   // An idle client that loses its server must not crash the process; the pool replaces it.
   pool.on('error', () => {});
+  const relaxedPool = opts.asyncSettlements ? relaxed(opts) : null;
 
   const names = new Map<string, string>();
   const statementName = (sql: string): string | undefined => {
@@ -65,9 +72,10 @@ export function openPostgres(opts: PostgresOptions): Db {
     return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
   };
 
+  const query: Queryable['query'] = (sql, params) => run(pool, sql, params);
   return {
     kind: 'postgres',
-    query: (sql, params) => run(pool, sql, params),
+    query,
     exec: async (sql) => {
       await pool.query(sql);
     },
@@ -103,6 +111,18 @@ export function openPostgres(opts: PostgresOptions): Db {
         client.release(broken);
       }
     },
-    close: () => pool.end(),
+    settlements: relaxedPool ? { query: (sql, params) => run(relaxedPool, sql, params), exec: async (sql) => void (await relaxedPool.query(sql)) } : { query, exec: async (sql) => void (await pool.query(sql)) },
+    close: async () => {
+      await Promise.all([pool.end(), relaxedPool?.end()]);
+    },
   };
+}
+
+/** A second pool whose sessions commit without waiting for the WAL flush. */
+function relaxed(opts: PostgresOptions): pg.Pool {
+  const url = new URL(opts.connectionString);
+  url.searchParams.set('options', `${url.searchParams.get('options') ?? ''} -c synchronous_commit=off`.trim());
+  const pool = new pg.Pool({ connectionString: url.toString(), max: opts.max ?? 20, connectionTimeoutMillis: opts.connectionTimeoutMillis ?? 5000, types: bigintTypes as pg.CustomTypesConfig });
+  pool.on('error', () => {});
+  return pool;
 }

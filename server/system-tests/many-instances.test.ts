@@ -183,7 +183,7 @@ describe('two instances on one PostgreSQL', () => {
     const later = now + 7200;
     const released = await Promise.all([a, b, a, b, a, b].map((s) => s.server.ledger.sweepExpiredHolds(later)));
     expect(released.reduce((x, y) => x + y, 0)).toBe(8);
-    const journal = await sql<{ ref: string; n: string }>(schema.url, `SELECT ref, count(*) AS n FROM journal WHERE kind = 'release' AND ref = ANY($1) GROUP BY ref`, [holds.map(String)]);
+    const journal = await sql<{ ref: string; n: string }>(schema.url, `SELECT ref, count(*) AS n FROM journal WHERE kind = 'unreserve' AND ref = ANY($1) GROUP BY ref`, [holds.map(String)]);
     expect(journal.map((r) => Number(r.n))).toEqual(Array(8).fill(1));
     expect(await balanceOf(b.url, token)).toBe(1000);
   });

@@ -112,6 +112,8 @@ export interface ThrowawayPostgres {
   url: string;
   /** `pg_ctl restart -m fast`: every connection is cut, the cluster is back when it resolves */
   restart(): Promise<void>;
+  /** `pg_ctl stop -m immediate`, then start: a crash (WAL not yet written is lost), then recovery */
+  crash(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -144,6 +146,10 @@ export async function startThrowawayPostgres(port: number): Promise<ThrowawayPos
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     restart: () => run('pg_ctl', ['restart', '-D', data, '-m', 'fast', '-w', '-t', '60', '-o', options, '-l', join(dir, 'log')]),
+    async crash() {
+      await run('pg_ctl', ['stop', '-D', data, '-m', 'immediate', '-w']);
+      await run('pg_ctl', ['start', '-D', data, '-w', '-t', '60', '-o', options, '-l', join(dir, 'log')]);
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
