@@ -189,12 +189,19 @@ describe('SIGKILL mid-request, then a restart on the same database', () => {
     await waitFor('the sweep', async () => (await sql(schema.url, `SELECT 1 FROM holds WHERE state = 'held' AND account_id = ${account}`, [hashToken(token)])).length === 0, 30_000, 100);
     const twice = await sql(schema.url, `SELECT ref FROM journal WHERE kind IN ('charge', 'unreserve') GROUP BY ref HAVING count(*) > 1`);
     expect(twice).toEqual([]);
-    const [charged] = await sql<{ msat: string; n: string }>(
+    const [charged] = await sql<{ msat: string }>(
       schema.url,
-      `SELECT coalesce(sum(c.charged_msat), 0) AS msat, count(*) AS n FROM holds h JOIN paid_calls c ON c.hold_id = h.id WHERE h.account_id = ${account} AND h.state = 'settled'`,
+      `SELECT coalesce(sum(c.charged_msat), 0) AS msat FROM holds h JOIN paid_calls c ON c.hold_id = h.id WHERE h.account_id = ${account} AND h.state = 'settled'`,
       [hashToken(token)],
     );
-    expect(Number(charged!.n)).toBeGreaterThan(0);
+    // how many settles the kill overtook depends on the machine's load: each hold is closed either way
+    const [holds] = await sql<{ total: string; closed: string }>(
+      schema.url,
+      `SELECT count(*) AS total, count(*) FILTER (WHERE state IN ('settled', 'released')) AS closed FROM holds WHERE account_id = ${account}`,
+      [hashToken(token)],
+    );
+    expect(Number(holds!.total)).toBeGreaterThanOrEqual(5);
+    expect(holds!.closed).toBe(holds!.total);
     expect(await balanceOf(second.url, token)).toBe(2000 - Number(charged!.msat) / 1000);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
