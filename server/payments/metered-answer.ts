@@ -96,9 +96,10 @@ export function meterStream(upstream: Readable, call: MeteredRequest, done: (out
     });
     upstream.destroy();
   };
+  let admitting: Promise<unknown> = Promise.resolve();
   const admitWhenSettled = (chunk: Buffer, admitted: Promise<boolean>): void => {
     upstream.pause();
-    admitted.then(
+    admitting = admitted.then(
       (ok) => {
         if (finished) return;
         if (!ok) return stop();
@@ -108,7 +109,8 @@ export function meterStream(upstream: Readable, call: MeteredRequest, done: (out
     );
   };
   upstream.on('end', () => {
-    void finish(true).finally(() => {
+    // a chunk the gate still holds is sent (or refused) before the end
+    void admitting.then(() => finish(true)).finally(() => {
       if (!clientGone) out.end();
     });
   });

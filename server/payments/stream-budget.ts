@@ -72,10 +72,10 @@ export function createStreamBudget(p: { metered: MeteredRequest; heldMsat: bigin
     return msat;
   }
 
-  /** Grows the hold towards `need` from the session's balance; true once it covers it. */
+  /** Grows the hold from the session's balance, up to the ceiling at once (one step, not one per event); true once it covers `need`. */
   async function grow(need: bigint): Promise<boolean> {
     if (need <= held) return true;
-    const now = await p.session.extend(need - held);
+    const now = await p.session.extend(metered.ceilingMsat - held);
     if (now !== null) held = now;
     return need <= held;
   }
@@ -117,7 +117,8 @@ export function createStreamBudget(p: { metered: MeteredRequest; heldMsat: bigin
 
   return {
     admit(chunk, tap, say) {
-      if (tap.usage() === null && bound(tap) <= held) return deliver(chunk);
+      const reported = tap.usage();
+      if (reported ? costOf(reported) <= held : bound(tap) <= held) return deliver(chunk);
       return admitSlowly(chunk, tap, say);
     },
     heldMsat: () => held,
