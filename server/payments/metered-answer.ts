@@ -109,8 +109,8 @@ export function meterStream(upstream: Readable, call: MeteredRequest, done: (out
     );
   };
   upstream.on('end', () => {
-    // a chunk the gate still holds is sent (or refused) before the end
-    void admitting.then(() => finish(true)).finally(() => {
+    // a chunk the gate still holds is sent (or refused) before the end; a client gone waits for nothing
+    void (clientGone ? Promise.resolve() : admitting).then(() => finish(true)).finally(() => {
       if (!clientGone) out.end();
     });
   });

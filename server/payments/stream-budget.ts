@@ -134,6 +134,8 @@ export function wholeEvents(): Transform {
   const decoder = new StringDecoder('utf8');
   let pending = '';
   return new Transform({
+    // each pushed event stays its own chunk, whoever reads (a byte-mode reader may join them)
+    readableObjectMode: true,
     transform(chunk: Buffer, _enc, cb: TransformCallback) {
       pending += decoder.write(chunk);
       for (let end = boundary(pending); end !== -1; end = boundary(pending)) {
