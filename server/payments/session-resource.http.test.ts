@@ -6,19 +6,14 @@
 // end pauses with `payment-need-topup`, goes on after a top-up, or ends with `session-timeout`
 // charged exactly what was delivered. Forged, expired and foreign credentials are refused.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import YAML from 'yaml';
 import { startDevnode, type RunningDevnode } from '../lightning/devnode/index.js';
 import { decodeSessionRequest } from '../mpp/session.js';
 import { STORE_KINDS } from '../store/testing.js';
 import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream/server.js';
-import { flattenPrices } from '../testing/flat-prices.js';
 import { call, startTestServer, type TestDevnode, type TestServer } from '../testing/harness.js';
+import { challengeOf, credential, dearChatMsat, readChatSse, receiptOf, writeDearChatConfig, type Challenge } from '../testing/mpp-session-client.js';
 import { canonicalJson, encodeBase64Url } from '../wire/codec.js';
 
 const KEY = 'sk-test-upstream-key';
@@ -26,57 +21,10 @@ const EMBEDDINGS = '/api/v1/openai/v1/embeddings';
 const CHAT = '/api/v1/openai/v1/chat/completions';
 const SESSION = '/api/v1/mpp/session';
 const DAYS_31 = 31 * 86_400;
-/** gpt-4o-mini's chat price here: dear enough that a short answer outruns a small session */
-const PRICE = { call_sats: 0, input_sats_per_mtok: 100_000, cached_input_sats_per_mtok: 100_000, output_sats_per_mtok: 1_000_000, max_output_tokens: 16384, max_input_tokens: 128000 };
 const MAX_TOKENS = 60;
 const PROMPT = 'please tell me a short story about eleven small lightning bugs and a very patient owl';
-
-type Challenge = { id: string; realm: string; method: string; intent: string; request: string; expires?: string };
-type Headers = Record<string, string | string[] | undefined>;
-
-/** The flat-priced catalog (embeddings 5 sats a call) with gpt-4o-mini's chat metered at PRICE. */
-function writeConfig(): { path: string; remove(): void } {
-  const doc = flattenPrices(YAML.parse(readFileSync(fileURLToPath(new URL('../../config.yaml', import.meta.url)), 'utf8')));
-  const chat = doc.apis.find((a: { name: string }) => a.name === 'openai').endpoints.find((e: { path: string }) => e.path === '/v1/chat/completions');
-  chat.price.models['gpt-4o-mini'] = PRICE;
-  const dir = mkdtempSync(join(tmpdir(), 'abl-session-'));
-  const path = join(dir, 'config.yaml');
-  writeFileSync(path, YAML.stringify(doc));
-  return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-/** The draft's client: the `Payment` challenge of one intent among the 402's WWW-Authenticate lines. */
-function challengeOf(h: Headers, intent: 'charge' | 'session'): Challenge {
-  const line = [h['www-authenticate']].flat().find((l) => l?.startsWith('Payment ') && l.includes(`intent="${intent}"`))!;
-  const param = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(line)?.[1];
-  const c: Challenge = { id: param('id')!, realm: param('realm')!, method: param('method')!, intent: param('intent')!, request: param('request')! };
-  const expires = param('expires');
-  return expires ? { ...c, expires } : c;
-}
-const credential = (challenge: Challenge, payload: Record<string, string>) => `Payment ${encodeBase64Url(canonicalJson({ challenge, payload }))}`;
-const receipt = (h: Headers) => JSON.parse(Buffer.from(String(h['payment-receipt']), 'base64url').toString('utf8'));
 const embedBody = { model: 'text-embedding-3-small', input: 'a session' };
 const chatBody = (stream: boolean) => ({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: PROMPT }], max_tokens: MAX_TOKENS, stream });
-
-/** The contract's formula for PRICE, computed here: ceil(Σ tokens · sats_per_mtok / 1000) msat. */
-const formulaMsat = (u: { input_tokens: number; cached_input_tokens: number; output_tokens: number }) =>
-  (BigInt(u.input_tokens) * 100_000_000n + BigInt(u.cached_input_tokens) * 100_000_000n + BigInt(u.output_tokens) * 1_000_000_000n + 999_999n) / 1_000_000n;
-
-/** The text an OpenAI chat stream delivered, and its named events (the session draft's). */
-function readSse(raw: string): { text: string; events: Array<{ event: string; data: any }>; done: boolean } {
-  let text = '';
-  const events: Array<{ event: string; data: any }> = [];
-  let done = false;
-  for (const block of raw.split('\n\n')) {
-    const event = /^event: (.+)$/m.exec(block)?.[1];
-    const data = /^data: (.*)$/m.exec(block)?.[1];
-    if (data === undefined) continue;
-    if (event) events.push({ event, data: JSON.parse(data) });
-    else if (data === '[DONE]') done = true;
-    else text += JSON.parse(data).choices?.[0]?.delta?.content ?? '';
-  }
-  return { text, events, done };
-}
 
 describe.each(STORE_KINDS)('MPP sessions at the resource on %s', (store) => {
   let up: FakeUpstream;
@@ -85,7 +33,7 @@ describe.each(STORE_KINDS)('MPP sessions at the resource on %s', (store) => {
   let payee: RunningDevnode;
   const payeePassword = randomBytes(8).toString('hex');
   const webhookSecret = 'whsec-' + randomBytes(8).toString('hex');
-  const config = writeConfig();
+  const config = writeDearChatConfig();
   const clock = { offset: 0 };
   const env = () => ({ ABL_CONFIG: config.path, OPENAI_API_KEY: KEY, OPENAI_BASE_URL: up.url });
 
@@ -164,7 +112,7 @@ describe.each(STORE_KINDS)('MPP sessions at the resource on %s', (store) => {
     expect(opened.status).toBe(200);
     expect(opened.body.data[0].embedding.length).toBeGreaterThan(0);
     expect(opened.headers['x-charged-sats']).toBe('5');
-    expect(receipt(opened.headers)).toMatchObject({ method: 'lightning', reference: sessionId, status: 'success', challengeId: deposit.challenge.id });
+    expect(receiptOf(opened.headers)).toMatchObject({ method: 'lightning', reference: sessionId, status: 'success', challengeId: deposit.challenge.id });
     const bearer = credential(deposit.challenge, { action: 'bearer', sessionId, preimage: deposit.preimage });
     const poor = await call(t.url, 'POST', EMBEDDINGS, { body: embedBody, headers: { authorization: bearer } });
     expect(poor.status).toBe(402);
@@ -180,7 +128,7 @@ describe.each(STORE_KINDS)('MPP sessions at the resource on %s', (store) => {
       const r = await call(t.url, 'POST', EMBEDDINGS, { body: embedBody, headers: { authorization: topUp } });
       expect(r.status).toBe(200);
       expect(r.body).toEqual({ status: 'ok', sessionId, balance_sats: balance });
-      expect(receipt(r.headers)).toMatchObject({ reference: sessionId, status: 'success' });
+      expect(receiptOf(r.headers)).toMatchObject({ reference: sessionId, status: 'success' });
     }
     expect((await call(t.url, 'POST', EMBEDDINGS, { body: embedBody, headers: { authorization: topUp } })).body).toEqual({ status: 'ok', sessionId, balance_sats: 10 });
     expect(up.requests()).toBe(calls);
@@ -195,7 +143,7 @@ describe.each(STORE_KINDS)('MPP sessions at the resource on %s', (store) => {
     const closed = await call(t.url, 'POST', EMBEDDINGS, { body: embedBody, headers: { authorization: close } });
     expect(closed.status).toBe(200);
     expect(closed.body).toEqual({ status: 'closed', sessionId, refundSats: 5, refundStatus: 'succeeded' });
-    expect(receipt(closed.headers)).toMatchObject({ reference: sessionId, refundSats: 5, refundStatus: 'succeeded' });
+    expect(receiptOf(closed.headers)).toMatchObject({ reference: sessionId, refundSats: 5, refundStatus: 'succeeded' });
     expect(await payeeBalance()).toBe(before + 5);
     expect((await call(t.url, 'POST', EMBEDDINGS, { body: embedBody, headers: { authorization: close } })).body).toEqual(closed.body);
     expect(await payeeBalance()).toBe(before + 5);
@@ -263,7 +211,7 @@ describe.each(STORE_KINDS)('MPP sessions at the resource on %s', (store) => {
     for await (const chunk of res.body) {
       raw += chunk.toString();
       if (toppedUp === 0 && raw.includes('event: payment-need-topup\n')) {
-        const paused = readSse(raw);
+        const paused = readChatSse(raw);
         expect(paused.events).toEqual([{ event: 'payment-need-topup', data: { sessionId: s.sessionId, balanceSpent: expect.any(Number), balanceRequired: expect.any(Number) } }]);
         expect(paused.events[0]!.data.balanceSpent).toBeLessThanOrEqual(deposit);
         expect(paused.events[0]!.data.balanceRequired).toBeGreaterThan(0);
@@ -275,7 +223,7 @@ describe.each(STORE_KINDS)('MPP sessions at the resource on %s', (store) => {
         expect(r.body).toMatchObject({ status: 'ok', sessionId: s.sessionId });
       }
     }
-    const all = readSse(raw);
+    const all = readChatSse(raw);
     expect(toppedUp).toBeGreaterThan(0);
     expect(all.done, raw).toBe(true);
     expect(all.text).toBe(`This is a fake reply to: ${PROMPT.split(' ').slice(0, 12).join(' ')}`);
@@ -284,7 +232,7 @@ describe.each(STORE_KINDS)('MPP sessions at the resource on %s', (store) => {
     await expect.poll(() => t.server.ledger.paidCall(account, requestId)).toBeTruthy();
     const row = await t.server.ledger.paidCall(account, requestId);
     expect(row!.usage).toMatchObject({ estimated: 0 });
-    expect(row!.chargedMsat).toBe(formulaMsat(row!.usage as any));
+    expect(row!.chargedMsat).toBe(dearChatMsat(row!.usage as any));
     expect(row!.chargedMsat).toBeGreaterThan(BigInt(deposit) * 1000n);
     expect(await sessionMsat(s.sessionId)).toBe(BigInt(deposit + toppedUp) * 1000n - row!.chargedMsat);
     await audit();
@@ -300,7 +248,7 @@ describe.each(STORE_KINDS)('MPP sessions at the resource on %s', (store) => {
       const res = await request(quick.url + CHAT, { method: 'POST', headers: { 'content-type': 'application/json', authorization: s.bearer }, body: JSON.stringify(chatBody(true)) });
       expect(res.statusCode).toBe(200);
       const requestId = String(res.headers['x-request-id']);
-      const got = readSse(await res.body.text());
+      const got = readChatSse(await res.body.text());
       expect(got.events.map((e) => e.event)).toEqual(['payment-need-topup', 'session-timeout']);
       expect(got.events[1]!.data).toMatchObject({ sessionId: s.sessionId });
       expect(got.done).toBe(false);
@@ -313,7 +261,7 @@ describe.each(STORE_KINDS)('MPP sessions at the resource on %s', (store) => {
       const row = (await quick.server.ledger.paidCall(account, requestId))!;
       // an estimate of the delivered text, charged by the formula, within the session's money
       expect(row.usage).toMatchObject({ estimated: 1 });
-      expect(row.chargedMsat).toBe(formulaMsat(row.usage as any));
+      expect(row.chargedMsat).toBe(dearChatMsat(row.usage as any));
       expect(row.chargedMsat).toBeLessThanOrEqual(BigInt(deposit) * 1000n);
       expect(row.usage!.output_tokens).toBeGreaterThan(0);
       expect(await sessionMsat(s.sessionId, quick)).toBe(BigInt(deposit) * 1000n - row.chargedMsat);
