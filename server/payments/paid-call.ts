@@ -140,7 +140,9 @@ export function createPaidCalls(deps: PaidCallDeps) {
       await payment.release();
       throw Object.assign(new AppError('upstream_error', 'The upstream answer broke off before it was complete; nothing was charged.'), { cause: err });
     }
-    const charge = chargeOf(metered, json.usage);
+    // a session's smaller hold (a stream asked for, a JSON answered) is the most it pays
+    const used = chargeOf(metered, json.usage);
+    const charge = used < payment.heldMsat ? used : payment.heldMsat;
     await payment.settle(charge, record(usageRecord(json.usage, json.reported)));
     // 5. receipt
     return { ...answer, body: json.bytes, receipt: receiptOf(payment, requestId, charge) };

@@ -125,10 +125,11 @@ describe('paid proxy', () => {
     const challenge = await api('POST', CHAT, { body: chatBody });
     expect(challenge.status).toBe(402);
     const lines = challenge.headers['www-authenticate'] as string[];
-    expect(lines).toHaveLength(3); // LSAT, L402, then MPP's Payment for the same invoice
+    expect(lines).toHaveLength(4); // LSAT, L402, then MPP's Payment session and charge for the same invoice
     expect(lines[0]).toMatch(/^LSAT macaroon="[A-Za-z0-9+/]+={0,2}", invoice="lnbcrt[0-9a-z]+"$/);
     expect(lines[1]).toBe(lines[0]!.replace(/^LSAT/, 'L402'));
-    expect(lines[2]).toMatch(/^Payment id="/);
+    expect(lines[2]).toMatch(/^Payment id=".*intent="session"/);
+    expect(lines[3]).toMatch(/^Payment id=".*intent="charge"/);
     expect(challenge.body).toMatchObject({ error: { code: 'payment_required' }, amount_sats: 30, payment_hash: expect.any(String), macaroon: expect.any(String) });
     const preimage = await t.pay(challenge.body.invoice);
     const auth = `L402 ${challenge.body.macaroon}:${preimage}`;
@@ -150,7 +151,7 @@ describe('paid proxy', () => {
     const pricier = await api('POST', CHAT, { body: { ...chatBody, model: 'gpt-4o' }, headers: { authorization: auth } });
     expect(pricier.status).toBe(402);
     expect(pricier.body).toMatchObject({ error: { code: 'insufficient_balance', balance_sats: 30, price_sats: 150 }, amount_sats: 150 });
-    expect(pricier.headers['www-authenticate']).toHaveLength(3);
+    expect(pricier.headers['www-authenticate']).toHaveLength(4);
     const other = await api('POST', '/api/v1/openai/v1/embeddings', { body: { model: 'text-embedding-3-small', input: 'x' }, headers: { authorization: auth } });
     expect(other.status).toBe(401);
     const wrongPreimage = await api('POST', CHAT, { body: chatBody, headers: { authorization: `L402 ${challenge.body.macaroon}:${'00'.repeat(32)}` } });
