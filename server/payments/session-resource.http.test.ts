@@ -238,6 +238,26 @@ describe.each(STORE_KINDS)('MPP sessions at the resource on %s', (store) => {
     await audit();
   });
 
+  it('a session closed while its stream is paused ends the stream there (session-timeout), charged what it delivered', async () => {
+    const floor = await floorSats(t);
+    const s = await sessionOf(t, floor + 4);
+    const res = await request(t.url + CHAT, { method: 'POST', headers: { 'content-type': 'application/json', authorization: s.bearer }, body: JSON.stringify(chatBody(true)) });
+    let raw = '';
+    let closed: Awaited<ReturnType<typeof call>> | null = null;
+    for await (const chunk of res.body) {
+      raw += chunk.toString();
+      // the stream's hold took the whole balance: the close refunds nothing, and no top-up can come
+      if (!closed && raw.includes('event: payment-need-topup\n')) closed = await call(t.url, 'POST', CHAT, { body: chatBody(true), headers: { authorization: s.close } });
+    }
+    expect(closed?.body).toMatchObject({ status: 'closed', sessionId: s.sessionId, refundSats: 0, refundStatus: 'skipped' });
+    const got = readChatSse(raw);
+    expect(got.events.map((e) => e.event)).toEqual(['payment-need-topup', 'session-timeout']);
+    expect(got.done).toBe(false);
+    const account = (await t.server.ledger.credentialAccount(s.sessionId))!;
+    await expect.poll(() => t.server.ledger.paidCall(account, String(res.headers['x-request-id']))).toBeTruthy();
+    await audit();
+  });
+
   it('a paused stream that gets no top-up ends with session-timeout, charged what it delivered and nothing after', async () => {
     // a second server whose paused streams wait one second (the draft recommends 60)
     const quick = await startTestServer({ store, devnode: node, env: { ...env(), ABL_MPP_TOPUP_WAIT_SECONDS: '1' } });
