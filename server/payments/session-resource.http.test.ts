@@ -183,6 +183,11 @@ describe.each(STORE_KINDS)('MPP sessions at the resource on %s', (store) => {
     const s = await sessionOf(t, 10);
     const forged = credential(challengeOf((await call(t.url, 'POST', EMBEDDINGS, { body: embedBody })).headers, 'session'), { action: 'bearer', sessionId: s.sessionId, preimage: randomBytes(32).toString('hex') });
     expect((await call(t.url, 'POST', EMBEDDINGS, { body: embedBody, headers: { authorization: forged } })).status).toBe(401);
+    // an AI for Hire fee is not paid from a session (a task needs a token to be followed)
+    const fee = await call(t.url, 'POST', '/api/v1/ai-for-hire/tasks', { body: { title: 'a task', description: 'paid from a session?' }, headers: { authorization: s.bearer } });
+    expect(fee.status).toBe(401);
+    expect(fee.body.error.code).toBe('invalid_payment');
+    expect(await sessionMsat(s.sessionId)).toBe(10_000n);
     // the paid deposit's challenge, shown after it expired
     clock.offset += 7200;
     try {
