@@ -69,9 +69,11 @@ const EnvSchema = z.object({
   ABL_UPLOAD_TIMEOUT_SECONDS: seconds.default(120),
   /** how long an idle keep-alive connection stays open between requests; above the reverse proxy's upstream keepalive_timeout */
   ABL_KEEPALIVE_TIMEOUT_SECONDS: seconds.default(65),
-  /** a connection with no bytes either way for this long is closed; default: the longest upstream timeout + 30 s */
   /** which 402 challenge comes first: l402 (LSAT, L402, then Payment) or mpp (Payment, then LSAT, L402) */
   ABL_CHALLENGE_ORDER: z.enum(['l402', 'mpp']).default('l402'),
+  /** how long an MPP-session stream that ran out of money waits for a top-up before it ends (the draft: 60) */
+  ABL_MPP_TOPUP_WAIT_SECONDS: seconds.max(600).default(60),
+  /** a connection with no bytes either way for this long is closed; default: the longest upstream timeout + 30 s */
   ABL_IDLE_TIMEOUT_SECONDS: optional.pipe(z.string().regex(/^\d+(\.\d+)?$/, 'must be a number of seconds').transform(Number).pipe(z.number().positive()).optional()),
 });
 

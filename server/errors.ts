@@ -18,6 +18,8 @@ export interface PaymentChallenge {
   first?: 'l402' | 'mpp';
   /** MPP: the Lightning charge challenge for the same invoice */
   mpp?: MppChallenge;
+  /** the MPP session intent on the same invoice: a client may open a session with it instead */
+  session?: MppChallenge;
   /** x402 v2: PAYMENT-REQUIRED for the same invoice */
   x402?: X402PaymentRequired;
 }

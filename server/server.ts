@@ -160,7 +160,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
     });
 
     const hire = createHireService({ db, ledger, wallet: wallet.wallet, gate, rules: hireRules(catalog.hire), now, log });
-    const paidCall = createPaidCalls({ proxy, gate, ledger, now, onUpstreamError: (api, code) => metrics.upstreamErrors.inc({ api, code }), log });
+    const paidCall = createPaidCalls({ proxy, gate, ledger, now, sessions, topUpWaitSeconds: settings.ABL_MPP_TOPUP_WAIT_SECONDS, onUpstreamError: (api, code) => metrics.upstreamErrors.inc({ api, code }), log });
 
     const authGuard = createAuthFailureGuard(db, { perMinute: settings.ABL_AUTH_FAILURE_LIMIT ?? settings.ABL_RATE_LIMIT, now });
     const mcpToolbox = createMcpToolbox({
@@ -194,7 +194,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
         (a) => mppSessionRoutes(a, { sessions, now }),
         (a) => tokenRoutes(a, { tokens: createTokenService({ ledger, apiNames: [...catalog.apis.map((x) => x.name), HIRE_API], now }) }),
         (a) => mcpRoutes(a, { toolbox: mcpToolbox }),
-        (a) => proxyRoutes(a, { paidCall, uploadLimitBytes: catalog.limits.upload_bytes }),
+        (a) => proxyRoutes(a, { paidCall, uploadLimitBytes: catalog.limits.upload_bytes, now }),
       ],
       version: VERSION,
       authGuard,

@@ -43,9 +43,12 @@ export function errorHeaders(err: AppError): Record<string, string | string[]> {
   if (challenge) {
     // LSAT and L402 first by default (Aperture-era clients read only the first line); MPP first on request
     const l402 = formatChallenge(challenge.macaroonB64, challenge.invoice);
-    const mpp = challenge.mpp ? [formatPaymentChallenge(challenge.mpp)] : [];
+    // the session intent before the charge: Alby's fetchWithMpp reads the joined header's last value of each param
+    const mpp = [challenge.session, challenge.mpp].flatMap((c) => (c ? [formatPaymentChallenge(c)] : []));
     h['WWW-Authenticate'] = challenge.first === 'mpp' ? [...mpp, ...l402] : [...l402, ...mpp];
     if (challenge.x402) h['PAYMENT-REQUIRED'] = formatPaymentRequired(challenge.x402);
+    // the session draft: a 402 carrying a session challenge is never cached
+    if (challenge.session) h['Cache-Control'] = 'no-store';
   }
   if (sessionChallenge) {
     h['WWW-Authenticate'] = formatPaymentChallenge(sessionChallenge);

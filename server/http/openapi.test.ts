@@ -28,7 +28,9 @@ describe('the OpenAPI document', () => {
 
   it('describes the three doors of a 402 and their receipts', () => {
     const chat = doc.paths['/api/v1/openai/v1/chat/completions'].post;
-    expect(Object.keys(chat.responses['402'].headers)).toEqual(['WWW-Authenticate', 'PAYMENT-REQUIRED']);
+    expect(Object.keys(chat.responses['402'].headers)).toEqual(['WWW-Authenticate', 'Cache-Control', 'PAYMENT-REQUIRED']);
+    expect(chat.responses['402'].headers['WWW-Authenticate'].description).toContain('intent="session"');
+    expect(chat.responses['200'].content['text/event-stream'].description).toContain('payment-need-topup');
     expect(Object.keys(chat.responses['200'].headers)).toEqual(expect.arrayContaining(['Payment-Receipt', 'PAYMENT-RESPONSE']));
     expect(chat.security).toEqual(expect.arrayContaining([{ l402: [] }, { mpp: [] }, { x402: [] }]));
     expect(doc.components.securitySchemes.x402).toMatchObject({ in: 'header', name: 'PAYMENT-SIGNATURE' });

@@ -39,12 +39,17 @@ const responseSchema = (s: z.ZodType): Json => COMPONENT_REFS.get(s) ?? schemaOf
 
 /** The 402's challenges for one invoice: LSAT, L402 and Payment lines (ABL_CHALLENGE_ORDER), and x402's header. */
 const CHALLENGE_HEADERS: Json = {
-  'WWW-Authenticate': { description: 'LSAT and L402 macaroon="…", invoice="…"; Payment id, realm, method="lightning", intent="charge", request, expires', schema: { type: 'string' } },
+  'WWW-Authenticate': {
+    description:
+      'LSAT and L402 macaroon="…", invoice="…"; Payment id, realm, method="lightning", intent="charge", request, expires; on proxied endpoints also, just before the charge line, Payment … intent="session" (request: amount, currency "sat", unitType, depositInvoice = the same invoice, paymentHash, depositAmount, idleTimeout)',
+    schema: { type: 'string' },
+  },
+  'Cache-Control': { description: 'no-store when the 402 offers an MPP session', schema: { type: 'string' } },
   'PAYMENT-REQUIRED': { description: 'x402 v2: base64 JSON whose accepts[] has a Lightning exact entry with extra.invoice', schema: { type: 'string' } },
 };
 /** A paid answer's receipt, by the door it was paid through. */
 const RAIL_RECEIPT_HEADERS: Json = {
-  'Payment-Receipt': { description: 'MPP: base64url JSON {challengeId, method, reference (payment hash), status, timestamp}', schema: { type: 'string' } },
+  'Payment-Receipt': { description: 'MPP: base64url JSON {challengeId, method, reference (payment hash; for a session, the session id), status, timestamp}', schema: { type: 'string' } },
   'PAYMENT-RESPONSE': { description: 'x402: base64 JSON {success, transaction (payment hash), network}', schema: { type: 'string' } },
 };
 
@@ -130,7 +135,12 @@ function proxyOperation(apiName: string, ep: Endpoint): Json {
   const free = 'sats' in ep.price && ep.price.sats === 0;
   const price = 'models' in ep.price ? `per model: ${Object.entries(ep.price.models).map(([m, p]) => `${m} ${p} sats`).join(', ')}` : `${ep.price.sats} sats`;
   const okContent: Json = ep.response === 'binary' ? { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } : json({ type: 'object' });
-  if (ep.streaming) okContent['text/event-stream'] = { schema: { type: 'string' } };
+  if (ep.streaming) {
+    okContent['text/event-stream'] = {
+      schema: { type: 'string' },
+      description: 'paid from an MPP session that cannot hold the ceiling: event: payment-need-topup {sessionId, balanceSpent, balanceRequired} where its money ends (the stream goes on after a topUp), event: session-timeout (same data) when none comes in time',
+    };
+  }
   return {
     summary: ep.title,
     description: `${ep.description}\n\nPrice: ${free ? 'free' : price}. Forwarded to the ${apiName} upstream.`.trim(),
@@ -166,7 +176,12 @@ export function buildOpenApi(opts: { catalog: Catalog; version: string; operatio
         token: { type: 'apiKey', in: 'header', name: 'X-Token', description: 'prepaid token abl_…' },
         bearer: { type: 'http', scheme: 'bearer', description: 'the same prepaid token as a bearer token (OpenAI SDKs)' },
         l402: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'L402 <macaroon>:<preimage> (also LSAT), from a 402 challenge' },
-        mpp: { type: 'http', scheme: 'Payment', description: 'MPP (HTTP Payment scheme, Lightning charge): Payment <base64url credential echoing the challenge, with the preimage>' },
+        mpp: {
+          type: 'http',
+          scheme: 'Payment',
+          description:
+            'MPP (HTTP Payment scheme, Lightning charge): Payment <base64url credential echoing the challenge, with the preimage>. Lightning session: payload {action: open|bearer|topUp|close, …}; on a proxied endpoint open pays the request from the new session, topUp and close answer {status: ok|closed, …} and call nothing upstream',
+        },
         x402: { type: 'apiKey', in: 'header', name: 'PAYMENT-SIGNATURE', description: 'x402 v2, Lightning exact: base64 JSON naming the paid invoice and the accepted requirements' },
       },
     },

@@ -215,3 +215,29 @@ export const auditSessions = async (q: Queryable, ctx: { movesByRef(account: 'pa
   }
   return problems;
 };
+
+/**
+ * Moves up to `maxMsat` more from a session's balance into one of its calls' holds (a stream that
+ * paused for a top-up goes on with it). One transaction, the hold locked first: it grows only
+ * while held, by what the balance has. Returns the hold's amount after (unchanged when nothing was
+ * added), or null when the hold is no longer held.
+ */
+export async function extendSessionHold(db: Db, sys: SystemAccountIds, p: { holdId: bigint; sessionHash: string; maxMsat: bigint }): Promise<bigint | null> {
+  return db.tx(async (q) => {
+    const hold = await q.query<{ account_id: bigint; amount_msat: bigint }>(
+      `SELECT h.account_id, h.amount_msat FROM holds h JOIN mpp_sessions s ON s.account_id = h.account_id
+       WHERE h.id = $1 AND h.state = 'held' AND s.payment_hash = $2 AND s.state = 'open' FOR UPDATE OF h`,
+      [p.holdId, p.sessionHash],
+    );
+    const h = hold.rows[0];
+    if (!h) return null;
+    const bal = await q.query<{ balance_msat: bigint }>(`SELECT balance_msat FROM accounts WHERE id = $1 FOR UPDATE`, [h.account_id]);
+    const balance = bal.rows[0]?.balance_msat ?? 0n;
+    const add = balance < p.maxMsat ? balance : p.maxMsat;
+    if (add <= 0n) return h.amount_msat;
+    // a reservation moves the balance into its hold and writes no journal lines (the compact journal)
+    await q.query(`UPDATE accounts SET balance_msat = balance_msat - $2::bigint WHERE id = $1`, [h.account_id, add]);
+    await q.query(`UPDATE holds SET amount_msat = amount_msat + $2::bigint WHERE id = $1`, [p.holdId, add]);
+    return h.amount_msat + add;
+  });
+}

@@ -5,10 +5,12 @@ import { AppError } from '../errors.js';
 import { mintChallenge } from '../l402/mint.js';
 import { WalletUnavailableError, type WalletBackend } from '../lightning/backend.js';
 import { mintMppChallenge } from '../mpp/binding.js';
+import { mintSessionChallenge } from '../mpp/session.js';
 import type { RateLimiter } from '../ratelimit.js';
 import { mintX402Requirements } from '../x402/binding.js';
 import { X402_VERSION, type X402PaymentRequired } from '../x402/header.js';
 import type { RailContext } from './rail.js';
+import { SESSION_ENDPOINT } from './session-endpoint.js';
 import type { PaidAction, PaymentEvents } from './types.js';
 
 export interface ChallengeDeps {
@@ -21,6 +23,8 @@ export interface ChallengeDeps {
   events?: PaymentEvents;
   rails: Pick<RailContext, 'mppKey' | 'x402Key' | 'realm'>;
   challengeOrder?: 'l402' | 'mpp';
+  /** MPP sessions are on: a session-payable action's 402 offers the session intent (its idle timeout) */
+  sessionOffer?: { idleSeconds: number };
 }
 
 /**
@@ -57,6 +61,11 @@ export async function buildChallenge(
   const expiresAt = Math.min(minted.expiresAt, invoice.expiresAt);
   const bound = { endpoint: action.endpoint, invoice: invoice.bolt11, paymentHash: invoice.paymentHash, amountMsat: invoice.amountMsat, expiresAt };
   const mpp = mintMppChallenge({ key: deps.rails.mppKey, realm: deps.rails.realm, ...bound });
+  // the same invoice as a session deposit, bound to the session endpoint (open or top up anywhere)
+  const session =
+    action.sessions && deps.sessionOffer
+      ? mintSessionChallenge({ key: deps.rails.mppKey, realm: deps.rails.realm, endpoint: SESSION_ENDPOINT, unitSats: 1n, invoice: invoice.bolt11, paymentHash: invoice.paymentHash, depositMsat: invoice.amountMsat, idleTimeoutSeconds: deps.sessionOffer.idleSeconds, expiresAt })
+      : undefined;
   const path = action.endpoint.slice(action.endpoint.indexOf(' ') + 1);
   const x402: X402PaymentRequired = {
     x402Version: X402_VERSION,
@@ -73,6 +82,6 @@ export async function buildChallenge(
       : `Payment required: pay the invoice (${sats} sats) and retry with "Authorization: L402 <macaroon>:<preimage>" (or the MPP Payment credential, or PAYMENT-SIGNATURE for x402), or send a prepaid X-Token.`,
     short ? { balance_sats: has, price_sats: sats } : {},
     { invoice: invoice.bolt11, payment_hash: invoice.paymentHash, amount_sats: sats, macaroon: minted.macaroonB64, expires_at: expiresAt, ...extra },
-    { challenge: { macaroonB64: minted.macaroonB64, invoice: invoice.bolt11, first: deps.challengeOrder ?? 'l402', mpp, x402 } },
+    { challenge: { macaroonB64: minted.macaroonB64, invoice: invoice.bolt11, first: deps.challengeOrder ?? 'l402', mpp, ...(session ? { session } : {}), x402 } },
   );
 }

@@ -5,7 +5,7 @@
 // afterwards); `identify` + `chargeInTx` pay inside the caller's own transaction, so the charge
 // commits with what it paid for or not at all. Knows nothing of HTTP.
 import { msatToSats, msatToSatsUp } from '../../contract/money.js';
-import { AppError } from '../errors.js';
+import { AppError, invalidL402 } from '../errors.js';
 import { claimCredential, hashToken, postJournal, spendCredential, spendDayOf, type CallRecord, type HoldRequest, type Ledger } from '../ledger/index.js';
 import type { WalletBackend } from '../lightning/backend.js';
 import type { RateLimiter } from '../ratelimit.js';
@@ -14,6 +14,7 @@ import type { Queryable } from '../store/index.js';
 import { buildChallenge } from './challenge.js';
 import { spentUp, unclaimed } from './l402-rail.js';
 import { railContext, verifyPaid, type PaidProof } from './rail.js';
+import type { Sessions } from './sessions.js';
 import type { Credentials, PaidAction, PaymentEvents, PaymentReference, Receipt } from './types.js';
 
 export interface GateDeps {
@@ -31,8 +32,17 @@ export interface GateDeps {
   realm?: string;
   /** which 402 challenge comes first (ABL_CHALLENGE_ORDER) */
   challengeOrder?: 'l402' | 'mpp';
-  /** MPP sessions: a bearer credential names its open session (payments/sessions.ts) */
-  sessions?: { bearer(cred: MppCredential): Promise<string> };
+  /** MPP sessions: an open or a bearer credential names its open session (payments/sessions.ts) */
+  sessions?: Pick<Sessions, 'act' | 'bearer' | 'extendHold' | 'onTopUp' | 'idleSeconds'>;
+}
+
+/** A hold on an MPP session's account: a paused stream grows it from the session after a top-up. */
+export interface SessionHold {
+  sessionId: string;
+  /** moves up to maxMsat more of the session's balance into the hold: its new amount (null: no longer held) */
+  extend(maxMsat: bigint): Promise<bigint | null>;
+  /** fn runs whenever a top-up of this session is credited on this instance; returns the unsubscribe */
+  onTopUp(fn: () => void): () => void;
 }
 
 /** Money held for one action (from a token, or from an L402 credential's value) until it is settled or released. */
@@ -52,6 +62,8 @@ export interface SecuredPayment {
   release(): Promise<void>;
   /** a long stream keeps its hold alive, so the sweep never returns it while it runs */
   renew(): Promise<void>;
+  /** paid from an MPP session: the hold can grow from it */
+  session?: SessionHold;
 }
 
 /** Who pays an in-transaction charge, decided before the transaction (checks are cheap). */
@@ -73,12 +85,12 @@ export function createPaymentGate(deps: GateDeps) {
   const holdRequest = (action: PaidAction): HoldRequest => ({ amountMsat: action.priceMsat, purpose: action.endpoint, expiresAt: deps.now() + deps.holdSeconds });
 
   /** One hold, whoever's account it came from: settle, release and renew are the ledger's compare-and-sets. */
-  function held(kind: 'token' | 'l402', action: PaidAction, holdId: bigint, balanceMsat: bigint | null, reference?: PaymentReference): SecuredPayment {
+  function held(kind: 'token' | 'l402', action: PaidAction, holdId: bigint, balanceMsat: bigint | null, reference?: PaymentReference, amountMsat = action.priceMsat): SecuredPayment {
     let done = false;
     const label = reference?.rail ?? kind;
     return {
       kind,
-      heldMsat: action.priceMsat,
+      heldMsat: amountMsat,
       balanceMsat,
       ...(reference ? { reference } : {}),
       async settle(chargeMsat, call) {
@@ -90,7 +102,7 @@ export function createPaymentGate(deps: GateDeps) {
       async release() {
         if (done) return;
         done = true;
-        if ((await ledger.release(holdId)) !== null) deps.events?.refunded(action.api, label, msatToSats(action.priceMsat));
+        if ((await ledger.release(holdId)) !== null) deps.events?.refunded(action.api, label, msatToSats(amountMsat));
       },
       async renew() {
         if (!done) await ledger.renew(holdId, deps.now() + deps.holdSeconds);
@@ -134,12 +146,25 @@ export function createPaymentGate(deps: GateDeps) {
     return held('l402', action, r.holdId, named?.balanceMsat ?? null, proof.reference);
   }
 
-  /** An MPP session's bearer: paid from the session's account exactly as a token pays; never more than it holds. */
+  /**
+   * An MPP session (opened by this request, or its bearer): paid from the session's account exactly
+   * as a token pays; never more than it holds. A metered stream it cannot cover whole may start on
+   * what it has (at least the stream's input): the stream pauses for a top-up where it runs out.
+   */
   async function holdFromSession(action: PaidAction, cred: MppCredential, sessions: NonNullable<GateDeps['sessions']>): Promise<SecuredPayment> {
-    const sessionId = await sessions.bearer(cred);
+    const sessionId = cred.session?.action === 'open' ? (await sessions.act(cred)).sessionId : await sessions.bearer(cred);
+    const reference: PaymentReference = { rail: 'mpp', paymentHash: sessionId, challengeId: cred.challenge.id, paidAt: deps.now() };
+    const withSession = (p: SecuredPayment, holdId: bigint): SecuredPayment => ({
+      ...p,
+      session: { sessionId, extend: (maxMsat) => sessions.extendHold(holdId, sessionId, maxMsat), onTopUp: (fn) => sessions.onTopUp(sessionId, fn) },
+    });
     const r = await ledger.reserveFromCredential({ paymentHash: sessionId, ...holdRequest(action) });
-    if (r.ok) return held('l402', action, r.holdId, r.balanceMsat, { rail: 'mpp', paymentHash: sessionId, challengeId: cred.challenge.id, paidAt: deps.now() });
+    if (r.ok) return withSession(held('l402', action, r.holdId, r.balanceMsat, reference), r.holdId);
     const has = r.reason === 'insufficient' ? r.balanceMsat : 0n;
+    if (action.floorMsat !== undefined && has > 0n && has >= action.floorMsat) {
+      const part = await ledger.reserveFromCredential({ paymentHash: sessionId, ...holdRequest(action), amountMsat: has });
+      if (part.ok) return withSession(held('l402', action, part.holdId, part.balanceMsat, reference, has), part.holdId);
+    }
     throw new AppError('insufficient_balance', `This call may cost up to ${msatToSatsUp(action.priceMsat)} sats; the session holds ${msatToSats(has)} sats. Top it up (action "topUp") and retry.`, {
       balance_sats: msatToSats(has),
       price_sats: msatToSatsUp(action.priceMsat),
@@ -147,7 +172,7 @@ export function createPaymentGate(deps: GateDeps) {
   }
 
   const challenge = (action: PaidAction, client: string, extra?: Record<string, unknown>, short?: { balanceMsat: bigint }) =>
-    buildChallenge({ ...deps, rails }, action, client, extra, short);
+    buildChallenge({ ...deps, rails, ...(deps.sessions ? { sessionOffer: { idleSeconds: deps.sessions.idleSeconds } } : {}) }, action, client, extra, short);
 
   return {
     challenge,
@@ -169,6 +194,7 @@ export function createPaymentGate(deps: GateDeps) {
 
     /** Who will pay inside a transaction; null when the request carries no credential at all. */
     async identify(action: PaidAction, creds: Credentials): Promise<Payer | null> {
+      if (creds.mpp?.session) throw invalidL402('An MPP session pays proxied calls; this action takes a token or a single payment (L402, MPP charge, x402).');
       const account = async (token: string) => {
         const found = await ledger.accountByToken(hashToken(token));
         if (!found) throw new AppError('invalid_token', 'Unknown token.');

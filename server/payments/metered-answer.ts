@@ -2,7 +2,7 @@
 // charge is settled before the headers go out; a stream passes every chunk on at once while a tap
 // reads the usage, and keeps being read to its end when the client has left.
 import { PassThrough, type Readable } from 'node:stream';
-import { createUsageTap, estimateUsage, usageFromJson, type EstimateInput, type TokenUsage } from '../metering/index.js';
+import { createUsageTap, estimateUsage, usageFromJson, type EstimateInput, type TokenUsage, type UsageTap } from '../metering/index.js';
 import type { MeteredRequest } from '../proxy/metered-request.js';
 
 /** The most of a JSON answer read to find its usage; answers with usage are far smaller. */
@@ -32,6 +32,18 @@ export interface StreamOutcome {
   ended: boolean;
   usage: TokenUsage;
   reported: boolean;
+  /** a StreamGate ended it: the chunk it refused and all after were never sent (nor read) */
+  stopped?: boolean;
+}
+
+/** Decides, chunk by chunk, what a stream may deliver (an MPP session's balance: payments/stream-budget.ts). */
+export interface StreamGate {
+  /**
+   * Called before a chunk goes to the client, after the tap saw it: true sends it; a promise holds
+   * the upstream until it settles, then true sends it and false ends the stream before it. `say`
+   * writes to the client ahead of the chunk.
+   */
+  admit(chunk: Buffer, tap: UsageTap, say: (text: string) => void): boolean | Promise<boolean>;
 }
 
 /**
@@ -39,18 +51,18 @@ export interface StreamOutcome {
  * `done` is called once, when the upstream's answer ended or failed, with what it used. The
  * client's stream ends only after `done` settled, so its receipt is readable the moment it ends.
  */
-export function meterStream(upstream: Readable, call: MeteredRequest, done: (outcome: StreamOutcome) => Promise<void>): Readable {
+export function meterStream(upstream: Readable, call: MeteredRequest, done: (outcome: StreamOutcome) => Promise<void>, gate?: StreamGate): Readable {
   const tap = createUsageTap(call.shape);
   const out = new PassThrough();
   let clientGone = false;
   let finished = false;
-  const finish = async (ended: boolean): Promise<void> => {
+  const finish = async (ended: boolean, stopped = false): Promise<void> => {
     if (finished) return;
     finished = true;
     const usage = tap.usage();
     const reportedInput = tap.reportedInput();
     const estimated = usage ?? (await estimateUsage(estimateInput(call, { outputText: tap.text(), droppedTextBytes: tap.droppedTextBytes(), ...(reportedInput ? { reportedInput } : {}) })));
-    await done({ ended, usage: estimated, reported: usage !== null });
+    await done({ ended, usage: estimated, reported: usage !== null, ...(stopped ? { stopped } : {}) });
   };
   out.on('error', () => {});
   out.on('close', () => {
@@ -59,16 +71,46 @@ export function meterStream(upstream: Readable, call: MeteredRequest, done: (out
     clientGone = true;
     upstream.resume();
   });
+  /** writes a chunk on; false when the client must drain first (the upstream then waits) */
+  const send = (chunk: Buffer): boolean => {
+    if (out.write(chunk)) return true;
+    upstream.pause();
+    out.once('drain', () => upstream.resume());
+    return false;
+  };
   upstream.on('data', (chunk: Buffer) => {
     tap.push(chunk);
     if (clientGone || out.destroyed) return;
-    if (!out.write(chunk)) {
-      upstream.pause();
-      out.once('drain', () => upstream.resume());
-    }
+    const admitted = gate ? gate.admit(chunk, tap, say) : true;
+    if (admitted === true) send(chunk);
+    else if (admitted === false) stop();
+    else admitWhenSettled(chunk, admitted);
   });
+  // the gate's hooks: kept apart so a stream without a gate runs the lines above alone
+  const say = (text: string): void => {
+    if (!clientGone && !out.destroyed) out.write(text);
+  };
+  const stop = (): void => {
+    void finish(false, true).finally(() => {
+      if (!clientGone) out.end();
+    });
+    upstream.destroy();
+  };
+  let admitting: Promise<unknown> = Promise.resolve();
+  const admitWhenSettled = (chunk: Buffer, admitted: Promise<boolean>): void => {
+    upstream.pause();
+    admitting = admitted.then(
+      (ok) => {
+        if (finished) return;
+        if (!ok) return stop();
+        if (clientGone || out.destroyed || send(chunk)) upstream.resume();
+      },
+      () => stop(),
+    );
+  };
   upstream.on('end', () => {
-    void finish(true).finally(() => {
+    // a chunk the gate still holds is sent (or refused) before the end; a client gone waits for nothing
+    void (clientGone ? Promise.resolve() : admitting).then(() => finish(true)).finally(() => {
       if (!clientGone) out.end();
     });
   });

@@ -3,16 +3,18 @@
 // The only home of these rules; the HTTP route parses and writes, nothing more.
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import type { Api } from '../../contract/catalog.js';
 import { AppError } from '../errors.js';
 import { hashToken, type CallRecord, type Ledger } from '../ledger/index.js';
-import { chargeAtMostCeiling, type TokenUsage } from '../metering/index.js';
+import { ceilingMsat, chargeAtMostCeiling, type TokenUsage } from '../metering/index.js';
 import { matchError, notConfigured, type ApiProxy, type ForwardResponse } from '../proxy/index.js';
 import { meteredRequest, type MeteredRequest } from '../proxy/metered-request.js';
 import { withFlatOutputCap } from '../proxy/output-cap.js';
 import type { PaymentGate, SecuredPayment } from './gate.js';
-import { meterStream, readJsonAnswer } from './metered-answer.js';
+import { meterStream, readJsonAnswer, type StreamOutcome } from './metered-answer.js';
+import type { SessionAnswer, Sessions } from './sessions.js';
+import { createStreamBudget, TOPUP_WAIT_SECONDS, wholeEvents, type StreamBudget } from './stream-budget.js';
 import type { Credentials, PaidAction, Receipt } from './types.js';
 
 export interface ProxyCall {
@@ -34,6 +36,8 @@ export interface PaidAnswer {
   headers: ForwardResponse['headers'];
   body: Readable | Buffer;
   receipt: Receipt;
+  /** an MPP session's topUp or close sent to the resource: answered as the session endpoint does, nothing forwarded */
+  session?: SessionAnswer;
 }
 
 export interface PaidCallDeps {
@@ -45,6 +49,10 @@ export interface PaidCallDeps {
   renewEveryMs?: number;
   onUpstreamError?: (api: string, code: string) => void;
   log?: { error(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+  /** MPP sessions: a topUp or close may be sent to the resource itself (the session draft) */
+  sessions?: Pick<Sessions, 'act'>;
+  /** how long a session-paid stream that ran dry waits for a top-up (default the draft's 60 s) */
+  topUpWaitSeconds?: number;
 }
 
 /** The upstream served the request only with a 2xx; its own refusal (4xx) costs nothing. */
@@ -84,8 +92,16 @@ export function createPaidCalls(deps: PaidCallDeps) {
       endpoint: `${m.endpoint.method} /api/v1/${m.api.name}${m.endpoint.path}`,
       priceMsat: metered ? metered.ceilingMsat : price.priceMsat,
       description: `alittlebitofmoney ${m.api.name} ${m.endpoint.path}${price.model ? ` (${price.model})` : ''}`,
+      sessions: true,
+      // a stream can stop where a session's money ends; its input is paid before anything is sent
+      ...(metered?.streamed ? { floorMsat: ceilingMsat(metered.price, metered.inputTokensBound, 0) } : {}),
     };
     const creds = call.credentials(m.api);
+    const sessionAction = creds.mpp?.session?.action;
+    if (deps.sessions && creds.mpp && (sessionAction === 'topUp' || sessionAction === 'close')) {
+      // the draft's top-up and close at the resource: the session changes, no call is made
+      return { status: 200, headers: {}, body: Buffer.alloc(0), receipt: { kind: 'free', chargedMsat: null, balanceMsat: null }, session: await deps.sessions.act(creds.mpp) };
+    }
     await assertConfigured(m.api, action, creds);
     const requestId = randomUUID();
     const record = (usage: CallRecord['usage']): CallRecord => ({ requestId, api: m.api.name, endpoint: action.endpoint, model: price.model, usage, createdAt: deps.now() });
@@ -116,7 +132,7 @@ export function createPaidCalls(deps: PaidCallDeps) {
       void payment.settle(payment.heldMsat, record(null)).catch(logFailure);
       return { ...answer, receipt: receiptOf(payment, requestId, payment.heldMsat) };
     }
-    if (isEventStream(answer.headers)) return { ...answer, body: settleAtEnd(answer.body, metered, payment, record), receipt: { ...receiptOf(payment, requestId, null), maxChargeMsat: payment.heldMsat } };
+    if (isEventStream(answer.headers)) return { ...answer, body: settleAtEnd(answer.body, metered, payment, record), receipt: { ...receiptOf(payment, requestId, null), maxChargeMsat: metered.ceilingMsat } };
     let json;
     try {
       json = await readJsonAnswer(answer.body, metered);
@@ -124,7 +140,9 @@ export function createPaidCalls(deps: PaidCallDeps) {
       await payment.release();
       throw Object.assign(new AppError('upstream_error', 'The upstream answer broke off before it was complete; nothing was charged.'), { cause: err });
     }
-    const charge = chargeOf(metered, json.usage);
+    // a session's smaller hold (a stream asked for, a JSON answered) is the most it pays
+    const used = chargeOf(metered, json.usage);
+    const charge = used < payment.heldMsat ? used : payment.heldMsat;
     await payment.settle(charge, record(usageRecord(json.usage, json.reported)));
     // 5. receipt
     return { ...answer, body: json.bytes, receipt: receiptOf(payment, requestId, charge) };
@@ -134,11 +152,31 @@ export function createPaidCalls(deps: PaidCallDeps) {
   function settleAtEnd(body: Readable, metered: MeteredRequest, payment: SecuredPayment, record: (u: CallRecord['usage']) => CallRecord): Readable {
     const renew = setInterval(() => void payment.renew().catch(logFailure), deps.renewEveryMs ?? 60_000);
     renew.unref();
-    return meterStream(body, metered, (outcome) => {
-      clearInterval(renew);
-      const settled = outcome.ended ? payment.settle(chargeOf(metered, outcome.usage), record(usageRecord(outcome.usage, outcome.reported))) : payment.release();
-      return settled.catch(logFailure);
-    });
+    const budget = sessionBudget(metered, payment);
+    return meterStream(
+      budget ? pipeline(body, wholeEvents(), () => {}) : body,
+      metered,
+      async (outcome) => {
+        clearInterval(renew);
+        const settled = budget ? settleBudget(budget, outcome, metered, payment, record) : outcome.ended ? payment.settle(chargeOf(metered, outcome.usage), record(usageRecord(outcome.usage, outcome.reported))) : payment.release();
+        return settled.catch(logFailure);
+      },
+      budget ?? undefined,
+    );
+  }
+
+  /** A session that held less than the ceiling pays event by event (stream-budget.ts). */
+  function sessionBudget(metered: MeteredRequest, payment: SecuredPayment): StreamBudget | null {
+    if (!payment.session || payment.heldMsat >= metered.ceilingMsat) return null;
+    return createStreamBudget({ metered, heldMsat: payment.heldMsat, session: payment.session, waitMs: (deps.topUpWaitSeconds ?? TOPUP_WAIT_SECONDS) * 1000 });
+  }
+
+  /** Ended by the budget: what was delivered; else what the upstream used; never more than the hold has grown to. */
+  async function settleBudget(budget: StreamBudget, outcome: StreamOutcome, metered: MeteredRequest, payment: SecuredPayment, record: (u: CallRecord['usage']) => CallRecord): Promise<void> {
+    if (!outcome.ended && !outcome.stopped) return payment.release();
+    const usage = outcome.stopped ? await budget.deliveredUsage() : outcome.usage;
+    const charge = chargeOf(metered, usage);
+    await payment.settle(charge < budget.heldMsat() ? charge : budget.heldMsat(), record(usageRecord(usage, outcome.reported && !outcome.stopped)));
   }
 }
 

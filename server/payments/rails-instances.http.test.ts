@@ -53,7 +53,7 @@ describe('one invoice through three doors on two instances', () => {
     expect(challenge.status).toBe(402);
     const preimage = await a.pay(challenge.body.invoice);
     const lines = challenge.headers['www-authenticate'] as string[];
-    const params = Object.fromEntries([...lines.find((l) => l.startsWith('Payment '))!.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    const params = Object.fromEntries([...lines.find((l) => l.startsWith('Payment ') && l.includes('intent="charge"'))!.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
     expect(params.realm).toBe('api.example');
     const mpp = `Payment ${Buffer.from(JSON.stringify({ challenge: params, payload: { preimage } })).toString('base64url')}`;
     const accepted = JSON.parse(Buffer.from(challenge.headers['payment-required'] as string, 'base64').toString('utf8')).accepts[0];

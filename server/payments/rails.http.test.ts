@@ -55,8 +55,11 @@ describe.each(['l402', 'mpp'] as const)('ABL_CHALLENGE_ORDER=%s', (order) => {
     const r = await call(t.url, 'POST', EMBEDDINGS, { body: { model: 'text-embedding-3-small', input: 'x' } });
     expect(r.status).toBe(402);
     const lines = header(r.headers, 'www-authenticate');
-    expect(lines.map((l) => l.split(' ')[0])).toEqual(order === 'mpp' ? ['Payment', 'LSAT', 'L402'] : ['LSAT', 'L402', 'Payment']);
-    const payment = lines.find((l) => l.startsWith('Payment '))!;
+    // the session intent on the same invoice comes before the charge (Alby's parser keeps the last value of each param)
+    expect(lines.map((l) => (l.startsWith('Payment ') ? /intent="(\w+)"/.exec(l)![1] : l.split(' ')[0]))).toEqual(
+      order === 'mpp' ? ['session', 'charge', 'LSAT', 'L402'] : ['LSAT', 'L402', 'session', 'charge'],
+    );
+    const payment = lines.find((l) => l.startsWith('Payment ') && l.includes('intent="charge"'))!;
     expect(payment).toMatch(/^Payment id="[A-Za-z0-9_-]+", realm="[^"]+", method="lightning", intent="charge", request="[A-Za-z0-9_-]+", expires="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"$/);
     const request = JSON.parse(Buffer.from(/request="([^"]+)"/.exec(payment)![1]!, 'base64url').toString('utf8'));
     expect(request).toEqual({ amount: String(PRICE_SATS), currency: 'sat', methodDetails: { invoice: r.body.invoice, paymentHash: r.body.payment_hash, network: 'regtest' } });
@@ -126,7 +129,7 @@ describe.each(['l402', 'mpp'] as const)('ABL_CHALLENGE_ORDER=%s', (order) => {
   it('one invoice paid once is spent once across the doors: MPP pays, L402 and x402 replays are refused; the audit is clean', async () => {
     const challenge = await call(t.url, 'POST', EMBEDDINGS, { body: { model: 'text-embedding-3-small', input: 'x' } });
     const preimage = await t.pay(challenge.body.invoice);
-    const line = header(challenge.headers, 'www-authenticate').find((l) => l.startsWith('Payment '))!;
+    const line = header(challenge.headers, 'www-authenticate').find((l) => l.startsWith('Payment ') && l.includes('intent="charge"'))!;
     const params = Object.fromEntries([...line.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
     // as Alby builds it: canonical JSON of the echoed challenge and the preimage, base64url
     const echoed = { challenge: { expires: params.expires, id: params.id, intent: params.intent, method: params.method, realm: params.realm, request: params.request }, payload: { preimage } };
@@ -155,7 +158,7 @@ describe.each(['l402', 'mpp'] as const)('ABL_CHALLENGE_ORDER=%s', (order) => {
   it('a paid challenge shown after it expired is refused through every door (401 invalid_payment)', async () => {
     const challenge = await call(t.url, 'POST', EMBEDDINGS, { body: { model: 'text-embedding-3-small', input: 'x' } });
     const preimage = await t.pay(challenge.body.invoice);
-    const line = header(challenge.headers, 'www-authenticate').find((l) => l.startsWith('Payment '))!;
+    const line = header(challenge.headers, 'www-authenticate').find((l) => l.startsWith('Payment ') && l.includes('intent="charge"'))!;
     const params = Object.fromEntries([...line.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
     const accepted = decodeJson(header(challenge.headers, 'payment-required')[0]!).accepts[0];
     const forms: Array<Record<string, string>> = [
@@ -184,7 +187,7 @@ describe.each(['l402', 'mpp'] as const)('ABL_CHALLENGE_ORDER=%s', (order) => {
 
   it('forged credentials are refused with invalid_payment (401)', async () => {
     const challenge = await call(t.url, 'POST', EMBEDDINGS, { body: { model: 'text-embedding-3-small', input: 'x' } });
-    const line = header(challenge.headers, 'www-authenticate').find((l) => l.startsWith('Payment '))!;
+    const line = header(challenge.headers, 'www-authenticate').find((l) => l.startsWith('Payment ') && l.includes('intent="charge"'))!;
     const params = Object.fromEntries([...line.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
     const unpaid = (challenge: object) => `Payment ${Buffer.from(JSON.stringify({ challenge, payload: { preimage: 'ab'.repeat(32) } })).toString('base64url')}`;
     const requirements = decodeJson(header(challenge.headers, 'payment-required')[0]!).accepts[0];

@@ -6,7 +6,7 @@
 import { msatToSats } from '../../contract/money.js';
 import { AppError, invalidL402 } from '../errors.js';
 import { trustedOutcome } from '../hire/payouts.js';
-import { auditSessions, closeSession, idleSessions, openSession, pendingRefunds, sessionRow, settleRefund, topUpSession, touchSession, type ClosingSession, type SessionRow } from '../ledger/mpp-sessions.js';
+import { auditSessions, closeSession, extendSessionHold, idleSessions, openSession, pendingRefunds, sessionRow, settleRefund, topUpSession, touchSession, type ClosingSession, type SessionRow } from '../ledger/mpp-sessions.js';
 import type { Ledger } from '../ledger/index.js';
 import { tryDecodeBolt11 } from '../lightning/bolt11.js';
 import { WalletUnavailableError, type PaymentOutcome, type WalletBackend } from '../lightning/backend.js';
@@ -16,9 +16,9 @@ import type { RateLimiter } from '../ratelimit.js';
 import type { Db } from '../store/index.js';
 import { deriveKey } from '../wire/binding.js';
 import { DEFAULT_REALM } from './rail.js';
+import { SESSION_ENDPOINT } from './session-endpoint.js';
 
-/** Where sessions are opened, topped up and closed (the session challenges are bound to it). */
-export const SESSION_ENDPOINT = 'POST /api/v1/mpp/session';
+export { SESSION_ENDPOINT } from './session-endpoint.js';
 /** The draft's recommended idle timeout. */
 export const IDLE_SECONDS = 300;
 /** A return invoice must outlive the session by far: the draft asks for 30 days. */
@@ -52,6 +52,11 @@ export function createSessions(deps: SessionDeps) {
   const realm = deps.realm ?? DEFAULT_REALM;
   const idleSeconds = deps.idleSeconds ?? IDLE_SECONDS;
   ledger.addAuditCheck(auditSessions);
+  /** streams paused for a top-up on this instance, by session: woken when one is credited here */
+  const paused = new Map<string, Set<() => void>>();
+  const wake = (sessionId: string) => {
+    for (const fn of paused.get(sessionId) ?? []) fn();
+  };
 
   /** 402 with a session challenge: a fresh deposit invoice (the client's deposit_sats, or the default). */
   async function challenge(client: string, depositSats?: number): Promise<AppError> {
@@ -141,6 +146,7 @@ export function createSessions(deps: SessionDeps) {
           if (r.kind === 'unknown') throw new AppError('not_found', 'No session has this id.');
           if (r.kind === 'closed') throw new AppError('invalid_state', 'This session is closed; open a new one with this payment instead.');
           if (r.kind === 'other_session') throw new AppError('payment_already_used', 'This invoice already paid for something else.');
+          if (r.kind === 'credited') wake(s.sessionId);
           return { status: 'ok', sessionId: s.sessionId, balanceMsat: r.balanceMsat, challengeId };
         }
         case 'close': {
@@ -172,6 +178,23 @@ export function createSessions(deps: SessionDeps) {
       ownerOf(cred, s.sessionId, s.preimage);
       if ((await touchSession(db, s.sessionId, deps.now())) === null) throw invalidL402('This session is closed (or unknown); open a new one.');
       return s.sessionId;
+    },
+
+    /** The idle timeout a session challenge announces. */
+    idleSeconds,
+
+    /** Grows a call's hold on the session by up to maxMsat of its balance: the hold's new amount (null: no longer held). */
+    extendHold: (holdId: bigint, sessionId: string, maxMsat: bigint) => extendSessionHold(db, ledger.sys, { holdId, sessionHash: sessionId, maxMsat }),
+
+    /** Calls fn whenever a top-up of the session is credited on this instance; returns the unsubscribe. */
+    onTopUp(sessionId: string, fn: () => void): () => void {
+      const set = paused.get(sessionId) ?? new Set();
+      set.add(fn);
+      paused.set(sessionId, set);
+      return () => {
+        set.delete(fn);
+        if (set.size === 0 && paused.get(sessionId) === set) paused.delete(sessionId);
+      };
     },
 
     /** Closes the sessions idle for idleSeconds and refunds them; idempotent across instances. */

@@ -11,6 +11,13 @@ export interface PaidAction {
   priceMsat: bigint;
   /** shown in the invoice description (≤ 128 characters) */
   description: string;
+  /** an MPP session may pay it: its 402 also offers the session intent on the same invoice */
+  sessions?: boolean;
+  /**
+   * a metered stream's least cost (its input, no output): a session holding at least this, but
+   * less than the ceiling, may start it; the stream pauses for a top-up where the money ends
+   */
+  floorMsat?: bigint;
 }
 
 export interface Credentials {

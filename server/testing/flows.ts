@@ -45,10 +45,11 @@ export async function l402OneRequestPerCredential(ctx: FlowContext): Promise<voi
   const challenge = await api();
   expect(challenge.status).toBe(402);
   const lines = challenge.headers['www-authenticate'] as string[];
-  expect(lines).toHaveLength(3); // LSAT, L402, then MPP's Payment for the same invoice
+  expect(lines).toHaveLength(4); // LSAT, L402, then MPP's Payment session and charge for the same invoice
   expect(lines[0]).toMatch(/^LSAT macaroon="[A-Za-z0-9+/]+={0,2}", invoice="lnbcrt[0-9a-z]+"$/);
   expect(lines[1]).toBe(lines[0]!.replace(/^LSAT/, 'L402'));
-  expect(lines[2]).toMatch(/^Payment id="/);
+  expect(lines[2]).toMatch(/^Payment id=".*intent="session"/);
+  expect(lines[3]).toMatch(/^Payment id=".*intent="charge"/);
   expect(challenge.body).toMatchObject({ error: { code: 'payment_required' }, amount_sats: 30, payment_hash: expect.any(String), macaroon: expect.any(String) });
   const preimage = await ctx.pay(challenge.body.invoice);
   const auth = `L402 ${challenge.body.macaroon}:${preimage}`;

@@ -2,7 +2,7 @@
 // session challenge (a deposit invoice; `{"deposit_sats": n}` picks its size). With
 // `Authorization: Payment <credential>`: open, topUp or close the session (a bearer answers its
 // state); each answer carries a Payment-Receipt naming the session. Paid routes take the bearer.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { ErrorBodySchema, PaymentRequiredSchema } from '../../../contract/error-bodies.js';
 import { msatToSats } from '../../../contract/money.js';
@@ -18,19 +18,23 @@ export function mppSessionRoutes(app: FastifyInstance, deps: { sessions: Session
     const cred = parsePaymentAuthorization(req.headers.authorization);
     if (cred === null) throw await deps.sessions.challenge(req.ip, depositSats(jsonObject(req, { optional: true }).deposit_sats));
     if ('error' in cred) throw invalidL402(`Bad Payment credential: ${cred.error}.`);
-    const answer = await deps.sessions.act(cred);
-    reply.header('cache-control', 'no-store');
-    reply.header(
-      'payment-receipt',
-      formatSessionReceipt({
-        sessionId: answer.sessionId,
-        timestamp: deps.now(),
-        challengeId: answer.challengeId,
-        ...(answer.status === 'closed' ? { refund: { sats: answer.refundSats, status: answer.refundStatus } } : {}),
-      }),
-    );
-    return reply.code(200).send(body(answer));
+    return writeSessionAnswer(reply, await deps.sessions.act(cred), deps.now());
   });
+}
+
+/** A session action's answer, here or at a resource: 200, its Payment-Receipt, never cached. */
+export function writeSessionAnswer(reply: FastifyReply, answer: SessionAnswer, now: number): FastifyReply {
+  reply.header('cache-control', 'no-store');
+  reply.header(
+    'payment-receipt',
+    formatSessionReceipt({
+      sessionId: answer.sessionId,
+      timestamp: now,
+      challengeId: answer.challengeId,
+      ...(answer.status === 'closed' ? { refund: { sats: answer.refundSats, status: answer.refundStatus } } : {}),
+    }),
+  );
+  return reply.code(200).type('application/json; charset=utf-8').send(body(answer));
 }
 
 function body(a: SessionAnswer): Record<string, unknown> {

@@ -137,7 +137,7 @@ describe('paid proxy', () => {
     const pricier = await api('POST', CHAT, { body: { ...chatBody, model: 'gpt-4o' }, headers: { authorization: auth } });
     expect(pricier.status).toBe(402);
     expect(pricier.body).toMatchObject({ error: { code: 'insufficient_balance', balance_sats: 30, price_sats: 150 }, amount_sats: 150 });
-    expect(pricier.headers['www-authenticate']).toHaveLength(3);
+    expect(pricier.headers['www-authenticate']).toHaveLength(4);
     const other = await api('POST', '/api/v1/openai/v1/embeddings', { body: { model: 'text-embedding-3-small', input: 'x' }, headers: { authorization: auth } });
     expect(other.status).toBe(401);
     const wrongPreimage = await api('POST', CHAT, { body: chatBody, headers: { authorization: `L402 ${challenge.body.macaroon}:${'00'.repeat(32)}` } });

@@ -4,10 +4,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PaidCalls } from '../../payments/paid-call.js';
 import { readCredentials } from '../credentials.js';
 import { writeReceipt } from '../receipt.js';
+import { writeSessionAnswer } from './mpp-session.js';
 
 export interface ProxyRouteDeps {
   paidCall: PaidCalls;
   uploadLimitBytes: number;
+  now: () => number;
 }
 
 export function proxyRoutes(app: FastifyInstance, deps: ProxyRouteDeps): void {
@@ -27,6 +29,7 @@ export function proxyRoutes(app: FastifyInstance, deps: ProxyRouteDeps): void {
       clientGone: () => gone,
     });
     if (answer === null) return reply;
+    if (answer.session) return writeSessionAnswer(reply, answer.session, deps.now());
     reply.code(answer.status);
     reply.headers(answer.headers);
     writeReceipt(reply, answer.receipt);

@@ -5,7 +5,7 @@ import { paths } from '../../router/routes';
 import { Link } from '../../router/Link';
 import { ErrorCodesTable } from './ErrorCodesTable';
 import { OpenApiOutline } from './OpenApiOutline';
-import { hireTranscript, l402Transcript, otherDoorsExample, topupTranscript } from './transcripts';
+import { hireTranscript, l402Transcript, otherDoorsExample, sessionExample, topupTranscript } from './transcripts';
 
 export function DocsPage() {
   useDocumentTitle('Docs');
@@ -76,6 +76,15 @@ export function DocsPage() {
           use, it is the same credential: the invoice is worth its value once.
         </p>
         <CodeBlock code={otherDoorsExample(origin)} label="MPP and x402 with @getalby/lightning-tools" />
+        <p>
+          The 402 of every proxied endpoint also offers an MPP <code>session</code> on the same invoice (its line comes just before the
+          charge line): pay it and retry with an <code>open</code> credential, and the invoice becomes a prepaid session that later calls
+          spend with a <code>bearer</code> credential. <code>topUp</code> and <code>close</code> go to the same endpoint; the close pays
+          what is left to your return invoice. A metered stream the session cannot pay to its end pauses with an{' '}
+          <code>event: payment-need-topup</code> and goes on after a top-up, or ends with <code>event: session-timeout</code>, charged what
+          it delivered.
+        </p>
+        <CodeBlock code={sessionExample(origin)} label="An MPP session, written from the Lightning session draft" />
       </section>
 
       <section id="topup" aria-labelledby="topup-h">

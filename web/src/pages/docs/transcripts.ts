@@ -8,6 +8,7 @@ export function l402Transcript(origin: string): string {
     '# HTTP/1.1 402 Payment Required',
     '# WWW-Authenticate: LSAT macaroon="AgEE…", invoice="lnbc…"',
     '# WWW-Authenticate: L402 macaroon="AgEE…", invoice="lnbc…"',
+    '# WWW-Authenticate: Payment id="…", realm="…", method="lightning", intent="session", request="eyJ…", expires="…"',
     '# WWW-Authenticate: Payment id="…", realm="…", method="lightning", intent="charge", request="eyJ…", expires="…"',
     '# PAYMENT-REQUIRED: eyJ4NDAyVmVyc2lvbiI6Mi…',
     '',
@@ -52,6 +53,24 @@ export function otherDoorsExample(origin: string): string {
     'const viaX402 = await fetchWithX402(url, init, { wallet });',
     '// whichever door comes first',
     'const viaAny = await fetch402(url, init, { wallet });',
+  ].join('\n');
+}
+
+/** An MPP session from a resource's own 402: open, stream, top up, close (the Lightning session draft). */
+export function sessionExample(origin: string): string {
+  return [
+    `// 1. POST ${origin}/api/v1/openai/v1/chat/completions without credentials: 402 with`,
+    '//    WWW-Authenticate: Payment … intent="session", request=<base64url {depositInvoice, paymentHash, depositAmount, …}>',
+    '// 2. pay depositInvoice; echo the challenge with your preimage and a zero-amount return invoice',
+    "const credential = (challenge, payload) => 'Payment ' + base64url(jcs({ challenge, payload }));",
+    "const open = credential(challenge, { action: 'open', preimage, returnInvoice });",
+    '//    the same request with Authorization: open is served from the session (Payment-Receipt: reference = sessionId)',
+    "const bearer = credential(challenge, { action: 'bearer', sessionId, preimage }); // every later call",
+    '// 3. a stream that runs dry pauses: event: payment-need-topup {sessionId, balanceSpent, balanceRequired}',
+    '//    ask the resource again without credentials, pay the new 402 invoice, and send (the stream goes on):',
+    "const topUp = credential(newChallenge, { action: 'topUp', sessionId, topUpPreimage }); // {status: 'ok'}",
+    '// 4. done: the whole sats left go to your return invoice',
+    "const close = credential(challenge, { action: 'close', sessionId, preimage }); // {status: 'closed', refundSats, refundStatus}",
   ].join('\n');
 }
 
