@@ -2,7 +2,8 @@
 // them, the OpenAPI document shows them, the web app takes their types, and a test parses every
 // answer of a real server with them (an extra or a missing field fails it).
 import { z } from 'zod';
-import { MESSAGE_KINDS, PAYOUT_STATES, QUOTE_STATUSES, TASK_OUTCOMES, TASK_ROLES, TASK_STATUSES } from './hire-states.js';
+import { AcceptanceSchema } from './hire.js';
+import { MESSAGE_KINDS, MILESTONE_STATUSES, PAYOUT_STATES, QUOTE_STATUSES, TASK_OUTCOMES, TASK_ROLES, TASK_STATUSES } from './hire-states.js';
 
 const uuid = z.string().describe('uuid');
 const sats = z.int().describe('whole sats');
@@ -24,6 +25,15 @@ export const QuoteSchema = z.strictObject({
   updated_at: unixSeconds,
 });
 
+export const MilestoneSchema = z.strictObject({
+  index: z.int().describe('0-based position; milestones are delivered in this order'),
+  title: z.string(),
+  amount_sats: sats,
+  deadline_seconds: z.int().nullable().describe('time to deliver it from when it becomes current; null: the catalog default'),
+  acceptance: AcceptanceSchema.nullable(),
+  status: z.enum(MILESTONE_STATUSES),
+});
+
 /** A task as the actions on it answer (accept, cancel, deliver, request-revision, dispute, confirm). */
 export const TaskSchema = z.strictObject({
   id: uuid,
@@ -42,6 +52,10 @@ export const TaskSchema = z.strictObject({
   revisions_used: z.int(),
   max_revisions: z.int(),
   outcome: z.enum(TASK_OUTCOMES).nullable().describe('why a closed escrow went where it went'),
+  acceptance: AcceptanceSchema.nullable().describe('the machine check of the delivery of a task without milestones'),
+  milestones: z.array(MilestoneSchema).describe('empty for a task paid in one delivery'),
+  current_milestone: z.int().nullable().describe('index of the milestone being worked on; null without milestones'),
+  released_sats: sats.describe('escrow already paid to the contractor for finished milestones'),
 });
 
 /** A task in a list (GET /tasks, GET /me). */
@@ -111,6 +125,7 @@ export const PayoutSchema = z.strictObject({
 });
 
 export type Quote = z.infer<typeof QuoteSchema>;
+export type Milestone = z.infer<typeof MilestoneSchema>;
 export type Task = z.infer<typeof TaskSchema>;
 export type TaskSummary = z.infer<typeof TaskSummarySchema>;
 export type TaskDetail = z.infer<typeof TaskDetailSchema>;

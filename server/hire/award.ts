@@ -14,6 +14,7 @@ import { accountOf } from './accounts.js';
 import type { HireDeps } from './deps.js';
 import { forbidden, invalidState, notFound } from './errors.js';
 import { holdEscrow } from './escrow.js';
+import { deliverySecondsOf } from './milestones.js';
 import { declinePendingQuotes, findQuote, moveQuote, type QuoteRow } from './quotes-store.js';
 import { findTask, lockTask, markAwarded, type TaskRow } from './tasks-store.js';
 import { inTx, withFunds } from './tx.js';
@@ -51,7 +52,7 @@ export async function acceptQuote(
         contractorAccountId: accepted.contractor_account_id,
         escrowMsat: accepted.price_msat,
         now,
-        deliveryDueAt: now + deps.rules.deliverySeconds,
+        deliveryDueAt: now + deliverySecondsOf(locked, 0, deps.rules.deliverySeconds),
       });
       if (!awarded) throw invalidState('The task expired before a quote was accepted.');
       await declinePendingQuotes(q, [ids.taskId], now);

@@ -21,7 +21,7 @@ export async function resolveDispute(deps: HireDeps, taskId: string, resolution:
   const task = await findTask(db, taskId);
   if (!task) throw notFound('No task has this id.');
   if (task.status !== 'disputed') throw invalidState(`The task is ${task.status}; only a disputed task can be resolved.`);
-  const plan = planOf(resolution, task.escrow_msat!);
+  const plan = planOf(resolution, task.escrow_msat! - task.released_msat);
   return inTx(db, async (q) => {
     const closed = await closeEscrow(q, sys, { taskId, from: ['disputed'], ...plan, now: deps.now() });
     if (!closed) throw invalidState('The task is no longer disputed.');
@@ -39,7 +39,7 @@ function planOf(r: Resolution, escrowMsat: bigint): { status: ClosedStatus; outc
       const escrowSats = escrowMsat / 1000n;
       const [field, share] = 'buyerSats' in r ? ['buyer_sats', r.buyerSats] : ['contractor_sats', r.contractorSats];
       if (!Number.isInteger(share) || share < 1 || BigInt(share) >= escrowSats) {
-        throw invalidField(field, `A split gives each side from 1 to ${escrowSats - 1n} sats of the ${escrowSats} in escrow; use release or refund for all of it.`);
+        throw invalidField(field, `A split gives each side from 1 to ${escrowSats - 1n} sats of the ${escrowSats} still in escrow; use release or refund for all of it.`);
       }
       const contractorSats = 'buyerSats' in r ? escrowSats - BigInt(share) : BigInt(share);
       return { status: 'split', outcome: 'admin_split', contractorMsat: contractorSats * 1000n };

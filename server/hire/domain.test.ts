@@ -5,6 +5,7 @@ import { STORE_KINDS } from '../store/testing.js';
 import { auditCases } from './testing/audit-cases.js';
 import { collectCases } from './testing/collect-cases.js';
 import { lifecycleCases } from './testing/lifecycle-cases.js';
+import { milestoneCases } from './testing/milestone-cases.js';
 import { openHireTest, type HireTest } from './testing/rig.js';
 
 describe.each(STORE_KINDS)('AI for Hire on %s', (kind) => {
@@ -15,6 +16,7 @@ describe.each(STORE_KINDS)('AI for Hire on %s', (kind) => {
   afterAll(() => t.close());
 
   describe('lifecycle', () => lifecycleCases(() => t));
+  describe('milestones and checked delivery', () => milestoneCases(() => t));
   describe('collect', () => collectCases(() => t));
   describe('audit', () => auditCases(() => t));
 });

@@ -6,7 +6,10 @@ import type { Credentials, Receipt } from '../payments/gate.js';
 import type { Queryable } from '../store/index.js';
 import { accountOf } from './accounts.js';
 import type { HireDeps } from './deps.js';
-import { forbidden, invalidState, notFound } from './errors.js';
+import type { Acceptance } from '../../contract/hire.js';
+import { msatToSats } from '../../contract/money.js';
+import { forbidden, invalidField, invalidState, notFound } from './errors.js';
+import { milestoneTotalMsat, type StoredMilestone } from './milestones.js';
 import { resolveFeePayer, takeFee, type FeeAction, type FeePayer } from './fees.js';
 import { declinePendingQuotes, findQuote, insertQuote, moveQuote, updatePendingQuote, type QuoteRow } from './quotes-store.js';
 import { findTask, insertTask, lockTask, markCancelled, type TaskRow } from './tasks-store.js';
@@ -46,6 +49,9 @@ export interface TaskInput {
   title: string;
   description: string;
   budgetMsat: bigint | null;
+  /** checked already (input-rules.ts milestones); the budget is then their sum */
+  milestones?: StoredMilestone[] | null;
+  acceptance?: Acceptance | null;
 }
 
 export async function postTask(deps: HireDeps, input: TaskInput, creds: Credentials, client: string): Promise<Paid<TaskRow>> {
@@ -54,7 +60,7 @@ export async function postTask(deps: HireDeps, input: TaskInput, creds: Credenti
   const id = randomUUID();
   const now = deps.now();
   return paying(deps, action, payer, id, (buyerAccountId, q) =>
-    insertTask(q, { id, buyerAccountId, ...input, now, expiresAt: now + deps.rules.openTaskTtlSeconds }),
+    insertTask(q, { id, buyerAccountId, ...input, milestones: input.milestones ?? null, acceptance: input.acceptance ?? null, now, expiresAt: now + deps.rules.openTaskTtlSeconds }),
   );
 }
 
@@ -70,6 +76,7 @@ export async function postQuote(deps: HireDeps, taskId: string, input: QuoteInpu
   // Refused before any invoice or charge: a closed task, or the buyer quoting on their own task.
   if (task.status !== 'open' || Number(task.expires_at) <= deps.now()) throw invalidState(`The task is ${task.status}; only open tasks take quotes.`);
   if (creds.token !== null && (await accountOf(db, creds.token, deps.now())).id === task.buyer_account_id) throw forbidden('A buyer cannot quote on their own task.');
+  assertMilestonePrice(task, input.priceMsat);
 
   const action: FeeAction = { endpoint: `POST ${TASKS_PATH}/${taskId}/quotes`, priceMsat: deps.rules.quoteMsat, description: 'Quoting on a task', journalKind: 'hire_quote_fee' };
   const payer = await resolveFeePayer(deps, action, creds, client);
@@ -82,6 +89,13 @@ export async function postQuote(deps: HireDeps, taskId: string, input: QuoteInpu
     if (locked.buyer_account_id === contractorAccountId) throw forbidden('A buyer cannot quote on their own task.');
     return insertQuote(q, { id, taskId, contractorAccountId, ...input, now });
   });
+}
+
+/** A task paid in milestones is fixed-price: a quote offers exactly their sum. */
+function assertMilestonePrice(task: TaskRow, priceMsat: bigint | null): void {
+  if (task.milestones === null || priceMsat === null) return;
+  const total = milestoneTotalMsat(task.milestones);
+  if (priceMsat !== total) throw invalidField('price_sats', `This task is paid in ${task.milestones.length} milestones totalling ${msatToSats(total)} sats; a quote offers exactly that.`);
 }
 
 /** The quote, if the caller is its contractor: 404 for an unknown quote, 403 for anyone else. */
@@ -101,6 +115,7 @@ export async function editQuote(
   patch: { priceMsat: bigint | null; description: string | null },
 ): Promise<QuoteRow> {
   const quote = await ownQuote(deps, token, ids.taskId, ids.quoteId);
+  assertMilestonePrice((await findTask(deps.db, ids.taskId))!, patch.priceMsat);
   const updated = await updatePendingQuote(deps.db, { id: quote.id, ...patch, now: deps.now() });
   if (!updated) throw invalidState('Only a pending quote can be edited.');
   return updated;

@@ -1,10 +1,11 @@
 // The marketplace's clock: open tasks expire, undelivered work is refunded, unreviewed
-// deliveries are released. Every change is a compare-and-set guarded by the deadline, so the
+// deliveries (the current milestone) are released. Every change is a compare-and-set guarded by the deadline, so the
 // sweep is idempotent and any number of instances may run it at once.
 import type { HireDeps } from './deps.js';
 import { closeEscrow } from './escrow.js';
 import { declinePendingQuotes } from './quotes-store.js';
-import { expireOpenTasks, overdueTaskIds } from './tasks-store.js';
+import { releaseDelivery } from './release.js';
+import { expireOpenTasks, findTask, overdueTaskIds } from './tasks-store.js';
 import { inTx } from './tx.js';
 
 const BATCH = 200;
@@ -35,10 +36,11 @@ export async function sweepDeadlines(deps: HireDeps): Promise<SweepResult> {
 
   let released = 0;
   for (const taskId of await overdueTaskIds(db, 'review', now, BATCH)) {
-    const closed = await inTx(db, (q) =>
-      closeEscrow(q, sys, { taskId, from: ['delivered'], status: 'completed', outcome: 'review_deadline', contractorMsat: null, now, overdue: 'review' }),
-    );
-    if (closed) released++;
+    const done = await inTx(db, async (q) => {
+      const task = await findTask(q, taskId);
+      return task && releaseDelivery(deps, q, { task, outcome: 'review_deadline', now, overdueReview: true });
+    });
+    if (done) released++;
   }
   return { expired, refunded, released };
 }

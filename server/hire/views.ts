@@ -5,6 +5,7 @@ import type { TaskRole } from '../../contract/hire-states.js';
 import type { Message, Quote, Task, TaskDetail } from '../../contract/hire-views.js';
 import { msatToSats } from '../../contract/money.js';
 import type { MessageRow } from './messages-store.js';
+import { milestoneViews } from './milestones.js';
 import type { QuoteRow } from './quotes-store.js';
 import type { TaskRow } from './tasks-store.js';
 
@@ -44,6 +45,10 @@ export function taskView<Extra extends object = object>(row: TaskRow, maxRevisio
     revisions_used: row.revisions_used,
     max_revisions: maxRevisions,
     outcome: row.outcome,
+    acceptance: row.acceptance,
+    milestones: milestoneViews(row),
+    current_milestone: row.milestones === null ? null : row.current_milestone,
+    released_sats: msatToSats(row.released_msat),
   };
   return { ...view, ...(extra as Extra) };
 }
