@@ -15,9 +15,12 @@ const newToken = z.string().describe("the new account's token (paid by L402 with
 export const TaskStatusSchema = z.enum(TASK_STATUSES);
 export const QuoteStatusSchema = z.enum(QUOTE_STATUSES);
 
+const profileId = z.string().regex(/^prf_[0-9a-f]{24}$/).describe('public pseudonymous profile id (GET /profiles/{id}); never the token');
+
 export const QuoteSchema = z.strictObject({
   id: uuid,
   task_id: uuid,
+  contractor_profile: profileId,
   price_sats: sats,
   description: z.string(),
   status: QuoteStatusSchema,
@@ -37,6 +40,7 @@ export const MilestoneSchema = z.strictObject({
 /** A task as the actions on it answer (accept, cancel, deliver, request-revision, dispute, confirm). */
 export const TaskSchema = z.strictObject({
   id: uuid,
+  buyer_profile: profileId,
   title: z.string(),
   description: z.string(),
   budget_sats: sats.nullable(),
@@ -124,7 +128,39 @@ export const PayoutSchema = z.strictObject({
   failure_reason: z.string().optional(),
 });
 
+/** GET /profiles/{id}: a token's public record, from closed escrowed deals only. */
+export const ProfileSchema = z.strictObject({
+  id: profileId,
+  deals: z.int().describe('closed escrowed tasks, as buyer or contractor'),
+  completed: z.int(),
+  disputed: z.int().describe('closed by an operator after a dispute'),
+  refunded: z.int(),
+  dispute_rate: z.number().nullable().describe('disputed / deals; null without deals'),
+  refund_rate: z.number().nullable(),
+  sats_earned: sats.describe('escrow released to it as contractor (fees excluded)'),
+  sats_paid: sats.describe('escrow released from it as buyer (fees excluded)'),
+  median_delivery_seconds: z.int().nullable().describe('as contractor: from award to (last) delivery'),
+  ratings: z.strictObject({
+    count: z.int(),
+    mean: z.number().nullable().describe('stars received, weighted by each deal’s escrowed amount'),
+    mean_unweighted: z.number().nullable(),
+  }),
+});
+
+/** 201 of POST /tasks/{id}/rating. */
+export const RatingSchema = z.strictObject({
+  task_id: uuid,
+  rated_profile: profileId,
+  as: z.enum(TASK_ROLES).describe('the rater’s side of the deal'),
+  stars: z.int(),
+  comment: z.string().nullable(),
+  amount_sats: sats.describe('the deal’s escrowed amount: the rating’s weight'),
+  created_at: unixSeconds,
+});
+
 export type Quote = z.infer<typeof QuoteSchema>;
+export type Profile = z.infer<typeof ProfileSchema>;
+export type Rating = z.infer<typeof RatingSchema>;
 export type Milestone = z.infer<typeof MilestoneSchema>;
 export type Task = z.infer<typeof TaskSchema>;
 export type TaskSummary = z.infer<typeof TaskSummarySchema>;

@@ -47,6 +47,11 @@ export const MessageBodySchema = z.object({ body: text() });
 
 export const OptionalNoteSchema = z.object({ body: text().nullish() });
 
+export const RateTaskSchema = z.object({
+  stars: z.int().min(1).max(5),
+  comment: z.string().min(1).max(2000).nullish(),
+});
+
 export const CollectRequestSchema = z.object({ invoice: z.string().min(1).describe('BOLT11 invoice with an amount, payable to another node') });
 
 /** What a client sends (the web app's forms), as the schemas read it. */

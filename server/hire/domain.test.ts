@@ -6,6 +6,7 @@ import { auditCases } from './testing/audit-cases.js';
 import { collectCases } from './testing/collect-cases.js';
 import { lifecycleCases } from './testing/lifecycle-cases.js';
 import { milestoneCases } from './testing/milestone-cases.js';
+import { reputationCases } from './testing/reputation-cases.js';
 import { openHireTest, type HireTest } from './testing/rig.js';
 
 describe.each(STORE_KINDS)('AI for Hire on %s', (kind) => {
@@ -17,6 +18,7 @@ describe.each(STORE_KINDS)('AI for Hire on %s', (kind) => {
 
   describe('lifecycle', () => lifecycleCases(() => t));
   describe('milestones and checked delivery', () => milestoneCases(() => t));
+  describe('reputation', () => reputationCases(() => t));
   describe('collect', () => collectCases(() => t));
   describe('audit', () => auditCases(() => t));
 });

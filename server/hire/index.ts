@@ -12,6 +12,7 @@ import { nodeIdentity } from './node-identity.js';
 import { reconcilePayouts } from './payouts.js';
 import { cancelTask, editQuote, postQuote, postTask, withdrawQuote, type QuoteInput, type TaskInput } from './posting.js';
 import { getTask, listTasks, me } from './queries.js';
+import { profile, rateTask } from './reputation.js';
 import { sweepDeadlines } from './sweep.js';
 import type { TaskStatus } from './tasks-store.js';
 import { quoteView, taskView } from './views.js';
@@ -61,6 +62,10 @@ export function createHireService(deps: HireDeps, opts: { node?: Partial<NodeIde
       const row = await resolveDispute(deps, taskId, resolution);
       return taskView(row, max, { contractor_paid_sats: Number(row.contractor_paid_msat! / 1000n), buyer_refunded_sats: Number(row.buyer_refunded_msat! / 1000n) });
     },
+
+    /** deal-bound reputation */
+    rateTask: (token: string, taskId: string, input: { stars: number; comment: string | null }) => rateTask(deps, token, taskId, input),
+    profile: (profileId: string) => profile(deps, profileId),
 
     collect: (token: string, invoice: string) => collect(deps, identity, token, invoice),
     payoutStatus: (token: string, paymentHash: string) => payoutStatus(deps, token, paymentHash),

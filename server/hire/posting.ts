@@ -10,6 +10,7 @@ import type { Acceptance } from '../../contract/hire.js';
 import { msatToSats } from '../../contract/money.js';
 import { forbidden, invalidField, invalidState, notFound } from './errors.js';
 import { milestoneTotalMsat, type StoredMilestone } from './milestones.js';
+import { ensureProfile } from './profiles-store.js';
 import { resolveFeePayer, takeFee, type FeeAction, type FeePayer } from './fees.js';
 import { declinePendingQuotes, findQuote, insertQuote, moveQuote, updatePendingQuote, type QuoteRow } from './quotes-store.js';
 import { findTask, insertTask, lockTask, markCancelled, type TaskRow } from './tasks-store.js';
@@ -59,9 +60,11 @@ export async function postTask(deps: HireDeps, input: TaskInput, creds: Credenti
   const payer = await resolveFeePayer(deps, action, creds, client);
   const id = randomUUID();
   const now = deps.now();
-  return paying(deps, action, payer, id, (buyerAccountId, q) =>
-    insertTask(q, { id, buyerAccountId, ...input, milestones: input.milestones ?? null, acceptance: input.acceptance ?? null, now, expiresAt: now + deps.rules.openTaskTtlSeconds }),
-  );
+  return paying(deps, action, payer, id, async (buyerAccountId, q) => {
+    const buyerProfile = await ensureProfile(q, buyerAccountId);
+    const fields = { ...input, milestones: input.milestones ?? null, acceptance: input.acceptance ?? null };
+    return insertTask(q, { id, buyerAccountId, ...fields, buyerProfile, now, expiresAt: now + deps.rules.openTaskTtlSeconds });
+  });
 }
 
 export interface QuoteInput {
@@ -87,7 +90,7 @@ export async function postQuote(deps: HireDeps, taskId: string, input: QuoteInpu
     const now = deps.now();
     if (!locked || locked.status !== 'open' || Number(locked.expires_at) <= now) throw invalidState('The task is no longer open.');
     if (locked.buyer_account_id === contractorAccountId) throw forbidden('A buyer cannot quote on their own task.');
-    return insertQuote(q, { id, taskId, contractorAccountId, ...input, now });
+    return insertQuote(q, { id, taskId, contractorAccountId, ...input, now, contractorProfile: await ensureProfile(q, contractorAccountId) });
   });
 }
 

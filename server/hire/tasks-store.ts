@@ -40,6 +40,8 @@ export interface TaskRow {
   /** escrow already paid for finished milestones */
   released_msat: bigint;
   awarded_at: bigint | null;
+  /** the buyer's public profile id */
+  buyer_profile: string;
 }
 
 export interface NewTask {
@@ -52,13 +54,14 @@ export interface NewTask {
   expiresAt: number;
   milestones: StoredMilestone[] | null;
   acceptance: Acceptance | null;
+  buyerProfile: string;
 }
 
 export async function insertTask(q: Queryable, t: NewTask): Promise<TaskRow> {
   const res = await q.query<TaskRow>(
-    `INSERT INTO hire_tasks (id, buyer_account_id, title, description, budget_msat, expires_at, created_at, updated_at, milestones, acceptance)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8::jsonb, $9::jsonb) RETURNING *`,
-    [t.id, t.buyerAccountId, t.title, t.description, t.budgetMsat, t.expiresAt, t.now, json(t.milestones), json(t.acceptance)],
+    `INSERT INTO hire_tasks (id, buyer_account_id, title, description, budget_msat, expires_at, created_at, updated_at, milestones, acceptance, buyer_profile)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8::jsonb, $9::jsonb, $10) RETURNING *`,
+    [t.id, t.buyerAccountId, t.title, t.description, t.budgetMsat, t.expiresAt, t.now, json(t.milestones), json(t.acceptance), t.buyerProfile],
   );
   return res.rows[0]!;
 }

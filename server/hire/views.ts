@@ -18,6 +18,7 @@ export function quoteView(row: QuoteRow): Quote {
   return {
     id: row.id,
     task_id: row.task_id,
+    contractor_profile: row.contractor_profile,
     price_sats: msatToSats(row.price_msat),
     description: row.description,
     status: row.status,
@@ -30,6 +31,7 @@ export function quoteView(row: QuoteRow): Quote {
 export function taskView<Extra extends object = object>(row: TaskRow, maxRevisions: number, extra?: Extra): Task & Extra {
   const view: Task = {
     id: row.id,
+    buyer_profile: row.buyer_profile,
     title: row.title,
     description: row.description,
     budget_sats: sats(row.budget_msat),

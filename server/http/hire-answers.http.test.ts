@@ -129,6 +129,17 @@ describe('AI for Hire answers exactly the shapes of contract/hire-views.ts', () 
     expect(bad.error).toMatchObject({ code: 'invalid_field_value', field: 'body', message: expect.stringMatching(/must be number/) });
     expect(await taskAnswer('POST', `${H}/tasks/${posted.id}/deliver`, contractor, { body: '[1, 2.5]' })).toMatchObject({ status: 'completed', outcome: 'acceptance_check' });
     expect((await detail(posted.id, contractor)).milestones.map((m) => m.status)).toEqual(['released', 'released']);
+
+    // the closed deal can be rated, once by each side; the profile shows it
+    const early = await postTask(buyer, 'Not closed');
+    expect(expectAnswer(ErrorBodySchema, await api('POST', `${H}/tasks/${early.id}/rating`, as(buyer, { stars: 5 })), 409).error.code).toBe('invalid_state');
+    expect(expectAnswer(ErrorBodySchema, await api('POST', `${H}/tasks/${posted.id}/rating`, as(contractor, { stars: 6 })), 400).error.field).toBe('stars');
+    const rating = expectAnswer(v.RatingSchema, await api('POST', `${H}/tasks/${posted.id}/rating`, as(buyer, { stars: 5, comment: 'Fast and exact' })), 201);
+    expect(rating).toMatchObject({ rated_profile: quote.contractor_profile, as: 'buyer', amount_sats: 250 });
+    expect(expectAnswer(ErrorBodySchema, await api('POST', `${H}/tasks/${posted.id}/rating`, as(buyer, { stars: 1 })), 409).error.code).toBe('invalid_state');
+    const record = expectAnswer(v.ProfileSchema, await api('GET', `${H}/profiles/${quote.contractor_profile}`), 200);
+    expect(record).toMatchObject({ completed: 1, sats_earned: 250, ratings: { count: 1, mean: 5 } });
+    expect(expectAnswer(ErrorBodySchema, await api('GET', `${H}/profiles/nobody`), 404).error.code).toBe('not_found');
   });
 
   it('a caller without credentials gets a 402 with a new token; an L402-paid quote answers that token', async () => {
