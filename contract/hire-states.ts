@@ -25,3 +25,11 @@ export type PayoutState = (typeof PAYOUT_STATES)[number];
 /** Where one milestone stands: released ones were paid; the current one follows its task. */
 export const MILESTONE_STATUSES = ['pending', 'in_work', 'delivered', 'revision_requested', 'disputed', 'released', 'refunded', 'split', 'cancelled'] as const;
 export type MilestoneStatus = (typeof MILESTONE_STATUSES)[number];
+
+/** What GET /events streams (the SSE `event:` field) and webhooks post (`event`). */
+export const HIRE_EVENTS = [
+  'task.created', 'quote.created', 'quote.updated', 'quote.accepted', 'message.created', 'task.delivered', 'milestone.released',
+  'task.revision_requested', 'task.disputed', 'task.completed', 'task.refunded', 'task.resolved', 'task.cancelled', 'task.expired',
+  'payout.completed', 'payout.failed',
+] as const;
+export type HireEventName = (typeof HIRE_EVENTS)[number];

@@ -22,6 +22,8 @@ describe('acceptance checks', () => {
     expect(fieldOf(() => assertAcceptance({ json_schema: { type: 'string', format: 'email' } }, 'acceptance'))).toBe('acceptance.json_schema');
     expect(fieldOf(() => assertAcceptance({ json_schema: { enum: ['x'.repeat(17_000)] } }, 'acceptance'))).toBe('acceptance.json_schema');
     expect(fieldOf(() => assertAcceptance({ json_schema: { type: 'object', properties: { a: { type: 'number' } } } }, 'acceptance'))).toBeUndefined();
+    expect(fieldOf(() => assertAcceptance({ json_schema: { type: 'object', required: ['lines'] } }, 'acceptance'))).toBeUndefined();
+    expect(fieldOf(() => assertAcceptance({ json_schema: { type: 'object', requird: ['typo'] } }, 'acceptance'))).toBe('acceptance.json_schema');
   });
 
   it('says why a delivery fails a schema or a hash, and passes a matching one', () => {

@@ -11,7 +11,8 @@ import { invalidField } from './errors.js';
 export const ACCEPTANCE_MAX_CHARS = 16_384;
 const REGEX_KEYWORDS = new Set(['pattern', 'patternProperties', 'format', '$dynamicRef', '$ref', '$id']);
 
-const ajv = new Ajv({ strict: true, allErrors: false, validateSchema: true });
+// strict: unknown keywords are refused; the stylistic strict checks (required without properties, ...) are not
+const ajv = new Ajv({ strict: true, strictRequired: false, strictTypes: false, strictTuples: false, allowUnionTypes: true, allErrors: false, validateSchema: true });
 // compiled validators by schema text; bounded so a flood of schemas cannot grow it without end
 const compiled = new Map<string, ValidateFunction>();
 const CACHE_MAX = 500;

@@ -6,6 +6,7 @@ import { AppError } from '../errors.js';
 import type { HireDeps } from './deps.js';
 import { invalidField, invalidState, notFound } from './errors.js';
 import { closeEscrow, type ClosedStatus } from './escrow.js';
+import { taskEvent } from './events.js';
 import { findTask, type TaskRow } from './tasks-store.js';
 import { inTx } from './tx.js';
 
@@ -23,8 +24,10 @@ export async function resolveDispute(deps: HireDeps, taskId: string, resolution:
   if (task.status !== 'disputed') throw invalidState(`The task is ${task.status}; only a disputed task can be resolved.`);
   const plan = planOf(resolution, task.escrow_msat! - task.released_msat);
   return inTx(db, async (q) => {
-    const closed = await closeEscrow(q, sys, { taskId, from: ['disputed'], ...plan, now: deps.now() });
+    const now = deps.now();
+    const closed = await closeEscrow(q, sys, { taskId, from: ['disputed'], ...plan, now });
     if (!closed) throw invalidState('The task is no longer disputed.');
+    await taskEvent(q, closed, 'task.resolved', now, { outcome: closed.outcome, contractor_paid_sats: Number(closed.contractor_paid_msat! / 1000n), buyer_refunded_sats: Number(closed.buyer_refunded_msat! / 1000n) });
     return closed;
   });
 }

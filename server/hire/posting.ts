@@ -11,6 +11,7 @@ import { msatToSats } from '../../contract/money.js';
 import { forbidden, invalidField, invalidState, notFound } from './errors.js';
 import { milestoneTotalMsat, type StoredMilestone } from './milestones.js';
 import { ensureProfile } from './profiles-store.js';
+import { quoteEvent, taskCreatedEvent, taskEvent } from './events.js';
 import { resolveFeePayer, takeFee, type FeeAction, type FeePayer } from './fees.js';
 import { declinePendingQuotes, findQuote, insertQuote, moveQuote, updatePendingQuote, type QuoteRow } from './quotes-store.js';
 import { findTask, insertTask, lockTask, markCancelled, type TaskRow } from './tasks-store.js';
@@ -63,7 +64,9 @@ export async function postTask(deps: HireDeps, input: TaskInput, creds: Credenti
   return paying(deps, action, payer, id, async (buyerAccountId, q) => {
     const buyerProfile = await ensureProfile(q, buyerAccountId);
     const fields = { ...input, milestones: input.milestones ?? null, acceptance: input.acceptance ?? null };
-    return insertTask(q, { id, buyerAccountId, ...fields, buyerProfile, now, expiresAt: now + deps.rules.openTaskTtlSeconds });
+    const created = await insertTask(q, { id, buyerAccountId, ...fields, buyerProfile, now, expiresAt: now + deps.rules.openTaskTtlSeconds });
+    await taskCreatedEvent(q, created, now);
+    return created;
   });
 }
 
@@ -90,7 +93,9 @@ export async function postQuote(deps: HireDeps, taskId: string, input: QuoteInpu
     const now = deps.now();
     if (!locked || locked.status !== 'open' || Number(locked.expires_at) <= now) throw invalidState('The task is no longer open.');
     if (locked.buyer_account_id === contractorAccountId) throw forbidden('A buyer cannot quote on their own task.');
-    return insertQuote(q, { id, taskId, contractorAccountId, ...input, now, contractorProfile: await ensureProfile(q, contractorAccountId) });
+    const quote = await insertQuote(q, { id, taskId, contractorAccountId, ...input, now, contractorProfile: await ensureProfile(q, contractorAccountId) });
+    await quoteEvent(q, quote, locked.buyer_account_id, 'quote.created', now);
+    return quote;
   });
 }
 
@@ -118,17 +123,27 @@ export async function editQuote(
   patch: { priceMsat: bigint | null; description: string | null },
 ): Promise<QuoteRow> {
   const quote = await ownQuote(deps, token, ids.taskId, ids.quoteId);
-  assertMilestonePrice((await findTask(deps.db, ids.taskId))!, patch.priceMsat);
-  const updated = await updatePendingQuote(deps.db, { id: quote.id, ...patch, now: deps.now() });
-  if (!updated) throw invalidState('Only a pending quote can be edited.');
-  return updated;
+  const task = (await findTask(deps.db, ids.taskId))!;
+  assertMilestonePrice(task, patch.priceMsat);
+  return inTx(deps.db, async (q) => {
+    const now = deps.now();
+    const updated = await updatePendingQuote(q, { id: quote.id, ...patch, now });
+    if (!updated) throw invalidState('Only a pending quote can be edited.');
+    await quoteEvent(q, updated, task.buyer_account_id, 'quote.updated', now);
+    return updated;
+  });
 }
 
 export async function withdrawQuote(deps: HireDeps, token: string, ids: { taskId: string; quoteId: string }): Promise<QuoteRow> {
   const quote = await ownQuote(deps, token, ids.taskId, ids.quoteId);
-  const withdrawn = await moveQuote(deps.db, { id: quote.id, to: 'withdrawn', now: deps.now() });
-  if (!withdrawn) throw invalidState('Only a pending quote can be withdrawn.');
-  return withdrawn;
+  const task = (await findTask(deps.db, ids.taskId))!;
+  return inTx(deps.db, async (q) => {
+    const now = deps.now();
+    const withdrawn = await moveQuote(q, { id: quote.id, to: 'withdrawn', now });
+    if (!withdrawn) throw invalidState('Only a pending quote can be withdrawn.');
+    await quoteEvent(q, withdrawn, task.buyer_account_id, 'quote.updated', now);
+    return withdrawn;
+  });
 }
 
 /** open → cancelled by its buyer; pending quotes are declined. The posting fee is not refunded. */
@@ -143,6 +158,7 @@ export async function cancelTask(deps: HireDeps, token: string, taskId: string):
     const cancelled = await markCancelled(q, taskId, now);
     if (!cancelled) throw invalidState('Only an open task can be cancelled.');
     await declinePendingQuotes(q, [taskId], now);
+    await taskEvent(q, cancelled, 'task.cancelled', now);
     return cancelled;
   });
 }

@@ -4,6 +4,7 @@
 import type { TaskOutcome } from '../../contract/hire-states.js';
 import type { HireDeps } from './deps.js';
 import { closeEscrow } from './escrow.js';
+import { taskEvent } from './events.js';
 import { isLastMilestone, releaseMilestone } from './milestones.js';
 import type { Queryable } from '../store/index.js';
 import type { TaskRow } from './tasks-store.js';
@@ -16,9 +17,12 @@ export async function releaseDelivery(
 ): Promise<TaskRow | null> {
   const { sys } = deps.ledger;
   if (!isLastMilestone(p.task)) {
-    return releaseMilestone(q, sys, { task: p.task, now: p.now, defaultDeliverySeconds: deps.rules.deliverySeconds, overdueReview: p.overdueReview });
+    const next = await releaseMilestone(q, sys, { task: p.task, now: p.now, defaultDeliverySeconds: deps.rules.deliverySeconds, overdueReview: p.overdueReview });
+    const index = p.task.current_milestone;
+    if (next) await taskEvent(q, next, 'milestone.released', p.now, { milestone: index, amount_sats: p.task.milestones![index]!.amount_sats, outcome: p.outcome });
+    return next;
   }
-  return closeEscrow(q, sys, {
+  const closed = await closeEscrow(q, sys, {
     taskId: p.task.id,
     from: ['delivered'],
     status: 'completed',
@@ -27,4 +31,6 @@ export async function releaseDelivery(
     now: p.now,
     ...(p.overdueReview ? { overdue: 'review' as const } : {}),
   });
+  if (closed) await taskEvent(q, closed, 'task.completed', p.now, { outcome: p.outcome });
+  return closed;
 }

@@ -7,6 +7,7 @@ import { accountOf } from './accounts.js';
 import type { HireDeps } from './deps.js';
 import { failedCheck } from './acceptance.js';
 import { forbidden, invalidField, invalidState, notFound } from './errors.js';
+import { taskEvent } from './events.js';
 import { currentAcceptance } from './milestones.js';
 import { releaseDelivery } from './release.js';
 import { insertMessage } from './messages-store.js';
@@ -56,6 +57,7 @@ export async function deliver(deps: HireDeps, token: string, taskId: string, bod
     const failure = check === null ? null : failedCheck(check, body);
     if (failure !== null) throw invalidField('body', failure);
     await insertMessage(q, { quoteId: delivered.accepted_quote_id!, senderAccountId: accountId, kind: 'delivery', body, now });
+    await taskEvent(q, delivered, 'task.delivered', now);
     if (check === null) return delivered;
     // the row is ours since markDelivered: the release cannot lose a race here
     return (await releaseDelivery(deps, q, { task: delivered, outcome: 'acceptance_check', now }))!;
@@ -70,6 +72,7 @@ export async function requestRevision(deps: HireDeps, token: string, taskId: str
     const moved = await markRevisionRequested(q, { id: taskId, now, deliveryDueAt: now + deps.rules.deliverySeconds, maxRevisions: max });
     if (!moved) throw await refusal(q, taskId, now, 'take a revision request', max);
     if (body !== null) await insertMessage(q, { quoteId: moved.accepted_quote_id!, senderAccountId: accountId, kind: 'revision_request', body, now });
+    await taskEvent(q, moved, 'task.revision_requested', now);
     return moved;
   });
 }
@@ -81,6 +84,7 @@ export async function dispute(deps: HireDeps, token: string, taskId: string, bod
     const disputed = await markDisputed(q, taskId, now);
     if (!disputed) throw await refusal(q, taskId, now, 'be disputed');
     if (body !== null) await insertMessage(q, { quoteId: disputed.accepted_quote_id!, senderAccountId: accountId, kind: 'dispute', body, now });
+    await taskEvent(q, disputed, 'task.disputed', now);
     return disputed;
   });
 }
