@@ -28,6 +28,15 @@ export function hireOperations(maxSats: number): OperationSpec[] {
     { method: 'post', path: `${P}/tasks/{id}/cancel`, summary: 'Cancel an open task (the buyer)', tags, auth: 'token', params: task, responses: { 200: v.TaskSchema } },
     { method: 'post', path: `${P}/tasks/{id}/rating`, summary: 'Rate the other side of a closed escrowed deal, once (buyer or accepted contractor)', tags, auth: 'token', params: task, body: h.RateTaskSchema, responses: { 201: v.RatingSchema } },
     { method: 'get', path: `${P}/profiles/{id}`, summary: 'A public pseudonymous record computed from closed escrowed deals', tags, params: { id: 'profile id (prf_…)' }, responses: { 200: v.ProfileSchema } },
+    {
+      method: 'get',
+      path: `${P}/events`,
+      summary: 'Live events of the token as text/event-stream (id, event, data JSON with task_id); Last-Event-ID replays what came after it',
+      tags,
+      auth: 'token',
+      query: { new_tasks: 'true: also new open tasks', match: 'only new tasks whose title contains this', last_event_id: 'as the Last-Event-ID header' },
+      responses: { 200: null },
+    },
     { method: 'post', path: `${P}/collect`, summary: 'Pay a BOLT11 invoice from the balance', tags, auth: 'token', body: h.CollectRequestSchema, responses: { 200: v.PayoutSchema } },
     { method: 'get', path: `${P}/collect/{payment_hash}`, summary: 'A payout, looked up again', tags, auth: 'token', params: { payment_hash: '64 hex' }, responses: { 200: v.PayoutSchema } },
   ];
