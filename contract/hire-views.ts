@@ -158,6 +158,15 @@ export const RatingSchema = z.strictObject({
   created_at: unixSeconds,
 });
 
+/** PUT/GET /webhook: the token's webhook; `secret` (for X-Abl-Signature) only in the PUT answer. */
+export const WebhookSchema = z.strictObject({
+  url: z.string(),
+  created_at: unixSeconds,
+  secret: z.string().optional().describe('HMAC-SHA256 key of X-Abl-Signature, shown once'),
+});
+
+export const WebhookDeletedSchema = z.strictObject({ deleted: z.literal(true) });
+
 export type Quote = z.infer<typeof QuoteSchema>;
 export type Profile = z.infer<typeof ProfileSchema>;
 export type Rating = z.infer<typeof RatingSchema>;

@@ -52,6 +52,8 @@ export const RateTaskSchema = z.object({
   comment: z.string().min(1).max(2000).nullish(),
 });
 
+export const WebhookRequestSchema = z.object({ url: z.string().min(1).max(2000).describe('http(s) URL that receives each event as a signed JSON POST') });
+
 export const CollectRequestSchema = z.object({ invoice: z.string().min(1).describe('BOLT11 invoice with an amount, payable to another node') });
 
 /** What a client sends (the web app's forms), as the schemas read it. */

@@ -220,6 +220,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
         { name: 'rate-limit-prune', everyMs: 60_000, run: () => limiter.prune() },
         { name: 'hire-sweep', everyMs: 30_000, run: () => hire.sweep() },
         { name: 'hire-payout-reconcile', everyMs: 15_000, run: () => hire.reconcilePayouts() },
+        { name: 'hire-webhooks', everyMs: 2_000, run: () => hire.deliverWebhooks() },
         { name: 'mpp-session-idle', everyMs: 30_000, run: () => sessions.expireIdle() },
         { name: 'mpp-refund-reconcile', everyMs: 15_000, run: () => sessions.reconcileRefunds() },
       ],

@@ -7,6 +7,7 @@ import { collectCases } from './testing/collect-cases.js';
 import { lifecycleCases } from './testing/lifecycle-cases.js';
 import { milestoneCases } from './testing/milestone-cases.js';
 import { reputationCases } from './testing/reputation-cases.js';
+import { webhookCases } from './testing/webhook-cases.js';
 import { openHireTest, type HireTest } from './testing/rig.js';
 
 describe.each(STORE_KINDS)('AI for Hire on %s', (kind) => {
@@ -19,6 +20,7 @@ describe.each(STORE_KINDS)('AI for Hire on %s', (kind) => {
   describe('lifecycle', () => lifecycleCases(() => t));
   describe('milestones and checked delivery', () => milestoneCases(() => t));
   describe('reputation', () => reputationCases(() => t));
+  describe('webhooks', () => webhookCases(() => t));
   describe('collect', () => collectCases(() => t));
   describe('audit', () => auditCases(() => t));
 });

@@ -14,6 +14,8 @@ import { cancelTask, editQuote, postQuote, postTask, withdrawQuote, type QuoteIn
 import { createEventHub } from './event-hub.js';
 import { openLive, type LiveEvent, type LiveFilter } from './live.js';
 import { getTask, listTasks, me } from './queries.js';
+import { httpWebhookSender } from './webhook-sender.js';
+import { deliverWebhooks, getWebhook, removeWebhook, setWebhook, type WebhookSender } from './webhooks.js';
 import { profile, rateTask } from './reputation.js';
 import { sweepDeadlines } from './sweep.js';
 import type { TaskStatus } from './tasks-store.js';
@@ -28,7 +30,7 @@ export { TASK_STATUSES, type TaskStatus } from './tasks-store.js';
 
 type Ids = { taskId: string; quoteId: string };
 
-export function createHireService(deps: HireDeps, opts: { node?: Partial<NodeIdentity>; eventPollMs?: number } = {}) {
+export function createHireService(deps: HireDeps, opts: { node?: Partial<NodeIdentity>; eventPollMs?: number; webhookSender?: WebhookSender } = {}) {
   for (const check of hireAuditChecks) deps.ledger.addAuditCheck(check);
   const hub = createEventHub(deps.db, { pollMs: opts.eventPollMs ?? 500, onError: (err) => deps.log?.warn({ err: (err as Error)?.message }, 'reading hire events failed') });
   // local subscribers hear of a change at once; other instances on their next poll
@@ -82,6 +84,12 @@ export function createHireService(deps: HireDeps, opts: { node?: Partial<NodeIde
 
     /** live events: the token's missed ones after filter.afterId, then each new one; returns the unsubscribe */
     openLive: (token: string, filter: LiveFilter, send: (e: LiveEvent) => void) => openLive(deps, hub, token, filter, send),
+    /** the token's webhook: every event that concerns it, POSTed and signed */
+    setWebhook: (token: string, url: string) => setWebhook(deps, token, url),
+    getWebhook: (token: string) => getWebhook(deps, token),
+    removeWebhook: (token: string) => removeWebhook(deps, token),
+    /** background pass: due webhook deliveries, each tried once */
+    deliverWebhooks: () => deliverWebhooks(deps, opts.webhookSender ?? httpWebhookSender),
     /** stops the event poller (server shutdown, tests) */
     closeLive: () => hub.close(),
   };

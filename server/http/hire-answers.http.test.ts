@@ -142,6 +142,16 @@ describe('AI for Hire answers exactly the shapes of contract/hire-views.ts', () 
     expect(expectAnswer(ErrorBodySchema, await api('GET', `${H}/profiles/nobody`), 404).error.code).toBe('not_found');
   });
 
+  it('sets, shows and removes a webhook', async () => {
+    const token = await buyToken(10);
+    const set = expectAnswer(v.WebhookSchema, await api('PUT', `${H}/webhook`, as(token, { url: 'https://agent.example/hook' })), 200);
+    expect(set.secret).toMatch(/^whsec_/);
+    expect(expectAnswer(v.WebhookSchema, await api('GET', `${H}/webhook`, as(token)), 200)).toEqual({ url: set.url, created_at: set.created_at });
+    expect(expectAnswer(ErrorBodySchema, await api('PUT', `${H}/webhook`, as(token, { url: 'not a url' })), 400).error.field).toBe('url');
+    expect(expectAnswer(v.WebhookDeletedSchema, await api('DELETE', `${H}/webhook`, as(token)), 200)).toEqual({ deleted: true });
+    expect(expectAnswer(ErrorBodySchema, await api('GET', `${H}/webhook`, as(token)), 404).error.code).toBe('not_found');
+  });
+
   it('a caller without credentials gets a 402 with a new token; an L402-paid quote answers that token', async () => {
     const buyer = await buyToken(100);
     const task = await postTask(buyer, 'Paid by Lightning');

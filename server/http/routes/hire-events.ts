@@ -1,10 +1,13 @@
 // GET /api/v1/ai-for-hire/events: server-sent events of what concerns the caller's token,
-// resumable with Last-Event-ID. The stream stays open (a comment every 15 s keeps proxies and
+// resumable with Last-Event-ID; PUT|GET|DELETE /webhook: the same events POSTed to a URL. The stream stays open (a comment every 15 s keeps proxies and
 // idle timers from closing it) until the client leaves or the server shuts down.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
 import type { HireService, LiveEvent } from '../../hire/index.js';
+import { WebhookRequestSchema } from '../../../contract/hire.js';
 import { requireToken } from '../auth.js';
+import { jsonObject } from '../body.js';
+import { parseWith } from '../parse-with.js';
 import { HIRE_PREFIX } from './hire-input.js';
 
 const HEARTBEAT_MS = 15_000;
@@ -26,6 +29,10 @@ function filterOf(req: FastifyRequest) {
 export const sseFrame = (e: LiveEvent): string => `id: ${e.id}\nevent: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`;
 
 export function hireEventRoutes(app: FastifyInstance, hire: HireService): void {
+  app.put(`${HIRE_PREFIX}/webhook`, { config: { hireLimit: 'free-post' } }, async (req) => hire.setWebhook(requireToken(req), parseWith(WebhookRequestSchema, jsonObject(req)).url));
+  app.get(`${HIRE_PREFIX}/webhook`, async (req) => hire.getWebhook(requireToken(req)));
+  app.delete(`${HIRE_PREFIX}/webhook`, async (req) => hire.removeWebhook(requireToken(req)));
+
   const open = new Set<() => void>();
   app.addHook('preClose', async () => {
     for (const end of open) end();

@@ -37,6 +37,9 @@ export function hireOperations(maxSats: number): OperationSpec[] {
       query: { new_tasks: 'true: also new open tasks', match: 'only new tasks whose title contains this', last_event_id: 'as the Last-Event-ID header' },
       responses: { 200: null },
     },
+    { method: 'put', path: `${P}/webhook`, summary: 'Set the token’s webhook: each of its events POSTed as JSON, signed (X-Abl-Signature), retried with backoff; the answer shows the secret once', tags, auth: 'token', body: h.WebhookRequestSchema, responses: { 200: v.WebhookSchema } },
+    { method: 'get', path: `${P}/webhook`, summary: 'The token’s webhook', tags, auth: 'token', responses: { 200: v.WebhookSchema } },
+    { method: 'delete', path: `${P}/webhook`, summary: 'Remove the token’s webhook (what was not sent yet is given up)', tags, auth: 'token', responses: { 200: v.WebhookDeletedSchema } },
     { method: 'post', path: `${P}/collect`, summary: 'Pay a BOLT11 invoice from the balance', tags, auth: 'token', body: h.CollectRequestSchema, responses: { 200: v.PayoutSchema } },
     { method: 'get', path: `${P}/collect/{payment_hash}`, summary: 'A payout, looked up again', tags, auth: 'token', params: { payment_hash: '64 hex' }, responses: { 200: v.PayoutSchema } },
   ];
