@@ -39,6 +39,8 @@ export function createEventHub(db: Db, opts: { pollMs: number; nowMs?: () => num
   let polling: Promise<void> | null = null;
   let again = false;
   let closed = false;
+  /** nobody listened since the last poll: the next listener starts from its own time */
+  let idle = true;
 
   async function pollOnce(): Promise<void> {
     if (watermark === null) return;
@@ -88,17 +90,22 @@ export function createEventHub(db: Db, opts: { pollMs: number; nowMs?: () => num
 
   return {
     async ready() {
-      watermark ??= await lastEventId(db);
+      if (watermark !== null && !idle) return;
+      const latest = await lastEventId(db);
+      // two listeners arriving at once: the first to get here sets the start, the other keeps it
+      if (watermark === null || idle) {
+        watermark = latest;
+        seen.clear();
+        idle = false;
+      }
     },
     subscribe(s) {
       subs.add(s);
+      idle = false;
       schedule();
       return () => {
         subs.delete(s);
-        if (subs.size > 0) return;
-        // nobody listens: the next listener starts from its own time (or its Last-Event-ID)
-        watermark = null;
-        seen.clear();
+        if (subs.size === 0) idle = true;
       };
     },
     nudge() {

@@ -17,7 +17,7 @@ export interface LiveFilter {
   afterId: bigint | null;
   /** also announce new open tasks (public) */
   newTasks: boolean;
-  /** ...whose title or description contains this text (case-insensitive) */
+  /** ...whose title contains this text (case-insensitive) */
   match: string | null;
 }
 
