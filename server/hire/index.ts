@@ -35,6 +35,7 @@ export function createHireService(deps: HireDeps, opts: { node?: Partial<NodeIde
   const hub = createEventHub(deps.db, { pollMs: opts.eventPollMs ?? 500, onError: (err) => deps.log?.warn({ err: (err as Error)?.message }, 'reading hire events failed') });
   // local subscribers hear of a change at once; other instances on their next poll
   const nudged = <T>(p: Promise<T>): Promise<T> => p.finally(() => hub.nudge());
+  const webhookSender = opts.webhookSender ?? httpWebhookSender({ allowInternal: false });
   const identity = nodeIdentity(deps.wallet, opts.node);
   const max = deps.rules.maxRevisions;
   const task = <T extends Parameters<typeof taskView>[0]>(row: T) => taskView(row, max);
@@ -89,7 +90,7 @@ export function createHireService(deps: HireDeps, opts: { node?: Partial<NodeIde
     getWebhook: (token: string) => getWebhook(deps, token),
     removeWebhook: (token: string) => removeWebhook(deps, token),
     /** background pass: due webhook deliveries, each tried once */
-    deliverWebhooks: () => deliverWebhooks(deps, opts.webhookSender ?? httpWebhookSender),
+    deliverWebhooks: () => deliverWebhooks(deps, webhookSender),
     /** stops the event poller (server shutdown, tests) */
     closeLive: () => hub.close(),
   };
