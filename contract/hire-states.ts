@@ -9,7 +9,7 @@ export const QUOTE_STATUSES = ['pending', 'accepted', 'declined', 'withdrawn'] a
 export type QuoteStatus = (typeof QUOTE_STATUSES)[number];
 
 /** Why a closed escrow went where it went. */
-export const TASK_OUTCOMES = ['confirmed', 'review_deadline', 'delivery_deadline', 'admin_release', 'admin_refund', 'admin_split'] as const;
+export const TASK_OUTCOMES = ['confirmed', 'acceptance_check', 'review_deadline', 'delivery_deadline', 'admin_release', 'admin_refund', 'admin_split'] as const;
 export type TaskOutcome = (typeof TASK_OUTCOMES)[number];
 
 /** The two sides of a task: its buyer and the contractor of a quote. */
@@ -21,3 +21,15 @@ export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 export const PAYOUT_STATES = ['pending', 'succeeded', 'failed'] as const;
 export type PayoutState = (typeof PAYOUT_STATES)[number];
+
+/** Where one milestone stands: released ones were paid; the current one follows its task. */
+export const MILESTONE_STATUSES = ['pending', 'in_work', 'delivered', 'revision_requested', 'disputed', 'released', 'refunded', 'split', 'cancelled'] as const;
+export type MilestoneStatus = (typeof MILESTONE_STATUSES)[number];
+
+/** What GET /events streams (the SSE `event:` field) and webhooks post (`event`). */
+export const HIRE_EVENTS = [
+  'task.created', 'quote.created', 'quote.updated', 'quote.accepted', 'message.created', 'task.delivered', 'milestone.released',
+  'task.revision_requested', 'task.disputed', 'task.completed', 'task.refunded', 'task.resolved', 'task.cancelled', 'task.expired',
+  'payout.completed', 'payout.failed',
+] as const;
+export type HireEventName = (typeof HIRE_EVENTS)[number];

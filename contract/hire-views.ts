@@ -2,7 +2,8 @@
 // them, the OpenAPI document shows them, the web app takes their types, and a test parses every
 // answer of a real server with them (an extra or a missing field fails it).
 import { z } from 'zod';
-import { MESSAGE_KINDS, PAYOUT_STATES, QUOTE_STATUSES, TASK_OUTCOMES, TASK_ROLES, TASK_STATUSES } from './hire-states.js';
+import { AcceptanceSchema } from './hire.js';
+import { MESSAGE_KINDS, MILESTONE_STATUSES, PAYOUT_STATES, QUOTE_STATUSES, TASK_OUTCOMES, TASK_ROLES, TASK_STATUSES } from './hire-states.js';
 
 const uuid = z.string().describe('uuid');
 const sats = z.int().describe('whole sats');
@@ -14,9 +15,12 @@ const newToken = z.string().describe("the new account's token (paid by L402 with
 export const TaskStatusSchema = z.enum(TASK_STATUSES);
 export const QuoteStatusSchema = z.enum(QUOTE_STATUSES);
 
+const profileId = z.string().regex(/^prf_[0-9a-f]{24}$/).describe('public pseudonymous profile id (GET /profiles/{id}); never the token');
+
 export const QuoteSchema = z.strictObject({
   id: uuid,
   task_id: uuid,
+  contractor_profile: profileId,
   price_sats: sats,
   description: z.string(),
   status: QuoteStatusSchema,
@@ -24,9 +28,19 @@ export const QuoteSchema = z.strictObject({
   updated_at: unixSeconds,
 });
 
+export const MilestoneSchema = z.strictObject({
+  index: z.int().describe('0-based position; milestones are delivered in this order'),
+  title: z.string(),
+  amount_sats: sats,
+  deadline_seconds: z.int().nullable().describe('time to deliver it from when it becomes current; null: the catalog default'),
+  acceptance: AcceptanceSchema.nullable(),
+  status: z.enum(MILESTONE_STATUSES),
+});
+
 /** A task as the actions on it answer (accept, cancel, deliver, request-revision, dispute, confirm). */
 export const TaskSchema = z.strictObject({
   id: uuid,
+  buyer_profile: profileId,
   title: z.string(),
   description: z.string(),
   budget_sats: sats.nullable(),
@@ -42,6 +56,10 @@ export const TaskSchema = z.strictObject({
   revisions_used: z.int(),
   max_revisions: z.int(),
   outcome: z.enum(TASK_OUTCOMES).nullable().describe('why a closed escrow went where it went'),
+  acceptance: AcceptanceSchema.nullable().describe('the machine check of the delivery of a task without milestones'),
+  milestones: z.array(MilestoneSchema).describe('empty for a task paid in one delivery'),
+  current_milestone: z.int().nullable().describe('index of the milestone being worked on; null without milestones'),
+  released_sats: sats.describe('escrow already paid to the contractor for finished milestones'),
 });
 
 /** A task in a list (GET /tasks, GET /me). */
@@ -110,7 +128,49 @@ export const PayoutSchema = z.strictObject({
   failure_reason: z.string().optional(),
 });
 
+/** GET /profiles/{id}: a token's public record, from closed escrowed deals only. */
+export const ProfileSchema = z.strictObject({
+  id: profileId,
+  deals: z.int().describe('closed escrowed tasks, as buyer or contractor'),
+  completed: z.int(),
+  disputed: z.int().describe('closed by an operator after a dispute'),
+  refunded: z.int(),
+  dispute_rate: z.number().nullable().describe('disputed / deals; null without deals'),
+  refund_rate: z.number().nullable(),
+  sats_earned: sats.describe('escrow released to it as contractor (fees excluded)'),
+  sats_paid: sats.describe('escrow released from it as buyer (fees excluded)'),
+  median_delivery_seconds: z.int().nullable().describe('as contractor: from award to (last) delivery'),
+  ratings: z.strictObject({
+    count: z.int(),
+    mean: z.number().nullable().describe('stars received, weighted by each deal’s escrowed amount'),
+    mean_unweighted: z.number().nullable(),
+  }),
+});
+
+/** 201 of POST /tasks/{id}/rating. */
+export const RatingSchema = z.strictObject({
+  task_id: uuid,
+  rated_profile: profileId,
+  as: z.enum(TASK_ROLES).describe('the rater’s side of the deal'),
+  stars: z.int(),
+  comment: z.string().nullable(),
+  amount_sats: sats.describe('the deal’s escrowed amount: the rating’s weight'),
+  created_at: unixSeconds,
+});
+
+/** PUT/GET /webhook: the token's webhook; `secret` (for X-Abl-Signature) only in the PUT answer. */
+export const WebhookSchema = z.strictObject({
+  url: z.string(),
+  created_at: unixSeconds,
+  secret: z.string().optional().describe('HMAC-SHA256 key of X-Abl-Signature, shown once'),
+});
+
+export const WebhookDeletedSchema = z.strictObject({ deleted: z.literal(true) });
+
 export type Quote = z.infer<typeof QuoteSchema>;
+export type Profile = z.infer<typeof ProfileSchema>;
+export type Rating = z.infer<typeof RatingSchema>;
+export type Milestone = z.infer<typeof MilestoneSchema>;
 export type Task = z.infer<typeof TaskSchema>;
 export type TaskSummary = z.infer<typeof TaskSummarySchema>;
 export type TaskDetail = z.infer<typeof TaskDetailSchema>;

@@ -9,8 +9,31 @@ export const TEXT_MAX_CHARS = 20_000;
 const text = (max = TEXT_MAX_CHARS) => z.string().min(1).max(max);
 const sats = (maxSats: number) => z.int().min(1).max(maxSats).describe('whole sats');
 
+export const MAX_MILESTONES = 20;
+
+/** A machine check of a delivery: a JSON Schema its body (read as JSON) satisfies, or the sha256 of the body. */
+export const AcceptanceSchema = z.union([
+  z.strictObject({ json_schema: z.record(z.string(), z.unknown()).describe('JSON Schema (draft-07) the delivery body, read as JSON, must satisfy; no pattern, format or $ref keywords') }),
+  z.strictObject({ sha256: z.string().regex(/^[0-9a-fA-F]{64}$/).describe('hex sha256 of the expected delivery body (its UTF-8 bytes)') }),
+]);
+export type Acceptance = z.infer<typeof AcceptanceSchema>;
+
+const milestoneInput = (maxSats: number) =>
+  z.object({
+    title: text(TITLE_MAX_CHARS),
+    amount_sats: sats(maxSats),
+    deadline_seconds: z.int().min(60).max(31_536_000).nullish().describe('time to deliver it, from when it becomes current; default the catalog delivery deadline'),
+    acceptance: AcceptanceSchema.nullish(),
+  });
+
 export const postTaskSchema = (maxSats: number) =>
-  z.object({ title: text(TITLE_MAX_CHARS), description: text(), budget_sats: sats(maxSats).nullish() });
+  z.object({
+    title: text(TITLE_MAX_CHARS),
+    description: text(),
+    budget_sats: sats(maxSats).nullish(),
+    acceptance: AcceptanceSchema.nullish().describe('a check of the one delivery of a task without milestones; a passing delivery is released at once'),
+    milestones: z.array(milestoneInput(maxSats)).min(1).max(MAX_MILESTONES).nullish().describe('a fixed-price task paid in parts: quotes must offer the sum of the amounts'),
+  });
 
 export const postQuoteSchema = (maxSats: number) => z.object({ price_sats: sats(maxSats), description: text() });
 
@@ -23,6 +46,13 @@ export const AcceptQuoteSchema = z.object({
 export const MessageBodySchema = z.object({ body: text() });
 
 export const OptionalNoteSchema = z.object({ body: text().nullish() });
+
+export const RateTaskSchema = z.object({
+  stars: z.int().min(1).max(5),
+  comment: z.string().min(1).max(2000).nullish(),
+});
+
+export const WebhookRequestSchema = z.object({ url: z.string().min(1).max(2000).describe('http(s) URL that receives each event as a signed JSON POST') });
 
 export const CollectRequestSchema = z.object({ invoice: z.string().min(1).describe('BOLT11 invoice with an amount, payable to another node') });
 

@@ -1,5 +1,6 @@
 // What the demo agents share: a small JSON client for the server, a payer for invoices (the
-// development wallet behind POST /api/v1/dev/pay unless told otherwise), and polling.
+// development wallet behind POST /api/v1/dev/pay unless told otherwise), and the live event
+// stream (GET /api/v1/ai-for-hire/events) they wait on instead of polling.
 export interface DemoOptions {
   /** the server, e.g. http://127.0.0.1:3000 */
   baseUrl: string;
@@ -18,6 +19,18 @@ export interface Answer {
 }
 
 export const HIRE = '/api/v1/ai-for-hire';
+
+export interface HireEvent {
+  id: string;
+  event: string;
+  data: any;
+}
+
+export interface EventStream {
+  /** the first event not yet taken that passes `check` (already received, or the next to come) */
+  next(what: string, check: (e: HireEvent) => boolean): Promise<HireEvent>;
+  close(): void;
+}
 
 export function client(opts: DemoOptions) {
   const base = opts.baseUrl.replace(/\/$/, '');
@@ -54,17 +67,59 @@ export function client(opts: DemoOptions) {
     return token ?? claimed.token;
   }
 
-  async function until<T>(what: string, check: () => Promise<T | undefined>): Promise<T> {
-    const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
-    for (;;) {
-      const value = await check();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+  /** the token's event stream; `query` as GET /events takes it (new_tasks, match, last_event_id) */
+  async function events(token: string, query = ''): Promise<EventStream> {
+    const abort = new AbortController();
+    const res = await fetch(`${base}${HIRE}/events${query}`, { headers: { 'x-token': token, accept: 'text/event-stream' }, signal: abort.signal });
+    if (res.status !== 200 || !res.body) throw new Error(`GET ${HIRE}/events answered ${res.status}: ${await res.text()}`);
+    const received: HireEvent[] = [];
+    const waiters = new Set<{ check: (e: HireEvent) => boolean; resolve: (e: HireEvent) => void }>();
+    void (async () => {
+      const decoder = new TextDecoder();
+      let buf = '';
+      try {
+        for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+          buf += decoder.decode(chunk, { stream: true });
+          for (let cut = buf.indexOf('\n\n'); cut >= 0; cut = buf.indexOf('\n\n')) {
+            const lines = buf.slice(0, cut).split('\n');
+            buf = buf.slice(cut + 2);
+            const field = (name: string) => lines.find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2);
+            const name = field('event');
+            if (!name) continue; // a comment (keep-alive)
+            const e: HireEvent = { id: field('id') ?? '', event: name, data: JSON.parse(field('data') ?? '{}') };
+            received.push(e);
+            for (const w of waiters) if (w.check(e)) (waiters.delete(w), w.resolve(e));
+          }
+        }
+      } catch {
+        // closed
+      }
+    })();
+    return {
+      next(what, check) {
+        const seen = received.find(check);
+        if (seen) {
+          received.splice(received.indexOf(seen), 1);
+          return Promise.resolve(seen);
+        }
+        return new Promise((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`gave up waiting for ${what}`)), opts.timeoutMs ?? 120_000);
+          const w = {
+            check,
+            resolve: (e: HireEvent) => {
+              clearTimeout(timer);
+              received.splice(received.indexOf(e), 1);
+              resolve(e);
+            },
+          };
+          waiters.add(w);
+        });
+      },
+      close: () => abort.abort(),
+    };
   }
 
-  return { call, expectOk, pay, topUp, until, log };
+  return { call, expectOk, pay, topUp, events, log };
 }
 
 /** `--name value` from argv, else the environment variable, else the fallback */

@@ -17,6 +17,7 @@ import { hireAdminRoutes } from './http/routes/hire-admin.js';
 import { hireOperations } from './http/routes/hire-openapi.js';
 import { hireAdminCommands } from './hire/admin-commands.js';
 import { createHireService, hireRules } from './hire/index.js';
+import { httpWebhookSender } from './hire/webhook-sender.js';
 import { mcpOperations, mcpRoutes } from './http/routes/mcp.js';
 import { proxyRoutes } from './http/routes/proxy.js';
 import { tokenRoutes } from './http/routes/tokens.js';
@@ -159,7 +160,9 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       log,
     });
 
-    const hire = createHireService({ db, ledger, wallet: wallet.wallet, gate, rules: hireRules(catalog.hire), now, log });
+    // development mode (its own Lightning node) may send AI for Hire webhooks to local addresses
+    const webhookSender = httpWebhookSender({ allowInternal: wallet.devnodeUrl !== null });
+    const hire = createHireService({ db, ledger, wallet: wallet.wallet, gate, rules: hireRules(catalog.hire), now, log }, { webhookSender });
     const paidCall = createPaidCalls({ proxy, gate, ledger, now, sessions, topUpWaitSeconds: settings.ABL_MPP_TOPUP_WAIT_SECONDS, onUpstreamError: (api, code) => metrics.upstreamErrors.inc({ api, code }), log });
 
     const authGuard = createAuthFailureGuard(db, { perMinute: settings.ABL_AUTH_FAILURE_LIMIT ?? settings.ABL_RATE_LIMIT, now });
@@ -220,6 +223,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
         { name: 'rate-limit-prune', everyMs: 60_000, run: () => limiter.prune() },
         { name: 'hire-sweep', everyMs: 30_000, run: () => hire.sweep() },
         { name: 'hire-payout-reconcile', everyMs: 15_000, run: () => hire.reconcilePayouts() },
+        { name: 'hire-webhooks', everyMs: 2_000, run: () => hire.deliverWebhooks() },
         { name: 'mpp-session-idle', everyMs: 30_000, run: () => sessions.expireIdle() },
         { name: 'mpp-refund-reconcile', everyMs: 15_000, run: () => sessions.reconcileRefunds() },
       ],

@@ -221,6 +221,60 @@ describe('AI for Hire races on PostgreSQL', () => {
     await audit();
   });
 
+  /** a two-milestone task (100 + 200 sats) whose first milestone is delivered */
+  async function milestoneDelivered(second: 'plain' | 'checked' = 'plain') {
+    const buyer = await t.fund(2000);
+    const contractor = await t.fund(20);
+    const acceptance = second === 'checked' ? { json_schema: { type: 'integer' } } : null;
+    const milestones = [
+      { title: 'one', amount_sats: 100, deadline_seconds: null, acceptance: null },
+      { title: 'two', amount_sats: 200, deadline_seconds: null, acceptance },
+    ];
+    const taskId = (await t.hire.postTask({ ...task, budgetMsat: 300_000n, milestones }, byToken(buyer), 'ip')).value.id;
+    const quoteId = (await t.hire.postQuote(taskId, { priceMsat: 300_000n, description: 'both' }, byToken(contractor), 'ip')).value.id;
+    await t.hire.acceptQuote(buyer, { taskId, quoteId }, null);
+    await t.hire.deliver(contractor, taskId, 'one');
+    return { buyer, contractor, taskId };
+  }
+
+  it('a double confirm of one milestone releases it once and starts the next once', async () => {
+    for (let round = 0; round < 5; round++) {
+      const { buyer, contractor, taskId } = await milestoneDelivered();
+      const before = await msat(contractor);
+      const r = await outcomes([t.hire.confirm(buyer, taskId), t.hire.confirm(buyer, taskId), t.hire.confirm(buyer, taskId)]);
+      expect(r.ok).toBe(1);
+      expect(r.codes).toEqual(['invalid_state', 'invalid_state']);
+      expect(await t.hire.getTask(taskId, null)).toMatchObject({ status: 'awarded', current_milestone: 1, released_sats: 100 });
+      expect(await msat(contractor)).toBe(before + 100_000n);
+      await audit();
+    }
+  });
+
+  it('confirm racing dispute on one milestone, and a checked delivery racing the deadline refund: one outcome each', async () => {
+    for (let round = 0; round < 5; round++) {
+      const { buyer, contractor, taskId } = await milestoneDelivered();
+      const before = await msat(contractor);
+      const r = await outcomes([t.hire.confirm(buyer, taskId), t.hire.dispute(contractor, taskId, null), t.hire.dispute(buyer, taskId, null), t.hire.sweep()]);
+      expect(r.ok).toBe(2);
+      const shown = await t.hire.getTask(taskId, null);
+      if (shown.status === 'disputed') {
+        expect(shown).toMatchObject({ current_milestone: 0, released_sats: 0 });
+        expect(await msat(contractor)).toBe(before);
+      } else {
+        expect(shown).toMatchObject({ status: 'awarded', current_milestone: 1, released_sats: 100 });
+        expect(await msat(contractor)).toBe(before + 100_000n);
+      }
+      await audit();
+    }
+    const { buyer, contractor, taskId } = await milestoneDelivered('checked');
+    await t.hire.confirm(buyer, taskId);
+    t.clock.now += 1000; // the second milestone's delivery deadline is now
+    await outcomes([t.hire.deliver(contractor, taskId, '7'), t.hire.sweep(), t.hire.sweep()]);
+    const closed = await t.hire.getTask(taskId, buyer);
+    expect(closed).toMatchObject({ status: 'refunded', contractor_paid_sats: 100, buyer_refunded_sats: 200 });
+    await audit();
+  });
+
   it('parallel collects of the whole balance never pay out more than it', async () => {
     const token = await t.fund(1000);
     t.wallet.feeMsat = 1_000n;

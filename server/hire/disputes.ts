@@ -6,6 +6,7 @@ import { AppError } from '../errors.js';
 import type { HireDeps } from './deps.js';
 import { invalidField, invalidState, notFound } from './errors.js';
 import { closeEscrow, type ClosedStatus } from './escrow.js';
+import { taskEvent } from './events.js';
 import { findTask, type TaskRow } from './tasks-store.js';
 import { inTx } from './tx.js';
 
@@ -21,10 +22,12 @@ export async function resolveDispute(deps: HireDeps, taskId: string, resolution:
   const task = await findTask(db, taskId);
   if (!task) throw notFound('No task has this id.');
   if (task.status !== 'disputed') throw invalidState(`The task is ${task.status}; only a disputed task can be resolved.`);
-  const plan = planOf(resolution, task.escrow_msat!);
+  const plan = planOf(resolution, task.escrow_msat! - task.released_msat);
   return inTx(db, async (q) => {
-    const closed = await closeEscrow(q, sys, { taskId, from: ['disputed'], ...plan, now: deps.now() });
+    const now = deps.now();
+    const closed = await closeEscrow(q, sys, { taskId, from: ['disputed'], ...plan, now });
     if (!closed) throw invalidState('The task is no longer disputed.');
+    await taskEvent(q, closed, 'task.resolved', now, { outcome: closed.outcome, contractor_paid_sats: Number(closed.contractor_paid_msat! / 1000n), buyer_refunded_sats: Number(closed.buyer_refunded_msat! / 1000n) });
     return closed;
   });
 }
@@ -39,7 +42,7 @@ function planOf(r: Resolution, escrowMsat: bigint): { status: ClosedStatus; outc
       const escrowSats = escrowMsat / 1000n;
       const [field, share] = 'buyerSats' in r ? ['buyer_sats', r.buyerSats] : ['contractor_sats', r.contractorSats];
       if (!Number.isInteger(share) || share < 1 || BigInt(share) >= escrowSats) {
-        throw invalidField(field, `A split gives each side from 1 to ${escrowSats - 1n} sats of the ${escrowSats} in escrow; use release or refund for all of it.`);
+        throw invalidField(field, `A split gives each side from 1 to ${escrowSats - 1n} sats of the ${escrowSats} still in escrow; use release or refund for all of it.`);
       }
       const contractorSats = 'buyerSats' in r ? escrowSats - BigInt(share) : BigInt(share);
       return { status: 'split', outcome: 'admin_split', contractorMsat: contractorSats * 1000n };

@@ -5,6 +5,9 @@ import { STORE_KINDS } from '../store/testing.js';
 import { auditCases } from './testing/audit-cases.js';
 import { collectCases } from './testing/collect-cases.js';
 import { lifecycleCases } from './testing/lifecycle-cases.js';
+import { milestoneCases } from './testing/milestone-cases.js';
+import { reputationCases } from './testing/reputation-cases.js';
+import { webhookCases } from './testing/webhook-cases.js';
 import { openHireTest, type HireTest } from './testing/rig.js';
 
 describe.each(STORE_KINDS)('AI for Hire on %s', (kind) => {
@@ -15,6 +18,9 @@ describe.each(STORE_KINDS)('AI for Hire on %s', (kind) => {
   afterAll(() => t.close());
 
   describe('lifecycle', () => lifecycleCases(() => t));
+  describe('milestones and checked delivery', () => milestoneCases(() => t));
+  describe('reputation', () => reputationCases(() => t));
+  describe('webhooks', () => webhookCases(() => t));
   describe('collect', () => collectCases(() => t));
   describe('audit', () => auditCases(() => t));
 });

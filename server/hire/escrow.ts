@@ -40,12 +40,17 @@ const OVERDUE: Record<NonNullable<CloseEscrow['overdue']>, string> = {
   review: 'AND review_due_at <= $5',
 };
 
-/** Closes the task and pays its escrow out exactly once; null when the task was not in `from`. */
+/**
+ * Closes the task and pays out what its escrow still holds (milestones already released stay
+ * paid) exactly once; null when the task was not in `from`. contractorMsat is a share of what
+ * remains; the task's contractor_paid_msat counts the released milestones too.
+ */
 export async function closeEscrow(q: Queryable, sys: SystemAccountIds, p: CloseEscrow): Promise<TaskRow | null> {
-  const paid = 'LEAST(COALESCE($6::bigint, escrow_msat), escrow_msat)';
+  const left = '(escrow_msat - released_msat)';
+  const paid = `LEAST(COALESCE($6::bigint, ${left}), ${left})`;
   const res = await q.query<TaskRow>(
     `UPDATE hire_tasks SET status = $3, outcome = $4, updated_at = $5, delivery_due_at = NULL, review_due_at = NULL,
-       contractor_paid_msat = ${paid}, buyer_refunded_msat = escrow_msat - ${paid}
+       contractor_paid_msat = released_msat + ${paid}, buyer_refunded_msat = ${left} - ${paid}
      WHERE id = $1 AND status = ANY($2::text[]) ${p.overdue ? OVERDUE[p.overdue] : ''}
      RETURNING *`,
     [p.taskId, [...p.from], p.status, p.outcome, p.now, p.contractorMsat],
@@ -57,8 +62,8 @@ export async function closeEscrow(q: Queryable, sys: SystemAccountIds, p: CloseE
     ref: task.id,
     memo: p.outcome,
     lines: [
-      { accountId: sys.escrow, amountMsat: -task.escrow_msat! },
-      { accountId: task.contractor_account_id!, amountMsat: task.contractor_paid_msat! },
+      { accountId: sys.escrow, amountMsat: -(task.escrow_msat! - task.released_msat) },
+      { accountId: task.contractor_account_id!, amountMsat: task.contractor_paid_msat! - task.released_msat },
       { accountId: task.buyer_account_id, amountMsat: task.buyer_refunded_msat! },
     ],
   });

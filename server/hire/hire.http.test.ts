@@ -109,6 +109,13 @@ describe('AI for Hire over HTTP', () => {
       ['POST', `${H}/tasks`, { title: 't', description: 'd', budget_sats: 1.5 }, 400, 'invalid_field_value', 'budget_sats'],
       ['POST', `${H}/tasks`, { title: 't', description: 'd', budget_sats: '5' }, 400, 'invalid_field_type', 'budget_sats'],
       ['POST', `${H}/tasks`, { title: 't', description: 'd', budget_sats: 1e300 }, 400, 'invalid_field_value', 'budget_sats'],
+      ['POST', `${H}/tasks`, { title: 't', description: 'd', milestones: [] }, 400, 'invalid_field_value', 'milestones'],
+      ['POST', `${H}/tasks`, { title: 't', description: 'd', milestones: [{ title: 'm', amount_sats: 0 }] }, 400, 'invalid_field_value', 'milestones.0.amount_sats'],
+      ['POST', `${H}/tasks`, { title: 't', description: 'd', milestones: [{ title: 'm', amount_sats: 5 }], budget_sats: 6 }, 400, 'invalid_field_value', 'budget_sats'],
+      ['POST', `${H}/tasks`, { title: 't', description: 'd', milestones: [{ title: 'm', amount_sats: 5 }], acceptance: { sha256: 'ab'.repeat(32) } }, 400, 'invalid_field_value', 'acceptance'],
+      ['POST', `${H}/tasks`, { title: 't', description: 'd', milestones: [{ title: 'm', amount_sats: 5, acceptance: { json_schema: { type: 'nope' } } }] }, 400, 'invalid_field_value', 'milestones.0.acceptance.json_schema'],
+      ['POST', `${H}/tasks`, { title: 't', description: 'd', acceptance: { json_schema: { pattern: '(a|a)*$' } } }, 400, 'invalid_field_value', 'acceptance.json_schema'],
+      ['POST', `${H}/tasks`, { title: 't', description: 'd', acceptance: { sha256: 'xyz' } }, 400, 'invalid_field_value', 'acceptance.sha256'],
       ['POST', `${H}/tasks/${id}/quotes`, { price_sats: 0, description: 'q' }, 400, 'invalid_field_value', 'price_sats'],
       ['POST', `${H}/tasks/${id}/quotes`, { price_sats: 10_000_001, description: 'q' }, 400, 'invalid_field_value', 'price_sats'],
       ['POST', `${H}/tasks/${id}/quotes`, { price_sats: 5 }, 400, 'missing_required_field', 'description'],
@@ -169,13 +176,21 @@ describe('AI for Hire over HTTP', () => {
     expect((await t.server.ledger.audit()).problems).toEqual([]);
   });
 
-  it('the demo agents run the whole lifecycle against the server', async () => {
+  it('the demo agents run a two-milestone task with a schema-checked delivery on events alone', async () => {
     const tag = `demo-${randomBytes(4).toString('hex')}`;
     const opts = { baseUrl: t.url, tag, pay: (bolt11: string) => t.pay(bolt11), log: () => {}, timeoutMs: 20_000 };
     const [buyer, contractor] = await Promise.all([runBuyer(opts), runContractor({ ...opts, invoiceFor: invoiceOnReceiver })]);
     expect(buyer.taskId).toBe(contractor.taskId);
-    expect(contractor.earnedSats).toBe(120);
-    expect(contractor.collected?.paid_sats).toBeGreaterThan(100);
+    expect(contractor.earnedSats).toBe(200);
+    expect(buyer.paidSats).toBe(200);
+    expect(JSON.parse(buyer.delivery).lines).toHaveLength(3);
+    expect(contractor.collected?.paid_sats).toBeGreaterThan(180);
+    const task = (await api('GET', `${H}/tasks/${buyer.taskId}`)).body;
+    expect(task).toMatchObject({ status: 'completed', outcome: 'acceptance_check', released_sats: 80 });
+    expect(task.milestones.map((m: { status: string }) => m.status)).toEqual(['released', 'released']);
+    const quoteProfile = task.quotes[0].contractor_profile;
+    expect((await api('GET', `${H}/profiles/${quoteProfile}`)).body).toMatchObject({ completed: 1, sats_earned: 200, ratings: { count: 1, mean: 5 } });
+    expect((await api('GET', `${H}/profiles/${task.buyer_profile}`)).body).toMatchObject({ sats_paid: 200, ratings: { count: 1, mean: 5 } });
     expect((await t.server.ledger.audit()).problems).toEqual([]);
   });
 });

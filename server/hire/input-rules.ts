@@ -2,6 +2,9 @@
 // Types were checked by whoever parsed the input; here only values.
 import { AppError } from '../errors.js';
 import { invalidField, notFound } from './errors.js';
+import type { Acceptance } from '../../contract/hire.js';
+import { assertAcceptance } from './acceptance.js';
+import { milestoneTotalMsat, type StoredMilestone } from './milestones.js';
 import { TEXT_MAX_CHARS, TITLE_MAX_CHARS } from './rules.js';
 
 /** 1–max characters (counted as code points), not only white space, no NUL. */
@@ -43,4 +46,25 @@ export function atLeastOne(fields: Record<string, unknown>): void {
     const names = Object.keys(fields);
     throw new AppError('missing_required_field', `Send at least one of ${names.join(', ')}.`, { field: names[0]! });
   }
+}
+
+export interface MilestoneInput {
+  title: string;
+  amount_sats: number;
+  deadline_seconds?: number | null;
+  acceptance?: Acceptance | null;
+}
+
+/** A task's milestones as stored, and the budget they make (a budget sent beside them must equal their sum). */
+export function milestones(list: readonly MilestoneInput[], budgetMsat: bigint | null, maxSats: number): { milestones: StoredMilestone[]; budgetMsat: bigint } {
+  const stored = list.map((m, i) => ({
+    title: text(m.title, `milestones.${i}.title`, TITLE_MAX_CHARS),
+    amount_sats: Number(priceSats(m.amount_sats, `milestones.${i}.amount_sats`, maxSats) / 1000n),
+    deadline_seconds: m.deadline_seconds ?? null,
+    acceptance: m.acceptance == null ? null : assertAcceptance(m.acceptance, `milestones.${i}.acceptance`),
+  }));
+  const total = milestoneTotalMsat(stored);
+  if (total > BigInt(maxSats) * 1000n) throw invalidField('milestones', `The milestones add up to more than ${maxSats} sats.`);
+  if (budgetMsat !== null && budgetMsat !== total) throw invalidField('budget_sats', `budget_sats must equal the sum of the milestone amounts (${total / 1000n} sats), or be left out.`);
+  return { milestones: stored, budgetMsat: total };
 }

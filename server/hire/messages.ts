@@ -5,7 +5,9 @@ import { accountOf } from './accounts.js';
 import type { HireDeps } from './deps.js';
 import { forbidden, notFound } from './errors.js';
 import { insertMessage, markRead, threadOf } from './messages-store.js';
+import { insertEvent } from './events-store.js';
 import { findQuote } from './quotes-store.js';
+import { inTx } from './tx.js';
 import { findTask } from './tasks-store.js';
 import { messageView } from './views.js';
 
@@ -21,12 +23,19 @@ async function threadAccess(deps: HireDeps, token: string, ids: { taskId: string
   if (account.id !== task.buyer_account_id && account.id !== quote.contractor_account_id) {
     throw forbidden('Only the task’s buyer and this quote’s contractor can use its messages.');
   }
-  return { accountId: account.id, buyerAccountId: task.buyer_account_id };
+  return { accountId: account.id, buyerAccountId: task.buyer_account_id, contractorAccountId: quote.contractor_account_id };
 }
 
 export async function postMessage(deps: HireDeps, token: string, ids: { taskId: string; quoteId: string }, body: string): Promise<Message> {
   const access = await threadAccess(deps, token, ids);
-  const row = await insertMessage(deps.db, { quoteId: ids.quoteId, senderAccountId: access.accountId, kind: 'message', body, now: deps.now() });
+  const row = await inTx(deps.db, async (q) => {
+    const now = deps.now();
+    const inserted = await insertMessage(q, { quoteId: ids.quoteId, senderAccountId: access.accountId, kind: 'message', body, now });
+    const sender = access.accountId === access.buyerAccountId ? 'buyer' : 'contractor';
+    const data = { task_id: ids.taskId, quote_id: ids.quoteId, message_id: Number(inserted.id), sender };
+    await insertEvent(q, { name: 'message.created', taskId: ids.taskId, audience: [access.buyerAccountId, access.contractorAccountId], data, now });
+    return inserted;
+  });
   return messageView(row, access.buyerAccountId);
 }
 

@@ -2,6 +2,7 @@
 // outcome was unknown. Success: amount + fee leave to `lightning`, the unused fee reserve goes
 // back; a clean failure: everything goes back. Each is a compare-and-set on `pending` with its
 // journal entry, so a payout is settled once however many instances look it up.
+import { payoutEvent } from './events.js';
 import { createHash } from 'node:crypto';
 import { postJournal, type SystemAccountIds } from '../ledger/index.js';
 import type { PaymentOutcome } from '../lightning/backend.js';
@@ -40,6 +41,7 @@ export async function settlePayout(q: Queryable, sys: SystemAccountIds, payout: 
         { accountId: sys.revenue, amountMsat: chargedFee - outcome.feeMsat },
       ],
     });
+    await payoutEvent(q, { accountId: payout.account_id, paymentHash: payout.payment_hash, amountMsat: payout.amount_msat, ok: true, now });
     return { kind: 'succeeded', payout: row };
   }
   if (outcome.status === 'failed') {
@@ -53,6 +55,7 @@ export async function settlePayout(q: Queryable, sys: SystemAccountIds, payout: 
         { accountId: payout.account_id, amountMsat: heldMsat },
       ],
     });
+    await payoutEvent(q, { accountId: payout.account_id, paymentHash: payout.payment_hash, amountMsat: payout.amount_msat, ok: false, now });
     return { kind: 'failed', payout: row };
   }
   return null;

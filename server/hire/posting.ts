@@ -6,7 +6,12 @@ import type { Credentials, Receipt } from '../payments/gate.js';
 import type { Queryable } from '../store/index.js';
 import { accountOf } from './accounts.js';
 import type { HireDeps } from './deps.js';
-import { forbidden, invalidState, notFound } from './errors.js';
+import type { Acceptance } from '../../contract/hire.js';
+import { msatToSats } from '../../contract/money.js';
+import { forbidden, invalidField, invalidState, notFound } from './errors.js';
+import { milestoneTotalMsat, type StoredMilestone } from './milestones.js';
+import { ensureProfile } from './profiles-store.js';
+import { quoteEvent, taskCreatedEvent, taskEvent } from './events.js';
 import { resolveFeePayer, takeFee, type FeeAction, type FeePayer } from './fees.js';
 import { declinePendingQuotes, findQuote, insertQuote, moveQuote, updatePendingQuote, type QuoteRow } from './quotes-store.js';
 import { findTask, insertTask, lockTask, markCancelled, type TaskRow } from './tasks-store.js';
@@ -46,6 +51,9 @@ export interface TaskInput {
   title: string;
   description: string;
   budgetMsat: bigint | null;
+  /** checked already (input-rules.ts milestones); the budget is then their sum */
+  milestones?: StoredMilestone[] | null;
+  acceptance?: Acceptance | null;
 }
 
 export async function postTask(deps: HireDeps, input: TaskInput, creds: Credentials, client: string): Promise<Paid<TaskRow>> {
@@ -53,9 +61,13 @@ export async function postTask(deps: HireDeps, input: TaskInput, creds: Credenti
   const payer = await resolveFeePayer(deps, action, creds, client);
   const id = randomUUID();
   const now = deps.now();
-  return paying(deps, action, payer, id, (buyerAccountId, q) =>
-    insertTask(q, { id, buyerAccountId, ...input, now, expiresAt: now + deps.rules.openTaskTtlSeconds }),
-  );
+  return paying(deps, action, payer, id, async (buyerAccountId, q) => {
+    const buyerProfile = await ensureProfile(q, buyerAccountId);
+    const fields = { ...input, milestones: input.milestones ?? null, acceptance: input.acceptance ?? null };
+    const created = await insertTask(q, { id, buyerAccountId, ...fields, buyerProfile, now, expiresAt: now + deps.rules.openTaskTtlSeconds });
+    await taskCreatedEvent(q, created, now);
+    return created;
+  });
 }
 
 export interface QuoteInput {
@@ -70,6 +82,7 @@ export async function postQuote(deps: HireDeps, taskId: string, input: QuoteInpu
   // Refused before any invoice or charge: a closed task, or the buyer quoting on their own task.
   if (task.status !== 'open' || Number(task.expires_at) <= deps.now()) throw invalidState(`The task is ${task.status}; only open tasks take quotes.`);
   if (creds.token !== null && (await accountOf(db, creds.token, deps.now())).id === task.buyer_account_id) throw forbidden('A buyer cannot quote on their own task.');
+  assertMilestonePrice(task, input.priceMsat);
 
   const action: FeeAction = { endpoint: `POST ${TASKS_PATH}/${taskId}/quotes`, priceMsat: deps.rules.quoteMsat, description: 'Quoting on a task', journalKind: 'hire_quote_fee' };
   const payer = await resolveFeePayer(deps, action, creds, client);
@@ -80,8 +93,17 @@ export async function postQuote(deps: HireDeps, taskId: string, input: QuoteInpu
     const now = deps.now();
     if (!locked || locked.status !== 'open' || Number(locked.expires_at) <= now) throw invalidState('The task is no longer open.');
     if (locked.buyer_account_id === contractorAccountId) throw forbidden('A buyer cannot quote on their own task.');
-    return insertQuote(q, { id, taskId, contractorAccountId, ...input, now });
+    const quote = await insertQuote(q, { id, taskId, contractorAccountId, ...input, now, contractorProfile: await ensureProfile(q, contractorAccountId) });
+    await quoteEvent(q, quote, locked.buyer_account_id, 'quote.created', now);
+    return quote;
   });
+}
+
+/** A task paid in milestones is fixed-price: a quote offers exactly their sum. */
+function assertMilestonePrice(task: TaskRow, priceMsat: bigint | null): void {
+  if (task.milestones === null || priceMsat === null) return;
+  const total = milestoneTotalMsat(task.milestones);
+  if (priceMsat !== total) throw invalidField('price_sats', `This task is paid in ${task.milestones.length} milestones totalling ${msatToSats(total)} sats; a quote offers exactly that.`);
 }
 
 /** The quote, if the caller is its contractor: 404 for an unknown quote, 403 for anyone else. */
@@ -101,16 +123,27 @@ export async function editQuote(
   patch: { priceMsat: bigint | null; description: string | null },
 ): Promise<QuoteRow> {
   const quote = await ownQuote(deps, token, ids.taskId, ids.quoteId);
-  const updated = await updatePendingQuote(deps.db, { id: quote.id, ...patch, now: deps.now() });
-  if (!updated) throw invalidState('Only a pending quote can be edited.');
-  return updated;
+  const task = (await findTask(deps.db, ids.taskId))!;
+  assertMilestonePrice(task, patch.priceMsat);
+  return inTx(deps.db, async (q) => {
+    const now = deps.now();
+    const updated = await updatePendingQuote(q, { id: quote.id, ...patch, now });
+    if (!updated) throw invalidState('Only a pending quote can be edited.');
+    await quoteEvent(q, updated, task.buyer_account_id, 'quote.updated', now);
+    return updated;
+  });
 }
 
 export async function withdrawQuote(deps: HireDeps, token: string, ids: { taskId: string; quoteId: string }): Promise<QuoteRow> {
   const quote = await ownQuote(deps, token, ids.taskId, ids.quoteId);
-  const withdrawn = await moveQuote(deps.db, { id: quote.id, to: 'withdrawn', now: deps.now() });
-  if (!withdrawn) throw invalidState('Only a pending quote can be withdrawn.');
-  return withdrawn;
+  const task = (await findTask(deps.db, ids.taskId))!;
+  return inTx(deps.db, async (q) => {
+    const now = deps.now();
+    const withdrawn = await moveQuote(q, { id: quote.id, to: 'withdrawn', now });
+    if (!withdrawn) throw invalidState('Only a pending quote can be withdrawn.');
+    await quoteEvent(q, withdrawn, task.buyer_account_id, 'quote.updated', now);
+    return withdrawn;
+  });
 }
 
 /** open → cancelled by its buyer; pending quotes are declined. The posting fee is not refunded. */
@@ -125,6 +158,7 @@ export async function cancelTask(deps: HireDeps, token: string, taskId: string):
     const cancelled = await markCancelled(q, taskId, now);
     if (!cancelled) throw invalidState('Only an open task can be cancelled.');
     await declinePendingQuotes(q, [taskId], now);
+    await taskEvent(q, cancelled, 'task.cancelled', now);
     return cancelled;
   });
 }

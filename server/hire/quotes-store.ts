@@ -13,16 +13,18 @@ export interface QuoteRow {
   lowest_price_msat: bigint | null;
   created_at: bigint;
   updated_at: bigint;
+  /** the contractor's public profile id */
+  contractor_profile: string;
 }
 
 export async function insertQuote(
   q: Queryable,
-  p: { id: string; taskId: string; contractorAccountId: bigint; priceMsat: bigint; description: string; now: number },
+  p: { id: string; taskId: string; contractorAccountId: bigint; priceMsat: bigint; description: string; now: number; contractorProfile: string },
 ): Promise<QuoteRow> {
   const res = await q.query<QuoteRow>(
-    `INSERT INTO hire_quotes (id, task_id, contractor_account_id, price_msat, description, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING *`,
-    [p.id, p.taskId, p.contractorAccountId, p.priceMsat, p.description, p.now],
+    `INSERT INTO hire_quotes (id, task_id, contractor_account_id, price_msat, description, created_at, updated_at, contractor_profile)
+     VALUES ($1, $2, $3, $4, $5, $6, $6, $7) RETURNING *`,
+    [p.id, p.taskId, p.contractorAccountId, p.priceMsat, p.description, p.now, p.contractorProfile],
   );
   return res.rows[0]!;
 }

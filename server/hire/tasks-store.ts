@@ -1,7 +1,9 @@
 // SQL for tasks. Every status change is a compare-and-set: UPDATE … WHERE status = expected
 // RETURNING, so a caller that gets null lost a race (or asked in the wrong state).
 import type { TaskOutcome, TaskStatus } from '../../contract/hire-states.js';
+import type { Acceptance } from '../../contract/hire.js';
 import type { Queryable } from '../store/index.js';
+import type { StoredMilestone } from './milestones.js';
 
 export { TASK_STATUSES, type TaskStatus } from '../../contract/hire-states.js';
 
@@ -30,6 +32,16 @@ export interface TaskRow {
   delivered_at: bigint | null;
   created_at: bigint;
   updated_at: bigint;
+  /** fixed when posted; null: one delivery */
+  milestones: StoredMilestone[] | null;
+  /** a task without milestones: the check its delivery must pass */
+  acceptance: Acceptance | null;
+  current_milestone: number;
+  /** escrow already paid for finished milestones */
+  released_msat: bigint;
+  awarded_at: bigint | null;
+  /** the buyer's public profile id */
+  buyer_profile: string;
 }
 
 export interface NewTask {
@@ -40,16 +52,21 @@ export interface NewTask {
   budgetMsat: bigint | null;
   now: number;
   expiresAt: number;
+  milestones: StoredMilestone[] | null;
+  acceptance: Acceptance | null;
+  buyerProfile: string;
 }
 
 export async function insertTask(q: Queryable, t: NewTask): Promise<TaskRow> {
   const res = await q.query<TaskRow>(
-    `INSERT INTO hire_tasks (id, buyer_account_id, title, description, budget_msat, expires_at, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING *`,
-    [t.id, t.buyerAccountId, t.title, t.description, t.budgetMsat, t.expiresAt, t.now],
+    `INSERT INTO hire_tasks (id, buyer_account_id, title, description, budget_msat, expires_at, created_at, updated_at, milestones, acceptance, buyer_profile)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8::jsonb, $9::jsonb, $10) RETURNING *`,
+    [t.id, t.buyerAccountId, t.title, t.description, t.budgetMsat, t.expiresAt, t.now, json(t.milestones), json(t.acceptance), t.buyerProfile],
   );
   return res.rows[0]!;
 }
+
+const json = (v: unknown): string | null => (v === null ? null : JSON.stringify(v));
 
 export async function findTask(q: Queryable, id: string): Promise<TaskRow | null> {
   const res = await q.query<TaskRow>(`SELECT * FROM hire_tasks WHERE id = $1`, [id]);
@@ -83,7 +100,7 @@ export async function markAwarded(
 ): Promise<TaskRow | null> {
   const res = await q.query<TaskRow>(
     `UPDATE hire_tasks SET status = 'awarded', accepted_quote_id = $2, contractor_account_id = $3, escrow_msat = $4,
-       delivery_due_at = $6, updated_at = $5
+       delivery_due_at = $6, updated_at = $5, awarded_at = $5
      WHERE id = $1 AND status = 'open' AND expires_at > $5 RETURNING *`,
     [p.id, p.quoteId, p.contractorAccountId, p.escrowMsat, p.now, p.deliveryDueAt],
   );

@@ -5,6 +5,7 @@ import type { TaskRole } from '../../contract/hire-states.js';
 import type { Message, Quote, Task, TaskDetail } from '../../contract/hire-views.js';
 import { msatToSats } from '../../contract/money.js';
 import type { MessageRow } from './messages-store.js';
+import { milestoneViews } from './milestones.js';
 import type { QuoteRow } from './quotes-store.js';
 import type { TaskRow } from './tasks-store.js';
 
@@ -17,6 +18,7 @@ export function quoteView(row: QuoteRow): Quote {
   return {
     id: row.id,
     task_id: row.task_id,
+    contractor_profile: row.contractor_profile,
     price_sats: msatToSats(row.price_msat),
     description: row.description,
     status: row.status,
@@ -29,6 +31,7 @@ export function quoteView(row: QuoteRow): Quote {
 export function taskView<Extra extends object = object>(row: TaskRow, maxRevisions: number, extra?: Extra): Task & Extra {
   const view: Task = {
     id: row.id,
+    buyer_profile: row.buyer_profile,
     title: row.title,
     description: row.description,
     budget_sats: sats(row.budget_msat),
@@ -44,6 +47,10 @@ export function taskView<Extra extends object = object>(row: TaskRow, maxRevisio
     revisions_used: row.revisions_used,
     max_revisions: maxRevisions,
     outcome: row.outcome,
+    acceptance: row.acceptance,
+    milestones: milestoneViews(row),
+    current_milestone: row.milestones === null ? null : row.current_milestone,
+    released_sats: msatToSats(row.released_msat),
   };
   return { ...view, ...(extra as Extra) };
 }

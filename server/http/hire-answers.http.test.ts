@@ -113,6 +113,45 @@ describe('AI for Hire answers exactly the shapes of contract/hire-views.ts', () 
     expect(again).toEqual(paid);
   });
 
+  it('a milestone task with a schema-checked delivery, every answer in its schema', async () => {
+    const [buyer, contractor] = [await buyToken(600), await buyToken(100)];
+    const milestones = [
+      { title: 'Outline', amount_sats: 100 },
+      { title: 'Data', amount_sats: 150, deadline_seconds: 3600, acceptance: { json_schema: { type: 'array', items: { type: 'number' }, minItems: 1 } } },
+    ];
+    const posted = expectAnswer(v.PostedTaskSchema, await api('POST', `${H}/tasks`, as(buyer, { title: 'In two parts', description: 'Outline, then data.', milestones })), 201);
+    expect(posted).toMatchObject({ budget_sats: 250, current_milestone: 0, released_sats: 0, milestones: [{ index: 0, status: 'pending' }, { index: 1, deadline_seconds: 3600 }] });
+    const quote = await postQuote(contractor, posted.id, 250);
+    await taskAnswer('POST', `${H}/tasks/${posted.id}/quotes/${quote.id}/accept`, buyer);
+    await taskAnswer('POST', `${H}/tasks/${posted.id}/deliver`, contractor, { body: 'An outline' });
+    expect(await taskAnswer('POST', `${H}/tasks/${posted.id}/confirm`, buyer)).toMatchObject({ status: 'awarded', current_milestone: 1, released_sats: 100 });
+    const bad = expectAnswer(ErrorBodySchema, await api('POST', `${H}/tasks/${posted.id}/deliver`, as(contractor, { body: '["x"]' })), 400);
+    expect(bad.error).toMatchObject({ code: 'invalid_field_value', field: 'body', message: expect.stringMatching(/must be number/) });
+    expect(await taskAnswer('POST', `${H}/tasks/${posted.id}/deliver`, contractor, { body: '[1, 2.5]' })).toMatchObject({ status: 'completed', outcome: 'acceptance_check' });
+    expect((await detail(posted.id, contractor)).milestones.map((m) => m.status)).toEqual(['released', 'released']);
+
+    // the closed deal can be rated, once by each side; the profile shows it
+    const early = await postTask(buyer, 'Not closed');
+    expect(expectAnswer(ErrorBodySchema, await api('POST', `${H}/tasks/${early.id}/rating`, as(buyer, { stars: 5 })), 409).error.code).toBe('invalid_state');
+    expect(expectAnswer(ErrorBodySchema, await api('POST', `${H}/tasks/${posted.id}/rating`, as(contractor, { stars: 6 })), 400).error.field).toBe('stars');
+    const rating = expectAnswer(v.RatingSchema, await api('POST', `${H}/tasks/${posted.id}/rating`, as(buyer, { stars: 5, comment: 'Fast and exact' })), 201);
+    expect(rating).toMatchObject({ rated_profile: quote.contractor_profile, as: 'buyer', amount_sats: 250 });
+    expect(expectAnswer(ErrorBodySchema, await api('POST', `${H}/tasks/${posted.id}/rating`, as(buyer, { stars: 1 })), 409).error.code).toBe('invalid_state');
+    const record = expectAnswer(v.ProfileSchema, await api('GET', `${H}/profiles/${quote.contractor_profile}`), 200);
+    expect(record).toMatchObject({ completed: 1, sats_earned: 250, ratings: { count: 1, mean: 5 } });
+    expect(expectAnswer(ErrorBodySchema, await api('GET', `${H}/profiles/nobody`), 404).error.code).toBe('not_found');
+  });
+
+  it('sets, shows and removes a webhook', async () => {
+    const token = await buyToken(10);
+    const set = expectAnswer(v.WebhookSchema, await api('PUT', `${H}/webhook`, as(token, { url: 'https://agent.example/hook' })), 200);
+    expect(set.secret).toMatch(/^whsec_/);
+    expect(expectAnswer(v.WebhookSchema, await api('GET', `${H}/webhook`, as(token)), 200)).toEqual({ url: set.url, created_at: set.created_at });
+    expect(expectAnswer(ErrorBodySchema, await api('PUT', `${H}/webhook`, as(token, { url: 'not a url' })), 400).error.field).toBe('url');
+    expect(expectAnswer(v.WebhookDeletedSchema, await api('DELETE', `${H}/webhook`, as(token)), 200)).toEqual({ deleted: true });
+    expect(expectAnswer(ErrorBodySchema, await api('GET', `${H}/webhook`, as(token)), 404).error.code).toBe('not_found');
+  });
+
   it('a caller without credentials gets a 402 with a new token; an L402-paid quote answers that token', async () => {
     const buyer = await buyToken(100);
     const task = await postTask(buyer, 'Paid by Lightning');
@@ -133,7 +172,7 @@ describe('AI for Hire answers exactly the shapes of contract/hire-views.ts', () 
 
   it('checked every AI for Hire answer schema against a real answer', () => {
     // the status enums and the list items are parts of answers, checked within them
-    const { TaskStatusSchema: _status, QuoteStatusSchema: _quoteStatus, TaskSummarySchema: _inLists, MyQuoteSchema: _inMe, ...answers } = v;
+    const { TaskStatusSchema: _status, QuoteStatusSchema: _quoteStatus, TaskSummarySchema: _inLists, MyQuoteSchema: _inMe, MilestoneSchema: _inTasks, ...answers } = v;
     expect(unchecked(answers)).toEqual([]);
   });
 });

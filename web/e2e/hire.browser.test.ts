@@ -1,8 +1,10 @@
 // AI for Hire through the UI with two browsers — a buyer and a contractor, each with a funded
 // token: post, quote, talk, accept (escrow), deliver, confirm; the contractor is paid, and the
-// ledger still balances.
+// ledger still balances. A milestone task's page follows the deal on live events alone (its
+// polling clock never moves), shows both sides' reputation and takes the buyer's rating.
 import { afterAll, beforeAll, expect } from 'vitest';
 import { TASK_REFRESH_MS } from '../src/lib/refresh.js';
+import { call } from '../../server/testing/harness.js';
 import { balanceOf, browserTest, expectText, expectVisible, fundToken, horizontalOverflow, poll, startDevServer, useBrowser, type E2EServer } from './harness.js';
 
 const browser = useBrowser();
@@ -127,3 +129,49 @@ browserTest(
   },
   150_000,
 );
+
+browserTest('a milestone task page follows the deal on live events, shows reputation, and takes a rating', browser, async (s) => {
+  const H = '/api/v1/ai-for-hire';
+  const as = (token: string, body?: unknown) => ({ headers: { 'x-token': token }, ...(body === undefined ? {} : { body }) });
+  const hire = async (token: string, method: string, path: string, body?: unknown): Promise<any> => {
+    const r = await call(srv.url, method, `${H}${path}`, as(token, body));
+    if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body;
+  };
+  const [buyerToken, contractorToken] = await Promise.all([fundToken(srv, 1000), fundToken(srv, 100)]);
+  const milestones = [
+    { title: 'Outline', amount_sats: 100 },
+    { title: 'Final as JSON', amount_sats: 200, acceptance: { json_schema: { type: 'object', required: ['text'] } } },
+  ];
+  const task = await hire(buyerToken, 'POST', '/tasks', { title: 'Milestone essay', description: 'Outline first.', milestones });
+
+  const buyer = await s.page({ name: 'buyer', token: buyerToken, width: 390, height: 844 });
+  await buyer.clock.install(); // the page's polling never fires: only events can update it
+  await buyer.goto(`${srv.url}/hire/tasks/${task.id}`);
+  await expectText(buyer.getByTestId('milestones').locator('h2'), /Milestones \(0 sats of 300 sats released\)/);
+  await expectText(buyer.getByTestId('milestone-1'), /Final as JSON · 200 sats.*pending.*JSON Schema/s);
+  await expectText(buyer.getByTestId('profile-summary').first(), /Buyer prf_.* no closed deals yet/);
+
+  const quote = await hire(contractorToken, 'POST', `/tasks/${task.id}/quotes`, { price_sats: 300, description: 'Both parts' });
+  const quoteCard = buyer.getByTestId(`quote-${quote.id}`);
+  await expectText(quoteCard.getByTestId('profile-summary'), /Contractor prf_/);
+  await hire(buyerToken, 'POST', `/tasks/${task.id}/quotes/${quote.id}/accept`, { expected_price_sats: 300 });
+  await expectText(buyer.getByTestId('milestone-0'), /in work/);
+  await hire(contractorToken, 'POST', `/tasks/${task.id}/deliver`, { body: 'An outline' });
+  await expectText(buyer.getByTestId('milestone-0'), /delivered/);
+  await hire(buyerToken, 'POST', `/tasks/${task.id}/confirm`);
+  await expectText(buyer.getByTestId('milestone-0'), /released/);
+  await expectText(buyer.getByTestId('milestones').locator('h2'), /100 sats of 300 sats released/);
+  await hire(contractorToken, 'POST', `/tasks/${task.id}/deliver`, { body: '{"text": "The essay"}' });
+  await expectText(buyer.getByTestId('task-page').locator('.page-head').getByTestId('status-badge'), 'completed');
+  await expectText(buyer.getByTestId('milestone-1'), /released/);
+
+  // the buyer rates the contractor; the contractor's record shows it
+  await buyer.getByTestId('rate-stars').selectOption('4');
+  await buyer.getByTestId('rate-deal').getByRole('button', { name: 'Rate' }).click();
+  await expectVisible(buyer.getByTestId('rated'));
+  await buyer.reload();
+  await expectText(buyer.getByTestId(`quote-${quote.id}`).getByTestId('profile-rating'), '★ 4 (1)');
+  await expectText(buyer.getByTestId(`quote-${quote.id}`).getByTestId('profile-deals'), '1 of 1 deals completed');
+  expect((await horizontalOverflow(buyer)).widest).toEqual([]);
+});

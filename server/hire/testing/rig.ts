@@ -105,6 +105,8 @@ export interface HireTest {
   /** the scripted wallet; idle when opts.wallet replaced it */
   wallet: ScriptedWallet;
   clock: { now: number };
+  /** webhook POSTs the service made, and the answers the next ones get (a status or 'throw'; then 200) */
+  webhooks: { sent: { url: string; body: string; headers: Record<string, string> }[]; script: (number | 'throw')[] };
   /** a token whose account holds `sats` (a deposit from `lightning`) */
   fund(sats: number): Promise<string>;
   /** L402 credentials for a 402 challenge's invoice, as a paying client would hold them */
@@ -130,13 +132,21 @@ export async function openHireTest(kind: 'pglite' | 'postgres', opts: { wallet?:
   const wallet = opts.wallet ?? scripted;
   const rootKey = randomBytes(32);
   const gate = createPaymentGate({ ledger, wallet, rootKey, now, credentialTtlSeconds: 3600, holdSeconds: 600 });
-  const hire = createHireService({ db: store.db, ledger, wallet, gate, rules: hireRules(CATALOG.hire), now });
+  const webhooks: HireTest['webhooks'] = { sent: [], script: [] };
+  const webhookSender = async (url: string, body: string, headers: Record<string, string>) => {
+    webhooks.sent.push({ url, body, headers });
+    const step = webhooks.script.shift() ?? 200;
+    if (step === 'throw') throw new Error('connection refused');
+    return step;
+  };
+  const hire = createHireService({ db: store.db, ledger, wallet, gate, rules: hireRules(CATALOG.hire), now }, { webhookSender });
   return {
     store,
     ledger,
     hire,
     wallet: scripted,
     clock,
+    webhooks,
     async fund(sats) {
       const token = newToken();
       await store.db.tx(async (q) => {

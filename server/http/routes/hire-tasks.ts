@@ -3,6 +3,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AcceptQuoteSchema, editQuoteSchema, postQuoteSchema, postTaskSchema } from '../../../contract/hire.js';
 import { satsToMsat } from '../../../contract/money.js';
 import type { HireService } from '../../hire/index.js';
+import { AppError } from '../../errors.js';
+import { assertAcceptance } from '../../hire/acceptance.js';
 import * as validate from '../../hire/input-rules.js';
 import { readToken, requireToken } from '../auth.js';
 import { jsonObject } from '../body.js';
@@ -31,10 +33,17 @@ export function hireTaskRoutes(app: FastifyInstance, hire: HireService): void {
 
   app.post(T, { config: { hireLimit: 'paid' } }, async (req, reply) => {
     const body = parseWith(PostTask, jsonObject(req));
+    const budgetMsat = body.budget_sats == null ? null : satsToMsat(body.budget_sats);
+    if (body.milestones != null && body.acceptance != null) {
+      throw new AppError('invalid_field_value', 'A task with milestones carries its checks on each milestone, not on the task.', { field: 'acceptance' });
+    }
+    const parts = body.milestones == null ? null : validate.milestones(body.milestones, budgetMsat, maxSats);
     const input = {
       title: validate.title(body.title),
       description: validate.text(body.description, 'description'),
-      budgetMsat: body.budget_sats == null ? null : satsToMsat(body.budget_sats),
+      budgetMsat: parts?.budgetMsat ?? budgetMsat,
+      milestones: parts?.milestones ?? null,
+      acceptance: body.acceptance == null ? null : assertAcceptance(body.acceptance, 'acceptance'),
     };
     return created(reply, await hire.postTask(input, readCredentials(req), req.ip));
   });

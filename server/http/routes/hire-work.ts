@@ -1,10 +1,10 @@
 // Working on an awarded task: the private messages of a quote, delivery, revision requests,
-// disputes and confirmation.
+// disputes, confirmation, and rating the deal once it closed.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HireService } from '../../hire/index.js';
 import { requireToken } from '../auth.js';
 import { jsonObject } from '../body.js';
-import { MessageBodySchema, OptionalNoteSchema } from '../../../contract/hire.js';
+import { MessageBodySchema, OptionalNoteSchema, RateTaskSchema } from '../../../contract/hire.js';
 import * as validate from '../../hire/input-rules.js';
 import { parseWith } from '../parse-with.js';
 import { HIRE_PREFIX, afterIdOf, ids, taskIdOf, type TaskParams } from './hire-input.js';
@@ -40,6 +40,15 @@ export function hireWorkRoutes(app: FastifyInstance, hire: HireService): void {
     const token = requireToken(req);
     return hire.dispute(token, taskIdOf(req), optionalNote(req));
   });
+
+  app.post<{ Params: TaskParams }>(`${T}/:id/rating`, { config: { hireLimit: 'free-post' } }, async (req, reply) => {
+    const token = requireToken(req);
+    const { stars, comment } = parseWith(RateTaskSchema, jsonObject(req));
+    const input = { stars, comment: comment == null ? null : validate.text(comment, 'comment', 2000) };
+    return reply.code(201).send(await hire.rateTask(token, taskIdOf(req), input));
+  });
+
+  app.get<{ Params: { id: string } }>(`${HIRE_PREFIX}/profiles/:id`, async (req) => hire.profile(req.params.id));
 
   app.post<{ Params: TaskParams }>(`${T}/:id/confirm`, async (req) => {
     const token = requireToken(req);

@@ -6,6 +6,7 @@ import type { HireService } from '../../hire/index.js';
 import type { RateLimiter } from '../../ratelimit.js';
 import { readToken } from '../auth.js';
 import { hireCollectRoutes } from './hire-collect.js';
+import { hireEventRoutes } from './hire-events.js';
 import { hireTaskRoutes } from './hire-tasks.js';
 import { hireWorkRoutes } from './hire-work.js';
 
@@ -54,5 +55,6 @@ export async function hireRoutes(app: FastifyInstance, deps: HireRouteDeps): Pro
     hireTaskRoutes(hire, deps.hire);
     hireWorkRoutes(hire, deps.hire);
     hireCollectRoutes(hire, deps.hire);
+    hireEventRoutes(hire, deps.hire);
   });
 }

@@ -2,7 +2,7 @@
 import type { Balance, CallUsage, ClaimResponse, DailyUsage, DevInvoice, DevPayResponse, Health, TopupCreated, TopupStatusBody, UsagePage } from '../../../contract/api';
 import type { PublicCatalog } from '../../../contract/catalog';
 import type { EditQuoteBody, PostQuoteBody, PostTaskBody } from '../../../contract/hire';
-import type { Me, Message, MessageList, Payout, PostedQuote, PostedTask, Quote, Task, TaskDetail, TaskList, TaskSummary } from '../../../contract/hire-views';
+import type { Me, Message, MessageList, Payout, PostedQuote, PostedTask, Profile, Quote, Rating, Task, TaskDetail, TaskList, TaskSummary } from '../../../contract/hire-views';
 import type { ChildTokenCreated, ChildTokenList, ChildTokenRevoked, CreateChildTokenBody } from './childTokens';
 import { errorFrom, requestJson, send, type FetchLike, type HttpConfig } from './http';
 import { readProxyResponse, type ProxyHead, type ProxyResult } from './proxyResult';
@@ -166,6 +166,17 @@ export function createApiClient(options: ClientOptions = {}) {
     confirm: (token: string, taskId: string) => json<Task>(`${HIRE}/tasks/${seg(taskId)}/confirm`, { method: 'POST', body: {}, token }),
     collect: (token: string, invoice: string) => json<Payout>(`${HIRE}/collect`, { method: 'POST', body: { invoice }, token }),
     me: (token: string, signal?: AbortSignal) => json<Me>(`${HIRE}/me`, { token, signal }),
+    /** a public record from closed escrowed deals */
+    getProfile: (id: string, signal?: AbortSignal) => json<Profile>(`${HIRE}/profiles/${seg(id)}`, { signal }),
+    /** the buyer or the accepted contractor of a closed task, once */
+    rateTask: (token: string, taskId: string, stars: number, comment?: string) =>
+      json<Rating>(`${HIRE}/tasks/${seg(taskId)}/rating`, { method: 'POST', body: comment ? { stars, comment } : { stars }, token }),
+    /** the token's live event stream (text/event-stream); the caller reads the body until `signal` aborts */
+    openEvents: async (token: string, signal: AbortSignal): Promise<Response> => {
+      const res = await send(config, `${HIRE}/events`, { token, signal, headers: { Accept: 'text/event-stream' } });
+      if (!res.ok) throw await errorFrom(res);
+      return res;
+    },
 
     /** "Try it": any catalog endpoint; resolves with the answer of any status, rejects only without one */
     callEndpoint: async (call: ProxyCall): Promise<ProxyResult> => {

@@ -1,5 +1,5 @@
 // Refreshes what a page shows while it is visible: every `intervalMs`, and at once when the tab
-// comes back into view (a phone back from its wallet app). Polling until an event stream exists.
+// comes back into view (a phone back from its wallet app). A fallback beside live events.
 import { useEffect } from 'react';
 
 export function usePolling(refresh: () => void, intervalMs: number, enabled = true): void {

@@ -4,12 +4,13 @@ import type { Me, MyQuote, Quote, TaskDetail } from '../../../contract/hire-view
 export const TASK_ID = '6a1f4c84-6a49-4b8e-9d1e-0c1f0b7e6c11';
 
 export function quoteFixture(over: Partial<Quote> = {}): Quote {
-  return { id: 'q1', task_id: TASK_ID, price_sats: 100, description: 'a', status: 'pending', created_at: 1_700_000_000, updated_at: 1_700_000_000, ...over };
+  return { id: 'q1', task_id: TASK_ID, contractor_profile: 'prf_' + 'c'.repeat(24), price_sats: 100, description: 'a', status: 'pending', created_at: 1_700_000_000, updated_at: 1_700_000_000, ...over };
 }
 
 export function taskFixture(over: Partial<TaskDetail> = {}): TaskDetail {
   return {
     id: TASK_ID,
+    buyer_profile: 'prf_' + 'b'.repeat(24),
     title: 't',
     description: 'd',
     budget_sats: null,
@@ -25,6 +26,10 @@ export function taskFixture(over: Partial<TaskDetail> = {}): TaskDetail {
     revisions_used: 0,
     max_revisions: 3,
     outcome: null,
+    acceptance: null,
+    milestones: [],
+    current_milestone: null,
+    released_sats: 0,
     quote_count: 0,
     quotes: [],
     ...over,

@@ -9,6 +9,7 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { formatSats, formatTime } from '../../lib/format';
 import { EditQuoteForm } from './EditQuoteForm';
 import { MessageThread } from './MessageThread';
+import { ProfileSummary } from './ProfileSummary';
 import type { HireRole } from './useHireRole';
 import { useHireAction } from './useHireAction';
 
@@ -36,6 +37,7 @@ export function QuoteItem({ task, quote, role, token, onChanged }: QuoteItemProp
         <StatusBadge status={quote.status} />
       </header>
       <p className="prose">{quote.description}</p>
+      <ProfileSummary profileId={quote.contractor_profile} label={mine ? 'You' : 'Contractor'} />
       <p className="muted small">
         {mine ? 'Your quote · ' : ''}
         {formatTime(quote.created_at)}

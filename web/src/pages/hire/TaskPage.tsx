@@ -6,6 +6,7 @@ import { Skeleton } from '../../components/Skeleton';
 import { StatusBadge } from '../../components/StatusBadge';
 import { useAsync } from '../../hooks/useAsync';
 import { useDocumentTitle } from '../../hooks/useDocumentTitle';
+import { useHireEvents } from '../../hooks/useHireEvents';
 import { usePolling } from '../../hooks/usePolling';
 import { formatSats, formatTime } from '../../lib/format';
 import { paths } from '../../router/routes';
@@ -18,8 +19,13 @@ import { QuoteItem } from './QuoteItem';
 import { TASK_REFRESH_MS } from '../../lib/refresh';
 import { TaskTimeline } from './TaskTimeline';
 import { hireRole } from './useHireRole';
+import { MilestoneList } from './MilestoneList';
+import { ProfileSummary } from './ProfileSummary';
+import { RateDeal } from './RateDeal';
 
 const CLOSED = new Set(['completed', 'cancelled', 'expired', 'refunded', 'split']);
+/** closed with escrow: its two sides may rate each other */
+const RATEABLE = new Set(['completed', 'refunded', 'split']);
 
 export function TaskPage({ taskId }: { taskId: string }) {
   const { token } = useToken();
@@ -33,6 +39,10 @@ export function TaskPage({ taskId }: { taskId: string }) {
     reloadMe();
   }, [reloadTask, reloadMe]);
   usePolling(reload, TASK_REFRESH_MS, task.data !== undefined && !CLOSED.has(task.data.status));
+  // with a token, what happens to this task shows at once (the polling stays as a fallback)
+  useHireEvents(token, (e) => {
+    if (e.data.task_id === taskId) reload();
+  });
 
   if (task.error && !task.data) {
     return (
@@ -65,13 +75,16 @@ export function TaskPage({ taskId }: { taskId: string }) {
         Posted {formatTime(t.created_at)}
         {role.isBuyer ? ' · you are the buyer' : side === 'contractor' ? ' · you are the contractor' : role.myQuote ? ' · you quoted on this task' : ''}
       </p>
+      <ProfileSummary profileId={t.buyer_profile} label="Buyer" />
       <div className="card prose" data-testid="task-description">
         {t.description}
       </div>
+      <MilestoneList task={t} />
       <TaskTimeline task={t} side={side} nowSeconds={Math.floor(Date.now() / 1000)} />
       {role.isBuyer && t.status === 'open' && token ? <CancelTask token={token} taskId={t.id} onDone={reload} /> : null}
       {me.error ? <ErrorNotice error={me.error} title="Your role on this task could not be checked" onRetry={me.reload} /> : null}
       <DeliverySection task={t} role={role} token={token} onChanged={reload} />
+      {token && side && RATEABLE.has(t.status) ? <RateDeal token={token} taskId={t.id} other={side === 'buyer' ? 'contractor' : 'buyer'} onDone={reload} /> : null}
       <section aria-labelledby="quotes-h" className="stack">
         <h2 id="quotes-h">Quotes ({quotes.length})</h2>
         {quotes.length === 0 ? <p className="muted">No quotes yet.</p> : null}

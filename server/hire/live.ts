@@ -1,0 +1,63 @@
+// Live events for a token: a replay of what it missed (after Last-Event-ID) and a subscription to
+// what comes next, both limited to events that concern it (its tasks, quotes, awards and
+// payouts) and, when asked, new open tasks whose title matches a filter.
+import type { HireDeps } from './deps.js';
+import { accountOf } from './accounts.js';
+import { concerns, type EventHub } from './event-hub.js';
+import { eventsFor, type EventRow } from './events-store.js';
+
+export interface LiveEvent {
+  id: string;
+  event: string;
+  data: Record<string, unknown>;
+}
+
+export interface LiveFilter {
+  /** the id of the last event the client saw (SSE Last-Event-ID); null: only what comes next */
+  afterId: bigint | null;
+  /** also announce new open tasks (public) */
+  newTasks: boolean;
+  /** ...whose title contains this text (case-insensitive) */
+  match: string | null;
+}
+
+const REPLAY_MAX = 1000;
+
+export const liveEvent = (e: EventRow): LiveEvent => ({ id: String(e.id), event: e.name, data: { ...e.data, created_at: Number(e.created_at) } });
+
+/**
+ * Streams the token's events to `send`: first what it missed after `afterId`, then each later
+ * one, each once. Subscribes before reading the replay, so nothing committed in between is lost.
+ */
+export async function openLive(deps: HireDeps, hub: EventHub, token: string, f: LiveFilter, send: (e: LiveEvent) => void): Promise<() => void> {
+  const account = await accountOf(deps.db, token, deps.now());
+  const needle = f.match?.toLowerCase() ?? null;
+  const match = needle === null ? undefined : (e: EventRow) => String(e.data.title ?? '').toLowerCase().includes(needle);
+  await hub.ready();
+  const sent = new Set<bigint>();
+  let buffered: EventRow[] | null = [];
+  const deliver = (e: EventRow) => {
+    if (sent.has(e.id)) return;
+    sent.add(e.id);
+    send(liveEvent(e));
+  };
+  const unsubscribe = hub.subscribe({
+    accountId: account.id,
+    withPublic: f.newTasks,
+    ...(match ? { match } : {}),
+    // live: the hub hands an event out once; only the replay's ids can come again
+    send: (e) => (buffered ? buffered.push(e) : sent.has(e.id) ? undefined : send(liveEvent(e))),
+  });
+  try {
+    if (f.afterId !== null) {
+      const missed = await eventsFor(deps.db, { accountId: account.id, afterId: f.afterId, withPublic: f.newTasks, limit: REPLAY_MAX });
+      for (const e of missed) if (concerns({ accountId: account.id, withPublic: f.newTasks, ...(match ? { match } : {}) }, e)) deliver(e);
+    }
+    for (const e of buffered) deliver(e);
+    buffered = null;
+  } catch (err) {
+    unsubscribe();
+    throw err;
+  }
+  return unsubscribe;
+}

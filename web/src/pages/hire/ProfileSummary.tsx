@@ -1,0 +1,32 @@
+// A party's public record (GET /profiles/{id}): deals closed with escrow, ratings weighted by
+// the amount, disputes and refunds — what a stranger can trust before dealing with it.
+import { api } from '../../api/client';
+import { useAsync } from '../../hooks/useAsync';
+import { formatSats } from '../../lib/format';
+
+const pct = (rate: number | null) => (rate === null ? '–' : `${Math.round(rate * 100)} %`);
+
+export function ProfileSummary({ profileId, label }: { profileId: string; label: string }) {
+  const profile = useAsync((signal) => api.getProfile(profileId, signal), profileId);
+  const p = profile.data;
+  return (
+    <p className="muted small" data-testid="profile-summary" data-profile-id={profileId}>
+      {label} <code>{profileId.slice(0, 12)}</code>
+      {p ? (
+        p.deals === 0 ? (
+          <> · no closed deals yet</>
+        ) : (
+          <>
+            {' '}
+            · <span data-testid="profile-deals">{p.completed} of {p.deals} deals completed</span>
+            {' · '}
+            <span data-testid="profile-rating">{p.ratings.count === 0 ? 'not rated' : `★ ${p.ratings.mean} (${p.ratings.count})`}</span>
+            {` · disputes ${pct(p.dispute_rate)} · refunds ${pct(p.refund_rate)}`}
+            {p.sats_earned > 0 ? ` · earned ${formatSats(p.sats_earned)}` : ''}
+            {p.sats_paid > 0 ? ` · paid ${formatSats(p.sats_paid)}` : ''}
+          </>
+        )
+      ) : null}
+    </p>
+  );
+}
