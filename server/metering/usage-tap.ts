@@ -211,86 +211,124 @@ const TEXT_TESTS: Record<ApiShape, TextTest> = {
 
 /** A tap for one streamed answer of the API `shape`. */
 export function createUsageTap(shape: ApiShape, options: UsageTapOptions = {}): UsageTap {
-  const maxTextChars = options.maxTextChars ?? DEFAULT_MAX_TEXT_CHARS;
-  const heldLimit = options.heldEventChars ?? HELD_EVENT_CHARS;
-  let final: TokenUsage | null = null;
-  let input: InputUsage | null = null;
-  const kept: string[] = [];
-  let keptChars = 0;
-  let dropped = 0;
-  const keepText = (t: unknown): void => {
+  return new StreamUsageTap(shape, options);
+}
+
+/** Where events parsed as they pass leave what they report (their text is read later, in order). */
+class ReportedUsage implements Sink {
+  usage: TokenUsage | null = null;
+  inputUsage: InputUsage | null = null;
+
+  final(u: TokenUsage): void {
+    this.usage = u;
+  }
+
+  input(u: InputUsage): void {
+    this.inputUsage = u;
+  }
+
+  text(): void {}
+}
+
+/** The generated text kept as a sample for an estimate, and the bytes of what did not fit. */
+class TextSample implements Sink {
+  private readonly kept: string[] = [];
+  private keptChars = 0;
+  dropped = 0;
+
+  constructor(private readonly maxChars: number) {}
+
+  final(): void {}
+  input(): void {}
+
+  text(t: unknown): void {
     if (typeof t !== 'string' || t === '') return;
-    const room = maxTextChars - keptChars;
+    const room = this.maxChars - this.keptChars;
     if (t.length <= room) {
-      kept.push(t);
-      keptChars += t.length;
+      this.kept.push(t);
+      this.keptChars += t.length;
       return;
     }
     // never cut between the two halves of a surrogate pair
     let cut = Math.max(0, room);
     if (cut > 0 && cut < t.length && isHighSurrogate(t.charCodeAt(cut - 1))) cut--;
-    if (cut > 0) kept.push(t.slice(0, cut));
-    keptChars += cut;
-    dropped += Buffer.byteLength(t.slice(cut));
-    keptChars = Math.max(keptChars, maxTextChars); // later text is dropped, not squeezed in
-  };
-  const ignore = (): void => {};
-  // an event parsed as it passes gives its usage; its text is read with the held ones, in order
-  const usageSink: Sink = {
-    final: (u) => {
-      final = u;
-    },
-    input: (u) => {
-      input = u;
-    },
-    text: ignore,
-  };
-  const textSink: Sink = { final: ignore, input: ignore, text: keepText };
-  const handler = shape === 'openai-chat' ? chat : shape === 'openai-responses' ? responses : shape === 'anthropic-messages' ? anthropic() : none;
-  const mayCarryText = TEXT_TESTS[shape];
+    if (cut > 0) this.kept.push(t.slice(0, cut));
+    this.keptChars += cut;
+    this.dropped += Buffer.byteLength(t.slice(cut));
+    this.keptChars = Math.max(this.keptChars, this.maxChars); // later text is dropped, not squeezed in
+  }
 
-  let held: SseEvent[] = [];
-  let heldChars = 0;
-  const readHeldText = (): void => {
-    const events = held;
-    held = [];
-    heldChars = 0;
+  joined(): string {
+    return this.kept.join('');
+  }
+}
+
+// A class, not closures: one is made per stream, and methods cost nothing per instance.
+class StreamUsageTap implements UsageTap {
+  private readonly reported = new ReportedUsage();
+  private readonly sample: TextSample;
+  private readonly handler: Handler;
+  private readonly mayCarryText: TextTest;
+  private readonly reader: { push(chunk: Buffer): void };
+  private readonly heldLimit: number;
+  private held: SseEvent[] = [];
+  private heldChars = 0;
+
+  constructor(shape: ApiShape, options: UsageTapOptions) {
+    this.sample = new TextSample(options.maxTextChars ?? DEFAULT_MAX_TEXT_CHARS);
+    this.heldLimit = options.heldEventChars ?? HELD_EVENT_CHARS;
+    this.handler = shape === 'openai-chat' ? chat : shape === 'openai-responses' ? responses : shape === 'anthropic-messages' ? anthropic() : none;
+    this.mayCarryText = TEXT_TESTS[shape];
+    this.reader = createSseReader((e) => this.onEvent(e), options.sse ?? DEFAULT_SSE_LIMITS);
+  }
+
+  push(chunk: Buffer): void {
+    try {
+      this.reader.push(chunk);
+    } catch {
+      // a tap must never break the stream it watches; what it missed is estimated
+    }
+  }
+
+  usage(): TokenUsage | null {
+    return this.reported.usage;
+  }
+
+  reportedInput(): InputUsage | null {
+    return this.reported.inputUsage;
+  }
+
+  text(): string {
+    this.readHeldText();
+    return this.sample.joined();
+  }
+
+  droppedTextBytes(): number {
+    this.readHeldText();
+    return this.sample.dropped;
+  }
+
+  private onEvent(e: SseEvent): void {
+    // a truncated event keeps only its head and tail: its usage is read now, it gives no text
+    if (e.truncated || mayCarryUsage(e.data)) this.handler(e, this.reported);
+    if (e.truncated || !this.mayCarryText(e)) return;
+    this.held.push(e);
+    this.heldChars += e.data.length;
+    if (this.heldChars > this.heldLimit) this.readHeldText();
+  }
+
+  private readHeldText(): void {
+    const events = this.held;
+    this.held = [];
+    this.heldChars = 0;
     for (const e of events) {
       try {
-        handler(e, textSink);
+        this.handler(e, this.sample);
       } catch {
         // as for any event: what cannot be read is estimated without it
       }
     }
-  };
-  const onEvent = (e: SseEvent): void => {
-    // a truncated event keeps only its head and tail: its usage is read now, it gives no text
-    if (e.truncated || mayCarryUsage(e.data)) handler(e, usageSink);
-    if (e.truncated || !mayCarryText(e)) return;
-    held.push(e);
-    heldChars += e.data.length;
-    if (heldChars > heldLimit) readHeldText();
-  };
-  const reader = createSseReader(onEvent, options.sse ?? DEFAULT_SSE_LIMITS);
-  return {
-    push(chunk) {
-      try {
-        reader.push(chunk);
-      } catch {
-        // a tap must never break the stream it watches; what it missed is estimated
-      }
-    },
-    usage: () => final,
-    reportedInput: () => input,
-    text: () => {
-      readHeldText();
-      return kept.join('');
-    },
-    droppedTextBytes: () => {
-      readHeldText();
-      return dropped;
-    },
-  };
+  }
 }
 
 const isHighSurrogate = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;

@@ -1,8 +1,8 @@
 // Reading a metered answer for its usage. A JSON answer is read whole (it is small) so that its
 // charge is settled before the headers go out; a stream passes every chunk on at once while a tap
 // reads the usage, and keeps being read to its end when the client has left.
-import { PassThrough, type Readable } from 'node:stream';
-import { createUsageTap, estimateUsage, usageFromJson, type EstimateInput, type TokenUsage } from '../metering/index.js';
+import { Readable } from 'node:stream';
+import { createUsageTap, estimateUsage, usageFromJson, type EstimateInput, type TokenUsage, type UsageTap } from '../metering/index.js';
 import type { MeteredRequest } from '../proxy/metered-request.js';
 
 /** The most of a JSON answer read to find its usage; answers with usage are far smaller. */
@@ -35,48 +35,78 @@ export interface StreamOutcome {
 }
 
 /**
- * Tees an SSE answer: the returned stream gets each chunk as it arrives (back-pressure kept);
- * `done` is called once, when the upstream's answer ended or failed, with what it used. The
- * client's stream ends only after `done` settled, so its receipt is readable the moment it ends.
+ * Passes an SSE answer on while its usage tap reads it: the returned stream gets each chunk as it
+ * arrives (back-pressure kept; one Readable, no second buffer); `done` is called once, when the
+ * upstream's answer ended or failed, with what it used. The client's stream ends only after `done`
+ * settled, so its receipt is readable the moment it ends.
  */
 export function meterStream(upstream: Readable, call: MeteredRequest, done: (outcome: StreamOutcome) => Promise<void>): Readable {
-  const tap = createUsageTap(call.shape);
-  const out = new PassThrough();
-  let clientGone = false;
-  let finished = false;
-  const finish = async (ended: boolean): Promise<void> => {
-    if (finished) return;
-    finished = true;
-    const usage = tap.usage();
-    const reportedInput = tap.reportedInput();
-    const estimated = usage ?? (await estimateUsage(estimateInput(call, { outputText: tap.text(), droppedTextBytes: tap.droppedTextBytes(), ...(reportedInput ? { reportedInput } : {}) })));
-    await done({ ended, usage: estimated, reported: usage !== null });
-  };
-  out.on('error', () => {});
-  out.on('close', () => {
-    if (finished || out.writableFinished) return;
-    // the client left: keep reading the upstream's answer to learn what it used
-    clientGone = true;
-    upstream.resume();
-  });
-  upstream.on('data', (chunk: Buffer) => {
-    tap.push(chunk);
-    if (clientGone || out.destroyed) return;
-    if (!out.write(chunk)) {
-      upstream.pause();
-      out.once('drain', () => upstream.resume());
-    }
-  });
-  upstream.on('end', () => {
-    void finish(true).finally(() => {
-      if (!clientGone) out.end();
+  return new MeteredStream(upstream, call, done);
+}
+
+// A class, not closures: one is made per stream, and methods cost nothing per instance.
+class MeteredStream extends Readable {
+  private readonly tap: UsageTap;
+  private clientGone = false;
+  private finished = false;
+
+  constructor(
+    private readonly upstream: Readable,
+    private readonly call: MeteredRequest,
+    private readonly done: (outcome: StreamOutcome) => Promise<void>,
+  ) {
+    super();
+    this.tap = createUsageTap(call.shape);
+    this.on('error', () => {});
+    this.on('close', () => {
+      if (this.readableEnded) return;
+      // the client left: keep reading the upstream's answer to learn what it used
+      this.clientGone = true;
+      upstream.resume();
     });
-  });
-  upstream.on('error', (err) => {
-    if (!clientGone) out.destroy(err);
-    void finish(false);
-  });
-  return out;
+    upstream.on('data', (chunk: Buffer) => this.pass(chunk));
+    upstream.on('end', () => this.finish(true));
+    upstream.on('error', (err) => {
+      if (!this.clientGone) this.destroy(err);
+      this.finish(false);
+    });
+  }
+
+  override _read(): void {
+    if (!this.clientGone) this.upstream.resume();
+  }
+
+  private pass(chunk: Buffer): void {
+    this.tap.push(chunk);
+    if (this.clientGone || this.destroyed) return;
+    if (!this.push(chunk)) this.upstream.pause();
+  }
+
+  private finish(ended: boolean): void {
+    if (this.finished) return;
+    this.finished = true;
+    const usage = this.tap.usage();
+    if (usage) {
+      this.done({ ended, usage, reported: true }).then(
+        () => this.endForClient(),
+        () => this.endForClient(),
+      );
+      return;
+    }
+    const tap = this.tap;
+    const reportedInput = tap.reportedInput();
+    estimateUsage(estimateInput(this.call, { outputText: tap.text(), droppedTextBytes: tap.droppedTextBytes(), ...(reportedInput ? { reportedInput } : {}) }))
+      .then((estimated) => this.done({ ended, usage: estimated, reported: false }))
+      .then(
+        () => this.endForClient(),
+        () => this.endForClient(),
+      );
+  }
+
+  /** The end goes out once the settle is done (a failed stream was destroyed already). */
+  private endForClient(): void {
+    if (!this.clientGone && !this.destroyed) this.push(null);
+  }
 }
 
 /** What an estimate starts from: the call's input bound and output limit, and the output seen. */
