@@ -40,6 +40,8 @@ export interface AblServerOptions {
   pgOptions?: string;
   /** more settings for the server, e.g. { ABL_PG_PREPARED: 'false' } */
   env?: Record<string, string>;
+  /** another checkout whose server/ runs instead of this one's (`--compare`: before and after a change) */
+  root?: string;
 }
 
 export async function startAblServer(opts: AblServerOptions): Promise<AblServer> {
@@ -72,9 +74,10 @@ export async function startAblServer(opts: AblServerOptions): Promise<AblServer>
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...opts.env,
   };
+  const root = opts.root ?? ROOT;
   const probe = pathToFileURL(join(ROOT, 'bench', 'probe.ts')).href;
-  const args = ['--expose-gc', '--import', 'tsx', '--import', probe, join(ROOT, 'server', 'main.ts')];
-  const child = spawnChild(process.execPath, args, { env, cwd: ROOT, logFile, ipc: true });
+  const args = ['--expose-gc', '--import', 'tsx', '--import', probe, join(root, 'server', 'main.ts')];
+  const child = spawnChild(process.execPath, args, { env, cwd: root, logFile, ipc: true });
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitUntilAnswering(`${url}/api/v1/health`, child, logFile);

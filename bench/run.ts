@@ -7,6 +7,9 @@
 //   --waves N --chunk-ms N --l402-max N --log-level L --json FILE
 //   --no-nginx --no-bare --no-pglite --no-unprepared --no-async-commit --no-memory --no-sql --no-verify
 //   --no-streamed
+//   --only-streamed   only the streamed pair (flat, metered) beside the streamed direct row
+//   --compare DIR     also the streamed pair on a server run from another checkout (e.g. the
+//                     commit before a change), its rows taking turns with this one's
 // Paid rows come in pairs where metering is measured: a flat call (gpt-4o-mini-flat, 30 sats,
 // added by bench/catalog.ts) and the same call metered (gpt-4o-mini, as shipped), same server.
 import { writeFileSync } from 'node:fs';
@@ -47,6 +50,8 @@ const { values: a } = parseArgs({
     'no-sql': { type: 'boolean', default: false },
     'no-verify': { type: 'boolean', default: false },
     'no-streamed': { type: 'boolean', default: false },
+    'only-streamed': { type: 'boolean', default: false },
+    compare: { type: 'string' },
     json: { type: 'string' },
   },
 });
@@ -71,8 +76,9 @@ const progress = (msg: string) => console.error(`[bench ${new Date().toISOString
 async function main(): Promise<void> {
   if (a.profile) return runProfile({ seconds: n(a.seconds, 15, 5), connections: opts.connections, logLevel: opts.logLevel, progress });
 
+  const only = a['only-streamed'];
   const load: [string, string][] = [['start', loadAverage()]];
-  const env = await setUp({ nginx: !a['no-nginx'], bareProxy: !a['no-bare'], pglite: !a['no-pglite'], asyncCommit: !a['no-async-commit'], unprepared: !a['no-unprepared'], logLevel: opts.logLevel });
+  const env = await setUp({ nginx: !only && !a['no-nginx'], bareProxy: !only && !a['no-bare'], pglite: !only && !a['no-pglite'], asyncCommit: !only && !a['no-async-commit'], unprepared: !only && !a['no-unprepared'], ...(a.compare ? { compareRoot: a.compare } : {}), logLevel: opts.logLevel });
   // whatever throws, the children (servers, nginx, upstream, devnode) and the schemas go with us
   const bail = (err: unknown) => {
     console.error(err);
@@ -97,9 +103,10 @@ async function main(): Promise<void> {
     const liteTokens = env.pglite ? await tokensFor(env.pglite.url, 0) : null;
     const asyncTokens = env.asyncCommit ? await tokensFor(env.asyncCommit.url, 0) : null;
     const unpreparedTokens = env.unprepared ? await tokensFor(env.unprepared.url, 0) : null;
+    const compareTokens = env.compare ? await tokensFor(env.compare.url, 0) : null;
     const chatCall = { path: rows.PROXY_PREFIX + rows.CHAT_PATH, body: rows.CHAT_BODY };
     const started = Date.now();
-    const seqCreds = await mintL402(env.postgres.url, env.devnode, chatCall, opts.warmup + opts.requests + opts.rounds * 20);
+    const seqCreds = only ? [] : await mintL402(env.postgres.url, env.devnode, chatCall, opts.warmup + opts.requests + opts.rounds * 20);
     const mintPerSecond = (seqCreds.length * 1000) / (Date.now() - started);
     progress(`minted ${seqCreds.length} L402 credentials (${Math.round(mintPerSecond)}/s)`);
 
@@ -117,21 +124,28 @@ async function main(): Promise<void> {
     if (env.asyncCommit && asyncTokens) paid.push({ name: rows.TOKEN_PG_ASYNC, server: env.asyncCommit, tokens: asyncTokens, body: rows.CHAT_BODY });
     const paidRow = (p: Paid, tokens: string[]) => rows.tokenPath(p.name, p.server.url, tokens, p.server.cpu, p.body);
 
-    const scenarioRows: rows.Scenario[] = [rows.direct(env.upstream.url)];
+    if (only) paid.length = 0;
+    const scenarioRows: rows.Scenario[] = only ? [] : [rows.direct(env.upstream.url)];
     if (env.nginx) scenarioRows.push(rows.nginx(env.nginx.url, env.nginx.cpu));
     if (env.bareProxy) scenarioRows.push(rows.bareNode(env.bareProxy.url, env.bareProxy.cpu));
     for (const p of paid) scenarioRows.push(paidRow(p, [p.tokens.seq]));
     const l402Creds: string[] = seqCreds;
-    scenarioRows.push(rows.l402Path(rows.L402, pg.url, l402Creds, pg.cpu));
+    if (!only) scenarioRows.push(rows.l402Path(rows.L402, pg.url, l402Creds, pg.cpu));
     if (!a['no-streamed']) {
       const streamed: Paid[] = [
         { name: rows.TOKEN_PG_STREAM, server: pg, tokens: pgTokens, body: rows.STREAM_BODY },
         { name: rows.TOKEN_PG_STREAM_METERED, server: pg, tokens: pgTokens, body: rows.METERED_STREAM_BODY },
       ];
+      if (env.compare && compareTokens) {
+        streamed.push(
+          { name: rows.compared(rows.TOKEN_PG_STREAM), server: env.compare, tokens: compareTokens, body: rows.STREAM_BODY },
+          { name: rows.compared(rows.TOKEN_PG_STREAM_METERED), server: env.compare, tokens: compareTokens, body: rows.METERED_STREAM_BODY },
+        );
+      }
       paid.push(...streamed);
       scenarioRows.push(rows.directStream(env.upstream.url), ...streamed.map((p) => paidRow(p, [p.tokens.seq])));
     }
-    scenarioRows.push(rows.directModels(env.upstream.url), rows.freePath(rows.FREE, pg.url, pg.cpu));
+    if (!only) scenarioRows.push(rows.directModels(env.upstream.url), rows.freePath(rows.FREE, pg.url, pg.cpu));
 
     load.push(['before sequential', loadAverage()]);
     progress(`sequential: ${opts.requests} requests per row in ${opts.rounds} rounds`);
@@ -164,19 +178,19 @@ async function main(): Promise<void> {
     const conc = concRows.map((s) => mergeRounds(s.name, rounds.get(s.name)!));
 
     let streams = null;
-    if (!a['no-memory']) {
+    if (!only && !a['no-memory']) {
       load.push(['before memory', loadAverage()]);
       progress(`memory: ${opts.waves} waves of ${opts.streams} concurrent streams`);
       streams = await memoryUnderStreams(pg, pgTokens.seq, { streams: opts.streams, waves: opts.waves, chunks: opts.chunks, chunkMs: opts.chunkMs, rampMs: a.quick ? 500 : 3000 });
     }
     let sql = null;
-    if (!a['no-sql']) {
+    if (!only && !a['no-sql']) {
       load.push(['before store', loadAverage()]);
       progress('store: the ledger\'s reserve and settle alone');
       sql = await measureLedgerSql(a.quick ? 150 : 500);
     }
     let verify = null;
-    if (!a['no-verify']) {
+    if (!only && !a['no-verify']) {
       progress('L402 verification (server/l402/verify.bench.ts)');
       verify = await runVerifyBench();
     }

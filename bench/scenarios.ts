@@ -58,11 +58,15 @@ export const TOKEN_PG_ASYNC = 'what-if: token path, PostgreSQL, synchronous_comm
 export const L402 = 'L402 path, PostgreSQL';
 export const FREE = 'free GET /v1/models, PostgreSQL server';
 
+/** A row of the server run from the `--compare` checkout. */
+export const compared = (row: string): string => `${row} (compared checkout)`;
+
 /** [flat row, metered row] pairs: same server, same body but for the model; compared for CPU per call */
 export const METERED_PAIRS: readonly (readonly [flat: string, metered: string])[] = [
   [TOKEN_PG, TOKEN_PG_METERED],
   [TOKEN_PGLITE, TOKEN_PGLITE_METERED],
   [TOKEN_PG_STREAM, TOKEN_PG_STREAM_METERED],
+  [compared(TOKEN_PG_STREAM), compared(TOKEN_PG_STREAM_METERED)],
 ];
 
 export function direct(upstream: string): Scenario {

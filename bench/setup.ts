@@ -32,6 +32,8 @@ export interface BenchEnv {
   asyncCommit: AblServer | null;
   /** PostgreSQL with ABL_PG_PREPARED=false: what prepared statements save */
   unprepared: AblServer | null;
+  /** the server of another checkout on PostgreSQL (`--compare DIR`), beside this one's */
+  compare: AblServer | null;
   notes: string[];
   close(): Promise<void>;
 }
@@ -42,6 +44,8 @@ export interface SetupOptions {
   pglite: boolean;
   asyncCommit: boolean;
   unprepared: boolean;
+  /** another checkout to run a second PostgreSQL server from */
+  compareRoot?: string;
   logLevel: string;
 }
 
@@ -104,7 +108,12 @@ export async function setUp(opts: SetupOptions): Promise<BenchEnv> {
       unprepared = await startAblServer({ store: 'postgres', env: { ABL_PG_PREPARED: 'false' }, ...common });
       closers.push(() => unprepared!.close());
     }
-    return { dir, config, upstream: { url: upstreamUrl, cpuSeconds: () => cpuSecondsOf(up.pid) }, devnode, nginx, bareProxy, postgres, pglite, asyncCommit, unprepared, notes, close };
+    let compare: AblServer | null = null;
+    if (opts.compareRoot) {
+      compare = await startAblServer({ store: 'postgres', root: opts.compareRoot, ...common });
+      closers.push(() => compare!.close());
+    }
+    return { dir, config, upstream: { url: upstreamUrl, cpuSeconds: () => cpuSecondsOf(up.pid) }, devnode, nginx, bareProxy, postgres, pglite, asyncCommit, unprepared, compare, notes, close };
   } catch (err) {
     await close();
     throw err;

@@ -36,7 +36,7 @@ export interface UsageTapOptions {
 
 export const DEFAULT_MAX_TEXT_CHARS = 16 * 1024;
 /** characters of not-yet-parsed event data held before their text is read out (per stream) */
-export const HELD_EVENT_CHARS = 32 * 1024;
+export const HELD_EVENT_CHARS = 16 * 1024;
 
 /** What one API's events contribute: each callback may report usage, input, or text. */
 interface Sink {
