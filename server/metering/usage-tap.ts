@@ -1,4 +1,4 @@
-// Watches a streamed answer's bytes as they pass to the client (it never holds, alters or
+// Watches a streamed answer's bytes as they pass to the client (it never delays, alters or
 // re-frames them) and keeps what metering needs: the usage the upstream reports at the end, and
 // a bounded sample of the generated text for an estimate when the usage never comes.
 // Only events that can carry usage are parsed as they pass (a substring test picks them); the
