@@ -74,8 +74,8 @@ export async function startAblServer(opts: AblServerOptions): Promise<AblServer>
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...opts.env,
   };
-  const probe = pathToFileURL(join(ROOT, 'bench', 'probe.ts')).href;
   const root = opts.root ?? ROOT;
+  const probe = pathToFileURL(join(ROOT, 'bench', 'probe.ts')).href;
   const args = ['--expose-gc', '--import', 'tsx', '--import', probe, join(root, 'server', 'main.ts')];
   const child = spawnChild(process.execPath, args, { env, cwd: root, logFile, ipc: true });
   const url = `http://127.0.0.1:${port}`;

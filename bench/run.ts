@@ -7,7 +7,10 @@
 // Options: --requests N --rounds N --connections N --seconds N --conc-rounds N --streams N
 //   --waves N --chunk-ms N --l402-max N --log-level L --json FILE
 //   --no-nginx --no-bare --no-pglite --no-unprepared --no-async-commit --no-memory --no-sql --no-verify
-//   --no-streamed --base DIR (the token and L402 rows again, served from another checkout: before/after in one run)
+//   --no-streamed
+//   --only-streamed   only the streamed pair (flat, metered) beside the streamed direct row
+//   --base DIR        the token, L402 and streamed rows again, served from another checkout (e.g. the
+//                     commit before a change): before and after in one run, their rows taking turns
 // Paid rows come in pairs where metering is measured: a flat call (gpt-4o-mini-flat, 30 sats,
 // added by bench/catalog.ts) and the same call metered (gpt-4o-mini, as shipped), same server.
 import { writeFileSync } from 'node:fs';
@@ -50,6 +53,7 @@ const { values: a } = parseArgs({
     'no-sql': { type: 'boolean', default: false },
     'no-verify': { type: 'boolean', default: false },
     'no-streamed': { type: 'boolean', default: false },
+    'only-streamed': { type: 'boolean', default: false },
     json: { type: 'string' },
     base: { type: 'string' },
   },
@@ -76,8 +80,9 @@ async function main(): Promise<void> {
   if (a.bytes) return void console.log(bytesTable(await measureJournalBytes(a.quick ? 500 : 2000)).join('\n'));
   if (a.profile) return runProfile({ seconds: n(a.seconds, 15, 5), connections: opts.connections, logLevel: opts.logLevel, progress });
 
+  const only = a['only-streamed'];
   const load: [string, string][] = [['start', loadAverage()]];
-  const env = await setUp({ nginx: !a['no-nginx'], bareProxy: !a['no-bare'], pglite: !a['no-pglite'], asyncCommit: !a['no-async-commit'], unprepared: !a['no-unprepared'], logLevel: opts.logLevel, base: a.base });
+  const env = await setUp({ nginx: !only && !a['no-nginx'], bareProxy: !only && !a['no-bare'], pglite: !only && !a['no-pglite'], asyncCommit: !only && !a['no-async-commit'], unprepared: !only && !a['no-unprepared'], logLevel: opts.logLevel, base: a.base });
   // whatever throws, the children (servers, nginx, upstream, devnode) and the schemas go with us
   const bail = (err: unknown) => {
     console.error(err);
@@ -105,10 +110,10 @@ async function main(): Promise<void> {
     const baseTokens = env.base ? { pg: await tokensFor(env.base.postgres.url, 0), lite: env.base.pglite ? await tokensFor(env.base.pglite.url, 0) : null } : null;
     const chatCall = { path: rows.PROXY_PREFIX + rows.CHAT_PATH, body: rows.CHAT_BODY };
     const started = Date.now();
-    const seqCreds = await mintL402(env.postgres.url, env.devnode, chatCall, opts.warmup + opts.requests + opts.rounds * 20);
+    const seqCreds = only ? [] : await mintL402(env.postgres.url, env.devnode, chatCall, opts.warmup + opts.requests + opts.rounds * 20);
     const mintPerSecond = (seqCreds.length * 1000) / (Date.now() - started);
     progress(`minted ${seqCreds.length} L402 credentials (${Math.round(mintPerSecond)}/s)`);
-    const baseSeqCreds = env.base ? await mintL402(env.base.postgres.url, env.devnode, chatCall, opts.warmup + opts.requests + opts.rounds * 20) : [];
+    const baseSeqCreds = env.base && !only ? await mintL402(env.base.postgres.url, env.devnode, chatCall, opts.warmup + opts.requests + opts.rounds * 20) : [];
 
     const pg = env.postgres;
     // the token-path rows: sequential rows pay with one token, concurrent worker i with its own
@@ -128,15 +133,16 @@ async function main(): Promise<void> {
     }
     const paidRow = (p: Paid, tokens: string[]) => rows.tokenPath(p.name, p.server.url, tokens, p.server.cpu, p.body);
 
-    const scenarioRows: rows.Scenario[] = [rows.direct(env.upstream.url)];
+    if (only) paid.length = 0;
+    const scenarioRows: rows.Scenario[] = only ? [] : [rows.direct(env.upstream.url)];
     if (env.nginx) scenarioRows.push(rows.nginx(env.nginx.url, env.nginx.cpu));
     if (env.bareProxy) scenarioRows.push(rows.bareNode(env.bareProxy.url, env.bareProxy.cpu));
     for (const p of paid) scenarioRows.push(paidRow(p, [p.tokens.seq]));
     const l402Creds: string[] = seqCreds;
-    scenarioRows.push(rows.l402Path(rows.L402, pg.url, l402Creds, pg.cpu));
+    if (!only) scenarioRows.push(rows.l402Path(rows.L402, pg.url, l402Creds, pg.cpu));
     // each L402 row spends credentials minted on its own server: [row, server, pool]
     const l402Rows: [string, AblServer, string[]][] = [[rows.L402, pg, l402Creds]];
-    if (env.base) {
+    if (env.base && !only) {
       const baseCreds: string[] = baseSeqCreds;
       scenarioRows.push(rows.l402Path(rows.BASE(rows.L402), env.base.postgres.url, baseCreds, env.base.postgres.cpu));
       l402Rows.push([rows.BASE(rows.L402), env.base.postgres, baseCreds]);
@@ -146,10 +152,16 @@ async function main(): Promise<void> {
         { name: rows.TOKEN_PG_STREAM, server: pg, tokens: pgTokens, body: rows.STREAM_BODY },
         { name: rows.TOKEN_PG_STREAM_METERED, server: pg, tokens: pgTokens, body: rows.METERED_STREAM_BODY },
       ];
+      if (env.base && baseTokens) {
+        streamed.push(
+          { name: rows.BASE(rows.TOKEN_PG_STREAM), server: env.base.postgres, tokens: baseTokens.pg, body: rows.STREAM_BODY },
+          { name: rows.BASE(rows.TOKEN_PG_STREAM_METERED), server: env.base.postgres, tokens: baseTokens.pg, body: rows.METERED_STREAM_BODY },
+        );
+      }
       paid.push(...streamed);
       scenarioRows.push(rows.directStream(env.upstream.url), ...streamed.map((p) => paidRow(p, [p.tokens.seq])));
     }
-    scenarioRows.push(rows.directModels(env.upstream.url), rows.freePath(rows.FREE, pg.url, pg.cpu));
+    if (!only) scenarioRows.push(rows.directModels(env.upstream.url), rows.freePath(rows.FREE, pg.url, pg.cpu));
 
     load.push(['before sequential', loadAverage()]);
     progress(`sequential: ${opts.requests} requests per row in ${opts.rounds} rounds`);
@@ -184,14 +196,14 @@ async function main(): Promise<void> {
     const conc = concRows.map((s) => mergeRounds(s.name, rounds.get(s.name)!));
 
     let streams = null;
-    if (!a['no-memory']) {
+    if (!only && !a['no-memory']) {
       load.push(['before memory', loadAverage()]);
       progress(`memory: ${opts.waves} waves of ${opts.streams} concurrent streams`);
       streams = await memoryUnderStreams(pg, pgTokens.seq, { streams: opts.streams, waves: opts.waves, chunks: opts.chunks, chunkMs: opts.chunkMs, rampMs: a.quick ? 500 : 3000 });
     }
     let sql = null;
     let bytes = null;
-    if (!a['no-sql']) {
+    if (!only && !a['no-sql']) {
       load.push(['before store', loadAverage()]);
       progress('store: the ledger\'s reserve and settle alone');
       sql = await measureLedgerSql(a.quick ? 150 : 500);
@@ -199,7 +211,7 @@ async function main(): Promise<void> {
       bytes = await measureJournalBytes(a.quick ? 500 : 2000);
     }
     let verify = null;
-    if (!a['no-verify']) {
+    if (!only && !a['no-verify']) {
       progress('L402 verification (server/l402/verify.bench.ts)');
       verify = await runVerifyBench();
     }

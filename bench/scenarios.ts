@@ -65,6 +65,7 @@ export const METERED_PAIRS: readonly (readonly [flat: string, metered: string])[
   [TOKEN_PG, TOKEN_PG_METERED],
   [TOKEN_PGLITE, TOKEN_PGLITE_METERED],
   [TOKEN_PG_STREAM, TOKEN_PG_STREAM_METERED],
+  [BASE(TOKEN_PG_STREAM), BASE(TOKEN_PG_STREAM_METERED)],
 ];
 
 export function direct(upstream: string): Scenario {

@@ -17,10 +17,24 @@ const RULES: readonly [RegExp, EncodingName][] = [
 
 /** The encoding of `model` (a fine-tune `ft:<base>:…` counts as its base), or null when unknown. */
 export function encodingForModel(model: string): EncodingName | null {
+  const known = byModel.get(model);
+  if (known !== undefined) return known;
   const base = model.startsWith('ft:') ? (model.split(':')[1] ?? '') : model;
-  for (const [pattern, name] of RULES) if (pattern.test(base)) return name;
-  return null;
+  let found: EncodingName | null = null;
+  for (const [pattern, name] of RULES) {
+    if (pattern.test(base)) {
+      found = name;
+      break;
+    }
+  }
+  // every metered call asks this once; the answers are kept (the catalog's few models), bounded
+  if (byModel.size >= MODELS_KEPT) byModel.clear();
+  byModel.set(model, found);
+  return found;
 }
+
+const MODELS_KEPT = 256;
+const byModel = new Map<string, EncodingName | null>();
 
 // user text that spells a special token (`<|endoftext|>`) is counted as the plain text it is:
 // never a throw, and at least as many tokens as the special token would be

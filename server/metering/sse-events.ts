@@ -101,17 +101,64 @@ class EventData {
 
 /** Feeds bytes in; `onEvent` runs for each event completed by a blank line (per the SSE spec). */
 export function createSseReader(onEvent: (event: SseEvent) => void, limits: SseLimits = DEFAULT_SSE_LIMITS): { push(chunk: Buffer): void } {
-  const pending = new PendingLine(limits);
-  const data = new EventData(limits);
-  let eventName = '';
-  let afterCr = false; // the last chunk ended a line with '\r': a leading '\n' belongs to it
+  return new SseReader(onEvent, limits);
+}
 
-  function onLine(text: string, truncated: boolean): void {
+// A class, not closures: one is made per stream, and methods cost nothing per instance.
+class SseReader {
+  private readonly pending: PendingLine;
+  private readonly data: EventData;
+  private eventName = '';
+  private afterCr = false; // the last chunk ended a line with '\r': a leading '\n' belongs to it
+
+  constructor(
+    private readonly onEvent: (event: SseEvent) => void,
+    private readonly limits: SseLimits,
+  ) {
+    this.pending = new PendingLine(limits);
+    this.data = new EventData(limits);
+  }
+
+  push(chunk: Buffer): void {
+    let start = 0;
+    if (this.afterCr && chunk.length > 0) {
+      if (chunk[0] === LF) start = 1;
+      this.afterCr = false;
+    }
+    // next LF and CR at or after `start`, searched again only once passed (one scan per chunk)
+    let lf = -2;
+    let cr = -2;
+    while (start < chunk.length) {
+      if (lf !== -1 && lf < start) lf = chunk.indexOf(LF, start);
+      if (cr !== -1 && cr < start) cr = chunk.indexOf(CR, start);
+      const end = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
+      if (end === -1) {
+        this.pending.add(chunk.subarray(start));
+        return;
+      }
+      this.endLine(chunk, start, end);
+      start = end + 1;
+      if (chunk[end] === CR) {
+        if (start === chunk.length) this.afterCr = true;
+        else if (chunk[start] === LF) start++;
+      }
+    }
+  }
+
+  /** A line that ended inside `chunk` at `end`; most lines are decoded straight from the chunk. */
+  private endLine(chunk: Buffer, start: number, end: number): void {
+    if (this.pending.empty && end - start <= this.limits.headBytes) return this.onLine(chunk.toString('utf8', start, end), false);
+    this.pending.add(chunk.subarray(start, end));
+    const { text, truncated } = this.pending.take();
+    this.onLine(text, truncated);
+  }
+
+  private onLine(text: string, truncated: boolean): void {
     if (text === '') {
-      const hadData = data.lines > 0;
-      const taken = data.take();
-      if (hadData) onEvent({ event: eventName || 'message', ...taken });
-      eventName = '';
+      const hadData = this.data.lines > 0;
+      const taken = this.data.take();
+      if (hadData) this.onEvent({ event: this.eventName || 'message', data: taken.data, truncated: taken.truncated });
+      this.eventName = '';
       return;
     }
     if (text.charCodeAt(0) === 0x3a) return; // ':' starts a comment (keep-alive)
@@ -119,43 +166,7 @@ export function createSseReader(onEvent: (event: SseEvent) => void, limits: SseL
     const field = colon === -1 ? text : text.slice(0, colon);
     let value = colon === -1 ? '' : text.slice(colon + 1);
     if (value.charCodeAt(0) === 0x20) value = value.slice(1);
-    if (field === 'data') data.add(value, truncated);
-    else if (field === 'event' && !truncated) eventName = value;
+    if (field === 'data') this.data.add(value, truncated);
+    else if (field === 'event' && !truncated) this.eventName = value;
   }
-
-  /** A line that ended inside `chunk` at `end`; most lines are decoded straight from the chunk. */
-  function endLine(chunk: Buffer, start: number, end: number): void {
-    if (pending.empty && end - start <= limits.headBytes) return onLine(chunk.toString('utf8', start, end), false);
-    pending.add(chunk.subarray(start, end));
-    const { text, truncated } = pending.take();
-    onLine(text, truncated);
-  }
-
-  return {
-    push(chunk: Buffer): void {
-      let start = 0;
-      if (afterCr && chunk.length > 0) {
-        if (chunk[0] === LF) start = 1;
-        afterCr = false;
-      }
-      // next LF and CR at or after `start`, searched again only once passed (one scan per chunk)
-      let lf = -2;
-      let cr = -2;
-      while (start < chunk.length) {
-        if (lf !== -1 && lf < start) lf = chunk.indexOf(LF, start);
-        if (cr !== -1 && cr < start) cr = chunk.indexOf(CR, start);
-        const end = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
-        if (end === -1) {
-          pending.add(chunk.subarray(start));
-          return;
-        }
-        endLine(chunk, start, end);
-        start = end + 1;
-        if (chunk[end] === CR) {
-          if (start === chunk.length) afterCr = true;
-          else if (chunk[start] === LF) start++;
-        }
-      }
-    },
-  };
 }

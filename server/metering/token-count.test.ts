@@ -92,6 +92,15 @@ describe('encodingForModel', () => {
     for (const m of ['claude-sonnet-4-5', 'omni-moderation-latest', 'gpt-6', 'mistral-large', '', 'ft:']) expect(encodingForModel(m)).toBeNull();
   });
 
+  it('gives the same answers when asked again, also after more model names than it keeps', () => {
+    for (let i = 0; i < 600; i++) expect(encodingForModel(`gpt-4o-variant-${i}`)).toBe('o200k_base');
+    for (let round = 0; round < 2; round++) {
+      expect(encodingForModel('gpt-4o-mini')).toBe('o200k_base');
+      expect(encodingForModel('gpt-3.5-turbo')).toBe('cl100k_base');
+      expect(encodingForModel('claude-haiku-4-5')).toBeNull();
+    }
+  });
+
   it('loads each tokenizer once', async () => {
     await preloadTokenizers(['gpt-4o', 'gpt-4', 'claude-haiku-4-5']);
     expect(await loadTokenizer('o200k_base')).toBe(o200k);

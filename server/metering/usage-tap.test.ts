@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ApiShape } from './shape.js';
 import { fakeAnswer } from './testing.js';
-import { createUsageTap, usageObjectInTail, type UsageTap } from './usage-tap.js';
+import { createUsageTap, mayCarryUsage, usageObjectInTail, type UsageTap } from './usage-tap.js';
 
 const frame = (data: unknown, event?: string): string => `${event ? `event: ${event}\n` : ''}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
 
@@ -174,6 +174,49 @@ describe('any split of a stream gives the same result as the whole', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('events parsed as they pass, the rest only when the estimate needs them', () => {
+  it('picks the events whose usage is an object, not OpenAI\'s "usage":null on every chunk', () => {
+    expect(mayCarryUsage('{"choices":[],"usage":{"prompt_tokens":1}}')).toBe(true);
+    expect(mayCarryUsage('{"usage" :\n {"output_tokens":3}}')).toBe(true);
+    expect(mayCarryUsage('{"choices":[{"delta":{"content":"hi"}}],"usage":null}')).toBe(false);
+    // a later usage object counts even after a null one; a quoted "usage" inside text does not
+    expect(mayCarryUsage('{"a":{"usage":null},"usage":{"x":1}}')).toBe(true);
+    expect(mayCarryUsage('{"delta":{"content":"the \\"usage\\": {} key"}}')).toBe(false);
+    expect(mayCarryUsage('{"usage"')).toBe(false);
+  });
+
+  it('reads a usage event split anywhere across chunks, the key itself too', () => {
+    const last = frame({ id: 'c1', choices: [], usage: { prompt_tokens: 12, completion_tokens: 5 } });
+    const bytes = Buffer.from(frame({ choices: [{ index: 0, delta: { content: 'hi' } }], usage: null }) + last + frame('[DONE]'));
+    const key = bytes.indexOf('"usage":{');
+    for (const cut of [key + 1, key + 4, key + 7, key + 8, bytes.indexOf('completion'), bytes.length - 12]) {
+      const tap = tapAll('openai-chat', [bytes.subarray(0, cut), bytes.subarray(cut)]);
+      expect(tap.usage()).toEqual({ input: 12, cachedInput: 0, cacheWrite: 0, output: 5 });
+    }
+  });
+
+  it('gives the same text and dropped bytes whatever the held bound, for every shape', () => {
+    const long = Array.from({ length: 200 }, (_, i) => frame({ choices: [{ index: 0, delta: { content: `wört ${i} ` } }], usage: null })).join('');
+    const streams: [ApiShape, string][] = [['openai-chat', chatStream + long], ['openai-responses', responsesStream], ['anthropic-messages', anthropicStream]];
+    for (const [shape, stream] of streams) {
+      const roomy = tapAll(shape, [stream], { maxTextChars: 300 });
+      for (const heldEventChars of [0, 1, 500, 5000]) {
+        const tight = tapAll(shape, [stream], { maxTextChars: 300, heldEventChars });
+        expect(tight.text()).toBe(roomy.text());
+        expect(tight.droppedTextBytes()).toBe(roomy.droppedTextBytes());
+        expect(tight.usage()).toEqual(roomy.usage());
+      }
+    }
+  });
+
+  it('keeps the text in stream order when the usage comes with the last text (compatible upstreams)', () => {
+    const stream = frame({ choices: [{ index: 0, delta: { content: 'one ' } }] }) + frame({ choices: [{ index: 0, delta: { content: 'two' } }], usage: { prompt_tokens: 3, completion_tokens: 2 } });
+    const tap = tapAll('openai-chat', [stream]);
+    expect(tap.usage()).toEqual({ input: 3, cachedInput: 0, cacheWrite: 0, output: 2 });
+    expect(tap.text()).toBe('one two');
   });
 });
 

@@ -1,6 +1,9 @@
-// Watches a streamed answer's bytes as they pass to the client (it never holds, alters or
+// Watches a streamed answer's bytes as they pass to the client (it never delays, alters or
 // re-frames them) and keeps what metering needs: the usage the upstream reports at the end, and
 // a bounded sample of the generated text for an estimate when the usage never comes.
+// Only events that can carry usage are parsed as they pass (a substring test picks them); the
+// others are held, bounded, and parsed for their text only when the estimate needs it or the
+// bound is reached — the upstream is always asked for usage, so the estimate is the rare path.
 //   OpenAI chat: the last chunk has `usage` (stream_options.include_usage, `choices: []`).
 //   Responses: `response.completed` (or .incomplete / .failed) carries `response.usage`.
 //   Anthropic: `message_start` has the input counts, `message_delta` the cumulative output
@@ -26,10 +29,14 @@ export interface UsageTap {
 export interface UsageTapOptions {
   /** characters of generated text kept (a sample for estimates; the rest is only counted) */
   maxTextChars?: number;
+  /** characters of event data held unparsed until their text is needed (HELD_EVENT_CHARS) */
+  heldEventChars?: number;
   sse?: SseLimits;
 }
 
 export const DEFAULT_MAX_TEXT_CHARS = 16 * 1024;
+/** characters of not-yet-parsed event data held before their text is read out (per stream) */
+export const HELD_EVENT_CHARS = 16 * 1024;
 
 /** What one API's events contribute: each callback may report usage, input, or text. */
 interface Sink {
@@ -75,6 +82,26 @@ function matchingBrace(text: string, open: number): number {
     else if (c === 0x7d && --depth === 0) return i;
   }
   return -1;
+}
+
+/**
+ * Whether an event's data has a `"usage"` key holding an object: the only events parsed as they
+ * pass. A cheap test on the raw text; a false positive only costs a parse. (OpenAI sends
+ * `"usage":null` on every chunk of a stream that asked for usage: those are not picked.)
+ */
+export function mayCarryUsage(data: string): boolean {
+  for (let at = data.indexOf('"usage"'); at !== -1; at = data.indexOf('"usage"', at + 7)) {
+    let i = skipSpace(data, at + 7);
+    if (data.charCodeAt(i) !== 0x3a) continue; // ':'
+    i = skipSpace(data, i + 1);
+    if (data.charCodeAt(i) === 0x7b) return true; // '{'
+  }
+  return false;
+}
+
+function skipSpace(text: string, i: number): number {
+  for (let c = text.charCodeAt(i); c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d; c = text.charCodeAt(++i));
+  return i;
 }
 
 const chat: Handler = (e, sink) => {
@@ -171,53 +198,137 @@ function anthropic(): Handler {
 /** Embeddings do not stream: a tap for them never finds usage. */
 const none: Handler = () => {};
 
+/** Events that carry no text and no usage by their name; every other one may carry text. */
+const ANTHROPIC_SILENT = new Set(['ping', 'content_block_stop', 'message_stop']);
+type TextTest = (e: SseEvent) => boolean;
+const TEXT_TESTS: Record<ApiShape, TextTest> = {
+  'openai-chat': (e) => e.data !== '[DONE]',
+  // the handler reads only these (an unnamed event must be parsed to learn its type)
+  'openai-responses': (e) => e.event === 'message' || RESPONSES_TEXT.has(e.event),
+  'anthropic-messages': (e) => !ANTHROPIC_SILENT.has(e.event),
+  'openai-embeddings': () => false,
+};
+
 /** A tap for one streamed answer of the API `shape`. */
 export function createUsageTap(shape: ApiShape, options: UsageTapOptions = {}): UsageTap {
-  const maxTextChars = options.maxTextChars ?? DEFAULT_MAX_TEXT_CHARS;
-  let final: TokenUsage | null = null;
-  let input: InputUsage | null = null;
-  const kept: string[] = [];
-  let keptChars = 0;
-  let dropped = 0;
-  const sink: Sink = {
-    final: (u) => {
-      final = u;
-    },
-    input: (u) => {
-      input = u;
-    },
-    text: (t) => {
-      if (typeof t !== 'string' || t === '') return;
-      const room = maxTextChars - keptChars;
-      if (t.length <= room) {
-        kept.push(t);
-        keptChars += t.length;
-        return;
-      }
-      // never cut between the two halves of a surrogate pair
-      let cut = Math.max(0, room);
-      if (cut > 0 && cut < t.length && isHighSurrogate(t.charCodeAt(cut - 1))) cut--;
-      if (cut > 0) kept.push(t.slice(0, cut));
-      keptChars += cut;
-      dropped += Buffer.byteLength(t.slice(cut));
-      keptChars = Math.max(keptChars, maxTextChars); // later text is dropped, not squeezed in
-    },
-  };
-  const handler = shape === 'openai-chat' ? chat : shape === 'openai-responses' ? responses : shape === 'anthropic-messages' ? anthropic() : none;
-  const reader = createSseReader((e) => handler(e, sink), options.sse ?? DEFAULT_SSE_LIMITS);
-  return {
-    push(chunk) {
+  return new StreamUsageTap(shape, options);
+}
+
+/** Where events parsed as they pass leave what they report (their text is read later, in order). */
+class ReportedUsage implements Sink {
+  usage: TokenUsage | null = null;
+  inputUsage: InputUsage | null = null;
+
+  final(u: TokenUsage): void {
+    this.usage = u;
+  }
+
+  input(u: InputUsage): void {
+    this.inputUsage = u;
+  }
+
+  text(): void {}
+}
+
+/** The generated text kept as a sample for an estimate, and the bytes of what did not fit. */
+class TextSample implements Sink {
+  private readonly kept: string[] = [];
+  private keptChars = 0;
+  dropped = 0;
+
+  constructor(private readonly maxChars: number) {}
+
+  final(): void {}
+  input(): void {}
+
+  text(t: unknown): void {
+    if (typeof t !== 'string' || t === '') return;
+    const room = this.maxChars - this.keptChars;
+    if (t.length <= room) {
+      this.kept.push(t);
+      this.keptChars += t.length;
+      return;
+    }
+    // never cut between the two halves of a surrogate pair
+    let cut = Math.max(0, room);
+    if (cut > 0 && cut < t.length && isHighSurrogate(t.charCodeAt(cut - 1))) cut--;
+    if (cut > 0) this.kept.push(t.slice(0, cut));
+    this.keptChars += cut;
+    this.dropped += Buffer.byteLength(t.slice(cut));
+    this.keptChars = Math.max(this.keptChars, this.maxChars); // later text is dropped, not squeezed in
+  }
+
+  joined(): string {
+    return this.kept.join('');
+  }
+}
+
+// A class, not closures: one is made per stream, and methods cost nothing per instance.
+class StreamUsageTap implements UsageTap {
+  private readonly reported = new ReportedUsage();
+  private readonly sample: TextSample;
+  private readonly handler: Handler;
+  private readonly mayCarryText: TextTest;
+  private readonly reader: { push(chunk: Buffer): void };
+  private readonly heldLimit: number;
+  private held: SseEvent[] = [];
+  private heldChars = 0;
+
+  constructor(shape: ApiShape, options: UsageTapOptions) {
+    this.sample = new TextSample(options.maxTextChars ?? DEFAULT_MAX_TEXT_CHARS);
+    this.heldLimit = options.heldEventChars ?? HELD_EVENT_CHARS;
+    this.handler = shape === 'openai-chat' ? chat : shape === 'openai-responses' ? responses : shape === 'anthropic-messages' ? anthropic() : none;
+    this.mayCarryText = TEXT_TESTS[shape];
+    this.reader = createSseReader((e) => this.onEvent(e), options.sse ?? DEFAULT_SSE_LIMITS);
+  }
+
+  push(chunk: Buffer): void {
+    try {
+      this.reader.push(chunk);
+    } catch {
+      // a tap must never break the stream it watches; what it missed is estimated
+    }
+  }
+
+  usage(): TokenUsage | null {
+    return this.reported.usage;
+  }
+
+  reportedInput(): InputUsage | null {
+    return this.reported.inputUsage;
+  }
+
+  text(): string {
+    this.readHeldText();
+    return this.sample.joined();
+  }
+
+  droppedTextBytes(): number {
+    this.readHeldText();
+    return this.sample.dropped;
+  }
+
+  private onEvent(e: SseEvent): void {
+    // a truncated event keeps only its head and tail: its usage is read now, it gives no text
+    if (e.truncated || mayCarryUsage(e.data)) this.handler(e, this.reported);
+    if (e.truncated || !this.mayCarryText(e)) return;
+    this.held.push(e);
+    this.heldChars += e.data.length;
+    if (this.heldChars > this.heldLimit) this.readHeldText();
+  }
+
+  private readHeldText(): void {
+    const events = this.held;
+    this.held = [];
+    this.heldChars = 0;
+    for (const e of events) {
       try {
-        reader.push(chunk);
+        this.handler(e, this.sample);
       } catch {
-        // a tap must never break the stream it watches; what it missed is estimated
+        // as for any event: what cannot be read is estimated without it
       }
-    },
-    usage: () => final,
-    reportedInput: () => input,
-    text: () => kept.join(''),
-    droppedTextBytes: () => dropped,
-  };
+    }
+  }
 }
 
 const isHighSurrogate = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;

@@ -1,7 +1,7 @@
 // Reading a metered answer for its usage. A JSON answer is read whole (it is small) so that its
 // charge is settled before the headers go out; a stream passes every chunk on at once while a tap
 // reads the usage, and keeps being read to its end when the client has left.
-import { PassThrough, type Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { createUsageTap, estimateUsage, usageFromJson, type EstimateInput, type TokenUsage, type UsageTap } from '../metering/index.js';
 import type { MeteredRequest } from '../proxy/metered-request.js';
 
@@ -47,78 +47,144 @@ export interface StreamGate {
 }
 
 /**
- * Tees an SSE answer: the returned stream gets each chunk as it arrives (back-pressure kept);
- * `done` is called once, when the upstream's answer ended or failed, with what it used. The
- * client's stream ends only after `done` settled, so its receipt is readable the moment it ends.
+ * Passes an SSE answer on while its usage tap reads it: the returned stream gets each chunk as it
+ * arrives (back-pressure kept; one Readable, no second buffer); `done` is called once, when the
+ * upstream's answer ended or failed, with what it used. The client's stream ends only after `done`
+ * settled, so its receipt is readable the moment it ends.
  */
 export function meterStream(upstream: Readable, call: MeteredRequest, done: (outcome: StreamOutcome) => Promise<void>, gate?: StreamGate): Readable {
-  const tap = createUsageTap(call.shape);
-  const out = new PassThrough();
-  let clientGone = false;
-  let finished = false;
-  const finish = async (ended: boolean, stopped = false): Promise<void> => {
-    if (finished) return;
-    finished = true;
-    const usage = tap.usage();
+  return gate ? new GatedMeteredStream(upstream, call, done, gate) : new MeteredStream(upstream, call, done);
+}
+
+// A class, not closures: one is made per stream, and methods cost nothing per instance.
+class MeteredStream extends Readable {
+  protected readonly tap: UsageTap;
+  protected clientGone = false;
+  protected finished = false;
+
+  constructor(
+    protected readonly upstream: Readable,
+    private readonly call: MeteredRequest,
+    private readonly done: (outcome: StreamOutcome) => Promise<void>,
+  ) {
+    super();
+    this.tap = createUsageTap(call.shape);
+    this.on('error', () => {});
+    this.on('close', () => {
+      if (this.readableEnded) return;
+      // the client left: keep reading the upstream's answer to learn what it used
+      this.clientGone = true;
+      upstream.resume();
+    });
+    upstream.on('data', (chunk: Buffer) => this.pass(chunk));
+    upstream.on('end', () => this.ended());
+    upstream.on('error', (err) => {
+      if (!this.clientGone) this.destroy(err);
+      this.finish(false);
+    });
+  }
+
+  override _read(): void {
+    if (!this.clientGone) this.upstream.resume();
+  }
+
+  protected ended(): void {
+    this.finish(true);
+  }
+
+  protected pass(chunk: Buffer): void {
+    this.tap.push(chunk);
+    if (this.clientGone || this.destroyed) return;
+    if (!this.push(chunk)) this.upstream.pause();
+  }
+
+  protected finish(ended: boolean, stopped = false): void {
+    if (this.finished) return;
+    this.finished = true;
+    const usage = this.tap.usage();
+    const also = stopped ? { stopped } : {};
+    if (usage) {
+      this.done({ ended, usage, reported: true, ...also }).then(
+        () => this.endForClient(),
+        () => this.endForClient(),
+      );
+      return;
+    }
+    const tap = this.tap;
     const reportedInput = tap.reportedInput();
-    const estimated = usage ?? (await estimateUsage(estimateInput(call, { outputText: tap.text(), droppedTextBytes: tap.droppedTextBytes(), ...(reportedInput ? { reportedInput } : {}) })));
-    await done({ ended, usage: estimated, reported: usage !== null, ...(stopped ? { stopped } : {}) });
-  };
-  out.on('error', () => {});
-  out.on('close', () => {
-    if (finished || out.writableFinished) return;
-    // the client left: keep reading the upstream's answer to learn what it used
-    clientGone = true;
-    upstream.resume();
-  });
-  /** writes a chunk on; false when the client must drain first (the upstream then waits) */
-  const send = (chunk: Buffer): boolean => {
-    if (out.write(chunk)) return true;
-    upstream.pause();
-    out.once('drain', () => upstream.resume());
+    estimateUsage(estimateInput(this.call, { outputText: tap.text(), droppedTextBytes: tap.droppedTextBytes(), ...(reportedInput ? { reportedInput } : {}) }))
+      .then((estimated) => this.done({ ended, usage: estimated, reported: false, ...also }))
+      .then(
+        () => this.endForClient(),
+        () => this.endForClient(),
+      );
+  }
+
+  /** The end goes out once the settle is done (a failed stream was destroyed already). */
+  protected endForClient(): void {
+    if (!this.clientGone && !this.destroyed) this.push(null);
+  }
+}
+
+/**
+ * A metered stream whose chunks a gate admits one by one (kept apart so that a stream without a
+ * gate runs MeteredStream's lines alone). While the gate holds a chunk, nothing after it is read.
+ */
+class GatedMeteredStream extends MeteredStream {
+  private holding = false;
+  private admitting: Promise<unknown> = Promise.resolve();
+
+  constructor(upstream: Readable, call: MeteredRequest, done: (outcome: StreamOutcome) => Promise<void>, private readonly gate: StreamGate) {
+    super(upstream, call, done);
+  }
+
+  override _read(): void {
+    if (!this.holding) super._read();
+  }
+
+  protected override pass(chunk: Buffer): void {
+    this.tap.push(chunk);
+    if (this.clientGone || this.destroyed) return;
+    const admitted = this.gate.admit(chunk, this.tap, (text) => {
+      if (!this.clientGone && !this.destroyed) this.push(text);
+    });
+    if (admitted === true) this.send(chunk);
+    else if (admitted === false) this.stop();
+    else this.admitWhenSettled(chunk, admitted);
+  }
+
+  private send(chunk: Buffer): boolean {
+    if (this.push(chunk)) return true;
+    this.upstream.pause();
     return false;
-  };
-  upstream.on('data', (chunk: Buffer) => {
-    tap.push(chunk);
-    if (clientGone || out.destroyed) return;
-    const admitted = gate ? gate.admit(chunk, tap, say) : true;
-    if (admitted === true) send(chunk);
-    else if (admitted === false) stop();
-    else admitWhenSettled(chunk, admitted);
-  });
-  // the gate's hooks: kept apart so a stream without a gate runs the lines above alone
-  const say = (text: string): void => {
-    if (!clientGone && !out.destroyed) out.write(text);
-  };
-  const stop = (): void => {
-    void finish(false, true).finally(() => {
-      if (!clientGone) out.end();
-    });
-    upstream.destroy();
-  };
-  let admitting: Promise<unknown> = Promise.resolve();
-  const admitWhenSettled = (chunk: Buffer, admitted: Promise<boolean>): void => {
-    upstream.pause();
-    admitting = admitted.then(
+  }
+
+  private stop(): void {
+    this.finish(false, true);
+    this.upstream.destroy();
+  }
+
+  private admitWhenSettled(chunk: Buffer, admitted: Promise<boolean>): void {
+    this.holding = true;
+    this.upstream.pause();
+    this.admitting = admitted.then(
       (ok) => {
-        if (finished) return;
-        if (!ok) return stop();
-        if (clientGone || out.destroyed || send(chunk)) upstream.resume();
+        this.holding = false;
+        if (this.finished) return;
+        if (!ok) return this.stop();
+        if (this.clientGone || this.destroyed || this.send(chunk)) this.upstream.resume();
       },
-      () => stop(),
+      () => {
+        this.holding = false;
+        this.stop();
+      },
     );
-  };
-  upstream.on('end', () => {
-    // a chunk the gate still holds is sent (or refused) before the end; a client gone waits for nothing
-    void (clientGone ? Promise.resolve() : admitting).then(() => finish(true)).finally(() => {
-      if (!clientGone) out.end();
-    });
-  });
-  upstream.on('error', (err) => {
-    if (!clientGone) out.destroy(err);
-    void finish(false);
-  });
-  return out;
+  }
+
+  // a chunk the gate still holds is sent (or refused) before the end; a client gone waits for nothing
+  protected override ended(): void {
+    void (this.clientGone ? Promise.resolve() : this.admitting).then(() => this.finish(true));
+  }
 }
 
 /** What an estimate starts from: the call's input bound and output limit, and the output seen. */

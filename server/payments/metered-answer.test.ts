@@ -1,0 +1,131 @@
+import { PassThrough, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { describe, expect, it } from 'vitest';
+import type { MeteredRequest } from '../proxy/metered-request.js';
+import { meterStream, type StreamOutcome } from './metered-answer.js';
+
+const call = { shape: 'openai-chat', model: 'gpt-4o-mini', inputTokensBound: 40, outputLimit: 50 } as MeteredRequest;
+const frame = (data: unknown): string => `data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
+const delta = (content: string): string => frame({ choices: [{ index: 0, delta: { content } }], usage: null });
+const usageFrame = frame({ choices: [], usage: { prompt_tokens: 12, completion_tokens: 7 } });
+
+/** A settle the test resolves by hand, recording what it was told. */
+function manualSettle() {
+  const outcomes: StreamOutcome[] = [];
+  let release!: () => void;
+  const settled = new Promise<void>((r) => (release = r));
+  let called!: () => void;
+  const wasCalled = new Promise<void>((r) => (called = r));
+  const done = (o: StreamOutcome): Promise<void> => {
+    outcomes.push(o);
+    called();
+    return settled;
+  };
+  return { outcomes, done, release, wasCalled };
+}
+
+function collector() {
+  const got: Buffer[] = [];
+  let finished = false;
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      got.push(chunk);
+      cb();
+    },
+    final(cb) {
+      finished = true;
+      cb();
+    },
+  });
+  return { sink, got, finished: () => finished };
+}
+
+describe('meterStream', () => {
+  it('passes every chunk on unchanged and in order, and ends only once the settle is done', async () => {
+    const upstream = new PassThrough();
+    const settle = manualSettle();
+    const out = collector();
+    const piped = pipeline(meterStream(upstream, call, settle.done), out.sink);
+    const chunks = [delta('Hello'), delta(' there'), usageFrame + frame('[DONE]')].map((c) => Buffer.from(c));
+    for (const c of chunks) upstream.write(c);
+    upstream.end();
+    await settle.wasCalled;
+    expect(settle.outcomes).toEqual([{ ended: true, usage: { input: 12, cachedInput: 0, cacheWrite: 0, output: 7 }, reported: true }]);
+    // every byte reached the client before the settle; the end waits for it
+    expect(Buffer.concat(out.got).equals(Buffer.concat(chunks))).toBe(true);
+    expect(out.finished()).toBe(false);
+    settle.release();
+    await piped;
+    expect(out.finished()).toBe(true);
+  });
+
+  it('estimates a stream without usage with the tokenizer, never above the output limit', async () => {
+    const upstream = new PassThrough();
+    const settle = manualSettle();
+    settle.release();
+    const out = collector();
+    const piped = pipeline(meterStream(upstream, call, settle.done), out.sink);
+    upstream.end(delta('A few words of text') + frame('[DONE]'));
+    await piped;
+    const [o] = settle.outcomes;
+    expect(o?.reported).toBe(false);
+    expect(o?.ended).toBe(true);
+    expect(o?.usage.input).toBe(40); // no input reported: the bound
+    expect(o?.usage.output).toBeGreaterThan(0);
+    expect(o?.usage.output).toBeLessThan(10);
+
+    const long = new PassThrough();
+    const second = manualSettle();
+    second.release();
+    const drained = pipeline(meterStream(long, call, second.done), collector().sink);
+    long.end(Array.from({ length: 200 }, (_, i) => delta(`word number ${i} `)).join(''));
+    await drained;
+    expect(second.outcomes[0]?.usage.output).toBe(50);
+  });
+
+  it('keeps reading after the client left, and settles what the upstream reported', async () => {
+    const upstream = new PassThrough();
+    const settle = manualSettle();
+    settle.release();
+    const out = meterStream(upstream, call, settle.done);
+    upstream.write(delta('Hello'));
+    await new Promise<void>((resolve) => out.once('data', () => resolve()));
+    out.destroy(); // the client hung up
+    await new Promise((resolve) => out.once('close', resolve));
+    // far more than any buffer holds: the upstream must not stall on a client that is gone
+    for (let i = 0; i < 2000; i++) upstream.write(delta(`more text ${i} `));
+    upstream.end(usageFrame + frame('[DONE]'));
+    await settle.wasCalled;
+    expect(settle.outcomes).toEqual([{ ended: true, usage: { input: 12, cachedInput: 0, cacheWrite: 0, output: 7 }, reported: true }]);
+  });
+
+  it('keeps back-pressure: a slow client pauses the upstream', async () => {
+    const upstream = new PassThrough({ highWaterMark: 16 });
+    const settle = manualSettle();
+    settle.release();
+    const out = meterStream(upstream, call, settle.done);
+    const big = Buffer.alloc(64 * 1024, 'a');
+    upstream.write(big);
+    upstream.write(big);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(upstream.isPaused()).toBe(true);
+    const got: Buffer[] = [];
+    out.on('data', (c: Buffer) => got.push(c));
+    upstream.end();
+    await new Promise((resolve) => out.once('end', resolve));
+    expect(Buffer.concat(got).length).toBe(2 * big.length);
+  });
+
+  it('a failing upstream errors the client stream at once and is not settled as ended', async () => {
+    const upstream = new PassThrough();
+    const settle = manualSettle();
+    settle.release();
+    const out = collector();
+    const piped = pipeline(meterStream(upstream, call, settle.done), out.sink);
+    upstream.write(delta('Hello'));
+    upstream.destroy(new Error('upstream broke'));
+    await expect(piped).rejects.toThrow('upstream broke');
+    await settle.wasCalled;
+    expect(settle.outcomes[0]?.ended).toBe(false);
+  });
+});
