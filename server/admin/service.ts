@@ -76,9 +76,11 @@ export function createAdminService(deps: { db: Db; ledger: Ledger; extra?: Recor
   }
 
   const commands: Record<string, AdminCommand> = {
-    audit: async () => {
-      const report = auditToJson(await ledger.audit());
-      await record(db, 'audit', {}, { ok: report.ok, problems: report.problems.length });
+    audit: async (args) => {
+      // `--full` (any value but false) recomputes everything; otherwise from the last checkpoint
+      const full = 'full' in args && args.full !== false && args.full !== 'false';
+      const report = auditToJson(await ledger.audit({ mode: full ? 'full' : 'incremental' }));
+      await record(db, 'audit', { full }, { ok: report.ok, problems: report.problems.length, checkpoint: report.checkpoint?.below_journal_id ?? null });
       return report;
     },
     account: async (args) =>

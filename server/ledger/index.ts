@@ -4,6 +4,9 @@
 import type { Db, Queryable } from '../store/index.js';
 import { findAccountByTokenHash, getBalance, loadSystemAccountIds, setLowBalance, type SystemAccountIds, type UserAccount } from './accounts.js';
 import { auditLedger, type AuditCheck, type AuditReport } from './audit.js';
+import { latestCheckpoint, verifySegments, writeCheckpoint, type Checkpoint } from './audit-checkpoint.js';
+import { settledHorizon } from './audit-horizon.js';
+import { auditBalancesProblems, auditSinceCheckpoint } from './audit-incremental.js';
 import { releaseHold, renewHold, reserveByCredential, reserveByTokenHash, settleHold, sweepExpiredHolds, type CallRecord, type HoldRequest, type ReserveResult, type SpendContext } from './holds.js';
 import { credentialAccount, fundCredential } from './l402-credentials.js';
 import { createChild, listChildren, revokeChild, type ChildRow, type ChildSpec, type RevokeResult } from './children.js';
@@ -58,7 +61,8 @@ export interface Ledger {
   totals(): Promise<Record<string, bigint>>;
   /** features add their own invariants to the audit (as they add admin commands) */
   addAuditCheck(check: AuditCheck): void;
-  audit(): Promise<AuditReport>;
+  /** the full audit unless opts.mode is 'incremental'; a clean one checkpoints what it verified */
+  audit(opts?: AuditOptions): Promise<AuditReport>;
 }
 
 /** `now`: Unix seconds (expiries and daily caps of child tokens); injected so tests control it. */
@@ -90,14 +94,40 @@ export async function createLedger(db: Db, opts: { now?: () => number } = {}): P
     stats: () => ledgerStats(db),
     totals: () => ledgerTotals(db),
     addAuditCheck: (check) => void checks.add(check),
-    audit: () => runAudit(db, [...checks]),
+    audit: (opts) => runAudit(db, [...checks], opts),
   };
 }
 
-/** The audit sees one snapshot, so it can run beside live traffic. */
-export function runAudit(db: Db, checks: readonly AuditCheck[] = []): Promise<AuditReport> {
+export interface AuditOptions {
+  /** 'full' recomputes everything (the default here); 'incremental' starts at the newest checkpoint */
+  mode?: 'full' | 'incremental';
+  /** how long to wait for transactions that may still commit journal rows below the horizon (default 10 s) */
+  fenceWaitMs?: number;
+  /** checkpoint no further than this journal id (the archive cuts at a date) */
+  upTo?: bigint;
+}
+
+/**
+ * The audit sees one snapshot, so it can run beside live traffic. When it finds nothing wrong it
+ * checkpoints what it verified, up to the settled horizon (ledger/audit-horizon.ts).
+ */
+export async function runAudit(db: Db, checks: readonly AuditCheck[] = [], opts: AuditOptions = {}): Promise<AuditReport> {
+  const horizon = await settledHorizon(db, opts.fenceWaitMs ?? 10_000);
+  const below = horizon !== null && opts.upTo !== undefined && opts.upTo < horizon ? opts.upTo : horizon;
   return db.tx(async (q: Queryable) => {
     await q.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-    return auditLedger(q, checks);
+    let report: AuditReport;
+    let base: Checkpoint | null;
+    if (opts.mode === 'incremental') {
+      ({ report, base } = await auditSinceCheckpoint(q, checks));
+    } else {
+      report = { ...(await auditLedger(q, checks)), mode: 'full' };
+      base = await latestCheckpoint(q);
+      report.problems.push(...(await verifySegments(q, 'all')).problems, ...(await auditBalancesProblems(q, base)));
+      report.ok = report.problems.length === 0;
+    }
+    const written = report.ok && below !== null ? await writeCheckpoint(q, base, below) : null;
+    const cp = written ?? base;
+    return { ...report, checkpoint: cp ? { belowJournalId: cp.below, chain: cp.chain } : null };
   });
 }
