@@ -12,9 +12,11 @@ export interface Checkpoint {
   /** per ledger_totals key (a system account's name or user_balances), plus lightning_in/lightning_out */
   totals: Map<string, bigint>;
   archive: string | null;
+  /** the chain hash was carried over when an archive cut or replaced the segment, not computed from the one before */
+  carried: boolean;
 }
 
-type Row = { id: bigint; from_journal_id: bigint; below_journal_id: bigint; digest: string; chain: string; totals: Record<string, string> | string; archive: string | null };
+type Row = { id: bigint; from_journal_id: bigint; below_journal_id: bigint; digest: string; chain: string; totals: Record<string, string> | string; archive: string | null; chain_carried: boolean };
 
 const toCheckpoint = (r: Row): Checkpoint => {
   const totals = typeof r.totals === 'string' ? (JSON.parse(r.totals) as Record<string, string>) : r.totals;
@@ -26,6 +28,7 @@ const toCheckpoint = (r: Row): Checkpoint => {
     chain: r.chain,
     totals: new Map(Object.entries(totals).map(([k, v]) => [k, BigInt(v)])),
     archive: r.archive,
+    carried: r.chain_carried,
   };
 };
 
@@ -75,6 +78,8 @@ export function addSums(base: ReadonlyMap<string, bigint>, sums: readonly RangeS
   return totals;
 }
 
+export const totalsJson = (totals: ReadonlyMap<string, bigint>): string => JSON.stringify(Object.fromEntries([...totals].map(([k, v]) => [k, v.toString()])));
+
 /** A segment spans at most this many journal ids, so re-verifying one costs the same at any size of history. */
 export const SEGMENT_IDS = 32_768n;
 
@@ -105,7 +110,7 @@ async function writeSegment(q: Queryable, base: Checkpoint | null, from: bigint,
   try {
     const res = await q.query<Row>(
       `INSERT INTO audit_checkpoints (from_journal_id, below_journal_id, digest, chain, totals) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
-      [from, below, digest, chain, JSON.stringify(Object.fromEntries([...totals].map(([k, v]) => [k, v.toString()])))],
+      [from, below, digest, chain, totalsJson(totals)],
     );
     await q.query(
       `INSERT INTO audit_balances (account_id, below_msat)
@@ -149,8 +154,8 @@ export async function verifySegments(q: Queryable, scope: 'all' | 'rotating'): P
     const prev = segs[i - 1];
     if (scope !== 'all' && i < segs.length - 1) return;
     if (prev && s.from !== prev.below) problems.push(`checkpoint ${s.id} starts at journal ${s.from}, the one before it ends below ${prev.below}`);
-    // an archive's segment keeps the chain hash of the history it replaced (its manifest records it)
-    const expected = s.archive ? s.chain : chainHash(prev?.chain ?? '', s.digest);
+    // a segment an archive cut or replaced keeps the chain hash it had (the archive's manifest records it)
+    const expected = s.carried ? s.chain : chainHash(prev?.chain ?? '', s.digest);
     if (s.chain !== expected) problems.push(`checkpoint ${s.id}'s chain hash does not follow from the one before it`);
   });
   return { problems, verified: pick.length };

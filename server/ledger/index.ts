@@ -3,10 +3,9 @@
 // entries, journal, holds and l402_credentials; every function here moves money atomically.
 import type { Db, Queryable } from '../store/index.js';
 import { findAccountByTokenHash, getBalance, loadSystemAccountIds, setLowBalance, type SystemAccountIds, type UserAccount } from './accounts.js';
-import { auditLedger, type AuditCheck, type AuditReport } from './audit.js';
-import { latestCheckpoint, verifySegments, writeCheckpoint, type Checkpoint } from './audit-checkpoint.js';
-import { settledHorizon } from './audit-horizon.js';
-import { auditBalancesProblems, auditSinceCheckpoint } from './audit-incremental.js';
+import type { AuditCheck, AuditReport } from './audit.js';
+import { runAudit, type AuditOptions } from './audit-run.js';
+import { archiveJournal, type ArchiveOptions, type ArchiveResult } from './archive.js';
 import { releaseHold, renewHold, reserveByCredential, reserveByTokenHash, settleHold, sweepExpiredHolds, type CallRecord, type HoldRequest, type ReserveResult, type SpendContext } from './holds.js';
 import { credentialAccount, fundCredential } from './l402-credentials.js';
 import { createChild, listChildren, revokeChild, type ChildRow, type ChildSpec, type RevokeResult } from './children.js';
@@ -18,6 +17,9 @@ export { createUserAccount, findAccountByTokenHash, getBalance, spendDayOf, type
 export { postJournal, InsufficientFundsError, type JournalEntry, type JournalLine } from './journal.js';
 export { claimCredential, spendCredential, STALE_IN_FLIGHT_SECONDS, type ClaimOutcome } from './l402-credentials.js';
 export type { AuditCheck, AuditContext, AuditReport, AuditTotals, RefMoves } from './audit.js';
+export { runAudit, type AuditOptions } from './audit-run.js';
+export type { ArchiveOptions, ArchiveResult } from './archive.js';
+export { verifyArchive, type ArchiveManifest } from './archive-files.js';
 export type { AccountStatement, LedgerStats, PaidCallRow } from './reports.js';
 export type { DayTotal, HistoryKind, HistoryPage, HistoryRow } from './history.js';
 export type { ChildRow, ChildSpec, RevokeResult } from './children.js';
@@ -63,6 +65,8 @@ export interface Ledger {
   addAuditCheck(check: AuditCheck): void;
   /** the full audit unless opts.mode is 'incremental'; a clean one checkpoints what it verified */
   audit(opts?: AuditOptions): Promise<AuditReport>;
+  /** journal rows created before opts.before to files, a carry-forward row in their place (ledger/archive.ts) */
+  archive(opts: ArchiveOptions): Promise<ArchiveResult>;
 }
 
 /** `now`: Unix seconds (expiries and daily caps of child tokens); injected so tests control it. */
@@ -95,39 +99,6 @@ export async function createLedger(db: Db, opts: { now?: () => number } = {}): P
     totals: () => ledgerTotals(db),
     addAuditCheck: (check) => void checks.add(check),
     audit: (opts) => runAudit(db, [...checks], opts),
+    archive: (opts) => archiveJournal(db, sys, [...checks], opts),
   };
-}
-
-export interface AuditOptions {
-  /** 'full' recomputes everything (the default here); 'incremental' starts at the newest checkpoint */
-  mode?: 'full' | 'incremental';
-  /** how long to wait for transactions that may still commit journal rows below the horizon (default 10 s) */
-  fenceWaitMs?: number;
-  /** checkpoint no further than this journal id (the archive cuts at a date) */
-  upTo?: bigint;
-}
-
-/**
- * The audit sees one snapshot, so it can run beside live traffic. When it finds nothing wrong it
- * checkpoints what it verified, up to the settled horizon (ledger/audit-horizon.ts).
- */
-export async function runAudit(db: Db, checks: readonly AuditCheck[] = [], opts: AuditOptions = {}): Promise<AuditReport> {
-  const horizon = await settledHorizon(db, opts.fenceWaitMs ?? 10_000);
-  const below = horizon !== null && opts.upTo !== undefined && opts.upTo < horizon ? opts.upTo : horizon;
-  return db.tx(async (q: Queryable) => {
-    await q.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-    let report: AuditReport;
-    let base: Checkpoint | null;
-    if (opts.mode === 'incremental') {
-      ({ report, base } = await auditSinceCheckpoint(q, checks));
-    } else {
-      report = { ...(await auditLedger(q, checks)), mode: 'full' };
-      base = await latestCheckpoint(q);
-      report.problems.push(...(await verifySegments(q, 'all')).problems, ...(await auditBalancesProblems(q, base)));
-      report.ok = report.problems.length === 0;
-    }
-    const written = report.ok && below !== null ? await writeCheckpoint(q, base, below) : null;
-    const cp = written ?? base;
-    return { ...report, checkpoint: cp ? { belowJournalId: cp.below, chain: cp.chain } : null };
-  });
 }

@@ -9,6 +9,7 @@ CREATE TABLE audit_checkpoints (
   chain            text NOT NULL,          -- sha256 (hex) of the previous chain and this digest
   totals           jsonb NOT NULL,         -- ledger totals below below_journal_id, msat as decimal strings
   archive          text,                   -- the archive that replaced this segment's rows by a carry-forward
+  chain_carried    boolean NOT NULL DEFAULT false, -- chain kept from the segment an archive cut or replaced (its manifest records it)
   verified_at      timestamptz NOT NULL DEFAULT now(),
   created_at       timestamptz NOT NULL DEFAULT now()
 );
