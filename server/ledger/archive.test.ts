@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAdminService } from '../admin/service.js';
 import { openTestStore, STORE_KINDS, type TestStore } from '../store/testing.js';
 import { createLedger, createUserAccount, getBalance, hashToken, newToken, postJournal, verifyArchive, type Ledger } from './index.js';
 
@@ -130,6 +131,18 @@ describe.each(STORE_KINDS)('archiving the journal on %s', (kind) => {
     expect(r.outcome).toBe('archived');
     if (r.outcome === 'archived') expect((await verifyArchive(r.manifest)).problems).toEqual([]);
     expect(await ledgerState(store, ledger, accounts)).toEqual(was);
+  });
+
+  it('the operator commands: archive refuses a bad date, audit takes --full', async () => {
+    const admin = createAdminService({ db: store.db, ledger });
+    await expect(admin.run('archive', { before: 'last tuesday', out: dir })).rejects.toMatchObject({ code: 'invalid_field_value' });
+    await expect(admin.run('archive', { before: '2026-11-01' })).rejects.toMatchObject({ code: 'missing_required_field' });
+    const { before } = await history();
+    const r = (await admin.run('archive', { before: before.toISOString().slice(0, 10), out: dir })) as { outcome: string; manifest: string };
+    expect(r.outcome).toBe('archived');
+    expect((await verifyArchive(r.manifest)).ok).toBe(true);
+    expect(await admin.run('audit', { full: '' })).toMatchObject({ ok: true, mode: 'full' });
+    expect(await admin.run('audit', {})).toMatchObject({ ok: true, mode: 'incremental' });
   });
 
   it('a changed archive file does not verify', async () => {
