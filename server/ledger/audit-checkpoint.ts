@@ -147,7 +147,7 @@ export async function verifySegments(q: Queryable, scope: 'all' | 'rotating'): P
       problems.push(`journal rows ${s.from}–${s.below - 1n} changed after checkpoint ${s.id} verified them (a row below the checkpoint was rewritten, added or deleted)`);
       continue;
     }
-    await q.query(`UPDATE audit_checkpoints SET verified_at = now() WHERE id = $1`, [s.id]);
+    await markVerified(q, s.id);
   }
   // the links: contiguous segments, each chain hash the previous one's with this digest
   segs.forEach((s, i) => {
@@ -159,4 +159,16 @@ export async function verifySegments(q: Queryable, scope: 'all' | 'rotating'): P
     if (s.chain !== expected) problems.push(`checkpoint ${s.id}'s chain hash does not follow from the one before it`);
   });
   return { problems, verified: pick.length };
+}
+
+/** Another audit may have marked it in the meantime (a serialization failure here): either mark will do. */
+async function markVerified(q: Queryable, id: bigint): Promise<void> {
+  await q.query('SAVEPOINT audit_verified');
+  try {
+    await q.query(`UPDATE audit_checkpoints SET verified_at = now() WHERE id = $1`, [id]);
+    await q.query('RELEASE SAVEPOINT audit_verified');
+  } catch (err) {
+    await q.query('ROLLBACK TO SAVEPOINT audit_verified');
+    if ((err as { code?: string }).code !== '40001') throw err;
+  }
 }
