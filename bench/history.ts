@@ -25,6 +25,8 @@ export interface HistoryFigures {
   fullAuditMs: number;
   bytesPerCall: number;
   tableBytes: number;
+  /** bytes per call by table (table + its indexes) */
+  perTable: Record<string, number>;
 }
 
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
@@ -49,9 +51,9 @@ async function paidCall(ledger: Ledger, tokenHash: Buffer): Promise<bigint> {
   return r.holdId;
 }
 
-async function tableBytes(db: Db): Promise<number> {
-  const r = await db.query<{ s: bigint }>(`SELECT sum(pg_total_relation_size(t::regclass))::bigint AS s FROM unnest($1::text[]) AS t`, [CALL_TABLES]);
-  return Number(r.rows[0]!.s);
+async function tableBytes(db: Db): Promise<Record<string, number>> {
+  const r = await db.query<{ t: string; s: bigint }>(`SELECT t, pg_total_relation_size(t::regclass)::bigint AS s FROM unnest($1::text[]) AS t`, [CALL_TABLES]);
+  return Object.fromEntries(r.rows.map((x) => [x.t, Number(x.s)]));
 }
 
 async function settledCalls(db: Db): Promise<number> {
@@ -139,7 +141,8 @@ async function measure(db: Db, ledger: Ledger, tokenHash: Buffer, label: string,
   const full = await ledger.audit({ mode: 'full' });
   const fullAuditMs = ms(t0);
   if (!inc.ok || !full.ok) throw new Error(`the audit found problems: ${[...inc.problems, ...full.problems].join('; ')}`);
-  const bytes = await tableBytes(db);
+  const sizes = await tableBytes(db);
+  const bytes = Object.values(sizes).reduce((a, b) => a + b, 0);
   const settled = await settledCalls(db);
   return {
     label,
@@ -151,6 +154,7 @@ async function measure(db: Db, ledger: Ledger, tokenHash: Buffer, label: string,
     fullAuditMs,
     bytesPerCall: Math.round(bytes / Math.max(settled, 1)),
     tableBytes: bytes,
+    perTable: Object.fromEntries(Object.entries(sizes).map(([t, b]) => [t, Math.round(b / Math.max(settled, 1))])),
   };
 }
 
@@ -195,6 +199,7 @@ export function historyTable(r: { empty: HistoryFigures; large: HistoryFigures; 
     row('full audit, ms', (x) => f(x.fullAuditMs, 0)),
     row('journal + entries + holds + paid_calls, MB', (x) => f(x.tableBytes / 1e6, 1)),
     row('bytes per paid call', (x) => String(x.bytesPerCall)),
+    ...CALL_TABLES.map((t) => row(`  of which ${t}`, (x) => String(x.perTable[t] ?? 0))),
     '',
     `The first checkpoint over the loaded history (hashing all of it once): ${(r.firstCheckpointMs / 1000).toFixed(1)} s.`,
   ].join('\n');
