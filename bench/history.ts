@@ -62,7 +62,7 @@ async function settledCalls(db: Db): Promise<number> {
 }
 
 /** N copies of the rows one real settled call wrote (hold `template`), in chunks, ids taken from the sequences. */
-async function loadSyntheticCalls(db: Db, template: bigint, n: number, progress: (m: string) => void): Promise<void> {
+export async function loadSyntheticCalls(db: Db, template: bigint, n: number, progress: (m: string) => void): Promise<void> {
   const journal = await db.query<{ id: bigint }>(`SELECT id FROM journal WHERE ref = $1::text ORDER BY id`, [template]);
   const k = journal.rows.length;
   for (let done = 0; done < n; done += CHUNK) {

@@ -81,7 +81,7 @@ export function addSums(base: ReadonlyMap<string, bigint>, sums: readonly RangeS
 export const totalsJson = (totals: ReadonlyMap<string, bigint>): string => JSON.stringify(Object.fromEntries([...totals].map(([k, v]) => [k, v.toString()])));
 
 /** A segment spans at most this many journal ids, so re-verifying one costs the same at any size of history. */
-export const SEGMENT_IDS = 32_768n;
+export const SEGMENT_IDS = 8_192n;
 
 /**
  * New checkpoints over [base.below, below), one per SEGMENT_IDS: call it only after this transaction
@@ -133,13 +133,22 @@ async function writeSegment(q: Queryable, base: Checkpoint | null, from: bigint,
  * the newest and the one verified longest ago, so repeated incremental audits cover all of history in turn.
  */
 export async function verifySegments(q: Queryable, scope: 'all' | 'rotating'): Promise<{ problems: string[]; verified: number }> {
-  const segs = await checkpoints(q);
+  // rotating: the newest two (for their link) and the longest unverified, never the whole list
+  const segs =
+    scope === 'all'
+      ? await checkpoints(q)
+      : (
+          await q.query<Row>(
+            `SELECT * FROM ((SELECT * FROM audit_checkpoints ORDER BY below_journal_id DESC LIMIT 2)
+               UNION (SELECT * FROM audit_checkpoints ORDER BY verified_at, below_journal_id LIMIT 1)) s ORDER BY below_journal_id`,
+          )
+        ).rows.map(toCheckpoint);
   const problems: string[] = [];
-  let pick: Checkpoint[];
-  if (scope === 'all' || segs.length <= 2) pick = segs;
-  else {
-    const oldest = await q.query<{ id: bigint }>(`SELECT id FROM audit_checkpoints WHERE id <> $1 ORDER BY verified_at, below_journal_id LIMIT 1`, [segs.at(-1)!.id]);
-    pick = segs.filter((s) => s === segs.at(-1) || s.id === oldest.rows[0]?.id);
+  const newest = segs.at(-1);
+  let pick: Checkpoint[] = segs;
+  if (scope === 'rotating' && segs.length > 2) {
+    const oldest = await q.query<{ id: bigint }>(`SELECT id FROM audit_checkpoints WHERE id <> $1 ORDER BY verified_at, below_journal_id LIMIT 1`, [newest!.id]);
+    pick = segs.filter((s) => s === newest || s.id === oldest.rows[0]?.id);
   }
   for (const s of pick) {
     const now = await segmentDigest(q, s.from, s.below);
@@ -152,7 +161,7 @@ export async function verifySegments(q: Queryable, scope: 'all' | 'rotating'): P
   // the links: contiguous segments, each chain hash the previous one's with this digest
   segs.forEach((s, i) => {
     const prev = segs[i - 1];
-    if (scope !== 'all' && i < segs.length - 1) return;
+    if (scope !== 'all' && s !== newest) return;
     if (prev && s.from !== prev.below) problems.push(`checkpoint ${s.id} starts at journal ${s.from}, the one before it ends below ${prev.below}`);
     // a segment an archive cut or replaced keeps the chain hash it had (the archive's manifest records it)
     const expected = s.carried ? s.chain : chainHash(prev?.chain ?? '', s.digest);
