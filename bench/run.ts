@@ -4,6 +4,8 @@
 //   npm run bench -- --quick          a short smoke run
 //   npm run bench -- --profile        CPU profiles of the server (token path, free path) instead
 //   npm run bench -- --bytes          only the storage per paid call (compact journal against before 017)
+//   npm run bench -- --history N      what history costs: paid call, scrape, audits and bytes per call
+//                                     on an empty store and after N synthetic calls (--history-calls M)
 // Options: --requests N --rounds N --connections N --seconds N --conc-rounds N --streams N
 //   --waves N --chunk-ms N --l402-max N --log-level L --json FILE
 //   --no-nginx --no-bare --no-pglite --no-unprepared --no-async-commit --no-memory --no-sql --no-verify
@@ -17,6 +19,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { concurrent, mergeRounds, sequential, type ConcurrentRound } from './load.js';
 import { measureJournalBytes } from './journal-bytes.js';
+import { historyTable, runHistoryBench } from './history.js';
 import { measureLedgerSql } from './ledger-sql.js';
 import { buyToken, mintL402 } from './payments.js';
 import { loadAverage, machine } from './processes.js';
@@ -33,6 +36,8 @@ const { values: a } = parseArgs({
     quick: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     bytes: { type: 'boolean', default: false },
+    history: { type: 'string' },
+    'history-calls': { type: 'string' },
     requests: { type: 'string' },
     rounds: { type: 'string' },
     warmup: { type: 'string' },
@@ -79,6 +84,14 @@ const progress = (msg: string) => console.error(`[bench ${new Date().toISOString
 async function main(): Promise<void> {
   if (a.bytes) return void console.log(bytesTable(await measureJournalBytes(a.quick ? 500 : 2000)).join('\n'));
   if (a.profile) return runProfile({ seconds: n(a.seconds, 15, 5), connections: opts.connections, logLevel: opts.logLevel, progress });
+  if (a.history !== undefined) {
+    const history = Number(a.history);
+    if (!Number.isInteger(history) || history < 1) throw new Error('--history takes a number of calls, e.g. --history 2000000');
+    const result = await runHistoryBench({ history, calls: n(a['history-calls'], 500, 100), progress });
+    console.log(historyTable(result));
+    if (a.json) writeFileSync(a.json, JSON.stringify(result, null, 2));
+    return;
+  }
 
   const only = a['only-streamed'];
   const load: [string, string][] = [['start', loadAverage()]];

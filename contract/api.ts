@@ -122,7 +122,7 @@ export type CallUsage = z.infer<typeof CallUsageSchema>;
 
 /** One row of GET /api/v1/usage: a balance change, newest first. */
 export const UsageRowSchema = z.strictObject({
-  kind: z.enum(['call', 'topup', 'hire_fee', 'escrow', 'escrow_release', 'escrow_refund', 'payout', 'payout_refund', 'child_token', 'adjustment', 'other']),
+  kind: z.enum(['call', 'topup', 'hire_fee', 'escrow', 'escrow_release', 'escrow_refund', 'payout', 'payout_refund', 'child_token', 'adjustment', 'carried_forward', 'other']),
   created_at: unixSeconds,
   amount_msat: z.int().describe('the balance change, signed: credits positive'),
   balance_after_msat: z.int(),

@@ -1,5 +1,5 @@
 // npm run admin -- <command> [arguments] [--flag value]
-//   audit                                   recompute the ledger (as npm run ledger:audit)
+//   audit [--full]                          verify the ledger (as npm run ledger:audit)
 //   account <token-hash-prefix>             balance and recent journal lines of one account
 //   credit  <token-hash-prefix> <sats> --reason "…"   journaled credit
 //   debit   <token-hash-prefix> <sats> --reason "…"   journaled debit
@@ -13,7 +13,7 @@ import { parseAdminArgs, UsageError } from './lib/admin-args.js';
 import { runAdminCommand } from './lib/operator.js';
 
 const USAGE = `usage: npm run admin -- <command> [arguments]
-  audit
+  audit [--full]                                        (from the last checkpoint; --full: everything)
   account <token-hash-prefix | abl_token>
   credit <token-hash-prefix | abl_token> <sats> --reason "why"
   debit  <token-hash-prefix | abl_token> <sats> --reason "why"

@@ -76,10 +76,27 @@ export function createAdminService(deps: { db: Db; ledger: Ledger; extra?: Recor
   }
 
   const commands: Record<string, AdminCommand> = {
-    audit: async () => {
-      const report = auditToJson(await ledger.audit());
-      await record(db, 'audit', {}, { ok: report.ok, problems: report.problems.length });
+    audit: async (args) => {
+      // `--full` (any value but false) recomputes everything; otherwise from the last checkpoint
+      const full = 'full' in args && args.full !== false && args.full !== 'false';
+      const report = auditToJson(await ledger.audit({ mode: full ? 'full' : 'incremental' }));
+      await record(db, 'audit', { full }, { ok: report.ok, problems: report.problems.length, checkpoint: report.checkpoint?.below_journal_id ?? null });
       return report;
+    },
+    archive: async (args) => {
+      const before = new Date(String(args.before ?? ''));
+      if (typeof args.before !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(args.before) || Number.isNaN(before.getTime())) {
+        throw new AppError('invalid_field_value', 'give --before as a date, e.g. 2026-11-01', { field: 'before' });
+      }
+      if (typeof args.out !== 'string' || args.out.trim() === '') throw new AppError('missing_required_field', 'give --out, the directory for the archive files', { field: 'out' });
+      const r = await ledger.archive({ before, outDir: args.out });
+      if (r.outcome === 'audit_failed') throw new AppError('invalid_state', `the audit found problems; nothing was archived: ${r.problems.join('; ')}`);
+      const result =
+        r.outcome === 'archived'
+          ? { outcome: r.outcome, name: r.name, below_journal_id: r.belowJournalId.toString(), journal_rows: r.journalRows, entries: r.entries, manifest: r.manifest }
+          : { outcome: r.outcome, below_journal_id: r.belowJournalId.toString() };
+      await record(db, 'archive', { before: args.before, out: args.out }, result);
+      return result;
     },
     account: async (args) =>
       db.tx(async (q) => {

@@ -6,7 +6,7 @@
 // `holds`), a settled call is one 'charge' row, a released one an 'unreserve' row with no lines.
 import type { Queryable } from '../store/index.js';
 
-export type HistoryKind = 'call' | 'topup' | 'hire_fee' | 'escrow' | 'escrow_release' | 'escrow_refund' | 'payout' | 'payout_refund' | 'child_token' | 'adjustment' | 'other';
+export type HistoryKind = 'call' | 'topup' | 'hire_fee' | 'escrow' | 'escrow_release' | 'escrow_refund' | 'payout' | 'payout_refund' | 'child_token' | 'adjustment' | 'carried_forward' | 'other';
 
 export interface HistoryRow {
   journalId: bigint;
@@ -46,6 +46,8 @@ const KINDS: Record<string, HistoryKind> = {
   token_revoke: 'child_token',
   admin_credit: 'adjustment',
   admin_debit: 'adjustment',
+  // the sum of archived rows (ledger/archive.ts): one row for everything before the archive's cut
+  carry_forward: 'carried_forward',
 };
 
 type Entry = {
@@ -192,8 +194,9 @@ export async function dailyTotals(q: Queryable, p: { accountId: bigint; from: Da
             coalesce(-sum(e.amount_msat) FILTER (WHERE e.amount_msat < 0), 0) AS spent,
             coalesce(sum(e.amount_msat) FILTER (WHERE e.amount_msat > 0), 0) AS credited
      FROM entries e JOIN journal j ON j.id = e.journal_id
-     -- calls are counted from their settled records below: a reservation is not yet spending
-     WHERE e.account_id = $1 AND j.created_at >= $2 AND j.created_at < $3 AND j.kind NOT IN ('reserve', 'settle', 'release', 'charge', 'unreserve', 'hold_carry')
+     -- calls are counted from their settled records below: a reservation is not yet spending;
+     -- a carry-forward is archived history, not a day's spending
+     WHERE e.account_id = $1 AND j.created_at >= $2 AND j.created_at < $3 AND j.kind NOT IN ('reserve', 'settle', 'release', 'charge', 'unreserve', 'hold_carry', 'carry_forward')
      GROUP BY 1 ORDER BY 1`,
     [p.accountId, p.from, p.to],
   );

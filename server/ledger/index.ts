@@ -3,7 +3,9 @@
 // entries, journal, holds and l402_credentials; every function here moves money atomically.
 import type { Db, Queryable } from '../store/index.js';
 import { findAccountByTokenHash, getBalance, loadSystemAccountIds, setLowBalance, type SystemAccountIds, type UserAccount } from './accounts.js';
-import { auditLedger, type AuditCheck, type AuditReport } from './audit.js';
+import type { AuditCheck, AuditReport } from './audit.js';
+import { runAudit, type AuditOptions } from './audit-run.js';
+import { archiveJournal, type ArchiveOptions, type ArchiveResult } from './archive.js';
 import { releaseHold, renewHold, reserveByCredential, reserveByTokenHash, settleHold, sweepExpiredHolds, type CallRecord, type HoldRequest, type ReserveResult, type SpendContext } from './holds.js';
 import { credentialAccount, fundCredential } from './l402-credentials.js';
 import { createChild, listChildren, revokeChild, type ChildRow, type ChildSpec, type RevokeResult } from './children.js';
@@ -15,6 +17,9 @@ export { createUserAccount, findAccountByTokenHash, getBalance, spendDayOf, type
 export { postJournal, InsufficientFundsError, type JournalEntry, type JournalLine } from './journal.js';
 export { claimCredential, spendCredential, STALE_IN_FLIGHT_SECONDS, type ClaimOutcome } from './l402-credentials.js';
 export type { AuditCheck, AuditContext, AuditReport, AuditTotals, RefMoves } from './audit.js';
+export { runAudit, type AuditOptions } from './audit-run.js';
+export type { ArchiveOptions, ArchiveResult } from './archive.js';
+export { verifyArchive, type ArchiveManifest } from './archive-files.js';
 export type { AccountStatement, LedgerStats, PaidCallRow } from './reports.js';
 export type { DayTotal, HistoryKind, HistoryPage, HistoryRow } from './history.js';
 export type { ChildRow, ChildSpec, RevokeResult } from './children.js';
@@ -58,7 +63,10 @@ export interface Ledger {
   totals(): Promise<Record<string, bigint>>;
   /** features add their own invariants to the audit (as they add admin commands) */
   addAuditCheck(check: AuditCheck): void;
-  audit(): Promise<AuditReport>;
+  /** the full audit unless opts.mode is 'incremental'; a clean one checkpoints what it verified */
+  audit(opts?: AuditOptions): Promise<AuditReport>;
+  /** journal rows created before opts.before to files, a carry-forward row in their place (ledger/archive.ts) */
+  archive(opts: ArchiveOptions): Promise<ArchiveResult>;
 }
 
 /** `now`: Unix seconds (expiries and daily caps of child tokens); injected so tests control it. */
@@ -90,14 +98,7 @@ export async function createLedger(db: Db, opts: { now?: () => number } = {}): P
     stats: () => ledgerStats(db),
     totals: () => ledgerTotals(db),
     addAuditCheck: (check) => void checks.add(check),
-    audit: () => runAudit(db, [...checks]),
+    audit: (opts) => runAudit(db, [...checks], opts),
+    archive: (opts) => archiveJournal(db, sys, [...checks], opts),
   };
-}
-
-/** The audit sees one snapshot, so it can run beside live traffic. */
-export function runAudit(db: Db, checks: readonly AuditCheck[] = []): Promise<AuditReport> {
-  return db.tx(async (q: Queryable) => {
-    await q.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-    return auditLedger(q, checks);
-  });
 }

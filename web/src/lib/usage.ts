@@ -31,6 +31,7 @@ const KIND_LABELS: Record<UsageRow['kind'], string> = {
   payout_refund: 'Payout refunded',
   child_token: 'Child token',
   adjustment: 'Adjustment',
+  carried_forward: 'Earlier history (archived)',
   other: 'Other',
 };
 

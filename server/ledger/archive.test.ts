@@ -1,0 +1,158 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAdminService } from '../admin/service.js';
+import { openTestStore, STORE_KINDS, type TestStore } from '../store/testing.js';
+import { createLedger, createUserAccount, getBalance, hashToken, newToken, postJournal, verifyArchive, type Ledger } from './index.js';
+
+const DAY_MS = 86_400_000;
+
+/** A funded token with `calls` settled calls (each recorded, so it has a receipt). */
+async function customer(store: TestStore, ledger: Ledger, calls: number) {
+  const tokenHash = hashToken(newToken());
+  const acct = await store.db.tx(async (q) => {
+    const a = await createUserAccount(q, tokenHash);
+    await postJournal(q, { kind: 'deposit', lines: [{ accountId: ledger.sys.lightning, amountMsat: -50_000n }, { accountId: a.id, amountMsat: 50_000n }] });
+    return a;
+  });
+  const requestIds: string[] = [];
+  for (let i = 0; i < calls; i++) {
+    const r = await ledger.reserve({ tokenHash, amountMsat: 3_000n, purpose: 'POST /api/v1/openai/v1/chat/completions', expiresAt: 2e9 });
+    if (!r.ok) throw new Error('reserve failed');
+    const requestId = `req_${acct.id}_${i}`;
+    await ledger.settle(r.holdId, 1_000n, { requestId, api: 'openai', endpoint: 'POST /api/v1/openai/v1/chat/completions', model: 'gpt-4o-mini', usage: null, createdAt: 1_700_000_000 + i });
+    requestIds.push(requestId);
+  }
+  return { id: acct.id, tokenHash, requestIds };
+}
+
+/** What must not change when history is archived. */
+async function ledgerState(store: TestStore, ledger: Ledger, accounts: bigint[]) {
+  const full = await ledger.audit({ mode: 'full' });
+  return {
+    ok: full.ok,
+    problems: full.problems,
+    totals: full.totals,
+    kept: await ledger.totals(),
+    balances: await Promise.all(accounts.map((a) => getBalance(store.db, a))),
+  };
+}
+
+describe.each(STORE_KINDS)('archiving the journal on %s', (kind) => {
+  let store: TestStore;
+  let ledger: Ledger;
+  let dir: string;
+  beforeEach(async () => {
+    store = await openTestStore(kind);
+    ledger = await createLedger(store.db);
+    dir = mkdtempSync(join(tmpdir(), 'abl-archive-'));
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Old history (400 days ago) with an open hold in it, then recent history; the cut is 200 days ago. */
+  async function history() {
+    const old = await customer(store, ledger, 4);
+    const open = await ledger.reserve({ tokenHash: old.tokenHash, amountMsat: 2_000n, purpose: 'in flight', expiresAt: 2e9 });
+    if (!open.ok) throw new Error('reserve failed');
+    await store.db.query(`UPDATE journal SET created_at = now() - interval '400 days'`);
+    const recent = await customer(store, ledger, 2);
+    await ledger.reserve({ tokenHash: old.tokenHash, amountMsat: 1_000n, purpose: 'in flight', expiresAt: 2e9 });
+    return { old, recent, openHold: open.holdId, before: new Date(Date.now() - 200 * DAY_MS) };
+  }
+
+  it('moves closed history to verifiable files and leaves balances, totals and both audits exact', async () => {
+    const { old, recent, openHold, before } = await history();
+    const accounts = [old.id, recent.id];
+    const was = await ledgerState(store, ledger, accounts);
+    expect(was.problems).toEqual([]);
+    const rowsBefore = (await store.db.query<{ n: bigint }>(`SELECT count(*) AS n FROM journal`)).rows[0]!.n;
+
+    const r = await ledger.archive({ before, outDir: dir });
+    expect(r.outcome).toBe('archived');
+    if (r.outcome !== 'archived') return;
+    // the deposit and four calls of two rows each; the open hold's reservation stays
+    expect(r.journalRows).toBe(9);
+    expect(await ledgerState(store, ledger, accounts)).toEqual(was);
+    expect((await ledger.audit({ mode: 'incremental' })).problems).toEqual([]);
+    const rowsAfter = (await store.db.query<{ n: bigint }>(`SELECT count(*) AS n FROM journal`)).rows[0]!.n;
+    expect(rowsAfter).toBe(rowsBefore - 9n + 1n);
+
+    const verified = await verifyArchive(r.manifest);
+    expect(verified.problems).toEqual([]);
+    expect(verified.manifest.journal_rows).toBe(9);
+    expect(verified.manifest.per_account_msat[old.id.toString()]).toBe((50_000n - 4n * 1_000n).toString());
+
+    // receipts stay; the list shows one carried-forward row whose balance is right
+    expect(await ledger.paidCall(old.id, old.requestIds[0]!)).toMatchObject({ chargedMsat: 1_000n, api: 'openai' });
+    const page = await ledger.history({ accountId: old.id, balanceMsat: await getBalance(store.db, old.id), limit: 20, cursor: null, from: null, to: null });
+    const carried = page.rows.filter((row) => row.kind === 'carried_forward');
+    expect(carried).toHaveLength(1);
+    expect(carried[0]).toMatchObject({ amountMsat: 46_000n, balanceAfterMsat: 46_000n });
+    expect(page.rows.filter((row) => row.kind === 'call' && row.call?.status === 'settled')).toHaveLength(0);
+
+    // the hold that was in flight settles as usual afterwards
+    expect(await ledger.settle(openHold, 500n)).toBe(true);
+    expect((await ledger.audit({ mode: 'incremental' })).problems).toEqual([]);
+    expect((await ledger.audit({ mode: 'full' })).problems).toEqual([]);
+  });
+
+  it('is idempotent, and a later archive folds the earlier one in', async () => {
+    const { old, recent, before } = await history();
+    expect((await ledger.archive({ before, outDir: dir })).outcome).toBe('archived');
+    expect((await ledger.archive({ before, outDir: dir })).outcome).toBe('nothing_to_archive');
+
+    const was = await ledgerState(store, ledger, [old.id, recent.id]);
+    const later = await ledger.archive({ before: new Date(Date.now() + DAY_MS), outDir: dir });
+    expect(later.outcome).toBe('archived');
+    if (later.outcome !== 'archived') return;
+    expect(await ledgerState(store, ledger, [old.id, recent.id])).toEqual(was);
+    expect((await verifyArchive(later.manifest)).problems).toEqual([]);
+    const carry = await store.db.query<{ n: bigint }>(`SELECT count(*) AS n FROM journal WHERE kind = 'carry_forward'`);
+    expect(carry.rows[0]!.n).toBe(1n);
+  });
+
+  it('a crash mid-archive leaves the store as it was, and the next run completes', async () => {
+    const { old, recent, before } = await history();
+    const accounts = [old.id, recent.id];
+    const was = await ledgerState(store, ledger, accounts);
+    const rows = async () => (await store.db.query<{ n: bigint }>(`SELECT count(*) AS n FROM journal`)).rows[0]!.n;
+    const count = await rows();
+    for (const failAt of ['files', 'delete'] as const) {
+      await expect(ledger.archive({ before, outDir: dir, failAt })).rejects.toThrow(/failing after/);
+      expect(await rows()).toBe(count);
+      expect(await ledgerState(store, ledger, accounts)).toEqual(was);
+      expect((await ledger.audit({ mode: 'incremental' })).problems).toEqual([]);
+    }
+    const r = await ledger.archive({ before, outDir: dir });
+    expect(r.outcome).toBe('archived');
+    if (r.outcome === 'archived') expect((await verifyArchive(r.manifest)).problems).toEqual([]);
+    expect(await ledgerState(store, ledger, accounts)).toEqual(was);
+  });
+
+  it('the operator commands: archive refuses a bad date, audit takes --full', async () => {
+    const admin = createAdminService({ db: store.db, ledger });
+    await expect(admin.run('archive', { before: 'last tuesday', out: dir })).rejects.toMatchObject({ code: 'invalid_field_value' });
+    await expect(admin.run('archive', { before: '2026-11-01' })).rejects.toMatchObject({ code: 'missing_required_field' });
+    const { before } = await history();
+    const r = (await admin.run('archive', { before: before.toISOString().slice(0, 10), out: dir })) as { outcome: string; manifest: string };
+    expect(r.outcome).toBe('archived');
+    expect((await verifyArchive(r.manifest)).ok).toBe(true);
+    expect(await admin.run('audit', { full: '' })).toMatchObject({ ok: true, mode: 'full' });
+    expect(await admin.run('audit', {})).toMatchObject({ ok: true, mode: 'incremental' });
+  });
+
+  it('a changed archive file does not verify', async () => {
+    const { before } = await history();
+    const r = await ledger.archive({ before, outDir: dir });
+    if (r.outcome !== 'archived') throw new Error(r.outcome);
+    const file = join(dir, `${r.name}.jsonl`);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"1000"', '"1001"'));
+    const v = await verifyArchive(r.manifest);
+    expect(v.ok).toBe(false);
+    expect(v.problems.join('\n')).toMatch(/sha256|does not balance/);
+  });
+});
