@@ -31,7 +31,7 @@ export function hireOperations(maxSats: number): OperationSpec[] {
     {
       method: 'get',
       path: `${P}/events`,
-      summary: 'Live events of the token as text/event-stream (id, event, data JSON with task_id); Last-Event-ID replays what came after it',
+      summary: 'Live events of the token as text/event-stream (id, event, data JSON with task_id, never a token): its tasks, its quotes (quote.declined when one lost: another was accepted, or the task was cancelled or expired), its awards and payouts; Last-Event-ID replays what came after it',
       tags,
       auth: 'token',
       query: { new_tasks: 'true: also new open tasks', match: 'only new tasks whose title contains this', last_event_id: 'as the Last-Event-ID header' },
