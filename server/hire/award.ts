@@ -14,7 +14,7 @@ import { accountOf } from './accounts.js';
 import type { HireDeps } from './deps.js';
 import { forbidden, invalidState, notFound } from './errors.js';
 import { holdEscrow } from './escrow.js';
-import { quoteEvent, quotesDeclinedEvents } from './events.js';
+import { quoteEvent, quotesDeclinedEvents, taskLeftOpenEvent } from './events.js';
 import { deliverySecondsOf } from './milestones.js';
 import { declinePendingQuotes, findQuote, moveQuote, type QuoteRow } from './quotes-store.js';
 import { findTask, lockTask, markAwarded, type TaskRow } from './tasks-store.js';
@@ -61,6 +61,7 @@ export async function acceptQuote(
       await holdEscrow(q, sys, { taskId: ids.taskId, buyerAccountId: buyer.id, amountMsat: accepted.price_msat, now: deps.now() });
       await quoteEvent(q, accepted, buyer.id, 'quote.accepted', now);
       await quotesDeclinedEvents(q, declined, 'another_quote_accepted', now);
+      await taskLeftOpenEvent(q, awarded, now);
       return awarded;
     }),
   );

@@ -9,7 +9,8 @@ const H = '/api/v1/ai-for-hire';
 
 /**
  * A quote that loses hears `quote.declined` (another was accepted, or the task was cancelled),
- * only its contractor: not the buyer, not the winner. `other` may be a second instance.
+ * only its contractor: not the buyer, not the winner; a stream watching new tasks hears the task
+ * leave the open list. `other` may be a second instance.
  */
 async function declinedQuotesCase(one: TestServer, other: TestServer, buy: (sats: number) => Promise<string>, streams: SseClient[]): Promise<void> {
   const as = (token: string, body?: unknown) => ({ headers: { 'x-token': token }, ...(body === undefined ? {} : { body }) });
@@ -20,6 +21,9 @@ async function declinedQuotesCase(one: TestServer, other: TestServer, buy: (sats
     return s;
   };
   const [buyerStream, winnerStream, loserStream] = [await open(one, buyer), await open(other, winner), await open(other, loser)];
+  // a board watching new tasks also hears when one leaves the open list
+  const watcher = await openSse(`${other.url}${H}/events?new_tasks=true`, { 'x-token': await buy(1) });
+  streams.push(watcher);
 
   const task = (await call(one.url, 'POST', `${H}/tasks`, as(buyer, { title: 'Two quotes', description: 'd', budget_sats: 200 }))).body;
   const won = (await call(other.url, 'POST', `${H}/tasks/${task.id}/quotes`, as(winner, { price_sats: 150, description: 'w' }))).body;
@@ -28,19 +32,22 @@ async function declinedQuotesCase(one: TestServer, other: TestServer, buy: (sats
   const declined = await loserStream.next((e) => e.event === 'quote.declined');
   expect(declined.data).toEqual({ task_id: task.id, quote_id: lost.id, status: 'declined', price_sats: 120, contractor_profile: lost.contractor_profile, reason: 'another_quote_accepted', created_at: expect.any(Number) });
   expect(JSON.stringify(declined)).not.toMatch(/abl_/);
+  const taken = await watcher.next((e) => e.event === 'task.left_open' && e.data.task_id === task.id);
+  expect(taken.data).toEqual({ task_id: task.id, title: 'Two quotes', status: 'awarded', buyer_profile: task.buyer_profile, created_at: expect.any(Number) });
 
   // a cancelled task declines what was pending, told to that contractor alone
   const cancelled = (await call(one.url, 'POST', `${H}/tasks`, as(buyer, { title: 'Called off', description: 'd' }))).body;
   const pending = (await call(other.url, 'POST', `${H}/tasks/${cancelled.id}/quotes`, as(loser, { price_sats: 30, description: 'p' }))).body;
   expect((await call(one.url, 'POST', `${H}/tasks/${cancelled.id}/cancel`, as(buyer))).status).toBe(200);
   expect((await loserStream.next((e) => e.event === 'quote.declined' && e.data.task_id === cancelled.id)).data).toMatchObject({ quote_id: pending.id, reason: 'task_cancelled' });
+  expect((await watcher.next((e) => e.event === 'task.left_open' && e.data.task_id === cancelled.id)).data.status).toBe('cancelled');
 
   // events reach a stream in id order: once the buyer and the winner hear a later event, a
   // declined quote meant for them would have come first
   await buyerStream.next((e) => e.event === 'task.cancelled');
   await call(one.url, 'POST', `${H}/tasks/${task.id}/quotes/${won.id}/messages`, as(buyer, { body: 'start' }));
   await winnerStream.next((e) => e.event === 'message.created');
-  for (const s of [buyerStream, winnerStream]) expect(s.received.filter((e) => e.event === 'quote.declined')).toEqual([]);
+  for (const s of [buyerStream, winnerStream]) expect(s.received.filter((e) => e.event === 'quote.declined' || e.event === 'task.left_open')).toEqual([]);
   expect(loserStream.received.filter((e) => e.event === 'quote.declined')).toHaveLength(2);
 }
 

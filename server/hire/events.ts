@@ -46,6 +46,12 @@ export async function taskCreatedEvent(q: Queryable, task: TaskRow, now: number)
   await insertEvent(q, { name: 'task.created', taskId: task.id, audience: [task.buyer_account_id], public: true, data, now });
 }
 
+/** An open task left the open list (awarded, cancelled, expired): public, like its announcement. */
+export async function taskLeftOpenEvent(q: Queryable, task: TaskRow, now: number): Promise<void> {
+  const data = { task_id: task.id, title: task.title, status: task.status, buyer_profile: task.buyer_profile };
+  await insertEvent(q, { name: 'task.left_open', taskId: task.id, audience: [], public: true, data, now });
+}
+
 export async function payoutEvent(q: Queryable, p: { accountId: bigint; paymentHash: string; amountMsat: bigint; ok: boolean; now: number }): Promise<void> {
   const data = { task_id: null, payment_hash: p.paymentHash, paid_sats: msatToSats(p.amountMsat) };
   await insertEvent(q, { name: p.ok ? 'payout.completed' : 'payout.failed', taskId: null, audience: [p.accountId], data, now: p.now });
