@@ -85,6 +85,16 @@ export function webhookCases(get: () => HireTest): void {
     expect(declined.map((s) => s.url)).toEqual(['https://loser.example/hooks']);
     expect(JSON.parse(declined[0]!.body).data).toMatchObject({ task_id: taskId, quote_id: lost.id, status: 'declined', price_sats: 30, reason: 'another_quote_accepted' });
     expect(declined[0]!.body).not.toMatch(/abl_/);
+
+    // an open task that expires declines its pending quote: the same event, its reason
+    const stale = (await t.hire.postTask({ title: 'left alone', description: 'd', budgetMsat: null }, byToken(buyer), 'ip')).value.id;
+    const unanswered = (await t.hire.postQuote(stale, { priceMsat: 10_000n, description: 'l' }, byToken(loser), 'ip')).value;
+    t.clock.now += 5000; // the rig's open_task_ttl_seconds
+    expect((await t.hire.sweep()).expired).toBeGreaterThanOrEqual(1);
+    t.webhooks.sent.length = 0;
+    await t.hire.deliverWebhooks();
+    const expired = t.webhooks.sent.map((s) => ({ url: s.url, ...JSON.parse(s.body) })).filter((s) => s.event === 'quote.declined');
+    expect(expired).toMatchObject([{ url: 'https://loser.example/hooks', data: { task_id: stale, quote_id: unanswered.id, reason: 'task_expired' } }]);
     for (const token of [buyer, winner, loser]) await t.hire.removeWebhook(token);
   });
 }
