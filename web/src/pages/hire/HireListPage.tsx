@@ -24,19 +24,22 @@ export function HireListPage() {
   const { token } = useToken();
   const listed = useRef(new Set<string>());
   listed.current = new Set(tasks?.map((t) => t.id));
+  /** tasks announced as new while the page is open: they go on top */
+  const announced = useRef(new Set<string>());
   // the newest fetch of a task wins, whatever order the answers come back in
   const asked = useRef(new Map<string, number>());
   const live = useHireEvents(
     token,
     (e) => {
-      const id = e.data.task_id;
-      const announced = e.event === 'task.created';
-      if (!id || (!announced && !listed.current.has(id))) return;
-      const n = (asked.current.get(id) ?? 0) + 1;
-      asked.current.set(id, n);
-      void api.getTask(id).then(
+      const taskId = e.data.task_id;
+      if (!taskId) return;
+      if (e.event === 'task.created') announced.current.add(taskId);
+      if (!announced.current.has(taskId) && !listed.current.has(taskId)) return;
+      const n = (asked.current.get(taskId) ?? 0) + 1;
+      asked.current.set(taskId, n);
+      void api.getTask(taskId).then(
         (task) => {
-          if (asked.current.get(id) === n) applyLive(task, announced);
+          if (asked.current.get(taskId) === n) applyLive(task, announced.current.has(taskId));
         },
         () => undefined, // the next event or a refresh catches up
       );

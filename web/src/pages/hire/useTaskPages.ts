@@ -24,7 +24,7 @@ export function useTaskPages(status: string) {
   }, [status, first.data]);
 
   const applyLive = useCallback((task: TaskSummary, announced: boolean) => {
-    setLive((m) => new Map(m).set(task.id, { task, announced: announced || (m.get(task.id)?.announced ?? false) }));
+    setLive((m) => new Map(m).set(task.id, { task, announced }));
   }, []);
 
   const nextOffset = more ? more.nextOffset : (first.data?.nextOffset ?? null);
