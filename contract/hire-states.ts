@@ -28,8 +28,8 @@ export type MilestoneStatus = (typeof MILESTONE_STATUSES)[number];
 
 /** What GET /events streams (the SSE `event:` field) and webhooks post (`event`). */
 export const HIRE_EVENTS = [
-  'task.created', 'quote.created', 'quote.updated', 'quote.accepted', 'message.created', 'task.delivered', 'milestone.released',
-  'task.revision_requested', 'task.disputed', 'task.completed', 'task.refunded', 'task.resolved', 'task.cancelled', 'task.expired',
+  'task.created', 'quote.created', 'quote.updated', 'quote.accepted', 'quote.declined', 'message.created', 'task.delivered', 'milestone.released',
+  'task.revision_requested', 'task.disputed', 'task.completed', 'task.refunded', 'task.resolved', 'task.cancelled', 'task.expired', 'task.left_open',
   'payout.completed', 'payout.failed',
 ] as const;
 export type HireEventName = (typeof HIRE_EVENTS)[number];

@@ -14,7 +14,7 @@ import { accountOf } from './accounts.js';
 import type { HireDeps } from './deps.js';
 import { forbidden, invalidState, notFound } from './errors.js';
 import { holdEscrow } from './escrow.js';
-import { quoteEvent } from './events.js';
+import { quoteEvent, quotesDeclinedEvents, taskLeftOpenEvent } from './events.js';
 import { deliverySecondsOf } from './milestones.js';
 import { declinePendingQuotes, findQuote, moveQuote, type QuoteRow } from './quotes-store.js';
 import { findTask, lockTask, markAwarded, type TaskRow } from './tasks-store.js';
@@ -56,10 +56,12 @@ export async function acceptQuote(
         deliveryDueAt: now + deliverySecondsOf(locked, 0, deps.rules.deliverySeconds),
       });
       if (!awarded) throw invalidState('The task expired before a quote was accepted.');
-      await declinePendingQuotes(q, [ids.taskId], now);
+      const declined = await declinePendingQuotes(q, [ids.taskId], now);
       // the debit: a balance below the price fails the CHECK and rolls all of the above back
       await holdEscrow(q, sys, { taskId: ids.taskId, buyerAccountId: buyer.id, amountMsat: accepted.price_msat, now: deps.now() });
       await quoteEvent(q, accepted, buyer.id, 'quote.accepted', now);
+      await quotesDeclinedEvents(q, declined, 'another_quote_accepted', now);
+      await taskLeftOpenEvent(q, awarded, now);
       return awarded;
     }),
   );

@@ -7,6 +7,50 @@ import { openSse, type SseClient } from '../testing/sse.js';
 
 const H = '/api/v1/ai-for-hire';
 
+/**
+ * A quote that loses hears `quote.declined` (another was accepted, or the task was cancelled),
+ * only its contractor: not the buyer, not the winner; a stream watching new tasks hears the task
+ * leave the open list. `other` may be a second instance.
+ */
+async function declinedQuotesCase(one: TestServer, other: TestServer, buy: (sats: number) => Promise<string>, streams: SseClient[]): Promise<void> {
+  const as = (token: string, body?: unknown) => ({ headers: { 'x-token': token }, ...(body === undefined ? {} : { body }) });
+  const [buyer, winner, loser] = [await buy(1000), await buy(100), await buy(100)];
+  const open = async (server: TestServer, token: string) => {
+    const s = await openSse(`${server.url}${H}/events`, { 'x-token': token });
+    streams.push(s);
+    return s;
+  };
+  const [buyerStream, winnerStream, loserStream] = [await open(one, buyer), await open(other, winner), await open(other, loser)];
+  // a board watching new tasks also hears when one leaves the open list
+  const watcher = await openSse(`${other.url}${H}/events?new_tasks=true`, { 'x-token': await buy(1) });
+  streams.push(watcher);
+
+  const task = (await call(one.url, 'POST', `${H}/tasks`, as(buyer, { title: 'Two quotes', description: 'd', budget_sats: 200 }))).body;
+  const won = (await call(other.url, 'POST', `${H}/tasks/${task.id}/quotes`, as(winner, { price_sats: 150, description: 'w' }))).body;
+  const lost = (await call(other.url, 'POST', `${H}/tasks/${task.id}/quotes`, as(loser, { price_sats: 120, description: 'l' }))).body;
+  expect((await call(one.url, 'POST', `${H}/tasks/${task.id}/quotes/${won.id}/accept`, as(buyer, {}))).status).toBe(200);
+  const declined = await loserStream.next((e) => e.event === 'quote.declined');
+  expect(declined.data).toEqual({ task_id: task.id, quote_id: lost.id, status: 'declined', price_sats: 120, contractor_profile: lost.contractor_profile, reason: 'another_quote_accepted', created_at: expect.any(Number) });
+  expect(JSON.stringify(declined)).not.toMatch(/abl_/);
+  const taken = await watcher.next((e) => e.event === 'task.left_open' && e.data.task_id === task.id);
+  expect(taken.data).toEqual({ task_id: task.id, title: 'Two quotes', status: 'awarded', buyer_profile: task.buyer_profile, created_at: expect.any(Number) });
+
+  // a cancelled task declines what was pending, told to that contractor alone
+  const cancelled = (await call(one.url, 'POST', `${H}/tasks`, as(buyer, { title: 'Called off', description: 'd' }))).body;
+  const pending = (await call(other.url, 'POST', `${H}/tasks/${cancelled.id}/quotes`, as(loser, { price_sats: 30, description: 'p' }))).body;
+  expect((await call(one.url, 'POST', `${H}/tasks/${cancelled.id}/cancel`, as(buyer))).status).toBe(200);
+  expect((await loserStream.next((e) => e.event === 'quote.declined' && e.data.task_id === cancelled.id)).data).toMatchObject({ quote_id: pending.id, reason: 'task_cancelled' });
+  expect((await watcher.next((e) => e.event === 'task.left_open' && e.data.task_id === cancelled.id)).data.status).toBe('cancelled');
+
+  // events reach a stream in id order: once the buyer and the winner hear a later event, a
+  // declined quote meant for them would have come first
+  await buyerStream.next((e) => e.event === 'task.cancelled');
+  await call(one.url, 'POST', `${H}/tasks/${task.id}/quotes/${won.id}/messages`, as(buyer, { body: 'start' }));
+  await winnerStream.next((e) => e.event === 'message.created');
+  for (const s of [buyerStream, winnerStream]) expect(s.received.filter((e) => e.event === 'quote.declined' || e.event === 'task.left_open')).toEqual([]);
+  expect(loserStream.received.filter((e) => e.event === 'quote.declined')).toHaveLength(2);
+}
+
 describe('AI for Hire live events', () => {
   let a: TestServer;
   let b: TestServer;
@@ -78,6 +122,10 @@ describe('AI for Hire live events', () => {
     expect(again.received.slice(0, again.received.indexOf(last) + 1).map((e) => e.id)).toEqual(seen.slice(from + 1, seen.indexOf(completed) + 1).map((e) => e.id));
   });
 
+  it('tells a contractor whose quote lost, across instances, and only that contractor', async () => {
+    await declinedQuotesCase(a, b, (sats) => buyToken(a, sats), streams);
+  });
+
   it('refuses a stream without a valid token or with a bad Last-Event-ID, as JSON', async () => {
     const none = await openSse(`${a.url}${H}/events`, {});
     expect([none.status, none.error.error.code]).toEqual([401, 'missing_token']);
@@ -108,6 +156,19 @@ describe('AI for Hire live events on the embedded store (PGlite, in process)', (
       expect((await stream.next((e) => e.event === 'quote.created')).data).toMatchObject({ task_id: task.id, price_sats: 10 });
     } finally {
       stream.close();
+    }
+  });
+
+  it('tells a contractor whose quote lost, and only that contractor', async () => {
+    const streams: SseClient[] = [];
+    const buy = async (sats: number) => {
+      const created = await call(p.url, 'POST', '/api/v1/topup', { body: { amount_sats: sats } });
+      return (await call(p.url, 'POST', '/api/v1/topup/claim', { body: { preimage: await p.pay(created.body.invoice) } })).body.token as string;
+    };
+    try {
+      await declinedQuotesCase(p, p, buy, streams);
+    } finally {
+      for (const s of streams) s.close();
     }
   });
 });

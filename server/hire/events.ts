@@ -29,10 +29,27 @@ export async function quoteEvent(q: Queryable, quote: QuoteRow, buyerAccountId: 
   await insertEvent(q, { name, taskId: quote.task_id, audience: [buyerAccountId, quote.contractor_account_id], data, now });
 }
 
+/** Why a pending quote was declined, as its event says. */
+export type DeclineReason = 'another_quote_accepted' | 'task_cancelled' | 'task_expired';
+
+/** Quotes that lost (another was accepted, or the task closed): each told to its contractor alone. */
+export async function quotesDeclinedEvents(q: Queryable, quotes: readonly QuoteRow[], reason: DeclineReason, now: number): Promise<void> {
+  for (const quote of quotes) {
+    const data = { task_id: quote.task_id, quote_id: quote.id, status: quote.status, price_sats: msatToSats(quote.price_msat), contractor_profile: quote.contractor_profile, reason };
+    await insertEvent(q, { name: 'quote.declined', taskId: quote.task_id, audience: [quote.contractor_account_id], data, now });
+  }
+}
+
 /** A new open task: public, so that contractors watching for work hear of it. */
 export async function taskCreatedEvent(q: Queryable, task: TaskRow, now: number): Promise<void> {
   const data = { task_id: task.id, title: task.title, budget_sats: sats(task.budget_msat), buyer_profile: task.buyer_profile, milestones: task.milestones?.length ?? 0 };
   await insertEvent(q, { name: 'task.created', taskId: task.id, audience: [task.buyer_account_id], public: true, data, now });
+}
+
+/** An open task left the open list (awarded, cancelled, expired): public, like its announcement. */
+export async function taskLeftOpenEvent(q: Queryable, task: TaskRow, now: number): Promise<void> {
+  const data = { task_id: task.id, title: task.title, status: task.status, buyer_profile: task.buyer_profile };
+  await insertEvent(q, { name: 'task.left_open', taskId: task.id, audience: [], public: true, data, now });
 }
 
 export async function payoutEvent(q: Queryable, p: { accountId: bigint; paymentHash: string; amountMsat: bigint; ok: boolean; now: number }): Promise<void> {

@@ -11,7 +11,7 @@ import { msatToSats } from '../../contract/money.js';
 import { forbidden, invalidField, invalidState, notFound } from './errors.js';
 import { milestoneTotalMsat, type StoredMilestone } from './milestones.js';
 import { ensureProfile } from './profiles-store.js';
-import { quoteEvent, taskCreatedEvent, taskEvent } from './events.js';
+import { quoteEvent, quotesDeclinedEvents, taskCreatedEvent, taskEvent, taskLeftOpenEvent } from './events.js';
 import { resolveFeePayer, takeFee, type FeeAction, type FeePayer } from './fees.js';
 import { declinePendingQuotes, findQuote, insertQuote, moveQuote, updatePendingQuote, type QuoteRow } from './quotes-store.js';
 import { findTask, insertTask, lockTask, markCancelled, type TaskRow } from './tasks-store.js';
@@ -157,8 +157,10 @@ export async function cancelTask(deps: HireDeps, token: string, taskId: string):
     const now = deps.now();
     const cancelled = await markCancelled(q, taskId, now);
     if (!cancelled) throw invalidState('Only an open task can be cancelled.');
-    await declinePendingQuotes(q, [taskId], now);
+    const declined = await declinePendingQuotes(q, [taskId], now);
     await taskEvent(q, cancelled, 'task.cancelled', now);
+    await quotesDeclinedEvents(q, declined, 'task_cancelled', now);
+    await taskLeftOpenEvent(q, cancelled, now);
     return cancelled;
   });
 }

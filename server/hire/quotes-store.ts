@@ -84,12 +84,12 @@ export async function moveQuote(q: Queryable, p: { id: string; to: 'accepted' | 
   return res.rows[0] ?? null;
 }
 
-/** Every quote still pending on these tasks → declined (another won, or the task closed). */
-export async function declinePendingQuotes(q: Queryable, taskIds: readonly string[], now: number): Promise<number> {
-  if (taskIds.length === 0) return 0;
-  const res = await q.query(`UPDATE hire_quotes SET status = 'declined', updated_at = $2 WHERE task_id = ANY($1::uuid[]) AND status = 'pending' RETURNING id`, [
+/** Every quote still pending on these tasks → declined (another won, or the task closed); the declined quotes. */
+export async function declinePendingQuotes(q: Queryable, taskIds: readonly string[], now: number): Promise<QuoteRow[]> {
+  if (taskIds.length === 0) return [];
+  const res = await q.query<QuoteRow>(`UPDATE hire_quotes SET status = 'declined', updated_at = $2 WHERE task_id = ANY($1::uuid[]) AND status = 'pending' RETURNING *`, [
     [...taskIds],
     now,
   ]);
-  return res.rowCount;
+  return res.rows;
 }

@@ -6,7 +6,7 @@ import { closeEscrow } from './escrow.js';
 import { declinePendingQuotes } from './quotes-store.js';
 import { releaseDelivery } from './release.js';
 import { expireOpenTasks, findTask, overdueTaskIds, tasksByIds } from './tasks-store.js';
-import { taskEvent } from './events.js';
+import { quotesDeclinedEvents, taskEvent, taskLeftOpenEvent } from './events.js';
 import { pruneEvents } from './events-store.js';
 import { inTx } from './tx.js';
 
@@ -25,8 +25,12 @@ export async function sweepDeadlines(deps: HireDeps): Promise<SweepResult> {
   const now = deps.now();
   const expired = await inTx(db, async (q) => {
     const ids = await expireOpenTasks(q, now, BATCH);
-    await declinePendingQuotes(q, ids, now);
-    for (const row of (await tasksByIds(q, ids)).values()) await taskEvent(q, row, 'task.expired', now);
+    const declined = await declinePendingQuotes(q, ids, now);
+    for (const row of (await tasksByIds(q, ids)).values()) {
+      await taskEvent(q, row, 'task.expired', now);
+      await taskLeftOpenEvent(q, row, now);
+    }
+    await quotesDeclinedEvents(q, declined, 'task_expired', now);
     return ids.length;
   });
 

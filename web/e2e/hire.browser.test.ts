@@ -1,7 +1,8 @@
 // AI for Hire through the UI with two browsers — a buyer and a contractor, each with a funded
 // token: post, quote, talk, accept (escrow), deliver, confirm; the contractor is paid, and the
 // ledger still balances. A milestone task's page follows the deal on live events alone (its
-// polling clock never moves), shows both sides' reputation and takes the buyer's rating.
+// polling clock never moves), shows both sides' reputation and takes the buyer's rating; the task
+// board, at phone and desktop sizes, follows live events alone and shows each buyer's record.
 import { afterAll, beforeAll, expect } from 'vitest';
 import { TASK_REFRESH_MS } from '../src/lib/refresh.js';
 import { call } from '../../server/testing/harness.js';
@@ -175,3 +176,42 @@ browserTest('a milestone task page follows the deal on live events, shows reputa
   await expectText(buyer.getByTestId(`quote-${quote.id}`).getByTestId('profile-deals'), '1 of 1 deals completed');
   expect((await horizontalOverflow(buyer)).widest).toEqual([]);
 });
+
+for (const width of [390, 1280]) {
+  browserTest(`${width}px: the board follows live events — a new task appears, a quote counts, an accepted task leaves the open list — and shows each buyer's record`, browser, async (s) => {
+    const H = '/api/v1/ai-for-hire';
+    const hire = async (token: string, method: string, path: string, body?: unknown): Promise<any> => {
+      const r = await call(srv.url, method, `${H}${path}`, { headers: { 'x-token': token }, ...(body === undefined ? {} : { body }) });
+      if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
+      return r.body;
+    };
+    const [buyerToken, contractorToken] = await Promise.all([fundToken(srv, 1000), fundToken(srv, 200)]);
+    // a closed, rated deal first: the buyer's record has something to show
+    const done = await hire(buyerToken, 'POST', '/tasks', { title: `Earlier deal ${width}`, description: 'd', budget_sats: 20 });
+    const doneQuote = await hire(contractorToken, 'POST', `/tasks/${done.id}/quotes`, { price_sats: 20, description: 'q' });
+    await hire(buyerToken, 'POST', `/tasks/${done.id}/quotes/${doneQuote.id}/accept`, { expected_price_sats: 20 });
+    await hire(contractorToken, 'POST', `/tasks/${done.id}/deliver`, { body: 'done' });
+    await hire(buyerToken, 'POST', `/tasks/${done.id}/confirm`);
+    await hire(contractorToken, 'POST', `/tasks/${done.id}/rating`, { stars: 5 });
+
+    const board = await s.page({ name: 'contractor', token: contractorToken, width, height: width > 500 ? 900 : 844 });
+    await board.clock.install(); // nothing timed runs: only events can change the list
+    await board.goto(`${srv.url}/hire?status=open`);
+    await poll(() => board.getByTestId('live-board').getAttribute('data-listening')).toBe('true');
+
+    // posted elsewhere: on the board without a reload, with its buyer's record in short
+    const task = await hire(buyerToken, 'POST', '/tasks', { title: `Live board ${width}`, description: 'Fresh work.', budget_sats: 80 });
+    const card = board.locator(`[data-testid="task-card"][data-task-id="${task.id}"]`);
+    await expectText(card.locator('.task-title'), `Live board ${width}`);
+    await expectText(card.getByTestId('buyer-reputation'), 'buyer: 1 of 1 deals completed · ★ 5 (1)');
+    await expectText(card.getByTestId('task-quote-count'), '0 quotes');
+
+    // the viewer quotes (from elsewhere): the count follows; the buyer accepts: it leaves the open list
+    const quote = await hire(contractorToken, 'POST', `/tasks/${task.id}/quotes`, { price_sats: 80, description: 'Mine.' });
+    await expectText(card.getByTestId('task-quote-count'), '1 quote');
+    await s.shot(board, `hire-board-live-${width}`);
+    await hire(buyerToken, 'POST', `/tasks/${task.id}/quotes/${quote.id}/accept`, { expected_price_sats: 80 });
+    await poll(() => card.count()).toBe(0);
+    expect((await horizontalOverflow(board)).widest).toEqual([]);
+  });
+}

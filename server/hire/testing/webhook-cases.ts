@@ -68,4 +68,33 @@ export function webhookCases(get: () => HireTest): void {
     await refused(t.hire.removeWebhook(buyer), 'not_found');
     await t.hire.removeWebhook(other);
   });
+
+  it("posts quote.declined to the losing contractor's webhook only, naming the task and no token", async () => {
+    const buyer = await t.fund(1000);
+    const winner = await t.fund(100);
+    const loser = await t.fund(100);
+    for (const [token, host] of [[buyer, 'buyer'], [winner, 'winner'], [loser, 'loser']] as const) await t.hire.setWebhook(token, `https://${host}.example/hooks`);
+    const taskId = (await t.hire.postTask({ title: 'two bids', description: 'd', budgetMsat: null }, byToken(buyer), 'ip')).value.id;
+    const won = (await t.hire.postQuote(taskId, { priceMsat: 40_000n, description: 'w' }, byToken(winner), 'ip')).value;
+    const lost = (await t.hire.postQuote(taskId, { priceMsat: 30_000n, description: 'l' }, byToken(loser), 'ip')).value;
+    await t.hire.acceptQuote(buyer, { taskId, quoteId: won.id }, null);
+    t.webhooks.sent.length = 0;
+    t.webhooks.script.length = 0;
+    await t.hire.deliverWebhooks();
+    const declined = t.webhooks.sent.filter((s) => JSON.parse(s.body).event === 'quote.declined');
+    expect(declined.map((s) => s.url)).toEqual(['https://loser.example/hooks']);
+    expect(JSON.parse(declined[0]!.body).data).toMatchObject({ task_id: taskId, quote_id: lost.id, status: 'declined', price_sats: 30, reason: 'another_quote_accepted' });
+    expect(declined[0]!.body).not.toMatch(/abl_/);
+
+    // an open task that expires declines its pending quote: the same event, its reason
+    const stale = (await t.hire.postTask({ title: 'left alone', description: 'd', budgetMsat: null }, byToken(buyer), 'ip')).value.id;
+    const unanswered = (await t.hire.postQuote(stale, { priceMsat: 10_000n, description: 'l' }, byToken(loser), 'ip')).value;
+    t.clock.now += 5000; // the rig's open_task_ttl_seconds
+    expect((await t.hire.sweep()).expired).toBeGreaterThanOrEqual(1);
+    t.webhooks.sent.length = 0;
+    await t.hire.deliverWebhooks();
+    const expired = t.webhooks.sent.map((s) => ({ url: s.url, ...JSON.parse(s.body) })).filter((s) => s.event === 'quote.declined');
+    expect(expired).toMatchObject([{ url: 'https://loser.example/hooks', data: { task_id: stale, quote_id: unanswered.id, reason: 'task_expired' } }]);
+    for (const token of [buyer, winner, loser]) await t.hire.removeWebhook(token);
+  });
 }

@@ -31,10 +31,10 @@ export function hireOperations(maxSats: number): OperationSpec[] {
     {
       method: 'get',
       path: `${P}/events`,
-      summary: 'Live events of the token as text/event-stream (id, event, data JSON with task_id); Last-Event-ID replays what came after it',
+      summary: 'Live events of the token as text/event-stream (id, event, data JSON with task_id, never a token): its tasks, its quotes (quote.declined when one lost: another was accepted, or the task was cancelled or expired), its awards and payouts; Last-Event-ID replays what came after it',
       tags,
       auth: 'token',
-      query: { new_tasks: 'true: also new open tasks', match: 'only new tasks whose title contains this', last_event_id: 'as the Last-Event-ID header' },
+      query: { new_tasks: 'true: also new open tasks (task.created) and open tasks leaving the open list (task.left_open)', match: 'only new tasks whose title contains this', last_event_id: 'as the Last-Event-ID header' },
       responses: { 200: null },
     },
     { method: 'put', path: `${P}/webhook`, summary: 'Set the token’s webhook: each of its events POSTed as JSON, signed (X-Abl-Signature), retried with backoff; the answer shows the secret once', tags, auth: 'token', body: h.WebhookRequestSchema, responses: { 200: v.WebhookSchema } },

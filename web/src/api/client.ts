@@ -171,9 +171,9 @@ export function createApiClient(options: ClientOptions = {}) {
     /** the buyer or the accepted contractor of a closed task, once */
     rateTask: (token: string, taskId: string, stars: number, comment?: string) =>
       json<Rating>(`${HIRE}/tasks/${seg(taskId)}/rating`, { method: 'POST', body: comment ? { stars, comment } : { stars }, token }),
-    /** the token's live event stream (text/event-stream); the caller reads the body until `signal` aborts */
-    openEvents: async (token: string, signal: AbortSignal): Promise<Response> => {
-      const res = await send(config, `${HIRE}/events`, { token, signal, headers: { Accept: 'text/event-stream' } });
+    /** the token's live event stream (text/event-stream), with `newTasks` also open tasks coming and going; the caller reads the body until `signal` aborts */
+    openEvents: async (token: string, signal: AbortSignal, newTasks = false): Promise<Response> => {
+      const res = await send(config, `${HIRE}/events${newTasks ? '?new_tasks=true' : ''}`, { token, signal, headers: { Accept: 'text/event-stream' } });
       if (!res.ok) throw await errorFrom(res);
       return res;
     },

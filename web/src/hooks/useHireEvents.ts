@@ -1,6 +1,6 @@
 // Listens to the token's AI for Hire events (GET /events, server-sent events read through fetch,
 // since EventSource cannot send X-Token) and calls `onEvent` for each; reconnects after a drop.
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
 
 export interface HireEvent {
@@ -25,16 +25,23 @@ export function parseSse(buffer: string): { events: HireEvent[]; rest: string } 
   return { events, rest };
 }
 
-export function useHireEvents(token: string | null, onEvent: (e: HireEvent) => void): void {
+/**
+ * `newTasks`: also new open tasks and open tasks leaving the open list (anyone's, as a board needs).
+ * Answers whether the stream is open now (from then on nothing that happens is missed).
+ */
+export function useHireEvents(token: string | null, onEvent: (e: HireEvent) => void, newTasks = false): boolean {
   const handler = useRef(onEvent);
   handler.current = onEvent;
+  const [connected, setConnected] = useState(false);
   useEffect(() => {
+    setConnected(false);
     if (!token) return;
     const abort = new AbortController();
     let retry: number | undefined;
     const connect = async (): Promise<void> => {
       try {
-        const res = await api.openEvents(token, abort.signal);
+        const res = await api.openEvents(token, abort.signal, newTasks);
+        setConnected(true);
         const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
         let buffer = '';
         for (;;) {
@@ -47,6 +54,7 @@ export function useHireEvents(token: string | null, onEvent: (e: HireEvent) => v
       } catch {
         // dropped or refused: the page's own refresh still runs; try again later
       }
+      setConnected(false);
       if (!abort.signal.aborted) retry = window.setTimeout(() => void connect(), RECONNECT_MS);
     };
     void connect();
@@ -54,5 +62,6 @@ export function useHireEvents(token: string | null, onEvent: (e: HireEvent) => v
       abort.abort();
       window.clearTimeout(retry);
     };
-  }, [token]);
+  }, [token, newTasks]);
+  return connected;
 }

@@ -1,13 +1,17 @@
 // AI for Hire: browse tasks, filtered by status (kept in the URL so a filtered list can be linked).
-import { useId } from 'react';
+// With a token the list follows live events: new open tasks appear, taken or closed ones change.
+import { useId, useRef } from 'react';
+import { api } from '../../api/client';
 import { TASK_STATUSES } from '../../../../contract/hire-states';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Skeleton } from '../../components/Skeleton';
 import { useDocumentTitle } from '../../hooks/useDocumentTitle';
+import { useHireEvents } from '../../hooks/useHireEvents';
 import { navigate } from '../../router/history';
 import { paths } from '../../router/routes';
 import { Link } from '../../router/Link';
 import { useLocation } from '../../router/useLocation';
+import { useToken } from '../../state/useToken';
 import { TaskCard } from './TaskCard';
 import { useTaskPages } from './useTaskPages';
 
@@ -16,10 +20,35 @@ export function HireListPage() {
   const id = useId();
   const { query } = useLocation();
   const status = query.get('status') ?? '';
-  const { tasks, error, loading, reload, hasMore, loadMore, loadingMore, moreError } = useTaskPages(status);
+  const { tasks, error, loading, reload, hasMore, loadMore, loadingMore, moreError, applyLive } = useTaskPages(status);
+  const { token } = useToken();
+  const listed = useRef(new Set<string>());
+  listed.current = new Set(tasks?.map((t) => t.id));
+  /** tasks announced as new while the page is open: they go on top */
+  const announced = useRef(new Set<string>());
+  // the newest fetch of a task wins, whatever order the answers come back in
+  const asked = useRef(new Map<string, number>());
+  const live = useHireEvents(
+    token,
+    (e) => {
+      const taskId = e.data.task_id;
+      if (!taskId) return;
+      if (e.event === 'task.created') announced.current.add(taskId);
+      if (!announced.current.has(taskId) && !listed.current.has(taskId)) return;
+      const n = (asked.current.get(taskId) ?? 0) + 1;
+      asked.current.set(taskId, n);
+      void api.getTask(taskId).then(
+        (task) => {
+          if (asked.current.get(taskId) === n) applyLive(task, announced.current.has(taskId));
+        },
+        () => undefined, // the next event or a refresh catches up
+      );
+    },
+    true,
+  );
 
   return (
-    <div className="page">
+    <div className="page" data-testid="live-board" data-listening={live}>
       <div className="page-head">
         <h1>AI for Hire</h1>
         <Link to={paths.hireNew} className="btn btn-primary" data-testid="post-task-link">
@@ -48,6 +77,11 @@ export function HireListPage() {
         <button type="button" className="btn btn-ghost btn-small" onClick={reload} disabled={loading}>
           {loading ? 'Loading…' : 'Refresh'}
         </button>
+        {live ? (
+          <span className="muted small" title="New and changed tasks show here as they happen">
+            ● Live
+          </span>
+        ) : null}
       </div>
       {error ? <ErrorNotice error={error} title="Tasks could not be loaded" onRetry={reload} /> : null}
       {loading && !tasks ? <Skeleton lines={8} label="Loading tasks…" /> : null}
