@@ -7,6 +7,7 @@ import type { AuditCheck, AuditReport } from './audit.js';
 import { runAudit, type AuditOptions } from './audit-run.js';
 import { archiveJournal, type ArchiveOptions, type ArchiveResult } from './archive.js';
 import { releaseHold, renewHold, reserveByCredential, reserveByTokenHash, settleHold, sweepExpiredHolds, type CallRecord, type HoldRequest, type ReserveResult, type SpendContext } from './holds.js';
+import { createSettleBatcher } from './settle-batch.js';
 import { credentialAccount, fundCredential } from './l402-credentials.js';
 import { createChild, listChildren, revokeChild, type ChildRow, type ChildSpec, type RevokeResult } from './children.js';
 import { accountHistory, dailyTotals, type DayTotal, type HistoryPage } from './history.js';
@@ -69,16 +70,32 @@ export interface Ledger {
   archive(opts: ArchiveOptions): Promise<ArchiveResult>;
 }
 
-/** `now`: Unix seconds (expiries and daily caps of child tokens); injected so tests control it. */
-export async function createLedger(db: Db, opts: { now?: () => number } = {}): Promise<Ledger> {
+export interface LedgerOptions {
+  /** Unix seconds (expiries and daily caps of child tokens); injected so tests control it */
+  now?: () => number;
+  /**
+   * Concurrent settlements in one statement (ledger/settle-batch.ts): on PostgreSQL unless false;
+   * never on PGlite, whose one connection runs statements one at a time anyway.
+   */
+  settleBatch?: boolean | { max: number };
+}
+
+export async function createLedger(db: Db, opts: LedgerOptions = {}): Promise<Ledger> {
   const now = opts.now ?? (() => Math.floor(Date.now() / 1000));
   const sys = await loadSystemAccountIds(db);
+  const batcher =
+    db.kind === 'postgres' && opts.settleBatch !== false
+      ? createSettleBatcher(db.settlements, sys, typeof opts.settleBatch === 'object' ? opts.settleBatch : {})
+      : null;
   const checks = new Set<AuditCheck>();
   return {
     sys,
     reserve: (p) => reserveByTokenHash(db, sys, { ...p, now: p.now ?? now(), api: p.api ?? '' }),
     reserveFromCredential: (p) => reserveByCredential(db, sys, p),
-    settle: (holdId, chargeMsat, call) => settleHold(db.settlements, sys, { holdId, chargeMsat, to: sys.revenue, ...(call ? { call } : {}) }),
+    settle: (holdId, chargeMsat, call) => {
+      const req = { holdId, chargeMsat, to: sys.revenue, ...(call ? { call } : {}) };
+      return batcher ? batcher.settle(req) : settleHold(db.settlements, sys, req);
+    },
     release: (holdId, memo) => releaseHold(db.settlements, sys, { holdId, ...(memo ? { memo } : {}) }),
     renew: (holdId, expiresAt) => renewHold(db, { holdId, expiresAt }),
     sweepExpiredHolds: (now) => db.tx((q) => sweepExpiredHolds(q, sys, now)),
