@@ -151,7 +151,7 @@ describe('batched settlements on PostgreSQL', () => {
     expect((await ledger.audit()).problems).toEqual([]);
   });
 
-  it('the ledger batches by default on PostgreSQL; read-your-writes holds after each settle', async () => {
+  it('the ledger on PostgreSQL (batching by default): each settle’s charge is committed when its promise resolves', async () => {
     const batched = await createLedger(db, { now: () => NOW });
     const a = await funded(db, batched, 100_000n);
     const holds = await Promise.all(Array.from({ length: 10 }, () => hold(batched, a.tokenHash, 5_000n)));
