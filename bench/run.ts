@@ -132,33 +132,32 @@ async function main(): Promise<void> {
     // the token-path rows: sequential rows pay with one token, concurrent worker i with its own
     type Paid = { name: string; server: AblServer; tokens: { seq: string; workers: string[] }; body: string };
     const paid: Paid[] = [];
-    if (env.pglite && liteTokens) {
-      paid.push({ name: rows.TOKEN_PGLITE, server: env.pglite, tokens: liteTokens, body: rows.CHAT_BODY });
-      paid.push({ name: rows.TOKEN_PGLITE_METERED, server: env.pglite, tokens: liteTokens, body: rows.METERED_CHAT_BODY });
-    }
-    paid.push({ name: rows.TOKEN_PG, server: pg, tokens: pgTokens, body: rows.CHAT_BODY });
-    paid.push({ name: rows.TOKEN_PG_METERED, server: pg, tokens: pgTokens, body: rows.METERED_CHAT_BODY });
-    if (env.unprepared && unpreparedTokens) paid.push({ name: rows.TOKEN_PG_UNPREPARED, server: env.unprepared, tokens: unpreparedTokens, body: rows.CHAT_BODY });
-    if (env.asyncCommit && asyncTokens) paid.push({ name: rows.TOKEN_PG_ASYNC, server: env.asyncCommit, tokens: asyncTokens, body: rows.CHAT_BODY });
-    if (env.base && baseTokens) {
-      paid.push({ name: rows.BASE(rows.TOKEN_PG), server: env.base.postgres, tokens: baseTokens.pg, body: rows.CHAT_BODY });
-      if (env.base.pglite && baseTokens.lite) paid.push({ name: rows.BASE(rows.TOKEN_PGLITE), server: env.base.pglite, tokens: baseTokens.lite, body: rows.CHAT_BODY });
+    if (!only) {
+      if (env.pglite && liteTokens) {
+        paid.push({ name: rows.TOKEN_PGLITE, server: env.pglite, tokens: liteTokens, body: rows.CHAT_BODY });
+        paid.push({ name: rows.TOKEN_PGLITE_METERED, server: env.pglite, tokens: liteTokens, body: rows.METERED_CHAT_BODY });
+      }
+      paid.push({ name: rows.TOKEN_PG, server: pg, tokens: pgTokens, body: rows.CHAT_BODY });
+      paid.push({ name: rows.TOKEN_PG_METERED, server: pg, tokens: pgTokens, body: rows.METERED_CHAT_BODY });
+      if (env.unprepared && unpreparedTokens) paid.push({ name: rows.TOKEN_PG_UNPREPARED, server: env.unprepared, tokens: unpreparedTokens, body: rows.CHAT_BODY });
+      if (env.asyncCommit && asyncTokens) paid.push({ name: rows.TOKEN_PG_ASYNC, server: env.asyncCommit, tokens: asyncTokens, body: rows.CHAT_BODY });
+      if (env.base && baseTokens) {
+        paid.push({ name: rows.BASE(rows.TOKEN_PG), server: env.base.postgres, tokens: baseTokens.pg, body: rows.CHAT_BODY });
+        if (env.base.pglite && baseTokens.lite) paid.push({ name: rows.BASE(rows.TOKEN_PGLITE), server: env.base.pglite, tokens: baseTokens.lite, body: rows.CHAT_BODY });
+      }
     }
     const paidRow = (p: Paid, tokens: string[]) => rows.tokenPath(p.name, p.server.url, tokens, p.server.cpu, p.body);
 
-    if (only) paid.length = 0;
     const scenarioRows: rows.Scenario[] = only ? [] : [rows.direct(env.upstream.url)];
     if (env.nginx) scenarioRows.push(rows.nginx(env.nginx.url, env.nginx.cpu));
     if (env.bareProxy) scenarioRows.push(rows.bareNode(env.bareProxy.url, env.bareProxy.cpu));
     for (const p of paid) scenarioRows.push(paidRow(p, [p.tokens.seq]));
-    const l402Creds: string[] = seqCreds;
-    if (!only) scenarioRows.push(rows.l402Path(rows.L402, pg.url, l402Creds, pg.cpu));
+    if (!only) scenarioRows.push(rows.l402Path(rows.L402, pg.url, seqCreds, pg.cpu));
     // each L402 row spends credentials minted on its own server: [row, server, pool]
-    const l402Rows: [string, AblServer, string[]][] = [[rows.L402, pg, l402Creds]];
+    const l402Rows: [string, AblServer, string[]][] = [[rows.L402, pg, seqCreds]];
     if (env.base && !only) {
-      const baseCreds: string[] = baseSeqCreds;
-      scenarioRows.push(rows.l402Path(rows.BASE(rows.L402), env.base.postgres.url, baseCreds, env.base.postgres.cpu));
-      l402Rows.push([rows.BASE(rows.L402), env.base.postgres, baseCreds]);
+      scenarioRows.push(rows.l402Path(rows.BASE(rows.L402), env.base.postgres.url, baseSeqCreds, env.base.postgres.cpu));
+      l402Rows.push([rows.BASE(rows.L402), env.base.postgres, baseSeqCreds]);
     }
     if (!a['no-streamed']) {
       const streamed: Paid[] = [

@@ -6,14 +6,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLedger, hashToken } from '../ledger/index.js';
+import { hashToken } from '../ledger/index.js';
 import { startDevnode, type RunningDevnode } from '../lightning/devnode/index.js';
 import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream/server.js';
-import { openStore } from '../store/index.js';
 import { createPostgresSchema } from '../store/testing.js';
 import { call, payInvoice } from '../testing/harness.js';
 import { startChildServer, type ChildServer } from '../testing/process.js';
-import { balanceOf, buyToken, CHAT, chatBody, phoenixd, sleep, sql, waitFor, writeTestConfig } from './testing.js';
+import { auditProblems, balanceOf, buyToken, CHAT, chatBody, phoenixd, sleep, sql, waitFor, writeTestConfig } from './testing.js';
 
 const KEY = 'sk-crash';
 const HOLD_SECONDS = 3;
@@ -117,12 +116,7 @@ describe('SIGKILL mid-request, then a restart on the same database', () => {
 
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
-    const db = await openStore({ databaseUrl: schema.url, dataDir: null });
-    try {
-      expect((await (await createLedger(db)).audit()).problems).toEqual([]);
-    } finally {
-      await db.close();
-    }
+    expect(await auditProblems(schema.url)).toEqual([]);
   }, 90_000); // two server processes started through tsx, and two deadlines to wait out
 
   it('a metered stream in flight when the process dies: its reservation comes back, nothing lost or doubled', async () => {
@@ -156,12 +150,7 @@ describe('SIGKILL mid-request, then a restart on the same database', () => {
     expect(await balanceOf(second.url, token)).toBe(200); // the usage died with the process: nothing is charged
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
-    const db = await openStore({ databaseUrl: schema.url, dataDir: null });
-    try {
-      expect((await (await createLedger(db)).audit()).problems).toEqual([]);
-    } finally {
-      await db.close();
-    }
+    expect(await auditProblems(schema.url)).toEqual([]);
   }, 90_000);
 
   it('kill -9 in the middle of a burst with ABL_PG_ASYNC_SETTLE=true: each hold settled once or swept back, the balance is exactly what was settled, audit clean', async () => {
@@ -205,11 +194,6 @@ describe('SIGKILL mid-request, then a restart on the same database', () => {
     expect(await balanceOf(second.url, token)).toBe(2000 - Number(charged!.msat) / 1000);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
-    const db = await openStore({ databaseUrl: schema.url, dataDir: null });
-    try {
-      expect((await (await createLedger(db)).audit()).problems).toEqual([]);
-    } finally {
-      await db.close();
-    }
+    expect(await auditProblems(schema.url)).toEqual([]);
   }, 180_000); // two server processes through tsx on a loaded machine, and a deadline to wait out
 });

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { request } from 'undici';
 import YAML from 'yaml';
+import { createLedger } from '../ledger/index.js';
+import { openStore } from '../store/index.js';
 import { flattenPrices } from '../testing/flat-prices.js';
 import { call } from '../testing/harness.js';
 
@@ -98,6 +100,16 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     if (v !== undefined && v !== false) return v;
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** What `npm run ledger:audit` would report on a test schema, read by a store opened for it alone. */
+export async function auditProblems(databaseUrl: string): Promise<string[]> {
+  const db = await openStore({ databaseUrl, dataDir: null });
+  try {
+    return (await (await createLedger(db)).audit()).problems;
+  } finally {
+    await db.close();
   }
 }
 
