@@ -2,14 +2,13 @@
 // API, LND REST (the fake, over self-signed TLS), Core Lightning's clnrest (the fake) and Nostr
 // Wallet Connect (the fake wallet service, on a local relay). Invoices
 // are real signed BOLT11s, paid by and paying another development node.
-import { createHash } from 'node:crypto';
 import bolt11 from 'bolt11';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256 } from '../testing/fake-lightning/node.js';
 import { startRig, type RigName, type WalletRig } from '../testing/wallet-rigs.js';
 import { WalletUnavailableError } from './backend.js';
 import { closedPort, foreignInvoice, waitUntil } from './testing.js';
 
-const sha256 = (hex: string): string => createHash('sha256').update(Buffer.from(hex, 'hex')).digest('hex');
 const invoice = (amountMsat: bigint, expirySeconds = 600) => ({ amountMsat, description: 'conformance', expirySeconds });
 const BACKENDS: RigName[] = ['devnode', 'lnd', 'cln', 'nwc'];
 
