@@ -49,12 +49,13 @@ describe.each(BACKENDS)('WalletBackend conformance: %s', (name) => {
   });
 
   it('paid from another node: a notice with the exact amount, and the lookup says paid', async () => {
+    const before = Math.floor(Date.now() / 1000); // the payment completes after this, however slow the steps below
     const created = await rig.wallet.createInvoice({ ...invoice(5_000n), externalId: 'acct-2' });
     await rig.payFromOutside(created.bolt11);
     expect(await rig.notice(created.paymentHash)).toEqual({ paymentHash: created.paymentHash, amountMsat: 5_000n, externalId: 'acct-2' });
     const paid = await rig.wallet.getInvoice(created.paymentHash);
     expect(paid).toMatchObject({ isPaid: true, receivedMsat: 5_000n });
-    expect(paid?.completedAt).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000) - 5);
+    expect(paid?.completedAt).toBeGreaterThanOrEqual(before);
   });
 
   it('past its expiry: shown expired, and another node cannot pay it', async () => {
