@@ -113,22 +113,19 @@ type Env = z.infer<typeof EnvSchema>;
 function databaseUrl(e: Env): string | undefined {
   if (e.DATABASE_URL) return e.DATABASE_URL;
   if (!e.ALITTLEBITOFMONEY_SUPABASE_PROJECT_URL) {
-    if (e.ALITTLEBITOFMONEY_SUPABASE_PW) throw new SettingsError('invalid environment:\n  ALITTLEBITOFMONEY_SUPABASE_PW: set without ALITTLEBITOFMONEY_SUPABASE_PROJECT_URL');
+    if (e.ALITTLEBITOFMONEY_SUPABASE_PW) fail('ALITTLEBITOFMONEY_SUPABASE_PW: set without ALITTLEBITOFMONEY_SUPABASE_PROJECT_URL');
     return undefined;
   }
   try {
     return supabaseDatabaseUrl(e.ALITTLEBITOFMONEY_SUPABASE_PROJECT_URL, e.ALITTLEBITOFMONEY_SUPABASE_PW ?? '');
   } catch (err) {
-    if (err instanceof SupabaseSettingsError) throw new SettingsError(`invalid environment:\n  ${err.message}`);
+    if (err instanceof SupabaseSettingsError) fail(err.message);
     throw err;
   }
 }
 
 /** Exactly one backend, complete; the credentials read from their files where paths are given. */
-export function walletSettings(e: Env): WalletSettings {
-  const fail = (line: string): never => {
-    throw new SettingsError(`invalid environment:\n  ${line}`);
-  };
+function walletSettings(e: Env): WalletSettings {
   const chosen = [
     ['PHOENIXD_URL', e.PHOENIXD_URL],
     ['LND_REST_URL', e.LND_REST_URL],
@@ -148,18 +145,18 @@ export function walletSettings(e: Env): WalletSettings {
   }
   if (e.PHOENIXD_URL) {
     if (!e.PHOENIXD_PASSWORD) fail('PHOENIXD_PASSWORD: required with PHOENIXD_URL');
-    return { kind: 'phoenixd', url: e.PHOENIXD_URL, password: e.PHOENIXD_PASSWORD ?? '', ...(e.PHOENIXD_WEBHOOK_SECRET ? { webhookSecret: e.PHOENIXD_WEBHOOK_SECRET } : {}) };
+    return { kind: 'phoenixd', url: e.PHOENIXD_URL, password: e.PHOENIXD_PASSWORD, ...(e.PHOENIXD_WEBHOOK_SECRET ? { webhookSecret: e.PHOENIXD_WEBHOOK_SECRET } : {}) };
   }
   if (e.LND_REST_URL) {
     if (!e.LND_REST_URL.startsWith('https://')) fail('LND_REST_URL: must be https:// (LND serves REST over TLS only)');
     if (!e.LND_MACAROON) fail('LND_MACAROON: required with LND_REST_URL (hex, or the path of the macaroon file)');
-    const tlsCertPem = e.LND_TLS_CERT ? pemOrFile(e.LND_TLS_CERT, 'LND_TLS_CERT', fail) : undefined;
-    return { kind: 'lnd', url: e.LND_REST_URL, macaroonHex: macaroonHex(e.LND_MACAROON ?? '', fail), ...(tlsCertPem ? { tlsCertPem } : {}) };
+    const tlsCertPem = e.LND_TLS_CERT ? pemOrFile(e.LND_TLS_CERT, 'LND_TLS_CERT') : undefined;
+    return { kind: 'lnd', url: e.LND_REST_URL, macaroonHex: macaroonHex(e.LND_MACAROON), ...(tlsCertPem ? { tlsCertPem } : {}) };
   }
   if (e.CLN_REST_URL) {
     if (!e.CLN_RUNE) fail('CLN_RUNE: required with CLN_REST_URL');
-    const tlsCertPem = e.CLN_TLS_CERT ? pemOrFile(e.CLN_TLS_CERT, 'CLN_TLS_CERT', fail) : undefined;
-    return { kind: 'cln', url: e.CLN_REST_URL, rune: e.CLN_RUNE ?? '', ...(tlsCertPem ? { tlsCertPem } : {}) };
+    const tlsCertPem = e.CLN_TLS_CERT ? pemOrFile(e.CLN_TLS_CERT, 'CLN_TLS_CERT') : undefined;
+    return { kind: 'cln', url: e.CLN_REST_URL, rune: e.CLN_RUNE, ...(tlsCertPem ? { tlsCertPem } : {}) };
   }
   if (e.NWC_URL) {
     try {
@@ -174,7 +171,7 @@ export function walletSettings(e: Env): WalletSettings {
 }
 
 /** The macaroon as hex: given as hex, or read from its (binary) file. The value is never echoed. */
-function macaroonHex(value: string, fail: (line: string) => never): string {
+function macaroonHex(value: string): string {
   if (/^[0-9a-fA-F]+$/.test(value) && value.length % 2 === 0) return value.toLowerCase();
   let bytes: Buffer;
   try {
@@ -186,16 +183,21 @@ function macaroonHex(value: string, fail: (line: string) => never): string {
   return bytes.toString('hex');
 }
 
-function pemOrFile(value: string, name: string, fail: (line: string) => never): string {
-  const text = value.includes('-----BEGIN') ? value.replace(/\\n/g, '\n') : readText(value, name, fail);
+function pemOrFile(value: string, name: string): string {
+  const text = value.includes('-----BEGIN') ? value.replace(/\\n/g, '\n') : readText(value, name);
   if (!/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(text)) fail(`${name}: not a PEM certificate`);
   return text;
 }
 
-function readText(path: string, name: string, fail: (line: string) => never): string {
+function readText(path: string, name: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch {
     return fail(`${name}: neither PEM text nor a readable file`);
   }
+}
+
+/** One line of the environment found wrong. */
+function fail(line: string): never {
+  throw new SettingsError(`invalid environment:\n  ${line}`);
 }

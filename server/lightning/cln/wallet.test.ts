@@ -1,16 +1,15 @@
 // ClnWallet against the fake clnrest, paid by and paying development nodes (real signed BOLT11s).
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WalletUnavailableError, type PaymentReceivedEvent } from '../backend.js';
 import { startDevnode, type RunningDevnode } from '../devnode/index.js';
 import { PhoenixdWallet } from '../phoenixd/wallet.js';
 import { closedPort, foreignInvoice, payThroughNode, randomPassword, waitUntil } from '../testing.js';
-import { FakeNode } from '../../testing/fake-lightning/node.js';
+import { FakeNode, sha256 } from '../../testing/fake-lightning/node.js';
 import { startFakeCln, type FakeCln } from '../../testing/fake-lightning/cln.js';
 import { selfSignedCert } from '../../testing/fake-lightning/tls.js';
 import { ClnWallet, type ClnWalletOptions } from './wallet.js';
 
-const sha256 = (hex: string): string => createHash('sha256').update(Buffer.from(hex, 'hex')).digest('hex');
 const params = (amountMsat: bigint, expirySeconds = 600) => ({ amountMsat, description: 'cln test', expirySeconds });
 
 describe('ClnWallet ↔ fake clnrest', () => {

@@ -14,6 +14,7 @@ import {
 } from '../backend.js';
 import { feeLimitMsat } from '../amounts.js';
 import { tryDecodeBolt11 } from '../bolt11.js';
+import { checkInvoiceParams, payTarget } from '../checks.js';
 import { TransportError, type JsonAnswer, type JsonHttp } from '../json-http.js';
 import { SettledWatcher } from '../notifier.js';
 import { clnHttp, isSuccess } from './http.js';
@@ -56,7 +57,6 @@ export interface ClnWalletOptions {
 }
 
 const HASH = /^[0-9a-f]{64}$/;
-const MAX_DESCRIPTION_BYTES = 639;
 
 export class ClnWallet implements WalletBackend {
   readonly kind = 'cln';
@@ -77,9 +77,7 @@ export class ClnWallet implements WalletBackend {
   }
 
   async createInvoice(params: CreateInvoiceParams): Promise<CreatedInvoice> {
-    if (params.amountMsat <= 0n) throw new RangeError('an invoice amount must be positive');
-    if (Buffer.byteLength(params.description, 'utf8') > MAX_DESCRIPTION_BYTES) throw new RangeError(`invoice description is longer than ${MAX_DESCRIPTION_BYTES} bytes`);
-    if (!Number.isSafeInteger(params.expirySeconds) || params.expirySeconds <= 0) throw new RangeError('expirySeconds must be a positive integer');
+    checkInvoiceParams(params);
     const answer = await this.call('invoice', {
       amount_msat: Number(params.amountMsat),
       label: labelFor(randomUUID(), params.externalId),
@@ -106,11 +104,10 @@ export class ClnWallet implements WalletBackend {
   }
 
   async payInvoice(params: PayInvoiceParams): Promise<PaymentOutcome> {
-    const invoice = tryDecodeBolt11(params.bolt11);
-    if (!invoice) return { status: 'failed', paymentHash: null, reason: 'not a valid BOLT11 invoice' };
+    const target = payTarget(params);
+    if ('status' in target) return target;
+    const { invoice, amountMsat } = target;
     const hash = invoice.paymentHash;
-    const amountMsat = invoice.amountMsat ?? params.amountMsat;
-    if (amountMsat === undefined) return { status: 'failed', paymentHash: hash, reason: 'a zero-amount invoice needs an amount' };
     // Core Lightning pays a hash once: a second pay of a paid hash answers the first success, and
     // one under way is refused. Still, an attempt we know of is answered without asking again.
     const earlier = await this.getPayment(hash).catch(() => undefined);

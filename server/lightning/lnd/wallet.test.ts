@@ -1,17 +1,16 @@
 // LndWallet against the fake LND (HTTPS with its own self-signed certificate), paid by and paying
 // development nodes, so every invoice is a real signed BOLT11.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WalletUnavailableError, type PaymentReceivedEvent } from '../backend.js';
 import { startDevnode, type RunningDevnode } from '../devnode/index.js';
 import { PhoenixdWallet } from '../phoenixd/wallet.js';
 import { closedPort, foreignInvoice, payThroughNode, randomPassword, waitUntil } from '../testing.js';
-import { FakeNode } from '../../testing/fake-lightning/node.js';
+import { FakeNode, sha256 } from '../../testing/fake-lightning/node.js';
 import { startFakeLnd, type FakeLnd } from '../../testing/fake-lightning/lnd.js';
 import { selfSignedCert, type SelfSignedCert } from '../../testing/fake-lightning/tls.js';
 import { LndWallet, type LndWalletOptions } from './wallet.js';
 
-const sha256 = (hex: string): string => createHash('sha256').update(Buffer.from(hex, 'hex')).digest('hex');
 const params = (amountMsat: bigint, expirySeconds = 600) => ({ amountMsat, description: 'lnd test', expirySeconds });
 
 describe('LndWallet ↔ fake LND', () => {

@@ -14,6 +14,7 @@ import {
 } from '../backend.js';
 import { feeLimitMsat } from '../amounts.js';
 import { tryDecodeBolt11 } from '../bolt11.js';
+import { checkInvoiceParams, payTarget } from '../checks.js';
 import { TransportError, type JsonAnswer, type JsonHttp } from '../json-http.js';
 import { SettledWatcher } from '../notifier.js';
 import { base64UrlOfHex, lndHttp } from './http.js';
@@ -56,7 +57,6 @@ export interface LndWalletOptions {
 }
 
 const HASH = /^[0-9a-f]{64}$/;
-const MAX_MEMO_BYTES = 639; // BOLT11's longest description
 /** LND refusing a second payment of a hash it paid or is paying: the first attempt tells the outcome. */
 const ALREADY = /already paid|in transition|in flight|already exists/i;
 
@@ -133,11 +133,10 @@ export class LndWallet implements WalletBackend {
   }
 
   async payInvoice(params: PayInvoiceParams): Promise<PaymentOutcome> {
-    const invoice = tryDecodeBolt11(params.bolt11);
-    if (!invoice) return { status: 'failed', paymentHash: null, reason: 'not a valid BOLT11 invoice' };
+    const target = payTarget(params);
+    if ('status' in target) return target;
+    const { invoice, amountMsat } = target;
     const hash = invoice.paymentHash;
-    const amountMsat = invoice.amountMsat ?? params.amountMsat;
-    if (amountMsat === undefined) return { status: 'failed', paymentHash: hash, reason: 'a zero-amount invoice needs an amount' };
     const timeoutSeconds = this.opts.payTimeoutSeconds ?? 60;
     const body = {
       payment_request: params.bolt11,
@@ -265,12 +264,6 @@ export class LndWallet implements WalletBackend {
       throw err;
     }
   }
-}
-
-function checkInvoiceParams(params: CreateInvoiceParams): void {
-  if (params.amountMsat <= 0n) throw new RangeError('an invoice amount must be positive');
-  if (Buffer.byteLength(params.description, 'utf8') > MAX_MEMO_BYTES) throw new RangeError(`invoice description is longer than ${MAX_MEMO_BYTES} bytes`);
-  if (!Number.isSafeInteger(params.expirySeconds) || params.expirySeconds <= 0) throw new RangeError('expirySeconds must be a positive integer');
 }
 
 function base64OfHex(hex: string, what: string): string {

@@ -1,7 +1,7 @@
 // NwcWallet against the fake NIP-47 wallet service on a local relay, beyond the conformance suite:
 // the encryption chosen from the info event, pay_invoice's answers (failed, none, late, unclear),
 // polling when the wallet sends no notifications, a relay that drops its connections, hold invoices.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import * as nip44 from 'nostr-tools/nip44';
 import { finalizeEvent, generateSecretKey } from 'nostr-tools/pure';
 import { Relay } from 'nostr-tools/relay';
@@ -9,11 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WalletUnavailableError, type PaymentReceivedEvent } from '../backend.js';
 import { closedPort, payThroughNode, waitUntil } from '../testing.js';
 import { startFakeBackend, type FakeBackend } from '../../testing/wallet-rigs.js';
+import { sha256 } from '../../testing/fake-lightning/node.js';
 import { startFakeNwc, type FakeNwc } from '../../testing/fake-lightning/nwc.js';
 import type { TestRelay } from '../../testing/nostr-relay.js';
 import { NwcWallet, type NwcWalletOptions } from './wallet.js';
 
-const sha256 = (hex: string): string => createHash('sha256').update(Buffer.from(hex, 'hex')).digest('hex');
 const params = (amountMsat: bigint) => ({ amountMsat, description: 'nwc test', expirySeconds: 600 });
 
 describe('NwcWallet ↔ fake wallet service', () => {

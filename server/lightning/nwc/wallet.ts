@@ -14,6 +14,7 @@ import {
   type WalletBackend,
 } from '../backend.js';
 import { tryDecodeBolt11 } from '../bolt11.js';
+import { checkInvoiceParams, payTarget } from '../checks.js';
 import { SettledWatcher } from '../notifier.js';
 import { NwcClient, NwcNoAnswer, NwcUnreachable, type NwcAnswer } from './client.js';
 import { parseNwcUri, type NwcConnection } from './connection.js';
@@ -35,7 +36,6 @@ export interface NwcWalletOptions {
 }
 
 const HASH = /^[0-9a-f]{64}$/;
-const MAX_DESCRIPTION_BYTES = 639;
 const REMEMBERED = 10_000;
 
 export class NwcWallet implements WalletBackend {
@@ -82,9 +82,7 @@ export class NwcWallet implements WalletBackend {
       hex32(holdHash, 'payment hash');
       await this.needMethod(method);
     }
-    if (params.amountMsat <= 0n) throw new RangeError('an invoice amount must be positive');
-    if (Buffer.byteLength(params.description, 'utf8') > MAX_DESCRIPTION_BYTES) throw new RangeError(`invoice description is longer than ${MAX_DESCRIPTION_BYTES} bytes`);
-    if (!Number.isSafeInteger(params.expirySeconds) || params.expirySeconds <= 0) throw new RangeError('expirySeconds must be a positive integer');
+    checkInvoiceParams(params);
     const answer = await this.call(method, {
       amount: Number(params.amountMsat),
       ...(holdHash !== null ? { payment_hash: holdHash } : {}),
@@ -112,11 +110,10 @@ export class NwcWallet implements WalletBackend {
   }
 
   async payInvoice(params: PayInvoiceParams): Promise<PaymentOutcome> {
-    const invoice = tryDecodeBolt11(params.bolt11);
-    if (!invoice) return { status: 'failed', paymentHash: null, reason: 'not a valid BOLT11 invoice' };
+    const target = payTarget(params);
+    if ('status' in target) return target;
+    const { invoice, amountMsat } = target;
     const hash = invoice.paymentHash;
-    const amountMsat = invoice.amountMsat ?? params.amountMsat;
-    if (amountMsat === undefined) return { status: 'failed', paymentHash: hash, reason: 'a zero-amount invoice needs an amount' };
     // an attempt the wallet knows of (or one sent from here, outcome unknown) answers; one we cannot ask about is not sent
     let earlier: PaymentOutcome | null;
     try {
