@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChildTokenCreatedSchema, ChildTokenListSchema } from '../../contract/api.js';
 import { writeFlatPricedConfig } from '../testing/flat-prices.js';
+import { buyToken as buyWith } from '../testing/flows.js';
 import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream/server.js';
 import { call, startTestServer, type TestServer } from '../testing/harness.js';
 import { createPostgresSchema } from '../store/testing.js';
@@ -13,12 +14,6 @@ const CHAT = '/api/v1/openai/v1/chat/completions';
 const CLAUDE = '/api/v1/anthropic/v1/messages';
 const chat = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello' }] }; // 30 sats flat here
 const DAY = 86_400;
-
-/** A token holding `sats`, bought on `t` (top-up → pay → claim). */
-async function buyOn(t: TestServer, sats: number): Promise<string> {
-  const created = await call(t.url, 'POST', '/api/v1/topup', { body: { amount_sats: sats } });
-  return (await call(t.url, 'POST', '/api/v1/topup/claim', { body: { preimage: await t.pay(created.body.invoice) } })).body.token as string;
-}
 
 /**
  * A server on the embedded store with the flat prices, for the describe block that calls this. Its
@@ -55,7 +50,7 @@ describe('child tokens', () => {
     call(t.url, method, path, { headers: { 'x-token': token, ...headers }, ...(body !== undefined ? { body } : {}) });
   const msat = async (token: string) => BigInt((await api(a, 'GET', '/api/v1/balance', token)).body.balance_msat as number);
 
-  const buyToken = (sats: number) => buyOn(a, sats);
+  const buyToken = (sats: number) => buyWith(a, sats);
   const child = async (parent: string, spec: Record<string, unknown>) => ChildTokenCreatedSchema.parse((await api(a, 'POST', '/api/v1/tokens', parent, spec)).body);
 
   beforeAll(async () => {
@@ -171,7 +166,7 @@ describe('a child token on the embedded store', () => {
 
   it('is made, spent, refused past its budget and revoked, the books exact', async () => {
     const t = server();
-    const parent = await buyOn(t, 200);
+    const parent = await buyWith(t, 200);
     const made = ChildTokenCreatedSchema.parse((await call(t.url, 'POST', '/api/v1/tokens', { headers: { 'x-token': parent }, body: { amount_sats: 100, max_sats_per_day: 60 } })).body);
     const spend = () => call(t.url, 'POST', CHAT, { headers: { 'x-token': made.token }, body: chat });
     expect((await spend()).status).toBe(200);
@@ -191,7 +186,7 @@ describe('the low-balance alert', () => {
 
   it('paid answers say X-Balance-Low once the balance is below the threshold the token set', async () => {
     const t = server();
-    const token = await buyOn(t, 100);
+    const token = await buyWith(t, 100);
     const as = { 'x-token': token };
     expect((await call(t.url, 'PUT', '/api/v1/balance/alert', { headers: as, body: { below_sats: 50 } })).body).toEqual({ below_sats: 50 });
     const first = await call(t.url, 'POST', CHAT, { headers: as, body: chat }); // 100 → 70
