@@ -44,6 +44,19 @@ export function fieldTypes(rule: FieldRule): FieldType[] {
   return Array.isArray(rule.type) ? rule.type : [rule.type];
 }
 
+/** A rule's enum and bounds as JSON Schema keywords (for the OpenAPI document and the MCP tools). */
+export function ruleSchemaKeywords(rule: FieldRule): Record<string, unknown> {
+  const s: Record<string, unknown> = {};
+  if (rule.enum) s.enum = rule.enum;
+  if (rule.min !== undefined) s.minimum = rule.min;
+  if (rule.max !== undefined) s.maximum = rule.max;
+  if (rule.min_length !== undefined) s.minLength = rule.min_length;
+  if (rule.max_length !== undefined) s.maxLength = rule.max_length;
+  if (rule.min_items !== undefined) s.minItems = rule.min_items;
+  if (rule.max_items !== undefined) s.maxItems = rule.max_items;
+  return s;
+}
+
 export const Validation = z
   .object({
     required: z.array(z.string()).default([]),

@@ -2,6 +2,7 @@
 // Last-Event-ID replays what it missed, and an event written by one instance reaches a stream
 // held by another (two servers on one PostgreSQL database). Waits on the streams, never sleeps.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buyToken } from '../testing/flows.js';
 import { call, startTestServer, type TestServer } from '../testing/harness.js';
 import { openSse, type SseClient } from '../testing/sse.js';
 
@@ -71,11 +72,6 @@ describe('AI for Hire live events', () => {
     await b?.close();
     await a?.close();
   });
-
-  async function buyToken(server: TestServer, sats: number): Promise<string> {
-    const created = await call(server.url, 'POST', '/api/v1/topup', { body: { amount_sats: sats } });
-    return (await call(server.url, 'POST', '/api/v1/topup/claim', { body: { preimage: await server.pay(created.body.invoice) } })).body.token;
-  }
 
   it('tells each side of a milestone deal what happened, across instances, and nobody else', async () => {
     const [buyer, contractor, stranger] = [await buyToken(a, 1000), await buyToken(a, 100), await buyToken(a, 100)];

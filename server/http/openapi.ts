@@ -2,7 +2,7 @@
 // catalog's validation rules, so the document cannot drift from the server.
 import { z } from 'zod';
 import * as api from '../../contract/api.js';
-import { fieldTypes, publicPath, PublicCatalogSchema, type Catalog, type Endpoint, type FieldRule } from '../../contract/catalog.js';
+import { fieldTypes, publicPath, PublicCatalogSchema, ruleSchemaKeywords, type Catalog, type Endpoint, type FieldRule } from '../../contract/catalog.js';
 import { ErrorBodySchema, PaymentRequiredSchema } from '../../contract/error-bodies.js';
 
 type Json = Record<string, unknown>;
@@ -108,13 +108,7 @@ function fieldSchema(rule: FieldRule, multipart: boolean): Json {
   const s: Json = { type: types.length === 1 ? types[0] : types };
   if (fieldTypes(rule).includes('file')) s.format = 'binary';
   if (multipart && !fieldTypes(rule).includes('file')) s.type = 'string';
-  if (rule.enum) s.enum = rule.enum;
-  if (rule.min !== undefined) s.minimum = rule.min;
-  if (rule.max !== undefined) s.maximum = rule.max;
-  if (rule.min_length !== undefined) s.minLength = rule.min_length;
-  if (rule.max_length !== undefined) s.maxLength = rule.max_length;
-  if (rule.min_items !== undefined) s.minItems = rule.min_items;
-  if (rule.max_items !== undefined) s.maxItems = rule.max_items;
+  Object.assign(s, ruleSchemaKeywords(rule));
   if (rule.item_types && !multipart) {
     const named = rule.item_types.filter((t): t is string => t !== null);
     const untyped = rule.item_types.includes(null);

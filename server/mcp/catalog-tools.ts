@@ -4,7 +4,7 @@
 // uploads) are not offered as tools. Streams are not offered either: a tool answers once.
 import type { Readable } from 'node:stream';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { fieldTypes, isMetered, publicMeteredPrice, publicPath, type Api, type Catalog, type Endpoint, type FieldRule } from '../../contract/catalog.js';
+import { fieldTypes, isMetered, ruleSchemaKeywords, publicMeteredPrice, publicPath, type Api, type Catalog, type Endpoint, type FieldRule } from '../../contract/catalog.js';
 import { meteredCallSats, type PublicMeteredPrice } from '../../contract/metered-price.js';
 import { AppError } from '../errors.js';
 import type { PaidAnswer, PaidCalls } from '../payments/paid-call.js';
@@ -59,13 +59,7 @@ export function endpointPrice(ep: Endpoint): ToolPrice {
 function fieldSchema(rule: FieldRule): Record<string, unknown> {
   const types = fieldTypes(rule);
   const s: Record<string, unknown> = { type: types.length === 1 ? types[0] : types };
-  if (rule.enum) s.enum = rule.enum;
-  if (rule.min !== undefined) s.minimum = rule.min;
-  if (rule.max !== undefined) s.maximum = rule.max;
-  if (rule.min_length !== undefined) s.minLength = rule.min_length;
-  if (rule.max_length !== undefined) s.maxLength = rule.max_length;
-  if (rule.min_items !== undefined) s.minItems = rule.min_items;
-  if (rule.max_items !== undefined) s.maxItems = rule.max_items;
+  Object.assign(s, ruleSchemaKeywords(rule));
   const notes = [rule.description, rule.item_types ? `Items are objects whose "type" is ${rule.item_types.map((t) => (t === null ? 'absent' : t)).join(' or ')}.` : undefined].filter(Boolean);
   if (notes.length) s.description = notes.join(' ');
   return s;

@@ -11,6 +11,7 @@ import type { PublicCatalog, PublicMeteredPrice } from '../../contract/catalog.j
 import { meteredCallSats } from '../../contract/metered-price.js';
 import { fakeAudio } from '../testing/fake-upstream/openai-audio.js';
 import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream/server.js';
+import { buyToken as buyWith } from '../testing/flows.js';
 import { call, startTestServer, type TestServer } from '../testing/harness.js';
 import { PRICE_META_KEY } from './index.js';
 
@@ -35,10 +36,7 @@ describe.each(['postgres', 'pglite'] as const)('the MCP server on %s', (store) =
   const api = (method: string, path: string, opts?: Parameters<typeof call>[3]) => call(t.url, method, path, opts);
   const balanceMsat = async (token: string) => BigInt((await api('GET', '/api/v1/balance', { headers: { 'x-token': token } })).body.balance_msat as number);
 
-  async function buyToken(sats: number): Promise<string> {
-    const created = await api('POST', '/api/v1/topup', { body: { amount_sats: sats } });
-    return (await api('POST', '/api/v1/topup/claim', { body: { preimage: await t.pay(created.body.invoice) } })).body.token;
-  }
+  const buyToken = (sats: number) => buyWith(t, sats);
 
   /** An MCP client connected with this token (or none). */
   async function connect(token: string | null): Promise<Client> {

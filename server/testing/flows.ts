@@ -27,7 +27,7 @@ const as = (token: string, body?: unknown) => ({ headers: { 'x-token': token }, 
 const sha256 = (hex: string): string => createHash('sha256').update(Buffer.from(hex, 'hex')).digest('hex');
 
 /** A token bought with a top-up invoice paid from another node. */
-export async function buyToken(ctx: FlowContext, sats: number): Promise<string> {
+export async function buyToken(ctx: Pick<FlowContext, 'url' | 'pay'>, sats: number): Promise<string> {
   const created = await call(ctx.url, 'POST', '/api/v1/topup', { body: { amount_sats: sats } });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   const claimed = await call(ctx.url, 'POST', '/api/v1/topup/claim', { body: { preimage: await ctx.pay(created.body.invoice) } });

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChildTokenCreatedSchema, ChildTokenListSchema } from '../../contract/api.js';
 import { writeFlatPricedConfig } from '../testing/flat-prices.js';
+import { buyToken as buyWith } from '../testing/flows.js';
 import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream/server.js';
 import { call, startTestServer, type TestServer } from '../testing/harness.js';
 import { createPostgresSchema } from '../store/testing.js';
@@ -13,6 +14,30 @@ const CHAT = '/api/v1/openai/v1/chat/completions';
 const CLAUDE = '/api/v1/anthropic/v1/messages';
 const chat = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello' }] }; // 30 sats flat here
 const DAY = 86_400;
+
+/**
+ * A server on the embedded store with the flat prices, for the describe block that calls this. Its
+ * clock stays where the file started, so a daily cap cannot reset between two calls at midnight UTC.
+ */
+function useEmbeddedServer(): () => TestServer {
+  const flat = writeFlatPricedConfig();
+  const startedAt = Math.floor(Date.now() / 1000);
+  let up: FakeUpstream | undefined;
+  let t: TestServer | undefined;
+  beforeAll(async () => {
+    up = await startFakeUpstream({ apiKey: KEY });
+    t = await startTestServer({ store: 'pglite', env: { ABL_CONFIG: flat.path, OPENAI_API_KEY: KEY, OPENAI_BASE_URL: up.url }, now: () => startedAt });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await up?.close();
+    flat.remove();
+  });
+  return () => {
+    if (!t) throw new Error('the server is not running');
+    return t;
+  };
+}
 
 describe('child tokens', () => {
   const flat = writeFlatPricedConfig();
@@ -25,10 +50,7 @@ describe('child tokens', () => {
     call(t.url, method, path, { headers: { 'x-token': token, ...headers }, ...(body !== undefined ? { body } : {}) });
   const msat = async (token: string) => BigInt((await api(a, 'GET', '/api/v1/balance', token)).body.balance_msat as number);
 
-  async function buyToken(sats: number): Promise<string> {
-    const created = await call(a.url, 'POST', '/api/v1/topup', { body: { amount_sats: sats } });
-    return (await call(a.url, 'POST', '/api/v1/topup/claim', { body: { preimage: await a.pay(created.body.invoice) } })).body.token;
-  }
+  const buyToken = (sats: number) => buyWith(a, sats);
   const child = async (parent: string, spec: Record<string, unknown>) => ChildTokenCreatedSchema.parse((await api(a, 'POST', '/api/v1/tokens', parent, spec)).body);
 
   beforeAll(async () => {
@@ -140,22 +162,11 @@ describe('child tokens', () => {
 });
 
 describe('a child token on the embedded store', () => {
-  const flat = writeFlatPricedConfig();
-  let up: FakeUpstream;
-  let t: TestServer;
-  beforeAll(async () => {
-    up = await startFakeUpstream({ apiKey: KEY });
-    t = await startTestServer({ store: 'pglite', env: { ABL_CONFIG: flat.path, OPENAI_API_KEY: KEY, OPENAI_BASE_URL: up.url } });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await up?.close();
-    flat.remove();
-  });
+  const server = useEmbeddedServer();
 
   it('is made, spent, refused past its budget and revoked, the books exact', async () => {
-    const created = await call(t.url, 'POST', '/api/v1/topup', { body: { amount_sats: 200 } });
-    const parent = (await call(t.url, 'POST', '/api/v1/topup/claim', { body: { preimage: await t.pay(created.body.invoice) } })).body.token as string;
+    const t = server();
+    const parent = await buyWith(t, 200);
     const made = ChildTokenCreatedSchema.parse((await call(t.url, 'POST', '/api/v1/tokens', { headers: { 'x-token': parent }, body: { amount_sats: 100, max_sats_per_day: 60 } })).body);
     const spend = () => call(t.url, 'POST', CHAT, { headers: { 'x-token': made.token }, body: chat });
     expect((await spend()).status).toBe(200);
@@ -171,22 +182,11 @@ describe('a child token on the embedded store', () => {
 });
 
 describe('the low-balance alert', () => {
-  const flat = writeFlatPricedConfig();
-  let up: FakeUpstream;
-  let t: TestServer;
-  beforeAll(async () => {
-    up = await startFakeUpstream({ apiKey: KEY });
-    t = await startTestServer({ store: 'pglite', env: { ABL_CONFIG: flat.path, OPENAI_API_KEY: KEY, OPENAI_BASE_URL: up.url } });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await up?.close();
-    flat.remove();
-  });
+  const server = useEmbeddedServer();
 
   it('paid answers say X-Balance-Low once the balance is below the threshold the token set', async () => {
-    const created = await call(t.url, 'POST', '/api/v1/topup', { body: { amount_sats: 100 } });
-    const token = (await call(t.url, 'POST', '/api/v1/topup/claim', { body: { preimage: await t.pay(created.body.invoice) } })).body.token as string;
+    const t = server();
+    const token = await buyWith(t, 100);
     const as = { 'x-token': token };
     expect((await call(t.url, 'PUT', '/api/v1/balance/alert', { headers: as, body: { below_sats: 50 } })).body).toEqual({ below_sats: 50 });
     const first = await call(t.url, 'POST', CHAT, { headers: as, body: chat }); // 100 → 70

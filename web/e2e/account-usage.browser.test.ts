@@ -4,19 +4,13 @@
 // at desktop and phone widths. Real server, real HTTP, real Chromium.
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { DailyUsage, UsagePage } from '../../contract/api.js';
 import { call } from '../../server/testing/harness.js';
-import { balanceOf, browserTest, expectText, expectVisible, fundToken, horizontalOverflow, poll, startDevServer, useBrowser, type E2EServer } from './harness.js';
+import { balanceOf, browserTest, expectText, expectVisible, fundToken, horizontalOverflow, poll, useBrowser, useDevServer } from './harness.js';
 
 const browser = useBrowser();
-let srv: E2EServer;
-beforeAll(async () => {
-  srv = await startDevServer();
-});
-afterAll(async () => {
-  await srv?.close();
-});
+const srv = useDevServer();
 
 const FUNDED = 500;
 /** the chart's first series colour (web/src/pages/account/UsageChart.tsx), as the canvas holds it */

@@ -1,17 +1,11 @@
 // The docs page at phone and desktop sizes: error codes break only after an underscore, never
 // mid-word; no Markdown backticks shown raw; code blocks show all their lines (and, on a phone,
 // all their columns); an AI for Hire section; the OpenAPI document as a readable outline.
-import { afterAll, beforeAll, expect } from 'vitest';
-import { browserTest, expectText, expectVisible, horizontalOverflow, startDevServer, useBrowser, type E2EServer } from './harness.js';
+import { expect } from 'vitest';
+import { browserTest, expectText, expectVisible, horizontalOverflow, useBrowser, useDevServer } from './harness.js';
 
 const browser = useBrowser();
-let srv: E2EServer;
-beforeAll(async () => {
-  srv = await startDevServer();
-});
-afterAll(async () => {
-  await srv?.close();
-});
+const srv = useDevServer();
 
 for (const width of [360, 1280]) {
   browserTest(`docs at ${width}px: codes unbroken, no raw backticks, whole code blocks, AI for Hire, the API outline`, browser, async (s) => {

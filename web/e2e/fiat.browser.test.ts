@@ -1,17 +1,11 @@
 // A rough fiat hint beside sats when the operator set a rate (ABL_FIAT_RATE), at phone and desktop
 // sizes: on the top-up amount and the balance; health carries the rate.
-import { afterAll, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import { call } from '../../server/testing/harness.js';
-import { browserTest, expectText, fundToken, startDevServer, useBrowser, type E2EServer } from './harness.js';
+import { browserTest, expectText, fundToken, useBrowser, useDevServer } from './harness.js';
 
 const browser = useBrowser();
-let srv: E2EServer;
-beforeAll(async () => {
-  srv = await startDevServer({ ABL_FIAT_RATE: 'USD 95000' });
-});
-afterAll(async () => {
-  await srv?.close();
-});
+const srv = useDevServer({ ABL_FIAT_RATE: 'USD 95000' });
 
 for (const width of [390, 1280]) {
   browserTest(`${width}px: ≈ dollars beside the top-up amount and the balance`, browser, async (s) => {

@@ -2,6 +2,7 @@
 // playwright-core, a fresh context per test, and screenshots under test-results/ when a test fails.
 //
 //   const browser = useBrowser();                       // one Chromium per file (beforeAll / afterAll)
+//   const srv = useDevServer();                         // one development server per file, likewise
 //   browserTest('does a thing', browser, async (s) => {
 //     const page = await s.page({ width: 360 });        // a new context + page; closed after the test
 //     ...
@@ -143,6 +144,21 @@ export async function startDevServer(env: Record<string, string> = {}, opts: { n
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The development server for the whole file (started before the first test, closed after the
+ * last): `const srv = useDevServer();` at the top of the file, then `srv.url` in the tests.
+ */
+export function useDevServer(env: Record<string, string> = {}, opts: { now?: () => number } = {}): E2EServer {
+  const srv = {} as E2EServer; // filled in by beforeAll, before any test reads it
+  beforeAll(async () => {
+    Object.assign(srv, await startDevServer(env, opts));
+  });
+  afterAll(async () => {
+    await srv.close?.();
+  });
+  return srv;
 }
 
 /** The server with a "real" Lightning backend (a standalone devnode reached as phoenixd). */

@@ -4,20 +4,14 @@
 // stops counting as unread once read; and posting without a token sends nothing, keeps the draft
 // across a top-up and brings the buyer back to it.
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import { call } from '../../server/testing/harness.js';
 import { TASK_REFRESH_MS } from '../src/lib/refresh.js';
-import { browserTest, expectAbsent, expectText, expectVisible, fundToken, horizontalOverflow, poll, startDevServer, useBrowser, type E2EServer } from './harness.js';
+import { browserTest, expectAbsent, expectText, expectVisible, fundToken, horizontalOverflow, poll, useBrowser, useDevServer } from './harness.js';
 
 const H = '/api/v1/ai-for-hire';
 const browser = useBrowser();
-let srv: E2EServer;
-beforeAll(async () => {
-  srv = await startDevServer();
-});
-afterAll(async () => {
-  await srv?.close();
-});
+const srv = useDevServer();
 
 const as = (token: string, body?: unknown) => ({ headers: { 'x-token': token }, ...(body === undefined ? {} : { body }) });
 async function hire(token: string, method: string, path: string, body?: unknown): Promise<any> {

@@ -3,19 +3,13 @@
 // ledger still balances. A milestone task's page follows the deal on live events alone (its
 // polling clock never moves), shows both sides' reputation and takes the buyer's rating; the task
 // board, at phone and desktop sizes, follows live events alone and shows each buyer's record.
-import { afterAll, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import { TASK_REFRESH_MS } from '../src/lib/refresh.js';
 import { call } from '../../server/testing/harness.js';
-import { balanceOf, browserTest, expectText, expectVisible, fundToken, horizontalOverflow, poll, startDevServer, useBrowser, type E2EServer } from './harness.js';
+import { balanceOf, browserTest, expectText, expectVisible, fundToken, horizontalOverflow, poll, useBrowser, useDevServer } from './harness.js';
 
 const browser = useBrowser();
-let srv: E2EServer;
-beforeAll(async () => {
-  srv = await startDevServer();
-});
-afterAll(async () => {
-  await srv?.close();
-});
+const srv = useDevServer();
 
 const POST_FEE = 50; // config.yaml hire.post_task_sats
 const QUOTE_FEE = 10; // config.yaml hire.quote_sats

@@ -1,17 +1,11 @@
 // An invoice that can no longer be paid does not keep a sharp QR code: once it expired (the page's
 // clock is moved past its expiry, nothing sleeps) the code is blurred under the word "Expired", the
 // wallet buttons go, at phone and desktop sizes.
-import { afterAll, beforeAll, expect } from 'vitest';
-import { browserTest, expectAbsent, expectText, expectVisible, poll, startDevServer, useBrowser, type E2EServer } from './harness.js';
+import { expect } from 'vitest';
+import { browserTest, expectAbsent, expectText, expectVisible, poll, useBrowser, useDevServer } from './harness.js';
 
 const browser = useBrowser();
-let srv: E2EServer;
-beforeAll(async () => {
-  srv = await startDevServer();
-});
-afterAll(async () => {
-  await srv?.close();
-});
+const srv = useDevServer();
 
 for (const [width, height] of [
   [390, 844],

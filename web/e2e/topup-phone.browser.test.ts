@@ -4,18 +4,12 @@
 // "I paid but have no token" path: claiming an invoice made elsewhere with its preimage; and the
 // catalog marking an API the development-mode demo answers.
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { describe, expect } from 'vitest';
 import { call } from '../../server/testing/harness.js';
-import { balanceOf, browserTest, expectAbsent, expectText, expectVisible, poll, startDevServer, useBrowser, type E2EServer } from './harness.js';
+import { balanceOf, browserTest, expectAbsent, expectText, expectVisible, poll, useBrowser, useDevServer } from './harness.js';
 
 const browser = useBrowser();
-let srv: E2EServer;
-beforeAll(async () => {
-  srv = await startDevServer();
-});
-afterAll(async () => {
-  await srv?.close();
-});
+const srv = useDevServer();
 
 const PENDING_KEY = 'abl.pendingTopups';
 

@@ -2,20 +2,14 @@
 // with that token — real server, real HTTP, real Chromium. Also: metered prices in plain words, a
 // streamed call's ceiling then actual charge, bad amounts, a token without enough balance, and the
 // development wallet never showing with a real Lightning backend.
-import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { balanceOf, browserTest, expectAbsent, expectText, expectVisible, fundToken, poll, startDevServer, startPhoenixdServer, UPSTREAM_KEY, useBrowser, type E2EServer } from './harness.js';
+import { describe, expect } from 'vitest';
+import { balanceOf, browserTest, expectAbsent, expectText, expectVisible, fundToken, poll, startPhoenixdServer, UPSTREAM_KEY, useBrowser, useDevServer } from './harness.js';
 import type { Locator } from 'playwright-core';
 import type { CallUsage } from '../../contract/api.js';
 import { call } from '../../server/testing/harness.js';
 
 const browser = useBrowser();
-let srv: E2EServer;
-beforeAll(async () => {
-  srv = await startDevServer();
-});
-afterAll(async () => {
-  await srv?.close();
-});
+const srv = useDevServer();
 
 const AMOUNT = 1234;
 // config.yaml meters gpt-4o-mini, the catalog example's model: 150 sats per 1M input tokens, 600 per 1M
