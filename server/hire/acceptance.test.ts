@@ -26,6 +26,13 @@ describe('acceptance checks', () => {
     expect(fieldOf(() => assertAcceptance({ json_schema: { type: 'object', requird: ['typo'] } }, 'acceptance'))).toBe('acceptance.json_schema');
   });
 
+  it('reads property names and data as data: a field named "format" is fine, a pattern inside a property is not', () => {
+    const named = { type: 'object', properties: { format: { type: 'string' }, pattern: { const: { format: 'x' } } }, required: ['format'] };
+    expect(fieldOf(() => assertAcceptance({ json_schema: named }, 'acceptance'))).toBeUndefined();
+    const nested = { type: 'object', properties: { email: { type: 'string', pattern: '(a+)+$' } } };
+    expect(fieldOf(() => assertAcceptance({ json_schema: nested }, 'acceptance'))).toBe('acceptance.json_schema');
+  });
+
   it('says why a delivery fails a schema or a hash, and passes a matching one', () => {
     const schema = { json_schema: { type: 'array', items: { type: 'number' }, minItems: 2 } };
     expect(failedCheck(schema, '[1, 2]')).toBeNull();

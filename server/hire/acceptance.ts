@@ -32,12 +32,19 @@ function compile(schema: unknown, field: string): ValidateFunction {
   return fn;
 }
 
+// Keywords whose value maps names to schemas (the names are data, not keywords), and keywords
+// whose value is data: neither is searched for keywords by its keys.
+const SCHEMA_MAPS = new Set(['properties', 'definitions', '$defs', 'dependentSchemas']);
+const DATA_KEYWORDS = new Set(['enum', 'const', 'default', 'examples']);
+
 function refuseRegexKeywords(node: unknown, field: string): void {
   if (Array.isArray(node)) return node.forEach((n) => refuseRegexKeywords(n, field));
   if (node === null || typeof node !== 'object') return;
   for (const [k, v] of Object.entries(node)) {
     if (REGEX_KEYWORDS.has(k)) throw invalidField(field, `The JSON Schema keyword "${k}" is not accepted here (no regular expressions, formats or references).`);
-    refuseRegexKeywords(v, field);
+    if (DATA_KEYWORDS.has(k)) continue;
+    if (SCHEMA_MAPS.has(k) && v !== null && typeof v === 'object' && !Array.isArray(v)) Object.values(v).forEach((schema) => refuseRegexKeywords(schema, field));
+    else refuseRegexKeywords(v, field);
   }
 }
 
