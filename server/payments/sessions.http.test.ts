@@ -11,26 +11,13 @@ import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream/s
 import { writeFlatPricedConfig } from '../testing/flat-prices.js';
 import { STORE_KINDS } from '../store/testing.js';
 import { call, startTestServer, type TestDevnode, type TestServer } from '../testing/harness.js';
-import { canonicalJson, encodeBase64Url } from '../wire/codec.js';
+import { challengeOf, credential, receiptOf } from '../testing/mpp-session-client.js';
 
 const KEY = 'sk-test-upstream-key';
 const SESSION = '/api/v1/mpp/session';
 const EMBEDDINGS = '/api/v1/openai/v1/embeddings';
 const PRICE_SATS = 5; // text-embedding-3-small, flat-priced
 const DAYS_31 = 31 * 86_400;
-
-type Challenge = { id: string; realm: string; method: string; intent: string; request: string; expires?: string };
-
-function challengeOf(h: Record<string, string | string[] | undefined>): Challenge {
-  const line = [h['www-authenticate']].flat()[0]!;
-  const param = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(line)?.[1];
-  const c: Challenge = { id: param('id')!, realm: param('realm')!, method: param('method')!, intent: param('intent')!, request: param('request')! };
-  const expires = param('expires');
-  return expires ? { ...c, expires } : c;
-}
-
-const credential = (challenge: Challenge, payload: Record<string, string>) => `Payment ${encodeBase64Url(canonicalJson({ challenge, payload }))}`;
-const receipt = (h: Record<string, string | string[] | undefined>) => JSON.parse(Buffer.from(String(h['payment-receipt']), 'base64url').toString('utf8'));
 
 describe.each(STORE_KINDS)('MPP session intent on %s', (store) => {
   let up: FakeUpstream;
@@ -60,7 +47,7 @@ describe.each(STORE_KINDS)('MPP session intent on %s', (store) => {
   async function paidDeposit(sats: number) {
     const r = await call(t.url, 'POST', SESSION, { body: { deposit_sats: sats } });
     expect(r.status).toBe(402);
-    const challenge = challengeOf(r.headers);
+    const challenge = challengeOf(r.headers, 'session');
     const preimage = await t.pay(r.body.invoice);
     return { challenge, paymentHash: r.body.payment_hash as string, preimage };
   }
@@ -99,7 +86,7 @@ describe.each(STORE_KINDS)('MPP session intent on %s', (store) => {
     expect(r.headers['cache-control']).toBe('no-store');
     const line = String(r.headers['www-authenticate']);
     expect(line).toMatch(/^Payment id="[A-Za-z0-9_-]+", realm="[^"]+", method="lightning", intent="session", request="[A-Za-z0-9_-]+", expires="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"$/);
-    expect(decodeSessionRequest(challengeOf(r.headers).request)).toEqual({
+    expect(decodeSessionRequest(challengeOf(r.headers, 'session').request)).toEqual({
       amount: '1',
       currency: 'sat',
       unitType: 'sat',
@@ -116,7 +103,7 @@ describe.each(STORE_KINDS)('MPP session intent on %s', (store) => {
   it('opens, spends like a token, tops up once, and closes with the exact remainder paid to the return invoice', async () => {
     const s = await openSession(50);
     expect(s.open.body).toEqual({ status: 'open', sessionId: s.paymentHash, balance_sats: 50 });
-    expect(receipt(s.open.headers)).toMatchObject({ method: 'lightning', reference: s.paymentHash, status: 'success', challengeId: s.challenge.id });
+    expect(receiptOf(s.open.headers)).toMatchObject({ method: 'lightning', reference: s.paymentHash, status: 'success', challengeId: s.challenge.id });
     // a replayed open credits nothing again
     const again = await call(t.url, 'POST', SESSION, { headers: { authorization: credential(s.challenge, { action: 'open', preimage: s.preimage, returnInvoice: s.ret.serialized }) } });
     expect(again.body).toEqual({ status: 'open', sessionId: s.paymentHash, balance_sats: 50 });
@@ -127,7 +114,7 @@ describe.each(STORE_KINDS)('MPP session intent on %s', (store) => {
       expect(paid.status).toBe(200);
       expect(paid.headers['x-charged-sats']).toBe(String(PRICE_SATS));
       expect(paid.headers['x-balance-sats']).toBe(String(left));
-      expect(receipt(paid.headers)).toMatchObject({ reference: s.paymentHash, status: 'success' });
+      expect(receiptOf(paid.headers)).toMatchObject({ reference: s.paymentHash, status: 'success' });
     }
     await audit();
 
@@ -144,7 +131,7 @@ describe.each(STORE_KINDS)('MPP session intent on %s', (store) => {
     const closed = await call(t.url, 'POST', SESSION, { headers: { authorization: s.close } });
     expect(closed.status).toBe(200);
     expect(closed.body).toEqual({ status: 'closed', sessionId: s.paymentHash, refundSats: 60, refundStatus: 'succeeded' });
-    expect(receipt(closed.headers)).toMatchObject({ reference: s.paymentHash, refundSats: 60, refundStatus: 'succeeded' });
+    expect(receiptOf(closed.headers)).toMatchObject({ reference: s.paymentHash, refundSats: 60, refundStatus: 'succeeded' });
     expect(await payeeBalance()).toBe(before + 60);
     expect((await payeeCall('GET', `/payments/incoming/${s.ret.paymentHash}`)).receivedSat).toBe(60);
     await audit();
@@ -214,7 +201,7 @@ describe.each(STORE_KINDS)('MPP session intent on %s', (store) => {
     const before = await payeeBalance();
     const closed = await call(t.url, 'POST', SESSION, { headers: { authorization: s.close } });
     expect(closed.body).toEqual({ status: 'closed', sessionId: s.paymentHash, refundSats: 15, refundStatus: 'failed' });
-    expect(receipt(closed.headers)).toMatchObject({ refundSats: 15, refundStatus: 'failed' });
+    expect(receiptOf(closed.headers)).toMatchObject({ refundSats: 15, refundStatus: 'failed' });
     expect(await payeeBalance()).toBe(before);
     expect(await t.server.ledger.balanceOf((await t.server.ledger.credentialAccount(s.paymentHash))!)).toBe(15_000n);
     // never reopened, never retried: a second close answers the same
