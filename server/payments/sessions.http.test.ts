@@ -5,13 +5,12 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDevnode, type RunningDevnode } from '../lightning/devnode/index.js';
 import { decodeSessionRequest } from '../mpp/session.js';
-import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream/server.js';
 import { writeFlatPricedConfig } from '../testing/flat-prices.js';
 import { STORE_KINDS } from '../store/testing.js';
-import { call, startTestServer, type TestDevnode, type TestServer } from '../testing/harness.js';
+import { call, type TestDevnode, type TestServer } from '../testing/harness.js';
 import { challengeOf, credential, receiptOf } from '../testing/mpp-session-client.js';
+import { serverWithPayee } from '../testing/server-with-payee.js';
 
 const KEY = 'sk-test-upstream-key';
 const SESSION = '/api/v1/mpp/session';
@@ -20,25 +19,11 @@ const PRICE_SATS = 5; // text-embedding-3-small, flat-priced
 const DAYS_31 = 31 * 86_400;
 
 describe.each(STORE_KINDS)('MPP session intent on %s', (store) => {
-  let up: FakeUpstream;
   let t: TestServer;
   let node: TestDevnode;
-  let payee: RunningDevnode;
-  const payeePassword = randomBytes(8).toString('hex');
-  const webhookSecret = 'whsec-' + randomBytes(8).toString('hex');
   const config = writeFlatPricedConfig();
-  /** the server's clock: the wall clock plus what a test moves it by */
-  const clock = { offset: 0 };
-
-  const payeeCall = async (method: 'GET' | 'POST', path: string, form?: Record<string, string>) => {
-    const res = await request(payee.url + path, {
-      method,
-      headers: { authorization: `Basic ${Buffer.from(`:${payeePassword}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-      ...(form ? { body: new URLSearchParams(form).toString() } : {}),
-    });
-    return (await res.body.json()) as any;
-  };
-  const payeeBalance = async (): Promise<number> => (await payeeCall('GET', '/getbalance')).balanceSat;
+  const rig = serverWithPayee({ store, apiKey: KEY, configPath: config.path });
+  const { clock, payeeCall, payeeBalance } = rig;
   const returnInvoice = async (expirySeconds = DAYS_31): Promise<{ serialized: string; paymentHash: string }> =>
     payeeCall('POST', '/createinvoice', { description: 'session refund', expirySeconds: String(expirySeconds) });
   const audit = async () => expect(await t.server.ledger.audit()).toMatchObject({ ok: true, problems: [] });
@@ -65,18 +50,11 @@ describe.each(STORE_KINDS)('MPP session intent on %s', (store) => {
   const embed = (authorization: string) => call(t.url, 'POST', EMBEDDINGS, { body: { model: 'text-embedding-3-small', input: 'a session' }, headers: { authorization } });
 
   beforeAll(async () => {
-    up = await startFakeUpstream({ apiKey: KEY });
-    payee = await startDevnode({ host: '127.0.0.1', port: 0, password: payeePassword });
-    const password = randomBytes(8).toString('hex');
-    const own = await startDevnode({ host: '127.0.0.1', port: 0, password, webhookSecret, peers: [{ url: payee.url, password: payeePassword }] });
-    node = { url: own.url, password, nodeId: own.nodeId, webhookSecret, close: () => own.close() };
-    t = await startTestServer({ store, devnode: node, env: { ABL_CONFIG: config.path, OPENAI_API_KEY: KEY, OPENAI_BASE_URL: up.url }, now: () => Math.floor(Date.now() / 1000) + clock.offset });
+    await rig.start();
+    ({ t, node } = rig);
   });
   afterAll(async () => {
-    await t?.close();
-    await node?.close();
-    await payee?.close();
-    await up?.close();
+    await rig.close();
     config.remove();
   });
 

@@ -23,7 +23,7 @@ export interface TwoInstances {
 export function twoInstances(opts: { apiKey: string; configPath: string; dirPrefix: string }): TwoInstances {
   let schema: Awaited<ReturnType<typeof createPostgresSchema>> | undefined;
   const dirs: string[] = [];
-  const rig = {
+  const rig: TwoInstances = Object.assign({} as TwoInstances, {
     async start() {
       rig.up = await startFakeUpstream({ apiKey: opts.apiKey });
       schema = await createPostgresSchema();
@@ -44,6 +44,6 @@ export function twoInstances(opts: { apiKey: string; configPath: string; dirPref
       await schema?.drop();
       for (const d of dirs) rmSync(d, { recursive: true, force: true });
     },
-  } as TwoInstances;
+  });
   return rig;
 }
