@@ -3,6 +3,7 @@
 // session itself, not only at what its own instance credits); the audit stays clean.
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { phoenixd } from '../system-tests/testing.js';
 import { call, type TestDevnode, type TestServer } from '../testing/harness.js';
 import { challengeOf, credential, dearChatMsat, readChatSse, writeDearChatConfig } from '../testing/mpp-session-client.js';
 import { twoInstances } from '../testing/two-instances.js';
@@ -38,11 +39,7 @@ describe('an MPP session on two instances', () => {
     const preimage = await a.pay(r.body.invoice);
     const sessionId = r.body.payment_hash as string;
     // a zero-amount return invoice of the same network, payable for 31 days (never paid here)
-    const ret = await request(`${node.url}/createinvoice`, {
-      method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`:${node.password}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ description: 'refund', expirySeconds: String(31 * 86_400) }).toString(),
-    }).then((res) => res.body.json() as Promise<{ serialized: string }>);
+    const ret = (await phoenixd(node, 'POST', '/createinvoice', { description: 'refund', expirySeconds: String(31 * 86_400) })) as { serialized: string };
     expect((await call(b.url, 'POST', SESSION, { headers: { authorization: credential(challenge, { action: 'open', preimage, returnInvoice: ret.serialized }) } })).body).toMatchObject({ status: 'open', balance_sats: deposit });
 
     const res = await request(a.url + CHAT, { method: 'POST', headers: { 'content-type': 'application/json', authorization: credential(challenge, { action: 'bearer', sessionId, preimage }) }, body: JSON.stringify(chatBody) });

@@ -3,11 +3,11 @@
 // invoice of a second wallet, an idle session is closed and refunded by the sweep; the ledger
 // audit stays clean after each step and a replayed open, top-up or close moves nothing twice.
 import { randomBytes } from 'node:crypto';
-import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeSessionRequest } from '../mpp/session.js';
 import { writeFlatPricedConfig } from '../testing/flat-prices.js';
 import { STORE_KINDS } from '../store/testing.js';
+import { phoenixd } from '../system-tests/testing.js';
 import { call, type TestDevnode, type TestServer } from '../testing/harness.js';
 import { challengeOf, credential, receiptOf } from '../testing/mpp-session-client.js';
 import { serverWithPayee } from '../testing/server-with-payee.js';
@@ -171,11 +171,7 @@ describe.each(STORE_KINDS)('MPP session intent on %s', (store) => {
 
   it('a refund the node fails outright: the session is closed, "failed" is said, the remainder stays in its account', async () => {
     const s = await openSession(15);
-    await request(`${node.url}/_devnode/next-payment`, {
-      method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`:${node.password}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'outcome=fail',
-    }).then((r) => r.body.text());
+    await phoenixd(node, 'POST', '/_devnode/next-payment', { outcome: 'fail' });
     const before = await payeeBalance();
     const closed = await call(t.url, 'POST', SESSION, { headers: { authorization: s.close } });
     expect(closed.body).toEqual({ status: 'closed', sessionId: s.paymentHash, refundSats: 15, refundStatus: 'failed' });
