@@ -1,15 +1,11 @@
 // The replay matrix over two instances on one PostgreSQL schema and one Lightning node: one
 // invoice, paid once, shown at once through L402, MPP and x402 on both instances, serves one
 // call; the audit stays clean.
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream/server.js';
+import { type FakeUpstream } from '../testing/fake-upstream/server.js';
 import { writeFlatPricedConfig } from '../testing/flat-prices.js';
-import { call, startTestDevnode, startTestServer, type TestDevnode, type TestServer } from '../testing/harness.js';
-import { createPostgresSchema } from '../store/testing.js';
+import { call, type TestServer } from '../testing/harness.js';
+import { twoInstances } from '../testing/two-instances.js';
 
 const KEY = 'sk-rails-instances';
 const EMBEDDINGS = '/api/v1/openai/v1/embeddings';
@@ -17,34 +13,17 @@ const body = { model: 'text-embedding-3-small', input: 'x' }; // 5 sats, flat-pr
 
 describe('one invoice through three doors on two instances', () => {
   let up: FakeUpstream;
-  let schema: Awaited<ReturnType<typeof createPostgresSchema>>;
-  let node: TestDevnode;
   let a: TestServer;
   let b: TestServer;
-  const dirs: string[] = [];
   const config = writeFlatPricedConfig();
+  const rig = twoInstances({ apiKey: KEY, configPath: config.path, dirPrefix: 'abl-rails-' });
 
   beforeAll(async () => {
-    up = await startFakeUpstream({ apiKey: KEY });
-    schema = await createPostgresSchema();
-    const webhookSecret = 'whsec-' + randomBytes(8).toString('hex');
-    node = await startTestDevnode({ webhookSecret });
-    // both instances verify what either minted: one root key, one public origin (the MPP realm)
-    const env = { ABL_CONFIG: config.path, OPENAI_API_KEY: KEY, OPENAI_BASE_URL: up.url, L402_ROOT_KEY: randomBytes(32).toString('hex'), ABL_PUBLIC_URL: 'https://api.example' };
-    const start = async () => {
-      const dataDir = mkdtempSync(join(tmpdir(), 'abl-rails-'));
-      dirs.push(dataDir);
-      return startTestServer({ store: 'postgres', databaseUrl: schema.url, devnode: node, dataDir, env });
-    };
-    a = await start();
-    b = await start();
+    await rig.start();
+    ({ up, a, b } = rig);
   });
   afterAll(async () => {
-    await Promise.all([a?.close(), b?.close()]);
-    await node?.close();
-    await up?.close();
-    await schema?.drop();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    await rig.close();
     config.remove();
   });
 

@@ -1,16 +1,12 @@
 // An MPP session across two instances on one PostgreSQL schema: a stream paused on one instance
 // for a top-up goes on when the top-up is credited on the other (the paused stream looks at the
 // session itself, not only at what its own instance credits); the audit stays clean.
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresSchema } from '../store/testing.js';
-import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream/server.js';
-import { call, startTestDevnode, startTestServer, type TestDevnode, type TestServer } from '../testing/harness.js';
+import { phoenixd } from '../system-tests/testing.js';
+import { call, type TestDevnode, type TestServer } from '../testing/harness.js';
 import { challengeOf, credential, dearChatMsat, readChatSse, writeDearChatConfig } from '../testing/mpp-session-client.js';
+import { twoInstances } from '../testing/two-instances.js';
 
 const KEY = 'sk-session-instances';
 const CHAT = '/api/v1/openai/v1/chat/completions';
@@ -19,34 +15,18 @@ const MAX_TOKENS = 60;
 const chatBody = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'tell me about eleven small lightning bugs and a very patient owl tonight' }], max_tokens: MAX_TOKENS, stream: true };
 
 describe('an MPP session on two instances', () => {
-  let up: FakeUpstream;
-  let schema: Awaited<ReturnType<typeof createPostgresSchema>>;
   let node: TestDevnode;
   let a: TestServer;
   let b: TestServer;
-  const dirs: string[] = [];
   const config = writeDearChatConfig();
+  const rig = twoInstances({ apiKey: KEY, configPath: config.path, dirPrefix: 'abl-sessions-' });
 
   beforeAll(async () => {
-    up = await startFakeUpstream({ apiKey: KEY });
-    schema = await createPostgresSchema();
-    node = await startTestDevnode({ webhookSecret: 'whsec-' + randomBytes(8).toString('hex') });
-    // both instances verify what either minted: one root key, one public origin (the MPP realm)
-    const env = { ABL_CONFIG: config.path, OPENAI_API_KEY: KEY, OPENAI_BASE_URL: up.url, L402_ROOT_KEY: randomBytes(32).toString('hex'), ABL_PUBLIC_URL: 'https://api.example' };
-    const start = async () => {
-      const dataDir = mkdtempSync(join(tmpdir(), 'abl-sessions-'));
-      dirs.push(dataDir);
-      return startTestServer({ store: 'postgres', databaseUrl: schema.url, devnode: node, dataDir, env });
-    };
-    a = await start();
-    b = await start();
+    await rig.start();
+    ({ node, a, b } = rig);
   });
   afterAll(async () => {
-    await Promise.all([a?.close(), b?.close()]);
-    await node?.close();
-    await up?.close();
-    await schema?.drop();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    await rig.close();
     config.remove();
   });
 
@@ -59,11 +39,7 @@ describe('an MPP session on two instances', () => {
     const preimage = await a.pay(r.body.invoice);
     const sessionId = r.body.payment_hash as string;
     // a zero-amount return invoice of the same network, payable for 31 days (never paid here)
-    const ret = await request(`${node.url}/createinvoice`, {
-      method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`:${node.password}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ description: 'refund', expirySeconds: String(31 * 86_400) }).toString(),
-    }).then((res) => res.body.json() as Promise<{ serialized: string }>);
+    const ret = (await phoenixd(node, 'POST', '/createinvoice', { description: 'refund', expirySeconds: String(31 * 86_400) })) as { serialized: string };
     expect((await call(b.url, 'POST', SESSION, { headers: { authorization: credential(challenge, { action: 'open', preimage, returnInvoice: ret.serialized }) } })).body).toMatchObject({ status: 'open', balance_sats: deposit });
 
     const res = await request(a.url + CHAT, { method: 'POST', headers: { 'content-type': 'application/json', authorization: credential(challenge, { action: 'bearer', sessionId, preimage }) }, body: JSON.stringify(chatBody) });

@@ -8,12 +8,12 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDevnode, type RunningDevnode } from '../lightning/devnode/index.js';
 import { decodeSessionRequest } from '../mpp/session.js';
 import { STORE_KINDS } from '../store/testing.js';
-import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream/server.js';
+import { type FakeUpstream } from '../testing/fake-upstream/server.js';
 import { call, startTestServer, type TestDevnode, type TestServer } from '../testing/harness.js';
 import { challengeOf, credential, dearChatMsat, readChatSse, receiptOf, writeDearChatConfig, type Challenge } from '../testing/mpp-session-client.js';
+import { serverWithPayee } from '../testing/server-with-payee.js';
 import { canonicalJson, encodeBase64Url } from '../wire/codec.js';
 
 const KEY = 'sk-test-upstream-key';
@@ -30,22 +30,9 @@ describe.each(STORE_KINDS)('MPP sessions at the resource on %s', (store) => {
   let up: FakeUpstream;
   let t: TestServer;
   let node: TestDevnode;
-  let payee: RunningDevnode;
-  const payeePassword = randomBytes(8).toString('hex');
-  const webhookSecret = 'whsec-' + randomBytes(8).toString('hex');
   const config = writeDearChatConfig();
-  const clock = { offset: 0 };
-  const env = () => ({ ABL_CONFIG: config.path, OPENAI_API_KEY: KEY, OPENAI_BASE_URL: up.url });
-
-  const payeeCall = async (method: 'GET' | 'POST', path: string, form?: Record<string, string>) => {
-    const res = await request(payee.url + path, {
-      method,
-      headers: { authorization: `Basic ${Buffer.from(`:${payeePassword}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-      ...(form ? { body: new URLSearchParams(form).toString() } : {}),
-    });
-    return (await res.body.json()) as any;
-  };
-  const payeeBalance = async (): Promise<number> => (await payeeCall('GET', '/getbalance')).balanceSat;
+  const rig = serverWithPayee({ store, apiKey: KEY, configPath: config.path });
+  const { clock, env, payeeCall, payeeBalance } = rig;
   const returnInvoice = async (): Promise<string> => (await payeeCall('POST', '/createinvoice', { description: 'session refund', expirySeconds: String(DAYS_31) })).serialized;
   const audit = async (s: TestServer = t) => expect(await s.server.ledger.audit()).toMatchObject({ ok: true, problems: [] });
   const sessionMsat = async (sessionId: string, s: TestServer = t) => s.server.ledger.balanceOf((await s.server.ledger.credentialAccount(sessionId))!);
@@ -75,18 +62,11 @@ describe.each(STORE_KINDS)('MPP sessions at the resource on %s', (store) => {
   }
 
   beforeAll(async () => {
-    up = await startFakeUpstream({ apiKey: KEY });
-    payee = await startDevnode({ host: '127.0.0.1', port: 0, password: payeePassword });
-    const password = randomBytes(8).toString('hex');
-    const own = await startDevnode({ host: '127.0.0.1', port: 0, password, webhookSecret, peers: [{ url: payee.url, password: payeePassword }] });
-    node = { url: own.url, password, nodeId: own.nodeId, webhookSecret, close: () => own.close() };
-    t = await startTestServer({ store, devnode: node, env: env(), now: () => Math.floor(Date.now() / 1000) + clock.offset });
+    await rig.start();
+    ({ up, t, node } = rig);
   });
   afterAll(async () => {
-    await t?.close();
-    await node?.close();
-    await payee?.close();
-    await up?.close();
+    await rig.close();
     config.remove();
   });
 

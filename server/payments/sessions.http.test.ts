@@ -3,15 +3,14 @@
 // invoice of a second wallet, an idle session is closed and refunded by the sweep; the ledger
 // audit stays clean after each step and a replayed open, top-up or close moves nothing twice.
 import { randomBytes } from 'node:crypto';
-import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDevnode, type RunningDevnode } from '../lightning/devnode/index.js';
 import { decodeSessionRequest } from '../mpp/session.js';
-import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream/server.js';
 import { writeFlatPricedConfig } from '../testing/flat-prices.js';
 import { STORE_KINDS } from '../store/testing.js';
-import { call, startTestServer, type TestDevnode, type TestServer } from '../testing/harness.js';
-import { canonicalJson, encodeBase64Url } from '../wire/codec.js';
+import { phoenixd } from '../system-tests/testing.js';
+import { call, type TestDevnode, type TestServer } from '../testing/harness.js';
+import { challengeOf, credential, receiptOf } from '../testing/mpp-session-client.js';
+import { serverWithPayee } from '../testing/server-with-payee.js';
 
 const KEY = 'sk-test-upstream-key';
 const SESSION = '/api/v1/mpp/session';
@@ -19,39 +18,12 @@ const EMBEDDINGS = '/api/v1/openai/v1/embeddings';
 const PRICE_SATS = 5; // text-embedding-3-small, flat-priced
 const DAYS_31 = 31 * 86_400;
 
-type Challenge = { id: string; realm: string; method: string; intent: string; request: string; expires?: string };
-
-function challengeOf(h: Record<string, string | string[] | undefined>): Challenge {
-  const line = [h['www-authenticate']].flat()[0]!;
-  const param = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(line)?.[1];
-  const c: Challenge = { id: param('id')!, realm: param('realm')!, method: param('method')!, intent: param('intent')!, request: param('request')! };
-  const expires = param('expires');
-  return expires ? { ...c, expires } : c;
-}
-
-const credential = (challenge: Challenge, payload: Record<string, string>) => `Payment ${encodeBase64Url(canonicalJson({ challenge, payload }))}`;
-const receipt = (h: Record<string, string | string[] | undefined>) => JSON.parse(Buffer.from(String(h['payment-receipt']), 'base64url').toString('utf8'));
-
 describe.each(STORE_KINDS)('MPP session intent on %s', (store) => {
-  let up: FakeUpstream;
   let t: TestServer;
   let node: TestDevnode;
-  let payee: RunningDevnode;
-  const payeePassword = randomBytes(8).toString('hex');
-  const webhookSecret = 'whsec-' + randomBytes(8).toString('hex');
   const config = writeFlatPricedConfig();
-  /** the server's clock: the wall clock plus what a test moves it by */
-  const clock = { offset: 0 };
-
-  const payeeCall = async (method: 'GET' | 'POST', path: string, form?: Record<string, string>) => {
-    const res = await request(payee.url + path, {
-      method,
-      headers: { authorization: `Basic ${Buffer.from(`:${payeePassword}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-      ...(form ? { body: new URLSearchParams(form).toString() } : {}),
-    });
-    return (await res.body.json()) as any;
-  };
-  const payeeBalance = async (): Promise<number> => (await payeeCall('GET', '/getbalance')).balanceSat;
+  const rig = serverWithPayee({ store, apiKey: KEY, configPath: config.path });
+  const { clock, payeeCall, payeeBalance } = rig;
   const returnInvoice = async (expirySeconds = DAYS_31): Promise<{ serialized: string; paymentHash: string }> =>
     payeeCall('POST', '/createinvoice', { description: 'session refund', expirySeconds: String(expirySeconds) });
   const audit = async () => expect(await t.server.ledger.audit()).toMatchObject({ ok: true, problems: [] });
@@ -60,7 +32,7 @@ describe.each(STORE_KINDS)('MPP session intent on %s', (store) => {
   async function paidDeposit(sats: number) {
     const r = await call(t.url, 'POST', SESSION, { body: { deposit_sats: sats } });
     expect(r.status).toBe(402);
-    const challenge = challengeOf(r.headers);
+    const challenge = challengeOf(r.headers, 'session');
     const preimage = await t.pay(r.body.invoice);
     return { challenge, paymentHash: r.body.payment_hash as string, preimage };
   }
@@ -78,18 +50,11 @@ describe.each(STORE_KINDS)('MPP session intent on %s', (store) => {
   const embed = (authorization: string) => call(t.url, 'POST', EMBEDDINGS, { body: { model: 'text-embedding-3-small', input: 'a session' }, headers: { authorization } });
 
   beforeAll(async () => {
-    up = await startFakeUpstream({ apiKey: KEY });
-    payee = await startDevnode({ host: '127.0.0.1', port: 0, password: payeePassword });
-    const password = randomBytes(8).toString('hex');
-    const own = await startDevnode({ host: '127.0.0.1', port: 0, password, webhookSecret, peers: [{ url: payee.url, password: payeePassword }] });
-    node = { url: own.url, password, nodeId: own.nodeId, webhookSecret, close: () => own.close() };
-    t = await startTestServer({ store, devnode: node, env: { ABL_CONFIG: config.path, OPENAI_API_KEY: KEY, OPENAI_BASE_URL: up.url }, now: () => Math.floor(Date.now() / 1000) + clock.offset });
+    await rig.start();
+    ({ t, node } = rig);
   });
   afterAll(async () => {
-    await t?.close();
-    await node?.close();
-    await payee?.close();
-    await up?.close();
+    await rig.close();
     config.remove();
   });
 
@@ -99,7 +64,7 @@ describe.each(STORE_KINDS)('MPP session intent on %s', (store) => {
     expect(r.headers['cache-control']).toBe('no-store');
     const line = String(r.headers['www-authenticate']);
     expect(line).toMatch(/^Payment id="[A-Za-z0-9_-]+", realm="[^"]+", method="lightning", intent="session", request="[A-Za-z0-9_-]+", expires="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"$/);
-    expect(decodeSessionRequest(challengeOf(r.headers).request)).toEqual({
+    expect(decodeSessionRequest(challengeOf(r.headers, 'session').request)).toEqual({
       amount: '1',
       currency: 'sat',
       unitType: 'sat',
@@ -116,7 +81,7 @@ describe.each(STORE_KINDS)('MPP session intent on %s', (store) => {
   it('opens, spends like a token, tops up once, and closes with the exact remainder paid to the return invoice', async () => {
     const s = await openSession(50);
     expect(s.open.body).toEqual({ status: 'open', sessionId: s.paymentHash, balance_sats: 50 });
-    expect(receipt(s.open.headers)).toMatchObject({ method: 'lightning', reference: s.paymentHash, status: 'success', challengeId: s.challenge.id });
+    expect(receiptOf(s.open.headers)).toMatchObject({ method: 'lightning', reference: s.paymentHash, status: 'success', challengeId: s.challenge.id });
     // a replayed open credits nothing again
     const again = await call(t.url, 'POST', SESSION, { headers: { authorization: credential(s.challenge, { action: 'open', preimage: s.preimage, returnInvoice: s.ret.serialized }) } });
     expect(again.body).toEqual({ status: 'open', sessionId: s.paymentHash, balance_sats: 50 });
@@ -127,7 +92,7 @@ describe.each(STORE_KINDS)('MPP session intent on %s', (store) => {
       expect(paid.status).toBe(200);
       expect(paid.headers['x-charged-sats']).toBe(String(PRICE_SATS));
       expect(paid.headers['x-balance-sats']).toBe(String(left));
-      expect(receipt(paid.headers)).toMatchObject({ reference: s.paymentHash, status: 'success' });
+      expect(receiptOf(paid.headers)).toMatchObject({ reference: s.paymentHash, status: 'success' });
     }
     await audit();
 
@@ -144,7 +109,7 @@ describe.each(STORE_KINDS)('MPP session intent on %s', (store) => {
     const closed = await call(t.url, 'POST', SESSION, { headers: { authorization: s.close } });
     expect(closed.status).toBe(200);
     expect(closed.body).toEqual({ status: 'closed', sessionId: s.paymentHash, refundSats: 60, refundStatus: 'succeeded' });
-    expect(receipt(closed.headers)).toMatchObject({ reference: s.paymentHash, refundSats: 60, refundStatus: 'succeeded' });
+    expect(receiptOf(closed.headers)).toMatchObject({ reference: s.paymentHash, refundSats: 60, refundStatus: 'succeeded' });
     expect(await payeeBalance()).toBe(before + 60);
     expect((await payeeCall('GET', `/payments/incoming/${s.ret.paymentHash}`)).receivedSat).toBe(60);
     await audit();
@@ -206,15 +171,11 @@ describe.each(STORE_KINDS)('MPP session intent on %s', (store) => {
 
   it('a refund the node fails outright: the session is closed, "failed" is said, the remainder stays in its account', async () => {
     const s = await openSession(15);
-    await request(`${node.url}/_devnode/next-payment`, {
-      method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`:${node.password}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'outcome=fail',
-    }).then((r) => r.body.text());
+    await phoenixd(node, 'POST', '/_devnode/next-payment', { outcome: 'fail' });
     const before = await payeeBalance();
     const closed = await call(t.url, 'POST', SESSION, { headers: { authorization: s.close } });
     expect(closed.body).toEqual({ status: 'closed', sessionId: s.paymentHash, refundSats: 15, refundStatus: 'failed' });
-    expect(receipt(closed.headers)).toMatchObject({ refundSats: 15, refundStatus: 'failed' });
+    expect(receiptOf(closed.headers)).toMatchObject({ refundSats: 15, refundStatus: 'failed' });
     expect(await payeeBalance()).toBe(before);
     expect(await t.server.ledger.balanceOf((await t.server.ledger.credentialAccount(s.paymentHash))!)).toBe(15_000n);
     // never reopened, never retried: a second close answers the same
