@@ -55,7 +55,7 @@ describe('batched settlements on PostgreSQL', () => {
     await migrate(db);
     ledger = await createLedger(db, { now: () => NOW, settleBatch: false });
     counted = counting(db);
-    batcher = createSettleBatcher(counted, ledger.sys, { max: 16 });
+    batcher = createSettleBatcher(counted, { max: 16 });
   });
   afterAll(async () => {
     await db.close();
