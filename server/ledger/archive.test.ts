@@ -4,18 +4,15 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAdminService } from '../admin/service.js';
 import { openTestStore, STORE_KINDS, type TestStore } from '../store/testing.js';
-import { createLedger, createUserAccount, getBalance, hashToken, newToken, postJournal, verifyArchive, type Ledger } from './index.js';
+import { createLedger, getBalance, verifyArchive, type Ledger } from './index.js';
+import { fundedAccount } from './testing.js';
 
 const DAY_MS = 86_400_000;
 
 /** A funded token with `calls` settled calls (each recorded, so it has a receipt). */
 async function customer(store: TestStore, ledger: Ledger, calls: number) {
-  const tokenHash = hashToken(newToken());
-  const acct = await store.db.tx(async (q) => {
-    const a = await createUserAccount(q, tokenHash);
-    await postJournal(q, { kind: 'deposit', lines: [{ accountId: ledger.sys.lightning, amountMsat: -50_000n }, { accountId: a.id, amountMsat: 50_000n }] });
-    return a;
-  });
+  const acct = await fundedAccount(store.db, ledger, 50_000n);
+  const tokenHash = acct.tokenHash;
   const requestIds: string[] = [];
   for (let i = 0; i < calls; i++) {
     const r = await ledger.reserve({ tokenHash, amountMsat: 3_000n, purpose: 'POST /api/v1/openai/v1/chat/completions', expiresAt: 2e9 });

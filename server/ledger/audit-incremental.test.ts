@@ -1,16 +1,13 @@
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestStore, STORE_KINDS, type TestStore } from '../store/testing.js';
-import { createLedger, createUserAccount, hashToken, newToken, postJournal, type Ledger } from './index.js';
+import { createLedger, type Ledger } from './index.js';
+import { fundedAccount } from './testing.js';
 
 /** A funded token and `calls` paid calls of 1 000 msat on it, through the ledger's own reserve/settle. */
 async function traffic(store: TestStore, ledger: Ledger, calls: number): Promise<bigint> {
-  const tokenHash = hashToken(newToken());
-  const acct = await store.db.tx(async (q) => {
-    const a = await createUserAccount(q, tokenHash);
-    await postJournal(q, { kind: 'deposit', lines: [{ accountId: ledger.sys.lightning, amountMsat: -100_000n }, { accountId: a.id, amountMsat: 100_000n }] });
-    return a;
-  });
+  const acct = await fundedAccount(store.db, ledger, 100_000n);
+  const tokenHash = acct.tokenHash;
   for (let i = 0; i < calls; i++) {
     const r = await ledger.reserve({ tokenHash, amountMsat: 2_000n, purpose: 'test', expiresAt: 2e9 });
     if (!r.ok) throw new Error('reserve failed');

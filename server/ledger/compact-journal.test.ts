@@ -7,17 +7,8 @@ import { openPglite } from '../store/pglite.js';
 import { openPostgres } from '../store/postgres.js';
 import { createPostgresSchema, openTestStore, STORE_KINDS, type TestStore } from '../store/testing.js';
 import type { Db } from '../store/index.js';
-import { createLedger, createUserAccount, getBalance, hashToken, newToken, postJournal, type Ledger } from './index.js';
-
-async function funded(db: Db, ledger: Ledger, msat: bigint) {
-  const tokenHash = hashToken(newToken());
-  const a = await db.tx(async (q) => {
-    const acct = await createUserAccount(q, tokenHash);
-    await postJournal(q, { kind: 'deposit', lines: [{ accountId: ledger.sys.lightning, amountMsat: -msat }, { accountId: acct.id, amountMsat: msat }] });
-    return acct;
-  });
-  return { tokenHash, id: a.id };
-}
+import { createLedger, getBalance, hashToken, newToken, type Ledger } from './index.js';
+import { fundedAccount as funded } from './testing.js';
 
 const count = async (db: Db, sql: string, params: unknown[] = []) => Number((await db.query<{ n: bigint }>(sql, params)).rows[0]!.n);
 const journalRows = (db: Db) => count(db, `SELECT count(*) AS n FROM journal`);

@@ -5,7 +5,7 @@
 // written once, when the hold resolves — a settlement's entries take the charge to revenue, the
 // change never leaves the account.
 import { pgErrorCode, type Queryable } from '../store/index.js';
-import { spendDayOf, type SystemAccountIds } from './accounts.js';
+import { spendDayOf } from './accounts.js';
 
 export type ReserveResult =
   /** lowBalanceMsat: the token's low-balance threshold, if it set one */
@@ -89,11 +89,11 @@ async function retryingStale(attempt: () => Promise<ReserveResult>, amountMsat: 
 }
 
 /** Debits amountMsat from the token's account into the holds account, if the balance and its limits allow. */
-export function reserveByTokenHash(q: Queryable, sys: SystemAccountIds, p: HoldRequest & SpendContext & { tokenHash: Buffer }): Promise<ReserveResult> {
-  return retryingStale(() => reserveByTokenHashOnce(q, sys, p), p.amountMsat);
+export function reserveByTokenHash(q: Queryable, p: HoldRequest & SpendContext & { tokenHash: Buffer }): Promise<ReserveResult> {
+  return retryingStale(() => reserveByTokenHashOnce(q, p), p.amountMsat);
 }
 
-async function reserveByTokenHashOnce(q: Queryable, sys: SystemAccountIds, p: HoldRequest & SpendContext & { tokenHash: Buffer }): Promise<ReserveResult> {
+async function reserveByTokenHashOnce(q: Queryable, p: HoldRequest & SpendContext & { tokenHash: Buffer }): Promise<ReserveResult> {
   const day = spendDayOf(p.now);
   const res = await oneStatement(q, RESERVE_SQL, [
     p.tokenHash,
@@ -122,11 +122,11 @@ async function reserveByTokenHashOnce(q: Queryable, sys: SystemAccountIds, p: Ho
 }
 
 /** The same from a funded L402 credential's account; unknown_account when it was never funded. */
-export function reserveByCredential(q: Queryable, sys: SystemAccountIds, p: HoldRequest & { paymentHash: string }): Promise<ReserveResult> {
-  return retryingStale(() => reserveByCredentialOnce(q, sys, p), p.amountMsat);
+export function reserveByCredential(q: Queryable, p: HoldRequest & { paymentHash: string }): Promise<ReserveResult> {
+  return retryingStale(() => reserveByCredentialOnce(q, p), p.amountMsat);
 }
 
-async function reserveByCredentialOnce(q: Queryable, sys: SystemAccountIds, p: HoldRequest & { paymentHash: string }): Promise<ReserveResult> {
+async function reserveByCredentialOnce(q: Queryable, p: HoldRequest & { paymentHash: string }): Promise<ReserveResult> {
   const res = await oneStatement(q, RESERVE_CREDENTIAL_SQL, [
     p.paymentHash,
     p.amountMsat,
@@ -195,7 +195,6 @@ export interface CallRecord {
  */
 export async function settleHold(
   q: Queryable,
-  sys: SystemAccountIds,
   p: { holdId: bigint; chargeMsat: bigint; to: bigint; memo?: string; call?: CallRecord },
 ): Promise<boolean> {
   const c = p.call;
@@ -236,7 +235,7 @@ WITH s AS (
 SELECT c.balance_msat FROM c`;
 
 /** Returns the held amount to the user. Returns the new balance, or null if no longer held. */
-export async function releaseHold(q: Queryable, sys: SystemAccountIds, p: { holdId: bigint; memo?: string }): Promise<bigint | null> {
+export async function releaseHold(q: Queryable, p: { holdId: bigint; memo?: string }): Promise<bigint | null> {
   const res = await oneStatement(q, RELEASE_SQL, [p.holdId, p.memo ?? null]);
   return res.rows[0]?.balance_msat ?? null;
 }
@@ -248,11 +247,11 @@ export async function renewHold(q: Queryable, p: { holdId: bigint; expiresAt: nu
 }
 
 /** Releases holds past their deadline (left by a crash); safe on many instances at once. */
-export async function sweepExpiredHolds(q: Queryable, sys: SystemAccountIds, now: number, limit = 500): Promise<number> {
+export async function sweepExpiredHolds(q: Queryable, now: number, limit = 500): Promise<number> {
   const due = await q.query<{ id: bigint }>(`SELECT id FROM holds WHERE state = 'held' AND expires_at < $1 ORDER BY id LIMIT $2`, [now, limit]);
   let released = 0;
   for (const { id } of due.rows) {
-    if ((await releaseHold(q, sys, { holdId: id, memo: 'expired' })) !== null) released++;
+    if ((await releaseHold(q, { holdId: id, memo: 'expired' })) !== null) released++;
   }
   return released;
 }

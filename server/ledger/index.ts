@@ -85,20 +85,20 @@ export async function createLedger(db: Db, opts: LedgerOptions = {}): Promise<Le
   const sys = await loadSystemAccountIds(db);
   const batcher =
     db.kind === 'postgres' && opts.settleBatch !== false
-      ? createSettleBatcher(db.settlements, sys, typeof opts.settleBatch === 'object' ? opts.settleBatch : {})
+      ? createSettleBatcher(db.settlements, typeof opts.settleBatch === 'object' ? opts.settleBatch : {})
       : null;
   const checks = new Set<AuditCheck>();
   return {
     sys,
-    reserve: (p) => reserveByTokenHash(db, sys, { ...p, now: p.now ?? now(), api: p.api ?? '' }),
-    reserveFromCredential: (p) => reserveByCredential(db, sys, p),
+    reserve: (p) => reserveByTokenHash(db, { ...p, now: p.now ?? now(), api: p.api ?? '' }),
+    reserveFromCredential: (p) => reserveByCredential(db, p),
     settle: (holdId, chargeMsat, call) => {
       const req = { holdId, chargeMsat, to: sys.revenue, ...(call ? { call } : {}) };
-      return batcher ? batcher.settle(req) : settleHold(db.settlements, sys, req);
+      return batcher ? batcher.settle(req) : settleHold(db.settlements, req);
     },
-    release: (holdId, memo) => releaseHold(db.settlements, sys, { holdId, ...(memo ? { memo } : {}) }),
+    release: (holdId, memo) => releaseHold(db.settlements, { holdId, ...(memo ? { memo } : {}) }),
     renew: (holdId, expiresAt) => renewHold(db, { holdId, expiresAt }),
-    sweepExpiredHolds: (now) => db.tx((q) => sweepExpiredHolds(q, sys, now)),
+    sweepExpiredHolds: (now) => db.tx((q) => sweepExpiredHolds(q, now)),
     fundL402: (p) => fundCredential(db, sys, p),
     credentialAccount: (paymentHash) => credentialAccount(db, paymentHash),
     paidCall: (accountId, requestId) => paidCall(db, accountId, requestId),

@@ -1,18 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStore, STORE_KINDS, type TestStore } from '../store/testing.js';
 import type { Db } from '../store/index.js';
-import { createLedger, createUserAccount, getBalance, hashToken, newToken, postJournal, InsufficientFundsError, type Ledger } from './index.js';
+import { createLedger, getBalance, hashToken, newToken, postJournal, InsufficientFundsError, type Ledger } from './index.js';
+import { fundedAccount as depositFunded } from './testing.js';
 
-async function fundedAccount(db: Db, ledger: Ledger, msat: bigint) {
-  const token = newToken();
-  const tokenHash = hashToken(token);
-  const acct = await db.tx(async (q) => {
-    const a = await createUserAccount(q, tokenHash);
-    await postJournal(q, { kind: 'deposit', ref: token.slice(-8), lines: [{ accountId: ledger.sys.lightning, amountMsat: -msat }, { accountId: a.id, amountMsat: msat }] });
-    return a;
-  });
-  return { token, tokenHash, id: acct.id };
-}
+const fundedAccount = (db: Db, ledger: Ledger, msat: bigint) => depositFunded(db, ledger, msat, { ref: (token) => token.slice(-8) });
 
 describe.each(STORE_KINDS)('ledger on %s', (kind) => {
   let store: TestStore;

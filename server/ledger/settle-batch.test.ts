@@ -5,20 +5,11 @@ import { migrate } from '../store/migrate.js';
 import { openPostgres } from '../store/postgres.js';
 import { createPostgresSchema } from '../store/testing.js';
 import type { Db, Queryable } from '../store/index.js';
-import { createLedger, createUserAccount, getBalance, hashToken, newToken, postJournal, spendDayOf, type Ledger } from './index.js';
+import { createLedger, getBalance, hashToken, newToken, spendDayOf, type Ledger } from './index.js';
+import { fundedAccount as funded } from './testing.js';
 import { createSettleBatcher, type SettleBatcher } from './settle-batch.js';
 
 const NOW = 1_800_000_000;
-
-async function funded(db: Db, ledger: Ledger, msat: bigint) {
-  const tokenHash = hashToken(newToken());
-  const a = await db.tx(async (q) => {
-    const acct = await createUserAccount(q, tokenHash);
-    await postJournal(q, { kind: 'deposit', lines: [{ accountId: ledger.sys.lightning, amountMsat: -msat }, { accountId: acct.id, amountMsat: msat }] });
-    return acct;
-  });
-  return { tokenHash, id: a.id };
-}
 
 async function hold(ledger: Ledger, tokenHash: Buffer, msat: bigint, api = 'openai'): Promise<bigint> {
   const r = await ledger.reserve({ tokenHash, amountMsat: msat, purpose: 'test', expiresAt: 2e9, now: NOW, api });
@@ -55,7 +46,7 @@ describe('batched settlements on PostgreSQL', () => {
     await migrate(db);
     ledger = await createLedger(db, { now: () => NOW, settleBatch: false });
     counted = counting(db);
-    batcher = createSettleBatcher(counted, ledger.sys, { max: 16 });
+    batcher = createSettleBatcher(counted, { max: 16 });
   });
   afterAll(async () => {
     await db.close();

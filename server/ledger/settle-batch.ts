@@ -4,7 +4,6 @@
 // next one. Every caller's promise resolves after its batch committed, with its own hold's result.
 import { pgErrorCode, type Queryable } from '../store/index.js';
 import { settleHold, type CallRecord } from './holds.js';
-import type { SystemAccountIds } from './accounts.js';
 
 // The single-hold SETTLE_SQL of holds.ts over arrays. Per hold it is the same compare-and-set;
 // what goes back is summed per receiving account (an UPDATE … FROM applies one source row per
@@ -68,7 +67,7 @@ export interface SettleBatcher {
 }
 
 /** max: settles per statement at most. */
-export function createSettleBatcher(q: Queryable, sys: SystemAccountIds, opts: { max?: number } = {}): SettleBatcher {
+export function createSettleBatcher(q: Queryable, opts: { max?: number } = {}): SettleBatcher {
   const max = Math.max(1, opts.max ?? 64);
   let queue: Waiting[] = [];
   let flushing = false;
@@ -93,7 +92,7 @@ export function createSettleBatcher(q: Queryable, sys: SystemAccountIds, opts: {
     if (batch.length === 1) {
       // alone: the single-hold statement, as without batching
       const w = batch[0]!;
-      await settleHold(q, sys, w.req).then(w.resolve, w.reject);
+      await settleHold(q, w.req).then(w.resolve, w.reject);
       return;
     }
     let settled: Set<bigint>;
@@ -101,7 +100,7 @@ export function createSettleBatcher(q: Queryable, sys: SystemAccountIds, opts: {
       settled = await batchStatement(q, batch.map((w) => w.req));
     } catch {
       // a batch the database refused whole: each settle on its own, so one cannot fail the others
-      await Promise.all(batch.map((w) => settleHold(q, sys, w.req).then(w.resolve, w.reject)));
+      await Promise.all(batch.map((w) => settleHold(q, w.req).then(w.resolve, w.reject)));
       return;
     }
     for (const w of batch) w.resolve(settled.has(w.req.holdId));
