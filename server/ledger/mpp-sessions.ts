@@ -222,7 +222,7 @@ export const auditSessions = async (q: Queryable, ctx: { movesByRef(account: 'pa
  * while held, by what the balance has. Returns the hold's amount after (unchanged when nothing was
  * added), or null when the hold is no longer held.
  */
-export async function extendSessionHold(db: Db, sys: SystemAccountIds, p: { holdId: bigint; sessionHash: string; maxMsat: bigint }): Promise<bigint | null> {
+export async function extendSessionHold(db: Db, p: { holdId: bigint; sessionHash: string; maxMsat: bigint }): Promise<bigint | null> {
   return db.tx(async (q) => {
     const hold = await q.query<{ account_id: bigint; amount_msat: bigint }>(
       `SELECT h.account_id, h.amount_msat FROM holds h JOIN mpp_sessions s ON s.account_id = h.account_id

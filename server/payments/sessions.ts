@@ -184,7 +184,7 @@ export function createSessions(deps: SessionDeps) {
     idleSeconds,
 
     /** Grows a call's hold on the session by up to maxMsat of its balance: the hold's new amount (null: no longer held). */
-    extendHold: (holdId: bigint, sessionId: string, maxMsat: bigint) => extendSessionHold(db, ledger.sys, { holdId, sessionHash: sessionId, maxMsat }),
+    extendHold: (holdId: bigint, sessionId: string, maxMsat: bigint) => extendSessionHold(db, { holdId, sessionHash: sessionId, maxMsat }),
 
     /** Calls fn whenever a top-up of the session is credited on this instance; returns the unsubscribe. */
     onTopUp(sessionId: string, fn: () => void): () => void {
