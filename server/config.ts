@@ -26,8 +26,10 @@ const EnvSchema = z.object({
   ABL_PG_PREPARED: z.enum(['true', 'false']).default('true'),
   /** settlements and releases without waiting for PostgreSQL's WAL flush (docs/architecture.md, "Durability") */
   ABL_PG_ASYNC_SETTLE: z.enum(['true', 'false']).default('false'),
-  /** PostgreSQL only: concurrent settlements committed together in one statement (docs/architecture.md, "Durability") */
+  /** concurrent settlements committed together in one statement (docs/architecture.md, "Durability") */
   ABL_SETTLE_BATCH: z.enum(['true', 'false']).default('true'),
+  /** concurrent reservations taken together in one statement (the same section) */
+  ABL_RESERVE_BATCH: z.enum(['true', 'false']).default('true'),
   ABL_DATA_DIR: z.string().default('./data'),
   PHOENIXD_URL: optional.pipe(z.url().optional()),
   PHOENIXD_PASSWORD: optional,

@@ -31,20 +31,40 @@ export interface SpendContext {
   api: string;
 }
 
+/**
+ * The terms of a debit, written once for both statements: the single one's parameters, or the
+ * columns of the batch's input rows `i` (reserve-batch.ts), with what the batch needs returned.
+ */
+export interface DebitTerms {
+  key: string;
+  amount: string;
+  at: string;
+  day: string;
+  api: string;
+  /** extra FROM items (the batch's `i`) */
+  from: string;
+  /** extra RETURNING columns */
+  returning: string;
+}
+
 // A token's debit: its balance, and a child token's limits (not revoked nor expired, the API
 // allowed, within the daily cap, which counts this reservation on the day it is made).
-const BY_TOKEN = `UPDATE accounts SET balance_msat = balance_msat - $2::bigint,
-    spend_day = CASE WHEN max_msat_per_day IS NULL THEN spend_day ELSE $6::integer END,
+export const byToken = (t: DebitTerms): string => `UPDATE accounts SET balance_msat = balance_msat - ${t.amount},
+    spend_day = CASE WHEN max_msat_per_day IS NULL THEN spend_day ELSE ${t.day} END,
     spent_today_msat = CASE WHEN max_msat_per_day IS NULL THEN spent_today_msat
-      WHEN spend_day = $6::integer THEN spent_today_msat + $2::bigint ELSE $2::bigint END
-  WHERE token_hash = $1 AND kind = 'user' AND balance_msat >= $2::bigint
-    AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $5::bigint)
-    AND (apis IS NULL OR $7::text = ANY (apis))
-    AND (max_msat_per_day IS NULL OR (CASE WHEN spend_day = $6::integer THEN spent_today_msat ELSE 0 END) + $2::bigint <= max_msat_per_day)
-  RETURNING id, balance_msat, low_balance_msat, CASE WHEN max_msat_per_day IS NULL THEN NULL ELSE $6::integer END AS spend_day`;
-const BY_CREDENTIAL = `UPDATE accounts a SET balance_msat = a.balance_msat - $2::bigint
-  FROM l402_credentials c WHERE c.payment_hash = $1 AND c.state = 'funded' AND a.id = c.account_id AND a.balance_msat >= $2::bigint
-  RETURNING a.id, a.balance_msat, NULL::bigint AS low_balance_msat, NULL::integer AS spend_day`;
+      WHEN spend_day = ${t.day} THEN spent_today_msat + ${t.amount} ELSE ${t.amount} END
+  ${t.from ? `FROM ${t.from}` : ''}
+  WHERE token_hash = ${t.key} AND kind = 'user' AND balance_msat >= ${t.amount}
+    AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ${t.at})
+    AND (apis IS NULL OR ${t.api} = ANY (apis))
+    AND (max_msat_per_day IS NULL OR (CASE WHEN spend_day = ${t.day} THEN spent_today_msat ELSE 0 END) + ${t.amount} <= max_msat_per_day)
+  RETURNING id, balance_msat, low_balance_msat, CASE WHEN max_msat_per_day IS NULL THEN NULL ELSE ${t.day} END AS spend_day${t.returning}`;
+export const byCredential = (t: DebitTerms): string => `UPDATE accounts a SET balance_msat = a.balance_msat - ${t.amount}
+  FROM l402_credentials c${t.from ? `, ${t.from}` : ''}
+  WHERE c.payment_hash = ${t.key} AND c.state = 'funded' AND a.id = c.account_id AND a.balance_msat >= ${t.amount}
+  RETURNING a.id, a.balance_msat, NULL::bigint AS low_balance_msat, NULL::integer AS spend_day${t.returning}`;
+
+const ONE: DebitTerms = { key: '$1', amount: '$2::bigint', at: '$5::bigint', day: '$6::integer', api: '$7::text', from: '', returning: '' };
 
 const reserveSql = (debit: string) => `
 WITH debit AS (
@@ -54,8 +74,8 @@ WITH debit AS (
   SELECT id, $2::bigint, $3, $4::bigint, spend_day FROM debit RETURNING id
 )
 SELECT h.id AS hold_id, debit.id AS account_id, debit.balance_msat, debit.low_balance_msat FROM debit, h`;
-const RESERVE_SQL = reserveSql(BY_TOKEN);
-const RESERVE_CREDENTIAL_SQL = reserveSql(BY_CREDENTIAL);
+const RESERVE_SQL = reserveSql(byToken(ONE));
+const RESERVE_CREDENTIAL_SQL = reserveSql(byCredential(ONE));
 
 type HoldRow = { hold_id: bigint; account_id: bigint; balance_msat: bigint; low_balance_msat: bigint | null; amount_msat: bigint };
 
@@ -63,10 +83,10 @@ type HoldRow = { hold_id: bigint; account_id: bigint; balance_msat: bigint; low_
  * Runs one of the statements below. Each is atomic, so one the database aborted to break a
  * deadlock or a serialisation conflict (it rolled back whole) is simply run again.
  */
-async function oneStatement(q: Queryable, sql: string, params: unknown[]): Promise<{ rows: HoldRow[] }> {
+export async function oneStatement<R = HoldRow>(q: Queryable, sql: string, params: unknown[]): Promise<{ rows: R[] }> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await q.query<HoldRow>(sql, params);
+      return await q.query<R>(sql, params);
     } catch (err) {
       if (attempt >= 3 || !TRANSIENT.has(pgErrorCode(err) ?? '')) throw err;
     }

@@ -7,6 +7,7 @@ import type { AuditCheck, AuditReport } from './audit.js';
 import { runAudit, type AuditOptions } from './audit-run.js';
 import { archiveJournal, type ArchiveOptions, type ArchiveResult } from './archive.js';
 import { releaseHold, renewHold, reserveByCredential, reserveByTokenHash, settleHold, sweepExpiredHolds, type CallRecord, type HoldRequest, type ReserveResult, type SpendContext } from './holds.js';
+import { createReserveBatcher } from './reserve-batch.js';
 import { createSettleBatcher } from './settle-batch.js';
 import { credentialAccount, fundCredential } from './l402-credentials.js';
 import { createChild, listChildren, revokeChild, type ChildRow, type ChildSpec, type RevokeResult } from './children.js';
@@ -73,25 +74,26 @@ export interface Ledger {
 export interface LedgerOptions {
   /** Unix seconds (expiries and daily caps of child tokens); injected so tests control it */
   now?: () => number;
-  /**
-   * Concurrent settlements in one statement (ledger/settle-batch.ts): on PostgreSQL unless false;
-   * never on PGlite, whose one connection runs statements one at a time anyway.
-   */
+  /** Concurrent settlements in one statement (ledger/settle-batch.ts), unless false. */
   settleBatch?: boolean | { max: number };
+  /** Concurrent reservations in one statement (ledger/reserve-batch.ts), unless false. */
+  reserveBatch?: boolean | { max: number };
 }
 
 export async function createLedger(db: Db, opts: LedgerOptions = {}): Promise<Ledger> {
   const now = opts.now ?? (() => Math.floor(Date.now() / 1000));
   const sys = await loadSystemAccountIds(db);
-  const batcher =
-    db.kind === 'postgres' && opts.settleBatch !== false
-      ? createSettleBatcher(db.settlements, typeof opts.settleBatch === 'object' ? opts.settleBatch : {})
-      : null;
+  // on PGlite too: its one connection runs statements one at a time, so one statement for many calls saves the most
+  const batcher = opts.settleBatch !== false ? createSettleBatcher(db.settlements, typeof opts.settleBatch === 'object' ? opts.settleBatch : {}) : null;
+  const reserving = opts.reserveBatch !== false ? createReserveBatcher(db, typeof opts.reserveBatch === 'object' ? opts.reserveBatch : {}) : null;
   const checks = new Set<AuditCheck>();
   return {
     sys,
-    reserve: (p) => reserveByTokenHash(db, { ...p, now: p.now ?? now(), api: p.api ?? '' }),
-    reserveFromCredential: (p) => reserveByCredential(db, p),
+    reserve: (p) => {
+      const req = { ...p, now: p.now ?? now(), api: p.api ?? '' };
+      return reserving ? reserving.byToken(req) : reserveByTokenHash(db, req);
+    },
+    reserveFromCredential: (p) => (reserving ? reserving.byCredential(p) : reserveByCredential(db, p)),
     settle: (holdId, chargeMsat, call) => {
       const req = { holdId, chargeMsat, to: sys.revenue, ...(call ? { call } : {}) };
       return batcher ? batcher.settle(req) : settleHold(db.settlements, req);

@@ -1,9 +1,8 @@
-// Group commit of settlements: concurrent paid calls' settles go to PostgreSQL together, one
-// statement over `unnest` arrays, so N answers cost one round trip and one commit instead of N.
-// A lone settle goes at once (no added latency); those arriving while a batch runs wait for the
-// next one. Every caller's promise resolves after its batch committed, with its own hold's result.
-import { pgErrorCode, type Queryable } from '../store/index.js';
-import { settleHold, type CallRecord } from './holds.js';
+// Group commit of settlements (group-commit.ts): concurrent paid calls' settles in one statement
+// over `unnest` arrays, each caller answered with its own hold's result.
+import type { Queryable } from '../store/index.js';
+import { createGroupCommit } from './group-commit.js';
+import { oneStatement, settleHold, type CallRecord } from './holds.js';
 
 // The single-hold SETTLE_SQL of holds.ts over arrays. Per hold it is the same compare-and-set;
 // what goes back is summed per receiving account (an UPDATE … FROM applies one source row per
@@ -43,10 +42,6 @@ WITH i AS (
 )
 SELECT s.id FROM s`;
 
-// a statement the database aborted to break a deadlock (accounts locked in another order by a
-// concurrent batch) or a serialisation conflict rolled back whole: it is run again
-const TRANSIENT = new Set(['40P01', '40001']);
-
 export interface SettleRequest {
   holdId: bigint;
   chargeMsat: bigint;
@@ -55,76 +50,23 @@ export interface SettleRequest {
   call?: CallRecord;
 }
 
-interface Waiting {
-  req: SettleRequest;
-  resolve: (settled: boolean) => void;
-  reject: (err: unknown) => void;
-}
-
 export interface SettleBatcher {
   /** resolves after the batch holding this settle committed: false if the hold was no longer held */
   settle(req: SettleRequest): Promise<boolean>;
 }
 
-/** max: settles per statement at most. */
+/** max: settles per statement at most. A second settle of one hold waits for the next batch, where the compare-and-set finds it settled. */
 export function createSettleBatcher(q: Queryable, opts: { max?: number } = {}): SettleBatcher {
-  const max = Math.max(1, opts.max ?? 64);
-  let queue: Waiting[] = [];
-  let flushing = false;
-
-  // The next batch: up to max settles, each hold once (a second settle of one hold waits for the
-  // next batch, where the compare-and-set finds it settled and answers false).
-  const take = (): Waiting[] => {
-    const batch: Waiting[] = [];
-    const rest: Waiting[] = [];
-    const seen = new Set<bigint>();
-    for (const w of queue) {
-      if (batch.length < max && !seen.has(w.req.holdId)) {
-        seen.add(w.req.holdId);
-        batch.push(w);
-      } else rest.push(w);
-    }
-    queue = rest;
-    return batch;
-  };
-
-  const runBatch = async (batch: Waiting[]): Promise<void> => {
-    if (batch.length === 1) {
-      // alone: the single-hold statement, as without batching
-      const w = batch[0]!;
-      await settleHold(q, w.req).then(w.resolve, w.reject);
-      return;
-    }
-    let settled: Set<bigint>;
-    try {
-      settled = await batchStatement(q, batch.map((w) => w.req));
-    } catch {
-      // a batch the database refused whole: each settle on its own, so one cannot fail the others
-      await Promise.all(batch.map((w) => settleHold(q, w.req).then(w.resolve, w.reject)));
-      return;
-    }
-    for (const w of batch) w.resolve(settled.has(w.req.holdId));
-  };
-
-  const flush = async (): Promise<void> => {
-    try {
-      while (queue.length > 0) await runBatch(take());
-    } finally {
-      flushing = false;
-    }
-  };
-
-  return {
-    settle(req) {
-      return new Promise<boolean>((resolve, reject) => {
-        queue.push({ req, resolve, reject });
-        if (flushing) return;
-        flushing = true;
-        // settles of the same tick join the first batch; none waits for a timer
-        queueMicrotask(() => void flush());
-      });
+  const settle = createGroupCommit<SettleRequest, boolean>({
+    max: opts.max ?? 64,
+    key: (req) => req.holdId,
+    one: (req) => settleHold(q, req),
+    many: async (reqs) => {
+      const settled = await batchStatement(q, reqs);
+      return reqs.map((r) => settled.has(r.holdId));
     },
-  };
+  });
+  return { settle };
 }
 
 async function batchStatement(q: Queryable, reqs: SettleRequest[]): Promise<Set<bigint>> {
@@ -140,12 +82,7 @@ async function batchStatement(q: Queryable, reqs: SettleRequest[]): Promise<Set<
     reqs.map((r) => (r.call?.usage ? JSON.stringify(r.call.usage) : null)),
     reqs.map((r) => (r.call ? r.call.createdAt : null)),
   ];
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const res = await q.query<{ id: bigint }>(BATCH_SETTLE_SQL, params);
-      return new Set(res.rows.map((r) => r.id));
-    } catch (err) {
-      if (attempt >= 3 || !TRANSIENT.has(pgErrorCode(err) ?? '')) throw err;
-    }
-  }
+  // aborted whole to break a deadlock (accounts locked in another order by a concurrent batch): run again
+  const res = await oneStatement<{ id: bigint }>(q, BATCH_SETTLE_SQL, params);
+  return new Set(res.rows.map((r) => r.id));
 }
