@@ -64,7 +64,11 @@ export function createGroupCommit<R, T>(opts: GroupCommitOptions<R, T>): (req: R
 
   const flush = async (): Promise<void> => {
     try {
-      while (queue.length > 0) await runBatch(take());
+      while (queue.length > 0) {
+        await runBatch(take());
+        // let waiting I/O run first, so its requests join the next batch (PGlite's statements run on this thread)
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
     } finally {
       flushing = false;
     }
