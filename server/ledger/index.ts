@@ -7,6 +7,7 @@ import type { AuditCheck, AuditReport } from './audit.js';
 import { runAudit, type AuditOptions } from './audit-run.js';
 import { archiveJournal, type ArchiveOptions, type ArchiveResult } from './archive.js';
 import { releaseHold, renewHold, reserveByCredential, reserveByTokenHash, settleHold, sweepExpiredHolds, type CallRecord, type HoldRequest, type ReserveResult, type SpendContext } from './holds.js';
+import { createFundBatcher } from './fund-batch.js';
 import { createReserveBatcher } from './reserve-batch.js';
 import { createSettleBatcher } from './settle-batch.js';
 import { credentialAccount, fundCredential } from './l402-credentials.js';
@@ -76,7 +77,7 @@ export interface LedgerOptions {
   now?: () => number;
   /** Concurrent settlements in one statement (ledger/settle-batch.ts), unless false. */
   settleBatch?: boolean | { max: number };
-  /** Concurrent reservations in one statement (ledger/reserve-batch.ts), unless false. */
+  /** Concurrent reservations, and credentials' first uses, in one statement (ledger/reserve-batch.ts, fund-batch.ts), unless false. */
   reserveBatch?: boolean | { max: number };
 }
 
@@ -85,7 +86,9 @@ export async function createLedger(db: Db, opts: LedgerOptions = {}): Promise<Le
   const sys = await loadSystemAccountIds(db);
   // on PGlite too: its one connection runs statements one at a time, so one statement for many calls saves the most
   const batcher = opts.settleBatch !== false ? createSettleBatcher(db.settlements, typeof opts.settleBatch === 'object' ? opts.settleBatch : {}) : null;
-  const reserving = opts.reserveBatch !== false ? createReserveBatcher(db, typeof opts.reserveBatch === 'object' ? opts.reserveBatch : {}) : null;
+  const reserveOpts = typeof opts.reserveBatch === 'object' ? opts.reserveBatch : {};
+  const reserving = opts.reserveBatch !== false ? createReserveBatcher(db, reserveOpts) : null;
+  const funding = opts.reserveBatch !== false ? createFundBatcher(db, sys, reserveOpts) : null;
   const checks = new Set<AuditCheck>();
   return {
     sys,
@@ -101,7 +104,7 @@ export async function createLedger(db: Db, opts: LedgerOptions = {}): Promise<Le
     release: (holdId, memo) => releaseHold(db.settlements, { holdId, ...(memo ? { memo } : {}) }),
     renew: (holdId, expiresAt) => renewHold(db, { holdId, expiresAt }),
     sweepExpiredHolds: (now) => db.tx((q) => sweepExpiredHolds(q, now)),
-    fundL402: (p) => fundCredential(db, sys, p),
+    fundL402: (p) => (funding ? funding(p) : fundCredential(db, sys, p)),
     credentialAccount: (paymentHash) => credentialAccount(db, paymentHash),
     paidCall: (accountId, requestId) => paidCall(db, accountId, requestId),
     history: (p) => accountHistory(db, p),

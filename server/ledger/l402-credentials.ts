@@ -90,13 +90,13 @@ export async function fundCredential(db: Db, sys: SystemAccountIds, p: { payment
   });
 }
 
-async function credentialState(q: Queryable, paymentHash: string): Promise<string | null> {
+export async function credentialState(q: Queryable, paymentHash: string): Promise<string | null> {
   const res = await q.query<{ state: string }>(`SELECT state FROM l402_credentials WHERE payment_hash = $1`, [paymentHash]);
   return res.rows[0]?.state ?? null;
 }
 
 /** A credential's account is keyed like a token's, by a hash no token can have. */
-function credentialAccountHash(paymentHash: string): Buffer {
+export function credentialAccountHash(paymentHash: string): Buffer {
   return createHash('sha256').update(`l402:${paymentHash}`, 'utf8').digest();
 }
 
