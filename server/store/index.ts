@@ -13,7 +13,7 @@ export interface StoreOptions {
   databaseUrl?: string | undefined;
   /** PGlite directory; null keeps the embedded database in memory (tests) */
   dataDir: string | null;
-  /** PostgreSQL only: prepared statements (default true; false behind a transaction-mode pooler) */
+  /** prepared statements (default true; false behind a transaction-mode pooler); PGlite prepares them in SQL (store/pglite-prepared.ts) */
   preparedStatements?: boolean;
   /** PostgreSQL only: settlements and releases commit without waiting for the WAL flush (default false) */
   asyncSettlements?: boolean;
@@ -26,7 +26,7 @@ export async function openStore(opts: StoreOptions): Promise<Db> {
         ...(opts.preparedStatements === false ? { preparedStatements: false } : {}),
         ...(opts.asyncSettlements ? { asyncSettlements: true } : {}),
       })
-    : await openPglite(opts.dataDir === null ? null : join(opts.dataDir, 'pglite'));
+    : await openPglite(opts.dataDir === null ? null : join(opts.dataDir, 'pglite'), opts.preparedStatements === false ? { preparedStatements: false } : {});
   try {
     await migrate(db);
   } catch (err) {
