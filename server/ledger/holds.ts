@@ -45,6 +45,8 @@ export interface DebitTerms {
   from: string;
   /** extra RETURNING columns */
   returning: string;
+  /** an extra condition that names the rows by an index (a batch: all its keys at once) */
+  narrow: string;
 }
 
 // A token's debit: its balance, and a child token's limits (not revoked nor expired, the API
@@ -54,17 +56,17 @@ export const byToken = (t: DebitTerms): string => `UPDATE accounts SET balance_m
     spent_today_msat = CASE WHEN max_msat_per_day IS NULL THEN spent_today_msat
       WHEN spend_day = ${t.day} THEN spent_today_msat + ${t.amount} ELSE ${t.amount} END
   ${t.from ? `FROM ${t.from}` : ''}
-  WHERE token_hash = ${t.key} AND kind = 'user' AND balance_msat >= ${t.amount}
+  WHERE token_hash = ${t.key}${t.narrow} AND kind = 'user' AND balance_msat >= ${t.amount}
     AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ${t.at})
     AND (apis IS NULL OR ${t.api} = ANY (apis))
     AND (max_msat_per_day IS NULL OR (CASE WHEN spend_day = ${t.day} THEN spent_today_msat ELSE 0 END) + ${t.amount} <= max_msat_per_day)
   RETURNING id, balance_msat, low_balance_msat, CASE WHEN max_msat_per_day IS NULL THEN NULL ELSE ${t.day} END AS spend_day${t.returning}`;
 export const byCredential = (t: DebitTerms): string => `UPDATE accounts a SET balance_msat = a.balance_msat - ${t.amount}
   FROM l402_credentials c${t.from ? `, ${t.from}` : ''}
-  WHERE c.payment_hash = ${t.key} AND c.state = 'funded' AND a.id = c.account_id AND a.balance_msat >= ${t.amount}
+  WHERE c.payment_hash = ${t.key}${t.narrow} AND c.state = 'funded' AND a.id = c.account_id AND a.balance_msat >= ${t.amount}
   RETURNING a.id, a.balance_msat, NULL::bigint AS low_balance_msat, NULL::integer AS spend_day${t.returning}`;
 
-const ONE: DebitTerms = { key: '$1', amount: '$2::bigint', at: '$5::bigint', day: '$6::integer', api: '$7::text', from: '', returning: '' };
+const ONE: DebitTerms = { key: '$1', amount: '$2::bigint', at: '$5::bigint', day: '$6::integer', api: '$7::text', from: '', returning: '', narrow: '' };
 
 const reserveSql = (debit: string) => `
 WITH debit AS (

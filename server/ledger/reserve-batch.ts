@@ -10,7 +10,7 @@ import { createGroupCommit } from './group-commit.js';
 export type TokenReserve = HoldRequest & SpendContext & { tokenHash: Buffer };
 export type CredentialReserve = HoldRequest & { paymentHash: string };
 
-const MANY: DebitTerms = { key: 'i.key', amount: 'i.amount', at: 'i.at', day: 'i.day', api: 'i.api', from: 'i', returning: ', i.n, i.amount, i.purpose, i.hold_expires' };
+const MANY: DebitTerms = { key: 'i.key', amount: 'i.amount', at: 'i.at', day: 'i.day', api: 'i.api', from: 'i', returning: ', i.n, i.amount, i.purpose, i.hold_expires', narrow: '' };
 
 // One row per account in `debit` (a batch holds each key once; two keys of one account would
 // update it once, and the other reservation goes alone), so its hold joins back by account.
@@ -26,11 +26,13 @@ WITH i AS (
 )
 SELECT h.id AS hold_id, debit.id AS account_id, debit.balance_msat, debit.low_balance_msat, debit.n FROM debit JOIN h ON h.account_id = debit.id${unknown}`;
 // token hashes travel as hex: an array of byte strings is not a parameter both drivers serialise
-const BY_TOKEN_SQL = batchSql('text', byToken({ ...MANY, key: "decode(i.key, 'hex')" }), '');
+// `narrow`: the keys as one array, so the accounts are found by their index whatever the planner
+// guesses of the batch's size (a join on `i` alone may scan every account)
+const BY_TOKEN_SQL = batchSql('text', byToken({ ...MANY, key: "decode(i.key, 'hex')", narrow: " AND token_hash = ANY (ARRAY(SELECT decode(k, 'hex') FROM unnest($1::text[]) AS k))" }), '');
 // a credential never funded is the common refusal (its first use funds it): said in the batch, so it needs no statement of its own
 const BY_CREDENTIAL_SQL = batchSql(
   'text',
-  byCredential(MANY),
+  byCredential({ ...MANY, narrow: ' AND c.payment_hash = ANY ($1::text[])' }),
   `
 UNION ALL SELECT NULL, NULL, NULL, NULL, i.n FROM i WHERE NOT EXISTS (SELECT 1 FROM l402_credentials c WHERE c.payment_hash = i.key AND c.state = 'funded')`,
 );
