@@ -3,7 +3,7 @@
 // statement (l402-credentials.ts): an account of its own, the credential naming it, the deposit.
 import type { Db } from '../store/index.js';
 import type { SystemAccountIds } from './accounts.js';
-import { createGroupCommit } from './group-commit.js';
+import { createGroupCommit, type BatchOptions } from './group-commit.js';
 import { credentialAccountHash, credentialState, fundCredential } from './l402-credentials.js';
 
 export interface FundRequest {
@@ -40,10 +40,11 @@ FROM i LEFT JOIN ai ON ai.payment_hash = i.payment_hash LEFT JOIN c ON c.payment
 
 type Row = { n: bigint | number; created: bigint | null; funded: bigint | null };
 
-/** max: first uses per statement at most. Resolves true when the credential is funded (now or before), false when its hash is a single-use credential's. */
-export function createFundBatcher(db: Db, sys: SystemAccountIds, opts: { max?: number } = {}): (req: FundRequest) => Promise<boolean> {
+/** opts: statements' size and how many run at once (BatchOptions). Resolves true when the credential is funded (now or before), false when its hash is a single-use credential's. */
+export function createFundBatcher(db: Db, sys: SystemAccountIds, opts: BatchOptions = {}): (req: FundRequest) => Promise<boolean> {
   return createGroupCommit<FundRequest, boolean>({
     max: opts.max ?? 64,
+    parallel: opts.parallel ?? 1,
     key: (req) => req.paymentHash,
     one: (req) => fundCredential(db, sys, req),
     many: (reqs) =>

@@ -3,10 +3,18 @@
 // A lone request goes at once with its single statement (no added latency); those arriving while a
 // batch runs wait for the next one. Every caller's promise resolves after its batch committed.
 
+/** A batcher's limits: requests per statement (default 64), batches running at once (default 1). */
+export interface BatchOptions {
+  max?: number;
+  parallel?: number;
+}
+
 export interface GroupCommitOptions<R, T> {
   /** requests per statement at most */
   max: number;
-  /** requests with one key never share a batch (an UPDATE … FROM applies one source row per target row) */
+  /** batches running at once at most (PGlite: 1, its one connection runs them one at a time anyway) */
+  parallel?: number;
+  /** requests with one key never share a batch, nor run in two at once (an UPDATE … FROM applies one source row per target row) */
   key(req: R): unknown;
   /** the single statement: a batch of one, and whatever a batch left to be done alone */
   one(req: R): Promise<T>;
@@ -16,24 +24,27 @@ export interface GroupCommitOptions<R, T> {
 
 interface Waiting<R, T> {
   req: R;
+  key: unknown;
   resolve: (result: T) => void;
   reject: (err: unknown) => void;
 }
 
 export function createGroupCommit<R, T>(opts: GroupCommitOptions<R, T>): (req: R) => Promise<T> {
   const max = Math.max(1, opts.max);
+  const parallel = Math.max(1, opts.parallel ?? 1);
   let queue: Waiting<R, T>[] = [];
-  let flushing = false;
+  let running = 0;
+  // keys in a running batch: a request with one of them waits for a later batch
+  const busy = new Set<unknown>();
+  let scheduled = false;
 
-  // The next batch: up to max requests, one per key; the rest wait, in their order.
+  // The next batch: up to max requests, one per key, none of a running batch's keys; the rest wait, in their order.
   const take = (): Waiting<R, T>[] => {
     const batch: Waiting<R, T>[] = [];
     const rest: Waiting<R, T>[] = [];
-    const seen = new Set<unknown>();
     for (const w of queue) {
-      const key = opts.key(w.req);
-      if (batch.length < max && !seen.has(key)) {
-        seen.add(key);
+      if (batch.length < max && !busy.has(w.key)) {
+        busy.add(w.key);
         batch.push(w);
       } else rest.push(w);
     }
@@ -62,24 +73,31 @@ export function createGroupCommit<R, T>(opts: GroupCommitOptions<R, T>): (req: R
     await Promise.all(left.map(alone));
   };
 
-  const flush = async (): Promise<void> => {
-    try {
-      while (queue.length > 0) {
-        await runBatch(take());
+  const pump = (): void => {
+    scheduled = false;
+    while (running < parallel && queue.length > 0) {
+      const batch = take();
+      if (batch.length === 0) return; // every waiting key is in a running batch
+      running++;
+      void runBatch(batch).finally(() => {
+        running--;
+        for (const w of batch) busy.delete(w.key);
         // let waiting I/O run first, so its requests join the next batch (PGlite's statements run on this thread)
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-    } finally {
-      flushing = false;
+        schedule(setImmediate);
+      });
     }
+  };
+
+  const schedule = (later: (fn: () => void) => unknown): void => {
+    if (scheduled || queue.length === 0) return;
+    scheduled = true;
+    later(pump);
   };
 
   return (req) =>
     new Promise<T>((resolve, reject) => {
-      queue.push({ req, resolve, reject });
-      if (flushing) return;
-      flushing = true;
+      queue.push({ req, key: opts.key(req), resolve, reject });
       // requests of the same tick join the first batch; none waits for a timer
-      queueMicrotask(() => void flush());
+      if (running < parallel) schedule(queueMicrotask);
     });
 }

@@ -8,6 +8,7 @@ import { runAudit, type AuditOptions } from './audit-run.js';
 import { archiveJournal, type ArchiveOptions, type ArchiveResult } from './archive.js';
 import { releaseHold, renewHold, reserveByCredential, reserveByTokenHash, settleHold, sweepExpiredHolds, type CallRecord, type HoldRequest, type ReserveResult, type SpendContext } from './holds.js';
 import { createFundBatcher } from './fund-batch.js';
+import type { BatchOptions } from './group-commit.js';
 import { createReserveBatcher } from './reserve-batch.js';
 import { createSettleBatcher } from './settle-batch.js';
 import { credentialAccount, fundCredential } from './l402-credentials.js';
@@ -76,17 +77,19 @@ export interface LedgerOptions {
   /** Unix seconds (expiries and daily caps of child tokens); injected so tests control it */
   now?: () => number;
   /** Concurrent settlements in one statement (ledger/settle-batch.ts), unless false. */
-  settleBatch?: boolean | { max: number };
+  settleBatch?: boolean | BatchOptions;
   /** Concurrent reservations, and credentials' first uses, in one statement (ledger/reserve-batch.ts, fund-batch.ts), unless false. */
-  reserveBatch?: boolean | { max: number };
+  reserveBatch?: boolean | BatchOptions;
 }
 
 export async function createLedger(db: Db, opts: LedgerOptions = {}): Promise<Ledger> {
   const now = opts.now ?? (() => Math.floor(Date.now() / 1000));
   const sys = await loadSystemAccountIds(db);
   // on PGlite too: its one connection runs statements one at a time, so one statement for many calls saves the most
-  const batcher = opts.settleBatch !== false ? createSettleBatcher(db.settlements, typeof opts.settleBatch === 'object' ? opts.settleBatch : {}) : null;
-  const reserveOpts = typeof opts.reserveBatch === 'object' ? opts.reserveBatch : {};
+  // PostgreSQL runs a few batches at once on its pool (a call waits less for one to finish)
+  const parallel = db.kind === 'postgres' ? 4 : 1;
+  const batcher = opts.settleBatch !== false ? createSettleBatcher(db.settlements, { parallel, ...(typeof opts.settleBatch === 'object' ? opts.settleBatch : {}) }) : null;
+  const reserveOpts = { parallel, ...(typeof opts.reserveBatch === 'object' ? opts.reserveBatch : {}) };
   const reserving = opts.reserveBatch !== false ? createReserveBatcher(db, reserveOpts) : null;
   const funding = opts.reserveBatch !== false ? createFundBatcher(db, sys, reserveOpts) : null;
   const checks = new Set<AuditCheck>();

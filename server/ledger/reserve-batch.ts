@@ -5,7 +5,7 @@
 import type { Queryable } from '../store/index.js';
 import { spendDayOf } from './accounts.js';
 import { byCredential, byToken, oneStatement, reserveByCredential, reserveByTokenHash, type DebitTerms, type HoldRequest, type ReserveResult, type SpendContext } from './holds.js';
-import { createGroupCommit } from './group-commit.js';
+import { createGroupCommit, type BatchOptions } from './group-commit.js';
 
 export type TokenReserve = HoldRequest & SpendContext & { tokenHash: Buffer };
 export type CredentialReserve = HoldRequest & { paymentHash: string };
@@ -69,18 +69,21 @@ export interface ReserveBatcher {
   byCredential(p: CredentialReserve): Promise<ReserveResult>;
 }
 
-/** max: reservations per statement at most. */
-export function createReserveBatcher(q: Queryable, opts: { max?: number } = {}): ReserveBatcher {
+/** opts: statements' size and how many run at once (BatchOptions). */
+export function createReserveBatcher(q: Queryable, opts: BatchOptions = {}): ReserveBatcher {
   const max = opts.max ?? 64;
+  const parallel = opts.parallel ?? 1;
   return {
     byToken: createGroupCommit<TokenReserve, ReserveResult>({
       max,
+      parallel,
       key: (p) => p.tokenHash.toString('hex'),
       one: (p) => reserveByTokenHash(q, p),
       many: (ps) => batch(q, BY_TOKEN_SQL, ps.map((p) => ({ ...p, key: p.tokenHash.toString('hex'), at: p.now }))),
     }),
     byCredential: createGroupCommit<CredentialReserve, ReserveResult>({
       max,
+      parallel,
       key: (p) => p.paymentHash,
       one: (p) => reserveByCredential(q, p),
       many: (ps) => batch(q, BY_CREDENTIAL_SQL, ps.map((p) => ({ ...p, key: p.paymentHash }))),

@@ -1,7 +1,7 @@
 // Group commit of settlements (group-commit.ts): concurrent paid calls' settles in one statement
 // over `unnest` arrays, each caller answered with its own hold's result.
 import type { Queryable } from '../store/index.js';
-import { createGroupCommit } from './group-commit.js';
+import { createGroupCommit, type BatchOptions } from './group-commit.js';
 import { oneStatement, settleHold, type CallRecord } from './holds.js';
 
 // The single-hold SETTLE_SQL of holds.ts over arrays. Per hold it is the same compare-and-set;
@@ -55,10 +55,11 @@ export interface SettleBatcher {
   settle(req: SettleRequest): Promise<boolean>;
 }
 
-/** max: settles per statement at most. A second settle of one hold waits for the next batch, where the compare-and-set finds it settled. */
-export function createSettleBatcher(q: Queryable, opts: { max?: number } = {}): SettleBatcher {
+/** opts: statements' size and how many run at once (BatchOptions). A second settle of one hold waits for the next batch, where the compare-and-set finds it settled. */
+export function createSettleBatcher(q: Queryable, opts: BatchOptions = {}): SettleBatcher {
   const settle = createGroupCommit<SettleRequest, boolean>({
     max: opts.max ?? 64,
+    parallel: opts.parallel ?? 1,
     key: (req) => req.holdId,
     one: (req) => settleHold(q, req),
     many: async (reqs) => {

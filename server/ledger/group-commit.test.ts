@@ -1,0 +1,91 @@
+// The group commit's queue, without a database: batches form from what waits, never more than
+// `parallel` run at once, a key is never in two running batches, and every caller gets its own result.
+import { describe, expect, it } from 'vitest';
+import { createGroupCommit } from './group-commit.js';
+
+type Req = { key: string; value: number };
+
+function deferred() {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+describe('group commit', () => {
+  it('runs at most `parallel` batches at once, a key in one running batch at most, each caller answered with its own result', async () => {
+    const gates: ReturnType<typeof deferred>[] = [];
+    const batches: string[][] = [];
+    let running = 0;
+    let most = 0;
+    const live = new Set<string>();
+    const run = async (reqs: Req[]) => {
+      for (const r of reqs) {
+        expect(live.has(r.key)).toBe(false);
+        live.add(r.key);
+      }
+      batches.push(reqs.map((r) => r.key));
+      running++;
+      most = Math.max(most, running);
+      const gate = deferred();
+      gates.push(gate);
+      await gate.promise;
+      running--;
+      for (const r of reqs) live.delete(r.key);
+    };
+    const commit = createGroupCommit<Req, number>({
+      max: 3,
+      parallel: 2,
+      key: (r) => r.key,
+      one: async (r) => (await run([r]), r.value * 10),
+      many: async (rs) => (await run(rs), rs.map((r) => r.value * 10)),
+    });
+    const keys = ['a', 'b', 'a', 'c', 'd', 'a', 'e', 'f', 'g'];
+    const results = Promise.all(keys.map((key, i) => commit({ key, value: i })));
+    // release the batches one at a time, as they start, until all are done
+    let released = 0;
+    while (released < 20) {
+      await new Promise<void>((r) => setImmediate(r));
+      const gate = gates[released];
+      if (!gate) {
+        if (batches.flat().length === keys.length) break;
+        continue;
+      }
+      gate.resolve();
+      released++;
+    }
+    expect(await results).toEqual(keys.map((_k, i) => i * 10));
+    expect(most).toBe(2);
+    expect(batches.flat().sort()).toEqual([...keys].sort());
+    expect(batches[0]).toEqual(['a', 'b', 'c']); // the first tick's requests, one per key, up to max
+    for (const b of batches) expect(new Set(b).size).toBe(b.length);
+  });
+
+  it('what a batch leaves undefined goes alone; a batch that throws sends each request alone, and one request’s error is its own', async () => {
+    const alone: string[] = [];
+    const commit = createGroupCommit<Req, string>({
+      max: 8,
+      key: (r) => r.key,
+      one: async (r) => {
+        alone.push(r.key);
+        if (r.value < 0) throw new Error(`refused ${r.key}`);
+        return `one:${r.key}`;
+      },
+      many: async (rs) => {
+        if (rs.some((r) => r.key === 'boom')) throw new Error('the whole batch');
+        return rs.map((r) => (r.value % 2 === 0 ? `many:${r.key}` : undefined));
+      },
+    });
+    expect(await Promise.all([commit({ key: 'x', value: 0 }), commit({ key: 'y', value: 1 }), commit({ key: 'z', value: 2 })])).toEqual(['many:x', 'one:y', 'many:z']);
+    expect(alone).toEqual(['y']);
+    const settled = await Promise.allSettled([commit({ key: 'boom', value: 0 }), commit({ key: 'bad', value: -1 }), commit({ key: 'ok', value: 0 })]);
+    expect(settled.map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as Error).message))).toEqual(['one:boom', 'refused bad', 'one:ok']);
+  });
+
+  it('a lone request goes at once, in its own statement', async () => {
+    let many = 0;
+    const commit = createGroupCommit<Req, number>({ max: 8, parallel: 4, key: (r) => r.key, one: async (r) => r.value, many: async (rs) => (many++, rs.map((r) => r.value)) });
+    expect(await commit({ key: 'solo', value: 7 })).toBe(7);
+    expect(await commit({ key: 'solo', value: 8 })).toBe(8);
+    expect(many).toBe(0);
+  });
+});
