@@ -80,10 +80,13 @@ export function createGroupCommit<R, T>(opts: GroupCommitOptions<R, T>): (req: R
       if (batch.length === 0) return; // every waiting key is in a running batch
       running++;
       void runBatch(batch).finally(() => {
-        running--;
         for (const w of batch) busy.delete(w.key);
-        // let waiting I/O run first, so its requests join the next batch (PGlite's statements run on this thread)
-        schedule(setImmediate);
+        // the slot stays taken until waiting I/O has run, so its requests join the next batch
+        // instead of the first of them going alone (PGlite's statements run on this thread)
+        setImmediate(() => {
+          running--;
+          pump();
+        });
       });
     }
   };
