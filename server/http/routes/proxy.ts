@@ -7,6 +7,7 @@ import type { Credentials } from '../../payments/types.js';
 import type { PaidCalls, ProxyCall } from '../../payments/paid-call.js';
 import { readCredentials } from '../credentials.js';
 import { writeReceipt } from '../receipt.js';
+import { isSmallAnswer, readSmallAnswer } from '../small-answer.js';
 import { writeSessionAnswer } from './mpp-session.js';
 
 export interface ProxyRouteDeps {
@@ -49,7 +50,8 @@ export function proxyRoutes(app: FastifyInstance, deps: ProxyRouteDeps): void {
     reply.code(answer.status);
     reply.headers(answer.headers);
     writeReceipt(reply, answer.receipt);
-    return reply.send(answer.body);
+    const body = Buffer.isBuffer(answer.body) || !isSmallAnswer(answer.headers) ? answer.body : await readSmallAnswer(answer.body);
+    return reply.send(body);
   }
 
   app.route({ method: ['GET', 'POST', 'DELETE'], url: '/api/v1/:api/*', bodyLimit: deps.uploadLimitBytes, handler: handle });
