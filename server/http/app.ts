@@ -9,6 +9,7 @@ import type { WalletBackend } from '../lightning/backend.js';
 import type { AuthFailureGuard } from '../auth-guard.js';
 import type { Metrics } from '../metrics/index.js';
 import type { TopupService } from '../topup/service.js';
+import { RequestLogger } from '../logging/request-logger.js';
 import { errorHandler, sendError } from './errors.js';
 import { buildOpenApi, coreOperations, type OperationSpec } from './openapi.js';
 import { devRoutes } from './routes/dev.js';
@@ -99,7 +100,7 @@ const carriesCredentials = (h: IncomingHttpHeaders): boolean =>
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const t = deps.timeouts ?? DEFAULT_TIMEOUTS;
   const app = Fastify({
-    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    ...(deps.logger ? { loggerInstance: deps.logger, childLoggerFactory: (logger, bindings, opts) => new RequestLogger(logger, bindings, opts) } : { logger: false }),
     trustProxy: deps.trustProxy ?? false,
     bodyLimit: deps.catalog.limits.json_body_bytes,
     // Node's own limits: headers, the whole request as a backstop (the hook below cuts bodies per
