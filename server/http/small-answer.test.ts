@@ -28,12 +28,19 @@ async function collect(r: Readable): Promise<{ bytes: string; error: Error | nul
 describe('isSmallAnswer', () => {
   it('takes a declared length up to the limit, and nothing without one or above it', () => {
     expect(isSmallAnswer({ 'content-length': '414', 'content-type': 'application/json' })).toBe(true);
-    expect(isSmallAnswer({ 'content-length': '0' })).toBe(true);
-    expect(isSmallAnswer({ 'content-length': String(SMALL_ANSWER_BYTES) })).toBe(true);
-    expect(isSmallAnswer({ 'content-length': String(SMALL_ANSWER_BYTES + 1) })).toBe(false);
+    expect(isSmallAnswer({ 'content-length': '0', 'content-type': 'text/plain; charset=utf-8' })).toBe(true);
+    expect(isSmallAnswer({ 'content-length': String(SMALL_ANSWER_BYTES), 'content-type': 'application/json' })).toBe(true);
+    expect(isSmallAnswer({ 'content-length': String(SMALL_ANSWER_BYTES + 1), 'content-type': 'application/json' })).toBe(false);
     expect(isSmallAnswer({ 'content-type': 'application/json' })).toBe(false);
-    expect(isSmallAnswer({ 'content-length': ['10', '10'] })).toBe(false);
-    expect(isSmallAnswer({ 'content-length': '1e3' })).toBe(false);
+    expect(isSmallAnswer({ 'content-length': ['10', '10'], 'content-type': 'application/json' })).toBe(false);
+    expect(isSmallAnswer({ 'content-length': '1e3', 'content-type': 'application/json' })).toBe(false);
+  });
+
+  it('streams an answer without a media type, which Fastify would label application/octet-stream as a buffer', () => {
+    expect(isSmallAnswer({ 'content-length': '10' })).toBe(false);
+    expect(isSmallAnswer({ 'content-length': '10', 'content-type': 'json' })).toBe(false);
+    expect(isSmallAnswer({ 'content-length': '10', 'content-type': 'a/b/c' })).toBe(false);
+    expect(isSmallAnswer({ 'content-length': '10', 'content-type': ['application/json'] })).toBe(false);
   });
 
   it('never takes an event stream', () => {

@@ -10,12 +10,15 @@ export const SMALL_ANSWER_BYTES = 64 * 1024;
 
 const DIGITS = /^\d{1,9}$/;
 
-/** True when the answer declares a small length and is not an event stream. */
+// a media type Fastify reads as one: without it, Fastify would label a buffer application/octet-stream
+const MEDIA_TYPE = /^\s*[\w!#$%&'*+.^`|~-]+\/[\w!#$%&'*+.^`|~-]+\s*(;|$)/;
+
+/** True when the answer declares a small length and a media type, and is not an event stream. */
 export function isSmallAnswer(headers: HeaderMap): boolean {
   const length = headers['content-length'];
   if (typeof length !== 'string' || !DIGITS.test(length) || Number(length) > SMALL_ANSWER_BYTES) return false;
   const type = headers['content-type'];
-  return !(typeof type === 'string' ? type : type?.[0] ?? '').toLowerCase().includes('event-stream');
+  return typeof type === 'string' && MEDIA_TYPE.test(type) && !type.toLowerCase().includes('event-stream');
 }
 
 /**
