@@ -140,7 +140,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // X-Api-Key and Anthropic-Version: the Anthropic SDK in a browser sends its key (a token) that way;
     // Mcp-*: an MCP client in a browser (/api/v1/mcp)
     allowedHeaders: ['Authorization', 'X-Token', 'X-Api-Key', 'Anthropic-Version', 'Content-Type', 'X-Request-Id', 'Mcp-Protocol-Version', 'Mcp-Session-Id', 'Last-Event-Id', 'Payment-Signature'],
-    exposedHeaders: ['WWW-Authenticate', 'X-Charged-Sats', 'X-Charged-Msats', 'X-Max-Charge-Sats', 'X-Balance-Sats', 'X-Request-Id', 'X-Next-Cursor', 'X-Balance-Low', 'Retry-After', 'Payment-Required', 'Payment-Response', 'Payment-Receipt'],
+    // joined once here: given a list, the plugin joins it again on every response
+    exposedHeaders: ['WWW-Authenticate', 'X-Charged-Sats', 'X-Charged-Msats', 'X-Max-Charge-Sats', 'X-Balance-Sats', 'X-Request-Id', 'X-Next-Cursor', 'X-Balance-Low', 'Retry-After', 'Payment-Required', 'Payment-Response', 'Payment-Receipt'].join(', '),
     maxAge: 600,
   });
 
