@@ -1,13 +1,15 @@
 // buildApp(deps): the whole HTTP surface as a Fastify instance; main.ts only listens.
 import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import cors from '@fastify/cors';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { Catalog, UpstreamStatus } from '../../contract/catalog.js';
 import { AppError } from '../errors.js';
 import type { WalletBackend } from '../lightning/backend.js';
 import type { AuthFailureGuard } from '../auth-guard.js';
 import type { Metrics } from '../metrics/index.js';
 import type { TopupService } from '../topup/service.js';
+import { RequestLogger } from '../logging/request-logger.js';
 import { errorHandler, sendError } from './errors.js';
 import { buildOpenApi, coreOperations, type OperationSpec } from './openapi.js';
 import { devRoutes } from './routes/dev.js';
@@ -68,27 +70,37 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
  * takes uploads (its body limit is above the JSON one): a client trickling bytes is cut off, its
  * socket destroyed, instead of holding the socket and its buffered body for ever.
  */
-function cutSlowBodies(app: FastifyInstance, t: ConnectionTimeouts, jsonLimit: number): void {
-  app.addHook('onRequest', (req, _reply, done) => {
-    const raw = req.raw;
-    const hasBody = raw.headers['transfer-encoding'] !== undefined || Number(raw.headers['content-length'] ?? 0) > 0;
-    if (!hasBody || raw.complete) return done();
-    const upload = (req.routeOptions.bodyLimit ?? 0) > jsonLimit && /^\s*multipart\//i.test(raw.headers['content-type'] ?? '');
-    const timer = setTimeout(() => {
-      if (!raw.complete) raw.socket?.destroy();
-    }, upload ? t.uploadMs : t.bodyMs);
-    timer.unref();
-    const clear = () => clearTimeout(timer);
-    raw.once('end', clear);
-    raw.once('close', clear);
-    done();
-  });
+function cutSlowBody(req: FastifyRequest, t: ConnectionTimeouts, jsonLimit: number): void {
+  const raw = req.raw;
+  const hasBody = raw.headers['transfer-encoding'] !== undefined || Number(raw.headers['content-length'] ?? 0) > 0;
+  if (!hasBody || raw.complete) return;
+  const upload = (req.routeOptions.bodyLimit ?? 0) > jsonLimit && /^\s*multipart\//i.test(raw.headers['content-type'] ?? '');
+  const timer = setTimeout(destroyIfIncomplete, upload ? t.uploadMs : t.bodyMs, raw);
+  timer.unref();
+  (raw as TimedBody)[BODY_TIMER] = timer;
+  raw.once('end', clearBodyTimer);
+  raw.once('close', clearBodyTimer);
 }
+
+function destroyIfIncomplete(raw: IncomingMessage): void {
+  if (!raw.complete) raw.socket?.destroy();
+}
+
+// the timer rides on the request, so its listeners are module functions, not closures per request
+const BODY_TIMER = Symbol('bodyTimer');
+type TimedBody = IncomingMessage & { [BODY_TIMER]?: NodeJS.Timeout };
+
+function clearBodyTimer(this: TimedBody): void {
+  clearTimeout(this[BODY_TIMER]);
+}
+
+const carriesCredentials = (h: IncomingHttpHeaders): boolean =>
+  h.authorization !== undefined || h['x-token'] !== undefined || h['x-api-key'] !== undefined || h['x-phoenix-signature'] !== undefined;
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const t = deps.timeouts ?? DEFAULT_TIMEOUTS;
   const app = Fastify({
-    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    ...(deps.logger ? { loggerInstance: deps.logger, childLoggerFactory: (logger, bindings, opts) => new RequestLogger(logger, bindings, opts) } : { logger: false }),
     trustProxy: deps.trustProxy ?? false,
     bodyLimit: deps.catalog.limits.json_body_bytes,
     // Node's own limits: headers, the whole request as a backstop (the hook below cuts bodies per
@@ -114,10 +126,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
-  app.addHook('onRequest', async (req, reply) => {
+  // one callback-style hook for what every request needs: an async hook costs a promise and a tick
+  const jsonLimit = deps.catalog.limits.json_body_bytes;
+  app.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
+    cutSlowBody(req, t, jsonLimit);
+    done();
   });
-  cutSlowBodies(app, t, deps.catalog.limits.json_body_bytes);
 
   await app.register(cors, {
     origin: '*',
@@ -125,35 +140,42 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // X-Api-Key and Anthropic-Version: the Anthropic SDK in a browser sends its key (a token) that way;
     // Mcp-*: an MCP client in a browser (/api/v1/mcp)
     allowedHeaders: ['Authorization', 'X-Token', 'X-Api-Key', 'Anthropic-Version', 'Content-Type', 'X-Request-Id', 'Mcp-Protocol-Version', 'Mcp-Session-Id', 'Last-Event-Id', 'Payment-Signature'],
-    exposedHeaders: ['WWW-Authenticate', 'X-Charged-Sats', 'X-Charged-Msats', 'X-Max-Charge-Sats', 'X-Balance-Sats', 'X-Request-Id', 'X-Next-Cursor', 'X-Balance-Low', 'Retry-After', 'Payment-Required', 'Payment-Response', 'Payment-Receipt'],
+    // joined once here: given a list, the plugin joins it again on every response
+    exposedHeaders: ['WWW-Authenticate', 'X-Charged-Sats', 'X-Charged-Msats', 'X-Max-Charge-Sats', 'X-Balance-Sats', 'X-Request-Id', 'X-Next-Cursor', 'X-Balance-Low', 'Retry-After', 'Payment-Required', 'Payment-Response', 'Payment-Receipt'].join(', '),
     maxAge: 600,
   });
 
   app.setErrorHandler(errorHandler);
 
+  // after cors: a refusal carries its headers
   const guard = deps.authGuard;
   if (guard) {
-    const carriesCredentials = (h: Record<string, unknown>) =>
-      h.authorization !== undefined || h['x-token'] !== undefined || h['x-api-key'] !== undefined || h['x-phoenix-signature'] !== undefined;
-    app.addHook('onRequest', async (req) => {
-      if (carriesCredentials(req.headers)) guard.assertAllowed(req.ip);
-    });
-    app.addHook('onResponse', async (req, reply) => {
-      if (reply.statusCode === 401 && carriesCredentials(req.headers)) {
-        guard.recordFailure(req.ip).catch((err: unknown) => req.log.warn({ err }, 'recording a failed authentication failed'));
+    app.addHook('onRequest', (req, _reply, done) => {
+      if (!carriesCredentials(req.headers)) return done();
+      try {
+        guard.assertAllowed(req.ip);
+      } catch (err) {
+        return done(err as Error);
       }
+      done();
     });
   }
 
   const metrics = deps.metrics;
-  if (metrics) {
-    app.addHook('onResponse', async (req, reply) => {
-      const labels = { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) };
-      metrics.httpRequests.inc(labels);
-      metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
+  if (guard || metrics) {
+    app.addHook('onResponse', (req, reply, done) => {
+      if (guard && reply.statusCode === 401 && carriesCredentials(req.headers)) {
+        guard.recordFailure(req.ip).catch((err: unknown) => req.log.warn({ err }, 'recording a failed authentication failed'));
+      }
+      if (metrics) {
+        const labels = { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) };
+        metrics.httpRequests.inc(labels);
+        metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
+      }
+      done();
     });
-    app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   }
+  if (metrics) app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
 
   const openapi = buildOpenApi({ catalog: deps.catalog, version: deps.version, operations: [...coreOperations(deps.catalog), ...(deps.operations ?? [])] });
   metaRoutes(app, { catalog: deps.catalog, walletKind: deps.walletKind, storeKind: deps.storeKind, version: deps.version, openapi, ...(deps.upstreams ? { upstreams: deps.upstreams } : {}), ...(deps.fiat ? { fiat: deps.fiat } : {}) });

@@ -104,7 +104,7 @@ export function createPaidCalls(deps: PaidCallDeps) {
     }
     await assertConfigured(m.api, action, creds);
     const requestId = randomUUID();
-    const record = (usage: CallRecord['usage']): CallRecord => ({ requestId, api: m.api.name, endpoint: action.endpoint, model: price.model, usage, createdAt: deps.now() });
+    const record = recorder(requestId, m.api.name, action.endpoint, price.model, deps.now);
 
     // 1. secure
     const payment = await gate.secure(action, creds, call.client);
@@ -178,6 +178,11 @@ export function createPaidCalls(deps: PaidCallDeps) {
     const charge = chargeOf(metered, usage);
     await payment.settle(charge < budget.heldMsat() ? charge : budget.heldMsat(), record(usageRecord(usage, outcome.reported && !outcome.stopped)));
   }
+}
+
+/** A call's record for its settlement; built by a module function, as tsx wraps a named closure in __name on every call. */
+function recorder(requestId: string, api: string, endpoint: string, model: string | null, now: () => number): (usage: CallRecord['usage']) => CallRecord {
+  return (usage) => ({ requestId, api, endpoint, model, usage, createdAt: now() });
 }
 
 function usageRecord(u: TokenUsage, reported: boolean): Record<string, number> {

@@ -13,14 +13,24 @@ const CLIENT_ONLY = new Set(['authorization', 'x-token', 'x-api-key', 'cookie', 
 // cookies, HSTS, Alt-Svc and CORS describe the upstream's origin and would wrongly apply to ours
 const UPSTREAM_ONLY = new Set(['set-cookie', 'set-cookie2', 'strict-transport-security', 'alt-svc']);
 
+// the Connection values nearly every request and answer carries, parsed once
+const NAMED_NONE: ReadonlySet<string> = new Set();
+const NAMED_COMMON = new Map<string, ReadonlySet<string>>([
+  ['keep-alive', new Set(['keep-alive'])],
+  ['close', new Set(['close'])],
+]);
+
 /** Header names listed in a Connection header (they are hop-by-hop too). */
-function connectionNamed(headers: IncomingHttpHeaders): Set<string> {
+function connectionNamed(headers: IncomingHttpHeaders): ReadonlySet<string> {
   const raw = headers.connection;
-  const value = Array.isArray(raw) ? raw.join(',') : raw ?? '';
+  if (raw === undefined) return NAMED_NONE;
+  const value = Array.isArray(raw) ? raw.join(',') : raw;
+  const common = NAMED_COMMON.get(value) ?? NAMED_COMMON.get(value.trim().toLowerCase());
+  if (common) return common;
   return new Set(value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean));
 }
 
-function isHopByHop(name: string, named: Set<string>): boolean {
+function isHopByHop(name: string, named: ReadonlySet<string>): boolean {
   return HOP_BY_HOP.has(name) || name.startsWith('proxy-') || named.has(name);
 }
 
@@ -49,7 +59,8 @@ export function decodableAcceptEncoding(value: string | string[]): string | unde
 export function upstreamRequestHeaders(client: IncomingHttpHeaders, opts: UpstreamHeaderOptions): HeaderMap {
   const named = connectionNamed(client);
   const out: HeaderMap = {};
-  for (const [rawName, value] of Object.entries(client)) {
+  for (const rawName of Object.keys(client)) {
+    const value = client[rawName];
     const name = rawName.toLowerCase();
     if (value === undefined || CLIENT_ONLY.has(name) || name.startsWith('x-forwarded-') || isHopByHop(name, named)) continue;
     if (name === 'accept-encoding') {
@@ -59,7 +70,7 @@ export function upstreamRequestHeaders(client: IncomingHttpHeaders, opts: Upstre
     }
     out[name] = value;
   }
-  for (const [name, value] of Object.entries(opts.extra)) out[name.toLowerCase()] = value;
+  for (const name of Object.keys(opts.extra)) out[name.toLowerCase()] = opts.extra[name]!;
   if (opts.contentType !== undefined) out['content-type'] = opts.contentType;
   out[opts.auth[0].toLowerCase()] = opts.auth[1];
   return out;
@@ -73,7 +84,8 @@ export function upstreamRequestHeaders(client: IncomingHttpHeaders, opts: Upstre
 export function clientResponseHeaders(upstream: IncomingHttpHeaders, hidden: ReadonlySet<string>): HeaderMap {
   const named = connectionNamed(upstream);
   const out: HeaderMap = {};
-  for (const [rawName, value] of Object.entries(upstream)) {
+  for (const rawName of Object.keys(upstream)) {
+    const value = upstream[rawName];
     const name = rawName.toLowerCase();
     if (value === undefined || UPSTREAM_ONLY.has(name) || name.startsWith('access-control-') || hidden.has(name) || isHopByHop(name, named)) continue;
     out[name] = value;

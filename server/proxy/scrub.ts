@@ -25,7 +25,8 @@ export function scrubText(text: string): string {
 /** Drops every header whose value carries an account id. */
 export function scrubHeaders(headers: HeaderMap): HeaderMap {
   const out: HeaderMap = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name of Object.keys(headers)) {
+    const value = headers[name]!;
     if (!hasAccountId(Array.isArray(value) ? value.join(',') : value)) out[name] = value;
   }
   return out;

@@ -1,9 +1,13 @@
 // /api/v1/<api>/<path>: the paid proxy. Parse the request, run the paid call, write the answer
 // and its receipt; every rule of the call lives in server/payments/paid-call.ts.
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { PaidCalls } from '../../payments/paid-call.js';
+import type { Api } from '../../../contract/catalog.js';
+import type { Credentials } from '../../payments/types.js';
+import type { PaidCalls, ProxyCall } from '../../payments/paid-call.js';
 import { readCredentials } from '../credentials.js';
 import { writeReceipt } from '../receipt.js';
+import { isSmallAnswer, readSmallAnswer } from '../small-answer.js';
 import { writeSessionAnswer } from './mpp-session.js';
 
 export interface ProxyRouteDeps {
@@ -12,28 +16,42 @@ export interface ProxyRouteDeps {
   now: () => number;
 }
 
+/** One request as the paid call reads it; a class, so no named closures are made per request (tsx wraps each in __name). */
+class RouteCall implements ProxyCall {
+  readonly method: string;
+  readonly rawUrl: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer | null;
+  readonly client: string;
+  constructor(private readonly req: FastifyRequest, private readonly res: ServerResponse) {
+    this.method = req.method;
+    this.rawUrl = req.raw.url ?? req.url;
+    this.headers = req.headers;
+    this.body = Buffer.isBuffer(req.body) ? req.body : null;
+    this.client = req.ip;
+  }
+
+  // an API whose SDK sends its key as x-api-key (Anthropic's) takes the token there too
+  credentials(api: Api): Credentials {
+    return readCredentials(this.req, { apiKeyHeader: api.upstream.auth.header.toLowerCase() === 'x-api-key' });
+  }
+
+  /** the response was closed before it finished: the client went away */
+  clientGone(): boolean {
+    return this.res.closed && !this.res.writableFinished;
+  }
+}
+
 export function proxyRoutes(app: FastifyInstance, deps: ProxyRouteDeps): void {
   async function handle(req: FastifyRequest, reply: FastifyReply) {
-    let gone = false;
-    reply.raw.on('close', () => {
-      if (!reply.raw.writableFinished) gone = true;
-    });
-    const answer = await deps.paidCall({
-      method: req.method,
-      rawUrl: req.raw.url ?? req.url,
-      headers: req.headers,
-      body: Buffer.isBuffer(req.body) ? req.body : null,
-      // an API whose SDK sends its key as x-api-key (Anthropic's) takes the token there too
-      credentials: (api) => readCredentials(req, { apiKeyHeader: api.upstream.auth.header.toLowerCase() === 'x-api-key' }),
-      client: req.ip,
-      clientGone: () => gone,
-    });
+    const answer = await deps.paidCall(new RouteCall(req, reply.raw));
     if (answer === null) return reply;
     if (answer.session) return writeSessionAnswer(reply, answer.session, deps.now());
     reply.code(answer.status);
     reply.headers(answer.headers);
     writeReceipt(reply, answer.receipt);
-    return reply.send(answer.body);
+    const body = Buffer.isBuffer(answer.body) || !isSmallAnswer(answer.headers) ? answer.body : await readSmallAnswer(answer.body);
+    return reply.send(body);
   }
 
   app.route({ method: ['GET', 'POST', 'DELETE'], url: '/api/v1/:api/*', bodyLimit: deps.uploadLimitBytes, handler: handle });
