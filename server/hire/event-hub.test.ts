@@ -32,10 +32,15 @@ describe('the event hub on PostgreSQL', () => {
     // a transaction takes an id and holds its commit while a later one commits and is handed out
     let commitSlow!: () => void;
     const held = new Promise<void>((r) => (commitSlow = r));
+    let slowInserted!: () => void;
+    const inserted = new Promise<void>((r) => (slowInserted = r));
     const slow = store.db.tx(async (q) => {
       await insertEvent(q, { name: 'task.delivered', taskId: null, audience: [me!.id], data: { n: 'slow' }, now: 1 });
+      slowInserted();
       await held;
     });
+    // its id is taken before the later ones (a loaded machine may otherwise start it last)
+    await inserted;
     await store.db.tx((q) => insertEvent(q, { name: 'quote.created', taskId: null, audience: [other!.id], data: { n: 'not mine' }, now: 1 }));
     await store.db.tx((q) => insertEvent(q, { name: 'task.completed', taskId: null, audience: [me!.id], data: { n: 'fast' }, now: 1 }));
     hub.nudge();
