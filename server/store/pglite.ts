@@ -1,25 +1,92 @@
-// Embedded PostgreSQL (PGlite, WASM) in a data directory; one connection, so every
-// query and transaction is serialised by PGlite itself.
+// Embedded PostgreSQL (PGlite, WASM) in a data directory, on a worker thread of its own
+// (pglite-thread.ts), so its statements run beside the server's event loop, not on it. One
+// connection: every query and transaction is serialised by PGlite itself.
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { Db, Queryable, QueryResult } from './db.js';
 import { pgErrorCode, toDriverParams } from './db.js';
 import { createPglitePrepared } from './pglite-prepared.js';
+import type { ThreadReply, ThreadRequest } from './pglite-thread.js';
 
-const toBigInt = (v: string): bigint | string => (/^-?\d+$/.test(v) ? BigInt(v) : v);
+type Request = ThreadRequest extends infer T ? (T extends { id: number } ? Omit<T, 'id'> : never) : never;
+
+interface Thread {
+  call(req: Request): Promise<Extract<ThreadReply, { ok: true }>>;
+  close(): Promise<void>;
+}
+
+/** The worker thread and its replies; it runs TypeScript through the same loader as the server. */
+async function startThread(dataDir: string | null): Promise<Thread> {
+  // a worker's execArgv cannot name a loader on Node 20: the thread registers tsx, then imports its module
+  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/package.json').replace(/package\.json$/, 'dist/esm/api/index.mjs')).href;
+  const main = new URL('./pglite-thread.ts', import.meta.url).href;
+  const worker = new Worker(`import(${JSON.stringify(tsxApi)}).then((tsx) => tsx.register()).then(() => import(${JSON.stringify(main)}))`, {
+    eval: true,
+    workerData: { dataDir },
+  });
+  const waiting = new Map<number, { resolve: (r: Extract<ThreadReply, { ok: true }>) => void; reject: (err: unknown) => void }>();
+  let next = 1;
+  let gone: Error | null = null;
+  const fail = (err: Error) => {
+    gone ??= err;
+    for (const w of waiting.values()) w.reject(err);
+    waiting.clear();
+  };
+  const ready = new Promise<void>((resolve, reject) => {
+    waiting.set(0, { resolve: () => resolve(), reject });
+  });
+  worker.on('message', (m: ThreadReply) => {
+    const w = waiting.get(m.id);
+    if (!w) return;
+    waiting.delete(m.id);
+    if (m.ok) w.resolve(m);
+    else w.reject(Object.assign(new Error(String(m.error.message)), m.error));
+  });
+  worker.on('error', (err) => fail(err));
+  worker.on('exit', (code) => fail(new Error(`the PGlite thread exited (${code})`)));
+  await ready;
+  const call: Thread['call'] = (req) => {
+    if (gone) return Promise.reject(gone);
+    const id = next++;
+    return new Promise((resolve, reject) => {
+      waiting.set(id, { resolve, reject });
+      worker.postMessage({ ...req, id });
+    });
+  };
+  return {
+    call,
+    async close() {
+      if (!gone) await call({ op: 'close' }).catch(() => {});
+      fail(new Error('the store is closed'));
+      await worker.terminate();
+    },
+  };
+}
 
 export async function openPglite(dataDir: string | null, opts: { preparedStatements?: boolean } = {}): Promise<Db> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const db = new PGlite(dataDir ?? 'memory://', { parsers: { 20: toBigInt, 1700: toBigInt } });
-  await db.waitReady;
-  const conforming = (await db.query<{ standard_conforming_strings: string }>('SHOW standard_conforming_strings')).rows[0]?.standard_conforming_strings === 'on';
+  const thread = await startThread(dataDir);
+
+  // one statement, or several without parameters, at the top level or inside transaction `tx`
+  const raw = (tx?: number) => ({
+    query: async <R>(sql: string, params?: unknown[]) => {
+      const r = await thread.call({ op: 'query', sql, ...(params ? { params } : {}), ...(tx === undefined ? {} : { tx }) });
+      return { rows: (r.rows ?? []) as R[], affectedRows: r.affectedRows ?? 0 };
+    },
+    exec: async (sql: string) => void (await thread.call({ op: 'exec', sql, ...(tx === undefined ? {} : { tx }) })),
+  });
+
+  const top0 = raw();
+  const conforming = (await top0.query<{ standard_conforming_strings: string }>('SHOW standard_conforming_strings')).rows[0]?.standard_conforming_strings === 'on';
   // literals are written for standard-conforming strings only (a backslash is then just a backslash)
   const prepared = opts.preparedStatements !== false && conforming ? createPglitePrepared() : null;
 
-  const wrap = (q: Pick<PGlite, 'query' | 'exec'>, inTx: boolean): Queryable => ({
+  const wrap = (q: ReturnType<typeof raw>, inTx: boolean): Queryable => ({
     async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
       const values = toDriverParams(params);
-      const execute = prepared && values && values.length > 0 ? await prepared.execute(sql, values, inTx ? null : async (text) => void (await q.exec(text))) : null;
+      const execute = prepared && values && values.length > 0 ? await prepared.execute(sql, values, inTx ? null : q.exec) : null;
       let res;
       try {
         res = execute ? await q.query<R>(execute) : await q.query<R>(sql, values);
@@ -29,20 +96,31 @@ export async function openPglite(dataDir: string | null, opts: { preparedStateme
         res = await q.query<R>(sql, values);
       }
       // affectedRows is 0 for a SELECT; rows cover RETURNING and SELECT alike
-      return { rows: res.rows, rowCount: Math.max(res.affectedRows ?? 0, res.rows.length) };
+      return { rows: res.rows, rowCount: Math.max(res.affectedRows, res.rows.length) };
     },
-    async exec(sql: string): Promise<void> {
-      await q.exec(sql);
-    },
+    exec: q.exec,
   });
 
-  const top = wrap(db, false);
+  const top = wrap(top0, false);
+  let txs = 0;
   return {
     kind: 'pglite',
     query: top.query,
     exec: top.exec,
-    tx: <T>(fn: (q: Queryable) => Promise<T>): Promise<T> => db.transaction((t) => fn(wrap(t, true))),
+    async tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
+      const tx = ++txs;
+      await thread.call({ op: 'begin', tx });
+      let result: T;
+      try {
+        result = await fn(wrap(raw(tx), true));
+      } catch (err) {
+        await thread.call({ op: 'rollback', tx }).catch(() => {});
+        throw err;
+      }
+      await thread.call({ op: 'commit', tx });
+      return result;
+    },
     settlements: top,
-    close: () => db.close(),
+    close: () => thread.close(),
   };
 }
