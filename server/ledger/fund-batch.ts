@@ -43,8 +43,7 @@ type Row = { n: bigint | number; created: bigint | null; funded: bigint | null }
 /** opts: statements' size and how many run at once (BatchOptions). Resolves true when the credential is funded (now or before), false when its hash is a single-use credential's. */
 export function createFundBatcher(db: Db, sys: SystemAccountIds, opts: BatchOptions = {}): (req: FundRequest) => Promise<boolean> {
   return createGroupCommit<FundRequest, boolean>({
-    max: opts.max ?? 64,
-    parallel: opts.parallel ?? 1,
+    ...opts,
     key: (req) => req.paymentHash,
     one: (req) => fundCredential(db, sys, req),
     many: (reqs) =>

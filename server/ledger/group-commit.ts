@@ -1,7 +1,8 @@
 // Group commit: concurrent requests of one kind (settlements, reservations) go to the database
 // together, one statement over arrays, so N calls cost one round trip and one commit instead of N.
-// A lone request goes at once with its single statement (no added latency); those arriving while a
-// batch runs wait for the next one. Every caller's promise resolves after its batch committed.
+// A request finding a free slot goes at once, alone with its single statement (no added latency);
+// those arriving while every slot is busy go together in the next batch. Every caller's promise
+// resolves after its batch committed.
 
 /** A batcher's limits: requests per statement (default 64), batches running at once (default 1). */
 export interface BatchOptions {
@@ -9,11 +10,7 @@ export interface BatchOptions {
   parallel?: number;
 }
 
-export interface GroupCommitOptions<R, T> {
-  /** requests per statement at most */
-  max: number;
-  /** batches running at once at most (PGlite: 1, its one connection runs them one at a time anyway) */
-  parallel?: number;
+export interface GroupCommitOptions<R, T> extends BatchOptions {
   /** requests with one key never share a batch, nor run in two at once (an UPDATE … FROM applies one source row per target row) */
   key(req: R): unknown;
   /** the single statement: a batch of one, and whatever a batch left to be done alone */
@@ -30,7 +27,8 @@ interface Waiting<R, T> {
 }
 
 export function createGroupCommit<R, T>(opts: GroupCommitOptions<R, T>): (req: R) => Promise<T> {
-  const max = Math.max(1, opts.max);
+  const max = Math.max(1, opts.max ?? 64);
+  // PGlite: 1, its one connection runs statements one at a time anyway
   const parallel = Math.max(1, opts.parallel ?? 1);
   let queue: Waiting<R, T>[] = [];
   let running = 0;

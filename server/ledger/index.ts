@@ -85,13 +85,15 @@ export interface LedgerOptions {
 export async function createLedger(db: Db, opts: LedgerOptions = {}): Promise<Ledger> {
   const now = opts.now ?? (() => Math.floor(Date.now() / 1000));
   const sys = await loadSystemAccountIds(db);
-  // on PGlite too: its one connection runs statements one at a time, so one statement for many calls saves the most
-  // PostgreSQL runs a few batches at once on its pool (a call waits less for one to finish)
-  const parallel = db.kind === 'postgres' ? 4 : 1;
-  const batcher = opts.settleBatch !== false ? createSettleBatcher(db.settlements, { parallel, ...(typeof opts.settleBatch === 'object' ? opts.settleBatch : {}) }) : null;
-  const reserveOpts = { parallel, ...(typeof opts.reserveBatch === 'object' ? opts.reserveBatch : {}) };
-  const reserving = opts.reserveBatch !== false ? createReserveBatcher(db, reserveOpts) : null;
-  const funding = opts.reserveBatch !== false ? createFundBatcher(db, sys, reserveOpts) : null;
+  // batched on PGlite too (its one connection runs statements one at a time: one statement for many
+  // calls saves the most); PostgreSQL runs a few batches at once on its pool, so a call waits less
+  const batching = (opt: boolean | BatchOptions | undefined): BatchOptions | null =>
+    opt === false ? null : { parallel: db.kind === 'postgres' ? 4 : 1, ...(typeof opt === 'object' ? opt : {}) };
+  const settleOpts = batching(opts.settleBatch);
+  const reserveOpts = batching(opts.reserveBatch);
+  const batcher = settleOpts ? createSettleBatcher(db.settlements, settleOpts) : null;
+  const reserving = reserveOpts ? createReserveBatcher(db, reserveOpts) : null;
+  const funding = reserveOpts ? createFundBatcher(db, sys, reserveOpts) : null;
   const checks = new Set<AuditCheck>();
   return {
     sys,

@@ -2,26 +2,13 @@
 // each caller gets its own hold or the same refusal it would get alone; no balance goes below zero.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db, Queryable } from '../store/index.js';
+import type { Db } from '../store/index.js';
 import { openTestStore, STORE_KINDS, type TestStore } from '../store/testing.js';
 import { createLedger, getBalance, hashToken, newToken, type Ledger, type ReserveResult } from './index.js';
 import { createReserveBatcher, type ReserveBatcher } from './reserve-batch.js';
-import { fundedAccount as funded } from './testing.js';
+import { countingQueryable, fundedAccount as funded } from './testing.js';
 
 const NOW = 1_800_000_000;
-
-/** the statements a batcher sends, counted */
-function counting(q: Queryable): Queryable & { statements: number } {
-  const c = {
-    statements: 0,
-    query: ((sql, params) => {
-      c.statements++;
-      return q.query(sql, params);
-    }) as Queryable['query'],
-    exec: (sql: string) => q.exec(sql),
-  };
-  return c;
-}
 
 const held = (r: ReserveResult): bigint => {
   if (!r.ok) throw new Error(`reserve refused: ${r.reason}`);
@@ -32,13 +19,13 @@ describe.each(STORE_KINDS)('batched reservations on %s', (kind) => {
   let store: TestStore;
   let db: Db;
   let ledger: Ledger;
-  let counted: ReturnType<typeof counting>;
+  let counted: ReturnType<typeof countingQueryable>;
   let batcher: ReserveBatcher;
   beforeAll(async () => {
     store = await openTestStore(kind);
     db = store.db;
     ledger = await createLedger(db, { now: () => NOW, reserveBatch: false });
-    counted = counting(db);
+    counted = countingQueryable(db);
     batcher = createReserveBatcher(counted, { max: 16 });
   });
   afterAll(() => store.close());

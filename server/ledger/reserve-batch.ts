@@ -71,19 +71,15 @@ export interface ReserveBatcher {
 
 /** opts: statements' size and how many run at once (BatchOptions). */
 export function createReserveBatcher(q: Queryable, opts: BatchOptions = {}): ReserveBatcher {
-  const max = opts.max ?? 64;
-  const parallel = opts.parallel ?? 1;
   return {
     byToken: createGroupCommit<TokenReserve, ReserveResult>({
-      max,
-      parallel,
+      ...opts,
       key: (p) => p.tokenHash.toString('hex'),
       one: (p) => reserveByTokenHash(q, p),
       many: (ps) => batch(q, BY_TOKEN_SQL, ps.map((p) => ({ ...p, key: p.tokenHash.toString('hex'), at: p.now }))),
     }),
     byCredential: createGroupCommit<CredentialReserve, ReserveResult>({
-      max,
-      parallel,
+      ...opts,
       key: (p) => p.paymentHash,
       one: (p) => reserveByCredential(q, p),
       many: (ps) => batch(q, BY_CREDENTIAL_SQL, ps.map((p) => ({ ...p, key: p.paymentHash }))),

@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../store/migrate.js';
 import { openPostgres } from '../store/postgres.js';
 import { createPostgresSchema } from '../store/testing.js';
-import type { Db, Queryable } from '../store/index.js';
+import type { Db } from '../store/index.js';
 import { createLedger, getBalance, hashToken, newToken, spendDayOf, type Ledger } from './index.js';
-import { fundedAccount as funded } from './testing.js';
+import { countingQueryable, fundedAccount as funded } from './testing.js';
 import { createSettleBatcher, type SettleBatcher } from './settle-batch.js';
 
 const NOW = 1_800_000_000;
@@ -17,19 +17,6 @@ async function hold(ledger: Ledger, tokenHash: Buffer, msat: bigint, api = 'open
   return r.holdId;
 }
 
-/** the statements a batcher sends, counted */
-function counting(q: Queryable): Queryable & { statements: number } {
-  const c = {
-    statements: 0,
-    query: ((sql, params) => {
-      c.statements++;
-      return q.query(sql, params);
-    }) as Queryable['query'],
-    exec: (sql: string) => q.exec(sql),
-  };
-  return c;
-}
-
 const spentToday = async (db: Db, id: bigint) => (await db.query<{ spent_today_msat: bigint }>(`SELECT spent_today_msat FROM accounts WHERE id = $1`, [id])).rows[0]!.spent_today_msat;
 const call = (requestId: string) => ({ requestId, api: 'openai', endpoint: 'POST /v1/chat/completions', model: 'm', usage: { prompt_tokens: 3 }, createdAt: NOW });
 
@@ -37,7 +24,7 @@ describe('batched settlements on PostgreSQL', () => {
   let db: Db;
   let drop: () => Promise<void>;
   let ledger: Ledger;
-  let counted: ReturnType<typeof counting>;
+  let counted: ReturnType<typeof countingQueryable>;
   let batcher: SettleBatcher;
   beforeAll(async () => {
     const schema = await createPostgresSchema();
@@ -45,7 +32,7 @@ describe('batched settlements on PostgreSQL', () => {
     db = openPostgres({ connectionString: schema.url });
     await migrate(db);
     ledger = await createLedger(db, { now: () => NOW, settleBatch: false });
-    counted = counting(db);
+    counted = countingQueryable(db);
     batcher = createSettleBatcher(counted, { max: 16 });
   });
   afterAll(async () => {

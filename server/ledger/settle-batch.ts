@@ -58,8 +58,7 @@ export interface SettleBatcher {
 /** opts: statements' size and how many run at once (BatchOptions). A second settle of one hold waits for the next batch, where the compare-and-set finds it settled. */
 export function createSettleBatcher(q: Queryable, opts: BatchOptions = {}): SettleBatcher {
   const settle = createGroupCommit<SettleRequest, boolean>({
-    max: opts.max ?? 64,
-    parallel: opts.parallel ?? 1,
+    ...opts,
     key: (req) => req.holdId,
     one: (req) => settleHold(q, req),
     many: async (reqs) => {

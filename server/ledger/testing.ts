@@ -1,5 +1,5 @@
 // Test helpers for the ledger's own tests.
-import type { Db } from '../store/index.js';
+import type { Db, Queryable } from '../store/index.js';
 import { createUserAccount, hashToken, newToken, postJournal, type Ledger } from './index.js';
 
 /** A new token's account, funded with `msat` by one deposit from the lightning account. */
@@ -12,4 +12,17 @@ export async function fundedAccount(db: Db, ledger: Ledger, msat: bigint, opts: 
     return a;
   });
   return { token, tokenHash, id: acct.id };
+}
+
+/** A Queryable that counts the statements sent through it (batched statements in tests). */
+export function countingQueryable(q: Queryable): Queryable & { statements: number } {
+  const c = {
+    statements: 0,
+    query: ((sql, params) => {
+      c.statements++;
+      return q.query(sql, params);
+    }) as Queryable['query'],
+    exec: (sql: string) => q.exec(sql),
+  };
+  return c;
 }

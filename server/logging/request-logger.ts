@@ -35,27 +35,31 @@ export class RequestLogger implements FastifyBaseLogger {
   }
 
   fatal(...args: unknown[]): void {
-    if (this.on('fatal')) (this.real().fatal as Log)(...args);
+    this.write('fatal', args);
   }
 
   error(...args: unknown[]): void {
-    if (this.on('error')) (this.real().error as Log)(...args);
+    this.write('error', args);
   }
 
   warn(...args: unknown[]): void {
-    if (this.on('warn')) (this.real().warn as Log)(...args);
+    this.write('warn', args);
   }
 
   info(...args: unknown[]): void {
-    if (this.on('info')) (this.real().info as Log)(...args);
+    this.write('info', args);
   }
 
   debug(...args: unknown[]): void {
-    if (this.on('debug')) (this.real().debug as Log)(...args);
+    this.write('debug', args);
   }
 
   trace(...args: unknown[]): void {
-    if (this.on('trace')) (this.real().trace as Log)(...args);
+    this.write('trace', args);
+  }
+
+  private write(level: Exclude<LogLevel, 'silent'>, args: unknown[]): void {
+    if (this.on(level)) (this.real()[level] as Log)(...args);
   }
 
   silent(): void {}

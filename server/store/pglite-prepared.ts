@@ -39,17 +39,19 @@ export function createPglitePrepared(): PglitePrepared {
       }
       if (e.failed) return null;
       e.seen++;
+      // the first run, or one inside a transaction before it was prepared, goes as sent
+      const toPrepare = e.name ? null : prepare;
+      if (!e.name && (e.seen < 2 || !toPrepare || count >= MAX_PREPARED)) return null;
       const literals: string[] = [];
       for (const v of values) {
         const l = literal(v);
         if (l === null) return null;
         literals.push(l);
       }
-      if (!e.name) {
-        if (e.seen < 2 || !prepare || count >= MAX_PREPARED) return null;
+      if (toPrepare) {
         const name = `abl_${++count}`;
         try {
-          await prepare(`PREPARE ${name} AS ${sql}`);
+          await toPrepare(`PREPARE ${name} AS ${sql}`);
         } catch {
           // e.g. a parameter whose type the statement does not say: sent as it is, as before
           e.failed = true;
