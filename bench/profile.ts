@@ -22,7 +22,7 @@ export interface ProfileOptions {
 
 export async function runProfile(opts: ProfileOptions): Promise<void> {
   const outDir = mkdtempSync(join(tmpdir(), 'abl-profile-'));
-  const env = await setUp({ nginx: false, bareProxy: false, pglite: false, asyncCommit: false, unprepared: false, logLevel: opts.logLevel });
+  const env = await setUp({ nginx: false, bareProxy: false, pglite: false, asyncCommit: false, unprepared: false, ahead: false, logLevel: opts.logLevel });
   try {
     const pg = env.postgres;
     const tokens: string[] = [];

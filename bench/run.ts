@@ -8,8 +8,9 @@
 //                                     on an empty store and after N synthetic calls (--history-calls M)
 // Options: --requests N --rounds N --connections N --seconds N --conc-rounds N --streams N
 //   --waves N --chunk-ms N --l402-max N --log-level L --json FILE
-//   --no-nginx --no-bare --no-pglite --no-unprepared --no-async-commit --no-memory --no-sql --no-verify
-//   --no-streamed
+//   --no-nginx --no-bare --no-pglite --no-unprepared --no-ahead --no-async-commit --no-memory --no-sql
+//   --no-verify --no-streamed
+//   --no-ahead        without the servers run with ABL_RESERVE_AHEAD=16 (PostgreSQL, PGlite) and their rows
 //   --only-streamed   only the streamed pair (flat, metered) beside the streamed direct row
 //   --base DIR        the token, L402 and streamed rows again, served from another checkout (e.g. the
 //                     commit before a change): before and after in one run, their rows taking turns
@@ -53,6 +54,7 @@ const { values: a } = parseArgs({
     'no-bare': { type: 'boolean', default: false },
     'no-pglite': { type: 'boolean', default: false },
     'no-unprepared': { type: 'boolean', default: false },
+    'no-ahead': { type: 'boolean', default: false },
     'no-async-commit': { type: 'boolean', default: false },
     'no-memory': { type: 'boolean', default: false },
     'no-sql': { type: 'boolean', default: false },
@@ -95,7 +97,7 @@ async function main(): Promise<void> {
 
   const only = a['only-streamed'];
   const load: [string, string][] = [['start', loadAverage()]];
-  const env = await setUp({ nginx: !only && !a['no-nginx'], bareProxy: !only && !a['no-bare'], pglite: !only && !a['no-pglite'], asyncCommit: !only && !a['no-async-commit'], unprepared: !only && !a['no-unprepared'], logLevel: opts.logLevel, base: a.base });
+  const env = await setUp({ nginx: !only && !a['no-nginx'], bareProxy: !only && !a['no-bare'], pglite: !only && !a['no-pglite'], asyncCommit: !only && !a['no-async-commit'], unprepared: !only && !a['no-unprepared'], ahead: !only && !a['no-ahead'], logLevel: opts.logLevel, base: a.base });
   // whatever throws, the children (servers, nginx, upstream, devnode) and the schemas go with us
   const bail = (err: unknown) => {
     console.error(err);
@@ -120,6 +122,7 @@ async function main(): Promise<void> {
     const liteTokens = env.pglite ? await tokensFor(env.pglite.url, 0) : null;
     const asyncTokens = env.asyncCommit ? await tokensFor(env.asyncCommit.url, 0) : null;
     const unpreparedTokens = env.unprepared ? await tokensFor(env.unprepared.url, 0) : null;
+    const aheadTokens = env.ahead ? { pg: await tokensFor(env.ahead.postgres.url, 0), lite: env.ahead.pglite ? await tokensFor(env.ahead.pglite.url, 0) : null } : null;
     const baseTokens = env.base ? { pg: await tokensFor(env.base.postgres.url, 0), lite: env.base.pglite ? await tokensFor(env.base.pglite.url, 0) : null } : null;
     const chatCall = { path: rows.PROXY_PREFIX + rows.CHAT_PATH, body: rows.CHAT_BODY };
     const started = Date.now();
@@ -141,6 +144,11 @@ async function main(): Promise<void> {
       paid.push({ name: rows.TOKEN_PG_METERED, server: pg, tokens: pgTokens, body: rows.METERED_CHAT_BODY });
       if (env.unprepared && unpreparedTokens) paid.push({ name: rows.TOKEN_PG_UNPREPARED, server: env.unprepared, tokens: unpreparedTokens, body: rows.CHAT_BODY });
       if (env.asyncCommit && asyncTokens) paid.push({ name: rows.TOKEN_PG_ASYNC, server: env.asyncCommit, tokens: asyncTokens, body: rows.CHAT_BODY });
+      if (env.ahead && aheadTokens) {
+        if (env.ahead.pglite && aheadTokens.lite) paid.push({ name: rows.TOKEN_PGLITE_AHEAD, server: env.ahead.pglite, tokens: aheadTokens.lite, body: rows.CHAT_BODY });
+        paid.push({ name: rows.TOKEN_PG_AHEAD, server: env.ahead.postgres, tokens: aheadTokens.pg, body: rows.CHAT_BODY });
+        paid.push({ name: rows.TOKEN_PG_AHEAD_METERED, server: env.ahead.postgres, tokens: aheadTokens.pg, body: rows.METERED_CHAT_BODY });
+      }
       if (env.base && baseTokens) {
         paid.push({ name: rows.BASE(rows.TOKEN_PG), server: env.base.postgres, tokens: baseTokens.pg, body: rows.CHAT_BODY });
         if (env.base.pglite && baseTokens.lite) paid.push({ name: rows.BASE(rows.TOKEN_PGLITE), server: env.base.pglite, tokens: baseTokens.lite, body: rows.CHAT_BODY });

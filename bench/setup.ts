@@ -1,8 +1,9 @@
 // Starts what every benchmark run needs, each in its own process: the upstream, nginx and a bare
 // Node proxy in front of it, the server on PostgreSQL (and on PGlite, on PostgreSQL without
-// prepared statements, and — a what-if — without durable commits), and the development node that
-// issues and pays the invoices (idle while anything is timed). Every server runs the bench
-// catalog (bench/catalog.ts): the shipped one plus a flat chat model beside the metered ones.
+// prepared statements, on both stores with holds reserved ahead, and — a what-if — without
+// durable commits), and the development node that issues and pays the invoices (idle while
+// anything is timed). Every server runs the bench catalog (bench/catalog.ts): the shipped one
+// plus a flat chat model beside the metered ones.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,7 @@ import { startAblServer, type AblServer } from './abl-server.js';
 import { writeBenchCatalog } from './catalog.js';
 import { startNginx, type Nginx } from './nginx.js';
 import { cpuSecondsOf, freePort, spawnChild, waitUntilAnswering, type CpuReading } from './processes.js';
-import { PRICE_SATS } from './scenarios.js';
+import { PRICE_SATS, RESERVE_AHEAD } from './scenarios.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -32,6 +33,8 @@ export interface BenchEnv {
   asyncCommit: AblServer | null;
   /** PostgreSQL with ABL_PG_PREPARED=false: what prepared statements save */
   unprepared: AblServer | null;
+  /** ABL_RESERVE_AHEAD=16 on PostgreSQL and (with pglite) PGlite: what serving calls from holds reserved ahead saves */
+  ahead: { postgres: AblServer; pglite: AblServer | null } | null;
   /** --base: the same servers run from another checkout */
   base: { postgres: AblServer; pglite: AblServer | null } | null;
   notes: string[];
@@ -44,6 +47,7 @@ export interface SetupOptions {
   pglite: boolean;
   asyncCommit: boolean;
   unprepared: boolean;
+  ahead: boolean;
   logLevel: string;
   /** another checkout to serve the base rows from (its PostgreSQL and, with pglite, PGlite servers) */
   base?: string | undefined;
@@ -108,6 +112,15 @@ export async function setUp(opts: SetupOptions): Promise<BenchEnv> {
       unprepared = await startAblServer({ store: 'postgres', env: { ABL_PG_PREPARED: 'false' }, ...common });
       closers.push(() => unprepared!.close());
     }
+    let ahead: BenchEnv['ahead'] = null;
+    if (opts.ahead) {
+      const aheadEnv = { ABL_RESERVE_AHEAD: String(RESERVE_AHEAD) };
+      const aheadPg = await startAblServer({ store: 'postgres', env: aheadEnv, ...common });
+      closers.push(() => aheadPg.close());
+      const aheadLite = opts.pglite ? await startAblServer({ store: 'pglite', env: aheadEnv, ...common }) : null;
+      if (aheadLite) closers.push(() => aheadLite.close());
+      ahead = { postgres: aheadPg, pglite: aheadLite };
+    }
     let base: BenchEnv['base'] = null;
     if (opts.base) {
       const basePg = await startAblServer({ store: 'postgres', root: opts.base, ...common });
@@ -116,7 +129,7 @@ export async function setUp(opts: SetupOptions): Promise<BenchEnv> {
       if (baseLite) closers.push(() => baseLite.close());
       base = { postgres: basePg, pglite: baseLite };
     }
-    return { dir, config, upstream: { url: upstreamUrl, cpuSeconds: () => cpuSecondsOf(up.pid) }, devnode, nginx, bareProxy, postgres, pglite, asyncCommit, unprepared, base, notes, close };
+    return { dir, config, upstream: { url: upstreamUrl, cpuSeconds: () => cpuSecondsOf(up.pid) }, devnode, nginx, bareProxy, postgres, pglite, asyncCommit, unprepared, ahead, base, notes, close };
   } catch (err) {
     await close();
     throw err;
