@@ -28,6 +28,7 @@ import { createTokenService } from './tokens/service.js';
 import { HIRE_API } from './hire/fees.js';
 import { createPaymentGate } from './payments/gate.js';
 import { createPaidCalls } from './payments/paid-call.js';
+import { ReserveAhead } from './payments/reserve-ahead.js';
 import { prepareUpstreams } from './proxy/demo-upstream/index.js';
 import { createProxy } from './proxy/index.js';
 import { preloadTokenizers } from './metering/index.js';
@@ -54,6 +55,8 @@ export interface RunningServer {
   db: Db;
   /** MPP sessions: the idle sweep and the refund reconcile, callable on the server's clock */
   sessions: Sessions;
+  /** holds taken ahead (ABL_RESERVE_AHEAD), null when off */
+  reserveAhead: ReserveAhead | null;
   /** what `npm start` prints: the URL to open, what is configured and what is not */
   summary: string[];
   adminSecret(): string;
@@ -108,6 +111,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       now,
       limits: { minSats: catalog.topup.min_sats, maxSats: catalog.topup.max_sats, expirySeconds: catalog.topup.invoice_expiry_seconds },
       webhookUrl: () => (wallet.kind === 'phoenixd' ? webhookUrl : undefined),
+      unusedAheadMsat: (accountId) => reserveAhead?.unusedMsat(accountId) ?? 0n,
     });
     // LND and Core Lightning tell of settled invoices over their own stream; each notice is confirmed by a lookup
     const stopNotices = wallet.wallet.onPaymentReceived?.((event) => {
@@ -137,8 +141,16 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       log,
       deposit: { defaultSats: 1000, minSats: catalog.topup.min_sats, maxSats: catalog.topup.max_sats, invoiceExpirySeconds: catalog.topup.invoice_expiry_seconds },
     });
+    // PGlite serves one instance, which knows every hold it keeps: nobody sees them as spent
+    const aheadCount = settings.ABL_RESERVE_AHEAD ?? (db.kind === 'pglite' ? 16 : 0);
+    const reserveAhead =
+      aheadCount > 0
+        ? new ReserveAhead({ ledger, count: aheadCount, idleMs: settings.ABL_RESERVE_AHEAD_IDLE_MS, holdSeconds, now, nowMs: () => Date.now(), log })
+        : null;
+    if (reserveAhead) closers.unshift(() => reserveAhead.close());
     const gate = createPaymentGate({
       ledger,
+      ...(reserveAhead ? { reserveAhead } : {}),
       sessions,
       wallet: wallet.wallet,
       rootKey,
@@ -162,7 +174,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
 
     // development mode (its own Lightning node) may send AI for Hire webhooks to local addresses
     const webhookSender = httpWebhookSender({ allowInternal: wallet.devnodeUrl !== null });
-    const hire = createHireService({ db, ledger, wallet: wallet.wallet, gate, rules: hireRules(catalog.hire), now, log }, { webhookSender });
+    const hire = createHireService({ db, ledger, wallet: wallet.wallet, gate, rules: hireRules(catalog.hire), now, log, ...(reserveAhead ? { reserveAhead } : {}) }, { webhookSender });
     const paidCall = createPaidCalls({ proxy, gate, ledger, now, sessions, topUpWaitSeconds: settings.ABL_MPP_TOPUP_WAIT_SECONDS, onUpstreamError: (api, code) => metrics.upstreamErrors.inc({ api, code }), log });
 
     const authGuard = createAuthFailureGuard(db, { perMinute: settings.ABL_AUTH_FAILURE_LIMIT ?? settings.ABL_RATE_LIMIT, now });
@@ -193,9 +205,9 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
         (a) => adminRoutes(a, { ledger, admin: createAdminService({ db, ledger, extra: hireAdminCommands(hire) }), adminSecret: () => adminSecret }),
         (a) => hireRoutes(a, { hire, limiter }),
         (a) => hireAdminRoutes(a, { hire, adminSecret: () => adminSecret }),
-        (a) => usageRoutes(a, { ledger, now }),
+        (a) => usageRoutes(a, { ledger, now, ...(reserveAhead ? { reserveAhead } : {}) }),
         (a) => mppSessionRoutes(a, { sessions, now }),
-        (a) => tokenRoutes(a, { tokens: createTokenService({ ledger, apiNames: [...catalog.apis.map((x) => x.name), HIRE_API], now }) }),
+        (a) => tokenRoutes(a, { tokens: createTokenService({ ledger, apiNames: [...catalog.apis.map((x) => x.name), HIRE_API], now, ...(reserveAhead ? { reserveAhead } : {}) }) }),
         (a) => mcpRoutes(a, { toolbox: mcpToolbox }),
         (a) => proxyRoutes(a, { paidCall, uploadLimitBytes: catalog.limits.upload_bytes, now }),
       ],
@@ -237,6 +249,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       ledger,
       db,
       sessions,
+      reserveAhead,
       summary: startupSummary({ url, devnode: wallet.devnodeUrl !== null, walletKind: wallet.kind, store: db.kind, dataDir: settings.ABL_DATA_DIR, catalog, upstreams: upstreams.statuses }),
       adminSecret: () => link.secret,
       async close() {

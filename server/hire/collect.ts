@@ -43,6 +43,7 @@ export async function collect(deps: HireDeps, identity: () => Promise<NodeIdenti
   const { sys } = deps.ledger;
   const account = await accountOf(db, token, deps.now());
   if (account.child) throw new AppError('forbidden', 'A child token cannot withdraw: its parent revokes it to take its balance back.');
+  await deps.reserveAhead?.giveBackFor(account.id);
   const invoice = checkPayoutInvoice(rawInvoice, await identity(), deps.now());
   const live = await livePayoutOf(db, invoice.paymentHash);
   if (live) throw alreadyLive(live);

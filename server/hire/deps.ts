@@ -2,6 +2,7 @@
 import type { Ledger } from '../ledger/index.js';
 import type { WalletBackend } from '../lightning/backend.js';
 import type { PaymentGate } from '../payments/gate.js';
+import type { ReserveAhead } from '../payments/reserve-ahead.js';
 import type { Db } from '../store/index.js';
 import type { HireRules } from './rules.js';
 
@@ -16,4 +17,6 @@ export interface HireDeps {
   /** Unix seconds */
   now(): number;
   log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  /** holds a token's calls took ahead on this instance: given back before a payout or a balance shown */
+  reserveAhead?: Pick<ReserveAhead, 'giveBackFor'>;
 }

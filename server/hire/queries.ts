@@ -50,7 +50,8 @@ const myQuote = (quote: QuoteRow, task: TaskRow): MyQuote => ({ ...quoteView(quo
 
 export async function me(deps: HireDeps, token: string): Promise<Me> {
   const db = deps.db;
-  const account = await accountOf(db, token, deps.now());
+  let account = await accountOf(db, token, deps.now());
+  if (await deps.reserveAhead?.giveBackFor(account.id)) account = await accountOf(db, token, deps.now());
   const tasks = await withCounts(db, await tasksOfAccount(db, account.id, ME_LIMIT), deps.rules.maxRevisions);
   const quotes = await quotesOfContractor(db, account.id, ME_LIMIT);
   const quotedTasks = await tasksByIds(db, [...new Set(quotes.map((q) => q.task_id))]);

@@ -5,6 +5,7 @@
 // The journal is compact (017): a call in flight has no journal row yet (its hold is read from
 // `holds`), a settled call is one 'charge' row, a released one an 'unreserve' row with no lines.
 import type { Queryable } from '../store/index.js';
+import { UNUSED_MEMO } from './reserve-ahead.js';
 
 export type HistoryKind = 'call' | 'topup' | 'hire_fee' | 'escrow' | 'escrow_release' | 'escrow_refund' | 'payout' | 'payout_refund' | 'child_token' | 'adjustment' | 'carried_forward' | 'other';
 
@@ -80,7 +81,7 @@ FROM (
   SELECT e.journal_id, e.amount_msat FROM entries e WHERE e.account_id = $1 AND e.journal_id < $2
   UNION ALL
   SELECT r.id, 0::bigint FROM holds rh JOIN journal r ON r.kind = 'unreserve' AND r.ref = rh.id::text
-  WHERE rh.account_id = $1 AND rh.state = 'released' AND r.id < $2
+  WHERE rh.account_id = $1 AND rh.state = 'released' AND r.id < $2 AND r.memo IS DISTINCT FROM '${UNUSED_MEMO}'
     AND NOT EXISTS (SELECT 1 FROM entries re WHERE re.journal_id = r.id AND re.account_id = $1)
 ) x
 JOIN journal j ON j.id = x.journal_id

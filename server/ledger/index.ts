@@ -10,6 +10,7 @@ import { releaseHold, renewHold, reserveByCredential, reserveByTokenHash, settle
 import { createFundBatcher } from './fund-batch.js';
 import type { BatchOptions } from './group-commit.js';
 import { createReserveBatcher } from './reserve-batch.js';
+import { releaseUnused, reserveAhead, type AheadRequest, type AheadResult } from './reserve-ahead.js';
 import { createSettleBatcher } from './settle-batch.js';
 import { credentialAccount, fundCredential } from './l402-credentials.js';
 import { createChild, listChildren, revokeChild, type ChildRow, type ChildSpec, type RevokeResult } from './children.js';
@@ -28,17 +29,22 @@ export type { AccountStatement, LedgerStats, PaidCallRow } from './reports.js';
 export type { DayTotal, HistoryKind, HistoryPage, HistoryRow } from './history.js';
 export type { ChildRow, ChildSpec, RevokeResult } from './children.js';
 export type { CallRecord, HoldRequest, ReserveResult, SpendContext } from './holds.js';
+export type { AheadRequest, AheadResult } from './reserve-ahead.js';
 
 export interface Ledger {
   /** ids of the system accounts, for journal lines posted in a caller's transaction */
   readonly sys: SystemAccountIds;
   /** from a token's balance, within a child token's limits (SpendContext) */
   reserve(p: HoldRequest & Partial<SpendContext> & { tokenHash: Buffer }): Promise<ReserveResult>;
+  /** the holds of a token's next few calls at once (ABL_RESERVE_AHEAD); null: reserve one by one */
+  reserveAhead(p: AheadRequest): Promise<AheadResult | null>;
   /** the same from a funded L402 credential's account (unknown_account: not funded yet) */
   reserveFromCredential(p: HoldRequest & { paymentHash: string }): Promise<ReserveResult>;
   /** chargeMsat (≤ the hold) to revenue, the rest back, the call recorded; false if it was no longer held */
   settle(holdId: bigint, chargeMsat: bigint, call?: CallRecord): Promise<boolean>;
   release(holdId: bigint, memo?: string): Promise<bigint | null>;
+  /** holds taken ahead and never used, back to their account: the balance after (null: none was held) */
+  releaseUnused(holdIds: readonly bigint[]): Promise<bigint | null>;
   renew(holdId: bigint, expiresAt: number): Promise<boolean>;
   sweepExpiredHolds(now: number): Promise<number>;
   /** first use of an L402 credential: its value into its own account, once; false if it is single-use and taken */
@@ -101,12 +107,14 @@ export async function createLedger(db: Db, opts: LedgerOptions = {}): Promise<Le
       const req = { ...p, now: p.now ?? now(), api: p.api ?? '' };
       return reserving ? reserving.byToken(req) : reserveByTokenHash(db, req);
     },
+    reserveAhead: (p) => reserveAhead(db, p),
     reserveFromCredential: (p) => (reserving ? reserving.byCredential(p) : reserveByCredential(db, p)),
     settle: (holdId, chargeMsat, call) => {
       const req = { holdId, chargeMsat, to: sys.revenue, ...(call ? { call } : {}) };
       return batcher ? batcher.settle(req) : settleHold(db.settlements, req);
     },
     release: (holdId, memo) => releaseHold(db.settlements, { holdId, ...(memo ? { memo } : {}) }),
+    releaseUnused: (holdIds) => releaseUnused(db.settlements, holdIds),
     renew: (holdId, expiresAt) => renewHold(db, { holdId, expiresAt }),
     sweepExpiredHolds: (now) => db.tx((q) => sweepExpiredHolds(q, now)),
     fundL402: (p) => (funding ? funding(p) : fundCredential(db, sys, p)),

@@ -14,6 +14,7 @@ import type { Queryable } from '../store/index.js';
 import { buildChallenge } from './challenge.js';
 import { spentUp, unclaimed } from './l402-rail.js';
 import { railContext, verifyPaid, type PaidProof } from './rail.js';
+import type { ReserveAhead } from './reserve-ahead.js';
 import type { Sessions } from './sessions.js';
 import type { Credentials, PaidAction, PaymentEvents, PaymentReference, Receipt } from './types.js';
 
@@ -34,6 +35,8 @@ export interface GateDeps {
   challengeOrder?: 'l402' | 'mpp';
   /** MPP sessions: an open or a bearer credential names its open session (payments/sessions.ts) */
   sessions?: Pick<Sessions, 'act' | 'bearer' | 'extendHold' | 'onTopUp' | 'idleSeconds'>;
+  /** flat calls paid by token take holds reserved ahead (ABL_RESERVE_AHEAD) */
+  reserveAhead?: Pick<ReserveAhead, 'take' | 'giveBackFor'>;
 }
 
 /** A hold on an MPP session's account: a paused stream grows it from the session after a top-up. */
@@ -85,7 +88,7 @@ export function createPaymentGate(deps: GateDeps) {
   const holdRequest = (action: PaidAction): HoldRequest => ({ amountMsat: action.priceMsat, purpose: action.endpoint, expiresAt: deps.now() + deps.holdSeconds });
 
   /** One hold, whoever's account it came from: settle, release and renew are the ledger's compare-and-sets. */
-  function held(kind: 'token' | 'l402', action: PaidAction, holdId: bigint, balanceMsat: bigint | null, reference?: PaymentReference, amountMsat = action.priceMsat): SecuredPayment {
+  function held(kind: 'token' | 'l402', action: PaidAction, holdId: bigint, balanceMsat: bigint | null, reference?: PaymentReference, amountMsat = action.priceMsat, giveBack?: () => Promise<void>): SecuredPayment {
     let done = false;
     const label = reference?.rail ?? kind;
     return {
@@ -102,7 +105,10 @@ export function createPaymentGate(deps: GateDeps) {
       async release() {
         if (done) return;
         done = true;
-        if ((await ledger.release(holdId)) !== null) deps.events?.refunded(action.api, label, msatToSats(amountMsat));
+        if (giveBack) {
+          await giveBack();
+          deps.events?.refunded(action.api, label, msatToSats(amountMsat));
+        } else if ((await ledger.release(holdId)) !== null) deps.events?.refunded(action.api, label, msatToSats(amountMsat));
       },
       async renew() {
         if (!done) await ledger.renew(holdId, deps.now() + deps.holdSeconds);
@@ -111,7 +117,12 @@ export function createPaymentGate(deps: GateDeps) {
   }
 
   async function holdFromToken(action: PaidAction, token: string): Promise<SecuredPayment> {
-    const r = await ledger.reserve({ tokenHash: hashToken(token), ...holdRequest(action), now: deps.now(), api: action.api });
+    const tokenHash = hashToken(token);
+    if (action.flat && deps.reserveAhead) {
+      const ahead = await deps.reserveAhead.take(tokenHash, { amountMsat: action.priceMsat, purpose: action.endpoint, api: action.api });
+      if (ahead) return { ...held('token', action, ahead.holdId, ahead.balanceMsat, undefined, action.priceMsat, ahead.giveBack), lowBalanceMsat: ahead.lowBalanceMsat };
+    }
+    const r = await ledger.reserve({ tokenHash, ...holdRequest(action), now: deps.now(), api: action.api });
     if (r.ok) return { ...held('token', action, r.holdId, r.balanceMsat), lowBalanceMsat: r.lowBalanceMsat ?? null };
     switch (r.reason) {
       case 'unknown_account':
@@ -199,6 +210,8 @@ export function createPaymentGate(deps: GateDeps) {
         const found = await ledger.accountByToken(hashToken(token));
         if (!found) throw new AppError('invalid_token', 'Unknown token.');
         if (found.child?.apis && !found.child.apis.includes(action.api)) throw new AppError('forbidden', `This token may not spend on ${action.api} (its parent limited it to other APIs).`);
+        // the fee is charged from the balance in the database: holds kept unused come back first
+        await deps.reserveAhead?.giveBackFor(found.id);
         return found.id;
       };
       const proof = verifyPaid(rails, action, creds, true);

@@ -3,6 +3,7 @@
 import type { DailyUsage, UsagePage, UsageRow } from '../../contract/api.js';
 import { AppError } from '../errors.js';
 import { hashToken, type HistoryRow, type Ledger } from '../ledger/index.js';
+import type { ReserveAhead } from './reserve-ahead.js';
 
 export interface HistoryQuery {
   limit: number;
@@ -29,8 +30,10 @@ async function accountOf(ledger: Ledger, token: string): Promise<{ id: bigint; b
   return account;
 }
 
-export async function usageHistory(ledger: Ledger, token: string, query: HistoryQuery): Promise<UsagePage> {
-  const account = await accountOf(ledger, token);
+/** reserveAhead: the holds taken ahead on this instance and unused go back first, so they are not shown as calls in flight. */
+export async function usageHistory(ledger: Ledger, token: string, query: HistoryQuery, reserveAhead?: Pick<ReserveAhead, 'giveBackFor'>): Promise<UsagePage> {
+  let account = await accountOf(ledger, token);
+  if (query.cursor === null && (await reserveAhead?.giveBackFor(account.id))) account = await accountOf(ledger, token);
   const page = await ledger.history({
     accountId: account.id,
     balanceMsat: account.balanceMsat,

@@ -93,6 +93,7 @@ export function createPaidCalls(deps: PaidCallDeps) {
       priceMsat: metered ? metered.ceilingMsat : price.priceMsat,
       description: `alittlebitofmoney ${m.api.name} ${m.endpoint.path}${price.model ? ` (${price.model})` : ''}`,
       sessions: true,
+      ...(metered ? {} : { flat: true }),
       // a stream can stop where a session's money ends; its input is paid before anything is sent
       ...(metered?.streamed ? { floorMsat: ceilingMsat(metered.price, metered.inputTokensBound, 0) } : {}),
     };

@@ -18,6 +18,8 @@ export interface PaidAction {
    * less than the ceiling, may start it; the stream pauses for a top-up where the money ends
    */
   floorMsat?: bigint;
+  /** a flat price, charged whole: its hold may come from those taken ahead (ABL_RESERVE_AHEAD) */
+  flat?: boolean;
 }
 
 export interface Credentials {

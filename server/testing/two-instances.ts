@@ -19,8 +19,8 @@ export interface TwoInstances {
   close(): Promise<void>;
 }
 
-/** The rig, not yet started: `configPath` is the catalog both serve, `dirPrefix` names their data directories. */
-export function twoInstances(opts: { apiKey: string; configPath: string; dirPrefix: string }): TwoInstances {
+/** The rig, not yet started: `configPath` is the catalog both serve, `dirPrefix` names their data directories, `env` adds settings to both. */
+export function twoInstances(opts: { apiKey: string; configPath: string; dirPrefix: string; env?: Record<string, string> }): TwoInstances {
   let schema: Awaited<ReturnType<typeof createPostgresSchema>> | undefined;
   const dirs: string[] = [];
   const rig: TwoInstances = Object.assign({} as TwoInstances, {
@@ -28,7 +28,7 @@ export function twoInstances(opts: { apiKey: string; configPath: string; dirPref
       rig.up = await startFakeUpstream({ apiKey: opts.apiKey });
       schema = await createPostgresSchema();
       rig.node = await startTestDevnode({ webhookSecret: 'whsec-' + randomBytes(8).toString('hex') });
-      const env = { ABL_CONFIG: opts.configPath, OPENAI_API_KEY: opts.apiKey, OPENAI_BASE_URL: rig.up.url, L402_ROOT_KEY: randomBytes(32).toString('hex'), ABL_PUBLIC_URL: 'https://api.example' };
+      const env = { ABL_CONFIG: opts.configPath, OPENAI_API_KEY: opts.apiKey, OPENAI_BASE_URL: rig.up.url, L402_ROOT_KEY: randomBytes(32).toString('hex'), ABL_PUBLIC_URL: 'https://api.example', ...opts.env };
       const start = async () => {
         const dataDir = mkdtempSync(join(tmpdir(), opts.dirPrefix));
         dirs.push(dataDir);

@@ -5,12 +5,15 @@ import type { BalanceAlert, ChildToken, ChildTokenCreated, ChildTokenList, Child
 import { msatToSats, msatToSatsUp, satsToMsat } from '../../contract/money.js';
 import { AppError, notFound } from '../errors.js';
 import { hashToken, InsufficientFundsError, newToken, type ChildRow, type Ledger, type UserAccount } from '../ledger/index.js';
+import type { ReserveAhead } from '../payments/reserve-ahead.js';
 
 export interface TokenDeps {
   ledger: Ledger;
   /** what a child's `apis` may name: the catalog's APIs and AI for Hire */
   apiNames: readonly string[];
   now: () => number;
+  /** holds the parent's calls took ahead on this instance: given back before a child is funded */
+  reserveAhead?: Pick<ReserveAhead, 'giveBackFor'>;
 }
 
 export interface ChildTokenInput {
@@ -50,6 +53,7 @@ export function createTokenService(deps: TokenDeps) {
       if (unknown !== undefined) throw new AppError('invalid_field_value', `apis: no API is named "${unknown.slice(0, 64)}"; choose from ${deps.apiNames.join(', ')}.`, { field: 'apis' });
       const token = newToken();
       const amountMsat = satsToMsat(input.amountSats);
+      await deps.reserveAhead?.giveBackFor(parent.id);
       let id: bigint;
       try {
         id = await ledger.createChild({

@@ -19,6 +19,8 @@ export interface TopupDeps {
   webhookUrl: () => string | undefined;
   limiter?: RateLimiter;
   onWalletError?: (operation: string) => void;
+  /** holds this instance took ahead and keeps unused for the account (ABL_RESERVE_AHEAD): part of the balance it shows */
+  unusedAheadMsat?: (accountId: bigint) => bigint;
 }
 
 export interface CreatedTopup {
@@ -277,7 +279,8 @@ export function createTopupService(deps: TopupDeps) {
     async balance(token: string) {
       const acct = await findAccountByTokenHash(db, hashToken(token), deps.now());
       if (!acct) throw new AppError('invalid_token', 'Unknown token.');
-      return { balance_sats: msatToSats(acct.balanceMsat), balance_msat: Number(acct.balanceMsat) };
+      const balanceMsat = acct.balanceMsat + (deps.unusedAheadMsat?.(acct.id) ?? 0n);
+      return { balance_sats: msatToSats(balanceMsat), balance_msat: Number(balanceMsat) };
     },
 
     /** One pass of the background poll: learns of payments a lost webhook did not tell. */

@@ -8,6 +8,7 @@ import { usageByDay, usageCsv, usageHistory } from '../../payments/history.js';
 import { callUsage } from '../../payments/usage.js';
 import { requireToken } from '../auth.js';
 import { readCredentials } from '../credentials.js';
+import type { ReserveAhead } from '../../payments/reserve-ahead.js';
 
 type Query = Record<string, string | undefined>;
 
@@ -23,7 +24,7 @@ function intParam(query: Query, name: string, min: number, max: number): number 
 
 const UNIX_MAX = 253_402_300_799; // 9999-12-31
 
-export function usageRoutes(app: FastifyInstance, deps: { ledger: Ledger; now: () => number }): void {
+export function usageRoutes(app: FastifyInstance, deps: { ledger: Ledger; now: () => number; reserveAhead?: Pick<ReserveAhead, 'giveBackFor'> }): void {
   const range = (q: Query) => ({ from: intParam(q, 'from', 0, UNIX_MAX), to: intParam(q, 'to', 0, UNIX_MAX) });
 
   app.get('/api/v1/usage', async (req: FastifyRequest<{ Querystring: Query }>, reply): Promise<UsagePage | string> => {
@@ -31,7 +32,7 @@ export function usageRoutes(app: FastifyInstance, deps: { ledger: Ledger; now: (
     const q = req.query;
     const csv = q.format === 'csv' || (q.format === undefined && /^text\/csv\b/.test(req.headers.accept ?? ''));
     if (q.format !== undefined && q.format !== 'csv' && q.format !== 'json') throw new AppError('invalid_field_value', 'format is json or csv.', { field: 'format' });
-    const page = await usageHistory(deps.ledger, token, { limit: intParam(q, 'limit', 1, 500) ?? 50, cursor: q.cursor ?? null, ...range(q) });
+    const page = await usageHistory(deps.ledger, token, { limit: intParam(q, 'limit', 1, 500) ?? 50, cursor: q.cursor ?? null, ...range(q) }, deps.reserveAhead);
     if (!csv) return page;
     if (page.next_cursor) reply.header('x-next-cursor', page.next_cursor);
     return reply.type('text/csv; charset=utf-8').send(usageCsv(page.data, q.cursor === undefined));

@@ -1,0 +1,131 @@
+// Reserving ahead through the HTTP API, two instances on one PostgreSQL: the balance a client sees
+// (X-Balance-Sats, GET /api/v1/balance) on the instance that serves it is exact, another instance
+// shows the unused holds as spent until they go back, and concurrent calls through both never
+// spend a sat twice; the audit stays clean.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeUpstream } from '../testing/fake-upstream/server.js';
+import { writeFlatPricedConfig } from '../testing/flat-prices.js';
+import { buyToken } from '../testing/flows.js';
+import { call, type TestServer } from '../testing/harness.js';
+import { twoInstances } from '../testing/two-instances.js';
+
+const KEY = 'sk-reserve-ahead';
+const EMBEDDINGS = '/api/v1/openai/v1/embeddings';
+const body = { model: 'text-embedding-3-small', input: 'x' }; // 5 sats, flat-priced
+
+describe('reserving ahead on two instances', () => {
+  let up: FakeUpstream;
+  let a: TestServer;
+  let b: TestServer;
+  const config = writeFlatPricedConfig();
+  // idle holds go back only when a test stops an instance: the timer never decides an assertion
+  const rig = twoInstances({ apiKey: KEY, configPath: config.path, dirPrefix: 'abl-ahead-', env: { ABL_RESERVE_AHEAD: '8', ABL_RESERVE_AHEAD_IDLE_MS: '600000' } });
+  const balance = async (t: TestServer, token: string) => (await call(t.url, 'GET', '/api/v1/balance', { headers: { 'x-token': token } })).body.balance_sats as number;
+
+  beforeAll(async () => {
+    await rig.start();
+    ({ up, a, b } = rig);
+  });
+  afterAll(async () => {
+    await rig.close();
+    config.remove();
+  });
+
+  it('concurrent calls through both instances: as many served as the balance pays, each once', async () => {
+    const token = await buyToken(a, 203);
+    const before = up.requests();
+    const results = await Promise.all(Array.from({ length: 60 }, (_x, i) => call(i % 2 ? a.url : b.url, 'POST', EMBEDDINGS, { body, headers: { 'x-token': token } })));
+    const served = results.filter((r) => r.status === 200).length;
+    for (const r of results.filter((r) => r.status !== 200)) expect(r.body.error.code).toBe('insufficient_balance');
+    expect(up.requests() - before).toBe(served);
+    // holds one instance keeps unused can meet another's refusal: at most what one fill takes (8 calls)
+    expect(served).toBeGreaterThanOrEqual(40 - 8);
+    expect(served).toBeLessThanOrEqual(40);
+    // what each instance shows counts its own unused holds back; together with the other's, exact
+    const unusedA = a.server.reserveAhead!.unusedMsat(await accountOf(a, token));
+    const unusedB = b.server.reserveAhead!.unusedMsat(await accountOf(a, token));
+    const exact = 203 - 5 * served;
+    expect(await balance(a, token)).toBe(exact - Number(unusedB / 1000n));
+    expect(await balance(b, token)).toBe(exact - Number(unusedA / 1000n));
+    expect((await a.server.ledger.audit()).problems).toEqual([]);
+  });
+
+  it('the history, a child token and /me on the serving instance see the whole balance: its unused holds go back first', async () => {
+    const token = await buyToken(b, 1000);
+    const as = { headers: { 'x-token': token } };
+    for (let i = 0; i < 3; i++) expect((await call(b.url, 'POST', EMBEDDINGS, { body, ...as })).status).toBe(200);
+    const history = await call(b.url, 'GET', '/api/v1/usage', as);
+    expect(history.status).toBe(200);
+    const calls = history.body.data.filter((r: { kind: string }) => r.kind === 'call');
+    expect(calls).toHaveLength(3);
+    // the last call's settlement may still be on its way (a flat call settles off the response path): pending or settled
+    for (const r of calls) expect(['pending', 'settled']).toContain(r.status);
+    expect(history.body.data[0].balance_after_msat).toBe(985_000);
+    for (let i = 0; i < 2; i++) expect((await call(b.url, 'POST', EMBEDDINGS, { body, ...as })).status).toBe(200);
+    expect((await call(b.url, 'GET', '/api/v1/ai-for-hire/me', as)).body.balance_sats).toBe(975);
+    expect((await call(b.url, 'POST', EMBEDDINGS, { body, ...as })).status).toBe(200);
+    // all of what GET /balance shows can fund a child token
+    expect(await balance(b, token)).toBe(970);
+    const child = await call(b.url, 'POST', '/api/v1/tokens', { body: { amount_sats: 970 }, ...as });
+    expect(child.status, JSON.stringify(child.body)).toBe(201);
+    expect(await balance(b, token)).toBe(0);
+    expect((await b.server.ledger.audit()).problems).toEqual([]);
+  });
+
+  it('calls one after another: each answer’s X-Balance-Sats and the balance on that instance are exact; the other instance shows the unused holds as spent until they go back', async () => {
+    const token = await buyToken(a, 1000);
+    for (let i = 1; i <= 10; i++) {
+      const r = await call(a.url, 'POST', EMBEDDINGS, { body, headers: { 'x-token': token } });
+      expect(r.status).toBe(200);
+      expect(r.headers['x-charged-sats']).toBe('5');
+      expect(r.headers['x-balance-sats']).toBe(String(1000 - 5 * i));
+      expect(await balance(a, token)).toBe(1000 - 5 * i);
+    }
+    // ten calls took two fills of eight: six holds still unused on a
+    expect(await balance(b, token)).toBe(1000 - 5 * 10 - 5 * 6);
+    await a.stop();
+    expect(await balance(b, token)).toBe(1000 - 5 * 10);
+    expect((await b.server.ledger.audit()).problems).toEqual([]);
+  });
+});
+
+async function accountOf(t: TestServer, token: string): Promise<bigint> {
+  const { hashToken } = await import('../ledger/index.js');
+  return (await t.server.ledger.accountByToken(hashToken(token)))!.id;
+}
+
+describe('reserving ahead by default on PGlite, never on PostgreSQL unless asked', () => {
+  it('the setting: a whole number from 0 to 1000, unset means the store’s default', async () => {
+    const { readSettings } = await import('../config.js');
+    expect(readSettings({}).ABL_RESERVE_AHEAD).toBeUndefined();
+    expect(readSettings({ ABL_RESERVE_AHEAD: '0' }).ABL_RESERVE_AHEAD).toBe(0);
+    expect(readSettings({ ABL_RESERVE_AHEAD: '32' }).ABL_RESERVE_AHEAD).toBe(32);
+    expect(() => readSettings({ ABL_RESERVE_AHEAD: 'many' })).toThrow(/ABL_RESERVE_AHEAD/);
+    expect(() => readSettings({ ABL_RESERVE_AHEAD: '1001' })).toThrow(/ABL_RESERVE_AHEAD/);
+    expect(() => readSettings({ ABL_RESERVE_AHEAD_IDLE_MS: '5' })).toThrow(/ABL_RESERVE_AHEAD_IDLE_MS/);
+  });
+
+  it.each(['pglite', 'postgres'] as const)('%s as shipped: calls one after another, each answer’s balance exact', async (store) => {
+    const { startFakeUpstream } = await import('../testing/fake-upstream/server.js');
+    const { startTestServer } = await import('../testing/harness.js');
+    const up = await startFakeUpstream({ apiKey: KEY });
+    const config = writeFlatPricedConfig();
+    const t = await startTestServer({ store, env: { ABL_CONFIG: config.path, OPENAI_API_KEY: KEY, OPENAI_BASE_URL: up.url } });
+    try {
+      expect(t.server.reserveAhead !== null).toBe(store === 'pglite');
+      const token = await buyToken(t, 500);
+      for (let i = 1; i <= 3; i++) {
+        const r = await call(t.url, 'POST', EMBEDDINGS, { body, headers: { 'x-token': token } });
+        expect(r.headers['x-balance-sats']).toBe(String(500 - 5 * i));
+      }
+      // PGlite: a quarter of 500 sats is 25 calls' worth, so 16 were taken and 13 are still unused
+      if (store === 'pglite') expect(t.server.reserveAhead!.unusedMsat(await accountOf(t, token))).toBe(13n * 5_000n);
+      expect((await call(t.url, 'GET', '/api/v1/balance', { headers: { 'x-token': token } })).body.balance_sats).toBe(485);
+      expect((await t.server.ledger.audit()).problems).toEqual([]);
+    } finally {
+      await t.close();
+      await up.close();
+      config.remove();
+    }
+  });
+});

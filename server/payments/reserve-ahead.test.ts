@@ -1,0 +1,213 @@
+// Reserving ahead, on PGlite and PostgreSQL: one statement takes a token's next calls' holds,
+// calls are served from them with no statement of their own, unused holds go back when idle, on
+// shutdown or at their deadline after a crash, and no balance is ever spent twice — across two
+// instances too. The audit is clean after each.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLedger, getBalance, hashToken, newToken, type Ledger } from '../ledger/index.js';
+import { fundedAccount as funded } from '../ledger/testing.js';
+import type { Db } from '../store/index.js';
+import { openTestStore, STORE_KINDS, type TestStore } from '../store/testing.js';
+import { ReserveAhead, type HoldTerms } from './reserve-ahead.js';
+
+const NOW = 1_800_000_000;
+const PRICE = 30_000n;
+const TERMS: HoldTerms = { amountMsat: PRICE, purpose: 'POST /api/v1/openai/v1/chat/completions', api: 'openai' };
+
+/** A clock both in seconds and milliseconds, moved by the test. */
+function testClock() {
+  let ms = NOW * 1000;
+  return { now: () => Math.floor(ms / 1000), nowMs: () => ms, advance: (byMs: number) => void (ms += byMs) };
+}
+
+/** The ledger, with the statements that take holds ahead and give them back counted. */
+function counted(ledger: Ledger) {
+  const c = {
+    fills: 0,
+    returns: 0,
+    reserveAhead: (p: Parameters<Ledger['reserveAhead']>[0]) => {
+      c.fills++;
+      return ledger.reserveAhead(p);
+    },
+    releaseUnused: (ids: readonly bigint[]) => {
+      c.returns++;
+      return ledger.releaseUnused(ids);
+    },
+  };
+  return c;
+}
+
+const heldBy = async (db: Db, accountId: bigint) =>
+  (await db.query<{ n: number; s: bigint }>(`SELECT count(*)::integer AS n, coalesce(sum(amount_msat), 0)::bigint AS s FROM holds WHERE account_id = $1 AND state = 'held'`, [accountId])).rows[0]!;
+
+describe.each(STORE_KINDS)('reserving ahead on %s', (kind) => {
+  let store: TestStore;
+  let db: Db;
+  let ledger: Ledger;
+  const clock = testClock();
+  const open: ReserveAhead[] = [];
+  const ahead = (l: Pick<Ledger, 'reserveAhead' | 'releaseUnused'>, count = 8, idleMs = 2000) => {
+    const r = new ReserveAhead({ ledger: l, count, idleMs, holdSeconds: 900, now: clock.now, nowMs: clock.nowMs });
+    open.push(r);
+    return r;
+  };
+  beforeAll(async () => {
+    store = await openTestStore(kind);
+    db = store.db;
+    ledger = await createLedger(db, { now: clock.now });
+  });
+  afterAll(async () => {
+    for (const r of open) await r.close();
+    await store.close();
+  });
+
+  it('takes eight calls’ holds in one statement and serves the next seven from memory; the balance it shows is the true one', async () => {
+    const a = await funded(db, ledger, 10_000_000n);
+    const l = counted(ledger);
+    const pool = ahead(l);
+    const first = await pool.take(a.tokenHash, TERMS);
+    expect(first).not.toBeNull();
+    expect(l.fills).toBe(1);
+    expect(await heldBy(db, a.id)).toEqual({ n: 8, s: PRICE * 8n });
+    // the database counts all eight held; what this instance shows counts only the one handed out
+    expect(await getBalance(db, a.id)).toBe(10_000_000n - 8n * PRICE);
+    expect(first!.balanceMsat).toBe(10_000_000n - PRICE);
+    expect(pool.unusedMsat(a.id)).toBe(7n * PRICE);
+
+    const holds = new Set([first!.holdId]);
+    for (let i = 2; i <= 8; i++) {
+      const h = await pool.take(a.tokenHash, TERMS);
+      holds.add(h!.holdId);
+      expect(h!.balanceMsat).toBe(10_000_000n - BigInt(i) * PRICE);
+      await ledger.settle(h!.holdId, PRICE);
+    }
+    expect(holds.size).toBe(8);
+    expect(l.fills).toBe(1);
+    // the ninth call takes the next eight
+    await pool.take(a.tokenHash, TERMS);
+    expect(l.fills).toBe(2);
+    expect((await ledger.audit()).problems).toEqual([]);
+  });
+
+  it('a small balance is reserved a quarter at a time, down to one call, and never below zero', async () => {
+    const a = await funded(db, ledger, 5n * PRICE);
+    const pool = ahead(counted(ledger));
+    const first = await pool.take(a.tokenHash, TERMS);
+    // a quarter of 5 calls' worth rounds down to one: only the call itself is held
+    expect(pool.unusedMsat(a.id)).toBe(0n);
+    expect(first!.balanceMsat).toBe(4n * PRICE);
+    const taken = [first!];
+    for (let i = 0; i < 6; i++) {
+      const h = await pool.take(a.tokenHash, TERMS);
+      if (h) taken.push(h);
+      else {
+        // too poor to take ahead: the single reservation (the gate's next step) refuses it with the reason
+        const r = await ledger.reserve({ tokenHash: a.tokenHash, amountMsat: PRICE, purpose: 'x', expiresAt: NOW + 900, now: clock.now(), api: 'openai' });
+        expect(r).toEqual({ ok: false, reason: 'insufficient', balanceMsat: 0n });
+      }
+    }
+    expect(taken).toHaveLength(5);
+    expect(await getBalance(db, a.id)).toBe(0n);
+    for (const h of taken) await ledger.settle(h.holdId, PRICE);
+    expect((await ledger.audit()).problems).toEqual([]);
+  });
+
+  it('a call that is not made gives its hold back to the pool; idle holds go back to the balance, left out of the history', async () => {
+    const a = await funded(db, ledger, 10_000_000n);
+    const l = counted(ledger);
+    const pool = ahead(l);
+    const h = await pool.take(a.tokenHash, TERMS);
+    await h!.giveBack();
+    expect(pool.unusedMsat(a.id)).toBe(8n * PRICE);
+    expect(await getBalance(db, a.id)).toBe(10_000_000n - 8n * PRICE);
+    const again = await pool.take(a.tokenHash, TERMS);
+    expect(again!.holdId).toBe(h!.holdId);
+    await ledger.settle(again!.holdId, PRICE);
+
+    clock.advance(1999);
+    pool.returnIdle();
+    expect(l.returns).toBe(0);
+    clock.advance(1);
+    pool.returnIdle();
+    await pool.close();
+    expect(l.returns).toBe(1);
+    expect(pool.unusedMsat(a.id)).toBe(0n);
+    expect(await getBalance(db, a.id)).toBe(10_000_000n - PRICE);
+    expect((await heldBy(db, a.id)).n).toBe(0);
+    const page = await ledger.history({ accountId: a.id, balanceMsat: 10_000_000n - PRICE, limit: 50, cursor: null, from: null, to: null });
+    expect(page.rows.filter((r) => r.kind === 'call')).toHaveLength(1);
+    expect((await ledger.audit()).problems).toEqual([]);
+  });
+
+  it('holds older than a quarter of their lifetime (at most a minute) are not handed out: they go back and fresh ones are taken', async () => {
+    const a = await funded(db, ledger, 10_000_000n);
+    const l = counted(ledger);
+    const pool = ahead(l, 8, 3_600_000);
+    const first = await pool.take(a.tokenHash, TERMS);
+    await ledger.settle(first!.holdId, PRICE);
+    clock.advance(60_000);
+    const next = await pool.take(a.tokenHash, TERMS);
+    expect(l.fills).toBe(2);
+    await pool.close();
+    await ledger.settle(next!.holdId, PRICE);
+    expect(await getBalance(db, a.id)).toBe(10_000_000n - 2n * PRICE);
+    expect((await ledger.audit()).problems).toEqual([]);
+  });
+
+  it('a child token, an unknown token: nothing is taken ahead (the single reservation checks its limits call by call)', async () => {
+    const parent = await funded(db, ledger, 10_000_000n);
+    const childToken = newToken();
+    await ledger.createChild({ parentId: parent.id, tokenHash: hashToken(childToken), amountMsat: 1_000_000n, expiresAt: null, maxMsatPerDay: null, apis: null });
+    const l = counted(ledger);
+    const pool = ahead(l);
+    expect(await pool.take(hashToken(childToken), TERMS)).toBeNull();
+    expect(await pool.take(hashToken(newToken()), TERMS)).toBeNull();
+    // a refusal is remembered for a while: no statement per call
+    expect(await pool.take(hashToken(childToken), TERMS)).toBeNull();
+    expect(l.fills).toBe(2);
+    expect((await ledger.audit()).problems).toEqual([]);
+  });
+
+  it('a crash leaves the unused holds held until their deadline; the sweep then gives them back', async () => {
+    const a = await funded(db, ledger, 10_000_000n);
+    // an instance that dies: never closed, its memory gone
+    const crashed = new ReserveAhead({ ledger, count: 8, idleMs: 2000, holdSeconds: 900, now: clock.now, nowMs: clock.nowMs });
+    const h = await crashed.take(a.tokenHash, TERMS);
+    await ledger.settle(h!.holdId, PRICE);
+    expect(await getBalance(db, a.id)).toBe(10_000_000n - 8n * PRICE);
+    await ledger.sweepExpiredHolds(clock.now() + 901);
+    expect(await getBalance(db, a.id)).toBe(10_000_000n - PRICE);
+    expect((await ledger.audit()).problems).toEqual([]);
+    // what the dead instance would still do cannot spend the holds twice
+    await crashed.close();
+    expect(await getBalance(db, a.id)).toBe(10_000_000n - PRICE);
+  });
+
+  it('two instances and many concurrent calls on one token: every call paid once, no balance below zero, the rest given back', async () => {
+    const calls = 100;
+    const a = await funded(db, ledger, 70n * PRICE + 5_000n);
+    const one = ahead(ledger, 16);
+    const two = ahead(ledger, 16);
+    const served: bigint[] = [];
+    let refused = 0;
+    await Promise.all(
+      Array.from({ length: calls }, async (_x, i) => {
+        const pool = i % 2 === 0 ? one : two;
+        const h = await pool.take(a.tokenHash, TERMS);
+        const holdId = h ? h.holdId : await ledger.reserve({ tokenHash: a.tokenHash, amountMsat: PRICE, purpose: 'x', expiresAt: NOW + 900, now: clock.now(), api: 'openai' }).then((r) => (r.ok ? r.holdId : null));
+        if (holdId === null) return void refused++;
+        expect(await ledger.settle(holdId, PRICE)).toBe(true);
+        served.push(holdId);
+      }),
+    );
+    await one.close();
+    await two.close();
+    expect(new Set(served).size).toBe(served.length);
+    expect(served.length + refused).toBe(calls);
+    // a refusal can meet money the other instance still holds unused (at most its sixteen holds)
+    expect(served.length).toBeLessThanOrEqual(70);
+    expect(served.length).toBeGreaterThanOrEqual(70 - 16);
+    expect(await getBalance(db, a.id)).toBe(70n * PRICE + 5_000n - BigInt(served.length) * PRICE);
+    expect((await heldBy(db, a.id)).n).toBe(0);
+    expect((await ledger.audit()).problems).toEqual([]);
+  });
+});

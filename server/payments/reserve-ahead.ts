@@ -1,0 +1,232 @@
+// Reserving ahead (ABL_RESERVE_AHEAD, off by default): per token, endpoint and price, this
+// instance takes the holds of the next few flat-priced calls in one statement and hands them out
+// from memory, so most calls are forwarded without a round trip to the database first. Holds not
+// handed out within idleMs go back to the balance. Each hold is still one call's: settled,
+// released, renewed and swept as any other (ledger/reserve-ahead.ts).
+// What it changes (docs/architecture.md, "Reserving ahead"): until they go back, other instances
+// count the holds as spent; this instance adds them back to the balances it shows.
+import type { AheadResult, Ledger } from '../ledger/index.js';
+
+export interface ReserveAheadOptions {
+  ledger: Pick<Ledger, 'reserveAhead' | 'releaseUnused'>;
+  /** the most holds taken at once */
+  count: number;
+  /** holds not handed out for this long go back */
+  idleMs: number;
+  /** a hold's lifetime before the sweep returns it (the gate's holdSeconds) */
+  holdSeconds: number;
+  /** Unix seconds */
+  now: () => number;
+  /** milliseconds, for idleness */
+  nowMs: () => number;
+  log?: { warn(obj: object, msg: string): void };
+}
+
+export interface AheadHold {
+  holdId: bigint;
+  /** the token's balance as this instance sees it: the database's, plus the holds it keeps unused */
+  balanceMsat: bigint;
+  lowBalanceMsat: bigint | null;
+  /** the call was not made: the hold goes back to the pool (or to the balance, if the pool is gone) */
+  giveBack(): Promise<void>;
+}
+
+export interface HoldTerms {
+  amountMsat: bigint;
+  purpose: string;
+  api: string;
+}
+
+interface Pool {
+  key: string;
+  accountId: bigint;
+  amountMsat: bigint;
+  holdIds: bigint[];
+  /** Unix seconds: holds older than a quarter of their lifetime are not handed out */
+  takenAt: number;
+  usedAtMs: number;
+}
+
+/** What this instance knows of an account with holds in its pools. */
+interface AccountView {
+  /** the database's balance, as the last statement on it returned */
+  balanceMsat: bigint;
+  /** the holds this instance keeps unused for it */
+  pooledMsat: bigint;
+  lowBalanceMsat: bigint | null;
+  /** its pools on this instance */
+  pools: number;
+}
+
+const MAX_AGE_SECONDS = 60;
+/** tokens the statement refused (child tokens, too poor) are not tried again for a while */
+const REFUSED_KEEP_MS = 10_000;
+const REFUSED_MAX = 10_000;
+
+export class ReserveAhead {
+  private readonly pools = new Map<string, Pool>();
+  private readonly filling = new Map<string, Promise<Pool | null>>();
+  private readonly accounts = new Map<bigint, AccountView>();
+  private readonly refused = new Map<string, number>();
+  /** gives back in flight, and whose account each is */
+  private readonly returning = new Map<Promise<void>, bigint>();
+  private readonly maxAgeSeconds: number;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly opts: ReserveAheadOptions) {
+    // a hold handed out lives long enough for any call (holdSeconds is above the longest upstream timeout)
+    this.maxAgeSeconds = Math.min(MAX_AGE_SECONDS, Math.floor(opts.holdSeconds / 4));
+    this.timer = setInterval(() => this.returnIdle(), opts.idleMs);
+    this.timer.unref();
+  }
+
+  /** A hold for one call, from the pool or a fresh one; null: reserve it alone (the single path tells any refusal). */
+  async take(tokenHash: Buffer, terms: HoldTerms): Promise<AheadHold | null> {
+    const token = tokenHash.toString('hex');
+    const key = `${token} ${terms.amountMsat} ${terms.purpose}`;
+    for (let tries = 0; tries < 3; tries++) {
+      const pool = this.pools.get(key);
+      if (pool && this.fresh(pool) && pool.holdIds.length > 0) return this.handOut(pool);
+      if (pool) this.retire(pool);
+      if ((this.refused.get(token) ?? 0) > this.opts.nowMs()) return null;
+      const filled = await this.fill(key, token, tokenHash, terms);
+      if (!filled) return null;
+      // just taken: hand one out even if others waiting on the same statement emptied it meanwhile
+      if (filled.holdIds.length > 0) return this.handOut(filled);
+    }
+    return null;
+  }
+
+  /** What this instance keeps unused for the account: shown balances add it back. */
+  unusedMsat(accountId: bigint): bigint {
+    return this.accounts.get(accountId)?.pooledMsat ?? 0n;
+  }
+
+  /**
+   * Gives back the account's unused holds and waits until they are back: before anything else
+   * reads or moves its money (history, a child token, a fee, a payout), which then sees it all.
+   * False when there was nothing to give back (a balance read before is still true).
+   */
+  async giveBackFor(accountId: bigint): Promise<boolean> {
+    if (!this.accounts.has(accountId)) return false;
+    for (const pool of this.pools.values()) if (pool.accountId === accountId) this.retire(pool);
+    await Promise.allSettled([...this.returning].filter(([, id]) => id === accountId).map(([done]) => done));
+    return true;
+  }
+
+  /** Gives back the holds of pools idle for idleMs, or too old to hand out. */
+  returnIdle(): void {
+    const idleSince = this.opts.nowMs() - this.opts.idleMs;
+    for (const pool of this.pools.values()) if (pool.usedAtMs <= idleSince || !this.fresh(pool)) this.retire(pool);
+  }
+
+  /** Every unused hold back to its balance (shutdown). */
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    for (const pool of this.pools.values()) this.retire(pool);
+    await Promise.allSettled([...this.filling.values()]);
+    for (const pool of this.pools.values()) this.retire(pool);
+    while (this.returning.size > 0) await Promise.allSettled([...this.returning.keys()]);
+  }
+
+  private fresh(pool: Pool): boolean {
+    return pool.takenAt + this.maxAgeSeconds > this.opts.now();
+  }
+
+  private fill(key: string, token: string, tokenHash: Buffer, terms: HoldTerms): Promise<Pool | null> {
+    let pending = this.filling.get(key);
+    if (!pending) {
+      pending = this.reserve(key, token, tokenHash, terms).finally(() => this.filling.delete(key));
+      this.filling.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async reserve(key: string, token: string, tokenHash: Buffer, terms: HoldTerms): Promise<Pool | null> {
+    const now = this.opts.now();
+    const r = await this.opts.ledger.reserveAhead({ tokenHash, amountMsat: terms.amountMsat, purpose: terms.purpose, api: terms.api, now, expiresAt: now + this.opts.holdSeconds, count: this.opts.count });
+    if (!r) {
+      if (this.refused.size >= REFUSED_MAX) this.refused.clear();
+      this.refused.set(token, this.opts.nowMs() + REFUSED_KEEP_MS);
+      return null;
+    }
+    const pool: Pool = { key, accountId: r.accountId, amountMsat: terms.amountMsat, holdIds: r.holdIds.reverse(), takenAt: now, usedAtMs: this.opts.nowMs() };
+    const old = this.pools.get(key);
+    if (old) this.retire(old);
+    this.seen(r, terms.amountMsat * BigInt(r.holdIds.length));
+    this.pools.set(key, pool);
+    this.accounts.get(r.accountId)!.pools++;
+    return pool;
+  }
+
+  private seen(r: AheadResult, pooledMsat: bigint): void {
+    const view = this.accounts.get(r.accountId);
+    if (view) {
+      view.balanceMsat = r.balanceMsat;
+      view.pooledMsat += pooledMsat;
+      view.lowBalanceMsat = r.lowBalanceMsat;
+    } else this.accounts.set(r.accountId, { balanceMsat: r.balanceMsat, pooledMsat, lowBalanceMsat: r.lowBalanceMsat, pools: 0 });
+  }
+
+  private handOut(pool: Pool): AheadHold {
+    const holdId = pool.holdIds.pop()!;
+    pool.usedAtMs = this.opts.nowMs();
+    const view = this.unpool(pool.accountId, pool.amountMsat);
+    let given = false;
+    return {
+      holdId,
+      balanceMsat: view ? view.balanceMsat + view.pooledMsat : 0n,
+      lowBalanceMsat: view?.lowBalanceMsat ?? null,
+      giveBack: async () => {
+        if (given) return;
+        given = true;
+        if (this.pools.get(pool.key) === pool && this.fresh(pool)) {
+          pool.holdIds.push(holdId);
+          this.pool(pool.accountId, pool.amountMsat);
+        } else await this.giveBackNow(pool.accountId, [holdId]);
+      },
+    };
+  }
+
+  /** Out of the pool (handed out, or going back): the view after. */
+  private unpool(accountId: bigint, amountMsat: bigint): AccountView | undefined {
+    const view = this.accounts.get(accountId);
+    if (view) view.pooledMsat -= amountMsat;
+    return view;
+  }
+
+  private pool(accountId: bigint, amountMsat: bigint): void {
+    const view = this.accounts.get(accountId);
+    if (view) view.pooledMsat += amountMsat;
+  }
+
+  private retire(pool: Pool): void {
+    if (this.pools.get(pool.key) !== pool) return;
+    this.pools.delete(pool.key);
+    const view = this.accounts.get(pool.accountId);
+    if (view) view.pools--;
+    const holdIds = pool.holdIds.splice(0);
+    if (holdIds.length === 0) return this.forgetIfUnused(pool.accountId);
+    this.unpool(pool.accountId, pool.amountMsat * BigInt(holdIds.length));
+    const done = this.giveBackNow(pool.accountId, holdIds).finally(() => this.returning.delete(done));
+    this.returning.set(done, pool.accountId);
+  }
+
+  /** An account with nothing pooled here and no pool left is forgotten: memory stays bounded by the tokens in use. */
+  private forgetIfUnused(accountId: bigint): void {
+    const view = this.accounts.get(accountId);
+    if (view && view.pooledMsat === 0n && view.pools === 0) this.accounts.delete(accountId);
+  }
+
+  private async giveBackNow(accountId: bigint, holdIds: bigint[]): Promise<void> {
+    try {
+      const balance = await this.opts.ledger.releaseUnused(holdIds);
+      const view = this.accounts.get(accountId);
+      if (view && balance !== null) view.balanceMsat = balance;
+      this.forgetIfUnused(accountId);
+    } catch (err) {
+      // left held: the sweep returns them at their deadline
+      this.opts.log?.warn({ err, holds: holdIds.length }, 'holds taken ahead could not be given back; the sweep will');
+    }
+  }
+}
