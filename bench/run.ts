@@ -10,7 +10,7 @@
 //   --waves N --chunk-ms N --l402-max N --log-level L --json FILE
 //   --no-nginx --no-bare --no-pglite --no-unprepared --no-ahead --no-async-commit --no-memory --no-sql
 //   --no-verify --no-streamed
-//   --no-ahead        without the servers run with ABL_RESERVE_AHEAD=16 (PostgreSQL, PGlite) and their rows
+//   --no-ahead        without PostgreSQL with ABL_RESERVE_AHEAD=16 and PGlite with ABL_RESERVE_AHEAD=0, and their rows
 //   --only-streamed   only the streamed pair (flat, metered) beside the streamed direct row
 //   --base DIR        the token, L402 and streamed rows again, served from another checkout (e.g. the
 //                     commit before a change): before and after in one run, their rows taking turns
@@ -122,7 +122,7 @@ async function main(): Promise<void> {
     const liteTokens = env.pglite ? await tokensFor(env.pglite.url, 0) : null;
     const asyncTokens = env.asyncCommit ? await tokensFor(env.asyncCommit.url, 0) : null;
     const unpreparedTokens = env.unprepared ? await tokensFor(env.unprepared.url, 0) : null;
-    const aheadTokens = env.ahead ? { pg: await tokensFor(env.ahead.postgres.url, 0), lite: env.ahead.pglite ? await tokensFor(env.ahead.pglite.url, 0) : null } : null;
+    const aheadTokens = env.ahead ? { pg: await tokensFor(env.ahead.postgres.url, 0), lite: env.ahead.pgliteOneByOne ? await tokensFor(env.ahead.pgliteOneByOne.url, 0) : null } : null;
     const baseTokens = env.base ? { pg: await tokensFor(env.base.postgres.url, 0), lite: env.base.pglite ? await tokensFor(env.base.pglite.url, 0) : null } : null;
     const chatCall = { path: rows.PROXY_PREFIX + rows.CHAT_PATH, body: rows.CHAT_BODY };
     const started = Date.now();
@@ -145,7 +145,7 @@ async function main(): Promise<void> {
       if (env.unprepared && unpreparedTokens) paid.push({ name: rows.TOKEN_PG_UNPREPARED, server: env.unprepared, tokens: unpreparedTokens, body: rows.CHAT_BODY });
       if (env.asyncCommit && asyncTokens) paid.push({ name: rows.TOKEN_PG_ASYNC, server: env.asyncCommit, tokens: asyncTokens, body: rows.CHAT_BODY });
       if (env.ahead && aheadTokens) {
-        if (env.ahead.pglite && aheadTokens.lite) paid.push({ name: rows.TOKEN_PGLITE_AHEAD, server: env.ahead.pglite, tokens: aheadTokens.lite, body: rows.CHAT_BODY });
+        if (env.ahead.pgliteOneByOne && aheadTokens.lite) paid.push({ name: rows.TOKEN_PGLITE_ONE_BY_ONE, server: env.ahead.pgliteOneByOne, tokens: aheadTokens.lite, body: rows.CHAT_BODY });
         paid.push({ name: rows.TOKEN_PG_AHEAD, server: env.ahead.postgres, tokens: aheadTokens.pg, body: rows.CHAT_BODY });
         paid.push({ name: rows.TOKEN_PG_AHEAD_METERED, server: env.ahead.postgres, tokens: aheadTokens.pg, body: rows.METERED_CHAT_BODY });
       }

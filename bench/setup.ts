@@ -1,6 +1,6 @@
 // Starts what every benchmark run needs, each in its own process: the upstream, nginx and a bare
 // Node proxy in front of it, the server on PostgreSQL (and on PGlite, on PostgreSQL without
-// prepared statements, on both stores with holds reserved ahead, and — a what-if — without
+// prepared statements, on PostgreSQL with holds reserved ahead and PGlite without, and — a what-if — without
 // durable commits), and the development node that issues and pays the invoices (idle while
 // anything is timed). Every server runs the bench catalog (bench/catalog.ts): the shipped one
 // plus a flat chat model beside the metered ones.
@@ -33,8 +33,8 @@ export interface BenchEnv {
   asyncCommit: AblServer | null;
   /** PostgreSQL with ABL_PG_PREPARED=false: what prepared statements save */
   unprepared: AblServer | null;
-  /** ABL_RESERVE_AHEAD=16 on PostgreSQL and (with pglite) PGlite: what serving calls from holds reserved ahead saves */
-  ahead: { postgres: AblServer; pglite: AblServer | null } | null;
+  /** ABL_RESERVE_AHEAD=16 on PostgreSQL, and (with pglite) PGlite with ABL_RESERVE_AHEAD=0: what serving calls from holds reserved ahead saves */
+  ahead: { postgres: AblServer; pgliteOneByOne: AblServer | null } | null;
   /** --base: the same servers run from another checkout */
   base: { postgres: AblServer; pglite: AblServer | null } | null;
   notes: string[];
@@ -114,12 +114,11 @@ export async function setUp(opts: SetupOptions): Promise<BenchEnv> {
     }
     let ahead: BenchEnv['ahead'] = null;
     if (opts.ahead) {
-      const aheadEnv = { ABL_RESERVE_AHEAD: String(RESERVE_AHEAD) };
-      const aheadPg = await startAblServer({ store: 'postgres', env: aheadEnv, ...common });
+      const aheadPg = await startAblServer({ store: 'postgres', env: { ABL_RESERVE_AHEAD: String(RESERVE_AHEAD) }, ...common });
       closers.push(() => aheadPg.close());
-      const aheadLite = opts.pglite ? await startAblServer({ store: 'pglite', env: aheadEnv, ...common }) : null;
-      if (aheadLite) closers.push(() => aheadLite.close());
-      ahead = { postgres: aheadPg, pglite: aheadLite };
+      const oneByOne = opts.pglite ? await startAblServer({ store: 'pglite', env: { ABL_RESERVE_AHEAD: '0' }, ...common }) : null;
+      if (oneByOne) closers.push(() => oneByOne.close());
+      ahead = { postgres: aheadPg, pgliteOneByOne: oneByOne };
     }
     let base: BenchEnv['base'] = null;
     if (opts.base) {
