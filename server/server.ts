@@ -202,7 +202,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       ...(wallet.devPayee ? { devPayee: wallet.devPayee } : {}),
       ...(settings.ABL_FIAT_RATE ? { fiat: fiatRate(settings.ABL_FIAT_RATE) } : {}),
       plugins: [
-        (a) => adminRoutes(a, { ledger, admin: createAdminService({ db, ledger, extra: hireAdminCommands(hire) }), adminSecret: () => adminSecret }),
+        (a) => adminRoutes(a, { ledger, admin: createAdminService({ db, ledger, extra: hireAdminCommands(hire), ...(reserveAhead ? { reserveAhead } : {}) }), adminSecret: () => adminSecret }),
         (a) => hireRoutes(a, { hire, limiter }),
         (a) => hireAdminRoutes(a, { hire, adminSecret: () => adminSecret }),
         (a) => usageRoutes(a, { ledger, now, ...(reserveAhead ? { reserveAhead } : {}) }),

@@ -4,6 +4,7 @@ import { msatToSats, satsToMsat } from '../../contract/money.js';
 import { AppError } from '../errors.js';
 import { auditToJson } from '../ledger/audit-format.js';
 import { postJournal, type Ledger } from '../ledger/index.js';
+import type { ReserveAhead } from '../payments/reserve-ahead.js';
 import type { Db, Queryable } from '../store/index.js';
 
 export interface AccountView {
@@ -18,7 +19,8 @@ export interface AccountView {
 /** Extra commands other modules contribute (AI for Hire: dispute resolution, payouts). */
 export type AdminCommand = (args: Record<string, unknown>) => Promise<unknown>;
 
-export function createAdminService(deps: { db: Db; ledger: Ledger; extra?: Record<string, AdminCommand> }) {
+/** reserveAhead: the holds this instance reserved ahead and keeps unused are not calls in flight */
+export function createAdminService(deps: { db: Db; ledger: Ledger; extra?: Record<string, AdminCommand>; reserveAhead?: Pick<ReserveAhead, 'unusedHolds'> }) {
   const { db, ledger } = deps;
 
   async function record(q: Queryable, action: string, args: unknown, result: unknown): Promise<void> {
@@ -117,7 +119,8 @@ export function createAdminService(deps: { db: Db; ledger: Ledger; extra?: Recor
         paid_topups: Number(t.rows[0]?.paid ?? 0n),
         pending_topups: Number(t.rows[0]?.pending ?? 0n),
         paid_calls_token: l.paidCallsToken,
-        calls_in_flight: l.callsInFlight,
+        calls_in_flight: l.callsInFlight - (deps.reserveAhead?.unusedHolds() ?? 0),
+        holds_reserved_ahead: deps.reserveAhead?.unusedHolds() ?? 0,
         paid_calls_l402: l.paidCallsL402,
         revenue_msat: Number(l.revenueMsat),
       };

@@ -196,7 +196,7 @@ WITH s AS (
   WHERE v.amount <> 0
 ), c AS (
   INSERT INTO paid_calls (request_id, account_id, hold_id, api, endpoint, model, max_charge_msat, charged_msat, usage, created_at)
-  SELECT $5, s.account_id, s.id, $6, $7, $8, s.amount_msat, $2::bigint, $9::jsonb, $10::bigint FROM s WHERE $5::text IS NOT NULL
+  SELECT $5, s.account_id, s.id, $6, $7, $8, coalesce($11::bigint, s.amount_msat), $2::bigint, $9::jsonb, $10::bigint FROM s WHERE $5::text IS NOT NULL
 )
 SELECT s.amount_msat FROM s`;
 
@@ -209,6 +209,8 @@ export interface CallRecord {
   /** the token counts the charge was computed from (metered calls) */
   usage: Record<string, number> | null;
   createdAt: number;
+  /** the most the call could cost, when less than its hold (a hold reserved ahead); default the hold */
+  maxChargeMsat?: bigint;
 }
 
 /**
@@ -231,6 +233,7 @@ export async function settleHold(
     c?.model ?? null,
     c?.usage ? JSON.stringify(c.usage) : null,
     c?.createdAt ?? null,
+    c?.maxChargeMsat ?? null,
   ]);
   return res.rows.length === 1;
 }

@@ -10,12 +10,12 @@ import { oneStatement, settleHold, type CallRecord } from './holds.js';
 // account is on: s − min(s, a + b) equals taking a then b off one at a time, each floored at 0.
 const BATCH_SETTLE_SQL = `
 WITH i AS (
-  SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[])
-    AS i(hold_id, charge, to_id, memo, request_id, api, endpoint, model, usage, created_at)
+  SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[])
+    AS i(hold_id, charge, to_id, memo, request_id, api, endpoint, model, usage, created_at, max_charge)
 ), s AS (
   UPDATE holds h SET state = 'settled', resolved_at = now()
   FROM i WHERE h.id = i.hold_id AND h.state = 'held' AND h.amount_msat >= i.charge
-  RETURNING h.id, h.account_id, h.amount_msat, h.spend_day, i.charge, i.to_id AS revenue, i.memo, i.request_id, i.api, i.endpoint, i.model, i.usage, i.created_at
+  RETURNING h.id, h.account_id, h.amount_msat, h.spend_day, i.charge, i.to_id AS revenue, i.memo, i.request_id, i.api, i.endpoint, i.model, i.usage, i.created_at, i.max_charge
 ), t AS (
   SELECT s.*, CASE WHEN a.revoked_at IS NOT NULL AND a.parent_id IS NOT NULL THEN a.parent_id ELSE s.account_id END AS back_to
   FROM s JOIN accounts a ON a.id = s.account_id
@@ -38,7 +38,7 @@ WITH i AS (
   WHERE v.amount <> 0
 ), c AS (
   INSERT INTO paid_calls (request_id, account_id, hold_id, api, endpoint, model, max_charge_msat, charged_msat, usage, created_at)
-  SELECT t.request_id, t.account_id, t.id, t.api, t.endpoint, t.model, t.amount_msat, t.charge, t.usage::jsonb, t.created_at FROM t WHERE t.request_id IS NOT NULL
+  SELECT t.request_id, t.account_id, t.id, t.api, t.endpoint, t.model, coalesce(t.max_charge, t.amount_msat), t.charge, t.usage::jsonb, t.created_at FROM t WHERE t.request_id IS NOT NULL
 )
 SELECT s.id FROM s`;
 
@@ -81,6 +81,7 @@ async function batchStatement(q: Queryable, reqs: SettleRequest[]): Promise<Set<
     reqs.map((r) => r.call?.model ?? null),
     reqs.map((r) => (r.call?.usage ? JSON.stringify(r.call.usage) : null)),
     reqs.map((r) => (r.call ? r.call.createdAt : null)),
+    reqs.map((r) => r.call?.maxChargeMsat ?? null),
   ];
   // aborted whole to break a deadlock (accounts locked in another order by a concurrent batch): run again
   const res = await oneStatement<{ id: bigint }>(q, BATCH_SETTLE_SQL, params);

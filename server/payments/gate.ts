@@ -14,7 +14,7 @@ import type { Queryable } from '../store/index.js';
 import { buildChallenge } from './challenge.js';
 import { spentUp, unclaimed } from './l402-rail.js';
 import { railContext, verifyPaid, type PaidProof } from './rail.js';
-import type { ReserveAhead } from './reserve-ahead.js';
+import type { AheadHold, ReserveAhead } from './reserve-ahead.js';
 import type { Sessions } from './sessions.js';
 import type { Credentials, PaidAction, PaymentEvents, PaymentReference, Receipt } from './types.js';
 
@@ -35,7 +35,7 @@ export interface GateDeps {
   challengeOrder?: 'l402' | 'mpp';
   /** MPP sessions: an open or a bearer credential names its open session (payments/sessions.ts) */
   sessions?: Pick<Sessions, 'act' | 'bearer' | 'extendHold' | 'onTopUp' | 'idleSeconds'>;
-  /** flat calls paid by token take holds reserved ahead (ABL_RESERVE_AHEAD) */
+  /** calls paid by token take holds reserved ahead (ABL_RESERVE_AHEAD) */
   reserveAhead?: Pick<ReserveAhead, 'take' | 'giveBackFor'>;
 }
 
@@ -88,7 +88,7 @@ export function createPaymentGate(deps: GateDeps) {
   const holdRequest = (action: PaidAction): HoldRequest => ({ amountMsat: action.priceMsat, purpose: action.endpoint, expiresAt: deps.now() + deps.holdSeconds });
 
   /** One hold, whoever's account it came from: settle, release and renew are the ledger's compare-and-sets. */
-  function held(kind: 'token' | 'l402', action: PaidAction, holdId: bigint, balanceMsat: bigint | null, reference?: PaymentReference, amountMsat = action.priceMsat, giveBack?: () => Promise<void>): SecuredPayment {
+  function held(kind: 'token' | 'l402', action: PaidAction, holdId: bigint, balanceMsat: bigint | null, reference?: PaymentReference, amountMsat = action.priceMsat, ahead?: AheadHold): SecuredPayment {
     let done = false;
     const label = reference?.rail ?? kind;
     return {
@@ -99,16 +99,18 @@ export function createPaymentGate(deps: GateDeps) {
       async settle(chargeMsat, call) {
         if (done) return;
         done = true;
-        if (await ledger.settle(holdId, chargeMsat, call)) deps.events?.charged(action.api, label, msatToSats(chargeMsat));
+        // a hold reserved ahead may exceed the call's ceiling: the receipt names the call's own
+        const record = call && amountMsat > action.priceMsat ? { ...call, maxChargeMsat: action.priceMsat } : call;
+        if (await ledger.settle(holdId, chargeMsat, record)) {
+          ahead?.settled(chargeMsat);
+          deps.events?.charged(action.api, label, msatToSats(chargeMsat));
+        }
         else deps.log?.warn({ holdId: holdId.toString() }, 'hold was no longer held at settlement');
       },
       async release() {
         if (done) return;
         done = true;
-        if (giveBack) {
-          await giveBack();
-          deps.events?.refunded(action.api, label, msatToSats(amountMsat));
-        } else if ((await ledger.release(holdId)) !== null) deps.events?.refunded(action.api, label, msatToSats(amountMsat));
+        if (await (ahead ? ahead.release() : ledger.release(holdId).then((b) => b !== null))) deps.events?.refunded(action.api, label, msatToSats(amountMsat));
       },
       async renew() {
         if (!done) await ledger.renew(holdId, deps.now() + deps.holdSeconds);
@@ -118,9 +120,9 @@ export function createPaymentGate(deps: GateDeps) {
 
   async function holdFromToken(action: PaidAction, token: string): Promise<SecuredPayment> {
     const tokenHash = hashToken(token);
-    if (action.flat && deps.reserveAhead) {
-      const ahead = await deps.reserveAhead.take(tokenHash, { amountMsat: action.priceMsat, purpose: action.endpoint, api: action.api });
-      if (ahead) return { ...held('token', action, ahead.holdId, ahead.balanceMsat, undefined, action.priceMsat, ahead.giveBack), lowBalanceMsat: ahead.lowBalanceMsat };
+    if (action.aheadMsat !== undefined && deps.reserveAhead) {
+      const ahead = await deps.reserveAhead.take(tokenHash, { amountMsat: action.aheadMsat, purpose: action.endpoint, api: action.api });
+      if (ahead) return { ...held('token', action, ahead.holdId, ahead.balanceMsat, undefined, action.aheadMsat, ahead), lowBalanceMsat: ahead.lowBalanceMsat };
     }
     const r = await ledger.reserve({ tokenHash, ...holdRequest(action), now: deps.now(), api: action.api });
     if (r.ok) return { ...held('token', action, r.holdId, r.balanceMsat), lowBalanceMsat: r.lowBalanceMsat ?? null };

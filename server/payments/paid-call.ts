@@ -13,6 +13,7 @@ import { meteredRequest, type MeteredRequest } from '../proxy/metered-request.js
 import { withFlatOutputCap } from '../proxy/output-cap.js';
 import type { PaymentGate, SecuredPayment } from './gate.js';
 import { meterStream, readJsonAnswer, type StreamOutcome } from './metered-answer.js';
+import { aheadCeilingMsat } from './reserve-ahead.js';
 import type { SessionAnswer, Sessions } from './sessions.js';
 import { createStreamBudget, TOPUP_WAIT_SECONDS, wholeEvents, type StreamBudget } from './stream-budget.js';
 import type { Credentials, PaidAction, Receipt } from './types.js';
@@ -93,7 +94,7 @@ export function createPaidCalls(deps: PaidCallDeps) {
       priceMsat: metered ? metered.ceilingMsat : price.priceMsat,
       description: `alittlebitofmoney ${m.api.name} ${m.endpoint.path}${price.model ? ` (${price.model})` : ''}`,
       sessions: true,
-      ...(metered ? {} : { flat: true }),
+      aheadMsat: metered ? aheadCeilingMsat(metered.ceilingMsat) : price.priceMsat,
       // a stream can stop where a session's money ends; its input is paid before anything is sent
       ...(metered?.streamed ? { floorMsat: ceilingMsat(metered.price, metered.inputTokensBound, 0) } : {}),
     };

@@ -129,3 +129,56 @@ describe('reserving ahead by default on PGlite, never on PostgreSQL unless asked
     }
   });
 });
+
+describe('a metered call from a hold reserved ahead', () => {
+  it('its hold is its ceiling rounded up a little, to a step shared by calls of similar size', async () => {
+    const { aheadCeilingMsat } = await import('./reserve-ahead.js');
+    let previous = 0n;
+    const steps = new Set<bigint>();
+    for (let msat = 1n; msat <= 2_000_000n; msat += 997n) {
+      const step = aheadCeilingMsat(msat);
+      expect(step).toBeGreaterThanOrEqual(msat);
+      expect(step % 1000n).toBe(0n);
+      expect(step).toBeGreaterThanOrEqual(previous);
+      // at most a fifth more, or one sat
+      expect(step * 5n <= msat * 6n + 5000n).toBe(true);
+      previous = step;
+      steps.add(step);
+    }
+    expect(steps.size).toBeLessThan(60);
+  });
+
+  it('is charged what it used; its receipt and the balance read as without reserving ahead', async () => {
+    const { startFakeUpstream } = await import('../testing/fake-upstream/server.js');
+    const { startTestServer } = await import('../testing/harness.js');
+    const up = await startFakeUpstream({ apiKey: KEY });
+    const env = { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: up.url };
+    // one server reserves ahead (PGlite, as shipped), the other one call at a time
+    const ahead = await startTestServer({ store: 'pglite', env });
+    const oneByOne = await startTestServer({ store: 'pglite', env: { ...env, ABL_RESERVE_AHEAD: '0' } });
+    try {
+      const chat = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello there' }], max_completion_tokens: 300 };
+      const receipts = [];
+      for (const t of [ahead, oneByOne]) {
+        const token = await buyToken(t, 1000);
+        let balanceMsat = 1_000_000;
+        for (let i = 0; i < 3; i++) {
+          const r = await call(t.url, 'POST', '/api/v1/openai/v1/chat/completions', { body: chat, headers: { 'x-token': token } });
+          expect(r.status).toBe(200);
+          balanceMsat -= Number(r.headers['x-charged-msats']);
+          expect(r.headers['x-balance-sats']).toBe(String(Math.floor(balanceMsat / 1000)));
+          receipts.push((await call(t.url, 'GET', `/api/v1/usage/${r.headers['x-request-id']}`, { headers: { 'x-token': token } })).body);
+        }
+        expect((await call(t.url, 'GET', '/api/v1/balance', { headers: { 'x-token': token } })).body.balance_msat).toBe(balanceMsat);
+        expect((await t.server.ledger.audit()).problems).toEqual([]);
+      }
+      expect(ahead.server.reserveAhead!.unusedHolds()).toBeGreaterThan(0);
+      const shape = (r: { max_charge_msat: number; charged_msat: number }) => ({ max: r.max_charge_msat, charged: r.charged_msat });
+      expect(receipts.slice(0, 3).map(shape)).toEqual(receipts.slice(3).map(shape));
+    } finally {
+      await ahead.close();
+      await oneByOne.close();
+      await up.close();
+    }
+  });
+});

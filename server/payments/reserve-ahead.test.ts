@@ -7,7 +7,7 @@ import { createLedger, getBalance, hashToken, newToken, type Ledger } from '../l
 import { fundedAccount as funded } from '../ledger/testing.js';
 import type { Db } from '../store/index.js';
 import { openTestStore, STORE_KINDS, type TestStore } from '../store/testing.js';
-import { ReserveAhead, type HoldTerms } from './reserve-ahead.js';
+import { ReserveAhead, type HoldTerms, type ReserveAheadOptions } from './reserve-ahead.js';
 
 const NOW = 1_800_000_000;
 const PRICE = 30_000n;
@@ -32,6 +32,7 @@ function counted(ledger: Ledger) {
       c.returns++;
       return ledger.releaseUnused(ids);
     },
+    release: (holdId: bigint) => ledger.release(holdId),
   };
   return c;
 }
@@ -45,7 +46,7 @@ describe.each(STORE_KINDS)('reserving ahead on %s', (kind) => {
   let ledger: Ledger;
   const clock = testClock();
   const open: ReserveAhead[] = [];
-  const ahead = (l: Pick<Ledger, 'reserveAhead' | 'releaseUnused'>, count = 8, idleMs = 2000) => {
+  const ahead = (l: ReserveAheadOptions['ledger'], count = 8, idleMs = 2000) => {
     const r = new ReserveAhead({ ledger: l, count, idleMs, holdSeconds: 900, now: clock.now, nowMs: clock.nowMs });
     open.push(r);
     return r;
@@ -111,17 +112,20 @@ describe.each(STORE_KINDS)('reserving ahead on %s', (kind) => {
     expect((await ledger.audit()).problems).toEqual([]);
   });
 
-  it('a call that is not made gives its hold back to the pool; idle holds go back to the balance, left out of the history', async () => {
+  it('a call not made releases its hold, shown as such; idle holds go back to the balance, left out of the history', async () => {
     const a = await funded(db, ledger, 10_000_000n);
     const l = counted(ledger);
     const pool = ahead(l);
     const h = await pool.take(a.tokenHash, TERMS);
-    await h!.giveBack();
-    expect(pool.unusedMsat(a.id)).toBe(8n * PRICE);
-    expect(await getBalance(db, a.id)).toBe(10_000_000n - 8n * PRICE);
-    const again = await pool.take(a.tokenHash, TERMS);
-    expect(again!.holdId).toBe(h!.holdId);
-    await ledger.settle(again!.holdId, PRICE);
+    expect(await h!.release()).toBe(true);
+    expect(await h!.release()).toBe(false);
+    expect(pool.unusedMsat(a.id)).toBe(7n * PRICE);
+    expect(await getBalance(db, a.id)).toBe(10_000_000n - 7n * PRICE);
+    const next = await pool.take(a.tokenHash, TERMS);
+    expect(next!.holdId).not.toBe(h!.holdId);
+    // what this instance shows counts the released hold back too
+    expect(next!.balanceMsat).toBe(10_000_000n - PRICE);
+    await ledger.settle(next!.holdId, PRICE);
 
     clock.advance(1999);
     pool.returnIdle();
@@ -134,7 +138,7 @@ describe.each(STORE_KINDS)('reserving ahead on %s', (kind) => {
     expect(await getBalance(db, a.id)).toBe(10_000_000n - PRICE);
     expect((await heldBy(db, a.id)).n).toBe(0);
     const page = await ledger.history({ accountId: a.id, balanceMsat: 10_000_000n - PRICE, limit: 50, cursor: null, from: null, to: null });
-    expect(page.rows.filter((r) => r.kind === 'call')).toHaveLength(1);
+    expect(page.rows.filter((r) => r.kind === 'call').map((r) => r.call!.status)).toEqual(['settled', 'released']);
     expect((await ledger.audit()).problems).toEqual([]);
   });
 

@@ -1,14 +1,15 @@
 // Reserving ahead (ABL_RESERVE_AHEAD, off by default): per token, endpoint and price, this
 // instance takes the holds of the next few flat-priced calls in one statement and hands them out
 // from memory, so most calls are forwarded without a round trip to the database first. Holds not
-// handed out within idleMs go back to the balance. Each hold is still one call's: settled,
-// released, renewed and swept as any other (ledger/reserve-ahead.ts).
+// handed out within idleMs go back to the balance. Each hold handed out is one call's: settled,
+// released (a call not made or not served, shown as such in the history), renewed and swept as
+// any other (ledger/reserve-ahead.ts).
 // What it changes (docs/architecture.md, "Reserving ahead"): until they go back, other instances
 // count the holds as spent; this instance adds them back to the balances it shows.
 import type { AheadResult, Ledger } from '../ledger/index.js';
 
 export interface ReserveAheadOptions {
-  ledger: Pick<Ledger, 'reserveAhead' | 'releaseUnused'>;
+  ledger: Pick<Ledger, 'reserveAhead' | 'releaseUnused' | 'release'>;
   /** the most holds taken at once */
   count: number;
   /** holds not handed out for this long go back */
@@ -27,8 +28,10 @@ export interface AheadHold {
   /** the token's balance as this instance sees it: the database's, plus the holds it keeps unused */
   balanceMsat: bigint;
   lowBalanceMsat: bigint | null;
-  /** the call was not made: the hold goes back to the pool (or to the balance, if the pool is gone) */
-  giveBack(): Promise<void>;
+  /** the call was not made or not served: its hold goes back to the balance, as any call's; false if it was no longer held */
+  release(): Promise<boolean>;
+  /** the hold was settled for chargeMsat: what it did not charge went back to the balance */
+  settled(chargeMsat: bigint): void;
 }
 
 export interface HoldTerms {
@@ -56,6 +59,20 @@ interface AccountView {
   lowBalanceMsat: bigint | null;
   /** its pools on this instance */
   pools: number;
+}
+
+/**
+ * A metered call's hold from those reserved ahead: its ceiling rounded up to a step of a series
+ * of four per doubling (about a fifth more at most, whole sats), so calls of similar size share holds; the
+ * call is charged what it used, never above its own ceiling, and the rest goes back.
+ */
+export function aheadCeilingMsat(ceilingMsat: bigint): bigint {
+  const sats = Number((ceilingMsat + 999n) / 1000n);
+  if (sats <= 1) return 1000n;
+  let step = Math.ceil(4 * Math.log2(sats));
+  while (Math.ceil(2 ** ((step - 1) / 4)) >= sats) step--;
+  while (Math.ceil(2 ** (step / 4)) < sats) step++;
+  return BigInt(Math.ceil(2 ** (step / 4))) * 1000n;
 }
 
 const MAX_AGE_SECONDS = 60;
@@ -95,6 +112,13 @@ export class ReserveAhead {
       if (filled.holdIds.length > 0) return this.handOut(filled);
     }
     return null;
+  }
+
+  /** How many holds this instance keeps unused, for every token: not calls in flight. */
+  unusedHolds(): number {
+    let n = 0;
+    for (const pool of this.pools.values()) n += pool.holdIds.length;
+    return n;
   }
 
   /** What this instance keeps unused for the account: shown balances add it back. */
@@ -172,18 +196,19 @@ export class ReserveAhead {
     const holdId = pool.holdIds.pop()!;
     pool.usedAtMs = this.opts.nowMs();
     const view = this.unpool(pool.accountId, pool.amountMsat);
-    let given = false;
     return {
       holdId,
       balanceMsat: view ? view.balanceMsat + view.pooledMsat : 0n,
       lowBalanceMsat: view?.lowBalanceMsat ?? null,
-      giveBack: async () => {
-        if (given) return;
-        given = true;
-        if (this.pools.get(pool.key) === pool && this.fresh(pool)) {
-          pool.holdIds.push(holdId);
-          this.pool(pool.accountId, pool.amountMsat);
-        } else await this.giveBackNow(pool.accountId, [holdId]);
+      release: async () => {
+        const balance = await this.opts.ledger.release(holdId);
+        const after = this.accounts.get(pool.accountId);
+        if (after && balance !== null) after.balanceMsat = balance;
+        return balance !== null;
+      },
+      settled: (chargeMsat) => {
+        const after = this.accounts.get(pool.accountId);
+        if (after) after.balanceMsat += pool.amountMsat - chargeMsat;
       },
     };
   }
@@ -193,11 +218,6 @@ export class ReserveAhead {
     const view = this.accounts.get(accountId);
     if (view) view.pooledMsat -= amountMsat;
     return view;
-  }
-
-  private pool(accountId: bigint, amountMsat: bigint): void {
-    const view = this.accounts.get(accountId);
-    if (view) view.pooledMsat += amountMsat;
   }
 
   private retire(pool: Pool): void {

@@ -18,8 +18,11 @@ export interface PaidAction {
    * less than the ceiling, may start it; the stream pauses for a top-up where the money ends
    */
   floorMsat?: bigint;
-  /** a flat price, charged whole: its hold may come from those taken ahead (ABL_RESERVE_AHEAD) */
-  flat?: boolean;
+  /**
+   * paid by token, its hold may come from those reserved ahead (ABL_RESERVE_AHEAD), of this
+   * amount: a flat price, or a metered ceiling rounded up so that calls of similar size share them
+   */
+  aheadMsat?: bigint;
 }
 
 export interface Credentials {
