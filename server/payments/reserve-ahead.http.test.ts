@@ -121,6 +121,10 @@ describe('reserving ahead by default on PGlite, never on PostgreSQL unless asked
       // PGlite: a quarter of 500 sats is 25 calls' worth, so 16 were taken and 13 are still unused
       if (store === 'pglite') expect(t.server.reserveAhead!.unusedMsat(await accountOf(t, token))).toBe(13n * 5_000n);
       expect((await call(t.url, 'GET', '/api/v1/balance', { headers: { 'x-token': token } })).body.balance_sats).toBe(485);
+      // a refill claimed on this instance answers the balance it shows
+      const refill = await call(t.url, 'POST', '/api/v1/topup', { body: { amount_sats: 100 }, headers: { 'x-token': token } });
+      const claimed = await call(t.url, 'POST', '/api/v1/topup/claim', { body: { preimage: await t.pay(refill.body.invoice) }, headers: { 'x-token': token } });
+      expect(claimed.body).toMatchObject({ balance_sats: 585, credited_sats: 100 });
       expect((await t.server.ledger.audit()).problems).toEqual([]);
     } finally {
       await t.close();

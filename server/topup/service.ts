@@ -47,6 +47,8 @@ const sha256Hex = (preimageHex: string): string => createHash('sha256').update(B
 export function createTopupService(deps: TopupDeps) {
   const { ledger, wallet } = deps;
   const { db } = deps;
+  /** the balance a token's holder is shown: the database's, plus the holds this instance keeps unused for it */
+  const shownBalance = (accountId: bigint, balanceMsat: bigint): bigint => balanceMsat + (deps.unusedAheadMsat?.(accountId) ?? 0n);
 
   /** Credits a paid invoice to `accountId` unless it was credited before; inside a transaction. */
   async function creditOnce(q: Queryable, row: TopupRow, accountId: bigint): Promise<boolean> {
@@ -120,7 +122,7 @@ export function createTopupService(deps: TopupDeps) {
       if (!account || credited?.credited_account_id !== account.id) {
         throw new AppError('payment_already_used', 'This invoice was already claimed with its preimage.');
       }
-      return { token, balance_sats: msatToSats(account.balanceMsat), credited_sats: msatToSats(row.amount_msat) };
+      return { token, balance_sats: msatToSats(shownBalance(account.id, account.balanceMsat)), credited_sats: msatToSats(row.amount_msat) };
     });
   }
 
@@ -246,7 +248,7 @@ export function createTopupService(deps: TopupDeps) {
         // only to a request that carries that token itself.
         if (token === undefined && p.token !== null && requester === accountId) token = p.token;
         if (token === undefined) return { credited_sats };
-        return { token, balance_sats: msatToSats(await getBalance(q, accountId)), credited_sats };
+        return { token, balance_sats: msatToSats(shownBalance(accountId, await getBalance(q, accountId))), credited_sats };
       });
     },
 
@@ -279,7 +281,7 @@ export function createTopupService(deps: TopupDeps) {
     async balance(token: string) {
       const acct = await findAccountByTokenHash(db, hashToken(token), deps.now());
       if (!acct) throw new AppError('invalid_token', 'Unknown token.');
-      const balanceMsat = acct.balanceMsat + (deps.unusedAheadMsat?.(acct.id) ?? 0n);
+      const balanceMsat = shownBalance(acct.id, acct.balanceMsat);
       return { balance_sats: msatToSats(balanceMsat), balance_msat: Number(balanceMsat) };
     },
 
