@@ -111,7 +111,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       now,
       limits: { minSats: catalog.topup.min_sats, maxSats: catalog.topup.max_sats, expirySeconds: catalog.topup.invoice_expiry_seconds },
       webhookUrl: () => (wallet.kind === 'phoenixd' ? webhookUrl : undefined),
-      unusedAheadMsat: (accountId) => reserveAhead?.unusedMsat(accountId) ?? 0n,
+      heldHereMsat: (accountId) => reserveAhead?.heldHereMsat(accountId) ?? 0n,
     });
     // LND and Core Lightning tell of settled invoices over their own stream; each notice is confirmed by a lookup
     const stopNotices = wallet.wallet.onPaymentReceived?.((event) => {

@@ -67,6 +67,8 @@ export interface SecuredPayment {
   renew(): Promise<void>;
   /** paid from an MPP session: the hold can grow from it */
   session?: SessionHold;
+  /** a hold this instance reserved ahead: the balances it shows count a settlement at once, so an answer need not wait for its commit */
+  reservedAhead?: true;
 }
 
 /** Who pays an in-transaction charge, decided before the transaction (checks are cheap). */
@@ -101,10 +103,10 @@ export function createPaymentGate(deps: GateDeps) {
         done = true;
         // a hold reserved ahead may exceed the call's ceiling: the receipt names the call's own
         const record = call && amountMsat > action.priceMsat ? { ...call, maxChargeMsat: action.priceMsat } : call;
-        if (await ledger.settle(holdId, chargeMsat, record)) {
-          ahead?.settled(chargeMsat);
-          deps.events?.charged(action.api, label, msatToSats(chargeMsat));
-        }
+        const settling = ledger.settle(holdId, chargeMsat, record);
+        // the balance this instance shows counts the change at once; what reads the database waits for the commit
+        ahead?.settling(chargeMsat, settling);
+        if (await settling) deps.events?.charged(action.api, label, msatToSats(chargeMsat));
         else deps.log?.warn({ holdId: holdId.toString() }, 'hold was no longer held at settlement');
       },
       async release() {
@@ -122,7 +124,7 @@ export function createPaymentGate(deps: GateDeps) {
     const tokenHash = hashToken(token);
     if (action.aheadMsat !== undefined && deps.reserveAhead) {
       const ahead = await deps.reserveAhead.take(tokenHash, { amountMsat: action.aheadMsat, purpose: action.endpoint, api: action.api });
-      if (ahead) return { ...held('token', action, ahead.holdId, ahead.balanceMsat, undefined, action.aheadMsat, ahead), lowBalanceMsat: ahead.lowBalanceMsat };
+      if (ahead) return { ...held('token', action, ahead.holdId, ahead.balanceMsat, undefined, action.aheadMsat, ahead), lowBalanceMsat: ahead.lowBalanceMsat, reservedAhead: true };
     }
     const r = await ledger.reserve({ tokenHash, ...holdRequest(action), now: deps.now(), api: action.api });
     if (r.ok) return { ...held('token', action, r.holdId, r.balanceMsat), lowBalanceMsat: r.lowBalanceMsat ?? null };

@@ -145,7 +145,10 @@ export function createPaidCalls(deps: PaidCallDeps) {
     // a session's smaller hold (a stream asked for, a JSON answered) is the most it pays
     const used = chargeOf(metered, json.usage);
     const charge = used < payment.heldMsat ? used : payment.heldMsat;
-    await payment.settle(charge, record(usageRecord(json.usage, json.reported)));
+    const settling = payment.settle(charge, record(usageRecord(json.usage, json.reported)));
+    // a balance read after the answer shows its charge: from the database once the settlement committed, or at once on the instance that reserved the hold ahead
+    if (payment.reservedAhead) void settling.catch(logFailure);
+    else await settling;
     // 5. receipt
     return { ...answer, body: json.bytes, receipt: receiptOf(payment, requestId, charge) };
   };

@@ -42,8 +42,8 @@ describe('reserving ahead on two instances', () => {
     expect(served).toBeGreaterThanOrEqual(40 - 8);
     expect(served).toBeLessThanOrEqual(40);
     // what each instance shows counts its own unused holds back; together with the other's, exact
-    const unusedA = a.server.reserveAhead!.unusedMsat(await accountOf(a, token));
-    const unusedB = b.server.reserveAhead!.unusedMsat(await accountOf(a, token));
+    const unusedA = a.server.reserveAhead!.heldHereMsat(await accountOf(a, token));
+    const unusedB = b.server.reserveAhead!.heldHereMsat(await accountOf(a, token));
     const exact = 203 - 5 * served;
     expect(await balance(a, token)).toBe(exact - Number(unusedB / 1000n));
     expect(await balance(b, token)).toBe(exact - Number(unusedA / 1000n));
@@ -119,7 +119,7 @@ describe('reserving ahead by default on PGlite, never on PostgreSQL unless asked
         expect(r.headers['x-balance-sats']).toBe(String(500 - 5 * i));
       }
       // PGlite: a quarter of 500 sats is 25 calls' worth, so 16 were taken and 13 are still unused
-      if (store === 'pglite') expect(t.server.reserveAhead!.unusedMsat(await accountOf(t, token))).toBe(13n * 5_000n);
+      if (store === 'pglite') expect(t.server.reserveAhead!.heldHereMsat(await accountOf(t, token))).toBe(13n * 5_000n);
       expect((await call(t.url, 'GET', '/api/v1/balance', { headers: { 'x-token': token } })).body.balance_sats).toBe(485);
       // a refill claimed on this instance answers the balance it shows
       const refill = await call(t.url, 'POST', '/api/v1/topup', { body: { amount_sats: 100 }, headers: { 'x-token': token } });

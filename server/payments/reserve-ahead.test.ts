@@ -72,7 +72,7 @@ describe.each(STORE_KINDS)('reserving ahead on %s', (kind) => {
     // the database counts all eight held; what this instance shows counts only the one handed out
     expect(await getBalance(db, a.id)).toBe(10_000_000n - 8n * PRICE);
     expect(first!.balanceMsat).toBe(10_000_000n - PRICE);
-    expect(pool.unusedMsat(a.id)).toBe(7n * PRICE);
+    expect(pool.heldHereMsat(a.id)).toBe(7n * PRICE);
 
     const holds = new Set([first!.holdId]);
     for (let i = 2; i <= 8; i++) {
@@ -94,7 +94,7 @@ describe.each(STORE_KINDS)('reserving ahead on %s', (kind) => {
     const pool = ahead(counted(ledger));
     const first = await pool.take(a.tokenHash, TERMS);
     // a quarter of 5 calls' worth rounds down to one: only the call itself is held
-    expect(pool.unusedMsat(a.id)).toBe(0n);
+    expect(pool.heldHereMsat(a.id)).toBe(0n);
     expect(first!.balanceMsat).toBe(4n * PRICE);
     const taken = [first!];
     for (let i = 0; i < 6; i++) {
@@ -119,7 +119,7 @@ describe.each(STORE_KINDS)('reserving ahead on %s', (kind) => {
     const h = await pool.take(a.tokenHash, TERMS);
     expect(await h!.release()).toBe(true);
     expect(await h!.release()).toBe(false);
-    expect(pool.unusedMsat(a.id)).toBe(7n * PRICE);
+    expect(pool.heldHereMsat(a.id)).toBe(7n * PRICE);
     expect(await getBalance(db, a.id)).toBe(10_000_000n - 7n * PRICE);
     const next = await pool.take(a.tokenHash, TERMS);
     expect(next!.holdId).not.toBe(h!.holdId);
@@ -134,11 +134,33 @@ describe.each(STORE_KINDS)('reserving ahead on %s', (kind) => {
     pool.returnIdle();
     await pool.close();
     expect(l.returns).toBe(1);
-    expect(pool.unusedMsat(a.id)).toBe(0n);
+    expect(pool.heldHereMsat(a.id)).toBe(0n);
     expect(await getBalance(db, a.id)).toBe(10_000_000n - PRICE);
     expect((await heldBy(db, a.id)).n).toBe(0);
     const page = await ledger.history({ accountId: a.id, balanceMsat: 10_000_000n - PRICE, limit: 50, cursor: null, from: null, to: null });
     expect(page.rows.filter((r) => r.kind === 'call').map((r) => r.call!.status)).toEqual(['settled', 'released']);
+    expect((await ledger.audit()).problems).toEqual([]);
+  });
+
+  it('a settlement’s change counts in the balance this instance shows at once, and in the database once committed', async () => {
+    const a = await funded(db, ledger, 10_000_000n);
+    const pool = ahead(counted(ledger));
+    const h = (await pool.take(a.tokenHash, TERMS))!;
+    let commit!: () => void;
+    const committed = new Promise<void>((resolve) => (commit = resolve));
+    const settlement = committed.then(() => ledger.settle(h.holdId, 10_000n));
+    h.settling(10_000n, settlement);
+    // charged 10 sats of 30: the other 20 are the user's again before the database says so
+    expect(pool.heldHereMsat(a.id)).toBe(7n * PRICE + 20_000n);
+    expect(await getBalance(db, a.id)).toBe(10_000_000n - 8n * PRICE);
+    const given = pool.giveBackFor(a.id); // waits for the settlement too
+    commit();
+    expect(await given).toBe(true);
+    expect(pool.heldHereMsat(a.id)).toBe(0n);
+    expect(await getBalance(db, a.id)).toBe(10_000_000n - 10_000n);
+    const next = (await pool.take(a.tokenHash, TERMS))!;
+    expect(next.balanceMsat).toBe(10_000_000n - 10_000n - PRICE);
+    await ledger.settle(next.holdId, PRICE);
     expect((await ledger.audit()).problems).toEqual([]);
   });
 

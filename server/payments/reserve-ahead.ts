@@ -30,8 +30,8 @@ export interface AheadHold {
   lowBalanceMsat: bigint | null;
   /** the call was not made or not served: its hold goes back to the balance, as any call's; false if it was no longer held */
   release(): Promise<boolean>;
-  /** the hold was settled for chargeMsat: what it did not charge went back to the balance */
-  settled(chargeMsat: bigint): void;
+  /** the hold is being settled for chargeMsat (`done` resolves once committed): what it does not charge goes back to the balance */
+  settling(chargeMsat: bigint, done: Promise<unknown>): void;
 }
 
 export interface HoldTerms {
@@ -56,6 +56,8 @@ interface AccountView {
   balanceMsat: bigint;
   /** the holds this instance keeps unused for it */
   pooledMsat: bigint;
+  /** change of its settlements on their way to the database */
+  changeMsat: bigint;
   lowBalanceMsat: bigint | null;
   /** its pools on this instance */
   pools: number;
@@ -86,7 +88,9 @@ export class ReserveAhead {
   private readonly accounts = new Map<bigint, AccountView>();
   private readonly refused = new Map<string, number>();
   /** gives back in flight, and whose account each is */
-  private readonly returning = new Map<Promise<void>, bigint>();
+  private readonly returning = new Map<Promise<unknown>, bigint>();
+  /** settlements of holds handed out, not yet committed, and whose account each is */
+  private readonly settlements = new Map<Promise<unknown>, bigint>();
   private readonly maxAgeSeconds: number;
   private readonly timer: NodeJS.Timeout;
 
@@ -121,9 +125,10 @@ export class ReserveAhead {
     return n;
   }
 
-  /** What this instance keeps unused for the account: shown balances add it back. */
-  unusedMsat(accountId: bigint): bigint {
-    return this.accounts.get(accountId)?.pooledMsat ?? 0n;
+  /** The account's money this instance holds outside its balance in the database (unused holds, change on its way back): shown balances add it. */
+  heldHereMsat(accountId: bigint): bigint {
+    const view = this.accounts.get(accountId);
+    return view ? view.pooledMsat + view.changeMsat : 0n;
   }
 
   /**
@@ -132,9 +137,10 @@ export class ReserveAhead {
    * False when there was nothing to give back (a balance read before is still true).
    */
   async giveBackFor(accountId: bigint): Promise<boolean> {
-    if (!this.accounts.has(accountId)) return false;
+    const settling = [...this.settlements].filter(([, id]) => id === accountId).map(([done]) => done);
+    if (!this.accounts.has(accountId) && settling.length === 0) return false;
     for (const pool of this.pools.values()) if (pool.accountId === accountId) this.retire(pool);
-    await Promise.allSettled([...this.returning].filter(([, id]) => id === accountId).map(([done]) => done));
+    await Promise.allSettled([...settling, ...[...this.returning].filter(([, id]) => id === accountId).map(([done]) => done)]);
     return true;
   }
 
@@ -150,7 +156,7 @@ export class ReserveAhead {
     for (const pool of this.pools.values()) this.retire(pool);
     await Promise.allSettled([...this.filling.values()]);
     for (const pool of this.pools.values()) this.retire(pool);
-    while (this.returning.size > 0) await Promise.allSettled([...this.returning.keys()]);
+    while (this.returning.size > 0 || this.settlements.size > 0) await Promise.allSettled([...this.returning.keys(), ...this.settlements.keys()]);
   }
 
   private fresh(pool: Pool): boolean {
@@ -189,7 +195,7 @@ export class ReserveAhead {
       view.balanceMsat = r.balanceMsat;
       view.pooledMsat += pooledMsat;
       view.lowBalanceMsat = r.lowBalanceMsat;
-    } else this.accounts.set(r.accountId, { balanceMsat: r.balanceMsat, pooledMsat, lowBalanceMsat: r.lowBalanceMsat, pools: 0 });
+    } else this.accounts.set(r.accountId, { balanceMsat: r.balanceMsat, pooledMsat, changeMsat: 0n, lowBalanceMsat: r.lowBalanceMsat, pools: 0 });
   }
 
   private handOut(pool: Pool): AheadHold {
@@ -198,7 +204,7 @@ export class ReserveAhead {
     const view = this.unpool(pool.accountId, pool.amountMsat);
     return {
       holdId,
-      balanceMsat: view ? view.balanceMsat + view.pooledMsat : 0n,
+      balanceMsat: view ? view.balanceMsat + view.pooledMsat + view.changeMsat : 0n,
       lowBalanceMsat: view?.lowBalanceMsat ?? null,
       release: async () => {
         const balance = await this.opts.ledger.release(holdId);
@@ -206,9 +212,21 @@ export class ReserveAhead {
         if (after && balance !== null) after.balanceMsat = balance;
         return balance !== null;
       },
-      settled: (chargeMsat) => {
+      settling: (chargeMsat, done) => {
+        const change = pool.amountMsat - chargeMsat;
         const after = this.accounts.get(pool.accountId);
-        if (after) after.balanceMsat += pool.amountMsat - chargeMsat;
+        if (!after || change === 0n) return this.track(this.settlements, pool.accountId, done);
+        // the change is this instance's to show until the database has it, then the balance's
+        after.changeMsat += change;
+        this.track(
+          this.settlements,
+          pool.accountId,
+          done.finally(() => {
+            after.changeMsat -= change;
+            after.balanceMsat += change;
+            this.forgetIfUnused(pool.accountId);
+          }),
+        );
       },
     };
   }
@@ -228,14 +246,20 @@ export class ReserveAhead {
     const holdIds = pool.holdIds.splice(0);
     if (holdIds.length === 0) return this.forgetIfUnused(pool.accountId);
     this.unpool(pool.accountId, pool.amountMsat * BigInt(holdIds.length));
-    const done = this.giveBackNow(pool.accountId, holdIds).finally(() => this.returning.delete(done));
-    this.returning.set(done, pool.accountId);
+    this.track(this.returning, pool.accountId, this.giveBackNow(pool.accountId, holdIds));
+  }
+
+  /** Remembers work on an account's money until it is done. */
+  private track(set: Map<Promise<unknown>, bigint>, accountId: bigint, work: Promise<unknown>): void {
+    const done = work.finally(() => set.delete(done));
+    set.set(done, accountId);
+    done.catch(() => {}); // the caller handles the failure
   }
 
   /** An account with nothing pooled here and no pool left is forgotten: memory stays bounded by the tokens in use. */
   private forgetIfUnused(accountId: bigint): void {
     const view = this.accounts.get(accountId);
-    if (view && view.pooledMsat === 0n && view.pools === 0) this.accounts.delete(accountId);
+    if (view && view.pooledMsat === 0n && view.changeMsat === 0n && view.pools === 0) this.accounts.delete(accountId);
   }
 
   private async giveBackNow(accountId: bigint, holdIds: bigint[]): Promise<void> {

@@ -20,7 +20,7 @@ export interface TopupDeps {
   limiter?: RateLimiter;
   onWalletError?: (operation: string) => void;
   /** holds this instance took ahead and keeps unused for the account (ABL_RESERVE_AHEAD): part of the balance it shows */
-  unusedAheadMsat?: (accountId: bigint) => bigint;
+  heldHereMsat?: (accountId: bigint) => bigint;
 }
 
 export interface CreatedTopup {
@@ -48,7 +48,7 @@ export function createTopupService(deps: TopupDeps) {
   const { ledger, wallet } = deps;
   const { db } = deps;
   /** the balance a token's holder is shown: the database's, plus the holds this instance keeps unused for it */
-  const shownBalance = (accountId: bigint, balanceMsat: bigint): bigint => balanceMsat + (deps.unusedAheadMsat?.(accountId) ?? 0n);
+  const shownBalance = (accountId: bigint, balanceMsat: bigint): bigint => balanceMsat + (deps.heldHereMsat?.(accountId) ?? 0n);
 
   /** Credits a paid invoice to `accountId` unless it was credited before; inside a transaction. */
   async function creditOnce(q: Queryable, row: TopupRow, accountId: bigint): Promise<boolean> {
