@@ -153,8 +153,15 @@ describe.each(STORE_KINDS)('reserving ahead on %s', (kind) => {
     // charged 10 sats of 30: the other 20 are the user's again before the database says so
     expect(pool.heldHereMsat(a.id)).toBe(7n * PRICE + 20_000n);
     expect(await getBalance(db, a.id)).toBe(10_000_000n - 8n * PRICE);
+    // a receipt asked for now waits for the commit
+    let receiptReady = false;
+    const waited = pool.settledFor(a.id).then(() => (receiptReady = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(receiptReady).toBe(false);
     const given = pool.giveBackFor(a.id); // waits for the settlement too
     commit();
+    await waited;
+    expect((await db.query<{ state: string }>(`SELECT state FROM holds WHERE id = $1`, [h.holdId])).rows[0]!.state).toBe('settled');
     expect(await given).toBe(true);
     expect(pool.heldHereMsat(a.id)).toBe(0n);
     expect(await getBalance(db, a.id)).toBe(10_000_000n - 10_000n);

@@ -137,11 +137,16 @@ export class ReserveAhead {
    * False when there was nothing to give back (a balance read before is still true).
    */
   async giveBackFor(accountId: bigint): Promise<boolean> {
-    const settling = [...this.settlements].filter(([, id]) => id === accountId).map(([done]) => done);
-    if (!this.accounts.has(accountId) && settling.length === 0) return false;
+    const settling = [...this.settlements].some(([, id]) => id === accountId);
+    if (!this.accounts.has(accountId) && !settling) return false;
     for (const pool of this.pools.values()) if (pool.accountId === accountId) this.retire(pool);
-    await Promise.allSettled([...settling, ...[...this.returning].filter(([, id]) => id === accountId).map(([done]) => done)]);
+    await Promise.allSettled([this.settledFor(accountId), ...[...this.returning].filter(([, id]) => id === accountId).map(([done]) => done)]);
     return true;
+  }
+
+  /** Waits until this instance's settlements of the account's holds have committed. */
+  async settledFor(accountId: bigint): Promise<void> {
+    await Promise.allSettled([...this.settlements].filter(([, id]) => id === accountId).map(([done]) => done));
   }
 
   /** Gives back the holds of pools idle for idleMs, or too old to hand out. */
