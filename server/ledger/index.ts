@@ -43,7 +43,7 @@ export interface Ledger {
   /** chargeMsat (≤ the hold) to revenue, the rest back, the call recorded; false if it was no longer held */
   settle(holdId: bigint, chargeMsat: bigint, call?: CallRecord): Promise<boolean>;
   release(holdId: bigint, memo?: string): Promise<bigint | null>;
-  /** holds taken ahead and never used, back to their account: the balance after (null: none was held) */
+  /** one account's holds taken ahead and never used, back to it in one statement: the balance after (null: none was held) */
   releaseUnused(holdIds: readonly bigint[]): Promise<bigint | null>;
   renew(holdId: bigint, expiresAt: number): Promise<boolean>;
   sweepExpiredHolds(now: number): Promise<number>;

@@ -1,5 +1,6 @@
-// Reserving ahead (ABL_RESERVE_AHEAD, off by default): per token, endpoint and price, this
-// instance takes the holds of the next few flat-priced calls in one statement and hands them out
+// Reserving ahead (ABL_RESERVE_AHEAD; on by default on PGlite only): per token, endpoint and hold
+// amount (a flat price, or a metered ceiling rounded up to a shared step), this instance takes
+// the holds of the next few calls in one statement and hands them out
 // from memory, so most calls are forwarded without a round trip to the database first. Holds not
 // handed out within idleMs go back to the balance. Each hold handed out is one call's: settled,
 // released (a call not made or not served, shown as such in the history), renewed and swept as
@@ -137,16 +138,16 @@ export class ReserveAhead {
    * False when there was nothing to give back (a balance read before is still true).
    */
   async giveBackFor(accountId: bigint): Promise<boolean> {
-    const settling = [...this.settlements].some(([, id]) => id === accountId);
-    if (!this.accounts.has(accountId) && !settling) return false;
+    const settling = this.pendingFor(this.settlements, accountId);
+    if (!this.accounts.has(accountId) && settling.length === 0) return false;
     for (const pool of this.pools.values()) if (pool.accountId === accountId) this.retire(pool);
-    await Promise.allSettled([this.settledFor(accountId), ...[...this.returning].filter(([, id]) => id === accountId).map(([done]) => done)]);
+    await Promise.allSettled([...settling, ...this.pendingFor(this.returning, accountId)]);
     return true;
   }
 
   /** Waits until this instance's settlements of the account's holds have committed. */
   async settledFor(accountId: bigint): Promise<void> {
-    await Promise.allSettled([...this.settlements].filter(([, id]) => id === accountId).map(([done]) => done));
+    await Promise.allSettled(this.pendingFor(this.settlements, accountId));
   }
 
   /** Gives back the holds of pools idle for idleMs, or too old to hand out. */
@@ -188,19 +189,24 @@ export class ReserveAhead {
     const pool: Pool = { key, accountId: r.accountId, amountMsat: terms.amountMsat, holdIds: r.holdIds.reverse(), takenAt: now, usedAtMs: this.opts.nowMs() };
     const old = this.pools.get(key);
     if (old) this.retire(old);
-    this.seen(r, terms.amountMsat * BigInt(r.holdIds.length));
     this.pools.set(key, pool);
-    this.accounts.get(r.accountId)!.pools++;
+    this.poolAdded(r, terms.amountMsat * BigInt(r.holdIds.length));
     return pool;
   }
 
-  private seen(r: AheadResult, pooledMsat: bigint): void {
-    const view = this.accounts.get(r.accountId);
-    if (view) {
-      view.balanceMsat = r.balanceMsat;
-      view.pooledMsat += pooledMsat;
-      view.lowBalanceMsat = r.lowBalanceMsat;
-    } else this.accounts.set(r.accountId, { balanceMsat: r.balanceMsat, pooledMsat, changeMsat: 0n, lowBalanceMsat: r.lowBalanceMsat, pools: 0 });
+  /** A new pool of the account: what the statement said of its balance, and the holds now kept. */
+  private poolAdded(r: AheadResult, pooledMsat: bigint): void {
+    const view = this.accounts.get(r.accountId) ?? { balanceMsat: 0n, pooledMsat: 0n, changeMsat: 0n, lowBalanceMsat: null, pools: 0 };
+    view.balanceMsat = r.balanceMsat;
+    view.pooledMsat += pooledMsat;
+    view.lowBalanceMsat = r.lowBalanceMsat;
+    view.pools++;
+    this.accounts.set(r.accountId, view);
+  }
+
+  /** Work on the account's money this instance has not seen finish. */
+  private pendingFor(work: Map<Promise<unknown>, bigint>, accountId: bigint): Promise<unknown>[] {
+    return [...work].filter(([, id]) => id === accountId).map(([done]) => done);
   }
 
   private handOut(pool: Pool): AheadHold {
