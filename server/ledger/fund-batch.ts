@@ -13,14 +13,15 @@ export interface FundRequest {
   now: number;
 }
 
-// The account's unique key decides between racing funders, as in the single statement.
+// The account's unique key decides between racing funders, as in the single statement; the keys
+// are inserted in their order, so two batches racing on the same credentials never wait in a circle.
 const BATCH_FUND_SQL = `
 WITH i AS (
   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[])
     WITH ORDINALITY AS i(account_hash, payment_hash, endpoint, value, at, n)
 ), a AS (
   INSERT INTO accounts (kind, token_hash, balance_msat)
-  SELECT 'user', decode(account_hash, 'hex'), value FROM i ORDER BY n
+  SELECT 'user', decode(account_hash, 'hex'), value FROM i ORDER BY account_hash
   ON CONFLICT (token_hash) DO NOTHING RETURNING id, token_hash
 ), ai AS (
   SELECT a.id, i.payment_hash, i.endpoint, i.value, i.at FROM a JOIN i ON a.token_hash = decode(i.account_hash, 'hex')

@@ -26,13 +26,26 @@ WITH i AS (
 )
 SELECT h.id AS hold_id, debit.id AS account_id, debit.balance_msat, debit.low_balance_msat, debit.n FROM debit JOIN h ON h.account_id = debit.id${unknown}`;
 // token hashes travel as hex: an array of byte strings is not a parameter both drivers serialise
-// `narrow`: the keys as one array, so the accounts are found by their index whatever the planner
-// guesses of the batch's size (a join on `i` alone may scan every account)
-const BY_TOKEN_SQL = batchSql('text', byToken({ ...MANY, key: "decode(i.key, 'hex')", narrow: " AND token_hash = ANY (ARRAY(SELECT decode(k, 'hex') FROM unnest($1::text[]) AS k))" }), '');
+// `narrow`: the batch's accounts, found by their index whatever the planner guesses of the batch's
+// size (a join on `i` alone may scan every account), and locked in id order before any is debited,
+// as the settlement batch locks them, so two statements never wait on each other in a circle
+const BY_TOKEN_SQL = batchSql(
+  'text',
+  byToken({
+    ...MANY,
+    key: "decode(i.key, 'hex')",
+    narrow: " AND id = ANY (ARRAY(SELECT l.id FROM accounts l WHERE l.token_hash = ANY (ARRAY(SELECT decode(k, 'hex') FROM unnest($1::text[]) AS k)) AND l.kind = 'user' ORDER BY l.id FOR UPDATE))",
+  }),
+  '',
+);
 // a credential never funded is the common refusal (its first use funds it): said in the batch, so it needs no statement of its own
 const BY_CREDENTIAL_SQL = batchSql(
   'text',
-  byCredential({ ...MANY, narrow: ' AND c.payment_hash = ANY ($1::text[])' }),
+  byCredential({
+    ...MANY,
+    narrow:
+      ' AND c.payment_hash = ANY ($1::text[]) AND a.id = ANY (ARRAY(SELECT l.id FROM accounts l JOIN l402_credentials lc ON lc.account_id = l.id WHERE lc.payment_hash = ANY ($1::text[]) ORDER BY l.id FOR UPDATE OF l))',
+  }),
   `
 UNION ALL SELECT NULL, NULL, NULL, NULL, i.n FROM i WHERE NOT EXISTS (SELECT 1 FROM l402_credentials c WHERE c.payment_hash = i.key AND c.state = 'funded')`,
 );

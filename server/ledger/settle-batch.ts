@@ -8,6 +8,9 @@ import { oneStatement, settleHold, type CallRecord } from './holds.js';
 // what goes back is summed per receiving account (an UPDATE … FROM applies one source row per
 // target row), and a daily cap's "unspend" is summed per account over the holds of the day the
 // account is on: s − min(s, a + b) equals taking a then b off one at a time, each floored at 0.
+// The accounts are locked in id order first (an init plan), as every statement that locks several
+// does: batches running at once, here and on other instances, then never wait on each other in a
+// circle (a deadlock costs the database's deadlock_timeout, a second, before one is retried).
 const BATCH_SETTLE_SQL = `
 WITH i AS (
   SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[])
@@ -27,6 +30,7 @@ WITH i AS (
       SELECT sum(t.amount_msat - t.charge)::bigint FROM t
       WHERE t.account_id = a.id AND t.back_to = a.id AND t.spend_day = a.spend_day AND t.amount_msat > t.charge)), 0)
   FROM g WHERE a.id = g.back_to
+    AND a.id = ANY (ARRAY(SELECT l.id FROM accounts l WHERE l.id IN (SELECT back_to FROM g) ORDER BY l.id FOR UPDATE))
   RETURNING a.id
 ), j AS (
   INSERT INTO journal (kind, ref, memo) SELECT 'charge', t.id::text, t.memo FROM t ORDER BY t.id RETURNING id, ref
