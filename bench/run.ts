@@ -3,6 +3,7 @@
 //   npm run bench                     the full run (about ten minutes)
 //   npm run bench -- --quick          a short smoke run
 //   npm run bench -- --profile        CPU profiles of the server (token path, free path) instead
+//                                     (--ahead: of the PostgreSQL server with holds reserved ahead)
 //   npm run bench -- --bytes          only the storage per paid call (compact journal against before 017)
 //   npm run bench -- --history N      what history costs: paid call, scrape, audits and bytes per call
 //                                     on an empty store and after N synthetic calls (--history-calls M)
@@ -55,6 +56,7 @@ const { values: a } = parseArgs({
     'no-pglite': { type: 'boolean', default: false },
     'no-unprepared': { type: 'boolean', default: false },
     'no-ahead': { type: 'boolean', default: false },
+    ahead: { type: 'boolean', default: false },
     'no-async-commit': { type: 'boolean', default: false },
     'no-memory': { type: 'boolean', default: false },
     'no-sql': { type: 'boolean', default: false },
@@ -85,7 +87,7 @@ const progress = (msg: string) => console.error(`[bench ${new Date().toISOString
 
 async function main(): Promise<void> {
   if (a.bytes) return void console.log(bytesTable(await measureJournalBytes(a.quick ? 500 : 2000)).join('\n'));
-  if (a.profile) return runProfile({ seconds: n(a.seconds, 15, 5), connections: opts.connections, logLevel: opts.logLevel, progress });
+  if (a.profile) return runProfile({ seconds: n(a.seconds, 15, 5), connections: opts.connections, logLevel: opts.logLevel, ahead: a.ahead === true, progress });
   if (a.history !== undefined) {
     const history = Number(a.history);
     if (!Number.isInteger(history) || history < 1) throw new Error('--history takes a number of calls, e.g. --history 2000000');
