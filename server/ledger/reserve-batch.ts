@@ -34,7 +34,7 @@ const BY_TOKEN_SQL = batchSql(
   byToken({
     ...MANY,
     key: "decode(i.key, 'hex')",
-    narrow: " AND id = ANY (ARRAY(SELECT l.id FROM accounts l WHERE l.token_hash = ANY (ARRAY(SELECT decode(k, 'hex') FROM unnest($1::text[]) AS k)) AND l.kind = 'user' ORDER BY l.id FOR UPDATE))",
+    narrow: " AND id = ANY (ARRAY(SELECT l.id FROM accounts l WHERE l.token_hash = ANY (ARRAY(SELECT decode(k, 'hex') FROM unnest($1::text[]) AS k)) AND l.kind = 'user' ORDER BY l.id FOR NO KEY UPDATE))",
   }),
   '',
 );
@@ -44,7 +44,7 @@ const BY_CREDENTIAL_SQL = batchSql(
   byCredential({
     ...MANY,
     narrow:
-      ' AND c.payment_hash = ANY ($1::text[]) AND a.id = ANY (ARRAY(SELECT l.id FROM accounts l JOIN l402_credentials lc ON lc.account_id = l.id WHERE lc.payment_hash = ANY ($1::text[]) ORDER BY l.id FOR UPDATE OF l))',
+      ' AND c.payment_hash = ANY ($1::text[]) AND a.id = ANY (ARRAY(SELECT l.id FROM accounts l JOIN l402_credentials lc ON lc.account_id = l.id WHERE lc.payment_hash = ANY ($1::text[]) ORDER BY l.id FOR NO KEY UPDATE OF l))',
   }),
   `
 UNION ALL SELECT NULL, NULL, NULL, NULL, i.n FROM i WHERE NOT EXISTS (SELECT 1 FROM l402_credentials c WHERE c.payment_hash = i.key AND c.state = 'funded')`,

@@ -30,7 +30,7 @@ WITH i AS (
       SELECT sum(t.amount_msat - t.charge)::bigint FROM t
       WHERE t.account_id = a.id AND t.back_to = a.id AND t.spend_day = a.spend_day AND t.amount_msat > t.charge)), 0)
   FROM g WHERE a.id = g.back_to
-    AND a.id = ANY (ARRAY(SELECT l.id FROM accounts l WHERE l.id IN (SELECT back_to FROM g) ORDER BY l.id FOR UPDATE))
+    AND a.id = ANY (ARRAY(SELECT l.id FROM accounts l WHERE l.id IN (SELECT back_to FROM g) ORDER BY l.id FOR NO KEY UPDATE))
   RETURNING a.id
 ), j AS (
   INSERT INTO journal (kind, ref, memo) SELECT 'charge', t.id::text, t.memo FROM t ORDER BY t.id RETURNING id, ref
