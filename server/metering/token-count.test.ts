@@ -56,6 +56,18 @@ describe('createTextCounter', () => {
     expect(count('')).toBe(0);
   });
 
+  it('counts a text seen lately from memory: not tokenized again, not spending the next request\'s budget', () => {
+    const tokenizer = spy(o200k);
+    const system = 'You are a careful assistant. Answer in one short paragraph.';
+    const first = createTextCounter(tokenizer)(system);
+    expect(first).toBe(o200k.countTokens(system));
+    // the next request resends it, with a budget too small to tokenize it
+    const next = createTextCounter(tokenizer, 5);
+    expect(next(system)).toBe(first);
+    expect(next('Hi')).toBe(1); // the budget is still whole
+    expect(tokenizer.calls).toEqual([system, 'Hi']);
+  });
+
   it('counts a text with a long run by bytes, without tokenizing it', () => {
     const tokenizer = spy(o200k);
     const long = `x${'a'.repeat(20_000)}`;

@@ -2,7 +2,9 @@
 // costs ~0.1-0.3 µs per byte, and its merge step is quadratic in the length of one pre-split
 // piece (20,000 letters in a row: 250 ms). So a text is counted by the tokenizer only while the
 // request's tokenizer budget lasts and when no piece can be long; otherwise by its UTF-8 length,
-// a true upper bound since every token of a byte-level BPE is at least one byte.
+// a true upper bound since every token of a byte-level BPE is at least one byte. A text counted
+// lately is not counted again (count-cache.ts), nor does it spend the budget.
+import { CountCache } from './count-cache.js';
 import type { Tokenizer } from './encodings.js';
 
 /** Bytes of text per request counted by the tokenizer (~30k tokens of prose); the rest by bytes. */
@@ -13,13 +15,26 @@ export type TextCounter = (text: string) => number;
 
 export function createTextCounter(tokenizer: Tokenizer | null, budgetBytes = DEFAULT_TOKENIZE_BUDGET_BYTES): TextCounter {
   let left = budgetBytes;
+  const cache = tokenizer && cacheOf(tokenizer);
   return (text) => {
     if (text.length === 0) return 0;
+    const known = cache?.get(text);
+    if (known !== undefined) return known;
     const bytes = Buffer.byteLength(text, 'utf8');
     if (tokenizer === null || bytes > left || hasLongRun(text)) return bytes;
     left -= bytes;
-    return tokenizer.countTokens(text);
+    const tokens = tokenizer.countTokens(text);
+    cache!.set(text, tokens);
+    return tokens;
   };
+}
+
+const caches = new WeakMap<Tokenizer, CountCache>();
+
+function cacheOf(tokenizer: Tokenizer): CountCache {
+  let cache = caches.get(tokenizer);
+  if (!cache) caches.set(tokenizer, (cache = new CountCache()));
+  return cache;
 }
 
 // Character classes of the o200k and cl100k pre-split patterns, as bits.

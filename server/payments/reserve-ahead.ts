@@ -213,33 +213,32 @@ export class ReserveAhead {
     const holdId = pool.holdIds.pop()!;
     pool.usedAtMs = this.opts.nowMs();
     const view = this.unpool(pool.accountId, pool.amountMsat);
-    return {
-      holdId,
-      balanceMsat: view ? view.balanceMsat + view.pooledMsat + view.changeMsat : 0n,
-      lowBalanceMsat: view?.lowBalanceMsat ?? null,
-      release: async () => {
-        const balance = await this.opts.ledger.release(holdId);
-        const after = this.accounts.get(pool.accountId);
-        if (after && balance !== null) after.balanceMsat = balance;
-        return balance !== null;
-      },
-      settling: (chargeMsat, done) => {
-        const change = pool.amountMsat - chargeMsat;
-        const after = this.accounts.get(pool.accountId);
-        if (!after || change === 0n) return this.track(this.settlements, pool.accountId, done);
-        // the change is this instance's to show until the database has it, then the balance's
-        after.changeMsat += change;
-        this.track(
-          this.settlements,
-          pool.accountId,
-          done.finally(() => {
-            after.changeMsat -= change;
-            after.balanceMsat += change;
-            this.forgetIfUnused(pool.accountId);
-          }),
-        );
-      },
-    };
+    return new HandedOutHold(this, pool, holdId, view);
+  }
+
+  /** (HandedOutHold) A handed-out hold not used: back to the balance as any call's; false if it was no longer held. */
+  async releaseHandedOut(pool: Pool, holdId: bigint): Promise<boolean> {
+    const balance = await this.opts.ledger.release(holdId);
+    const after = this.accounts.get(pool.accountId);
+    if (after && balance !== null) after.balanceMsat = balance;
+    return balance !== null;
+  }
+
+  /** (HandedOutHold) A handed-out hold being settled: its change is this instance's to show until the database has it, then the balance's. */
+  settlingHandedOut(pool: Pool, chargeMsat: bigint, done: Promise<unknown>): void {
+    const change = pool.amountMsat - chargeMsat;
+    const after = this.accounts.get(pool.accountId);
+    if (!after || change === 0n) return this.track(this.settlements, pool.accountId, done);
+    after.changeMsat += change;
+    this.track(
+      this.settlements,
+      pool.accountId,
+      done.finally(() => {
+        after.changeMsat -= change;
+        after.balanceMsat += change;
+        this.forgetIfUnused(pool.accountId);
+      }),
+    );
   }
 
   /** Out of the pool (handed out, or going back): the view after. */
@@ -283,5 +282,28 @@ export class ReserveAhead {
       // left held: the sweep returns them at their deadline
       this.opts.log?.warn({ err, holds: holdIds.length }, 'holds taken ahead could not be given back; the sweep will');
     }
+  }
+}
+
+// a class, not an object of closures: one is made per paid call
+class HandedOutHold implements AheadHold {
+  readonly balanceMsat: bigint;
+  readonly lowBalanceMsat: bigint | null;
+  constructor(
+    private readonly owner: ReserveAhead,
+    private readonly pool: Pool,
+    readonly holdId: bigint,
+    view: AccountView | undefined,
+  ) {
+    this.balanceMsat = view ? view.balanceMsat + view.pooledMsat + view.changeMsat : 0n;
+    this.lowBalanceMsat = view?.lowBalanceMsat ?? null;
+  }
+
+  release(): Promise<boolean> {
+    return this.owner.releaseHandedOut(this.pool, this.holdId);
+  }
+
+  settling(chargeMsat: bigint, done: Promise<unknown>): void {
+    this.owner.settlingHandedOut(this.pool, chargeMsat, done);
   }
 }
