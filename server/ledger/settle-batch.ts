@@ -26,9 +26,10 @@ WITH i AS (
   SELECT back_to, sum(amount_msat - charge)::bigint AS back FROM t WHERE amount_msat > charge GROUP BY back_to
 ), back AS (
   UPDATE accounts a SET balance_msat = a.balance_msat + g.back,
-    spent_today_msat = a.spent_today_msat - coalesce(least(a.spent_today_msat, (
+    -- only a capped account counts its spending (its holds carry their day): the rest skip the scan of t
+    spent_today_msat = CASE WHEN a.max_msat_per_day IS NULL THEN a.spent_today_msat ELSE a.spent_today_msat - coalesce(least(a.spent_today_msat, (
       SELECT sum(t.amount_msat - t.charge)::bigint FROM t
-      WHERE t.account_id = a.id AND t.back_to = a.id AND t.spend_day = a.spend_day AND t.amount_msat > t.charge)), 0)
+      WHERE t.account_id = a.id AND t.back_to = a.id AND t.spend_day = a.spend_day AND t.amount_msat > t.charge)), 0) END
   FROM g WHERE a.id = g.back_to
     AND a.id = ANY (ARRAY(SELECT l.id FROM accounts l WHERE l.id IN (SELECT back_to FROM g) ORDER BY l.id FOR NO KEY UPDATE))
   RETURNING a.id
