@@ -139,6 +139,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       ...(settings.ABL_PUBLIC_URL ? { realm: new URL(settings.ABL_PUBLIC_URL).host } : {}),
       limiter,
       log,
+      walletFailed: (operation) => metrics.walletErrors.inc({ operation }),
       deposit: { defaultSats: 1000, minSats: catalog.topup.min_sats, maxSats: catalog.topup.max_sats, invoiceExpirySeconds: catalog.topup.invoice_expiry_seconds },
     });
     // PGlite serves one instance, which knows every hold it keeps: nobody sees them as spent

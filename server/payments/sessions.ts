@@ -35,6 +35,8 @@ export interface SessionDeps {
   realm?: string;
   limiter?: RateLimiter;
   log?: { warn(obj: object, msg: string): void };
+  /** the Lightning backend failed an operation (the operator's wallet-error metric) */
+  walletFailed?: (operation: string) => void;
   /** the deposit a session challenge asks for when the client names none, and the bounds of one it names */
   deposit: { defaultSats: number; minSats: number; maxSats: number; invoiceExpirySeconds: number };
   idleSeconds?: number;
@@ -70,6 +72,7 @@ export function createSessions(deps: SessionDeps) {
       invoice = await deps.wallet.createInvoice({ amountMsat: BigInt(sats) * 1000n, description: 'MPP session deposit', expirySeconds: deps.deposit.invoiceExpirySeconds, externalId: 'mpp-session' });
     } catch (err) {
       if (!(err instanceof WalletUnavailableError)) throw err;
+      deps.walletFailed?.('createInvoice');
       return new AppError('topup_unavailable', 'The Lightning node cannot be reached right now; try again shortly.');
     }
     const mpp = mintSessionChallenge({ key, realm, endpoint: SESSION_ENDPOINT, unitSats: 1n, invoice: invoice.bolt11, paymentHash: invoice.paymentHash, depositMsat: invoice.amountMsat, idleTimeoutSeconds: idleSeconds, expiresAt: invoice.expiresAt });

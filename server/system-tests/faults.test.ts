@@ -62,6 +62,14 @@ describe('the Lightning node goes down and comes back', () => {
     const hire = await call(t.url, 'POST', '/api/v1/ai-for-hire/tasks', { body: { title: 'T', description: 'D' } });
     expect(hire.status).toBe(503);
     expect(hire.body.error.code).toBe('topup_unavailable');
+    // so does an MPP session's deposit
+    const session = await call(t.url, 'POST', '/api/v1/mpp/session', { body: { deposit_sats: 10 } });
+    expect(session.status).toBe(503);
+    expect(session.body.error.code).toBe('topup_unavailable');
+    // the operator sees each failed invoice in the metrics: the two top-ups, the L402 challenges
+    // of the chat call and of AI for Hire, and the session deposit
+    const metrics = await fetch(`${t.url}/metrics`).then((r) => r.text());
+    expect(metrics).toMatch(/^abl_wallet_errors_total\{operation="createInvoice"\} 5$/m);
 
     expect(await sql(t.databaseUrl!, 'SELECT 1 FROM topups')).toHaveLength(topupsBefore.length);
     expect(up.requests()).toBe(upstreamBefore);
