@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Queryable } from './db.js';
+import { migrate } from './migrate.js';
 import { openPostgres } from './postgres.js';
 import { createPostgresSchema } from './testing.js';
 
@@ -28,6 +29,24 @@ describe('the PostgreSQL store', () => {
       await db.exec('ALTER TABLE t_shape ADD COLUMN b int DEFAULT 2');
       expect((await db.query('SELECT * FROM t_shape WHERE a = $1', [1])).rows).toEqual([{ a: 1, b: 2 }]);
       await db.exec('DROP TABLE t_shape');
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('has autovacuum keep up with the tables every paid call updates, whatever their size', async () => {
+    const db = openPostgres({ connectionString: schema.url });
+    try {
+      await migrate(db);
+      const options = await db.query<{ relname: string; reloptions: string[] }>(
+        `SELECT relname, reloptions FROM pg_class WHERE relname IN ('holds', 'accounts', 'ledger_totals') AND relnamespace = current_schema()::regnamespace ORDER BY relname`,
+        [],
+      );
+      expect(options.rows.map((r) => [r.relname, r.reloptions.filter((o) => o.startsWith('autovacuum_vacuum_'))])).toEqual([
+        ['accounts', ['autovacuum_vacuum_scale_factor=0', 'autovacuum_vacuum_threshold=10000']],
+        ['holds', ['autovacuum_vacuum_scale_factor=0', 'autovacuum_vacuum_threshold=10000']],
+        ['ledger_totals', ['autovacuum_vacuum_scale_factor=0', 'autovacuum_vacuum_threshold=1000']],
+      ]);
     } finally {
       await db.close();
     }
