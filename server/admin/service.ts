@@ -113,14 +113,15 @@ export function createAdminService(deps: { db: Db; ledger: Ledger; extra?: Recor
       const t = await db.query<{ paid: bigint; pending: bigint }>(
         `SELECT count(*) FILTER (WHERE state = 'paid') AS paid, count(*) FILTER (WHERE state = 'pending') AS pending FROM topups`,
       );
+      const unusedHolds = deps.reserveAhead?.unusedHolds() ?? 0;
       const stats = {
         accounts: l.accounts,
         funded_accounts: l.fundedAccounts,
         paid_topups: Number(t.rows[0]?.paid ?? 0n),
         pending_topups: Number(t.rows[0]?.pending ?? 0n),
         paid_calls_token: l.paidCallsToken,
-        calls_in_flight: l.callsInFlight - (deps.reserveAhead?.unusedHolds() ?? 0),
-        holds_reserved_ahead: deps.reserveAhead?.unusedHolds() ?? 0,
+        calls_in_flight: l.callsInFlight - unusedHolds,
+        holds_reserved_ahead: unusedHolds,
         paid_calls_l402: l.paidCallsL402,
         revenue_msat: Number(l.revenueMsat),
       };

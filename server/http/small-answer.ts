@@ -4,6 +4,7 @@
 // off is sent as it would have been streamed (what came, then the connection cut).
 import { Readable } from 'node:stream';
 import type { HeaderMap } from '../proxy/headers.js';
+import { joined, readBody, type ReadBody } from '../proxy/read-body.js';
 
 /** Larger answers, and any without a Content-Length, stream as they arrive. */
 export const SMALL_ANSWER_BYTES = 64 * 1024;
@@ -26,26 +27,14 @@ export function isSmallAnswer(headers: HeaderMap): boolean {
  * fails, as the streamed answer would have; a failure before any byte rejects.
  */
 export function readSmallAnswer(body: Readable): Promise<Buffer | Readable> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let ended = false;
-    body.on('data', (chunk: Buffer) => chunks.push(chunk));
-    body.once('end', () => {
-      ended = true;
-      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
-    });
-    body.once('error', (err: Error) => settleFailed(chunks, err, resolve, reject));
-    // closed with neither an end nor an error: cut short, as piping would have reported it
-    body.once('close', () => {
-      if (!ended && !body.errored) settleFailed(chunks, Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }), resolve, reject);
-    });
-  });
+  return readBody(body).then(answerOrReplay);
 }
 
 // module functions, not named closures: tsx wraps each named closure in __name, per request
-function settleFailed(chunks: Buffer[], err: Error, resolve: (b: Readable) => void, reject: (e: Error) => void): void {
-  if (chunks.length === 0) reject(err);
-  else resolve(replayThenFail(chunks, err));
+function answerOrReplay({ chunks, error }: ReadBody): Buffer | Readable {
+  if (error === null) return joined(chunks);
+  if (chunks.length === 0) throw error;
+  return replayThenFail(chunks, error);
 }
 
 function replayThenFail(chunks: Buffer[], err: Error): Readable {

@@ -14,17 +14,18 @@ export const DEFAULT_TOKENIZE_BUDGET_BYTES = 128 * 1024;
 export type TextCounter = (text: string) => number;
 
 export function createTextCounter(tokenizer: Tokenizer | null, budgetBytes = DEFAULT_TOKENIZE_BUDGET_BYTES): TextCounter {
+  if (tokenizer === null) return (text) => Buffer.byteLength(text, 'utf8');
+  const cache = cacheOf(tokenizer);
   let left = budgetBytes;
-  const cache = tokenizer && cacheOf(tokenizer);
   return (text) => {
     if (text.length === 0) return 0;
-    const known = cache?.get(text);
+    const known = cache.get(text);
     if (known !== undefined) return known;
     const bytes = Buffer.byteLength(text, 'utf8');
-    if (tokenizer === null || bytes > left || hasLongRun(text)) return bytes;
+    if (bytes > left || hasLongRun(text)) return bytes;
     left -= bytes;
     const tokens = tokenizer.countTokens(text);
-    cache!.set(text, tokens);
+    cache.set(text, tokens);
     return tokens;
   };
 }

@@ -4,12 +4,15 @@
 import { Readable } from 'node:stream';
 import { createUsageTap, estimateUsage, usageFromJson, type EstimateInput, type TokenUsage, type UsageTap } from '../metering/index.js';
 import type { MeteredRequest } from '../proxy/metered-request.js';
+import { joined, readBody } from '../proxy/read-body.js';
 
 /** The most of a JSON answer read to find its usage; answers with usage are far smaller. */
 const JSON_ANSWER_LIMIT = 32 * 1024 * 1024;
 
 export async function readJsonAnswer(body: Readable, call: MeteredRequest): Promise<{ bytes: Buffer; usage: TokenUsage; reported: boolean }> {
-  const bytes = await readWhole(body, JSON_ANSWER_LIMIT);
+  const read = await readBody(body, JSON_ANSWER_LIMIT);
+  if (read.error) throw read.error;
+  const bytes = joined(read.chunks);
   let parsed: unknown = null;
   try {
     parsed = JSON.parse(bytes.toString('utf8'));
@@ -19,29 +22,6 @@ export async function readJsonAnswer(body: Readable, call: MeteredRequest): Prom
   const usage = usageFromJson(call.shape, parsed);
   if (usage) return { bytes, usage, reported: true };
   return { bytes, usage: await estimateUsage(estimateInput(call, { outputText: bytes.toString('utf8') })), reported: false };
-}
-
-/** The body to its end, keeping its first `limit` bytes; rejects if it fails or closes before its end. */
-function readWhole(body: Readable, limit: number): Promise<Buffer> {
-  // events rather than an async iterator: a paid call's answer is one or two chunks, and the
-  // iterator's machinery cost more than reading them
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let ended = false;
-    body.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-    });
-    body.once('end', () => {
-      ended = true;
-      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
-    });
-    body.once('error', reject);
-    body.once('close', () => {
-      if (!ended) reject(new Error('the answer closed before its end'));
-    });
-  });
 }
 
 export interface StreamOutcome {
