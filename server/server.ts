@@ -91,6 +91,8 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
   const closers: (() => Promise<unknown>)[] = [() => db.close()];
   try {
     const ledger = await createLedger(db, { now, settleBatch: settings.ABL_SETTLE_BATCH === 'true', reserveBatch: settings.ABL_RESERVE_BATCH === 'true' });
+    // a flat-priced answer has gone before its settlement commits: the settlements finish before the store closes
+    closers.unshift(() => ledger.drain());
     const rootKey = loadRootKey({ fromEnv: settings.L402_ROOT_KEY, dataDir: settings.ABL_DATA_DIR, warn: (m) => log.warn(m) });
     let webhookUrl: string | undefined = settings.ABL_PUBLIC_URL ? `${settings.ABL_PUBLIC_URL.replace(/\/$/, '')}/api/v1/webhooks/phoenixd` : undefined;
     const wallet = await openWallet({

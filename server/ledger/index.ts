@@ -12,6 +12,7 @@ import type { BatchOptions } from './group-commit.js';
 import { createReserveBatcher } from './reserve-batch.js';
 import { releaseUnused, reserveAhead, type AheadRequest, type AheadResult } from './reserve-ahead.js';
 import { createSettleBatcher } from './settle-batch.js';
+import { SettlementsInFlight } from './settlements-in-flight.js';
 import { credentialAccount, fundCredential } from './l402-credentials.js';
 import { createChild, listChildren, revokeChild, type ChildRow, type ChildSpec, type RevokeResult } from './children.js';
 import { accountHistory, dailyTotals, type DayTotal, type HistoryPage } from './history.js';
@@ -40,8 +41,17 @@ export interface Ledger {
   reserveAhead(p: AheadRequest): Promise<AheadResult | null>;
   /** the same from a funded L402 credential's account (unknown_account: not funded yet) */
   reserveFromCredential(p: HoldRequest & { paymentHash: string }): Promise<ReserveResult>;
-  /** chargeMsat (≤ the hold) to revenue, the rest back, the call recorded; false if it was no longer held */
-  settle(holdId: bigint, chargeMsat: bigint, call?: CallRecord): Promise<boolean>;
+  /**
+   * chargeMsat (≤ the hold) to revenue, the rest back, the call recorded; false if it was no longer
+   * held. `payer`, the hold's account: its receipts and history wait for this (settledFor).
+   */
+  settle(holdId: bigint, chargeMsat: bigint, call?: CallRecord, payer?: bigint): Promise<boolean>;
+  /** resolves once this instance's settlements of the account sent so far have committed (or failed) */
+  settledFor(accountId: bigint): Promise<void>;
+  /** true while a settlement of the account sent by this instance has not committed */
+  settling(accountId: bigint): boolean;
+  /** resolves once every settlement sent so far has committed or failed (shutdown) */
+  drain(): Promise<void>;
   release(holdId: bigint, memo?: string): Promise<bigint | null>;
   /** one account's holds taken ahead and never used, back to it in one statement: the balance after (null: none was held) */
   releaseUnused(holdIds: readonly bigint[]): Promise<bigint | null>;
@@ -101,6 +111,7 @@ export async function createLedger(db: Db, opts: LedgerOptions = {}): Promise<Le
   const reserving = reserveOpts ? createReserveBatcher(db, reserveOpts) : null;
   const funding = reserveOpts ? createFundBatcher(db, sys, reserveOpts) : null;
   const checks = new Set<AuditCheck>();
+  const inFlight = new SettlementsInFlight();
   return {
     sys,
     reserve: (p) => {
@@ -109,10 +120,15 @@ export async function createLedger(db: Db, opts: LedgerOptions = {}): Promise<Le
     },
     reserveAhead: (p) => reserveAhead(db, p),
     reserveFromCredential: (p) => (reserving ? reserving.byCredential(p) : reserveByCredential(db, p)),
-    settle: (holdId, chargeMsat, call) => {
+    settle: (holdId, chargeMsat, call, payer) => {
       const req = { holdId, chargeMsat, to: sys.revenue, ...(call ? { call } : {}) };
-      return batcher ? batcher.settle(req) : settleHold(db.settlements, req);
+      const settled = batcher ? batcher.settle(req) : settleHold(db.settlements, req);
+      if (payer !== undefined) inFlight.track(payer, settled);
+      return settled;
     },
+    settledFor: (accountId) => inFlight.settledFor(accountId),
+    settling: (accountId) => inFlight.has(accountId),
+    drain: () => inFlight.drain(),
     release: (holdId, memo) => releaseHold(db.settlements, { holdId, ...(memo ? { memo } : {}) }),
     releaseUnused: (holdIds) => releaseUnused(db.settlements, holdIds),
     renew: (holdId, expiresAt) => renewHold(db, { holdId, expiresAt }),

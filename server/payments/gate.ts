@@ -90,7 +90,7 @@ export function createPaymentGate(deps: GateDeps) {
   const holdRequest = (action: PaidAction): HoldRequest => ({ amountMsat: action.priceMsat, purpose: action.endpoint, expiresAt: deps.now() + deps.holdSeconds });
 
   /** One hold, whoever's account it came from: settle, release and renew are the ledger's compare-and-sets. */
-  function held(kind: 'token' | 'l402', action: PaidAction, holdId: bigint, balanceMsat: bigint | null, reference?: PaymentReference, amountMsat = action.priceMsat, ahead?: AheadHold): SecuredPayment {
+  function held(kind: 'token' | 'l402', action: PaidAction, holdId: bigint, accountId: bigint, balanceMsat: bigint | null, reference?: PaymentReference, amountMsat = action.priceMsat, ahead?: AheadHold): SecuredPayment {
     let done = false;
     const label = reference?.rail ?? kind;
     return {
@@ -103,7 +103,7 @@ export function createPaymentGate(deps: GateDeps) {
         done = true;
         // a hold reserved ahead may exceed the call's ceiling: the receipt names the call's own
         const record = call && amountMsat > action.priceMsat ? { ...call, maxChargeMsat: action.priceMsat } : call;
-        const settling = ledger.settle(holdId, chargeMsat, record);
+        const settling = ledger.settle(holdId, chargeMsat, record, accountId);
         // the balance this instance shows counts the change at once; what reads the database waits for the commit
         ahead?.settling(chargeMsat, settling);
         if (await settling) deps.events?.charged(action.api, label, msatToSats(chargeMsat));
@@ -124,10 +124,10 @@ export function createPaymentGate(deps: GateDeps) {
     const tokenHash = hashToken(token);
     if (action.aheadMsat !== undefined && deps.reserveAhead) {
       const ahead = await deps.reserveAhead.take(tokenHash, { amountMsat: action.aheadMsat, purpose: action.endpoint, api: action.api });
-      if (ahead) return { ...held('token', action, ahead.holdId, ahead.balanceMsat, undefined, action.aheadMsat, ahead), lowBalanceMsat: ahead.lowBalanceMsat, reservedAhead: true };
+      if (ahead) return { ...held('token', action, ahead.holdId, ahead.accountId, ahead.balanceMsat, undefined, action.aheadMsat, ahead), lowBalanceMsat: ahead.lowBalanceMsat, reservedAhead: true };
     }
     const r = await ledger.reserve({ tokenHash, ...holdRequest(action), now: deps.now(), api: action.api });
-    if (r.ok) return { ...held('token', action, r.holdId, r.balanceMsat), lowBalanceMsat: r.lowBalanceMsat ?? null };
+    if (r.ok) return { ...held('token', action, r.holdId, r.accountId, r.balanceMsat), lowBalanceMsat: r.lowBalanceMsat ?? null };
     switch (r.reason) {
       case 'unknown_account':
         throw new AppError('invalid_token', 'Unknown token.');
@@ -158,7 +158,7 @@ export function createPaymentGate(deps: GateDeps) {
       throw await challenge(action, client, {}, { balanceMsat: r.balanceMsat });
     }
     const named = creds.token === null ? null : await ledger.accountByToken(hashToken(creds.token));
-    return held('l402', action, r.holdId, named?.balanceMsat ?? null, proof.reference);
+    return held('l402', action, r.holdId, r.accountId, named?.balanceMsat ?? null, proof.reference);
   }
 
   /**
@@ -174,11 +174,11 @@ export function createPaymentGate(deps: GateDeps) {
       session: { sessionId, extend: (maxMsat) => sessions.extendHold(holdId, sessionId, maxMsat), onTopUp: (fn) => sessions.onTopUp(sessionId, fn) },
     });
     const r = await ledger.reserveFromCredential({ paymentHash: sessionId, ...holdRequest(action) });
-    if (r.ok) return withSession(held('l402', action, r.holdId, r.balanceMsat, reference), r.holdId);
+    if (r.ok) return withSession(held('l402', action, r.holdId, r.accountId, r.balanceMsat, reference), r.holdId);
     const has = r.reason === 'insufficient' ? r.balanceMsat : 0n;
     if (action.floorMsat !== undefined && has > 0n && has >= action.floorMsat) {
       const part = await ledger.reserveFromCredential({ paymentHash: sessionId, ...holdRequest(action), amountMsat: has });
-      if (part.ok) return withSession(held('l402', action, part.holdId, part.balanceMsat, reference, has), part.holdId);
+      if (part.ok) return withSession(held('l402', action, part.holdId, part.accountId, part.balanceMsat, reference, has), part.holdId);
     }
     throw new AppError('insufficient_balance', `This call may cost up to ${msatToSatsUp(action.priceMsat)} sats; the session holds ${msatToSats(has)} sats. Top it up (action "topUp") and retry.`, {
       balance_sats: msatToSats(has),

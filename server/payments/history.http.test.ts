@@ -91,4 +91,18 @@ describe.each(['postgres', 'pglite'] as const)('usage history on %s', (store) =>
     expect((await api('GET', '/api/v1/usage/daily?from=20&to=10', as())).body.error).toMatchObject({ code: 'invalid_field_value', field: 'from' });
     expect((await api('GET', '/api/v1/usage')).status).toBe(401);
   });
+  it('a flat-priced call’s receipt and history row are there the moment its answer is', async () => {
+    for (let i = 0; i < 15; i++) {
+      const res = await api('POST', '/api/v1/openai/v1/moderations', { body: { input: `text ${i}` }, ...as() });
+      expect(res.status).toBe(200);
+      const id = res.headers['x-request-id'] as string;
+      const receipt = await api('GET', `/api/v1/usage/${id}`, as());
+      expect(receipt.status).toBe(200);
+      expect(receipt.body).toMatchObject({ request_id: id, status: 'settled', charged_msat: 1000 });
+      const latest = UsagePageSchema.parse((await api('GET', '/api/v1/usage?limit=1', as())).body).data[0]!;
+      const balance = (await api('GET', '/api/v1/balance', as())).body.balance_msat as number;
+      expect(latest).toMatchObject({ request_id: id, status: 'settled', balance_after_msat: balance });
+      expect(Math.floor(balance / 1000)).toBe(Number(res.headers['x-balance-sats']));
+    }
+  });
 });

@@ -30,10 +30,14 @@ async function accountOf(ledger: Ledger, token: string): Promise<{ id: bigint; b
   return account;
 }
 
-/** reserveAhead: the holds taken ahead on this instance and unused go back first, so they are not shown as calls in flight. */
+/**
+ * The first page waits for this instance's settlements of the account (a call answered is shown
+ * settled), and with reserveAhead the holds taken ahead and unused go back first, so they are not
+ * shown as calls in flight.
+ */
 export async function usageHistory(ledger: Ledger, token: string, query: HistoryQuery, reserveAhead?: Pick<ReserveAhead, 'giveBackFor'>): Promise<UsagePage> {
   let account = await accountOf(ledger, token);
-  if (query.cursor === null && (await reserveAhead?.giveBackFor(account.id))) account = await accountOf(ledger, token);
+  if (query.cursor === null && ((await reserveAhead?.giveBackFor(account.id)) || (await settledNow(ledger, account.id)))) account = await accountOf(ledger, token);
   const page = await ledger.history({
     accountId: account.id,
     balanceMsat: account.balanceMsat,
@@ -43,6 +47,13 @@ export async function usageHistory(ledger: Ledger, token: string, query: History
     to: query.to === null ? null : new Date(query.to * 1000 + 999),
   });
   return { data: page.rows.map(usageRow), next_cursor: page.next ? encodeCursor(page.next) : null };
+}
+
+/** Waits for the account's settlements on their way from this instance: true if there were any (its balance may have moved). */
+async function settledNow(ledger: Ledger, accountId: bigint): Promise<boolean> {
+  if (!ledger.settling(accountId)) return false;
+  await ledger.settledFor(accountId);
+  return true;
 }
 
 function usageRow(r: HistoryRow): UsageRow {
@@ -56,6 +67,7 @@ const DAY = 86_400;
 /** Spent and credited per UTC day between `from` and `to` (Unix seconds; default the last 30 days). */
 export async function usageByDay(ledger: Ledger, token: string, range: { from: number | null; to: number | null; now: number }): Promise<DailyUsage> {
   const account = await accountOf(ledger, token);
+  await ledger.settledFor(account.id);
   const to = range.to ?? range.now;
   const from = range.from ?? to - 30 * DAY;
   if (from > to) throw new AppError('invalid_field_value', '`from` is after `to`.', { field: 'from' });

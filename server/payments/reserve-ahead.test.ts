@@ -4,6 +4,7 @@
 // instances too. The audit is clean after each.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLedger, getBalance, hashToken, newToken, type Ledger } from '../ledger/index.js';
+import { SettlementsInFlight } from '../ledger/settlements-in-flight.js';
 import { fundedAccount as funded } from '../ledger/testing.js';
 import type { Db } from '../store/index.js';
 import { openTestStore, STORE_KINDS, type TestStore } from '../store/testing.js';
@@ -19,8 +20,8 @@ function testClock() {
   return { now: () => Math.floor(ms / 1000), nowMs: () => ms, advance: (byMs: number) => void (ms += byMs) };
 }
 
-/** The ledger, with the statements that take holds ahead and give them back counted. */
-function counted(ledger: Ledger) {
+/** The ledger, with the statements that take holds ahead and give them back counted; `inFlight`: settlements the test holds back. */
+function counted(ledger: Ledger, inFlight?: SettlementsInFlight) {
   const c = {
     fills: 0,
     returns: 0,
@@ -33,6 +34,8 @@ function counted(ledger: Ledger) {
       return ledger.releaseUnused(ids);
     },
     release: (holdId: bigint) => ledger.release(holdId),
+    settledFor: (accountId: bigint) => (inFlight ? inFlight.settledFor(accountId) : ledger.settledFor(accountId)),
+    settling: (accountId: bigint) => (inFlight ? inFlight.has(accountId) : ledger.settling(accountId)),
   };
   return c;
 }
@@ -144,18 +147,20 @@ describe.each(STORE_KINDS)('reserving ahead on %s', (kind) => {
 
   it('a settlement’s change counts in the balance this instance shows at once, and in the database once committed', async () => {
     const a = await funded(db, ledger, 10_000_000n);
-    const pool = ahead(counted(ledger));
+    const inFlight = new SettlementsInFlight();
+    const pool = ahead(counted(ledger, inFlight));
     const h = (await pool.take(a.tokenHash, TERMS))!;
     let commit!: () => void;
     const committed = new Promise<void>((resolve) => (commit = resolve));
     const settlement = committed.then(() => ledger.settle(h.holdId, 10_000n));
+    inFlight.track(a.id, settlement);
     h.settling(10_000n, settlement);
     // charged 10 sats of 30: the other 20 are the user's again before the database says so
     expect(pool.heldHereMsat(a.id)).toBe(7n * PRICE + 20_000n);
     expect(await getBalance(db, a.id)).toBe(10_000_000n - 8n * PRICE);
     // a receipt asked for now waits for the commit
     let receiptReady = false;
-    const waited = pool.settledFor(a.id).then(() => (receiptReady = true));
+    const waited = inFlight.settledFor(a.id).then(() => (receiptReady = true));
     await new Promise((resolve) => setImmediate(resolve));
     expect(receiptReady).toBe(false);
     const given = pool.giveBackFor(a.id); // waits for the settlement too

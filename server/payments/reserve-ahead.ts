@@ -10,7 +10,7 @@
 import type { AheadResult, Ledger } from '../ledger/index.js';
 
 export interface ReserveAheadOptions {
-  ledger: Pick<Ledger, 'reserveAhead' | 'releaseUnused' | 'release'>;
+  ledger: Pick<Ledger, 'reserveAhead' | 'releaseUnused' | 'release' | 'settledFor' | 'settling'>;
   /** the most holds taken at once */
   count: number;
   /** holds not handed out for this long go back */
@@ -26,6 +26,8 @@ export interface ReserveAheadOptions {
 
 export interface AheadHold {
   holdId: bigint;
+  /** the token's account */
+  accountId: bigint;
   /** the token's balance as this instance sees it: the database's, plus the holds it keeps unused */
   balanceMsat: bigint;
   lowBalanceMsat: bigint | null;
@@ -90,8 +92,6 @@ export class ReserveAhead {
   private readonly refused = new Map<string, number>();
   /** gives back in flight, and whose account each is */
   private readonly returning = new Map<Promise<unknown>, bigint>();
-  /** settlements of holds handed out, not yet committed, and whose account each is */
-  private readonly settlements = new Map<Promise<unknown>, bigint>();
   private readonly maxAgeSeconds: number;
   private readonly timer: NodeJS.Timeout;
 
@@ -138,16 +138,10 @@ export class ReserveAhead {
    * False when there was nothing to give back (a balance read before is still true).
    */
   async giveBackFor(accountId: bigint): Promise<boolean> {
-    const settling = this.pendingFor(this.settlements, accountId);
-    if (!this.accounts.has(accountId) && settling.length === 0) return false;
+    if (!this.accounts.has(accountId) && !this.opts.ledger.settling(accountId)) return false;
     for (const pool of this.pools.values()) if (pool.accountId === accountId) this.retire(pool);
-    await Promise.allSettled([...settling, ...this.pendingFor(this.returning, accountId)]);
+    await Promise.all([this.opts.ledger.settledFor(accountId), Promise.allSettled(this.pendingFor(this.returning, accountId))]);
     return true;
-  }
-
-  /** Waits until this instance's settlements of the account's holds have committed. */
-  async settledFor(accountId: bigint): Promise<void> {
-    await Promise.allSettled(this.pendingFor(this.settlements, accountId));
   }
 
   /** Gives back the holds of pools idle for idleMs, or too old to hand out. */
@@ -162,7 +156,7 @@ export class ReserveAhead {
     for (const pool of this.pools.values()) this.retire(pool);
     await Promise.allSettled([...this.filling.values()]);
     for (const pool of this.pools.values()) this.retire(pool);
-    while (this.returning.size > 0 || this.settlements.size > 0) await Promise.allSettled([...this.returning.keys(), ...this.settlements.keys()]);
+    while (this.returning.size > 0) await Promise.allSettled([...this.returning.keys()]);
   }
 
   private fresh(pool: Pool): boolean {
@@ -228,17 +222,15 @@ export class ReserveAhead {
   settlingHandedOut(pool: Pool, chargeMsat: bigint, done: Promise<unknown>): void {
     const change = pool.amountMsat - chargeMsat;
     const after = this.accounts.get(pool.accountId);
-    if (!after || change === 0n) return this.track(this.settlements, pool.accountId, done);
+    if (!after || change === 0n) return;
     after.changeMsat += change;
-    this.track(
-      this.settlements,
-      pool.accountId,
-      done.finally(() => {
-        after.changeMsat -= change;
-        after.balanceMsat += change;
-        this.forgetIfUnused(pool.accountId);
-      }),
-    );
+    // runs before whatever waits on the ledger's settledFor (a promise chained on this one), so a read after it sees the change in the balance
+    const counted = () => {
+      after.changeMsat -= change;
+      after.balanceMsat += change;
+      this.forgetIfUnused(pool.accountId);
+    };
+    done.then(counted, counted);
   }
 
   /** Out of the pool (handed out, or going back): the view after. */
@@ -287,6 +279,7 @@ export class ReserveAhead {
 
 // a class, not an object of closures: one is made per paid call
 class HandedOutHold implements AheadHold {
+  readonly accountId: bigint;
   readonly balanceMsat: bigint;
   readonly lowBalanceMsat: bigint | null;
   constructor(
@@ -295,6 +288,7 @@ class HandedOutHold implements AheadHold {
     readonly holdId: bigint,
     view: AccountView | undefined,
   ) {
+    this.accountId = pool.accountId;
     this.balanceMsat = view ? view.balanceMsat + view.pooledMsat + view.changeMsat : 0n;
     this.lowBalanceMsat = view?.lowBalanceMsat ?? null;
   }

@@ -5,13 +5,12 @@ import type { CallUsage } from '../../contract/api.js';
 import { msatToSatsUp } from '../../contract/money.js';
 import { AppError, notFound } from '../errors.js';
 import { hashToken, type Ledger } from '../ledger/index.js';
-import type { ReserveAhead } from './reserve-ahead.js';
 import type { Credentials } from './types.js';
 
-/** reserveAhead: a receipt asked for right after its answer waits for this instance's settlements of the account to commit */
-export async function callUsage(ledger: Ledger, creds: Credentials, requestId: string, reserveAhead?: Pick<ReserveAhead, 'settledFor'>): Promise<CallUsage> {
+/** A receipt asked for right after its answer waits for this instance's settlements of the account to commit. */
+export async function callUsage(ledger: Ledger, creds: Credentials, requestId: string): Promise<CallUsage> {
   const accountId = await payerAccount(ledger, creds);
-  await reserveAhead?.settledFor(accountId);
+  await ledger.settledFor(accountId);
   const row = /^[A-Za-z0-9._-]{1,64}$/.test(requestId) ? await ledger.paidCall(accountId, requestId) : null;
   if (!row) throw notFound('No paid call with this id was paid by this token or credential.');
   const u = row.usage;

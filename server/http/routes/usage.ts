@@ -24,7 +24,7 @@ function intParam(query: Query, name: string, min: number, max: number): number 
 
 const UNIX_MAX = 253_402_300_799; // 9999-12-31
 
-export function usageRoutes(app: FastifyInstance, deps: { ledger: Ledger; now: () => number; reserveAhead?: Pick<ReserveAhead, 'giveBackFor' | 'settledFor'> }): void {
+export function usageRoutes(app: FastifyInstance, deps: { ledger: Ledger; now: () => number; reserveAhead?: Pick<ReserveAhead, 'giveBackFor'> }): void {
   const range = (q: Query) => ({ from: intParam(q, 'from', 0, UNIX_MAX), to: intParam(q, 'to', 0, UNIX_MAX) });
 
   app.get('/api/v1/usage', async (req: FastifyRequest<{ Querystring: Query }>, reply): Promise<UsagePage | string> => {
@@ -42,5 +42,5 @@ export function usageRoutes(app: FastifyInstance, deps: { ledger: Ledger; now: (
     usageByDay(deps.ledger, requireToken(req), { ...range(req.query), now: deps.now() }),
   );
 
-  app.get<{ Params: { requestId: string } }>('/api/v1/usage/:requestId', async (req): Promise<CallUsage> => callUsage(deps.ledger, readCredentials(req), req.params.requestId, deps.reserveAhead));
+  app.get<{ Params: { requestId: string } }>('/api/v1/usage/:requestId', async (req): Promise<CallUsage> => callUsage(deps.ledger, readCredentials(req), req.params.requestId));
 }
