@@ -28,6 +28,8 @@ const EnvSchema = z.object({
   ABL_PG_ASYNC_SETTLE: z.enum(['true', 'false']).default('false'),
   /** concurrent settlements committed together in one statement (docs/architecture.md, "Durability") */
   ABL_SETTLE_BATCH: z.enum(['true', 'false']).default('true'),
+  /** how long a settlement no answer waits for may wait for others to share its statement (0: none waits) */
+  ABL_SETTLE_LINGER_MS: z.coerce.number().int().min(0).max(100).default(2),
   /** concurrent reservations taken together in one statement (the same section) */
   ABL_RESERVE_BATCH: z.enum(['true', 'false']).default('true'),
   /** how many flat calls' holds a token reserves ahead on this instance, in one statement; 0: one call at a time; default 16 on PGlite (one instance), 0 on PostgreSQL (docs/architecture.md, "Reserving ahead") */

@@ -90,7 +90,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
   const db = await openStore({ databaseUrl: settings.DATABASE_URL, dataDir: settings.ABL_DATA_DIR, preparedStatements: settings.ABL_PG_PREPARED === 'true', asyncSettlements: settings.ABL_PG_ASYNC_SETTLE === 'true' });
   const closers: (() => Promise<unknown>)[] = [() => db.close()];
   try {
-    const ledger = await createLedger(db, { now, settleBatch: settings.ABL_SETTLE_BATCH === 'true', reserveBatch: settings.ABL_RESERVE_BATCH === 'true' });
+    const ledger = await createLedger(db, { now, settleBatch: settings.ABL_SETTLE_BATCH === 'true' && { lingerMs: settings.ABL_SETTLE_LINGER_MS }, reserveBatch: settings.ABL_RESERVE_BATCH === 'true' });
     // a flat-priced answer has gone before its settlement commits: the settlements finish before the store closes
     closers.unshift(() => ledger.drain());
     const rootKey = loadRootKey({ fromEnv: settings.L402_ROOT_KEY, dataDir: settings.ABL_DATA_DIR, warn: (m) => log.warn(m) });

@@ -1,6 +1,7 @@
 // The group commit's queue, without a database: batches form from what waits, never more than
 // `parallel` run at once, a key is never in two running batches, and every caller gets its own result.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { readSettings } from '../config.js';
 import { createGroupCommit } from './group-commit.js';
 
 type Req = { key: string; value: number };
@@ -87,5 +88,60 @@ describe('group commit', () => {
     expect(await commit({ key: 'solo', value: 7 })).toBe(7);
     expect(await commit({ key: 'solo', value: 8 })).toBe(8);
     expect(many).toBe(0);
+  });
+  describe('lingering', () => {
+    afterEach(() => void vi.useRealTimers());
+    const flushed = () => new Promise<void>((r) => setImmediate(r));
+    const recording = (lingerMs: number, max = 8) => {
+      const batches: string[][] = [];
+      const commit = createGroupCommit<Req, number>({
+        max,
+        lingerMs,
+        key: (r) => r.key,
+        one: async (r) => (batches.push([r.key]), r.value),
+        many: async (rs) => (batches.push(rs.map((r) => r.key)), rs.map((r) => r.value)),
+      });
+      return { commit, batches };
+    };
+
+    it('requests nobody waits for, one after another, share the statement of the one that cannot wait', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      const { commit, batches } = recording(60_000);
+      const first = commit({ key: 'a', value: 1 }, true);
+      await flushed();
+      const second = commit({ key: 'b', value: 2 }, true);
+      await flushed();
+      expect(batches).toEqual([]); // still waiting for company
+      expect(await commit({ key: 'c', value: 3 })).toBe(3);
+      expect(await Promise.all([first, second])).toEqual([1, 2]);
+      expect(batches).toEqual([['a', 'b', 'c']]);
+    });
+
+    it('a lingering request goes alone when its time is up, and a full batch goes at once', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      const { commit, batches } = recording(5, 3);
+      const alone = commit({ key: 'a', value: 1 }, true);
+      await flushed();
+      expect(batches).toEqual([]);
+      vi.advanceTimersByTime(5);
+      expect(await alone).toBe(1);
+      expect(batches).toEqual([['a']]);
+      const full = Promise.all(['x', 'y', 'z'].map((key, i) => commit({ key, value: i }, true)));
+      expect(await full).toEqual([0, 1, 2]); // no time passed: the third filled the batch
+      expect(batches).toEqual([['a'], ['x', 'y', 'z']]);
+    });
+
+    it('ABL_SETTLE_LINGER_MS: 2 ms unless set, whole milliseconds from 0 to 100', () => {
+      expect(readSettings({}).ABL_SETTLE_LINGER_MS).toBe(2);
+      expect(readSettings({ ABL_SETTLE_LINGER_MS: '0' }).ABL_SETTLE_LINGER_MS).toBe(0);
+      expect(() => readSettings({ ABL_SETTLE_LINGER_MS: '101' })).toThrow(/ABL_SETTLE_LINGER_MS/);
+      expect(() => readSettings({ ABL_SETTLE_LINGER_MS: 'soon' })).toThrow(/ABL_SETTLE_LINGER_MS/);
+    });
+
+    it('without lingerMs a request that may linger goes at once', async () => {
+      const { commit, batches } = recording(0);
+      expect(await commit({ key: 'a', value: 1 }, true)).toBe(1);
+      expect(batches).toEqual([['a']]);
+    });
   });
 });

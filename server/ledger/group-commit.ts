@@ -2,13 +2,18 @@
 // together, one statement over arrays, so N calls cost one round trip and one commit instead of N.
 // A request finding a free slot goes at once, alone with its single statement (no added latency);
 // those arriving while every slot is busy go together in the next batch. Every caller's promise
-// resolves after its batch committed.
+// resolves after its batch committed. A request nobody waits for may linger a moment for others to
+// join it (lingerMs), so calls one after another share statements too.
 
-/** A batcher's limits: requests per statement (default 64), batches running at once (default 1). */
+/** A batcher's limits: requests per statement (default 64), batches running at once (default 1), how long a request that may linger waits for company (default 0). */
 export interface BatchOptions {
   max?: number;
   parallel?: number;
+  lingerMs?: number;
 }
+
+/** Sends a request to the next batch; `mayLinger`: nobody waits for it, it may wait up to lingerMs for others to join. */
+export type GroupCommit<R, T> = (req: R, mayLinger?: boolean) => Promise<T>;
 
 export interface GroupCommitOptions<R, T> extends BatchOptions {
   /** requests with one key never share a batch, nor run in two at once (an UPDATE … FROM applies one source row per target row) */
@@ -26,15 +31,18 @@ interface Waiting<R, T> {
   reject: (err: unknown) => void;
 }
 
-export function createGroupCommit<R, T>(opts: GroupCommitOptions<R, T>): (req: R) => Promise<T> {
+export function createGroupCommit<R, T>(opts: GroupCommitOptions<R, T>): GroupCommit<R, T> {
   const max = Math.max(1, opts.max ?? 64);
   // PGlite: 1, its one connection runs statements one at a time anyway
   const parallel = Math.max(1, opts.parallel ?? 1);
+  const lingerMs = Math.max(0, opts.lingerMs ?? 0);
   let queue: Waiting<R, T>[] = [];
   let running = 0;
   // keys in a running batch: a request with one of them waits for a later batch
   const busy = new Set<unknown>();
   let scheduled = false;
+  // lingering requests wait for this timer, or for a request that cannot wait, or for a full batch
+  let lingering: NodeJS.Timeout | null = null;
 
   // The next batch: up to max requests, one per key, none of a running batch's keys; the rest wait, in their order.
   const take = (): Waiting<R, T>[] => {
@@ -73,6 +81,10 @@ export function createGroupCommit<R, T>(opts: GroupCommitOptions<R, T>): (req: R
 
   const pump = (): void => {
     scheduled = false;
+    if (lingering) {
+      clearTimeout(lingering);
+      lingering = null;
+    }
     while (running < parallel && queue.length > 0) {
       const batch = take();
       if (batch.length === 0) return; // every waiting key is in a running batch
@@ -95,10 +107,16 @@ export function createGroupCommit<R, T>(opts: GroupCommitOptions<R, T>): (req: R
     later(pump);
   };
 
-  return (req) =>
+  return (req, mayLinger = false) =>
     new Promise<T>((resolve, reject) => {
       queue.push({ req, key: opts.key(req), resolve, reject });
-      // requests of the same tick join the first batch; none waits for a timer
-      if (running < parallel) schedule(queueMicrotask);
+      // with every slot busy it joins the batch after the running one, as soon as that ends
+      if (running >= parallel) return;
+      if (mayLinger && lingerMs > 0 && queue.length < max) {
+        if (!scheduled) lingering ??= setTimeout(pump, lingerMs);
+        return;
+      }
+      // requests of the same tick join the first batch; one that cannot wait takes the lingering ones along
+      schedule(queueMicrotask);
     });
 }

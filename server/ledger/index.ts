@@ -41,11 +41,8 @@ export interface Ledger {
   reserveAhead(p: AheadRequest): Promise<AheadResult | null>;
   /** the same from a funded L402 credential's account (unknown_account: not funded yet) */
   reserveFromCredential(p: HoldRequest & { paymentHash: string }): Promise<ReserveResult>;
-  /**
-   * chargeMsat (≤ the hold) to revenue, the rest back, the call recorded; false if it was no longer
-   * held. `payer`, the hold's account: its receipts and history wait for this (settledFor).
-   */
-  settle(holdId: bigint, chargeMsat: bigint, call?: CallRecord, payer?: bigint): Promise<boolean>;
+  /** chargeMsat (≤ the hold) to revenue, the rest back, the call recorded; false if it was no longer held */
+  settle(holdId: bigint, chargeMsat: bigint, call?: CallRecord, how?: SettleHow): Promise<boolean>;
   /** resolves once this instance's settlements of the account sent so far have committed (or failed) */
   settledFor(accountId: bigint): Promise<void>;
   /** true while a settlement of the account sent by this instance has not committed */
@@ -89,6 +86,13 @@ export interface Ledger {
   archive(opts: ArchiveOptions): Promise<ArchiveResult>;
 }
 
+export interface SettleHow {
+  /** the hold's account: its receipts and history wait for this settlement (settledFor) */
+  payer?: bigint;
+  /** nobody waits for it: it may wait a moment for others to share its statement (ABL_SETTLE_LINGER_MS) */
+  mayLinger?: boolean;
+}
+
 export interface LedgerOptions {
   /** Unix seconds (expiries and daily caps of child tokens); injected so tests control it */
   now?: () => number;
@@ -120,10 +124,10 @@ export async function createLedger(db: Db, opts: LedgerOptions = {}): Promise<Le
     },
     reserveAhead: (p) => reserveAhead(db, p),
     reserveFromCredential: (p) => (reserving ? reserving.byCredential(p) : reserveByCredential(db, p)),
-    settle: (holdId, chargeMsat, call, payer) => {
+    settle: (holdId, chargeMsat, call, how = {}) => {
       const req = { holdId, chargeMsat, to: sys.revenue, ...(call ? { call } : {}) };
-      const settled = batcher ? batcher.settle(req) : settleHold(db.settlements, req);
-      if (payer !== undefined) inFlight.track(payer, settled);
+      const settled = batcher ? batcher.settle(req, how.mayLinger) : settleHold(db.settlements, req);
+      if (how.payer !== undefined) inFlight.track(how.payer, settled);
       return settled;
     },
     settledFor: (accountId) => inFlight.settledFor(accountId),

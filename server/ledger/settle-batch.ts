@@ -56,8 +56,8 @@ export interface SettleRequest {
 }
 
 export interface SettleBatcher {
-  /** resolves after the batch holding this settle committed: false if the hold was no longer held */
-  settle(req: SettleRequest): Promise<boolean>;
+  /** resolves after the batch holding this settle committed: false if the hold was no longer held; mayLinger: nobody waits for it (BatchOptions.lingerMs) */
+  settle(req: SettleRequest, mayLinger?: boolean): Promise<boolean>;
 }
 
 /** opts: statements' size and how many run at once (BatchOptions). A second settle of one hold waits for the next batch, where the compare-and-set finds it settled. */

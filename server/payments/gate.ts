@@ -59,8 +59,8 @@ export interface SecuredPayment {
   lowBalanceMsat?: bigint | null;
   /** paid from an invoice credential: which door, for the receipt */
   reference?: PaymentReference;
-  /** the action happened: chargeMsat (≤ heldMsat) is kept, the rest goes back, the call is recorded */
-  settle(chargeMsat: bigint, call?: CallRecord): Promise<void>;
+  /** the action happened: chargeMsat (≤ heldMsat) is kept, the rest goes back, the call is recorded; mayLinger: the answer does not wait for it */
+  settle(chargeMsat: bigint, call?: CallRecord, mayLinger?: boolean): Promise<void>;
   /** the action did not happen: the money goes back */
   release(): Promise<void>;
   /** a long stream keeps its hold alive, so the sweep never returns it while it runs */
@@ -98,12 +98,12 @@ export function createPaymentGate(deps: GateDeps) {
       heldMsat: amountMsat,
       balanceMsat,
       ...(reference ? { reference } : {}),
-      async settle(chargeMsat, call) {
+      async settle(chargeMsat, call, mayLinger = false) {
         if (done) return;
         done = true;
         // a hold reserved ahead may exceed the call's ceiling: the receipt names the call's own
         const record = call && amountMsat > action.priceMsat ? { ...call, maxChargeMsat: action.priceMsat } : call;
-        const settling = ledger.settle(holdId, chargeMsat, record, accountId);
+        const settling = ledger.settle(holdId, chargeMsat, record, { payer: accountId, mayLinger });
         // the balance this instance shows counts the change at once; what reads the database waits for the commit
         ahead?.settling(chargeMsat, settling);
         if (await settling) deps.events?.charged(action.api, label, msatToSats(chargeMsat));

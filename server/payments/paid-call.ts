@@ -131,7 +131,7 @@ export function createPaidCalls(deps: PaidCallDeps) {
     }
     // 4. meter and settle; a flat price settles off the response path, the hold already secured it
     if (!metered) {
-      void payment.settle(payment.heldMsat, record(null)).catch(logFailure);
+      void payment.settle(payment.heldMsat, record(null), true).catch(logFailure);
       return { ...answer, receipt: receiptOf(payment, requestId, payment.heldMsat) };
     }
     if (isEventStream(answer.headers)) return { ...answer, body: settleAtEnd(answer.body, metered, payment, record), receipt: { ...receiptOf(payment, requestId, null), maxChargeMsat: metered.ceilingMsat } };
@@ -145,7 +145,7 @@ export function createPaidCalls(deps: PaidCallDeps) {
     // a session's smaller hold (a stream asked for, a JSON answered) is the most it pays
     const used = chargeOf(metered, json.usage);
     const charge = used < payment.heldMsat ? used : payment.heldMsat;
-    const settling = payment.settle(charge, record(usageRecord(json.usage, json.reported)));
+    const settling = payment.settle(charge, record(usageRecord(json.usage, json.reported)), payment.reservedAhead === true);
     // a balance read after the answer shows its charge: from the database once the settlement committed, or at once on the instance that reserved the hold ahead
     if (payment.reservedAhead) void settling.catch(logFailure);
     else await settling;

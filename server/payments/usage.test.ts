@@ -33,7 +33,7 @@ describe('a receipt or history read right after an answer, on PostgreSQL', () =>
     await blocker.query('BEGIN');
     await blocker.query('LOCK TABLE paid_calls IN SHARE MODE');
     const call = { requestId, api: 'openai', endpoint: '/v1/chat/completions', model: 'gpt-4o-mini', usage: null, createdAt: Math.floor(Date.now() / 1000) };
-    const settled = ledger.settle(r.holdId, PRICE, call, a.id);
+    const settled = ledger.settle(r.holdId, PRICE, call, { payer: a.id });
     return { a, settled };
   }
 
