@@ -25,6 +25,8 @@ export interface AblServer {
   stopProfile(file: string): Promise<void>;
   /** CPU seconds used so far: the server process, and each of its PostgreSQL backends */
   cpu(): Promise<CpuReading>;
+  /** VACUUM (ANALYZE) of the server's PostgreSQL tables, what autovacuum would have done by now (PGlite: nothing, it has no autovacuum) */
+  vacuum(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -110,6 +112,17 @@ export async function startAblServer(opts: AblServerOptions): Promise<AblServer>
     async cpu() {
       const db = await dbPids();
       return { proxy: cpuSecondsOf(child.pid), db: new Map(db.map((pid) => [pid, cpuSecondsOf(pid)])) };
+    },
+    async vacuum() {
+      if (!schema) return;
+      const c = new pg.Client({ connectionString: schema.url });
+      await c.connect();
+      try {
+        const tables = await c.query<{ t: string }>(`SELECT quote_ident(tablename) AS t FROM pg_tables WHERE schemaname = current_schema()`);
+        if (tables.rows.length > 0) await c.query(`VACUUM (ANALYZE) ${tables.rows.map((r) => r.t).join(', ')}`);
+      } finally {
+        await c.end();
+      }
     },
     async close() {
       await child.stop();

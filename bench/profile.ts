@@ -24,7 +24,7 @@ export interface ProfileOptions {
 
 export async function runProfile(opts: ProfileOptions): Promise<void> {
   const outDir = mkdtempSync(join(tmpdir(), 'abl-profile-'));
-  const env = await setUp({ nginx: false, bareProxy: false, pglite: false, asyncCommit: false, unprepared: false, ahead: opts.ahead, logLevel: opts.logLevel });
+  const env = await setUp({ nginx: false, bareProxy: false, pglite: false, asyncCommit: false, unprepared: false, ahead: opts.ahead, logLevel: opts.logLevel, vacuum: false });
   try {
     const pg = env.ahead?.postgres ?? env.postgres;
     if (opts.ahead) opts.progress('profiling the PostgreSQL server with holds reserved ahead');

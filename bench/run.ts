@@ -10,8 +10,11 @@
 // Options: --requests N --rounds N --connections N --seconds N --conc-rounds N --streams N
 //   --waves N --chunk-ms N --l402-max N --log-level L --json FILE
 //   --no-nginx --no-bare --no-pglite --no-unprepared --no-ahead --no-async-commit --no-memory --no-sql
-//   --no-verify --no-streamed
+//   --no-verify --no-streamed --no-vacuum
 //   --no-ahead        without PostgreSQL with ABL_RESERVE_AHEAD=16 and PGlite with ABL_RESERVE_AHEAD=0, and their rows
+//   --no-vacuum       never VACUUM (by default, when this PostgreSQL runs without autovacuum, each
+//                     PostgreSQL server's tables are vacuumed before the sequential rows and before
+//                     each of its concurrent rounds, untimed, as pgbench does)
 //   --only-streamed   only the streamed pair (flat, metered) beside the streamed direct row
 //   --base DIR        the token, L402 and streamed rows again, served from another checkout (e.g. the
 //                     commit before a change): before and after in one run, their rows taking turns
@@ -62,6 +65,7 @@ const { values: a } = parseArgs({
     'no-sql': { type: 'boolean', default: false },
     'no-verify': { type: 'boolean', default: false },
     'no-streamed': { type: 'boolean', default: false },
+    'no-vacuum': { type: 'boolean', default: false },
     'only-streamed': { type: 'boolean', default: false },
     json: { type: 'string' },
     base: { type: 'string' },
@@ -99,7 +103,7 @@ async function main(): Promise<void> {
 
   const only = a['only-streamed'];
   const load: [string, string][] = [['start', loadAverage()]];
-  const env = await setUp({ nginx: !only && !a['no-nginx'], bareProxy: !only && !a['no-bare'], pglite: !only && !a['no-pglite'], asyncCommit: !only && !a['no-async-commit'], unprepared: !only && !a['no-unprepared'], ahead: !only && !a['no-ahead'], logLevel: opts.logLevel, base: a.base });
+  const env = await setUp({ nginx: !only && !a['no-nginx'], bareProxy: !only && !a['no-bare'], pglite: !only && !a['no-pglite'], asyncCommit: !only && !a['no-async-commit'], unprepared: !only && !a['no-unprepared'], ahead: !only && !a['no-ahead'], logLevel: opts.logLevel, vacuum: !a['no-vacuum'], base: a.base });
   // whatever throws, the children (servers, nginx, upstream, devnode) and the schemas go with us
   const bail = (err: unknown) => {
     console.error(err);
@@ -185,6 +189,12 @@ async function main(): Promise<void> {
     }
     if (!only) scenarioRows.push(rows.directModels(env.upstream.url), rows.freePath(rows.FREE, pg.url, pg.cpu));
 
+    // the server each timed row goes through, to vacuum it first (setup.ts, when autovacuum is off)
+    const serverOf = new Map<string, AblServer>([...paid.map((p) => [p.name, p.server] as const), ...l402Rows.map(([name, server]) => [name, server] as const), [rows.FREE, pg]]);
+    const vacuumed = async (servers: Iterable<AblServer>) => {
+      if (env.vacuum) for (const server of new Set(servers)) await server.vacuum();
+    };
+    await vacuumed(serverOf.values());
     load.push(['before sequential', loadAverage()]);
     progress(`sequential: ${opts.requests} requests per row in ${opts.rounds} rounds`);
     const seq = await sequential(scenarioRows, { requests: opts.requests, rounds: opts.rounds, warmup: opts.warmup });
@@ -208,6 +218,8 @@ async function main(): Promise<void> {
           const need = Math.min(opts.l402Max, Math.ceil(Math.max(bestPaidRps, 1000) * (opts.seconds + 1) * 1.3)) - pool.length;
           if (need > 0) pool.push(...(await mintL402(server.url, env.devnode, chatCall, need)));
         }
+        const server = serverOf.get(s.name);
+        if (server) await vacuumed([server]);
         const round = await concurrent(s, { connections: opts.connections, seconds: opts.seconds, warmupSeconds: 1 }, env.upstream.cpuSeconds);
         rounds.get(s.name)!.push(round);
         const rps = round.requests / round.seconds;

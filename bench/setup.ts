@@ -9,6 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { TEST_DATABASE_URL } from '../server/store/testing.js';
 import type { TestDevnode } from '../server/testing/harness.js';
 import { startAblServer, type AblServer } from './abl-server.js';
 import { writeBenchCatalog } from './catalog.js';
@@ -35,6 +37,8 @@ export interface BenchEnv {
   unprepared: AblServer | null;
   /** ABL_RESERVE_AHEAD=16 on PostgreSQL, and (with pglite) PGlite with ABL_RESERVE_AHEAD=0: what serving calls from holds reserved ahead saves */
   ahead: { postgres: AblServer; pgliteOneByOne: AblServer | null } | null;
+  /** this PostgreSQL runs without autovacuum: the bench vacuums each PostgreSQL server's tables before its timed stretches */
+  vacuum: boolean;
   /** --base: the same servers run from another checkout */
   base: { postgres: AblServer; pglite: AblServer | null } | null;
   notes: string[];
@@ -49,6 +53,8 @@ export interface SetupOptions {
   unprepared: boolean;
   ahead: boolean;
   logLevel: string;
+  /** vacuum as autovacuum would when the PostgreSQL here has it off (--no-vacuum: never) */
+  vacuum: boolean;
   /** another checkout to serve the base rows from (its PostgreSQL and, with pglite, PGlite servers) */
   base?: string | undefined;
 }
@@ -128,10 +134,26 @@ export async function setUp(opts: SetupOptions): Promise<BenchEnv> {
       if (baseLite) closers.push(() => baseLite.close());
       base = { postgres: basePg, pglite: baseLite };
     }
-    return { dir, config, upstream: { url: upstreamUrl, cpuSeconds: () => cpuSecondsOf(up.pid) }, devnode, nginx, bareProxy, postgres, pglite, asyncCommit, unprepared, ahead, base, notes, close };
+    const vacuum = opts.vacuum && !(await autovacuumOn());
+    if (vacuum) {
+      notes.push(
+        'this PostgreSQL runs with autovacuum off, where a production server runs it (migration 022 tunes it for the tables every paid call updates): the bench vacuums each PostgreSQL server\'s tables before the sequential rows and before each of its concurrent rounds, untimed, as pgbench does before its runs (`--no-vacuum`: never). PGlite has no autovacuum and is never vacuumed',
+      );
+    }
+    return { dir, config, vacuum, upstream: { url: upstreamUrl, cpuSeconds: () => cpuSecondsOf(up.pid) }, devnode, nginx, bareProxy, postgres, pglite, asyncCommit, unprepared, ahead, base, notes, close };
   } catch (err) {
     await close();
     throw err;
+  }
+}
+
+async function autovacuumOn(): Promise<boolean> {
+  const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await c.connect();
+  try {
+    return (await c.query<{ autovacuum: string }>('SHOW autovacuum')).rows[0]?.autovacuum === 'on';
+  } finally {
+    await c.end();
   }
 }
 
