@@ -22,6 +22,7 @@ import { mcpOperations, mcpRoutes } from './http/routes/mcp.js';
 import { proxyRoutes } from './http/routes/proxy.js';
 import { tokenRoutes } from './http/routes/tokens.js';
 import { usageRoutes } from './http/routes/usage.js';
+import { BEAT_MS, ServingInstances } from './store/instances.js';
 import { mppSessionOperations, mppSessionRoutes } from './http/routes/mpp-session.js';
 import { createSessions, type Sessions } from './payments/sessions.js';
 import { createTokenService } from './tokens/service.js';
@@ -57,6 +58,8 @@ export interface RunningServer {
   sessions: Sessions;
   /** holds taken ahead (ABL_RESERVE_AHEAD), null when off */
   reserveAhead: ReserveAhead | null;
+  /** the serving-instances job's pass, callable on the server's clock: says this instance still serves (PostgreSQL), and gives back unused holds once another serves too */
+  beatInstances(): Promise<void>;
   /** what `npm start` prints: the URL to open, what is configured and what is not */
   summary: string[];
   adminSecret(): string;
@@ -144,13 +147,25 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       walletFailed: (operation) => metrics.walletErrors.inc({ operation }),
       deposit: { defaultSats: 1000, minSats: catalog.topup.min_sats, maxSats: catalog.topup.max_sats, invoiceExpirySeconds: catalog.topup.invoice_expiry_seconds },
     });
-    // PGlite serves one instance, which knows every hold it keeps: nobody sees them as spent
-    const aheadCount = settings.ABL_RESERVE_AHEAD ?? (db.kind === 'pglite' ? 16 : 0);
+    // every PostgreSQL instance says it serves, so one that finds itself alone may reserve ahead
+    const instances = db.kind === 'postgres' ? new ServingInstances(db, now) : null;
+    if (instances) {
+      await instances.register();
+      closers.unshift(() => instances.leave());
+    }
+    // holds kept unused are seen as spent by other instances only: PGlite serves one by construction,
+    // PostgreSQL reserves ahead by default only while no other instance serves it
+    const aheadCount = settings.ABL_RESERVE_AHEAD ?? 16;
+    const onlyWhileAlone = settings.ABL_RESERVE_AHEAD === undefined && instances ? instances : undefined;
     const reserveAhead =
       aheadCount > 0
-        ? new ReserveAhead({ ledger, count: aheadCount, idleMs: settings.ABL_RESERVE_AHEAD_IDLE_MS, holdSeconds, now, nowMs: () => Date.now(), log })
+        ? new ReserveAhead({ ledger, count: aheadCount, idleMs: settings.ABL_RESERVE_AHEAD_IDLE_MS, holdSeconds, now, nowMs: () => Date.now(), ...(onlyWhileAlone ? { onlyWhileAlone } : {}), log })
         : null;
     if (reserveAhead) closers.unshift(() => reserveAhead.close());
+    /** says this instance still serves; another instance started: the holds kept unused here go back, it would see them as spent */
+    const beatInstances = async (): Promise<void> => {
+      if (instances && !(await instances.beat()) && onlyWhileAlone) await reserveAhead?.giveBackAll();
+    };
     const gate = createPaymentGate({
       ledger,
       ...(reserveAhead ? { reserveAhead } : {}),
@@ -241,6 +256,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
         { name: 'hire-webhooks', everyMs: 2_000, run: () => hire.deliverWebhooks() },
         { name: 'mpp-session-idle', everyMs: 30_000, run: () => sessions.expireIdle() },
         { name: 'mpp-refund-reconcile', everyMs: 15_000, run: () => sessions.reconcileRefunds() },
+        ...(instances ? [{ name: 'serving-instances', everyMs: BEAT_MS, run: beatInstances }] : []),
       ],
       log,
     );
@@ -253,6 +269,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       db,
       sessions,
       reserveAhead,
+      beatInstances,
       summary: startupSummary({ url, devnode: wallet.devnodeUrl !== null, walletKind: wallet.kind, store: db.kind, dataDir: settings.ABL_DATA_DIR, catalog, upstreams: upstreams.statuses }),
       adminSecret: () => link.secret,
       async close() {

@@ -11,6 +11,8 @@ export interface AheadRequest extends HoldRequest, SpendContext {
   tokenHash: Buffer;
   /** the most holds to take; fewer when the balance is small */
   count: number;
+  /** none taken while another instance serving this database was seen at or after seenSince (store/instances.ts) */
+  onlyIfAlone?: { instanceId: string; seenSince: number };
 }
 
 export interface AheadResult {
@@ -24,10 +26,12 @@ export interface AheadResult {
 const AHEAD: DebitTerms = { key: '$1', amount: '($2::bigint * n.k)', at: '$5::bigint', day: '$6::integer', api: '$7::text', from: 'n', returning: ', n.k', narrow: ' AND parent_id IS NULL' };
 
 // k: at most `count` holds, together at most a quarter of the balance (other instances keep the
-// rest to spend), at least one; the debit checks the balance again under the row's lock
+// rest to spend), at least one; the debit checks the balance again under the row's lock. With $9,
+// none while another serving instance was seen lately: it would count them as spent.
 const AHEAD_SQL = `
 WITH n AS (
   SELECT greatest(1, least($8::bigint, balance_msat / ($2::bigint * 4)))::bigint AS k FROM accounts WHERE token_hash = $1 AND kind = 'user'
+    AND ($9::text IS NULL OR NOT EXISTS (SELECT 1 FROM serving_instances WHERE id <> $9::text AND seen_at >= $10::bigint))
 ), debit AS (
   ${byToken(AHEAD)}
 ), h AS (
@@ -48,6 +52,8 @@ export async function reserveAhead(q: Queryable, p: AheadRequest): Promise<Ahead
     spendDayOf(p.now),
     p.api,
     p.count,
+    p.onlyIfAlone?.instanceId ?? null,
+    p.onlyIfAlone?.seenSince ?? null,
   ]);
   const first = res.rows[0];
   if (!first) return null;

@@ -36,7 +36,7 @@ export interface GateDeps {
   /** MPP sessions: an open or a bearer credential names its open session (payments/sessions.ts) */
   sessions?: Pick<Sessions, 'act' | 'bearer' | 'extendHold' | 'onTopUp' | 'idleSeconds'>;
   /** calls paid by token take holds reserved ahead (ABL_RESERVE_AHEAD) */
-  reserveAhead?: Pick<ReserveAhead, 'take' | 'giveBackFor'>;
+  reserveAhead?: Pick<ReserveAhead, 'take' | 'giveBackFor' | 'heldHereMsat'>;
 }
 
 /** A hold on an MPP session's account: a paused stream grows it from the session after a top-up. */
@@ -126,8 +126,13 @@ export function createPaymentGate(deps: GateDeps) {
       const ahead = await deps.reserveAhead.take(tokenHash, { amountMsat: action.aheadMsat, purpose: action.endpoint, api: action.api });
       if (ahead) return { ...held('token', action, ahead.holdId, ahead.accountId, ahead.balanceMsat, undefined, action.aheadMsat, ahead), lowBalanceMsat: ahead.lowBalanceMsat, reservedAhead: true };
     }
-    const r = await ledger.reserve({ tokenHash, ...holdRequest(action), now: deps.now(), api: action.api });
-    if (r.ok) return { ...held('token', action, r.holdId, r.accountId, r.balanceMsat), lowBalanceMsat: r.lowBalanceMsat ?? null };
+    let r = await ledger.reserve({ tokenHash, ...holdRequest(action), now: deps.now(), api: action.api });
+    // too poor in the database while this instance keeps some of the account's money in holds taken ahead: those first
+    if (!r.ok && r.reason === 'insufficient' && deps.reserveAhead && (await giveBackHeldHere(tokenHash))) {
+      r = await ledger.reserve({ tokenHash, ...holdRequest(action), now: deps.now(), api: action.api });
+    }
+    // the balance this instance shows counts what it keeps taken ahead for the account
+    if (r.ok) return { ...held('token', action, r.holdId, r.accountId, r.balanceMsat + (deps.reserveAhead?.heldHereMsat(r.accountId) ?? 0n)), lowBalanceMsat: r.lowBalanceMsat ?? null };
     switch (r.reason) {
       case 'unknown_account':
         throw new AppError('invalid_token', 'Unknown token.');
@@ -141,6 +146,12 @@ export function createPaymentGate(deps: GateDeps) {
       case 'insufficient':
         throw insufficient(action.priceMsat, r.balanceMsat);
     }
+  }
+
+  /** Gives back the token's holds this instance keeps unused: true if there were any. */
+  async function giveBackHeldHere(tokenHash: Buffer): Promise<boolean> {
+    const account = await ledger.accountByToken(tokenHash);
+    return account !== null && deps.reserveAhead!.heldHereMsat(account.id) > 0n && (await deps.reserveAhead!.giveBackFor(account.id));
   }
 
   /** An invoice credential carries its invoice's value: funded on first use (through any door), then paid from like a token. */

@@ -94,7 +94,23 @@ async function accountOf(t: TestServer, token: string): Promise<bigint> {
   return (await t.server.ledger.accountByToken(hashToken(token)))!.id;
 }
 
-describe('reserving ahead by default on PGlite, never on PostgreSQL unless asked', () => {
+/** One server as shipped on the flat-priced catalog, with a fake upstream; everything closed after fn. */
+async function withShippedServer(store: 'pglite' | 'postgres', env: Record<string, string>, fn: (t: TestServer) => Promise<void>): Promise<void> {
+  const { startFakeUpstream } = await import('../testing/fake-upstream/server.js');
+  const { startTestServer } = await import('../testing/harness.js');
+  const up = await startFakeUpstream({ apiKey: KEY });
+  const config = writeFlatPricedConfig();
+  const t = await startTestServer({ store, env: { ABL_CONFIG: config.path, OPENAI_API_KEY: KEY, OPENAI_BASE_URL: up.url, ...env } });
+  try {
+    await fn(t);
+  } finally {
+    await t.close();
+    await up.close();
+    config.remove();
+  }
+}
+
+describe('reserving ahead by default on PGlite, and on PostgreSQL while one instance serves it', () => {
   it('the setting: a whole number from 0 to 1000, unset means the store’s default', async () => {
     const { readSettings } = await import('../config.js');
     expect(readSettings({}).ABL_RESERVE_AHEAD).toBeUndefined();
@@ -105,29 +121,85 @@ describe('reserving ahead by default on PGlite, never on PostgreSQL unless asked
     expect(() => readSettings({ ABL_RESERVE_AHEAD_IDLE_MS: '5' })).toThrow(/ABL_RESERVE_AHEAD_IDLE_MS/);
   });
 
-  it.each(['pglite', 'postgres'] as const)('%s as shipped: calls one after another, each answer’s balance exact', async (store) => {
-    const { startFakeUpstream } = await import('../testing/fake-upstream/server.js');
-    const { startTestServer } = await import('../testing/harness.js');
-    const up = await startFakeUpstream({ apiKey: KEY });
-    const config = writeFlatPricedConfig();
-    const t = await startTestServer({ store, env: { ABL_CONFIG: config.path, OPENAI_API_KEY: KEY, OPENAI_BASE_URL: up.url } });
-    try {
-      expect(t.server.reserveAhead !== null).toBe(store === 'pglite');
+  it.each(['pglite', 'postgres'] as const)('%s as shipped: calls one after another, each answer’s balance exact', (store) =>
+    withShippedServer(store, {}, async (t) => {
       const token = await buyToken(t, 500);
       for (let i = 1; i <= 3; i++) {
         const r = await call(t.url, 'POST', EMBEDDINGS, { body, headers: { 'x-token': token } });
         expect(r.headers['x-balance-sats']).toBe(String(500 - 5 * i));
       }
-      // PGlite: a quarter of 500 sats is 25 calls' worth, so 16 were taken and 13 are still unused
-      if (store === 'pglite') expect(t.server.reserveAhead!.heldHereMsat(await accountOf(t, token))).toBe(13n * 5_000n);
+      // a quarter of 500 sats is 25 calls' worth, so 16 were taken and 13 are still unused
+      expect(t.server.reserveAhead!.heldHereMsat(await accountOf(t, token))).toBe(13n * 5_000n);
       expect((await call(t.url, 'GET', '/api/v1/balance', { headers: { 'x-token': token } })).body.balance_sats).toBe(485);
       // a refill claimed on this instance answers the balance it shows
       const refill = await call(t.url, 'POST', '/api/v1/topup', { body: { amount_sats: 100 }, headers: { 'x-token': token } });
       const claimed = await call(t.url, 'POST', '/api/v1/topup/claim', { body: { preimage: await t.pay(refill.body.invoice) }, headers: { 'x-token': token } });
       expect(claimed.body).toMatchObject({ balance_sats: 585, credited_sats: 100 });
       expect((await t.server.ledger.audit()).problems).toEqual([]);
+    }),
+  );
+});
+
+describe('holds kept for some endpoints never refuse a call to another', () => {
+  it.each(['pglite', 'postgres'] as const)('%s as shipped: the money kept ahead goes back before a call is refused, and each answer shows the exact balance', (store) =>
+    withShippedServer(store, { ABL_RESERVE_AHEAD_IDLE_MS: '600000' }, async (t) => {
+      const token = await buyToken(t, 400);
+      const chat = (model: string) => ({ path: '/api/v1/openai/v1/chat/completions', body: { model, messages: [{ role: 'user', content: 'Hi' }] } });
+      // 30, 5, 150 and 150 sats: the first two keep holds ahead (a quarter of the balance each),
+      // so the database has 85 sats when the last asks for 150 of the 215 that are the token's
+      const calls = [chat('gpt-4o-mini'), { path: EMBEDDINGS, body }, chat('gpt-4o'), chat('gpt-4o')];
+      const shown = [];
+      for (const c of calls) {
+        const r = await call(t.url, 'POST', c.path, { body: c.body, headers: { 'x-token': token } });
+        expect(r.status, JSON.stringify(r.body)).toBe(200);
+        shown.push(Number(r.headers['x-balance-sats']));
+      }
+      expect(shown).toEqual([370, 365, 215, 65]);
+      expect((await call(t.url, 'GET', '/api/v1/balance', { headers: { 'x-token': token } })).body.balance_sats).toBe(65);
+      expect((await t.server.ledger.audit()).problems).toEqual([]);
+    }),
+  );
+});
+
+describe('PostgreSQL as shipped: reserving ahead only while one instance serves the database', () => {
+  it('a second instance turns it off on both at once for new tokens, and the first gives back what it kept at its next beat; alone again, it reserves ahead again', async () => {
+    const { startFakeUpstream } = await import('../testing/fake-upstream/server.js');
+    const { startTestServer } = await import('../testing/harness.js');
+    const up = await startFakeUpstream({ apiKey: KEY });
+    const config = writeFlatPricedConfig();
+    const env = { ABL_CONFIG: config.path, OPENAI_API_KEY: KEY, OPENAI_BASE_URL: up.url, ABL_RESERVE_AHEAD_IDLE_MS: '600000' };
+    const a = await startTestServer({ store: 'postgres', env });
+    let b: TestServer | null = null;
+    const spend = async (t: TestServer, token: string) => {
+      const r = await call(t.url, 'POST', EMBEDDINGS, { body, headers: { 'x-token': token } });
+      expect(r.status).toBe(200);
+      return r;
+    };
+    try {
+      const first = await buyToken(a, 500);
+      await spend(a, first);
+      expect(a.server.reserveAhead!.heldHereMsat(await accountOf(a, first))).toBe(15n * 5_000n);
+      b = await startTestServer({ store: 'postgres', databaseUrl: a.databaseUrl!, devnode: a.devnode, env });
+      // new tokens go one call at a time on both: neither keeps holds the other would count as spent
+      for (const t of [a, b]) {
+        const token = await buyToken(t, 500);
+        const r = await spend(t, token);
+        expect(r.headers['x-balance-sats']).toBe('495');
+        expect(t.server.reserveAhead!.heldHereMsat(await accountOf(t, token))).toBe(0n);
+      }
+      // the first token's unused holds go back at a's next beat: b then sees its whole balance
+      await a.server.beatInstances();
+      expect(await call(b.url, 'GET', '/api/v1/balance', { headers: { 'x-token': first } }).then((r) => r.body.balance_sats)).toBe(495);
+      await b.close();
+      b = null;
+      await a.server.beatInstances();
+      const later = await buyToken(a, 500);
+      await spend(a, later);
+      expect(a.server.reserveAhead!.heldHereMsat(await accountOf(a, later))).toBe(15n * 5_000n);
+      expect((await a.server.ledger.audit()).problems).toEqual([]);
     } finally {
-      await t.close();
+      await b?.close();
+      await a.close();
       await up.close();
       config.remove();
     }

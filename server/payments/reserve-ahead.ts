@@ -1,4 +1,4 @@
-// Reserving ahead (ABL_RESERVE_AHEAD; on by default on PGlite only): per token, endpoint and hold
+// Reserving ahead (ABL_RESERVE_AHEAD; by default on PGlite, and on PostgreSQL while one instance serves it): per token, endpoint and hold
 // amount (a flat price, or a metered ceiling rounded up to a shared step), this instance takes
 // the holds of the next few calls in one statement and hands them out
 // from memory, so most calls are forwarded without a round trip to the database first. Holds not
@@ -8,6 +8,7 @@
 // What it changes (docs/architecture.md, "Reserving ahead"): until they go back, other instances
 // count the holds as spent; this instance adds them back to the balances it shows.
 import type { AheadResult, Ledger } from '../ledger/index.js';
+import type { ServingInstances } from '../store/instances.js';
 
 export interface ReserveAheadOptions {
   ledger: Pick<Ledger, 'reserveAhead' | 'releaseUnused' | 'release' | 'settledFor' | 'settling'>;
@@ -21,6 +22,8 @@ export interface ReserveAheadOptions {
   now: () => number;
   /** milliseconds, for idleness */
   nowMs: () => number;
+  /** reserve ahead only while no other instance serves the database (the default on PostgreSQL) */
+  onlyWhileAlone?: Pick<ServingInstances, 'id' | 'alone' | 'seenSince'>;
   log?: { warn(obj: object, msg: string): void };
 }
 
@@ -104,6 +107,7 @@ export class ReserveAhead {
 
   /** A hold for one call, from the pool or a fresh one; null: reserve it alone (the single path tells any refusal). */
   async take(tokenHash: Buffer, terms: HoldTerms): Promise<AheadHold | null> {
+    if (this.opts.onlyWhileAlone && !this.opts.onlyWhileAlone.alone()) return null;
     const token = tokenHash.toString('hex');
     const key = `${token} ${terms.amountMsat} ${terms.purpose}`;
     for (let tries = 0; tries < 3; tries++) {
@@ -150,6 +154,12 @@ export class ReserveAhead {
     for (const pool of this.pools.values()) if (pool.usedAtMs <= idleSince || !this.fresh(pool)) this.retire(pool);
   }
 
+  /** Every unused hold back to its balance (another instance started serving the database): resolves once they are back. */
+  async giveBackAll(): Promise<void> {
+    for (const pool of this.pools.values()) this.retire(pool);
+    await Promise.allSettled([...this.returning.keys()]);
+  }
+
   /** Every unused hold back to its balance (shutdown). */
   async close(): Promise<void> {
     clearInterval(this.timer);
@@ -174,7 +184,17 @@ export class ReserveAhead {
 
   private async reserve(key: string, token: string, tokenHash: Buffer, terms: HoldTerms): Promise<Pool | null> {
     const now = this.opts.now();
-    const r = await this.opts.ledger.reserveAhead({ tokenHash, amountMsat: terms.amountMsat, purpose: terms.purpose, api: terms.api, now, expiresAt: now + this.opts.holdSeconds, count: this.opts.count });
+    const solo = this.opts.onlyWhileAlone;
+    const r = await this.opts.ledger.reserveAhead({
+      tokenHash,
+      amountMsat: terms.amountMsat,
+      purpose: terms.purpose,
+      api: terms.api,
+      now,
+      expiresAt: now + this.opts.holdSeconds,
+      count: this.opts.count,
+      ...(solo ? { onlyIfAlone: { instanceId: solo.id, seenSince: solo.seenSince() } } : {}),
+    });
     if (!r) {
       if (this.refused.size >= REFUSED_MAX) this.refused.clear();
       this.refused.set(token, this.opts.nowMs() + REFUSED_KEEP_MS);
