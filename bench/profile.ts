@@ -17,17 +17,17 @@ export interface ProfileOptions {
   seconds: number;
   connections: number;
   logLevel: string;
-  /** profile the PostgreSQL server with holds reserved ahead (ABL_RESERVE_AHEAD=16) instead of as shipped */
-  ahead: boolean;
+  /** profile the PostgreSQL server one reservation per call (ABL_RESERVE_AHEAD=0) instead of as shipped (reserving ahead, one instance) */
+  oneByOne: boolean;
   progress(msg: string): void;
 }
 
 export async function runProfile(opts: ProfileOptions): Promise<void> {
   const outDir = mkdtempSync(join(tmpdir(), 'abl-profile-'));
-  const env = await setUp({ nginx: false, bareProxy: false, pglite: false, asyncCommit: false, unprepared: false, ahead: opts.ahead, logLevel: opts.logLevel, vacuum: false });
+  const env = await setUp({ nginx: false, bareProxy: false, pglite: false, asyncCommit: false, unprepared: false, oneByOne: opts.oneByOne, logLevel: opts.logLevel, vacuum: false });
   try {
-    const pg = env.ahead?.postgres ?? env.postgres;
-    if (opts.ahead) opts.progress('profiling the PostgreSQL server with holds reserved ahead');
+    const pg = env.oneByOne?.postgres ?? env.postgres;
+    if (opts.oneByOne) opts.progress('profiling the PostgreSQL server one reservation per call (ABL_RESERVE_AHEAD=0)');
     const tokens: string[] = [];
     for (let i = 0; i < opts.connections; i++) tokens.push(await buyToken(pg.url, env.devnode, 400_000)); // tokens[0] also pays every sequential row
     const token = tokenPath(TOKEN_PG, pg.url, tokens, pg.cpu);

@@ -3,15 +3,15 @@
 //   npm run bench                     the full run (about ten minutes)
 //   npm run bench -- --quick          a short smoke run
 //   npm run bench -- --profile        CPU profiles of the server (token path, free path) instead
-//                                     (--ahead: of the PostgreSQL server with holds reserved ahead)
+//                                     (--one-by-one: of the PostgreSQL server with ABL_RESERVE_AHEAD=0)
 //   npm run bench -- --bytes          only the storage per paid call (compact journal against before 017)
 //   npm run bench -- --history N      what history costs: paid call, scrape, audits and bytes per call
 //                                     on an empty store and after N synthetic calls (--history-calls M)
 // Options: --requests N --rounds N --connections N --seconds N --conc-rounds N --streams N
 //   --waves N --chunk-ms N --l402-max N --log-level L --json FILE
-//   --no-nginx --no-bare --no-pglite --no-unprepared --no-ahead --no-async-commit --no-memory --no-sql
+//   --no-nginx --no-bare --no-pglite --no-unprepared --no-one-by-one --no-async-commit --no-memory --no-sql
 //   --no-verify --no-streamed --no-vacuum
-//   --no-ahead        without PostgreSQL with ABL_RESERVE_AHEAD=16 and PGlite with ABL_RESERVE_AHEAD=0, and their rows
+//   --no-one-by-one   without PostgreSQL and PGlite with ABL_RESERVE_AHEAD=0 (one reservation per call), and their rows
 //   --no-vacuum       never VACUUM (by default, when this PostgreSQL runs without autovacuum, each
 //                     PostgreSQL server's tables are vacuumed before the sequential rows and before
 //                     each of its concurrent rounds, untimed, as pgbench does)
@@ -58,8 +58,8 @@ const { values: a } = parseArgs({
     'no-bare': { type: 'boolean', default: false },
     'no-pglite': { type: 'boolean', default: false },
     'no-unprepared': { type: 'boolean', default: false },
-    'no-ahead': { type: 'boolean', default: false },
-    ahead: { type: 'boolean', default: false },
+    'no-one-by-one': { type: 'boolean', default: false },
+    'one-by-one': { type: 'boolean', default: false },
     'no-async-commit': { type: 'boolean', default: false },
     'no-memory': { type: 'boolean', default: false },
     'no-sql': { type: 'boolean', default: false },
@@ -91,7 +91,7 @@ const progress = (msg: string) => console.error(`[bench ${new Date().toISOString
 
 async function main(): Promise<void> {
   if (a.bytes) return void console.log(bytesTable(await measureJournalBytes(a.quick ? 500 : 2000)).join('\n'));
-  if (a.profile) return runProfile({ seconds: n(a.seconds, 15, 5), connections: opts.connections, logLevel: opts.logLevel, ahead: a.ahead === true, progress });
+  if (a.profile) return runProfile({ seconds: n(a.seconds, 15, 5), connections: opts.connections, logLevel: opts.logLevel, oneByOne: a['one-by-one'] === true, progress });
   if (a.history !== undefined) {
     const history = Number(a.history);
     if (!Number.isInteger(history) || history < 1) throw new Error('--history takes a number of calls, e.g. --history 2000000');
@@ -103,7 +103,7 @@ async function main(): Promise<void> {
 
   const only = a['only-streamed'];
   const load: [string, string][] = [['start', loadAverage()]];
-  const env = await setUp({ nginx: !only && !a['no-nginx'], bareProxy: !only && !a['no-bare'], pglite: !only && !a['no-pglite'], asyncCommit: !only && !a['no-async-commit'], unprepared: !only && !a['no-unprepared'], ahead: !only && !a['no-ahead'], logLevel: opts.logLevel, vacuum: !a['no-vacuum'], base: a.base });
+  const env = await setUp({ nginx: !only && !a['no-nginx'], bareProxy: !only && !a['no-bare'], pglite: !only && !a['no-pglite'], asyncCommit: !only && !a['no-async-commit'], unprepared: !only && !a['no-unprepared'], oneByOne: !only && !a['no-one-by-one'], logLevel: opts.logLevel, vacuum: !a['no-vacuum'], base: a.base });
   // whatever throws, the children (servers, nginx, upstream, devnode) and the schemas go with us
   const bail = (err: unknown) => {
     console.error(err);
@@ -128,7 +128,7 @@ async function main(): Promise<void> {
     const liteTokens = env.pglite ? await tokensFor(env.pglite.url, 0) : null;
     const asyncTokens = env.asyncCommit ? await tokensFor(env.asyncCommit.url, 0) : null;
     const unpreparedTokens = env.unprepared ? await tokensFor(env.unprepared.url, 0) : null;
-    const aheadTokens = env.ahead ? { pg: await tokensFor(env.ahead.postgres.url, 0), lite: env.ahead.pgliteOneByOne ? await tokensFor(env.ahead.pgliteOneByOne.url, 0) : null } : null;
+    const oneByOneTokens = env.oneByOne ? { pg: await tokensFor(env.oneByOne.postgres.url, 0), lite: env.oneByOne.pglite ? await tokensFor(env.oneByOne.pglite.url, 0) : null } : null;
     const baseTokens = env.base ? { pg: await tokensFor(env.base.postgres.url, 0), lite: env.base.pglite ? await tokensFor(env.base.pglite.url, 0) : null } : null;
     const chatCall = { path: rows.PROXY_PREFIX + rows.CHAT_PATH, body: rows.CHAT_BODY };
     const started = Date.now();
@@ -150,10 +150,10 @@ async function main(): Promise<void> {
       paid.push({ name: rows.TOKEN_PG_METERED, server: pg, tokens: pgTokens, body: rows.METERED_CHAT_BODY });
       if (env.unprepared && unpreparedTokens) paid.push({ name: rows.TOKEN_PG_UNPREPARED, server: env.unprepared, tokens: unpreparedTokens, body: rows.CHAT_BODY });
       if (env.asyncCommit && asyncTokens) paid.push({ name: rows.TOKEN_PG_ASYNC, server: env.asyncCommit, tokens: asyncTokens, body: rows.CHAT_BODY });
-      if (env.ahead && aheadTokens) {
-        if (env.ahead.pgliteOneByOne && aheadTokens.lite) paid.push({ name: rows.TOKEN_PGLITE_ONE_BY_ONE, server: env.ahead.pgliteOneByOne, tokens: aheadTokens.lite, body: rows.CHAT_BODY });
-        paid.push({ name: rows.TOKEN_PG_AHEAD, server: env.ahead.postgres, tokens: aheadTokens.pg, body: rows.CHAT_BODY });
-        paid.push({ name: rows.TOKEN_PG_AHEAD_METERED, server: env.ahead.postgres, tokens: aheadTokens.pg, body: rows.METERED_CHAT_BODY });
+      if (env.oneByOne && oneByOneTokens) {
+        if (env.oneByOne.pglite && oneByOneTokens.lite) paid.push({ name: rows.TOKEN_PGLITE_ONE_BY_ONE, server: env.oneByOne.pglite, tokens: oneByOneTokens.lite, body: rows.CHAT_BODY });
+        paid.push({ name: rows.TOKEN_PG_ONE_BY_ONE, server: env.oneByOne.postgres, tokens: oneByOneTokens.pg, body: rows.CHAT_BODY });
+        paid.push({ name: rows.TOKEN_PG_ONE_BY_ONE_METERED, server: env.oneByOne.postgres, tokens: oneByOneTokens.pg, body: rows.METERED_CHAT_BODY });
       }
       if (env.base && baseTokens) {
         paid.push({ name: rows.BASE(rows.TOKEN_PG), server: env.base.postgres, tokens: baseTokens.pg, body: rows.CHAT_BODY });

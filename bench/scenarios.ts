@@ -55,12 +55,10 @@ export const TOKEN_PG_STREAM = 'token path, PostgreSQL, streamed';
 export const TOKEN_PG_STREAM_METERED = 'token path, PostgreSQL, streamed, metered';
 export const TOKEN_PG_UNPREPARED = 'token path, PostgreSQL, ABL_PG_PREPARED=false';
 export const TOKEN_PG_ASYNC = 'what-if: token path, PostgreSQL, synchronous_commit=off';
-/** ABL_RESERVE_AHEAD for the reserved-ahead PostgreSQL server (PGlite's default): one statement holds this many calls' worth */
-export const RESERVE_AHEAD = 16;
-export const TOKEN_PG_AHEAD = 'token path, PostgreSQL, reserved ahead';
-/** PGlite reserves ahead as shipped; this row is PGlite one reservation per call */
+/** both stores reserve ahead as shipped (PostgreSQL while one instance serves it): these rows are one reservation per call, as PostgreSQL serves with several instances */
 export const TOKEN_PGLITE_ONE_BY_ONE = 'token path, PGlite, ABL_RESERVE_AHEAD=0';
-export const TOKEN_PG_AHEAD_METERED = 'token path, PostgreSQL, reserved ahead, metered';
+export const TOKEN_PG_ONE_BY_ONE = 'token path, PostgreSQL, ABL_RESERVE_AHEAD=0';
+export const TOKEN_PG_ONE_BY_ONE_METERED = 'token path, PostgreSQL, ABL_RESERVE_AHEAD=0, metered';
 export const L402 = 'L402 path, PostgreSQL';
 export const FREE = 'free GET /v1/models, PostgreSQL server';
 /** --base DIR: the same rows served by another checkout (the code before a change), in the same run */

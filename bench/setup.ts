@@ -1,6 +1,6 @@
 // Starts what every benchmark run needs, each in its own process: the upstream, nginx and a bare
 // Node proxy in front of it, the server on PostgreSQL (and on PGlite, on PostgreSQL without
-// prepared statements, on PostgreSQL with holds reserved ahead and PGlite without, and — a what-if — without
+// prepared statements, on PostgreSQL and PGlite one reservation per call, and — a what-if — without
 // durable commits), and the development node that issues and pays the invoices (idle while
 // anything is timed). Every server runs the bench catalog (bench/catalog.ts): the shipped one
 // plus a flat chat model beside the metered ones.
@@ -16,7 +16,7 @@ import { startAblServer, type AblServer } from './abl-server.js';
 import { writeBenchCatalog } from './catalog.js';
 import { startNginx, type Nginx } from './nginx.js';
 import { cpuSecondsOf, freePort, spawnChild, waitUntilAnswering, type CpuReading } from './processes.js';
-import { PRICE_SATS, RESERVE_AHEAD } from './scenarios.js';
+import { PRICE_SATS } from './scenarios.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -35,8 +35,8 @@ export interface BenchEnv {
   asyncCommit: AblServer | null;
   /** PostgreSQL with ABL_PG_PREPARED=false: what prepared statements save */
   unprepared: AblServer | null;
-  /** ABL_RESERVE_AHEAD=16 on PostgreSQL, and (with pglite) PGlite with ABL_RESERVE_AHEAD=0: what serving calls from holds reserved ahead saves */
-  ahead: { postgres: AblServer; pgliteOneByOne: AblServer | null } | null;
+  /** PostgreSQL and (with pglite) PGlite with ABL_RESERVE_AHEAD=0, one reservation per call (as PostgreSQL serves with several instances): what serving calls from holds reserved ahead saves */
+  oneByOne: { postgres: AblServer; pglite: AblServer | null } | null;
   /** this PostgreSQL runs without autovacuum: the bench vacuums each PostgreSQL server's tables before its timed stretches */
   vacuum: boolean;
   /** --base: the same servers run from another checkout */
@@ -51,7 +51,7 @@ export interface SetupOptions {
   pglite: boolean;
   asyncCommit: boolean;
   unprepared: boolean;
-  ahead: boolean;
+  oneByOne: boolean;
   logLevel: string;
   /** vacuum as autovacuum would when the PostgreSQL here has it off (--no-vacuum: never) */
   vacuum: boolean;
@@ -118,13 +118,13 @@ export async function setUp(opts: SetupOptions): Promise<BenchEnv> {
       unprepared = await startAblServer({ store: 'postgres', env: { ABL_PG_PREPARED: 'false' }, ...common });
       closers.push(() => unprepared!.close());
     }
-    let ahead: BenchEnv['ahead'] = null;
-    if (opts.ahead) {
-      const aheadPg = await startAblServer({ store: 'postgres', env: { ABL_RESERVE_AHEAD: String(RESERVE_AHEAD) }, ...common });
-      closers.push(() => aheadPg.close());
-      const oneByOne = opts.pglite ? await startAblServer({ store: 'pglite', env: { ABL_RESERVE_AHEAD: '0' }, ...common }) : null;
-      if (oneByOne) closers.push(() => oneByOne.close());
-      ahead = { postgres: aheadPg, pgliteOneByOne: oneByOne };
+    let oneByOne: BenchEnv['oneByOne'] = null;
+    if (opts.oneByOne) {
+      const pgOneByOne = await startAblServer({ store: 'postgres', env: { ABL_RESERVE_AHEAD: '0' }, ...common });
+      closers.push(() => pgOneByOne.close());
+      const liteOneByOne = opts.pglite ? await startAblServer({ store: 'pglite', env: { ABL_RESERVE_AHEAD: '0' }, ...common }) : null;
+      if (liteOneByOne) closers.push(() => liteOneByOne.close());
+      oneByOne = { postgres: pgOneByOne, pglite: liteOneByOne };
     }
     let base: BenchEnv['base'] = null;
     if (opts.base) {
@@ -140,7 +140,7 @@ export async function setUp(opts: SetupOptions): Promise<BenchEnv> {
         'this PostgreSQL runs with autovacuum off, where a production server runs it (migration 022 tunes it for the tables every paid call updates): the bench vacuums each PostgreSQL server\'s tables before the sequential rows and before each of its concurrent rounds, untimed, as pgbench does before its runs (`--no-vacuum`: never). PGlite has no autovacuum and is never vacuumed',
       );
     }
-    return { dir, config, vacuum, upstream: { url: upstreamUrl, cpuSeconds: () => cpuSecondsOf(up.pid) }, devnode, nginx, bareProxy, postgres, pglite, asyncCommit, unprepared, ahead, base, notes, close };
+    return { dir, config, vacuum, upstream: { url: upstreamUrl, cpuSeconds: () => cpuSecondsOf(up.pid) }, devnode, nginx, bareProxy, postgres, pglite, asyncCommit, unprepared, oneByOne, base, notes, close };
   } catch (err) {
     await close();
     throw err;
