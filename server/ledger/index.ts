@@ -43,10 +43,8 @@ export interface Ledger {
   reserveFromCredential(p: HoldRequest & { paymentHash: string }): Promise<ReserveResult>;
   /** chargeMsat (≤ the hold) to revenue, the rest back, the call recorded; false if it was no longer held */
   settle(holdId: bigint, chargeMsat: bigint, call?: CallRecord, how?: SettleHow): Promise<boolean>;
-  /** resolves once this instance's settlements of the account sent so far have committed (or failed) */
-  settledFor(accountId: bigint): Promise<void>;
-  /** true while a settlement of the account sent by this instance has not committed */
-  settling(accountId: bigint): boolean;
+  /** resolves once this instance's settlements of the account sent so far have committed (or failed): true if there were any (its balance may have moved) */
+  settledFor(accountId: bigint): Promise<boolean>;
   /** resolves once every settlement sent so far has committed or failed (shutdown) */
   drain(): Promise<void>;
   release(holdId: bigint, memo?: string): Promise<bigint | null>;
@@ -131,7 +129,6 @@ export async function createLedger(db: Db, opts: LedgerOptions = {}): Promise<Le
       return settled;
     },
     settledFor: (accountId) => inFlight.settledFor(accountId),
-    settling: (accountId) => inFlight.has(accountId),
     drain: () => inFlight.drain(),
     release: (holdId, memo) => releaseHold(db.settlements, { holdId, ...(memo ? { memo } : {}) }),
     releaseUnused: (holdIds) => releaseUnused(db.settlements, holdIds),

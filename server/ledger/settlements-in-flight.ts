@@ -21,10 +21,12 @@ export class SettlementsInFlight {
     return this.byAccount.has(accountId);
   }
 
-  /** Waits for the account's settlements sent so far (later ones are not waited for). */
-  async settledFor(accountId: bigint): Promise<void> {
+  /** Waits for the account's settlements sent so far (later ones are not waited for): true if there were any. */
+  async settledFor(accountId: bigint): Promise<boolean> {
     const pending = this.byAccount.get(accountId);
-    if (pending) await Promise.all([...pending]);
+    if (!pending) return false;
+    await Promise.all([...pending]);
+    return true;
   }
 
   /** Waits for every settlement sent so far (shutdown). */

@@ -37,7 +37,7 @@ async function accountOf(ledger: Ledger, token: string): Promise<{ id: bigint; b
  */
 export async function usageHistory(ledger: Ledger, token: string, query: HistoryQuery, reserveAhead?: Pick<ReserveAhead, 'giveBackFor'>): Promise<UsagePage> {
   let account = await accountOf(ledger, token);
-  if (query.cursor === null && ((await reserveAhead?.giveBackFor(account.id)) || (await settledNow(ledger, account.id)))) account = await accountOf(ledger, token);
+  if (query.cursor === null && ((await reserveAhead?.giveBackFor(account.id)) || (await ledger.settledFor(account.id)))) account = await accountOf(ledger, token);
   const page = await ledger.history({
     accountId: account.id,
     balanceMsat: account.balanceMsat,
@@ -47,13 +47,6 @@ export async function usageHistory(ledger: Ledger, token: string, query: History
     to: query.to === null ? null : new Date(query.to * 1000 + 999),
   });
   return { data: page.rows.map(usageRow), next_cursor: page.next ? encodeCursor(page.next) : null };
-}
-
-/** Waits for the account's settlements on their way from this instance: true if there were any (its balance may have moved). */
-async function settledNow(ledger: Ledger, accountId: bigint): Promise<boolean> {
-  if (!ledger.settling(accountId)) return false;
-  await ledger.settledFor(accountId);
-  return true;
 }
 
 function usageRow(r: HistoryRow): UsageRow {

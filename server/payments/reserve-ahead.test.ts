@@ -35,7 +35,6 @@ function counted(ledger: Ledger, inFlight?: SettlementsInFlight) {
     },
     release: (holdId: bigint) => ledger.release(holdId),
     settledFor: (accountId: bigint) => (inFlight ? inFlight.settledFor(accountId) : ledger.settledFor(accountId)),
-    settling: (accountId: bigint) => (inFlight ? inFlight.has(accountId) : ledger.settling(accountId)),
   };
   return c;
 }

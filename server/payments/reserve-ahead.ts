@@ -11,7 +11,7 @@ import type { AheadResult, Ledger } from '../ledger/index.js';
 import type { ServingInstances } from '../store/instances.js';
 
 export interface ReserveAheadOptions {
-  ledger: Pick<Ledger, 'reserveAhead' | 'releaseUnused' | 'release' | 'settledFor' | 'settling'>;
+  ledger: Pick<Ledger, 'reserveAhead' | 'releaseUnused' | 'release' | 'settledFor'>;
   /** the most holds taken at once */
   count: number;
   /** holds not handed out for this long go back */
@@ -142,9 +142,10 @@ export class ReserveAhead {
    * False when there was nothing to give back (a balance read before is still true).
    */
   async giveBackFor(accountId: bigint): Promise<boolean> {
-    if (!this.accounts.has(accountId) && !this.opts.ledger.settling(accountId)) return false;
+    const settled = this.opts.ledger.settledFor(accountId);
+    if (!this.accounts.has(accountId)) return settled;
     for (const pool of this.pools.values()) if (pool.accountId === accountId) this.retire(pool);
-    await Promise.all([this.opts.ledger.settledFor(accountId), Promise.allSettled(this.pendingFor(this.returning, accountId))]);
+    await Promise.all([settled, Promise.allSettled(this.pendingFor(this.returning, accountId))]);
     return true;
   }
 
