@@ -147,8 +147,9 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       walletFailed: (operation) => metrics.walletErrors.inc({ operation }),
       deposit: { defaultSats: 1000, minSats: catalog.topup.min_sats, maxSats: catalog.topup.max_sats, invoiceExpirySeconds: catalog.topup.invoice_expiry_seconds },
     });
-    // every PostgreSQL instance says it serves, so one that finds itself alone may reserve ahead
-    const instances = db.kind === 'postgres' ? new ServingInstances(db, now) : null;
+    // every PostgreSQL instance says it serves, so one that finds itself alone may reserve ahead;
+    // on the wall clock, not `now`: liveness is time between processes, and a moved clock would make the others look gone
+    const instances = db.kind === 'postgres' ? new ServingInstances(db, nowSeconds) : null;
     if (instances) {
       await instances.register();
       closers.unshift(() => instances.leave());

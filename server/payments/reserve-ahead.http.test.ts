@@ -168,7 +168,8 @@ describe('PostgreSQL as shipped: reserving ahead only while one instance serves 
     const up = await startFakeUpstream({ apiKey: KEY });
     const config = writeFlatPricedConfig();
     const env = { ABL_CONFIG: config.path, OPENAI_API_KEY: KEY, OPENAI_BASE_URL: up.url, ABL_RESERVE_AHEAD_IDLE_MS: '600000' };
-    const a = await startTestServer({ store: 'postgres', env });
+    const clock = { now: Math.floor(Date.now() / 1000) };
+    const a = await startTestServer({ store: 'postgres', env, now: () => clock.now });
     let b: TestServer | null = null;
     const spend = async (t: TestServer, token: string) => {
       const r = await call(t.url, 'POST', EMBEDDINGS, { body, headers: { 'x-token': token } });
@@ -179,7 +180,7 @@ describe('PostgreSQL as shipped: reserving ahead only while one instance serves 
       const first = await buyToken(a, 500);
       await spend(a, first);
       expect(a.server.reserveAhead!.heldHereMsat(await accountOf(a, first))).toBe(15n * 5_000n);
-      b = await startTestServer({ store: 'postgres', databaseUrl: a.databaseUrl!, devnode: a.devnode, env });
+      b = await startTestServer({ store: 'postgres', databaseUrl: a.databaseUrl!, devnode: a.devnode, env, now: () => clock.now });
       // new tokens go one call at a time on both: neither keeps holds the other would count as spent
       for (const t of [a, b]) {
         const token = await buyToken(t, 500);
@@ -190,6 +191,12 @@ describe('PostgreSQL as shipped: reserving ahead only while one instance serves 
       // the first token's unused holds go back at a's next beat: b then sees its whole balance
       await a.server.beatInstances();
       expect(await call(b.url, 'GET', '/api/v1/balance', { headers: { 'x-token': first } }).then((r) => r.body.balance_sats)).toBe(495);
+      // liveness is told by the wall clock: servers whose clock moves a day on do not take each other for gone
+      clock.now += 86_400;
+      await a.server.beatInstances();
+      const dayLater = await buyToken(a, 500);
+      await spend(a, dayLater);
+      expect(a.server.reserveAhead!.heldHereMsat(await accountOf(a, dayLater))).toBe(0n);
       await b.close();
       b = null;
       await a.server.beatInstances();
