@@ -13,7 +13,7 @@ import { createReserveBatcher } from './reserve-batch.js';
 import { releaseUnused, reserveAhead, type AheadRequest, type AheadResult } from './reserve-ahead.js';
 import { createSettleBatcher } from './settle-batch.js';
 import { SettlementsInFlight } from './settlements-in-flight.js';
-import { credentialAccount, fundCredential } from './l402-credentials.js';
+import { credentialAccount, fundCredential, type FundRequest, type Funded } from './l402-credentials.js';
 import { createChild, listChildren, revokeChild, type ChildRow, type ChildSpec, type RevokeResult } from './children.js';
 import { accountHistory, dailyTotals, type DayTotal, type HistoryPage } from './history.js';
 import { accountStatement, accountsByHashPrefix, ledgerStats, ledgerTotals, paidCall, type AccountStatement, type LedgerStats, type PaidCallRow } from './reports.js';
@@ -21,7 +21,7 @@ import { accountStatement, accountsByHashPrefix, ledgerStats, ledgerTotals, paid
 export { hashToken, isWellFormedToken, newToken } from './tokens.js';
 export { createUserAccount, findAccountByTokenHash, getBalance, spendDayOf, type ChildLimits, type SystemAccountIds, type UserAccount } from './accounts.js';
 export { postJournal, InsufficientFundsError, type JournalEntry, type JournalLine } from './journal.js';
-export { claimCredential, spendCredential, STALE_IN_FLIGHT_SECONDS, type ClaimOutcome } from './l402-credentials.js';
+export { claimCredential, spendCredential, STALE_IN_FLIGHT_SECONDS, type ClaimOutcome, type FundRequest, type Funded } from './l402-credentials.js';
 export type { AuditCheck, AuditContext, AuditReport, AuditTotals, RefMoves } from './audit.js';
 export { runAudit, type AuditOptions } from './audit-run.js';
 export type { ArchiveOptions, ArchiveResult } from './archive.js';
@@ -52,8 +52,8 @@ export interface Ledger {
   releaseUnused(holdIds: readonly bigint[]): Promise<bigint | null>;
   renew(holdId: bigint, expiresAt: number): Promise<boolean>;
   sweepExpiredHolds(now: number): Promise<number>;
-  /** first use of an L402 credential: its value into its own account, once; false if it is single-use and taken */
-  fundL402(p: { paymentHash: string; endpoint: string; valueMsat: bigint; now: number }): Promise<boolean>;
+  /** first use of an invoice credential: its value into its own account, once, with the call's hold taken from it; null if the hash was taken before (funded, or a single-use credential) */
+  fundCredential(p: FundRequest): Promise<Funded | null>;
   /** the account a funded credential pays from */
   credentialAccount(paymentHash: string): Promise<bigint | null>;
   /** a settled call's record, for the account that paid it */
@@ -134,7 +134,7 @@ export async function createLedger(db: Db, opts: LedgerOptions = {}): Promise<Le
     releaseUnused: (holdIds) => releaseUnused(db.settlements, holdIds),
     renew: (holdId, expiresAt) => renewHold(db, { holdId, expiresAt }),
     sweepExpiredHolds: (now) => db.tx((q) => sweepExpiredHolds(q, now)),
-    fundL402: (p) => (funding ? funding(p) : fundCredential(db, sys, p)),
+    fundCredential: (p) => (funding ? funding(p) : fundCredential(db, sys, p)),
     credentialAccount: (paymentHash) => credentialAccount(db, paymentHash),
     paidCall: (accountId, requestId) => paidCall(db, accountId, requestId),
     history: (p) => accountHistory(db, p),

@@ -2,8 +2,9 @@
 // Single-use (AI for Hire fees): claimed in_flight, then spent with its price booked as revenue.
 // Value-carrying (the proxy): funded once into an account of its own, then paid from like a token.
 import { createHash } from 'node:crypto';
-import type { Db, Queryable } from '../store/index.js';
+import type { Queryable } from '../store/index.js';
 import type { SystemAccountIds } from './accounts.js';
+import { oneStatement, type HoldRequest } from './holds.js';
 
 /** A claim left in flight this long (a crashed instance) may be taken over. */
 export const STALE_IN_FLIGHT_SECONDS = 15 * 60;
@@ -48,51 +49,75 @@ export async function releaseCredential(q: Queryable, paymentHash: string): Prom
   await q.query(`DELETE FROM l402_credentials WHERE payment_hash = $1 AND state = 'in_flight'`, [paymentHash]);
 }
 
-// The account, the credential naming it and the deposit's journal row, in one statement: the
-// account's unique key decides between racing requests (a loser waits for the winner's commit).
+/** A value-carrying credential's first use: its value goes into an account of its own; `hold`, this call's, taken from it at once. */
+export interface FundRequest {
+  paymentHash: string;
+  endpoint: string;
+  valueMsat: bigint;
+  now: number;
+  hold?: HoldRequest;
+}
+
+/** Funded now: the credential's account, its balance, and the hold taken (null: none asked, or the value is less than it). */
+export interface Funded {
+  accountId: bigint;
+  balanceMsat: bigint;
+  holdId: bigint | null;
+}
+
+// The credential, the account it names, the deposit's journal row and the call's hold, in one
+// statement: the credential's primary key decides between racing first uses (a loser waits for
+// the winner's commit and inserts nothing), so no account is made for a hash already taken. The
+// account's id is drawn first for the credential to name; its key is checked at the statement's end.
 const FUND_SQL = `
-WITH a AS (
-  INSERT INTO accounts (kind, token_hash, balance_msat) VALUES ('user', $1, $4::bigint)
-  ON CONFLICT (token_hash) DO NOTHING RETURNING id
-), c AS (
+WITH c AS (
   INSERT INTO l402_credentials (payment_hash, state, endpoint, price_msat, updated_at, account_id)
-  SELECT $2, 'funded', $3, $4::bigint, $5::bigint, a.id FROM a
+  VALUES ($2, 'funded', $3, $4::bigint, $5::bigint, nextval(pg_get_serial_sequence('accounts', 'id')))
   ON CONFLICT (payment_hash) DO NOTHING RETURNING account_id
+), a AS (
+  INSERT INTO accounts (id, kind, token_hash, balance_msat) SELECT account_id, 'user', $1, $4::bigint - $7::bigint FROM c RETURNING id, balance_msat
 ), j AS (
   INSERT INTO journal (kind, ref) SELECT 'l402_deposit', $2 FROM c RETURNING id
 ), e AS (
   INSERT INTO entries (journal_id, account_id, amount_msat)
   SELECT j.id, v.account_id, v.amount FROM j, c, LATERAL (VALUES ($6::bigint, -$4::bigint), (c.account_id, $4::bigint)) AS v(account_id, amount)
+), h AS (
+  INSERT INTO holds (account_id, amount_msat, purpose, expires_at) SELECT account_id, $7::bigint, $8, $9::bigint FROM c WHERE $7::bigint > 0 RETURNING id
 )
-SELECT (SELECT id FROM a) AS created, (SELECT account_id FROM c) AS funded`;
+SELECT a.id AS account_id, a.balance_msat, (SELECT id FROM h) AS hold_id FROM a`;
+
+/** The hold a first use takes: none when not asked, or when the credential is worth less than it (the reservation then says so). */
+export const heldAtFunding = (p: FundRequest): bigint => (p.hold && p.hold.amountMsat <= p.valueMsat ? p.hold.amountMsat : 0n);
 
 /**
  * First use of a value-carrying credential: its invoice amount moves from `lightning` into an
- * account of its own, once (the primary key decides between racing instances). Returns false
- * when the payment hash was already taken as a single-use credential (spent or in flight).
+ * account of its own, once, with the call's hold taken from it. Null when the payment hash was
+ * taken before: funded already (pay from it) or a single-use credential (spent or in flight).
  */
-export async function fundCredential(db: Db, sys: SystemAccountIds, p: { paymentHash: string; endpoint: string; valueMsat: bigint; now: number }): Promise<boolean> {
-  return db.tx(async (q) => {
-    const res = await q.query<{ created: bigint | null; funded: bigint | null }>(FUND_SQL, [
-      credentialAccountHash(p.paymentHash),
-      p.paymentHash,
-      p.endpoint,
-      p.valueMsat,
-      p.now,
-      sys.lightning,
-    ]);
-    const row = res.rows[0];
-    if (row?.funded != null) return true;
-    if (row?.created == null) return (await credentialState(q, p.paymentHash)) === 'funded';
-    // a single-use credential (an AI for Hire fee) with this payment hash: it cannot fund calls
-    await q.query(`DELETE FROM accounts WHERE id = $1`, [row.created]);
-    return false;
-  });
+export async function fundCredential(q: Queryable, sys: SystemAccountIds, p: FundRequest): Promise<Funded | null> {
+  const held = heldAtFunding(p);
+  const res = await oneStatement<{ account_id: bigint; balance_msat: bigint; hold_id: bigint | null }>(q, FUND_SQL, [
+    credentialAccountHash(p.paymentHash),
+    p.paymentHash,
+    p.endpoint,
+    p.valueMsat,
+    p.now,
+    sys.lightning,
+    held,
+    p.hold?.purpose ?? '',
+    p.hold?.expiresAt ?? 0,
+  ]);
+  const row = res.rows[0];
+  return row ? { accountId: row.account_id, balanceMsat: row.balance_msat, holdId: row.hold_id } : null;
 }
 
-export async function credentialState(q: Queryable, paymentHash: string): Promise<string | null> {
-  const res = await q.query<{ state: string }>(`SELECT state FROM l402_credentials WHERE payment_hash = $1`, [paymentHash]);
-  return res.rows[0]?.state ?? null;
+/** Whether the credential was funded into an account of its own (not credited to a session's as a top-up). */
+export async function fundedOnItsOwn(q: Queryable, paymentHash: string): Promise<boolean> {
+  const res = await q.query(
+    `SELECT 1 FROM l402_credentials c JOIN accounts a ON a.id = c.account_id WHERE c.payment_hash = $1 AND c.state = 'funded' AND a.token_hash = $2`,
+    [paymentHash, credentialAccountHash(paymentHash)],
+  );
+  return res.rows.length === 1;
 }
 
 /** A credential's account is keyed like a token's, by a hash no token can have. */

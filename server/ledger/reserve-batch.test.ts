@@ -111,7 +111,7 @@ describe.each(STORE_KINDS)('batched reservations on %s', (kind) => {
 
   it('funded credentials reserve together; one never funded is unknown; the holds settle and release as any other', async () => {
     const hashes = Array.from({ length: 6 }, () => randomBytes(32).toString('hex'));
-    for (const h of hashes.slice(0, 5)) expect(await ledger.fundL402({ paymentHash: h, endpoint: 'POST /api/v1/openai/v1/chat/completions', valueMsat: 20_000n, now: NOW })).toBe(true);
+    for (const h of hashes.slice(0, 5)) expect(await ledger.fundCredential({ paymentHash: h, endpoint: 'POST /api/v1/openai/v1/chat/completions', valueMsat: 20_000n, now: NOW })).toMatchObject({ balanceMsat: 20_000n, holdId: null });
     const before = counted.statements;
     const results = await Promise.all(hashes.map((paymentHash) => batcher.byCredential({ paymentHash, amountMsat: 15_000n, purpose: 'test', expiresAt: 2e9 })));
     expect(counted.statements - before).toBe(1); // the unknown one too: its first use will fund it

@@ -6,7 +6,7 @@
 // commits with what it paid for or not at all. Knows nothing of HTTP.
 import { msatToSats, msatToSatsUp } from '../../contract/money.js';
 import { AppError, invalidL402 } from '../errors.js';
-import { claimCredential, hashToken, postJournal, spendCredential, spendDayOf, type CallRecord, type HoldRequest, type Ledger } from '../ledger/index.js';
+import { claimCredential, hashToken, postJournal, spendCredential, spendDayOf, type CallRecord, type HoldRequest, type Ledger, type ReserveResult } from '../ledger/index.js';
 import type { WalletBackend } from '../lightning/backend.js';
 import type { RateLimiter } from '../ratelimit.js';
 import type { MppCredential } from '../mpp/header.js';
@@ -14,6 +14,7 @@ import type { Queryable } from '../store/index.js';
 import { buildChallenge } from './challenge.js';
 import { spentUp, unclaimed } from './l402-rail.js';
 import { railContext, verifyPaid, type PaidProof } from './rail.js';
+import { RecentKeys } from './recent-keys.js';
 import type { AheadHold, ReserveAhead } from './reserve-ahead.js';
 import type { Sessions } from './sessions.js';
 import type { Credentials, PaidAction, PaymentEvents, PaymentReference, Receipt } from './types.js';
@@ -80,6 +81,8 @@ const FREE: SecuredPayment = { kind: 'free', heldMsat: 0n, balanceMsat: null, se
 export function createPaymentGate(deps: GateDeps) {
   const { ledger } = deps;
   const rails = railContext(deps);
+  /** invoice credentials funded lately, as this instance saw: their next uses pay from the account at once */
+  const fundedHere = new RecentKeys();
 
   const insufficient = (priceMsat: bigint, balanceMsat: bigint): AppError =>
     new AppError('insufficient_balance', `This call costs ${msatToSatsUp(priceMsat)} sats; the balance is ${msatToSats(balanceMsat)} sats. Top up and retry.`, {
@@ -154,16 +157,28 @@ export function createPaymentGate(deps: GateDeps) {
     return account !== null && deps.reserveAhead!.heldHereMsat(account.id) > 0n && (await deps.reserveAhead!.giveBackFor(account.id));
   }
 
-  /** An invoice credential carries its invoice's value: funded on first use (through any door), then paid from like a token. */
+  /**
+   * An invoice credential carries its invoice's value: funded on first use (through any door), with
+   * that call's hold in the same statement, then paid from like a token. One this instance has not
+   * seen funded is most likely new, so it is funded first when its proof needs no node to confirm.
+   */
   async function holdFromInvoice(action: PaidAction, proof: PaidProof, creds: Credentials, client: string): Promise<SecuredPayment> {
-    const now = deps.now();
     const { paymentHash, valueMsat } = proof;
-    let r = await ledger.reserveFromCredential({ paymentHash, ...holdRequest(action) });
-    if (!r.ok && r.reason === 'unknown_account') {
+    const hold = holdRequest(action);
+    const fund = async (): Promise<ReserveResult> => {
+      const funded = await ledger.fundCredential({ paymentHash, endpoint: action.endpoint, valueMsat, now: deps.now(), hold });
+      fundedHere.add(paymentHash);
+      if (!funded) return ledger.reserveFromCredential({ paymentHash, ...hold }); // taken before: funded already, or single-use
+      return funded.holdId === null ? { ok: false, reason: 'insufficient', balanceMsat: funded.balanceMsat } : { ok: true, holdId: funded.holdId, accountId: funded.accountId, balanceMsat: funded.balanceMsat };
+    };
+    const fundFirst = proof.paidOnSight && !fundedHere.has(paymentHash);
+    let r = fundFirst ? await fund() : await ledger.reserveFromCredential({ paymentHash, ...hold });
+    if (!fundFirst && !r.ok && r.reason === 'unknown_account') {
       await proof.confirm();
-      if (!(await ledger.fundL402({ paymentHash, endpoint: action.endpoint, valueMsat, now }))) throw unclaimed('spent');
-      r = await ledger.reserveFromCredential({ paymentHash, ...holdRequest(action) });
+      r = await fund();
     }
+    // still no account: the hash is a single-use credential's (an AI for Hire fee), spent or in flight
+    if (!r.ok && r.reason === 'unknown_account') throw unclaimed('spent');
     if (!r.ok) {
       if (r.reason !== 'insufficient' || r.balanceMsat === 0n) throw spentUp();
       throw await challenge(action, client, {}, { balanceMsat: r.balanceMsat });

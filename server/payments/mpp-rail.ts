@@ -16,6 +16,7 @@ export function verifyMpp(ctx: RailContext, action: PaidAction, credential: MppC
     valueMsat: exact ? action.priceMsat : verdict.valueMsat,
     reference: { rail: 'mpp', paymentHash: verdict.paymentHash, challengeId: verdict.challengeId, paidAt: now },
     confirm: async () => {},
+    paidOnSight: true,
   };
 }
 

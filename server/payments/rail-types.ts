@@ -22,5 +22,7 @@ export interface PaidProof {
   reference: PaymentReference;
   /** the checks that need the node (x402's "is it paid?"); done before the credential is first funded or claimed */
   confirm(): Promise<void>;
+  /** the proof shows the invoice paid by itself (a preimage): confirm() asks nothing, so a first use may fund at once */
+  paidOnSight: boolean;
 }
 

@@ -27,7 +27,7 @@ export function verifyPaid(ctx: RailContext, action: PaidAction, creds: Credenti
     const proof = exact
       ? { paymentHash: verifyL402(ctx.rootKey, action, creds.l402, now), valueMsat: action.priceMsat }
       : verifyL402Value(ctx.rootKey, action, creds.l402, now);
-    return { ...proof, reference: { rail: 'l402', paymentHash: proof.paymentHash }, confirm: settled };
+    return { ...proof, reference: { rail: 'l402', paymentHash: proof.paymentHash }, confirm: settled, paidOnSight: true };
   }
   // a session credential is not an invoice credential: the gate pays it from its session
   if (creds.mpp && !creds.mpp.session) return verifyMpp(ctx, action, creds.mpp, exact);

@@ -17,6 +17,7 @@ export function verifyX402(ctx: RailContext, action: PaidAction, payment: X402Pa
     paymentHash,
     valueMsat: exact ? action.priceMsat : valueMsat,
     reference: { rail: 'x402', paymentHash, network },
+    paidOnSight: false,
     async confirm() {
       let invoice;
       try {
