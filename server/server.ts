@@ -156,7 +156,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
     }
     // holds kept unused are seen as spent by other instances only: PGlite serves one by construction,
     // PostgreSQL reserves ahead by default only while no other instance serves it
-    const aheadCount = settings.ABL_RESERVE_AHEAD ?? 16;
+    const aheadCount = settings.ABL_RESERVE_AHEAD ?? 64;
     const onlyWhileAlone = settings.ABL_RESERVE_AHEAD === undefined && instances ? instances : undefined;
     const reserveAhead =
       aheadCount > 0
