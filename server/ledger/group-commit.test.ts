@@ -89,6 +89,32 @@ describe('group commit', () => {
     expect(await commit({ key: 'solo', value: 8 })).toBe(8);
     expect(many).toBe(0);
   });
+  it('a backlog: room() is null while fewer requests wait, else resolves once a batch has taken enough of them', async () => {
+    const gates: ReturnType<typeof deferred>[] = [];
+    const held = async () => {
+      const gate = deferred();
+      gates.push(gate);
+      await gate.promise;
+    };
+    const commit = createGroupCommit<Req, number>({ max: 2, backlog: 3, key: (r) => r.key, one: async (r) => (await held(), r.value), many: async (rs) => (await held(), rs.map((r) => r.value)) });
+    const sent = [commit({ key: 'a', value: 0 })]; // goes at once and stays running
+    await new Promise<void>((r) => setImmediate(r));
+    expect(commit.room()).toBeNull();
+    for (const key of ['b', 'c', 'd', 'e']) sent.push(commit({ key, value: sent.length }));
+    let roomy = false;
+    const room = commit.room()!.then(() => void (roomy = true));
+    await new Promise<void>((r) => setImmediate(r));
+    expect(roomy).toBe(false); // four wait behind the running one
+    gates[0]!.resolve(); // the next batch takes two: two wait
+    await room;
+    expect(commit.room()).toBeNull();
+    for (let i = 1; i < 3; i++) {
+      while (!gates[i]) await new Promise<void>((r) => setImmediate(r));
+      gates[i]!.resolve();
+    }
+    expect(await Promise.all(sent)).toEqual([0, 1, 2, 3, 4]);
+  });
+
   describe('lingering', () => {
     afterEach(() => void vi.useRealTimers());
     const flushed = () => new Promise<void>((r) => setImmediate(r));

@@ -10,10 +10,16 @@ export interface BatchOptions {
   max?: number;
   parallel?: number;
   lingerMs?: number;
+  /** this many requests waiting is a backlog: room() makes callers wait until fewer do */
+  backlog?: number;
 }
 
-/** Sends a request to the next batch; `mayLinger`: nobody waits for it, it may wait up to lingerMs for others to join. */
-export type GroupCommit<R, T> = (req: R, mayLinger?: boolean) => Promise<T>;
+export interface GroupCommit<R, T> {
+  /** Sends a request to the next batch; `mayLinger`: nobody waits for it, it may wait up to lingerMs for others to join. */
+  (req: R, mayLinger?: boolean): Promise<T>;
+  /** null while fewer than `backlog` requests wait; else resolves once fewer do */
+  room(): Promise<void> | null;
+}
 
 export interface GroupCommitOptions<R, T> extends BatchOptions {
   /** requests with one key never share a batch, nor run in two at once (an UPDATE … FROM applies one source row per target row) */
@@ -43,6 +49,9 @@ export function createGroupCommit<R, T>(opts: GroupCommitOptions<R, T>): GroupCo
   let scheduled = false;
   // lingering requests wait for this timer, or for a request that cannot wait, or for a full batch
   let lingering: NodeJS.Timeout | null = null;
+  const backlog = opts.backlog ?? Infinity;
+  // callers waiting for the backlog to shrink
+  let roomWaiters: (() => void)[] = [];
 
   // The next batch: up to max requests, one per key, none of a running batch's keys; the rest wait, in their order.
   const take = (): Waiting<R, T>[] => {
@@ -55,6 +64,11 @@ export function createGroupCommit<R, T>(opts: GroupCommitOptions<R, T>): GroupCo
       } else rest.push(w);
     }
     queue = rest;
+    if (roomWaiters.length > 0 && queue.length < backlog) {
+      const waiters = roomWaiters;
+      roomWaiters = [];
+      for (const go of waiters) go();
+    }
     return batch;
   };
 
@@ -107,7 +121,7 @@ export function createGroupCommit<R, T>(opts: GroupCommitOptions<R, T>): GroupCo
     later(pump);
   };
 
-  return (req, mayLinger = false) =>
+  const send = (req: R, mayLinger = false): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       queue.push({ req, key: opts.key(req), resolve, reject });
       // with every slot busy it joins the batch after the running one, as soon as that ends
@@ -119,4 +133,6 @@ export function createGroupCommit<R, T>(opts: GroupCommitOptions<R, T>): GroupCo
       // requests of the same tick join the first batch; one that cannot wait takes the lingering ones along
       schedule(queueMicrotask);
     });
+  const room = (): Promise<void> | null => (queue.length < backlog ? null : new Promise<void>((go) => roomWaiters.push(go)));
+  return Object.assign(send, { room });
 }

@@ -47,6 +47,8 @@ export interface Ledger {
   settledFor(accountId: bigint): Promise<boolean>;
   /** resolves once every settlement sent so far has committed or failed (shutdown) */
   drain(): Promise<void>;
+  /** null unless settlements waiting for their batch are a backlog (SETTLE_BACKLOG); then resolves once they are fewer */
+  settleRoom(): Promise<void> | null;
   release(holdId: bigint, memo?: string): Promise<bigint | null>;
   /** one account's holds taken ahead and never used, back to it in one statement: the balance after (null: none was held) */
   releaseUnused(holdIds: readonly bigint[]): Promise<bigint | null>;
@@ -100,6 +102,13 @@ export interface LedgerOptions {
   reserveBatch?: boolean | BatchOptions;
 }
 
+/**
+ * Settlements waiting for their batch beyond which new paid calls wait (four batches): a store
+ * slower than the calls (PGlite's one thread under load) would otherwise let them pile up, in
+ * memory and in what a crash would hand back to the sweep.
+ */
+export const SETTLE_BACKLOG = 256;
+
 export async function createLedger(db: Db, opts: LedgerOptions = {}): Promise<Ledger> {
   const now = opts.now ?? (() => Math.floor(Date.now() / 1000));
   const sys = await loadSystemAccountIds(db);
@@ -109,7 +118,7 @@ export async function createLedger(db: Db, opts: LedgerOptions = {}): Promise<Le
   const batching = (opt: boolean | BatchOptions | undefined): BatchOptions | null => (opt === false ? null : { parallel: 1, ...(typeof opt === 'object' ? opt : {}) });
   const settleOpts = batching(opts.settleBatch);
   const reserveOpts = batching(opts.reserveBatch);
-  const batcher = settleOpts ? createSettleBatcher(db.settlements, settleOpts) : null;
+  const batcher = settleOpts ? createSettleBatcher(db.settlements, { backlog: SETTLE_BACKLOG, ...settleOpts }) : null;
   const reserving = reserveOpts ? createReserveBatcher(db, reserveOpts) : null;
   const funding = reserveOpts ? createFundBatcher(db, sys, reserveOpts) : null;
   const checks = new Set<AuditCheck>();
@@ -130,6 +139,7 @@ export async function createLedger(db: Db, opts: LedgerOptions = {}): Promise<Le
     },
     settledFor: (accountId) => inFlight.settledFor(accountId),
     drain: () => inFlight.drain(),
+    settleRoom: () => batcher?.room() ?? null,
     release: (holdId, memo) => releaseHold(db.settlements, { holdId, ...(memo ? { memo } : {}) }),
     releaseUnused: (holdIds) => releaseUnused(db.settlements, holdIds),
     renew: (holdId, expiresAt) => renewHold(db, { holdId, expiresAt }),

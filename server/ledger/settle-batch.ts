@@ -58,6 +58,8 @@ export interface SettleRequest {
 export interface SettleBatcher {
   /** resolves after the batch holding this settle committed: false if the hold was no longer held; mayLinger: nobody waits for it (BatchOptions.lingerMs) */
   settle(req: SettleRequest, mayLinger?: boolean): Promise<boolean>;
+  /** null while the settlements waiting are fewer than the backlog; else resolves once they are */
+  room(): Promise<void> | null;
 }
 
 /** opts: statements' size and how many run at once (BatchOptions). A second settle of one hold waits for the next batch, where the compare-and-set finds it settled. */
@@ -71,7 +73,7 @@ export function createSettleBatcher(q: Queryable, opts: BatchOptions = {}): Sett
       return reqs.map((r) => settled.has(r.holdId));
     },
   });
-  return { settle };
+  return { settle, room: settle.room };
 }
 
 async function batchStatement(q: Queryable, reqs: SettleRequest[]): Promise<Set<bigint>> {

@@ -221,6 +221,9 @@ export function createPaymentGate(deps: GateDeps) {
     /** Holds payment for the action or throws: L402 pays when present (a token beside it only names the account); else the token; else a 402. */
     async secure(action: PaidAction, creds: Credentials, client: string): Promise<SecuredPayment> {
       if (action.priceMsat === 0n) return FREE;
+      // settlements behind (the store slower than the calls): a new call waits for them before it holds anything
+      const behind = ledger.settleRoom();
+      if (behind) await behind;
       if (creds.mpp?.session && deps.sessions) return holdFromSession(action, creds.mpp, deps.sessions);
       const proof = verifyPaid(rails, action, creds, false);
       if (proof) return holdFromInvoice(action, proof, creds, client);
