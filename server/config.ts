@@ -32,7 +32,7 @@ const EnvSchema = z.object({
   ABL_SETTLE_LINGER_MS: z.coerce.number().int().min(0).max(100).default(2),
   /** concurrent reservations taken together in one statement (the same section) */
   ABL_RESERVE_BATCH: z.enum(['true', 'false']).default('true'),
-  /** how many calls' holds a token reserves ahead on this instance, in one statement; 0: one call at a time; unset: 16, on PostgreSQL only while no other instance serves the database (docs/architecture.md, "Reserving ahead") */
+  /** how many calls' holds a token reserves ahead on this instance, in one statement; 0: one call at a time; unset: 64, on PostgreSQL only while no other instance serves the database (docs/architecture.md, "Reserving ahead") */
   ABL_RESERVE_AHEAD: optional.pipe(z.string().regex(/^\d{1,4}$/, 'must be a whole number from 0 to 1000').transform(Number).pipe(z.number().int().max(1000)).optional()),
   /** holds reserved ahead and not used for this long go back to the balance */
   ABL_RESERVE_AHEAD_IDLE_MS: z.coerce.number().int().min(10).max(600_000).default(2000),

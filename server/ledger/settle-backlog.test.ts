@@ -1,37 +1,28 @@
 // Settlements that fall behind (the store slower than the calls): past SETTLE_BACKLOG waiting,
 // settleRoom() makes new paid calls wait (payments/gate.ts) until batches have taken enough; each
 // settlement still commits once, and the audit is clean. A test transaction holds them back.
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestStore, type TestStore } from '../store/testing.js';
-import { createLedger, SETTLE_BACKLOG, type Ledger } from './index.js';
-import { fundedAccount as funded } from './testing.js';
+import { SETTLE_BACKLOG, type Ledger } from './index.js';
+import { fundedAccount as funded, openSettlementBlocker, type SettlementBlocker } from './testing.js';
 
 const PRICE = 1_000n;
 
 describe('settlements behind, on PostgreSQL', () => {
-  let store: TestStore;
+  let rig: SettlementBlocker;
   let ledger: Ledger;
-  let blocker: pg.Client;
   beforeAll(async () => {
-    store = await openTestStore('postgres');
-    ledger = await createLedger(store.db);
-    blocker = new pg.Client({ connectionString: store.url! });
-    await blocker.connect();
+    rig = await openSettlementBlocker();
+    ledger = rig.ledger;
   });
-  afterAll(async () => {
-    await blocker.end();
-    await store.close();
-  });
+  afterAll(() => rig.close());
 
   it('past the backlog new calls are told to wait, until the batches catch up; every settlement commits once', async () => {
     const count = SETTLE_BACKLOG + 80;
-    const a = await funded(store.db, ledger, PRICE * BigInt(count) * 2n);
+    const a = await funded(rig.store.db, ledger, PRICE * BigInt(count) * 2n);
     const expiresAt = Math.floor(Date.now() / 1000) + 900;
     const holds = await Promise.all(Array.from({ length: count }, () => ledger.reserve({ tokenHash: a.tokenHash, amountMsat: PRICE, purpose: 'test', expiresAt })));
     expect(ledger.settleRoom()).toBeNull();
-    await blocker.query('BEGIN');
-    await blocker.query('LOCK TABLE paid_calls IN SHARE MODE');
+    await rig.holdBack();
     const now = Math.floor(Date.now() / 1000);
     const settled = holds.map((h, i) => {
       if (!h.ok) throw new Error('reserve failed');
@@ -44,7 +35,7 @@ describe('settlements behind, on PostgreSQL', () => {
     void room!.then(() => void (roomy = true));
     await new Promise<void>((r) => setImmediate(r));
     expect(roomy).toBe(false);
-    await blocker.query('COMMIT');
+    await rig.letGo();
     await room;
     expect(await Promise.all(settled)).toEqual(holds.map(() => true));
     expect(ledger.settleRoom()).toBeNull();

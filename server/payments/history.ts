@@ -37,7 +37,8 @@ async function accountOf(ledger: Ledger, token: string): Promise<{ id: bigint; b
  */
 export async function usageHistory(ledger: Ledger, token: string, query: HistoryQuery, reserveAhead?: Pick<ReserveAhead, 'giveBackFor'>): Promise<UsagePage> {
   let account = await accountOf(ledger, token);
-  if (query.cursor === null && ((await reserveAhead?.giveBackFor(account.id)) || (await ledger.settledFor(account.id)))) account = await accountOf(ledger, token);
+  // giving back waits for the settlements too
+  if (query.cursor === null && (await (reserveAhead ? reserveAhead.giveBackFor(account.id) : ledger.settledFor(account.id)))) account = await accountOf(ledger, token);
   const page = await ledger.history({
     accountId: account.id,
     balanceMsat: account.balanceMsat,

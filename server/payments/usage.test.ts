@@ -1,8 +1,7 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLedger, type Ledger } from '../ledger/index.js';
-import { fundedAccount as funded } from '../ledger/testing.js';
-import { openTestStore, type TestStore } from '../store/testing.js';
+import type { Ledger } from '../ledger/index.js';
+import { fundedAccount as funded, openSettlementBlocker, type SettlementBlocker } from '../ledger/testing.js';
+import type { TestStore } from '../store/testing.js';
 import { usageHistory } from './history.js';
 import { callUsage } from './usage.js';
 
@@ -11,27 +10,21 @@ const PRICE = 30_000n;
 // A flat-priced answer goes before its settlement commits. Here a test transaction holds the
 // settlement back (SHARE lock on paid_calls: reads pass, the settlement's insert waits).
 describe('a receipt or history read right after an answer, on PostgreSQL', () => {
+  let rig: SettlementBlocker;
   let store: TestStore;
   let ledger: Ledger;
-  let blocker: pg.Client;
   beforeAll(async () => {
-    store = await openTestStore('postgres');
-    ledger = await createLedger(store.db);
-    blocker = new pg.Client({ connectionString: store.url! });
-    await blocker.connect();
+    rig = await openSettlementBlocker();
+    ({ store, ledger } = rig);
   });
-  afterAll(async () => {
-    await blocker.end();
-    await store.close();
-  });
+  afterAll(() => rig.close());
 
   /** A call whose settlement is sent while the test holds it back; resolves once it is blocked. */
   async function callSettling(requestId: string) {
     const a = await funded(store.db, ledger, 1_000_000n);
     const r = await ledger.reserve({ tokenHash: a.tokenHash, amountMsat: PRICE, purpose: '/v1/chat/completions', expiresAt: Math.floor(Date.now() / 1000) + 900 });
     if (!r.ok) throw new Error('reserve failed');
-    await blocker.query('BEGIN');
-    await blocker.query('LOCK TABLE paid_calls IN SHARE MODE');
+    await rig.holdBack();
     const call = { requestId, api: 'openai', endpoint: '/v1/chat/completions', model: 'gpt-4o-mini', usage: null, createdAt: Math.floor(Date.now() / 1000) };
     const settled = ledger.settle(r.holdId, PRICE, call, { payer: a.id });
     return { a, settled };
@@ -51,7 +44,7 @@ describe('a receipt or history read right after an answer, on PostgreSQL', () =>
     const receipt = callUsage(l, { token: a.token, l402: null }, 'req-receipt-1');
     // whichever comes first: the read waits for the settlement, or it answered without it
     await Promise.race([waiting, receipt.catch(() => {})]);
-    await blocker.query('COMMIT');
+    await rig.letGo();
     await expect(receipt).resolves.toMatchObject({ request_id: 'req-receipt-1', status: 'settled', charged_msat: Number(PRICE) });
     expect(await settled).toBe(true);
   });
@@ -61,7 +54,7 @@ describe('a receipt or history read right after an answer, on PostgreSQL', () =>
     const { l, waiting } = watched();
     const page = usageHistory(l, a.token, { limit: 10, cursor: null, from: null, to: null });
     await Promise.race([waiting, page.catch(() => {})]);
-    await blocker.query('COMMIT');
+    await rig.letGo();
     const rows = (await page).data;
     expect(rows[0]).toMatchObject({ kind: 'call', request_id: 'req-history-1', status: 'settled', charged_msat: Number(PRICE), balance_after_msat: Number(1_000_000n - PRICE) });
     expect(await settled).toBe(true);
