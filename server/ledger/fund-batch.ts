@@ -18,15 +18,17 @@ WITH i AS (
   SELECT payment_hash, 'funded', endpoint, value, at, nextval(pg_get_serial_sequence('accounts', 'id')) FROM i ORDER BY payment_hash
   ON CONFLICT (payment_hash) DO NOTHING RETURNING payment_hash, account_id
 ), ci AS (
-  SELECT c.account_id, i.* FROM c JOIN i ON i.payment_hash = c.payment_hash
+  -- each deposit's journal row id, taken in account order here: its entries need no join back to it
+  SELECT u.*, nextval(pg_get_serial_sequence('journal', 'id')) AS journal_id FROM (
+    SELECT c.account_id, i.* FROM c JOIN i ON i.payment_hash = c.payment_hash ORDER BY c.account_id) u
 ), a AS (
   INSERT INTO accounts (id, kind, token_hash, balance_msat)
   SELECT account_id, 'user', decode(account_hash, 'hex'), value - held FROM ci ORDER BY account_id RETURNING id, balance_msat
 ), j AS (
-  INSERT INTO journal (kind, ref) SELECT 'l402_deposit', payment_hash FROM ci ORDER BY account_id RETURNING id, ref
+  INSERT INTO journal (id, kind, ref) SELECT journal_id, 'l402_deposit', payment_hash FROM ci
 ), e AS (
   INSERT INTO entries (journal_id, account_id, amount_msat)
-  SELECT j.id, v.account_id, v.amount FROM j JOIN ci ON ci.payment_hash = j.ref,
+  SELECT ci.journal_id, v.account_id, v.amount FROM ci,
     LATERAL (VALUES ($9::bigint, -ci.value), (ci.account_id, ci.value)) AS v(account_id, amount)
 ), h AS (
   INSERT INTO holds (account_id, amount_msat, purpose, expires_at)

@@ -20,8 +20,10 @@ WITH i AS (
   FROM i WHERE h.id = i.hold_id AND h.state = 'held' AND h.amount_msat >= i.charge
   RETURNING h.id, h.account_id, h.amount_msat, h.spend_day, i.charge, i.to_id AS revenue, i.memo, i.request_id, i.api, i.endpoint, i.model, i.usage, i.created_at, i.max_charge
 ), t AS (
-  SELECT s.*, CASE WHEN a.revoked_at IS NOT NULL AND a.parent_id IS NOT NULL THEN a.parent_id ELSE s.account_id END AS back_to
-  FROM s JOIN accounts a ON a.id = s.account_id
+  -- each settled hold's journal row id, taken in hold order here: its entries need no join back to it
+  SELECT u.*, nextval(pg_get_serial_sequence('journal', 'id')) AS journal_id FROM (
+    SELECT s.*, CASE WHEN a.revoked_at IS NOT NULL AND a.parent_id IS NOT NULL THEN a.parent_id ELSE s.account_id END AS back_to
+    FROM s JOIN accounts a ON a.id = s.account_id ORDER BY s.id) u
 ), g AS (
   SELECT back_to, sum(amount_msat - charge)::bigint AS back FROM t WHERE amount_msat > charge GROUP BY back_to
 ), back AS (
@@ -34,10 +36,10 @@ WITH i AS (
     AND a.id = ANY (ARRAY(SELECT l.id FROM accounts l WHERE l.id IN (SELECT back_to FROM g) ORDER BY l.id FOR NO KEY UPDATE))
   RETURNING a.id
 ), j AS (
-  INSERT INTO journal (kind, ref, memo) SELECT 'charge', t.id::text, t.memo FROM t ORDER BY t.id RETURNING id, ref
+  INSERT INTO journal (id, kind, ref, memo) SELECT t.journal_id, 'charge', t.id::text, t.memo FROM t
 ), e AS (
   INSERT INTO entries (journal_id, account_id, amount_msat)
-  SELECT j.id, v.account_id, v.amount FROM j JOIN t ON j.ref = t.id::text,
+  SELECT t.journal_id, v.account_id, v.amount FROM t,
     LATERAL (VALUES (t.account_id, -(CASE WHEN t.back_to = t.account_id THEN t.charge ELSE t.amount_msat END)), (t.revenue, t.charge),
       (t.back_to, CASE WHEN t.back_to = t.account_id THEN 0 ELSE t.amount_msat - t.charge END)) AS v(account_id, amount)
   WHERE v.amount <> 0

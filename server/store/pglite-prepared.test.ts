@@ -51,14 +51,29 @@ describe('PGlite prepared statements', () => {
     expect((await db.query<{ n: number }>(`SELECT n FROM t WHERE id = 1`)).rows[0]!.n).toBe(-7 + 12);
   });
 
-  it('a statement PREPARE refused and one with an array still run as sent', async () => {
+  it('a statement PREPARE refused and one with an array of bytes still run as sent', async () => {
     const later = `SELECT count(*) AS n FROM later WHERE id = $1::bigint`;
     // its table is missing: refused as sent, then by PREPARE; once the table is there, it runs
     for (let i = 0; i < 2; i++) await expect(db.query(later, [1n])).rejects.toThrow(/later/);
     await db.exec(`CREATE TABLE later (id bigint)`);
     for (let i = 0; i < 3; i++) expect((await db.query<{ n: bigint }>(later, [1n])).rows[0]!.n).toBe(0n);
-    const withArray = `SELECT count(*) AS n FROM t WHERE id = ANY ($1::bigint[])`;
-    for (let i = 0; i < 3; i++) expect((await db.query<{ n: bigint }>(withArray, [[1n, 2n, 999n]])).rows[0]!.n).toBe(2n);
+    const withBytes = `SELECT count(*) AS n FROM t WHERE b = ANY ($1::bytea[])`;
+    for (let i = 0; i < 3; i++) expect((await db.query<{ n: bigint }>(withBytes, [[Buffer.from([0, 1, 0x27, 0x5c, 255])]])).rows[0]!.n).toBe(BigInt(tricky.length));
+  });
+
+  it('arrays go prepared, every element arriving as sent: quotes, braces, commas, backslashes, NULL and "NULL"', async () => {
+    const texts = [...tricky, 'a"b', '{x,y}', 'c,d', 'e\\"f', 'NULL', null, ' spaced ', 'new\nline'];
+    const echo = `SELECT s, n, f FROM unnest($1::text[], $2::bigint[], $3::boolean[]) WITH ORDINALITY AS u(s, n, f, o) ORDER BY o`;
+    const nums = texts.map((_, i) => (i % 3 === 0 ? null : BigInt(i) * -1_000_000_007n));
+    const flags = texts.map((_, i) => (i % 4 === 0 ? null : i % 2 === 0));
+    for (let i = 0; i < 3; i++) {
+      const res = await db.query<{ s: string | null; n: bigint | null; f: boolean | null }>(echo, [texts, nums, flags]);
+      expect(res.rows).toEqual(texts.map((s, k) => ({ s, n: nums[k], f: flags[k] })));
+    }
+    const empty = await db.query<{ n: bigint }>(`SELECT count(*) AS n FROM unnest($1::text[]) AS u(s)`, [[]]);
+    expect(empty.rows[0]!.n).toBe(0n);
+    const prepared = await db.query<{ n: bigint }>(`SELECT count(*) AS n FROM pg_prepared_statements WHERE statement LIKE '%unnest($1::text[], $2::bigint[]%'`);
+    expect(prepared.rows[0]!.n).toBe(1n);
   });
 
   it('off: nothing is prepared', async () => {

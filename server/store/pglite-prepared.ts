@@ -2,7 +2,8 @@
 // parameters to a named one). A parameterised statement seen twice is therefore prepared once with
 // SQL `PREPARE`, outside any transaction (a failed PREPARE would abort one), and then run as
 // `EXECUTE name(literals)`: the values written as SQL literals, which skips the parse and the plan.
-// A value that is not a plain scalar (an array, an object) leaves its call to go as sent.
+// An array of scalars is written as an array literal (the batched statements' `unnest` arrays); any
+// other value (an object, a nested array, bytes inside an array) leaves its call to go as sent.
 
 const MAX_PREPARED = 500;
 
@@ -15,7 +16,21 @@ function literal(v: unknown): string | null {
   if (typeof v === 'number') return Number.isFinite(v) ? `'${v}'` : null;
   if (typeof v === 'string') return v.includes('\0') ? null : `'${v.replaceAll("'", "''")}'`;
   if (v instanceof Uint8Array) return `'\\x${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')}'`;
+  if (Array.isArray(v)) return arrayLiteral(v);
   return null;
+}
+
+/** An array of scalars as `'{"a","b",NULL}'`: each element quoted, its `"` and `\` escaped for the array's own syntax. */
+function arrayLiteral(items: readonly unknown[]): string | null {
+  const elements: string[] = [];
+  for (const v of items) {
+    if (v === null || v === undefined) elements.push('NULL');
+    else if (typeof v === 'boolean') elements.push(v ? 'true' : 'false');
+    else if (typeof v === 'number' && Number.isFinite(v)) elements.push(`"${v}"`);
+    else if (typeof v === 'string' && !v.includes('\0')) elements.push(`"${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`);
+    else return null;
+  }
+  return `'{${elements.join(',').replaceAll("'", "''")}}'`;
 }
 
 export interface PglitePrepared {

@@ -7,6 +7,8 @@ import { PGlite, type Transaction } from '@electric-sql/pglite';
 export type ThreadRequest =
   | { id: number; op: 'query'; sql: string; params?: unknown[]; tx?: number }
   | { id: number; op: 'exec'; sql: string; tx?: number }
+  // one statement without parameters over the simple protocol, its rows returned (an EXECUTE of a prepared one)
+  | { id: number; op: 'simple'; sql: string; tx?: number }
   | { id: number; op: 'begin' | 'commit' | 'rollback'; tx: number }
   | { id: number; op: 'close' };
 
@@ -68,6 +70,12 @@ async function handle(m: ThreadRequest): Promise<ThreadReply> {
       if (!q) throw new Error('no such transaction');
       await q.exec(m.sql);
       return { id: m.id, ok: true };
+    }
+    case 'simple': {
+      const q = m.tx === undefined ? db : open.get(m.tx)?.t;
+      if (!q) throw new Error('no such transaction');
+      const res = (await q.exec(m.sql)).at(-1);
+      return { id: m.id, ok: true, rows: res?.rows ?? [], affectedRows: res?.affectedRows ?? 0 };
     }
     case 'begin':
       await begin(m.tx);

@@ -76,6 +76,11 @@ export async function openPglite(dataDir: string | null, opts: { preparedStateme
       return { rows: (r.rows ?? []) as R[], affectedRows: r.affectedRows ?? 0 };
     },
     exec: async (sql: string) => void (await thread.call({ op: 'exec', sql, ...(tx === undefined ? {} : { tx }) })),
+    // the simple protocol: one message where an unnamed statement takes parse, describe, bind and execute
+    simple: async <R>(sql: string) => {
+      const r = await thread.call({ op: 'simple', sql, ...(tx === undefined ? {} : { tx }) });
+      return { rows: (r.rows ?? []) as R[], affectedRows: r.affectedRows ?? 0 };
+    },
   });
 
   const top0 = raw();
@@ -89,7 +94,7 @@ export async function openPglite(dataDir: string | null, opts: { preparedStateme
       const execute = prepared && values && values.length > 0 ? await prepared.execute(sql, values, inTx ? null : q.exec) : null;
       let res;
       try {
-        res = execute ? await q.query<R>(execute) : await q.query<R>(sql, values);
+        res = execute ? await q.simple<R>(execute) : await q.query<R>(sql, values);
       } catch (err) {
         // "cached plan must not change result type" (a migration changed a table under it): run it as sent
         if (!execute || pgErrorCode(err) !== '0A000') throw err;
