@@ -3,6 +3,7 @@
 // (the newest and the one verified longest ago), so a rewritten old row is caught too.
 import type { Queryable } from '../store/index.js';
 import { invariantProblems, keptTotalsAgainst, movesByRef, type AuditCheck, type AuditContext, type AuditReport, type AuditTotals } from './audit.js';
+import { referenceProblems } from './audit-references.js';
 import { addSums, latestCheckpoint, rangeSums, verifySegments, type Checkpoint } from './audit-checkpoint.js';
 
 /** Run inside a REPEATABLE READ snapshot; `base` is the checkpoint it started from. */
@@ -16,6 +17,8 @@ export async function auditSinceCheckpoint(q: Queryable, checks: readonly AuditC
     [mark],
   );
   for (const r of unbalanced.rows) problems.push(`journal ${r.journal_id} does not balance (${r.s} msat)`);
+  // the receipts' references are read whole, by the full audit only
+  problems.push(...(await referenceProblems(q, { fromJournalId: mark, receipts: false })));
 
   // accounts that moved since the checkpoint: balance + open holds = sum below it + what came after
   // (the compact journal: a reservation moves money into its hold without journal lines)

@@ -2,6 +2,7 @@
 // compact (017): an account's entries sum to its balance plus its open holds, which are counted
 // from `holds`; the holds system account keeps only what older reservations left (zero).
 import type { Queryable } from '../store/index.js';
+import { referenceProblems } from './audit-references.js';
 
 export interface AuditTotals {
   depositsMsat: bigint;
@@ -67,6 +68,8 @@ export async function auditLedger(q: Queryable, checks: readonly AuditCheck[] = 
     `SELECT journal_id, sum(amount_msat) AS s FROM entries GROUP BY journal_id HAVING sum(amount_msat) <> 0`,
   );
   for (const r of unbalanced.rows) problems.push(`journal ${r.journal_id} does not balance (${r.s} msat)`);
+
+  problems.push(...(await referenceProblems(q, { fromJournalId: 0n, receipts: true })));
 
   const total = await sumOf(q, `SELECT sum(amount_msat) AS s FROM entries`);
   if (total !== 0n) problems.push(`the journal sums to ${total} msat, not zero`);

@@ -1,0 +1,63 @@
+// The references no foreign key checks on the rows each paid call writes (migration 024): the audit
+// finds an entry whose journal row or account is missing, and (full) a receipt whose hold is missing
+// or belongs to another account; a clean ledger with receipts reads clean.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openTestStore, STORE_KINDS, type TestStore } from '../store/testing.js';
+import { createLedger, type Ledger } from './index.js';
+import { fundedAccount } from './testing.js';
+
+describe.each(STORE_KINDS)('the audit checks paid calls\' references on %s', (kind) => {
+  let store: TestStore;
+  let ledger: Ledger;
+  let acct: bigint;
+  let holdId: bigint;
+  beforeEach(async () => {
+    store = await openTestStore(kind);
+    ledger = await createLedger(store.db);
+    const a = await fundedAccount(store.db, ledger, 100_000n);
+    acct = a.id;
+    for (let i = 0; i < 3; i++) {
+      const r = await ledger.reserve({ tokenHash: a.tokenHash, amountMsat: 2_000n, purpose: 'test', expiresAt: 2e9 });
+      if (!r.ok) throw new Error('reserve failed');
+      holdId = r.holdId;
+      await ledger.settle(r.holdId, 1_000n, { requestId: `req-${i}`, api: 'openai', endpoint: 'chat', model: null, usage: null, createdAt: 1_700_000_000 });
+    }
+  });
+  afterEach(() => store.close());
+
+  const full = () => ledger.audit({ mode: 'full' });
+  const incremental = () => ledger.audit({ mode: 'incremental', fenceWaitMs: 5_000 });
+
+  it('paid calls with their receipts audit clean, both ways', async () => {
+    expect((await full()).problems).toEqual([]);
+    expect((await incremental()).problems).toEqual([]);
+    expect((await store.db.query(`SELECT 1 FROM paid_calls`)).rowCount).toBe(3);
+  });
+
+  it('an entry for an account that does not exist, or under a journal row that does not, is found by both audits', async () => {
+    expect((await incremental()).ok).toBe(true);
+    const { rows } = await store.db.query<{ id: bigint }>(`INSERT INTO journal (kind) VALUES ('forged') RETURNING id`);
+    const j = rows[0]!.id;
+    // balanced, so only the references are wrong
+    await store.db.query(`INSERT INTO entries (journal_id, account_id, amount_msat) VALUES ($1, $2, 700), ($1, 999999, -700)`, [j, ledger.sys.revenue]);
+    await store.db.query(`INSERT INTO entries (journal_id, account_id, amount_msat) VALUES ($1, $2, 5), ($1, $2, -5)`, [j + 1000n, ledger.sys.revenue]);
+    for (const report of [await incremental(), await full()]) {
+      expect(report.ok).toBe(false);
+      expect(report.problems).toContain(`journal ${j} has an entry for account 999999, which does not exist`);
+      expect(report.problems).toContain(`an entry names journal ${j + 1000n}, which does not exist`);
+    }
+  });
+
+  it('a receipt naming a missing hold, or a hold of another account, is found by the full audit', async () => {
+    await store.db.query(
+      `INSERT INTO paid_calls (request_id, account_id, hold_id, api, endpoint, max_charge_msat, charged_msat, created_at) VALUES
+       ('ghost', $1, 999999, 'openai', 'chat', 1, 1, 0), ('stolen', $2, $3, 'openai', 'chat', 1, 1, 0)`,
+      [acct, ledger.sys.revenue, holdId],
+    );
+    const report = await full();
+    expect(report.problems).toEqual([
+      `the receipt of stolen names account ${ledger.sys.revenue}, its hold ${holdId} account ${acct}`,
+      'the receipt of ghost names hold 999999, which does not exist',
+    ]);
+  });
+});

@@ -1,0 +1,36 @@
+// The references of the rows every paid call writes, which no foreign key checks (migration 024):
+// each entry names a journal row and an account, each receipt an account and a hold of that account.
+import type { Queryable } from '../store/index.js';
+
+const SHOWN = 20;
+
+/** Entries from journal id `fromJournalId` on whose journal row or account is missing; with `receipts`, every receipt too. */
+export async function referenceProblems(q: Queryable, opts: { fromJournalId: bigint; receipts: boolean }): Promise<string[]> {
+  const problems: string[] = [];
+  const entries = await q.query<{ journal_id: bigint; account_id: bigint; journal: boolean; account: boolean }>(
+    `SELECT e.journal_id, e.account_id, j.id IS NOT NULL AS journal, a.id IS NOT NULL AS account
+     FROM entries e LEFT JOIN journal j ON j.id = e.journal_id LEFT JOIN accounts a ON a.id = e.account_id
+     WHERE e.journal_id >= $1 AND (j.id IS NULL OR a.id IS NULL)
+     ORDER BY e.journal_id LIMIT ${SHOWN}`,
+    [opts.fromJournalId],
+  );
+  for (const r of entries.rows) {
+    if (!r.journal) problems.push(`an entry names journal ${r.journal_id}, which does not exist`);
+    if (!r.account) problems.push(`journal ${r.journal_id} has an entry for account ${r.account_id}, which does not exist`);
+  }
+  if (!opts.receipts) return problems;
+  const receipts = await q.query<{ request_id: string; account_id: bigint; hold_id: bigint; hold_account: bigint | null }>(
+    `SELECT p.request_id, p.account_id, p.hold_id, h.account_id AS hold_account
+     FROM paid_calls p LEFT JOIN holds h ON h.id = p.hold_id
+     WHERE h.id IS NULL OR h.account_id <> p.account_id
+     ORDER BY p.hold_id LIMIT ${SHOWN}`,
+  );
+  for (const r of receipts.rows) {
+    problems.push(
+      r.hold_account === null
+        ? `the receipt of ${r.request_id} names hold ${r.hold_id}, which does not exist`
+        : `the receipt of ${r.request_id} names account ${r.account_id}, its hold ${r.hold_id} account ${r.hold_account}`,
+    );
+  }
+  return problems;
+}
