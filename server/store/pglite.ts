@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { Db, Queryable, QueryResult } from './db.js';
 import { pgErrorCode, toDriverParams } from './db.js';
 import { createPglitePrepared } from './pglite-prepared.js';
+import { createPgliteVacuum, PGLITE_VACUUM, type VacuumOptions } from './pglite-vacuum.js';
 import type { ThreadReply, ThreadRequest } from './pglite-thread.js';
 
 type Request = ThreadRequest extends infer T ? (T extends { id: number } ? Omit<T, 'id'> : never) : never;
@@ -65,7 +66,8 @@ async function startThread(dataDir: string | null): Promise<Thread> {
   };
 }
 
-export async function openPglite(dataDir: string | null, opts: { preparedStatements?: boolean } = {}): Promise<Db> {
+/** vacuum: which tables, and after how many rows (pglite-vacuum.ts); PGLITE_VACUUM by default, false for none */
+export async function openPglite(dataDir: string | null, opts: { preparedStatements?: boolean; vacuum?: VacuumOptions | false } = {}): Promise<Db> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const thread = await startThread(dataDir);
 
@@ -87,6 +89,14 @@ export async function openPglite(dataDir: string | null, opts: { preparedStateme
   const conforming = (await top0.query<{ standard_conforming_strings: string }>('SHOW standard_conforming_strings')).rows[0]?.standard_conforming_strings === 'on';
   // literals are written for standard-conforming strings only (a backslash is then just a backslash)
   const prepared = opts.preparedStatements !== false && conforming ? createPglitePrepared() : null;
+  const vacuumOpts = opts.vacuum ?? PGLITE_VACUUM;
+  const vacuum = vacuumOpts
+    ? createPgliteVacuum(vacuumOpts, async (sql) => {
+        await top0.exec(sql);
+        const size = await top0.query<{ n: number }>(`SELECT reltuples::float8 AS n FROM pg_class WHERE oid = $1::regclass`, [vacuumOpts.tables[0]]);
+        return size.rows[0]?.n ?? 0;
+      })
+    : null;
 
   const wrap = (q: ReturnType<typeof raw>, inTx: boolean): Queryable => ({
     async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
@@ -101,7 +111,9 @@ export async function openPglite(dataDir: string | null, opts: { preparedStateme
         res = await q.query<R>(sql, values);
       }
       // affectedRows is 0 for a SELECT; rows cover RETURNING and SELECT alike
-      return { rows: res.rows, rowCount: Math.max(res.affectedRows, res.rows.length) };
+      const rowCount = Math.max(res.affectedRows, res.rows.length);
+      vacuum?.counted(rowCount);
+      return { rows: res.rows, rowCount };
     },
     exec: q.exec,
   });
@@ -126,6 +138,9 @@ export async function openPglite(dataDir: string | null, opts: { preparedStateme
       return result;
     },
     settlements: top,
-    close: () => thread.close(),
+    async close() {
+      await vacuum?.settled();
+      await thread.close();
+    },
   };
 }
