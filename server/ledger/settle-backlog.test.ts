@@ -6,6 +6,9 @@ import { SETTLE_BACKLOG, type Ledger } from './index.js';
 import { fundedAccount as funded, openSettlementBlocker, type SettlementBlocker } from './testing.js';
 
 const PRICE = 1_000n;
+// no sweep runs here: the holds' deadline and the calls' time are fixed, far from any clock
+const EXPIRES_AT = 2e9;
+const CALLED_AT = 1_700_000_000;
 
 describe('settlements behind, on PostgreSQL', () => {
   let rig: SettlementBlocker;
@@ -19,14 +22,12 @@ describe('settlements behind, on PostgreSQL', () => {
   it('past the backlog new calls are told to wait, until the batches catch up; every settlement commits once', async () => {
     const count = SETTLE_BACKLOG + 80;
     const a = await funded(rig.store.db, ledger, PRICE * BigInt(count) * 2n);
-    const expiresAt = Math.floor(Date.now() / 1000) + 900;
-    const holds = await Promise.all(Array.from({ length: count }, () => ledger.reserve({ tokenHash: a.tokenHash, amountMsat: PRICE, purpose: 'test', expiresAt })));
+    const holds = await Promise.all(Array.from({ length: count }, () => ledger.reserve({ tokenHash: a.tokenHash, amountMsat: PRICE, purpose: 'test', expiresAt: EXPIRES_AT })));
     expect(ledger.settleRoom()).toBeNull();
     await rig.holdBack();
-    const now = Math.floor(Date.now() / 1000);
     const settled = holds.map((h, i) => {
       if (!h.ok) throw new Error('reserve failed');
-      return ledger.settle(h.holdId, PRICE, { requestId: `backlog-${i}`, api: 'openai', endpoint: '/v1/embeddings', model: null, usage: null, createdAt: now }, { payer: a.id, mayLinger: true });
+      return ledger.settle(h.holdId, PRICE, { requestId: `backlog-${i}`, api: 'openai', endpoint: '/v1/embeddings', model: null, usage: null, createdAt: CALLED_AT }, { payer: a.id, mayLinger: true });
     });
     await new Promise<void>((r) => setImmediate(r)); // the first batch is taken, and waits for the lock
     const room = ledger.settleRoom();
