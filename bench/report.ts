@@ -3,6 +3,7 @@
 import type { ConcurrentResult } from './load.js';
 import {
   BARE_NODE,
+  FASTIFY_FLOOR,
   DIRECT,
   L402,
   METERED_PAIRS,
@@ -32,6 +33,8 @@ export interface BenchResults {
   streams: StreamReport | null;
   sql: SqlFigure[] | null;
   bytes: BytesFigure[] | null;
+  /** bench/rows-floor.ts: PostgreSQL CPU µs a call for only the rows a settled call must write (null: not measured) */
+  rowsFloorUs: number | null;
   verify: VerifyFigure[] | null;
   notes: string[];
 }
@@ -144,8 +147,51 @@ function targets(r: BenchResults, seq: Summaries, conc: Map<string, ConcurrentRe
   }
   const v = r.verify?.[0];
   if (v) out.push(`| L402 verifications per second, one core (per CPU-second) | ${fmtInt(v.perCpuSecond)} | ≥ 20,000 | ${v.perCpuSecond >= 20_000 ? 'yes' : 'no'} |`);
+  out.push(...whereTheFloorIs(r, seq, conc));
   const oneByOne = issue15Targets(ONE_BY_ONE_TARGET_ROWS, seq, conc);
   if (oneByOne.length > 0) out.push('', 'Targets with ABL_RESERVE_AHEAD=0 on PostgreSQL: one reservation per call, as PostgreSQL serves with several instances', ...TARGETS_HEAD, ...oneByOne);
+  return out;
+}
+
+/**
+ * What the 50 % and 1.5× targets leave for the payment on this stack: the Fastify proxy with no
+ * payment is the floor of the server's own stack; the machine used as fully as that floor uses it,
+ * half the bare proxy's req/s allows a call so much CPU in all processes, and the rest of it is all
+ * the payment (server, database, the client's share of the receipt) may take.
+ */
+function whereTheFloorIs(r: BenchResults, seq: Summaries, conc: Map<string, ConcurrentResult>): string[] {
+  const bare = conc.get(BARE_NODE);
+  const floor = conc.get(FASTIFY_FLOOR);
+  const token = conc.get(TOKEN_PG);
+  if (!bare || !floor || !token) return [];
+  const all = (c: ConcurrentResult) => (c.cpuUs.proxy ?? 0) + (c.cpuUs.db ?? 0) + c.cpuUs.upstream + c.cpuUs.client;
+  const budget = (all(floor) * floor.rps) / (bare.rps / 2);
+  const out = [
+    '',
+    'Where the 50 % and 1.5× targets sit on this stack (bench/fastify-proxy.ts: Fastify in, the body parsed, undici out, the receipt headers, no payment)',
+    '',
+    '| figure | value |',
+    '|---|---:|',
+    `| concurrent req/s, ${FASTIFY_FLOOR} ÷ bare Node proxy (${fmtInt(floor.rps)} ÷ ${fmtInt(bare.rps)}) | ${fmt((100 * floor.rps) / bare.rps, 0)} % |`,
+    `| CPU per call in all processes (proxy, database, upstream, client): bare Node proxy / ${FASTIFY_FLOOR} / ${TOKEN_PG} | ${fmtInt(all(bare))} / ${fmtInt(all(floor))} / ${fmtInt(all(token))} µs |`,
+    `| CPU a paid call may cost in all at half the bare proxy's req/s, the machine as busy as under the floor row | ${fmtInt(budget)} µs |`,
+    `| … of which left for the payment (that − the floor row's ${fmtInt(all(floor))} µs) | ${fmtInt(budget - all(floor))} µs |`,
+    `| the payment's CPU on the ${TOKEN_PG} (its row − the floor row; its database alone ${fmtInt(token.cpuUs.db)} µs) | ${fmtInt(all(token) - all(floor))} µs |`,
+  ];
+  const l402 = conc.get(L402);
+  if (l402) out.push(`| the payment's CPU on the ${L402} (its row − the floor row; its database alone ${fmtInt(l402.cpuUs.db)} µs) | ${fmtInt(all(l402) - all(floor))} µs |`);
+  if (r.rowsFloorUs !== null) out.push(`| PostgreSQL's CPU for only the rows a settled call must write (receipt, journal row, two entries; 64 a statement; bench/rows-floor.ts) | ${fmtInt(r.rowsFloorUs)} µs |`);
+  const direct = seq.get(DIRECT);
+  const bareSeq = seq.get(BARE_NODE);
+  const floorSeq = seq.get(FASTIFY_FLOOR);
+  if (direct && bareSeq && floorSeq) {
+    const bareAdded = bareSeq.medianMs - direct.medianMs;
+    const floorAdded = floorSeq.medianMs - direct.medianMs;
+    out.push(`| sequential added median, ${FASTIFY_FLOOR} ÷ bare Node proxy (${fmt(floorAdded, 3)} ms ÷ ${fmt(bareAdded, 3)} ms) | ${fmt(floorAdded / bareAdded, 2)}× |`);
+    out.push(`| sequential: left for the payment at 1.5× (1.5 × ${fmt(bareAdded, 3)} ms − the floor row's ${fmt(floorAdded, 3)} ms) | ${fmt(1.5 * bareAdded - floorAdded, 3)} ms |`);
+    const durable = r.sql?.[0];
+    if (durable) out.push(`| one durable statement on PostgreSQL, which an L402 credential's first use waits for before its call is forwarded (${durable.name}: the reserve alone, median) | ${fmt(durable.reserveMedianMs, 3)} ms |`);
+  }
   return out;
 }
 

@@ -9,7 +9,7 @@
 //                                     on an empty store and after N synthetic calls (--history-calls M)
 // Options: --requests N --rounds N --connections N --seconds N --conc-rounds N --streams N
 //   --waves N --chunk-ms N --l402-max N --log-level L --json FILE
-//   --no-nginx --no-bare --no-pglite --no-unprepared --no-one-by-one --no-async-commit --no-memory --no-sql
+//   --no-nginx --no-bare (nor the Fastify proxy with no payment) --no-pglite --no-unprepared --no-one-by-one --no-async-commit --no-memory --no-sql
 //   --no-verify --no-streamed --no-vacuum
 //   --no-one-by-one   without PostgreSQL and PGlite with ABL_RESERVE_AHEAD=0 (one reservation per call), and their rows
 //   --no-vacuum       never VACUUM (by default, when this PostgreSQL runs without autovacuum, each
@@ -26,6 +26,7 @@ import { concurrent, mergeRounds, sequential, type ConcurrentRound } from './loa
 import { measureJournalBytes } from './journal-bytes.js';
 import { historyTable, runHistoryBench } from './history.js';
 import { measureLedgerSql } from './ledger-sql.js';
+import { measureRowsFloor } from './rows-floor.js';
 import { buyToken, mintL402 } from './payments.js';
 import { loadAverage, machine } from './processes.js';
 import { runProfile } from './profile.js';
@@ -165,6 +166,7 @@ async function main(): Promise<void> {
     const scenarioRows: rows.Scenario[] = only ? [] : [rows.direct(env.upstream.url)];
     if (env.nginx) scenarioRows.push(rows.nginx(env.nginx.url, env.nginx.cpu));
     if (env.bareProxy) scenarioRows.push(rows.bareNode(env.bareProxy.url, env.bareProxy.cpu));
+    if (env.fastifyProxy) scenarioRows.push(rows.fastifyFloor(env.fastifyProxy.url, env.fastifyProxy.cpu));
     for (const p of paid) scenarioRows.push(paidRow(p, [p.tokens.seq]));
     if (!only) scenarioRows.push(rows.l402Path(rows.L402, pg.url, seqCreds, pg.cpu));
     // each L402 row spends credentials minted on its own server: [row, server, pool]
@@ -237,12 +239,15 @@ async function main(): Promise<void> {
     }
     let sql = null;
     let bytes = null;
+    let rowsFloorUs = null;
     if (!only && !a['no-sql']) {
       load.push(['before store', loadAverage()]);
       progress('store: the ledger\'s reserve and settle alone');
       sql = await measureLedgerSql(a.quick ? 150 : 500);
       progress('store: bytes per paid call');
       bytes = await measureJournalBytes(a.quick ? 500 : 2000);
+      progress('store: the rows a paid call must write, alone');
+      rowsFloorUs = await measureRowsFloor(a.quick ? 50 : 150);
     }
     let verify = null;
     if (!only && !a['no-verify']) {
@@ -263,6 +268,7 @@ async function main(): Promise<void> {
       streams,
       sql,
       bytes,
+      rowsFloorUs,
       verify,
       notes: env.notes,
     };

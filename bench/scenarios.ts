@@ -47,6 +47,7 @@ export const DIRECT_STREAM = 'direct, streamed';
 export const DIRECT_MODELS = 'direct GET /v1/models';
 export const NGINX = 'nginx reverse proxy';
 export const BARE_NODE = 'bare Node + undici proxy';
+export const FASTIFY_FLOOR = 'Fastify + undici proxy, no payment';
 export const TOKEN_PGLITE = 'token path, PGlite';
 export const TOKEN_PG = 'token path, PostgreSQL';
 export const TOKEN_PGLITE_METERED = 'token path, PGlite, metered';
@@ -92,9 +93,14 @@ export function nginx(url: string, cpu: () => Promise<CpuReading>): Scenario {
   return { name: NGINX, baseline: DIRECT, origin: url, next: () => spec, cpu };
 }
 
-export function bareNode(url: string, cpu: () => Promise<CpuReading>): Scenario {
+export function bareNode(url: string, cpu: () => Promise<CpuReading>, name = BARE_NODE): Scenario {
   const spec = chat(CHAT_PATH, `Bearer ${UPSTREAM_KEY}`);
-  return { name: BARE_NODE, baseline: DIRECT, origin: url, next: () => spec, cpu };
+  return { name, baseline: DIRECT, origin: url, next: () => spec, cpu };
+}
+
+/** bench/fastify-proxy.ts: this server's stack with no payment, the same request as the bare proxy's */
+export function fastifyFloor(url: string, cpu: () => Promise<CpuReading>): Scenario {
+  return bareNode(url, cpu, FASTIFY_FLOOR);
 }
 
 /**

@@ -29,6 +29,8 @@ export interface BenchEnv {
   nginx: Nginx | null;
   /** a bare node:http + undici proxy: the Node floor */
   bareProxy: { url: string; cpu(): Promise<CpuReading> } | null;
+  /** a Fastify proxy that takes no payment (started with the bare proxy): the floor of this server's own stack */
+  fastifyProxy: { url: string; cpu(): Promise<CpuReading> } | null;
   postgres: AblServer;
   pglite: AblServer | null;
   /** PostgreSQL with synchronous_commit=off: what the WAL flush on each commit costs */
@@ -89,16 +91,18 @@ export async function setUp(opts: SetupOptions): Promise<BenchEnv> {
       }
     }
 
-    let bareProxy: BenchEnv['bareProxy'] = null;
-    if (opts.bareProxy) {
+    // a proxy of our own in its own process: the bare Node proxy, or the Fastify proxy with no payment
+    const floorProxy = async (file: string): Promise<{ url: string; cpu(): Promise<CpuReading> }> => {
       const port = await freePort();
-      const log = join(dir, 'bare-proxy.log');
-      const child = spawnChild(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'bare-proxy.ts'), String(port), upstreamUrl], { cwd: ROOT, logFile: log });
+      const log = join(dir, file.replace(/\.ts$/, '.log'));
+      const child = spawnChild(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', file), String(port), upstreamUrl], { cwd: ROOT, logFile: log });
       closers.push(() => child.stop());
       const url = `http://127.0.0.1:${port}`;
       await waitUntilAnswering(`${url}/v1/models`, child, log);
-      bareProxy = { url, cpu: async () => ({ proxy: cpuSecondsOf(child.pid), db: new Map() }) };
-    }
+      return { url, cpu: async () => ({ proxy: cpuSecondsOf(child.pid), db: new Map() }) };
+    };
+    const bareProxy = opts.bareProxy ? await floorProxy('bare-proxy.ts') : null;
+    const fastifyProxy = opts.bareProxy ? await floorProxy('fastify-proxy.ts') : null;
 
     const common = { upstreamUrl, devnode, dir, config, logLevel: opts.logLevel };
     const postgres = await startAblServer({ store: 'postgres', ...common });
@@ -140,7 +144,7 @@ export async function setUp(opts: SetupOptions): Promise<BenchEnv> {
         'this PostgreSQL runs with autovacuum off, where a production server runs it (migration 022 tunes it for the tables every paid call updates): the bench vacuums each PostgreSQL server\'s tables before the sequential rows and before each of its concurrent rounds, untimed, as pgbench does before its runs (`--no-vacuum`: never). PGlite has no autovacuum and is never vacuumed',
       );
     }
-    return { dir, config, vacuum, upstream: { url: upstreamUrl, cpuSeconds: () => cpuSecondsOf(up.pid) }, devnode, nginx, bareProxy, postgres, pglite, asyncCommit, unprepared, oneByOne, base, notes, close };
+    return { dir, config, vacuum, upstream: { url: upstreamUrl, cpuSeconds: () => cpuSecondsOf(up.pid) }, devnode, nginx, bareProxy, fastifyProxy, postgres, pglite, asyncCommit, unprepared, oneByOne, base, notes, close };
   } catch (err) {
     await close();
     throw err;

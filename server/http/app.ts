@@ -94,6 +94,10 @@ function clearBodyTimer(this: TimedBody): void {
   clearTimeout(this[BODY_TIMER]);
 }
 
+function anyOriginAsked(origin: string | undefined, done: (err: Error | null, allow: string | false) => void): void {
+  done(null, origin === undefined ? false : '*');
+}
+
 const carriesCredentials = (h: IncomingHttpHeaders): boolean =>
   h.authorization !== undefined || h['x-token'] !== undefined || h['x-api-key'] !== undefined || h['x-phoenix-signature'] !== undefined;
 
@@ -135,7 +139,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await app.register(cors, {
-    origin: '*',
+    // any origin; only a browser's request (it sends Origin) reads CORS headers, so the SDKs' and
+    // agents' answers go without them (Vary: Origin tells caches the answer depends on it)
+    origin: anyOriginAsked,
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     // X-Api-Key and Anthropic-Version: the Anthropic SDK in a browser sends its key (a token) that way;
     // Mcp-*: an MCP client in a browser (/api/v1/mcp)

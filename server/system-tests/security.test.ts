@@ -119,6 +119,13 @@ describe('security', () => {
     expect(challenge.headers['access-control-allow-origin']).toBe('*');
     const exposed = String(challenge.headers['access-control-expose-headers']).toLowerCase().split(/,\s*/);
     expect(exposed).toEqual(expect.arrayContaining(['www-authenticate', 'x-charged-sats', 'x-balance-sats', 'retry-after']));
+
+    // a client that is not a browser sends no Origin: its answers carry no CORS headers, and say they vary by it
+    const plain = await api('POST', CHAT, { body: chatBody });
+    expect(plain.status).toBe(402);
+    expect(plain.headers['access-control-allow-origin']).toBeUndefined();
+    expect(plain.headers['access-control-expose-headers']).toBeUndefined();
+    expect(String(plain.headers.vary).toLowerCase()).toContain('origin');
   });
 
   it('serves the web app with security headers', async () => {
