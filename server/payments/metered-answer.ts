@@ -46,8 +46,8 @@ export interface StreamGate {
 /**
  * Passes an SSE answer on while its usage tap reads it: the returned stream gets each chunk as it
  * arrives (back-pressure kept; one Readable, no second buffer); `done` is called once, when the
- * upstream's answer ended or failed, with what it used. The client's stream ends only after `done`
- * settled, so its receipt is readable the moment it ends.
+ * upstream's answer ended or failed, with what it used. The client's stream ends only after the
+ * promise `done` returns has settled (the caller decides what it waits for: paid-call.ts).
  */
 export function meterStream(upstream: Readable, call: MeteredRequest, done: (outcome: StreamOutcome) => Promise<void>, gate?: StreamGate): Readable {
   return gate ? new GatedMeteredStream(upstream, call, done, gate) : new MeteredStream(upstream, call, done);

@@ -163,8 +163,11 @@ export function createPaidCalls(deps: PaidCallDeps) {
       metered,
       async (outcome) => {
         clearInterval(renew);
-        const settled = budget ? settleBudget(budget, outcome, metered, payment, record) : outcome.ended ? payment.settle(chargeOf(metered, outcome.usage), record(usageRecord(outcome.usage, outcome.reported))) : payment.release();
-        return settled.catch(logFailure);
+        const ahead = payment.reservedAhead === true && !budget;
+        const settled = budget ? settleBudget(budget, outcome, metered, payment, record) : outcome.ended ? payment.settle(chargeOf(metered, outcome.usage), record(usageRecord(outcome.usage, outcome.reported)), ahead) : payment.release();
+        // reserved ahead, this instance's balances count the charge at once and its receipts wait for the commit: the stream need not
+        if (ahead) void settled.catch(logFailure);
+        else return settled.catch(logFailure);
       },
       budget ?? undefined,
     );

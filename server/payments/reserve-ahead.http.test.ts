@@ -255,12 +255,21 @@ describe('a metered call from a hold reserved ahead', () => {
           expect(receipt.status).toBe(200);
           receipts.push(receipt.body);
         }
+        // a stream: the moment it has ended, its receipt and the balance on that instance show its charge
+        const streamed = await call(t.url, 'POST', '/api/v1/openai/v1/chat/completions', { body: { ...chat, stream: true }, headers: { 'x-token': token } });
+        expect(streamed.status).toBe(200);
+        expect(String(streamed.headers['content-type'])).toMatch(/^text\/event-stream/);
+        const receipt = await call(t.url, 'GET', `/api/v1/usage/${streamed.headers['x-request-id']}`, { headers: { 'x-token': token } });
+        expect(receipt.status).toBe(200);
+        expect(receipt.body.charged_msat).toBeGreaterThan(0);
+        balanceMsat -= receipt.body.charged_msat;
+        receipts.push(receipt.body);
         expect((await call(t.url, 'GET', '/api/v1/balance', { headers: { 'x-token': token } })).body.balance_msat).toBe(balanceMsat);
         expect((await t.server.ledger.audit()).problems).toEqual([]);
       }
       expect(ahead.server.reserveAhead!.unusedHolds()).toBeGreaterThan(0);
       const shape = (r: { max_charge_msat: number; charged_msat: number }) => ({ max: r.max_charge_msat, charged: r.charged_msat });
-      expect(receipts.slice(0, 3).map(shape)).toEqual(receipts.slice(3).map(shape));
+      expect(receipts.slice(0, 4).map(shape)).toEqual(receipts.slice(4).map(shape));
     } finally {
       await ahead.close();
       await oneByOne.close();
