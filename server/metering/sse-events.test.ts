@@ -39,6 +39,28 @@ describe('createSseReader', () => {
     expect(events).toEqual([{ event: 'message', data: '🌍é', truncated: false }]);
   });
 
+  it('reads the same events however the stream is cut into chunks', () => {
+    const stream = Buffer.from('event: a\r\ndata: 1\r\n\r\n: keep-alive\n\ndata: 🌍é\ndata:  x\r\rdata: {"usage":{"n":2}}\n\ndata: tail\n');
+    const read = (chunks: Buffer[]): SseEvent[] => {
+      const events: SseEvent[] = [];
+      const reader = createSseReader((e) => events.push(e));
+      for (const c of chunks) reader.push(c);
+      return events;
+    };
+    const whole = read([stream]);
+    expect(whole).toEqual([
+      { event: 'a', data: '1', truncated: false },
+      { event: 'message', data: '🌍é\n x', truncated: false },
+      { event: 'message', data: '{"usage":{"n":2}}', truncated: false },
+    ]);
+    // every cut in two and in three (lines whole, split mid-line, mid-character, between CR and LF), and byte by byte
+    for (let i = 0; i <= stream.length; i++) {
+      expect(read([stream.subarray(0, i), stream.subarray(i)])).toEqual(whole);
+      for (let j = i; j <= stream.length; j += 7) expect(read([stream.subarray(0, i), stream.subarray(i, j), stream.subarray(j)])).toEqual(whole);
+    }
+    expect(read([...stream].map((b) => Buffer.from([b])))).toEqual(whole);
+  });
+
   it('keeps the head and the tail of an oversized event and says so', () => {
     const long = `data: ${'a'.repeat(100)}${'b'.repeat(100)}XYZ\n\n`;
     const [event] = read([long], { headBytes: 10, tailBytes: 5 });
