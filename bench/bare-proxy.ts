@@ -6,8 +6,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 
-const HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'host', 'content-length', 'te', 'trailer', 'upgrade']);
-const HOP_BACK = new Set(['connection', 'keep-alive', 'transfer-encoding']);
+/** request headers not forwarded, and answer headers not sent back (hop-by-hop; the length is the sender's own) */
+export const HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'host', 'content-length', 'te', 'trailer', 'upgrade']);
+export const HOP_BACK = new Set(['connection', 'keep-alive', 'transfer-encoding']);
 
 export function startBareProxy(port: number, upstream: string): Promise<void> {
   const pool = new Pool(upstream);

@@ -10,9 +10,10 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import { Pool } from 'undici';
+import { HOP, HOP_BACK } from './bare-proxy.js';
 
-const HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'host', 'content-length', 'te', 'trailer', 'upgrade']);
-const HOP_BACK = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length']);
+// the answer goes back as one buffer, whose length Fastify sets
+const HOP_BACK_WHOLE = new Set([...HOP_BACK, 'content-length']);
 
 export async function startFastifyProxy(port: number, upstream: string): Promise<void> {
   const pool = new Pool(upstream);
@@ -29,7 +30,7 @@ export async function startFastifyProxy(port: number, upstream: string): Promise
       for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !HOP.has(k)) headers[k] = v;
       const res = await pool.request({ method: req.method as 'GET' | 'POST', path: req.url, headers, body });
       const out: Record<string, string | string[]> = {};
-      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined && !HOP_BACK.has(k)) out[k] = v;
+      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined && !HOP_BACK_WHOLE.has(k)) out[k] = v;
       reply.code(res.statusCode).headers(out);
       reply.header('x-request-id', randomUUID());
       reply.header('x-charged-msats', '30000').header('x-charged-sats', '30').header('x-balance-sats', '199970');

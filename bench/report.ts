@@ -181,12 +181,9 @@ function whereTheFloorIs(r: BenchResults, seq: Summaries, conc: Map<string, Conc
   const l402 = conc.get(L402);
   if (l402) out.push(`| the payment's CPU on the ${L402} (its row − the floor row; its database alone ${fmtInt(l402.cpuUs.db)} µs) | ${fmtInt(all(l402) - all(floor))} µs |`);
   if (r.rowsFloorUs !== null) out.push(`| PostgreSQL's CPU for only the rows a settled call must write (receipt, journal row, two entries; 64 a statement; bench/rows-floor.ts) | ${fmtInt(r.rowsFloorUs)} µs |`);
-  const direct = seq.get(DIRECT);
-  const bareSeq = seq.get(BARE_NODE);
-  const floorSeq = seq.get(FASTIFY_FLOOR);
-  if (direct && bareSeq && floorSeq) {
-    const bareAdded = bareSeq.medianMs - direct.medianMs;
-    const floorAdded = floorSeq.medianMs - direct.medianMs;
+  const bareAdded = addedMedianMs(seq, BARE_NODE);
+  const floorAdded = addedMedianMs(seq, FASTIFY_FLOOR);
+  if (bareAdded !== null && floorAdded !== null) {
     out.push(`| sequential added median, ${FASTIFY_FLOOR} ÷ bare Node proxy (${fmt(floorAdded, 3)} ms ÷ ${fmt(bareAdded, 3)} ms) | ${fmt(floorAdded / bareAdded, 2)}× |`);
     out.push(`| sequential: left for the payment at 1.5× (1.5 × ${fmt(bareAdded, 3)} ms − the floor row's ${fmt(floorAdded, 3)} ms) | ${fmt(1.5 * bareAdded - floorAdded, 3)} ms |`);
     const durable = r.sql?.[0];
@@ -195,13 +192,18 @@ function whereTheFloorIs(r: BenchResults, seq: Summaries, conc: Map<string, Conc
   return out;
 }
 
+/** A row's sequential median above the direct row's (ms), when both ran. */
+function addedMedianMs(seq: Summaries, name: string): number | null {
+  const direct = seq.get(DIRECT);
+  const row = seq.get(name);
+  return direct && row ? row.medianMs - direct.medianMs : null;
+}
+
 /** The issue #15 target lines for one set of rows: those whose rows ran. */
 function issue15Targets(t: TargetRows, seq: Summaries, conc: Map<string, ConcurrentResult>): string[] {
   const out: string[] = [];
   // issue #15: the paid paths against the floor under any Node proxy, the bare Node + undici proxy
-  const direct = seq.get(DIRECT);
-  const added = (name: string) => (direct && seq.get(name) ? seq.get(name)!.medianMs - direct.medianMs : null);
-  const bareAdded = added(BARE_NODE);
+  const bareAdded = addedMedianMs(seq, BARE_NODE);
   const bare = conc.get(BARE_NODE);
   for (const name of t.paths) {
     const c = conc.get(name);
@@ -209,7 +211,7 @@ function issue15Targets(t: TargetRows, seq: Summaries, conc: Map<string, Concurr
       const pct = (100 * c.rps) / bare.rps;
       out.push(`| concurrent req/s, ${name} ÷ bare Node proxy (${fmtInt(c.rps)} ÷ ${fmtInt(bare.rps)}) | ${fmt(pct, 0)} % | ≥ 50 % | ${pct >= 50 ? 'yes' : 'no'} |`);
     }
-    const a = added(name);
+    const a = addedMedianMs(seq, name);
     if (a !== null && bareAdded !== null && bareAdded > 0) {
       const ratio = a / bareAdded;
       out.push(`| sequential added median, ${name} ÷ bare Node proxy (${fmt(a, 3)} ms ÷ ${fmt(bareAdded, 3)} ms) | ${fmt(ratio, 2)}× | ≤ 1.5× | ${ratio <= 1.5 ? 'yes' : 'no'} |`);

@@ -125,11 +125,6 @@ class SseReader {
       if (chunk[0] === LF) start = 1;
       this.afterCr = false;
     }
-    // whole lines within the head limit, nothing pending: decoded at once, then cut as text
-    if (this.pending.empty && chunk.length - start <= this.limits.headBytes) {
-      const last = chunk[chunk.length - 1];
-      if (last === LF || last === CR) return this.pushText(chunk.toString('utf8', start));
-    }
     // next LF and CR at or after `start`, searched again only once passed (one scan per chunk)
     let lf = -2;
     let cr = -2;
@@ -146,24 +141,6 @@ class SseReader {
       if (chunk[end] === CR) {
         if (start === chunk.length) this.afterCr = true;
         else if (chunk[start] === LF) start++;
-      }
-    }
-  }
-
-  /** Whole lines as text (a line break is one byte, so no character was cut): as push() cuts bytes. */
-  private pushText(text: string): void {
-    let start = 0;
-    let lf = -2;
-    let cr = -2;
-    while (start < text.length) {
-      if (lf !== -1 && lf < start) lf = text.indexOf('\n', start);
-      if (cr !== -1 && cr < start) cr = text.indexOf('\r', start);
-      const end = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
-      this.onLine(text.slice(start, end), false);
-      start = end + 1;
-      if (text.charCodeAt(end) === CR) {
-        if (start === text.length) this.afterCr = true;
-        else if (text.charCodeAt(start) === LF) start++;
       }
     }
   }
