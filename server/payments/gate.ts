@@ -157,25 +157,28 @@ export function createPaymentGate(deps: GateDeps) {
     return account !== null && deps.reserveAhead!.heldHereMsat(account.id) > 0n && (await deps.reserveAhead!.giveBackFor(account.id));
   }
 
+  /** Funds an invoice credential with the call's hold in one statement (once, through any door); taken before: its hold from the account it funded. */
+  async function fundInvoice(action: PaidAction, proof: PaidProof, hold: HoldRequest): Promise<ReserveResult> {
+    const { paymentHash, valueMsat } = proof;
+    const funded = await ledger.fundCredential({ paymentHash, endpoint: action.endpoint, valueMsat, now: deps.now(), hold });
+    fundedHere.add(paymentHash);
+    if (!funded) return ledger.reserveFromCredential({ paymentHash, ...hold }); // taken before: funded already, or single-use
+    return funded.holdId === null ? { ok: false, reason: 'insufficient', balanceMsat: funded.balanceMsat } : { ok: true, holdId: funded.holdId, accountId: funded.accountId, balanceMsat: funded.balanceMsat };
+  }
+
   /**
    * An invoice credential carries its invoice's value: funded on first use (through any door), with
    * that call's hold in the same statement, then paid from like a token. One this instance has not
    * seen funded is most likely new, so it is funded first when its proof needs no node to confirm.
    */
   async function holdFromInvoice(action: PaidAction, proof: PaidProof, creds: Credentials, client: string): Promise<SecuredPayment> {
-    const { paymentHash, valueMsat } = proof;
+    const { paymentHash } = proof;
     const hold = holdRequest(action);
-    const fund = async (): Promise<ReserveResult> => {
-      const funded = await ledger.fundCredential({ paymentHash, endpoint: action.endpoint, valueMsat, now: deps.now(), hold });
-      fundedHere.add(paymentHash);
-      if (!funded) return ledger.reserveFromCredential({ paymentHash, ...hold }); // taken before: funded already, or single-use
-      return funded.holdId === null ? { ok: false, reason: 'insufficient', balanceMsat: funded.balanceMsat } : { ok: true, holdId: funded.holdId, accountId: funded.accountId, balanceMsat: funded.balanceMsat };
-    };
     const fundFirst = proof.paidOnSight && !fundedHere.has(paymentHash);
-    let r = fundFirst ? await fund() : await ledger.reserveFromCredential({ paymentHash, ...hold });
+    let r = fundFirst ? await fundInvoice(action, proof, hold) : await ledger.reserveFromCredential({ paymentHash, ...hold });
     if (!fundFirst && !r.ok && r.reason === 'unknown_account') {
       await proof.confirm();
-      r = await fund();
+      r = await fundInvoice(action, proof, hold);
     }
     // still no account: the hash is a single-use credential's (an AI for Hire fee), spent or in flight
     if (!r.ok && r.reason === 'unknown_account') throw unclaimed('spent');
@@ -195,16 +198,12 @@ export function createPaymentGate(deps: GateDeps) {
   async function holdFromSession(action: PaidAction, cred: MppCredential, sessions: NonNullable<GateDeps['sessions']>): Promise<SecuredPayment> {
     const sessionId = cred.session?.action === 'open' ? (await sessions.act(cred)).sessionId : await sessions.bearer(cred);
     const reference: PaymentReference = { rail: 'mpp', paymentHash: sessionId, challengeId: cred.challenge.id, paidAt: deps.now() };
-    const withSession = (p: SecuredPayment, holdId: bigint): SecuredPayment => ({
-      ...p,
-      session: { sessionId, extend: (maxMsat) => sessions.extendHold(holdId, sessionId, maxMsat), onTopUp: (fn) => sessions.onTopUp(sessionId, fn) },
-    });
     const r = await ledger.reserveFromCredential({ paymentHash: sessionId, ...holdRequest(action) });
-    if (r.ok) return withSession(held('l402', action, r.holdId, r.accountId, r.balanceMsat, reference), r.holdId);
+    if (r.ok) return { ...held('l402', action, r.holdId, r.accountId, r.balanceMsat, reference), session: new SessionHoldOf(sessions, sessionId, r.holdId) };
     const has = r.reason === 'insufficient' ? r.balanceMsat : 0n;
     if (action.floorMsat !== undefined && has > 0n && has >= action.floorMsat) {
       const part = await ledger.reserveFromCredential({ paymentHash: sessionId, ...holdRequest(action), amountMsat: has });
-      if (part.ok) return withSession(held('l402', action, part.holdId, part.accountId, part.balanceMsat, reference, has), part.holdId);
+      if (part.ok) return { ...held('l402', action, part.holdId, part.accountId, part.balanceMsat, reference, has), session: new SessionHoldOf(sessions, sessionId, part.holdId) };
     }
     throw new AppError('insufficient_balance', `This call may cost up to ${msatToSatsUp(action.priceMsat)} sats; the session holds ${msatToSats(has)} sats. Top it up (action "topUp") and retry.`, {
       balance_sats: msatToSats(has),
@@ -284,3 +283,20 @@ export function createPaymentGate(deps: GateDeps) {
 
 export type PaymentGate = ReturnType<typeof createPaymentGate>;
 export type { Credentials, PaidAction, PaymentEvents, PaymentReference, Receipt } from './types.js';
+
+// a class, not an object of closures: one is made per session-paid call, and tsx names a closure on every call
+class SessionHoldOf implements SessionHold {
+  constructor(
+    private readonly sessions: NonNullable<GateDeps['sessions']>,
+    readonly sessionId: string,
+    private readonly holdId: bigint,
+  ) {}
+
+  extend(maxMsat: bigint): Promise<bigint | null> {
+    return this.sessions.extendHold(this.holdId, this.sessionId, maxMsat);
+  }
+
+  onTopUp(fn: () => void): () => void {
+    return this.sessions.onTopUp(this.sessionId, fn);
+  }
+}

@@ -245,13 +245,19 @@ export class ReserveAhead {
     const after = this.accounts.get(pool.accountId);
     if (!after || change === 0n) return;
     after.changeMsat += change;
-    // runs before whatever waits on the ledger's settledFor (a promise chained on this one), so a read after it sees the change in the balance
-    const counted = () => {
-      after.changeMsat -= change;
-      after.balanceMsat += change;
-      this.forgetIfUnused(pool.accountId);
-    };
-    done.then(counted, counted);
+    // runs before whatever waits on the ledger's settledFor (a promise chained on this one), so a read after it sees the change in the balance;
+    // inline arrows: tsx names a closure bound to a name on every call (Object.defineProperty)
+    done.then(
+      () => this.changeCounted(after, change, pool.accountId),
+      () => this.changeCounted(after, change, pool.accountId),
+    );
+  }
+
+  /** A settlement's change is in the database (or its batch failed and the sweep returns the hold): the balance's now. */
+  private changeCounted(view: AccountView, change: bigint, accountId: bigint): void {
+    view.changeMsat -= change;
+    view.balanceMsat += change;
+    this.forgetIfUnused(accountId);
   }
 
   /** Out of the pool (handed out, or going back): the view after. */
