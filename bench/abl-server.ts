@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import type { TestDevnode } from '../server/testing/harness.js';
 import { createPostgresSchema, TEST_DATABASE_URL } from '../server/store/testing.js';
-import { cpuSecondsOf, freePort, spawnChild, waitUntilAnswering, type Child, type CpuReading } from './processes.js';
+import { askProbe, cpuSecondsOf, freePort, spawnChild, waitUntilAnswering, type Child, type CpuReading } from './processes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const UPSTREAM_KEY = 'sk-bench-upstream-key';
@@ -102,12 +102,12 @@ export async function startAblServer(opts: AblServerOptions): Promise<AblServer>
     url,
     pid: child.pid,
     logFile,
-    memory: async (gc = false) => (await ask<{ memory: NodeJS.MemoryUsage }>(child, { cmd: 'memory', gc })).memory,
+    memory: async (gc = false) => (await askProbe<{ memory: NodeJS.MemoryUsage }>(child, { cmd: 'memory', gc })).memory,
     startProfile: async (intervalUs) => {
-      await ask(child, { cmd: 'profile-start', intervalUs });
+      await askProbe(child, { cmd: 'profile-start', intervalUs });
     },
     stopProfile: async (file) => {
-      await ask(child, { cmd: 'profile-stop', file }, 60_000);
+      await askProbe(child, { cmd: 'profile-stop', file }, 60_000);
     },
     async cpu() {
       const db = await dbPids();
@@ -130,31 +130,4 @@ export async function startAblServer(opts: AblServerOptions): Promise<AblServer>
       await schema?.drop();
     },
   };
-}
-
-let nextId = 1;
-
-/** One question to the probe (bench/probe.ts) in the child, answered over IPC. */
-function ask<T>(child: Child, question: object, timeoutMs = 10_000): Promise<T> {
-  const id = nextId++;
-  return new Promise((resolve, reject) => {
-    const fail = (err: Error) => {
-      clearTimeout(timer);
-      child.proc.off('message', onMessage);
-      reject(err);
-    };
-    const timer = setTimeout(() => fail(new Error('the server did not answer the probe')), timeoutMs);
-    const onMessage = (msg: { id?: number; error?: string }) => {
-      if (msg?.id !== id) return;
-      clearTimeout(timer);
-      child.proc.off('message', onMessage);
-      if (msg.error) reject(new Error(`probe: ${msg.error}`));
-      else resolve(msg as T);
-    };
-    child.proc.on('message', onMessage);
-    if (!child.proc.connected) return fail(new Error(`the server (pid ${child.pid}) is gone`));
-    child.proc.send({ id, ...question }, (err) => {
-      if (err) fail(err);
-    });
-  });
 }

@@ -138,3 +138,30 @@ export function machine(): { cores: number; cpu: string; node: string } {
   const model = /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? cpus()[0]?.model ?? 'unknown';
   return { cores: cpus().length, cpu: model, node: process.version };
 }
+
+let nextId = 1;
+
+/** One question to the probe (bench/probe.ts) preloaded in a node child spawned with an IPC channel, answered over it. */
+export function askProbe<T>(child: Child, question: object, timeoutMs = 10_000): Promise<T> {
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    const fail = (err: Error) => {
+      clearTimeout(timer);
+      child.proc.off('message', onMessage);
+      reject(err);
+    };
+    const timer = setTimeout(() => fail(new Error(`the child (pid ${child.pid}) did not answer the probe`)), timeoutMs);
+    const onMessage = (msg: { id?: number; error?: string }) => {
+      if (msg?.id !== id) return;
+      clearTimeout(timer);
+      child.proc.off('message', onMessage);
+      if (msg.error) reject(new Error(`probe: ${msg.error}`));
+      else resolve(msg as T);
+    };
+    child.proc.on('message', onMessage);
+    if (!child.proc.connected) return fail(new Error(`the child (pid ${child.pid}) is gone`));
+    child.proc.send({ id, ...question }, (err) => {
+      if (err) fail(err);
+    });
+  });
+}

@@ -59,7 +59,15 @@ function where(f: CallFrame): string {
   return `${short}:${f.lineNumber + 1}`;
 }
 
-export function summariseProfile(p: CpuProfile, top = 25): ProfileSummary {
+/** Self time per function and per component, in µs; idle apart. */
+interface Tally {
+  busyUs: number;
+  idleUs: number;
+  functions: Map<string, number>;
+  owners: Map<string, number>;
+}
+
+function tally(p: CpuProfile): Tally {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -88,7 +96,7 @@ export function summariseProfile(p: CpuProfile, top = 25): ProfileSummary {
     selfUs.set(id, (selfUs.get(id) ?? 0) + (p.timeDeltas[i + 1] ?? 0));
   }
   let idleUs = 0;
-  const fn = new Map<string, number>();
+  const functions = new Map<string, number>();
   const owners = new Map<string, number>();
   for (const [id, us] of selfUs) {
     const f = byId.get(id)!.callFrame;
@@ -97,17 +105,67 @@ export function summariseProfile(p: CpuProfile, top = 25): ProfileSummary {
       continue;
     }
     const key = `${f.functionName || '(anonymous)'}  ${where(f)}`;
-    fn.set(key, (fn.get(key) ?? 0) + us);
+    functions.set(key, (functions.get(key) ?? 0) + us);
     const o = ownerOf(id);
     owners.set(o, (owners.get(o) ?? 0) + us);
   }
-  const busyUs = [...fn.values()].reduce((a, b) => a + b, 0);
+  return { busyUs: [...functions.values()].reduce((a, b) => a + b, 0), idleUs, functions, owners };
+}
+
+export function summariseProfile(p: CpuProfile, top = 25): ProfileSummary {
+  const t = tally(p);
   const shares = (m: Map<string, number>, limit: number): Share[] =>
     [...m]
       .sort((a, b) => b[1] - a[1])
       .slice(0, limit)
-      .map(([name, us]) => ({ name, ms: us / 1000, pct: (100 * us) / busyUs }));
-  return { busyMs: busyUs / 1000, idleMs: idleUs / 1000, functions: shares(fn, top), owners: shares(owners, 16) };
+      .map(([name, us]) => ({ name, ms: us / 1000, pct: (100 * us) / t.busyUs }));
+  return { busyMs: t.busyUs / 1000, idleMs: t.idleUs / 1000, functions: shares(t.functions, top), owners: shares(t.owners, 16) };
+}
+
+/** A profile, the requests it served, and the CPU seconds the process used meanwhile (/proc). */
+export interface ProfiledRun {
+  name: string;
+  profile: CpuProfile;
+  requests: number;
+  cpuSeconds: number;
+}
+
+/**
+ * Where a paid row's CPU per request goes beyond a floor row's (the Fastify proxy that takes no
+ * payment): per component, and the functions that differ most — what the payment costs the server.
+ * The sampler's clock runs on while a descheduled process waits for a CPU, more so beside a busy
+ * database: each profile's shares are scaled to the CPU time the process really used.
+ */
+export function formatComparison(paid: ProfiledRun, floor: ProfiledRun, top = 20): string {
+  const a = tally(paid.profile);
+  const b = tally(floor.profile);
+  const scale = new Map([
+    [paid, (paid.cpuSeconds * 1e6) / a.busyUs],
+    [floor, (floor.cpuSeconds * 1e6) / b.busyUs],
+  ]);
+  const perReq = (us: number, run: ProfiledRun) => (us * scale.get(run)!) / run.requests;
+  const rows = (ma: Map<string, number>, mb: Map<string, number>) =>
+    [...new Set([...ma.keys(), ...mb.keys()])]
+      .map((k) => ({ k, x: perReq(ma.get(k) ?? 0, paid), y: perReq(mb.get(k) ?? 0, floor) }))
+      .sort((p, q) => q.x - q.y - (p.x - p.y));
+  const cell = (n: number) => n.toFixed(1);
+  const byOwner = rows(a.owners, b.owners).filter((r) => Math.abs(r.x - r.y) >= 0.5);
+  const byFunction = rows(a.functions, b.functions).slice(0, top);
+  return [
+    `CPU per request of the process (/proc): ${paid.name} ${cell(perReq(a.busyUs, paid))} µs, ${floor.name} ${cell(perReq(b.busyUs, floor))} µs (${paid.requests} and ${floor.requests} requests at the same concurrency); each profile's shares scaled to it`,
+    '',
+    'By component, µs per request (the components that differ by at least 0.5 µs)',
+    '',
+    `| component | ${paid.name} | ${floor.name} | difference |`,
+    '|---|---:|---:|---:|',
+    ...byOwner.map((r) => `| ${r.k} | ${cell(r.x)} | ${cell(r.y)} | ${cell(r.x - r.y)} |`),
+    '',
+    `Functions by self time the paid row spends beyond the floor row, µs per request (top ${top})`,
+    '',
+    `| function | ${paid.name} | ${floor.name} | difference |`,
+    '|---|---:|---:|---:|',
+    ...byFunction.map((r) => `| ${r.k.replace(/\|/g, '\\|')} | ${cell(r.x)} | ${cell(r.y)} | ${cell(r.x - r.y)} |`),
+  ].join('\n');
 }
 
 export function formatSummary(s: ProfileSummary, requests: number): string {

@@ -1,17 +1,19 @@
 // `npm run bench -- --profile`: V8 CPU profiles of the server (on PostgreSQL) while the token path
 // (flat, then metered; JSON, then streamed), then the free path for contrast, are under load — taken in the server process for exactly the
-// loaded window — and where its CPU time went. The profile files are kept (Chrome DevTools,
-// speedscope). On a crowded machine the profiler's clock also counts time the process waited
-// for a CPU inside a system call (writev shows it): compare shares, not absolute times.
+// loaded window — and where its CPU time went; then the Fastify proxy that takes no payment under
+// the same load, and what the token path's server spends beyond it, component by component and
+// function by function (the payment's share of the server). The profile files are kept (Chrome
+// DevTools, speedscope). On a crowded machine the profiler's clock also counts time the process
+// waited for a CPU inside a system call (writev shows it): compare shares, not absolute times.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { concurrent, sequential } from './load.js';
 import { buyToken } from './payments.js';
 import { loadAverage } from './processes.js';
-import { formatSummary, summariseProfile, type CpuProfile } from './profile-summary.js';
-import { FREE, freePath, METERED_CHAT_BODY, METERED_STREAM_BODY, STREAM_BODY, TOKEN_PG, TOKEN_PG_METERED, TOKEN_PG_STREAM, TOKEN_PG_STREAM_METERED, tokenPath, type Scenario } from './scenarios.js';
-import { setUp } from './setup.js';
+import { formatComparison, formatSummary, summariseProfile, type CpuProfile, type ProfiledRun } from './profile-summary.js';
+import { FASTIFY_FLOOR, fastifyFloor, FREE, freePath, METERED_CHAT_BODY, METERED_STREAM_BODY, STREAM_BODY, TOKEN_PG, TOKEN_PG_METERED, TOKEN_PG_STREAM, TOKEN_PG_STREAM_METERED, tokenPath, type Scenario } from './scenarios.js';
+import { setUp, type FloorProxy } from './setup.js';
 
 export interface ProfileOptions {
   seconds: number;
@@ -24,7 +26,8 @@ export interface ProfileOptions {
 
 export async function runProfile(opts: ProfileOptions): Promise<void> {
   const outDir = mkdtempSync(join(tmpdir(), 'abl-profile-'));
-  const env = await setUp({ nginx: false, bareProxy: false, pglite: false, asyncCommit: false, unprepared: false, oneByOne: opts.oneByOne, logLevel: opts.logLevel, vacuum: false });
+  // the floor proxies too: the token path is compared with the Fastify proxy that takes no payment
+  const env = await setUp({ nginx: false, bareProxy: true, pglite: false, asyncCommit: false, unprepared: false, oneByOne: opts.oneByOne, logLevel: opts.logLevel, vacuum: false });
   try {
     const pg = env.oneByOne?.postgres ?? env.postgres;
     if (opts.oneByOne) opts.progress('profiling the PostgreSQL server one reservation per call (ABL_RESERVE_AHEAD=0)');
@@ -35,34 +38,44 @@ export async function runProfile(opts: ProfileOptions): Promise<void> {
     const streamed = tokenPath(TOKEN_PG_STREAM, pg.url, tokens, pg.cpu, STREAM_BODY);
     const streamedMetered = tokenPath(TOKEN_PG_STREAM_METERED, pg.url, tokens, pg.cpu, METERED_STREAM_BODY);
     const free = freePath(FREE, pg.url, pg.cpu);
-    await sequential([token, metered, streamed, streamedMetered, free], { requests: 500, rounds: 1, warmup: 500 }); // JIT warm
+    const fastify = env.fastifyProxy!;
+    const floor = fastifyFloor(fastify.url, fastify.cpu);
+    await sequential([token, metered, streamed, streamedMetered, free, floor], { requests: 500, rounds: 1, warmup: 500 }); // JIT warm
 
-    const runs: [string, Scenario, 'sequential' | 'concurrent'][] = [
-      ['token-sequential', token, 'sequential'],
-      ['token-concurrent', token, 'concurrent'],
-      ['metered-sequential', metered, 'sequential'],
-      ['metered-concurrent', metered, 'concurrent'],
-      ['streamed-concurrent', streamed, 'concurrent'],
-      ['streamed-metered-concurrent', streamedMetered, 'concurrent'],
-      ['free-concurrent', free, 'concurrent'],
+    // [label, row, mode, the process profiled]
+    const runs: [string, Scenario, 'sequential' | 'concurrent', Pick<FloorProxy, 'startProfile' | 'stopProfile'>][] = [
+      ['token-sequential', token, 'sequential', pg],
+      ['token-concurrent', token, 'concurrent', pg],
+      ['metered-sequential', metered, 'sequential', pg],
+      ['metered-concurrent', metered, 'concurrent', pg],
+      ['streamed-concurrent', streamed, 'concurrent', pg],
+      ['streamed-metered-concurrent', streamedMetered, 'concurrent', pg],
+      ['free-concurrent', free, 'concurrent', pg],
+      ['fastify-floor-concurrent', floor, 'concurrent', fastify],
     ];
-    for (const [label, row, mode] of runs) {
-      const file = join(outDir, `server-${label}.cpuprofile`);
+    const profiled = new Map<string, ProfiledRun>();
+    for (const [label, row, mode, proc] of runs) {
+      const file = join(outDir, `${proc === pg ? 'server' : 'floor'}-${label}.cpuprofile`);
       opts.progress(`profiling ${row.name}, ${mode} (load ${loadAverage()})`);
-      await pg.startProfile(200);
+      await proc.startProfile(200);
       let requests: number;
+      let cpuSeconds = 0;
       if (mode === 'sequential') {
         const samples = await sequential([row], { requests: 3000, rounds: 1, warmup: 0 });
         requests = samples.get(row.name)!.length + 20;
       } else {
         const r = await concurrent(row, { connections: opts.connections, seconds: opts.seconds, warmupSeconds: 0 }, env.upstream.cpuSeconds);
         requests = r.requests;
+        cpuSeconds = r.cpu.proxy ?? 0;
       }
-      await pg.stopProfile(file);
-      const summary = summariseProfile(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, 20);
-      console.log(`\n## Server CPU profile: ${row.name}, ${mode} (${file})\n`);
-      console.log(formatSummary(summary, requests));
+      await proc.stopProfile(file);
+      const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+      profiled.set(label, { name: row.name, profile, requests, cpuSeconds });
+      console.log(`\n## ${proc === pg ? 'Server' : 'Floor proxy'} CPU profile: ${row.name}, ${mode} (${file})\n`);
+      console.log(formatSummary(summariseProfile(profile, 20), requests));
     }
+    console.log(`\n## What the payment costs the server: ${TOKEN_PG} against ${FASTIFY_FLOOR}, concurrent\n`);
+    console.log(formatComparison(profiled.get('token-concurrent')!, profiled.get('fastify-floor-concurrent')!));
   } finally {
     await env.close();
   }

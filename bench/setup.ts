@@ -8,14 +8,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { TEST_DATABASE_URL } from '../server/store/testing.js';
 import type { TestDevnode } from '../server/testing/harness.js';
 import { startAblServer, type AblServer } from './abl-server.js';
 import { writeBenchCatalog } from './catalog.js';
 import { startNginx, type Nginx } from './nginx.js';
-import { cpuSecondsOf, freePort, spawnChild, waitUntilAnswering, type CpuReading } from './processes.js';
+import { askProbe, cpuSecondsOf, freePort, spawnChild, waitUntilAnswering, type CpuReading } from './processes.js';
 import { PRICE_SATS } from './scenarios.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -28,9 +28,9 @@ export interface BenchEnv {
   devnode: TestDevnode;
   nginx: Nginx | null;
   /** a bare node:http + undici proxy: the Node floor */
-  bareProxy: { url: string; cpu(): Promise<CpuReading> } | null;
+  bareProxy: FloorProxy | null;
   /** a Fastify proxy that takes no payment (started with the bare proxy): the floor of this server's own stack */
-  fastifyProxy: { url: string; cpu(): Promise<CpuReading> } | null;
+  fastifyProxy: FloorProxy | null;
   postgres: AblServer;
   pglite: AblServer | null;
   /** PostgreSQL with synchronous_commit=off: what the WAL flush on each commit costs */
@@ -45,6 +45,14 @@ export interface BenchEnv {
   base: { postgres: AblServer; pglite: AblServer | null } | null;
   notes: string[];
   close(): Promise<void>;
+}
+
+/** A floor proxy in its own process: its address, its CPU, and a V8 profile of a window (as AblServer's) */
+export interface FloorProxy {
+  url: string;
+  cpu(): Promise<CpuReading>;
+  startProfile(intervalUs: number): Promise<void>;
+  stopProfile(file: string): Promise<void>;
 }
 
 export interface SetupOptions {
@@ -91,15 +99,21 @@ export async function setUp(opts: SetupOptions): Promise<BenchEnv> {
       }
     }
 
-    // a proxy of our own in its own process: the bare Node proxy, or the Fastify proxy with no payment
-    const floorProxy = async (file: string): Promise<{ url: string; cpu(): Promise<CpuReading> }> => {
+    // a proxy of our own in its own process: the bare Node proxy, or the Fastify proxy with no payment (profiled as the server is: bench/probe.ts)
+    const floorProxy = async (file: string): Promise<FloorProxy> => {
       const port = await freePort();
       const log = join(dir, file.replace(/\.ts$/, '.log'));
-      const child = spawnChild(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', file), String(port), upstreamUrl], { cwd: ROOT, logFile: log });
+      const probe = pathToFileURL(join(ROOT, 'bench', 'probe.ts')).href;
+      const child = spawnChild(process.execPath, ['--import', 'tsx', '--import', probe, join(ROOT, 'bench', file), String(port), upstreamUrl], { cwd: ROOT, logFile: log, ipc: true });
       closers.push(() => child.stop());
       const url = `http://127.0.0.1:${port}`;
       await waitUntilAnswering(`${url}/v1/models`, child, log);
-      return { url, cpu: async () => ({ proxy: cpuSecondsOf(child.pid), db: new Map() }) };
+      return {
+        url,
+        cpu: async () => ({ proxy: cpuSecondsOf(child.pid), db: new Map() }),
+        startProfile: async (intervalUs) => void (await askProbe(child, { cmd: 'profile-start', intervalUs })),
+        stopProfile: async (file) => void (await askProbe(child, { cmd: 'profile-stop', file }, 60_000)),
+      };
     };
     const bareProxy = opts.bareProxy ? await floorProxy('bare-proxy.ts') : null;
     const fastifyProxy = opts.bareProxy ? await floorProxy('fastify-proxy.ts') : null;
