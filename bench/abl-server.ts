@@ -8,21 +8,18 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import type { TestDevnode } from '../server/testing/harness.js';
 import { createPostgresSchema, TEST_DATABASE_URL } from '../server/store/testing.js';
-import { askProbe, cpuSecondsOf, freePort, spawnChild, waitUntilAnswering, type Child, type CpuReading } from './processes.js';
+import { askProbe, cpuSecondsOf, freePort, probeProfiler, spawnChild, waitUntilAnswering, type CpuReading, type ProbeProfiler } from './processes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const UPSTREAM_KEY = 'sk-bench-upstream-key';
 
-export interface AblServer {
+export interface AblServer extends ProbeProfiler {
   store: 'pglite' | 'postgres';
   url: string;
   pid: number;
   logFile: string;
   /** the server's process.memoryUsage(), after a full GC when gc is true */
   memory(gc?: boolean): Promise<NodeJS.MemoryUsage>;
-  /** starts a V8 CPU profile in the server; stopProfile writes it (.cpuprofile JSON) to file */
-  startProfile(intervalUs: number): Promise<void>;
-  stopProfile(file: string): Promise<void>;
   /** CPU seconds used so far: the server process, and each of its PostgreSQL backends */
   cpu(): Promise<CpuReading>;
   /** VACUUM (ANALYZE) of the server's PostgreSQL tables, what autovacuum would have done by now (PGlite: nothing, it has no autovacuum) */
@@ -103,12 +100,7 @@ export async function startAblServer(opts: AblServerOptions): Promise<AblServer>
     pid: child.pid,
     logFile,
     memory: async (gc = false) => (await askProbe<{ memory: NodeJS.MemoryUsage }>(child, { cmd: 'memory', gc })).memory,
-    startProfile: async (intervalUs) => {
-      await askProbe(child, { cmd: 'profile-start', intervalUs });
-    },
-    stopProfile: async (file) => {
-      await askProbe(child, { cmd: 'profile-stop', file }, 60_000);
-    },
+    ...probeProfiler(child),
     async cpu() {
       const db = await dbPids();
       return { proxy: cpuSecondsOf(child.pid), db: new Map(db.map((pid) => [pid, cpuSecondsOf(pid)])) };

@@ -165,3 +165,17 @@ export function askProbe<T>(child: Child, question: object, timeoutMs = 10_000):
     });
   });
 }
+
+/** A V8 CPU profile of a window of a child's life, taken by the probe in it (bench/probe.ts). */
+export interface ProbeProfiler {
+  startProfile(intervalUs: number): Promise<void>;
+  /** writes the profile (.cpuprofile JSON) to file */
+  stopProfile(file: string): Promise<void>;
+}
+
+export function probeProfiler(child: Child): ProbeProfiler {
+  return {
+    startProfile: async (intervalUs) => void (await askProbe(child, { cmd: 'profile-start', intervalUs })),
+    stopProfile: async (file) => void (await askProbe(child, { cmd: 'profile-stop', file }, 60_000)),
+  };
+}

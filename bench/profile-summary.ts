@@ -139,20 +139,18 @@ export interface ProfiledRun {
 export function formatComparison(paid: ProfiledRun, floor: ProfiledRun, top = 20): string {
   const a = tally(paid.profile);
   const b = tally(floor.profile);
-  const scale = new Map([
-    [paid, (paid.cpuSeconds * 1e6) / a.busyUs],
-    [floor, (floor.cpuSeconds * 1e6) / b.busyUs],
-  ]);
-  const perReq = (us: number, run: ProfiledRun) => (us * scale.get(run)!) / run.requests;
+  // profiled µs → µs of the process's CPU per request
+  const perReqA = (paid.cpuSeconds * 1e6) / a.busyUs / paid.requests;
+  const perReqB = (floor.cpuSeconds * 1e6) / b.busyUs / floor.requests;
   const rows = (ma: Map<string, number>, mb: Map<string, number>) =>
     [...new Set([...ma.keys(), ...mb.keys()])]
-      .map((k) => ({ k, x: perReq(ma.get(k) ?? 0, paid), y: perReq(mb.get(k) ?? 0, floor) }))
+      .map((k) => ({ k, x: (ma.get(k) ?? 0) * perReqA, y: (mb.get(k) ?? 0) * perReqB }))
       .sort((p, q) => q.x - q.y - (p.x - p.y));
   const cell = (n: number) => n.toFixed(1);
   const byOwner = rows(a.owners, b.owners).filter((r) => Math.abs(r.x - r.y) >= 0.5);
   const byFunction = rows(a.functions, b.functions).slice(0, top);
   return [
-    `CPU per request of the process (/proc): ${paid.name} ${cell(perReq(a.busyUs, paid))} µs, ${floor.name} ${cell(perReq(b.busyUs, floor))} µs (${paid.requests} and ${floor.requests} requests at the same concurrency); each profile's shares scaled to it`,
+    `CPU per request of the process (/proc): ${paid.name} ${cell(a.busyUs * perReqA)} µs, ${floor.name} ${cell(b.busyUs * perReqB)} µs (${paid.requests} and ${floor.requests} requests at the same concurrency); each profile's shares scaled to it`,
     '',
     'By component, µs per request (the components that differ by at least 0.5 µs)',
     '',

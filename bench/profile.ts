@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { concurrent, sequential } from './load.js';
 import { buyToken } from './payments.js';
-import { loadAverage } from './processes.js';
+import { loadAverage, type ProbeProfiler } from './processes.js';
 import { formatComparison, formatSummary, summariseProfile, type CpuProfile, type ProfiledRun } from './profile-summary.js';
 import { FASTIFY_FLOOR, fastifyFloor, FREE, freePath, METERED_CHAT_BODY, METERED_STREAM_BODY, STREAM_BODY, TOKEN_PG, TOKEN_PG_METERED, TOKEN_PG_STREAM, TOKEN_PG_STREAM_METERED, tokenPath, type Scenario } from './scenarios.js';
-import { setUp, type FloorProxy } from './setup.js';
+import { setUp } from './setup.js';
 
 export interface ProfileOptions {
   seconds: number;
@@ -26,8 +26,8 @@ export interface ProfileOptions {
 
 export async function runProfile(opts: ProfileOptions): Promise<void> {
   const outDir = mkdtempSync(join(tmpdir(), 'abl-profile-'));
-  // the floor proxies too: the token path is compared with the Fastify proxy that takes no payment
-  const env = await setUp({ nginx: false, bareProxy: true, pglite: false, asyncCommit: false, unprepared: false, oneByOne: opts.oneByOne, logLevel: opts.logLevel, vacuum: false });
+  // and the Fastify proxy that takes no payment, which the token path is compared with
+  const env = await setUp({ nginx: false, bareProxy: false, fastifyProxy: true, pglite: false, asyncCommit: false, unprepared: false, oneByOne: opts.oneByOne, logLevel: opts.logLevel, vacuum: false });
   try {
     const pg = env.oneByOne?.postgres ?? env.postgres;
     if (opts.oneByOne) opts.progress('profiling the PostgreSQL server one reservation per call (ABL_RESERVE_AHEAD=0)');
@@ -43,7 +43,7 @@ export async function runProfile(opts: ProfileOptions): Promise<void> {
     await sequential([token, metered, streamed, streamedMetered, free, floor], { requests: 500, rounds: 1, warmup: 500 }); // JIT warm
 
     // [label, row, mode, the process profiled]
-    const runs: [string, Scenario, 'sequential' | 'concurrent', Pick<FloorProxy, 'startProfile' | 'stopProfile'>][] = [
+    const runs: [string, Scenario, 'sequential' | 'concurrent', ProbeProfiler][] = [
       ['token-sequential', token, 'sequential', pg],
       ['token-concurrent', token, 'concurrent', pg],
       ['metered-sequential', metered, 'sequential', pg],
@@ -53,25 +53,27 @@ export async function runProfile(opts: ProfileOptions): Promise<void> {
       ['free-concurrent', free, 'concurrent', pg],
       ['fastify-floor-concurrent', floor, 'concurrent', fastify],
     ];
+    // the concurrent runs, for the comparison
     const profiled = new Map<string, ProfiledRun>();
     for (const [label, row, mode, proc] of runs) {
-      const file = join(outDir, `${proc === pg ? 'server' : 'floor'}-${label}.cpuprofile`);
+      const who = proc === pg ? 'server' : 'floor';
+      const file = join(outDir, `${who}-${label}.cpuprofile`);
       opts.progress(`profiling ${row.name}, ${mode} (load ${loadAverage()})`);
       await proc.startProfile(200);
       let requests: number;
-      let cpuSeconds = 0;
+      let cpuSeconds: number | null = null;
       if (mode === 'sequential') {
         const samples = await sequential([row], { requests: 3000, rounds: 1, warmup: 0 });
         requests = samples.get(row.name)!.length + 20;
       } else {
         const r = await concurrent(row, { connections: opts.connections, seconds: opts.seconds, warmupSeconds: 0 }, env.upstream.cpuSeconds);
         requests = r.requests;
-        cpuSeconds = r.cpu.proxy ?? 0;
+        cpuSeconds = r.cpu.proxy;
       }
       await proc.stopProfile(file);
       const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
-      profiled.set(label, { name: row.name, profile, requests, cpuSeconds });
-      console.log(`\n## ${proc === pg ? 'Server' : 'Floor proxy'} CPU profile: ${row.name}, ${mode} (${file})\n`);
+      if (cpuSeconds !== null) profiled.set(label, { name: row.name, profile, requests, cpuSeconds });
+      console.log(`\n## ${who === 'server' ? 'Server' : 'Floor proxy'} CPU profile: ${row.name}, ${mode} (${file})\n`);
       console.log(formatSummary(summariseProfile(profile, 20), requests));
     }
     console.log(`\n## What the payment costs the server: ${TOKEN_PG} against ${FASTIFY_FLOOR}, concurrent\n`);

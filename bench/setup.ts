@@ -15,7 +15,7 @@ import type { TestDevnode } from '../server/testing/harness.js';
 import { startAblServer, type AblServer } from './abl-server.js';
 import { writeBenchCatalog } from './catalog.js';
 import { startNginx, type Nginx } from './nginx.js';
-import { askProbe, cpuSecondsOf, freePort, spawnChild, waitUntilAnswering, type CpuReading } from './processes.js';
+import { cpuSecondsOf, freePort, probeProfiler, spawnChild, waitUntilAnswering, type CpuReading, type ProbeProfiler } from './processes.js';
 import { PRICE_SATS } from './scenarios.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -48,16 +48,16 @@ export interface BenchEnv {
 }
 
 /** A floor proxy in its own process: its address, its CPU, and a V8 profile of a window (as AblServer's) */
-export interface FloorProxy {
+export interface FloorProxy extends ProbeProfiler {
   url: string;
   cpu(): Promise<CpuReading>;
-  startProfile(intervalUs: number): Promise<void>;
-  stopProfile(file: string): Promise<void>;
 }
 
 export interface SetupOptions {
   nginx: boolean;
   bareProxy: boolean;
+  /** the Fastify proxy with no payment; default: with the bare proxy */
+  fastifyProxy?: boolean;
   pglite: boolean;
   asyncCommit: boolean;
   unprepared: boolean;
@@ -108,15 +108,10 @@ export async function setUp(opts: SetupOptions): Promise<BenchEnv> {
       closers.push(() => child.stop());
       const url = `http://127.0.0.1:${port}`;
       await waitUntilAnswering(`${url}/v1/models`, child, log);
-      return {
-        url,
-        cpu: async () => ({ proxy: cpuSecondsOf(child.pid), db: new Map() }),
-        startProfile: async (intervalUs) => void (await askProbe(child, { cmd: 'profile-start', intervalUs })),
-        stopProfile: async (file) => void (await askProbe(child, { cmd: 'profile-stop', file }, 60_000)),
-      };
+      return { url, cpu: async () => ({ proxy: cpuSecondsOf(child.pid), db: new Map() }), ...probeProfiler(child) };
     };
     const bareProxy = opts.bareProxy ? await floorProxy('bare-proxy.ts') : null;
-    const fastifyProxy = opts.bareProxy ? await floorProxy('fastify-proxy.ts') : null;
+    const fastifyProxy = (opts.fastifyProxy ?? opts.bareProxy) ? await floorProxy('fastify-proxy.ts') : null;
 
     const common = { upstreamUrl, devnode, dir, config, logLevel: opts.logLevel };
     const postgres = await startAblServer({ store: 'postgres', ...common });
