@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ApiShape } from './shape.js';
 import { fakeAnswer } from './testing.js';
-import { createUsageTap, mayCarryUsage, usageObjectInTail, type UsageTap } from './usage-tap.js';
+import { createUsageTap, mayCarryUsage, mayCarryUsageBytes, usageObjectInTail, type UsageTap } from './usage-tap.js';
 
 const frame = (data: unknown, event?: string): string => `${event ? `event: ${event}\n` : ''}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
 
@@ -217,6 +217,44 @@ describe('events parsed as they pass, the rest only when the estimate needs them
     const tap = tapAll('openai-chat', [stream]);
     expect(tap.usage()).toEqual({ input: 3, cachedInput: 0, cacheWrite: 0, output: 2 });
     expect(tap.text()).toBe('one two');
+  });
+});
+
+describe('events held as bytes (LF line ends) read as events held decoded (CR line ends)', () => {
+  const long = Array.from({ length: 60 }, (_, i) => frame({ choices: [{ index: 0, delta: { content: `wört ${i} ` } }], usage: null })).join('');
+  const streams: [ApiShape, string][] = [['openai-chat', chatStream + long], ['openai-responses', responsesStream], ['anthropic-messages', anthropicStream]];
+
+  it('gives the same usage, input, text and dropped bytes for any cut, held bound and sample size, cut before the end or not', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...streams), fc.array(fc.nat(), { maxLength: 30 }), fc.constantFrom(0, 100, 2000, 16 * 1024), fc.constantFrom(50, 16 * 1024), fc.nat(), (stream, cuts, heldEventChars, maxTextChars, end) => {
+        const [shape, text] = stream;
+        const whole = Buffer.from(text);
+        const lf = whole.subarray(0, end % (whole.length + 1) < whole.length / 2 ? whole.length : end % (whole.length + 1));
+        const points = [...new Set(cuts.map((c) => c % (lf.length + 1)))].sort((a, b) => a - b);
+        const pieces = [0, ...points].map((p, i) => lf.subarray(p, points[i] ?? lf.length));
+        const asBytes = tapAll(shape, pieces, { heldEventChars, maxTextChars });
+        const asLines = tapAll(shape, [lf.toString().replaceAll('\n', '\r')], { heldEventChars, maxTextChars });
+        expect(asBytes.usage()).toEqual(asLines.usage());
+        expect(asBytes.reportedInput()).toEqual(asLines.reportedInput());
+        expect(asBytes.text()).toBe(asLines.text());
+        expect(asBytes.droppedTextBytes()).toBe(asLines.droppedTextBytes());
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('decodes every event whose data may carry usage, a key whose value goes on in the next data line too', () => {
+    const raw = (data: string): Buffer => Buffer.from(`data: ${data.replaceAll('\n', '\ndata: ')}\n\n`);
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('"usage"', ':', ' ', '\t', '\n', '{', 'null', '"x"', ',', '}'), { maxLength: 12 }), (parts) => {
+        const data = parts.join('');
+        if (mayCarryUsage(data)) expect(mayCarryUsageBytes(raw(data))).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(mayCarryUsageBytes(raw('{"choices":[],"usage":null}'))).toBe(false);
+    const split = 'data: {"choices":[],"usage"\ndata: :{"prompt_tokens":2,"completion_tokens":1}}\n\n';
+    expect(tapAll('openai-chat', [split]).usage()).toEqual({ input: 2, cachedInput: 0, cacheWrite: 0, output: 1 });
   });
 });
 

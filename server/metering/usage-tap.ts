@@ -1,15 +1,17 @@
 // Watches a streamed answer's bytes as they pass to the client (it never delays, alters or
 // re-frames them) and keeps what metering needs: the usage the upstream reports at the end, and
 // a bounded sample of the generated text for an estimate when the usage never comes.
-// Only events that can carry usage are parsed as they pass (a substring test picks them); the
-// others are held, bounded, and parsed for their text only when the estimate needs it or the
-// bound is reached — the upstream is always asked for usage, so the estimate is the rare path.
+// Only events that can carry usage are decoded and parsed as they pass (a byte search picks them);
+// the others are held as bytes, bounded, and read for their text only when the estimate needs it
+// or the bound is reached — the upstream is always asked for usage, so the estimate is the rare
+// path. A stream with CR line ends is read line by line instead, its events held decoded.
 //   OpenAI chat: the last chunk has `usage` (stream_options.include_usage, `choices: []`).
 //   Responses: `response.completed` (or .incomplete / .failed) carries `response.usage`.
 //   Anthropic: `message_start` has the input counts, `message_delta` the cumulative output
 //   (newer API versions repeat the input and cache counts there).
 import type { InputUsage, TokenUsage } from './price.js';
 import { asObject, type ApiShape } from './shape.js';
+import { SseEventSplitter } from './sse-event-bytes.js';
 import { createSseReader, DEFAULT_SSE_LIMITS, type SseEvent, type SseLimits } from './sse-events.js';
 import { usageFromJson } from './usage-json.js';
 
@@ -29,7 +31,7 @@ export interface UsageTap {
 export interface UsageTapOptions {
   /** characters of generated text kept (a sample for estimates; the rest is only counted) */
   maxTextChars?: number;
-  /** characters of event data held unparsed until their text is needed (HELD_EVENT_CHARS) */
+  /** characters (or bytes) of events held unparsed until their text is needed (HELD_EVENT_CHARS) */
   heldEventChars?: number;
   sse?: SseLimits;
 }
@@ -95,6 +97,28 @@ export function mayCarryUsage(data: string): boolean {
     if (data.charCodeAt(i) !== 0x3a) continue; // ':'
     i = skipSpace(data, i + 1);
     if (data.charCodeAt(i) === 0x7b) return true; // '{'
+  }
+  return false;
+}
+
+const isBlank = (c: number | undefined): boolean => c === 0x20 || c === 0x09;
+const U = 0x75;
+
+/**
+ * mayCarryUsage on an event's bytes as sent (LF line ends): true for every event whose data it
+ * would pick, and for a `"usage"` followed by a line break (its data may go on in the next `data:`
+ * line). It looks for the byte `u` (a memchr) and compares the rest in place.
+ */
+export function mayCarryUsageBytes(event: Buffer): boolean {
+  for (let u = event.indexOf(U, 1); u !== -1; u = event.indexOf(U, u + 1)) {
+    if (event[u - 1] !== 0x22 || event[u + 1] !== 0x73 || event[u + 2] !== 0x61 || event[u + 3] !== 0x67 || event[u + 4] !== 0x65 || event[u + 5] !== 0x22) continue;
+    let i = u + 6;
+    while (isBlank(event[i])) i++;
+    if (i >= event.length || event[i] === 0x0a) return true;
+    if (event[i] !== 0x3a) continue; // ':'
+    i++;
+    while (isBlank(event[i])) i++;
+    if (i >= event.length || event[i] === 0x7b || event[i] === 0x0a) return true; // '{', or it goes on in the next line
   }
   return false;
 }
@@ -269,9 +293,16 @@ class StreamUsageTap implements UsageTap {
   private readonly sample: TextSample;
   private readonly handler: Handler;
   private readonly mayCarryText: TextTest;
+  private readonly limits: SseLimits;
+  /** decodes the events read as they pass: those the splitter picks, or every one once it gave up */
   private readonly reader: { push(chunk: Buffer): void };
+  /** null once the stream showed a CR or an event too long to hold (then every line is decoded) */
+  private splitter: SseEventSplitter | null;
+  /** decodes held events' bytes for their text, when it is needed */
+  private textReader: { push(chunk: Buffer): void } | null = null;
   private readonly heldLimit: number;
-  private held: SseEvent[] = [];
+  /** in stream order: events decoded as they passed, and the bytes of whole events not decoded */
+  private held: (SseEvent | Buffer)[] = [];
   private heldChars = 0;
 
   constructor(shape: ApiShape, options: UsageTapOptions) {
@@ -279,12 +310,18 @@ class StreamUsageTap implements UsageTap {
     this.heldLimit = options.heldEventChars ?? HELD_EVENT_CHARS;
     this.handler = shape === 'openai-chat' ? chat : shape === 'openai-responses' ? responses : shape === 'anthropic-messages' ? anthropic() : none;
     this.mayCarryText = TEXT_TESTS[shape];
-    this.reader = createSseReader((e) => this.onEvent(e), options.sse ?? DEFAULT_SSE_LIMITS);
+    this.limits = options.sse ?? DEFAULT_SSE_LIMITS;
+    this.reader = createSseReader((e) => this.onEvent(e), this.limits);
+    this.splitter = new SseEventSplitter((bytes) => this.onEventBytes(bytes), this.limits.headBytes);
   }
 
   push(chunk: Buffer): void {
     try {
-      this.reader.push(chunk);
+      if (this.splitter === null) return this.reader.push(chunk);
+      if (this.splitter.push(chunk)) return;
+      const rest = this.splitter.rest();
+      this.splitter = null;
+      for (const bytes of rest) this.reader.push(bytes);
     } catch {
       // a tap must never break the stream it watches; what it missed is estimated
     }
@@ -308,12 +345,22 @@ class StreamUsageTap implements UsageTap {
     return this.sample.dropped;
   }
 
+  /** A whole event from the splitter: decoded now if it may carry usage (or is too long to hold whole), else held as bytes. */
+  private onEventBytes(bytes: Buffer): void {
+    if (bytes.length > this.limits.headBytes || mayCarryUsageBytes(bytes)) return this.reader.push(bytes);
+    this.hold(bytes, bytes.length);
+  }
+
   private onEvent(e: SseEvent): void {
     // a truncated event keeps only its head and tail: its usage is read now, it gives no text
     if (e.truncated || mayCarryUsage(e.data)) this.handler(e, this.reported);
     if (e.truncated || !this.mayCarryText(e)) return;
-    this.held.push(e);
-    this.heldChars += e.data.length;
+    this.hold(e, e.data.length);
+  }
+
+  private hold(event: SseEvent | Buffer, chars: number): void {
+    this.held.push(event);
+    this.heldChars += chars;
     if (this.heldChars > this.heldLimit) this.readHeldText();
   }
 
@@ -322,11 +369,23 @@ class StreamUsageTap implements UsageTap {
     this.held = [];
     this.heldChars = 0;
     for (const e of events) {
-      try {
-        this.handler(e, this.sample);
-      } catch {
-        // as for any event: what cannot be read is estimated without it
-      }
+      if (Buffer.isBuffer(e)) this.readText(e);
+      else this.textOf(e);
+    }
+  }
+
+  private readText(bytes: Buffer): void {
+    this.textReader ??= createSseReader((e) => {
+      if (!e.truncated && this.mayCarryText(e)) this.textOf(e);
+    }, this.limits);
+    this.textReader.push(bytes);
+  }
+
+  private textOf(e: SseEvent): void {
+    try {
+      this.handler(e, this.sample);
+    } catch {
+      // as for any event: what cannot be read is estimated without it
     }
   }
 }

@@ -9,6 +9,12 @@ describe('prependJsonKeys', () => {
     expect(JSON.parse(out.toString())).toMatchObject({ model: 'm', max_completion_tokens: 16 });
   });
 
+  it('keeps text beyond ASCII byte for byte', () => {
+    const raw = Buffer.from('\r\n\t{"messages":[{"content":"Grüße 🌍 日本語"}]}');
+    const out = prependJsonKeys(raw, { stream_options: { include_usage: true } });
+    expect(out.toString()).toBe('\r\n\t{"stream_options":{"include_usage":true},"messages":[{"content":"Grüße 🌍 日本語"}]}');
+  });
+
   it('handles an empty object and leaves the body alone when nothing is added', () => {
     expect(prependJsonKeys(Buffer.from('{ }'), { a: 1 }).toString()).toBe('{"a":1 }');
     const raw = Buffer.from('{"a":1}');
@@ -17,5 +23,6 @@ describe('prependJsonKeys', () => {
 
   it('refuses a body that is not an object', () => {
     expect(() => prependJsonKeys(Buffer.from('[1]'), { a: 1 })).toThrow(/JSON object/);
+    expect(() => prependJsonKeys(Buffer.from(' \n'), { a: 1 })).toThrow(/JSON object/);
   });
 });

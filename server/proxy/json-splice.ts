@@ -6,11 +6,17 @@ import { AppError } from '../errors.js';
 export function prependJsonKeys(raw: Buffer, add: Record<string, unknown>): Buffer {
   const entries = Object.entries(add);
   if (entries.length === 0) return raw;
-  const text = raw.toString('utf8');
-  const open = text.search(/\S/);
-  if (open < 0 || text[open] !== '{') throw new AppError('invalid_field_type', 'The body must be a JSON object.', { field: 'body' });
-  const rest = text.slice(open + 1);
-  const empty = /^\s*}/.test(rest);
+  // on the bytes: JSON's whitespace and braces are ASCII, and the body is not decoded twice
+  const open = afterSpace(raw, 0);
+  if (raw[open] !== 0x7b) throw new AppError('invalid_field_type', 'The body must be a JSON object.', { field: 'body' });
+  const empty = raw[afterSpace(raw, open + 1)] === 0x7d;
   const inserted = entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',');
-  return Buffer.from(`${text.slice(0, open + 1)}${inserted}${empty ? '' : ','}${rest}`, 'utf8');
+  return Buffer.concat([raw.subarray(0, open + 1), Buffer.from(empty ? inserted : `${inserted},`, 'utf8'), raw.subarray(open + 1)]);
+}
+
+/** The index of the first byte at or after `from` that is not JSON whitespace (raw.length if none). */
+function afterSpace(raw: Buffer, from: number): number {
+  let i = from;
+  while (i < raw.length && (raw[i] === 0x20 || raw[i] === 0x0a || raw[i] === 0x0d || raw[i] === 0x09)) i++;
+  return i;
 }
