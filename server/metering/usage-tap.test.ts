@@ -265,3 +265,27 @@ describe('usageObjectInTail', () => {
     expect(usageObjectInTail('no usage here')).toBeUndefined();
   });
 });
+
+describe('memory held by a tap', () => {
+  it('counts the read buffer an event held as bytes keeps alive toward its bound, so a small event cannot pin a large read', () => {
+    const usageEvent = frame({ choices: [], usage: { prompt_tokens: 1, completion_tokens: 1 }, pad: 'x'.repeat(1000) });
+    const textEvent = frame({ choices: [{ index: 0, delta: { content: 'kept' } }], usage: null });
+    // the upstream's read: a 64 KiB buffer whose last bytes are a large event (decoded as it passes) and a small one
+    const read = new ArrayBuffer(64 * 1024);
+    const bytes = Buffer.from(usageEvent + textEvent);
+    const chunk = Buffer.from(read, read.byteLength - bytes.length, bytes.length);
+    bytes.copy(chunk);
+    const tap = createUsageTap('openai-chat');
+    tap.push(chunk);
+    // 64 KiB is over the held bound (16 KiB): the small event was read for its text at once, and no view on the read is kept
+    const held = (tap as unknown as { held: unknown[] }).held;
+    expect(held.some((e) => Buffer.isBuffer(e) && e.buffer === read)).toBe(false);
+    expect(tap.usage()).toEqual({ input: 1, cachedInput: 0, cacheWrite: 0, output: 1 });
+    expect(tap.text()).toBe('kept');
+    // events in reads of their own size are held as bytes until their text is needed
+    const own = createUsageTap('openai-chat');
+    own.push(Buffer.concat([Buffer.from(textEvent)]));
+    expect((own as unknown as { held: unknown[] }).held.filter((e) => Buffer.isBuffer(e))).toHaveLength(1);
+    expect(own.text()).toBe('kept');
+  });
+});

@@ -92,8 +92,10 @@ function matchingBrace(text: string, open: number): number {
  * `"usage":null` on every chunk of a stream that asked for usage: those are not picked.)
  */
 export function mayCarryUsage(data: string): boolean {
-  for (let at = data.indexOf('"usage"'); at !== -1; at = data.indexOf('"usage"', at + 7)) {
-    let i = skipSpace(data, at + 7);
+  // searched from its `u`: a search for a needle that starts with `"` stops at every quote of the JSON
+  for (let u = data.indexOf('usage"', 1); u !== -1; u = data.indexOf('usage"', u + 6)) {
+    if (data.charCodeAt(u - 1) !== 0x22) continue;
+    let i = skipSpace(data, u + 6);
     if (data.charCodeAt(i) !== 0x3a) continue; // ':'
     i = skipSpace(data, i + 1);
     if (data.charCodeAt(i) === 0x7b) return true; // '{'
@@ -303,7 +305,9 @@ class StreamUsageTap implements UsageTap {
   private readonly heldLimit: number;
   /** in stream order: events decoded as they passed, and the bytes of whole events not decoded */
   private held: (SseEvent | Buffer)[] = [];
+  /** what the held events keep in memory: their characters, or the read buffers their bytes are in */
   private heldChars = 0;
+  private lastHeldBuffer: ArrayBufferLike | null = null;
 
   constructor(shape: ApiShape, options: UsageTapOptions) {
     this.sample = new TextSample(options.maxTextChars ?? DEFAULT_MAX_TEXT_CHARS);
@@ -348,7 +352,10 @@ class StreamUsageTap implements UsageTap {
   /** A whole event from the splitter: decoded now if it may carry usage (or is too long to hold whole), else held as bytes. */
   private onEventBytes(bytes: Buffer): void {
     if (bytes.length > this.limits.headBytes || mayCarryUsageBytes(bytes)) return this.reader.push(bytes);
-    this.hold(bytes, bytes.length);
+    // a view holds its whole read buffer: a buffer counts toward the bound once, at its size
+    const pins = bytes.buffer === this.lastHeldBuffer ? bytes.length : Math.max(bytes.length, bytes.buffer.byteLength);
+    this.lastHeldBuffer = bytes.buffer;
+    this.hold(bytes, pins);
   }
 
   private onEvent(e: SseEvent): void {
@@ -368,6 +375,7 @@ class StreamUsageTap implements UsageTap {
     const events = this.held;
     this.held = [];
     this.heldChars = 0;
+    this.lastHeldBuffer = null;
     for (const e of events) {
       if (Buffer.isBuffer(e)) this.readText(e);
       else this.textOf(e);
