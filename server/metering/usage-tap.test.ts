@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ApiShape } from './shape.js';
 import { fakeAnswer } from './testing.js';
-import { createUsageTap, mayCarryUsage, mayCarryUsageBytes, usageObjectInTail, type UsageTap } from './usage-tap.js';
+import { mayCarryUsage, mayCarryUsageBytes } from './usage-key.js';
+import { createUsageTap, usageObjectInTail, type UsageTap } from './usage-tap.js';
 
 const frame = (data: unknown, event?: string): string => `${event ? `event: ${event}\n` : ''}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
 
@@ -282,9 +283,9 @@ describe('memory held by a tap', () => {
     expect(held.some((e) => Buffer.isBuffer(e) && e.buffer === read)).toBe(false);
     expect(tap.usage()).toEqual({ input: 1, cachedInput: 0, cacheWrite: 0, output: 1 });
     expect(tap.text()).toBe('kept');
-    // events in reads of their own size are held as bytes until their text is needed
+    // an event in a small read is held as bytes until its text is needed
     const own = createUsageTap('openai-chat');
-    own.push(Buffer.concat([Buffer.from(textEvent)]));
+    own.push(Buffer.from(textEvent));
     expect((own as unknown as { held: unknown[] }).held.filter((e) => Buffer.isBuffer(e))).toHaveLength(1);
     expect(own.text()).toBe('kept');
   });

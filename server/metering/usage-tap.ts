@@ -13,6 +13,7 @@ import type { InputUsage, TokenUsage } from './price.js';
 import { asObject, type ApiShape } from './shape.js';
 import { SseEventSplitter } from './sse-event-bytes.js';
 import { createSseReader, DEFAULT_SSE_LIMITS, type SseEvent, type SseLimits } from './sse-events.js';
+import { mayCarryUsage, mayCarryUsageBytes } from './usage-key.js';
 import { usageFromJson } from './usage-json.js';
 
 export interface UsageTap {
@@ -84,50 +85,6 @@ function matchingBrace(text: string, open: number): number {
     else if (c === 0x7d && --depth === 0) return i;
   }
   return -1;
-}
-
-/**
- * Whether an event's data has a `"usage"` key holding an object: the only events parsed as they
- * pass. A cheap test on the raw text; a false positive only costs a parse. (OpenAI sends
- * `"usage":null` on every chunk of a stream that asked for usage: those are not picked.)
- */
-export function mayCarryUsage(data: string): boolean {
-  // searched from its `u`: a search for a needle that starts with `"` stops at every quote of the JSON
-  for (let u = data.indexOf('usage"', 1); u !== -1; u = data.indexOf('usage"', u + 6)) {
-    if (data.charCodeAt(u - 1) !== 0x22) continue;
-    let i = skipSpace(data, u + 6);
-    if (data.charCodeAt(i) !== 0x3a) continue; // ':'
-    i = skipSpace(data, i + 1);
-    if (data.charCodeAt(i) === 0x7b) return true; // '{'
-  }
-  return false;
-}
-
-const isBlank = (c: number | undefined): boolean => c === 0x20 || c === 0x09;
-const U = 0x75;
-
-/**
- * mayCarryUsage on an event's bytes as sent (LF line ends): true for every event whose data it
- * would pick, and for a `"usage"` followed by a line break (its data may go on in the next `data:`
- * line). It looks for the byte `u` (a memchr) and compares the rest in place.
- */
-export function mayCarryUsageBytes(event: Buffer): boolean {
-  for (let u = event.indexOf(U, 1); u !== -1; u = event.indexOf(U, u + 1)) {
-    if (event[u - 1] !== 0x22 || event[u + 1] !== 0x73 || event[u + 2] !== 0x61 || event[u + 3] !== 0x67 || event[u + 4] !== 0x65 || event[u + 5] !== 0x22) continue;
-    let i = u + 6;
-    while (isBlank(event[i])) i++;
-    if (i >= event.length || event[i] === 0x0a) return true;
-    if (event[i] !== 0x3a) continue; // ':'
-    i++;
-    while (isBlank(event[i])) i++;
-    if (i >= event.length || event[i] === 0x7b || event[i] === 0x0a) return true; // '{', or it goes on in the next line
-  }
-  return false;
-}
-
-function skipSpace(text: string, i: number): number {
-  for (let c = text.charCodeAt(i); c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d; c = text.charCodeAt(++i));
-  return i;
 }
 
 const chat: Handler = (e, sink) => {
@@ -306,7 +263,7 @@ class StreamUsageTap implements UsageTap {
   /** in stream order: events decoded as they passed, and the bytes of whole events not decoded */
   private held: (SseEvent | Buffer)[] = [];
   /** what the held events keep in memory: their characters, or the read buffers their bytes are in */
-  private heldChars = 0;
+  private heldSize = 0;
   private lastHeldBuffer: ArrayBufferLike | null = null;
 
   constructor(shape: ApiShape, options: UsageTapOptions) {
@@ -365,16 +322,16 @@ class StreamUsageTap implements UsageTap {
     this.hold(e, e.data.length);
   }
 
-  private hold(event: SseEvent | Buffer, chars: number): void {
+  private hold(event: SseEvent | Buffer, size: number): void {
     this.held.push(event);
-    this.heldChars += chars;
-    if (this.heldChars > this.heldLimit) this.readHeldText();
+    this.heldSize += size;
+    if (this.heldSize > this.heldLimit) this.readHeldText();
   }
 
   private readHeldText(): void {
     const events = this.held;
     this.held = [];
-    this.heldChars = 0;
+    this.heldSize = 0;
     this.lastHeldBuffer = null;
     for (const e of events) {
       if (Buffer.isBuffer(e)) this.readText(e);
