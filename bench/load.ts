@@ -87,6 +87,8 @@ export interface ConcurrentResult {
   p99Ms: number;
   /** CPU µs per request */
   cpuUs: { proxy: number | null; db: number | null; upstream: number; client: number };
+  /** the server's and its database's CPU µs per request, round by round (null for direct rows): how much a round moves */
+  serverCpuUsByRound: (number | null)[];
 }
 
 export function mergeRounds(name: string, rounds: readonly ConcurrentRound[]): ConcurrentResult {
@@ -110,6 +112,7 @@ export function mergeRounds(name: string, rounds: readonly ConcurrentRound[]): C
       upstream: perReq(sum((r) => r.cpu.upstream)) ?? Number.NaN,
       client: perReq(sum((r) => r.cpu.client)) ?? Number.NaN,
     },
+    serverCpuUsByRound: rounds.map((r) => (r.cpu.proxy === null || r.requests === 0 ? null : ((r.cpu.proxy + (r.cpu.db ?? 0)) * 1e6) / r.requests)),
   };
 }
 
