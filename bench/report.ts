@@ -225,23 +225,23 @@ function issue15Targets(t: TargetRows, seq: Summaries, conc: Map<string, Concurr
     out.push(`| concurrent req/s, ${liteName} ÷ ${pgName} (${fmtInt(lite.rps)} ÷ ${fmtInt(pgToken.rps)}) | ${fmt(ratio, 2)}× | ≥ 1× | ${ratio >= 1 ? 'yes' : 'no'} |`);
   }
   // CPU per paid call (concurrent rows): the server and its PostgreSQL backends (PGlite runs inside the server)
-  const cpuPerCall = (name: string): { all: number; server: number } | null => {
-    const c = conc.get(name);
-    return c && c.cpuUs.proxy !== null ? { all: c.cpuUs.proxy + (c.cpuUs.db ?? 0), server: c.cpuUs.proxy } : null;
-  };
+  const cpuPerCall = (c: ConcurrentResult | undefined): { all: number; server: number } | null =>
+    c && c.cpuUs.proxy !== null ? { all: c.cpuUs.proxy + (c.cpuUs.db ?? 0), server: c.cpuUs.proxy } : null;
   for (const name of t.cpu) {
-    const u = cpuPerCall(name);
+    const u = cpuPerCall(conc.get(name));
     if (u) out.push(`| server + database CPU per paid call, ${name} (server ${fmtInt(u.server)} µs) | ${fmtInt(u.all)} µs | ≤ 400 µs | ${u.all <= 400 ? 'yes' : 'no'} |`);
   }
   for (const [flatName, meteredName] of t.pairs) {
-    const flat = cpuPerCall(flatName);
-    const metered = cpuPerCall(meteredName);
-    if (!flat || !metered) continue;
+    const flatRow = conc.get(flatName);
+    const meteredRow = conc.get(meteredName);
+    const flat = cpuPerCall(flatRow);
+    const metered = cpuPerCall(meteredRow);
+    if (!flat || !metered || !flatRow || !meteredRow) continue;
     const ratio = metered.all / flat.all;
     const split = metered.all === metered.server && flat.all === flat.server
       ? `server, its database inside: ${fmtInt(metered.all)} ÷ ${fmtInt(flat.all)} µs`
       : `server + database: ${fmtInt(metered.all)} ÷ ${fmtInt(flat.all)} µs; server alone: ${fmtInt(metered.server)} ÷ ${fmtInt(flat.server)} µs = ${fmt(metered.server / flat.server, 2)}×`;
-    out.push(`| metered calls within 1.1× of flat ones, CPU per call: ${meteredName} ÷ flat (${split}${roundSpread(conc.get(flatName)!, conc.get(meteredName)!)}) | ${fmt(ratio, 2)}× | ≤ 1.1× | ${ratio <= 1.1 ? 'yes' : 'no'} |`);
+    out.push(`| metered calls within 1.1× of flat ones, CPU per call: ${meteredName} ÷ flat (${split}${roundSpread(flatRow, meteredRow)}) | ${fmt(ratio, 2)}× | ≤ 1.1× | ${ratio <= 1.1 ? 'yes' : 'no'} |`);
   }
   return out;
 }

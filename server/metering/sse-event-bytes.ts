@@ -4,9 +4,7 @@
 // "\n\n", and the SSE reader's state is empty at every such point, so whole events may be read
 // later, or skipped, without changing what it reads from the others. A CR anywhere, or an event
 // longer than the reader's head limit, hands the stream to the reader (`push` returns false).
-
-const LF = 0x0a;
-const CR = 0x0d;
+import { CR, LF } from './sse-events.js';
 
 export class SseEventSplitter {
   /** the bytes of the event in progress (they follow the last "\n\n") */

@@ -19,8 +19,9 @@ export interface SseLimits {
 
 export const DEFAULT_SSE_LIMITS: SseLimits = { headBytes: 64 * 1024, tailBytes: 16 * 1024 };
 
-const LF = 0x0a;
-const CR = 0x0d;
+/** the line-end bytes (sse-event-bytes.ts searches for them too) */
+export const LF = 0x0a;
+export const CR = 0x0d;
 
 /** The bytes of a line that spans chunks: up to the head limit, then only the last `tailBytes`. */
 class PendingLine {
