@@ -158,7 +158,7 @@ export function formatComparison(paid: ProfiledRun, floor: ProfiledRun, top = 20
     '|---|---:|---:|---:|',
     ...byOwner.map((r) => `| ${r.k} | ${cell(r.x)} | ${cell(r.y)} | ${cell(r.x - r.y)} |`),
     '',
-    `Functions by self time the paid row spends beyond the floor row, µs per request (top ${top})`,
+    `Functions by self time ${paid.name} spends beyond ${floor.name}, µs per request (top ${top})`,
     '',
     `| function | ${paid.name} | ${floor.name} | difference |`,
     '|---|---:|---:|---:|',

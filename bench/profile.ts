@@ -2,7 +2,7 @@
 // (flat, then metered; JSON, then streamed), then the free path for contrast, are under load — taken in the server process for exactly the
 // loaded window — and where its CPU time went; then the Fastify proxy that takes no payment under
 // the same load, and what the token path's server spends beyond it, component by component and
-// function by function (the payment's share of the server). The profile files are kept (Chrome
+// function by function (the payment's share of the server), and what a metered call costs it beyond the same call flat. The profile files are kept (Chrome
 // DevTools, speedscope). On a crowded machine the profiler's clock also counts time the process
 // waited for a CPU inside a system call (writev shows it): compare shares, not absolute times.
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -78,6 +78,13 @@ export async function runProfile(opts: ProfileOptions): Promise<void> {
     }
     console.log(`\n## What the payment costs the server: ${TOKEN_PG} against ${FASTIFY_FLOOR}, concurrent\n`);
     console.log(formatComparison(profiled.get('token-concurrent')!, profiled.get('fastify-floor-concurrent')!));
+    // and what a metered call costs the server beyond the same call flat (the target's ratio, the server's part)
+    for (const [meteredRun, flatRun] of [['metered-concurrent', 'token-concurrent'], ['streamed-metered-concurrent', 'streamed-concurrent']] as const) {
+      const m = profiled.get(meteredRun)!;
+      const f = profiled.get(flatRun)!;
+      console.log(`\n## What metering costs the server: ${m.name} against ${f.name}, concurrent\n`);
+      console.log(formatComparison(m, f));
+    }
   } finally {
     await env.close();
   }

@@ -5,6 +5,7 @@ import {
   BARE_NODE,
   FASTIFY_FLOOR,
   DIRECT,
+  FLOOR_OF_PAIR,
   L402,
   METERED_PAIRS,
   TOKEN_PG,
@@ -148,6 +149,7 @@ function targets(r: BenchResults, seq: Summaries, conc: Map<string, ConcurrentRe
   const v = r.verify?.[0];
   if (v) out.push(`| L402 verifications per second, one core (per CPU-second) | ${fmtInt(v.perCpuSecond)} | ≥ 20,000 | ${v.perCpuSecond >= 20_000 ? 'yes' : 'no'} |`);
   out.push(...whereTheFloorIs(r, seq, conc));
+  out.push(...meteringAlone(conc));
   const oneByOne = issue15Targets(ONE_BY_ONE_TARGET_ROWS, seq, conc);
   if (oneByOne.length > 0) out.push('', 'Targets with ABL_RESERVE_AHEAD=0 on PostgreSQL: one reservation per call, as PostgreSQL serves with several instances', ...TARGETS_HEAD, ...oneByOne);
   return out;
@@ -190,6 +192,43 @@ function whereTheFloorIs(r: BenchResults, seq: Summaries, conc: Map<string, Conc
     if (durable) out.push(`| one durable statement on PostgreSQL, which an L402 credential's first use waits for before its call is forwarded (${durable.name}: the reserve alone, median) | ${fmt(durable.reserveMedianMs, 3)} ms |`);
   }
   return out;
+}
+
+/**
+ * What metering alone costs on this stack, beside what it costs a paid call: the Fastify floor
+ * running the server's metering code with no payment (bench/fastify-proxy.ts), flat and metered,
+ * against each paid pair. The target allows a metered call 10 % of its flat call's CPU; what the
+ * metering alone takes of that, and what the payment adds to a metered call beyond it.
+ */
+function meteringAlone(conc: Map<string, ConcurrentResult>): string[] {
+  const lines: string[] = [];
+  for (const [flatName, meteredName] of METERED_PAIRS) {
+    const floorPair = FLOOR_OF_PAIR.get(meteredName);
+    const flat = allCpu(conc.get(flatName));
+    const metered = allCpu(conc.get(meteredName));
+    const floorFlat = allCpu(floorPair ? conc.get(floorPair[0]) : undefined);
+    const floorMetered = allCpu(floorPair ? conc.get(floorPair[1]) : undefined);
+    if (flat === null || metered === null || floorFlat === null || floorMetered === null) continue;
+    const alone = floorMetered - floorFlat;
+    const extra = metered - flat;
+    lines.push(
+      `| ${meteredName} | ${fmtInt(floorMetered)} − ${fmtInt(floorFlat)} = ${fmtInt(alone)} µs | ${fmtInt(metered)} − ${fmtInt(flat)} = ${fmtInt(extra)} µs | ${fmtInt(extra - alone)} µs | ${fmtInt(flat / 10)} µs | ${fmt(1 + alone / flat, 2)}× |`,
+    );
+  }
+  if (lines.length === 0) return [];
+  return [
+    '',
+    'What metering alone costs (bench/fastify-proxy.ts with the server\'s metering and no payment: the input bound, the usage read from the answer or tapped from the stream, the charge), CPU per call, concurrent',
+    '',
+    '| metered row | the floor: metered − flat | the paid pair: metered − flat (server + database) | the payment\'s share of the extra | 10 % of the flat paid call (the target\'s allowance) | the paid pair\'s ratio were its extra the metering alone |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...lines,
+  ];
+}
+
+/** A concurrent row's CPU per call in the process in the middle and its PostgreSQL backends. */
+function allCpu(c: ConcurrentResult | undefined): number | null {
+  return c && c.cpuUs.proxy !== null ? c.cpuUs.proxy + (c.cpuUs.db ?? 0) : null;
 }
 
 /** A row's sequential median above the direct row's (ms), when both ran. */

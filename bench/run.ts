@@ -15,7 +15,7 @@
 //   --no-vacuum       never VACUUM (by default, when this PostgreSQL runs without autovacuum, each
 //                     PostgreSQL server's tables are vacuumed before the sequential rows and before
 //                     each of its concurrent rounds, untimed, as pgbench does)
-//   --only-streamed   only the streamed pair (flat, metered) beside the streamed direct row
+//   --only-streamed   only the streamed pair (flat, metered) beside the streamed direct row and the streamed floor pair
 //   --base DIR        the token, L402 and streamed rows again, served from another checkout (e.g. the
 //                     commit before a change): before and after in one run, their rows taking turns
 // Paid rows come in pairs where metering is measured: a flat call (gpt-4o-mini-flat, 30 sats,
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
 
   const only = a['only-streamed'];
   const load: [string, string][] = [['start', loadAverage()]];
-  const env = await setUp({ nginx: !only && !a['no-nginx'], bareProxy: !only && !a['no-bare'], pglite: !only && !a['no-pglite'], asyncCommit: !only && !a['no-async-commit'], unprepared: !only && !a['no-unprepared'], oneByOne: !only && !a['no-one-by-one'], logLevel: opts.logLevel, vacuum: !a['no-vacuum'], base: a.base });
+  const env = await setUp({ nginx: !only && !a['no-nginx'], bareProxy: !only && !a['no-bare'], fastifyProxy: !a['no-bare'], pglite: !only && !a['no-pglite'], asyncCommit: !only && !a['no-async-commit'], unprepared: !only && !a['no-unprepared'], oneByOne: !only && !a['no-one-by-one'], logLevel: opts.logLevel, vacuum: !a['no-vacuum'], base: a.base });
   // whatever throws, the children (servers, nginx, upstream, devnode) and the schemas go with us
   const bail = (err: unknown) => {
     console.error(err);
@@ -166,7 +166,8 @@ async function main(): Promise<void> {
     const scenarioRows: rows.Scenario[] = only ? [] : [rows.direct(env.upstream.url)];
     if (env.nginx) scenarioRows.push(rows.nginx(env.nginx.url, env.nginx.cpu));
     if (env.bareProxy) scenarioRows.push(rows.bareNode(env.bareProxy.url, env.bareProxy.cpu));
-    if (env.fastifyProxy) scenarioRows.push(rows.fastifyFloor(env.fastifyProxy.url, env.fastifyProxy.cpu));
+    const floor = env.fastifyProxy;
+    if (floor && !only) scenarioRows.push(rows.fastifyFloor(floor.url, floor.cpu), rows.fastifyFloor(floor.url, floor.cpu, rows.FASTIFY_FLOOR_METERED, rows.METERED_CHAT_BODY));
     for (const p of paid) scenarioRows.push(paidRow(p, [p.tokens.seq]));
     if (!only) scenarioRows.push(rows.l402Path(rows.L402, pg.url, seqCreds, pg.cpu));
     // each L402 row spends credentials minted on its own server: [row, server, pool]
@@ -187,7 +188,9 @@ async function main(): Promise<void> {
         );
       }
       paid.push(...streamed);
-      scenarioRows.push(rows.directStream(env.upstream.url), ...streamed.map((p) => paidRow(p, [p.tokens.seq])));
+      scenarioRows.push(rows.directStream(env.upstream.url));
+      if (floor) scenarioRows.push(rows.fastifyFloor(floor.url, floor.cpu, rows.FASTIFY_FLOOR_STREAM, rows.STREAM_BODY), rows.fastifyFloor(floor.url, floor.cpu, rows.FASTIFY_FLOOR_STREAM_METERED, rows.METERED_STREAM_BODY));
+      scenarioRows.push(...streamed.map((p) => paidRow(p, [p.tokens.seq])));
     }
     if (!only) scenarioRows.push(rows.directModels(env.upstream.url), rows.freePath(rows.FREE, pg.url, pg.cpu));
 

@@ -48,6 +48,10 @@ export const DIRECT_MODELS = 'direct GET /v1/models';
 export const NGINX = 'nginx reverse proxy';
 export const BARE_NODE = 'bare Node + undici proxy';
 export const FASTIFY_FLOOR = 'Fastify + undici proxy, no payment';
+/** the floor with the server's metering and no payment: what metering alone costs on this stack */
+export const FASTIFY_FLOOR_METERED = 'Fastify + undici proxy, no payment, metered';
+export const FASTIFY_FLOOR_STREAM = 'Fastify + undici proxy, no payment, streamed';
+export const FASTIFY_FLOOR_STREAM_METERED = 'Fastify + undici proxy, no payment, streamed, metered';
 export const TOKEN_PGLITE = 'token path, PGlite';
 export const TOKEN_PG = 'token path, PostgreSQL';
 export const TOKEN_PGLITE_METERED = 'token path, PGlite, metered';
@@ -72,6 +76,19 @@ export const METERED_PAIRS: readonly (readonly [flat: string, metered: string])[
   [TOKEN_PG_STREAM, TOKEN_PG_STREAM_METERED],
   [BASE(TOKEN_PG_STREAM), BASE(TOKEN_PG_STREAM_METERED)],
 ];
+
+/** [flat, metered] pairs of the Fastify floor: metering alone, no payment, under the same load */
+export const FLOOR_METERED_PAIRS: readonly (readonly [flat: string, metered: string])[] = [
+  [FASTIFY_FLOOR, FASTIFY_FLOOR_METERED],
+  [FASTIFY_FLOOR_STREAM, FASTIFY_FLOOR_STREAM_METERED],
+];
+/** each paid metered pair's floor pair (the PGlite pair's is the JSON one: the floor has no store) */
+export const FLOOR_OF_PAIR: ReadonlyMap<string, readonly [flat: string, metered: string]> = new Map([
+  [TOKEN_PG_METERED, FLOOR_METERED_PAIRS[0]!],
+  [TOKEN_PGLITE_METERED, FLOOR_METERED_PAIRS[0]!],
+  [TOKEN_PG_STREAM_METERED, FLOOR_METERED_PAIRS[1]!],
+  [BASE(TOKEN_PG_STREAM_METERED), FLOOR_METERED_PAIRS[1]!],
+]);
 
 export function direct(upstream: string): Scenario {
   const spec = chat(CHAT_PATH, `Bearer ${UPSTREAM_KEY}`);
@@ -98,10 +115,13 @@ export function bareNode(url: string, cpu: () => Promise<CpuReading>, name = BAR
   return { name, baseline: DIRECT, origin: url, next: () => spec, cpu };
 }
 
-/** bench/fastify-proxy.ts: this server's stack with no payment, the same request as the bare proxy's */
-export function fastifyFloor(url: string, cpu: () => Promise<CpuReading>): Scenario {
-  return bareNode(url, cpu, FASTIFY_FLOOR);
+/** bench/fastify-proxy.ts: this server's stack with no payment, the same request as the bare proxy's (or a paid row's body: metered, streamed) */
+export function fastifyFloor(url: string, cpu: () => Promise<CpuReading>, name = FASTIFY_FLOOR, body = CHAT_BODY): Scenario {
+  const spec = chat(CHAT_PATH, `Bearer ${UPSTREAM_KEY}`, body);
+  return { name, baseline: isStreamBody(body) ? DIRECT_STREAM : DIRECT, origin: url, next: () => spec, cpu };
 }
+
+const isStreamBody = (body: string): boolean => body === STREAM_BODY || body === METERED_STREAM_BODY;
 
 /**
  * Bearer abl_… as the openai SDK sends it; worker i pays with tokens[i] (sequential: tokens[0]).
@@ -109,8 +129,7 @@ export function fastifyFloor(url: string, cpu: () => Promise<CpuReading>): Scena
  */
 export function tokenPath(name: string, url: string, tokens: readonly string[], cpu: () => Promise<CpuReading>, body = CHAT_BODY): Scenario {
   const specs = tokens.map((t) => chat(PROXY_PREFIX + CHAT_PATH, `Bearer ${t}`, body));
-  const streamed = body === STREAM_BODY || body === METERED_STREAM_BODY;
-  return { name, baseline: streamed ? DIRECT_STREAM : DIRECT, origin: url, next: (worker) => specs[worker % specs.length]!, cpu };
+  return { name, baseline: isStreamBody(body) ? DIRECT_STREAM : DIRECT, origin: url, next: (worker) => specs[worker % specs.length]!, cpu };
 }
 
 /** Each request spends one pre-paid credential. */

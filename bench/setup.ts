@@ -100,18 +100,18 @@ export async function setUp(opts: SetupOptions): Promise<BenchEnv> {
     }
 
     // a proxy of our own in its own process: the bare Node proxy, or the Fastify proxy with no payment (profiled as the server is: bench/probe.ts)
-    const floorProxy = async (file: string): Promise<FloorProxy> => {
+    const floorProxy = async (file: string, ...args: string[]): Promise<FloorProxy> => {
       const port = await freePort();
       const log = join(dir, file.replace(/\.ts$/, '.log'));
       const probe = pathToFileURL(join(ROOT, 'bench', 'probe.ts')).href;
-      const child = spawnChild(process.execPath, ['--import', 'tsx', '--import', probe, join(ROOT, 'bench', file), String(port), upstreamUrl], { cwd: ROOT, logFile: log, ipc: true });
+      const child = spawnChild(process.execPath, ['--import', 'tsx', '--import', probe, join(ROOT, 'bench', file), String(port), upstreamUrl, ...args], { cwd: ROOT, logFile: log, ipc: true });
       closers.push(() => child.stop());
       const url = `http://127.0.0.1:${port}`;
       await waitUntilAnswering(`${url}/v1/models`, child, log);
       return { url, cpu: async () => ({ proxy: cpuSecondsOf(child.pid), db: new Map() }), ...probeProfiler(child) };
     };
     const bareProxy = opts.bareProxy ? await floorProxy('bare-proxy.ts') : null;
-    const fastifyProxy = (opts.fastifyProxy ?? opts.bareProxy) ? await floorProxy('fastify-proxy.ts') : null;
+    const fastifyProxy = (opts.fastifyProxy ?? opts.bareProxy) ? await floorProxy('fastify-proxy.ts', config) : null;
 
     const common = { upstreamUrl, devnode, dir, config, logLevel: opts.logLevel };
     const postgres = await startAblServer({ store: 'postgres', ...common });
