@@ -17,8 +17,8 @@ export async function auditSinceCheckpoint(q: Queryable, checks: readonly AuditC
     [mark],
   );
   for (const r of unbalanced.rows) problems.push(`journal ${r.journal_id} does not balance (${r.s} msat)`);
-  // the receipts' references are read whole, by the full audit only
-  problems.push(...(await referenceProblems(q, { fromJournalId: mark, receipts: false })));
+  // every hold's and receipt's references are read by the full audit only
+  problems.push(...(await referenceProblems(q, { fromJournalId: mark, full: false })));
 
   // accounts that moved since the checkpoint: balance + open holds = sum below it + what came after
   // (the compact journal: a reservation moves money into its hold without journal lines)

@@ -1,6 +1,7 @@
-// The references no foreign key checks on the rows each paid call writes (migration 024): the audit
-// finds an entry whose journal row or account is missing, and (full) a receipt whose hold is missing
-// or belongs to another account; a clean ledger with receipts reads clean.
+// The references no foreign key checks on the rows each paid call writes (migrations 024 and 025):
+// the audit finds an entry whose journal row or account is missing, an open hold whose account is,
+// and (full) any such hold and a receipt whose hold is missing or belongs to another account; a
+// clean ledger with receipts reads clean.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestStore, STORE_KINDS, type TestStore } from '../store/testing.js';
 import { createLedger, type Ledger } from './index.js';
@@ -46,6 +47,19 @@ describe.each(STORE_KINDS)('the audit checks paid calls\' references on %s', (ki
       expect(report.problems).toContain(`journal ${j} has an entry for account 999999, which does not exist`);
       expect(report.problems).toContain(`an entry names journal ${j + 1000n}, which does not exist`);
     }
+  });
+
+  it('an open hold of an account that does not exist is found by both audits, a settled one by the full audit', async () => {
+    const { rows } = await store.db.query<{ id: bigint }>(
+      `INSERT INTO holds (account_id, amount_msat, purpose, expires_at, state) VALUES (999998, 500, 'test', 2000000000, 'held'), (999999, 500, 'test', 2000000000, 'settled') RETURNING id`,
+    );
+    const [open, settled] = rows.map((r) => r.id);
+    const incrementalProblems = (await incremental()).problems;
+    expect(incrementalProblems).toContain(`hold ${open} names account 999998, which does not exist`);
+    expect(incrementalProblems.some((p) => p.startsWith(`hold ${settled} `))).toBe(false);
+    const fullProblems = (await full()).problems;
+    expect(fullProblems).toContain(`hold ${open} names account 999998, which does not exist`);
+    expect(fullProblems).toContain(`hold ${settled} names account 999999, which does not exist`);
   });
 
   it('a receipt naming a missing hold, or a hold of another account, is found by the full audit', async () => {

@@ -69,7 +69,7 @@ export async function auditLedger(q: Queryable, checks: readonly AuditCheck[] = 
   );
   for (const r of unbalanced.rows) problems.push(`journal ${r.journal_id} does not balance (${r.s} msat)`);
 
-  problems.push(...(await referenceProblems(q, { fromJournalId: 0n, receipts: true })));
+  problems.push(...(await referenceProblems(q, { fromJournalId: 0n, full: true })));
 
   const total = await sumOf(q, `SELECT sum(amount_msat) AS s FROM entries`);
   if (total !== 0n) problems.push(`the journal sums to ${total} msat, not zero`);
