@@ -158,7 +158,11 @@ async function main(): Promise<void> {
       }
       if (env.base && baseTokens) {
         paid.push({ name: rows.BASE(rows.TOKEN_PG), server: env.base.postgres, tokens: baseTokens.pg, body: rows.CHAT_BODY });
-        if (env.base.pglite && baseTokens.lite) paid.push({ name: rows.BASE(rows.TOKEN_PGLITE), server: env.base.pglite, tokens: baseTokens.lite, body: rows.CHAT_BODY });
+        paid.push({ name: rows.BASE(rows.TOKEN_PG_METERED), server: env.base.postgres, tokens: baseTokens.pg, body: rows.METERED_CHAT_BODY });
+        if (env.base.pglite && baseTokens.lite) {
+          paid.push({ name: rows.BASE(rows.TOKEN_PGLITE), server: env.base.pglite, tokens: baseTokens.lite, body: rows.CHAT_BODY });
+          paid.push({ name: rows.BASE(rows.TOKEN_PGLITE_METERED), server: env.base.pglite, tokens: baseTokens.lite, body: rows.METERED_CHAT_BODY });
+        }
       }
     }
     const paidRow = (p: Paid, tokens: string[]) => rows.tokenPath(p.name, p.server.url, tokens, p.server.cpu, p.body);
