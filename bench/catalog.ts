@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
-import { isMetered } from '../contract/catalog.js';
+import { isMetered, type Catalog, type MeteredModelPrice, type UsageShape } from '../contract/catalog.js';
 import { parseCatalog } from '../server/catalog.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -33,14 +33,24 @@ export function writeBenchCatalog(dir: string, flatSats: number, source = join(R
 
   // the server's loader must accept it, with one flat and one metered model on the endpoint
   const catalog = parseCatalog(text, 'the bench catalog');
-  const endpoint = catalog.apis.find((x) => x.name === CHAT_API)?.endpoints.find((x) => x.method === CHAT_ENDPOINT.method && x.path === CHAT_ENDPOINT.path);
-  const price = endpoint?.price;
-  const priced = price && 'models' in price ? price.models : {};
-  const metered = priced[METERED_MODEL];
-  if (metered === undefined || !isMetered(metered)) throw new Error(`${source}: ${METERED_MODEL} is not metered on ${CHAT_ENDPOINT.path}; the metered rows would measure a flat call`);
-  if (priced[FLAT_MODEL] !== flatSats) throw new Error(`the bench catalog does not price ${FLAT_MODEL} at ${flatSats} sats`);
+  meteredChatPrice(catalog, source);
+  if (chatPrice(catalog)?.models[FLAT_MODEL] !== flatSats) throw new Error(`the bench catalog does not price ${FLAT_MODEL} at ${flatSats} sats`);
 
   const file = join(dir, 'config.bench.yaml');
   writeFileSync(file, text);
   return file;
+}
+
+/** The chat completions endpoint's per-model prices, if it has them. */
+function chatPrice(catalog: Catalog) {
+  const price = catalog.apis.find((x) => x.name === CHAT_API)?.endpoints.find((x) => x.method === CHAT_ENDPOINT.method && x.path === CHAT_ENDPOINT.path)?.price;
+  return price && 'models' in price ? price : null;
+}
+
+/** The metered model's price and where its answer reports usage; `source` names the file in the error when it is not metered. */
+export function meteredChatPrice(catalog: Catalog, source: string): { price: MeteredModelPrice; shape: UsageShape } {
+  const price = chatPrice(catalog);
+  const model = price?.models[METERED_MODEL];
+  if (!price?.usage || model === undefined || !isMetered(model)) throw new Error(`${source}: ${METERED_MODEL} is not metered on ${CHAT_ENDPOINT.path}; the metered rows would measure a flat call`);
+  return { price: model, shape: price.usage };
 }

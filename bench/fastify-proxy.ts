@@ -15,34 +15,19 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import { Pool } from 'undici';
-import type { MeteredModelPrice, UsageShape } from '../contract/catalog.js';
-import { isMetered } from '../contract/catalog.js';
+import { msatToSatsUp } from '../contract/money.js';
 import { parseCatalog } from '../server/catalog.js';
 import { chargeAtMostCeiling } from '../server/metering/index.js';
 import { meterStream, readJsonAnswer } from '../server/payments/metered-answer.js';
 import { meteredRequest } from '../server/proxy/metered-request.js';
 import { HOP, HOP_BACK } from './bare-proxy.js';
-import { CHAT_API, CHAT_ENDPOINT, METERED_MODEL } from './catalog.js';
+import { meteredChatPrice, METERED_MODEL } from './catalog.js';
 
 // the answer goes back as one buffer, whose length Fastify sets
 const HOP_BACK_WHOLE = new Set([...HOP_BACK, 'content-length']);
 
-interface Metering {
-  price: MeteredModelPrice;
-  shape: UsageShape;
-}
-
-/** The metered model's price and usage shape in the bench catalog. */
-function meteringOf(catalogFile: string): Metering {
-  const catalog = parseCatalog(readFileSync(catalogFile, 'utf8'), catalogFile);
-  const price = catalog.apis.find((a) => a.name === CHAT_API)?.endpoints.find((e) => e.method === CHAT_ENDPOINT.method && e.path === CHAT_ENDPOINT.path)?.price;
-  const model = price && 'models' in price ? price.models[METERED_MODEL] : undefined;
-  if (!price || !('models' in price) || model === undefined || !isMetered(model) || !price.usage) throw new Error(`${catalogFile}: ${METERED_MODEL} is not metered`);
-  return { price: model, shape: price.usage };
-}
-
 export async function startFastifyProxy(port: number, upstream: string, catalogFile: string): Promise<void> {
-  const metering = meteringOf(catalogFile);
+  const metering = meteredChatPrice(parseCatalog(readFileSync(catalogFile, 'utf8'), catalogFile), catalogFile);
   const pool = new Pool(upstream);
   const app = Fastify({ logger: false, requestIdHeader: false });
   app.removeAllContentTypeParsers();
@@ -74,7 +59,7 @@ export async function startFastifyProxy(port: number, upstream: string, catalogF
         charged = chargeAtMostCeiling(metered.price, json.usage, metered.ceilingMsat).chargeMsat;
         answer = json.bytes;
       } else answer = Buffer.from(await res.body.arrayBuffer());
-      reply.header('x-charged-msats', String(charged)).header('x-charged-sats', String(charged / 1000n)).header('x-balance-sats', '199970');
+      reply.header('x-charged-msats', String(charged)).header('x-charged-sats', String(msatToSatsUp(charged))).header('x-balance-sats', '199970');
       return reply.send(answer);
     },
   });

@@ -204,11 +204,9 @@ function meteringAlone(conc: Map<string, ConcurrentResult>): string[] {
   const lines: string[] = [];
   for (const [flatName, meteredName] of METERED_PAIRS) {
     const floorPair = FLOOR_OF_PAIR.get(meteredName);
-    const flat = allCpu(conc.get(flatName));
-    const metered = allCpu(conc.get(meteredName));
-    const floorFlat = allCpu(floorPair ? conc.get(floorPair[0]) : undefined);
-    const floorMetered = allCpu(floorPair ? conc.get(floorPair[1]) : undefined);
-    if (flat === null || metered === null || floorFlat === null || floorMetered === null) continue;
+    if (!floorPair) continue;
+    const [flat, metered, floorFlat, floorMetered] = [flatName, meteredName, ...floorPair].map((name) => cpuPerCall(conc.get(name))?.all);
+    if (flat === undefined || metered === undefined || floorFlat === undefined || floorMetered === undefined) continue;
     const alone = floorMetered - floorFlat;
     const extra = metered - flat;
     lines.push(
@@ -226,9 +224,9 @@ function meteringAlone(conc: Map<string, ConcurrentResult>): string[] {
   ];
 }
 
-/** A concurrent row's CPU per call in the process in the middle and its PostgreSQL backends. */
-function allCpu(c: ConcurrentResult | undefined): number | null {
-  return c && c.cpuUs.proxy !== null ? c.cpuUs.proxy + (c.cpuUs.db ?? 0) : null;
+/** A concurrent row's CPU µs per call: the process in the middle (server) and with its PostgreSQL backends (all); null for direct rows. */
+function cpuPerCall(c: ConcurrentResult | undefined): { all: number; server: number } | null {
+  return c && c.cpuUs.proxy !== null ? { all: c.cpuUs.proxy + (c.cpuUs.db ?? 0), server: c.cpuUs.proxy } : null;
 }
 
 /** A row's sequential median above the direct row's (ms), when both ran. */
@@ -264,8 +262,6 @@ function issue15Targets(t: TargetRows, seq: Summaries, conc: Map<string, Concurr
     out.push(`| concurrent req/s, ${liteName} ÷ ${pgName} (${fmtInt(lite.rps)} ÷ ${fmtInt(pgToken.rps)}) | ${fmt(ratio, 2)}× | ≥ 1× | ${ratio >= 1 ? 'yes' : 'no'} |`);
   }
   // CPU per paid call (concurrent rows): the server and its PostgreSQL backends (PGlite runs inside the server)
-  const cpuPerCall = (c: ConcurrentResult | undefined): { all: number; server: number } | null =>
-    c && c.cpuUs.proxy !== null ? { all: c.cpuUs.proxy + (c.cpuUs.db ?? 0), server: c.cpuUs.proxy } : null;
   for (const name of t.cpu) {
     const u = cpuPerCall(conc.get(name));
     if (u) out.push(`| server + database CPU per paid call, ${name} (server ${fmtInt(u.server)} µs) | ${fmtInt(u.all)} µs | ≤ 400 µs | ${u.all <= 400 ? 'yes' : 'no'} |`);
@@ -273,9 +269,10 @@ function issue15Targets(t: TargetRows, seq: Summaries, conc: Map<string, Concurr
   for (const [flatName, meteredName] of t.pairs) {
     const flatRow = conc.get(flatName);
     const meteredRow = conc.get(meteredName);
+    if (!flatRow || !meteredRow) continue;
     const flat = cpuPerCall(flatRow);
     const metered = cpuPerCall(meteredRow);
-    if (!flat || !metered || !flatRow || !meteredRow) continue;
+    if (!flat || !metered) continue;
     const ratio = metered.all / flat.all;
     const split = metered.all === metered.server && flat.all === flat.server
       ? `server, its database inside: ${fmtInt(metered.all)} ÷ ${fmtInt(flat.all)} µs`

@@ -80,19 +80,15 @@ export const METERED_PAIRS: readonly (readonly [flat: string, metered: string])[
 ];
 
 /** [flat, metered] pairs of the Fastify floor: metering alone, no payment, under the same load */
-export const FLOOR_METERED_PAIRS: readonly (readonly [flat: string, metered: string])[] = [
-  [FASTIFY_FLOOR, FASTIFY_FLOOR_METERED],
-  [FASTIFY_FLOOR_STREAM, FASTIFY_FLOOR_STREAM_METERED],
+const JSON_FLOOR = [FASTIFY_FLOOR, FASTIFY_FLOOR_METERED] as const;
+const STREAM_FLOOR = [FASTIFY_FLOOR_STREAM, FASTIFY_FLOOR_STREAM_METERED] as const;
+const OWN_FLOOR: [metered: string, floor: readonly [string, string]][] = [
+  [TOKEN_PG_METERED, JSON_FLOOR],
+  [TOKEN_PGLITE_METERED, JSON_FLOOR], // the floor has no store: the PGlite pair's is the JSON one too
+  [TOKEN_PG_STREAM_METERED, STREAM_FLOOR],
 ];
-/** each paid metered pair's floor pair (the PGlite pair's is the JSON one: the floor has no store) */
-export const FLOOR_OF_PAIR: ReadonlyMap<string, readonly [flat: string, metered: string]> = new Map([
-  [TOKEN_PG_METERED, FLOOR_METERED_PAIRS[0]!],
-  [TOKEN_PGLITE_METERED, FLOOR_METERED_PAIRS[0]!],
-  [TOKEN_PG_STREAM_METERED, FLOOR_METERED_PAIRS[1]!],
-  [BASE(TOKEN_PG_METERED), FLOOR_METERED_PAIRS[0]!],
-  [BASE(TOKEN_PGLITE_METERED), FLOOR_METERED_PAIRS[0]!],
-  [BASE(TOKEN_PG_STREAM_METERED), FLOOR_METERED_PAIRS[1]!],
-]);
+/** each paid metered row's floor pair, the base rows' as their own */
+export const FLOOR_OF_PAIR: ReadonlyMap<string, readonly [flat: string, metered: string]> = new Map(OWN_FLOOR.flatMap(([row, floor]) => [[row, floor] as const, [BASE(row), floor] as const]));
 
 export function direct(upstream: string): Scenario {
   const spec = chat(CHAT_PATH, `Bearer ${UPSTREAM_KEY}`);
