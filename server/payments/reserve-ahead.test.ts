@@ -175,6 +175,35 @@ describe.each(STORE_KINDS)('reserving ahead on %s', (kind) => {
     expect((await ledger.audit()).problems).toEqual([]);
   });
 
+  it('the balance it shows is whole at every step: while unused holds go back, and for a call settled after its pool went back', async () => {
+    const a = await funded(db, ledger, 10_000_000n);
+    let giveBack!: () => void;
+    const held = new Promise<void>((resolve) => (giveBack = resolve));
+    const l = { ...counted(ledger), releaseUnused: (ids: readonly bigint[]) => held.then(() => ledger.releaseUnused(ids)) };
+    const pool = ahead(l);
+    const shown = async () => (await getBalance(db, a.id)) + pool.heldHereMsat(a.id);
+    const h = (await pool.take(a.tokenHash, TERMS))!;
+    expect(await shown()).toBe(10_000_000n - PRICE);
+    // the pool goes idle: its seven holds are on their way back, still the user's in what is shown
+    clock.advance(2000);
+    pool.returnIdle();
+    expect(await shown()).toBe(10_000_000n - PRICE);
+    giveBack();
+    await pool.giveBackFor(a.id);
+    expect((await heldBy(db, a.id)).n).toBe(1);
+    expect(await shown()).toBe(10_000_000n - PRICE);
+    // the call handed out before settles now, charged 10 sats of 30: its change shows at once
+    let commit!: () => void;
+    const settlement = new Promise<void>((resolve) => (commit = resolve)).then(() => ledger.settle(h.holdId, 10_000n));
+    h.settling(10_000n, settlement);
+    expect(await shown()).toBe(10_000_000n - 10_000n);
+    commit();
+    await settlement;
+    expect(await shown()).toBe(10_000_000n - 10_000n);
+    expect(pool.heldHereMsat(a.id)).toBe(0n);
+    expect((await ledger.audit()).problems).toEqual([]);
+  });
+
   it('holds older than a quarter of their lifetime (at most a minute) are not handed out: they go back and fresh ones are taken', async () => {
     const a = await funded(db, ledger, 10_000_000n);
     const l = counted(ledger);

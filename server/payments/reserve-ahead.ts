@@ -64,6 +64,10 @@ interface AccountView {
   pooledMsat: bigint;
   /** change of its settlements on their way to the database */
   changeMsat: bigint;
+  /** unused holds on their way back to its balance */
+  returningMsat: bigint;
+  /** holds handed out to calls not yet settled or released: the view lives until they are, so their change is counted */
+  handedOut: number;
   lowBalanceMsat: bigint | null;
   /** its pools on this instance */
   pools: number;
@@ -130,10 +134,10 @@ export class ReserveAhead {
     return n;
   }
 
-  /** The account's money this instance holds outside its balance in the database (unused holds, change on its way back): shown balances add it. */
+  /** The account's money this instance holds outside its balance in the database (unused holds, and holds or change on their way back): shown balances add it. */
   heldHereMsat(accountId: bigint): bigint {
     const view = this.accounts.get(accountId);
-    return view ? view.pooledMsat + view.changeMsat : 0n;
+    return view ? heldOutside(view) : 0n;
   }
 
   /**
@@ -211,7 +215,7 @@ export class ReserveAhead {
 
   /** A new pool of the account: what the statement said of its balance, and the holds now kept. */
   private poolAdded(r: AheadResult, pooledMsat: bigint): void {
-    const view = this.accounts.get(r.accountId) ?? { balanceMsat: 0n, pooledMsat: 0n, changeMsat: 0n, lowBalanceMsat: null, pools: 0 };
+    const view = this.accounts.get(r.accountId) ?? { balanceMsat: 0n, pooledMsat: 0n, changeMsat: 0n, returningMsat: 0n, handedOut: 0, lowBalanceMsat: null, pools: 0 };
     view.balanceMsat = r.balanceMsat;
     view.pooledMsat += pooledMsat;
     view.lowBalanceMsat = r.lowBalanceMsat;
@@ -228,22 +232,29 @@ export class ReserveAhead {
     const holdId = pool.holdIds.pop()!;
     pool.usedAtMs = this.opts.nowMs();
     const view = this.unpool(pool.accountId, pool.amountMsat);
+    if (view) view.handedOut++;
     return new HandedOutHold(this, pool, holdId, view);
   }
 
   /** (HandedOutHold) A handed-out hold not used: back to the balance as any call's; false if it was no longer held. */
   async releaseHandedOut(pool: Pool, holdId: bigint): Promise<boolean> {
-    const balance = await this.opts.ledger.release(holdId);
     const after = this.accounts.get(pool.accountId);
-    if (after && balance !== null) after.balanceMsat = balance;
-    return balance !== null;
+    try {
+      const balance = await this.opts.ledger.release(holdId);
+      if (after && balance !== null) after.balanceMsat = balance;
+      return balance !== null;
+    } finally {
+      if (after) after.handedOut--;
+      this.forgetIfUnused(pool.accountId);
+    }
   }
 
   /** (HandedOutHold) A handed-out hold being settled: its change is this instance's to show until the database has it, then the balance's. */
   settlingHandedOut(pool: Pool, chargeMsat: bigint, done: Promise<unknown>): void {
     const change = pool.amountMsat - chargeMsat;
     const after = this.accounts.get(pool.accountId);
-    if (!after || change === 0n) return;
+    if (after) after.handedOut--;
+    if (!after || change === 0n) return this.forgetIfUnused(pool.accountId);
     after.changeMsat += change;
     // runs before whatever waits on the ledger's settledFor (a promise chained on this one), so a read after it sees the change in the balance;
     // inline arrows: tsx names a closure bound to a name on every call (Object.defineProperty)
@@ -274,8 +285,13 @@ export class ReserveAhead {
     if (view) view.pools--;
     const holdIds = pool.holdIds.splice(0);
     if (holdIds.length === 0) return this.forgetIfUnused(pool.accountId);
-    this.unpool(pool.accountId, pool.amountMsat * BigInt(holdIds.length));
-    this.track(this.returning, pool.accountId, this.giveBackNow(pool.accountId, holdIds));
+    const amountMsat = pool.amountMsat * BigInt(holdIds.length);
+    // counted as held here until the statement returns them, so a balance read meanwhile is whole
+    if (view) {
+      view.pooledMsat -= amountMsat;
+      view.returningMsat += amountMsat;
+    }
+    this.track(this.returning, pool.accountId, this.giveBackNow(pool.accountId, holdIds, amountMsat));
   }
 
   /** Remembers work on an account's money until it is done. */
@@ -288,20 +304,27 @@ export class ReserveAhead {
   /** An account with nothing pooled here and no pool left is forgotten: memory stays bounded by the tokens in use. */
   private forgetIfUnused(accountId: bigint): void {
     const view = this.accounts.get(accountId);
-    if (view && view.pooledMsat === 0n && view.changeMsat === 0n && view.pools === 0) this.accounts.delete(accountId);
+    if (view && heldOutside(view) === 0n && view.handedOut === 0 && view.pools === 0) this.accounts.delete(accountId);
   }
 
-  private async giveBackNow(accountId: bigint, holdIds: bigint[]): Promise<void> {
+  private async giveBackNow(accountId: bigint, holdIds: bigint[], amountMsat: bigint): Promise<void> {
+    const view = this.accounts.get(accountId);
     try {
       const balance = await this.opts.ledger.releaseUnused(holdIds);
-      const view = this.accounts.get(accountId);
       if (view && balance !== null) view.balanceMsat = balance;
-      this.forgetIfUnused(accountId);
     } catch (err) {
       // left held: the sweep returns them at their deadline
       this.opts.log?.warn({ err, holds: holdIds.length }, 'holds taken ahead could not be given back; the sweep will');
+    } finally {
+      if (view) view.returningMsat -= amountMsat;
+      this.forgetIfUnused(accountId);
     }
   }
+}
+
+/** The account's money this instance holds outside the balance the database shows. */
+function heldOutside(view: AccountView): bigint {
+  return view.pooledMsat + view.changeMsat + view.returningMsat;
 }
 
 // a class, not an object of closures: one is made per paid call
@@ -316,7 +339,7 @@ class HandedOutHold implements AheadHold {
     view: AccountView | undefined,
   ) {
     this.accountId = pool.accountId;
-    this.balanceMsat = view ? view.balanceMsat + view.pooledMsat + view.changeMsat : 0n;
+    this.balanceMsat = view ? view.balanceMsat + heldOutside(view) : 0n;
     this.lowBalanceMsat = view?.lowBalanceMsat ?? null;
   }
 
