@@ -95,6 +95,7 @@ export function createPaidCalls(deps: PaidCallDeps) {
       description: `alittlebitofmoney ${m.api.name} ${m.endpoint.path}${price.model ? ` (${price.model})` : ''}`,
       sessions: true,
       aheadMsat: metered ? aheadCeilingMsat(metered.ceilingMsat) : price.priceMsat,
+      ...(metered ? { changeBack: true } : {}),
       // a stream can stop where a session's money ends; its input is paid before anything is sent
       ...(metered?.streamed ? { floorMsat: ceilingMsat(metered.price, metered.inputTokensBound, 0) } : {}),
     };

@@ -4,10 +4,12 @@
 // from memory, so most calls are forwarded without a round trip to the database first. Holds not
 // handed out within idleMs go back to the balance. Each hold handed out is one call's: settled,
 // released (a call not made or not served, shown as such in the history), renewed and swept as
-// any other (ledger/reserve-ahead.ts).
+// any other (ledger/reserve-ahead.ts). A pool for metered calls keeps one hold back as its change
+// hold: the calls' change is added to it (no account row touched per settlement) and reaches the
+// balance when the pool goes back.
 // What it changes (docs/architecture.md, "Reserving ahead"): until they go back, other instances
 // count the holds as spent; this instance adds them back to the balances it shows.
-import type { AheadResult, Ledger } from '../ledger/index.js';
+import type { AheadResult, Ledger, Settled } from '../ledger/index.js';
 import type { ServingInstances } from '../store/instances.js';
 
 export interface ReserveAheadOptions {
@@ -34,16 +36,20 @@ export interface AheadHold {
   /** the token's balance as this instance sees it: the database's, plus the holds it keeps unused */
   balanceMsat: bigint;
   lowBalanceMsat: bigint | null;
+  /** the pool's change hold, for the settlement to add the change to (null: the change goes to the balance) */
+  changeTo: bigint | null;
   /** the call was not made or not served: its hold goes back to the balance, as any call's; false if it was no longer held */
   release(): Promise<boolean>;
   /** the hold is being settled for chargeMsat (`done` resolves once committed): what it does not charge goes back to the balance */
-  settling(chargeMsat: bigint, done: Promise<unknown>): void;
+  settling(chargeMsat: bigint, done: Promise<Settled>): void;
 }
 
 export interface HoldTerms {
   amountMsat: bigint;
   purpose: string;
   api: string;
+  /** metered calls: the pool keeps one hold back for their change */
+  keepChange?: boolean;
 }
 
 interface Pool {
@@ -51,6 +57,12 @@ interface Pool {
   accountId: bigint;
   amountMsat: bigint;
   holdIds: bigint[];
+  /** the hold kept back for the change of the pool's calls (never handed out), or null */
+  changeHoldId: bigint | null;
+  /** change committed to the change hold: counted as change here until the pool has gone back */
+  keptMsat: bigint;
+  /** the pool's holds, its change hold among them, are back (or could not be given back) */
+  returned: boolean;
   /** Unix seconds: holds older than a quarter of their lifetime are not handed out */
   takenAt: number;
   usedAtMs: number;
@@ -127,10 +139,10 @@ export class ReserveAhead {
     return null;
   }
 
-  /** How many holds this instance keeps unused, for every token: not calls in flight. */
+  /** How many holds this instance keeps unused (change holds among them), for every token: not calls in flight. */
   unusedHolds(): number {
     let n = 0;
-    for (const pool of this.pools.values()) n += pool.holdIds.length;
+    for (const pool of this.pools.values()) n += pool.holdIds.length + (pool.changeHoldId === null ? 0 : 1);
     return n;
   }
 
@@ -205,7 +217,9 @@ export class ReserveAhead {
       this.refused.set(token, this.opts.nowMs() + REFUSED_KEEP_MS);
       return null;
     }
-    const pool: Pool = { key, accountId: r.accountId, amountMsat: terms.amountMsat, holdIds: r.holdIds.reverse(), takenAt: now, usedAtMs: this.opts.nowMs() };
+    const holdIds = [...r.holdIds].reverse();
+    const changeHoldId = terms.keepChange && holdIds.length > 1 ? holdIds.shift()! : null;
+    const pool: Pool = { key, accountId: r.accountId, amountMsat: terms.amountMsat, holdIds, changeHoldId, keptMsat: 0n, returned: false, takenAt: now, usedAtMs: this.opts.nowMs() };
     const old = this.pools.get(key);
     if (old) this.retire(old);
     this.pools.set(key, pool);
@@ -249,8 +263,8 @@ export class ReserveAhead {
     }
   }
 
-  /** (HandedOutHold) A handed-out hold being settled: its change is this instance's to show until the database has it, then the balance's. */
-  settlingHandedOut(pool: Pool, chargeMsat: bigint, done: Promise<unknown>): void {
+  /** (HandedOutHold) A handed-out hold being settled: its change is this instance's to show until the balance in the database has it. */
+  settlingHandedOut(pool: Pool, chargeMsat: bigint, done: Promise<Settled>): void {
     const change = pool.amountMsat - chargeMsat;
     const after = this.accounts.get(pool.accountId);
     if (after) after.handedOut--;
@@ -259,7 +273,7 @@ export class ReserveAhead {
     // runs before whatever waits on the ledger's settledFor (a promise chained on this one), so a read after it sees the change in the balance;
     // inline arrows: tsx names a closure bound to a name on every call (Object.defineProperty)
     done.then(
-      () => this.changeCounted(after, change, pool.accountId),
+      (settled) => (settled === 'kept' && !pool.returned ? void (pool.keptMsat += change) : this.changeCounted(after, change, pool.accountId)),
       () => this.changeCounted(after, change, pool.accountId),
     );
   }
@@ -284,6 +298,7 @@ export class ReserveAhead {
     const view = this.accounts.get(pool.accountId);
     if (view) view.pools--;
     const holdIds = pool.holdIds.splice(0);
+    if (pool.changeHoldId !== null) holdIds.push(pool.changeHoldId);
     if (holdIds.length === 0) return this.forgetIfUnused(pool.accountId);
     const amountMsat = pool.amountMsat * BigInt(holdIds.length);
     // counted as held here until the statement returns them, so a balance read meanwhile is whole
@@ -291,7 +306,7 @@ export class ReserveAhead {
       view.pooledMsat -= amountMsat;
       view.returningMsat += amountMsat;
     }
-    this.track(this.returning, pool.accountId, this.giveBackNow(pool.accountId, holdIds, amountMsat));
+    this.track(this.returning, pool.accountId, this.giveBackNow(pool, holdIds, amountMsat));
   }
 
   /** Remembers work on an account's money until it is done. */
@@ -307,7 +322,8 @@ export class ReserveAhead {
     if (view && heldOutside(view) === 0n && view.handedOut === 0 && view.pools === 0) this.accounts.delete(accountId);
   }
 
-  private async giveBackNow(accountId: bigint, holdIds: bigint[], amountMsat: bigint): Promise<void> {
+  private async giveBackNow(pool: Pool, holdIds: bigint[], amountMsat: bigint): Promise<void> {
+    const { accountId } = pool;
     const view = this.accounts.get(accountId);
     try {
       const balance = await this.opts.ledger.releaseUnused(holdIds);
@@ -316,7 +332,13 @@ export class ReserveAhead {
       // left held: the sweep returns them at their deadline
       this.opts.log?.warn({ err, holds: holdIds.length }, 'holds taken ahead could not be given back; the sweep will');
     } finally {
-      if (view) view.returningMsat -= amountMsat;
+      // the change kept on the change hold went back with it (its later settlements' change goes to the balance)
+      if (view) {
+        view.returningMsat -= amountMsat;
+        view.changeMsat -= pool.keptMsat;
+      }
+      pool.keptMsat = 0n;
+      pool.returned = true;
       this.forgetIfUnused(accountId);
     }
   }
@@ -332,6 +354,7 @@ class HandedOutHold implements AheadHold {
   readonly accountId: bigint;
   readonly balanceMsat: bigint;
   readonly lowBalanceMsat: bigint | null;
+  readonly changeTo: bigint | null;
   constructor(
     private readonly owner: ReserveAhead,
     private readonly pool: Pool,
@@ -341,13 +364,14 @@ class HandedOutHold implements AheadHold {
     this.accountId = pool.accountId;
     this.balanceMsat = view ? view.balanceMsat + heldOutside(view) : 0n;
     this.lowBalanceMsat = view?.lowBalanceMsat ?? null;
+    this.changeTo = pool.changeHoldId;
   }
 
   release(): Promise<boolean> {
     return this.owner.releaseHandedOut(this.pool, this.holdId);
   }
 
-  settling(chargeMsat: bigint, done: Promise<unknown>): void {
+  settling(chargeMsat: bigint, done: Promise<Settled>): void {
     this.owner.settlingHandedOut(this.pool, chargeMsat, done);
   }
 }
