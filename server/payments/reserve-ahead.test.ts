@@ -246,6 +246,26 @@ describe.each(STORE_KINDS)('reserving ahead on %s', (kind) => {
     expect((await ledger.audit()).problems).toEqual([]);
   });
 
+  it('a metered pool used up while its calls run keeps its change hold until they have settled, then gives it back', async () => {
+    const a = await funded(db, ledger, 10_000_000n);
+    const pool = ahead(counted(ledger), 2); // one hold to hand out, one kept for the change
+    const METERED: HoldTerms = { ...TERMS, keepChange: true };
+    const h1 = (await pool.take(a.tokenHash, METERED))!;
+    const change = h1.changeTo!;
+    const h2 = (await pool.take(a.tokenHash, METERED))!; // the first pool is used up: a second one is taken
+    expect(h2.changeTo).not.toBe(change);
+    const settled = ledger.settle(h1.holdId, 10_000n, undefined, { payer: a.id, changeTo: h1.changeTo! });
+    h1.settling(10_000n, settled);
+    expect(await settled).toBe('kept');
+    await pool.giveBackFor(a.id);
+    expect((await db.query<{ state: string }>(`SELECT state FROM holds WHERE id = $1`, [change])).rows[0]!.state).toBe('released');
+    await ledger.settle(h2.holdId, PRICE);
+    expect(await getBalance(db, a.id)).toBe(10_000_000n - 10_000n - PRICE);
+    expect(pool.heldHereMsat(a.id)).toBe(0n);
+    expect((await heldBy(db, a.id)).n).toBe(0);
+    expect((await ledger.audit()).problems).toEqual([]);
+  });
+
   it('holds older than a quarter of their lifetime (at most a minute) are not handed out: they go back and fresh ones are taken', async () => {
     const a = await funded(db, ledger, 10_000_000n);
     const l = counted(ledger);

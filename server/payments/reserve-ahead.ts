@@ -6,7 +6,7 @@
 // released (a call not made or not served, shown as such in the history), renewed and swept as
 // any other (ledger/reserve-ahead.ts). A pool for metered calls keeps one hold back as its change
 // hold: the calls' change is added to it (no account row touched per settlement) and reaches the
-// balance when the pool goes back.
+// balance when the pool goes back, once the pool's calls have settled.
 // What it changes (docs/architecture.md, "Reserving ahead"): until they go back, other instances
 // count the holds as spent; this instance adds them back to the balances it shows.
 import type { AheadResult, Ledger, Settled } from '../ledger/index.js';
@@ -57,8 +57,10 @@ interface Pool {
   accountId: bigint;
   amountMsat: bigint;
   holdIds: bigint[];
-  /** the hold kept back for the change of the pool's calls (never handed out), or null */
+  /** the hold kept back for the change of the pool's calls (never handed out), or null (none, or given back) */
   changeHoldId: bigint | null;
+  /** its calls handed out and not yet settled or released (pools with a change hold) */
+  outstanding: number;
   /** change committed to the change hold: counted as change here until the pool has gone back */
   keptMsat: bigint;
   /** the pool's holds, its change hold among them, are back (or could not be given back) */
@@ -109,6 +111,8 @@ export class ReserveAhead {
   private readonly filling = new Map<string, Promise<Pool | null>>();
   private readonly accounts = new Map<bigint, AccountView>();
   private readonly refused = new Map<string, number>();
+  /** retired pools whose change hold waits for their calls to settle */
+  private readonly changeWaiting = new Set<Pool>();
   /** gives back in flight, and whose account each is */
   private readonly returning = new Map<Promise<unknown>, bigint>();
   private readonly maxAgeSeconds: number;
@@ -143,7 +147,7 @@ export class ReserveAhead {
   unusedHolds(): number {
     let n = 0;
     for (const pool of this.pools.values()) n += pool.holdIds.length + (pool.changeHoldId === null ? 0 : 1);
-    return n;
+    return n + this.changeWaiting.size;
   }
 
   /** The account's money this instance holds outside its balance in the database (unused holds, and holds or change on their way back): shown balances add it. */
@@ -160,7 +164,8 @@ export class ReserveAhead {
   async giveBackFor(accountId: bigint): Promise<boolean> {
     const settled = this.opts.ledger.settledFor(accountId);
     if (!this.accounts.has(accountId)) return settled;
-    for (const pool of this.pools.values()) if (pool.accountId === accountId) this.retire(pool);
+    for (const pool of this.pools.values()) if (pool.accountId === accountId) this.retire(pool, true);
+    for (const pool of this.changeWaiting) if (pool.accountId === accountId) this.retire(pool, true);
     await Promise.all([settled, Promise.allSettled(this.pendingFor(this.returning, accountId))]);
     return true;
   }
@@ -173,17 +178,23 @@ export class ReserveAhead {
 
   /** Every unused hold back to its balance (another instance started serving the database): resolves once they are back. */
   async giveBackAll(): Promise<void> {
-    for (const pool of this.pools.values()) this.retire(pool);
+    this.retireAll();
     await Promise.allSettled([...this.returning.keys()]);
   }
 
   /** Every unused hold back to its balance (shutdown). */
   async close(): Promise<void> {
     clearInterval(this.timer);
-    for (const pool of this.pools.values()) this.retire(pool);
+    this.retireAll();
     await Promise.allSettled([...this.filling.values()]);
-    for (const pool of this.pools.values()) this.retire(pool);
+    this.retireAll();
     while (this.returning.size > 0) await Promise.allSettled([...this.returning.keys()]);
+  }
+
+  /** Every pool back, change holds too (calls still running send their change to the balance). */
+  private retireAll(): void {
+    for (const pool of this.pools.values()) this.retire(pool, true);
+    for (const pool of this.changeWaiting) this.retire(pool, true);
   }
 
   private fresh(pool: Pool): boolean {
@@ -219,7 +230,7 @@ export class ReserveAhead {
     }
     const holdIds = [...r.holdIds].reverse();
     const changeHoldId = terms.keepChange && holdIds.length > 1 ? holdIds.shift()! : null;
-    const pool: Pool = { key, accountId: r.accountId, amountMsat: terms.amountMsat, holdIds, changeHoldId, keptMsat: 0n, returned: false, takenAt: now, usedAtMs: this.opts.nowMs() };
+    const pool: Pool = { key, accountId: r.accountId, amountMsat: terms.amountMsat, holdIds, changeHoldId, outstanding: 0, keptMsat: 0n, returned: changeHoldId === null, takenAt: now, usedAtMs: this.opts.nowMs() };
     const old = this.pools.get(key);
     if (old) this.retire(old);
     this.pools.set(key, pool);
@@ -247,6 +258,7 @@ export class ReserveAhead {
     pool.usedAtMs = this.opts.nowMs();
     const view = this.unpool(pool.accountId, pool.amountMsat);
     if (view) view.handedOut++;
+    if (!pool.returned) pool.outstanding++;
     return new HandedOutHold(this, pool, holdId, view);
   }
 
@@ -259,6 +271,7 @@ export class ReserveAhead {
       return balance !== null;
     } finally {
       if (after) after.handedOut--;
+      this.callDone(pool);
       this.forgetIfUnused(pool.accountId);
     }
   }
@@ -268,14 +281,31 @@ export class ReserveAhead {
     const change = pool.amountMsat - chargeMsat;
     const after = this.accounts.get(pool.accountId);
     if (after) after.handedOut--;
-    if (!after || change === 0n) return this.forgetIfUnused(pool.accountId);
+    if (!after || change === 0n) {
+      if (pool.outstanding > 0) void done.then(() => this.callDone(pool), () => this.callDone(pool));
+      return this.forgetIfUnused(pool.accountId);
+    }
     after.changeMsat += change;
     // runs before whatever waits on the ledger's settledFor (a promise chained on this one), so a read after it sees the change in the balance;
     // inline arrows: tsx names a closure bound to a name on every call (Object.defineProperty)
     done.then(
-      (settled) => (settled === 'kept' && !pool.returned ? void (pool.keptMsat += change) : this.changeCounted(after, change, pool.accountId)),
-      () => this.changeCounted(after, change, pool.accountId),
+      (settled) => this.changeSettled(pool, after, change, settled),
+      () => this.changeSettled(pool, after, change, false),
     );
+  }
+
+  /** A settlement committed (or failed): its change is on the pool's change hold until that goes back, else in the balance. */
+  private changeSettled(pool: Pool, view: AccountView, change: bigint, settled: Settled): void {
+    if (settled === 'kept' && !pool.returned) pool.keptMsat += change;
+    else this.changeCounted(view, change, pool.accountId);
+    this.callDone(pool);
+  }
+
+  /** One of the pool's calls is done with its hold: a retired pool's change hold goes back after the last. */
+  private callDone(pool: Pool): void {
+    if (pool.outstanding === 0) return;
+    pool.outstanding--;
+    if (pool.outstanding === 0 && this.changeWaiting.has(pool)) this.retire(pool, true);
   }
 
   /** A settlement's change is in the database (or its batch failed and the sweep returns the hold): the balance's now. */
@@ -292,13 +322,25 @@ export class ReserveAhead {
     return view;
   }
 
-  private retire(pool: Pool): void {
-    if (this.pools.get(pool.key) !== pool) return;
-    this.pools.delete(pool.key);
+  /**
+   * Gives back the pool's unused holds; its change hold too once none of its calls can still add to
+   * it, or when `changeToo` (everything back now: a later settlement's change goes to the balance).
+   */
+  private retire(pool: Pool, changeToo = false): void {
     const view = this.accounts.get(pool.accountId);
-    if (view) view.pools--;
-    const holdIds = pool.holdIds.splice(0);
-    if (pool.changeHoldId !== null) holdIds.push(pool.changeHoldId);
+    const holdIds: bigint[] = [];
+    if (this.pools.get(pool.key) === pool) {
+      this.pools.delete(pool.key);
+      if (view) view.pools--;
+      holdIds.push(...pool.holdIds.splice(0));
+    }
+    if (pool.changeHoldId !== null) {
+      if (changeToo || pool.outstanding === 0) {
+        holdIds.push(pool.changeHoldId);
+        pool.changeHoldId = null;
+        this.changeWaiting.delete(pool);
+      } else this.changeWaiting.add(pool);
+    }
     if (holdIds.length === 0) return this.forgetIfUnused(pool.accountId);
     const amountMsat = pool.amountMsat * BigInt(holdIds.length);
     // counted as held here until the statement returns them, so a balance read meanwhile is whole
@@ -306,7 +348,7 @@ export class ReserveAhead {
       view.pooledMsat -= amountMsat;
       view.returningMsat += amountMsat;
     }
-    this.track(this.returning, pool.accountId, this.giveBackNow(pool, holdIds, amountMsat));
+    this.track(this.returning, pool.accountId, this.giveBackNow(pool, holdIds, amountMsat, pool.changeHoldId === null));
   }
 
   /** Remembers work on an account's money until it is done. */
@@ -322,7 +364,8 @@ export class ReserveAhead {
     if (view && heldOutside(view) === 0n && view.handedOut === 0 && view.pools === 0) this.accounts.delete(accountId);
   }
 
-  private async giveBackNow(pool: Pool, holdIds: bigint[], amountMsat: bigint): Promise<void> {
+  /** withChange: the pool's change hold is among them (or it has none left) */
+  private async giveBackNow(pool: Pool, holdIds: bigint[], amountMsat: bigint, withChange: boolean): Promise<void> {
     const { accountId } = pool;
     const view = this.accounts.get(accountId);
     try {
@@ -332,13 +375,13 @@ export class ReserveAhead {
       // left held: the sweep returns them at their deadline
       this.opts.log?.warn({ err, holds: holdIds.length }, 'holds taken ahead could not be given back; the sweep will');
     } finally {
+      if (view) view.returningMsat -= amountMsat;
       // the change kept on the change hold went back with it (its later settlements' change goes to the balance)
-      if (view) {
-        view.returningMsat -= amountMsat;
-        view.changeMsat -= pool.keptMsat;
+      if (withChange && !pool.returned) {
+        if (view) view.changeMsat -= pool.keptMsat;
+        pool.keptMsat = 0n;
+        pool.returned = true;
       }
-      pool.keptMsat = 0n;
-      pool.returned = true;
       this.forgetIfUnused(accountId);
     }
   }
@@ -354,7 +397,6 @@ class HandedOutHold implements AheadHold {
   readonly accountId: bigint;
   readonly balanceMsat: bigint;
   readonly lowBalanceMsat: bigint | null;
-  readonly changeTo: bigint | null;
   constructor(
     private readonly owner: ReserveAhead,
     private readonly pool: Pool,
@@ -364,7 +406,11 @@ class HandedOutHold implements AheadHold {
     this.accountId = pool.accountId;
     this.balanceMsat = view ? view.balanceMsat + heldOutside(view) : 0n;
     this.lowBalanceMsat = view?.lowBalanceMsat ?? null;
-    this.changeTo = pool.changeHoldId;
+  }
+
+  /** read at settlement: null once the change hold has gone back */
+  get changeTo(): bigint | null {
+    return this.pool.changeHoldId;
   }
 
   release(): Promise<boolean> {
