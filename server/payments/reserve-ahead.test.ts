@@ -266,6 +266,29 @@ describe.each(STORE_KINDS)('reserving ahead on %s', (kind) => {
     expect((await ledger.audit()).problems).toEqual([]);
   });
 
+  it('a change hold still waiting for a long call at half its lifetime goes back; that call’s change then goes to the balance', async () => {
+    const a = await funded(db, ledger, 10_000_000n);
+    const pool = ahead(counted(ledger), 2);
+    const h = (await pool.take(a.tokenHash, { ...TERMS, keepChange: true }))!;
+    const change = h.changeTo!;
+    clock.advance(2000);
+    pool.returnIdle(); // idle, but h still runs: its change hold waits
+    const state = async () => (await db.query<{ state: string }>(`SELECT state FROM holds WHERE id = $1`, [change])).rows[0]!.state;
+    expect(await state()).toBe('held');
+    clock.advance(449_000 - 2000); // holdSeconds 900: not yet half
+    pool.returnIdle();
+    expect(await state()).toBe('held');
+    clock.advance(1000);
+    pool.returnIdle();
+    expect(h.changeTo).toBeNull();
+    await expect.poll(state).toBe('released');
+    const settled = ledger.settle(h.holdId, 10_000n, undefined, { payer: a.id });
+    h.settling(10_000n, settled);
+    expect(await settled).toBe(true);
+    expect((await getBalance(db, a.id)) + pool.heldHereMsat(a.id)).toBe(10_000_000n - 10_000n);
+    expect((await ledger.audit()).problems).toEqual([]);
+  });
+
   it('holds older than a quarter of their lifetime (at most a minute) are not handed out: they go back and fresh ones are taken', async () => {
     const a = await funded(db, ledger, 10_000_000n);
     const l = counted(ledger);

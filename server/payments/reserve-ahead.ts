@@ -170,10 +170,13 @@ export class ReserveAhead {
     return true;
   }
 
-  /** Gives back the holds of pools idle for idleMs, or too old to hand out. */
+  /** Gives back the holds of pools idle for idleMs, or too old to hand out; a change hold at half its lifetime (its calls' change then goes to the balance). */
   returnIdle(): void {
     const idleSince = this.opts.nowMs() - this.opts.idleMs;
     for (const pool of this.pools.values()) if (pool.usedAtMs <= idleSince || !this.fresh(pool)) this.retire(pool);
+    // a call may outlive its pool's change hold (it renews its own hold, not that one): never wait for the sweep
+    const changeHoldTakenBefore = this.opts.now() - Math.floor(this.opts.holdSeconds / 2);
+    for (const pool of this.changeWaiting) if (pool.takenAt <= changeHoldTakenBefore) this.retire(pool, true);
   }
 
   /** Every unused hold back to its balance (another instance started serving the database): resolves once they are back. */
