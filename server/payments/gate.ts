@@ -106,7 +106,9 @@ export function createPaymentGate(deps: GateDeps) {
         done = true;
         // a hold reserved ahead may exceed the call's ceiling: the receipt names the call's own
         const record = call && amountMsat > action.priceMsat ? { ...call, maxChargeMsat: action.priceMsat } : call;
-        const settling = ledger.settle(holdId, chargeMsat, record, { payer: accountId, mayLinger, ...(ahead?.changeTo ? { changeTo: ahead.changeTo } : {}) });
+        // a metered call from a pool reserved ahead: its change goes to the pool's change hold while there is one
+        const changeTo = ahead?.changeTo;
+        const settling = ledger.settle(holdId, chargeMsat, record, { payer: accountId, mayLinger, ...(changeTo ? { changeTo } : {}) });
         // the balance this instance shows counts the change at once; what reads the database waits for the commit
         ahead?.settling(chargeMsat, settling);
         if (await settling) deps.events?.charged(action.api, label, msatToSats(chargeMsat));

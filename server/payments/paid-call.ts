@@ -13,7 +13,7 @@ import { meteredRequest, type MeteredRequest } from '../proxy/metered-request.js
 import { withFlatOutputCap } from '../proxy/output-cap.js';
 import type { PaymentGate, SecuredPayment } from './gate.js';
 import { meterStream, readJsonAnswer, type StreamOutcome } from './metered-answer.js';
-import { aheadCeilingMsat } from './reserve-ahead.js';
+import { aheadCeilingMsat } from './ahead-ceiling.js';
 import type { SessionAnswer, Sessions } from './sessions.js';
 import { createStreamBudget, TOPUP_WAIT_SECONDS, wholeEvents, type StreamBudget } from './stream-budget.js';
 import type { Credentials, PaidAction, Receipt } from './types.js';

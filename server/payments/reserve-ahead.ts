@@ -87,20 +87,6 @@ interface AccountView {
   pools: number;
 }
 
-/**
- * A metered call's hold from those reserved ahead: its ceiling rounded up to a step of a series
- * of four per doubling (about a fifth more at most, whole sats), so calls of similar size share holds; the
- * call is charged what it used, never above its own ceiling, and the rest goes back.
- */
-export function aheadCeilingMsat(ceilingMsat: bigint): bigint {
-  const sats = Number((ceilingMsat + 999n) / 1000n);
-  if (sats <= 1) return 1000n;
-  let step = Math.ceil(4 * Math.log2(sats));
-  while (Math.ceil(2 ** ((step - 1) / 4)) >= sats) step--;
-  while (Math.ceil(2 ** (step / 4)) < sats) step++;
-  return BigInt(Math.ceil(2 ** (step / 4))) * 1000n;
-}
-
 const MAX_AGE_SECONDS = 60;
 /** tokens the statement refused (child tokens, too poor) are not tried again for a while */
 const REFUSED_KEEP_MS = 10_000;
@@ -259,8 +245,11 @@ export class ReserveAhead {
   private handOut(pool: Pool): AheadHold {
     const holdId = pool.holdIds.pop()!;
     pool.usedAtMs = this.opts.nowMs();
-    const view = this.unpool(pool.accountId, pool.amountMsat);
-    if (view) view.handedOut++;
+    const view = this.accounts.get(pool.accountId);
+    if (view) {
+      view.pooledMsat -= pool.amountMsat;
+      view.handedOut++;
+    }
     if (!pool.returned) pool.outstanding++;
     return new HandedOutHold(this, pool, holdId, view);
   }
@@ -316,13 +305,6 @@ export class ReserveAhead {
     view.changeMsat -= change;
     view.balanceMsat += change;
     this.forgetIfUnused(accountId);
-  }
-
-  /** Out of the pool (handed out, or going back): the view after. */
-  private unpool(accountId: bigint, amountMsat: bigint): AccountView | undefined {
-    const view = this.accounts.get(accountId);
-    if (view) view.pooledMsat -= amountMsat;
-    return view;
   }
 
   /**
