@@ -107,22 +107,6 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
 
     const metrics = createMetrics({ ledger });
     const limiter = createRateLimiter(db, { perMinute: settings.ABL_RATE_LIMIT, now });
-    const topups = createTopupService({
-      onWalletError: (operation) => metrics.walletErrors.inc({ operation }),
-      limiter,
-      db,
-      ledger,
-      wallet: wallet.wallet,
-      now,
-      limits: { minSats: catalog.topup.min_sats, maxSats: catalog.topup.max_sats, expirySeconds: catalog.topup.invoice_expiry_seconds },
-      webhookUrl: () => (wallet.kind === 'phoenixd' ? webhookUrl : undefined),
-      heldHereMsat: (accountId) => reserveAhead?.heldHereMsat(accountId) ?? 0n,
-    });
-    // LND and Core Lightning tell of settled invoices over their own stream; each notice is confirmed by a lookup
-    const stopNotices = wallet.wallet.onPaymentReceived?.((event) => {
-      topups.onPaymentNotice(event.paymentHash).catch((err: unknown) => log.warn({ err }, 'a payment notice could not be recorded; the background poll will'));
-    });
-    if (stopNotices) closers.unshift(async () => stopNotices());
 
     // development mode: an API without its key is answered by the built-in demo upstream
     const upstreams = await prepareUpstreams(catalog, settings.env, wallet.devnodeUrl !== null);
@@ -163,6 +147,22 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
         ? new ReserveAhead({ ledger, count: aheadCount, idleMs: settings.ABL_RESERVE_AHEAD_IDLE_MS, holdSeconds, now, nowMs: () => Date.now(), ...(onlyWhileAlone ? { onlyWhileAlone } : {}), log })
         : null;
     if (reserveAhead) closers.unshift(() => reserveAhead.close());
+    const topups = createTopupService({
+      onWalletError: (operation) => metrics.walletErrors.inc({ operation }),
+      limiter,
+      db,
+      ledger,
+      wallet: wallet.wallet,
+      now,
+      limits: { minSats: catalog.topup.min_sats, maxSats: catalog.topup.max_sats, expirySeconds: catalog.topup.invoice_expiry_seconds },
+      webhookUrl: () => (wallet.kind === 'phoenixd' ? webhookUrl : undefined),
+      ...(reserveAhead ? { reserveAhead } : {}),
+    });
+    // LND and Core Lightning tell of settled invoices over their own stream; each notice is confirmed by a lookup
+    const stopNotices = wallet.wallet.onPaymentReceived?.((event) => {
+      topups.onPaymentNotice(event.paymentHash).catch((err: unknown) => log.warn({ err }, 'a payment notice could not be recorded; the background poll will'));
+    });
+    if (stopNotices) closers.unshift(async () => stopNotices());
     /** says this instance still serves; another instance started: the holds kept unused here go back, it would see them as spent */
     const beatInstances = async (): Promise<void> => {
       if (instances && !(await instances.beat()) && onlyWhileAlone) await reserveAhead?.giveBackAll();

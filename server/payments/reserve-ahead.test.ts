@@ -3,7 +3,7 @@
 // shutdown or at their deadline after a crash, and no balance is ever spent twice — across two
 // instances too. The audit is clean after each.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLedger, getBalance, hashToken, newToken, type Ledger } from '../ledger/index.js';
+import { createLedger, findAccountByTokenHash, getBalance, hashToken, newToken, type Ledger } from '../ledger/index.js';
 import { SettlementsInFlight } from '../ledger/settlements-in-flight.js';
 import { fundedAccount as funded } from '../ledger/testing.js';
 import type { Db } from '../store/index.js';
@@ -201,6 +201,63 @@ describe.each(STORE_KINDS)('reserving ahead on %s', (kind) => {
     await settlement;
     expect(await shown()).toBe(10_000_000n - 10_000n);
     expect(pool.heldHereMsat(a.id)).toBe(0n);
+    expect((await ledger.audit()).problems).toEqual([]);
+  });
+
+  it('a balance read is of one moment: a settlement or a give-back that commits while the database answers it is waited for and read again', async () => {
+    const a = await funded(db, ledger, 10_000_000n);
+    const inFlight = new SettlementsInFlight();
+    const pool = ahead(counted(ledger, inFlight));
+    let reads = 0;
+    /** the database's answer, and `meanwhile` done after its snapshot, before the answer is seen */
+    const readWith = (meanwhile: () => Promise<void>) => async () => {
+      const snapshot = await findAccountByTokenHash(db, a.tokenHash, clock.now());
+      if (++reads === 1) await meanwhile();
+      return snapshot;
+    };
+    // a settlement committed after the snapshot, its change counted before the answer: would show 20 sats short
+    const h1 = (await pool.take(a.tokenHash, TERMS))!;
+    let commit!: () => void;
+    const settlement = new Promise<void>((resolve) => (commit = resolve)).then(() => ledger.settle(h1.holdId, 10_000n));
+    inFlight.track(a.id, settlement);
+    h1.settling(10_000n, settlement);
+    const first = await pool.readShown(a.tokenHash, readWith(async () => {
+      commit();
+      await settlement;
+    }));
+    expect(first!.shownMsat).toBe(10_000_000n - 10_000n);
+    expect(reads).toBe(2);
+    // a settlement committed before the snapshot, its change counted after the answer was seen: would show 20 sats too many
+    const h2 = (await pool.take(a.tokenHash, TERMS))!;
+    let countChange!: () => void;
+    const changeCounted = new Promise<void>((resolve) => (countChange = resolve));
+    inFlight.track(a.id, changeCounted);
+    h2.settling(10_000n, changeCounted);
+    reads = 0;
+    const second = await pool.readShown(a.tokenHash, async () => {
+      if (reads === 0) await ledger.settle(h2.holdId, 10_000n);
+      const snapshot = await findAccountByTokenHash(db, a.tokenHash, clock.now());
+      if (++reads === 1) setImmediate(countChange);
+      return snapshot;
+    });
+    expect(second!.shownMsat).toBe(10_000_000n - 20_000n);
+    expect(reads).toBe(2);
+    // the idle pool goes back after the snapshot: would show its six holds short
+    reads = 0;
+    const third = await pool.readShown(a.tokenHash, readWith(async () => {
+      clock.advance(2000);
+      pool.returnIdle();
+      await pool.giveBackFor(a.id);
+    }));
+    expect(third!.shownMsat).toBe(10_000_000n - 20_000n);
+    expect(reads).toBe(2);
+    expect(pool.heldHereMsat(a.id)).toBe(0n);
+    expect(await getBalance(db, a.id)).toBe(10_000_000n - 20_000n);
+    // nothing of the token's here: one read
+    reads = 0;
+    expect((await pool.readShown(a.tokenHash, readWith(async () => {})))!.shownMsat).toBe(10_000_000n - 20_000n);
+    expect(reads).toBe(1);
+    expect(await pool.readShown(hashToken(newToken()), async () => null)).toBeNull();
     expect((await ledger.audit()).problems).toEqual([]);
   });
 

@@ -58,6 +58,10 @@ interface Pool {
 
 /** What this instance knows of an account with holds in its pools. */
 interface AccountView {
+  /** its token (hex): one per account */
+  token: string;
+  /** bumped whenever money moves between what this instance holds and the database (readShown) */
+  movedAt: number;
   /** the database's balance, as the last statement on it returned */
   balanceMsat: bigint;
   /** the holds this instance keeps unused for it */
@@ -96,6 +100,8 @@ export class ReserveAhead {
   private readonly pools = new Map<string, Pool>();
   private readonly filling = new Map<string, Promise<Pool | null>>();
   private readonly accounts = new Map<bigint, AccountView>();
+  private readonly byToken = new Map<string, AccountView>();
+  private moves = 0;
   private readonly refused = new Map<string, number>();
   /** gives back in flight, and whose account each is */
   private readonly returning = new Map<Promise<unknown>, bigint>();
@@ -138,6 +144,40 @@ export class ReserveAhead {
   heldHereMsat(accountId: bigint): bigint {
     const view = this.accounts.get(accountId);
     return view ? heldOutside(view) : 0n;
+  }
+
+  /**
+   * A token's account as `read` finds it in the database, and the balance to show for it: the
+   * database's plus what this instance holds outside it, as of one moment. A settlement or a give-back
+   * that commits while `read` runs may or may not be in its snapshot (another connection), so the
+   * read is made again once that work is done; under a steady flow of the token's own calls the
+   * fourth read is shown, off by at most what those calls move meanwhile.
+   */
+  async readShown<T extends { id: bigint; balanceMsat: bigint }>(tokenHash: Buffer, read: () => Promise<T | null>): Promise<{ account: T; shownMsat: bigint } | null> {
+    const token = tokenHash.toString('hex');
+    for (let tries = 1; ; tries++) {
+      const before = this.byToken.get(token);
+      const movedAt = before?.movedAt;
+      const quiet = !this.moving(token, before);
+      const account = await read();
+      if (!account) return null;
+      const after = this.byToken.get(token);
+      if ((quiet && after === before && after?.movedAt === movedAt) || tries === 4) {
+        return { account, shownMsat: account.balanceMsat + (after ? heldOutside(after) : 0n) };
+      }
+      await Promise.allSettled([this.opts.ledger.settledFor(account.id), ...this.pendingFor(this.returning, account.id), ...this.fillsOf(token)]);
+    }
+  }
+
+  /** Money of the token's account on its way between this instance and the database. */
+  private moving(token: string, view: AccountView | undefined): boolean {
+    return (view !== undefined && (view.changeMsat > 0n || view.returningMsat > 0n)) || this.fillsOf(token).length > 0;
+  }
+
+  private fillsOf(token: string): Promise<Pool | null>[] {
+    const fills: Promise<Pool | null>[] = [];
+    for (const [key, fill] of this.filling) if (key.startsWith(token)) fills.push(fill);
+    return fills;
   }
 
   /**
@@ -209,18 +249,20 @@ export class ReserveAhead {
     const old = this.pools.get(key);
     if (old) this.retire(old);
     this.pools.set(key, pool);
-    this.poolAdded(r, terms.amountMsat * BigInt(r.holdIds.length));
+    this.poolAdded(token, r, terms.amountMsat * BigInt(r.holdIds.length));
     return pool;
   }
 
   /** A new pool of the account: what the statement said of its balance, and the holds now kept. */
-  private poolAdded(r: AheadResult, pooledMsat: bigint): void {
-    const view = this.accounts.get(r.accountId) ?? { balanceMsat: 0n, pooledMsat: 0n, changeMsat: 0n, returningMsat: 0n, handedOut: 0, lowBalanceMsat: null, pools: 0 };
+  private poolAdded(token: string, r: AheadResult, pooledMsat: bigint): void {
+    const view = this.accounts.get(r.accountId) ?? { token, movedAt: 0, balanceMsat: 0n, pooledMsat: 0n, changeMsat: 0n, returningMsat: 0n, handedOut: 0, lowBalanceMsat: null, pools: 0 };
+    view.movedAt = ++this.moves;
     view.balanceMsat = r.balanceMsat;
     view.pooledMsat += pooledMsat;
     view.lowBalanceMsat = r.lowBalanceMsat;
     view.pools++;
     this.accounts.set(r.accountId, view);
+    this.byToken.set(token, view);
   }
 
   /** Work on the account's money this instance has not seen finish. */
@@ -256,6 +298,7 @@ export class ReserveAhead {
     if (after) after.handedOut--;
     if (!after || change === 0n) return this.forgetIfUnused(pool.accountId);
     after.changeMsat += change;
+    after.movedAt = ++this.moves;
     // runs before whatever waits on the ledger's settledFor (a promise chained on this one), so a read after it sees the change in the balance;
     // inline arrows: tsx names a closure bound to a name on every call (Object.defineProperty)
     done.then(
@@ -268,6 +311,7 @@ export class ReserveAhead {
   private changeCounted(view: AccountView, change: bigint, accountId: bigint): void {
     view.changeMsat -= change;
     view.balanceMsat += change;
+    view.movedAt = ++this.moves;
     this.forgetIfUnused(accountId);
   }
 
@@ -290,6 +334,7 @@ export class ReserveAhead {
     if (view) {
       view.pooledMsat -= amountMsat;
       view.returningMsat += amountMsat;
+      view.movedAt = ++this.moves;
     }
     this.track(this.returning, pool.accountId, this.giveBackNow(pool.accountId, holdIds, amountMsat));
   }
@@ -304,7 +349,10 @@ export class ReserveAhead {
   /** An account with nothing pooled here and no pool left is forgotten: memory stays bounded by the tokens in use. */
   private forgetIfUnused(accountId: bigint): void {
     const view = this.accounts.get(accountId);
-    if (view && heldOutside(view) === 0n && view.handedOut === 0 && view.pools === 0) this.accounts.delete(accountId);
+    if (view && heldOutside(view) === 0n && view.handedOut === 0 && view.pools === 0) {
+      this.accounts.delete(accountId);
+      this.byToken.delete(view.token);
+    }
   }
 
   private async giveBackNow(accountId: bigint, holdIds: bigint[], amountMsat: bigint): Promise<void> {
@@ -316,7 +364,10 @@ export class ReserveAhead {
       // left held: the sweep returns them at their deadline
       this.opts.log?.warn({ err, holds: holdIds.length }, 'holds taken ahead could not be given back; the sweep will');
     } finally {
-      if (view) view.returningMsat -= amountMsat;
+      if (view) {
+        view.returningMsat -= amountMsat;
+        view.movedAt = ++this.moves;
+      }
       this.forgetIfUnused(accountId);
     }
   }

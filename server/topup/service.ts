@@ -6,6 +6,7 @@ import { AppError } from '../errors.js';
 import { createUserAccount, findAccountByTokenHash, getBalance, hashToken, newToken, postJournal, type Ledger } from '../ledger/index.js';
 import { WalletUnavailableError, type WalletBackend } from '../lightning/backend.js';
 import type { RateLimiter } from '../ratelimit.js';
+import type { ReserveAhead } from '../payments/reserve-ahead.js';
 import type { Db, Queryable } from '../store/index.js';
 import { isClaimSecret, newClaimSecret, tokenFromClaimSecret } from './claim-secret.js';
 import { findTopup, insertTopup, listPendingHashes, lockTopup, markClaimed, markExpired, markPaid, takeClaim, takeCredit, type TopupRow } from './store.js';
@@ -19,8 +20,8 @@ export interface TopupDeps {
   webhookUrl: () => string | undefined;
   limiter?: RateLimiter;
   onWalletError?: (operation: string) => void;
-  /** holds this instance took ahead and keeps unused for the account (ABL_RESERVE_AHEAD): part of the balance it shows */
-  heldHereMsat?: (accountId: bigint) => bigint;
+  /** holds this instance took ahead and keeps unused (ABL_RESERVE_AHEAD): part of the balances it shows */
+  reserveAhead?: Pick<ReserveAhead, 'heldHereMsat' | 'readShown'>;
 }
 
 export interface CreatedTopup {
@@ -48,7 +49,7 @@ export function createTopupService(deps: TopupDeps) {
   const { ledger, wallet } = deps;
   const { db } = deps;
   /** the balance a token's holder is shown: the database's, plus the holds this instance keeps unused for it */
-  const shownBalance = (accountId: bigint, balanceMsat: bigint): bigint => balanceMsat + (deps.heldHereMsat?.(accountId) ?? 0n);
+  const shownBalance = (accountId: bigint, balanceMsat: bigint): bigint => balanceMsat + (deps.reserveAhead?.heldHereMsat(accountId) ?? 0n);
 
   /** Credits a paid invoice to `accountId` unless it was credited before; inside a transaction. */
   async function creditOnce(q: Queryable, row: TopupRow, accountId: bigint): Promise<boolean> {
@@ -279,9 +280,11 @@ export function createTopupService(deps: TopupDeps) {
     },
 
     async balance(token: string) {
-      const acct = await findAccountByTokenHash(db, hashToken(token), deps.now());
-      if (!acct) throw new AppError('invalid_token', 'Unknown token.');
-      const balanceMsat = shownBalance(acct.id, acct.balanceMsat);
+      const tokenHash = hashToken(token);
+      const read = () => findAccountByTokenHash(db, tokenHash, deps.now());
+      const found = deps.reserveAhead ? await deps.reserveAhead.readShown(tokenHash, read) : await read().then((account) => account && { account, shownMsat: account.balanceMsat });
+      if (!found) throw new AppError('invalid_token', 'Unknown token.');
+      const balanceMsat = found.shownMsat;
       return { balance_sats: msatToSats(balanceMsat), balance_msat: Number(balanceMsat) };
     },
 
