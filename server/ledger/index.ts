@@ -6,12 +6,12 @@ import { findAccountByTokenHash, getBalance, loadSystemAccountIds, setLowBalance
 import type { AuditCheck, AuditReport } from './audit.js';
 import { runAudit, type AuditOptions } from './audit-run.js';
 import { archiveJournal, type ArchiveOptions, type ArchiveResult } from './archive.js';
-import { releaseHold, renewHold, reserveByCredential, reserveByTokenHash, settleHold, sweepExpiredHolds, type CallRecord, type HoldRequest, type ReserveResult, type SpendContext } from './holds.js';
+import { releaseHold, renewHold, reserveByCredential, reserveByTokenHash, sweepExpiredHolds, type CallRecord, type HoldRequest, type ReserveResult, type SpendContext } from './holds.js';
 import { createFundBatcher } from './fund-batch.js';
 import type { BatchOptions } from './group-commit.js';
 import { createReserveBatcher } from './reserve-batch.js';
 import { releaseUnused, reserveAhead, type AheadRequest, type AheadResult } from './reserve-ahead.js';
-import { createSettleBatcher } from './settle-batch.js';
+import { createSettleBatcher, settleOne, type Settled } from './settle-batch.js';
 import { SettlementsInFlight } from './settlements-in-flight.js';
 import { credentialAccount, fundCredential, type FundRequest, type Funded } from './l402-credentials.js';
 import { createChild, listChildren, revokeChild, type ChildRow, type ChildSpec, type RevokeResult } from './children.js';
@@ -31,6 +31,7 @@ export type { DayTotal, HistoryKind, HistoryPage, HistoryRow } from './history.j
 export type { ChildRow, ChildSpec, RevokeResult } from './children.js';
 export type { CallRecord, HoldRequest, ReserveResult, SpendContext } from './holds.js';
 export type { AheadRequest, AheadResult } from './reserve-ahead.js';
+export type { Settled } from './settle-batch.js';
 
 export interface Ledger {
   /** ids of the system accounts, for journal lines posted in a caller's transaction */
@@ -41,8 +42,8 @@ export interface Ledger {
   reserveAhead(p: AheadRequest): Promise<AheadResult | null>;
   /** the same from a funded L402 credential's account (unknown_account: not funded yet) */
   reserveFromCredential(p: HoldRequest & { paymentHash: string }): Promise<ReserveResult>;
-  /** chargeMsat (≤ the hold) to revenue, the rest back, the call recorded; false if it was no longer held */
-  settle(holdId: bigint, chargeMsat: bigint, call?: CallRecord, how?: SettleHow): Promise<boolean>;
+  /** chargeMsat (≤ the hold) to revenue, the rest back (to how.changeTo while held), the call recorded; false if it was no longer held */
+  settle(holdId: bigint, chargeMsat: bigint, call?: CallRecord, how?: SettleHow): Promise<Settled>;
   /** resolves once this instance's settlements of the account sent so far have committed (or failed): true if there were any (its balance may have moved) */
   settledFor(accountId: bigint): Promise<boolean>;
   /** resolves once every settlement sent so far has committed or failed (shutdown) */
@@ -91,6 +92,8 @@ export interface SettleHow {
   payer?: bigint;
   /** nobody waits for it: it may wait a moment for others to share its statement (ABL_SETTLE_LINGER_MS) */
   mayLinger?: boolean;
+  /** the change goes to this unused hold of the same account while it is held (reserving ahead keeps one per pool): 'kept' */
+  changeTo?: bigint;
 }
 
 export interface LedgerOptions {
@@ -132,8 +135,8 @@ export async function createLedger(db: Db, opts: LedgerOptions = {}): Promise<Le
     reserveAhead: (p) => reserveAhead(db, p),
     reserveFromCredential: (p) => (reserving ? reserving.byCredential(p) : reserveByCredential(db, p)),
     settle: (holdId, chargeMsat, call, how = {}) => {
-      const req = { holdId, chargeMsat, to: sys.revenue, ...(call ? { call } : {}) };
-      const settled = batcher ? batcher.settle(req, how.mayLinger) : settleHold(db.settlements, req);
+      const req = { holdId, chargeMsat, to: sys.revenue, ...(call ? { call } : {}), ...(how.changeTo !== undefined ? { changeTo: how.changeTo } : {}) };
+      const settled = batcher ? batcher.settle(req, how.mayLinger) : settleOne(db.settlements, req);
       if (how.payer !== undefined) inFlight.track(how.payer, settled);
       return settled;
     },

@@ -1,9 +1,10 @@
 // Group commit of settlements on PostgreSQL: concurrent settles share statements, and each caller
-// still gets its own hold's exact result, balances, daily caps and receipts as if settled one by one.
+// still gets its own hold's exact result, balances, daily caps and receipts as if settled one by one;
+// and, on both stores, a settlement's change kept on a change hold (reserving ahead).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../store/migrate.js';
 import { openPostgres } from '../store/postgres.js';
-import { createPostgresSchema } from '../store/testing.js';
+import { createPostgresSchema, openTestStore, STORE_KINDS, type TestStore } from '../store/testing.js';
 import type { Db } from '../store/index.js';
 import { createLedger, getBalance, hashToken, newToken, spendDayOf, type Ledger } from './index.js';
 import { countingQueryable, fundedAccount as funded } from './testing.js';
@@ -144,5 +145,75 @@ describe('batched settlements on PostgreSQL', () => {
     expect(results).toEqual(holds.map(() => true));
     expect(await batched.balanceOf(a.id)).toBe(100_000n - 4_500n);
     expect((await batched.audit()).problems).toEqual([]);
+  });
+});
+
+describe.each(STORE_KINDS)('change kept on a hold (reserving ahead), on %s', (kind) => {
+  let store: TestStore;
+  let db: Db;
+  let ledger: Ledger;
+  beforeAll(async () => {
+    store = await openTestStore(kind);
+    db = store.db;
+    ledger = await createLedger(db, { now: () => NOW });
+  });
+  afterAll(() => store.close());
+  const amountOf = async (holdId: bigint) => (await db.query<{ amount_msat: bigint; state: string }>(`SELECT amount_msat, state FROM holds WHERE id = $1`, [holdId])).rows[0]!;
+
+  it('a settlement naming a held change hold of its account adds its change there; the balance gets it when that hold goes back', async () => {
+    const a = await funded(db, ledger, 100_000n);
+    const [change, h1, h2, h3] = await Promise.all([hold(ledger, a.tokenHash, 10_000n), hold(ledger, a.tokenHash, 10_000n), hold(ledger, a.tokenHash, 10_000n), hold(ledger, a.tokenHash, 10_000n)]);
+    const settled = await Promise.all([h1!, h2!, h3!].map((h, i) => ledger.settle(h, 1_000n * BigInt(i + 1), call(`req_kept_${h}`), { payer: a.id, changeTo: change! })));
+    expect(settled).toEqual(['kept', 'kept', 'kept']);
+    // 9,000 + 8,000 + 7,000 of change on the change hold; the balance row untouched
+    expect(await amountOf(change!)).toEqual({ amount_msat: 10_000n + 24_000n, state: 'held' });
+    expect(await getBalance(db, a.id)).toBe(60_000n);
+    expect(await ledger.paidCall(a.id, `req_kept_${h2}`)).toMatchObject({ chargedMsat: 2_000n });
+    expect((await ledger.audit()).problems).toEqual([]);
+    expect(await ledger.releaseUnused([change!])).toBe(100_000n - 6_000n);
+    expect((await ledger.audit()).problems).toEqual([]);
+  });
+
+  it('a change hold no longer held, of another account, or the hold itself: the change goes to the balance', async () => {
+    const a = await funded(db, ledger, 100_000n);
+    const other = await funded(db, ledger, 100_000n);
+    const [gone, h1, h2, h3] = await Promise.all([hold(ledger, a.tokenHash, 10_000n), hold(ledger, a.tokenHash, 10_000n), hold(ledger, a.tokenHash, 10_000n), hold(ledger, a.tokenHash, 10_000n)]);
+    const theirs = await hold(ledger, other.tokenHash, 10_000n);
+    expect(await ledger.releaseUnused([gone!])).toBe(70_000n);
+    const settled = await Promise.all([
+      ledger.settle(h1!, 4_000n, undefined, { payer: a.id, changeTo: gone! }),
+      ledger.settle(h2!, 4_000n, undefined, { payer: a.id, changeTo: theirs }),
+      ledger.settle(h3!, 4_000n, undefined, { payer: a.id, changeTo: h3! }),
+    ]);
+    expect(settled).toEqual([true, true, true]);
+    expect(await getBalance(db, a.id)).toBe(100_000n - 12_000n);
+    expect(await amountOf(theirs)).toEqual({ amount_msat: 10_000n, state: 'held' });
+    expect(await getBalance(db, other.id)).toBe(90_000n);
+    expect((await ledger.audit()).problems).toEqual([]);
+  });
+
+  it('settlements racing the change hold going back: every change reaches the balance once, whichever commits first', async () => {
+    const a = await funded(db, ledger, 1_000_000n);
+    const change = await hold(ledger, a.tokenHash, 10_000n);
+    const holds = await Promise.all(Array.from({ length: 24 }, () => hold(ledger, a.tokenHash, 10_000n)));
+    const settling = holds.map((h) => ledger.settle(h, 3_000n, undefined, { payer: a.id, changeTo: change }));
+    const back = ledger.releaseUnused([change]);
+    const results = await Promise.all(settling);
+    expect(results.every((r) => r === true || r === 'kept')).toBe(true);
+    expect(await back).not.toBeNull();
+    expect(await getBalance(db, a.id)).toBe(1_000_000n - 24n * 3_000n);
+    expect((await ledger.audit()).problems).toEqual([]);
+  });
+
+  it('a crash leaves the change hold held with its change; the sweep gives it all back', async () => {
+    const a = await funded(db, ledger, 100_000n);
+    const change = (await ledger.reserve({ tokenHash: a.tokenHash, amountMsat: 10_000n, purpose: 'test', expiresAt: NOW + 60, now: NOW, api: 'openai' }));
+    if (!change.ok) throw new Error(change.reason);
+    const h = await hold(ledger, a.tokenHash, 10_000n);
+    expect(await ledger.settle(h, 2_500n, undefined, { payer: a.id, changeTo: change.holdId })).toBe('kept');
+    expect(await getBalance(db, a.id)).toBe(80_000n);
+    expect(await ledger.sweepExpiredHolds(NOW + 61)).toBeGreaterThanOrEqual(1);
+    expect(await getBalance(db, a.id)).toBe(100_000n - 2_500n);
+    expect((await ledger.audit()).problems).toEqual([]);
   });
 });

@@ -11,21 +11,32 @@ import { oneStatement, settleHold, type CallRecord } from './holds.js';
 // The accounts are locked in id order first (an init plan), as every statement that locks several
 // does: batches running at once, here and on other instances, then never wait on each other in a
 // circle (a deadlock costs the database's deadlock_timeout, a second, before one is retried).
+// A hold naming a change hold (`change_to`: an unused hold of the same account, kept by the
+// instance that reserved ahead) adds its change to that hold instead while it is held: no account
+// row is touched, and the change reaches the balance when that hold is given back (k); when it is
+// no longer held, the change goes to the account as any other.
 const BATCH_SETTLE_SQL = `
 WITH i AS (
-  SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[])
-    AS i(hold_id, charge, to_id, memo, request_id, api, endpoint, model, usage, created_at, max_charge)
+  SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::bigint[])
+    AS i(hold_id, charge, to_id, memo, request_id, api, endpoint, model, usage, created_at, max_charge, change_to)
 ), s AS (
   UPDATE holds h SET state = 'settled', resolved_at = now()
   FROM i WHERE h.id = i.hold_id AND h.state = 'held' AND h.amount_msat >= i.charge
-  RETURNING h.id, h.account_id, h.amount_msat, h.spend_day, i.charge, i.to_id AS revenue, i.memo, i.request_id, i.api, i.endpoint, i.model, i.usage, i.created_at, i.max_charge
+  RETURNING h.id, h.account_id, h.amount_msat, h.spend_day, i.charge, i.to_id AS revenue, i.memo, i.request_id, i.api, i.endpoint, i.model, i.usage, i.created_at, i.max_charge, i.change_to
 ), t AS (
   -- each settled hold's journal row id, taken in hold order here: its entries need no join back to it
   SELECT u.*, nextval(pg_get_serial_sequence('journal', 'id')) AS journal_id FROM (
     SELECT s.*, CASE WHEN a.revoked_at IS NOT NULL AND a.parent_id IS NOT NULL THEN a.parent_id ELSE s.account_id END AS back_to
     FROM s JOIN accounts a ON a.id = s.account_id ORDER BY s.id) u
+), k AS (
+  UPDATE holds c SET amount_msat = c.amount_msat + x.back
+  FROM (SELECT change_to, account_id, sum(amount_msat - charge)::bigint AS back FROM t
+        WHERE change_to IS NOT NULL AND change_to <> id AND back_to = account_id AND spend_day IS NULL AND amount_msat > charge GROUP BY change_to, account_id) x
+  WHERE c.id = x.change_to AND c.account_id = x.account_id AND c.state = 'held'
+  RETURNING c.id
 ), g AS (
-  SELECT back_to, sum(amount_msat - charge)::bigint AS back FROM t WHERE amount_msat > charge GROUP BY back_to
+  SELECT back_to, sum(amount_msat - charge)::bigint AS back FROM t
+  WHERE amount_msat > charge AND (change_to IS NULL OR change_to NOT IN (SELECT id FROM k)) GROUP BY back_to
 ), back AS (
   UPDATE accounts a SET balance_msat = a.balance_msat + g.back,
     -- only a capped account counts its spending (its holds carry their day): the rest skip the scan of t
@@ -47,7 +58,7 @@ WITH i AS (
   INSERT INTO paid_calls (request_id, account_id, hold_id, api, endpoint, model, max_charge_msat, charged_msat, usage, created_at)
   SELECT t.request_id, t.account_id, t.id, t.api, t.endpoint, t.model, coalesce(t.max_charge, t.amount_msat), t.charge, t.usage::jsonb, t.created_at FROM t WHERE t.request_id IS NOT NULL
 )
-SELECT s.id FROM s`;
+SELECT s.id, s.change_to IN (SELECT id FROM k) AS kept FROM s`;
 
 export interface SettleRequest {
   holdId: bigint;
@@ -55,30 +66,41 @@ export interface SettleRequest {
   to: bigint;
   memo?: string;
   call?: CallRecord;
+  /** an unused hold of the same account its change is added to while that is held (reserving ahead) */
+  changeTo?: bigint;
 }
 
+/** false: the hold was no longer held; true: settled, its change back to the balance; 'kept': settled, its change added to the change hold it named */
+export type Settled = boolean | 'kept';
+
 export interface SettleBatcher {
-  /** resolves after the batch holding this settle committed: false if the hold was no longer held; mayLinger: nobody waits for it (BatchOptions.lingerMs) */
-  settle(req: SettleRequest, mayLinger?: boolean): Promise<boolean>;
+  /** resolves after the batch holding this settle committed (Settled); mayLinger: nobody waits for it (BatchOptions.lingerMs) */
+  settle(req: SettleRequest, mayLinger?: boolean): Promise<Settled>;
   /** null while the settlements waiting are fewer than the backlog; else resolves once they are */
   room(): Promise<void> | null;
 }
 
 /** opts: statements' size and how many run at once (BatchOptions). A second settle of one hold waits for the next batch, where the compare-and-set finds it settled. */
 export function createSettleBatcher(q: Queryable, opts: BatchOptions = {}): SettleBatcher {
-  const settle = createGroupCommit<SettleRequest, boolean>({
+  const settle = createGroupCommit<SettleRequest, Settled>({
     ...opts,
     key: (req) => req.holdId,
-    one: (req) => settleHold(q, req),
+    one: (req) => settleOne(q, req),
     many: async (reqs) => {
       const settled = await batchStatement(q, reqs);
-      return reqs.map((r) => settled.has(r.holdId));
+      return reqs.map((r) => settled.get(r.holdId) ?? false);
     },
   });
   return { settle, room: settle.room };
 }
 
-async function batchStatement(q: Queryable, reqs: SettleRequest[]): Promise<Set<bigint>> {
+/** One settlement: the single-hold statement, or the batch's for one when it names a change hold. */
+export async function settleOne(q: Queryable, req: SettleRequest): Promise<Settled> {
+  if (req.changeTo === undefined) return settleHold(q, req);
+  return (await batchStatement(q, [req])).get(req.holdId) ?? false;
+}
+
+async function batchStatement(q: Queryable, reqs: SettleRequest[]): Promise<Map<bigint, Settled>> {
   const params = [
     reqs.map((r) => r.holdId),
     reqs.map((r) => r.chargeMsat),
@@ -91,8 +113,9 @@ async function batchStatement(q: Queryable, reqs: SettleRequest[]): Promise<Set<
     reqs.map((r) => (r.call?.usage ? JSON.stringify(r.call.usage) : null)),
     reqs.map((r) => (r.call ? r.call.createdAt : null)),
     reqs.map((r) => r.call?.maxChargeMsat ?? null),
+    reqs.map((r) => r.changeTo ?? null),
   ];
   // aborted whole to break a deadlock (accounts locked in another order by a concurrent batch): run again
-  const res = await oneStatement<{ id: bigint }>(q, BATCH_SETTLE_SQL, params);
-  return new Set(res.rows.map((r) => r.id));
+  const res = await oneStatement<{ id: bigint; kept: boolean | null }>(q, BATCH_SETTLE_SQL, params);
+  return new Map(res.rows.map((r) => [r.id, r.kept === true ? 'kept' : true]));
 }

@@ -106,7 +106,9 @@ export function createPaymentGate(deps: GateDeps) {
         done = true;
         // a hold reserved ahead may exceed the call's ceiling: the receipt names the call's own
         const record = call && amountMsat > action.priceMsat ? { ...call, maxChargeMsat: action.priceMsat } : call;
-        const settling = ledger.settle(holdId, chargeMsat, record, { payer: accountId, mayLinger });
+        // a metered call from a pool reserved ahead: its change goes to the pool's change hold while there is one
+        const changeTo = ahead?.changeTo;
+        const settling = ledger.settle(holdId, chargeMsat, record, { payer: accountId, mayLinger, ...(changeTo ? { changeTo } : {}) });
         // the balance this instance shows counts the change at once; what reads the database waits for the commit
         ahead?.settling(chargeMsat, settling);
         if (await settling) deps.events?.charged(action.api, label, msatToSats(chargeMsat));
@@ -126,7 +128,7 @@ export function createPaymentGate(deps: GateDeps) {
   async function holdFromToken(action: PaidAction, token: string): Promise<SecuredPayment> {
     const tokenHash = hashToken(token);
     if (action.aheadMsat !== undefined && deps.reserveAhead) {
-      const ahead = await deps.reserveAhead.take(tokenHash, { amountMsat: action.aheadMsat, purpose: action.endpoint, api: action.api });
+      const ahead = await deps.reserveAhead.take(tokenHash, { amountMsat: action.aheadMsat, purpose: action.endpoint, api: action.api, keepChange: action.changeBack === true });
       if (ahead) return { ...held('token', action, ahead.holdId, ahead.accountId, ahead.balanceMsat, undefined, action.aheadMsat, ahead), lowBalanceMsat: ahead.lowBalanceMsat, reservedAhead: true };
     }
     let r = await ledger.reserve({ tokenHash, ...holdRequest(action), now: deps.now(), api: action.api });

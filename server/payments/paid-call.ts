@@ -13,7 +13,7 @@ import { meteredRequest, type MeteredRequest } from '../proxy/metered-request.js
 import { withFlatOutputCap } from '../proxy/output-cap.js';
 import type { PaymentGate, SecuredPayment } from './gate.js';
 import { meterStream, readJsonAnswer, type StreamOutcome } from './metered-answer.js';
-import { aheadCeilingMsat } from './reserve-ahead.js';
+import { aheadCeilingMsat } from './ahead-ceiling.js';
 import type { SessionAnswer, Sessions } from './sessions.js';
 import { createStreamBudget, TOPUP_WAIT_SECONDS, wholeEvents, type StreamBudget } from './stream-budget.js';
 import type { Credentials, PaidAction, Receipt } from './types.js';
@@ -95,6 +95,7 @@ export function createPaidCalls(deps: PaidCallDeps) {
       description: `alittlebitofmoney ${m.api.name} ${m.endpoint.path}${price.model ? ` (${price.model})` : ''}`,
       sessions: true,
       aheadMsat: metered ? aheadCeilingMsat(metered.ceilingMsat) : price.priceMsat,
+      ...(metered ? { changeBack: true } : {}),
       // a stream can stop where a session's money ends; its input is paid before anything is sent
       ...(metered?.streamed ? { floorMsat: ceilingMsat(metered.price, metered.inputTokensBound, 0) } : {}),
     };

@@ -215,7 +215,7 @@ describe('PostgreSQL as shipped: reserving ahead only while one instance serves 
 
 describe('a metered call from a hold reserved ahead', () => {
   it('its hold is its ceiling rounded up a little, to a step shared by calls of similar size', async () => {
-    const { aheadCeilingMsat } = await import('./reserve-ahead.js');
+    const { aheadCeilingMsat } = await import('./ahead-ceiling.js');
     let previous = 0n;
     const steps = new Set<bigint>();
     for (let msat = 1n; msat <= 2_000_000n; msat += 997n) {

@@ -3,12 +3,12 @@
 // shutdown or at their deadline after a crash, and no balance is ever spent twice — across two
 // instances too. The audit is clean after each.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLedger, findAccountByTokenHash, getBalance, hashToken, newToken, type Ledger } from '../ledger/index.js';
+import { createLedger, findAccountByTokenHash, getBalance, hashToken, newToken, type Ledger, type Settled } from '../ledger/index.js';
 import { SettlementsInFlight } from '../ledger/settlements-in-flight.js';
 import { fundedAccount as funded } from '../ledger/testing.js';
 import type { Db } from '../store/index.js';
 import { openTestStore, STORE_KINDS, type TestStore } from '../store/testing.js';
-import { ReserveAhead, type HoldTerms, type ReserveAheadOptions } from './reserve-ahead.js';
+import { ReserveAhead, type AheadHold, type HoldTerms, type ReserveAheadOptions } from './reserve-ahead.js';
 
 const NOW = 1_800_000_000;
 const PRICE = 30_000n;
@@ -230,7 +230,7 @@ describe.each(STORE_KINDS)('reserving ahead on %s', (kind) => {
     // a settlement committed before the snapshot, its change counted after the answer was seen: would show 20 sats too many
     const h2 = (await pool.take(a.tokenHash, TERMS))!;
     let countChange!: () => void;
-    const changeCounted = new Promise<void>((resolve) => (countChange = resolve));
+    const changeCounted = new Promise<Settled>((resolve) => (countChange = () => resolve(true)));
     inFlight.track(a.id, changeCounted);
     h2.settling(10_000n, changeCounted);
     reads = 0;
@@ -258,6 +258,91 @@ describe.each(STORE_KINDS)('reserving ahead on %s', (kind) => {
     expect((await pool.readShown(a.tokenHash, readWith(async () => {})))!.shownMsat).toBe(10_000_000n - 20_000n);
     expect(reads).toBe(1);
     expect(await pool.readShown(hashToken(newToken()), async () => null)).toBeNull();
+    expect((await ledger.audit()).problems).toEqual([]);
+  });
+
+  it('a metered pool keeps one hold back for its calls’ change: no balance row written per settlement, the balance shown whole at every step', async () => {
+    const a = await funded(db, ledger, 10_000_000n);
+    let giveBack!: () => void;
+    const held = new Promise<void>((resolve) => (giveBack = resolve));
+    const pool = ahead({ ...counted(ledger), releaseUnused: (ids: readonly bigint[]) => held.then(() => ledger.releaseUnused(ids)) });
+    const METERED: HoldTerms = { ...TERMS, keepChange: true };
+    const shown = async () => (await getBalance(db, a.id)) + pool.heldHereMsat(a.id);
+    const settle = (h: AheadHold, charge: bigint) => {
+      const done = ledger.settle(h.holdId, charge, undefined, { payer: a.id, ...(h.changeTo ? { changeTo: h.changeTo } : {}) });
+      h.settling(charge, done);
+      return done;
+    };
+    const [h1, h2, h3] = [(await pool.take(a.tokenHash, METERED))!, (await pool.take(a.tokenHash, METERED))!, (await pool.take(a.tokenHash, METERED))!];
+    expect(h1.changeTo).not.toBeNull();
+    expect([h1.holdId, h2.holdId, h3.holdId]).not.toContain(h1.changeTo);
+    expect(pool.unusedHolds()).toBe(4 + 1); // eight taken, three handed out, one kept for the change
+    expect(await settle(h1, 10_000n)).toBe('kept');
+    expect(await settle(h2, 5_000n)).toBe('kept');
+    // the balance row has not moved since the eight holds were taken; the change sits on the change hold
+    expect(await getBalance(db, a.id)).toBe(10_000_000n - 8n * PRICE);
+    expect((await db.query<{ amount_msat: bigint }>(`SELECT amount_msat FROM holds WHERE id = $1`, [h1.changeTo])).rows[0]!.amount_msat).toBe(PRICE + 20_000n + 25_000n);
+    expect(await shown()).toBe(10_000_000n - 15_000n - PRICE);
+    // the pool goes idle with h3 still running; h3's change is kept while the change hold is on its way back
+    clock.advance(2000);
+    pool.returnIdle();
+    expect(await shown()).toBe(10_000_000n - 15_000n - PRICE);
+    expect(await settle(h3, 1_000n)).toBe('kept');
+    expect(await shown()).toBe(10_000_000n - 16_000n);
+    giveBack();
+    await pool.giveBackFor(a.id);
+    expect(await getBalance(db, a.id)).toBe(10_000_000n - 16_000n);
+    expect(pool.heldHereMsat(a.id)).toBe(0n);
+    // a call of a pool already back: its change goes to the balance
+    const h4 = (await pool.take(a.tokenHash, METERED))!;
+    await pool.giveBackFor(a.id);
+    expect(await settle(h4, 2_000n)).toBe(true);
+    expect(await shown()).toBe(10_000_000n - 18_000n);
+    expect(pool.heldHereMsat(a.id)).toBe(0n);
+    expect((await heldBy(db, a.id)).n).toBe(0);
+    expect((await ledger.audit()).problems).toEqual([]);
+  });
+
+  it('a metered pool used up while its calls run keeps its change hold until they have settled, then gives it back', async () => {
+    const a = await funded(db, ledger, 10_000_000n);
+    const pool = ahead(counted(ledger), 2); // one hold to hand out, one kept for the change
+    const METERED: HoldTerms = { ...TERMS, keepChange: true };
+    const h1 = (await pool.take(a.tokenHash, METERED))!;
+    const change = h1.changeTo!;
+    const h2 = (await pool.take(a.tokenHash, METERED))!; // the first pool is used up: a second one is taken
+    expect(h2.changeTo).not.toBe(change);
+    const settled = ledger.settle(h1.holdId, 10_000n, undefined, { payer: a.id, changeTo: h1.changeTo! });
+    h1.settling(10_000n, settled);
+    expect(await settled).toBe('kept');
+    await pool.giveBackFor(a.id);
+    expect((await db.query<{ state: string }>(`SELECT state FROM holds WHERE id = $1`, [change])).rows[0]!.state).toBe('released');
+    await ledger.settle(h2.holdId, PRICE);
+    expect(await getBalance(db, a.id)).toBe(10_000_000n - 10_000n - PRICE);
+    expect(pool.heldHereMsat(a.id)).toBe(0n);
+    expect((await heldBy(db, a.id)).n).toBe(0);
+    expect((await ledger.audit()).problems).toEqual([]);
+  });
+
+  it('a change hold still waiting for a long call at half its lifetime goes back; that call’s change then goes to the balance', async () => {
+    const a = await funded(db, ledger, 10_000_000n);
+    const pool = ahead(counted(ledger), 2);
+    const h = (await pool.take(a.tokenHash, { ...TERMS, keepChange: true }))!;
+    const change = h.changeTo!;
+    clock.advance(2000);
+    pool.returnIdle(); // idle, but h still runs: its change hold waits
+    const state = async () => (await db.query<{ state: string }>(`SELECT state FROM holds WHERE id = $1`, [change])).rows[0]!.state;
+    expect(await state()).toBe('held');
+    clock.advance(449_000 - 2000); // holdSeconds 900: not yet half
+    pool.returnIdle();
+    expect(await state()).toBe('held');
+    clock.advance(1000);
+    pool.returnIdle();
+    expect(h.changeTo).toBeNull();
+    await expect.poll(state).toBe('released');
+    const settled = ledger.settle(h.holdId, 10_000n, undefined, { payer: a.id });
+    h.settling(10_000n, settled);
+    expect(await settled).toBe(true);
+    expect((await getBalance(db, a.id)) + pool.heldHereMsat(a.id)).toBe(10_000_000n - 10_000n);
     expect((await ledger.audit()).problems).toEqual([]);
   });
 

@@ -4,10 +4,12 @@
 // from memory, so most calls are forwarded without a round trip to the database first. Holds not
 // handed out within idleMs go back to the balance. Each hold handed out is one call's: settled,
 // released (a call not made or not served, shown as such in the history), renewed and swept as
-// any other (ledger/reserve-ahead.ts).
+// any other (ledger/reserve-ahead.ts). A pool for metered calls keeps one hold back as its change
+// hold: the calls' change is added to it (no account row touched per settlement) and reaches the
+// balance when the pool goes back, once the pool's calls have settled.
 // What it changes (docs/architecture.md, "Reserving ahead"): until they go back, other instances
 // count the holds as spent; this instance adds them back to the balances it shows.
-import type { AheadResult, Ledger } from '../ledger/index.js';
+import type { AheadResult, Ledger, Settled } from '../ledger/index.js';
 import type { ServingInstances } from '../store/instances.js';
 
 export interface ReserveAheadOptions {
@@ -34,16 +36,20 @@ export interface AheadHold {
   /** the token's balance as this instance sees it: the database's, plus the holds it keeps unused */
   balanceMsat: bigint;
   lowBalanceMsat: bigint | null;
+  /** the pool's change hold, for the settlement to add the change to (null: the change goes to the balance) */
+  changeTo: bigint | null;
   /** the call was not made or not served: its hold goes back to the balance, as any call's; false if it was no longer held */
   release(): Promise<boolean>;
   /** the hold is being settled for chargeMsat (`done` resolves once committed): what it does not charge goes back to the balance */
-  settling(chargeMsat: bigint, done: Promise<unknown>): void;
+  settling(chargeMsat: bigint, done: Promise<Settled>): void;
 }
 
 export interface HoldTerms {
   amountMsat: bigint;
   purpose: string;
   api: string;
+  /** metered calls: the pool keeps one hold back for their change */
+  keepChange?: boolean;
 }
 
 interface Pool {
@@ -51,6 +57,14 @@ interface Pool {
   accountId: bigint;
   amountMsat: bigint;
   holdIds: bigint[];
+  /** the hold kept back for the change of the pool's calls (never handed out), or null (none, or given back) */
+  changeHoldId: bigint | null;
+  /** its calls handed out and not yet settled or released (pools with a change hold) */
+  outstanding: number;
+  /** change committed to the change hold: counted as change here until the pool has gone back */
+  keptMsat: bigint;
+  /** the pool's holds, its change hold among them, are back (or could not be given back) */
+  returned: boolean;
   /** Unix seconds: holds older than a quarter of their lifetime are not handed out */
   takenAt: number;
   usedAtMs: number;
@@ -68,6 +82,8 @@ interface AccountView {
   pooledMsat: bigint;
   /** change of its settlements on their way to the database */
   changeMsat: bigint;
+  /** its settlements with change on their way to the database: the change may land in its balance any moment */
+  settling: number;
   /** unused holds on their way back to its balance */
   returningMsat: bigint;
   /** holds handed out to calls not yet settled or released: the view lives until they are, so their change is counted */
@@ -75,20 +91,6 @@ interface AccountView {
   lowBalanceMsat: bigint | null;
   /** its pools on this instance */
   pools: number;
-}
-
-/**
- * A metered call's hold from those reserved ahead: its ceiling rounded up to a step of a series
- * of four per doubling (about a fifth more at most, whole sats), so calls of similar size share holds; the
- * call is charged what it used, never above its own ceiling, and the rest goes back.
- */
-export function aheadCeilingMsat(ceilingMsat: bigint): bigint {
-  const sats = Number((ceilingMsat + 999n) / 1000n);
-  if (sats <= 1) return 1000n;
-  let step = Math.ceil(4 * Math.log2(sats));
-  while (Math.ceil(2 ** ((step - 1) / 4)) >= sats) step--;
-  while (Math.ceil(2 ** (step / 4)) < sats) step++;
-  return BigInt(Math.ceil(2 ** (step / 4))) * 1000n;
 }
 
 const MAX_AGE_SECONDS = 60;
@@ -103,6 +105,8 @@ export class ReserveAhead {
   private readonly byToken = new Map<string, AccountView>();
   private moves = 0;
   private readonly refused = new Map<string, number>();
+  /** retired pools whose change hold waits for their calls to settle */
+  private readonly changeWaiting = new Set<Pool>();
   /** gives back in flight, and whose account each is */
   private readonly returning = new Map<Promise<unknown>, bigint>();
   private readonly maxAgeSeconds: number;
@@ -133,11 +137,11 @@ export class ReserveAhead {
     return null;
   }
 
-  /** How many holds this instance keeps unused, for every token: not calls in flight. */
+  /** How many holds this instance keeps unused (change holds among them), for every token: not calls in flight. */
   unusedHolds(): number {
     let n = 0;
-    for (const pool of this.pools.values()) n += pool.holdIds.length;
-    return n;
+    for (const pool of this.pools.values()) n += pool.holdIds.length + (pool.changeHoldId === null ? 0 : 1);
+    return n + this.changeWaiting.size;
   }
 
   /** The account's money this instance holds outside its balance in the database (unused holds, and holds or change on their way back): shown balances add it. */
@@ -171,7 +175,7 @@ export class ReserveAhead {
 
   /** Money of the token's account on its way between this instance and the database. */
   private moving(token: string, view: AccountView | undefined): boolean {
-    return (view !== undefined && (view.changeMsat > 0n || view.returningMsat > 0n)) || this.fillsOf(token).length > 0;
+    return (view !== undefined && (view.settling > 0 || view.returningMsat > 0n)) || this.fillsOf(token).length > 0;
   }
 
   private fillsOf(token: string): Promise<Pool | null>[] {
@@ -188,30 +192,40 @@ export class ReserveAhead {
   async giveBackFor(accountId: bigint): Promise<boolean> {
     const settled = this.opts.ledger.settledFor(accountId);
     if (!this.accounts.has(accountId)) return settled;
-    for (const pool of this.pools.values()) if (pool.accountId === accountId) this.retire(pool);
+    for (const pool of this.pools.values()) if (pool.accountId === accountId) this.retire(pool, true);
+    for (const pool of this.changeWaiting) if (pool.accountId === accountId) this.retire(pool, true);
     await Promise.all([settled, Promise.allSettled(this.pendingFor(this.returning, accountId))]);
     return true;
   }
 
-  /** Gives back the holds of pools idle for idleMs, or too old to hand out. */
+  /** Gives back the holds of pools idle for idleMs, or too old to hand out; a change hold at half its lifetime (its calls' change then goes to the balance). */
   returnIdle(): void {
     const idleSince = this.opts.nowMs() - this.opts.idleMs;
     for (const pool of this.pools.values()) if (pool.usedAtMs <= idleSince || !this.fresh(pool)) this.retire(pool);
+    // a call may outlive its pool's change hold (it renews its own hold, not that one): never wait for the sweep
+    const changeHoldTakenBefore = this.opts.now() - Math.floor(this.opts.holdSeconds / 2);
+    for (const pool of this.changeWaiting) if (pool.takenAt <= changeHoldTakenBefore) this.retire(pool, true);
   }
 
   /** Every unused hold back to its balance (another instance started serving the database): resolves once they are back. */
   async giveBackAll(): Promise<void> {
-    for (const pool of this.pools.values()) this.retire(pool);
+    this.retireAll();
     await Promise.allSettled([...this.returning.keys()]);
   }
 
   /** Every unused hold back to its balance (shutdown). */
   async close(): Promise<void> {
     clearInterval(this.timer);
-    for (const pool of this.pools.values()) this.retire(pool);
+    this.retireAll();
     await Promise.allSettled([...this.filling.values()]);
-    for (const pool of this.pools.values()) this.retire(pool);
+    this.retireAll();
     while (this.returning.size > 0) await Promise.allSettled([...this.returning.keys()]);
+  }
+
+  /** Every pool back, change holds too (calls still running send their change to the balance). */
+  private retireAll(): void {
+    for (const pool of this.pools.values()) this.retire(pool, true);
+    for (const pool of this.changeWaiting) this.retire(pool, true);
   }
 
   private fresh(pool: Pool): boolean {
@@ -245,7 +259,9 @@ export class ReserveAhead {
       this.refused.set(token, this.opts.nowMs() + REFUSED_KEEP_MS);
       return null;
     }
-    const pool: Pool = { key, accountId: r.accountId, amountMsat: terms.amountMsat, holdIds: r.holdIds.reverse(), takenAt: now, usedAtMs: this.opts.nowMs() };
+    const holdIds = [...r.holdIds].reverse();
+    const changeHoldId = terms.keepChange && holdIds.length > 1 ? holdIds.shift()! : null;
+    const pool: Pool = { key, accountId: r.accountId, amountMsat: terms.amountMsat, holdIds, changeHoldId, outstanding: 0, keptMsat: 0n, returned: changeHoldId === null, takenAt: now, usedAtMs: this.opts.nowMs() };
     const old = this.pools.get(key);
     if (old) this.retire(old);
     this.pools.set(key, pool);
@@ -255,7 +271,7 @@ export class ReserveAhead {
 
   /** A new pool of the account: what the statement said of its balance, and the holds now kept. */
   private poolAdded(token: string, r: AheadResult, pooledMsat: bigint): void {
-    const view = this.accounts.get(r.accountId) ?? { token, movedAt: 0, balanceMsat: 0n, pooledMsat: 0n, changeMsat: 0n, returningMsat: 0n, handedOut: 0, lowBalanceMsat: null, pools: 0 };
+    const view = this.accounts.get(r.accountId) ?? { token, movedAt: 0, balanceMsat: 0n, pooledMsat: 0n, changeMsat: 0n, settling: 0, returningMsat: 0n, handedOut: 0, lowBalanceMsat: null, pools: 0 };
     view.movedAt = ++this.moves;
     view.balanceMsat = r.balanceMsat;
     view.pooledMsat += pooledMsat;
@@ -273,8 +289,12 @@ export class ReserveAhead {
   private handOut(pool: Pool): AheadHold {
     const holdId = pool.holdIds.pop()!;
     pool.usedAtMs = this.opts.nowMs();
-    const view = this.unpool(pool.accountId, pool.amountMsat);
-    if (view) view.handedOut++;
+    const view = this.accounts.get(pool.accountId);
+    if (view) {
+      view.pooledMsat -= pool.amountMsat;
+      view.handedOut++;
+    }
+    if (!pool.returned) pool.outstanding++;
     return new HandedOutHold(this, pool, holdId, view);
   }
 
@@ -287,47 +307,73 @@ export class ReserveAhead {
       return balance !== null;
     } finally {
       if (after) after.handedOut--;
+      this.callDone(pool);
       this.forgetIfUnused(pool.accountId);
     }
   }
 
-  /** (HandedOutHold) A handed-out hold being settled: its change is this instance's to show until the database has it, then the balance's. */
-  settlingHandedOut(pool: Pool, chargeMsat: bigint, done: Promise<unknown>): void {
+  /** (HandedOutHold) A handed-out hold being settled: its change is this instance's to show until the balance in the database has it. */
+  settlingHandedOut(pool: Pool, chargeMsat: bigint, done: Promise<Settled>): void {
     const change = pool.amountMsat - chargeMsat;
     const after = this.accounts.get(pool.accountId);
     if (after) after.handedOut--;
-    if (!after || change === 0n) return this.forgetIfUnused(pool.accountId);
+    if (!after || change === 0n) {
+      if (pool.outstanding > 0) void done.then(() => this.callDone(pool), () => this.callDone(pool));
+      return this.forgetIfUnused(pool.accountId);
+    }
     after.changeMsat += change;
+    after.settling++;
     after.movedAt = ++this.moves;
     // runs before whatever waits on the ledger's settledFor (a promise chained on this one), so a read after it sees the change in the balance;
     // inline arrows: tsx names a closure bound to a name on every call (Object.defineProperty)
     done.then(
-      () => this.changeCounted(after, change, pool.accountId),
-      () => this.changeCounted(after, change, pool.accountId),
+      (settled) => this.changeSettled(pool, after, change, settled),
+      () => this.changeSettled(pool, after, change, false),
     );
+  }
+
+  /** A settlement committed (or failed): its change is on the pool's change hold until that goes back, else in the balance. */
+  private changeSettled(pool: Pool, view: AccountView, change: bigint, settled: Settled): void {
+    view.settling--;
+    view.movedAt = ++this.moves;
+    if (settled === 'kept' && !pool.returned) pool.keptMsat += change;
+    else this.changeCounted(view, change, pool.accountId);
+    this.callDone(pool);
+  }
+
+  /** One of the pool's calls is done with its hold: a retired pool's change hold goes back after the last. */
+  private callDone(pool: Pool): void {
+    if (pool.outstanding === 0) return;
+    pool.outstanding--;
+    if (pool.outstanding === 0 && this.changeWaiting.has(pool)) this.retire(pool, true);
   }
 
   /** A settlement's change is in the database (or its batch failed and the sweep returns the hold): the balance's now. */
   private changeCounted(view: AccountView, change: bigint, accountId: bigint): void {
     view.changeMsat -= change;
     view.balanceMsat += change;
-    view.movedAt = ++this.moves;
     this.forgetIfUnused(accountId);
   }
 
-  /** Out of the pool (handed out, or going back): the view after. */
-  private unpool(accountId: bigint, amountMsat: bigint): AccountView | undefined {
-    const view = this.accounts.get(accountId);
-    if (view) view.pooledMsat -= amountMsat;
-    return view;
-  }
-
-  private retire(pool: Pool): void {
-    if (this.pools.get(pool.key) !== pool) return;
-    this.pools.delete(pool.key);
+  /**
+   * Gives back the pool's unused holds; its change hold too once none of its calls can still add to
+   * it, or when `changeToo` (everything back now: a later settlement's change goes to the balance).
+   */
+  private retire(pool: Pool, changeToo = false): void {
     const view = this.accounts.get(pool.accountId);
-    if (view) view.pools--;
-    const holdIds = pool.holdIds.splice(0);
+    const holdIds: bigint[] = [];
+    if (this.pools.get(pool.key) === pool) {
+      this.pools.delete(pool.key);
+      if (view) view.pools--;
+      holdIds.push(...pool.holdIds.splice(0));
+    }
+    if (pool.changeHoldId !== null) {
+      if (changeToo || pool.outstanding === 0) {
+        holdIds.push(pool.changeHoldId);
+        pool.changeHoldId = null;
+        this.changeWaiting.delete(pool);
+      } else this.changeWaiting.add(pool);
+    }
     if (holdIds.length === 0) return this.forgetIfUnused(pool.accountId);
     const amountMsat = pool.amountMsat * BigInt(holdIds.length);
     // counted as held here until the statement returns them, so a balance read meanwhile is whole
@@ -336,7 +382,7 @@ export class ReserveAhead {
       view.returningMsat += amountMsat;
       view.movedAt = ++this.moves;
     }
-    this.track(this.returning, pool.accountId, this.giveBackNow(pool.accountId, holdIds, amountMsat));
+    this.track(this.returning, pool.accountId, this.giveBackNow(pool, holdIds, amountMsat, pool.changeHoldId === null));
   }
 
   /** Remembers work on an account's money until it is done. */
@@ -355,7 +401,9 @@ export class ReserveAhead {
     }
   }
 
-  private async giveBackNow(accountId: bigint, holdIds: bigint[], amountMsat: bigint): Promise<void> {
+  /** withChange: the pool's change hold is among them (or it has none left) */
+  private async giveBackNow(pool: Pool, holdIds: bigint[], amountMsat: bigint, withChange: boolean): Promise<void> {
+    const { accountId } = pool;
     const view = this.accounts.get(accountId);
     try {
       const balance = await this.opts.ledger.releaseUnused(holdIds);
@@ -367,6 +415,12 @@ export class ReserveAhead {
       if (view) {
         view.returningMsat -= amountMsat;
         view.movedAt = ++this.moves;
+      }
+      // the change kept on the change hold went back with it (its later settlements' change goes to the balance)
+      if (withChange && !pool.returned) {
+        if (view) view.changeMsat -= pool.keptMsat;
+        pool.keptMsat = 0n;
+        pool.returned = true;
       }
       this.forgetIfUnused(accountId);
     }
@@ -394,11 +448,16 @@ class HandedOutHold implements AheadHold {
     this.lowBalanceMsat = view?.lowBalanceMsat ?? null;
   }
 
+  /** read at settlement: null once the change hold has gone back */
+  get changeTo(): bigint | null {
+    return this.pool.changeHoldId;
+  }
+
   release(): Promise<boolean> {
     return this.owner.releaseHandedOut(this.pool, this.holdId);
   }
 
-  settling(chargeMsat: bigint, done: Promise<unknown>): void {
+  settling(chargeMsat: bigint, done: Promise<Settled>): void {
     this.owner.settlingHandedOut(this.pool, chargeMsat, done);
   }
 }

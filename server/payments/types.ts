@@ -23,6 +23,8 @@ export interface PaidAction {
    * amount: a flat price, or a metered ceiling rounded up so that calls of similar size share them
    */
   aheadMsat?: bigint;
+  /** charged what it used (metered): holds taken ahead for it keep one back for the change (payments/reserve-ahead.ts) */
+  changeBack?: boolean;
 }
 
 export interface Credentials {
