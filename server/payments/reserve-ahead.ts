@@ -9,8 +9,9 @@
 // balance when the pool goes back, once the pool's calls have settled.
 // What it changes (docs/architecture.md, "Reserving ahead"): until they go back, other instances
 // count the holds as spent; this instance adds them back to the balances it shows.
-import type { AheadResult, Ledger, Settled } from '../ledger/index.js';
+import type { Ledger, Settled } from '../ledger/index.js';
 import type { ServingInstances } from '../store/instances.js';
+import { AheadAccounts, heldOutside, type AccountView } from './ahead-accounts.js';
 
 export interface ReserveAheadOptions {
   ledger: Pick<Ledger, 'reserveAhead' | 'releaseUnused' | 'release' | 'settledFor'>;
@@ -70,29 +71,6 @@ interface Pool {
   usedAtMs: number;
 }
 
-/** What this instance knows of an account with holds in its pools. */
-interface AccountView {
-  /** its token (hex): one per account */
-  token: string;
-  /** bumped whenever money moves between what this instance holds and the database (readShown) */
-  movedAt: number;
-  /** the database's balance, as the last statement on it returned */
-  balanceMsat: bigint;
-  /** the holds this instance keeps unused for it */
-  pooledMsat: bigint;
-  /** change of its settlements on their way to the database */
-  changeMsat: bigint;
-  /** its settlements with change on their way to the database: the change may land in its balance any moment */
-  settling: number;
-  /** unused holds on their way back to its balance */
-  returningMsat: bigint;
-  /** holds handed out to calls not yet settled or released: the view lives until they are, so their change is counted */
-  handedOut: number;
-  lowBalanceMsat: bigint | null;
-  /** its pools on this instance */
-  pools: number;
-}
-
 const MAX_AGE_SECONDS = 60;
 /** tokens the statement refused (child tokens, too poor) are not tried again for a while */
 const REFUSED_KEEP_MS = 10_000;
@@ -101,9 +79,7 @@ const REFUSED_MAX = 10_000;
 export class ReserveAhead {
   private readonly pools = new Map<string, Pool>();
   private readonly filling = new Map<string, Promise<Pool | null>>();
-  private readonly accounts = new Map<bigint, AccountView>();
-  private readonly byToken = new Map<string, AccountView>();
-  private moves = 0;
+  private readonly accounts = new AheadAccounts();
   private readonly refused = new Map<string, number>();
   /** retired pools whose change hold waits for their calls to settle */
   private readonly changeWaiting = new Set<Pool>();
@@ -160,12 +136,12 @@ export class ReserveAhead {
   async readShown<T extends { id: bigint; balanceMsat: bigint }>(tokenHash: Buffer, read: () => Promise<T | null>): Promise<{ account: T; shownMsat: bigint } | null> {
     const token = tokenHash.toString('hex');
     for (let tries = 1; ; tries++) {
-      const before = this.byToken.get(token);
+      const before = this.accounts.ofToken(token);
       const movedAt = before?.movedAt;
       const quiet = !this.moving(token, before);
       const account = await read();
       if (!account) return null;
-      const after = this.byToken.get(token);
+      const after = this.accounts.ofToken(token);
       if ((quiet && after === before && after?.movedAt === movedAt) || tries === 4) {
         return { account, shownMsat: account.balanceMsat + (after ? heldOutside(after) : 0n) };
       }
@@ -191,7 +167,7 @@ export class ReserveAhead {
    */
   async giveBackFor(accountId: bigint): Promise<boolean> {
     const settled = this.opts.ledger.settledFor(accountId);
-    if (!this.accounts.has(accountId)) return settled;
+    if (!this.accounts.get(accountId)) return settled;
     for (const pool of this.pools.values()) if (pool.accountId === accountId) this.retire(pool, true);
     for (const pool of this.changeWaiting) if (pool.accountId === accountId) this.retire(pool, true);
     await Promise.all([settled, Promise.allSettled(this.pendingFor(this.returning, accountId))]);
@@ -265,20 +241,8 @@ export class ReserveAhead {
     const old = this.pools.get(key);
     if (old) this.retire(old);
     this.pools.set(key, pool);
-    this.poolAdded(token, r, terms.amountMsat * BigInt(r.holdIds.length));
+    this.accounts.poolAdded(token, r.accountId, r, terms.amountMsat * BigInt(r.holdIds.length));
     return pool;
-  }
-
-  /** A new pool of the account: what the statement said of its balance, and the holds now kept. */
-  private poolAdded(token: string, r: AheadResult, pooledMsat: bigint): void {
-    const view = this.accounts.get(r.accountId) ?? { token, movedAt: 0, balanceMsat: 0n, pooledMsat: 0n, changeMsat: 0n, settling: 0, returningMsat: 0n, handedOut: 0, lowBalanceMsat: null, pools: 0 };
-    view.movedAt = ++this.moves;
-    view.balanceMsat = r.balanceMsat;
-    view.pooledMsat += pooledMsat;
-    view.lowBalanceMsat = r.lowBalanceMsat;
-    view.pools++;
-    this.accounts.set(r.accountId, view);
-    this.byToken.set(token, view);
   }
 
   /** Work on the account's money this instance has not seen finish. */
@@ -289,26 +253,21 @@ export class ReserveAhead {
   private handOut(pool: Pool): AheadHold {
     const holdId = pool.holdIds.pop()!;
     pool.usedAtMs = this.opts.nowMs();
-    const view = this.accounts.get(pool.accountId);
-    if (view) {
-      view.pooledMsat -= pool.amountMsat;
-      view.handedOut++;
-    }
+    const view = this.accounts.handOut(pool.accountId, pool.amountMsat);
     if (!pool.returned) pool.outstanding++;
     return new HandedOutHold(this, pool, holdId, view);
   }
 
   /** (HandedOutHold) A handed-out hold not used: back to the balance as any call's; false if it was no longer held. */
   async releaseHandedOut(pool: Pool, holdId: bigint): Promise<boolean> {
-    const after = this.accounts.get(pool.accountId);
+    const view = this.accounts.get(pool.accountId);
+    let balance: bigint | null = null;
     try {
-      const balance = await this.opts.ledger.release(holdId);
-      if (after && balance !== null) after.balanceMsat = balance;
+      balance = await this.opts.ledger.release(holdId);
       return balance !== null;
     } finally {
-      if (after) after.handedOut--;
+      this.accounts.released(pool.accountId, view, balance);
       this.callDone(pool);
-      this.forgetIfUnused(pool.accountId);
     }
   }
 
@@ -316,14 +275,10 @@ export class ReserveAhead {
   settlingHandedOut(pool: Pool, chargeMsat: bigint, done: Promise<Settled>): void {
     const change = pool.amountMsat - chargeMsat;
     const after = this.accounts.get(pool.accountId);
-    if (after) after.handedOut--;
-    if (!after || change === 0n) {
+    if (!this.accounts.settling(pool.accountId, after, change)) {
       if (pool.outstanding > 0) void done.then(() => this.callDone(pool), () => this.callDone(pool));
-      return this.forgetIfUnused(pool.accountId);
+      return;
     }
-    after.changeMsat += change;
-    after.settling++;
-    after.movedAt = ++this.moves;
     // runs before whatever waits on the ledger's settledFor (a promise chained on this one), so a read after it sees the change in the balance;
     // inline arrows: tsx names a closure bound to a name on every call (Object.defineProperty)
     done.then(
@@ -334,10 +289,9 @@ export class ReserveAhead {
 
   /** A settlement committed (or failed): its change is on the pool's change hold until that goes back, else in the balance. */
   private changeSettled(pool: Pool, view: AccountView, change: bigint, settled: Settled): void {
-    view.settling--;
-    view.movedAt = ++this.moves;
-    if (settled === 'kept' && !pool.returned) pool.keptMsat += change;
-    else this.changeCounted(view, change, pool.accountId);
+    const kept = settled === 'kept' && !pool.returned;
+    if (kept) pool.keptMsat += change;
+    this.accounts.settled(pool.accountId, view, change, kept);
     this.callDone(pool);
   }
 
@@ -348,23 +302,16 @@ export class ReserveAhead {
     if (pool.outstanding === 0 && this.changeWaiting.has(pool)) this.retire(pool, true);
   }
 
-  /** A settlement's change is in the database (or its batch failed and the sweep returns the hold): the balance's now. */
-  private changeCounted(view: AccountView, change: bigint, accountId: bigint): void {
-    view.changeMsat -= change;
-    view.balanceMsat += change;
-    this.forgetIfUnused(accountId);
-  }
-
   /**
    * Gives back the pool's unused holds; its change hold too once none of its calls can still add to
    * it, or when `changeToo` (everything back now: a later settlement's change goes to the balance).
    */
   private retire(pool: Pool, changeToo = false): void {
-    const view = this.accounts.get(pool.accountId);
+    let view = this.accounts.get(pool.accountId);
     const holdIds: bigint[] = [];
     if (this.pools.get(pool.key) === pool) {
       this.pools.delete(pool.key);
-      if (view) view.pools--;
+      view = this.accounts.poolRetired(pool.accountId);
       holdIds.push(...pool.holdIds.splice(0));
     }
     if (pool.changeHoldId !== null) {
@@ -374,14 +321,9 @@ export class ReserveAhead {
         this.changeWaiting.delete(pool);
       } else this.changeWaiting.add(pool);
     }
-    if (holdIds.length === 0) return this.forgetIfUnused(pool.accountId);
+    if (holdIds.length === 0) return this.accounts.forgetIfUnused(pool.accountId);
     const amountMsat = pool.amountMsat * BigInt(holdIds.length);
-    // counted as held here until the statement returns them, so a balance read meanwhile is whole
-    if (view) {
-      view.pooledMsat -= amountMsat;
-      view.returningMsat += amountMsat;
-      view.movedAt = ++this.moves;
-    }
+    this.accounts.returning(view, amountMsat);
     this.track(this.returning, pool.accountId, this.giveBackNow(pool, holdIds, amountMsat, pool.changeHoldId === null));
   }
 
@@ -392,44 +334,26 @@ export class ReserveAhead {
     done.catch(() => {}); // the caller handles the failure
   }
 
-  /** An account with nothing pooled here and no pool left is forgotten: memory stays bounded by the tokens in use. */
-  private forgetIfUnused(accountId: bigint): void {
-    const view = this.accounts.get(accountId);
-    if (view && heldOutside(view) === 0n && view.handedOut === 0 && view.pools === 0) {
-      this.accounts.delete(accountId);
-      this.byToken.delete(view.token);
-    }
-  }
-
   /** withChange: the pool's change hold is among them (or it has none left) */
   private async giveBackNow(pool: Pool, holdIds: bigint[], amountMsat: bigint, withChange: boolean): Promise<void> {
     const { accountId } = pool;
     const view = this.accounts.get(accountId);
+    let balance: bigint | null = null;
     try {
-      const balance = await this.opts.ledger.releaseUnused(holdIds);
-      if (view && balance !== null) view.balanceMsat = balance;
+      balance = await this.opts.ledger.releaseUnused(holdIds);
     } catch (err) {
       // left held: the sweep returns them at their deadline
       this.opts.log?.warn({ err, holds: holdIds.length }, 'holds taken ahead could not be given back; the sweep will');
     } finally {
-      if (view) {
-        view.returningMsat -= amountMsat;
-        view.movedAt = ++this.moves;
-      }
       // the change kept on the change hold went back with it (its later settlements' change goes to the balance)
-      if (withChange && !pool.returned) {
-        if (view) view.changeMsat -= pool.keptMsat;
+      const keptMsat = withChange && !pool.returned ? pool.keptMsat : 0n;
+      if (withChange) {
         pool.keptMsat = 0n;
         pool.returned = true;
       }
-      this.forgetIfUnused(accountId);
+      this.accounts.returned(accountId, view, amountMsat, balance, keptMsat);
     }
   }
-}
-
-/** The account's money this instance holds outside the balance the database shows. */
-function heldOutside(view: AccountView): bigint {
-  return view.pooledMsat + view.changeMsat + view.returningMsat;
 }
 
 // a class, not an object of closures: one is made per paid call
