@@ -19,7 +19,8 @@ async function hold(ledger: Ledger, tokenHash: Buffer, msat: bigint, api = 'open
 }
 
 const spentToday = async (db: Db, id: bigint) => (await db.query<{ spent_today_msat: bigint }>(`SELECT spent_today_msat FROM accounts WHERE id = $1`, [id])).rows[0]!.spent_today_msat;
-const call = (requestId: string) => ({ requestId, api: 'openai', endpoint: 'POST /v1/chat/completions', model: 'm', usage: { prompt_tokens: 3 }, createdAt: NOW });
+/** a call's record: its usage names its number (a flat call, "_flat", has none) */
+const call = (requestId: string) => ({ requestId, api: 'openai', endpoint: 'POST /v1/chat/completions', model: 'm', usage: requestId.endsWith('_flat') ? null : { prompt_tokens: Number(requestId.replace(/\D/g, '')) }, createdAt: NOW });
 
 describe('batched settlements on PostgreSQL', () => {
   let db: Db;
@@ -66,7 +67,7 @@ describe('batched settlements on PostgreSQL', () => {
       ...onOne.map((h, i) => settle(h, 1_000n * BigInt(i % 7), `req_one_${i}`)),
       ...onMany.map((h) => settle(h, 3_000n)),
       ...onCapped.map((h) => settle(h, 4_000n, `req_cap_${h}`)),
-      ...onRevoked.map((h) => settle(h, 2_500n)),
+      ...onRevoked.map((h) => settle(h, 2_500n, `req_rev_${h}_flat`)),
     ];
     expect(await Promise.all(all)).toEqual(all.map(() => true));
     const statements = counted.statements - before;
@@ -83,6 +84,10 @@ describe('batched settlements on PostgreSQL', () => {
     const receipts = await db.query<{ n: bigint }>(`SELECT count(*) AS n FROM paid_calls WHERE request_id LIKE 'req_one_%' OR request_id LIKE 'req_cap_%'`);
     expect(receipts.rows[0]!.n).toBe(23n);
     expect(await ledger.paidCall(one.id, 'req_one_6')).toMatchObject({ chargedMsat: 6_000n });
+    // each receipt has its own call's usage, a flat call's none
+    const usages = await db.query<{ request_id: string; usage: { prompt_tokens: number } | null }>(`SELECT request_id, usage FROM paid_calls WHERE request_id ~ '^req_(one|cap|rev)_'`);
+    expect(usages.rows).toHaveLength(25);
+    for (const r of usages.rows) expect(r.usage).toEqual(r.request_id.endsWith('_flat') ? null : { prompt_tokens: Number(r.request_id.replace(/\D/g, '')) });
     expect((await ledger.audit()).problems).toEqual([]);
   });
 
