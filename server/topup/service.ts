@@ -3,7 +3,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { msatToSats, satsToMsat } from '../../contract/money.js';
 import { AppError } from '../errors.js';
-import { createUserAccount, findAccountByTokenHash, getBalance, hashToken, newToken, postJournal, type Ledger } from '../ledger/index.js';
+import { createUserAccount, findAccountByTokenHash, hashToken, newToken, postJournal, type Ledger } from '../ledger/index.js';
 import { WalletUnavailableError, type WalletBackend } from '../lightning/backend.js';
 import type { RateLimiter } from '../ratelimit.js';
 import type { ReserveAhead } from '../payments/reserve-ahead.js';
@@ -21,7 +21,7 @@ export interface TopupDeps {
   limiter?: RateLimiter;
   onWalletError?: (operation: string) => void;
   /** holds this instance took ahead and keeps unused (ABL_RESERVE_AHEAD): part of the balances it shows */
-  reserveAhead?: Pick<ReserveAhead, 'heldHereMsat' | 'readShown'>;
+  reserveAhead?: Pick<ReserveAhead, 'readShown'>;
 }
 
 export interface CreatedTopup {
@@ -48,8 +48,18 @@ const sha256Hex = (preimageHex: string): string => createHash('sha256').update(B
 export function createTopupService(deps: TopupDeps) {
   const { ledger, wallet } = deps;
   const { db } = deps;
-  /** the balance a token's holder is shown: the database's, plus the holds this instance keeps unused for it */
-  const shownBalance = (accountId: bigint, balanceMsat: bigint): bigint => balanceMsat + (deps.reserveAhead?.heldHereMsat(accountId) ?? 0n);
+  /** A token's balance as its holder is shown it: the database's, plus what this instance holds for it, as of one moment (null: no such token). */
+  async function shownBalanceMsat(tokenHash: Buffer): Promise<bigint | null> {
+    const read = () => findAccountByTokenHash(db, tokenHash, deps.now());
+    const found = deps.reserveAhead ? await deps.reserveAhead.readShown(tokenHash, read) : await read().then((account) => account && { shownMsat: account.balanceMsat });
+    return found?.shownMsat ?? null;
+  }
+  /** The balance a claim answers once it committed. */
+  async function claimedBalanceSats(token: string): Promise<number> {
+    const shown = await shownBalanceMsat(hashToken(token));
+    if (shown === null) throw new AppError('invalid_token', 'Unknown token.');
+    return msatToSats(shown);
+  }
 
   /** Credits a paid invoice to `accountId` unless it was credited before; inside a transaction. */
   async function creditOnce(q: Queryable, row: TopupRow, accountId: bigint): Promise<boolean> {
@@ -115,7 +125,7 @@ export function createTopupService(deps: TopupDeps) {
     const token = tokenFromClaimSecret(p.claimSecret);
     if (!row || !ownsClaimToken(row, token)) throw refused;
     await ensurePaid(row);
-    return db.tx(async (q) => {
+    await db.tx(async (q) => {
       await creditClaimToken(q, p.paymentHash);
       await markClaimed(q, p.paymentHash);
       const account = await findAccountByTokenHash(q, hashToken(token), deps.now());
@@ -123,8 +133,8 @@ export function createTopupService(deps: TopupDeps) {
       if (!account || credited?.credited_account_id !== account.id) {
         throw new AppError('payment_already_used', 'This invoice was already claimed with its preimage.');
       }
-      return { token, balance_sats: msatToSats(shownBalance(account.id, account.balanceMsat)), credited_sats: msatToSats(row.amount_msat) };
     });
+    return { token, balance_sats: await claimedBalanceSats(token), credited_sats: msatToSats(row.amount_msat) };
   }
 
   async function walletCall<T>(operation: string, fn: () => Promise<T>): Promise<T> {
@@ -228,7 +238,7 @@ export function createTopupService(deps: TopupDeps) {
       if (bound && p.token !== null && !ownsClaimToken(row, p.token)) throw new AppError('forbidden', 'This payment is for another token.');
       await ensurePaid(row);
 
-      return db.tx(async (q) => {
+      const claimed = await db.tx(async (q) => {
         const taken = await takeClaim(q, paymentHash);
         if (!taken) throw new AppError('payment_already_used', 'This payment was already claimed.');
         let token: string | undefined;
@@ -248,9 +258,10 @@ export function createTopupService(deps: TopupDeps) {
         // Every node on the route learns a preimage: a refill claim shows the token and its balance
         // only to a request that carries that token itself.
         if (token === undefined && p.token !== null && requester === accountId) token = p.token;
-        if (token === undefined) return { credited_sats };
-        return { token, balance_sats: msatToSats(shownBalance(accountId, await getBalance(q, accountId))), credited_sats };
+        return { token, credited_sats };
       });
+      if (claimed.token === undefined) return { credited_sats: claimed.credited_sats };
+      return { token: claimed.token, balance_sats: await claimedBalanceSats(claimed.token), credited_sats: claimed.credited_sats };
     },
 
     async status(paymentHash: string) {
@@ -280,11 +291,8 @@ export function createTopupService(deps: TopupDeps) {
     },
 
     async balance(token: string) {
-      const tokenHash = hashToken(token);
-      const read = () => findAccountByTokenHash(db, tokenHash, deps.now());
-      const found = deps.reserveAhead ? await deps.reserveAhead.readShown(tokenHash, read) : await read().then((account) => account && { account, shownMsat: account.balanceMsat });
-      if (!found) throw new AppError('invalid_token', 'Unknown token.');
-      const balanceMsat = found.shownMsat;
+      const balanceMsat = await shownBalanceMsat(hashToken(token));
+      if (balanceMsat === null) throw new AppError('invalid_token', 'Unknown token.');
       return { balance_sats: msatToSats(balanceMsat), balance_msat: Number(balanceMsat) };
     },
 
