@@ -31,6 +31,11 @@ export function heldOutside(view: AccountView): bigint {
   return view.pooledMsat + view.changeMsat + view.returningMsat;
 }
 
+/** Some of it is on its way between this instance and the database: a settlement's change, or holds going back. */
+export function moneyMoving(view: AccountView): boolean {
+  return view.settling > 0 || view.returningMsat > 0n;
+}
+
 export class AheadAccounts {
   private readonly byId = new Map<bigint, AccountView>();
   private readonly byToken = new Map<string, AccountView>();
@@ -45,7 +50,8 @@ export class AheadAccounts {
   }
 
   /** A new pool of the account: what the statement said of its balance, and the holds now kept. */
-  poolAdded(token: string, accountId: bigint, r: { balanceMsat: bigint; lowBalanceMsat: bigint | null }, pooledMsat: bigint): void {
+  poolAdded(token: string, r: { accountId: bigint; balanceMsat: bigint; lowBalanceMsat: bigint | null }, pooledMsat: bigint): void {
+    const { accountId } = r;
     const view = this.byId.get(accountId) ?? { token, movedAt: 0, balanceMsat: 0n, pooledMsat: 0n, changeMsat: 0n, settling: 0, returningMsat: 0n, handedOut: 0, lowBalanceMsat: null, pools: 0 };
     this.moved(view);
     view.balanceMsat = r.balanceMsat;

@@ -11,7 +11,7 @@
 // count the holds as spent; this instance adds them back to the balances it shows.
 import type { Ledger, Settled } from '../ledger/index.js';
 import type { ServingInstances } from '../store/instances.js';
-import { AheadAccounts, heldOutside, type AccountView } from './ahead-accounts.js';
+import { AheadAccounts, heldOutside, moneyMoving, type AccountView } from './ahead-accounts.js';
 
 export interface ReserveAheadOptions {
   ledger: Pick<Ledger, 'reserveAhead' | 'releaseUnused' | 'release' | 'settledFor'>;
@@ -151,7 +151,7 @@ export class ReserveAhead {
 
   /** Money of the token's account on its way between this instance and the database. */
   private moving(token: string, view: AccountView | undefined): boolean {
-    return (view !== undefined && (view.settling > 0 || view.returningMsat > 0n)) || this.fillsOf(token).length > 0;
+    return (view !== undefined && moneyMoving(view)) || this.fillsOf(token).length > 0;
   }
 
   private fillsOf(token: string): Promise<Pool | null>[] {
@@ -241,7 +241,7 @@ export class ReserveAhead {
     const old = this.pools.get(key);
     if (old) this.retire(old);
     this.pools.set(key, pool);
-    this.accounts.poolAdded(token, r.accountId, r, terms.amountMsat * BigInt(r.holdIds.length));
+    this.accounts.poolAdded(token, r, terms.amountMsat * BigInt(r.holdIds.length));
     return pool;
   }
 

@@ -3,7 +3,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { msatToSats, satsToMsat } from '../../contract/money.js';
 import { AppError } from '../errors.js';
-import { createUserAccount, findAccountByTokenHash, hashToken, newToken, postJournal, type Ledger } from '../ledger/index.js';
+import { createUserAccount, findAccountByTokenHash, getBalance, hashToken, newToken, postJournal, type Ledger } from '../ledger/index.js';
 import { WalletUnavailableError, type WalletBackend } from '../lightning/backend.js';
 import type { RateLimiter } from '../ratelimit.js';
 import type { ReserveAhead } from '../payments/reserve-ahead.js';
@@ -48,16 +48,15 @@ const sha256Hex = (preimageHex: string): string => createHash('sha256').update(B
 export function createTopupService(deps: TopupDeps) {
   const { ledger, wallet } = deps;
   const { db } = deps;
-  /** A token's balance as its holder is shown it: the database's, plus what this instance holds for it, as of one moment (null: no such token). */
-  async function shownBalanceMsat(tokenHash: Buffer): Promise<bigint | null> {
-    const read = () => findAccountByTokenHash(db, tokenHash, deps.now());
+  /** A token's balance as its holder is shown it: the account `read` finds, plus what this instance holds for it, as of one moment (null: none found). */
+  async function shownBalanceMsat(tokenHash: Buffer, read: () => Promise<{ id: bigint; balanceMsat: bigint } | null>): Promise<bigint | null> {
     const found = deps.reserveAhead ? await deps.reserveAhead.readShown(tokenHash, read) : await read().then((account) => account && { shownMsat: account.balanceMsat });
     return found?.shownMsat ?? null;
   }
-  /** The balance a claim answers once it committed. */
-  async function claimedBalanceSats(token: string): Promise<number> {
-    const shown = await shownBalanceMsat(hashToken(token));
-    if (shown === null) throw new AppError('invalid_token', 'Unknown token.');
+  /** The balance a claim answers once it committed: of the account it credited, by id (the claim stands whatever became of the token meanwhile). */
+  async function claimedBalanceSats(token: string, accountId: bigint): Promise<number> {
+    const shown = await shownBalanceMsat(hashToken(token), async () => ({ id: accountId, balanceMsat: await getBalance(db, accountId) }));
+    if (shown === null) throw new Error(`account ${accountId} has no balance to show`); // getBalance throws first: accounts are never deleted
     return msatToSats(shown);
   }
 
@@ -125,7 +124,7 @@ export function createTopupService(deps: TopupDeps) {
     const token = tokenFromClaimSecret(p.claimSecret);
     if (!row || !ownsClaimToken(row, token)) throw refused;
     await ensurePaid(row);
-    await db.tx(async (q) => {
+    const accountId = await db.tx(async (q) => {
       await creditClaimToken(q, p.paymentHash);
       await markClaimed(q, p.paymentHash);
       const account = await findAccountByTokenHash(q, hashToken(token), deps.now());
@@ -133,8 +132,9 @@ export function createTopupService(deps: TopupDeps) {
       if (!account || credited?.credited_account_id !== account.id) {
         throw new AppError('payment_already_used', 'This invoice was already claimed with its preimage.');
       }
+      return account.id;
     });
-    return { token, balance_sats: await claimedBalanceSats(token), credited_sats: msatToSats(row.amount_msat) };
+    return { token, balance_sats: await claimedBalanceSats(token, accountId), credited_sats: msatToSats(row.amount_msat) };
   }
 
   async function walletCall<T>(operation: string, fn: () => Promise<T>): Promise<T> {
@@ -258,10 +258,10 @@ export function createTopupService(deps: TopupDeps) {
         // Every node on the route learns a preimage: a refill claim shows the token and its balance
         // only to a request that carries that token itself.
         if (token === undefined && p.token !== null && requester === accountId) token = p.token;
-        return { token, credited_sats };
+        return { token, accountId, credited_sats };
       });
       if (claimed.token === undefined) return { credited_sats: claimed.credited_sats };
-      return { token: claimed.token, balance_sats: await claimedBalanceSats(claimed.token), credited_sats: claimed.credited_sats };
+      return { token: claimed.token, balance_sats: await claimedBalanceSats(claimed.token, claimed.accountId), credited_sats: claimed.credited_sats };
     },
 
     async status(paymentHash: string) {
@@ -291,7 +291,8 @@ export function createTopupService(deps: TopupDeps) {
     },
 
     async balance(token: string) {
-      const balanceMsat = await shownBalanceMsat(hashToken(token));
+      const tokenHash = hashToken(token);
+      const balanceMsat = await shownBalanceMsat(tokenHash, () => findAccountByTokenHash(db, tokenHash, deps.now()));
       if (balanceMsat === null) throw new AppError('invalid_token', 'Unknown token.');
       return { balance_sats: msatToSats(balanceMsat), balance_msat: Number(balanceMsat) };
     },
