@@ -57,11 +57,12 @@ async function tableBytes(db: Db): Promise<Record<string, number>> {
 }
 
 async function settledCalls(db: Db): Promise<number> {
-  const r = await db.query<{ n: bigint }>(`SELECT count(*) AS n FROM holds WHERE state = 'settled'`);
+  // a settlement deletes its hold (migration 026): a settled call is its receipt
+  const r = await db.query<{ n: bigint }>(`SELECT count(*) AS n FROM paid_calls`);
   return Number(r.rows[0]!.n);
 }
 
-/** N copies of the rows one real settled call wrote (hold `template`), in chunks, ids taken from the sequences. */
+/** N copies of the rows one real settled call wrote (hold `template`; a settled hold leaves no row, 026), in chunks, ids taken from the sequences. */
 export async function loadSyntheticCalls(db: Db, template: bigint, n: number, progress: (m: string) => void): Promise<void> {
   const journal = await db.query<{ id: bigint }>(`SELECT id FROM journal WHERE ref = $1::text ORDER BY id`, [template]);
   const k = journal.rows.length;
@@ -76,12 +77,6 @@ export async function loadSyntheticCalls(db: Db, template: bigint, n: number, pr
       await q.query(`SELECT setval('journal_id_seq', $1::bigint)`, [jb + BigInt(m * k)]);
       // g = 0..m-1; the call's age spreads the history over the past (n - done - g) × 10 s
       const age = `make_interval(secs => (${n - done} - g) * 10)`;
-      await q.query(
-        `INSERT INTO holds (id, account_id, amount_msat, state, purpose, expires_at, created_at, resolved_at)
-         SELECT $1::bigint + g, h.account_id, h.amount_msat, h.state, h.purpose, h.expires_at, now() - ${age}, now() - ${age}
-         FROM generate_series(0, $2::int - 1) g, holds h WHERE h.id = $3`,
-        [hb, m, template],
-      );
       // the template's journal rows, in order: row i of copy g gets id jb + g*k + i
       await q.query(
         `INSERT INTO journal (id, kind, ref, memo, created_at)

@@ -1,7 +1,8 @@
 // The references no foreign key checks on the rows each paid call writes (migrations 024 and 025):
 // the audit finds an entry whose journal row or account is missing, an open hold whose account is,
-// and (full) any such hold and a receipt whose hold is missing or belongs to another account; a
-// clean ledger with receipts reads clean.
+// and (full) any such hold and a receipt whose account is missing, or whose hold (where its row
+// remains: a settlement deletes it) belongs to another account or is still open; a clean ledger
+// with receipts reads clean.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestStore, STORE_KINDS, type TestStore } from '../store/testing.js';
 import { createLedger, type Ledger } from './index.js';
@@ -12,11 +13,13 @@ describe.each(STORE_KINDS)('the audit checks paid calls\' references on %s', (ki
   let ledger: Ledger;
   let acct: bigint;
   let holdId: bigint;
+  let tokenHash: Buffer;
   beforeEach(async () => {
     store = await openTestStore(kind);
     ledger = await createLedger(store.db);
     const a = await fundedAccount(store.db, ledger, 100_000n);
     acct = a.id;
+    tokenHash = a.tokenHash;
     for (let i = 0; i < 3; i++) {
       const r = await ledger.reserve({ tokenHash: a.tokenHash, amountMsat: 2_000n, purpose: 'test', expiresAt: 2e9 });
       if (!r.ok) throw new Error('reserve failed');
@@ -62,16 +65,24 @@ describe.each(STORE_KINDS)('the audit checks paid calls\' references on %s', (ki
     expect(fullProblems).toContain(`hold ${settled} names account 999999, which does not exist`);
   });
 
-  it('a receipt naming a missing hold, or a hold of another account, is found by the full audit', async () => {
+  it('a receipt of a missing account, naming a hold of another account or a hold still open, is found by the full audit', async () => {
+    const open = await ledger.reserve({ tokenHash, amountMsat: 2_000n, purpose: 'test', expiresAt: 2e9 });
+    if (!open.ok) throw new Error('reserve failed');
+    // a settled hold's row is gone (its journal row and receipt keep it): its receipts audit clean
+    expect((await store.db.query(`SELECT 1 FROM holds WHERE id = $1`, [holdId])).rowCount).toBe(0);
     await store.db.query(
       `INSERT INTO paid_calls (request_id, account_id, hold_id, api, endpoint, max_charge_msat, charged_msat, created_at) VALUES
-       ('ghost', $1, 999999, 'openai', 'chat', 1, 1, 0), ('stolen', $2, $3, 'openai', 'chat', 1, 1, 0)`,
-      [acct, ledger.sys.revenue, holdId],
+       ('ghost', 999999, $3, 'openai', 'chat', 1, 1, 0), ('stolen', $2, $4, 'openai', 'chat', 1, 1, 0), ('early', $1, $4, 'openai', 'chat', 1, 1, 0)`,
+      [acct, ledger.sys.revenue, holdId, open.holdId],
     );
     const report = await full();
-    expect(report.problems).toEqual([
-      `the receipt of stolen names account ${ledger.sys.revenue}, its hold ${holdId} account ${acct}`,
-      'the receipt of ghost names hold 999999, which does not exist',
-    ]);
+    expect(report.problems).toHaveLength(3);
+    expect(report.problems).toEqual(
+      expect.arrayContaining([
+        'the receipt of ghost names account 999999, which does not exist',
+        `the receipt of stolen names account ${ledger.sys.revenue}, its hold ${open.holdId} account ${acct}`,
+        `the receipt of early names hold ${open.holdId}, which is still open`,
+      ]),
+    );
   });
 });

@@ -1,6 +1,6 @@
 // The references of the rows every paid call writes, which no foreign key checks (migrations 024
 // and 025): each entry names a journal row and an account, each hold an account, each receipt an
-// account and a hold of that account.
+// account (and its hold, where a row of it remains, is that account's and no longer open).
 import type { Queryable } from '../store/index.js';
 
 const SHOWN = 20;
@@ -27,18 +27,18 @@ export async function referenceProblems(q: Queryable, opts: { fromJournalId: big
   );
   for (const r of holds.rows) problems.push(`hold ${r.id} names account ${r.account_id}, which does not exist`);
   if (!opts.full) return problems;
-  const receipts = await q.query<{ request_id: string; account_id: bigint; hold_id: bigint; hold_account: bigint | null }>(
-    `SELECT p.request_id, p.account_id, p.hold_id, h.account_id AS hold_account
-     FROM paid_calls p LEFT JOIN holds h ON h.id = p.hold_id
-     WHERE h.id IS NULL OR h.account_id <> p.account_id
+  // a settlement deletes its hold (holds.ts): a receipt's hold, where its row remains (settled
+  // before that, or still open), must be its account's and no longer open
+  const receipts = await q.query<{ request_id: string; account_id: bigint; hold_id: bigint; account: boolean; hold_account: bigint | null; hold_open: boolean | null }>(
+    `SELECT p.request_id, p.account_id, p.hold_id, a.id IS NOT NULL AS account, h.account_id AS hold_account, h.state = 'held' AS hold_open
+     FROM paid_calls p LEFT JOIN accounts a ON a.id = p.account_id LEFT JOIN holds h ON h.id = p.hold_id
+     WHERE a.id IS NULL OR h.account_id <> p.account_id OR h.state = 'held'
      ORDER BY p.hold_id LIMIT ${SHOWN}`,
   );
   for (const r of receipts.rows) {
-    problems.push(
-      r.hold_account === null
-        ? `the receipt of ${r.request_id} names hold ${r.hold_id}, which does not exist`
-        : `the receipt of ${r.request_id} names account ${r.account_id}, its hold ${r.hold_id} account ${r.hold_account}`,
-    );
+    if (!r.account) problems.push(`the receipt of ${r.request_id} names account ${r.account_id}, which does not exist`);
+    else if (r.hold_account !== null && r.hold_account !== r.account_id) problems.push(`the receipt of ${r.request_id} names account ${r.account_id}, its hold ${r.hold_id} account ${r.hold_account}`);
+    else if (r.hold_open) problems.push(`the receipt of ${r.request_id} names hold ${r.hold_id}, which is still open`);
   }
   return problems;
 }

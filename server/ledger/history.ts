@@ -71,8 +71,9 @@ type Entry = {
 const HOLD_KINDS = `('reserve', 'settle', 'release', 'charge', 'unreserve')`;
 
 // Every entry of the account below the cursor, and the lineless journal rows of its released
-// holds, with what a call row needs. Reservations journalled before 017 are folded into their
-// later row or counted from `holds` (hidden below), as is the row that carried them over.
+// holds, with what a call row needs: the receipt by the hold's id (a settled hold's row is gone,
+// 026). Reservations journalled before 017 are folded into their later row or counted from
+// `holds` (hidden below), as is the row that carried them over.
 const PAGE_SQL = `
 SELECT x.journal_id, x.amount_msat, j.kind, j.ref, j.created_at,
        h.state AS hold_state, h.amount_msat AS hold_msat, h.purpose,
@@ -86,7 +87,7 @@ FROM (
 ) x
 JOIN journal j ON j.id = x.journal_id
 LEFT JOIN holds h ON j.kind IN ${HOLD_KINDS} AND h.id::text = j.ref
-LEFT JOIN paid_calls c ON c.hold_id = h.id
+LEFT JOIN paid_calls c ON c.hold_id = CASE WHEN j.kind IN ${HOLD_KINDS} THEN j.ref::bigint END
 WHERE ($3::timestamptz IS NULL OR j.created_at >= $3::timestamptz)
 ORDER BY x.journal_id DESC
 LIMIT $4`;

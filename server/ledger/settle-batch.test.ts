@@ -143,8 +143,10 @@ describe('batched settlements on PostgreSQL', () => {
       holds.map(async (h, i) => {
         const ok = await batched.settle(h, BigInt(i) * 100n);
         // its own charge is committed when its promise resolves
-        const row = await db.query<{ state: string }>(`SELECT state FROM holds WHERE id = $1`, [h]);
-        return ok && row.rows[0]!.state === 'settled';
+        // the held row gone, its journal row written
+        const held = await db.query(`SELECT 1 FROM holds WHERE id = $1`, [h]);
+        const charged = await db.query(`SELECT 1 FROM journal WHERE kind = 'charge' AND ref = $1`, [h.toString()]);
+        return ok && held.rowCount === 0 && charged.rowCount === 1;
       }),
     );
     expect(results).toEqual(holds.map(() => true));

@@ -4,7 +4,8 @@ import type { Queryable } from '../store/index.js';
 import { createGroupCommit, type BatchOptions } from './group-commit.js';
 import { oneStatement, settleHold, type CallRecord } from './holds.js';
 
-// The single-hold SETTLE_SQL of holds.ts over arrays. Per hold it is the same compare-and-set;
+// The single-hold SETTLE_SQL of holds.ts over arrays. Per hold it is the same compare-and-set
+// (the held row deleted: its journal row and receipt keep what it was, holds.ts);
 // what goes back is summed per receiving account (an UPDATE … FROM applies one source row per
 // target row), and a daily cap's "unspend" is summed per account over the holds of the day the
 // account is on: s − min(s, a + b) equals taking a then b off one at a time, each floored at 0.
@@ -20,8 +21,8 @@ WITH i AS (
   SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::bigint[])
     AS i(hold_id, charge, to_id, memo, request_id, api, endpoint, model, usage, created_at, max_charge, change_to)
 ), s AS (
-  UPDATE holds h SET state = 'settled', resolved_at = now()
-  FROM i WHERE h.id = i.hold_id AND h.state = 'held' AND h.amount_msat >= i.charge
+  DELETE FROM holds h
+  USING i WHERE h.id = i.hold_id AND h.state = 'held' AND h.amount_msat >= i.charge
   RETURNING h.id, h.account_id, h.amount_msat, h.spend_day, i.charge, i.to_id AS revenue, i.memo, i.request_id, i.api, i.endpoint, i.model, i.usage, i.created_at, i.max_charge, i.change_to
 ), t AS (
   -- each settled hold's journal row id, taken in hold order here: its entries need no join back to it

@@ -165,7 +165,9 @@ describe.each(STORE_KINDS)('reserving ahead on %s', (kind) => {
     const given = pool.giveBackFor(a.id); // waits for the settlement too
     commit();
     await waited;
-    expect((await db.query<{ state: string }>(`SELECT state FROM holds WHERE id = $1`, [h.holdId])).rows[0]!.state).toBe('settled');
+    // settled: the held row gone, its charge journalled
+    expect((await db.query(`SELECT 1 FROM holds WHERE id = $1`, [h.holdId])).rowCount).toBe(0);
+    expect((await db.query(`SELECT 1 FROM journal WHERE kind = 'charge' AND ref = $1`, [h.holdId.toString()])).rowCount).toBe(1);
     expect(await given).toBe(true);
     expect(pool.heldHereMsat(a.id)).toBe(0n);
     expect(await getBalance(db, a.id)).toBe(10_000_000n - 10_000n);
