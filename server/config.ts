@@ -29,7 +29,7 @@ const EnvSchema = z.object({
   /** concurrent settlements committed together in one statement (docs/architecture.md, "Durability") */
   ABL_SETTLE_BATCH: z.enum(['true', 'false']).default('true'),
   /** how long a settlement no answer waits for may wait for others to share its statement (0: none waits) */
-  ABL_SETTLE_LINGER_MS: z.coerce.number().int().min(0).max(100).default(2),
+  ABL_SETTLE_LINGER_MS: z.coerce.number().int().min(0).max(100).default(10),
   /** concurrent reservations taken together in one statement (the same section) */
   ABL_RESERVE_BATCH: z.enum(['true', 'false']).default('true'),
   /** how many calls' holds a token reserves ahead on this instance, in one statement; 0: one call at a time; unset: 64, on PostgreSQL only while no other instance serves the database (docs/architecture.md, "Reserving ahead") */

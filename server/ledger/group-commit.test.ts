@@ -143,6 +143,20 @@ describe('group commit', () => {
       expect(batches).toEqual([['a', 'b', 'c']]);
     });
 
+    it('flush sends the lingering requests at once, together: someone is waiting for them', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      const { commit, batches } = recording(60_000);
+      const sent = ['a', 'b'].map((key, i) => commit({ key, value: i }, true));
+      await flushed();
+      expect(batches).toEqual([]);
+      commit.flush();
+      expect(await Promise.all(sent)).toEqual([0, 1]); // no time passed
+      expect(batches).toEqual([['a', 'b']]);
+      commit.flush(); // nothing lingering: nothing sent
+      await flushed();
+      expect(batches).toEqual([['a', 'b']]);
+    });
+
     it('a lingering request goes alone when its time is up, and a full batch goes at once', async () => {
       vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
       const { commit, batches } = recording(5, 3);
@@ -157,8 +171,8 @@ describe('group commit', () => {
       expect(batches).toEqual([['a'], ['x', 'y', 'z']]);
     });
 
-    it('ABL_SETTLE_LINGER_MS: 2 ms unless set, whole milliseconds from 0 to 100', () => {
-      expect(readSettings({}).ABL_SETTLE_LINGER_MS).toBe(2);
+    it('ABL_SETTLE_LINGER_MS: 10 ms unless set, whole milliseconds from 0 to 100', () => {
+      expect(readSettings({}).ABL_SETTLE_LINGER_MS).toBe(10);
       expect(readSettings({ ABL_SETTLE_LINGER_MS: '0' }).ABL_SETTLE_LINGER_MS).toBe(0);
       expect(() => readSettings({ ABL_SETTLE_LINGER_MS: '101' })).toThrow(/ABL_SETTLE_LINGER_MS/);
       expect(() => readSettings({ ABL_SETTLE_LINGER_MS: 'soon' })).toThrow(/ABL_SETTLE_LINGER_MS/);

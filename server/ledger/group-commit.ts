@@ -19,6 +19,8 @@ export interface GroupCommit<R, T> {
   (req: R, mayLinger?: boolean): Promise<T>;
   /** null while fewer than `backlog` requests wait; else resolves once fewer do */
   room(): Promise<void> | null;
+  /** sends requests lingering for company now (someone is waiting for them after all) */
+  flush(): void;
 }
 
 export interface GroupCommitOptions<R, T> extends BatchOptions {
@@ -134,5 +136,8 @@ export function createGroupCommit<R, T>(opts: GroupCommitOptions<R, T>): GroupCo
       schedule(queueMicrotask);
     });
   const room = (): Promise<void> | null => (queue.length < backlog ? null : new Promise<void>((go) => roomWaiters.push(go)));
-  return Object.assign(send, { room });
+  const flush = (): void => {
+    if (lingering && running < parallel) schedule(queueMicrotask);
+  };
+  return Object.assign(send, { room, flush });
 }

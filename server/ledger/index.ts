@@ -140,8 +140,15 @@ export async function createLedger(db: Db, opts: LedgerOptions = {}): Promise<Le
       if (how.payer !== undefined) inFlight.track(how.payer, settled);
       return settled;
     },
-    settledFor: (accountId) => inFlight.settledFor(accountId),
-    drain: () => inFlight.drain(),
+    settledFor: (accountId) => {
+      // a settlement lingering for company is waited for now: it goes at once
+      if (inFlight.has(accountId)) batcher?.flush();
+      return inFlight.settledFor(accountId);
+    },
+    drain: () => {
+      batcher?.flush();
+      return inFlight.drain();
+    },
     settleRoom: () => batcher?.room() ?? null,
     release: (holdId, memo) => releaseHold(db.settlements, { holdId, ...(memo ? { memo } : {}) }),
     releaseUnused: (holdIds) => releaseUnused(db.settlements, holdIds),

@@ -224,3 +224,29 @@ describe.each(STORE_KINDS)('change kept on a hold (reserving ahead), on %s', (ki
     expect((await ledger.audit()).problems).toEqual([]);
   });
 });
+
+describe.each(STORE_KINDS)('settlements lingering for company, on %s', (kind) => {
+  let store: TestStore;
+  let ledger: Ledger;
+  beforeAll(async () => {
+    store = await openTestStore(kind);
+    // a linger far longer than any test: a read that waited for it would time out
+    ledger = await createLedger(store.db, { now: () => NOW, settleBatch: { lingerMs: 60_000 } });
+  });
+  afterAll(() => store.close());
+
+  it('a receipt or history read sends the settlements it waits for at once, together; so does shutting down', async () => {
+    const a = await funded(store.db, ledger, 100_000n);
+    const holds = await Promise.all([1, 2, 3].map(() => hold(ledger, a.tokenHash, 10_000n)));
+    const settling = holds.map((h, i) => ledger.settle(h, 1_000n, call(`req_linger_${i}_flat`), { payer: a.id, mayLinger: true }));
+    expect(await ledger.settledFor(a.id)).toBe(true);
+    expect(await Promise.all(settling)).toEqual([true, true, true]);
+    expect((await ledger.paidCall(a.id, 'req_linger_2_flat'))?.chargedMsat).toBe(1_000n);
+    expect(await getBalance(store.db, a.id)).toBe(100_000n - 3_000n);
+    const last = await hold(ledger, a.tokenHash, 10_000n);
+    const lingering = ledger.settle(last, 2_000n, call('req_linger_9_flat'), { payer: a.id, mayLinger: true });
+    await ledger.drain();
+    expect(await lingering).toBe(true);
+    expect((await ledger.audit()).problems).toEqual([]);
+  });
+});

@@ -79,6 +79,8 @@ export interface SettleBatcher {
   settle(req: SettleRequest, mayLinger?: boolean): Promise<Settled>;
   /** null while the settlements waiting are fewer than the backlog; else resolves once they are */
   room(): Promise<void> | null;
+  /** settlements lingering for company go now: a read is waiting for them */
+  flush(): void;
 }
 
 /** opts: statements' size and how many run at once (BatchOptions). A second settle of one hold waits for the next batch, where the compare-and-set finds it settled. */
@@ -92,7 +94,7 @@ export function createSettleBatcher(q: Queryable, opts: BatchOptions = {}): Sett
       return reqs.map((r) => settled.get(r.holdId) ?? false);
     },
   });
-  return { settle, room: settle.room };
+  return { settle, room: settle.room, flush: settle.flush };
 }
 
 /** One settlement: the single-hold statement, or the batch's for one when it names a change hold. */
