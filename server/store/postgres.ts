@@ -2,8 +2,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Db, Queryable, QueryResult } from './db.js';
-import { pgErrorCode } from './db.js';
-import { toPgParams } from './pg-params.js';
+import { pgErrorCode, toDriverParams } from './db.js';
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
@@ -58,7 +57,7 @@ export function openPostgres(opts: PostgresOptions): Db {
   };
 
   const run = async <R>(q: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> => {
-    const values = toPgParams(params);
+    const values = toDriverParams(params);
     // only parameterised statements are prepared: they are the fixed texts of the hot paths
     const name = opts.preparedStatements !== false && values && values.length > 0 ? statementName(sql) : undefined;
     let res;
