@@ -15,6 +15,7 @@ import type { PaymentGate, SecuredPayment } from './gate.js';
 import { meterStream, readJsonAnswer, type StreamOutcome } from './metered-answer.js';
 import { aheadCeilingMsat } from './ahead-ceiling.js';
 import type { SessionAnswer, Sessions } from './sessions.js';
+import { HoldRenewals } from './hold-renewals.js';
 import { createStreamBudget, TOPUP_WAIT_SECONDS, wholeEvents, type StreamBudget } from './stream-budget.js';
 import type { Credentials, PaidAction, Receipt } from './types.js';
 
@@ -63,6 +64,7 @@ const isEventStream = (headers: ForwardResponse['headers']): boolean => /^text\/
 export function createPaidCalls(deps: PaidCallDeps) {
   const { proxy, gate } = deps;
   const logFailure = (err: unknown) => deps.log?.error({ err }, 'settling a paid call failed');
+  const renewals = new HoldRenewals(deps.renewEveryMs ?? 60_000, logFailure);
 
   /** The charge for what was used: the contract's formula, never above the reservation. */
   function chargeOf(metered: MeteredRequest, usage: TokenUsage): bigint {
@@ -156,14 +158,13 @@ export function createPaidCalls(deps: PaidCallDeps) {
 
   /** A stream settles when the upstream's answer ends (the client may have left), and renews its hold while it runs. */
   function settleAtEnd(body: Readable, metered: MeteredRequest, payment: SecuredPayment, record: (u: CallRecord['usage']) => CallRecord): Readable {
-    const renew = setInterval(() => void payment.renew().catch(logFailure), deps.renewEveryMs ?? 60_000);
-    renew.unref();
+    renewals.start(payment);
     const budget = sessionBudget(metered, payment);
     return meterStream(
       budget ? pipeline(body, wholeEvents(), () => {}) : body,
       metered,
       async (outcome) => {
-        clearInterval(renew);
+        renewals.end(payment);
         const ahead = payment.reservedAhead === true && !budget;
         const settled = budget ? settleBudget(budget, outcome, metered, payment, record) : outcome.ended ? payment.settle(chargeOf(metered, outcome.usage), record(usageRecord(outcome.usage, outcome.reported)), ahead) : payment.release();
         // reserved ahead, this instance's balances count the charge at once and its receipts wait for the commit: the stream need not
