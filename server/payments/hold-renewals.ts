@@ -2,8 +2,10 @@
 // never returns a hold while its stream runs: one timer for every live stream, not one each.
 import type { SecuredPayment } from './gate.js';
 
+type Renewable = Pick<SecuredPayment, 'renew'>;
+
 export class HoldRenewals {
-  private readonly live = new Set<Pick<SecuredPayment, 'renew'>>();
+  private readonly live = new Set<Renewable>();
   private timer: NodeJS.Timeout | null = null;
 
   /** everyMs: at most this long between two renewals of a live hold */
@@ -13,14 +15,14 @@ export class HoldRenewals {
   ) {}
 
   /** the call's hold is renewed every everyMs until `end` */
-  start(payment: Pick<SecuredPayment, 'renew'>): void {
+  start(payment: Renewable): void {
     this.live.add(payment);
     if (this.timer) return;
     this.timer = setInterval(() => this.renewAll(), this.everyMs);
     this.timer.unref();
   }
 
-  end(payment: Pick<SecuredPayment, 'renew'>): void {
+  end(payment: Renewable): void {
     this.live.delete(payment);
     if (this.live.size > 0 || !this.timer) return;
     clearInterval(this.timer);
