@@ -171,6 +171,63 @@ describe('group commit', () => {
       expect(batches).toEqual([['a'], ['x', 'y', 'z']]);
     });
 
+    it('requests lingering while a batch runs keep waiting for company when it ends, then go together when their time is up', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      const gate = deferred();
+      const batches: string[][] = [];
+      const commit = createGroupCommit<Req, number>({
+        max: 8,
+        lingerMs: 10,
+        key: (r) => r.key,
+        one: async (r) => (batches.push([r.key]), r.key === 'busy' ? await gate.promise : undefined, r.value),
+        many: async (rs) => (batches.push(rs.map((r) => r.key)), rs.map((r) => r.value)),
+      });
+      const running = commit({ key: 'busy', value: 0 }); // someone waits for it: it goes at once and stays running
+      await flushed();
+      const later = ['a', 'b'].map((key, i) => commit({ key, value: i + 1 }, true));
+      gate.resolve();
+      expect(await running).toBe(0);
+      await flushed();
+      await flushed();
+      expect(batches).toEqual([['busy']]); // the batch ended; the lingering two did not follow it alone
+      const third = commit({ key: 'c', value: 3 }, true);
+      vi.advanceTimersByTime(9);
+      await flushed();
+      expect(batches).toEqual([['busy']]);
+      vi.advanceTimersByTime(1); // 10 ms after the first of them
+      expect(await Promise.all([...later, third])).toEqual([1, 2, 3]);
+      expect(batches).toEqual([['busy'], ['a', 'b', 'c']]);
+    });
+
+    it('a request lingering while a batch runs goes when it ends if its time ran out meanwhile, or if flushed', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      const gates = [deferred(), deferred()];
+      const batches: string[][] = [];
+      const commit = createGroupCommit<Req, number>({
+        max: 8,
+        lingerMs: 10,
+        key: (r) => r.key,
+        one: async (r) => (batches.push([r.key]), r.key.startsWith('busy') ? await gates[Number(r.key.slice(4))]!.promise : undefined, r.value),
+        many: async (rs) => (batches.push(rs.map((r) => r.key)), rs.map((r) => r.value)),
+      });
+      const first = commit({ key: 'busy0', value: 0 });
+      await flushed();
+      const late = commit({ key: 'a', value: 1 }, true);
+      vi.advanceTimersByTime(10); // its time is up while the batch still runs
+      gates[0]!.resolve();
+      expect(await Promise.all([first, late])).toEqual([0, 1]);
+      expect(batches).toEqual([['busy0'], ['a']]);
+      await flushed(); // its slot is free again
+
+      const second = commit({ key: 'busy1', value: 2 });
+      await flushed();
+      const flushedOne = commit({ key: 'b', value: 3 }, true);
+      commit.flush(); // a read waits for it: it goes as soon as the slot is free, no time passing
+      gates[1]!.resolve();
+      expect(await Promise.all([second, flushedOne])).toEqual([2, 3]);
+      expect(batches).toEqual([['busy0'], ['a'], ['busy1'], ['b']]);
+    });
+
     it('ABL_SETTLE_LINGER_MS: 10 ms unless set, whole milliseconds from 0 to 100', () => {
       expect(readSettings({}).ABL_SETTLE_LINGER_MS).toBe(10);
       expect(readSettings({ ABL_SETTLE_LINGER_MS: '0' }).ABL_SETTLE_LINGER_MS).toBe(0);

@@ -3,7 +3,7 @@
 // A request finding a free slot goes at once, alone with its single statement (no added latency);
 // those arriving while every slot is busy go together in the next batch. Every caller's promise
 // resolves after its batch committed. A request nobody waits for may linger a moment for others to
-// join it (lingerMs), so calls one after another share statements too.
+// join it (lingerMs), also while a batch runs, so calls one after another share statements too.
 
 /** A batcher's limits: requests per statement (default 64), batches running at once (default 1), how long a request that may linger waits for company (default 0). */
 export interface BatchOptions {
@@ -37,6 +37,8 @@ interface Waiting<R, T> {
   key: unknown;
   resolve: (result: T) => void;
   reject: (err: unknown) => void;
+  /** nobody waits for it yet: it may wait for company until the linger timer */
+  lingers: boolean;
 }
 
 export function createGroupCommit<R, T>(opts: GroupCommitOptions<R, T>): GroupCommit<R, T> {
@@ -49,8 +51,11 @@ export function createGroupCommit<R, T>(opts: GroupCommitOptions<R, T>): GroupCo
   // keys in a running batch: a request with one of them waits for a later batch
   const busy = new Set<unknown>();
   let scheduled = false;
-  // lingering requests wait for this timer, or for a request that cannot wait, or for a full batch
+  // lingering requests wait for this timer (armed by the first of them, so none waits longer than
+  // lingerMs), or for a request that cannot wait, or for a full batch
   let lingering: NodeJS.Timeout | null = null;
+  // requests waiting that someone waits for: while there are any, a free slot takes the next batch
+  let urgent = 0;
   const backlog = opts.backlog ?? Infinity;
   // callers waiting for the backlog to shrink
   let roomWaiters: (() => void)[] = [];
@@ -63,6 +68,7 @@ export function createGroupCommit<R, T>(opts: GroupCommitOptions<R, T>): GroupCo
       if (batch.length < max && !busy.has(w.key)) {
         busy.add(w.key);
         batch.push(w);
+        if (!w.lingers) urgent--;
       } else rest.push(w);
     }
     queue = rest;
@@ -97,13 +103,10 @@ export function createGroupCommit<R, T>(opts: GroupCommitOptions<R, T>): GroupCo
 
   const pump = (): void => {
     scheduled = false;
-    if (lingering) {
-      clearTimeout(lingering);
-      lingering = null;
-    }
-    while (running < parallel && queue.length > 0) {
+    // only lingering requests, fewer than a batch: they wait for their timer (a batch that just ended does not send them)
+    while (running < parallel && queue.length > 0 && (urgent > 0 || queue.length >= max)) {
       const batch = take();
-      if (batch.length === 0) return; // every waiting key is in a running batch
+      if (batch.length === 0) break; // every waiting key is in a running batch
       running++;
       void runBatch(batch).finally(() => {
         for (const w of batch) busy.delete(w.key);
@@ -115,6 +118,10 @@ export function createGroupCommit<R, T>(opts: GroupCommitOptions<R, T>): GroupCo
         });
       });
     }
+    if (lingering && queue.length === urgent) {
+      clearTimeout(lingering);
+      lingering = null;
+    }
   };
 
   const schedule = (later: (fn: () => void) => unknown): void => {
@@ -123,21 +130,31 @@ export function createGroupCommit<R, T>(opts: GroupCommitOptions<R, T>): GroupCo
     later(pump);
   };
 
+  /** The lingering requests wait no longer (their time is up, or someone waits for them): they go with the next free slot. */
+  const hurry = (): void => {
+    if (lingering) {
+      clearTimeout(lingering);
+      lingering = null;
+    }
+    for (const w of queue) {
+      if (!w.lingers) continue;
+      w.lingers = false;
+      urgent++;
+    }
+    if (running < parallel) schedule(queueMicrotask);
+  };
+
   const send = (req: R, mayLinger = false): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      queue.push({ req, key: opts.key(req), resolve, reject });
+      const lingers = mayLinger && lingerMs > 0;
+      queue.push({ req, key: opts.key(req), resolve, reject, lingers });
+      if (lingers) lingering ??= setTimeout(hurry, lingerMs);
+      else urgent++;
       // with every slot busy it joins the batch after the running one, as soon as that ends
-      if (running >= parallel) return;
-      if (mayLinger && lingerMs > 0 && queue.length < max) {
-        if (!scheduled) lingering ??= setTimeout(pump, lingerMs);
-        return;
-      }
+      if (running >= parallel || (urgent === 0 && queue.length < max)) return;
       // requests of the same tick join the first batch; one that cannot wait takes the lingering ones along
       schedule(queueMicrotask);
     });
   const room = (): Promise<void> | null => (queue.length < backlog ? null : new Promise<void>((go) => roomWaiters.push(go)));
-  const flush = (): void => {
-    if (lingering && running < parallel) schedule(queueMicrotask);
-  };
-  return Object.assign(send, { room, flush });
+  return Object.assign(send, { room, flush: hurry });
 }
