@@ -199,6 +199,26 @@ describe('group commit', () => {
       expect(batches).toEqual([['busy'], ['a', 'b', 'c']]);
     });
 
+    it('a batch that ends with eight or more waiting sends them at once, lingering or not: the server is busy', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      const gate = deferred();
+      const batches: string[][] = [];
+      const commit = createGroupCommit<Req, number>({
+        max: 64,
+        lingerMs: 60_000,
+        key: (r) => r.key,
+        one: async (r) => (batches.push([r.key]), r.key === 'busy' ? await gate.promise : undefined, r.value),
+        many: async (rs) => (batches.push(rs.map((r) => r.key)), rs.map((r) => r.value)),
+      });
+      const running = commit({ key: 'busy', value: 0 });
+      await flushed();
+      const keys = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+      const waiting = keys.map((key, i) => commit({ key, value: i + 1 }, true));
+      gate.resolve();
+      expect(await Promise.all([running, ...waiting])).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]); // no time passed
+      expect(batches).toEqual([['busy'], keys]);
+    });
+
     it('a request lingering while a batch runs goes when it ends if its time ran out meanwhile, or if flushed', async () => {
       vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
       const gates = [deferred(), deferred()];

@@ -3,7 +3,7 @@
 // A request finding a free slot goes at once, alone with its single statement (no added latency);
 // those arriving while every slot is busy go together in the next batch. Every caller's promise
 // resolves after its batch committed. A request nobody waits for may linger a moment for others to
-// join it (lingerMs), also while a batch runs, so calls one after another share statements too.
+// join it (lingerMs), also after a batch while few wait, so calls one after another share statements too.
 
 /** A batcher's limits: requests per statement (default 64), batches running at once (default 1), how long a request that may linger waits for company (default 0). */
 export interface BatchOptions {
@@ -40,6 +40,9 @@ interface Waiting<R, T> {
   /** nobody waits for it yet: it may wait for company until the linger timer */
   lingers: boolean;
 }
+
+/** Requests waiting when a batch ends that make the next one go at once, lingering or not. */
+const BUSY = 8;
 
 export function createGroupCommit<R, T>(opts: GroupCommitOptions<R, T>): GroupCommit<R, T> {
   const max = Math.max(1, opts.max ?? 64);
@@ -114,7 +117,9 @@ export function createGroupCommit<R, T>(opts: GroupCommitOptions<R, T>): GroupCo
         // instead of the first of them going alone (PGlite's statements run on this thread)
         setImmediate(() => {
           running--;
-          pump();
+          // a busy server: the next batch is large already, and lingering would only hold it back
+          if (queue.length >= BUSY) hurry();
+          else pump();
         });
       });
     }
