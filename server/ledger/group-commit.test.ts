@@ -120,14 +120,17 @@ describe('group commit', () => {
     const flushed = () => new Promise<void>((r) => setImmediate(r));
     const recording = (lingerMs: number, max = 8) => {
       const batches: string[][] = [];
+      // a request keyed busy (busy0, busy1, …) goes alone and keeps its batch running until open(n)
+      const gates = new Map<number, ReturnType<typeof deferred>>();
+      const gate = (n: number) => gates.get(n) ?? gates.set(n, deferred()).get(n)!;
       const commit = createGroupCommit<Req, number>({
         max,
         lingerMs,
         key: (r) => r.key,
-        one: async (r) => (batches.push([r.key]), r.value),
+        one: async (r) => (batches.push([r.key]), r.key.startsWith('busy') ? await gate(Number(r.key.slice(4))).promise : undefined, r.value),
         many: async (rs) => (batches.push(rs.map((r) => r.key)), rs.map((r) => r.value)),
       });
-      return { commit, batches };
+      return { commit, batches, open: (n = 0) => gate(n).resolve() };
     };
 
     it('requests nobody waits for, one after another, share the statement of the one that cannot wait', async () => {
@@ -173,19 +176,11 @@ describe('group commit', () => {
 
     it('requests lingering while a batch runs keep waiting for company when it ends, then go together when their time is up', async () => {
       vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-      const gate = deferred();
-      const batches: string[][] = [];
-      const commit = createGroupCommit<Req, number>({
-        max: 8,
-        lingerMs: 10,
-        key: (r) => r.key,
-        one: async (r) => (batches.push([r.key]), r.key === 'busy' ? await gate.promise : undefined, r.value),
-        many: async (rs) => (batches.push(rs.map((r) => r.key)), rs.map((r) => r.value)),
-      });
+      const { commit, batches, open } = recording(10);
       const running = commit({ key: 'busy', value: 0 }); // someone waits for it: it goes at once and stays running
       await flushed();
       const later = ['a', 'b'].map((key, i) => commit({ key, value: i + 1 }, true));
-      gate.resolve();
+      open();
       expect(await running).toBe(0);
       await flushed();
       await flushed();
@@ -201,40 +196,24 @@ describe('group commit', () => {
 
     it('a batch that ends with eight or more waiting sends them at once, lingering or not: the server is busy', async () => {
       vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-      const gate = deferred();
-      const batches: string[][] = [];
-      const commit = createGroupCommit<Req, number>({
-        max: 64,
-        lingerMs: 60_000,
-        key: (r) => r.key,
-        one: async (r) => (batches.push([r.key]), r.key === 'busy' ? await gate.promise : undefined, r.value),
-        many: async (rs) => (batches.push(rs.map((r) => r.key)), rs.map((r) => r.value)),
-      });
+      const { commit, batches, open } = recording(60_000, 64);
       const running = commit({ key: 'busy', value: 0 });
       await flushed();
       const keys = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
       const waiting = keys.map((key, i) => commit({ key, value: i + 1 }, true));
-      gate.resolve();
+      open();
       expect(await Promise.all([running, ...waiting])).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]); // no time passed
       expect(batches).toEqual([['busy'], keys]);
     });
 
     it('a request lingering while a batch runs goes when it ends if its time ran out meanwhile, or if flushed', async () => {
       vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-      const gates = [deferred(), deferred()];
-      const batches: string[][] = [];
-      const commit = createGroupCommit<Req, number>({
-        max: 8,
-        lingerMs: 10,
-        key: (r) => r.key,
-        one: async (r) => (batches.push([r.key]), r.key.startsWith('busy') ? await gates[Number(r.key.slice(4))]!.promise : undefined, r.value),
-        many: async (rs) => (batches.push(rs.map((r) => r.key)), rs.map((r) => r.value)),
-      });
+      const { commit, batches, open } = recording(10);
       const first = commit({ key: 'busy0', value: 0 });
       await flushed();
       const late = commit({ key: 'a', value: 1 }, true);
       vi.advanceTimersByTime(10); // its time is up while the batch still runs
-      gates[0]!.resolve();
+      open(0);
       expect(await Promise.all([first, late])).toEqual([0, 1]);
       expect(batches).toEqual([['busy0'], ['a']]);
       await flushed(); // its slot is free again
@@ -243,7 +222,7 @@ describe('group commit', () => {
       await flushed();
       const flushedOne = commit({ key: 'b', value: 3 }, true);
       commit.flush(); // a read waits for it: it goes as soon as the slot is free, no time passing
-      gates[1]!.resolve();
+      open(1);
       expect(await Promise.all([second, flushedOne])).toEqual([2, 3]);
       expect(batches).toEqual([['busy0'], ['a'], ['busy1'], ['b']]);
     });
