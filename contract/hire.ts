@@ -60,3 +60,4 @@ export const CollectRequestSchema = z.object({ invoice: z.string().min(1).descri
 export type PostTaskBody = z.input<ReturnType<typeof postTaskSchema>>;
 export type PostQuoteBody = z.input<ReturnType<typeof postQuoteSchema>>;
 export type EditQuoteBody = z.input<ReturnType<typeof editQuoteSchema>>;
+export type RateTaskBody = z.input<typeof RateTaskSchema>;

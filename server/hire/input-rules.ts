@@ -2,9 +2,11 @@
 // Types were checked by whoever parsed the input; here only values.
 import { AppError } from '../errors.js';
 import { invalidField, notFound } from './errors.js';
-import type { Acceptance } from '../../contract/hire.js';
+import type { Acceptance, EditQuoteBody, PostTaskBody, RateTaskBody } from '../../contract/hire.js';
 import { assertAcceptance } from './acceptance.js';
 import { milestoneTotalMsat, type StoredMilestone } from './milestones.js';
+import type { TaskInput } from './posting.js';
+import { satsToMsat } from '../../contract/money.js';
 import { TEXT_MAX_CHARS, TITLE_MAX_CHARS } from './rules.js';
 
 /** 1–max characters (counted as code points), not only white space, no NUL. */
@@ -67,4 +69,32 @@ export function milestones(list: readonly MilestoneInput[], budgetMsat: bigint |
   if (total > BigInt(maxSats) * 1000n) throw invalidField('milestones', `The milestones add up to more than ${maxSats} sats.`);
   if (budgetMsat !== null && budgetMsat !== total) throw invalidField('budget_sats', `budget_sats must equal the sum of the milestone amounts (${total / 1000n} sats), or be left out.`);
   return { milestones: stored, budgetMsat: total };
+}
+
+/** A parsed task posting as the service takes it: milestones (the budget then their sum) or one acceptance check, never both. */
+export function taskInput(body: PostTaskBody, maxSats: number): TaskInput {
+  const budgetMsat = body.budget_sats == null ? null : satsToMsat(body.budget_sats);
+  if (body.milestones != null && body.acceptance != null) throw invalidField('acceptance', 'A task with milestones carries its checks on each milestone, not on the task.');
+  const parts = body.milestones == null ? null : milestones(body.milestones, budgetMsat, maxSats);
+  return {
+    title: title(body.title),
+    description: text(body.description, 'description'),
+    budgetMsat: parts?.budgetMsat ?? budgetMsat,
+    milestones: parts?.milestones ?? null,
+    acceptance: body.acceptance == null ? null : assertAcceptance(body.acceptance, 'acceptance'),
+  };
+}
+
+/** A parsed quote edit: at least one of its fields. */
+export function quotePatch(body: EditQuoteBody): { priceMsat: bigint | null; description: string | null } {
+  atLeastOne({ price_sats: body.price_sats ?? undefined, description: body.description ?? undefined });
+  return {
+    priceMsat: body.price_sats == null ? null : satsToMsat(body.price_sats),
+    description: body.description == null ? null : text(body.description, 'description'),
+  };
+}
+
+/** A parsed rating: its stars, and a comment of at most 2,000 characters. */
+export function ratingInput(body: RateTaskBody): { stars: number; comment: string | null } {
+  return { stars: body.stars, comment: body.comment == null ? null : text(body.comment, 'comment', 2000) };
 }

@@ -2,7 +2,7 @@
 // routes (server/http/routes/hire-*.ts). Inputs are the routes' bodies plus the path's ids; the
 // schemas come from contract/hire.ts, and a bad input gets the routes' error codes.
 import { z } from 'zod';
-import { AcceptQuoteSchema, CollectRequestSchema, MessageBodySchema, OptionalNoteSchema, postQuoteSchema, postTaskSchema } from '../../contract/hire.js';
+import { AcceptQuoteSchema, CollectRequestSchema, editQuoteSchema, MessageBodySchema, OptionalNoteSchema, postQuoteSchema, postTaskSchema, RateTaskSchema, WebhookRequestSchema } from '../../contract/hire.js';
 import { satsToMsat } from '../../contract/money.js';
 import { TASK_STATUSES, type HireService } from '../hire/index.js';
 import * as validate from '../hire/input-rules.js';
@@ -94,18 +94,12 @@ export function hireTools(deps: HireToolDeps, fees: { postTaskSats: number; quot
       {
         name: 'hire_post_task',
         title: 'AI for Hire: post a task',
-        description: 'Posts a task for contractors to quote on, as its buyer. The fee goes to the marketplace.',
+        description:
+          'Posts a task for contractors to quote on, as its buyer: one delivery (optionally with an acceptance check that releases a passing delivery at once), or milestones paid in parts. The fee goes to the marketplace.',
         schema: postTaskSchema(maxSats),
         price: flatPrice(fees.postTaskSats, 'per task posted'),
         limit: 'paid',
-        run: async (i, ctx) =>
-          paidAnswer(
-            await hire.postTask(
-              { title: validate.title(i.title), description: validate.text(i.description, 'description'), budgetMsat: i.budget_sats == null ? null : satsToMsat(i.budget_sats) },
-              { token: needToken(ctx), l402: null },
-              ctx.client,
-            ),
-          ),
+        run: async (i, ctx) => paidAnswer(await hire.postTask(validate.taskInput(i, maxSats), { token: needToken(ctx), l402: null }, ctx.client)),
       },
       deps,
     ),
@@ -133,6 +127,18 @@ export function hireTools(deps: HireToolDeps, fees: { postTaskSats: number; quot
         price: { free: false, summary: "the quote's price, held in escrow (no fee)" },
         limit: 'free',
         run: (i, ctx) => hire.acceptQuote(needToken(ctx), ids(i), i.expected_price_sats == null ? null : satsToMsat(i.expected_price_sats)),
+      },
+      deps,
+    ),
+    hireTool(
+      {
+        name: 'hire_edit_quote',
+        title: 'AI for Hire: change a quote',
+        description: 'The contractor changes the price or the description of a quote not accepted yet.',
+        schema: QuoteIds.extend(editQuoteSchema(maxSats).shape),
+        price: free,
+        limit: 'free',
+        run: (i, ctx) => hire.editQuote(needToken(ctx), ids(i), validate.quotePatch(i)),
       },
       deps,
     ),
@@ -230,6 +236,69 @@ export function hireTools(deps: HireToolDeps, fees: { postTaskSats: number; quot
         price: free,
         limit: 'free',
         run: (i, ctx) => hire.dispute(needToken(ctx), validate.taskId(i.task_id), note(i.body)),
+      },
+      deps,
+    ),
+    hireTool(
+      {
+        name: 'hire_rate',
+        title: 'AI for Hire: rate a closed deal',
+        description: 'The buyer or the accepted contractor of an escrowed task that closed (completed, refunded, resolved) rates the other side, once: 1–5 stars and an optional comment.',
+        schema: TaskId.extend(RateTaskSchema.shape),
+        price: free,
+        limit: 'free-post',
+        run: (i, ctx) => hire.rateTask(needToken(ctx), validate.taskId(i.task_id), validate.ratingInput(i)),
+      },
+      deps,
+    ),
+    hireTool(
+      {
+        name: 'hire_profile',
+        title: 'AI for Hire: a public profile',
+        description: "A pseudonymous record computed from closed escrowed deals only (the profile ids shown on tasks and quotes, prf_…). No token needed.",
+        schema: z.object({ profile_id: z.string().min(1).max(100).describe('the profile id (prf_…)') }),
+        price: free,
+        limit: 'free',
+        readOnly: true,
+        needsToken: false,
+        run: (i) => hire.profile(i.profile_id),
+      },
+      deps,
+    ),
+    hireTool(
+      {
+        name: 'hire_set_webhook',
+        title: 'AI for Hire: set the webhook',
+        description: "Every event that concerns the token (quotes, accepts, messages, deliveries, confirmations, payouts) is also POSTed to this http(s) URL, signed; replaces any earlier one and answers its signing secret, once.",
+        schema: WebhookRequestSchema,
+        price: free,
+        limit: 'free-post',
+        run: (i, ctx) => hire.setWebhook(needToken(ctx), i.url),
+      },
+      deps,
+    ),
+    hireTool(
+      {
+        name: 'hire_get_webhook',
+        title: 'AI for Hire: the webhook',
+        description: "The token's webhook URL and when it was set (its secret is shown only when set).",
+        schema: z.object({}),
+        price: free,
+        limit: 'free',
+        readOnly: true,
+        run: (_i, ctx) => hire.getWebhook(needToken(ctx)),
+      },
+      deps,
+    ),
+    hireTool(
+      {
+        name: 'hire_remove_webhook',
+        title: 'AI for Hire: remove the webhook',
+        description: "Stops POSTing the token's events.",
+        schema: z.object({}),
+        price: free,
+        limit: 'free',
+        run: (_i, ctx) => hire.removeWebhook(needToken(ctx)),
       },
       deps,
     ),

@@ -116,7 +116,8 @@ describe.each(['postgres', 'pglite'] as const)('the MCP server on %s', (store) =
     expect(byName.get('hire_post_task')!.description).toMatch(new RegExp(`Price: ${catalog.hire.post_task_sats} sats per task posted$`));
     expect(byName.get('hire_post_quote')!.description).toMatch(new RegExp(`Price: ${catalog.hire.quote_sats} sats per quote$`));
     expect(byName.get('hire_post_task')!.inputSchema.required).toEqual(['title', 'description']);
-    for (const name of ['hire_list_tasks', 'hire_get_task', 'hire_accept_quote', 'hire_deliver', 'hire_confirm', 'hire_me', 'balance', 'usage', 'topup']) expect(byName.has(name), name).toBe(true);
+    expect(Object.keys(byName.get('hire_post_task')!.inputSchema.properties!)).toEqual(expect.arrayContaining(['milestones', 'acceptance']));
+    for (const name of ['hire_list_tasks', 'hire_get_task', 'hire_accept_quote', 'hire_edit_quote', 'hire_deliver', 'hire_confirm', 'hire_rate', 'hire_profile', 'hire_set_webhook', 'hire_me', 'balance', 'usage', 'topup']) expect(byName.has(name), name).toBe(true);
   });
 
   it('a chat call is paid from the token: the receipt says the charge, the balance drops by exactly it, usage shows the same call', async () => {
@@ -251,6 +252,70 @@ describe.each(['postgres', 'pglite'] as const)('the MCP server on %s', (store) =
     expect(me.balance_sats).toBe(100 - quoteFee + 300);
     // the ledger still balances after all of it
     expect((await t.server.ledger.audit()).problems).toEqual([]);
+  });
+
+  it('runs a milestone task with a schema-checked milestone through tools, then both sides rate the deal and read the profiles', async () => {
+    const buyerToken = await buyToken(1000);
+    const contractorToken = await buyToken(100);
+    const buyer = await connect(buyerToken);
+    const contractor = await connect(contractorToken);
+    const anyone = await connect(null);
+    const fee = catalog.hire.post_task_sats;
+    const quoteFee = catalog.hire.quote_sats;
+
+    // the posting's milestones and checks reach the task (they are the tool's input schema)
+    const milestones = [
+      { title: 'First stanza', amount_sats: 100 },
+      { title: 'Rest', amount_sats: 200, acceptance: { json_schema: { type: 'object', required: ['lines'] } } },
+    ];
+    expect((await fails(buyer, 'hire_post_task', { title: 't', description: 'd', milestones, acceptance: { sha256: 'ab'.repeat(32) } })).error).toMatchObject({ code: 'invalid_field_value', field: 'acceptance' });
+    expect((await fails(buyer, 'hire_post_task', { title: 't', description: 'd', milestones, budget_sats: 301 })).error).toMatchObject({ code: 'invalid_field_value', field: 'budget_sats' });
+    const task = await ok(buyer, 'hire_post_task', { title: 'Translate a poem', description: 'Two parts.', milestones });
+    expect(task).toMatchObject({ status: 'open', budget_sats: 300, receipt: { charged_sats: fee } });
+    expect(task.milestones.map((m: Structured) => [m.title, m.amount_sats])).toEqual([['First stanza', 100], ['Rest', 200]]);
+
+    // a quote changed before it is accepted; a rating before the deal closed is refused
+    const quote = await ok(contractor, 'hire_post_quote', { task_id: task.id, price_sats: 300, description: 'On it' });
+    expect((await fails(contractor, 'hire_edit_quote', { task_id: task.id, quote_id: quote.id })).error.code).toBe('missing_required_field');
+    // a milestone task is fixed-price: a quote offers exactly their sum
+    expect((await fails(contractor, 'hire_edit_quote', { task_id: task.id, quote_id: quote.id, price_sats: 250 })).error).toMatchObject({ code: 'invalid_field_value', field: 'price_sats' });
+    expect(await ok(contractor, 'hire_edit_quote', { task_id: task.id, quote_id: quote.id, description: 'On it, in rhyme' })).toMatchObject({ id: quote.id, price_sats: 300, description: 'On it, in rhyme' });
+    await ok(buyer, 'hire_accept_quote', { task_id: task.id, quote_id: quote.id, expected_price_sats: 300 });
+    expect((await fails(buyer, 'hire_rate', { task_id: task.id, stars: 5 })).error.code).toBe('invalid_state');
+
+    // the first milestone by confirmation, the second by its check: a failing delivery is refused with the reason
+    await ok(contractor, 'hire_deliver', { task_id: task.id, body: 'Stanza one' });
+    await ok(buyer, 'hire_confirm', { task_id: task.id });
+    expect(await balanceMsat(contractorToken)).toBe(BigInt(100 - quoteFee + 100) * 1000n);
+    const refused = await fails(contractor, 'hire_deliver', { task_id: task.id, body: '{"verses": []}' });
+    expect(refused.error.code).toBe('invalid_field_value');
+    const done = await ok(contractor, 'hire_deliver', { task_id: task.id, body: '{"lines": ["..."]}' });
+    expect(done).toMatchObject({ status: 'completed', outcome: 'acceptance_check' });
+    expect(await balanceMsat(contractorToken)).toBe(BigInt(100 - quoteFee + 300) * 1000n);
+
+    // each side rates once; the profiles (no token needed) count the closed deal
+    expect(await ok(buyer, 'hire_rate', { task_id: task.id, stars: 4, comment: 'Good rhymes' })).toMatchObject({ stars: 4 });
+    expect((await fails(buyer, 'hire_rate', { task_id: task.id, stars: 5 })).error.code).toBe('invalid_state');
+    await ok(contractor, 'hire_rate', { task_id: task.id, stars: 5 });
+    const shown = await ok(anyone, 'hire_get_task', { task_id: task.id });
+    const contractorProfile = shown.quotes[0].contractor_profile as string;
+    expect(await ok(anyone, 'hire_profile', { profile_id: contractorProfile })).toMatchObject({ id: contractorProfile, completed: 1, sats_earned: 300, ratings: { count: 1, mean: 4 } });
+    expect(await ok(anyone, 'hire_profile', { profile_id: shown.buyer_profile })).toMatchObject({ sats_paid: 300, ratings: { count: 1, mean: 5 } });
+    expect((await fails(anyone, 'hire_profile', { profile_id: 'prf_nobody' })).error.code).toBe('not_found');
+    expect((await t.server.ledger.audit()).problems).toEqual([]);
+  });
+
+  it('sets, shows and removes the token\'s webhook through tools', async () => {
+    const client = await connect(await buyToken(10));
+    const url = 'https://agent.example/hooks/abl';
+    const set = await ok(client, 'hire_set_webhook', { url });
+    expect(set.url).toBe(url);
+    expect(typeof set.secret).toBe('string');
+    const shown = await ok(client, 'hire_get_webhook');
+    expect(shown.url).toBe(url);
+    expect(shown.secret).toBeUndefined();
+    expect(await ok(client, 'hire_remove_webhook')).toEqual({ deleted: true });
+    expect((await fails(client, 'hire_set_webhook', { url: 'not a url' })).error.code).toBe('invalid_field_value');
   });
 });
 

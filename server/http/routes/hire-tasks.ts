@@ -3,8 +3,6 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AcceptQuoteSchema, editQuoteSchema, postQuoteSchema, postTaskSchema } from '../../../contract/hire.js';
 import { satsToMsat } from '../../../contract/money.js';
 import type { HireService } from '../../hire/index.js';
-import { AppError } from '../../errors.js';
-import { assertAcceptance } from '../../hire/acceptance.js';
 import * as validate from '../../hire/input-rules.js';
 import { readToken, requireToken } from '../auth.js';
 import { jsonObject } from '../body.js';
@@ -32,19 +30,7 @@ export function hireTaskRoutes(app: FastifyInstance, hire: HireService): void {
   app.get<{ Params: TaskParams }>(`${T}/:id`, async (req) => hire.getTask(taskIdOf(req), readToken(req)));
 
   app.post(T, { config: { hireLimit: 'paid' } }, async (req, reply) => {
-    const body = parseWith(PostTask, jsonObject(req));
-    const budgetMsat = body.budget_sats == null ? null : satsToMsat(body.budget_sats);
-    if (body.milestones != null && body.acceptance != null) {
-      throw new AppError('invalid_field_value', 'A task with milestones carries its checks on each milestone, not on the task.', { field: 'acceptance' });
-    }
-    const parts = body.milestones == null ? null : validate.milestones(body.milestones, budgetMsat, maxSats);
-    const input = {
-      title: validate.title(body.title),
-      description: validate.text(body.description, 'description'),
-      budgetMsat: parts?.budgetMsat ?? budgetMsat,
-      milestones: parts?.milestones ?? null,
-      acceptance: body.acceptance == null ? null : assertAcceptance(body.acceptance, 'acceptance'),
-    };
+    const input = validate.taskInput(parseWith(PostTask, jsonObject(req)), maxSats);
     return created(reply, await hire.postTask(input, readCredentials(req), req.ip));
   });
 
@@ -57,13 +43,7 @@ export function hireTaskRoutes(app: FastifyInstance, hire: HireService): void {
 
   app.patch<{ Params: TaskParams }>(`${T}/:id/quotes/:qid`, async (req) => {
     const token = requireToken(req);
-    const body = parseWith(EditQuote, jsonObject(req));
-    validate.atLeastOne({ price_sats: body.price_sats ?? undefined, description: body.description ?? undefined });
-    const patch = {
-      priceMsat: body.price_sats == null ? null : satsToMsat(body.price_sats),
-      description: body.description == null ? null : validate.text(body.description, 'description'),
-    };
-    return hire.editQuote(token, ids(req), patch);
+    return hire.editQuote(token, ids(req), validate.quotePatch(parseWith(EditQuote, jsonObject(req))));
   });
 
   app.post<{ Params: TaskParams }>(`${T}/:id/quotes/:qid/withdraw`, async (req) => hire.withdrawQuote(requireToken(req), ids(req)));

@@ -43,9 +43,7 @@ export function hireWorkRoutes(app: FastifyInstance, hire: HireService): void {
 
   app.post<{ Params: TaskParams }>(`${T}/:id/rating`, { config: { hireLimit: 'free-post' } }, async (req, reply) => {
     const token = requireToken(req);
-    const { stars, comment } = parseWith(RateTaskSchema, jsonObject(req));
-    const input = { stars, comment: comment == null ? null : validate.text(comment, 'comment', 2000) };
-    return reply.code(201).send(await hire.rateTask(token, taskIdOf(req), input));
+    return reply.code(201).send(await hire.rateTask(token, taskIdOf(req), validate.ratingInput(parseWith(RateTaskSchema, jsonObject(req)))));
   });
 
   app.get<{ Params: { id: string } }>(`${HIRE_PREFIX}/profiles/:id`, async (req) => hire.profile(req.params.id));
