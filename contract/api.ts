@@ -6,6 +6,8 @@ import { UPSTREAM_STATUSES } from './catalog.js';
 
 const hex64 = z.string().regex(/^[0-9a-fA-F]{64}$/);
 const unixSeconds = z.int().describe('Unix seconds');
+/** The latest time a query takes: 9999-12-31. */
+export const UNIX_SECONDS_MAX = 253_402_300_799;
 
 export const HealthSchema = z.strictObject({
   status: z.literal('ok'),

@@ -197,6 +197,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
     const paidCall = createPaidCalls({ proxy, gate, ledger, now, sessions, topUpWaitSeconds: settings.ABL_MPP_TOPUP_WAIT_SECONDS, onUpstreamError: (api, code) => metrics.upstreamErrors.inc({ api, code }), log });
 
     const authGuard = createAuthFailureGuard(db, { perMinute: settings.ABL_AUTH_FAILURE_LIMIT ?? settings.ABL_RATE_LIMIT, now });
+    const tokens = createTokenService({ ledger, apiNames: [...catalog.apis.map((x) => x.name), HIRE_API], now, ...(reserveAhead ? { reserveAhead } : {}) });
     const mcpToolbox = createMcpToolbox({
       catalog,
       paidCall,
@@ -204,6 +205,9 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       limiter,
       ledger,
       topups,
+      tokens,
+      now,
+      ...(reserveAhead ? { reserveAhead } : {}),
       version: VERSION,
       onAuthFailure: (client) => authGuard.recordFailure(client).catch((err: unknown) => log.warn({ err }, 'recording a failed authentication failed')),
       log,
@@ -226,7 +230,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
         (a) => hireAdminRoutes(a, { hire, adminSecret: () => adminSecret }),
         (a) => usageRoutes(a, { ledger, now, ...(reserveAhead ? { reserveAhead } : {}) }),
         (a) => mppSessionRoutes(a, { sessions, now }),
-        (a) => tokenRoutes(a, { tokens: createTokenService({ ledger, apiNames: [...catalog.apis.map((x) => x.name), HIRE_API], now, ...(reserveAhead ? { reserveAhead } : {}) }) }),
+        (a) => tokenRoutes(a, { tokens }),
         (a) => mcpRoutes(a, { toolbox: mcpToolbox }),
         (a) => proxyRoutes(a, { paidCall, uploadLimitBytes: catalog.limits.upload_bytes, now }),
       ],

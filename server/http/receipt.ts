@@ -2,7 +2,7 @@
 import type { FastifyReply } from 'fastify';
 import { msatToSats, msatToSatsUp } from '../../contract/money.js';
 import { formatPaymentReceipt } from '../mpp/header.js';
-import type { PaymentReference, Receipt } from '../payments/types.js';
+import { balanceIsLow, type PaymentReference, type Receipt } from '../payments/types.js';
 import { rfc3339 } from '../wire/binding.js';
 import { formatPaymentResponse } from '../x402/header.js';
 
@@ -17,7 +17,7 @@ export function writeReceipt(reply: FastifyReply, receipt: Receipt): void {
   if (receipt.maxChargeMsat !== undefined) reply.header('x-max-charge-sats', String(msatToSatsUp(receipt.maxChargeMsat)));
   if (receipt.balanceMsat !== null) reply.header('x-balance-sats', String(msatToSats(receipt.balanceMsat)));
   // the agent's own alarm: it learns before it meets a 402 in the middle of a task
-  if (receipt.balanceMsat !== null && receipt.lowBalanceMsat != null && receipt.balanceMsat < receipt.lowBalanceMsat) reply.header('x-balance-low', 'true');
+  if (balanceIsLow(receipt)) reply.header('x-balance-low', 'true');
   if (receipt.payment) writeRailReceipt(reply, receipt.payment);
 }
 

@@ -3,7 +3,9 @@ import type { Catalog } from '../../contract/catalog.js';
 import type { HireService } from '../hire/index.js';
 import type { Ledger } from '../ledger/index.js';
 import type { PaidCalls } from '../payments/paid-call.js';
+import type { ReserveAhead } from '../payments/reserve-ahead.js';
 import type { RateLimiter } from '../ratelimit.js';
+import type { TokenService } from '../tokens/service.js';
 import type { TopupService } from '../topup/service.js';
 import { accountTools } from './account-tools.js';
 import { catalogTools } from './catalog-tools.js';
@@ -20,6 +22,10 @@ export interface McpDeps {
   limiter?: RateLimiter;
   ledger: Ledger;
   topups: TopupService;
+  tokens: TokenService;
+  now: () => number;
+  /** a history read gives back the token's holds kept ahead first, as the route does */
+  reserveAhead?: Pick<ReserveAhead, 'giveBackFor'>;
   version: string;
   onAuthFailure?: (client: string) => Promise<void>;
   log?: { error(obj: object, msg: string): void };
@@ -30,7 +36,14 @@ export function createMcpToolbox(deps: McpDeps): Toolbox {
   const tools = [
     ...catalogTools(catalog, { paidCall: deps.paidCall }),
     ...hireTools({ hire: deps.hire, ...(deps.limiter ? { limiter: deps.limiter } : {}) }, { postTaskSats: catalog.hire.post_task_sats, quoteSats: catalog.hire.quote_sats }),
-    ...accountTools({ ledger: deps.ledger, topups: deps.topups, topupLimits: { minSats: catalog.topup.min_sats, maxSats: catalog.topup.max_sats } }),
+    ...accountTools({
+      ledger: deps.ledger,
+      topups: deps.topups,
+      tokens: deps.tokens,
+      now: deps.now,
+      ...(deps.reserveAhead ? { reserveAhead: deps.reserveAhead } : {}),
+      topupLimits: { minSats: catalog.topup.min_sats, maxSats: catalog.topup.max_sats },
+    }),
   ];
   return createToolbox({
     tools,

@@ -117,7 +117,7 @@ describe.each(['postgres', 'pglite'] as const)('the MCP server on %s', (store) =
     expect(byName.get('hire_post_quote')!.description).toMatch(new RegExp(`Price: ${catalog.hire.quote_sats} sats per quote$`));
     expect(byName.get('hire_post_task')!.inputSchema.required).toEqual(['title', 'description']);
     expect(Object.keys(byName.get('hire_post_task')!.inputSchema.properties!)).toEqual(expect.arrayContaining(['milestones', 'acceptance']));
-    for (const name of ['hire_list_tasks', 'hire_get_task', 'hire_accept_quote', 'hire_edit_quote', 'hire_deliver', 'hire_confirm', 'hire_rate', 'hire_profile', 'hire_set_webhook', 'hire_me', 'balance', 'usage', 'topup']) expect(byName.has(name), name).toBe(true);
+    for (const name of ['hire_list_tasks', 'hire_get_task', 'hire_accept_quote', 'hire_edit_quote', 'hire_deliver', 'hire_confirm', 'hire_rate', 'hire_profile', 'hire_set_webhook', 'hire_me', 'balance', 'usage', 'topup', 'usage_history', 'usage_daily', 'child_token_create', 'child_token_list', 'child_token_revoke', 'balance_alert']) expect(byName.has(name), name).toBe(true);
   });
 
   it('a chat call is paid from the token: the receipt says the charge, the balance drops by exactly it, usage shows the same call', async () => {
@@ -302,6 +302,45 @@ describe.each(['postgres', 'pglite'] as const)('the MCP server on %s', (store) =
     expect(await ok(anyone, 'hire_profile', { profile_id: contractorProfile })).toMatchObject({ id: contractorProfile, completed: 1, sats_earned: 300, ratings: { count: 1, mean: 4 } });
     expect(await ok(anyone, 'hire_profile', { profile_id: shown.buyer_profile })).toMatchObject({ sats_paid: 300, ratings: { count: 1, mean: 5 } });
     expect((await fails(anyone, 'hire_profile', { profile_id: 'prf_nobody' })).error.code).toBe('not_found');
+    expect((await t.server.ledger.audit()).problems).toEqual([]);
+  });
+
+  it('a child token made, spent, watched and revoked through tools; the history and the daily totals read as over HTTP', async () => {
+    const parentToken = await buyToken(1000);
+    const parent = await connect(parentToken);
+    const made = await ok(parent, 'child_token_create', { amount_sats: 200, max_sats_per_day: 100, apis: ['openai'] });
+    expect(made).toMatchObject({ amount_sats: 200, balance_sats: 200 });
+    expect(made.token).toMatch(/^abl_/);
+    expect(await balanceMsat(parentToken)).toBe(800_000n);
+    expect((await ok(parent, 'child_token_list')).data.map((c: Structured) => [c.id, c.balance_sats])).toEqual([[made.id, 200]]);
+
+    // the child spends within its limits; its alert shows in the receipts once it is below
+    const child = await connect(made.token);
+    expect((await fails(child, 'hire_post_task', { title: 't', description: 'd' })).error.code).toBe('forbidden');
+    expect(await ok(child, 'balance_alert', { below_sats: 170 })).toEqual({ below_sats: 170 });
+    const first = await ok(child, 'openai_images_generations', { model: 'dall-e-2', prompt: 'A lighthouse of coins' });
+    expect(first.receipt).toMatchObject({ charged_sats: 20, balance_sats: 180 });
+    expect(first.receipt.balance_low).toBeUndefined();
+    const second = await ok(child, 'openai_images_generations', { model: 'dall-e-2', prompt: 'A harbour of coins' });
+    expect(second.receipt).toMatchObject({ charged_sats: 20, balance_sats: 160, balance_low: true });
+
+    // its history, a page at a time, newest first; its day's totals
+    const page = await ok(child, 'usage_history', { limit: 1 });
+    expect(page.data).toHaveLength(1);
+    expect(page.data[0]).toMatchObject({ kind: 'call', request_id: second.receipt.request_id, amount_msat: -20_000, balance_after_msat: 160_000 });
+    const next = await ok(child, 'usage_history', { limit: 50, cursor: page.next_cursor });
+    expect(next.data.map((r: Structured) => r.request_id ?? r.kind)).toEqual([first.receipt.request_id, 'child_token']);
+    expect(next.next_cursor).toBeNull();
+    expect((await fails(child, 'usage_history', { limit: 0 })).error).toMatchObject({ code: 'invalid_field_value', field: 'limit' });
+    // summed over the days shown: a run across midnight (UTC) splits them over two
+    const days = (await ok(child, 'usage_daily')).days as Structured[];
+    const sum = (f: (d: Structured) => number) => days.reduce((total, d) => total + f(d), 0);
+    expect([sum((d) => d.spent_msat), sum((d) => d.credited_msat), sum((d) => d.by_api.openai ?? 0)]).toEqual([40_000, 200_000, 40_000]);
+
+    // revoked by its parent: what it had left comes back, and the child token is refused
+    expect(await ok(parent, 'child_token_revoke', { token_id: made.id })).toMatchObject({ id: made.id, revoked: true, returned_sats: 160 });
+    expect(await balanceMsat(parentToken)).toBe(960_000n);
+    expect((await fails(child, 'balance')).error.code).toBe('invalid_token');
     expect((await t.server.ledger.audit()).problems).toEqual([]);
   });
 

@@ -5,7 +5,7 @@ import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { msatToSats, msatToSatsUp } from '../../contract/money.js';
 import { AppError } from '../errors.js';
 import { errorBody, errorStatus, toAppError } from '../http/errors.js';
-import type { Receipt } from '../payments/types.js';
+import { balanceIsLow, type Receipt } from '../payments/types.js';
 
 /** Where a tool's price is read by machines: the tool's `_meta` under this key. */
 export const PRICE_META_KEY = 'alittlebitofmoney/price';
@@ -73,7 +73,7 @@ export function answer(structured: Record<string, unknown>, extra: CallToolResul
   return { content: [{ type: 'text', text: JSON.stringify(structured) }, ...extra], structuredContent: structured };
 }
 
-/** A receipt as the HTTP API's headers say it (X-Charged-Msats, X-Charged-Sats, X-Balance-Sats). */
+/** A receipt as the HTTP API's headers say it (X-Charged-Msats, X-Charged-Sats, X-Balance-Sats, X-Balance-Low). */
 export function receiptJson(r: Receipt): Record<string, unknown> {
   return {
     kind: r.kind,
@@ -82,6 +82,7 @@ export function receiptJson(r: Receipt): Record<string, unknown> {
     charged_sats: r.chargedMsat === null ? null : msatToSatsUp(r.chargedMsat),
     ...(r.maxChargeMsat !== undefined ? { max_charge_sats: msatToSatsUp(r.maxChargeMsat) } : {}),
     balance_sats: r.balanceMsat === null ? null : msatToSats(r.balanceMsat),
+    ...(balanceIsLow(r) ? { balance_low: true } : {}),
   };
 }
 

@@ -59,6 +59,9 @@ export interface Receipt {
   payment?: PaymentReference;
 }
 
+/** The balance after the charge is below the token's low-balance threshold (X-Balance-Low). */
+export const balanceIsLow = (r: Receipt): boolean => r.balanceMsat !== null && r.lowBalanceMsat != null && r.balanceMsat < r.lowBalanceMsat;
+
 export type PaidKind = 'token' | PaymentReference['rail'];
 
 /** What the gate reports as it works (metrics); optional, never on the critical path. */

@@ -1,7 +1,7 @@
 // GET /api/v1/usage: a token's history (JSON pages or CSV), per-day totals, and one paid call's
 // receipt (a metered stream's charge) at /api/v1/usage/{request_id}.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { CallUsage, DailyUsage, UsagePage } from '../../../contract/api.js';
+import { UNIX_SECONDS_MAX, type CallUsage, type DailyUsage, type UsagePage } from '../../../contract/api.js';
 import { AppError } from '../../errors.js';
 import type { Ledger } from '../../ledger/index.js';
 import { usageByDay, usageCsv, usageHistory } from '../../payments/history.js';
@@ -22,10 +22,8 @@ function intParam(query: Query, name: string, min: number, max: number): number 
   return Number(raw);
 }
 
-const UNIX_MAX = 253_402_300_799; // 9999-12-31
-
 export function usageRoutes(app: FastifyInstance, deps: { ledger: Ledger; now: () => number; reserveAhead?: Pick<ReserveAhead, 'giveBackFor'> }): void {
-  const range = (q: Query) => ({ from: intParam(q, 'from', 0, UNIX_MAX), to: intParam(q, 'to', 0, UNIX_MAX) });
+  const range = (q: Query) => ({ from: intParam(q, 'from', 0, UNIX_SECONDS_MAX), to: intParam(q, 'to', 0, UNIX_SECONDS_MAX) });
 
   app.get('/api/v1/usage', async (req: FastifyRequest<{ Querystring: Query }>, reply): Promise<UsagePage | string> => {
     const token = requireToken(req);
