@@ -1,12 +1,13 @@
-// Input rules shared by every caller (routes, scripts): lengths, whole-sat prices, limits.
+// Input rules shared by every caller (routes, MCP tools, scripts): lengths, whole-sat prices, limits,
+// and the parsed bodies built into what the service takes, so every door posts the same thing.
 // Types were checked by whoever parsed the input; here only values.
 import { AppError } from '../errors.js';
 import { invalidField, notFound } from './errors.js';
 import type { Acceptance, EditQuoteBody, PostTaskBody, RateTaskBody } from '../../contract/hire.js';
+import { satsToMsat } from '../../contract/money.js';
 import { assertAcceptance } from './acceptance.js';
 import { milestoneTotalMsat, type StoredMilestone } from './milestones.js';
 import type { TaskInput } from './posting.js';
-import { satsToMsat } from '../../contract/money.js';
 import { TEXT_MAX_CHARS, TITLE_MAX_CHARS } from './rules.js';
 
 /** 1–max characters (counted as code points), not only white space, no NUL. */

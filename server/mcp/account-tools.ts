@@ -69,7 +69,7 @@ export function accountTools(deps: AccountToolDeps): McpTool[] {
         limit: z.int().min(1).max(500).nullish().describe('rows per page, 50 unless given'),
         cursor: z.string().min(1).max(200).nullish().describe('next_cursor of the page before'),
         from: unixSeconds().describe('Unix seconds, inclusive'),
-        to: unixSeconds().describe('Unix seconds, exclusive'),
+        to: unixSeconds().describe('Unix seconds, inclusive'),
       }),
       readOnly: true,
       run: (i, ctx) => usageHistory(deps.ledger, needToken(ctx), { limit: i.limit ?? 50, cursor: i.cursor ?? null, from: i.from ?? null, to: i.to ?? null }, deps.reserveAhead),
