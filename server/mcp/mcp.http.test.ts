@@ -1,22 +1,19 @@
 // The MCP server over real HTTP with the SDK's own client (streamable HTTP): a real server, the
 // fake upstreams, tokens bought through the development node. Tools list their prices; a call is
 // paid from the Bearer token exactly as the HTTP API charges it; errors carry the contract's codes.
+// The marketplace and account tools' flows: hire-account-tools.http.test.ts.
 import { randomBytes } from 'node:crypto';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallUsageSchema } from '../../contract/api.js';
-import type { PublicCatalog, PublicMeteredPrice } from '../../contract/catalog.js';
+import type { PublicMeteredPrice } from '../../contract/catalog.js';
 import { meteredCallSats } from '../../contract/metered-price.js';
 import { fakeAudio } from '../testing/fake-upstream/openai-audio.js';
-import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream/server.js';
-import { buyToken as buyWith } from '../testing/flows.js';
 import { call, startTestServer, type TestServer } from '../testing/harness.js';
 import { PRICE_META_KEY } from './index.js';
-
-const KEY = 'sk-test-upstream-key';
-const MCP = '/api/v1/mcp';
+import { MCP, useMcpTestServer, type Structured } from './testing.js';
 
 /** The contract's formula for a chat call's usage (input, cached input, output). */
 function formulaMsat(p: PublicMeteredPrice, u: { prompt_tokens: number; completion_tokens: number; prompt_tokens_details?: { cached_tokens?: number } }): bigint {
@@ -26,59 +23,9 @@ function formulaMsat(p: PublicMeteredPrice, u: { prompt_tokens: number; completi
   return BigInt(p.call_sats) * 1000n + (sum + 999_999n) / 1_000_000n;
 }
 
-type Structured = Record<string, any>;
-
 describe.each(['postgres', 'pglite'] as const)('the MCP server on %s', (store) => {
-  let up: FakeUpstream;
-  let t: TestServer;
-  let catalog: PublicCatalog;
-  const clients: Client[] = [];
-  const api = (method: string, path: string, opts?: Parameters<typeof call>[3]) => call(t.url, method, path, opts);
-  const balanceMsat = async (token: string) => BigInt((await api('GET', '/api/v1/balance', { headers: { 'x-token': token } })).body.balance_msat as number);
-
-  const buyToken = (sats: number) => buyWith(t, sats);
-
-  /** An MCP client connected with this token (or none). */
-  async function connect(token: string | null): Promise<Client> {
-    const transport = new StreamableHTTPClientTransport(new URL(`${t.url}${MCP}`), token === null ? {} : { requestInit: { headers: { authorization: `Bearer ${token}` } } });
-    const client = new Client({ name: 'mcp-test', version: '1.0.0' });
-    await client.connect(transport);
-    clients.push(client);
-    return client;
-  }
-
-  async function tool(client: Client, name: string, args: Record<string, unknown> = {}): Promise<{ result: CallToolResult; s: Structured }> {
-    const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
-    // the text is the structured content's JSON, for clients that read only text
-    const first = result.content[0];
-    expect(first?.type).toBe('text');
-    const s = result.structuredContent as Structured;
-    expect(JSON.parse((first as { text: string }).text)).toEqual(s);
-    return { result, s };
-  }
-
-  async function ok(client: Client, name: string, args: Record<string, unknown> = {}): Promise<Structured> {
-    const { result, s } = await tool(client, name, args);
-    expect(result.isError ?? false, JSON.stringify(s)).toBe(false);
-    return s;
-  }
-
-  async function fails(client: Client, name: string, args: Record<string, unknown> = {}): Promise<Structured> {
-    const { result, s } = await tool(client, name, args);
-    expect(result.isError).toBe(true);
-    return s;
-  }
-
-  beforeAll(async () => {
-    up = await startFakeUpstream({ apiKey: KEY });
-    t = await startTestServer({ store, env: { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: up.url, ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: up.url } });
-    catalog = (await api('GET', '/api/v1/catalog')).body;
-  });
-  afterAll(async () => {
-    for (const c of clients) await c.close().catch(() => {});
-    await t?.close();
-    await up?.close();
-  });
+  const m = useMcpTestServer(store);
+  const { api, balanceMsat, buyToken, connect, tool, ok, fails } = m;
 
   it('lists every JSON endpoint of the catalog and the marketplace as tools, with prices, without a token', async () => {
     const client = await connect(null);
@@ -86,21 +33,21 @@ describe.each(['postgres', 'pglite'] as const)('the MCP server on %s', (store) =
     const byName = new Map(tools.map((x) => [x.name, x]));
 
     // one tool per endpoint that takes JSON or no body; the audio uploads (multipart) are not tools
-    const endpoints = catalog.apis.flatMap((a) => a.endpoints.filter((e) => e.content_type !== 'multipart'));
+    const endpoints = m.catalog.apis.flatMap((a) => a.endpoints.filter((e) => e.content_type !== 'multipart'));
     const catalogTools = tools.filter((x) => x.name.startsWith('openai_') || x.name.startsWith('anthropic_'));
     expect(catalogTools).toHaveLength(endpoints.length);
     expect(byName.has('openai_audio_transcriptions')).toBe(false);
 
     const chat = byName.get('openai_chat_completions')!;
-    const mini = catalog.apis[0]!.endpoints.find((e) => e.upstream_path === '/v1/chat/completions')!.models!['gpt-4o-mini'] as PublicMeteredPrice;
+    const mini = m.catalog.apis[0]!.endpoints.find((e) => e.upstream_path === '/v1/chat/completions')!.models!['gpt-4o-mini'] as PublicMeteredPrice;
     const most = meteredCallSats(mini, mini.max_input_tokens!, mini.max_output_tokens);
     expect(chat.description).toContain(`gpt-4o-mini: 150 sats per 1M input tokens, 75 per 1M cached input tokens, 600 per 1M output tokens; up to ${most} sats per call`);
-    const mostOfAll = Math.max(...Object.values(catalog.apis[0]!.endpoints[0]!.models!).map((p) => meteredCallSats(p as PublicMeteredPrice, (p as PublicMeteredPrice).max_input_tokens!, (p as PublicMeteredPrice).max_output_tokens)));
+    const mostOfAll = Math.max(...Object.values(m.catalog.apis[0]!.endpoints[0]!.models!).map((p) => meteredCallSats(p as PublicMeteredPrice, (p as PublicMeteredPrice).max_input_tokens!, (p as PublicMeteredPrice).max_output_tokens)));
     expect(chat.annotations?.title).toBe(`OpenAI Chat completions (metered by tokens, up to ${mostOfAll} sats per call)`);
     expect((chat._meta?.[PRICE_META_KEY] as Structured).models['gpt-4o-mini']).toMatchObject({ input_sats_per_mtok: 150, max_sats: most });
     // the schema is the catalog's validation: required fields, the priced models, no stream
     expect(chat.inputSchema.required).toEqual(['model', 'messages']);
-    expect((chat.inputSchema.properties!.model as Structured).enum).toEqual(Object.keys(catalog.apis[0]!.endpoints[0]!.models!));
+    expect((chat.inputSchema.properties!.model as Structured).enum).toEqual(Object.keys(m.catalog.apis[0]!.endpoints[0]!.models!));
     expect(chat.inputSchema.properties!.temperature).toEqual({ type: 'number', minimum: 0, maximum: 2 });
     expect(chat.inputSchema.properties!.stream).toBeUndefined();
     expect(chat.inputSchema.additionalProperties).toBe(false);
@@ -113,8 +60,8 @@ describe.each(['postgres', 'pglite'] as const)('the MCP server on %s', (store) =
     expect(models.description).toMatch(/Price: free$/);
     expect(models._meta?.[PRICE_META_KEY]).toEqual({ free: true, summary: 'free' });
 
-    expect(byName.get('hire_post_task')!.description).toMatch(new RegExp(`Price: ${catalog.hire.post_task_sats} sats per task posted$`));
-    expect(byName.get('hire_post_quote')!.description).toMatch(new RegExp(`Price: ${catalog.hire.quote_sats} sats per quote$`));
+    expect(byName.get('hire_post_task')!.description).toMatch(new RegExp(`Price: ${m.catalog.hire.post_task_sats} sats per task posted$`));
+    expect(byName.get('hire_post_quote')!.description).toMatch(new RegExp(`Price: ${m.catalog.hire.quote_sats} sats per quote$`));
     expect(byName.get('hire_post_task')!.inputSchema.required).toEqual(['title', 'description']);
     expect(Object.keys(byName.get('hire_post_task')!.inputSchema.properties!)).toEqual(expect.arrayContaining(['milestones', 'acceptance']));
     for (const name of ['hire_list_tasks', 'hire_get_task', 'hire_accept_quote', 'hire_edit_quote', 'hire_deliver', 'hire_confirm', 'hire_rate', 'hire_profile', 'hire_set_webhook', 'hire_me', 'balance', 'usage', 'topup', 'usage_history', 'usage_daily', 'child_token_create', 'child_token_list', 'child_token_revoke', 'balance_alert']) expect(byName.has(name), name).toBe(true);
@@ -128,14 +75,14 @@ describe.each(['postgres', 'pglite'] as const)('the MCP server on %s', (store) =
 
     expect(s.status).toBe(200);
     expect(s.answer.object).toBe('chat.completion');
-    const price = catalog.apis[0]!.endpoints[0]!.models!['gpt-4o-mini'] as PublicMeteredPrice;
+    const price = m.catalog.apis[0]!.endpoints[0]!.models!['gpt-4o-mini'] as PublicMeteredPrice;
     const expected = formulaMsat(price, s.answer.usage);
     expect(expected).toBeGreaterThan(0n);
     expect(s.receipt).toMatchObject({ kind: 'token', charged_msat: Number(expected), charged_sats: Number((expected + 999n) / 1000n) });
     expect(await balanceMsat(token)).toBe(before - expected);
     expect(BigInt(s.receipt.balance_sats)).toBe((before - expected) / 1000n);
     // the upstream got the body as the HTTP API sends it (the output limit the reservation assumed)
-    expect(JSON.parse(up.lastRequest()!.body.toString())).toMatchObject({ model: 'gpt-4o-mini', max_completion_tokens: 16384 });
+    expect(JSON.parse(m.upstream.lastRequest()!.body.toString())).toMatchObject({ model: 'gpt-4o-mini', max_completion_tokens: 16384 });
 
     const balance = await ok(client, 'balance');
     expect(balance).toEqual({ balance_sats: Number((before - expected) / 1000n), balance_msat: Number(before - expected) });
@@ -176,7 +123,7 @@ describe.each(['postgres', 'pglite'] as const)('the MCP server on %s', (store) =
     expect(p).toMatchObject({ error: { code: 'insufficient_balance', balance_sats: 5, price_sats: 120 }, http_status: 402, top_up: { amount_sats: 115 } });
     expect(p.top_up.how).toContain('POST /api/v1/topup');
     const q = await fails(client, 'hire_post_task', { title: 'A poem', description: 'Four lines about sats.' });
-    expect(q).toMatchObject({ error: { code: 'insufficient_balance', balance_sats: 5, price_sats: catalog.hire.post_task_sats }, top_up: { amount_sats: catalog.hire.post_task_sats - 5 } });
+    expect(q).toMatchObject({ error: { code: 'insufficient_balance', balance_sats: 5, price_sats: m.catalog.hire.post_task_sats }, top_up: { amount_sats: m.catalog.hire.post_task_sats - 5 } });
     expect(await balanceMsat(poor)).toBe(5000n);
 
     // the catalog's rules, as the HTTP API answers them
@@ -217,144 +164,6 @@ describe.each(['postgres', 'pglite'] as const)('the MCP server on %s', (store) =
     const get = await api('GET', MCP, { headers: { accept: 'text/event-stream' } });
     expect(get.status).toBe(405);
     expect(get.headers.allow).toBe('POST');
-  });
-
-  it('runs an AI for Hire task through tools: post, quote with a second token, accept, deliver, confirm; the money moves as over HTTP', async () => {
-    const buyerToken = await buyToken(1000);
-    const contractorToken = await buyToken(100);
-    const buyer = await connect(buyerToken);
-    const contractor = await connect(contractorToken);
-    const fee = catalog.hire.post_task_sats;
-    const quoteFee = catalog.hire.quote_sats;
-
-    const task = await ok(buyer, 'hire_post_task', { title: 'Translate a poem', description: 'From French to English.', budget_sats: 400 });
-    expect(task).toMatchObject({ status: 'open', budget_sats: 400, receipt: { charged_sats: fee, balance_sats: 1000 - fee } });
-    const listed = await ok(contractor, 'hire_list_tasks', { status: 'open' });
-    expect(listed.tasks.map((x: Structured) => x.id)).toContain(task.id);
-
-    const quote = await ok(contractor, 'hire_post_quote', { task_id: task.id, price_sats: 300, description: 'Done in an hour.' });
-    expect(quote).toMatchObject({ price_sats: 300, receipt: { charged_sats: quoteFee, balance_sats: 100 - quoteFee } });
-    // a buyer cannot quote on their own task
-    expect((await fails(buyer, 'hire_post_quote', { task_id: task.id, price_sats: 10, description: 'me' })).error.code).toBe('forbidden');
-
-    const accepted = await ok(buyer, 'hire_accept_quote', { task_id: task.id, quote_id: quote.id, expected_price_sats: 300 });
-    expect(accepted.status).toBe('awarded');
-    expect(await balanceMsat(buyerToken)).toBe(BigInt(1000 - fee - 300) * 1000n);
-    // only the contractor delivers
-    expect((await fails(buyer, 'hire_deliver', { task_id: task.id, body: 'mine' })).error.code).toBe('forbidden');
-    expect((await ok(contractor, 'hire_deliver', { task_id: task.id, body: 'The translated poem.' })).status).toBe('delivered');
-    const shown = await ok(buyer, 'hire_get_task', { task_id: task.id });
-    expect(JSON.stringify(shown)).toContain('The translated poem.');
-    expect((await ok(buyer, 'hire_confirm', { task_id: task.id })).status).toBe('completed');
-
-    expect(await balanceMsat(contractorToken)).toBe(BigInt(100 - quoteFee + 300) * 1000n);
-    const me = await ok(contractor, 'hire_me');
-    expect(me.balance_sats).toBe(100 - quoteFee + 300);
-    // the ledger still balances after all of it
-    expect((await t.server.ledger.audit()).problems).toEqual([]);
-  });
-
-  it('runs a milestone task with a schema-checked milestone through tools, then both sides rate the deal and read the profiles', async () => {
-    const buyerToken = await buyToken(1000);
-    const contractorToken = await buyToken(100);
-    const buyer = await connect(buyerToken);
-    const contractor = await connect(contractorToken);
-    const anyone = await connect(null);
-    const fee = catalog.hire.post_task_sats;
-    const quoteFee = catalog.hire.quote_sats;
-
-    // the posting's milestones and checks reach the task (they are the tool's input schema)
-    const milestones = [
-      { title: 'First stanza', amount_sats: 100 },
-      { title: 'Rest', amount_sats: 200, acceptance: { json_schema: { type: 'object', required: ['lines'] } } },
-    ];
-    expect((await fails(buyer, 'hire_post_task', { title: 't', description: 'd', milestones, acceptance: { sha256: 'ab'.repeat(32) } })).error).toMatchObject({ code: 'invalid_field_value', field: 'acceptance' });
-    expect((await fails(buyer, 'hire_post_task', { title: 't', description: 'd', milestones, budget_sats: 301 })).error).toMatchObject({ code: 'invalid_field_value', field: 'budget_sats' });
-    const task = await ok(buyer, 'hire_post_task', { title: 'Translate a poem', description: 'Two parts.', milestones });
-    expect(task).toMatchObject({ status: 'open', budget_sats: 300, receipt: { charged_sats: fee } });
-    expect(task.milestones.map((m: Structured) => [m.title, m.amount_sats])).toEqual([['First stanza', 100], ['Rest', 200]]);
-
-    // a quote changed before it is accepted; a rating before the deal closed is refused
-    const quote = await ok(contractor, 'hire_post_quote', { task_id: task.id, price_sats: 300, description: 'On it' });
-    expect((await fails(contractor, 'hire_edit_quote', { task_id: task.id, quote_id: quote.id })).error.code).toBe('missing_required_field');
-    // a milestone task is fixed-price: a quote offers exactly their sum
-    expect((await fails(contractor, 'hire_edit_quote', { task_id: task.id, quote_id: quote.id, price_sats: 250 })).error).toMatchObject({ code: 'invalid_field_value', field: 'price_sats' });
-    expect(await ok(contractor, 'hire_edit_quote', { task_id: task.id, quote_id: quote.id, description: 'On it, in rhyme' })).toMatchObject({ id: quote.id, price_sats: 300, description: 'On it, in rhyme' });
-    await ok(buyer, 'hire_accept_quote', { task_id: task.id, quote_id: quote.id, expected_price_sats: 300 });
-    expect((await fails(buyer, 'hire_rate', { task_id: task.id, stars: 5 })).error.code).toBe('invalid_state');
-
-    // the first milestone by confirmation, the second by its check: a failing delivery is refused with the reason
-    await ok(contractor, 'hire_deliver', { task_id: task.id, body: 'Stanza one' });
-    await ok(buyer, 'hire_confirm', { task_id: task.id });
-    expect(await balanceMsat(contractorToken)).toBe(BigInt(100 - quoteFee + 100) * 1000n);
-    const refused = await fails(contractor, 'hire_deliver', { task_id: task.id, body: '{"verses": []}' });
-    expect(refused.error.code).toBe('invalid_field_value');
-    const done = await ok(contractor, 'hire_deliver', { task_id: task.id, body: '{"lines": ["..."]}' });
-    expect(done).toMatchObject({ status: 'completed', outcome: 'acceptance_check' });
-    expect(await balanceMsat(contractorToken)).toBe(BigInt(100 - quoteFee + 300) * 1000n);
-
-    // each side rates once; the profiles (no token needed) count the closed deal
-    expect(await ok(buyer, 'hire_rate', { task_id: task.id, stars: 4, comment: 'Good rhymes' })).toMatchObject({ stars: 4 });
-    expect((await fails(buyer, 'hire_rate', { task_id: task.id, stars: 5 })).error.code).toBe('invalid_state');
-    await ok(contractor, 'hire_rate', { task_id: task.id, stars: 5 });
-    const shown = await ok(anyone, 'hire_get_task', { task_id: task.id });
-    const contractorProfile = shown.quotes[0].contractor_profile as string;
-    expect(await ok(anyone, 'hire_profile', { profile_id: contractorProfile })).toMatchObject({ id: contractorProfile, completed: 1, sats_earned: 300, ratings: { count: 1, mean: 4 } });
-    expect(await ok(anyone, 'hire_profile', { profile_id: shown.buyer_profile })).toMatchObject({ sats_paid: 300, ratings: { count: 1, mean: 5 } });
-    expect((await fails(anyone, 'hire_profile', { profile_id: 'prf_nobody' })).error.code).toBe('not_found');
-    expect((await t.server.ledger.audit()).problems).toEqual([]);
-  });
-
-  it('a child token made, spent, watched and revoked through tools; the history and the daily totals read as over HTTP', async () => {
-    const parentToken = await buyToken(1000);
-    const parent = await connect(parentToken);
-    const made = await ok(parent, 'child_token_create', { amount_sats: 200, max_sats_per_day: 100, apis: ['openai'] });
-    expect(made).toMatchObject({ amount_sats: 200, balance_sats: 200 });
-    expect(made.token).toMatch(/^abl_/);
-    expect(await balanceMsat(parentToken)).toBe(800_000n);
-    expect((await ok(parent, 'child_token_list')).data.map((c: Structured) => [c.id, c.balance_sats])).toEqual([[made.id, 200]]);
-
-    // the child spends within its limits; its alert shows in the receipts once it is below
-    const child = await connect(made.token);
-    expect((await fails(child, 'hire_post_task', { title: 't', description: 'd' })).error.code).toBe('forbidden');
-    expect(await ok(child, 'balance_alert', { below_sats: 170 })).toEqual({ below_sats: 170 });
-    const first = await ok(child, 'openai_images_generations', { model: 'dall-e-2', prompt: 'A lighthouse of coins' });
-    expect(first.receipt).toMatchObject({ charged_sats: 20, balance_sats: 180 });
-    expect(first.receipt.balance_low).toBeUndefined();
-    const second = await ok(child, 'openai_images_generations', { model: 'dall-e-2', prompt: 'A harbour of coins' });
-    expect(second.receipt).toMatchObject({ charged_sats: 20, balance_sats: 160, balance_low: true });
-
-    // its history, a page at a time, newest first; its day's totals
-    const page = await ok(child, 'usage_history', { limit: 1 });
-    expect(page.data).toHaveLength(1);
-    expect(page.data[0]).toMatchObject({ kind: 'call', request_id: second.receipt.request_id, amount_msat: -20_000, balance_after_msat: 160_000 });
-    const next = await ok(child, 'usage_history', { limit: 50, cursor: page.next_cursor });
-    expect(next.data.map((r: Structured) => r.request_id ?? r.kind)).toEqual([first.receipt.request_id, 'child_token']);
-    expect(next.next_cursor).toBeNull();
-    expect((await fails(child, 'usage_history', { limit: 0 })).error).toMatchObject({ code: 'invalid_field_value', field: 'limit' });
-    // summed over the days shown: a run across midnight (UTC) splits them over two
-    const days = (await ok(child, 'usage_daily')).days as Structured[];
-    const sum = (f: (d: Structured) => number) => days.reduce((total, d) => total + f(d), 0);
-    expect([sum((d) => d.spent_msat), sum((d) => d.credited_msat), sum((d) => d.by_api.openai ?? 0)]).toEqual([40_000, 200_000, 40_000]);
-
-    // revoked by its parent: what it had left comes back, and the child token is refused
-    expect(await ok(parent, 'child_token_revoke', { token_id: made.id })).toMatchObject({ id: made.id, revoked: true, returned_sats: 160 });
-    expect(await balanceMsat(parentToken)).toBe(960_000n);
-    expect((await fails(child, 'balance')).error.code).toBe('invalid_token');
-    expect((await t.server.ledger.audit()).problems).toEqual([]);
-  });
-
-  it('sets, shows and removes the token\'s webhook through tools', async () => {
-    const client = await connect(await buyToken(10));
-    const url = 'https://agent.example/hooks/abl';
-    const set = await ok(client, 'hire_set_webhook', { url });
-    expect(set.url).toBe(url);
-    expect(typeof set.secret).toBe('string');
-    const shown = await ok(client, 'hire_get_webhook');
-    expect(shown.url).toBe(url);
-    expect(shown.secret).toBeUndefined();
-    expect(await ok(client, 'hire_remove_webhook')).toEqual({ deleted: true });
-    expect((await fails(client, 'hire_set_webhook', { url: 'not a url' })).error.code).toBe('invalid_field_value');
   });
 });
 
