@@ -189,8 +189,8 @@ export interface DayTotal {
   byApi: Record<string, bigint>;
 }
 
-/** Per UTC day: what the account spent (settled calls, fees, escrow, payouts) and was credited, calls per API. */
-export async function dailyTotals(q: Queryable, p: { accountId: bigint; from: Date; to: Date }): Promise<DayTotal[]> {
+/** Per UTC day between two Unix seconds, both included: what the account spent (settled calls, fees, escrow, payouts) and was credited, calls per API. */
+export async function dailyTotals(q: Queryable, p: { accountId: bigint; from: number; to: number }): Promise<DayTotal[]> {
   const money = await q.query<{ day: string; spent: bigint; credited: bigint }>(
     `SELECT to_char(j.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
             coalesce(-sum(e.amount_msat) FILTER (WHERE e.amount_msat < 0), 0) AS spent,
@@ -198,15 +198,16 @@ export async function dailyTotals(q: Queryable, p: { accountId: bigint; from: Da
      FROM entries e JOIN journal j ON j.id = e.journal_id
      -- calls are counted from their settled records below: a reservation is not yet spending;
      -- a carry-forward is archived history, not a day's spending
-     WHERE e.account_id = $1 AND j.created_at >= $2 AND j.created_at < $3 AND j.kind NOT IN ('reserve', 'settle', 'release', 'charge', 'unreserve', 'hold_carry', 'carry_forward')
+     -- the end second whole, in SQL: a day after 9999-12-31 has no date the driver can send
+     WHERE e.account_id = $1 AND j.created_at >= to_timestamp($2) AND j.created_at < to_timestamp($3) + interval '1 second' AND j.kind NOT IN ('reserve', 'settle', 'release', 'charge', 'unreserve', 'hold_carry', 'carry_forward')
      GROUP BY 1 ORDER BY 1`,
     [p.accountId, p.from, p.to],
   );
   const calls = await q.query<{ day: string; api: string; charged: bigint }>(
     `SELECT to_char(to_timestamp(c.created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, c.api, sum(c.charged_msat) AS charged
-     FROM paid_calls c WHERE c.account_id = $1 AND c.created_at >= $2 AND c.created_at < $3
+     FROM paid_calls c WHERE c.account_id = $1 AND c.created_at >= $2 AND c.created_at <= $3
      GROUP BY 1, 2`,
-    [p.accountId, Math.floor(p.from.getTime() / 1000), Math.floor(p.to.getTime() / 1000)],
+    [p.accountId, p.from, p.to],
   );
   const days = new Map<string, DayTotal>();
   const day = (d: string) => days.get(d) ?? days.set(d, { date: d, spentMsat: 0n, creditedMsat: 0n, byApi: {} }).get(d)!;

@@ -64,7 +64,8 @@ export interface Ledger {
   /** the account's history, newest first, with the balance after each row (ledger/history.ts) */
   history(p: Parameters<typeof accountHistory>[1]): Promise<HistoryPage>;
   /** spent and credited per UTC day, calls per API */
-  dailyTotals(p: { accountId: bigint; from: Date; to: Date }): Promise<DayTotal[]>;
+  /** from and to: Unix seconds, both included */
+  dailyTotals(p: { accountId: bigint; from: number; to: number }): Promise<DayTotal[]>;
   /** a child token's account, funded from its parent (InsufficientFundsError when the parent lacks it) */
   createChild(p: ChildSpec): Promise<bigint>;
   /** a token's low-balance threshold (X-Balance-Low on paid answers below it); null clears it */

@@ -2,7 +2,7 @@
 // settlement folded), top-up, AI for Hire fee; the balance after each row adds up; pages, CSV
 // and per-day totals agree with the headers the calls answered.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DailyUsageSchema, UsagePageSchema, type UsageRow } from '../../contract/api.js';
+import { DailyUsageSchema, UNIX_SECONDS_MAX, UsagePageSchema, type UsageRow } from '../../contract/api.js';
 import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream/server.js';
 import { call, startTestServer, type TestServer } from '../testing/harness.js';
 
@@ -83,6 +83,18 @@ describe.each(['postgres', 'pglite'] as const)('usage history on %s', (store) =>
     const spentCalls = charged.reduce((s, c) => s + c.msat, 0);
     const total = daily.days.reduce((s, d) => ({ spent: s.spent + d.spent_msat, credited: s.credited + d.credited_msat, openai: s.openai + (d.by_api.openai ?? 0) }), { spent: 0, credited: 0, openai: 0 });
     expect(total).toEqual({ spent: spentCalls + 50_000, credited: 1_000_000, openai: spentCalls });
+  });
+
+  it('counts each second of a range, its last one too, up to the largest time it takes', async () => {
+    const daily = async (query: string) => DailyUsageSchema.parse((await api('GET', `/api/v1/usage/daily?${query}`, as())).body).days;
+    const whole = await daily(`from=0&to=${UNIX_SECONDS_MAX}`);
+    expect(whole).toEqual(await daily(''));
+    const topup = (await allRows(50)).find((r) => r.kind === 'topup')!;
+    // a range ending on the top-up's second has it; one ending the second before has not
+    expect((await daily(`from=0&to=${topup.created_at}`)).reduce((s, d) => s + d.credited_msat, 0)).toBe(1_000_000);
+    expect((await daily(`from=0&to=${topup.created_at - 1}`)).reduce((s, d) => s + d.credited_msat, 0)).toBe(0);
+    expect(await daily(`from=${UNIX_SECONDS_MAX}&to=${UNIX_SECONDS_MAX}`)).toEqual([]);
+    expect(UsagePageSchema.parse((await api('GET', `/api/v1/usage?from=0&to=${UNIX_SECONDS_MAX}`, as())).body).data).toEqual(await allRows(50));
   });
 
   it('refuses a bad cursor, limit or range with the field named, and needs the token', async () => {

@@ -65,7 +65,7 @@ export async function usageByDay(ledger: Ledger, token: string, range: { from: n
   const to = range.to ?? range.now;
   const from = range.from ?? to - 30 * DAY;
   if (from > to) throw new AppError('invalid_field_value', '`from` is after `to`.', { field: 'from' });
-  const days = await ledger.dailyTotals({ accountId: account.id, from: new Date(from * 1000), to: new Date((to + 1) * 1000) });
+  const days = await ledger.dailyTotals({ accountId: account.id, from, to });
   return {
     days: days.map((d) => ({
       date: d.date,
