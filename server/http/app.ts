@@ -10,7 +10,7 @@ import type { AuthFailureGuard } from '../auth-guard.js';
 import type { Metrics } from '../metrics/index.js';
 import type { TopupService } from '../topup/service.js';
 import { RequestLogger } from '../logging/request-logger.js';
-import { errorHandler, sendError } from './errors.js';
+import { errorHandler, frameworkErrorHandler, sendError } from './errors.js';
 import { buildOpenApi, coreOperations, type OperationSpec } from './openapi.js';
 import { devRoutes } from './routes/dev.js';
 import { metaRoutes } from './routes/meta.js';
@@ -123,6 +123,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     routerOptions: { ignoreTrailingSlash: false, caseSensitive: true },
+    frameworkErrors: frameworkErrorHandler,
     return503OnClosing: true,
   });
 

@@ -97,12 +97,19 @@ describe('the core endpoints answer exactly the shapes of contract/', () => {
       ['GET', '/api/v1/balance', { headers: { 'x-token': 'abl_unknown' } }, 401, 'invalid_token'],
       ['GET', `/api/v1/topup/${'0'.repeat(64)}`, {}, 404, 'not_found'],
       ['GET', '/api/v1/no-such-route', {}, 404, 'not_found'],
+      // refused by the router itself, before any route: still the contract's body
+      ['GET', '/api/v1/openai/v1/%ZZ', {}, 400, 'invalid_field_value'],
+      ['GET', '/api/v1/topup/%E0%A4%A', {}, 400, 'invalid_field_value'],
+      ['GET', `/api/v1/ai-for-hire/tasks/${'a'.repeat(300)}`, {}, 404, 'not_found'],
       ['GET', CHAT, {}, 405, 'method_not_allowed'],
       ['POST', '/api/v1/webhooks/phoenixd', { rawBody: '{}' }, 401, 'invalid_signature'],
     ];
     for (const [method, path, opts, status, code] of cases) {
-      expect([path, expectAnswer(ErrorBodySchema, await api(method, path, opts), status).error.code]).toEqual([path, code]);
+      const res = await api(method, path, opts);
+      expect([path, expectAnswer(ErrorBodySchema, res, status).error.code]).toEqual([path, code]);
+      expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     }
+    expect((await api('GET', '/api/v1/openai/v1/%ZZ')).body.error.field).toBe('path');
   });
 
   it('checked every core answer schema against a real answer', () => {

@@ -63,6 +63,15 @@ export function sendError(reply: FastifyReply, err: AppError): FastifyReply {
   return reply.code(errorStatus(err)).type('application/json; charset=utf-8').send(errorBody(err));
 }
 
+/** Refused by Fastify's router before any route or hook ran: a path that does not decode, or a path parameter too long to be anything we know. */
+export function frameworkErrorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  reply.header('x-request-id', req.id);
+  const path = req.raw.url?.split('?')[0] ?? '';
+  if (err.code === 'FST_ERR_BAD_URL') return sendError(reply, new AppError('invalid_field_value', `The path ${path} is not valid percent-encoding.`, { field: 'path' }));
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return sendError(reply, new AppError('not_found', `No route for ${req.method} ${path}.`));
+  return errorHandler(err, req, reply);
+}
+
 export function errorHandler(err: unknown, req: FastifyRequest, reply: FastifyReply): FastifyReply {
   const known = toAppError(err);
   if (known) {
