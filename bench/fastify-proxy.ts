@@ -12,6 +12,7 @@
 // Run as its own process: `node --import tsx bench/fastify-proxy.ts <port> <upstream url> <catalog file>`.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { OutgoingHttpHeaders } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import { Pool } from 'undici';
@@ -50,7 +51,11 @@ export async function startFastifyProxy(port: number, upstream: string, catalogF
       if (streamed) {
         // a stream's charge is known at its end (the server settles it there): computed, not sent
         if (!metered) return reply.send(res.body);
-        return reply.send(meterStream(res.body, metered, async (outcome) => void chargeAtMostCeiling(metered.price, outcome.usage, metered.ceilingMsat)));
+        // relayed as the server relays a metered stream (server/http/routes/proxy.ts)
+        reply.hijack();
+        reply.raw.writeHead(res.statusCode, reply.getHeaders() as OutgoingHttpHeaders);
+        meterStream(res.body, metered, async (outcome) => void chargeAtMostCeiling(metered.price, outcome.usage, metered.ceilingMsat)).relayTo(reply.raw);
+        return reply;
       }
       let charged = 30_000n;
       let answer: Buffer;

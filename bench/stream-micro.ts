@@ -1,4 +1,4 @@
-// In process, no sockets: what one metered stream's tee and usage tap cost, against piping the
+// In process, no sockets: what one metered stream's relay and usage tap cost, against piping the
 // same 17 chunks straight through (the flat path); each chunk as OpenAI sends it with
 // include_usage ("usage":null on every chunk). Rounds take turns; the best round is printed.
 //   node --import tsx bench/stream-micro.ts [streams per round] [rounds]
@@ -44,5 +44,8 @@ await measure([
   }],
   ['pipe (flat)', () => pipeline(source(), sink())],
   ['PassThrough between', () => pipeline(source(), new PassThrough(), sink())],
-  ['meterStream', () => pipeline(meterStream(source(), call, async (o) => { if (!o.reported) throw new Error('estimated'); }), sink())],
+  ['meterStream (relayed)', () => new Promise<void>((resolve, reject) => {
+    const out = sink().once('finish', resolve).once('error', reject);
+    meterStream(source(), call, async (o) => { if (!o.reported) throw new Error('estimated'); }).relayTo(out);
+  })],
 ], n, Number(process.argv[3] ?? 6));

@@ -2,11 +2,12 @@
 // validation rules, its price from the catalog, and a call that runs the HTTP API's paid path
 // (server/payments/paid-call.ts) with the MCP request's token. Multipart endpoints (audio
 // uploads) are not offered as tools. Streams are not offered either: a tool answers once.
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { fieldTypes, isMetered, ruleSchemaKeywords, publicMeteredPrice, publicPath, type Api, type Catalog, type Endpoint, type FieldRule } from '../../contract/catalog.js';
 import { meteredCallSats, type PublicMeteredPrice } from '../../contract/metered-price.js';
 import { AppError } from '../errors.js';
+import { isStreamRelay } from '../payments/metered-answer.js';
 import type { PaidAnswer, PaidCalls } from '../payments/paid-call.js';
 import { answer, flatPrice, receiptJson, type JsonSchemaObject, type McpTool, type ToolPrice } from './tool.js';
 
@@ -91,8 +92,10 @@ export function endpointSchema(ep: Endpoint): JsonSchemaObject {
   return { type: 'object', properties, ...(required.length ? { required } : {}), additionalProperties: v.other_fields === 'pass' };
 }
 
-async function readAll(body: Readable | Buffer): Promise<Buffer> {
-  if (Buffer.isBuffer(body)) return body;
+async function readAll(answer: PaidAnswer['body']): Promise<Buffer> {
+  if (Buffer.isBuffer(answer)) return answer;
+  let body = answer as Readable;
+  if (isStreamRelay(answer)) answer.relayTo((body = new PassThrough()));
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {

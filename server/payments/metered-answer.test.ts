@@ -1,8 +1,7 @@
 import { PassThrough, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
 import type { MeteredRequest } from '../proxy/metered-request.js';
-import { meterStream, type StreamOutcome } from './metered-answer.js';
+import { meterStream, type StreamOutcome, type StreamRelay } from './metered-answer.js';
 
 const call = { shape: 'openai-chat', model: 'gpt-4o-mini', inputTokensBound: 40, outputLimit: 50 } as MeteredRequest;
 const frame = (data: unknown): string => `data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
@@ -24,6 +23,16 @@ function manualSettle() {
   return { outcomes, done, release, wasCalled };
 }
 
+/** Relays into `sink`: resolves when the sink finished, rejects when it was destroyed with an error (as a response cut off is). */
+function relayed(relay: StreamRelay, sink: Writable): Promise<void> {
+  const done = new Promise<void>((resolve, reject) => {
+    sink.once('finish', resolve);
+    sink.once('error', reject);
+  });
+  relay.relayTo(sink);
+  return done;
+}
+
 function collector() {
   const got: Buffer[] = [];
   let finished = false;
@@ -40,12 +49,12 @@ function collector() {
   return { sink, got, finished: () => finished };
 }
 
-describe('meterStream', () => {
+describe('meterStream (relayed)', () => {
   it('passes every chunk on unchanged and in order, and ends only once the settle is done', async () => {
     const upstream = new PassThrough();
     const settle = manualSettle();
     const out = collector();
-    const piped = pipeline(meterStream(upstream, call, settle.done), out.sink);
+    const piped = relayed(meterStream(upstream, call, settle.done), out.sink);
     const chunks = [delta('Hello'), delta(' there'), usageFrame + frame('[DONE]')].map((c) => Buffer.from(c));
     for (const c of chunks) upstream.write(c);
     upstream.end();
@@ -64,7 +73,7 @@ describe('meterStream', () => {
     const settle = manualSettle();
     settle.release();
     const out = collector();
-    const piped = pipeline(meterStream(upstream, call, settle.done), out.sink);
+    const piped = relayed(meterStream(upstream, call, settle.done), out.sink);
     upstream.end(delta('A few words of text') + frame('[DONE]'));
     await piped;
     const [o] = settle.outcomes;
@@ -77,7 +86,7 @@ describe('meterStream', () => {
     const long = new PassThrough();
     const second = manualSettle();
     second.release();
-    const drained = pipeline(meterStream(long, call, second.done), collector().sink);
+    const drained = relayed(meterStream(long, call, second.done), collector().sink);
     long.end(Array.from({ length: 200 }, (_, i) => delta(`word number ${i} `)).join(''));
     await drained;
     expect(second.outcomes[0]?.usage.output).toBe(50);
@@ -87,11 +96,13 @@ describe('meterStream', () => {
     const upstream = new PassThrough();
     const settle = manualSettle();
     settle.release();
-    const out = meterStream(upstream, call, settle.done);
+    const out = collector();
+    meterStream(upstream, call, settle.done).relayTo(out.sink);
     upstream.write(delta('Hello'));
-    await new Promise<void>((resolve) => out.once('data', () => resolve()));
-    out.destroy(); // the client hung up
-    await new Promise((resolve) => out.once('close', resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(out.got).toHaveLength(1);
+    out.sink.destroy(); // the client hung up
+    await new Promise((resolve) => out.sink.once('close', resolve));
     // far more than any buffer holds: the upstream must not stall on a client that is gone
     for (let i = 0; i < 2000; i++) upstream.write(delta(`more text ${i} `));
     upstream.end(usageFrame + frame('[DONE]'));
@@ -99,20 +110,32 @@ describe('meterStream', () => {
     expect(settle.outcomes).toEqual([{ ended: true, usage: { input: 12, cachedInput: 0, cacheWrite: 0, output: 7 }, reported: true }]);
   });
 
-  it('keeps back-pressure: a slow client pauses the upstream', async () => {
+  it('keeps back-pressure: a slow client pauses the upstream, and it reads on once the client took it', async () => {
     const upstream = new PassThrough({ highWaterMark: 16 });
     const settle = manualSettle();
     settle.release();
-    const out = meterStream(upstream, call, settle.done);
+    const got: Buffer[] = [];
+    let take!: () => void;
+    // a client that takes nothing until told to
+    const slow = new Writable({
+      highWaterMark: 16,
+      write(chunk: Buffer, _enc, cb) {
+        got.push(chunk);
+        take = cb;
+      },
+    });
+    const ended = relayed(meterStream(upstream, call, settle.done), slow);
     const big = Buffer.alloc(64 * 1024, 'a');
     upstream.write(big);
     upstream.write(big);
+    upstream.end();
     await new Promise((resolve) => setImmediate(resolve));
     expect(upstream.isPaused()).toBe(true);
-    const got: Buffer[] = [];
-    out.on('data', (c: Buffer) => got.push(c));
-    upstream.end();
-    await new Promise((resolve) => out.once('end', resolve));
+    expect(got).toHaveLength(1);
+    take();
+    await new Promise((resolve) => setImmediate(resolve));
+    take();
+    await ended;
     expect(Buffer.concat(got).length).toBe(2 * big.length);
   });
 
@@ -121,7 +144,7 @@ describe('meterStream', () => {
     const settle = manualSettle();
     settle.release();
     const out = collector();
-    const piped = pipeline(meterStream(upstream, call, settle.done), out.sink);
+    const piped = relayed(meterStream(upstream, call, settle.done), out.sink);
     upstream.write(delta('Hello'));
     upstream.destroy(new Error('upstream broke'));
     await expect(piped).rejects.toThrow('upstream broke');

@@ -1,7 +1,7 @@
 // Reading a metered answer for its usage. A JSON answer is read whole (it is small) so that its
-// charge is settled before the headers go out; a stream passes every chunk on at once while a tap
-// reads the usage, and keeps being read to its end when the client has left.
-import { Readable } from 'node:stream';
+// charge is settled before the headers go out; a stream is relayed to the client chunk by chunk as
+// it arrives while a tap reads the usage, and keeps being read to its end when the client has left.
+import type { Readable, Writable } from 'node:stream';
 import { createUsageTap, estimateUsage, usageFromJson, type EstimateInput, type TokenUsage, type UsageTap } from '../metering/index.js';
 import type { MeteredRequest } from '../proxy/metered-request.js';
 import { joined, readBody } from '../proxy/read-body.js';
@@ -43,19 +43,33 @@ export interface StreamGate {
   admit(chunk: Buffer, tap: UsageTap, say: (text: string) => void): boolean | Promise<boolean>;
 }
 
+/** Where a stream relay writes: an HTTP response (or any Writable). */
+export type RelayTarget = Pick<Writable, 'write' | 'end' | 'destroy' | 'on' | 'once' | 'writableFinished' | 'destroyed'>;
+
 /**
- * Passes an SSE answer on while its usage tap reads it: the returned stream gets each chunk as it
- * arrives (back-pressure kept; one Readable, no second buffer); `done` is called once, when the
- * upstream's answer ended or failed, with what it used. The client's stream ends only after the
- * promise `done` returns has settled (the caller decides what it waits for: paid-call.ts).
+ * A metered stream's answer, written by the tap itself (no stream between upstream and client):
+ * `relayTo` writes each chunk to `dest` as it arrives, back-pressure kept, and ends `dest` only
+ * after the promise `done` returns has settled (the caller decides what it waits for: paid-call.ts).
  */
-export function meterStream(upstream: Readable, call: MeteredRequest, done: (outcome: StreamOutcome) => Promise<void>, gate?: StreamGate): Readable {
-  return gate ? new GatedMeteredStream(upstream, call, done, gate) : new MeteredStream(upstream, call, done);
+export interface StreamRelay {
+  relayTo(dest: RelayTarget): void;
+}
+
+export const isStreamRelay = (body: unknown): body is StreamRelay => body instanceof MeteredRelay;
+
+/**
+ * Meters an SSE answer as it passes: `done` is called once, when the upstream's answer ended or
+ * failed, with what it used. Relayed rather than piped through a second Readable: a chunk costs
+ * one write, not a push, an event and a write.
+ */
+export function meterStream(upstream: Readable, call: MeteredRequest, done: (outcome: StreamOutcome) => Promise<void>, gate?: StreamGate): StreamRelay {
+  return gate ? new GatedMeteredRelay(upstream, call, done, gate) : new MeteredRelay(upstream, call, done);
 }
 
 // A class, not closures: one is made per stream, and methods cost nothing per instance.
-class MeteredStream extends Readable {
+class MeteredRelay implements StreamRelay {
   protected readonly tap: UsageTap;
+  protected dest!: RelayTarget;
   protected clientGone = false;
   protected finished = false;
 
@@ -64,25 +78,30 @@ class MeteredStream extends Readable {
     private readonly call: MeteredRequest,
     private readonly done: (outcome: StreamOutcome) => Promise<void>,
   ) {
-    super();
     this.tap = createUsageTap(call.shape);
-    this.on('error', () => {});
-    this.on('close', () => {
-      if (this.readableEnded) return;
+  }
+
+  relayTo(dest: RelayTarget): void {
+    this.dest = dest;
+    dest.on('error', () => {});
+    dest.on('drain', () => this.drained());
+    dest.once('close', () => {
+      if (dest.writableFinished) return;
       // the client left: keep reading the upstream's answer to learn what it used
       this.clientGone = true;
-      upstream.resume();
+      this.upstream.resume();
     });
-    upstream.on('data', (chunk: Buffer) => this.pass(chunk));
-    upstream.on('end', () => this.ended());
-    upstream.on('error', (err) => {
-      if (!this.clientGone) this.destroy(err);
+    this.upstream.on('data', (chunk: Buffer) => this.pass(chunk));
+    this.upstream.on('end', () => this.ended());
+    this.upstream.on('error', (err) => {
+      if (!this.clientGone) dest.destroy(err);
       this.finish(false);
     });
   }
 
-  override _read(): void {
-    if (!this.clientGone) this.upstream.resume();
+  /** the client took what was written: read on */
+  protected drained(): void {
+    this.upstream.resume();
   }
 
   protected ended(): void {
@@ -91,8 +110,8 @@ class MeteredStream extends Readable {
 
   protected pass(chunk: Buffer): void {
     this.tap.push(chunk);
-    if (this.clientGone || this.destroyed) return;
-    if (!this.push(chunk)) this.upstream.pause();
+    if (this.clientGone || this.dest.destroyed) return;
+    if (!this.dest.write(chunk)) this.upstream.pause();
   }
 
   protected finish(ended: boolean, stopped = false): void {
@@ -117,17 +136,17 @@ class MeteredStream extends Readable {
       );
   }
 
-  /** The end goes out once the settle is done (a failed stream was destroyed already). */
+  /** The end goes out once the settle is done (a failed stream's client was cut off already). */
   protected endForClient(): void {
-    if (!this.clientGone && !this.destroyed) this.push(null);
+    if (!this.clientGone && !this.dest.destroyed) this.dest.end();
   }
 }
 
 /**
  * A metered stream whose chunks a gate admits one by one (kept apart so that a stream without a
- * gate runs MeteredStream's lines alone). While the gate holds a chunk, nothing after it is read.
+ * gate runs MeteredRelay's lines alone). While the gate holds a chunk, nothing after it is read.
  */
-class GatedMeteredStream extends MeteredStream {
+class GatedMeteredRelay extends MeteredRelay {
   private holding = false;
   private admitting: Promise<unknown> = Promise.resolve();
 
@@ -135,15 +154,15 @@ class GatedMeteredStream extends MeteredStream {
     super(upstream, call, done);
   }
 
-  override _read(): void {
-    if (!this.holding) super._read();
+  protected override drained(): void {
+    if (!this.holding) super.drained();
   }
 
   protected override pass(chunk: Buffer): void {
     this.tap.push(chunk);
-    if (this.clientGone || this.destroyed) return;
+    if (this.clientGone || this.dest.destroyed) return;
     const admitted = this.gate.admit(chunk, this.tap, (text) => {
-      if (!this.clientGone && !this.destroyed) this.push(text);
+      if (!this.clientGone && !this.dest.destroyed) this.dest.write(text);
     });
     if (admitted === true) this.send(chunk);
     else if (admitted === false) this.stop();
@@ -151,7 +170,7 @@ class GatedMeteredStream extends MeteredStream {
   }
 
   private send(chunk: Buffer): boolean {
-    if (this.push(chunk)) return true;
+    if (this.dest.write(chunk)) return true;
     this.upstream.pause();
     return false;
   }
@@ -169,7 +188,7 @@ class GatedMeteredStream extends MeteredStream {
         this.holding = false;
         if (this.finished) return;
         if (!ok) return this.stop();
-        if (this.clientGone || this.destroyed || this.send(chunk)) this.upstream.resume();
+        if (this.clientGone || this.dest.destroyed || this.send(chunk)) this.upstream.resume();
       },
       () => {
         this.holding = false;

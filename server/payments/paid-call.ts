@@ -12,7 +12,7 @@ import { matchError, notConfigured, type ApiProxy, type ForwardResponse } from '
 import { meteredRequest, type MeteredRequest } from '../proxy/metered-request.js';
 import { withFlatOutputCap } from '../proxy/output-cap.js';
 import type { PaymentGate, SecuredPayment } from './gate.js';
-import { meterStream, readJsonAnswer, type StreamOutcome } from './metered-answer.js';
+import { meterStream, readJsonAnswer, type StreamOutcome, type StreamRelay } from './metered-answer.js';
 import { aheadCeilingMsat } from './ahead-ceiling.js';
 import type { SessionAnswer, Sessions } from './sessions.js';
 import { HoldRenewals } from './hold-renewals.js';
@@ -36,7 +36,8 @@ export interface ProxyCall {
 export interface PaidAnswer {
   status: number;
   headers: ForwardResponse['headers'];
-  body: Readable | Buffer;
+  /** a metered stream is relayed by its meter (write it with relayTo); a flat stream is the upstream's own */
+  body: Readable | Buffer | StreamRelay;
   receipt: Receipt;
   /** an MPP session's topUp or close sent to the resource: answered as the session endpoint does, nothing forwarded */
   session?: SessionAnswer;
@@ -157,7 +158,7 @@ export function createPaidCalls(deps: PaidCallDeps) {
   };
 
   /** A stream settles when the upstream's answer ends (the client may have left), and renews its hold while it runs. */
-  function settleAtEnd(body: Readable, metered: MeteredRequest, payment: SecuredPayment, record: (u: CallRecord['usage']) => CallRecord): Readable {
+  function settleAtEnd(body: Readable, metered: MeteredRequest, payment: SecuredPayment, record: (u: CallRecord['usage']) => CallRecord): StreamRelay {
     renewals.start(payment);
     const budget = sessionBudget(metered, payment);
     return meterStream(

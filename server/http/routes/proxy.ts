@@ -1,10 +1,11 @@
 // /api/v1/<api>/<path>: the paid proxy. Parse the request, run the paid call, write the answer
 // and its receipt; every rule of the call lives in server/payments/paid-call.ts.
-import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Api } from '../../../contract/catalog.js';
 import type { Credentials } from '../../payments/types.js';
 import type { PaidCalls, ProxyCall } from '../../payments/paid-call.js';
+import { isStreamRelay } from '../../payments/metered-answer.js';
 import { readCredentials } from '../credentials.js';
 import { writeReceipt } from '../receipt.js';
 import { isSmallAnswer, readSmallAnswer } from '../small-answer.js';
@@ -50,6 +51,13 @@ export function proxyRoutes(app: FastifyInstance, deps: ProxyRouteDeps): void {
     reply.code(answer.status);
     reply.headers(answer.headers);
     writeReceipt(reply, answer.receipt);
+    if (isStreamRelay(answer.body)) {
+      // a metered stream writes itself: the headers (the receipt's ceiling among them) go at once
+      reply.hijack();
+      reply.raw.writeHead(answer.status, reply.getHeaders() as OutgoingHttpHeaders);
+      answer.body.relayTo(reply.raw);
+      return reply;
+    }
     const body = Buffer.isBuffer(answer.body) || !isSmallAnswer(answer.headers) ? answer.body : await readSmallAnswer(answer.body);
     return reply.send(body);
   }
