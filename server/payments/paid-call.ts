@@ -202,8 +202,8 @@ function usageRecord(u: TokenUsage, reported: boolean): Record<string, number> {
 
 /** chargedMsat null: not known yet (a metered stream). */
 function receiptOf(payment: SecuredPayment, requestId: string, chargedMsat: bigint | null): Receipt {
-  // a token's hold was taken from the balance it reported; what is not charged goes back
-  const back = payment.kind === 'token' ? payment.heldMsat - (chargedMsat ?? payment.heldMsat) : 0n;
+  // a token's or an MPP session's hold was taken from the balance it reported; what is not charged goes back
+  const back = payment.kind === 'token' || payment.session ? payment.heldMsat - (chargedMsat ?? payment.heldMsat) : 0n;
   return {
     kind: payment.kind,
     requestId,

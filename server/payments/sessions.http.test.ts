@@ -124,6 +124,23 @@ describe.each(STORE_KINDS)('MPP session intent on %s', (store) => {
     await audit();
   });
 
+  it('a metered call paid from a session shows the balance after its charge, as a token’s does', async () => {
+    const s = await openSession(100);
+    // a ceiling of about 64 sats (8,000 output tokens at 8,000 sats per million)
+    const chat = { model: 'gpt-4.1', messages: [{ role: 'user', content: 'Hello' }], max_tokens: 8000 };
+    const paid = await call(t.url, 'POST', '/api/v1/openai/v1/chat/completions', { body: chat, headers: { authorization: s.bearer } });
+    expect(paid.status).toBe(200);
+    const charged = Number(paid.headers['x-charged-msats']);
+    expect(charged).toBeGreaterThan(0);
+    // far below the ceiling it held: the rest is the session's again
+    const left = Math.floor((100_000 - charged) / 1000);
+    expect(left).toBeGreaterThan(90);
+    expect(paid.headers['x-balance-sats']).toBe(String(left));
+    expect((await call(t.url, 'POST', SESSION, { headers: { authorization: s.bearer } })).body.balance_sats).toBe(left);
+    expect((await call(t.url, 'POST', SESSION, { headers: { authorization: s.close } })).body).toMatchObject({ status: 'closed', refundSats: left });
+    await audit();
+  });
+
   it('refuses a forged preimage, a return invoice with an amount or a short expiry, and a call the session cannot cover', async () => {
     const d = await paidDeposit(10);
     const ret = await returnInvoice();
