@@ -35,20 +35,33 @@ export interface ArchiveManifest {
   replaced_checkpoints: { from_journal_id: string; below_journal_id: string; digest: string; chain: string; archive: string | null }[];
 }
 
+/** Archived rows' entries summed per account, and per account money in (credits) and out (debits) apart. */
+export class EntrySums {
+  readonly sums = new Map<string, bigint>();
+  readonly credits = new Map<string, bigint>();
+  readonly debits = new Map<string, bigint>();
+
+  add(entries: readonly [account: string, msat: string][]): void {
+    for (const [account, msat] of entries) {
+      const v = BigInt(msat);
+      this.sums.set(account, (this.sums.get(account) ?? 0n) + v);
+      const side = v < 0n ? this.debits : this.credits;
+      side.set(account, (side.get(account) ?? 0n) + v);
+    }
+  }
+}
+
 /** Appends lines to <dir>/<name>.jsonl.tmp, hashing and summing as it goes. */
-export class ArchiveWriter {
+export class ArchiveWriter extends EntrySums {
   readonly path: string;
   private fd: number;
   private hash = createHash('sha256');
   bytes = 0;
   rows = 0;
   entries = 0;
-  readonly sums = new Map<string, bigint>();
-  /** money in (credits) and out (debits) per account, apart */
-  readonly credits = new Map<string, bigint>();
-  readonly debits = new Map<string, bigint>();
 
   constructor(dir: string, name: string) {
+    super();
     mkdirSync(dir, { recursive: true });
     this.path = join(dir, `${name}.jsonl`);
     this.fd = openSync(`${this.path}.tmp`, 'w');
@@ -60,13 +73,8 @@ export class ArchiveWriter {
     this.hash.update(line);
     this.bytes += line.length;
     this.rows++;
-    for (const [account, msat] of row.entries) {
-      this.entries++;
-      const v = BigInt(msat);
-      this.sums.set(account, (this.sums.get(account) ?? 0n) + v);
-      const side = v < 0n ? this.debits : this.credits;
-      side.set(account, (side.get(account) ?? 0n) + v);
-    }
+    this.entries += row.entries.length;
+    this.add(row.entries);
   }
 
   /** fsync and rename into place; returns the file's description for the manifest */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAdminService } from '../admin/service.js';
 import { openTestStore, STORE_KINDS, type TestStore } from '../store/testing.js';
-import { createLedger, getBalance, verifyArchive, type Ledger } from './index.js';
+import { createLedger, getBalance, postJournal, verifyArchive, type Ledger } from './index.js';
 import { fundedAccount } from './testing.js';
 
 const DAY_MS = 86_400_000;
@@ -95,6 +95,41 @@ describe.each(STORE_KINDS)('archiving the journal on %s', (kind) => {
     expect(await ledger.settle(openHold, 500n)).toBe(true);
     expect((await ledger.audit({ mode: 'incremental' })).problems).toEqual([]);
     expect((await ledger.audit({ mode: 'full' })).problems).toEqual([]);
+  });
+
+  it('where kept rows (escrow moves) sit among archived ones, every balance the usage list shows stays what it was', async () => {
+    const c = await customer(store, ledger, 2);
+    const escrow = (amountMsat: bigint, kind: string) =>
+      store.db.tx((q) => postJournal(q, { kind, ref: 'task', lines: [{ accountId: c.id, amountMsat }, { accountId: ledger.sys.escrow, amountMsat: -amountMsat }] }));
+    const call = async (i: number) => {
+      const r = await ledger.reserve({ tokenHash: c.tokenHash, amountMsat: 3_000n, purpose: 'POST /api/v1/openai/v1/chat/completions', expiresAt: 2e9 });
+      if (!r.ok) throw new Error('reserve failed');
+      await ledger.settle(r.holdId, 3_000n, { requestId: `later_${i}`, api: 'openai', endpoint: 'POST /api/v1/openai/v1/chat/completions', model: 'gpt-4o-mini', usage: null, createdAt: 1_700_000_100 + i });
+    };
+    // the buyer funds a task's escrow with most of its balance, gets it back, then spends
+    await escrow(-40_000n, 'hire_escrow');
+    await call(0);
+    await escrow(40_000n, 'hire_refund');
+    for (let i = 1; i < 4; i++) await call(i);
+    await store.db.query(`UPDATE journal SET created_at = now() - interval '400 days'`);
+    const list = async () => (await ledger.history({ accountId: c.id, balanceMsat: await getBalance(store.db, c.id), limit: 50, cursor: null, from: null, to: null })).rows;
+    const shown = (rows: Awaited<ReturnType<typeof list>>) => rows.filter((r) => r.kind === 'escrow' || r.kind === 'escrow_refund').map((r) => [r.kind, r.amountMsat, r.balanceAfterMsat]);
+    const was = await list();
+    expect(shown(was)).toEqual([
+      ['escrow_refund', 40_000n, 45_000n],
+      ['escrow', -40_000n, 8_000n],
+    ]);
+
+    const r = await ledger.archive({ before: new Date(Date.now() - 200 * DAY_MS), outDir: dir });
+    expect(r.outcome).toBe('archived');
+    const now = await list();
+    expect(shown(now)).toEqual(shown(was));
+    // a carried-forward row in place of each stretch of archived rows, each where its stretch was
+    expect(now.map((row) => row.kind)).toEqual(['carried_forward', 'escrow_refund', 'carried_forward', 'escrow', 'carried_forward']);
+    expect(now.map((row) => row.balanceAfterMsat)).toEqual([was[0]!.balanceAfterMsat, 45_000n, 5_000n, 8_000n, 48_000n]);
+    expect(now.every((row) => row.balanceAfterMsat >= 0n)).toBe(true);
+    expect((await ledger.audit({ mode: 'full' })).problems).toEqual([]);
+    expect((await ledger.audit({ mode: 'incremental' })).problems).toEqual([]);
   });
 
   it('is idempotent, and a later archive folds the earlier one in', async () => {

@@ -1,6 +1,6 @@
-// Retention: journal rows of a closed period go to files (archive-files.ts) and leave one
-// carry-forward row behind, whose entries are each account's sum over them — so balances, the
-// ledger totals and both audits stay exact. Only verified history (below a checkpoint) is archived,
+// Retention: journal rows of a closed period go to files (archive-files.ts) and leave carry-forward
+// rows behind (one per stretch between the rows kept), whose entries are each account's sum over
+// them — so balances, the ledger totals and both audits stay exact. Only verified history (below a checkpoint) is archived,
 // never a row of an open hold or any escrow / pending-payout move (AI for Hire and MPP refunds
 // account for those by reference). Holds and paid_calls rows stay: receipts keep working.
 import type { Db, Queryable } from '../store/index.js';
@@ -10,7 +10,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { addSums, checkpoints, rangeSums, totalsJson, type Checkpoint } from './audit-checkpoint.js';
 import { segmentDigest } from './audit-digest.js';
-import { ARCHIVE_FORMAT, ArchiveWriter, writeManifest, type ArchivedRow } from './archive-files.js';
+import { ARCHIVE_FORMAT, ArchiveWriter, EntrySums, writeManifest, type ArchivedRow } from './archive-files.js';
 import { runAudit } from './audit-run.js';
 
 const LOCK_KEY = 4_020_415;
@@ -57,15 +57,17 @@ export async function archiveJournal(db: Db, sys: SystemAccountIds, checks: read
     const kept = await keptRows(q, sys, below);
     const name = `ledger-below-${below}`;
     const writer = new ArchiveWriter(opts.outDir, name);
+    const stretches = new Stretches(kept);
     let maxId = -1n;
-    let latest = new Date(0);
     for (let after = -1n; ; ) {
       const rows = await batch(q, after, below, kept);
       if (rows.length === 0) break;
-      for (const r of rows) writer.write(r);
+      for (const r of rows) {
+        writer.write(r);
+        stretches.add(r);
+      }
       after = BigInt(rows.at(-1)!.id);
       maxId = after;
-      latest = new Date(rows.at(-1)!.created_at);
     }
     const file = writer.finish();
     if (opts.failAt === 'files') throw new Error('archive: failing after the files (test)');
@@ -81,7 +83,7 @@ export async function archiveJournal(db: Db, sys: SystemAccountIds, checks: read
     }
     if (opts.failAt === 'delete') throw new Error('archive: failing after the delete (test)');
 
-    await carryForward(q, sys, { journalId: maxId, name, createdAt: latest, sums: writer.sums, credits: writer.credits, debits: writer.debits });
+    for (const stretch of stretches.all()) await carryForward(q, sys, { journalId: stretch.lastId, name, createdAt: stretch.lastAt, sums: stretch });
     await replaceCheckpoints(q, { covered, straddling, below, totalsBelow, name });
 
     writeManifest(opts.outDir, {
@@ -132,19 +134,66 @@ async function batch(q: Queryable, after: bigint, below: bigint, kept: bigint[])
   }));
 }
 
+/** A run of archived rows with no kept row between them, summed: its carry-forward row takes its last row's id and time. */
+interface Stretch extends EntrySums {
+  lastId: bigint;
+  lastAt: Date;
+}
+
 /**
- * One journal row in place of the archived ones: each account's sum (the lightning account's money
- * in and out apart, so deposits and withdrawals stay exact). Balances do not change, so no balance
- * column moves, and the kept totals are given back what their trigger adds.
+ * The archived rows cut into stretches at the rows kept among them (escrow and payout moves, open
+ * holds): one carry-forward row per stretch, where the stretch was, so every balance a usage list
+ * shows before and after a kept row stays what it was.
  */
-async function carryForward(q: Queryable, sys: SystemAccountIds, p: { journalId: bigint; name: string; createdAt: Date; sums: Map<string, bigint>; credits: Map<string, bigint>; debits: Map<string, bigint> }): Promise<void> {
-  await q.query(`INSERT INTO journal (id, kind, ref, memo, created_at) VALUES ($1, 'carry_forward', $2, 'sum of the archived journal rows', $3)`, [p.journalId, p.name, p.createdAt]);
+class Stretches {
+  private readonly kept: bigint[];
+  private next = 0;
+  private readonly done: Stretch[] = [];
+  private open: Stretch | null = null;
+
+  constructor(kept: readonly bigint[]) {
+    this.kept = [...kept].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /** rows come in id order */
+  add(row: ArchivedRow): void {
+    const id = BigInt(row.id);
+    while (this.next < this.kept.length && this.kept[this.next]! < id) {
+      this.next++;
+      this.close();
+    }
+    this.open ??= Object.assign(new EntrySums(), { lastId: id, lastAt: new Date(row.created_at) });
+    this.open.add(row.entries);
+    this.open.lastId = id;
+    this.open.lastAt = new Date(row.created_at);
+  }
+
+  all(): Stretch[] {
+    this.close();
+    return this.done;
+  }
+
+  private close(): void {
+    if (this.open) this.done.push(this.open);
+    this.open = null;
+  }
+}
+
+/**
+ * One journal row in place of a stretch of archived ones: each account's sum (the lightning
+ * account's money in and out apart, so deposits and withdrawals stay exact). Balances do not
+ * change, so no balance column moves, and the kept totals are given back what their trigger adds.
+ */
+async function carryForward(q: Queryable, sys: SystemAccountIds, p: { journalId: bigint; name: string; createdAt: Date; sums: EntrySums }): Promise<void> {
   const lightning = sys.lightning.toString();
-  const lines: [string, bigint][] = [...p.sums].filter(([account, v]) => v !== 0n && account !== lightning);
-  for (const side of [p.debits, p.credits]) {
+  const lines: [string, bigint][] = [...p.sums.sums].filter(([account, v]) => v !== 0n && account !== lightning);
+  for (const side of [p.sums.debits, p.sums.credits]) {
     const v = side.get(lightning) ?? 0n;
     if (v !== 0n) lines.push([lightning, v]);
   }
+  // a stretch that moved nothing in sum leaves nothing to carry
+  if (lines.length === 0) return;
+  await q.query(`INSERT INTO journal (id, kind, ref, memo, created_at) VALUES ($1, 'carry_forward', $2, 'sum of the archived journal rows', $3)`, [p.journalId, p.name, p.createdAt]);
   const accounts = lines.map((l) => l[0]);
   const amounts = lines.map((l) => l[1].toString());
   await q.query(`INSERT INTO entries (journal_id, account_id, amount_msat) SELECT $1, a, m FROM unnest($2::bigint[], $3::bigint[]) AS t(a, m)`, [p.journalId, accounts, amounts]);

@@ -47,7 +47,7 @@ const KINDS: Record<string, HistoryKind> = {
   token_revoke: 'child_token',
   admin_credit: 'adjustment',
   admin_debit: 'adjustment',
-  // the sum of archived rows (ledger/archive.ts): one row for everything before the archive's cut
+  // the sum of a stretch of archived rows (ledger/archive.ts), where that stretch was
   carry_forward: 'carried_forward',
 };
 
