@@ -72,7 +72,7 @@ export const DevPayResponseSchema = z.strictObject({ preimage: hex64 });
 
 /** POST /api/v1/dev/invoice (development mode only): an invoice of the development payee wallet. */
 export const DevInvoiceRequestSchema = z.object({
-  amount_sats: z.int().min(1).max(100_000_000).describe('what the invoice asks for'),
+  amount_sats: z.int().min(1).max(100_000_000).optional().describe('what the invoice asks for; left out, an invoice of no amount, payable for 31 days (an MPP session\'s return invoice)'),
   description: z.string().max(128).optional(),
 });
 
@@ -80,7 +80,7 @@ export const DevInvoiceRequestSchema = z.object({
 export const DevInvoiceSchema = z.strictObject({
   invoice: z.string().describe('BOLT11 invoice of the development payee wallet: paste it into a withdrawal'),
   payment_hash: hex64,
-  amount_sats: z.int(),
+  amount_sats: z.int().describe('0: an invoice of no amount'),
   expires_at: unixSeconds,
   paid: z.boolean(),
   payee_balance_sats: z.int().describe("the development payee wallet's balance"),

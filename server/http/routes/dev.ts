@@ -16,6 +16,7 @@ export interface DevRouteDeps {
 }
 
 const DEFAULT_DESCRIPTION = 'Withdrawal to the development payee wallet';
+const NO_AMOUNT_DESCRIPTION = 'Refund to the development payee wallet';
 
 function devInvoiceView(i: DevPayeeInvoice): DevInvoice {
   return {
@@ -47,7 +48,8 @@ export function devRoutes(app: FastifyInstance, deps: DevRouteDeps): void {
 
   app.post('/api/v1/dev/invoice', async (req, reply): Promise<DevInvoice> => {
     const body = parseWith(DevInvoiceRequestSchema, jsonObject(req));
-    const created = await payee.createInvoice(BigInt(body.amount_sats) * 1000n, body.description?.trim() || DEFAULT_DESCRIPTION);
+    const amountMsat = body.amount_sats === undefined ? null : BigInt(body.amount_sats) * 1000n;
+    const created = await payee.createInvoice(amountMsat, body.description?.trim() || (amountMsat === null ? NO_AMOUNT_DESCRIPTION : DEFAULT_DESCRIPTION));
     void reply.code(201);
     return devInvoiceView(created);
   });

@@ -47,7 +47,7 @@ export interface RunningDevnode {
   url: string;
   nodeId: string;
   /** Issues one of this node's invoices in-process (the development payee wallet uses it). */
-  createInvoice(amountMsat: bigint, description: string, expirySeconds: number): Promise<IncomingRecord>;
+  createInvoice(amountMsat: bigint | null, description: string, expirySeconds: number): Promise<IncomingRecord>;
   /** one of this node's invoices by payment hash; undefined when it never issued it */
   incoming(paymentHash: string): IncomingRecord | undefined;
   balanceMsat(): bigint;

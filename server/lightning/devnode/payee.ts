@@ -20,7 +20,8 @@ export interface DevPayee {
   /** what the server's node needs to pay this wallet's invoices */
   peer: PeerConfig;
   nodeId: string;
-  createInvoice(amountMsat: bigint, description: string): Promise<DevPayeeInvoice>;
+  /** amountMsat null: an invoice of no amount, payable long enough to be an MPP session's return invoice */
+  createInvoice(amountMsat: bigint | null, description: string): Promise<DevPayeeInvoice>;
   /** null when this wallet never issued an invoice of this hash */
   invoice(paymentHash: string): DevPayeeInvoice | null;
   close(): Promise<void>;
@@ -28,6 +29,8 @@ export interface DevPayee {
 
 /** long enough to copy it into the withdraw form and back */
 const EXPIRY_SECONDS = 3600;
+/** an MPP session asks its return invoice to stay payable for 30 days */
+const NO_AMOUNT_EXPIRY_SECONDS = 31 * 86_400;
 
 export async function startDevPayee(opts: { dataDir?: string; now?: () => number }): Promise<DevPayee> {
   const password = randomBytes(24).toString('hex');
@@ -50,7 +53,7 @@ export async function startDevPayee(opts: { dataDir?: string; now?: () => number
   return {
     peer: { url: node.url, password },
     nodeId: node.nodeId,
-    createInvoice: async (amountMsat, description) => view(await node.createInvoice(amountMsat, description, EXPIRY_SECONDS)),
+    createInvoice: async (amountMsat, description) => view(await node.createInvoice(amountMsat, description, amountMsat === null ? NO_AMOUNT_EXPIRY_SECONDS : EXPIRY_SECONDS)),
     invoice: (paymentHash) => {
       const record = node.incoming(paymentHash.toLowerCase());
       return record ? view(record) : null;
