@@ -24,24 +24,22 @@ describe('the failed-authentication guard', () => {
   });
   afterAll(() => store.close());
 
-  it('blocks the fourth failure of a budget of three even when they straddle a minute boundary', async () => {
+  it('blocks an address once a budget of three failures is used up, even when they straddle a minute boundary', async () => {
     let now = 1_700_000_038; // 58 s into a minute (1_700_000_040 is a multiple of 60)
     const guard = createAuthFailureGuard(store.db, { perMinute: 3, now: () => now });
-    for (const t of [1_700_000_038, 1_700_000_039, 1_700_000_040, 1_700_000_041]) {
+    for (const t of [1_700_000_038, 1_700_000_039, 1_700_000_040]) {
       now = t;
       expect(blockedFor(guard, '10.1.1.1')).toBeUndefined();
       await guard.recordFailure('10.1.1.1');
     }
-    expect(blockedFor(guard, '10.1.1.1')).toBe(57); // until the failure of …:58 is a minute old
+    expect(blockedFor(guard, '10.1.1.1')).toBe(58); // until the failure of …:38 is a minute old
     expect(blockedFor(guard, '10.1.1.2')).toBeUndefined(); // per address
     now = 1_700_000_097;
     expect(blockedFor(guard, '10.1.1.1')).toBe(1);
     now = 1_700_000_098;
     expect(blockedFor(guard, '10.1.1.1')).toBeUndefined();
-    // the window now holds the failures of …:59 and …:00 (the refused one of …:01 is not
-    // counted): one more fits, the next is blocked until …:59 + 60
-    await guard.recordFailure('10.1.1.1');
-    expect(blockedFor(guard, '10.1.1.1')).toBeUndefined();
+    // the window now holds the failures of …:39 and …:40: one more uses the budget up again,
+    // blocked until …:39 is a minute old
     await guard.recordFailure('10.1.1.1');
     expect(blockedFor(guard, '10.1.1.1')).toBe(1);
   });
@@ -52,13 +50,12 @@ describe('the failed-authentication guard', () => {
     const b = createAuthFailureGuard(store.db, { perMinute: 2, now: () => now });
     await a.recordFailure('10.2.2.2');
     now += 10;
-    await b.recordFailure('10.2.2.2');
+    await b.recordFailure('10.2.2.2'); // the budget of two used up: b blocks the address
+    expect(blockedFor(b, '10.2.2.2')).toBe(50);
+    expect(blockedFor(a, '10.2.2.2')).toBeUndefined(); // a has not seen it yet
     now += 10;
     await a.recordFailure('10.2.2.2');
     expect(blockedFor(a, '10.2.2.2')).toBe(40);
-    expect(blockedFor(b, '10.2.2.2')).toBeUndefined(); // b has not seen a refusal yet
-    await b.recordFailure('10.2.2.2');
-    expect(blockedFor(b, '10.2.2.2')).toBe(40);
   });
 });
 
@@ -87,13 +84,12 @@ describe('failed authentications per address, over HTTP', () => {
     expect((await balance({ 'x-token': token })).status).toBe(200);
 
     const guess = () => balance({ 'x-token': `abl_${randomBytes(24).toString('base64url')}` });
-    // two guesses in the last second of a minute, two in the first of the next
+    // two guesses in the last second of a minute, the third in the first of the next
     expect((await guess()).status).toBe(401);
     expect((await guess()).status).toBe(401);
     await recorded(2);
     clock.now += 1;
-    expect((await guess()).status).toBe(401);
-    expect((await guess()).status).toBe(401); // refused by the limiter: this blocks the address
+    expect((await guess()).status).toBe(401); // the third uses the budget up: this blocks the address
     await expect.poll(async () => (await balance({ 'x-token': token })).status, { timeout: 10_000 }).toBe(429);
     const blocked = await balance({ authorization: `Bearer ${token}` });
     expect(blocked.body.error.code).toBe('rate_limited');

@@ -1,8 +1,8 @@
 // Failed authentications per client address: counted in the shared store (so the budget holds
 // across instances), enforced from a small in-memory block list so that a legitimate paid call
-// costs no extra round trip. Any instance that records a failure past the budget blocks the
-// address itself until the minute ends.
-import { AppError, rateLimited } from './errors.js';
+// costs no extra round trip. Any instance that records the failure using the budget up (or one
+// past it) blocks the address itself until the window has room again.
+import { rateLimited } from './errors.js';
 import { createRateLimiter } from './ratelimit.js';
 import type { Db } from './store/index.js';
 
@@ -29,13 +29,11 @@ export function createAuthFailureGuard(db: Db, opts: { perMinute: number; now: (
       throw rateLimited(`Too many failed authentications from this address. Retry in ${retryAfter} s.`, retryAfter);
     },
     async recordFailure(client) {
-      try {
-        await limiter.check('auth-failure', client);
-      } catch (err) {
-        if (!(err instanceof AppError) || err.code !== 'rate_limited') throw err;
-        blockedUntil.set(client, opts.now() + (err.data.retryAfterSeconds ?? 60));
-        if (blockedUntil.size > 100_000) blockedUntil.delete(blockedUntil.keys().next().value!); // bounded memory
-      }
+      // the failure that uses the budget up blocks the address: the next credentialed request is refused
+      const blockSeconds = await limiter.record('auth-failure', client);
+      if (blockSeconds === null) return;
+      blockedUntil.set(client, opts.now() + blockSeconds);
+      if (blockedUntil.size > 100_000) blockedUntil.delete(blockedUntil.keys().next().value!); // bounded memory
     },
   };
 }

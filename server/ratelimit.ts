@@ -16,6 +16,8 @@ export const WINDOW_SECONDS = 60;
 export interface RateLimiter {
   /** throws rate_limited (429, Retry-After) while `client` used its budget in the last minute */
   check(bucket: string, client: string): Promise<void>;
+  /** counts one more for `client` (while the budget has room): the seconds until it has room again once it is used up, else null */
+  record(bucket: string, client: string): Promise<number | null>;
   /** drops keys with nothing admitted in the last minute */
   prune(): Promise<void>;
 }
@@ -41,15 +43,26 @@ ON CONFLICT (key) DO UPDATE SET (at, counts, admitted) = (
 RETURNING admitted, at, counts`;
 
 export function createRateLimiter(db: Db, opts: { perMinute: number; now: () => number }): RateLimiter {
+  /** admits one if the window has room; null: no budget */
+  const admit = async (bucket: string, client: string) => {
+    if (opts.perMinute <= 0) return null;
+    const now = Math.floor(opts.now());
+    const res = await db.query<{ admitted: boolean; at: bigint | number; counts: number[] }>(CHECK_SQL, [`${bucket}:${client}`, now, opts.perMinute]);
+    const row = res.rows[0];
+    if (!row) return null;
+    const retryAfter = () => Number(row.at) - now + secondsUntilBelow(row.counts, opts.perMinute);
+    return { admitted: row.admitted, full: !row.admitted || row.counts.reduce((a, b) => a + b, 0) >= opts.perMinute, retryAfter };
+  };
   return {
     async check(bucket, client) {
-      if (opts.perMinute <= 0) return;
-      const now = Math.floor(opts.now());
-      const res = await db.query<{ admitted: boolean; at: bigint | number; counts: number[] }>(CHECK_SQL, [`${bucket}:${client}`, now, opts.perMinute]);
-      const row = res.rows[0];
-      if (!row || row.admitted) return;
-      const retryAfter = Number(row.at) - now + secondsUntilBelow(row.counts, opts.perMinute);
+      const r = await admit(bucket, client);
+      if (!r || r.admitted) return;
+      const retryAfter = r.retryAfter();
       throw rateLimited(`Too many requests: at most ${opts.perMinute} a minute. Retry in ${retryAfter} s.`, retryAfter);
+    },
+    async record(bucket, client) {
+      const r = await admit(bucket, client);
+      return r?.full ? r.retryAfter() : null;
     },
     async prune() {
       await db.query(`DELETE FROM rate_windows WHERE at <= $1`, [Math.floor(opts.now()) - WINDOW_SECONDS]);
