@@ -181,11 +181,12 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       limiter,
       events: {
         challenged: (api) => metrics.challengesIssued.inc({ api }),
-        charged: (api, kind, sats) => {
+        // in sats to the millisat: a call of a few msat counts, rather than nothing each
+        charged: (api, kind, msat) => {
           metrics.paidCalls.inc({ api, kind });
-          metrics.satsCharged.inc({ api, kind }, sats);
+          metrics.satsCharged.inc({ api, kind }, Number(msat) / 1000);
         },
-        refunded: (api, kind, sats) => metrics.satsRefunded.inc({ api, kind }, sats),
+        refunded: (api, kind, msat) => metrics.satsRefunded.inc({ api, kind }, Number(msat) / 1000),
         walletFailed: (operation) => metrics.walletErrors.inc({ operation }),
       },
       log,

@@ -111,13 +111,13 @@ export function createPaymentGate(deps: GateDeps) {
         const settling = ledger.settle(holdId, chargeMsat, record, { payer: accountId, mayLinger, ...(changeTo ? { changeTo } : {}) });
         // the balance this instance shows counts the change at once; what reads the database waits for the commit
         ahead?.settling(chargeMsat, settling);
-        if (await settling) deps.events?.charged(action.api, label, msatToSats(chargeMsat));
+        if (await settling) deps.events?.charged(action.api, label, chargeMsat);
         else deps.log?.warn({ holdId: holdId.toString() }, 'hold was no longer held at settlement');
       },
       async release() {
         if (done) return;
         done = true;
-        if (await (ahead ? ahead.release() : ledger.release(holdId).then((b) => b !== null))) deps.events?.refunded(action.api, label, msatToSats(amountMsat));
+        if (await (ahead ? ahead.release() : ledger.release(holdId).then((b) => b !== null))) deps.events?.refunded(action.api, label, amountMsat);
       },
       async renew() {
         if (!done) await ledger.renew(holdId, deps.now() + deps.holdSeconds);

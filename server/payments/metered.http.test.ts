@@ -190,4 +190,20 @@ describe.each(['postgres', 'pglite'] as const)('metered prices on %s', (store) =
     await expect.poll(async () => (await t.server.ledger.stats()).callsInFlight - (t.server.reserveAhead?.unusedHolds() ?? 0)).toBe(0);
     expect((await t.server.ledger.audit()).problems).toEqual([]);
   });
+
+  it('the charges metric counts every millisat: its total is the revenue the ledger booked', async () => {
+    const metrics = async () => String((await api('GET', '/metrics')).body);
+    const charged = (text: string) => [...text.matchAll(/^abl_sats_charged_total\{[^}]*\} (\S+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+    const revenueMsat = (text: string) => Number(/^abl_ledger_msat\{account="revenue"\} (\S+)$/m.exec(text)?.[1]);
+    const token = await buyToken(100);
+    const paid = await api('POST', CHAT, { body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello' }] }, headers: { 'x-token': token } });
+    expect(paid.status).toBe(200);
+    expect(Number(paid.headers['x-charged-msats']) % 1000).not.toBe(0);
+    // metered calls cost a few dozen msat here: counted in whole sats each, they would count nothing
+    await expect.poll(async () => {
+      const text = await metrics();
+      return Math.round(charged(text) * 1000) - revenueMsat(text);
+    }).toBe(0);
+    expect(revenueMsat(await metrics())).toBeGreaterThan(0);
+  });
 });

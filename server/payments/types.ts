@@ -68,7 +68,7 @@ export type PaidKind = 'token' | PaymentReference['rail'];
 export interface PaymentEvents {
   challenged(api: string): void;
   /** kind: the token, or the door an invoice credential came through */
-  charged(api: string, kind: PaidKind, sats: number): void;
-  refunded(api: string, kind: PaidKind, sats: number): void;
+  charged(api: string, kind: PaidKind, msat: bigint): void;
+  refunded(api: string, kind: PaidKind, msat: bigint): void;
   walletFailed(operation: string): void;
 }
