@@ -35,7 +35,7 @@ import { createProxy } from './proxy/index.js';
 import { preloadTokenizers } from './metering/index.js';
 import { startJobs } from './jobs.js';
 import { createLedger, type Ledger } from './ledger/index.js';
-import { openWallet } from './lightning/index.js';
+import { invoiceWebhookUrl, openWallet } from './lightning/index.js';
 import { createRateLimiter } from './ratelimit.js';
 import { loadRootKey } from './rootkey.js';
 import { createMetrics } from './metrics/index.js';
@@ -155,7 +155,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       wallet: wallet.wallet,
       now,
       limits: { minSats: catalog.topup.min_sats, maxSats: catalog.topup.max_sats, expirySeconds: catalog.topup.invoice_expiry_seconds },
-      webhookUrl: () => (wallet.kind === 'phoenixd' ? webhookUrl : undefined),
+      webhookUrl: () => invoiceWebhookUrl(settings.wallet, webhookUrl),
       ...(reserveAhead ? { reserveAhead } : {}),
     });
     // LND and Core Lightning tell of settled invoices over their own stream; each notice is confirmed by a lookup

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DevWalletPaymentError, openWallet } from './index.js';
+import { DevWalletPaymentError, invoiceWebhookUrl, openWallet } from './index.js';
 import { foreignInvoice, startWebhookReceiver, type WebhookReceiver } from './testing.js';
 
 describe('openWallet', () => {
@@ -70,5 +70,13 @@ describe('openWallet', () => {
       await opened.close();
     }
     await expect(openWallet({ phoenixdUrl: 'http://127.0.0.1:9740', dataDir })).rejects.toThrow(/PHOENIXD_PASSWORD/);
+  });
+
+  it('an invoice names the webhook only where phoenixd can sign it: with a webhook secret', () => {
+    const url = 'https://pay.example/api/v1/webhooks/phoenixd';
+    expect(invoiceWebhookUrl({ kind: 'phoenixd', url: 'http://127.0.0.1:9740', password: 'pw', webhookSecret: 'whsec' }, url)).toBe(url);
+    // without one every call would be refused with 401: payments are found by polling
+    expect(invoiceWebhookUrl({ kind: 'phoenixd', url: 'http://127.0.0.1:9740', password: 'pw' }, url)).toBeUndefined();
+    expect(invoiceWebhookUrl({ kind: 'devnode' }, url)).toBeUndefined();
   });
 });

@@ -58,6 +58,11 @@ export interface OpenedWallet {
 }
 
 /** The development wallet could not pay (a definite failure, or an outcome it could not learn). */
+/** The webhook URL a phoenixd invoice names: none without a webhook secret, as every call to it would be refused (payments are then found by polling). */
+export function invoiceWebhookUrl(settings: WalletSettings, url: string | undefined): string | undefined {
+  return settings.kind === 'phoenixd' && settings.webhookSecret ? url : undefined;
+}
+
 export class DevWalletPaymentError extends Error {
   override name = 'DevWalletPaymentError';
 }
