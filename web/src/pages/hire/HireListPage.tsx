@@ -1,12 +1,13 @@
 // AI for Hire: browse tasks, filtered by status (kept in the URL so a filtered list can be linked).
 // With a token the list follows live events: new open tasks appear, taken or closed ones change.
-import { useId, useRef } from 'react';
+import { useId, useRef, useState } from 'react';
 import { api } from '../../api/client';
 import { TASK_STATUSES } from '../../../../contract/hire-states';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Skeleton } from '../../components/Skeleton';
 import { useDocumentTitle } from '../../hooks/useDocumentTitle';
 import { useHireEvents } from '../../hooks/useHireEvents';
+import { oneAtATime } from '../../lib/oneAtATime';
 import { navigate } from '../../router/history';
 import { paths } from '../../router/routes';
 import { Link } from '../../router/Link';
@@ -20,14 +21,16 @@ export function HireListPage() {
   const id = useId();
   const { query } = useLocation();
   const status = query.get('status') ?? '';
-  const { tasks, error, loading, reload, hasMore, loadMore, loadingMore, moreError, applyLive } = useTaskPages(status);
+  const { tasks, error, loading, reload, hasMore, loadMore, loadingMore, moreError, applyLive: applyLiveNow } = useTaskPages(status);
+  const applyLive = useRef(applyLiveNow);
+  applyLive.current = applyLiveNow;
   const { token } = useToken();
   const listed = useRef(new Set<string>());
   listed.current = new Set(tasks?.map((t) => t.id));
   /** tasks announced as new while the page is open: they go on top */
   const announced = useRef(new Set<string>());
-  // the newest fetch of a task wins, whatever order the answers come back in
-  const asked = useRef(new Map<string, number>());
+  // a burst of events about a task costs one fetch on its way and one after it; the last answer is the newest
+  const [refetch] = useState(() => oneAtATime((taskId: string) => api.getTask(taskId).then((task) => applyLive.current(task, announced.current.has(taskId)))));
   const live = useHireEvents(
     token,
     (e) => {
@@ -35,14 +38,7 @@ export function HireListPage() {
       if (!taskId) return;
       if (e.event === 'task.created') announced.current.add(taskId);
       if (!announced.current.has(taskId) && !listed.current.has(taskId)) return;
-      const n = (asked.current.get(taskId) ?? 0) + 1;
-      asked.current.set(taskId, n);
-      void api.getTask(taskId).then(
-        (task) => {
-          if (asked.current.get(taskId) === n) applyLive(task, announced.current.has(taskId));
-        },
-        () => undefined, // the next event or a refresh catches up
-      );
+      refetch(taskId);
     },
     true,
   );

@@ -6,6 +6,7 @@ import { Skeleton } from '../../components/Skeleton';
 import { StatusBadge } from '../../components/StatusBadge';
 import { useAsync } from '../../hooks/useAsync';
 import { useDocumentTitle } from '../../hooks/useDocumentTitle';
+import { useOneReloadAtATime } from '../../hooks/useOneReloadAtATime';
 import { useHireEvents } from '../../hooks/useHireEvents';
 import { usePolling } from '../../hooks/usePolling';
 import { formatSats, formatTime } from '../../lib/format';
@@ -39,9 +40,14 @@ export function TaskPage({ taskId }: { taskId: string }) {
     reloadMe();
   }, [reloadTask, reloadMe]);
   usePolling(reload, TASK_REFRESH_MS, task.data !== undefined && !CLOSED.has(task.data.status));
-  // with a token, what happens to this task shows at once (the polling stays as a fallback)
+  // with a token, what happens to this task shows at once (the polling stays as a fallback); a
+  // burst of events costs a fetch on its way and one after it
+  const eventReloadTask = useOneReloadAtATime(task);
+  const eventReloadMe = useOneReloadAtATime(me);
   useHireEvents(token, (e) => {
-    if (e.data.task_id === taskId) reload();
+    if (e.data.task_id !== taskId) return;
+    eventReloadTask();
+    eventReloadMe();
   });
 
   if (task.error && !task.data) {
