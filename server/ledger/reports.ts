@@ -52,7 +52,8 @@ export async function ledgerStats(q: Queryable): Promise<LedgerStats> {
   const r = await q.query<Record<string, bigint | null>>(`SELECT
     (SELECT count(*) FROM accounts WHERE kind = 'user') AS accounts,
     (SELECT count(*) FROM accounts WHERE kind = 'user' AND balance_msat > 0) AS funded,
-    (SELECT count(*) FROM paid_calls) AS token_calls,
+    -- a call paid by an invoice credential (L402, MPP, x402) is its credential's account's
+    (SELECT count(*) FROM paid_calls c WHERE NOT EXISTS (SELECT 1 FROM l402_credentials l WHERE l.account_id = c.account_id)) AS token_calls,
     (SELECT count(*) FROM holds WHERE state = 'held') AS in_flight,
     (SELECT count(*) FROM l402_credentials WHERE state = 'spent') AS l402_calls,
     (SELECT coalesce(sum(e.amount_msat), 0) FROM entries e JOIN accounts a ON a.id = e.account_id WHERE a.name = 'revenue') AS revenue`);

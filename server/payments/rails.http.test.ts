@@ -184,6 +184,8 @@ describe.each(['l402', 'mpp'] as const)('ABL_CHALLENGE_ORDER=%s', (order) => {
     await expect.poll(metrics).toMatch(/abl_sats_charged_total\{api="openai",kind="x402"\} [1-9]/);
     await expect.poll(metrics).toMatch(/abl_sats_charged_total\{api="openai",kind="mpp"\} [1-9]/);
     await expect.poll(metrics).toMatch(/abl_sats_charged_total\{api="openai",kind="l402"\} [1-9]/);
+    // every call here was paid by an invoice credential: the operator's stats count none as a token's
+    expect((await t.server.ledger.stats()).paidCallsToken).toBe(0);
   });
 
   it('forged credentials are refused with invalid_payment (401)', async () => {
