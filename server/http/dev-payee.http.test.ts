@@ -51,6 +51,11 @@ describe('development payee wallet', () => {
 
     const after = expectAnswer(core.DevInvoiceSchema, await api('GET', `/api/v1/dev/invoice/${made.payment_hash}`), 200);
     expect(after).toMatchObject({ paid: true, payee_balance_sats: before + 120 });
+
+    // the per-day totals: the withdrawal is spending (its unused fee reserve back is not a credit)
+    const daily = expectAnswer(core.DailyUsageSchema, await api('GET', '/api/v1/usage/daily', { headers: { 'x-token': token } }), 200);
+    const sum = (k: 'spent_msat' | 'credited_msat') => daily.days.reduce((s, d) => s + d[k], 0);
+    expect({ spent: sum('spent_msat'), credited: sum('credited_msat') }).toEqual({ spent: 120_000, credited: 500_000 });
   });
 
   it('makes an invoice of no amount, payable for 31 days: an MPP session opened in development mode refunds to it', async () => {

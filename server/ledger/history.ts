@@ -191,15 +191,22 @@ export interface DayTotal {
 
 /** Per UTC day between two Unix seconds, both included: what the account spent (settled calls, fees, escrow, payouts) and was credited, calls per API. */
 export async function dailyTotals(q: Queryable, p: { accountId: bigint; from: number; to: number }): Promise<DayTotal[]> {
+  // what a withdrawal held and gave back (its unused fee reserve, or all of a failed one) is
+  // spending undone on the withdrawal's day, not money credited
   const money = await q.query<{ day: string; spent: bigint; credited: bigint }>(
-    `SELECT to_char(j.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
-            coalesce(-sum(e.amount_msat) FILTER (WHERE e.amount_msat < 0), 0) AS spent,
-            coalesce(sum(e.amount_msat) FILTER (WHERE e.amount_msat > 0), 0) AS credited
-     FROM entries e JOIN journal j ON j.id = e.journal_id
-     -- calls are counted from their settled records below: a reservation is not yet spending;
-     -- a carry-forward is archived history, not a day's spending
+    `SELECT to_char(x.at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
+            coalesce(-sum(x.amount_msat) FILTER (WHERE x.amount_msat < 0 OR x.undoes), 0) AS spent,
+            coalesce(sum(x.amount_msat) FILTER (WHERE x.amount_msat > 0 AND NOT x.undoes), 0) AS credited
+     FROM (
+       SELECT e.amount_msat, coalesce(w.created_at, j.created_at) AS at, w.id IS NOT NULL AS undoes
+       FROM entries e JOIN journal j ON j.id = e.journal_id
+       LEFT JOIN journal w ON j.kind IN ('hire_payout_paid', 'hire_payout_failed') AND e.amount_msat > 0 AND w.kind = 'hire_payout' AND w.ref = j.ref
+       -- calls are counted from their settled records below: a reservation is not yet spending;
+       -- a carry-forward is archived history, not a day's spending
+       WHERE e.account_id = $1 AND j.kind NOT IN ('reserve', 'settle', 'release', 'charge', 'unreserve', 'hold_carry', 'carry_forward')
+     ) x
      -- the end second whole, in SQL: a day after 9999-12-31 has no date the driver can send
-     WHERE e.account_id = $1 AND j.created_at >= to_timestamp($2) AND j.created_at < to_timestamp($3) + interval '1 second' AND j.kind NOT IN ('reserve', 'settle', 'release', 'charge', 'unreserve', 'hold_carry', 'carry_forward')
+     WHERE x.at >= to_timestamp($2) AND x.at < to_timestamp($3) + interval '1 second'
      GROUP BY 1 ORDER BY 1`,
     [p.accountId, p.from, p.to],
   );
