@@ -56,6 +56,10 @@ export function proxyRoutes(app: FastifyInstance, deps: ProxyRouteDeps): void {
       reply.hijack();
       reply.raw.writeHead(answer.status, reply.getHeaders() as OutgoingHttpHeaders);
       answer.body.relayTo(reply.raw);
+      // as Fastify says of a stream it pipes: the client left before the end (the answer is still read for its usage)
+      reply.raw.once('close', () => {
+        if (!reply.raw.writableFinished) req.log.info('stream closed prematurely');
+      });
       return reply;
     }
     const body = Buffer.isBuffer(answer.body) || !isSmallAnswer(answer.headers) ? answer.body : await readSmallAnswer(answer.body);
