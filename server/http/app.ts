@@ -4,13 +4,12 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { Catalog, UpstreamStatus } from '../../contract/catalog.js';
-import { AppError } from '../errors.js';
 import type { WalletBackend } from '../lightning/backend.js';
 import type { AuthFailureGuard } from '../auth-guard.js';
 import type { Metrics } from '../metrics/index.js';
 import type { TopupService } from '../topup/service.js';
 import { RequestLogger } from '../logging/request-logger.js';
-import { errorHandler, frameworkErrorHandler, sendError } from './errors.js';
+import { errorHandler, frameworkErrorHandler, noRoute, sendError } from './errors.js';
 import { buildOpenApi, coreOperations, type OperationSpec } from './openapi.js';
 import { devRoutes } from './routes/dev.js';
 import { metaRoutes } from './routes/meta.js';
@@ -196,7 +195,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const path = req.url.split('?')[0] ?? '';
     // client-side routes get the app; a missing asset stays a 404 (never HTML as JavaScript)
     if (hasWeb && req.method === 'GET' && !path.startsWith('/api/') && !path.startsWith('/assets/') && path !== '/metrics') return sendIndex(reply);
-    return sendError(reply, new AppError('not_found', `No route for ${req.method} ${path}.`));
+    return sendError(reply, noRoute(req.method, path));
   });
 
   return app;

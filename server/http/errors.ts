@@ -63,12 +63,15 @@ export function sendError(reply: FastifyReply, err: AppError): FastifyReply {
   return reply.code(errorStatus(err)).type('application/json; charset=utf-8').send(errorBody(err));
 }
 
+/** No route answers this method and path (the not-found handler, and a path the router refused as too long). */
+export const noRoute = (method: string, path: string): AppError => new AppError('not_found', `No route for ${method} ${path}.`);
+
 /** Refused by Fastify's router before any route or hook ran: a path that does not decode, or a path parameter too long to be anything we know. */
 export function frameworkErrorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply): FastifyReply {
   reply.header('x-request-id', req.id);
   const path = req.raw.url?.split('?')[0] ?? '';
   if (err.code === 'FST_ERR_BAD_URL') return sendError(reply, new AppError('invalid_field_value', `The path ${path} is not valid percent-encoding.`, { field: 'path' }));
-  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return sendError(reply, new AppError('not_found', `No route for ${req.method} ${path}.`));
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return sendError(reply, noRoute(req.method, path));
   return errorHandler(err, req, reply);
 }
 

@@ -162,10 +162,10 @@ class Stretches {
       this.next++;
       this.close();
     }
-    this.open ??= Object.assign(new EntrySums(), { lastId: id, lastAt: new Date(row.created_at) });
-    this.open.add(row.entries);
-    this.open.lastId = id;
-    this.open.lastAt = new Date(row.created_at);
+    const open = (this.open ??= Object.assign(new EntrySums(), { lastId: id, lastAt: new Date(0) }));
+    open.add(row.entries);
+    open.lastId = id;
+    open.lastAt = new Date(row.created_at);
   }
 
   all(): Stretch[] {
