@@ -16,7 +16,7 @@ export interface SessionRow {
   state: 'open' | 'closed';
   lastUsedAt: number;
   refundMsat: bigint | null;
-  refundState: 'skipped' | 'pending' | 'succeeded' | 'failed' | null;
+  refundState: 'awaiting' | 'skipped' | 'pending' | 'succeeded' | 'failed' | null;
 }
 
 type Raw = { payment_hash: string; account_id: bigint; return_invoice: string; return_hash: string; state: 'open' | 'closed'; last_used_at: bigint; refund_msat: bigint | null; refund_state: SessionRow['refundState'] };
@@ -123,39 +123,82 @@ export interface ClosingSession {
   refundMsat: bigint;
 }
 
+/** A close while calls still run on the session: closed, its refund waits for them (finishClose). */
+export interface AwaitingClose {
+  paymentHash: string;
+  awaiting: true;
+  /** what the session holds now outside its running calls */
+  balanceMsat: bigint;
+}
+
+/** The session's calls still holding money: a close refunds only once none does. */
+const CALLS_RUNNING = `EXISTS (SELECT 1 FROM holds h WHERE h.account_id = mpp_sessions.account_id AND h.state = 'held')`;
+
 /**
- * Closes an open session (only if idle since `idleBefore`, when given): one transaction marks it
- * closed and moves its whole balance out. Null when it was not open (closed by someone else).
+ * Closes an open session (only if idle since `idleBefore`, when given, and running no call): one
+ * compare-and-set marks it closed. With no call running it moves its whole balance out at once;
+ * else its refund awaits them (finishClose). Null when it was not open (closed by someone else).
  */
-export async function closeSession(db: Db, sys: SystemAccountIds, p: { paymentHash: string; now: number; idleBefore?: number }): Promise<ClosingSession | null> {
+export async function closeSession(db: Db, sys: SystemAccountIds, p: { paymentHash: string; now: number; idleBefore?: number }): Promise<ClosingSession | AwaitingClose | null> {
   return db.tx(async (q) => {
-    const closed = await q.query<{ account_id: bigint; return_invoice: string; return_hash: string }>(
-      `UPDATE mpp_sessions SET state = 'closed', closed_at = $2, refund_state = 'pending'
+    // the account locked first: a hold being reserved from it has committed (and is seen as running), or waits
+    await q.query(`SELECT 1 FROM accounts WHERE id = (SELECT account_id FROM mpp_sessions WHERE payment_hash = $1) FOR UPDATE`, [p.paymentHash]);
+    const closed = await q.query<{ account_id: bigint; return_invoice: string; return_hash: string; refund_state: string }>(
+      `UPDATE mpp_sessions SET state = 'closed', closed_at = $2, refund_state = CASE WHEN ${CALLS_RUNNING} THEN 'awaiting' ELSE 'pending' END
        WHERE payment_hash = $1 AND state = 'open'
          -- idle: unused since then, and no call (a long stream) still running on it
-         AND ($3::bigint IS NULL OR (last_used_at < $3::bigint AND NOT EXISTS (SELECT 1 FROM holds h WHERE h.account_id = mpp_sessions.account_id AND h.state = 'held')))
-       RETURNING account_id, return_invoice, return_hash`,
+         AND ($3::bigint IS NULL OR (last_used_at < $3::bigint AND NOT ${CALLS_RUNNING}))
+       RETURNING account_id, return_invoice, return_hash, refund_state`,
       [p.paymentHash, p.now, p.idleBefore ?? null],
     );
     const row = closed.rows[0];
     if (!row) return null;
-    const bal = await q.query<{ balance_msat: bigint }>(`SELECT balance_msat FROM accounts WHERE id = $1 FOR UPDATE`, [row.account_id]);
-    const balanceMsat = bal.rows[0]!.balance_msat;
-    const refundMsat = (balanceMsat / 1000n) * 1000n;
-    if (balanceMsat > 0n) {
-      await postJournal(q, {
-        kind: 'mpp_session_close',
-        ref: p.paymentHash,
-        lines: [
-          { accountId: row.account_id, amountMsat: -balanceMsat },
-          { accountId: sys.payouts_pending, amountMsat: refundMsat },
-          { accountId: sys.revenue, amountMsat: balanceMsat - refundMsat },
-        ],
-      });
+    if (row.refund_state === 'awaiting') {
+      const bal = await q.query<{ balance_msat: bigint }>(`SELECT balance_msat FROM accounts WHERE id = $1`, [row.account_id]);
+      return { paymentHash: p.paymentHash, awaiting: true, balanceMsat: bal.rows[0]!.balance_msat };
     }
-    await q.query(`UPDATE mpp_sessions SET refund_msat = $2, refund_state = $3 WHERE payment_hash = $1`, [p.paymentHash, refundMsat, refundMsat > 0n ? 'pending' : 'skipped']);
-    return { paymentHash: p.paymentHash, accountId: row.account_id, returnInvoice: row.return_invoice, returnHash: row.return_hash, refundMsat };
+    return moveOut(q, sys, { paymentHash: p.paymentHash, accountId: row.account_id, returnInvoice: row.return_invoice, returnHash: row.return_hash });
   });
+}
+
+/**
+ * A close that awaited the session's calls, once none runs: its whole balance moved out as a close
+ * does (a compare-and-set on 'awaiting'). Null while a call still holds money, or when done already.
+ */
+export async function finishClose(db: Db, sys: SystemAccountIds, paymentHash: string): Promise<ClosingSession | null> {
+  return db.tx(async (q) => {
+    const s = await q.query<{ account_id: bigint; return_invoice: string; return_hash: string }>(
+      `SELECT account_id, return_invoice, return_hash FROM mpp_sessions WHERE payment_hash = $1 AND refund_state = 'awaiting' FOR UPDATE`,
+      [paymentHash],
+    );
+    const row = s.rows[0];
+    if (!row) return null;
+    // the account locked first: a hold reserved meanwhile would wait for it, and then find nothing
+    await q.query(`SELECT 1 FROM accounts WHERE id = $1 FOR UPDATE`, [row.account_id]);
+    const running = await q.query(`SELECT 1 FROM holds WHERE account_id = $1 AND state = 'held' LIMIT 1`, [row.account_id]);
+    if (running.rows.length > 0) return null;
+    return moveOut(q, sys, { paymentHash, accountId: row.account_id, returnInvoice: row.return_invoice, returnHash: row.return_hash });
+  });
+}
+
+/** The closed session's whole balance out: its whole sats to payouts_pending for the refund, the sub-sat rest to revenue. */
+async function moveOut(q: Queryable, sys: SystemAccountIds, c: Omit<ClosingSession, 'refundMsat'>): Promise<ClosingSession> {
+  const bal = await q.query<{ balance_msat: bigint }>(`SELECT balance_msat FROM accounts WHERE id = $1 FOR UPDATE`, [c.accountId]);
+  const balanceMsat = bal.rows[0]!.balance_msat;
+  const refundMsat = (balanceMsat / 1000n) * 1000n;
+  if (balanceMsat > 0n) {
+    await postJournal(q, {
+      kind: 'mpp_session_close',
+      ref: c.paymentHash,
+      lines: [
+        { accountId: c.accountId, amountMsat: -balanceMsat },
+        { accountId: sys.payouts_pending, amountMsat: refundMsat },
+        { accountId: sys.revenue, amountMsat: balanceMsat - refundMsat },
+      ],
+    });
+  }
+  await q.query(`UPDATE mpp_sessions SET refund_msat = $2, refund_state = $3 WHERE payment_hash = $1`, [c.paymentHash, refundMsat, refundMsat > 0n ? 'pending' : 'skipped']);
+  return { ...c, refundMsat };
 }
 
 /** A pending refund's definite outcome, once (a compare-and-set on `pending`): paid out, or back in the session's account. */
@@ -193,6 +236,12 @@ export async function idleSessions(q: Queryable, before: number, limit: number):
   return res.rows.map((r) => r.payment_hash);
 }
 
+/** Closes awaiting their sessions' calls, oldest first. */
+export async function awaitingCloses(q: Queryable, limit: number): Promise<string[]> {
+  const res = await q.query<{ payment_hash: string }>(`SELECT payment_hash FROM mpp_sessions WHERE refund_state = 'awaiting' ORDER BY closed_at LIMIT $1`, [limit]);
+  return res.rows.map((r) => r.payment_hash);
+}
+
 export async function pendingRefunds(q: Queryable, closedBefore: number, limit: number): Promise<SessionRow[]> {
   const res = await q.query<Raw>(`SELECT ${COLUMNS} FROM mpp_sessions WHERE refund_state = 'pending' AND closed_at < $1 ORDER BY closed_at LIMIT $2`, [closedBefore, limit]);
   return res.rows.map(view);
@@ -211,7 +260,7 @@ export const auditSessions = async (q: Queryable, ctx: { movesByRef(account: 'pa
     const refund = r.refund_msat ?? 0n;
     const ok =
       refund === 0n
-        ? m.ins + m.outs === 0 && r.refund_state === 'skipped'
+        ? m.ins + m.outs === 0 && (r.refund_state === 'skipped' || r.refund_state === 'awaiting')
         : m.ins === 1 && m.inMsat === refund && m.outs === (r.refund_state === 'pending' ? 0 : 1) && (r.refund_state === 'pending' || m.outMsat === refund);
     if (!ok) problems.push(`session ${r.payment_hash} (refund ${r.refund_state}, ${refund} msat): in ${m.ins} time(s), out ${m.outs} time(s)`);
   }

@@ -35,7 +35,7 @@ export interface GateDeps {
   /** which 402 challenge comes first (ABL_CHALLENGE_ORDER) */
   challengeOrder?: 'l402' | 'mpp';
   /** MPP sessions: an open or a bearer credential names its open session (payments/sessions.ts) */
-  sessions?: Pick<Sessions, 'act' | 'bearer' | 'extendHold' | 'onTopUp' | 'idleSeconds'>;
+  sessions?: Pick<Sessions, 'act' | 'bearer' | 'extendHold' | 'onTopUp' | 'idleSeconds' | 'callEnded'>;
   /** calls paid by token take holds reserved ahead (ABL_RESERVE_AHEAD) */
   reserveAhead?: Pick<ReserveAhead, 'take' | 'giveBackFor' | 'heldHereMsat'>;
 }
@@ -201,16 +201,28 @@ export function createPaymentGate(deps: GateDeps) {
     const sessionId = cred.session?.action === 'open' ? (await sessions.act(cred)).sessionId : await sessions.bearer(cred);
     const reference: PaymentReference = { rail: 'mpp', paymentHash: sessionId, challengeId: cred.challenge.id, paidAt: deps.now() };
     const r = await ledger.reserveFromCredential({ paymentHash: sessionId, ...holdRequest(action) });
-    if (r.ok) return { ...held('l402', action, r.holdId, r.accountId, r.balanceMsat, reference), session: new SessionHoldOf(sessions, sessionId, r.holdId) };
+    if (r.ok) return sessionPaid(held('l402', action, r.holdId, r.accountId, r.balanceMsat, reference), new SessionHoldOf(sessions, sessionId, r.holdId));
     const has = r.reason === 'insufficient' ? r.balanceMsat : 0n;
     if (action.floorMsat !== undefined && has > 0n && has >= action.floorMsat) {
       const part = await ledger.reserveFromCredential({ paymentHash: sessionId, ...holdRequest(action), amountMsat: has });
-      if (part.ok) return { ...held('l402', action, part.holdId, part.accountId, part.balanceMsat, reference, has), session: new SessionHoldOf(sessions, sessionId, part.holdId) };
+      if (part.ok) return sessionPaid(held('l402', action, part.holdId, part.accountId, part.balanceMsat, reference, has), new SessionHoldOf(sessions, sessionId, part.holdId));
     }
     throw new AppError('insufficient_balance', `This call may cost up to ${msatToSatsUp(action.priceMsat)} sats; the session holds ${msatToSats(has)} sats. Top it up (action "topUp") and retry.`, {
       balance_sats: msatToSats(has),
       price_sats: msatToSatsUp(action.priceMsat),
     });
+  }
+
+  /** A session's hold: once settled or released, a close that awaited the call may refund the session. */
+  function sessionPaid(payment: SecuredPayment, hold: SessionHoldOf): SecuredPayment {
+    // off the caller's path: the refund is a Lightning payment
+    const ended = () => void hold.ended().catch((err: unknown) => deps.log?.warn({ err }, 'refunding a session closed during its call failed; retried by the reconcile job'));
+    return {
+      ...payment,
+      session: hold,
+      settle: (chargeMsat, call, mayLinger) => payment.settle(chargeMsat, call, mayLinger).finally(ended),
+      release: () => payment.release().finally(ended),
+    };
   }
 
   const challenge = (action: PaidAction, client: string, extra?: Record<string, unknown>, short?: { balanceMsat: bigint }) =>
@@ -300,5 +312,9 @@ class SessionHoldOf implements SessionHold {
 
   onTopUp(fn: () => void): () => void {
     return this.sessions.onTopUp(this.sessionId, fn);
+  }
+
+  ended(): Promise<void> {
+    return this.sessions.callEnded(this.sessionId);
   }
 }

@@ -223,23 +223,37 @@ describe.each(STORE_KINDS)('MPP sessions at the resource on %s', (store) => {
     await audit();
   });
 
-  it('a session closed while its stream is paused ends the stream there (session-timeout), charged what it delivered', async () => {
+  it('a session closed while its stream is paused ends the stream there (session-timeout), charged what it delivered; the rest is refunded once the stream has ended', async () => {
     const floor = await floorSats(t);
-    const s = await sessionOf(t, floor + 4);
+    const deposit = floor + 4;
+    const s = await sessionOf(t, deposit);
+    const before = await payeeBalance();
     const res = await request(t.url + CHAT, { method: 'POST', headers: { 'content-type': 'application/json', authorization: s.bearer }, body: JSON.stringify(chatBody(true)) });
     let raw = '';
     let closed: Awaited<ReturnType<typeof call>> | null = null;
     for await (const chunk of res.body) {
       raw += chunk.toString();
-      // the stream's hold took the whole balance: the close refunds nothing, and no top-up can come
+      // the stream's hold took the whole balance: nothing is outside it, and no top-up can come
       if (!closed && raw.includes('event: payment-need-topup\n')) closed = await call(t.url, 'POST', CHAT, { body: chatBody(true), headers: { authorization: s.close } });
     }
-    expect(closed?.body).toMatchObject({ status: 'closed', sessionId: s.sessionId, refundSats: 0, refundStatus: 'skipped' });
+    expect(closed?.body).toMatchObject({ status: 'closed', sessionId: s.sessionId, refundSats: 0, refundStatus: 'pending' });
     const got = readChatSse(raw);
     expect(got.events.map((e) => e.event)).toEqual(['payment-need-topup', 'session-timeout']);
     expect(got.done).toBe(false);
     const account = (await t.server.ledger.credentialAccount(s.sessionId))!;
     await expect.poll(() => t.server.ledger.paidCall(account, String(res.headers['x-request-id']))).toBeTruthy();
+    const charged = (await t.server.ledger.paidCall(account, String(res.headers['x-request-id'])))!.chargedMsat;
+    // what the stream held beyond its charge went back to the session, and then to the return invoice
+    const rest = BigInt(deposit) * 1000n - charged;
+    expect(rest).toBeGreaterThan(0n);
+    const again = async () => (await call(t.url, 'POST', CHAT, { body: chatBody(true), headers: { authorization: s.close } })).body;
+    await expect.poll(async () => (await again()).refundStatus).not.toBe('pending');
+    const refundSats = Number(rest / 1000n);
+    expect(await again()).toMatchObject({ status: 'closed', refundSats, refundStatus: refundSats > 0 ? 'succeeded' : 'skipped' });
+    expect(await payeeBalance()).toBe(before + refundSats);
+    expect(await sessionMsat(s.sessionId)).toBe(0n);
+    // the bearer no longer pays
+    expect((await call(t.url, 'POST', EMBEDDINGS, { body: embedBody, headers: { authorization: s.bearer } })).status).toBe(401);
     await audit();
   });
 

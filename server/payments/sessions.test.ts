@@ -1,6 +1,7 @@
 // A session's refund when the wallet cannot say at once what happened: it stays pending (held in
 // payouts_pending, the audit clean), is looked up and settled once; a lookup that finds it failed
-// gives the remainder back to the closed session; racing closes and the idle sweep pay it once.
+// gives the remainder back to the closed session; racing closes and the idle sweep pay it once; a
+// close while calls run is refunded, their change included, when the last has ended.
 import { createHash, randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeRegtestInvoice } from '../l402/testing.js';
@@ -118,6 +119,32 @@ describe.each(STORE_KINDS)('session refunds whose outcome comes later on %s', (k
     if (hold.ok) await ledger.settle(hold.holdId, 2_000n);
     expect(await sessions.expireIdle()).toBe(1);
     expect(fake.paid).toEqual([expect.objectContaining({ amountMsat: 18_000n })]);
+    await audit();
+  });
+
+  it('a close while calls run is refunded, their change with it, once the last has ended: at once on this instance, by the reconcile job from another', async () => {
+    const s = await open(20);
+    fake.w.pay = async () => s.succeeded();
+    const first = await ledger.reserveFromCredential({ paymentHash: s.paymentHash, amountMsat: 5_000n, purpose: 'POST /stream', expiresAt: NOW + 3600 });
+    const second = await ledger.reserveFromCredential({ paymentHash: s.paymentHash, amountMsat: 4_000n, purpose: 'POST /stream', expiresAt: NOW + 3600 });
+    if (!first.ok || !second.ok) throw new Error('reserved');
+    // closed to new calls at once; what it holds outside its calls is said, the refund pending
+    expect(await sessions.act(s.close)).toMatchObject({ status: 'closed', refundSats: 11, refundStatus: 'pending' });
+    expect(await sessions.act(s.close)).toMatchObject({ status: 'closed', refundSats: 11, refundStatus: 'pending' });
+    await expect(sessions.bearer({ ...s.close, session: { action: 'bearer', sessionId: s.paymentHash, preimage: s.close.preimage } })).rejects.toMatchObject({ code: 'invalid_payment' });
+    await audit();
+    // one call ends here: the other still runs, so nothing is paid yet
+    await ledger.settle(first.holdId, 2_000n);
+    await sessions.callEnded(s.paymentHash);
+    expect(await sessions.reconcileRefunds()).toBe(0);
+    expect(fake.paid).toHaveLength(0);
+    // the last ends on another instance (no callEnded here): the reconcile job refunds it, change and all, once
+    await ledger.release(second.holdId);
+    await sessions.reconcileRefunds();
+    await sessions.reconcileRefunds();
+    await sessions.callEnded(s.paymentHash);
+    expect(fake.paid).toEqual([expect.objectContaining({ amountMsat: 18_000n })]);
+    expect(await sessions.act(s.close)).toMatchObject({ status: 'closed', refundSats: 18, refundStatus: 'succeeded' });
     await audit();
   });
 });

@@ -2,11 +2,12 @@
 // deposit's payment hash is the session id, its preimage the bearer), paid from exactly like a
 // token through the gate; top-ups credit further paid invoices to it once each; a close (the
 // client's, or the idle sweep's) moves the whole balance out in one compare-and-set and pays its
-// whole sats to the return invoice, settled once like a payout. Knows nothing of HTTP.
+// whole sats to the return invoice, settled once like a payout; a close while calls still run on
+// the session does that when the last of them has ended. Knows nothing of HTTP.
 import { msatToSats } from '../../contract/money.js';
 import { AppError, invalidL402 } from '../errors.js';
 import { trustedOutcome } from '../hire/payouts.js';
-import { auditSessions, closeSession, extendSessionHold, idleSessions, openSession, pendingRefunds, sessionRow, settleRefund, topUpSession, touchSession, type ClosingSession, type SessionRow } from '../ledger/mpp-sessions.js';
+import { auditSessions, awaitingCloses, closeSession, extendSessionHold, finishClose, idleSessions, openSession, pendingRefunds, sessionRow, settleRefund, topUpSession, touchSession, type ClosingSession, type SessionRow } from '../ledger/mpp-sessions.js';
 import type { Ledger } from '../ledger/index.js';
 import { tryDecodeBolt11 } from '../lightning/bolt11.js';
 import { WalletUnavailableError, type PaymentOutcome, type WalletBackend } from '../lightning/backend.js';
@@ -96,13 +97,26 @@ export function createSessions(deps: SessionDeps) {
     if (!preimageMatches(preimage, sessionId)) throw invalidL402('The preimage does not match this session.');
   }
 
-  const closedAnswer = (row: SessionRow, challengeId: string): SessionAnswer => ({
+  /** A closed session's answer; one whose refund awaits its running calls says what it holds outside them, pending. */
+  const closedAnswer = async (row: SessionRow, challengeId: string): Promise<SessionAnswer> => ({
     status: 'closed',
     sessionId: row.paymentHash,
-    refundSats: msatToSats(row.refundMsat ?? 0n),
-    refundStatus: row.refundState === null || row.refundState === 'skipped' ? 'skipped' : row.refundState,
+    refundSats: msatToSats(row.refundState === 'awaiting' ? await ledger.balanceOf(row.accountId) : (row.refundMsat ?? 0n)),
+    refundStatus: row.refundState === 'awaiting' ? 'pending' : row.refundState === null || row.refundState === 'skipped' ? 'skipped' : row.refundState,
     challengeId,
   });
+
+  /** closes made here that await their sessions' calls: a call ending here looks at no other session */
+  const awaitingHere = new Set<string>();
+
+  /** Refunds a close that awaited its session's calls, once none runs (any instance may; once). */
+  async function finishAwaitingClose(sessionId: string): Promise<boolean> {
+    const closing = await finishClose(db, ledger.sys, sessionId);
+    if (!closing) return false;
+    awaitingHere.delete(sessionId);
+    await refund(closing);
+    return true;
+  }
 
   /** Pays a closed session's refund once; the outcome decides its bookkeeping (unknown: left pending). */
   async function refund(c: ClosingSession): Promise<RefundStatus> {
@@ -155,6 +169,11 @@ export function createSessions(deps: SessionDeps) {
         case 'close': {
           ownerOf(cred, s.sessionId, s.preimage);
           const closing = await closeSession(db, ledger.sys, { paymentHash: s.sessionId, now });
+          // calls still run on it: closed to new ones, refunded with their change when the last ends
+          if (closing && 'awaiting' in closing) {
+            awaitingHere.add(s.sessionId);
+            return { status: 'closed', sessionId: s.sessionId, refundSats: msatToSats(closing.balanceMsat), refundStatus: 'pending', challengeId };
+          }
           if (closing) {
             const status = await refund(closing);
             return { status: 'closed', sessionId: s.sessionId, refundSats: msatToSats(closing.refundMsat), refundStatus: status, challengeId };
@@ -162,13 +181,13 @@ export function createSessions(deps: SessionDeps) {
           // closed before (a retried close, or the idle sweep): the same answer, nothing done again
           const row = await sessionRow(db, s.sessionId);
           if (!row) throw new AppError('not_found', 'No session has this id.');
-          return closedAnswer(row, challengeId);
+          return await closedAnswer(row, challengeId);
         }
         case 'bearer': {
           ownerOf(cred, s.sessionId, s.preimage);
           const row = await sessionRow(db, s.sessionId);
           if (!row) throw new AppError('not_found', 'No session has this id.');
-          if (row.state === 'closed') return closedAnswer(row, challengeId);
+          if (row.state === 'closed') return await closedAnswer(row, challengeId);
           return { status: 'open', sessionId: row.paymentHash, balanceMsat: await ledger.balanceOf(row.accountId), challengeId };
         }
       }
@@ -206,16 +225,29 @@ export function createSessions(deps: SessionDeps) {
       let closed = 0;
       for (const id of await idleSessions(db, before, 100)) {
         const closing = await closeSession(db, ledger.sys, { paymentHash: id, now: deps.now(), idleBefore: before });
-        if (!closing) continue;
+        // an idle close runs no call, so it never awaits one
+        if (!closing || 'awaiting' in closing) continue;
         closed++;
         await refund(closing);
       }
       return closed;
     },
 
-    /** Looks refunds whose outcome was unknown up in the wallet and settles them. */
+    /** A call paid from the session has ended: a close that awaited it may refund now. */
+    async callEnded(sessionId: string): Promise<void> {
+      if (awaitingHere.has(sessionId)) await finishAwaitingClose(sessionId);
+    },
+
+    /**
+     * Refunds the closes whose calls have all ended (a call ended on another instance, or its hold
+     * expired after a crash), then looks refunds whose outcome was unknown up in the wallet and settles them.
+     */
     async reconcileRefunds(): Promise<number> {
       let settled = 0;
+      const awaiting = await awaitingCloses(db, 100);
+      for (const id of awaiting) await finishAwaitingClose(id);
+      // refunded by another instance meanwhile: forgotten here
+      if (awaiting.length < 100) for (const id of awaitingHere) if (!awaiting.includes(id)) awaitingHere.delete(id);
       for (const row of await pendingRefunds(db, deps.now() - RECONCILE_AFTER_SECONDS, 100)) {
         let outcome: PaymentOutcome | null;
         try {
