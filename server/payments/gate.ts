@@ -37,7 +37,7 @@ export interface GateDeps {
   /** MPP sessions: an open or a bearer credential names its open session (payments/sessions.ts) */
   sessions?: Pick<Sessions, 'act' | 'bearer' | 'extendHold' | 'onTopUp' | 'idleSeconds' | 'callEnded'>;
   /** calls paid by token take holds reserved ahead (ABL_RESERVE_AHEAD) */
-  reserveAhead?: Pick<ReserveAhead, 'take' | 'giveBackFor' | 'heldHereMsat'>;
+  reserveAhead?: Pick<ReserveAhead, 'take' | 'giveBackFor' | 'heldHereMsat' | 'shownAfterAlone'>;
 }
 
 /** A hold on an MPP session's account: a paused stream grows it from the session after a top-up. */
@@ -136,8 +136,11 @@ export function createPaymentGate(deps: GateDeps) {
     if (!r.ok && r.reason === 'insufficient' && deps.reserveAhead && (await giveBackHeldHere(tokenHash))) {
       r = await ledger.reserve({ tokenHash, ...holdRequest(action), now: deps.now(), api: action.api });
     }
-    // the balance this instance shows counts what it keeps taken ahead for the account
-    if (r.ok) return { ...held('token', action, r.holdId, r.accountId, r.balanceMsat + (deps.reserveAhead?.heldHereMsat(r.accountId) ?? 0n)), lowBalanceMsat: r.lowBalanceMsat ?? null };
+    if (r.ok) {
+      // the balance this instance shows counts what it keeps taken ahead for the account
+      const shown = deps.reserveAhead ? await deps.reserveAhead.shownAfterAlone(tokenHash, r.accountId, r.balanceMsat, () => ledger.balanceOf(r.accountId)) : r.balanceMsat;
+      return { ...held('token', action, r.holdId, r.accountId, shown), lowBalanceMsat: r.lowBalanceMsat ?? null };
+    }
     switch (r.reason) {
       case 'unknown_account':
         throw new AppError('invalid_token', 'Unknown token.');
