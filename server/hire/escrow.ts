@@ -2,7 +2,7 @@
 // once, to the contractor, back to the buyer, or split. Each close is a compare-and-set on the
 // task's status in the caller's transaction, followed by its journal entry.
 import type { TaskOutcome } from '../../contract/hire-states.js';
-import { postJournal, spendDayOf, type SystemAccountIds } from '../ledger/index.js';
+import { payeesOf, postJournal, spendDayOf, type SystemAccountIds } from '../ledger/index.js';
 import type { Queryable } from '../store/index.js';
 import type { TaskRow, TaskStatus } from './tasks-store.js';
 
@@ -43,7 +43,8 @@ const OVERDUE: Record<NonNullable<CloseEscrow['overdue']>, string> = {
 /**
  * Closes the task and pays out what its escrow still holds (milestones already released stay
  * paid) exactly once; null when the task was not in `from`. contractorMsat is a share of what
- * remains; the task's contractor_paid_msat counts the released milestones too.
+ * remains; the task's contractor_paid_msat counts the released milestones too. A side whose child
+ * token was revoked is paid through its parent.
  */
 export async function closeEscrow(q: Queryable, sys: SystemAccountIds, p: CloseEscrow): Promise<TaskRow | null> {
   const left = '(escrow_msat - released_msat)';
@@ -57,14 +58,15 @@ export async function closeEscrow(q: Queryable, sys: SystemAccountIds, p: CloseE
   );
   const task = res.rows[0];
   if (!task) return null;
+  const [contractor, buyer] = await payeesOf(q, [task.contractor_account_id!, task.buyer_account_id]);
   await postJournal(q, {
     kind: JOURNAL_KIND[p.status],
     ref: task.id,
     memo: p.outcome,
     lines: [
       { accountId: sys.escrow, amountMsat: -(task.escrow_msat! - task.released_msat) },
-      { accountId: task.contractor_account_id!, amountMsat: task.contractor_paid_msat! - task.released_msat },
-      { accountId: task.buyer_account_id, amountMsat: task.buyer_refunded_msat! },
+      { accountId: contractor!, amountMsat: task.contractor_paid_msat! - task.released_msat },
+      { accountId: buyer!, amountMsat: task.buyer_refunded_msat! },
     ],
   });
   return task;

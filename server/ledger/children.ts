@@ -96,3 +96,19 @@ export async function revokeChild(db: Db, p: { parentId: bigint; childId: bigint
     return { ok: true, returnedMsat: row.balance_msat };
   });
 }
+
+/**
+ * Where money due to each account goes: the account, or the parent of a child token revoked
+ * (revocation moved its balance there; escrow, payouts and top-ups arriving later follow it). The
+ * accounts are locked in id order, so a revocation waits for the credit or the credit sees it.
+ */
+export async function payeesOf(q: Queryable, accountIds: readonly bigint[]): Promise<bigint[]> {
+  const res = await q.query<{ id: bigint; to_id: bigint }>(
+    `SELECT id, CASE WHEN revoked_at IS NOT NULL AND parent_id IS NOT NULL THEN parent_id ELSE id END AS to_id
+     FROM accounts WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`,
+    [accountIds.map(String)],
+  );
+  const to = new Map(res.rows.map((r) => [BigInt(r.id), BigInt(r.to_id)]));
+  return accountIds.map((id) => to.get(id) ?? id);
+}
+

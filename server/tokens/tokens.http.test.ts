@@ -1,6 +1,7 @@
 // Child tokens through a real server: made from a parent's balance, spending within their APIs,
 // daily cap and expiry, refused past them, revoked with the rest (and the change of a call still
-// in flight) going back to the parent; a child and its parent spending at once on two instances.
+// in flight, and a refill paid after the revocation) going back to the parent; a child and its
+// parent spending at once on two instances.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChildTokenCreatedSchema, ChildTokenListSchema } from '../../contract/api.js';
 import { writeFlatPricedConfig } from '../testing/flat-prices.js';
@@ -142,6 +143,20 @@ describe('child tokens', () => {
     expect((await api(a, 'DELETE', '/api/v1/tokens/999999999', parent)).status).toBe(404);
     // the metered call's change followed the revoked child's balance to the parent
     expect(await msat(parent)).toBe(270_000n - charged);
+    expect((await a.server.ledger.audit()).problems).toEqual([]);
+  });
+
+  it('a refill invoice a child made, paid after it was revoked, credits its parent', async () => {
+    const parent = await buyToken(300);
+    const made = await child(parent, { amount_sats: 100 });
+    const refill = await api(a, 'POST', '/api/v1/topup', made.token, { amount_sats: 40 });
+    expect(refill.status).toBe(201);
+    expect((await api(a, 'DELETE', `/api/v1/tokens/${made.id}`, parent)).body).toMatchObject({ returned_sats: 100 });
+    const claimed = await call(a.url, 'POST', '/api/v1/topup/claim', { body: { preimage: await a.pay(refill.body.invoice) } });
+    expect(claimed.status).toBe(200);
+    expect(await msat(parent)).toBe(340_000n);
+    const listed = (await api(a, 'GET', '/api/v1/tokens', parent)).body.data.find((c: { id: string }) => c.id === made.id);
+    expect(listed).toMatchObject({ revoked: true, balance_sats: 0 });
     expect((await a.server.ledger.audit()).problems).toEqual([]);
   });
 

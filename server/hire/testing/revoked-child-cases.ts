@@ -1,0 +1,69 @@
+// Money reaching a child token after its parent revoked it (run by domain.test.ts on PGlite and
+// PostgreSQL): an escrow refunded to a revoked buyer, or released to a revoked contractor (whole
+// or a milestone), goes to the parent, who got the child's balance back; nothing stays on an
+// account no token can use.
+import { beforeAll, expect, it } from 'vitest';
+import { findAccountByTokenHash, getBalance, hashToken, newToken } from '../../ledger/index.js';
+import { milestones as parseMilestones } from '../input-rules.js';
+import type { HireTest } from './rig.js';
+
+const byToken = (token: string) => ({ token, l402: null });
+const task = { title: 'Summarise a PDF', description: 'Ten bullet points, please.', budgetMsat: 500_000n };
+
+export function revokedChildCases(get: () => HireTest): void {
+  let t: HireTest;
+  const accountOf = async (token: string) => (await findAccountByTokenHash(t.store.db, hashToken(token)))!.id;
+  const sats = async (token: string) => Number((await getBalance(t.store.db, await accountOf(token))) / 1000n);
+  const audit = async () => expect((await t.ledger.audit()).problems).toEqual([]);
+  beforeAll(() => {
+    t = get();
+  });
+
+  /** A parent with `sats`, and a child token it funds with `childSats`; `revoke` hands the rest back. */
+  async function family(sats: number, childSats: number) {
+    const parent = await t.fund(sats);
+    const child = newToken();
+    const parentId = await accountOf(parent);
+    const childId = await t.ledger.createChild({ parentId, tokenHash: hashToken(child), amountMsat: BigInt(childSats) * 1000n, expiresAt: null, maxMsatPerDay: null, apis: null });
+    const revoke = async () => expect(await t.ledger.revokeChild({ parentId, childId })).toMatchObject({ ok: true });
+    const childMsat = () => getBalance(t.store.db, childId);
+    return { parent, child, revoke, childMsat };
+  }
+
+  it('an escrow refunded to a revoked buyer goes to its parent', async () => {
+    const f = await family(2000, 1000);
+    const contractor = await t.fund(100);
+    const posted = await t.hire.postTask(task, byToken(f.child), 'ip');
+    const quote = await t.hire.postQuote(posted.value.id, { priceMsat: 300_000n, description: 'ok' }, byToken(contractor), 'ip');
+    await t.hire.acceptQuote(f.child, { taskId: posted.value.id, quoteId: quote.value.id }, null);
+    await f.revoke(); // 1000 − 50 fee − 300 escrow back
+    expect(await sats(f.parent)).toBe(1000 + 650);
+    t.clock.now += 1001; // past the delivery deadline
+    expect((await t.hire.sweep()).refunded).toBeGreaterThanOrEqual(1);
+    expect(await t.hire.getTask(posted.value.id, null)).toMatchObject({ status: 'refunded' });
+    expect(await sats(f.parent)).toBe(1000 + 650 + 300);
+    expect(await f.childMsat()).toBe(0n);
+    await audit();
+  });
+
+  it('a release to a revoked contractor, whole or a milestone, goes to its parent', async () => {
+    const buyer = await t.fund(2000);
+    const f = await family(500, 200);
+    const whole = await t.hire.postTask(task, byToken(buyer), 'ip');
+    const q1 = await t.hire.postQuote(whole.value.id, { priceMsat: 300_000n, description: 'ok' }, byToken(f.child), 'ip');
+    const parts = parseMilestones([{ title: 'Draft', amount_sats: 100 }, { title: 'Final', amount_sats: 200 }], null, 100_000);
+    const staged = await t.hire.postTask({ title: 'Two reports', description: 'One at a time.', ...parts }, byToken(buyer), 'ip');
+    const q2 = await t.hire.postQuote(staged.value.id, { priceMsat: parts.budgetMsat, description: 'deal' }, byToken(f.child), 'ip');
+    await t.hire.acceptQuote(buyer, { taskId: whole.value.id, quoteId: q1.value.id }, null);
+    await t.hire.acceptQuote(buyer, { taskId: staged.value.id, quoteId: q2.value.id }, null);
+    await t.hire.deliver(f.child, whole.value.id, 'work');
+    await t.hire.deliver(f.child, staged.value.id, 'a draft');
+    await f.revoke(); // 200 − 2 × 10 quote fees back
+    expect(await sats(f.parent)).toBe(300 + 180);
+    expect(await t.hire.confirm(buyer, whole.value.id)).toMatchObject({ status: 'completed' });
+    expect(await t.hire.confirm(buyer, staged.value.id)).toMatchObject({ status: 'awarded', released_sats: 100 });
+    expect(await sats(f.parent)).toBe(300 + 180 + 300 + 100);
+    expect(await f.childMsat()).toBe(0n);
+    await audit();
+  });
+}
