@@ -15,6 +15,9 @@ export function resolutionFrom(args: Record<string, unknown>): Resolution {
   const outcome = args.outcome ?? args.resolution;
   if (outcome === 'release' || outcome === 'refund') return { kind: outcome };
   if (outcome === 'split') {
+    if (args.buyer_sats !== undefined && args.contractor_sats !== undefined) {
+      return { kind: 'split', buyerSats: share(args.buyer_sats, 'buyer_sats'), contractorSats: share(args.contractor_sats, 'contractor_sats') };
+    }
     if (args.buyer_sats !== undefined) return { kind: 'split', buyerSats: share(args.buyer_sats, 'buyer_sats') };
     if (args.contractor_sats !== undefined) return { kind: 'split', contractorSats: share(args.contractor_sats, 'contractor_sats') };
     throw new AppError('missing_required_field', 'a split needs buyer_sats or contractor_sats', { field: 'buyer_sats' });

@@ -14,7 +14,9 @@ export type Resolution =
   | { kind: 'release' }
   | { kind: 'refund' }
   | { kind: 'split'; contractorSats: number }
-  | { kind: 'split'; buyerSats: number };
+  | { kind: 'split'; buyerSats: number }
+  // both shares named: they must add up to what the escrow holds
+  | { kind: 'split'; buyerSats: number; contractorSats: number };
 
 export async function resolveDispute(deps: HireDeps, taskId: string, resolution: Resolution): Promise<TaskRow> {
   const { db } = deps;
@@ -45,6 +47,9 @@ function planOf(r: Resolution, escrowMsat: bigint): { status: ClosedStatus; outc
         throw invalidField(field, `A split gives each side from 1 to ${escrowSats - 1n} sats of the ${escrowSats} still in escrow; use release or refund for all of it.`);
       }
       const contractorSats = 'buyerSats' in r ? escrowSats - BigInt(share) : BigInt(share);
+      if ('buyerSats' in r && 'contractorSats' in r && BigInt(r.contractorSats) !== contractorSats) {
+        throw invalidField('contractor_sats', `buyer_sats and contractor_sats must add up to the ${escrowSats} sats still in escrow (they add up to ${r.buyerSats + r.contractorSats}); or name one share only.`);
+      }
       return { status: 'split', outcome: 'admin_split', contractorMsat: contractorSats * 1000n };
     }
     default:

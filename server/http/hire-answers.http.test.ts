@@ -104,7 +104,10 @@ describe('AI for Hire answers exactly the shapes of contract/hire-views.ts', () 
     await taskAnswer('POST', `${H}/tasks/${disputed.id}/deliver`, contractor, { body: 'Half of it' });
     expect((await taskAnswer('POST', `${H}/tasks/${disputed.id}/dispute`, buyer, { body: 'Only half done' })).status).toBe('disputed');
     const admin = { authorization: `Admin ${t.server.adminSecret()}` };
-    const resolved = await api('POST', `/api/v1/admin/ai-for-hire/tasks/${disputed.id}/resolve`, { body: { outcome: 'split', buyer_sats: 80 }, headers: admin });
+    // two shares that do not add up to the escrow: refused, nothing moved
+    const inconsistent = await api('POST', `/api/v1/admin/ai-for-hire/tasks/${disputed.id}/resolve`, { body: { outcome: 'split', buyer_sats: 80, contractor_sats: 80 }, headers: admin });
+    expect([inconsistent.status, inconsistent.body.error.code, inconsistent.body.error.field]).toEqual([400, 'invalid_field_value', 'contractor_sats']);
+    const resolved = await api('POST', `/api/v1/admin/ai-for-hire/tasks/${disputed.id}/resolve`, { body: { outcome: 'split', buyer_sats: 80, contractor_sats: 120 }, headers: admin });
     expect(expectAnswer(v.ResolvedTaskSchema, resolved, 200)).toMatchObject({ status: 'split', outcome: 'admin_split', contractor_paid_sats: 120, buyer_refunded_sats: 80 });
 
     const paid = expectAnswer(v.PayoutSchema, await api('POST', `${H}/collect`, as(contractor, { invoice: await invoiceOnReceiver(200) })), 200);
