@@ -80,7 +80,7 @@ export async function postQuote(deps: HireDeps, taskId: string, input: QuoteInpu
   const task = await findTask(db, taskId);
   if (!task) throw notFound('No task has this id.');
   // Refused before any invoice or charge: a closed task, or the buyer quoting on their own task.
-  if (task.status !== 'open' || Number(task.expires_at) <= deps.now()) throw invalidState(`The task is ${task.status}; only open tasks take quotes.`);
+  if (!openAt(task, deps.now())) throw invalidState(`${notOpen(task, deps.now())} Only open tasks take quotes.`);
   if (creds.token !== null && (await accountOf(db, creds.token, deps.now())).id === task.buyer_account_id) throw forbidden('A buyer cannot quote on their own task.');
   assertMilestonePrice(task, input.priceMsat);
 
@@ -156,7 +156,7 @@ export async function cancelTask(deps: HireDeps, token: string, taskId: string):
   return inTx(db, async (q) => {
     const now = deps.now();
     const cancelled = await markCancelled(q, taskId, now);
-    if (!cancelled) throw invalidState('Only an open task can be cancelled.');
+    if (!cancelled) throw invalidState(`${notOpen((await findTask(q, taskId)) ?? task, now)} Only an open task can be cancelled.`);
     const declined = await declinePendingQuotes(q, [taskId], now);
     await taskEvent(q, cancelled, 'task.cancelled', now);
     await quotesDeclinedEvents(q, declined, 'task_cancelled', now);
@@ -164,3 +164,12 @@ export async function cancelTask(deps: HireDeps, token: string, taskId: string):
     return cancelled;
   });
 }
+
+/** Open, and its time to live not yet run out (the sweep expires it from then on). */
+const openAt = (task: TaskRow, now: number): boolean => task.status === 'open' && Number(task.expires_at) > now;
+
+/** Why a task is not open, in a sentence. */
+function notOpen(task: TaskRow, now: number): string {
+  return task.status === 'open' && Number(task.expires_at) <= now ? 'The task expired.' : `The task is ${task.status}.`;
+}
+

@@ -107,9 +107,9 @@ export async function markAwarded(
   return res.rows[0] ?? null;
 }
 
-/** open → cancelled (buyer) */
+/** open → cancelled (buyer), only before its time to live ran out: from then on the sweep expires it. */
 export async function markCancelled(q: Queryable, id: string, now: number): Promise<TaskRow | null> {
-  const res = await q.query<TaskRow>(`UPDATE hire_tasks SET status = 'cancelled', updated_at = $2 WHERE id = $1 AND status = 'open' RETURNING *`, [id, now]);
+  const res = await q.query<TaskRow>(`UPDATE hire_tasks SET status = 'cancelled', updated_at = $2 WHERE id = $1 AND status = 'open' AND expires_at > $2 RETURNING *`, [id, now]);
   return res.rows[0] ?? null;
 }
 

@@ -301,6 +301,9 @@ export function lifecycleCases(get: () => HireTest): void {
 
     t.clock.now += 5000; // past the open task's time to live
     await refused(t.hire.acceptQuote(expiring.buyer, { taskId: expiring.taskId, quoteId: expiring.quoteId }, null), 'invalid_state');
+    // before the sweep has run: the deadline still decides, the buyer cannot cancel it instead
+    expect((await refused(t.hire.cancelTask(expiring.buyer, expiring.taskId), 'invalid_state')).message).toMatch(/expired/);
+    expect((await refused(t.hire.postQuote(expiring.taskId, quote(100), byToken(await t.fund(100)), 'ip'), 'invalid_state')).message).toBe('The task expired. Only open tasks take quotes.');
     expect((await t.hire.sweep()).expired).toBeGreaterThanOrEqual(1);
     expect(await t.hire.getTask(expiring.taskId, null)).toMatchObject({ status: 'expired', quotes: [{ status: 'declined' }] });
     expect(await t.hire.sweep()).toEqual({ expired: 0, refunded: 0, released: 0 });
