@@ -15,3 +15,4 @@ export { exactRates, msatPerGtok, type ExactRates, type InputUsage, type Metered
 export { API_SHAPES, type ApiShape } from './shape.js';
 export { usageFromJson } from './usage-json.js';
 export { createUsageTap, type UsageTap, type UsageTapOptions } from './usage-tap.js';
+export { UsageEventFilter } from './usage-event-filter.js';

@@ -2,7 +2,7 @@
 // charge is settled before the headers go out; a stream is relayed to the client chunk by chunk as
 // it arrives while a tap reads the usage, and keeps being read to its end when the client has left.
 import type { Readable, Writable } from 'node:stream';
-import { createUsageTap, estimateUsage, usageFromJson, type EstimateInput, type TokenUsage, type UsageTap } from '../metering/index.js';
+import { createUsageTap, estimateUsage, usageFromJson, UsageEventFilter, type EstimateInput, type TokenUsage, type UsageTap } from '../metering/index.js';
 import type { MeteredRequest } from '../proxy/metered-request.js';
 import { joined, readBody } from '../proxy/read-body.js';
 
@@ -69,6 +69,8 @@ export function meterStream(upstream: Readable, call: MeteredRequest, done: (out
 // A class, not closures: one is made per stream, and methods cost nothing per instance.
 class MeteredRelay implements StreamRelay {
   protected readonly tap: UsageTap;
+  /** the usage event the client did not ask for, left out of what it receives */
+  protected readonly filter: UsageEventFilter | null;
   protected dest!: RelayTarget;
   protected clientGone = false;
   protected finished = false;
@@ -79,6 +81,7 @@ class MeteredRelay implements StreamRelay {
     private readonly done: (outcome: StreamOutcome) => Promise<void>,
   ) {
     this.tap = createUsageTap(call.shape);
+    this.filter = call.usageNotAsked ? new UsageEventFilter() : null;
   }
 
   relayTo(dest: RelayTarget): void {
@@ -111,7 +114,8 @@ class MeteredRelay implements StreamRelay {
   protected pass(chunk: Buffer): void {
     this.tap.push(chunk);
     if (this.clientGone || this.dest.destroyed) return;
-    if (!this.dest.write(chunk)) this.upstream.pause();
+    const out = this.filter ? this.filter.pass(chunk) : chunk;
+    if (out.length > 0 && !this.dest.write(out)) this.upstream.pause();
   }
 
   protected finish(ended: boolean, stopped = false): void {
@@ -138,7 +142,10 @@ class MeteredRelay implements StreamRelay {
 
   /** The end goes out once the settle is done (a failed stream's client was cut off already). */
   protected endForClient(): void {
-    if (!this.clientGone && !this.dest.destroyed) this.dest.end();
+    if (this.clientGone || this.dest.destroyed) return;
+    const rest = this.filter?.flush();
+    if (rest) this.dest.write(rest);
+    this.dest.end();
   }
 }
 
@@ -170,7 +177,8 @@ class GatedMeteredRelay extends MeteredRelay {
   }
 
   private send(chunk: Buffer): boolean {
-    if (this.dest.write(chunk)) return true;
+    const out = this.filter ? this.filter.pass(chunk) : chunk;
+    if (out.length === 0 || this.dest.write(out)) return true;
     this.upstream.pause();
     return false;
   }

@@ -73,11 +73,34 @@ describe.each(['postgres', 'pglite'] as const)('metered prices on %s', (store) =
     expect(JSON.parse(up.lastRequest()!.body.toString())).toMatchObject({ max_completion_tokens: 16384 });
   });
 
-  it('a streamed chat call settles at its end: usage asked for upstream, the SDK parses the stream, the receipt is readable', async () => {
+  it('a streamed chat call the client asked no usage of: usage asked for upstream and metered, every chunk the client gets has a choice', async () => {
     const token = await buyToken(1000);
     const before = await balanceMsat(token);
     const client = new OpenAI({ baseURL: `${t.url}/api/v1/openai/v1`, apiKey: token, maxRetries: 0 });
     const { data: stream, response } = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Count to five' }], stream: true, max_tokens: 100 }).withResponse();
+    let text = '';
+    let chunks = 0;
+    // written as the SDK's own examples read a stream, with no guard for a chunk of no choices
+    for await (const chunk of stream) {
+      text += chunk.choices[0]!.delta.content ?? '';
+      chunks++;
+    }
+    expect(chunks).toBeGreaterThan(1);
+    expect(text.length).toBeGreaterThan(0);
+    expect(JSON.parse(up.lastRequest()!.body.toString())).toMatchObject({ stream_options: { include_usage: true }, max_tokens: 100 });
+    const id = response.headers.get('x-request-id')!;
+    const receipt = await expect.poll(async () => (await api('GET', `/api/v1/usage/${id}`, { headers: { 'x-token': token } })).body.charged_msat).toBeGreaterThan(0);
+    void receipt;
+    expect(await balanceMsat(token)).toBeLessThan(before);
+  });
+
+  it('a streamed chat call settles at its end: the usage the client asked for, the SDK parses the stream, the receipt is readable', async () => {
+    const token = await buyToken(1000);
+    const before = await balanceMsat(token);
+    const client = new OpenAI({ baseURL: `${t.url}/api/v1/openai/v1`, apiKey: token, maxRetries: 0 });
+    const { data: stream, response } = await client.chat.completions
+      .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Count to five' }], stream: true, stream_options: { include_usage: true }, max_tokens: 100 })
+      .withResponse();
     let text = '';
     let usage: Usage | null = null;
     for await (const chunk of stream) {
@@ -85,6 +108,7 @@ describe.each(['postgres', 'pglite'] as const)('metered prices on %s', (store) =
       if (chunk.usage) usage = chatUsage(chunk.usage);
     }
     expect(text.length).toBeGreaterThan(0);
+    expect(usage).not.toBeNull();
     expect(JSON.parse(up.lastRequest()!.body.toString())).toMatchObject({ stream_options: { include_usage: true }, max_tokens: 100 });
     const ceiling = BigInt(response.headers.get('x-max-charge-sats')!) * 1000n;
     expect(response.headers.get('x-charged-sats')).toBeNull();

@@ -24,6 +24,8 @@ export interface MeteredRequest {
   outputLimit: number;
   /** the answer comes as server-sent events */
   streamed: boolean;
+  /** the proxy asked the upstream for the stream's usage event, not the client: it is not passed on */
+  usageNotAsked: boolean;
   /** what is forwarded: the client's bytes, plus the output limit and stream usage when missing */
   body: Buffer;
 }
@@ -46,10 +48,12 @@ export async function meteredRequest(p: { shape: UsageShape; model: string; pric
 
   const streamed = body.stream === true;
   let raw = p.raw;
+  let usageNotAsked = false;
   if (streamed && p.shape === 'openai-chat') {
     const options = body.stream_options;
+    usageNotAsked = !isPlainObject(options) || options.include_usage !== true;
     if (options === undefined || options === null) add.stream_options = { include_usage: true };
-    else if (!isPlainObject(options) || options.include_usage !== true) {
+    else if (usageNotAsked) {
       // rare: the client set stream_options without usage; the one case that is re-serialised
       raw = Buffer.from(JSON.stringify({ ...body, stream_options: { ...(isPlainObject(options) ? options : {}), include_usage: true } }), 'utf8');
     }
@@ -67,6 +71,7 @@ export async function meteredRequest(p: { shape: UsageShape; model: string; pric
     inputTokensBound: bound,
     outputLimit,
     streamed,
+    usageNotAsked,
     body: prependJsonKeys(raw, add),
   };
 }

@@ -1,0 +1,95 @@
+// The usage event a client did not ask for, left out of what it receives. To meter an OpenAI chat
+// stream the proxy asks the upstream for `stream_options.include_usage`, which ends the stream with
+// a chunk of no choices (`"choices":[]`, then `"usage":{…}`); a client that did not ask would meet
+// a chunk its code may not expect (`chunk.choices[0].delta`). The filter passes whole events only
+// (a partial one waits for its end, which a client could not read earlier anyway) and drops that
+// one. A stream with CR line ends is passed as it comes: its events are not cut at "\n\n".
+import { CR, LF } from './sse-events.js';
+
+const NO_CHOICES = Buffer.from('"choices":[]');
+// JSON written with spaces (Python's default) has one after each colon
+const CHOICES_SPACED = Buffer.from('"choices": ');
+const USAGE = Buffer.from('"usage":');
+const BLANK_LINE = Buffer.from('\n\n');
+const SPACE = 0x20;
+
+export class UsageEventFilter {
+  private held: Buffer | null = null;
+  private passThrough = false;
+
+  /** What of `chunk` (after the bytes held before it) goes to the client now. */
+  pass(chunk: Buffer): Buffer {
+    if (this.passThrough) return chunk;
+    // a byte search is a memchr: cheap on every chunk
+    if (chunk.indexOf(CR) !== -1) {
+      this.passThrough = true;
+      return this.takeHeld(chunk);
+    }
+    const bytes = this.takeHeld(chunk);
+    const whole = endOfLastEvent(bytes);
+    if (whole < bytes.length) this.held = bytes.subarray(whole);
+    return withoutUsageEvent(whole < bytes.length ? bytes.subarray(0, whole) : bytes);
+  }
+
+  /** The bytes still held when the upstream ended (an event it did not end with a blank line). */
+  flush(): Buffer | null {
+    if (this.held === null) return null;
+    const rest = withoutUsageEvent(this.held);
+    this.held = null;
+    return rest.length > 0 ? rest : null;
+  }
+
+  private takeHeld(chunk: Buffer): Buffer {
+    if (this.held === null) return chunk;
+    const joined = Buffer.concat([this.held, chunk]);
+    this.held = null;
+    return joined;
+  }
+}
+
+/** Where the last whole event in `bytes` ends (0: none ends here). */
+function endOfLastEvent(bytes: Buffer): number {
+  const n = bytes.length;
+  if (n >= 2 && bytes[n - 1] === LF && bytes[n - 2] === LF) return n;
+  const at = bytes.lastIndexOf(BLANK_LINE);
+  return at === -1 ? 0 : at + 2;
+}
+
+/** Whole events, those with no choices and a usage object left out (others with no choices, as Azure's first, kept). */
+function withoutUsageEvent(bytes: Buffer): Buffer {
+  for (let at = noChoicesAt(bytes, 0); at !== -1; at = noChoicesAt(bytes, at + 1)) {
+    const before = bytes.lastIndexOf(BLANK_LINE, at);
+    const start = before === -1 ? 0 : before + 2;
+    const after = bytes.indexOf(BLANK_LINE, at);
+    const end = after === -1 ? bytes.length : after + 2;
+    if (hasUsageObject(bytes.subarray(start, end))) return Buffer.concat([bytes.subarray(0, start), withoutUsageEvent(bytes.subarray(end))]);
+  }
+  return bytes;
+}
+
+/** Where a `"choices"` key with an empty array is, from `from` on (-1: none): two byte searches that fail on a content chunk. */
+function noChoicesAt(bytes: Buffer, from: number): number {
+  const compact = bytes.indexOf(NO_CHOICES, from);
+  for (let at = bytes.indexOf(CHOICES_SPACED, from); at !== -1 && (compact === -1 || at < compact); at = bytes.indexOf(CHOICES_SPACED, at + 1)) {
+    if (valueStarts(bytes, at + CHOICES_SPACED.length, '[]')) return at;
+  }
+  return compact;
+}
+
+function hasUsageObject(event: Buffer): boolean {
+  for (let at = event.indexOf(USAGE); at !== -1; at = event.indexOf(USAGE, at + USAGE.length)) {
+    if (valueStarts(event, at + USAGE.length, '{')) return true;
+  }
+  return false;
+}
+
+/** The JSON value at `from` (spaces skipped) starts with `text`, itself spaces apart ("[]" matches "[ ]"). */
+function valueStarts(bytes: Buffer, from: number, text: string): boolean {
+  let i = from;
+  for (let k = 0; k < text.length; k++) {
+    while (bytes[i] === SPACE) i++;
+    if (bytes[i] !== text.charCodeAt(k)) return false;
+    i++;
+  }
+  return true;
+}
