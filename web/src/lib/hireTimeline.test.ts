@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { taskFixture } from '../testing/hireFixture';
-import { closingWords, escrowSats, formatUntil, taskDeadlines } from './hireTimeline';
+import { milestoneTaskFixture, taskFixture } from '../testing/hireFixture';
+import { heldSats } from './hireEscrow';
+import { closingWords, formatUntil, taskDeadlines } from './hireTimeline';
 
 const NOW = 1_700_000_000;
 
@@ -36,8 +37,44 @@ describe('task deadlines per side', () => {
 
   it('no deadline once closed; escrow only while held', () => {
     expect(taskDeadlines(taskFixture({ status: 'completed', price_sats: 250 }), 'buyer', NOW)).toEqual([]);
-    expect(escrowSats(delivered)).toBe(250);
-    expect(escrowSats(taskFixture({ status: 'completed', price_sats: 250 }))).toBeNull();
+    expect(heldSats(delivered)).toBe(250);
+    expect(heldSats(taskFixture({ status: 'completed', price_sats: 250 }))).toBeNull();
+  });
+});
+
+describe('a milestone task (120 + 80 sats) names the milestone, not the whole price', () => {
+  it('the first delivered: the review releases 120; a missed delivery would refund all 200 still held', () => {
+    const delivered = milestoneTaskFixture('delivered', 0, { review_deadline_at: NOW + 86_400 });
+    expect(taskDeadlines(delivered, 'buyer', NOW)[0]!.consequence).toBe('Confirm, ask for changes or dispute before then; otherwise 120 sats are released to the contractor automatically.');
+    expect(taskDeadlines(delivered, 'contractor', NOW)[0]!.consequence).toMatch(/, 120 sats are released to you automatically/);
+    const awarded = milestoneTaskFixture('awarded', 0, { delivery_deadline_at: NOW + 86_400 });
+    expect(taskDeadlines(awarded, 'buyer', NOW)[0]!.consequence).toBe('Without a delivery by then, 200 sats come back to your balance.');
+  });
+
+  it('the first released: only the 80 still held come back', () => {
+    const next = milestoneTaskFixture('awarded', 1, { delivery_deadline_at: NOW + 86_400 });
+    expect(taskDeadlines(next, 'buyer', NOW)[0]!.consequence).toBe('Without a delivery by then, 80 sats come back to your balance.');
+    expect(taskDeadlines(next, 'contractor', NOW)[0]!.consequence).toBe('Without a delivery by then, 80 sats go back to the buyer.');
+  });
+
+  it('completed: all 200 went to the contractor', () => {
+    const done = milestoneTaskFixture('completed', 1, { outcome: 'confirmed', contractor_paid_sats: 200, buyer_refunded_sats: 0 });
+    expect(closingWords(done, 'buyer')).toBe('Completed: 200 sats went to the contractor.');
+  });
+
+  it('refunded after the first was released: both sides named, for each reader', () => {
+    const refunded = milestoneTaskFixture('refunded', 1, { outcome: 'delivery_deadline', contractor_paid_sats: 120, buyer_refunded_sats: 80 });
+    expect(closingWords(refunded, 'buyer')).toBe('Refunded: 80 sats came back to your balance (nothing was delivered by the deadline). The contractor keeps 120 sats for released milestones.');
+    expect(closingWords(refunded, 'contractor')).toBe('Refunded: 80 sats went back to the buyer (nothing was delivered by the deadline). You keep 120 sats for released milestones.');
+    const publicView = milestoneTaskFixture('refunded', 1, { outcome: 'delivery_deadline' });
+    expect(closingWords(publicView, null)).toBe('Refunded: 80 sats to the buyer; the contractor keeps 120 sats for released milestones.');
+  });
+
+  it('split after the first was released: the contractor’s total counts the released milestone', () => {
+    const split = milestoneTaskFixture('split', 1, { outcome: 'admin_split', contractor_paid_sats: 150, buyer_refunded_sats: 50 });
+    expect(closingWords(split, 'contractor')).toBe('The operator split the escrow: 150 sats to your balance in all (120 sats of it for milestones released before), 50 sats back to the buyer.');
+    expect(closingWords(split, 'buyer')).toBe('The operator split the escrow: 50 sats back to your balance, 150 sats to the contractor in all (120 sats of it for milestones released before).');
+    expect(closingWords(milestoneTaskFixture('split', 1), null)).toBe('The operator split the escrow; the contractor keeps 120 sats for milestones released before.');
   });
 });
 

@@ -1,9 +1,11 @@
-// The delivery of a task: the contractor delivers, the buyer reads it and releases the escrow.
+// The delivery of a task: the contractor delivers, the buyer reads it and releases the escrow
+// (of a milestone task, the current milestone's amount).
 import { api } from '../../api/client';
 import type { TaskDetail } from '../../../../contract/hire-views';
 import { ConfirmAction } from '../../components/ConfirmAction';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatSats, formatTime } from '../../lib/format';
+import { stakeSats } from '../../lib/hireEscrow';
 import { DeliverForm } from './DeliverForm';
 import { DisputeTask } from './DisputeTask';
 import { RequestRevision } from './RequestRevision';
@@ -19,9 +21,9 @@ interface DeliverySectionProps {
 
 export function DeliverySection({ task, role, token, onChanged }: DeliverySectionProps) {
   const confirm = useHireAction(onChanged);
-  const accepted = task.quotes.find((q) => q.status === 'accepted');
-  const escrowSats = task.price_sats ?? accepted?.price_sats;
-  const escrow = escrowSats ? formatSats(escrowSats) : 'the escrow';
+  // a confirm releases the current milestone's amount, not the whole escrow
+  const stake = stakeSats(task);
+  const releasing = stake === null ? 'the escrow' : formatSats(stake);
   const isContractor = role.myQuote?.status === 'accepted';
   const canDeliver = token !== null && isContractor && (task.status === 'awarded' || task.status === 'revision_requested');
   const canConfirm = token !== null && role.isBuyer && task.status === 'delivered';
@@ -45,8 +47,8 @@ export function DeliverySection({ task, role, token, onChanged }: DeliverySectio
         <div className="row actions" data-testid="delivery-actions">
           {canConfirm && token ? (
             <ConfirmAction
-              label={`Confirm delivery and release ${escrow}`}
-              prompt={`Release ${escrow} from escrow to the contractor? This cannot be undone.`}
+              label={`Confirm delivery and release ${releasing}`}
+              prompt={`Release ${releasing} from escrow to the contractor? This cannot be undone.`}
               confirmLabel="Release the sats"
               busy={confirm.busy}
               onConfirm={() => void confirm.run(() => api.confirm(token, task.id))}

@@ -5,6 +5,7 @@ import { api } from '../../api/client';
 import type { Task } from '../../../../contract/hire-views';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatSats } from '../../lib/format';
+import { heldSats } from '../../lib/hireEscrow';
 import { TEXT_MAX } from '../../lib/hireValidation';
 import { useHireAction } from './useHireAction';
 
@@ -13,7 +14,9 @@ export function DisputeTask({ token, task, onDone }: { token: string; task: Task
   const action = useHireAction(onDone);
   const [open, setOpen] = useState(false);
   const [note, setNote] = useState('');
-  const escrow = task.price_sats !== null ? formatSats(task.price_sats) : 'the escrow';
+  // the operator divides what the escrow still holds; released milestones stay paid
+  const held = heldSats(task);
+  const escrow = held === null ? 'the escrow' : formatSats(held);
 
   if (!open) {
     return (

@@ -2,6 +2,7 @@
 import type { TaskDetail } from '../../../../contract/hire-views';
 import { StatusBadge } from '../../components/StatusBadge';
 import { formatSats } from '../../lib/format';
+import { releasedMilestoneSats } from '../../lib/hireEscrow';
 
 function checkWords(a: TaskDetail['acceptance']): string | null {
   if (a === null) return null;
@@ -17,10 +18,11 @@ export function MilestoneList({ task }: { task: TaskDetail }) {
       </p>
     ) : null;
   }
+  const total = task.milestones.reduce((sum, m) => sum + m.amount_sats, 0);
   return (
     <section className="card stack" aria-labelledby="milestones-h" data-testid="milestones">
       <h2 id="milestones-h">
-        Milestones ({formatSats(task.released_sats)} of {formatSats(task.budget_sats ?? 0)} released)
+        Milestones ({formatSats(releasedMilestoneSats(task))} of {formatSats(total)} released)
       </h2>
       <ol className="stack">
         {task.milestones.map((m) => (
