@@ -11,23 +11,24 @@ const cl100k = await loadTokenizer('cl100k_base');
 const text = 'Lightning pays for tokens, one satoshi at a time. 🌩️';
 
 describe('estimateUsage', () => {
-  it('charges the input bound and the tokens of the text seen', async () => {
-    expect(await estimateUsage({ shape: 'openai-chat', model: 'gpt-4o', inputBound: 120, outputLimit: 1000, outputText: text }))
-      .toEqual({ input: 120, cachedInput: 0, cacheWrite: 0, output: o200k.countTokens(text) });
-    expect((await estimateUsage({ shape: 'openai-chat', model: 'gpt-3.5-turbo', inputBound: 1, outputLimit: 1000, outputText: text })).output).toBe(cl100k.countTokens(text));
-    expect((await estimateUsage({ shape: 'openai-chat', model: 'gpt-4o', inputBound: 1, outputLimit: 1000, outputText: '' })).output).toBe(0);
+  it('charges the likely input (never above the bound) and the tokens of the text seen', async () => {
+    expect(await estimateUsage({ shape: 'openai-chat', model: 'gpt-4o', inputBound: 120, likelyInput: 14, outputLimit: 1000, outputText: text }))
+      .toEqual({ input: 14, cachedInput: 0, cacheWrite: 0, output: o200k.countTokens(text) });
+    expect((await estimateUsage({ shape: 'openai-chat', model: 'gpt-4o', inputBound: 10, likelyInput: 14, outputLimit: 1000, outputText: text })).input).toBe(10);
+    expect((await estimateUsage({ shape: 'openai-chat', model: 'gpt-3.5-turbo', inputBound: 1, likelyInput: 1, outputLimit: 1000, outputText: text })).output).toBe(cl100k.countTokens(text));
+    expect((await estimateUsage({ shape: 'openai-chat', model: 'gpt-4o', inputBound: 1, likelyInput: 1, outputLimit: 1000, outputText: '' })).output).toBe(0);
   });
 
   it('uses o200k raised by a quarter where the tokenizer is unknown', async () => {
-    const u = await estimateUsage({ shape: 'anthropic-messages', model: 'claude-sonnet-4-5', inputBound: 1, outputLimit: 1000, outputText: text });
+    const u = await estimateUsage({ shape: 'anthropic-messages', model: 'claude-sonnet-4-5', inputBound: 1, likelyInput: 1, outputLimit: 1000, outputText: text });
     expect(u.output).toBe(Math.ceil(o200k.countTokens(text) * UNKNOWN_TOKENIZER_FACTOR));
   });
 
   it('takes the input the stream reported, within the bound', async () => {
     const reportedInput = { input: 30, cachedInput: 50, cacheWrite: 10 };
-    expect(await estimateUsage({ shape: 'anthropic-messages', model: 'claude-haiku-4-5', inputBound: 500, outputLimit: 10, outputText: '', reportedInput }))
+    expect(await estimateUsage({ shape: 'anthropic-messages', model: 'claude-haiku-4-5', inputBound: 500, likelyInput: 500, outputLimit: 10, outputText: '', reportedInput }))
       .toEqual({ ...reportedInput, output: 0 });
-    expect(await estimateUsage({ shape: 'anthropic-messages', model: 'claude-haiku-4-5', inputBound: 55, outputLimit: 10, outputText: '', reportedInput }))
+    expect(await estimateUsage({ shape: 'anthropic-messages', model: 'claude-haiku-4-5', inputBound: 55, likelyInput: 55, outputLimit: 10, outputText: '', reportedInput }))
       .toEqual({ input: 0, cachedInput: 45, cacheWrite: 10, output: 0 });
   });
 
@@ -35,25 +36,25 @@ describe('estimateUsage', () => {
     const tap = createUsageTap('openai-chat', { maxTextChars: 100 });
     const long = 'word '.repeat(1000);
     tap.push(Buffer.from(`data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: long } }] })}\n\n`));
-    const u = await estimateUsage({ shape: 'openai-chat', model: 'gpt-4o', inputBound: 0, outputLimit: 100_000, outputText: tap.text(), droppedTextBytes: tap.droppedTextBytes() });
+    const u = await estimateUsage({ shape: 'openai-chat', model: 'gpt-4o', inputBound: 0, likelyInput: 0, outputLimit: 100_000, outputText: tap.text(), droppedTextBytes: tap.droppedTextBytes() });
     const kept = tap.text();
     const keptTokens = o200k.countTokens(kept);
     expect(u.output).toBe(Math.ceil(keptTokens + (tap.droppedTextBytes() * keptTokens) / Buffer.byteLength(kept)));
     // and close to the truth for uniform text
     expect(Math.abs(u.output - o200k.countTokens(long))).toBeLessThan(0.06 * o200k.countTokens(long));
-    expect((await estimateUsage({ shape: 'openai-chat', model: 'gpt-4o', inputBound: 0, outputLimit: 100_000, outputText: '', droppedTextBytes: 401 })).output).toBe(101);
+    expect((await estimateUsage({ shape: 'openai-chat', model: 'gpt-4o', inputBound: 0, likelyInput: 0, outputLimit: 100_000, outputText: '', droppedTextBytes: 401 })).output).toBe(101);
   });
 
   it('never charges above the ceiling', async () => {
     const price: MeteredPrice = { callSats: 1, inputSatsPerMtok: 150, cachedInputSatsPerMtok: 75, cacheWriteSatsPerMtok: 187.5, outputSatsPerMtok: 600, maxOutputTokens: 4096 };
     await fc.assert(
       fc.asyncProperty(
-        fc.string({ maxLength: 400 }), fc.nat(10_000), fc.integer({ min: 1, max: 4096 }), fc.nat(100_000),
+        fc.string({ maxLength: 400 }), fc.nat(10_000), fc.nat(10_000), fc.integer({ min: 1, max: 4096 }), fc.nat(100_000),
         fc.option(fc.record({ input: fc.nat(20_000), cachedInput: fc.nat(20_000), cacheWrite: fc.nat(20_000) }), { nil: null }),
         fc.constantFrom('gpt-4o', 'claude-haiku-4-5'),
-        async (outputText, inputBound, outputLimit, droppedTextBytes, reportedInput, model) => {
+        async (outputText, inputBound, likelyInput, outputLimit, droppedTextBytes, reportedInput, model) => {
           const shape = model.startsWith('claude') ? 'anthropic-messages' : 'openai-chat';
-          const u = await estimateUsage({ shape, model, inputBound, outputLimit, outputText, droppedTextBytes, reportedInput });
+          const u = await estimateUsage({ shape, model, inputBound, likelyInput, outputLimit, outputText, droppedTextBytes, reportedInput });
           expect(u.input + u.cachedInput + u.cacheWrite).toBeLessThanOrEqual(inputBound);
           expect(u.output).toBeLessThanOrEqual(outputLimit);
           expect(chargeMsat(price, u) <= ceilingMsat(price, inputBound, outputLimit)).toBe(true);

@@ -1,5 +1,5 @@
 // A usage to charge when the upstream reported none (the stream was cut, the upstream hung up):
-// the input the stream reported, else the input bound; the output counted from the text seen.
+// the input the stream reported, else the input the request likely costs; the output counted from the text seen.
 // It stays within the input bound and the output limit, so its charge never exceeds the ceiling.
 import { encodingForModel, loadTokenizer } from './encodings.js';
 import type { InputUsage, TokenUsage } from './price.js';
@@ -17,6 +17,8 @@ export interface EstimateInput {
   model: string;
   /** inputTokensBound's figure: the call's reserved input */
   inputBound: number;
+  /** likelyInputTokens' figure (at most the bound): charged when the stream reported no input */
+  likelyInput: number;
   /** the output limit the ceiling was reserved with */
   outputLimit: number;
   /** generated text seen (UsageTap.text()) */
@@ -28,12 +30,12 @@ export interface EstimateInput {
 }
 
 export async function estimateUsage(e: EstimateInput): Promise<TokenUsage> {
-  return { ...estimateInput(e.inputBound, e.reportedInput ?? null), output: Math.min(await estimateOutput(e), e.outputLimit) };
+  return { ...estimateInput(e.inputBound, e.reportedInput ?? null, e.likelyInput), output: Math.min(await estimateOutput(e), e.outputLimit) };
 }
 
-/** The reported input, squeezed into the bound (cache writes first, the dearest kind), or the bound. */
-function estimateInput(bound: number, reported: InputUsage | null): InputUsage {
-  if (!reported) return { input: bound, cachedInput: 0, cacheWrite: 0 };
+/** The reported input, squeezed into the bound (cache writes first, the dearest kind), or the likely input. */
+function estimateInput(bound: number, reported: InputUsage | null, likely: number): InputUsage {
+  if (!reported) return { input: Math.min(likely, bound), cachedInput: 0, cacheWrite: 0 };
   const cacheWrite = Math.min(reported.cacheWrite, bound);
   const cachedInput = Math.min(reported.cachedInput, bound - cacheWrite);
   return { input: Math.min(reported.input, bound - cacheWrite - cachedInput), cachedInput, cacheWrite };

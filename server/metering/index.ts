@@ -10,7 +10,7 @@
 export { ceilingMsat, chargeAtMostCeiling, chargeMsat, type CappedCharge } from './charge.js';
 export { encodingForModel, preloadTokenizers, type EncodingName } from './encodings.js';
 export { estimateUsage, type EstimateInput } from './estimate.js';
-export { inputTokensBound, type InputBound, type InputBoundOptions } from './input-bound.js';
+export { inputTokensBound, likelyInputTokens, type InputBound, type InputBoundOptions } from './input-bound.js';
 export { exactRates, msatPerGtok, type ExactRates, type InputUsage, type MeteredPrice, type TokenUsage } from './price.js';
 export { API_SHAPES, type ApiShape } from './shape.js';
 export { usageFromJson } from './usage-json.js';

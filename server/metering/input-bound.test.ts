@@ -3,7 +3,7 @@ import { countChatCompletionTokens } from 'gpt-tokenizer/model/gpt-4o';
 import { describe, expect, it } from 'vitest';
 import { loadTokenizer } from './encodings.js';
 import { ANTHROPIC_IMAGE_TOKENS, GPT_4O_MINI_IMAGE_TOKENS, OPENAI_IMAGE_TOKENS } from './image-tokens.js';
-import { inputTokensBound } from './input-bound.js';
+import { inputTokensBound, likelyInputTokens } from './input-bound.js';
 import { ENTRY_OVERHEAD, MESSAGE_OVERHEAD, OBJECT_OVERHEAD, REQUEST_OVERHEAD } from './request-input.js';
 import type { ApiShape } from './shape.js';
 import { fakeAnswer } from './testing.js';
@@ -160,5 +160,26 @@ describe('inputTokensBound is an upper bound', () => {
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('likelyInputTokens', () => {
+  it('counts an OpenAI chat as OpenAI does (3 a message, 3 to prime the reply), far below the bound', async () => {
+    const messages = [{ role: 'user', content: 'Hello' }];
+    const bound = await tokens('openai-chat', 'gpt-4o', { model: 'gpt-4o', messages });
+    const likely = await likelyInputTokens('openai-chat', 'gpt-4o', { model: 'gpt-4o', messages }, bound);
+    // the cookbook's count, plus the keys ("role", "content") the estimate reads as text
+    expect(likely).toBe(countChatCompletionTokens({ messages } as never) + o200k.countTokens('role') + o200k.countTokens('content'));
+    expect(likely).toBeLessThan(bound / 4);
+  });
+
+  it('counts Anthropic text by o200k raised by a quarter, never above the bound; what cannot be bounded takes the bound', async () => {
+    const body = { model: 'claude-haiku-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'Lightning pays for tokens, one satoshi at a time.' }] };
+    const bound = await tokens('anthropic-messages', 'claude-haiku-4-5', body);
+    const texts = ['role', 'user', 'content', body.messages[0]!.content].reduce((n, t) => n + o200k.countTokens(t), 0);
+    expect(await likelyInputTokens('anthropic-messages', 'claude-haiku-4-5', body, bound)).toBe(Math.ceil(texts * 1.25) + 3 + 3);
+    expect(await likelyInputTokens('anthropic-messages', 'claude-haiku-4-5', body, 5)).toBe(5);
+    const file = { model: 'gpt-4o', messages: [{ role: 'user', content: [{ type: 'file', file: { file_id: 'f' } }] }] };
+    expect(await likelyInputTokens('openai-chat', 'gpt-4o', file, 4000)).toBe(4000);
   });
 });

@@ -6,6 +6,7 @@ import { encodingForModel, loadTokenizer } from './encodings.js';
 import { imageTokensBound } from './image-tokens.js';
 import { requestInput, type Unbounded } from './request-input.js';
 import type { ApiShape } from './shape.js';
+import { UNKNOWN_TOKENIZER_FACTOR } from './estimate.js';
 import { createTextCounter, DEFAULT_TOKENIZE_BUDGET_BYTES } from './token-count.js';
 
 export type InputBound =
@@ -34,3 +35,21 @@ export async function inputTokensBound(shape: ApiShape, model: string, body: unk
   for (const text of input.texts) tokens += count(text);
   return { ok: true, tokens: maxInputTokens === undefined ? tokens : Math.min(tokens, maxInputTokens) };
 }
+
+/**
+ * The input tokens a request likely costs, for a charge estimated when the upstream reported none
+ * (a cut stream): its texts counted as the output is (Anthropic's by o200k, raised by a quarter),
+ * with the framing the APIs are known to add rather than the bound's margins; never above `bound`.
+ * Off the paid path: counted only when an estimate is needed.
+ */
+export async function likelyInputTokens(shape: ApiShape, model: string, body: unknown, bound: number): Promise<number> {
+  const input = requestInput(shape, body);
+  if (input.unbounded) return bound;
+  const encoding = shape === 'anthropic-messages' ? null : encodingForModel(model);
+  const count = createTextCounter(await loadTokenizer(encoding ?? 'o200k_base'), DEFAULT_TOKENIZE_BUDGET_BYTES);
+  let texts = 0;
+  for (const text of input.texts) texts += count(text);
+  const likely = Math.ceil(texts * (encoding ? 1 : UNKNOWN_TOKENIZER_FACTOR)) + input.likelyFixedTokens + input.images * imageTokensBound(shape, model);
+  return Math.min(likely, bound);
+}
+

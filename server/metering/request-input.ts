@@ -16,6 +16,8 @@ export interface RequestInput {
   texts: string[];
   /** tokens known without counting text: framing margins, token-array inputs */
   fixedTokens: number;
+  /** the same with the framing the APIs are known to add, not the margins: for an estimate, not a bound */
+  likelyFixedTokens: number;
   images: number;
   unbounded: Unbounded | null;
 }
@@ -28,6 +30,9 @@ export const MESSAGE_OVERHEAD = 8;
 /** Per nested object (a part, a tool call) and per key of it (quotes, colon, comma). */
 export const OBJECT_OVERHEAD = 4;
 export const ENTRY_OVERHEAD = 1;
+/** What the framing likely adds (OpenAI's cookbook: 3 a message, 3 to prime the reply): estimates only. */
+export const LIKELY_REQUEST_OVERHEAD = 3;
+export const LIKELY_MESSAGE_OVERHEAD = 3;
 /** OpenAI renders tool definitions into a preamble (`namespace functions { … }`). */
 export const TOOLS_OVERHEAD = 64;
 export const PER_TOOL_OVERHEAD = 16;
@@ -46,14 +51,16 @@ const REFUSED_TYPES: Record<string, string> = {
 };
 
 class Collector {
-  readonly input: RequestInput = { texts: [], fixedTokens: 0, images: 0, unbounded: null };
+  readonly input: RequestInput = { texts: [], fixedTokens: 0, likelyFixedTokens: 0, images: 0, unbounded: null };
 
   text(s: string): void {
     if (s !== '') this.input.texts.push(s);
   }
 
-  fixed(tokens: number): void {
+  /** `likely`: what an estimate counts of them (a margin counts nothing) */
+  fixed(tokens: number, likely = tokens): void {
     this.input.fixedTokens += tokens;
+    this.input.likelyFixedTokens += likely;
   }
 
   refuse(path: string, reason: string): void {
@@ -79,10 +86,10 @@ class Collector {
       else {
         const o = asObject(value);
         if (!o || this.special(o, path)) continue;
-        this.fixed(OBJECT_OVERHEAD);
+        this.fixed(OBJECT_OVERHEAD, 0);
         for (const [key, child] of Object.entries(o)) {
           this.text(key);
-          this.fixed(ENTRY_OVERHEAD);
+          this.fixed(ENTRY_OVERHEAD, 0);
           stack.push([child, `${path}.${key}`]);
         }
       }
@@ -111,7 +118,7 @@ class Collector {
   }
 
   message(m: unknown, path: string): void {
-    this.fixed(MESSAGE_OVERHEAD);
+    this.fixed(MESSAGE_OVERHEAD, LIKELY_MESSAGE_OVERHEAD);
     this.walk(m, path);
   }
 
@@ -128,7 +135,7 @@ class Collector {
 }
 
 function openAiChat(c: Collector, body: Record<string, unknown>): void {
-  c.fixed(REQUEST_OVERHEAD);
+  c.fixed(REQUEST_OVERHEAD, LIKELY_REQUEST_OVERHEAD);
   if (Array.isArray(body.messages)) {
     body.messages.forEach((m, i) => {
       // `audio: {id}` replays an earlier spoken answer kept by OpenAI
@@ -144,7 +151,7 @@ function openAiChat(c: Collector, body: Record<string, unknown>): void {
 }
 
 function openAiResponses(c: Collector, body: Record<string, unknown>): void {
-  c.fixed(REQUEST_OVERHEAD);
+  c.fixed(REQUEST_OVERHEAD, LIKELY_REQUEST_OVERHEAD);
   for (const field of ['previous_response_id', 'conversation', 'prompt'] as const) {
     if (body[field] !== undefined && body[field] !== null) c.refuse(field, `${field} brings stored content that has no size bound before forwarding`);
   }
@@ -166,7 +173,7 @@ function openAiEmbeddings(c: Collector, body: Record<string, unknown>): void {
 }
 
 function anthropicMessages(c: Collector, body: Record<string, unknown>): void {
-  c.fixed(REQUEST_OVERHEAD);
+  c.fixed(REQUEST_OVERHEAD, LIKELY_REQUEST_OVERHEAD);
   if (Array.isArray(body.mcp_servers) && body.mcp_servers.length > 0) c.refuse('mcp_servers', 'tools from MCP servers have no size bound before forwarding');
   if (body.system !== undefined && body.system !== null) c.message(body.system, 'system');
   c.messages(body.messages, 'messages');

@@ -3,7 +3,7 @@
 // it arrives while a tap reads the usage, and keeps being read to its end when the client has left.
 import type { Readable, Writable } from 'node:stream';
 import { createUsageTap, estimateUsage, usageFromJson, UsageEventFilter, type EstimateInput, type TokenUsage, type UsageTap } from '../metering/index.js';
-import type { MeteredRequest } from '../proxy/metered-request.js';
+import { likelyInputOf, type MeteredRequest } from '../proxy/metered-request.js';
 import { joined, readBody } from '../proxy/read-body.js';
 
 /** The most of a JSON answer read to find its usage; answers with usage are far smaller. */
@@ -21,7 +21,7 @@ export async function readJsonAnswer(body: Readable, call: MeteredRequest): Prom
   }
   const usage = usageFromJson(call.shape, parsed);
   if (usage) return { bytes, usage, reported: true };
-  return { bytes, usage: await estimateUsage(estimateInput(call, { outputText: bytes.toString('utf8') })), reported: false };
+  return { bytes, usage: await estimateUsage(await estimateInput(call, { outputText: bytes.toString('utf8') })), reported: false };
 }
 
 export interface StreamOutcome {
@@ -132,7 +132,8 @@ class MeteredRelay implements StreamRelay {
     }
     const tap = this.tap;
     const reportedInput = tap.reportedInput();
-    estimateUsage(estimateInput(this.call, { outputText: tap.text(), droppedTextBytes: tap.droppedTextBytes(), ...(reportedInput ? { reportedInput } : {}) }))
+    estimateInput(this.call, { outputText: tap.text(), droppedTextBytes: tap.droppedTextBytes(), ...(reportedInput ? { reportedInput } : {}) })
+      .then(estimateUsage)
       .then((estimated) => this.done({ ended, usage: estimated, reported: false, ...also }))
       .then(
         () => this.endForClient(),
@@ -211,7 +212,7 @@ class GatedMeteredRelay extends MeteredRelay {
   }
 }
 
-/** What an estimate starts from: the call's input bound and output limit, and the output seen. */
-function estimateInput(call: MeteredRequest, seen: Pick<EstimateInput, 'outputText' | 'droppedTextBytes' | 'reportedInput'>): EstimateInput {
-  return { shape: call.shape, model: call.model, inputBound: call.inputTokensBound, outputLimit: call.outputLimit, ...seen };
+/** What an estimate starts from: the call's input bound, likely input and output limit, and the output seen. */
+async function estimateInput(call: MeteredRequest, seen: Pick<EstimateInput, 'outputText' | 'droppedTextBytes' | 'reportedInput'>): Promise<EstimateInput> {
+  return { shape: call.shape, model: call.model, inputBound: call.inputTokensBound, likelyInput: await likelyInputOf(call), outputLimit: call.outputLimit, ...seen };
 }

@@ -223,6 +223,25 @@ describe.each(STORE_KINDS)('MPP sessions at the resource on %s', (store) => {
     await audit();
   });
 
+  it('a stream the session can pay for whole is not paused: its estimates count the input the upstream will, not the ceiling’s bound', async () => {
+    // 12 sats hold the stream's input bound (about 80 tokens at 0.1 sat) but not its ceiling (100 output tokens at 1 sat)
+    const s = await sessionOf(t, 12);
+    const hello = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello' }], max_tokens: 100, stream: true };
+    const res = await request(t.url + CHAT, { method: 'POST', headers: { 'content-type': 'application/json', authorization: s.bearer }, body: JSON.stringify(hello) });
+    expect(res.statusCode).toBe(200);
+    const got = readChatSse(await res.body.text());
+    expect(got.events).toEqual([]);
+    expect(got.done).toBe(true);
+    const account = (await t.server.ledger.credentialAccount(s.sessionId))!;
+    const requestId = String(res.headers['x-request-id']);
+    await expect.poll(() => t.server.ledger.paidCall(account, requestId)).toBeTruthy();
+    const row = (await t.server.ledger.paidCall(account, requestId))!;
+    expect(row.usage).toMatchObject({ estimated: 0 });
+    expect(row.chargedMsat).toBe(dearChatMsat(row.usage as any));
+    expect(row.chargedMsat).toBeLessThanOrEqual(12_000n);
+    await audit();
+  });
+
   it('a session closed while its stream is paused ends the stream there (session-timeout), charged what it delivered; the rest is refunded once the stream has ended', async () => {
     const floor = await floorSats(t);
     const deposit = floor + 4;

@@ -10,7 +10,7 @@ import { msatToSatsUp } from '../../contract/money.js';
 import { UNKNOWN_TOKENIZER_FACTOR } from '../metering/estimate.js';
 import { ceilingMsat, chargeAtMostCeiling, createUsageTap, estimateUsage, exactRates, type TokenUsage, type UsageTap } from '../metering/index.js';
 import { sessionEvent } from '../mpp/session.js';
-import type { MeteredRequest } from '../proxy/metered-request.js';
+import { likelyInputOf, type MeteredRequest } from '../proxy/metered-request.js';
 import type { SessionHold } from './gate.js';
 import type { StreamGate } from './metered-answer.js';
 
@@ -39,12 +39,15 @@ export function createStreamBudget(p: { metered: MeteredRequest; heldMsat: bigin
 
   const bytesOf = (tap: UsageTap): number => Buffer.byteLength(tap.text()) + tap.droppedTextBytes();
   const costOf = (usage: TokenUsage): bigint => chargeAtMostCeiling(metered.price, usage, metered.ceilingMsat).chargeMsat;
-  const estimate = (tap: UsageTap): Promise<TokenUsage> => {
+  // counted once a stream, when first needed
+  let likelyInput: Promise<number> | null = null;
+  const estimate = async (tap: UsageTap): Promise<TokenUsage> => {
     const reportedInput = tap.reportedInput();
     return estimateUsage({
       shape: metered.shape,
       model: metered.model,
       inputBound: metered.inputTokensBound,
+      likelyInput: await (likelyInput ??= likelyInputOf(metered)),
       outputLimit: metered.outputLimit,
       outputText: tap.text(),
       droppedTextBytes: tap.droppedTextBytes(),

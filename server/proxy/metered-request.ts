@@ -3,7 +3,7 @@
 // that what is charged can never exceed what was reserved. Pure.
 import type { MeteredModelPrice, UsageShape } from '../../contract/catalog.js';
 import { AppError } from '../errors.js';
-import { ceilingMsat, inputTokensBound, type MeteredPrice } from '../metering/index.js';
+import { ceilingMsat, inputTokensBound, likelyInputTokens, type MeteredPrice } from '../metering/index.js';
 import { isPlainObject } from './body.js';
 import { prependJsonKeys } from './json-splice.js';
 
@@ -74,6 +74,17 @@ export async function meteredRequest(p: { shape: UsageShape; model: string; pric
     usageNotAsked,
     body: prependJsonKeys(raw, add),
   };
+}
+
+/** The input tokens the call likely costs (for a charge estimated without the upstream's usage); counted on demand. */
+export async function likelyInputOf(call: MeteredRequest): Promise<number> {
+  let body: unknown;
+  try {
+    body = JSON.parse(call.body.toString('utf8'));
+  } catch {
+    return call.inputTokensBound;
+  }
+  return likelyInputTokens(call.shape, call.model, body, call.inputTokensBound);
 }
 
 /** The catalog's snake_case price as the metering core takes it. */
