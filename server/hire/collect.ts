@@ -1,12 +1,13 @@
 // POST /collect: pays a BOLT11 invoice from the caller's balance. The amount plus a routing-fee
 // reserve moves to `payouts_pending` in one transaction (the invoice's payment hash can have
 // one live payout only), then the wallet pays: success → settled, a clean failure → all back,
-// anything else (a timeout, an exception) → stays pending for the reconcile pass.
+// the node not reached (nothing sent) → all back and 503, anything else (a timeout, an
+// exception) → stays pending for the reconcile pass.
 import { randomUUID } from 'node:crypto';
 import type { Payout } from '../../contract/hire-views.js';
 import { msatToSats } from '../../contract/money.js';
 import { getBalance, postJournal } from '../ledger/index.js';
-import type { PaymentOutcome } from '../lightning/backend.js';
+import { PaymentNotSentError, type PaymentOutcome } from '../lightning/backend.js';
 import { pgErrorCode } from '../store/index.js';
 import { AppError } from '../errors.js';
 import { accountOf } from './accounts.js';
@@ -81,7 +82,13 @@ export async function collect(deps: HireDeps, identity: () => Promise<NodeIdenti
     }),
   );
 
-  const outcome = trustedOutcome(await payOnce(deps, payout), payout.payment_hash);
+  const paid = await payOnce(deps, payout);
+  if (paid === NOT_SENT) {
+    // nothing left the node: the payout fails at once, all of it back, and the caller is told to retry
+    await inTx(db, (q) => settlePayout(q, sys, payout, { status: 'failed', paymentHash: payout.payment_hash, reason: 'the Lightning node could not be reached; nothing was sent' }, deps.now()));
+    throw new AppError('topup_unavailable', 'The Lightning node cannot be reached right now; nothing was sent or taken from the balance. Try again shortly.');
+  }
+  const outcome = trustedOutcome(paid, payout.payment_hash);
   if (outcome.status === 'pending') return payoutView(deps, payout);
   const settled = await inTx(db, (q) => settlePayout(q, sys, payout, outcome, deps.now()));
   // null: a reconcile pass settled it first; show what it recorded
@@ -94,12 +101,17 @@ export async function collect(deps: HireDeps, identity: () => Promise<NodeIdenti
   return payoutView(deps, final);
 }
 
-/** An exception is never a clean failure: the payment may have left, so it stays pending. */
-async function payOnce(deps: HireDeps, payout: PayoutRow): Promise<PaymentOutcome> {
+const NOT_SENT = Symbol('not sent');
+
+/** An exception is never a clean failure (the payment may have left, so it stays pending), unless the node says nothing was sent. */
+async function payOnce(deps: HireDeps, payout: PayoutRow): Promise<PaymentOutcome | typeof NOT_SENT> {
   try {
     // routing may cost what the payout holds in reserve, not more: the payer never owes beyond it
     return await deps.wallet.payInvoice({ bolt11: payout.bolt11, maxFeeMsat: payout.fee_reserve_msat });
   } catch (err) {
+    if (err instanceof PaymentNotSentError) {
+      return NOT_SENT;
+    }
     deps.log?.error({ payout: payout.id, err: (err as Error).message }, 'payInvoice threw; the payout stays pending');
     return { status: 'pending', paymentHash: payout.payment_hash };
   }

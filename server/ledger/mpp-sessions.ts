@@ -16,7 +16,7 @@ export interface SessionRow {
   state: 'open' | 'closed';
   lastUsedAt: number;
   refundMsat: bigint | null;
-  refundState: 'awaiting' | 'skipped' | 'pending' | 'succeeded' | 'failed' | null;
+  refundState: 'awaiting' | 'unsent' | 'skipped' | 'pending' | 'succeeded' | 'failed' | null;
 }
 
 type Raw = { payment_hash: string; account_id: bigint; return_invoice: string; return_hash: string; state: 'open' | 'closed'; last_used_at: bigint; refund_msat: bigint | null; refund_state: SessionRow['refundState'] };
@@ -247,8 +247,26 @@ export async function pendingRefunds(q: Queryable, closedBefore: number, limit: 
   return res.rows.map(view);
 }
 
-/** What pending refunds hold in payouts_pending (the payout audit counts them beside hire payouts). */
-export const PENDING_REFUNDS_SQL = `SELECT coalesce(sum(refund_msat), 0) AS s FROM mpp_sessions WHERE refund_state = 'pending'`;
+/** A refund the node could not be reached for (nothing sent): compare-and-set pending → unsent. */
+export async function markRefundUnsent(db: Db, paymentHash: string): Promise<void> {
+  await db.query(`UPDATE mpp_sessions SET refund_state = 'unsent' WHERE payment_hash = $1 AND refund_state = 'pending'`, [paymentHash]);
+}
+
+/** Refunds never sent, taken back to pending by this caller (skipping rows another instance holds), to be sent now. */
+export async function claimUnsentRefunds(db: Db, limit: number): Promise<SessionRow[]> {
+  const res = await db.query<Raw>(
+    `UPDATE mpp_sessions SET refund_state = 'pending' WHERE payment_hash IN (
+       SELECT payment_hash FROM mpp_sessions WHERE refund_state = 'unsent' ORDER BY closed_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+     AND refund_state = 'unsent' RETURNING ${COLUMNS}`,
+    [limit],
+  );
+  return res.rows.map(view);
+}
+
+/** What refunds on their way hold in payouts_pending (the payout audit counts them beside hire payouts). */
+export const PENDING_REFUNDS_SQL = `SELECT coalesce(sum(refund_msat), 0) AS s FROM mpp_sessions WHERE refund_state IN ('pending', 'unsent')`;
+
+const onItsWay = (state: string | null): boolean => state === 'pending' || state === 'unsent';
 
 /** Each session's refund went into payouts_pending once (its whole sats) and, once settled, out once. */
 export const auditSessions = async (q: Queryable, ctx: { movesByRef(account: 'payouts_pending'): Promise<Map<string, { ins: number; inMsat: bigint; outs: number; outMsat: bigint }>> }): Promise<string[]> => {
@@ -261,7 +279,7 @@ export const auditSessions = async (q: Queryable, ctx: { movesByRef(account: 'pa
     const ok =
       refund === 0n
         ? m.ins + m.outs === 0 && (r.refund_state === 'skipped' || r.refund_state === 'awaiting')
-        : m.ins === 1 && m.inMsat === refund && m.outs === (r.refund_state === 'pending' ? 0 : 1) && (r.refund_state === 'pending' || m.outMsat === refund);
+        : m.ins === 1 && m.inMsat === refund && m.outs === (onItsWay(r.refund_state) ? 0 : 1) && (onItsWay(r.refund_state) || m.outMsat === refund);
     if (!ok) problems.push(`session ${r.payment_hash} (refund ${r.refund_state}, ${refund} msat): in ${m.ins} time(s), out ${m.outs} time(s)`);
   }
   return problems;

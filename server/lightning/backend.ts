@@ -102,3 +102,11 @@ export interface WalletBackend {
 export class WalletUnavailableError extends Error {
   override name = 'WalletUnavailableError';
 }
+
+/**
+ * Thrown by payInvoice only when nothing was sent: the node could not be reached before the
+ * payment was asked for (no connection made), so the caller may give the money back at once.
+ */
+export class PaymentNotSentError extends WalletUnavailableError {
+  override name = 'PaymentNotSentError';
+}

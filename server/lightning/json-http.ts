@@ -8,9 +8,30 @@ export interface JsonAnswer {
   text: string;
 }
 
-/** No HTTP answer at all (refused, reset, timed out, TLS refused): the request may have been acted on. */
+/** No HTTP answer at all (refused, reset, timed out, TLS refused): the request may have been acted on, unless `neverSent`. */
 export class TransportError extends Error {
   override name = 'TransportError';
+  /** no connection was made: the request never reached the node */
+  readonly neverSent: boolean;
+
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
+    this.neverSent = noConnection(cause);
+  }
+}
+
+// errors of a connection that was never made (a kept-alive socket reset mid-request is not one)
+const NO_CONNECTION = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/** The request failed before any connection to the node was made, so it was never sent. */
+export function noConnection(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && NO_CONNECTION.has(code)) return true;
+    // undici's "fetch failed"-style wrappers, and an AggregateError of each address tried
+    if (e instanceof AggregateError && e.errors.length > 0 && e.errors.every((x) => noConnection(x))) return true;
+  }
+  return false;
 }
 
 export interface JsonHttpOptions {
@@ -82,7 +103,7 @@ export class JsonHttp {
       if (pending.trim() && onLine(parseJson(pending.trim())) === true) return { status: 200, text: '' };
       return { status: 200, text: '' };
     } catch (err) {
-      throw new TransportError(`${method} ${url.pathname}: ${describe(err)}`);
+      throw new TransportError(`${method} ${url.pathname}: ${describe(err)}`, err);
     }
   }
 
@@ -104,7 +125,7 @@ export class JsonHttp {
       const answer = await request(url, { method, headers: this.headers(body !== undefined), body, dispatcher: this.agent, signal });
       return { status: answer.statusCode, text: await readCapped(answer.body) };
     } catch (err) {
-      throw new TransportError(`${method} ${url.pathname}: ${describe(err)}`);
+      throw new TransportError(`${method} ${url.pathname}: ${describe(err)}`, err);
     }
   }
 }

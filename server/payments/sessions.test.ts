@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeRegtestInvoice } from '../l402/testing.js';
 import { createLedger, type Ledger } from '../ledger/index.js';
-import type { PayInvoiceParams, PaymentOutcome, WalletBackend } from '../lightning/backend.js';
+import { PaymentNotSentError, type PayInvoiceParams, type PaymentOutcome, type WalletBackend } from '../lightning/backend.js';
 import { mintSessionChallenge } from '../mpp/session.js';
 import type { MppCredential } from '../mpp/header.js';
 import { openTestStore, STORE_KINDS, type TestStore } from '../store/testing.js';
@@ -95,6 +95,24 @@ describe.each(STORE_KINDS)('session refunds whose outcome comes later on %s', (k
     expect(await sessions.reconcileRefunds()).toBe(1);
     expect(await sessions.act(s.close)).toMatchObject({ refundStatus: 'failed', refundSats: 25 });
     expect(await ledger.balanceOf((await ledger.credentialAccount(s.paymentHash))!)).toBe(25_000n);
+    await audit();
+  });
+
+  it('a refund the node never got (away at close) stays pending and is paid by the reconcile job once it is back, once', async () => {
+    const s = await open(40);
+    fake.w.pay = async () => {
+      throw new PaymentNotSentError('the node could not be reached');
+    };
+    expect(await sessions.act(s.close)).toMatchObject({ status: 'closed', refundSats: 40, refundStatus: 'pending' });
+    await audit();
+    clock.now += 61;
+    // back: it has no record of the payment, so the refund is sent now
+    fake.w.pay = async () => s.succeeded();
+    expect(await sessions.reconcileRefunds()).toBe(1);
+    expect(fake.paid).toHaveLength(2);
+    expect(await sessions.act(s.close)).toMatchObject({ refundStatus: 'succeeded', refundSats: 40 });
+    expect(await sessions.reconcileRefunds()).toBe(0);
+    expect(fake.paid).toHaveLength(2);
     await audit();
   });
 

@@ -7,10 +7,10 @@
 import { msatToSats } from '../../contract/money.js';
 import { AppError, invalidL402 } from '../errors.js';
 import { trustedOutcome } from '../hire/payouts.js';
-import { auditSessions, awaitingCloses, closeSession, extendSessionHold, finishClose, idleSessions, openSession, pendingRefunds, sessionRow, settleRefund, topUpSession, touchSession, type ClosingSession, type SessionRow } from '../ledger/mpp-sessions.js';
+import { auditSessions, awaitingCloses, claimUnsentRefunds, closeSession, extendSessionHold, finishClose, idleSessions, markRefundUnsent, openSession, pendingRefunds, sessionRow, settleRefund, topUpSession, touchSession, type ClosingSession, type SessionRow } from '../ledger/mpp-sessions.js';
 import type { Ledger } from '../ledger/index.js';
 import { tryDecodeBolt11 } from '../lightning/bolt11.js';
-import { WalletUnavailableError, type PaymentOutcome, type WalletBackend } from '../lightning/backend.js';
+import { PaymentNotSentError, WalletUnavailableError, type PaymentOutcome, type WalletBackend } from '../lightning/backend.js';
 import type { MppCredential } from '../mpp/header.js';
 import { decodeSessionRequest, mintSessionChallenge, preimageMatches, verifyDeposit, type DepositFailure, type RefundStatus } from '../mpp/session.js';
 import type { RateLimiter } from '../ratelimit.js';
@@ -102,7 +102,7 @@ export function createSessions(deps: SessionDeps) {
     status: 'closed',
     sessionId: row.paymentHash,
     refundSats: msatToSats(row.refundState === 'awaiting' ? await ledger.balanceOf(row.accountId) : (row.refundMsat ?? 0n)),
-    refundStatus: row.refundState === 'awaiting' ? 'pending' : row.refundState === null || row.refundState === 'skipped' ? 'skipped' : row.refundState,
+    refundStatus: row.refundState === 'awaiting' || row.refundState === 'unsent' ? 'pending' : row.refundState === null || row.refundState === 'skipped' ? 'skipped' : row.refundState,
     challengeId,
   });
 
@@ -125,6 +125,12 @@ export function createSessions(deps: SessionDeps) {
     try {
       outcome = await deps.wallet.payInvoice({ bolt11: c.returnInvoice, amountMsat: c.refundMsat, maxFeeMsat: feeCap(c.refundMsat) });
     } catch (err) {
+      if (err instanceof PaymentNotSentError) {
+        // the node was away: nothing left; the reconcile job sends it once the node is back
+        deps.log?.warn({ session: c.paymentHash, err: err.message }, 'session refund: the node could not be reached; sent again later');
+        await markRefundUnsent(db, c.paymentHash);
+        return 'pending';
+      }
       deps.log?.warn({ session: c.paymentHash, err: (err as Error).message }, 'session refund: outcome unknown; looked up later');
       return 'pending';
     }
@@ -240,7 +246,8 @@ export function createSessions(deps: SessionDeps) {
 
     /**
      * Refunds the closes whose calls have all ended (a call ended on another instance, or its hold
-     * expired after a crash), then looks refunds whose outcome was unknown up in the wallet and settles them.
+     * expired after a crash), sends the refunds the node could not be reached for, then looks
+     * refunds whose outcome was unknown up in the wallet and settles them.
      */
     async reconcileRefunds(): Promise<number> {
       let settled = 0;
@@ -248,6 +255,11 @@ export function createSessions(deps: SessionDeps) {
       for (const id of awaiting) await finishAwaitingClose(id);
       // refunded by another instance meanwhile: forgotten here
       if (awaiting.length < 100) for (const id of awaitingHere) if (!awaiting.includes(id)) awaitingHere.delete(id);
+      // claimed (unsent → pending) by one instance, so each is sent once
+      for (const row of await claimUnsentRefunds(db, 100)) {
+        const { paymentHash, accountId, returnInvoice, returnHash } = row;
+        if ((await refund({ paymentHash, accountId, returnInvoice, returnHash, refundMsat: row.refundMsat ?? 0n })) !== 'pending') settled++;
+      }
       for (const row of await pendingRefunds(db, deps.now() - RECONCILE_AFTER_SECONDS, 100)) {
         let outcome: PaymentOutcome | null;
         try {

@@ -55,6 +55,18 @@ export function collectCases(get: () => HireTest): void {
     await audit();
   });
 
+  it('a node that cannot be reached: 503 topup_unavailable, nothing taken, the same invoice payable once it is back', async () => {
+    const token = await t.fund(300);
+    const inv = invoice(200);
+    t.wallet.script.push('unreachable');
+    const err = await refused(t.hire.collect(token, inv.bolt11), 'topup_unavailable');
+    expect(err.message).toMatch(/nothing was sent/);
+    expect(await msat(token)).toBe(300_000n);
+    expect(await t.hire.payoutStatus(token, inv.paymentHash)).toMatchObject({ status: 'failed', paid_sats: 0 });
+    expect(await t.hire.collect(token, inv.bolt11)).toMatchObject({ status: 'succeeded', paid_sats: 200 });
+    await audit();
+  });
+
   it('an unknown outcome stays pending, is never paid twice, and reconciles once', async () => {
     const token = await t.fund(400);
     const inv = invoice(300);

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseCatalog } from '../../catalog.js';
 import { createLedger, createUserAccount, hashToken, newToken, postJournal, type Ledger } from '../../ledger/index.js';
-import type { CreatedInvoice, PaymentOutcome, WalletBackend } from '../../lightning/backend.js';
+import { PaymentNotSentError, type CreatedInvoice, type PaymentOutcome, type WalletBackend } from '../../lightning/backend.js';
 import { tryDecodeBolt11 } from '../../lightning/bolt11.js';
 import { issueInvoice } from '../../lightning/devnode/issue-invoice.js';
 import { generateNodeKey, nodeIdOf, type Chain } from '../../lightning/devnode/keys.js';
@@ -11,7 +11,7 @@ import { createPaymentGate } from '../../payments/gate.js';
 import { openTestStore, type TestStore } from '../../store/testing.js';
 import { createHireService, hireRules, type HireService } from '../index.js';
 
-export type ScriptedPayment = 'succeed' | 'fail' | 'pending' | 'throw';
+export type ScriptedPayment = 'succeed' | 'fail' | 'pending' | 'throw' | 'unreachable';
 
 /** A wallet whose payments go the way the test says; its own invoices are real and signed. */
 export class ScriptedWallet implements WalletBackend {
@@ -48,6 +48,7 @@ export class ScriptedWallet implements WalletBackend {
     const hash = tryDecodeBolt11(p.bolt11)!.paymentHash;
     const step = this.script.shift() ?? 'succeed';
     if (step === 'throw') throw new Error('the wallet connection broke mid-payment');
+    if (step === 'unreachable') throw new PaymentNotSentError('the node could not be reached');
     const preimage = foreignPreimages.get(hash) ?? '00'.repeat(32);
     const done: PaymentOutcome = { status: 'succeeded', paymentHash: hash, preimage, amountMsat: 0n, feeMsat: this.feeMsat };
     if (step === 'pending') {

@@ -3,6 +3,7 @@
 // and listpays for outcomes not known at once.
 import { randomUUID } from 'node:crypto';
 import {
+  PaymentNotSentError,
   WalletUnavailableError,
   type CreateInvoiceParams,
   type CreatedInvoice,
@@ -110,8 +111,13 @@ export class ClnWallet implements WalletBackend {
     const hash = invoice.paymentHash;
     // Core Lightning pays a hash once: a second pay of a paid hash answers the first success, and
     // one under way is refused. Still, an attempt we know of is answered without asking again.
-    const earlier = await this.getPayment(hash).catch(() => undefined);
-    if (earlier === undefined) return { status: 'pending', paymentHash: hash }; // cannot tell what is under way: do not send
+    let earlier: PaymentOutcome | null;
+    try {
+      earlier = await this.getPayment(hash);
+    } catch (err) {
+      // cannot tell what is under way: do not send (and nothing was)
+      throw new PaymentNotSentError(`Core Lightning could not be asked about this payment: ${(err as Error).message}`);
+    }
     if (earlier && earlier.status !== 'failed') return earlier;
     const retryFor = this.opts.payRetryForSeconds ?? 60;
     const body = {
@@ -124,6 +130,7 @@ export class ClnWallet implements WalletBackend {
     try {
       answer = await this.http.post('v1/pay', body, this.opts.payWaitMs ?? (retryFor + 15) * 1000);
     } catch (err) {
+      if (err instanceof TransportError && err.neverSent) throw new PaymentNotSentError(`Core Lightning unreachable: ${err.message}`);
       if (err instanceof TransportError) return { status: 'pending', paymentHash: hash };
       throw err;
     }

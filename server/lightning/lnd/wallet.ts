@@ -2,6 +2,7 @@
 // notices (/v1/invoices/subscribe, polling while it is down), payouts through the router
 // (/v2/router/send) and their outcome later (/v2/router/track/{hash}).
 import {
+  PaymentNotSentError,
   WalletUnavailableError,
   type CreateInvoiceParams,
   type CreatedInvoice,
@@ -164,6 +165,7 @@ export class LndWallet implements WalletBackend {
         return false;
       });
     } catch (err) {
+      if (err instanceof TransportError && err.neverSent) throw new PaymentNotSentError(`LND unreachable: ${err.message}`);
       if (err instanceof TransportError) return { status: 'pending', paymentHash: hash }; // maybe under way: never resend
       throw err;
     }

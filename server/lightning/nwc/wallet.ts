@@ -3,6 +3,7 @@
 // none or the relay is down), and hold invoices where the wallet service offers them. A pay_invoice without an answer stays pending: lookup_invoice
 // settles it later, and it is never sent again while its outcome is not known.
 import {
+  PaymentNotSentError,
   WalletUnavailableError,
   type CreateInvoiceParams,
   type CreatedInvoice,
@@ -118,8 +119,9 @@ export class NwcWallet implements WalletBackend {
     let earlier: PaymentOutcome | null;
     try {
       earlier = await this.getPayment(hash);
-    } catch {
-      return { status: 'pending', paymentHash: hash };
+    } catch (err) {
+      // cannot tell what is under way: do not send (and nothing was)
+      throw new PaymentNotSentError(`the wallet could not be asked about this payment: ${(err as Error).message}`);
     }
     if (earlier && earlier.status !== 'failed') return earlier;
     this.failed.delete(hash);
@@ -128,7 +130,10 @@ export class NwcWallet implements WalletBackend {
     try {
       answer = await this.client.request('pay_invoice', { invoice: params.bolt11, ...(invoice.amountMsat === null ? { amount: Number(amountMsat) } : {}) }, this.opts.payWaitMs ?? 60_000);
     } catch (err) {
-      if (err instanceof NwcUnreachable) this.unsettled.delete(hash); // never reached the wallet
+      if (err instanceof NwcUnreachable) {
+        this.unsettled.delete(hash); // never reached the wallet
+        throw new PaymentNotSentError(`the wallet could not be reached: ${err.message}`);
+      }
       return { status: 'pending', paymentHash: hash };
     }
     if (!answer.error) {

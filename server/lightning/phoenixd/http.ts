@@ -1,16 +1,23 @@
 // A small HTTP client for phoenixd's API: basic auth with an empty user name, form bodies,
 // one keep-alive connection pool, and a deadline on every call (answer body included).
 import { Agent, request } from 'undici';
-import { describe, readCapped } from '../json-http.js';
+import { describe, noConnection, readCapped } from '../json-http.js';
 
 export interface PhoenixdAnswer {
   status: number;
   text: string;
 }
 
-/** No HTTP answer at all (refused, reset, timed out): the request may or may not have been acted on. */
+/** No HTTP answer at all (refused, reset, timed out): the request may or may not have been acted on, unless `neverSent`. */
 export class PhoenixdTransportError extends Error {
   override name = 'PhoenixdTransportError';
+  /** no connection was made: phoenixd never got the request */
+  readonly neverSent: boolean;
+
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
+    this.neverSent = noConnection(cause);
+  }
 }
 
 export interface PhoenixdHttpOptions {
@@ -63,7 +70,7 @@ export class PhoenixdHttp {
       const text = await readCapped(answer.body, MAX_ANSWER_BYTES);
       return { status: answer.statusCode, text };
     } catch (err) {
-      throw new PhoenixdTransportError(`${method} ${url.pathname}: ${describe(err)}`);
+      throw new PhoenixdTransportError(`${method} ${url.pathname}: ${describe(err)}`, err);
     }
   }
 }

@@ -1,5 +1,6 @@
 // WalletBackend over phoenixd's HTTP API (and the development node, which speaks the same API).
 import {
+  PaymentNotSentError,
   WalletUnavailableError,
   type CreateInvoiceParams,
   type CreatedInvoice,
@@ -97,6 +98,7 @@ export class PhoenixdWallet implements WalletBackend {
     try {
       answer = await this.http.postForm('payinvoice', { invoice: params.bolt11, amountSat: amountSat?.toString() }, this.payTimeoutMs);
     } catch (err) {
+      if (err instanceof PhoenixdTransportError && err.neverSent) throw new PaymentNotSentError(`phoenixd unreachable: ${err.message}`);
       if (err instanceof PhoenixdTransportError) return { status: 'pending', paymentHash: invoice?.paymentHash ?? null };
       throw err;
     }
