@@ -118,6 +118,8 @@ describe('child tokens', () => {
     const late = await api(a, 'POST', CHAT, brief.token, chat);
     expect([late.status, late.body.error.code]).toEqual([401, 'invalid_token']);
     expect((await api(a, 'POST', '/api/v1/tokens', parent, { amount_sats: 1, expires_at: clock.now - 1 })).body.error).toMatchObject({ code: 'invalid_field_value', field: 'expires_at' });
+    // past the end of year 9999: no date a client can show
+    expect((await api(a, 'POST', '/api/v1/tokens', parent, { amount_sats: 1, expires_at: 99_999_999_999_999 })).body.error).toMatchObject({ code: 'invalid_field_value', field: 'expires_at' });
   });
 
   it('revoked: the rest goes back, and so does the change of a call still in flight; refused from then on', async () => {

@@ -2,13 +2,15 @@
 // daily cap, an expiry and one API; the child token is shown once; the test spends it over HTTP
 // until its cap refuses it; after a reload the list shows what it has left and spent today;
 // revoking it through the page (asked once more) gives the rest back to the parent and the child is
-// refused from then on — at phone and desktop sizes. Real server, real HTTP, real Chromium.
+// refused from then on — at phone and desktop sizes; the header's balance follows each move at once
+// (the page's clock is stopped: its poll never fires). A child limited to AI for Hire may post a
+// task and nothing else. Real server, real HTTP, real Chromium.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { ChildTokenListSchema, type ChildToken } from '../../contract/api.js';
 import { writeFlatPricedConfig } from '../../server/testing/flat-prices.js';
 import { call } from '../../server/testing/harness.js';
-import { balanceOf, browserTest, expectAbsent, expectText, expectVisible, fundToken, horizontalOverflow, poll, startDevServer, useBrowser, type BrowserSession, type E2EServer } from './harness.js';
+import { balanceOf, browserTest, expectAbsent, expectText, expectVisible, fundToken, horizontalOverflow, poll, showLazyPage, startDevServer, stopClock, useBrowser, type BrowserSession, type E2EServer } from './harness.js';
 
 const CHAT = '/api/v1/openai/v1/chat/completions';
 const CLAUDE = '/api/v1/anthropic/v1/messages';
@@ -59,6 +61,8 @@ async function aWeekAhead(page: Page): Promise<{ value: string; unix: number }> 
   });
 }
 
+const sats = (n: number): RegExp => new RegExp(`^${n.toLocaleString('en-US')} sats?$`);
+
 async function noSidewaysScroll(page: Page): Promise<void> {
   const o = await horizontalOverflow(page);
   expect(o.scrollWidth, `sticking out: ${o.widest.join('; ')}`).toBeLessThanOrEqual(o.innerWidth);
@@ -67,8 +71,12 @@ async function noSidewaysScroll(page: Page): Promise<void> {
 async function lifecycle(s: BrowserSession, width: number, height: number): Promise<void> {
   const parent = await fundToken(srv, FUNDED);
   const page = await s.page({ name: `child-${width}`, token: parent, width, height });
+  await stopClock(page); // the header's poll never fires: only what the page hears moves it
   await page.goto(`${srv.url}/account`);
+  await showLazyPage(page);
   await expectText(page.getByTestId('balance-value'), `${FUNDED} sats`);
+  const header = page.getByTestId('nav-account');
+  await expectText(header, sats(FUNDED));
   const section = page.getByTestId('child-tokens');
   await expectText(section.getByText('None yet.'), 'None yet.');
 
@@ -92,6 +100,7 @@ async function lifecycle(s: BrowserSession, width: number, height: number): Prom
   await expectText(reveal, `Credited ${CHILD} sats.`);
   expect(await page.evaluate(() => window.localStorage.getItem('abl.token'))).toBe(parent);
   await expectText(page.getByTestId('balance-value'), `${FUNDED - CHILD} sats`);
+  await expectText(header, sats(FUNDED - CHILD));
   const [made] = await listChildren(parent);
   expect(made).toMatchObject({ balance_sats: CHILD, max_sats_per_day: CAP, apis: ['openai'], expires_at: expires.unix, spent_today_sats: 0, revoked: false });
   const item = section.locator(`[data-testid="child-token"][data-id="${made!.id}"]`);
@@ -119,6 +128,7 @@ async function lifecycle(s: BrowserSession, width: number, height: number): Prom
   await reveal.getByTestId('token-reveal-dismiss').click();
   await expectAbsent(reveal);
   await page.reload();
+  await showLazyPage(page);
   await expectText(item.getByTestId('child-balance'), `${CHILD - 2 * PRICE} sats`);
   await expectText(item.getByTestId('child-spent-today'), `${2 * PRICE} of ${CAP} sats today`);
   expect(await item.getAttribute('data-state')).toBe('active');
@@ -146,6 +156,7 @@ async function lifecycle(s: BrowserSession, width: number, height: number): Prom
   await expectText(item.locator('.child-token-head'), `Child token ${made!.id} revoked`);
   await expectAbsent(revoke);
   await expectText(page.getByTestId('balance-value'), `${FUNDED - 2 * PRICE} sats`);
+  await expectText(header, sats(FUNDED - 2 * PRICE));
   expect(await balanceOf(srv, parent)).toBe(FUNDED - 2 * PRICE);
   expect((await listChildren(parent))[0]).toMatchObject({ id: made!.id, revoked: true, balance_sats: 0 });
 
@@ -159,7 +170,36 @@ async function lifecycle(s: BrowserSession, width: number, height: number): Prom
   await noSidewaysScroll(page);
 }
 
+/** POST_TASK: what posting a task costs (config.yaml hire.post_task_sats) */
+const POST_TASK = 50;
+
+/** A child limited to AI for Hire, ticked on the form: it posts a task, and calls no catalog API. */
+async function aiForHireOnly(s: BrowserSession): Promise<void> {
+  const parent = await fundToken(srv, FUNDED);
+  const page = await s.page({ name: 'child-hire', token: parent });
+  await page.goto(`${srv.url}/account`);
+  const form = page.getByTestId('child-tokens').getByTestId('child-token-form');
+  const hire = form.getByTestId('child-api-ai-for-hire');
+  await expectVisible(hire);
+  expect(await form.getByLabel('AI for Hire', { exact: true }).getAttribute('data-testid')).toBe('child-api-ai-for-hire');
+  await form.getByTestId('child-amount-input').fill(String(CHILD));
+  await hire.check();
+  await form.getByTestId('create-child-button').click();
+  const childToken = ((await page.getByTestId('token-reveal-text').textContent()) ?? '').trim();
+  expect(childToken).toMatch(/^abl_\S+$/);
+  const [made] = await listChildren(parent);
+  expect(made).toMatchObject({ balance_sats: CHILD, apis: ['ai-for-hire'] });
+  await expectText(page.locator(`[data-testid="child-token"][data-id="${made!.id}"] div`, { has: page.locator('dt', { hasText: 'APIs' }) }).locator('dd'), 'ai-for-hire');
+
+  const task = await call(srv.url, 'POST', '/api/v1/ai-for-hire/tasks', { ...as(childToken), body: { title: 'Summarise a page', description: 'Three sentences, plain words.' } });
+  expect(task.status).toBe(201);
+  expect(await balanceOf(srv, childToken)).toBe(CHILD - POST_TASK);
+  const chatted = await chatAs(childToken);
+  expect([chatted.status, chatted.body.error?.code]).toEqual([403, 'forbidden']);
+}
+
 describe('child tokens on the Account page', () => {
   browserTest('desktop (1280×800): made with a budget, shown once, spent to its daily cap, listed after a reload, revoked with the rest back', browser, (s) => lifecycle(s, 1280, 800));
   browserTest('phone (360×740): made with a budget, shown once, spent to its daily cap, listed after a reload, revoked with the rest back', browser, (s) => lifecycle(s, 360, 740));
+  browserTest('limited to AI for Hire on the form: it posts a task and is refused a catalog API', browser, aiForHireOnly);
 });

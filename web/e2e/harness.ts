@@ -353,3 +353,19 @@ export async function horizontalOverflow(page: Page): Promise<{ scrollWidth: num
     return { scrollWidth: root.scrollWidth, innerWidth, widest };
   });
 }
+
+/**
+ * Stops the page's clock before it loads: `clock.install()` alone lets time run on at real speed
+ * (a 15 s poll still fires); paused, no timer fires unless the test moves it on (`fastForward`).
+ * After each load call `showLazyPage`.
+ */
+export async function stopClock(page: Page): Promise<void> {
+  await page.clock.install();
+  await page.clock.pauseAt(Date.now() + 1_000);
+}
+
+/** Under a stopped clock: React shows a lazy page 300 ms (page time) after its skeleton at the soonest. */
+export async function showLazyPage(page: Page): Promise<void> {
+  await page.locator('.site-header').waitFor(); // drawn with the skeleton
+  await page.clock.runFor(500);
+}

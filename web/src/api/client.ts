@@ -4,7 +4,8 @@ import type { PublicCatalog } from '../../../contract/catalog';
 import type { EditQuoteBody, PostQuoteBody, PostTaskBody } from '../../../contract/hire';
 import type { Me, Message, MessageList, Payout, PostedQuote, PostedTask, Profile, Quote, Rating, Task, TaskDetail, TaskList, TaskSummary } from '../../../contract/hire-views';
 import type { ChildTokenCreated, ChildTokenList, ChildTokenRevoked, CreateChildTokenBody } from './childTokens';
-import { errorFrom, requestJson, send, type FetchLike, type HttpConfig } from './http';
+import { balanceStore, type BalanceSink } from '../state/balanceStore';
+import { errorFrom, requestJson, send, type FetchLike, type HttpConfig, type JsonOptions } from './http';
 import { readProxyResponse, type ProxyHead, type ProxyResult } from './proxyResult';
 
 /** A top-up invoice; a new token's also carries the claim secret that redeems it (shown only to its requester). */
@@ -60,16 +61,23 @@ export interface ClientOptions {
   timeoutMs?: number;
   /** proxied calls wait on an upstream (images, audio): a longer limit */
   proxyTimeoutMs?: number;
+  /** hears every balance an answer names: the header shows it at once */
+  balances?: BalanceSink;
 }
+
+/** A claim names the balance of the token it credited, when it names the token. */
+const claimedBalance = (c: ClaimResponse): { token: string; sats: number } | null =>
+  c.token !== undefined && c.balance_sats !== undefined ? { token: c.token, sats: c.balance_sats } : null;
 
 export function createApiClient(options: ClientOptions = {}) {
   const config: HttpConfig = {
     baseUrl: options.baseUrl ?? '',
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     timeoutMs: options.timeoutMs ?? 20_000,
+    balances: options.balances,
   };
   const proxyTimeoutMs = options.proxyTimeoutMs ?? 180_000;
-  const json = <T>(path: string, opts?: Parameters<typeof requestJson>[2]): Promise<T> => requestJson<T>(config, path, opts);
+  const json = <T>(path: string, opts?: JsonOptions<T>): Promise<T> => requestJson<T>(config, path, opts);
 
   return {
     getCatalog: (signal?: AbortSignal) => json<PublicCatalog>('/api/v1/catalog', { signal }),
@@ -85,13 +93,14 @@ export function createApiClient(options: ClientOptions = {}) {
         token,
       }),
     claimTopup: (preimage: string, token?: string) =>
-      json<ClaimResponse>('/api/v1/topup/claim', { method: 'POST', body: { preimage }, token }),
+      json<ClaimResponse>('/api/v1/topup/claim', { method: 'POST', body: { preimage }, token, balanceIn: claimedBalance }),
     /** a new token with the claim secret its invoice answered: no preimage needed, may be asked again */
     claimTopupWithSecret: (paymentHash: string, claimSecret: string, signal?: AbortSignal) =>
-      json<ClaimResponse>('/api/v1/topup/claim', { method: 'POST', body: { payment_hash: paymentHash, claim_secret: claimSecret }, signal }),
+      json<ClaimResponse>('/api/v1/topup/claim', { method: 'POST', body: { payment_hash: paymentHash, claim_secret: claimSecret }, signal, balanceIn: claimedBalance }),
     getTopupStatus: (paymentHash: string, signal?: AbortSignal) =>
       json<TopupStatusBody>(`/api/v1/topup/${seg(paymentHash)}`, { signal }),
-    getBalance: (token: string, signal?: AbortSignal) => json<Balance>('/api/v1/balance', { token, signal }),
+    getBalance: (token: string, signal?: AbortSignal) =>
+      json<Balance>('/api/v1/balance', { token, signal, balanceIn: (b) => ({ token, sats: b.balance_sats }) }),
     /** one paid call's receipt: what it was charged and the tokens it used */
     getCallUsage: (token: string, requestId: string, signal?: AbortSignal) =>
       json<CallUsage>(`/api/v1/usage/${seg(requestId)}`, { token, signal }),
@@ -164,8 +173,9 @@ export function createApiClient(options: ClientOptions = {}) {
     dispute: (token: string, taskId: string, body?: string) =>
       json<Task>(`${HIRE}/tasks/${seg(taskId)}/dispute`, { method: 'POST', body: body ? { body } : {}, token }),
     confirm: (token: string, taskId: string) => json<Task>(`${HIRE}/tasks/${seg(taskId)}/confirm`, { method: 'POST', body: {}, token }),
-    collect: (token: string, invoice: string) => json<Payout>(`${HIRE}/collect`, { method: 'POST', body: { invoice }, token }),
-    me: (token: string, signal?: AbortSignal) => json<Me>(`${HIRE}/me`, { token, signal }),
+    collect: (token: string, invoice: string) =>
+      json<Payout>(`${HIRE}/collect`, { method: 'POST', body: { invoice }, token, balanceIn: (p) => ({ token, sats: p.balance_sats }) }),
+    me: (token: string, signal?: AbortSignal) => json<Me>(`${HIRE}/me`, { token, signal, balanceIn: (m) => ({ token, sats: m.balance_sats }) }),
     /** a public record from closed escrowed deals */
     getProfile: (id: string, signal?: AbortSignal) => json<Profile>(`${HIRE}/profiles/${seg(id)}`, { signal }),
     /** the buyer or the accepted contractor of a closed task, once */
@@ -196,5 +206,5 @@ export function createApiClient(options: ClientOptions = {}) {
 
 export type ApiClient = ReturnType<typeof createApiClient>;
 
-/** The app's client: same origin as the page. */
-export const api: ApiClient = createApiClient();
+/** The app's client: same origin as the page; the balances it hears reach the header. */
+export const api: ApiClient = createApiClient({ balances: balanceStore });

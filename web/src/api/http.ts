@@ -1,4 +1,5 @@
 // The one place that talks HTTP: timeouts, the X-Token header, JSON in and out, error mapping.
+import type { BalanceSink } from '../state/balanceStore';
 import { ApiError, networkError } from './errors';
 import { parseErrorResponse } from './parseError';
 
@@ -9,6 +10,8 @@ export interface HttpConfig {
   baseUrl: string;
   fetch: FetchLike;
   timeoutMs: number;
+  /** hears every balance an answer names (X-Balance-Sats, a body's balance_sats) */
+  balances?: BalanceSink | undefined;
 }
 
 export interface RequestOptions {
@@ -19,6 +22,21 @@ export interface RequestOptions {
   timeoutMs?: number;
   signal?: AbortSignal | undefined;
   headers?: Record<string, string>;
+  /** the request's number for `balances`, when the caller took it (to tell a balance in the body) */
+  ticket?: number | undefined;
+}
+
+/** A JSON call whose answer names a token's balance: `balanceIn` finds it in the body. */
+export interface JsonOptions<T> extends RequestOptions {
+  balanceIn?: (body: T) => { token: string; sats: number } | null;
+}
+
+/** X-Balance-Sats of an answer to `token`: what a paid call left it. */
+function tellHeaderBalance(config: HttpConfig, token: string | undefined, res: Response, ticket: number | undefined): void {
+  const raw = res.headers.get('X-Balance-Sats');
+  if (!config.balances || !token || ticket === undefined || raw === null || raw.trim() === '') return;
+  const sats = Number(raw);
+  if (Number.isSafeInteger(sats)) config.balances.tell(token, sats, ticket);
 }
 
 /** Sends a request and resolves with the raw Response of any status; rejects only when no answer came. */
@@ -31,6 +49,7 @@ export async function send(config: HttpConfig, path: string, opts: RequestOption
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(opts.body);
   }
+  const ticket = opts.ticket ?? config.balances?.ticket();
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -39,9 +58,10 @@ export async function send(config: HttpConfig, path: string, opts: RequestOption
   }, opts.timeoutMs ?? config.timeoutMs);
   const onOuterAbort = (): void => controller.abort();
   opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  let res: Response;
   try {
     // the caller's signal stays linked once the answer came: cancelling also stops reading its body (a long stream)
-    return await config.fetch(config.baseUrl + path, { method: opts.method ?? 'GET', headers, body, signal: controller.signal });
+    res = await config.fetch(config.baseUrl + path, { method: opts.method ?? 'GET', headers, body, signal: controller.signal });
   } catch (e) {
     opts.signal?.removeEventListener('abort', onOuterAbort);
     // a caller that cancelled on purpose gets its AbortError back, to ignore it
@@ -50,6 +70,8 @@ export async function send(config: HttpConfig, path: string, opts: RequestOption
   } finally {
     clearTimeout(timer);
   }
+  tellHeaderBalance(config, opts.token, res, ticket);
+  return res;
 }
 
 /** Reads a non-2xx answer into an ApiError. */
@@ -59,16 +81,21 @@ export async function errorFrom(res: Response): Promise<ApiError> {
 }
 
 /** A JSON call: 2xx resolves with the parsed body, anything else rejects with an ApiError. */
-export async function requestJson<T>(config: HttpConfig, path: string, opts: RequestOptions = {}): Promise<T> {
-  const res = await send(config, path, opts);
+export async function requestJson<T>(config: HttpConfig, path: string, opts: JsonOptions<T> = {}): Promise<T> {
+  const ticket = opts.ticket ?? config.balances?.ticket();
+  const res = await send(config, path, { ...opts, ticket });
   if (!res.ok) throw await errorFrom(res);
   const text = await res.text().catch(() => {
     throw networkError(false);
   });
   if (text === '') return undefined as T;
+  let value: T;
   try {
-    return JSON.parse(text) as T;
+    value = JSON.parse(text) as T;
   } catch {
     throw new ApiError({ code: 'unexpected_response', message: `The server answered ${res.status} with a body that is not JSON.`, status: res.status, body: text });
   }
+  const told = opts.balanceIn?.(value);
+  if (told && ticket !== undefined) config.balances?.tell(told.token, told.sats, ticket);
+  return value;
 }

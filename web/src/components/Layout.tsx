@@ -6,8 +6,8 @@ import { api } from '../api/client';
 import { useAsync } from '../hooks/useAsync';
 import { usePolling } from '../hooks/usePolling';
 import { BALANCE_REFRESH_MS } from '../lib/refresh';
-import { formatSats } from '../lib/format';
 import { useToken } from '../state/useToken';
+import { HeaderAccount } from './HeaderAccount';
 import { TokenReveals } from './TokenReveals';
 
 const NAV = [
@@ -19,10 +19,10 @@ const NAV = [
 
 export function Layout({ children, pathname }: { children: ReactNode; pathname: string }) {
   const { token } = useToken();
-  // the balance, read again on every page change (a paid call, a top-up or a withdrawal moved it)
-  const balance = useAsync((signal) => api.getBalance(token ?? '', signal), token ? `${token}:${pathname}` : null);
-  // and now and then on the same page (a call from "Try it", an accepted quote, a withdrawal)
-  usePolling(balance.reload, BALANCE_REFRESH_MS, token !== null);
+  // the header's balance, read again on every page change and now and then; between reads any
+  // answer naming it (a paid call, a withdrawal, a claim) updates it at once through the balance store
+  const { reload } = useAsync((signal) => api.getBalance(token ?? '', signal), token ? `${token}:${pathname}` : null);
+  usePolling(reload, BALANCE_REFRESH_MS, token !== null);
   const mainRef = useRef<HTMLElement>(null);
   const first = useRef(true);
 
@@ -53,15 +53,7 @@ export function Layout({ children, pathname }: { children: ReactNode; pathname: 
               </Link>
             ))}
           </nav>
-          <Link
-            to={paths.account}
-            nav
-            className="header-account"
-            data-testid="nav-account"
-            aria-label={token && balance.data ? `Account, balance ${formatSats(balance.data.balance_sats)}` : undefined}
-          >
-            {token && balance.data ? <span className="balance-chip">{formatSats(balance.data.balance_sats)}</span> : 'Account'}
-          </Link>
+          <HeaderAccount token={token} />
         </div>
       </header>
       <main id="main" ref={mainRef} tabIndex={-1} className="container main">

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChildToken } from '../api/childTokens';
 import { ApiError } from '../api/errors';
-import { apisText, checkChildToken, childState, childTokenRefusal, localDateTimeToUnix, spentTodayText, type ChildTokenInput } from './childTokenForm';
+import { AI_FOR_HIRE_CHOICE, apisText, checkChildToken, childApiChoices, childState, childTokenRefusal, expiryText, localDateTimeToUnix, spentTodayText, type ChildTokenInput } from './childTokenForm';
 
 const NOW = Math.floor(new Date(2026, 11, 4, 23, 0).getTime() / 1000);
 const ctx = { now: NOW, balanceSats: 1_000, knownApis: ['openai', 'anthropic'] };
@@ -51,6 +51,15 @@ describe('the child-token form', () => {
     expect(checkChildToken(input({ amount: '10', dailyCap: '0' }), ctx)).toMatchObject({ ok: false, errors: { dailyCap: 'The daily cap is at least 1 sat.' } });
   });
 
+  it('offers AI for Hire beside the catalog APIs, once the catalog is read, and sends its API name', () => {
+    expect(childApiChoices(undefined)).toEqual([]);
+    const choices = childApiChoices([{ name: 'openai', title: 'OpenAI' }, { name: 'anthropic', title: 'Anthropic' }]);
+    expect(choices).toEqual([{ name: 'openai', title: 'OpenAI' }, { name: 'anthropic', title: 'Anthropic' }, { name: 'ai-for-hire', title: 'AI for Hire' }]);
+    expect(childApiChoices([AI_FOR_HIRE_CHOICE])).toEqual([AI_FOR_HIRE_CHOICE]);
+    const check = checkChildToken(input({ amount: '10', apis: ['ai-for-hire'] }), { ...ctx, knownApis: choices.map((c) => c.name) });
+    expect(check).toEqual({ ok: true, body: { amount_sats: 10, apis: ['ai-for-hire'] } });
+  });
+
   it('reads a datetime-local value as local time', () => {
     expect(localDateTimeToUnix('2026-12-31T18:30')).toBe(Math.floor(new Date(2026, 11, 31, 18, 30).getTime() / 1000));
     expect(localDateTimeToUnix('2026-12-31')).toBeNull();
@@ -98,5 +107,14 @@ describe('a child in words', () => {
     expect(spentTodayText({ ...child, max_sats_per_day: null, spent_today_sats: 1 })).toBe('1 sat today (no daily cap)');
     expect(apisText(child)).toBe('every API');
     expect(apisText({ apis: ['openai', 'anthropic'] })).toBe('openai, anthropic');
+  });
+
+  it('says any expiry the API can answer, never "Invalid Date"', () => {
+    expect(expiryText(null)).toBe('never');
+    expect(expiryText(NOW)).toBe(new Date(NOW * 1000).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }));
+    expect(expiryText(253_402_300_799)).toMatch(/9999|10000/); // 9999-12-31T23:59:59Z, shown in local time
+    for (const far of [253_402_300_800, 8_640_000_000_000, 8_640_000_000_001, 99_999_999_999_999, Number.MAX_SAFE_INTEGER]) {
+      expect(expiryText(far)).toBe('after the year 9999 (in effect never)');
+    }
   });
 });

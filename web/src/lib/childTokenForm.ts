@@ -3,7 +3,7 @@
 // words. Pure, so it is tested.
 import type { ApiError } from '../api/errors';
 import type { ChildToken, CreateChildTokenBody } from '../api/childTokens';
-import { formatSats } from './format';
+import { formatSats, formatTime } from './format';
 
 export interface ChildTokenInput {
   amount: string;
@@ -110,6 +110,32 @@ export function childState(c: ChildToken, now: number): 'revoked' | 'expired' | 
 /** "12 of 100 sats today", "12 sats today (no daily cap)". */
 export function spentTodayText(c: ChildToken): string {
   return c.max_sats_per_day !== null ? `${formatSats(c.spent_today_sats).replace(/ sats?$/, '')} of ${formatSats(c.max_sats_per_day)} today` : `${formatSats(c.spent_today_sats)} today (no daily cap)`;
+}
+
+/** An API a child may be limited to: its name in `apis`, its title on the form. */
+export interface ApiChoice {
+  name: string;
+  title: string;
+}
+
+/** Not in the catalog, yet a child may be limited to it (README "Child tokens for agents"). */
+export const AI_FOR_HIRE_CHOICE: ApiChoice = { name: 'ai-for-hire', title: 'AI for Hire' };
+
+/** The catalog's APIs, then AI for Hire; none while the catalog is unread (the form shows no list). */
+export function childApiChoices(catalogApis: readonly ApiChoice[] | undefined): ApiChoice[] {
+  if (!catalogApis) return [];
+  const choices = catalogApis.map((a) => ({ name: a.name, title: a.title }));
+  return choices.some((a) => a.name === AI_FOR_HIRE_CHOICE.name) ? choices : [...choices, AI_FOR_HIRE_CHOICE];
+}
+
+/** 9999-12-31T23:59:59Z, the latest expiry the server takes (contract/api.ts UNIX_SECONDS_MAX; no zod in the bundle). */
+const LAST_DATED_SECOND = 253_402_300_799;
+
+/** "never", a local date and time, or in words for an expiry past the year 9999 that an older server kept. */
+export function expiryText(expiresAt: number | null): string {
+  if (expiresAt === null) return 'never';
+  if (expiresAt > LAST_DATED_SECOND) return 'after the year 9999 (in effect never)';
+  return formatTime(expiresAt);
 }
 
 /** "every API" or "openai, anthropic". */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCountdown, formatSats, shortToken } from './format';
+import { formatCountdown, formatSats, formatTime, shortToken } from './format';
 import { isPreimage, lightningQrText, looksLikeInvoice, normalizePreimage, stripLightningPrefix } from './lightning';
 
 describe('format', () => {
@@ -16,6 +16,14 @@ describe('format', () => {
 
   it('shortens tokens', () => {
     expect(shortToken('abl_0123456789abcdef')).toBe('abl_0123…cdef');
+  });
+});
+
+describe('formatTime', () => {
+  it('says a time past what a Date holds in words instead of "Invalid Date"', () => {
+    expect(formatTime(undefined)).toBe('');
+    expect(formatTime(8_640_000_000_000)).toMatch(/275760/); // the last second a Date holds
+    expect(formatTime(99_999_999_999_999)).toBe('Unix time 99,999,999,999,999');
   });
 });
 

@@ -9,10 +9,12 @@ export function formatNumber(n: number): string {
   return satsFormat.format(n);
 }
 
-/** Unix seconds to a short local date and time. */
+/** Unix seconds to a short local date and time; in words when past what a Date holds (year 275760). */
 export function formatTime(unixSeconds: number | undefined): string {
   if (unixSeconds === undefined) return '';
-  return new Date(unixSeconds * 1000).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  const date = new Date(unixSeconds * 1000);
+  if (Number.isNaN(date.getTime())) return `Unix time ${formatNumber(unixSeconds)}`;
+  return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
 /** `abl_1234…cdef`: enough to recognise a token without showing it. */

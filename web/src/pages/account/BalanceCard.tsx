@@ -6,17 +6,20 @@ import { useAsync } from '../../hooks/useAsync';
 import { formatSats } from '../../lib/format';
 import { paths } from '../../router/routes';
 import { Link } from '../../router/Link';
+import { useKnownBalance } from '../../state/useKnownBalance';
 
 export function BalanceCard({ token, version = 0 }: { token: string; version?: number }) {
-  const { data, error, loading, reload } = useAsync((signal) => api.getBalance(token, signal), [token, version]);
+  const { error, loading, reload } = useAsync((signal) => api.getBalance(token, signal), [token, version]);
+  // the store's value, which this read feeds: the same figure as the header's, and as fresh
+  const sats = useKnownBalance(token);
   return (
     <section className="card stack" aria-labelledby="balance-h" aria-busy={loading}>
       <h2 id="balance-h">Balance</h2>
       {error ? <ErrorNotice error={error} title="The balance could not be read" onRetry={reload} /> : null}
       <p className="balance" data-testid="balance-value">
-        {data ? formatSats(data.balance_sats) : error ? '—' : <span className="skeleton-inline">Loading…</span>}
+        {sats !== undefined ? formatSats(sats) : error ? '—' : <span className="skeleton-inline">Loading…</span>}
       </p>
-      {data ? <FiatHint sats={data.balance_sats} /> : null}
+      {sats !== undefined ? <FiatHint sats={sats} /> : null}
       <div className="row">
         <Link to={paths.topup} className="btn btn-primary">
           Top up

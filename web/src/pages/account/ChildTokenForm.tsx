@@ -6,12 +6,7 @@ import { toApiError, type ApiError } from '../../api/errors';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Field } from '../../components/Field';
 import { formatSats } from '../../lib/format';
-import { checkChildToken, childTokenRefusal, type ChildTokenInput, type FieldErrors } from '../../lib/childTokenForm';
-
-export interface ApiChoice {
-  name: string;
-  title: string;
-}
+import { checkChildToken, childTokenRefusal, type ApiChoice, type ChildTokenInput, type FieldErrors } from '../../lib/childTokenForm';
 
 const EMPTY: ChildTokenInput = { amount: '', expires: '', dailyCap: '', apis: [] };
 

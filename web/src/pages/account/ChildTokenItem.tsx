@@ -2,7 +2,7 @@
 import type { ChildToken } from '../../api/childTokens';
 import { ConfirmAction } from '../../components/ConfirmAction';
 import { formatTime } from '../../lib/format';
-import { apisText, childState, spentTodayText } from '../../lib/childTokenForm';
+import { apisText, childState, expiryText, spentTodayText } from '../../lib/childTokenForm';
 import { formatMsat } from '../../lib/usage';
 
 const STATE_TEXT = { active: 'active', expired: 'expired', revoked: 'revoked' } as const;
@@ -26,7 +26,7 @@ export function ChildTokenItem({ child, now, busy, onRevoke }: { child: ChildTok
         </div>
         <div>
           <dt>Expires</dt>
-          <dd>{child.expires_at !== null ? formatTime(child.expires_at) : 'never'}</dd>
+          <dd data-testid="child-expires">{expiryText(child.expires_at)}</dd>
         </div>
         <div>
           <dt>APIs</dt>

@@ -10,6 +10,7 @@ import { TokenReveal } from '../../components/TokenReveal';
 import { useAsync } from '../../hooks/useAsync';
 import { useBeforeUnload } from '../../hooks/useBeforeUnload';
 import { useCatalog } from '../../hooks/useCatalog';
+import { childApiChoices } from '../../lib/childTokenForm';
 import { formatSats } from '../../lib/format';
 import { ChildTokenForm } from './ChildTokenForm';
 import { ChildTokenItem } from './ChildTokenItem';
@@ -30,7 +31,7 @@ export function ChildTokensSection({ token, version, onMoneyMoved }: { token: st
   const unavailable = list.error?.status === 404;
   // a child token cannot make tokens: the form would only be refused
   const isChild = list.error?.code === 'forbidden';
-  const apis = (catalog.data?.apis ?? []).map((a) => ({ name: a.name, title: a.title }));
+  const apis = childApiChoices(catalog.data?.apis);
 
   const onCreated = (c: ChildTokenCreated): void => {
     setCreated(c);

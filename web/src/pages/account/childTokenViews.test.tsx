@@ -41,6 +41,13 @@ describe('a child token in the list', () => {
     expect(html).toContain('data-testid="revoke-child-ct_7"');
   });
 
+  it('says an expiry past the year 9999 in words, not "Invalid Date"', () => {
+    const html = render({ ...child, expires_at: 99_999_999_999_999 });
+    expect(text(html)).toContain('Expires after the year 9999 (in effect never)');
+    expect(html).not.toContain('Invalid Date');
+    expect(html).toContain('data-state="active"');
+  });
+
   it('offers no Revoke for a revoked one', () => {
     const html = render({ ...child, revoked: true, balance_msat: 0 });
     expect(html).toContain('data-state="revoked"');

@@ -1,0 +1,49 @@
+// The header's balance follows each paid "Try it" answer at once: its X-Balance-Sats, not the 15 s
+// poll (the page's clock is stopped, so nothing timed runs). Real server, real HTTP, real Chromium.
+import { afterAll, describe, expect } from 'vitest';
+import { FLAT_PRICES, writeFlatPricedConfig } from '../../server/testing/flat-prices.js';
+import { balanceOf, browserTest, expectText, fundToken, poll, showLazyPage, stopClock, useBrowser, useDevServer } from './harness.js';
+
+const browser = useBrowser();
+// the catalog example's gpt-4o-mini at a flat 30 sats a call: each call moves the balance by whole sats
+const flat = writeFlatPricedConfig();
+afterAll(() => flat.remove());
+const srv = useDevServer({ ABL_CONFIG: flat.path });
+
+const FUNDED = 500;
+const sats = (n: number): RegExp => new RegExp(`^${n.toLocaleString('en-US')} sats?$`);
+
+describe('the balance in the header', () => {
+  browserTest('follows each paid "Try it" call at once, as the panel and the API say it', browser, async (s) => {
+    const token = await fundToken(srv, FUNDED);
+    const page = await s.page({ token });
+    await stopClock(page); // the header's poll never fires: only the answers can move it
+    await page.goto(`${srv.url}/catalog#openai-chat-completions`);
+    await showLazyPage(page);
+    const header = page.getByTestId('nav-account');
+    await expectText(header, sats(FUNDED));
+
+    const chat = page.getByTestId('endpoint-openai-chat-completions');
+    await chat.getByTestId('try-it-toggle').click();
+    let before = FUNDED;
+    const seen: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      await chat.getByTestId('try-it-button').click();
+      const idText = chat.getByTestId('try-it-request-id');
+      // this click's answer: a request id not seen before
+      await poll(async () => ((await idText.count()) > 0 ? ((await idText.textContent()) ?? '').trim() : '')).toMatch(/\S/);
+      await poll(async () => {
+        const id = ((await idText.textContent()) ?? '').trim();
+        return id !== '' && !seen.includes(id);
+      }).toBe(true);
+      seen.push(((await idText.textContent()) ?? '').trim());
+      await expectText(chat.getByTestId('try-it-status'), '200');
+      const now = await balanceOf(srv, token);
+      expect(now).toBe(before - FLAT_PRICES['gpt-4o-mini']!);
+      await expectText(chat.getByTestId('try-it-balance'), sats(now));
+      await expectText(header, sats(now));
+      expect(await header.getAttribute('aria-label')).toBe(`Account, balance ${now.toLocaleString('en-US')} ${now === 1 ? 'sat' : 'sats'}`);
+      before = now;
+    }
+  });
+});

@@ -1,0 +1,8 @@
+// The balance of `token` as the latest answer told it, re-rendering when an action learns a new one.
+import { useCallback, useSyncExternalStore } from 'react';
+import { balanceStore, type BalanceStore } from './balanceStore';
+
+export function useKnownBalance(token: string | null, store: BalanceStore = balanceStore): number | undefined {
+  const read = useCallback(() => (token === null ? undefined : store.get(token)), [token, store]);
+  return useSyncExternalStore(store.subscribe, read, read);
+}
