@@ -2,7 +2,7 @@
 // once, to the contractor, back to the buyer, or split. Each close is a compare-and-set on the
 // task's status in the caller's transaction, followed by its journal entry.
 import type { TaskOutcome } from '../../contract/hire-states.js';
-import { payeesOf, postJournal, spendDayOf, type SystemAccountIds } from '../ledger/index.js';
+import { postJournal, spendDayOf, sweepRevoked, type SystemAccountIds } from '../ledger/index.js';
 import type { Queryable } from '../store/index.js';
 import type { TaskRow, TaskStatus } from './tasks-store.js';
 
@@ -58,16 +58,16 @@ export async function closeEscrow(q: Queryable, sys: SystemAccountIds, p: CloseE
   );
   const task = res.rows[0];
   if (!task) return null;
-  const [contractor, buyer] = await payeesOf(q, [task.contractor_account_id!, task.buyer_account_id]);
   await postJournal(q, {
     kind: JOURNAL_KIND[p.status],
     ref: task.id,
     memo: p.outcome,
     lines: [
       { accountId: sys.escrow, amountMsat: -(task.escrow_msat! - task.released_msat) },
-      { accountId: contractor!, amountMsat: task.contractor_paid_msat! - task.released_msat },
-      { accountId: buyer!, amountMsat: task.buyer_refunded_msat! },
+      { accountId: task.contractor_account_id!, amountMsat: task.contractor_paid_msat! - task.released_msat },
+      { accountId: task.buyer_account_id, amountMsat: task.buyer_refunded_msat! },
     ],
   });
+  await sweepRevoked(q, [task.contractor_account_id!, task.buyer_account_id]);
   return task;
 }

@@ -98,17 +98,26 @@ export async function revokeChild(db: Db, p: { parentId: bigint; childId: bigint
 }
 
 /**
- * Where money due to each account goes: the account, or the parent of a child token revoked
- * (revocation moved its balance there; escrow, payouts and top-ups arriving later follow it). The
- * accounts are locked in id order, so a revocation waits for the credit or the credit sees it.
+ * Money credited to a child token after its parent revoked it (an escrow, a refill paid late)
+ * follows the rest of its balance to the parent, in the crediting transaction: revocation moved
+ * what it had, so whatever a revoked child holds now arrived since. The credit's update holds the
+ * child's row, so a revocation racing it has either committed (seen here) or runs after (and
+ * moves the credit itself). One statement when none of the accounts is a revoked child.
  */
-export async function payeesOf(q: Queryable, accountIds: readonly bigint[]): Promise<bigint[]> {
-  const res = await q.query<{ id: bigint; to_id: bigint }>(
-    `SELECT id, CASE WHEN revoked_at IS NOT NULL AND parent_id IS NOT NULL THEN parent_id ELSE id END AS to_id
-     FROM accounts WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`,
+export async function sweepRevoked(q: Queryable, accountIds: readonly bigint[]): Promise<void> {
+  const res = await q.query<{ id: bigint; parent_id: bigint; balance_msat: bigint }>(
+    `SELECT id, parent_id, balance_msat FROM accounts
+     WHERE id = ANY($1::bigint[]) AND revoked_at IS NOT NULL AND parent_id IS NOT NULL AND balance_msat > 0 ORDER BY id`,
     [accountIds.map(String)],
   );
-  const to = new Map(res.rows.map((r) => [BigInt(r.id), BigInt(r.to_id)]));
-  return accountIds.map((id) => to.get(id) ?? id);
+  for (const r of res.rows) {
+    await postJournal(q, {
+      kind: 'token_revoke',
+      ref: r.id.toString(),
+      lines: [
+        { accountId: r.id, amountMsat: -r.balance_msat },
+        { accountId: r.parent_id, amountMsat: r.balance_msat },
+      ],
+    });
+  }
 }
-

@@ -4,7 +4,7 @@
 // usage history shows it as an escrow release.
 import type { Queryable } from '../store/index.js';
 import type { SystemAccountIds } from './accounts.js';
-import { payeesOf } from './children.js';
+import { sweepRevoked } from './children.js';
 import { postJournal } from './journal.js';
 
 export async function releaseEscrowPart(
@@ -13,14 +13,15 @@ export async function releaseEscrowPart(
   p: { ref: string; payeeAccountId: bigint; amountMsat: bigint; memo: string },
 ): Promise<bigint> {
   if (p.amountMsat <= 0n) throw new Error('a partial escrow release moves a positive amount');
-  const [payee] = await payeesOf(q, [p.payeeAccountId]);
-  return postJournal(q, {
+  const journalId = await postJournal(q, {
     kind: 'hire_release',
     ref: p.ref,
     memo: p.memo,
     lines: [
       { accountId: sys.escrow, amountMsat: -p.amountMsat },
-      { accountId: payee!, amountMsat: p.amountMsat },
+      { accountId: p.payeeAccountId, amountMsat: p.amountMsat },
     ],
   });
+  await sweepRevoked(q, [p.payeeAccountId]);
+  return journalId;
 }

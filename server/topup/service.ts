@@ -3,7 +3,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { msatToSats, satsToMsat } from '../../contract/money.js';
 import { AppError } from '../errors.js';
-import { createUserAccount, findAccountByTokenHash, getBalance, hashToken, newToken, payeesOf, postJournal, type Ledger } from '../ledger/index.js';
+import { createUserAccount, findAccountByTokenHash, getBalance, hashToken, newToken, postJournal, sweepRevoked, type Ledger } from '../ledger/index.js';
 import { WalletUnavailableError, type WalletBackend } from '../lightning/backend.js';
 import type { RateLimiter } from '../ratelimit.js';
 import type { ReserveAhead } from '../payments/reserve-ahead.js';
@@ -64,16 +64,16 @@ export function createTopupService(deps: TopupDeps) {
   async function creditOnce(q: Queryable, row: TopupRow, accountId: bigint): Promise<boolean> {
     const taken = await takeCredit(q, row.payment_hash, accountId);
     if (!taken) return false;
-    // an invoice of a child token revoked before it was paid: its parent has the child's money
-    const [payee] = await payeesOf(q, [accountId]);
     await postJournal(q, {
       kind: 'deposit',
       ref: row.payment_hash,
       lines: [
         { accountId: ledger.sys.lightning, amountMsat: -row.amount_msat },
-        { accountId: payee!, amountMsat: row.amount_msat },
+        { accountId, amountMsat: row.amount_msat },
       ],
     });
+    // an invoice of a child token revoked before it was paid: its parent has the child's money
+    await sweepRevoked(q, [accountId]);
     return true;
   }
 

@@ -37,7 +37,7 @@ describe('top-up races on PostgreSQL', () => {
         api('POST', '/api/v1/topup/claim', { body: { preimage }, headers: { 'x-token': token } }),
         api('POST', '/api/v1/topup/claim', { body: { preimage } }),
       ]);
-      expect(claims.slice(1).filter((c) => c.status === 200)).toHaveLength(1);
+      expect(claims.slice(1).filter((c) => c.status === 200), JSON.stringify(claims.map((c) => [c.status, c.body]))).toHaveLength(1);
     };
     let debited = 0n;
     const debit = async () => {
