@@ -120,6 +120,12 @@ export class ReserveAhead {
     return n + this.changeWaiting.size;
   }
 
+  /** The token set a new low-balance threshold: the calls this instance serves from its pools say X-Balance-Low by it at once. */
+  lowBalanceChanged(accountId: bigint, thresholdMsat: bigint | null): void {
+    const view = this.accounts.get(accountId);
+    if (view) view.lowBalanceMsat = thresholdMsat;
+  }
+
   /** The account's money this instance holds outside its balance in the database (unused holds, and holds or change on their way back): shown balances add it. */
   heldHereMsat(accountId: bigint): bigint {
     const view = this.accounts.get(accountId);

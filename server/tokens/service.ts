@@ -13,7 +13,7 @@ export interface TokenDeps {
   apiNames: readonly string[];
   now: () => number;
   /** holds the parent's calls took ahead on this instance: given back before a child is funded */
-  reserveAhead?: Pick<ReserveAhead, 'giveBackFor'>;
+  reserveAhead?: Pick<ReserveAhead, 'giveBackFor' | 'lowBalanceChanged'>;
 }
 
 export interface ChildTokenInput {
@@ -86,7 +86,10 @@ export function createTokenService(deps: TokenDeps) {
     async setLowBalanceAlert(token: string, belowSats: number | null): Promise<BalanceAlert> {
       const account = await ledger.accountByToken(hashToken(token));
       if (!account) throw new AppError('invalid_token', 'Unknown token.');
-      await ledger.setLowBalance(account.id, belowSats === null ? null : satsToMsat(belowSats));
+      const thresholdMsat = belowSats === null ? null : satsToMsat(belowSats);
+      await ledger.setLowBalance(account.id, thresholdMsat);
+      // the holds this instance took ahead for the token carry the threshold they were taken with
+      deps.reserveAhead?.lowBalanceChanged(account.id, thresholdMsat);
       return { below_sats: belowSats };
     },
 

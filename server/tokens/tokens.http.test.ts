@@ -214,4 +214,16 @@ describe('the low-balance alert', () => {
     expect((await call(t.url, 'POST', CHAT, { headers: as, body: chat })).headers['x-balance-low']).toBeUndefined();
     expect((await call(t.url, 'PUT', '/api/v1/balance/alert', { headers: as, body: { below_sats: 0 } })).body.error).toMatchObject({ code: 'invalid_field_value', field: 'below_sats' });
   });
+
+  it('a threshold set or cleared between calls counts from the next call, while the token’s next calls are paid from holds taken ahead', async () => {
+    const t = server();
+    const token = await buyWith(t, 10_000);
+    const as = { 'x-token': token };
+    expect((await call(t.url, 'POST', CHAT, { headers: as, body: chat })).headers['x-balance-low']).toBeUndefined();
+    expect(t.server.reserveAhead!.unusedHolds()).toBeGreaterThan(0);
+    await call(t.url, 'PUT', '/api/v1/balance/alert', { headers: as, body: { below_sats: 20_000 } });
+    expect((await call(t.url, 'POST', CHAT, { headers: as, body: chat })).headers['x-balance-low']).toBe('true');
+    await call(t.url, 'PUT', '/api/v1/balance/alert', { headers: as, body: { below_sats: null } });
+    expect((await call(t.url, 'POST', CHAT, { headers: as, body: chat })).headers['x-balance-low']).toBeUndefined();
+  });
 });
