@@ -3,6 +3,7 @@
 // (holds.ts, journal.ts); here only their lifecycle.
 import type { Db, Queryable } from '../store/index.js';
 import { spendDayOf } from './accounts.js';
+import { dailyTotals } from './history.js';
 import { postJournal } from './journal.js';
 
 export interface ChildSpec {
@@ -54,16 +55,28 @@ export async function listChildren(q: Queryable, parentId: bigint, now: number, 
     [parentId, childId ?? null],
   );
   const today = spendDayOf(now);
-  return res.rows.map((r) => ({
-    id: r.id,
-    balanceMsat: r.balance_msat,
-    expiresAt: r.expires_at === null ? null : Number(r.expires_at),
-    maxMsatPerDay: r.max_msat_per_day,
-    apis: r.apis,
-    spentTodayMsat: r.spend_day === today ? r.spent_today_msat : 0n,
-    revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
-    createdAt: Math.floor(new Date(r.created_at).getTime() / 1000),
-  }));
+  const rows: ChildRow[] = [];
+  for (const r of res.rows) {
+    rows.push({
+      id: r.id,
+      balanceMsat: r.balance_msat,
+      expiresAt: r.expires_at === null ? null : Number(r.expires_at),
+      maxMsatPerDay: r.max_msat_per_day,
+      apis: r.apis,
+      // a capped child's spending is counted as it spends; an uncapped one's is read from its day
+      spentTodayMsat: r.max_msat_per_day !== null ? (r.spend_day === today ? r.spent_today_msat : 0n) : await spentToday(q, r.id, today),
+      revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
+      createdAt: Math.floor(new Date(r.created_at).getTime() / 1000),
+    });
+  }
+  return rows;
+}
+
+/** Charged today (UTC) and reserved now, as a cap counts it: the day's spending of the usage history, plus the holds of calls in flight. */
+async function spentToday(q: Queryable, accountId: bigint, day: number): Promise<bigint> {
+  const [total] = await dailyTotals(q, { accountId, from: day * 86_400, to: day * 86_400 + 86_399 });
+  const held = await q.query<{ s: bigint }>(`SELECT coalesce(sum(amount_msat), 0)::bigint AS s FROM holds WHERE account_id = $1 AND state = 'held'`, [accountId]);
+  return (total?.spentMsat ?? 0n) + held.rows[0]!.s;
 }
 
 export type RevokeResult = { ok: true; returnedMsat: bigint } | { ok: false; reason: 'not_found' | 'already_revoked' };
