@@ -24,8 +24,9 @@ describe('admin service', () => {
     expect(credited.recent[0]!.memo).toBe('goodwill for an outage');
     await admin.run('debit', { account: prefix, sats: 50, reason: 'chargeback' });
     expect(await getBalance(store.db, acct.id)).toBe(200_000n);
-    await expect(admin.run('debit', { account: prefix, sats: 201, reason: 'too much' })).rejects.toThrow();
+    await expect(admin.run('debit', { account: prefix, sats: 201, reason: 'too much' })).rejects.toMatchObject({ code: 'insufficient_balance', details: { balance_sats: 200, price_sats: 201 } });
     await expect(admin.run('credit', { account: prefix, sats: 5 })).rejects.toThrow(/reason/);
+    await expect(admin.run('credit', { account: prefix, sats: 5, reason: 'x' })).rejects.toMatchObject({ code: 'invalid_field_value', message: expect.stringMatching(/at least 3 characters/) });
     await expect(admin.run('credit', { account: prefix, sats: 1.5, reason: 'fraction' })).rejects.toThrow(/whole/);
     await expect(admin.run('account', { account: 'abc' })).rejects.toThrow(/8 hex/);
     const actions = await store.db.query<{ action: string }>(`SELECT action FROM admin_actions ORDER BY id`);

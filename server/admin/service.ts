@@ -3,7 +3,7 @@
 import { msatToSats, satsToMsat } from '../../contract/money.js';
 import { AppError } from '../errors.js';
 import { auditToJson } from '../ledger/audit-format.js';
-import { postJournal, type Ledger } from '../ledger/index.js';
+import { InsufficientFundsError, postJournal, type Ledger } from '../ledger/index.js';
 import type { ReserveAhead } from '../payments/reserve-ahead.js';
 import type { Db, Queryable } from '../store/index.js';
 
@@ -58,8 +58,9 @@ export function createAdminService(deps: { db: Db; ledger: Ledger; extra?: Recor
     const sats = args.sats;
     const reason = typeof args.reason === 'string' ? args.reason.trim() : '';
     if (typeof sats !== 'number' || !Number.isInteger(sats) || sats <= 0) throw new AppError('invalid_field_value', 'sats must be a positive whole number', { field: 'sats' });
-    if (reason.length < 3) throw new AppError('missing_required_field', 'a reason is required (--reason "...")', { field: 'reason' });
-    return db.tx(async (q) => {
+    if (reason.length === 0) throw new AppError('missing_required_field', 'a reason is required (--reason "...")', { field: 'reason' });
+    if (reason.length < 3) throw new AppError('invalid_field_value', 'the reason must say why in at least 3 characters (--reason "...")', { field: 'reason' });
+    const adjusting = db.tx(async (q) => {
       const { id } = await findAccount(q, String(args.account ?? ''));
       const msat = satsToMsat(sats) * (direction === 'credit' ? 1n : -1n);
       await postJournal(q, {
@@ -74,6 +75,15 @@ export function createAdminService(deps: { db: Db; ledger: Ledger; extra?: Recor
       const view = await describe(q, id);
       await record(q, direction, { account: args.account, sats, reason }, { balance_sats: view.balance_sats });
       return view;
+    });
+    return adjusting.catch(async (err: unknown) => {
+      if (!(err instanceof InsufficientFundsError)) throw err;
+      const { id } = await findAccount(db, String(args.account ?? ''));
+      const balance = await ledger.balanceOf(id);
+      throw new AppError('insufficient_balance', `The account holds ${msatToSats(balance)} sats; a debit of ${sats} sats would take it below zero. Nothing was debited.`, {
+        balance_sats: msatToSats(balance),
+        price_sats: sats,
+      });
     });
   }
 

@@ -55,7 +55,9 @@ export async function ledgerStats(q: Queryable): Promise<LedgerStats> {
     -- a call paid by an invoice credential (L402, MPP, x402) is its credential's account's
     (SELECT count(*) FROM paid_calls c WHERE NOT EXISTS (SELECT 1 FROM l402_credentials l WHERE l.account_id = c.account_id)) AS token_calls,
     (SELECT count(*) FROM holds WHERE state = 'held') AS in_flight,
-    (SELECT count(*) FROM l402_credentials WHERE state = 'spent') AS l402_calls,
+    -- paid by an invoice credential: calls of a credential's account, and single-use credentials spent (AI for Hire fees)
+    (SELECT count(*) FROM paid_calls c WHERE EXISTS (SELECT 1 FROM l402_credentials l WHERE l.account_id = c.account_id))
+      + (SELECT count(*) FROM l402_credentials WHERE state = 'spent') AS l402_calls,
     (SELECT coalesce(sum(e.amount_msat), 0) FROM entries e JOIN accounts a ON a.id = e.account_id WHERE a.name = 'revenue') AS revenue`);
   const row = r.rows[0] ?? {};
   const n = (k: string) => Number(row[k] ?? 0n);

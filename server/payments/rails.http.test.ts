@@ -184,8 +184,14 @@ describe.each(['l402', 'mpp'] as const)('ABL_CHALLENGE_ORDER=%s', (order) => {
     await expect.poll(metrics).toMatch(/abl_sats_charged_total\{api="openai",kind="x402"\} [1-9]/);
     await expect.poll(metrics).toMatch(/abl_sats_charged_total\{api="openai",kind="mpp"\} [1-9]/);
     await expect.poll(metrics).toMatch(/abl_sats_charged_total\{api="openai",kind="l402"\} [1-9]/);
-    // every call here was paid by an invoice credential: the operator's stats count none as a token's
-    expect((await t.server.ledger.stats()).paidCallsToken).toBe(0);
+    // every call here was paid by an invoice credential: the operator's stats count them all as such, none as a token's
+    const stats = await t.server.ledger.stats();
+    expect(stats.paidCallsToken).toBe(0);
+    const count = async (sql: string) => (await t.server.db.query<{ n: number }>(sql)).rows[0]!.n;
+    const proxied = await count(`SELECT count(*)::integer AS n FROM paid_calls`);
+    expect(proxied).toBeGreaterThan(0);
+    // and the AI for Hire fees paid with a single-use credential
+    expect(stats.paidCallsL402).toBe(proxied + (await count(`SELECT count(*)::integer AS n FROM l402_credentials WHERE state = 'spent'`)));
   });
 
   it('forged credentials are refused with invalid_payment (401)', async () => {
