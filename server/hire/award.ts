@@ -36,7 +36,7 @@ export async function acceptQuote(
   if (task.buyer_account_id !== buyer.id) throw forbidden('Only the task’s buyer can accept a quote.');
 
   // the price is re-read in the transaction; a 402 names the one that was refused
-  const debit = { accountId: buyer.id, amountMsat: quote.price_msat, what: 'Accepting this quote' };
+  const debit = { accountId: buyer.id, amountMsat: quote.price_msat, what: 'Accepting this quote', now: deps.now() };
   return withFunds(db, debit, () =>
     inTx(db, async (q) => {
       const now = deps.now();

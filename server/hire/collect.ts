@@ -51,7 +51,7 @@ export async function collect(deps: HireDeps, identity: () => Promise<NodeIdenti
 
   const reserveMsat = feeReserveMsat(deps.rules, invoice.amountMsat);
   const heldMsat = invoice.amountMsat + reserveMsat;
-  const payout = await withFunds(db, { accountId: account.id, amountMsat: heldMsat, what: 'Paying this invoice (amount plus routing-fee reserve)' }, () =>
+  const payout = await withFunds(db, { accountId: account.id, amountMsat: heldMsat, what: 'Paying this invoice (amount plus routing-fee reserve)', now: deps.now() }, () =>
     inTx(db, async (q) => {
       let row: PayoutRow;
       try {

@@ -3,11 +3,11 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import { STORE_KINDS } from '../store/testing.js';
 import { auditCases } from './testing/audit-cases.js';
+import { childTokenCases } from './testing/child-token-cases.js';
 import { collectCases } from './testing/collect-cases.js';
 import { lifecycleCases } from './testing/lifecycle-cases.js';
 import { milestoneCases } from './testing/milestone-cases.js';
 import { reputationCases } from './testing/reputation-cases.js';
-import { revokedChildCases } from './testing/revoked-child-cases.js';
 import { webhookCases } from './testing/webhook-cases.js';
 import { openHireTest, type HireTest } from './testing/rig.js';
 
@@ -23,6 +23,6 @@ describe.each(STORE_KINDS)('AI for Hire on %s', (kind) => {
   describe('reputation', () => reputationCases(() => t));
   describe('webhooks', () => webhookCases(() => t));
   describe('collect', () => collectCases(() => t));
-  describe('revoked child tokens', () => revokedChildCases(() => t));
+  describe('child tokens', () => childTokenCases(() => t));
   describe('audit', () => auditCases(() => t));
 });

@@ -44,7 +44,7 @@ async function paying<T>(deps: HireDeps, action: FeeAction, payer: FeePayer, ref
       return { value, receipt, token: fee.newToken };
     });
   if (payer.kind !== 'token') return run();
-  return withFunds(db, { accountId: payer.accountId, amountMsat: action.priceMsat, what: action.description }, run);
+  return withFunds(db, { accountId: payer.accountId, amountMsat: action.priceMsat, what: action.description, now: deps.now() }, run);
 }
 
 export interface TaskInput {

@@ -134,3 +134,16 @@ export async function sweepRevoked(q: Queryable, accountIds: readonly bigint[]):
     });
   }
 }
+
+/** What a capped child token may still spend today (its cap less what it spent and reserved today); null when it has no cap. */
+export async function dailyCapLeft(q: Queryable, accountId: bigint, now: number): Promise<bigint | null> {
+  const res = await q.query<{ max_msat_per_day: bigint | null; spend_day: number | null; spent_today_msat: bigint }>(
+    `SELECT max_msat_per_day, spend_day, spent_today_msat FROM accounts WHERE id = $1`,
+    [accountId],
+  );
+  const r = res.rows[0];
+  if (!r || r.max_msat_per_day === null) return null;
+  const spent = r.spend_day === spendDayOf(now) ? r.spent_today_msat : 0n;
+  return r.max_msat_per_day > spent ? r.max_msat_per_day - spent : 0n;
+}
+

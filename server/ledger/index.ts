@@ -29,7 +29,7 @@ export { verifyArchive, type ArchiveManifest } from './archive-files.js';
 export type { AccountStatement, LedgerStats, PaidCallRow } from './reports.js';
 export type { DayTotal, HistoryKind, HistoryPage, HistoryRow } from './history.js';
 export type { ChildRow, ChildSpec, RevokeResult } from './children.js';
-export { sweepRevoked } from './children.js';
+export { dailyCapLeft, sweepRevoked } from './children.js';
 export type { CallRecord, HoldRequest, ReserveResult, SpendContext } from './holds.js';
 export type { AheadRequest, AheadResult } from './reserve-ahead.js';
 export type { Settled } from './settle-batch.js';

@@ -1,16 +1,17 @@
-// Money reaching a child token after its parent revoked it (run by domain.test.ts on PGlite and
-// PostgreSQL): an escrow refunded to a revoked buyer, or released to a revoked contractor (whole
-// or a milestone), goes to the parent, who got the child's balance back; nothing stays on an
-// account no token can use.
+// Child tokens in the marketplace (run by domain.test.ts on PGlite and PostgreSQL): money reaching
+// one after its parent revoked it — an escrow refunded to a revoked buyer, or released to a
+// revoked contractor (whole or a milestone) — goes to the parent, who got the child's balance
+// back, so nothing stays on an account no token can use; a daily cap that refuses a debit says so.
 import { beforeAll, expect, it } from 'vitest';
 import { findAccountByTokenHash, getBalance, hashToken, newToken } from '../../ledger/index.js';
 import { milestones as parseMilestones } from '../input-rules.js';
+import { refused } from './lifecycle-cases.js';
 import type { HireTest } from './rig.js';
 
 const byToken = (token: string) => ({ token, l402: null });
 const task = { title: 'Summarise a PDF', description: 'Ten bullet points, please.', budgetMsat: 500_000n };
 
-export function revokedChildCases(get: () => HireTest): void {
+export function childTokenCases(get: () => HireTest): void {
   let t: HireTest;
   const accountOf = async (token: string) => (await findAccountByTokenHash(t.store.db, hashToken(token)))!.id;
   const sats = async (token: string) => Number((await getBalance(t.store.db, await accountOf(token))) / 1000n);
@@ -20,11 +21,12 @@ export function revokedChildCases(get: () => HireTest): void {
   });
 
   /** A parent with `sats`, and a child token it funds with `childSats`; `revoke` hands the rest back. */
-  async function family(sats: number, childSats: number) {
+  async function family(sats: number, childSats: number, capSats?: number) {
     const parent = await t.fund(sats);
     const child = newToken();
     const parentId = await accountOf(parent);
-    const childId = await t.ledger.createChild({ parentId, tokenHash: hashToken(child), amountMsat: BigInt(childSats) * 1000n, expiresAt: null, maxMsatPerDay: null, apis: null });
+    const maxMsatPerDay = capSats === undefined ? null : BigInt(capSats) * 1000n;
+    const childId = await t.ledger.createChild({ parentId, tokenHash: hashToken(child), amountMsat: BigInt(childSats) * 1000n, expiresAt: null, maxMsatPerDay, apis: null });
     const revoke = async () => expect(await t.ledger.revokeChild({ parentId, childId })).toMatchObject({ ok: true });
     const childMsat = () => getBalance(t.store.db, childId);
     return { parent, child, revoke, childMsat };
@@ -64,6 +66,18 @@ export function revokedChildCases(get: () => HireTest): void {
     expect(await t.hire.confirm(buyer, staged.value.id)).toMatchObject({ status: 'awarded', released_sats: 100 });
     expect(await sats(f.parent)).toBe(300 + 180 + 300 + 100);
     expect(await f.childMsat()).toBe(0n);
+    await audit();
+  });
+
+  it('a debit its daily cap refuses says the cap, not the balance', async () => {
+    const f = await family(2000, 1000, 100);
+    const contractor = await t.fund(100);
+    const posted = await t.hire.postTask(task, byToken(f.child), 'ip'); // 50 of the day's 100
+    const quote = await t.hire.postQuote(posted.value.id, { priceMsat: 300_000n, description: 'ok' }, byToken(contractor), 'ip');
+    const err = await refused(t.hire.acceptQuote(f.child, { taskId: posted.value.id, quoteId: quote.value.id }, null), 'insufficient_balance');
+    expect(err.message).toBe('Accepting this quote needs 300 sats; this token may spend 50 more sats today (its daily cap).');
+    expect(err.details).toMatchObject({ balance_sats: 50, price_sats: 300 });
+    expect(await sats(f.child)).toBe(950);
     await audit();
   });
 }
