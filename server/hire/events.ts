@@ -53,6 +53,7 @@ export async function taskLeftOpenEvent(q: Queryable, task: TaskRow, now: number
 }
 
 export async function payoutEvent(q: Queryable, p: { accountId: bigint; paymentHash: string; amountMsat: bigint; ok: boolean; now: number }): Promise<void> {
-  const data = { task_id: null, payment_hash: p.paymentHash, paid_sats: msatToSats(p.amountMsat) };
+  // a failed payout paid nothing: the amount it was for is `amount_sats`
+  const data = { task_id: null, payment_hash: p.paymentHash, amount_sats: msatToSats(p.amountMsat), paid_sats: p.ok ? msatToSats(p.amountMsat) : 0 };
   await insertEvent(q, { name: p.ok ? 'payout.completed' : 'payout.failed', taskId: null, audience: [p.accountId], data, now: p.now });
 }

@@ -3,6 +3,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import { findAccountByTokenHash, getBalance, hashToken } from '../../ledger/index.js';
 import { generateNodeKey } from '../../lightning/devnode/keys.js';
+import { eventsFor } from '../events-store.js';
 import { refused } from './lifecycle-cases.js';
 import { foreignInvoice, type HireTest } from './rig.js';
 
@@ -50,6 +51,10 @@ export function collectCases(get: () => HireTest): void {
     const err = await refused(t.hire.collect(token, inv.bolt11), 'invalid_field_value');
     expect(err.message).toMatch(/no route/);
     expect(await msat(token)).toBe(300_000n);
+    // its event says what it was for and that nothing was paid
+    const account = (await findAccountByTokenHash(t.store.db, hashToken(token)))!.id;
+    const events = await eventsFor(t.store.db, { accountId: account, afterId: 0n, withPublic: false, limit: 10 });
+    expect(events.map((e) => [e.name, e.data])).toEqual([['payout.failed', { task_id: null, payment_hash: inv.paymentHash, amount_sats: 200, paid_sats: 0 }]]);
     expect(await t.hire.collect(token, inv.bolt11)).toMatchObject({ status: 'succeeded', paid_sats: 200 });
     expect(await msat(token)).toBe(100_000n);
     await audit();
