@@ -128,6 +128,8 @@ describe('AI for Hire over HTTP', () => {
       ['POST', `${H}/collect`, {}, 400, 'missing_required_field', 'invoice'],
       ['POST', `${H}/collect`, { invoice: 'lnbc1qqqq' }, 400, 'invalid_field_value', 'invoice'],
       ['GET', `${H}/tasks?status=bogus`, undefined, 400, 'invalid_field_value', 'status'],
+      ['GET', `${H}/tasks?status=open&status=awarded`, undefined, 400, 'invalid_field_value', 'status'],
+      ['GET', `${H}/tasks?limit=5&limit=6`, undefined, 400, 'invalid_field_value', 'limit'],
       ['GET', `${H}/tasks?limit=0`, undefined, 400, 'invalid_field_value', 'limit'],
       ['GET', `${H}/tasks?offset=-1`, undefined, 400, 'invalid_field_value', 'offset'],
     ];

@@ -20,17 +20,24 @@ export const taskIdOf = (req: FastifyRequest<{ Params: TaskParams }>): string =>
 
 type Query = Record<string, string | string[] | undefined>;
 
-function queryInteger(query: Query, field: string, fallback: number, min: number, max: number): number {
+/** A query parameter given at most once (`?status=open&status=awarded` is refused, not read as one of them). */
+function oneValue(query: Query, field: string): string | undefined {
   const raw = query[field];
-  if (raw === undefined) return fallback;
-  const text = Array.isArray(raw) ? raw[0] ?? '' : raw;
+  if (!Array.isArray(raw)) return raw;
+  if (raw.length > 1) throw new AppError('invalid_field_value', `${field} may be given once.`, { field });
+  return raw[0];
+}
+
+function queryInteger(query: Query, field: string, fallback: number, min: number, max: number): number {
+  const text = oneValue(query, field);
+  if (text === undefined) return fallback;
   if (!/^\d{1,15}$/.test(text)) throw new AppError('invalid_field_value', `${field} must be a whole number from ${min} to ${max}.`, { field });
   return integerValue(Number(text), field, min, max);
 }
 
 export function listQuery(req: FastifyRequest): { status: TaskStatus | null; limit: number; offset: number } {
   const query = (req.query ?? {}) as Query;
-  const raw = Array.isArray(query.status) ? query.status[0] : query.status;
+  const raw = oneValue(query, 'status');
   if (raw !== undefined && raw !== '' && !(TASK_STATUSES as readonly string[]).includes(raw)) {
     throw new AppError('invalid_field_value', `status must be one of ${TASK_STATUSES.join(', ')}.`, { field: 'status' });
   }
