@@ -16,6 +16,9 @@ export const ERROR_STATUS = {
   forbidden: 403,
   invalid_state: 409,
   payload_too_large: 413,
+  // before any route: the request's headers did not arrive in time, or were too large
+  request_timeout: 408,
+  headers_too_large: 431,
   unsupported_media_type: 415,
   rate_limited: 429,
   invalid_signature: 401,

@@ -9,7 +9,7 @@ import type { AuthFailureGuard } from '../auth-guard.js';
 import type { Metrics } from '../metrics/index.js';
 import type { TopupService } from '../topup/service.js';
 import { RequestLogger } from '../logging/request-logger.js';
-import { errorHandler, frameworkErrorHandler, noRoute, sendError } from './errors.js';
+import { clientErrorHandler, errorHandler, frameworkErrorHandler, noRoute, sendError } from './errors.js';
 import { buildOpenApi, coreOperations, type OperationSpec } from './openapi.js';
 import { devRoutes } from './routes/dev.js';
 import { metaRoutes } from './routes/meta.js';
@@ -123,6 +123,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     routerOptions: { ignoreTrailingSlash: false, caseSensitive: true },
     frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
     return503OnClosing: true,
   });
 

@@ -1,6 +1,8 @@
 // The one place where errors become HTTP answers: AppError by its contract code, Fastify's
 // own errors by theirs, anything else a logged 500 that reveals nothing.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { ErrorBody } from '../../contract/error-bodies.js';
 import { ERROR_STATUS, type ErrorCode } from '../../contract/errors.js';
 import { AppError } from '../errors.js';
@@ -75,7 +77,34 @@ export function frameworkErrorHandler(err: FastifyError, req: FastifyRequest, re
   return errorHandler(err, req, reply);
 }
 
+/**
+ * Node's HTTP parser refused the connection's bytes before any request existed (bad framing, a
+ * header too large, headers too slow): answered in the contract's error shape, then closed.
+ */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const refusal: [number, ErrorCode, string, Record<string, string>] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'headers_too_large', 'The request headers are too large.', {}]
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request_timeout', 'The request did not arrive in time.', {}]
+        : [400, 'invalid_field_value', 'The request is not valid HTTP (its request line or headers).', { field: 'headers' }];
+  const [status, code, message, details] = refusal;
+  const body = JSON.stringify({ error: { code, message, ...details } });
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
+/** The client hung up while its request was still arriving: nothing to answer, and no fault of ours. */
+const clientLeft = (err: unknown, req: FastifyRequest): boolean => req.raw.destroyed && ((err as { code?: string }).code === 'ECONNRESET' || (err as Error).message === 'aborted');
+
 export function errorHandler(err: unknown, req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (clientLeft(err, req)) {
+    req.log.info('the client left before its request arrived whole');
+    return sendError(reply, new AppError('invalid_json', 'The request body did not arrive whole.'));
+  }
   const known = toAppError(err);
   if (known) {
     if (errorStatus(known) >= 500) req.log.warn({ code: known.code }, known.message);

@@ -1,5 +1,6 @@
 // Slow clients against a real listening server: a body or headers trickled byte by byte, and an
-// idle keep-alive connection, are cut within the configured time (small limits injected here).
+// idle keep-alive connection, are cut within the configured time (small limits injected here);
+// what Node's parser refuses before any route is answered in the contract's error shape.
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../catalog.js';
@@ -95,6 +96,32 @@ describe('slow clients', () => {
     expect(idle.elapsedMs).toBeLessThan(KEEPALIVE_S * 1000 + SLACK_MS);
     // nothing of the cut requests was answered as if it had arrived
     for (const cut of [json, upload, formOnJsonRoute]) expect(cut.received).not.toMatch(/^HTTP\/1\.1 [24]/);
+    // headers too slow: told so in the contract's error shape
+    expect(headers.received).toMatch(/^HTTP\/1\.1 408 /);
+    expect(JSON.parse(headers.received.split('\r\n\r\n')[1]!)).toEqual({ error: { code: 'request_timeout', message: expect.any(String) } });
+  });
+
+  it('a request Node’s parser refuses (bad framing, headers too large) gets the contract’s error shape', async () => {
+    const { hostname, port } = new URL(t.url);
+    /** the raw answer to `bytes`, read to the connection's close */
+    const exchange = (bytes: string): Promise<string> =>
+      new Promise((resolve) => {
+        const socket = connect({ host: hostname, port: Number(port) }, () => socket.end(bytes));
+        let got = '';
+        socket.on('data', (d: Buffer) => (got += d.toString('latin1')));
+        socket.on('error', () => undefined);
+        socket.on('close', () => resolve(got));
+      });
+    const bodyOf = (answer: string) => JSON.parse(answer.split('\r\n\r\n')[1]!);
+    const spaced = await exchange('GET /api/v1/health HTTP/1.1\r\nHost: test\r\nBad Header: x\r\n\r\n');
+    expect(spaced).toMatch(/^HTTP\/1\.1 400 /);
+    expect(bodyOf(spaced)).toEqual({ error: { code: 'invalid_field_value', message: expect.any(String), field: 'headers' } });
+    const framed = await exchange('POST /api/v1/topup HTTP/1.1\r\nHost: test\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n{}');
+    expect(framed).toMatch(/^HTTP\/1\.1 400 /);
+    expect(bodyOf(framed).error.code).toBe('invalid_field_value');
+    const huge = await exchange(`GET /api/v1/health HTTP/1.1\r\nHost: test\r\nX-Big: ${'a'.repeat(70_000)}\r\n\r\n`);
+    expect(huge).toMatch(/^HTTP\/1\.1 431 /);
+    expect(bodyOf(huge)).toEqual({ error: { code: 'headers_too_large', message: expect.any(String) } });
   });
 
   it('defaults: 15 s for headers, 30 s for a body, 120 s for an upload, 65 s keep-alive, the slowest upstream + 30 s of silence', () => {

@@ -24,6 +24,8 @@ export const SERVER_ERROR_ADVICE: Record<ErrorCode, Advice> = {
   forbidden: { meaning: 'Your token is not the buyer or contractor this action needs.', next: 'Use the token that posted the task or made the quote.' },
   invalid_state: { meaning: 'The task or quote is not in a state that allows this action.', next: 'Reload to see its current state.' },
   payload_too_large: { meaning: 'The body is larger than the configured limit.', next: 'Send a smaller body or file.' },
+  request_timeout: { meaning: 'The request did not arrive in time.', next: 'Send it again, all at once.' },
+  headers_too_large: { meaning: 'The request headers are larger than the server takes.', next: 'Send fewer or shorter headers.' },
   unsupported_media_type: { meaning: 'The Content-Type is not one this endpoint takes.', next: 'Send JSON, or multipart where the endpoint takes files.' },
   rate_limited: { meaning: 'Too many requests from your address.', next: 'Wait for the time in Retry-After, then retry.' },
   invalid_signature: { meaning: 'A webhook arrived without a valid signature.', next: 'Check the webhook secret shared with phoenixd.' },
