@@ -10,6 +10,7 @@ import type { Metrics } from '../metrics/index.js';
 import type { TopupService } from '../topup/service.js';
 import { RequestLogger } from '../logging/request-logger.js';
 import { clientErrorHandler, errorHandler, frameworkErrorHandler, noRoute, sendError } from './errors.js';
+import { RouteShapes } from './route-shapes.js';
 import { buildOpenApi, coreOperations, type OperationSpec } from './openapi.js';
 import { devRoutes } from './routes/dev.js';
 import { metaRoutes } from './routes/meta.js';
@@ -127,6 +128,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: true,
   });
 
+  // every route added from here on, by its path shape: a known path asked with another method is a 405
+  const shapes = new RouteShapes();
+  app.addHook('onRoute', (route) => shapes.add(route.url, route.method));
+
   // Every body arrives as bytes: JSON routes parse it themselves, the proxy forwards it untouched.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
@@ -152,7 +157,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     maxAge: 600,
   });
 
-  app.setErrorHandler(errorHandler);
+  // a path of ours the proxy's catch-all took with a method it does not take: 405, not 404
+  app.setErrorHandler((err, req, reply) => errorHandler(err, req, reply, shapes));
 
   // after cors: a refusal carries its headers
   const guard = deps.authGuard;
@@ -196,7 +202,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const path = req.url.split('?')[0] ?? '';
     // client-side routes get the app; a missing asset stays a 404 (never HTML as JavaScript)
     if (hasWeb && req.method === 'GET' && !path.startsWith('/api/') && !path.startsWith('/assets/') && path !== '/metrics') return sendIndex(reply);
-    return sendError(reply, noRoute(req.method, path));
+    return sendError(reply, shapes.wrongMethod(req.method, path) ?? noRoute(req.method, path));
   });
 
   return app;

@@ -102,6 +102,11 @@ describe('the core endpoints answer exactly the shapes of contract/', () => {
       ['GET', '/api/v1/topup/%E0%A4%A', {}, 400, 'invalid_field_value'],
       ['GET', `/api/v1/ai-for-hire/tasks/${'a'.repeat(300)}`, {}, 404, 'not_found'],
       ['GET', CHAT, {}, 405, 'method_not_allowed'],
+      // the server's own routes asked with another method
+      ['PUT', '/api/v1/topup', { body: {} }, 405, 'method_not_allowed'],
+      ['POST', '/api/v1/balance', { body: {} }, 405, 'method_not_allowed'],
+      ['GET', '/api/v1/ai-for-hire/collect', {}, 405, 'method_not_allowed'],
+      ['DELETE', `/api/v1/topup/${'0'.repeat(64)}`, {}, 405, 'method_not_allowed'],
       ['POST', '/api/v1/webhooks/phoenixd', { rawBody: '{}' }, 401, 'invalid_signature'],
     ];
     for (const [method, path, opts, status, code] of cases) {
@@ -110,6 +115,7 @@ describe('the core endpoints answer exactly the shapes of contract/', () => {
       expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     }
     expect((await api('GET', '/api/v1/openai/v1/%ZZ')).body.error.field).toBe('path');
+    expect((await api('POST', '/api/v1/balance', { body: {} })).headers.allow).toBe('GET, HEAD');
   });
 
   it('checked every core answer schema against a real answer', () => {

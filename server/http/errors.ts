@@ -7,6 +7,7 @@ import type { ErrorBody } from '../../contract/error-bodies.js';
 import { ERROR_STATUS, type ErrorCode } from '../../contract/errors.js';
 import { AppError } from '../errors.js';
 import { formatChallenge } from '../l402/header.js';
+import type { RouteShapes } from './route-shapes.js';
 import { formatPaymentChallenge } from '../mpp/header.js';
 import { formatPaymentRequired } from '../x402/header.js';
 
@@ -100,7 +101,8 @@ export function clientErrorHandler(err: Error & { code?: string }, socket: Duple
 /** The client hung up while its request was still arriving: nothing to answer, and no fault of ours. */
 const clientLeft = (err: unknown, req: FastifyRequest): boolean => req.raw.destroyed && ((err as { code?: string }).code === 'ECONNRESET' || (err as Error).message === 'aborted');
 
-export function errorHandler(err: unknown, req: FastifyRequest, reply: FastifyReply): FastifyReply {
+/** `shapes`: the server's own routes, for a not_found that is really a method the path does not take. */
+export function errorHandler(err: unknown, req: FastifyRequest, reply: FastifyReply, shapes?: RouteShapes): FastifyReply {
   if (clientLeft(err, req)) {
     req.log.info('the client left before its request arrived whole');
     return sendError(reply, new AppError('invalid_json', 'The request body did not arrive whole.'));
@@ -108,7 +110,8 @@ export function errorHandler(err: unknown, req: FastifyRequest, reply: FastifyRe
   const known = toAppError(err);
   if (known) {
     if (errorStatus(known) >= 500) req.log.warn({ code: known.code }, known.message);
-    return sendError(reply, known);
+    const wrongMethod = known.code === 'not_found' ? shapes?.wrongMethod(req.method, req.url.split('?')[0] ?? '') : null;
+    return sendError(reply, wrongMethod ?? known);
   }
   req.log.error({ err }, 'unhandled error');
   return sendError(reply, new AppError('internal_error', 'Something broke on our side; nothing was charged. Please retry.'));
