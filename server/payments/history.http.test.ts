@@ -1,8 +1,9 @@
 // A token's usage history through a real server: one row per call (its reservation and
 // settlement folded), top-up, AI for Hire fee; the balance after each row adds up; pages, CSV
-// and per-day totals agree with the headers the calls answered.
+// (a whole export past any page) and per-day totals agree with the headers the calls answered.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DailyUsageSchema, UNIX_SECONDS_MAX, UsagePageSchema, type UsageRow } from '../../contract/api.js';
+import { hashToken, postJournal } from '../ledger/index.js';
 import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream/server.js';
 import { call, startTestServer, type TestServer } from '../testing/harness.js';
 
@@ -83,6 +84,24 @@ describe.each(['postgres', 'pglite'] as const)('usage history on %s', (store) =>
     const spentCalls = charged.reduce((s, c) => s + c.msat, 0);
     const total = daily.days.reduce((s, d) => ({ spent: s.spent + d.spent_msat, credited: s.credited + d.credited_msat, openai: s.openai + (d.by_api.openai ?? 0) }), { spent: 0, credited: 0, openai: 0 });
     expect(total).toEqual({ spent: spentCalls + 50_000, credited: 1_000_000, openai: spentCalls });
+  });
+
+  it('a CSV export asked without a limit is the whole history, past any page: the rows the pages list, in order', async () => {
+    const created = await api('POST', '/api/v1/topup', { body: { amount_sats: 10 } });
+    const long = (await api('POST', '/api/v1/topup/claim', { body: { preimage: await t.pay(created.body.invoice) } })).body.token as string;
+    const account = (await t.server.ledger.accountByToken(hashToken(long)))!.id;
+    // 520 operator credits: more than the 500 rows of one internal page
+    await t.server.db.tx(async (q) => {
+      for (let i = 0; i < 520; i++) await postJournal(q, { kind: 'admin_credit', ref: account.toString(), memo: 'test', lines: [{ accountId: account, amountMsat: 1_000n }, { accountId: t.server.ledger.sys.adjustments, amountMsat: -1_000n }] });
+    });
+    const csv = await api('GET', '/api/v1/usage?format=csv', { headers: { 'x-token': long } });
+    const lines = String(csv.body).trim().split('\r\n');
+    expect(lines).toHaveLength(1 + 521);
+    expect(lines.filter((l) => l.startsWith('created_at,'))).toHaveLength(1);
+    expect(csv.headers['x-next-cursor']).toBeUndefined();
+    const paged = await api('GET', '/api/v1/usage?format=csv&limit=500', { headers: { 'x-token': long } });
+    expect(String(paged.body).trim().split('\r\n')).toEqual(lines.slice(0, 501));
+    expect(paged.headers['x-next-cursor']).toBeTruthy();
   });
 
   it('counts each second of a range, its last one too, up to the largest time it takes', async () => {

@@ -1,5 +1,6 @@
 // GET /api/v1/usage: a token's history (JSON pages or CSV), per-day totals, and one paid call's
 // receipt (a metered stream's charge) at /api/v1/usage/{request_id}.
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { UNIX_SECONDS_MAX, type CallUsage, type DailyUsage, type UsagePage } from '../../../contract/api.js';
 import { AppError } from '../../errors.js';
@@ -30,11 +31,26 @@ export function usageRoutes(app: FastifyInstance, deps: { ledger: Ledger; now: (
     const q = req.query;
     const csv = q.format === 'csv' || (q.format === undefined && /^text\/csv\b/.test(req.headers.accept ?? ''));
     if (q.format !== undefined && q.format !== 'csv' && q.format !== 'json') throw new AppError('invalid_field_value', 'format is json or csv.', { field: 'format' });
-    const page = await usageHistory(deps.ledger, token, { limit: intParam(q, 'limit', 1, 500) ?? 50, cursor: q.cursor ?? null, ...range(q) }, deps.reserveAhead);
+    const limit = intParam(q, 'limit', 1, 500);
+    // an export asks for no page: all of it, page after page as it is written
+    if (csv && limit === null) return reply.type('text/csv; charset=utf-8').send(Readable.from(wholeCsv(token, q)));
+    const page = await usageHistory(deps.ledger, token, { limit: limit ?? 50, cursor: q.cursor ?? null, ...range(q) }, deps.reserveAhead);
     if (!csv) return page;
     if (page.next_cursor) reply.header('x-next-cursor', page.next_cursor);
     return reply.type('text/csv; charset=utf-8').send(usageCsv(page.data, q.cursor === undefined));
   });
+
+  /** The history from `cursor` (or the newest row) on, as CSV: the header row once, then each page of 500. */
+  async function* wholeCsv(token: string, q: Query): AsyncGenerator<string> {
+    let cursor = q.cursor ?? null;
+    let first = true;
+    do {
+      const page = await usageHistory(deps.ledger, token, { limit: 500, cursor, ...range(q) }, deps.reserveAhead);
+      yield usageCsv(page.data, first && q.cursor === undefined);
+      first = false;
+      cursor = page.next_cursor;
+    } while (cursor);
+  }
 
   app.get('/api/v1/usage/daily', async (req: FastifyRequest<{ Querystring: Query }>): Promise<DailyUsage> =>
     usageByDay(deps.ledger, requireToken(req), { ...range(req.query), now: deps.now() }),
