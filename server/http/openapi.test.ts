@@ -11,7 +11,15 @@ describe('the OpenAPI document', () => {
   it('is OpenAPI 3.1 with every catalog endpoint and the core routes', () => {
     expect(doc.openapi).toBe('3.1.0');
     for (const a of catalog.apis) for (const ep of a.endpoints) expect(doc.paths[`/api/v1/${a.name}${ep.path}`]?.[ep.method.toLowerCase()], ep.path).toBeDefined();
-    for (const p of ['/api/v1/topup', '/api/v1/topup/claim', '/api/v1/topup/{payment_hash}', '/api/v1/balance', '/api/v1/health']) expect(doc.paths[p]).toBeDefined();
+    for (const p of ['/api/v1/topup', '/api/v1/topup/claim', '/api/v1/topup/{payment_hash}', '/api/v1/balance', '/api/v1/health', '/api/v1/webhooks/phoenixd', '/metrics']) expect(doc.paths[p]).toBeDefined();
+  });
+
+  it('names the usage history\'s parameters, its CSV answer and the header that pages it', () => {
+    const usage = doc.paths['/api/v1/usage'].get;
+    expect(usage.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['cursor', 'format', 'from', 'limit', 'to']);
+    expect(Object.keys(usage.responses['200'].content)).toEqual(['application/json', 'text/csv']);
+    expect(usage.responses['200'].headers['X-Next-Cursor']).toBeDefined();
+    expect(doc.paths['/api/v1/usage/daily'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['from', 'to']);
   });
 
   it('takes the top-up bounds and the priced models from the same sources the server validates with', () => {

@@ -19,6 +19,9 @@ export interface OperationSpec {
   responses: Record<number, z.ZodType | null>;
   params?: Record<string, string>;
   query?: Record<string, string>;
+  /** the 200 answer may also be these (content type → description), with these headers (name → description) */
+  alsoAnswers?: Record<string, string>;
+  answerHeaders?: Record<string, string>;
 }
 
 const schemaOf = (s: z.ZodType, io: 'input' | 'output'): Json => {
@@ -67,7 +70,11 @@ function operation(spec: OperationSpec): Json {
   ];
   const responses: Json = {};
   for (const [status, schema] of Object.entries(spec.responses)) {
-    responses[status] = { description: Number(status) < 300 ? 'success' : 'see the error code', ...(schema ? { content: json(responseSchema(schema)) } : {}) };
+    const ok = Number(status) < 300;
+    const also = ok ? Object.fromEntries(Object.entries(spec.alsoAnswers ?? {}).map(([type, description]) => [type, { schema: { type: 'string' }, description }])) : {};
+    const headers = ok && spec.answerHeaders ? { headers: Object.fromEntries(Object.entries(spec.answerHeaders).map(([name, description]) => [name, { description, schema: { type: 'string' } }])) } : {};
+    const content = { ...(schema ? json(responseSchema(schema)) : {}), ...also };
+    responses[status] = { description: ok ? 'success' : 'see the error code', ...(Object.keys(content).length ? { content } : {}), ...headers };
   }
   responses.default = { description: 'error', content: json(ERROR_REF) };
   const security = securityOf(spec.auth);
@@ -81,6 +88,8 @@ function operation(spec: OperationSpec): Json {
   };
 }
 
+const RANGE_QUERY = { from: 'Unix seconds, included', to: 'Unix seconds, included' };
+
 export function coreOperations(c: Catalog): OperationSpec[] {
   return [
     { method: 'get', path: '/api/v1/health', summary: 'Health', tags: ['meta'], responses: { 200: api.HealthSchema } },
@@ -92,8 +101,23 @@ export function coreOperations(c: Catalog): OperationSpec[] {
     { method: 'post', path: '/api/v1/topup/claim', summary: 'Claim a paid top-up: with its preimage, or a new token with payment_hash + claim_secret', tags: ['top-up'], auth: 'optional-token', body: api.ClaimRequestSchema, responses: { 200: api.ClaimResponseSchema, 409: ErrorBodySchema } },
     { method: 'get', path: '/api/v1/topup/{payment_hash}', summary: 'Status of a top-up invoice', tags: ['top-up'], params: { payment_hash: '64 hex' }, responses: { 200: api.TopupStatusSchema } },
     { method: 'get', path: '/api/v1/balance', summary: 'Balance of the token', tags: ['top-up'], auth: 'token', responses: { 200: api.BalanceSchema } },
-    { method: 'get', path: '/api/v1/usage', summary: 'The token\'s history, newest first: calls, top-ups, fees, escrow, payouts, with the balance after each (?limit, ?cursor, ?from, ?to, ?format=csv)', tags: ['usage'], auth: 'token', responses: { 200: api.UsagePageSchema, 400: ErrorBodySchema } },
-    { method: 'get', path: '/api/v1/usage/daily', summary: 'Spent and credited per UTC day, settled calls per API (?from, ?to: Unix seconds)', tags: ['usage'], auth: 'token', responses: { 200: api.DailyUsageSchema } },
+    {
+      method: 'get', path: '/api/v1/usage', summary: 'The token\'s history, newest first: calls, top-ups, fees, escrow, payouts, with the balance after each', tags: ['usage'], auth: 'token',
+      query: { ...RANGE_QUERY, limit: 'rows per page, 1–500 (50); a CSV export without it is the whole history', cursor: 'the previous page\'s next_cursor (CSV: its X-Next-Cursor)', format: 'json (the default) or csv (also chosen by Accept: text/csv)' },
+      alsoAnswers: { 'text/csv': 'format=csv: created_at,kind,amount_msat,balance_after_msat,request_id,api,endpoint,model,charged_msat,status,ref' },
+      answerHeaders: { 'X-Next-Cursor': 'CSV with a limit: the cursor of the next page, when there is one' },
+      responses: { 200: api.UsagePageSchema, 400: ErrorBodySchema },
+    },
+    { method: 'get', path: '/api/v1/usage/daily', summary: 'Spent and credited per UTC day, settled calls per API', tags: ['usage'], auth: 'token', query: RANGE_QUERY, responses: { 200: api.DailyUsageSchema, 400: ErrorBodySchema } },
+    {
+      method: 'post', path: '/api/v1/webhooks/phoenixd', summary: 'phoenixd\'s payment_received webhook (X-Phoenix-Signature: HMAC-SHA256 of the body with PHOENIXD_WEBHOOK_SECRET); credits the paid top-up', tags: ['lightning'],
+      responses: { 200: null, 401: ErrorBodySchema },
+    },
+    {
+      method: 'get', path: '/metrics', summary: 'Prometheus metrics: requests and latency, 402 challenges, charges, wallet errors', tags: ['meta'],
+      alsoAnswers: { 'text/plain': 'the Prometheus text format' },
+      responses: { 200: null },
+    },
     { method: 'post', path: '/api/v1/tokens', summary: 'Make a child token for an agent: amount_sats moved from this token, optional expires_at, max_sats_per_day, apis', tags: ['tokens'], auth: 'token', body: api.CreateChildTokenSchema, responses: { 201: api.ChildTokenCreatedSchema, 402: ErrorBodySchema, 403: ErrorBodySchema } },
     { method: 'put', path: '/api/v1/balance/alert', summary: 'A low-balance threshold for this token: paid answers below it carry X-Balance-Low: true (null clears it)', tags: ['tokens'], auth: 'token', body: api.BalanceAlertSchema, responses: { 200: api.BalanceAlertSchema } },
     { method: 'get', path: '/api/v1/tokens', summary: 'This token\'s child tokens', tags: ['tokens'], auth: 'token', responses: { 200: api.ChildTokenListSchema } },
