@@ -174,6 +174,9 @@ export function createSessions(deps: SessionDeps) {
         }
         case 'close': {
           ownerOf(cred, s.sessionId, s.preimage);
+          // calls answered already may still be settling here (a flat price settles after its answer): not running calls
+          const open = await sessionRow(db, s.sessionId);
+          if (open?.state === 'open') await ledger.settledFor(open.accountId);
           const closing = await closeSession(db, ledger.sys, { paymentHash: s.sessionId, now });
           // calls still run on it: closed to new ones, refunded with their change when the last ends
           if (closing && 'awaiting' in closing) {
