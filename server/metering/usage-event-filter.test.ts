@@ -45,8 +45,11 @@ describe('the usage event a client did not ask for', () => {
     expect(filter.flush()).toBeNull();
   });
 
-  it('a stream with CR line ends passes as it comes', () => {
-    const crlf = [chunk(1).replace(/\n/g, '\r\n'), USAGE_EVENT.replace(/\n/g, '\r\n')];
-    expect(filtered(crlf, 0)).toBe(crlf.join(''));
+  it('is left out of a stream whose lines end in CRLF, however cut; one whose lines end in CR alone passes as it comes', () => {
+    const crlf = (text: string) => text.replace(/\n/g, '\r\n');
+    const stream = [chunk(1), chunk(2), USAGE_EVENT, DONE].map(crlf);
+    for (const size of [0, 1, 3, 64]) expect(filtered(stream, size), `pieces of ${size}`).toBe([chunk(1), chunk(2), DONE].map(crlf).join(''));
+    const cr = [chunk(1), USAGE_EVENT].map((text) => text.replace(/\n/g, '\r'));
+    expect(filtered(cr, 0)).toBe(cr.join(''));
   });
 });

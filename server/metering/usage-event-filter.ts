@@ -3,38 +3,48 @@
 // a chunk of no choices (`"choices":[]`, then `"usage":{…}`); a client that did not ask would meet
 // a chunk its code may not expect (`chunk.choices[0].delta`). The filter passes whole events only
 // (a partial one waits for its end, which a client could not read earlier anyway) and drops that
-// one. A stream with CR line ends is passed as it comes: its events are not cut at "\n\n".
+// one. Events end at a blank line: "\n\n", or "\r\n\r\n" in a stream whose lines end in CRLF; a
+// stream whose lines end in CR alone (SSE allows it, no upstream here sends it) is passed as it comes.
 import { CR, LF } from './sse-events.js';
 
 const NO_CHOICES = Buffer.from('"choices":[]');
 // JSON written with spaces (Python's default) has one after each colon
 const CHOICES_SPACED = Buffer.from('"choices": ');
 const USAGE = Buffer.from('"usage":');
-const BLANK_LINE = Buffer.from('\n\n');
+const LF_BLANK_LINE = Buffer.from('\n\n');
+const CRLF_BLANK_LINE = Buffer.from('\r\n\r\n');
 const SPACE = 0x20;
 
 export class UsageEventFilter {
   private held: Buffer | null = null;
+  /** what ends an event in this stream: LF's until a CR is seen */
+  private blank = LF_BLANK_LINE;
+  private lineEndsKnown = false;
   private passThrough = false;
 
   /** What of `chunk` (after the bytes held before it) goes to the client now. */
   pass(chunk: Buffer): Buffer {
     if (this.passThrough) return chunk;
-    // a byte search is a memchr: cheap on every chunk
-    if (chunk.indexOf(CR) !== -1) {
-      this.passThrough = true;
-      return this.takeHeld(chunk);
-    }
     const bytes = this.takeHeld(chunk);
-    const whole = endOfLastEvent(bytes);
+    // a byte search is a memchr: cheap on every chunk until the stream's line ends are known
+    if (!this.lineEndsKnown) {
+      const cr = bytes.indexOf(CR);
+      if (cr !== -1 && cr + 1 < bytes.length) {
+        this.lineEndsKnown = true;
+        if (bytes[cr + 1] === LF) this.blank = CRLF_BLANK_LINE;
+        else this.passThrough = true;
+      }
+      if (this.passThrough) return bytes;
+    }
+    const whole = endOfLastEvent(bytes, this.blank);
     if (whole < bytes.length) this.held = bytes.subarray(whole);
-    return withoutUsageEvent(whole < bytes.length ? bytes.subarray(0, whole) : bytes);
+    return withoutUsageEvent(whole < bytes.length ? bytes.subarray(0, whole) : bytes, this.blank);
   }
 
   /** The bytes still held when the upstream ended (an event it did not end with a blank line). */
   flush(): Buffer | null {
     if (this.held === null) return null;
-    const rest = withoutUsageEvent(this.held);
+    const rest = this.passThrough ? this.held : withoutUsageEvent(this.held, this.blank);
     this.held = null;
     return rest.length > 0 ? rest : null;
   }
@@ -48,21 +58,21 @@ export class UsageEventFilter {
 }
 
 /** Where the last whole event in `bytes` ends (0: none ends here). */
-function endOfLastEvent(bytes: Buffer): number {
+function endOfLastEvent(bytes: Buffer, blank: Buffer): number {
   const n = bytes.length;
-  if (n >= 2 && bytes[n - 1] === LF && bytes[n - 2] === LF) return n;
-  const at = bytes.lastIndexOf(BLANK_LINE);
-  return at === -1 ? 0 : at + 2;
+  if (blank === LF_BLANK_LINE && n >= 2 && bytes[n - 1] === LF && bytes[n - 2] === LF) return n;
+  const at = bytes.lastIndexOf(blank);
+  return at === -1 ? 0 : at + blank.length;
 }
 
 /** Whole events, those with no choices and a usage object left out (others with no choices, as Azure's first, kept). */
-function withoutUsageEvent(bytes: Buffer): Buffer {
+function withoutUsageEvent(bytes: Buffer, blank: Buffer): Buffer {
   for (let at = noChoicesAt(bytes, 0); at !== -1; at = noChoicesAt(bytes, at + 1)) {
-    const before = bytes.lastIndexOf(BLANK_LINE, at);
-    const start = before === -1 ? 0 : before + 2;
-    const after = bytes.indexOf(BLANK_LINE, at);
-    const end = after === -1 ? bytes.length : after + 2;
-    if (hasUsageObject(bytes.subarray(start, end))) return Buffer.concat([bytes.subarray(0, start), withoutUsageEvent(bytes.subarray(end))]);
+    const before = bytes.lastIndexOf(blank, at);
+    const start = before === -1 ? 0 : before + blank.length;
+    const after = bytes.indexOf(blank, at);
+    const end = after === -1 ? bytes.length : after + blank.length;
+    if (hasUsageObject(bytes.subarray(start, end))) return Buffer.concat([bytes.subarray(0, start), withoutUsageEvent(bytes.subarray(end), blank)]);
   }
   return bytes;
 }
