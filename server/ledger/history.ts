@@ -202,8 +202,9 @@ export async function dailyTotals(q: Queryable, p: { accountId: bigint; from: nu
        FROM entries e JOIN journal j ON j.id = e.journal_id
        LEFT JOIN journal w ON j.kind IN ('hire_payout_paid', 'hire_payout_failed') AND e.amount_msat > 0 AND w.kind = 'hire_payout' AND w.ref = j.ref
        -- calls are counted from their settled records below: a reservation is not yet spending;
-       -- a carry-forward is archived history, not a day's spending
-       WHERE e.account_id = $1 AND j.kind NOT IN ('reserve', 'settle', 'release', 'charge', 'unreserve', 'hold_carry', 'carry_forward')
+       -- a carry-forward is archived history, not a day's spending; money moved between a token and
+       -- its child tokens is neither spent nor credited (a child's own spending counts where it spends)
+       WHERE e.account_id = $1 AND j.kind NOT IN ('reserve', 'settle', 'release', 'charge', 'unreserve', 'hold_carry', 'carry_forward', 'token_fund', 'token_revoke')
      ) x
      -- the end second whole, in SQL: a day after 9999-12-31 has no date the driver can send
      WHERE x.at >= to_timestamp($2) AND x.at < to_timestamp($3) + interval '1 second'

@@ -151,6 +151,18 @@ describe('child tokens', () => {
     expect((await a.server.ledger.audit()).problems).toEqual([]);
   });
 
+  it('money moved to a child and back is neither spent nor credited: the parent’s daily totals, the child’s spent today', async () => {
+    const parent = await buyToken(400);
+    const made = await child(parent, { amount_sats: 200 });
+    expect((await api(a, 'POST', CHAT, made.token, chat)).status).toBe(200); // 30 sats
+    expect((await api(a, 'DELETE', `/api/v1/tokens/${made.id}`, parent)).body).toMatchObject({ returned_sats: 170 });
+    const listed = (await api(a, 'GET', '/api/v1/tokens', parent)).body.data.find((c: { id: string }) => c.id === made.id);
+    expect(listed).toMatchObject({ revoked: true, spent_today_sats: 30 });
+    const days = (await api(a, 'GET', '/api/v1/usage/daily', parent)).body.days as { spent_msat: number; credited_msat: number }[];
+    const total = days.reduce((t, d) => ({ spent: t.spent + d.spent_msat, credited: t.credited + d.credited_msat }), { spent: 0, credited: 0 });
+    expect(total).toEqual({ spent: 0, credited: 400_000 });
+  });
+
   it('a refill invoice a child made, paid after it was revoked, credits its parent', async () => {
     const parent = await buyToken(300);
     const made = await child(parent, { amount_sats: 100 });
