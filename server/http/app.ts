@@ -130,7 +130,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // every route added from here on, by its path shape: a known path asked with another method is a 405
   const shapes = new RouteShapes();
-  app.addHook('onRoute', (route) => shapes.add(route.url, route.method));
+  app.addHook('onRoute', (route) => shapes.add(route.url, route.method, route.config));
 
   // Every body arrives as bytes: JSON routes parse it themselves, the proxy forwards it untouched.
   app.removeAllContentTypeParsers();

@@ -107,6 +107,8 @@ describe('the core endpoints answer exactly the shapes of contract/', () => {
       ['POST', '/api/v1/balance', { body: {} }, 405, 'method_not_allowed'],
       ['GET', '/api/v1/ai-for-hire/collect', {}, 405, 'method_not_allowed'],
       ['DELETE', `/api/v1/topup/${'0'.repeat(64)}`, {}, 405, 'method_not_allowed'],
+      ['POST', '/metrics', { body: {} }, 405, 'method_not_allowed'],
+      ['PUT', '/api/v1/mcp', { body: {} }, 405, 'method_not_allowed'],
       ['POST', '/api/v1/webhooks/phoenixd', { rawBody: '{}' }, 401, 'invalid_signature'],
     ];
     for (const [method, path, opts, status, code] of cases) {
@@ -116,6 +118,9 @@ describe('the core endpoints answer exactly the shapes of contract/', () => {
     }
     expect((await api('GET', '/api/v1/openai/v1/%ZZ')).body.error.field).toBe('path');
     expect((await api('POST', '/api/v1/balance', { body: {} })).headers.allow).toBe('GET, HEAD');
+    // the MCP endpoint takes POST only; its GET and DELETE answer just to say so
+    expect((await api('PUT', '/api/v1/mcp', { body: {} })).headers.allow).toBe('POST');
+    expect((await api('GET', '/api/v1/mcp')).headers.allow).toBe('POST');
   });
 
   it('checked every core answer schema against a real answer', () => {

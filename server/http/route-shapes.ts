@@ -1,7 +1,8 @@
 // The API's own routes by path shape, so a path that exists with other methods answers 405
 // `method_not_allowed` with `Allow` rather than 404 (the proxied endpoints say so from the catalog).
 // Filled by an onRoute hook; wildcard routes (the web app, CORS preflight, the proxy's catch-all)
-// are left out, or every unknown path would seem to exist.
+// are left out, or every unknown path would seem to exist, and so are routes that only answer 405
+// (`config.refusesMethod`: MCP's GET and DELETE).
 import { AppError } from '../errors.js';
 
 interface Shape {
@@ -14,8 +15,8 @@ const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\
 export class RouteShapes {
   private readonly byUrl = new Map<string, Shape>();
 
-  add(url: string, method: string | readonly string[]): void {
-    if (!url.startsWith('/api/') || url.includes('*')) return;
+  add(url: string, method: string | readonly string[], config?: unknown): void {
+    if (!url.startsWith('/') || url.includes('*') || (config as { refusesMethod?: boolean } | undefined)?.refusesMethod === true) return;
     let shape = this.byUrl.get(url);
     if (!shape) {
       const source = url

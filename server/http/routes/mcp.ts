@@ -54,6 +54,8 @@ export function mcpRoutes(app: FastifyInstance, deps: { toolbox: Toolbox }): voi
   app.route({
     method: ['GET', 'DELETE'],
     url: MCP_PATH,
+    // answered only to say POST: not methods the path takes (the Allow of a 405 elsewhere)
+    config: { refusesMethod: true },
     handler: async () => {
       throw new AppError('method_not_allowed', 'This MCP server is stateless: send the JSON-RPC messages with POST.', {}, {}, { allow: ['POST'] });
     },
