@@ -26,6 +26,7 @@ import { BEAT_MS, ServingInstances } from './store/instances.js';
 import { mppSessionOperations, mppSessionRoutes } from './http/routes/mpp-session.js';
 import { createSessions, type Sessions } from './payments/sessions.js';
 import { createTokenService } from './tokens/service.js';
+import { deriveKey } from './wire/binding.js';
 import { HIRE_API } from './hire/fees.js';
 import { createPaymentGate } from './payments/gate.js';
 import { createPaidCalls } from './payments/paid-call.js';
@@ -199,7 +200,10 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
 
     const authGuard = createAuthFailureGuard(db, { perMinute: settings.ABL_AUTH_FAILURE_LIMIT ?? settings.ABL_RATE_LIMIT, now });
     const tokens = createTokenService({ ledger, apiNames: [...catalog.apis.map((x) => x.name), HIRE_API], now, ...(reserveAhead ? { reserveAhead } : {}) });
+    // the usage history's page cursors carry a balance: signed, so a page starts only where this server said
+    const usageCursorKey = deriveKey(rootKey, 'usage-cursor');
     const mcpToolbox = createMcpToolbox({
+      cursorKey: usageCursorKey,
       catalog,
       paidCall,
       hire,
@@ -229,7 +233,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
         (a) => adminRoutes(a, { ledger, admin: createAdminService({ db, ledger, extra: hireAdminCommands(hire), ...(reserveAhead ? { reserveAhead } : {}) }), adminSecret: () => adminSecret }),
         (a) => hireRoutes(a, { hire, limiter }),
         (a) => hireAdminRoutes(a, { hire, adminSecret: () => adminSecret }),
-        (a) => usageRoutes(a, { ledger, now, ...(reserveAhead ? { reserveAhead } : {}) }),
+        (a) => usageRoutes(a, { ledger, now, cursorKey: usageCursorKey, ...(reserveAhead ? { reserveAhead } : {}) }),
         (a) => mppSessionRoutes(a, { sessions, now }),
         (a) => tokenRoutes(a, { tokens }),
         (a) => mcpRoutes(a, { toolbox: mcpToolbox }),

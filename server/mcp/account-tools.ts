@@ -17,6 +17,8 @@ export interface AccountToolDeps {
   tokens: TokenService;
   now: () => number;
   reserveAhead?: Pick<ReserveAhead, 'giveBackFor'>;
+  /** signs usage_history's cursors, as the route's */
+  cursorKey: Buffer;
   topupLimits: { minSats: number; maxSats: number };
 }
 
@@ -72,7 +74,7 @@ export function accountTools(deps: AccountToolDeps): McpTool[] {
         to: unixSeconds().describe('Unix seconds, inclusive'),
       }),
       readOnly: true,
-      run: (i, ctx) => usageHistory(deps.ledger, needToken(ctx), { limit: i.limit ?? 50, cursor: i.cursor ?? null, from: i.from ?? null, to: i.to ?? null }, deps.reserveAhead),
+      run: (i, ctx) => usageHistory(deps, needToken(ctx), { limit: i.limit ?? 50, cursor: i.cursor ?? null, from: i.from ?? null, to: i.to ?? null }),
     }),
     tool({
       name: 'usage_daily',

@@ -26,6 +26,8 @@ export interface McpDeps {
   now: () => number;
   /** a history read gives back the token's holds kept ahead first, as the route does */
   reserveAhead?: Pick<ReserveAhead, 'giveBackFor'>;
+  /** signs usage history cursors */
+  cursorKey: Buffer;
   version: string;
   onAuthFailure?: (client: string) => Promise<void>;
   log?: { error(obj: object, msg: string): void };
@@ -42,6 +44,7 @@ export function createMcpToolbox(deps: McpDeps): Toolbox {
       tokens: deps.tokens,
       now: deps.now,
       ...(deps.reserveAhead ? { reserveAhead: deps.reserveAhead } : {}),
+      cursorKey: deps.cursorKey,
       topupLimits: { minSats: catalog.topup.min_sats, maxSats: catalog.topup.max_sats },
     }),
   ];

@@ -118,6 +118,15 @@ describe.each(['postgres', 'pglite'] as const)('usage history on %s', (store) =>
 
   it('refuses a bad cursor, limit or range with the field named, and needs the token', async () => {
     expect((await api('GET', '/api/v1/usage?cursor=bm9wZQ', as())).body.error).toMatchObject({ code: 'invalid_field_value', field: 'cursor' });
+    // a cursor carries the balance its page starts from: an edited one, or another token's, is refused
+    const next = UsagePageSchema.parse((await api('GET', '/api/v1/usage?limit=2', as())).body).next_cursor!;
+    expect((await api('GET', `/api/v1/usage?limit=2&cursor=${next}`, as())).status).toBe(200);
+    const [journalId, balance, tag] = Buffer.from(next, 'base64url').toString('utf8').split('.');
+    const edited = Buffer.from(`${journalId}.${BigInt(balance!) + 1000n}.${tag}`).toString('base64url');
+    expect((await api('GET', `/api/v1/usage?limit=2&cursor=${edited}`, as())).body.error).toMatchObject({ code: 'invalid_field_value', field: 'cursor' });
+    const created = await api('POST', '/api/v1/topup', { body: { amount_sats: 5 } });
+    const other = (await api('POST', '/api/v1/topup/claim', { body: { preimage: await t.pay(created.body.invoice) } })).body.token as string;
+    expect((await api('GET', `/api/v1/usage?limit=2&cursor=${next}`, { headers: { 'x-token': other } })).body.error).toMatchObject({ code: 'invalid_field_value', field: 'cursor' });
     expect((await api('GET', '/api/v1/usage?limit=0', as())).body.error).toMatchObject({ code: 'invalid_field_value', field: 'limit' });
     expect((await api('GET', '/api/v1/usage/daily?from=20&to=10', as())).body.error).toMatchObject({ code: 'invalid_field_value', field: 'from' });
     expect((await api('GET', '/api/v1/usage')).status).toBe(401);

@@ -1,6 +1,7 @@
 // A token's usage history (GET /api/v1/usage): its rows newest first with the balance after
 // each, paged by an opaque cursor; per-day totals; the same rows as CSV for a spreadsheet.
 import type { DailyUsage, UsagePage, UsageRow } from '../../contract/api.js';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../errors.js';
 import { hashToken, type HistoryRow, type Ledger } from '../ledger/index.js';
 import type { ReserveAhead } from './reserve-ahead.js';
@@ -16,12 +17,22 @@ export interface HistoryQuery {
 
 const badCursor = (): AppError => new AppError('invalid_field_value', 'This cursor is not one a usage page answered.', { field: 'cursor' });
 
-// "<journal id>.<balance after, msat>", base64url: the next page picks up where this one ended
-const encodeCursor = (c: { journalId: bigint; balanceAfterMsat: bigint }): string => Buffer.from(`${c.journalId}.${c.balanceAfterMsat}`).toString('base64url');
-function decodeCursor(cursor: string): { journalId: bigint; balanceAfterMsat: bigint } {
-  const m = /^(\d{1,19})\.(\d{1,22})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+type Cursor = { journalId: bigint; balanceAfterMsat: bigint };
+
+// "<journal id>.<balance after, msat>.<tag>", base64url: the next page picks up where this one
+// ended. The tag (an HMAC of the account and both figures) keeps the balance the page starts from
+// one this server computed for this account: another token's cursor, or an edited one, is refused.
+const cursorTag = (key: Buffer, accountId: bigint, c: Cursor): string =>
+  createHmac('sha256', key).update(`${accountId}.${c.journalId}.${c.balanceAfterMsat}`).digest('base64url').slice(0, 22);
+const encodeCursor = (key: Buffer, accountId: bigint, c: Cursor): string =>
+  Buffer.from(`${c.journalId}.${c.balanceAfterMsat}.${cursorTag(key, accountId, c)}`).toString('base64url');
+function decodeCursor(key: Buffer, accountId: bigint, cursor: string): Cursor {
+  const m = /^(\d{1,19})\.(\d{1,22})\.([A-Za-z0-9_-]{22})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   if (!m) throw badCursor();
-  return { journalId: BigInt(m[1]!), balanceAfterMsat: BigInt(m[2]!) };
+  const c = { journalId: BigInt(m[1]!), balanceAfterMsat: BigInt(m[2]!) };
+  const expected = Buffer.from(cursorTag(key, accountId, c));
+  if (!timingSafeEqual(expected, Buffer.from(m[3]!))) throw badCursor();
+  return c;
 }
 
 async function accountOf(ledger: Ledger, token: string): Promise<{ id: bigint; balanceMsat: bigint }> {
@@ -35,7 +46,15 @@ async function accountOf(ledger: Ledger, token: string): Promise<{ id: bigint; b
  * settled), and with reserveAhead the holds taken ahead and unused go back first, so they are not
  * shown as calls in flight.
  */
-export async function usageHistory(ledger: Ledger, token: string, query: HistoryQuery, reserveAhead?: Pick<ReserveAhead, 'giveBackFor'>): Promise<UsagePage> {
+export interface HistoryDeps {
+  ledger: Ledger;
+  /** signs the page cursors (derived from the root key: the same on every instance) */
+  cursorKey: Buffer;
+  reserveAhead?: Pick<ReserveAhead, 'giveBackFor'>;
+}
+
+export async function usageHistory(deps: HistoryDeps, token: string, query: HistoryQuery): Promise<UsagePage> {
+  const { ledger, reserveAhead } = deps;
   let account = await accountOf(ledger, token);
   // giving back waits for the settlements too
   if (query.cursor === null && (await (reserveAhead ? reserveAhead.giveBackFor(account.id) : ledger.settledFor(account.id)))) account = await accountOf(ledger, token);
@@ -43,11 +62,11 @@ export async function usageHistory(ledger: Ledger, token: string, query: History
     accountId: account.id,
     balanceMsat: account.balanceMsat,
     limit: query.limit,
-    cursor: query.cursor === null ? null : decodeCursor(query.cursor),
+    cursor: query.cursor === null ? null : decodeCursor(deps.cursorKey, account.id, query.cursor),
     from: query.from === null ? null : new Date(query.from * 1000),
     to: query.to === null ? null : new Date(query.to * 1000 + 999),
   });
-  return { data: page.rows.map(usageRow), next_cursor: page.next ? encodeCursor(page.next) : null };
+  return { data: page.rows.map(usageRow), next_cursor: page.next ? encodeCursor(deps.cursorKey, account.id, page.next) : null };
 }
 
 function usageRow(r: HistoryRow): UsageRow {

@@ -52,7 +52,7 @@ describe('a receipt or history read right after an answer, on PostgreSQL', () =>
   it('the first page of GET /api/v1/usage shows the call settled, with the balance after it', async () => {
     const { a, settled } = await callSettling('req-history-1');
     const { l, waiting } = watched();
-    const page = usageHistory(l, a.token, { limit: 10, cursor: null, from: null, to: null });
+    const page = usageHistory({ ledger: l, cursorKey: Buffer.alloc(32) }, a.token, { limit: 10, cursor: null, from: null, to: null });
     await Promise.race([waiting, page.catch(() => {})]);
     await rig.letGo();
     const rows = (await page).data;

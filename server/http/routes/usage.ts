@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { UNIX_SECONDS_MAX, type CallUsage, type DailyUsage, type UsagePage } from '../../../contract/api.js';
 import { AppError } from '../../errors.js';
 import type { Ledger } from '../../ledger/index.js';
-import { usageByDay, usageCsv, usageHistory } from '../../payments/history.js';
+import { usageByDay, usageCsv, usageHistory, type HistoryDeps } from '../../payments/history.js';
 import { callUsage } from '../../payments/usage.js';
 import { requireToken } from '../auth.js';
 import { readCredentials } from '../credentials.js';
@@ -23,7 +23,7 @@ function intParam(query: Query, name: string, min: number, max: number): number 
   return Number(raw);
 }
 
-export function usageRoutes(app: FastifyInstance, deps: { ledger: Ledger; now: () => number; reserveAhead?: Pick<ReserveAhead, 'giveBackFor'> }): void {
+export function usageRoutes(app: FastifyInstance, deps: HistoryDeps & { now: () => number }): void {
   const range = (q: Query) => ({ from: intParam(q, 'from', 0, UNIX_SECONDS_MAX), to: intParam(q, 'to', 0, UNIX_SECONDS_MAX) });
 
   app.get('/api/v1/usage', async (req: FastifyRequest<{ Querystring: Query }>, reply): Promise<UsagePage | string> => {
@@ -34,7 +34,7 @@ export function usageRoutes(app: FastifyInstance, deps: { ledger: Ledger; now: (
     const limit = intParam(q, 'limit', 1, 500);
     // an export asks for no page: all of it, page after page as it is written
     if (csv && limit === null) return reply.type('text/csv; charset=utf-8').send(Readable.from(wholeCsv(token, q)));
-    const page = await usageHistory(deps.ledger, token, { limit: limit ?? 50, cursor: q.cursor ?? null, ...range(q) }, deps.reserveAhead);
+    const page = await usageHistory(deps, token, { limit: limit ?? 50, cursor: q.cursor ?? null, ...range(q) });
     if (!csv) return page;
     if (page.next_cursor) reply.header('x-next-cursor', page.next_cursor);
     return reply.type('text/csv; charset=utf-8').send(usageCsv(page.data, q.cursor === undefined));
@@ -45,7 +45,7 @@ export function usageRoutes(app: FastifyInstance, deps: { ledger: Ledger; now: (
     let cursor = q.cursor ?? null;
     let first = true;
     do {
-      const page = await usageHistory(deps.ledger, token, { limit: 500, cursor, ...range(q) }, deps.reserveAhead);
+      const page = await usageHistory(deps, token, { limit: 500, cursor, ...range(q) });
       yield usageCsv(page.data, first && q.cursor === undefined);
       first = false;
       cursor = page.next_cursor;
