@@ -185,9 +185,9 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
         // in sats to the millisat: a call of a few msat counts, rather than nothing each
         charged: (api, kind, msat) => {
           metrics.paidCalls.inc({ api, kind });
-          metrics.satsCharged.inc({ api, kind }, Number(msat) / 1000);
+          metrics.satsCharged.add({ api, kind }, msat);
         },
-        refunded: (api, kind, msat) => metrics.satsRefunded.inc({ api, kind }, Number(msat) / 1000),
+        refunded: (api, kind, msat) => metrics.satsRefunded.add({ api, kind }, msat),
         walletFailed: (operation) => metrics.walletErrors.inc({ operation }),
       },
       log,

@@ -8,10 +8,38 @@ export interface Metrics {
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   challengesIssued: Counter<'api'>;
   paidCalls: Counter<'api' | 'kind'>;
-  satsCharged: Counter<'api' | 'kind'>;
-  satsRefunded: Counter<'api' | 'kind'>;
+  satsCharged: MsatCounter;
+  satsRefunded: MsatCounter;
   upstreamErrors: Counter<'api' | 'code'>;
   walletErrors: Counter<'operation'>;
+}
+
+/** A counter of sats kept exactly, in millisats, and shown as sats: adding floats call by call would drift (6.51499999999995). */
+export interface MsatCounter {
+  add(labels: { api: string; kind: string }, msat: bigint): void;
+}
+
+function msatCounter(registry: Registry, name: string, help: string): MsatCounter {
+  const totals = new Map<string, { labels: { api: string; kind: string }; msat: bigint }>();
+  new Counter({
+    name,
+    help,
+    labelNames: ['api', 'kind'],
+    registers: [registry],
+    collect() {
+      // one division per scrape of the exact total: the nearest double to the decimal
+      this.reset();
+      for (const t of totals.values()) this.inc(t.labels, Number(t.msat) / 1000);
+    },
+  });
+  return {
+    add(labels, msat) {
+      const key = `${labels.api}\u0000${labels.kind}`;
+      const t = totals.get(key);
+      if (t) t.msat += msat;
+      else totals.set(key, { labels: { ...labels }, msat });
+    },
+  };
 }
 
 export function createMetrics(opts: { ledger: Pick<Ledger, 'totals'>; defaultMetrics?: boolean }): Metrics {
@@ -29,8 +57,8 @@ export function createMetrics(opts: { ledger: Pick<Ledger, 'totals'>; defaultMet
     }),
     challengesIssued: new Counter({ name: 'abl_l402_challenges_total', help: '402 challenges issued (invoices created for pay-per-request)', ...labels(['api']) }),
     paidCalls: new Counter({ name: 'abl_paid_calls_total', help: 'paid calls served, by payment kind (token, l402, mpp, x402)', ...labels(['api', 'kind']) }),
-    satsCharged: new Counter({ name: 'abl_sats_charged_total', help: 'sats charged for served calls', ...labels(['api', 'kind']) }),
-    satsRefunded: new Counter({ name: 'abl_sats_refunded_total', help: 'sats reserved then given back (upstream failed or refused, client left)', ...labels(['api', 'kind']) }),
+    satsCharged: msatCounter(registry, 'abl_sats_charged_total', 'sats charged for served calls (to the millisat)'),
+    satsRefunded: msatCounter(registry, 'abl_sats_refunded_total', 'sats reserved then given back (upstream failed or refused, client left)'),
     upstreamErrors: new Counter({ name: 'abl_upstream_errors_total', help: 'upstream failures (5xx, timeouts, network)', ...labels(['api', 'code']) }),
     walletErrors: new Counter({ name: 'abl_wallet_errors_total', help: 'Lightning backend calls that failed', ...labels(['operation']) }),
   };

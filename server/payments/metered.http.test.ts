@@ -220,9 +220,13 @@ describe.each(['postgres', 'pglite'] as const)('metered prices on %s', (store) =
     const charged = (text: string) => [...text.matchAll(/^abl_sats_charged_total\{[^}]*\} (\S+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
     const revenueMsat = (text: string) => Number(/^abl_ledger_msat\{account="revenue"\} (\S+)$/m.exec(text)?.[1]);
     const token = await buyToken(100);
-    const paid = await api('POST', CHAT, { body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello' }] }, headers: { 'x-token': token } });
-    expect(paid.status).toBe(200);
-    expect(Number(paid.headers['x-charged-msats']) % 1000).not.toBe(0);
+    for (let i = 0; i < 7; i++) {
+      const paid = await api('POST', CHAT, { body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: `Hello ${i}` }] }, headers: { 'x-token': token } });
+      expect(paid.status).toBe(200);
+      expect(Number(paid.headers['x-charged-msats']) % 1000).not.toBe(0);
+    }
+    // each value exact to the millisat: at most three decimals, whatever was added to it
+    for (const m of (await metrics()).matchAll(/^abl_sats_(?:charged|refunded)_total\{[^}]*\} (\S+)$/gm)) expect(m[1]).toMatch(/^\d+(\.\d{1,3})?$/);
     // metered calls cost a few dozen msat here: counted in whole sats each, they would count nothing
     await expect.poll(async () => {
       const text = await metrics();
