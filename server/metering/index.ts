@@ -13,6 +13,6 @@ export { estimateUsage, type EstimateInput } from './estimate.js';
 export { inputTokensBound, likelyInputTokens, type InputBound, type InputBoundOptions } from './input-bound.js';
 export { exactRates, msatPerGtok, type ExactRates, type InputUsage, type MeteredPrice, type TokenUsage } from './price.js';
 export { API_SHAPES, type ApiShape } from './shape.js';
-export { usageFromJson } from './usage-json.js';
+export { answerText, usageFromJson } from './usage-json.js';
 export { createUsageTap, type UsageTap, type UsageTapOptions } from './usage-tap.js';
 export { UsageEventFilter } from './usage-event-filter.js';

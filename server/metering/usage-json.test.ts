@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { isTokenUsage } from './price.js';
 import { API_SHAPES } from './shape.js';
 import { fakeAnswer } from './testing.js';
-import { usageFromJson } from './usage-json.js';
+import { answerText, usageFromJson } from './usage-json.js';
 
 describe('usageFromJson', () => {
   it('reads OpenAI chat: cached tokens out of the prompt total, reasoning inside the output', () => {
@@ -77,5 +77,21 @@ describe('usageFromJson', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('answerText', () => {
+  it('takes what each API generated: text, refusals, tool arguments, reasoning; not ids, roles or keys', () => {
+    const chat = { id: 'c', choices: [{ message: { role: 'assistant', content: 'Hi', refusal: null, tool_calls: [{ id: 't', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }] } }] };
+    expect(answerText('openai-chat', chat)).toBe('Hi\n{"a":1}');
+    expect(answerText('openai-chat', { choices: [{ message: { content: [{ type: 'text', text: 'A' }], refusal: 'No' } }] })).toBe('A\nNo');
+    const responses = { output: [{ type: 'reasoning', summary: [{ type: 'summary_text', text: 'thought' }] }, { type: 'message', content: [{ type: 'output_text', text: 'Answer' }] }, { type: 'function_call', arguments: '{}' }] };
+    expect(answerText('openai-responses', responses)).toBe('thought\nAnswer\n{}');
+    const claude = { content: [{ type: 'thinking', thinking: 'hmm' }, { type: 'text', text: 'Yes' }, { type: 'tool_use', id: 'x', name: 'f', input: { q: 'w' } }] };
+    expect(answerText('anthropic-messages', claude)).toBe('hmm\nYes\n{"q":"w"}');
+    expect(answerText('openai-embeddings', { data: [] })).toBe('');
+    // not an answer of the API: the caller counts the body whole
+    expect(answerText('openai-chat', { error: 'x' })).toBeNull();
+    expect(answerText('anthropic-messages', 'text')).toBeNull();
   });
 });

@@ -50,3 +50,54 @@ export function usageFromJson(shape: ApiShape, body: unknown): TokenUsage | null
       return usage(count(u.input_tokens), optionalCount(u.cache_read_input_tokens), optionalCount(u.cache_creation_input_tokens), count(u.output_tokens));
   }
 }
+
+/** The strings at `key` of each object in `list` (skipping what is not a string). */
+const stringsOf = (list: unknown, pick: (o: Record<string, unknown>) => unknown): string[] =>
+  (Array.isArray(list) ? list : []).flatMap((item) => {
+    const v = pick(asObject(item) ?? {});
+    return typeof v === 'string' ? [v] : [];
+  });
+
+/** A message's content: a string, or parts with text (and refusals). */
+const contentText = (content: unknown): string[] =>
+  typeof content === 'string' ? [content] : [...stringsOf(content, (p) => p.text), ...stringsOf(content, (p) => p.refusal)];
+
+/**
+ * What a JSON answer (`body`) generated, for an estimate when it reported no usage: its text,
+ * refusals, tool-call arguments and reasoning, as a stream's tap collects them; not its ids,
+ * roles or keys. Null when the body is no answer of the API (the caller counts it whole).
+ */
+export function answerText(shape: ApiShape, body: unknown): string | null {
+  const o = asObject(body);
+  if (!o) return null;
+  const parts: string[] = [];
+  switch (shape) {
+    case 'openai-chat':
+      if (!Array.isArray(o.choices)) return null;
+      for (const choice of o.choices) {
+        const m = asObject(asObject(choice)?.message) ?? {};
+        parts.push(...contentText(m.content), ...(typeof m.refusal === 'string' ? [m.refusal] : []), ...(typeof m.reasoning_content === 'string' ? [m.reasoning_content] : []));
+        parts.push(...stringsOf(m.tool_calls, (c) => asObject(c.function)?.arguments), ...(typeof asObject(m.function_call)?.arguments === 'string' ? [asObject(m.function_call)!.arguments as string] : []));
+      }
+      break;
+    case 'openai-responses':
+      if (!Array.isArray(o.output)) return null;
+      for (const item of o.output) {
+        const i = asObject(item) ?? {};
+        parts.push(...contentText(i.content), ...stringsOf(i.summary, (s) => s.text), ...(typeof i.arguments === 'string' ? [i.arguments] : []));
+      }
+      break;
+    case 'anthropic-messages':
+      if (!Array.isArray(o.content)) return null;
+      for (const block of o.content) {
+        const b = asObject(block) ?? {};
+        if (typeof b.text === 'string') parts.push(b.text);
+        if (typeof b.thinking === 'string') parts.push(b.thinking);
+        if (b.type === 'tool_use' && b.input !== undefined) parts.push(JSON.stringify(b.input));
+      }
+      break;
+    case 'openai-embeddings':
+      return '';
+  }
+  return parts.join('\n');
+}

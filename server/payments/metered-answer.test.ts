@@ -1,7 +1,9 @@
 import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { MeteredRequest } from '../proxy/metered-request.js';
-import { meterStream, type StreamOutcome, type StreamRelay } from './metered-answer.js';
+import { Readable } from 'node:stream';
+import { loadTokenizer } from '../metering/encodings.js';
+import { meterStream, readJsonAnswer, type StreamOutcome, type StreamRelay } from './metered-answer.js';
 
 const call = { shape: 'openai-chat', model: 'gpt-4o-mini', inputTokensBound: 40, outputLimit: 50 } as MeteredRequest;
 const frame = (data: unknown): string => `data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
@@ -79,7 +81,7 @@ describe('meterStream (relayed)', () => {
     const [o] = settle.outcomes;
     expect(o?.reported).toBe(false);
     expect(o?.ended).toBe(true);
-    expect(o?.usage.input).toBe(40); // no input reported: the bound
+    expect(o?.usage.input).toBe(40); // no input reported, and no request body to count: the bound
     expect(o?.usage.output).toBeGreaterThan(0);
     expect(o?.usage.output).toBeLessThan(10);
 
@@ -150,5 +152,19 @@ describe('meterStream (relayed)', () => {
     await expect(piped).rejects.toThrow('upstream broke');
     await settle.wasCalled;
     expect(settle.outcomes[0]?.ended).toBe(false);
+  });
+});
+
+describe('readJsonAnswer', () => {
+  it('estimates an answer without usage from the text it generated, not from its JSON', async () => {
+    const o200k = await loadTokenizer('o200k_base');
+    const text = 'Lightning pays for tokens, one satoshi at a time.';
+    const answer = { id: 'chatcmpl-x', object: 'chat.completion', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, finish_reason: 'stop' }] };
+    const read = await readJsonAnswer(Readable.from([Buffer.from(JSON.stringify(answer))]), { ...call, outputLimit: 1000 });
+    expect(read.reported).toBe(false);
+    expect(read.usage.output).toBe(o200k.countTokens(text));
+    // not JSON at all: counted whole
+    const raw = await readJsonAnswer(Readable.from([Buffer.from('plain words here')]), { ...call, outputLimit: 1000 });
+    expect(raw.usage.output).toBe(o200k.countTokens('plain words here'));
   });
 });

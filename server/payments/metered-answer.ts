@@ -2,7 +2,7 @@
 // charge is settled before the headers go out; a stream is relayed to the client chunk by chunk as
 // it arrives while a tap reads the usage, and keeps being read to its end when the client has left.
 import type { Readable, Writable } from 'node:stream';
-import { createUsageTap, estimateUsage, usageFromJson, UsageEventFilter, type EstimateInput, type TokenUsage, type UsageTap } from '../metering/index.js';
+import { answerText, createUsageTap, estimateUsage, usageFromJson, UsageEventFilter, type EstimateInput, type TokenUsage, type UsageTap } from '../metering/index.js';
 import { likelyInputOf, type MeteredRequest } from '../proxy/metered-request.js';
 import { joined, readBody } from '../proxy/read-body.js';
 
@@ -21,7 +21,9 @@ export async function readJsonAnswer(body: Readable, call: MeteredRequest): Prom
   }
   const usage = usageFromJson(call.shape, parsed);
   if (usage) return { bytes, usage, reported: true };
-  return { bytes, usage: await estimateUsage(await estimateInput(call, { outputText: bytes.toString('utf8') })), reported: false };
+  // the text it generated, not its JSON (ids, keys); an answer not of the API's shape counts whole
+  const outputText = answerText(call.shape, parsed) ?? bytes.toString('utf8');
+  return { bytes, usage: await estimateUsage(await estimateInput(call, { outputText })), reported: false };
 }
 
 export interface StreamOutcome {
