@@ -13,6 +13,7 @@ export const ErrorBodySchema = z.strictObject({
     field: z.string().optional().describe('the request field at fault'),
     balance_sats: z.int().optional().describe('insufficient_balance: what the balance holds'),
     price_sats: z.int().optional().describe('insufficient_balance: what the action costs'),
+    limit: z.enum(['daily_cap']).optional().describe('insufficient_balance: refused by a child token\'s daily cap (balance_sats: what it may still spend today), which a top-up does not lift'),
   }),
 });
 

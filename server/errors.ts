@@ -8,6 +8,8 @@ export interface ErrorDetails {
   field?: string;
   balance_sats?: number;
   price_sats?: number;
+  /** insufficient_balance refused by a limit, not the balance: a top-up does not help */
+  limit?: 'daily_cap';
 }
 
 /** What a 402 offers: one invoice, through each door (http/ writes the challenge lines and headers). */

@@ -14,6 +14,7 @@ export function dailyCapExceeded(leftTodayMsat: bigint, priceMsat: bigint, what:
   return new AppError('insufficient_balance', `${what} needs ${priceSats} sats; this token may spend ${leftSats} more sats today (its daily cap).`, {
     balance_sats: leftSats,
     price_sats: priceSats,
+    limit: 'daily_cap',
   });
 }
 

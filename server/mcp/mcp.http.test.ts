@@ -126,6 +126,13 @@ describe.each(['postgres', 'pglite'] as const)('the MCP server on %s', (store) =
     expect(q).toMatchObject({ error: { code: 'insufficient_balance', balance_sats: 5, price_sats: m.catalog.hire.post_task_sats }, top_up: { amount_sats: m.catalog.hire.post_task_sats - 5 } });
     expect(await balanceMsat(poor)).toBe(5000n);
 
+    // a child token's daily cap refuses it, not its balance: no top-up is advised, the cap is named
+    const parent = await buyToken(500);
+    const made = await ok(await connect(parent), 'child_token_create', { amount_sats: 300, max_sats_per_day: 10 });
+    const capped = await fails(await connect(made.token), 'openai_images_generations', { model: 'dall-e-3', prompt: 'A cat' });
+    expect(capped).toMatchObject({ error: { code: 'insufficient_balance', balance_sats: 10, price_sats: 120, limit: 'daily_cap' }, http_status: 402, daily_cap: { how: expect.stringContaining('daily cap') } });
+    expect(capped.top_up).toBeUndefined();
+
     // the catalog's rules, as the HTTP API answers them
     const bad = await fails(client, 'openai_chat_completions', { model: 'gpt-4o-mini', messages: 'Hello' });
     expect(bad.error).toMatchObject({ code: 'invalid_field_type', field: 'messages' });

@@ -94,7 +94,9 @@ export interface ErrorHints {
 /** An error as a tool result: the contract's body (code, message, details) with the HTTP status it would have. */
 export function toolError(err: AppError, hints: ErrorHints): CallToolResult {
   const body: Record<string, unknown> = { ...errorBody(err), http_status: errorStatus(err) };
-  if (err.code === 'insufficient_balance' && err.details.price_sats !== undefined && err.details.balance_sats !== undefined) {
+  if (err.details.limit === 'daily_cap') {
+    body.daily_cap = { how: 'This child token has spent what its daily cap allows today: retry after midnight UTC, or ask its parent for a larger cap. A top-up does not lift it.' };
+  } else if (err.code === 'insufficient_balance' && err.details.price_sats !== undefined && err.details.balance_sats !== undefined) {
     const amount = Math.max(hints.minTopupSats, err.details.price_sats - err.details.balance_sats);
     body.top_up = {
       amount_sats: amount,

@@ -150,6 +150,7 @@ export function createPaymentGate(deps: GateDeps) {
         throw new AppError('insufficient_balance', `This call may cost ${msatToSatsUp(action.priceMsat)} sats; this token may spend ${msatToSats(r.leftTodayMsat)} more sats today (its daily cap).`, {
           balance_sats: msatToSats(r.leftTodayMsat),
           price_sats: msatToSatsUp(action.priceMsat),
+          limit: 'daily_cap',
         });
       case 'insufficient':
         throw insufficient(action.priceMsat, r.balanceMsat);

@@ -106,7 +106,7 @@ describe('child tokens', () => {
     expect((await api(b, 'POST', CHAT, capped.token, chat)).status).toBe(200);
     const third = await api(a, 'POST', CHAT, capped.token, chat);
     expect(third.status).toBe(402);
-    expect(third.body.error).toMatchObject({ code: 'insufficient_balance', balance_sats: 10, price_sats: 30 });
+    expect(third.body.error).toMatchObject({ code: 'insufficient_balance', balance_sats: 10, price_sats: 30, limit: 'daily_cap' });
     const listed = ChildTokenListSchema.parse((await api(a, 'GET', '/api/v1/tokens', parent)).body).data.find((c) => c.id === capped.id)!;
     expect(listed).toMatchObject({ spent_today_sats: 60, max_sats_per_day: 70, balance_sats: 140 });
     clock.now += DAY;

@@ -76,7 +76,7 @@ export function childTokenCases(get: () => HireTest): void {
     const quote = await t.hire.postQuote(posted.value.id, { priceMsat: 300_000n, description: 'ok' }, byToken(contractor), 'ip');
     const err = await refused(t.hire.acceptQuote(f.child, { taskId: posted.value.id, quoteId: quote.value.id }, null), 'insufficient_balance');
     expect(err.message).toBe('Accepting this quote needs 300 sats; this token may spend 50 more sats today (its daily cap).');
-    expect(err.details).toMatchObject({ balance_sats: 50, price_sats: 300 });
+    expect(err.details).toEqual({ balance_sats: 50, price_sats: 300, limit: 'daily_cap' });
     expect(await sats(f.child)).toBe(950);
     await audit();
   });
