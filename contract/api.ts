@@ -159,9 +159,9 @@ export type DailyUsage = z.infer<typeof DailyUsageSchema>;
 /** POST /api/v1/tokens: a child token, paid from the parent's balance. */
 export const CreateChildTokenSchema = z.object({
   amount_sats: z.int().min(1).max(2_100_000_000_000_000).describe('moved from the parent to the child'),
-  expires_at: unixSeconds.min(1).max(UNIX_SECONDS_MAX).optional().describe('from then on the child token is 401 invalid_token (at most the end of year 9999)'),
-  max_sats_per_day: z.int().min(1).max(2_100_000_000_000_000).optional().describe('charged plus reserved per UTC day'),
-  apis: z.array(z.string().min(1).max(64)).min(1).max(32).optional().describe('the APIs it may spend on: catalog names and "ai-for-hire"'),
+  expires_at: unixSeconds.min(1).max(UNIX_SECONDS_MAX).nullish().describe('from then on the child token is 401 invalid_token (at most the end of year 9999); null or absent: never'),
+  max_sats_per_day: z.int().min(1).max(2_100_000_000_000_000).nullish().describe('charged plus reserved per UTC day; null or absent: no cap'),
+  apis: z.array(z.string().min(1).max(64)).min(1).max(32).nullish().describe('the APIs it may spend on: catalog names and "ai-for-hire"; null or absent: all'),
 });
 
 export const ChildTokenSchema = z.strictObject({

@@ -121,6 +121,8 @@ describe('child tokens', () => {
     const late = await api(a, 'POST', CHAT, brief.token, chat);
     expect([late.status, late.body.error.code]).toEqual([401, 'invalid_token']);
     expect((await api(a, 'POST', '/api/v1/tokens', parent, { amount_sats: 1, expires_at: clock.now - 1 })).body.error).toMatchObject({ code: 'invalid_field_value', field: 'expires_at' });
+    // null is "none", as leaving the field out
+    expect((await api(a, 'POST', '/api/v1/tokens', parent, { amount_sats: 1, expires_at: null, max_sats_per_day: null, apis: null })).body).toMatchObject({ expires_at: null, max_sats_per_day: null, apis: null });
     // past the end of year 9999: no date a client can show
     expect((await api(a, 'POST', '/api/v1/tokens', parent, { amount_sats: 1, expires_at: 99_999_999_999_999 })).body.error).toMatchObject({ code: 'invalid_field_value', field: 'expires_at' });
   });
