@@ -115,6 +115,6 @@ export function asAppError(err: unknown): { error: AppError; known: boolean } {
 }
 
 export function needToken(ctx: ToolContext): string {
-  if (ctx.token === null) throw new AppError('missing_token', 'This tool is paid from a token: send Authorization: Bearer abl_… with the MCP requests.');
+  if (ctx.token === null) throw new AppError('missing_token', 'This tool acts for a token: send Authorization: Bearer abl_… with the MCP requests.');
   return ctx.token;
 }

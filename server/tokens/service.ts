@@ -29,7 +29,7 @@ export function createTokenService(deps: TokenDeps) {
   async function parentOf(token: string): Promise<UserAccount> {
     const account = await ledger.accountByToken(hashToken(token));
     if (!account) throw new AppError('invalid_token', 'Unknown token.');
-    if (account.child) throw new AppError('forbidden', 'A child token cannot make tokens; its parent can.');
+    if (account.child) throw new AppError('forbidden', 'A child token has no child tokens of its own: its parent makes, lists and revokes them.');
     return account;
   }
 
