@@ -2,7 +2,7 @@
 // checked), REQ (stored events matching, EOSE, then live ones), CLOSE; filters by ids, kinds,
 // authors, #p, #e, since, until, limit. Ephemeral kinds (20000–29999) are only passed on,
 // replaceable ones (10000–19999) keep the latest per author and kind, as NIP-01 says.
-import type { AddressInfo } from 'node:net';
+import { listenOnStablePort } from './stable-port.js';
 import { verifyEvent, type Event } from 'nostr-tools/pure';
 import { WebSocketServer, type WebSocket } from 'ws';
 
@@ -52,7 +52,13 @@ export function matches(filter: RelayFilter, event: Pick<Event, 'kind' | 'pubkey
 export async function startTestRelay(): Promise<TestRelay> {
   const listen = async (port: number): Promise<WebSocketServer> => {
     const wss = new WebSocketServer({ host: '127.0.0.1', port });
-    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+    await new Promise<void>((resolve, reject) => {
+      wss.once('error', reject);
+      wss.once('listening', () => {
+        wss.off('error', reject);
+        resolve();
+      });
+    });
     wss.on('connection', onConnection);
     return wss;
   };
@@ -127,8 +133,11 @@ export async function startTestRelay(): Promise<TestRelay> {
     });
   }
 
-  let server = await listen(0);
-  const { port } = server.address() as AddressInfo;
+  // a stable port: it stops and listens again on the same address
+  let server!: WebSocketServer;
+  const port = await listenOnStablePort(async (p) => {
+    server = await listen(p);
+  });
   const stop = async (): Promise<void> => {
     for (const ws of server.clients) ws.terminate();
     await new Promise<void>((resolve) => server.close(() => resolve()));

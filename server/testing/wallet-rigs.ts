@@ -20,6 +20,7 @@ import { startFakeNwc, type FakeNwc } from './fake-lightning/nwc.js';
 import { startTestRelay, type TestRelay } from './nostr-relay.js';
 import { FakeNode } from './fake-lightning/node.js';
 import { selfSignedCert } from './fake-lightning/tls.js';
+import { listenOnStablePort } from './stable-port.js';
 
 type ClosableWallet = WalletBackend & { close(): Promise<void> };
 
@@ -75,8 +76,11 @@ async function devnodeRig(): Promise<WalletRig> {
   // A keeps its state in a directory, so it can stop and start again on the same port as the same node
   const dataDir = mkdtempSync(join(tmpdir(), 'abl-rig-devnode-'));
   const optsA = { password: passwordA, dataDir, webhookUrl: hooks.url, webhookSecret: secret, peers: [{ url: `http://127.0.0.1:${portB}`, password: passwordB }], initialBalanceSat: 100_000, now: () => Date.now() + skewMs };
-  let a = await startDevnode({ ...optsA, port: 0 });
-  const portA = Number(new URL(a.url).port);
+  // a stable port: A is cut off and starts again on the same address
+  let a!: RunningDevnode;
+  const portA = await listenOnStablePort(async (port) => {
+    a = await startDevnode({ ...optsA, port });
+  });
   let aRunning = true;
   const b = await startDevnode({ port: portB, password: passwordB, initialBalanceSat: 100_000, peers: [{ url: a.url, password: passwordA }] });
   const outside = new PhoenixdWallet({ url: b.url, password: passwordB });

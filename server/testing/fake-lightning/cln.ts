@@ -3,9 +3,9 @@
 // with a JSON object, the rune in the Rune header, success 201, an RPC error as a 500 {code, message}.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import type { SelfSignedCert } from './tls.js';
 import { FakeNode, PayRefusal, closeServer, readBody, sameSecret, type FakeInvoice, type FakePayment } from './node.js';
+import { listenOn, listenOnStablePort } from '../stable-port.js';
 
 export interface FakeCln {
   url: string;
@@ -125,10 +125,10 @@ export async function startFakeCln(node: FakeNode, opts: { rune: string; tls?: S
     return answer(res, 500, PAY_ERROR[final.reason ?? ''] ?? { code: -1, message: 'payment failed' });
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  // a stable port: it is cut off and comes back on the same address
+  const port = await listenOnStablePort((p) => listenOn(server, p));
   const stop = () => closeServer(server);
-  const start = () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const start = () => listenOn(server, port);
   return { url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`, pays, stop, start, close: stop };
 }
 

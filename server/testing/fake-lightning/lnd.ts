@@ -3,9 +3,9 @@
 // strings, `bytes` as base64, streams of `{"result"}` / `{"error"}` lines, gRPC codes in errors.
 import { createServer as createHttpsServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { FakeNode, PayRefusal, closeServer, readBody, sameSecret, type FakeInvoice, type FakePayment } from './node.js';
 import type { SelfSignedCert } from './tls.js';
+import { listenOn, listenOnStablePort } from '../stable-port.js';
 
 export interface FakeLnd {
   url: string;
@@ -150,10 +150,10 @@ export async function startFakeLnd(node: FakeNode, opts: { macaroonHex: string; 
     res.on('close', () => node.events.off('payment', onDone));
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  // a stable port: it is cut off and comes back on the same address
+  const port = await listenOnStablePort((p) => listenOn(server, p));
   const stop = () => closeServer(server as unknown as import('node:http').Server);
-  const start = () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const start = () => listenOn(server, port);
   return { url: `https://127.0.0.1:${port}`, sends, stop, start, close: stop };
 }
 
