@@ -141,8 +141,10 @@ const CALLS_RUNNING = `EXISTS (SELECT 1 FROM holds h WHERE h.account_id = mpp_se
  */
 export async function closeSession(db: Db, sys: SystemAccountIds, p: { paymentHash: string; now: number; idleBefore?: number }): Promise<ClosingSession | AwaitingClose | null> {
   return db.tx(async (q) => {
-    // the account locked first: a hold being reserved from it has committed (and is seen as running), or waits
-    await q.query(`SELECT 1 FROM accounts WHERE id = (SELECT account_id FROM mpp_sessions WHERE payment_hash = $1) FOR UPDATE`, [p.paymentHash]);
+    // the session's row, then its account, as a top-up and finishClose lock them: a hold being
+    // reserved from the account has then committed (and is seen as running), or waits
+    const session = await q.query<{ account_id: bigint }>(`SELECT account_id FROM mpp_sessions WHERE payment_hash = $1 FOR UPDATE`, [p.paymentHash]);
+    if (session.rows[0]) await q.query(`SELECT 1 FROM accounts WHERE id = $1 FOR UPDATE`, [session.rows[0].account_id]);
     const closed = await q.query<{ account_id: bigint; return_invoice: string; return_hash: string; refund_state: string }>(
       `UPDATE mpp_sessions SET state = 'closed', closed_at = $2, refund_state = CASE WHEN ${CALLS_RUNNING} THEN 'awaiting' ELSE 'pending' END
        WHERE payment_hash = $1 AND state = 'open'

@@ -22,8 +22,12 @@ export class UsageEventFilter {
   private lineEndsKnown = false;
   private passThrough = false;
 
-  /** What of `chunk` (after the bytes held before it) goes to the client now. */
-  pass(chunk: Buffer): Buffer {
+  /**
+   * What of `chunk` (after the bytes held before it) goes to the client now. `usageHere`: the
+   * stream's usage was read from an event this chunk completed (the tap saw it), so that event is
+   * looked for here; other chunks are only cut at their last blank line.
+   */
+  pass(chunk: Buffer, usageHere = true): Buffer {
     if (this.passThrough) return chunk;
     const bytes = this.takeHeld(chunk);
     // a byte search is a memchr: cheap on every chunk until the stream's line ends are known
@@ -38,7 +42,8 @@ export class UsageEventFilter {
     }
     const whole = endOfLastEvent(bytes, this.blank);
     if (whole < bytes.length) this.held = bytes.subarray(whole);
-    return withoutUsageEvent(whole < bytes.length ? bytes.subarray(0, whole) : bytes, this.blank);
+    const complete = whole < bytes.length ? bytes.subarray(0, whole) : bytes;
+    return usageHere ? withoutUsageEvent(complete, this.blank) : complete;
   }
 
   /** The bytes still held when the upstream ended (an event it did not end with a blank line). */

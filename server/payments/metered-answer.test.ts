@@ -94,6 +94,25 @@ describe('meterStream (relayed)', () => {
     expect(second.outcomes[0]?.usage.output).toBe(50);
   });
 
+  it('leaves out the usage event the client did not ask for, in LF and CRLF streams, cut anywhere; metered from it all the same', async () => {
+    for (const crlf of [false, true]) {
+      const text = (t: string) => (crlf ? t.replace(/\n/g, '\r\n') : t);
+      const whole = Buffer.from(text(delta('one ') + delta('two') + usageFrame + frame('[DONE]')));
+      for (const size of [7, 64, 10_000]) {
+        const upstream = new PassThrough();
+        const settle = manualSettle();
+        settle.release();
+        const out = collector();
+        const piped = relayed(meterStream(upstream, { ...call, usageNotAsked: true }, settle.done), out.sink);
+        for (let i = 0; i < whole.length; i += size) upstream.write(whole.subarray(i, i + size));
+        upstream.end();
+        await piped;
+        expect(Buffer.concat(out.got).toString(), `crlf ${crlf}, pieces of ${size}`).toBe(text(delta('one ') + delta('two') + frame('[DONE]')));
+        expect(settle.outcomes[0]).toMatchObject({ reported: true, usage: { input: 12, output: 7 } });
+      }
+    }
+  });
+
   it('keeps reading after the client left, and settles what the upstream reported', async () => {
     const upstream = new PassThrough();
     const settle = manualSettle();

@@ -114,9 +114,11 @@ class MeteredRelay implements StreamRelay {
   }
 
   protected pass(chunk: Buffer): void {
+    const before = this.tap.usage();
     this.tap.push(chunk);
     if (this.clientGone || this.dest.destroyed) return;
-    const out = this.filter ? this.filter.pass(chunk) : chunk;
+    // the usage event is looked for only in the chunk that brought the usage
+    const out = this.filter ? this.filter.pass(chunk, this.tap.usage() !== before) : chunk;
     if (out.length > 0 && !this.dest.write(out)) this.upstream.pause();
   }
 
@@ -169,18 +171,20 @@ class GatedMeteredRelay extends MeteredRelay {
   }
 
   protected override pass(chunk: Buffer): void {
+    const before = this.tap.usage();
     this.tap.push(chunk);
     if (this.clientGone || this.dest.destroyed) return;
+    const usageHere = this.tap.usage() !== before;
     const admitted = this.gate.admit(chunk, this.tap, (text) => {
       if (!this.clientGone && !this.dest.destroyed) this.dest.write(text);
     });
-    if (admitted === true) this.send(chunk);
+    if (admitted === true) this.send(chunk, usageHere);
     else if (admitted === false) this.stop();
-    else this.admitWhenSettled(chunk, admitted);
+    else this.admitWhenSettled(chunk, usageHere, admitted);
   }
 
-  private send(chunk: Buffer): boolean {
-    const out = this.filter ? this.filter.pass(chunk) : chunk;
+  private send(chunk: Buffer, usageHere: boolean): boolean {
+    const out = this.filter ? this.filter.pass(chunk, usageHere) : chunk;
     if (out.length === 0 || this.dest.write(out)) return true;
     this.upstream.pause();
     return false;
@@ -191,7 +195,7 @@ class GatedMeteredRelay extends MeteredRelay {
     this.upstream.destroy();
   }
 
-  private admitWhenSettled(chunk: Buffer, admitted: Promise<boolean>): void {
+  private admitWhenSettled(chunk: Buffer, usageHere: boolean, admitted: Promise<boolean>): void {
     this.holding = true;
     this.upstream.pause();
     this.admitting = admitted.then(
@@ -199,7 +203,7 @@ class GatedMeteredRelay extends MeteredRelay {
         this.holding = false;
         if (this.finished) return;
         if (!ok) return this.stop();
-        if (this.clientGone || this.dest.destroyed || this.send(chunk)) this.upstream.resume();
+        if (this.clientGone || this.dest.destroyed || this.send(chunk, usageHere)) this.upstream.resume();
       },
       () => {
         this.holding = false;
