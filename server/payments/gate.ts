@@ -17,6 +17,7 @@ import { railContext, verifyPaid, type PaidProof } from './rail.js';
 import { RecentKeys } from './recent-keys.js';
 import type { AheadHold, ReserveAhead } from './reserve-ahead.js';
 import type { Sessions } from './sessions.js';
+import { shownAfterAlone } from './shown-after-alone.js';
 import type { Credentials, PaidAction, PaymentEvents, PaymentReference, Receipt } from './types.js';
 
 export interface GateDeps {
@@ -37,7 +38,7 @@ export interface GateDeps {
   /** MPP sessions: an open or a bearer credential names its open session (payments/sessions.ts) */
   sessions?: Pick<Sessions, 'act' | 'bearer' | 'extendHold' | 'onTopUp' | 'idleSeconds' | 'callEnded'>;
   /** calls paid by token take holds reserved ahead (ABL_RESERVE_AHEAD) */
-  reserveAhead?: Pick<ReserveAhead, 'take' | 'giveBackFor' | 'heldHereMsat' | 'shownAfterAlone'>;
+  reserveAhead?: Pick<ReserveAhead, 'take' | 'giveBackFor' | 'heldHereMsat' | 'readShown'>;
 }
 
 /** A hold on an MPP session's account: a paused stream grows it from the session after a top-up. */
@@ -138,7 +139,7 @@ export function createPaymentGate(deps: GateDeps) {
     }
     if (r.ok) {
       // the balance this instance shows counts what it keeps taken ahead for the account
-      const shown = deps.reserveAhead ? await deps.reserveAhead.shownAfterAlone(tokenHash, r.accountId, r.balanceMsat, () => ledger.balanceOf(r.accountId)) : r.balanceMsat;
+      const shown = deps.reserveAhead ? await shownAfterAlone(deps.reserveAhead, { tokenHash, accountId: r.accountId, statementMsat: r.balanceMsat, readBalance: () => ledger.balanceOf(r.accountId) }) : r.balanceMsat;
       return { ...held('token', action, r.holdId, r.accountId, shown), lowBalanceMsat: r.lowBalanceMsat ?? null };
     }
     switch (r.reason) {

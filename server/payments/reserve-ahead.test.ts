@@ -9,6 +9,7 @@ import { fundedAccount as funded } from '../ledger/testing.js';
 import type { Db } from '../store/index.js';
 import { openTestStore, STORE_KINDS, type TestStore } from '../store/testing.js';
 import { ReserveAhead, type AheadHold, type HoldTerms, type ReserveAheadOptions } from './reserve-ahead.js';
+import { shownAfterAlone } from './shown-after-alone.js';
 
 const NOW = 1_800_000_000;
 const PRICE = 30_000n;
@@ -254,7 +255,7 @@ describe.each(STORE_KINDS)('reserving ahead on %s', (kind) => {
     const alone = await ledger.reserve({ tokenHash: a.tokenHash, amountMsat: PRICE, purpose: 'POST /alone', expiresAt: NOW + 900 });
     if (!alone.ok) throw new Error('reserved');
     setImmediate(countChange3);
-    expect(await pool.shownAfterAlone(a.tokenHash, a.id, alone.balanceMsat, () => getBalance(db, a.id))).toBe(10_000_000n - 30_000n - PRICE);
+    expect(await shownAfterAlone(pool, { tokenHash: a.tokenHash, accountId: a.id, statementMsat: alone.balanceMsat, readBalance: () => getBalance(db, a.id) })).toBe(10_000_000n - 30_000n - PRICE);
     await ledger.release(alone.holdId);
     // the idle pool goes back after the snapshot: would show its six holds short
     reads = 0;

@@ -155,17 +155,6 @@ export class ReserveAhead {
     }
   }
 
-  /**
-   * The balance to show after a hold reserved alone (not from a pool): the statement's own, or,
-   * while this instance keeps some of the account's money, the database's read of one moment with
-   * it — a settlement or give-back committing beside the statement would else be counted twice.
-   */
-  async shownAfterAlone(tokenHash: Buffer, accountId: bigint, statementMsat: bigint, readBalance: () => Promise<bigint>): Promise<bigint> {
-    if (this.heldHereMsat(accountId) === 0n) return statementMsat;
-    const shown = await this.readShown(tokenHash, async () => ({ id: accountId, balanceMsat: await readBalance() }));
-    return shown?.shownMsat ?? statementMsat;
-  }
-
   /** Money of the token's account on its way between this instance and the database. */
   private moving(token: string, view: AccountView | undefined): boolean {
     return (view !== undefined && moneyMoving(view)) || this.fillsOf(token).length > 0;
