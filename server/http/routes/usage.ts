@@ -4,12 +4,10 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { UNIX_SECONDS_MAX, type CallUsage, type DailyUsage, type UsagePage } from '../../../contract/api.js';
 import { AppError } from '../../errors.js';
-import type { Ledger } from '../../ledger/index.js';
 import { usageByDay, usageCsv, usageHistory, type HistoryDeps } from '../../payments/history.js';
 import { callUsage } from '../../payments/usage.js';
 import { requireToken } from '../auth.js';
 import { readCredentials } from '../credentials.js';
-import type { ReserveAhead } from '../../payments/reserve-ahead.js';
 
 type Query = Record<string, string | undefined>;
 
