@@ -3,7 +3,8 @@
 // input schemas are JSON Schema already, and a call's input is checked by the same rules as the
 // HTTP API's (the contract's error codes), not by a second validator in front of them.
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, ListToolsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
 import { asAppError, listing, needToken, toolError, type ErrorHints, type McpTool, type ToolContext } from './tool.js';
 
 export interface McpServerDeps {
@@ -20,6 +21,16 @@ const INSTRUCTIONS = [
   'Paid tools take their price from the prepaid token sent as "Authorization: Bearer abl_…" with the MCP requests; each tool says its price.',
   'A result carries its receipt (charged_sats, balance_sats, request_id); an error carries the contract code (insufficient_balance says how much to top up).',
 ].join(' ');
+
+/**
+ * tools/call as the handler's schema, its arguments unchecked: given the SDK's own schema, the
+ * protocol layer refuses arguments that are not an object as an internal error (-32603); given
+ * this one, the SDK's server checks the call itself and answers invalid params (-32602).
+ */
+const CallToolRequest = z.object({
+  method: z.literal('tools/call'),
+  params: z.looseObject({ name: z.string(), arguments: z.unknown().optional() }),
+});
 
 export function createToolbox(deps: McpServerDeps) {
   const byName = new Map(deps.tools.map((t) => [t.name, t]));
@@ -43,10 +54,10 @@ export function createToolbox(deps: McpServerDeps) {
     const mcp = new McpServer({ name: 'alittlebitofmoney', version: deps.version }, { instructions: INSTRUCTIONS });
     mcp.server.registerCapabilities({ tools: { listChanged: false } });
     mcp.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
-    mcp.server.setRequestHandler(CallToolRequestSchema, async (req, extra) => {
+    mcp.server.setRequestHandler(CallToolRequest, async (req, extra) => {
       const tool = byName.get(req.params.name);
       if (!tool) throw new McpError(ErrorCode.InvalidParams, `No tool is named ${req.params.name}.`);
-      return call(tool, req.params.arguments ?? {}, { ...ctx, signal: extra.signal });
+      return call(tool, (req.params.arguments ?? {}) as Record<string, unknown>, { ...ctx, signal: extra.signal });
     });
     return mcp;
   };
