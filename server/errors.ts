@@ -1,6 +1,7 @@
 // Typed errors carrying a contract code and data; server/http/errors.ts alone turns them into
 // statuses, headers and JSON bodies.
 import type { ErrorCode } from '../contract/errors.js';
+import { msatToSats, msatToSatsUp } from '../contract/money.js';
 import type { MppChallenge } from './mpp/header.js';
 import type { X402PaymentRequired } from './x402/header.js';
 
@@ -10,6 +11,18 @@ export interface ErrorDetails {
   price_sats?: number;
   /** insufficient_balance refused by a limit, not the balance: a top-up does not help */
   limit?: 'daily_cap';
+}
+
+/**
+ * A child token's daily cap refused a debit its balance would pay: `lead` says what costs how much
+ * ("This call may cost 30 sats"); `balance_sats` is what it may still spend today.
+ */
+export function dailyCapExceeded(lead: string, leftTodayMsat: bigint, priceMsat: bigint): AppError {
+  return new AppError('insufficient_balance', `${lead}; this token may spend ${msatToSats(leftTodayMsat)} more sats today (its daily cap).`, {
+    balance_sats: msatToSats(leftTodayMsat),
+    price_sats: msatToSatsUp(priceMsat),
+    limit: 'daily_cap',
+  });
 }
 
 /** What a 402 offers: one invoice, through each door (http/ writes the challenge lines and headers). */

@@ -7,17 +7,6 @@ export const forbidden = (message: string): AppError => new AppError('forbidden'
 export const notFound = (message: string): AppError => new AppError('not_found', message);
 export const invalidField = (field: string, message: string): AppError => new AppError('invalid_field_value', message, { field });
 
-/** A child token's daily cap refused the debit: as the proxy says it, the sats left today in `balance_sats`. */
-export function dailyCapExceeded(leftTodayMsat: bigint, priceMsat: bigint, what: string): AppError {
-  const leftSats = msatToSats(leftTodayMsat);
-  const priceSats = msatToSatsUp(priceMsat);
-  return new AppError('insufficient_balance', `${what} needs ${priceSats} sats; this token may spend ${leftSats} more sats today (its daily cap).`, {
-    balance_sats: leftSats,
-    price_sats: priceSats,
-    limit: 'daily_cap',
-  });
-}
-
 export function insufficientBalance(balanceMsat: bigint, priceMsat: bigint, what: string): AppError {
   const balanceSats = msatToSats(balanceMsat);
   const priceSats = msatToSatsUp(priceMsat);

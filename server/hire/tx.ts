@@ -3,7 +3,9 @@
 // Every function run here re-reads what it acts on, so a retry decides afresh.
 import { InsufficientFundsError, dailyCapLeft, getBalance } from '../ledger/index.js';
 import { pgErrorCode, type Db, type Queryable } from '../store/index.js';
-import { dailyCapExceeded, insufficientBalance } from './errors.js';
+import { msatToSatsUp } from '../../contract/money.js';
+import { dailyCapExceeded } from '../errors.js';
+import { insufficientBalance } from './errors.js';
 
 const RETRYABLE = new Set(['40P01', '40001']);
 const ATTEMPTS = 4;
@@ -27,6 +29,6 @@ export async function withFunds<T>(db: Db, debit: { accountId: bigint; amountMsa
     const balanceMsat = await getBalance(db, debit.accountId);
     // enough on the balance: what refused it was the child token's cap for the day
     const capLeft = balanceMsat >= debit.amountMsat ? await dailyCapLeft(db, debit.accountId, debit.now) : null;
-    throw capLeft === null ? insufficientBalance(balanceMsat, debit.amountMsat, debit.what) : dailyCapExceeded(capLeft, debit.amountMsat, debit.what);
+    throw capLeft === null ? insufficientBalance(balanceMsat, debit.amountMsat, debit.what) : dailyCapExceeded(`${debit.what} needs ${msatToSatsUp(debit.amountMsat)} sats`, capLeft, debit.amountMsat);
   }
 }

@@ -96,17 +96,20 @@ export async function revokeChild(db: Db, p: { parentId: bigint; childId: bigint
       const exists = await q.query(`SELECT 1 FROM accounts WHERE id = $1 AND parent_id = $2`, [p.childId, p.parentId]);
       return { ok: false, reason: exists.rows.length === 0 ? 'not_found' : 'already_revoked' };
     }
-    if (row.balance_msat > 0n) {
-      await postJournal(q, {
-        kind: 'token_revoke',
-        ref: p.childId.toString(),
-        lines: [
-          { accountId: p.childId, amountMsat: -row.balance_msat },
-          { accountId: p.parentId, amountMsat: row.balance_msat },
-        ],
-      });
-    }
+    if (row.balance_msat > 0n) await returnToParent(q, p.childId, p.parentId, row.balance_msat);
     return { ok: true, returnedMsat: row.balance_msat };
+  });
+}
+
+/** A revoked child's money back to its parent, as a `token_revoke` entry (ref: the child). */
+async function returnToParent(q: Queryable, childId: bigint, parentId: bigint, amountMsat: bigint): Promise<void> {
+  await postJournal(q, {
+    kind: 'token_revoke',
+    ref: childId.toString(),
+    lines: [
+      { accountId: childId, amountMsat: -amountMsat },
+      { accountId: parentId, amountMsat },
+    ],
   });
 }
 
@@ -123,16 +126,7 @@ export async function sweepRevoked(q: Queryable, accountIds: readonly bigint[]):
      WHERE id = ANY($1::bigint[]) AND revoked_at IS NOT NULL AND parent_id IS NOT NULL AND balance_msat > 0 ORDER BY id`,
     [accountIds.map(String)],
   );
-  for (const r of res.rows) {
-    await postJournal(q, {
-      kind: 'token_revoke',
-      ref: r.id.toString(),
-      lines: [
-        { accountId: r.id, amountMsat: -r.balance_msat },
-        { accountId: r.parent_id, amountMsat: r.balance_msat },
-      ],
-    });
-  }
+  for (const r of res.rows) await returnToParent(q, r.id, r.parent_id, r.balance_msat);
 }
 
 /** What a capped child token may still spend today (its cap less what it spent and reserved today); null when it has no cap. */

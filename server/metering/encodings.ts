@@ -1,6 +1,7 @@
 // Which OpenAI tokenizer a model uses, and the tokenizer itself, loaded on first use (each
 // encoding's tables take ~150 ms and tens of MB to load, so only the ones in use are loaded).
 // A model not listed here has no known tokenizer: callers fall back to a byte bound.
+import type { ApiShape } from './shape.js';
 
 export type EncodingName = 'o200k_base' | 'cl100k_base';
 
@@ -14,6 +15,11 @@ const RULES: readonly [RegExp, EncodingName][] = [
   [/^(gpt-4o|chatgpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|o\d|gpt-oss|codex-)/, 'o200k_base'],
   [/^(gpt-4|gpt-3\.5|text-embedding-3-|text-embedding-ada-002)/, 'cl100k_base'],
 ];
+
+/** The encoding an API's model counts with here: Anthropic's tokenizer is not public (null), OpenAI's by model. */
+export function encodingOf(shape: ApiShape, model: string): EncodingName | null {
+  return shape === 'anthropic-messages' ? null : encodingForModel(model);
+}
 
 /** The encoding of `model` (a fine-tune `ft:<base>:…` counts as its base), or null when unknown. */
 export function encodingForModel(model: string): EncodingName | null {

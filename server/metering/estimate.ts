@@ -1,7 +1,7 @@
 // A usage to charge when the upstream reported none (the stream was cut, the upstream hung up):
 // the input the stream reported, else the input the request likely costs; the output counted from the text seen.
 // It stays within the input bound and the output limit, so its charge never exceeds the ceiling.
-import { encodingForModel, loadTokenizer } from './encodings.js';
+import { encodingOf, loadTokenizer } from './encodings.js';
 import type { InputUsage, TokenUsage } from './price.js';
 import type { ApiShape } from './shape.js';
 import { createTextCounter } from './token-count.js';
@@ -41,11 +41,20 @@ function estimateInput(bound: number, reported: InputUsage | null, likely: numbe
   return { input: Math.min(reported.input, bound - cacheWrite - cachedInput), cachedInput, cacheWrite };
 }
 
-async function estimateOutput(e: EstimateInput): Promise<number> {
-  const encoding = e.shape === 'anthropic-messages' ? null : encodingForModel(e.model);
-  const count = createTextCounter(await loadTokenizer(encoding ?? 'o200k_base'), Number.POSITIVE_INFINITY);
+/**
+ * Counts text as an estimate does: with the model's tokenizer, or o200k raised by
+ * UNKNOWN_TOKENIZER_FACTOR where it is unknown (a fraction; the caller rounds what it sums).
+ */
+export async function estimatingCounter(shape: ApiShape, model: string, budgetBytes: number): Promise<(text: string) => number> {
+  const encoding = encodingOf(shape, model);
+  const count = createTextCounter(await loadTokenizer(encoding ?? 'o200k_base'), budgetBytes);
   const factor = encoding ? 1 : UNKNOWN_TOKENIZER_FACTOR;
-  const keptTokens = count(e.outputText) * factor;
+  return (text) => count(text) * factor;
+}
+
+async function estimateOutput(e: EstimateInput): Promise<number> {
+  const count = await estimatingCounter(e.shape, e.model, Number.POSITIVE_INFINITY);
+  const keptTokens = count(e.outputText);
   const keptBytes = Buffer.byteLength(e.outputText);
   const dropped = e.droppedTextBytes ?? 0;
   // text beyond the sample is taken at the sample's tokens per byte (a quarter token per byte without one)

@@ -2,11 +2,11 @@
 // can be reserved. OpenAI models whose tokenizer is known are counted with it (within a byte
 // budget, token-count.ts); Anthropic and unknown models by UTF-8 bytes (a token is >= 1 byte).
 // Images add a per-image bound; audio, files and stored conversations cannot be bounded.
-import { encodingForModel, loadTokenizer } from './encodings.js';
+import { encodingOf, loadTokenizer } from './encodings.js';
 import { imageTokensBound } from './image-tokens.js';
 import { requestInput, type Unbounded } from './request-input.js';
 import type { ApiShape } from './shape.js';
-import { UNKNOWN_TOKENIZER_FACTOR } from './estimate.js';
+import { estimatingCounter } from './estimate.js';
 import { createTextCounter, DEFAULT_TOKENIZE_BUDGET_BYTES } from './token-count.js';
 
 export type InputBound =
@@ -29,7 +29,7 @@ export async function inputTokensBound(shape: ApiShape, model: string, body: unk
   const { maxInputTokens } = options;
   const input = requestInput(shape, body);
   if (input.unbounded) return maxInputTokens === undefined ? { ok: false, ...input.unbounded } : { ok: true, tokens: maxInputTokens };
-  const encoding = shape === 'anthropic-messages' ? null : encodingForModel(model);
+  const encoding = encodingOf(shape, model);
   const count = createTextCounter(encoding ? await loadTokenizer(encoding) : null, options.tokenizeBudgetBytes ?? DEFAULT_TOKENIZE_BUDGET_BYTES);
   let tokens = input.fixedTokens + input.images * imageTokensBound(shape, model);
   for (const text of input.texts) tokens += count(text);
@@ -45,11 +45,10 @@ export async function inputTokensBound(shape: ApiShape, model: string, body: unk
 export async function likelyInputTokens(shape: ApiShape, model: string, body: unknown, bound: number): Promise<number> {
   const input = requestInput(shape, body);
   if (input.unbounded) return bound;
-  const encoding = shape === 'anthropic-messages' ? null : encodingForModel(model);
-  const count = createTextCounter(await loadTokenizer(encoding ?? 'o200k_base'), DEFAULT_TOKENIZE_BUDGET_BYTES);
+  const count = await estimatingCounter(shape, model, DEFAULT_TOKENIZE_BUDGET_BYTES);
   let texts = 0;
   for (const text of input.texts) texts += count(text);
-  const likely = Math.ceil(texts * (encoding ? 1 : UNKNOWN_TOKENIZER_FACTOR)) + input.likelyFixedTokens + input.images * imageTokensBound(shape, model);
+  const likely = Math.ceil(texts) + input.likelyFixedTokens + input.images * imageTokensBound(shape, model);
   return Math.min(likely, bound);
 }
 

@@ -5,7 +5,7 @@
 // afterwards); `identify` + `chargeInTx` pay inside the caller's own transaction, so the charge
 // commits with what it paid for or not at all. Knows nothing of HTTP.
 import { msatToSats, msatToSatsUp } from '../../contract/money.js';
-import { AppError, invalidL402 } from '../errors.js';
+import { AppError, dailyCapExceeded, invalidL402 } from '../errors.js';
 import { claimCredential, hashToken, postJournal, spendCredential, spendDayOf, type CallRecord, type HoldRequest, type Ledger, type ReserveResult } from '../ledger/index.js';
 import type { WalletBackend } from '../lightning/backend.js';
 import type { RateLimiter } from '../ratelimit.js';
@@ -148,11 +148,7 @@ export function createPaymentGate(deps: GateDeps) {
       case 'forbidden_api':
         throw new AppError('forbidden', `This token may not spend on ${action.api} (its parent limited it to other APIs).`);
       case 'daily_cap':
-        throw new AppError('insufficient_balance', `This call may cost ${msatToSatsUp(action.priceMsat)} sats; this token may spend ${msatToSats(r.leftTodayMsat)} more sats today (its daily cap).`, {
-          balance_sats: msatToSats(r.leftTodayMsat),
-          price_sats: msatToSatsUp(action.priceMsat),
-          limit: 'daily_cap',
-        });
+        throw dailyCapExceeded(`This call may cost ${msatToSatsUp(action.priceMsat)} sats`, r.leftTodayMsat, action.priceMsat);
       case 'insufficient':
         throw insufficient(action.priceMsat, r.balanceMsat);
     }

@@ -114,11 +114,18 @@ class MeteredRelay implements StreamRelay {
   }
 
   protected pass(chunk: Buffer): void {
+    if (this.filter) return this.passFiltered(chunk, this.filter);
+    this.tap.push(chunk);
+    if (this.clientGone || this.dest.destroyed) return;
+    if (!this.dest.write(chunk)) this.upstream.pause();
+  }
+
+  /** The usage event is looked for only in the chunk that brought the usage. */
+  private passFiltered(chunk: Buffer, filter: UsageEventFilter): void {
     const before = this.tap.usage();
     this.tap.push(chunk);
     if (this.clientGone || this.dest.destroyed) return;
-    // the usage event is looked for only in the chunk that brought the usage
-    const out = this.filter ? this.filter.pass(chunk, this.tap.usage() !== before) : chunk;
+    const out = filter.pass(chunk, this.tap.usage() !== before);
     if (out.length > 0 && !this.dest.write(out)) this.upstream.pause();
   }
 

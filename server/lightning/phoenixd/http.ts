@@ -1,23 +1,16 @@
 // A small HTTP client for phoenixd's API: basic auth with an empty user name, form bodies,
 // one keep-alive connection pool, and a deadline on every call (answer body included).
 import { Agent, request } from 'undici';
-import { describe, noConnection, readCapped } from '../json-http.js';
+import { describe, readCapped, TransportError } from '../json-http.js';
 
 export interface PhoenixdAnswer {
   status: number;
   text: string;
 }
 
-/** No HTTP answer at all (refused, reset, timed out): the request may or may not have been acted on, unless `neverSent`. */
-export class PhoenixdTransportError extends Error {
+/** No HTTP answer at all from phoenixd (refused, reset, timed out): as the other nodes' TransportError, `neverSent` when no connection was made. */
+export class PhoenixdTransportError extends TransportError {
   override name = 'PhoenixdTransportError';
-  /** no connection was made: phoenixd never got the request */
-  readonly neverSent: boolean;
-
-  constructor(message: string, cause: unknown) {
-    super(message, { cause });
-    this.neverSent = noConnection(cause);
-  }
 }
 
 export interface PhoenixdHttpOptions {
