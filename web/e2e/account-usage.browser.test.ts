@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect } from 'vitest';
 import type { DailyUsage, UsagePage } from '../../contract/api.js';
 import { call } from '../../server/testing/harness.js';
-import { balanceOf, browserTest, expectText, expectVisible, fundToken, horizontalOverflow, poll, useBrowser, useDevServer } from './harness.js';
+import { balanceOf, browserTest, expectText, expectVisible, fundToken, horizontalOverflow, poll, tryItOnce, useBrowser, useDevServer } from './harness.js';
 
 const browser = useBrowser();
 const srv = useDevServer();
@@ -22,18 +22,7 @@ async function twoPaidCalls(page: Page): Promise<string[]> {
   const chat = page.getByTestId('endpoint-openai-chat-completions');
   await chat.getByTestId('try-it-toggle').click();
   const ids: string[] = [];
-  for (let i = 0; i < 2; i++) {
-    await chat.getByTestId('try-it-button').click();
-    const idText = chat.getByTestId('try-it-request-id');
-    // the answer of this click: a request id not seen before
-    await poll(async () => ((await idText.count()) > 0 ? ((await idText.textContent()) ?? '').trim() : '')).toMatch(/\S/);
-    await poll(async () => {
-      const id = ((await idText.textContent()) ?? '').trim();
-      return id !== '' && !ids.includes(id);
-    }).toBe(true);
-    await expectText(chat.getByTestId('try-it-status'), '200');
-    ids.push(((await idText.textContent()) ?? '').trim());
-  }
+  for (let i = 0; i < 2; i++) await tryItOnce(chat, ids);
   return ids;
 }
 

@@ -332,6 +332,21 @@ export function poll<T>(fn: () => T | Promise<T>, timeout = WAIT_MS) {
   return expect.poll(fn, { timeout, interval: 100 });
 }
 
+/** One paid "Try it" call on an opened endpoint card: clicked, its answer (a request id not in `seen`) 200; its id, added to `seen`. */
+export async function tryItOnce(card: Locator, seen: string[]): Promise<string> {
+  await card.getByTestId('try-it-button').click();
+  const idText = card.getByTestId('try-it-request-id');
+  const id = async () => ((await idText.count()) > 0 ? ((await idText.textContent()) ?? '').trim() : '');
+  await poll(async () => {
+    const now = await id();
+    return now !== '' && !seen.includes(now);
+  }).toBe(true);
+  await expectText(card.getByTestId('try-it-status'), '200');
+  const answered = await id();
+  seen.push(answered);
+  return answered;
+}
+
 export async function expectVisible(locator: Locator, timeout = WAIT_MS): Promise<void> {
   await locator.first().waitFor({ state: 'visible', timeout });
 }

@@ -2,7 +2,7 @@
 // poll (the page's clock is stopped, so nothing timed runs). Real server, real HTTP, real Chromium.
 import { afterAll, describe, expect } from 'vitest';
 import { FLAT_PRICES, writeFlatPricedConfig } from '../../server/testing/flat-prices.js';
-import { balanceOf, browserTest, expectText, fundToken, poll, showLazyPage, stopClock, useBrowser, useDevServer } from './harness.js';
+import { balanceOf, browserTest, expectText, fundToken, showLazyPage, stopClock, tryItOnce, useBrowser, useDevServer } from './harness.js';
 
 const browser = useBrowser();
 // the catalog example's gpt-4o-mini at a flat 30 sats a call: each call moves the balance by whole sats
@@ -28,16 +28,7 @@ describe('the balance in the header', () => {
     let before = FUNDED;
     const seen: string[] = [];
     for (let i = 0; i < 2; i++) {
-      await chat.getByTestId('try-it-button').click();
-      const idText = chat.getByTestId('try-it-request-id');
-      // this click's answer: a request id not seen before
-      await poll(async () => ((await idText.count()) > 0 ? ((await idText.textContent()) ?? '').trim() : '')).toMatch(/\S/);
-      await poll(async () => {
-        const id = ((await idText.textContent()) ?? '').trim();
-        return id !== '' && !seen.includes(id);
-      }).toBe(true);
-      seen.push(((await idText.textContent()) ?? '').trim());
-      await expectText(chat.getByTestId('try-it-status'), '200');
+      await tryItOnce(chat, seen);
       const now = await balanceOf(srv, token);
       expect(now).toBe(before - FLAT_PRICES['gpt-4o-mini']!);
       await expectText(chat.getByTestId('try-it-balance'), sats(now));
