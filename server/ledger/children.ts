@@ -47,8 +47,19 @@ export async function createChild(db: Db, p: ChildSpec): Promise<bigint> {
   });
 }
 
-/** The parent's children, newest first; or only the one `childId` names. */
-export async function listChildren(q: Queryable, parentId: bigint, now: number, childId?: bigint): Promise<ChildRow[]> {
+/**
+ * The parent's children, newest first; or only the one `childId` names. Read in one snapshot: an
+ * uncapped child's day is its settled calls plus its holds, and a settlement committing between
+ * those two reads would otherwise be in neither.
+ */
+export async function listChildren(db: Db, parentId: bigint, now: number, childId?: bigint): Promise<ChildRow[]> {
+  return db.tx(async (q) => {
+    await q.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    return readChildren(q, parentId, now, childId);
+  });
+}
+
+async function readChildren(q: Queryable, parentId: bigint, now: number, childId?: bigint): Promise<ChildRow[]> {
   const res = await q.query<{ id: bigint; balance_msat: bigint; expires_at: bigint | null; max_msat_per_day: bigint | null; apis: string[] | null; spend_day: number | null; spent_today_msat: bigint; revoked_at: bigint | null; created_at: Date }>(
     `SELECT id, balance_msat, expires_at, max_msat_per_day, apis, spend_day, spent_today_msat, revoked_at, created_at
      FROM accounts WHERE parent_id = $1 AND ($2::bigint IS NULL OR id = $2::bigint) ORDER BY id DESC`,
