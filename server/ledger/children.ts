@@ -1,7 +1,7 @@
 // Child tokens' accounts: made by a parent with an amount moved from the parent's balance, listed
 // for the parent, revoked with what is left going back. Limits are checked where money is spent
 // (holds.ts, journal.ts); here only their lifecycle.
-import type { Db, Queryable } from '../store/index.js';
+import { readSnapshot, type Db, type Queryable } from '../store/index.js';
 import { spendDayOf } from './accounts.js';
 import { dailyTotals } from './history.js';
 import { postJournal } from './journal.js';
@@ -52,11 +52,8 @@ export async function createChild(db: Db, p: ChildSpec): Promise<bigint> {
  * uncapped child's day is its settled calls plus its holds, and a settlement committing between
  * those two reads would otherwise be in neither.
  */
-export async function listChildren(db: Db, parentId: bigint, now: number, childId?: bigint): Promise<ChildRow[]> {
-  return db.tx(async (q) => {
-    await q.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    return readChildren(q, parentId, now, childId);
-  });
+export function listChildren(db: Db, parentId: bigint, now: number, childId?: bigint): Promise<ChildRow[]> {
+  return readSnapshot(db, (q) => readChildren(q, parentId, now, childId));
 }
 
 async function readChildren(q: Queryable, parentId: bigint, now: number, childId?: bigint): Promise<ChildRow[]> {

@@ -1,7 +1,7 @@
 // The ledger's face to the rest of the server: holds for paid calls, L402 spends, journal posting,
 // balance reads, reports and the audit. Only the ledger (and the store) speaks SQL on accounts,
 // entries, journal, holds and l402_credentials; every function here moves money atomically.
-import type { Db, Queryable } from '../store/index.js';
+import { readSnapshot, type Db, type Queryable } from '../store/index.js';
 import { findAccountByTokenHash, getBalance, loadSystemAccountIds, setLowBalance, type SystemAccountIds, type UserAccount } from './accounts.js';
 import type { AuditCheck, AuditReport } from './audit.js';
 import { runAudit, type AuditOptions } from './audit-run.js';
@@ -62,8 +62,8 @@ export interface Ledger {
   credentialAccount(paymentHash: string): Promise<bigint | null>;
   /** a settled call's record, for the account that paid it */
   paidCall(accountId: bigint, requestId: string): Promise<PaidCallRow | null>;
-  /** the account's history, newest first, with the balance after each row (ledger/history.ts) */
-  history(p: Parameters<typeof accountHistory>[1]): Promise<HistoryPage>;
+  /** the account's history, newest first, with the balance after each row (ledger/history.ts); the first page read at one moment with the balance it starts from */
+  history(p: Omit<Parameters<typeof accountHistory>[1], 'balanceMsat'>): Promise<HistoryPage>;
   /** spent and credited per UTC day, calls per API */
   /** from and to: Unix seconds, both included */
   dailyTotals(p: { accountId: bigint; from: number; to: number }): Promise<DayTotal[]>;
@@ -159,7 +159,8 @@ export async function createLedger(db: Db, opts: LedgerOptions = {}): Promise<Le
     fundCredential: (p) => (funding ? funding(p) : fundCredential(db, sys, p)),
     credentialAccount: (paymentHash) => credentialAccount(db, paymentHash),
     paidCall: (accountId, requestId) => paidCall(db, accountId, requestId),
-    history: (p) => accountHistory(db, p),
+    history: (p) =>
+      p.cursor ? accountHistory(db, { ...p, balanceMsat: p.cursor.balanceAfterMsat }) : readSnapshot(db, async (q) => accountHistory(q, { ...p, balanceMsat: await getBalance(q, p.accountId) })),
     dailyTotals: (p) => dailyTotals(db, p),
     createChild: (p) => createChild(db, p),
     setLowBalance: (accountId, thresholdMsat) => setLowBalance(db, accountId, thresholdMsat),

@@ -55,12 +55,11 @@ export interface HistoryDeps {
 
 export async function usageHistory(deps: HistoryDeps, token: string, query: HistoryQuery): Promise<UsagePage> {
   const { ledger, reserveAhead } = deps;
-  let account = await accountOf(ledger, token);
+  const account = await accountOf(ledger, token);
   // giving back waits for the settlements too
-  if (query.cursor === null && (await (reserveAhead ? reserveAhead.giveBackFor(account.id) : ledger.settledFor(account.id)))) account = await accountOf(ledger, token);
+  if (query.cursor === null) await (reserveAhead ? reserveAhead.giveBackFor(account.id) : ledger.settledFor(account.id));
   const page = await ledger.history({
     accountId: account.id,
-    balanceMsat: account.balanceMsat,
     limit: query.limit,
     cursor: query.cursor === null ? null : decodeCursor(deps.cursorKey, account.id, query.cursor),
     from: query.from === null ? null : new Date(query.from * 1000),

@@ -140,7 +140,7 @@ describe.each(STORE_KINDS)('reserving ahead on %s', (kind) => {
     expect(pool.heldHereMsat(a.id)).toBe(0n);
     expect(await getBalance(db, a.id)).toBe(10_000_000n - PRICE);
     expect((await heldBy(db, a.id)).n).toBe(0);
-    const page = await ledger.history({ accountId: a.id, balanceMsat: 10_000_000n - PRICE, limit: 50, cursor: null, from: null, to: null });
+    const page = await ledger.history({ accountId: a.id, limit: 50, cursor: null, from: null, to: null });
     expect(page.rows.filter((r) => r.kind === 'call').map((r) => r.call!.status)).toEqual(['settled', 'released']);
     expect((await ledger.audit()).problems).toEqual([]);
   });

@@ -28,6 +28,17 @@ export interface Db extends Queryable {
   close(): Promise<void>;
 }
 
+/**
+ * Runs fn's reads at one moment (a REPEATABLE READ, READ ONLY transaction): figures read by
+ * several statements (a balance and the rows that lead to it) agree though money moves meanwhile.
+ */
+export function readSnapshot<T>(db: Db, fn: (q: Queryable) => Promise<T>): Promise<T> {
+  return db.tx(async (q) => {
+    await q.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    return fn(q);
+  });
+}
+
 /** Postgres error code of a failed statement, if any (23505 unique, 23514 check). */
 export function pgErrorCode(err: unknown): string | undefined {
   if (err && typeof err === 'object' && 'code' in err && typeof (err as { code: unknown }).code === 'string') {

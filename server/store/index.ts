@@ -7,7 +7,7 @@ import { openPglite } from './pglite.js';
 import { openPostgres } from './postgres.js';
 
 export type { Db, Queryable, QueryResult } from './db.js';
-export { pgErrorCode } from './db.js';
+export { pgErrorCode, readSnapshot } from './db.js';
 
 export interface StoreOptions {
   databaseUrl?: string | undefined;
