@@ -18,7 +18,15 @@ export function writeAdminLink(dataDir: string, url: string): { secret: string; 
   const file = fileOf(dataDir);
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(file, JSON.stringify({ url, secret, pid: process.pid } satisfies AdminLink), { mode: 0o600 });
-  return { secret, remove: () => rmSync(file, { force: true }) };
+  // only our own: a second server refused at start must not take the running one's link away
+  const remove = () => {
+    try {
+      if ((JSON.parse(readFileSync(file, 'utf8')) as AdminLink).pid === process.pid) rmSync(file, { force: true });
+    } catch {
+      // gone already, or not ours to read
+    }
+  };
+  return { secret, remove };
 }
 
 /** The link of a server that is still alive, or null. */

@@ -1,6 +1,6 @@
 // `npm start` as an operator runs it: a child process on its defaults (the in-process
 // development node), graceful SIGTERM, the audit command beside it, no secrets in the logs.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,8 @@ import { startFakeUpstream, type FakeUpstream } from './testing/fake-upstream/se
 import { call } from './testing/harness.js';
 import { runScript, startChildServer } from './testing/process.js';
 import { createPostgresSchema } from './store/testing.js';
+
+const devPay = async (url: string, invoice: string): Promise<string> => (await call(url, 'POST', '/api/v1/dev/pay', { body: { invoice } })).body.preimage as string;
 
 describe('the server process', () => {
   let up: FakeUpstream;
@@ -77,6 +79,84 @@ describe('the server process', () => {
       s.child.kill('SIGKILL');
     }
   });
+
+  it('`npm start` stops its server on SIGTERM; a second server on the same embedded store is refused', async () => {
+    const own = mkdtempSync(join(tmpdir(), 'abl-npm-'));
+    const env = { ABL_DATA_DIR: own, DATABASE_URL: '', OPENAI_API_KEY: 'sk-main', OPENAI_BASE_URL: up.url, ABL_RATE_LIMIT: '0' };
+    const s = await startChildServer(env, 90_000, { viaNpm: true });
+    const serverPid = (JSON.parse(readFileSync(join(own, 'admin-link.json'), 'utf8')) as { pid: number }).pid;
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    try {
+      const created = await call(s.url, 'POST', '/api/v1/topup', { body: { amount_sats: 100 } });
+      const claimed = await call(s.url, 'POST', '/api/v1/topup/claim', { body: { preimage: await devPay(s.url, created.body.invoice) } });
+      expect(claimed.status).toBe(200);
+      // PGlite's files can be written by one process only: a second server is refused before it opens them
+      const second = await runScript(['server/main.ts'], { ...env, PORT: '0' });
+      expect(second.code).toBe(1);
+      expect(second.output).toContain(`is open in another process (pid ${serverPid})`);
+      // …and leaves the running server's admin link alone: the operator's commands still reach it
+      const audit = await runScript(['scripts/ledger-audit.ts'], env);
+      expect(audit.output).toMatch(/ledger audit: OK/);
+      expect((await call(s.url, 'GET', '/api/v1/balance', { headers: { 'x-token': claimed.body.token } })).body.balance_sats).toBe(100);
+
+      // SIGTERM to npm reaches the server (not left running without its parent), which stops gracefully
+      s.child.kill('SIGTERM');
+      await s.exited;
+      await expect.poll(() => alive(serverPid), { timeout: 20_000 }).toBe(false);
+      expect(s.output()).toMatch(/"signal":"SIGTERM".*"msg":"shutting down"/);
+      // its lock went with it: the next server opens the store, the token still there
+      const next = await startChildServer(env);
+      try {
+        expect((await call(next.url, 'GET', '/api/v1/balance', { headers: { 'x-token': claimed.body.token } })).body.balance_sats).toBe(100);
+        // a closed terminal (SIGHUP) stops it gracefully too
+        next.child.kill('SIGHUP');
+        expect(await next.exited).toBe(0);
+        expect(next.output()).toMatch(/"signal":"SIGHUP".*"msg":"shutting down"/);
+      } finally {
+        next.child.kill('SIGKILL');
+      }
+    } finally {
+      s.child.kill('SIGKILL');
+      if (alive(serverPid)) process.kill(serverPid, 'SIGKILL');
+      rmSync(own, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  it('cuts the calls still running when the shutdown grace is up: answered, nothing charged, no hold left', async () => {
+    const own = mkdtempSync(join(tmpdir(), 'abl-grace-'));
+    const env = { ABL_DATA_DIR: own, DATABASE_URL: '', OPENAI_API_KEY: 'sk-main', OPENAI_BASE_URL: up.url, ABL_RATE_LIMIT: '0', ABL_SHUTDOWN_GRACE_MS: '500' };
+    const s = await startChildServer(env);
+    try {
+      const created = await call(s.url, 'POST', '/api/v1/topup', { body: { amount_sats: 500 } });
+      const token = (await call(s.url, 'POST', '/api/v1/topup/claim', { body: { preimage: await devPay(s.url, created.body.invoice) } })).body.token as string;
+      const before = up.requests();
+      const hanging = call(s.url, 'POST', '/api/v1/openai/v1/chat/completions', {
+        body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'never answered' }] },
+        headers: { 'x-token': token, 'x-fake-behavior': 'hang' },
+      });
+      await expect.poll(() => up.requests(), { timeout: 10_000 }).toBe(before + 1);
+      s.child.kill('SIGTERM');
+      const res = await hanging;
+      expect([res.status, res.body.error.code]).toEqual([502, 'upstream_error']);
+      expect(res.body.error.message).toMatch(/shutting down/);
+      expect(await s.exited).toBe(0);
+      // the hold went back before the store closed: no reservation for the sweep, the whole balance there
+      const audit = await runScript(['scripts/ledger-audit.ts'], env);
+      expect(audit.output).toMatch(/ledger audit: OK/);
+      expect(audit.output).toMatch(/user balances\s+500 sats/);
+      expect(audit.output).not.toMatch(/held reservations\s+[1-9]/);
+    } finally {
+      s.child.kill('SIGKILL');
+      rmSync(own, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('refuses to start on a broken catalog, naming the file and key', async () => {
     const bad = join(dataDir, 'bad.yaml');

@@ -1,4 +1,4 @@
-// `npm start`: run the server in the foreground until SIGTERM/SIGINT, then stop gracefully.
+// `npm start`: run the server in the foreground until SIGTERM, SIGINT or SIGHUP, then stop gracefully.
 import { CatalogError } from './catalog.js';
 import { readSettings, SettingsError } from './config.js';
 import { startServer } from './server.js';
@@ -24,6 +24,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // a closed terminal: stop as gracefully as asked to (Node's default would end the process at once)
+  process.on('SIGHUP', () => stop('SIGHUP'));
 }
 
 main().catch((err: unknown) => {

@@ -287,10 +287,17 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
         // Keep-alive connections whose request finished after close() began are idle now:
         // drop them as they turn idle, or close() waits for the client to hang up.
         const reaper = setInterval(() => app.server.closeIdleConnections(), 100);
+        // calls still running when the grace is up are cut: they end as an upstream failure does,
+        // their holds go back, and the server stops without leaving them for the sweep
+        const cut = setTimeout(() => {
+          log.warn({ graceMs: settings.ABL_SHUTDOWN_GRACE_MS }, 'calls still running when the shutdown grace was up are cut (nothing charged unless served)');
+          proxy.cutInFlight();
+        }, settings.ABL_SHUTDOWN_GRACE_MS);
         try {
           await app.close();
         } finally {
           clearInterval(reaper);
+          clearTimeout(cut);
         }
         await stopJobs();
         for (const close of closers) await close().catch(() => {});

@@ -81,6 +81,8 @@ describe('npm run admin arguments', () => {
     expect(parseAdminArgs('resolve', ['9f0c…', 'split', '40']).args).toEqual({ task: '9f0c…', outcome: 'split', buyer_sats: 40 });
     expect(parseAdminArgs('resolve', ['t', 'split', '--contractor-sats', '40']).args).toEqual({ task: 't', outcome: 'split', contractor_sats: 40 });
     expect(parseAdminArgs('reconcile-payouts', []).command).toBe('reconcile_payouts');
+    // Object's own names are no command's positional arguments
+    expect(() => parseAdminArgs('constructor', ['x'])).toThrow(/too many arguments for constructor: x/);
   });
 
   it('hashes a pasted token before anything leaves the process', () => {

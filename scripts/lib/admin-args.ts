@@ -25,7 +25,7 @@ export function parseAdminArgs(command: string, rest: readonly string[]): { comm
       text[name] = rest[++i] ?? '';
     } else positional.push(a);
   }
-  const names = POSITIONAL[command] ?? [];
+  const names = (Object.hasOwn(POSITIONAL, command) ? POSITIONAL[command] : undefined) ?? [];
   if (positional.length > names.length) throw new UsageError(`too many arguments for ${command}: ${positional.slice(names.length).join(' ')}`);
   positional.forEach((v, i) => {
     const name = names[i]!;

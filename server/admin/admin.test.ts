@@ -36,6 +36,15 @@ describe('admin service', () => {
     expect(audit.totals_msat.adjustmentsMsat).toBe('-200000');
     expect(((await admin.run('stats', {})) as { accounts: number }).accounts).toBe(1);
   });
+
+  it('knows only its own commands, as the CLI spells them or with underscores', async () => {
+    const admin = createAdminService({ db: store.db, ledger, extra: { reconcile_payouts: async () => ({ reconciled: 0 }) } });
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'frobnicate']) {
+      await expect(admin.run(name, {})).rejects.toMatchObject({ code: 'not_found', message: expect.stringContaining('reconcile-payouts') });
+    }
+    expect(await admin.run('reconcile-payouts', {})).toEqual({ reconciled: 0 });
+    expect(await admin.run('reconcile_payouts', {})).toEqual({ reconciled: 0 });
+  });
 });
 
 describe('npm run admin', () => {

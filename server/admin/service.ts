@@ -144,8 +144,10 @@ export function createAdminService(deps: { db: Db; ledger: Ledger; extra?: Recor
   return {
     commands: Object.keys(commands),
     async run(command: string, args: Record<string, unknown>): Promise<unknown> {
-      const fn = commands[command];
-      if (!fn) throw new AppError('not_found', `unknown admin command "${command}"; try: ${Object.keys(commands).join(', ')}`);
+      // as the CLI spells it (reconcile-payouts) or as the service names it; only its own commands, never Object's
+      const name = command.replace(/-/g, '_');
+      const fn = Object.hasOwn(commands, name) ? commands[name] : undefined;
+      if (!fn) throw new AppError('not_found', `unknown admin command "${command}"; try: ${Object.keys(commands).map((c) => c.replace(/_/g, '-')).join(', ')}`);
       return fn(args);
     },
   };

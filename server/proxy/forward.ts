@@ -16,7 +16,7 @@ import { AppError } from '../errors.js';
 import { checkClientHeaders, checkQuery } from './allow.js';
 import { clientResponseHeaders, upstreamRequestHeaders, type HeaderMap } from './headers.js';
 import { scrubErrorAnswer, scrubHeaders } from './scrub.js';
-import type { UpstreamTarget, Upstreams } from './upstream.js';
+import { CutByShutdown, type UpstreamTarget, type Upstreams } from './upstream.js';
 
 export interface ForwardRequest {
   api: Api;
@@ -108,6 +108,7 @@ const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'
 
 function requestFailure(err: unknown, signal: AbortSignal | undefined, timeoutMs: number, target: UpstreamTarget): AppError {
   if (signal?.aborted) return withCause(new AppError('upstream_error', 'The request was cancelled before the upstream answered.'), err);
+  if (err instanceof CutByShutdown) return withCause(new AppError('upstream_error', 'The server is shutting down and cut this call before the upstream answered; nothing was charged.'), err);
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && TIMEOUT_CODES.has(code)) {
     return withCause(new AppError('upstream_error', `The ${target.api} upstream did not answer within ${timeoutMs / 1000} s; nothing was charged.`), err);

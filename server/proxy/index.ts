@@ -26,6 +26,8 @@ export interface ApiProxy {
   forward: Forward;
   /** closes the upstream connection pools, waiting for requests in flight */
   close(): Promise<void>;
+  /** ends the upstream requests in flight at once: their calls fail as the upstream's failures do (nothing charged unless served) */
+  cutInFlight(): void;
 }
 
 export function createProxy({ catalog, env }: ProxyDeps): ApiProxy {
@@ -38,6 +40,7 @@ export function createProxy({ catalog, env }: ProxyDeps): ApiProxy {
     price: (endpoint, input) => priceOf(endpoint, inputFields(input)),
     forward: createForward(upstreams),
     close: () => upstreams.close(),
+    cutInFlight: () => upstreams.cut(),
   };
 }
 

@@ -24,6 +24,16 @@ export interface UpstreamTarget {
 export interface Upstreams {
   get(api: string): UpstreamTarget | undefined;
   close(): Promise<void>;
+  /** ends every upstream request in flight (with CutByShutdown): the server stops and will not wait for them */
+  cut(): void;
+}
+
+/** The error upstream requests in flight end with when a stopping server's grace is up. */
+export class CutByShutdown extends Error {
+  constructor() {
+    super('the server is shutting down');
+    this.name = 'CutByShutdown';
+  }
 }
 
 export function createUpstreams(catalog: Catalog, env: ProxyEnv): Upstreams {
@@ -52,6 +62,9 @@ export function createUpstreams(catalog: Catalog, env: ProxyEnv): Upstreams {
     get: (name) => targets.get(name),
     close: async () => {
       await Promise.all([...pools.values()].map((p) => p.close()));
+    },
+    cut: () => {
+      for (const p of pools.values()) p.destroy(new CutByShutdown()).catch(() => {});
     },
   };
 }

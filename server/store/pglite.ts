@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Db, Queryable, QueryResult } from './db.js';
 import { pgErrorCode, toDriverParams } from './db.js';
+import { lockEmbeddedStore } from './pglite-lock.js';
 import { createPglitePrepared } from './pglite-prepared.js';
 import { createPgliteVacuum, PGLITE_VACUUM, type VacuumOptions } from './pglite-vacuum.js';
 import type { ThreadReply, ThreadRequest } from './pglite-thread.js';
@@ -69,7 +70,14 @@ async function startThread(dataDir: string | null): Promise<Thread> {
 /** vacuum: which tables, and after how many rows (pglite-vacuum.ts); PGLITE_VACUUM by default, false for none */
 export async function openPglite(dataDir: string | null, opts: { preparedStatements?: boolean; vacuum?: VacuumOptions | false } = {}): Promise<Db> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const thread = await startThread(dataDir);
+  const lock = dataDir ? lockEmbeddedStore(dataDir) : null;
+  let thread: Thread;
+  try {
+    thread = await startThread(dataDir);
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
 
   // one statement, or several without parameters, at the top level or inside transaction `tx`
   const raw = (tx?: number) => ({
@@ -141,6 +149,7 @@ export async function openPglite(dataDir: string | null, opts: { preparedStateme
     async close() {
       await vacuum?.settled();
       await thread.close();
+      lock?.release();
     },
   };
 }

@@ -21,10 +21,11 @@ export interface ChildServer {
   exited: Promise<number | null>;
 }
 
-/** Starts `node --import tsx server/main.ts` and waits until /api/v1/health answers. */
-export async function startChildServer(env: Record<string, string>, timeoutMs = 60_000): Promise<ChildServer> {
+/** Starts `node --import tsx server/main.ts` (or, `viaNpm`, `npm start` as an operator types it) and waits until /api/v1/health answers. */
+export async function startChildServer(env: Record<string, string>, timeoutMs = 60_000, opts: { viaNpm?: boolean } = {}): Promise<ChildServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const [command, args] = opts.viaNpm ? ['npm', ['start']] : [process.execPath, ['--import', 'tsx', 'server/main.ts']];
+  const child = spawn(command, args, {
     env: { ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
