@@ -15,6 +15,10 @@ export const HealthSchema = z.strictObject({
   store: z.enum(['pglite', 'postgres']),
   version: z.string(),
   upstreams: z.record(z.string(), z.enum(UPSTREAM_STATUSES)).describe('per API: its real upstream, the development-mode demo, or none (503)'),
+  wallet_reachable: z
+    .boolean()
+    .optional()
+    .describe("whether the wallet's node answered its last check (getinfo, at most 15 s old when health is polled): while false, top-ups and 402 challenges answer 503 topup_unavailable; absent before the first check ends"),
   fiat: z
     .strictObject({ currency: z.string().regex(/^[A-Z]{3}$/), per_btc: z.number().positive() })
     .optional()

@@ -37,6 +37,7 @@ import { preloadTokenizers } from './metering/index.js';
 import { startJobs } from './jobs.js';
 import { createLedger, type Ledger } from './ledger/index.js';
 import { invoiceWebhookUrl, openWallet } from './lightning/index.js';
+import { watchReachability } from './lightning/reachability.js';
 import { createRateLimiter } from './ratelimit.js';
 import { loadRootKey } from './rootkey.js';
 import { createMetrics } from './metrics/index.js';
@@ -105,6 +106,15 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       log: { warn: (m: string) => log.warn(m) },
     });
     closers.unshift(() => wallet.close());
+    // a node that does not answer is said at start and in /api/v1/health, not only by 503s
+    const walletReachability = watchReachability(wallet.wallet, {
+      now: () => now() * 1000,
+      onChange: (reachable, err) =>
+        reachable
+          ? log.info({ wallet: wallet.kind }, 'the wallet node answers')
+          : log.warn({ wallet: wallet.kind, reason: err instanceof Error ? err.message : String(err) }, 'the wallet node does not answer: top-ups and 402 challenges answer 503 until it does'),
+    });
+    await walletReachability.check();
 
     const metrics = createMetrics({ ledger });
     const limiter = createRateLimiter(db, { perMinute: settings.ABL_RATE_LIMIT, now });
@@ -223,6 +233,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       catalog,
       wallet: wallet.wallet,
       walletKind: wallet.kind,
+      walletReachability,
       storeKind: db.kind,
       upstreams: upstreams.statuses,
       topups,
@@ -280,7 +291,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       sessions,
       reserveAhead,
       beatInstances,
-      summary: startupSummary({ url, devnode: wallet.devnodeUrl !== null, walletKind: wallet.kind, store: db.kind, dataDir: settings.ABL_DATA_DIR, catalog, upstreams: upstreams.statuses }),
+      summary: startupSummary({ url, devnode: wallet.devnodeUrl !== null, walletKind: wallet.kind, walletReachable: walletReachability.reachable(), store: db.kind, dataDir: settings.ABL_DATA_DIR, catalog, upstreams: upstreams.statuses }),
       adminSecret: () => link.secret,
       async close() {
         link.remove();

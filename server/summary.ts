@@ -15,6 +15,8 @@ export function startupSummary(p: {
   devnode: boolean;
   /** the real wallet backend, when not the devnode */
   walletKind?: string;
+  /** whether its node answered at start (null: not known) */
+  walletReachable?: boolean | null;
   store: string;
   dataDir: string;
   catalog: Catalog;
@@ -26,7 +28,8 @@ export function startupSummary(p: {
       ? '  wallet: built-in development Lightning node (regtest, no real money; set PHOENIXD_URL for real payments). ' +
         'Pay invoices with the web app\'s development wallet or POST /api/v1/dev/pay; ' +
         'withdraw to the development payee wallet\'s invoices (POST /api/v1/dev/invoice)'
-      : `  wallet: ${REAL_WALLETS[p.walletKind ?? 'phoenixd'] ?? p.walletKind}: real payments`,
+      : `  wallet: ${REAL_WALLETS[p.walletKind ?? 'phoenixd'] ?? p.walletKind}: real payments` +
+        (p.walletReachable === false ? ' — ITS NODE DOES NOT ANSWER: top-ups and 402 challenges answer 503 until it does (/api/v1/health: wallet_reachable)' : ''),
     p.store === 'pglite' ? `  store: embedded PGlite in ${p.dataDir} (set DATABASE_URL for PostgreSQL)` : '  store: PostgreSQL (DATABASE_URL)',
     ...describeUpstreams(p.catalog, p.upstreams),
   ];

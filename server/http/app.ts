@@ -18,6 +18,7 @@ import { topupRoutes } from './routes/topup.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { sendIndex, webApp } from './web.js';
 import type { DevPayee } from '../lightning/devnode/payee.js';
+import type { WalletReachability } from '../lightning/reachability.js';
 
 export interface AppDeps {
   catalog: Catalog;
@@ -31,6 +32,8 @@ export interface AppDeps {
   payWithDevWallet?: (bolt11: string) => Promise<{ preimage: string }>;
   /** the operator's rate for a fiat hint beside sats (ABL_FIAT_RATE) */
   fiat?: { currency: string; per_btc: number };
+  /** whether the wallet's node answers, for /api/v1/health */
+  walletReachability?: WalletReachability;
   /** present only with the development node: the second wallet that withdrawals can pay */
   devPayee?: DevPayee;
   /** extra route groups (proxy, AI for Hire), registered after the core ones */
@@ -191,7 +194,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (metrics) app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
 
   const openapi = buildOpenApi({ catalog: deps.catalog, version: deps.version, operations: [...coreOperations(deps.catalog), ...(deps.operations ?? [])] });
-  metaRoutes(app, { catalog: deps.catalog, walletKind: deps.walletKind, storeKind: deps.storeKind, version: deps.version, openapi, ...(deps.upstreams ? { upstreams: deps.upstreams } : {}), ...(deps.fiat ? { fiat: deps.fiat } : {}) });
+  metaRoutes(app, { catalog: deps.catalog, walletKind: deps.walletKind, storeKind: deps.storeKind, version: deps.version, openapi, ...(deps.upstreams ? { upstreams: deps.upstreams } : {}), ...(deps.fiat ? { fiat: deps.fiat } : {}), ...(deps.walletReachability ? { walletReachability: deps.walletReachability } : {}) });
   topupRoutes(app, { topups: deps.topups, limits: { minSats: deps.catalog.topup.min_sats, maxSats: deps.catalog.topup.max_sats } });
   webhookRoutes(app, { wallet: deps.wallet, topups: deps.topups });
   if (deps.payWithDevWallet) devRoutes(app, { payWithDevWallet: deps.payWithDevWallet, ...(deps.devPayee ? { devPayee: deps.devPayee } : {}) });

@@ -27,11 +27,14 @@ describe('the Lightning node goes down and comes back', () => {
     port = Number(new URL(devnode.url).port);
   };
   const node = () => ({ url: `http://127.0.0.1:${port}`, password, nodeId: '', close: async () => {} });
+  // the server's clock: health asks the node again once its last answer is 15 s old
+  const clock = { now: Math.floor(Date.now() / 1000) };
+  const walletReachable = async () => (await call(t.url, 'GET', '/api/v1/health')).body.wallet_reachable as boolean | undefined;
 
   beforeAll(async () => {
     up = await startFakeUpstream({ apiKey: KEY });
     await startNode();
-    t = await startTestServer({ store: 'postgres', devnode: node(), env: { ABL_CONFIG: flat.path, OPENAI_API_KEY: KEY, OPENAI_BASE_URL: up.url } });
+    t = await startTestServer({ store: 'postgres', devnode: node(), env: { ABL_CONFIG: flat.path, OPENAI_API_KEY: KEY, OPENAI_BASE_URL: up.url }, now: () => clock.now });
   });
   afterAll(async () => {
     await t?.close();
@@ -43,8 +46,12 @@ describe('the Lightning node goes down and comes back', () => {
 
   it('answers topup_unavailable for top-ups and L402 challenges, charges nothing, and still serves prepaid calls', async () => {
     const token = await buyToken(t.url, (b) => payInvoice(node(), b), 100);
+    expect(await walletReachable()).toBe(true); // checked at start
     await devnode!.close();
     devnode = null;
+    // health says so (the server itself is up: still 200) once its last check is stale
+    clock.now += 16;
+    await expect.poll(walletReachable).toBe(false);
     const topupsBefore = await sql(t.databaseUrl!, 'SELECT 1 FROM topups');
     const upstreamBefore = up.requests();
 
@@ -81,6 +88,8 @@ describe('the Lightning node goes down and comes back', () => {
 
     // the node comes back on its address: top-ups work again without a restart
     await startNode();
+    clock.now += 16;
+    await expect.poll(walletReachable).toBe(true);
     const again = await call(t.url, 'POST', '/api/v1/topup', { body: { amount_sats: 10 }, headers: { 'x-token': token } });
     expect(again.status).toBe(201);
     await payInvoice(node(), again.body.invoice);

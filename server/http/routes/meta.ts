@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Health } from '../../../contract/api.js';
 import { toPublicCatalog, type Catalog, type UpstreamStatus } from '../../../contract/catalog.js';
+import type { WalletReachability } from '../../lightning/reachability.js';
 
 export function metaRoutes(
   app: FastifyInstance,
@@ -15,6 +16,7 @@ export function metaRoutes(
     upstreams?: Record<string, UpstreamStatus>;
     /** the operator's rate for the web app's fiat hint */
     fiat?: Health['fiat'];
+    walletReachability?: Pick<WalletReachability, 'reachable' | 'refreshIfStale'>;
   },
 ): void {
   const upstreams = deps.upstreams ?? {};
@@ -26,7 +28,13 @@ export function metaRoutes(
   const catalogJson = JSON.stringify(publicCatalog);
   const health: Health = { status: 'ok', wallet: deps.walletKind, store: deps.storeKind, version: deps.version, upstreams, ...(deps.fiat ? { fiat: deps.fiat } : {}) };
 
-  app.get('/api/v1/health', async (): Promise<Health> => health);
+  const reach = deps.walletReachability;
+  app.get('/api/v1/health', async (): Promise<Health> => {
+    if (!reach) return health;
+    reach.refreshIfStale();
+    const reachable = reach.reachable();
+    return reachable === null ? health : { ...health, wallet_reachable: reachable };
+  });
 
   const openapiJson = JSON.stringify(deps.openapi);
   app.get('/api/v1/openapi.json', async (_req, reply) => reply.type('application/json; charset=utf-8').send(openapiJson));

@@ -1,0 +1,56 @@
+// Whether the wallet's node answers: checked once at a time, again only when the last answer is
+// stale, said when it changes (and at start only when it does not answer).
+import { describe, expect, it } from 'vitest';
+import { WalletUnavailableError } from './backend.js';
+import { watchReachability } from './reachability.js';
+
+function node() {
+  const n = {
+    up: true,
+    asked: 0,
+    hang: false,
+    getInfo: async () => {
+      n.asked++;
+      if (n.hang) return new Promise<never>(() => {});
+      if (!n.up) throw new WalletUnavailableError('connect ECONNREFUSED 127.0.0.1:9740');
+      return { nodeId: '02'.padEnd(66, 'a') };
+    },
+  };
+  return n;
+}
+
+describe('wallet reachability', () => {
+  it('is unknown until checked, then follows the node, asking again only when the answer is stale', async () => {
+    const n = node();
+    const clock = { ms: 1_000_000 };
+    const changes: [boolean, string][] = [];
+    const r = watchReachability(n, { now: () => clock.ms, freshMs: 15_000, onChange: (ok, err) => changes.push([ok, err instanceof Error ? err.message : ''] as [boolean, string]) });
+    expect(r.reachable()).toBeNull();
+    expect(await r.check()).toBe(true);
+    expect(changes).toEqual([]); // a node answering at start is not news
+    n.up = false;
+    r.refreshIfStale(); // fresh: not asked again
+    expect(n.asked).toBe(1);
+    clock.ms += 15_000;
+    r.refreshIfStale();
+    r.refreshIfStale(); // one check at a time
+    expect(n.asked).toBe(2);
+    await expect.poll(() => r.reachable()).toBe(false);
+    expect(changes).toEqual([[false, 'connect ECONNREFUSED 127.0.0.1:9740']]);
+    n.up = true;
+    expect(await r.check()).toBe(true);
+    expect(changes.map(([ok]) => ok)).toEqual([false, true]);
+  });
+
+  it('counts a node that never answers as not answering, after the timeout', async () => {
+    const n = node();
+    n.hang = true;
+    const seen: boolean[] = [];
+    const r = watchReachability(n, { timeoutMs: 20, onChange: (ok) => seen.push(ok) });
+    const [a, b] = [r.check(), r.check()];
+    expect(await a).toBe(false);
+    expect(await b).toBe(false);
+    expect(n.asked).toBe(1);
+    expect(seen).toEqual([false]);
+  });
+});

@@ -1,0 +1,55 @@
+// Whether the wallet's node answers, for /api/v1/health and the start-up summary: while it does
+// not, top-ups and 402 challenges answer 503 though the server is up, and a health check should
+// say so. Asked with the node's getinfo: at start, then again when health is read and the last
+// answer is older than `freshMs` (in the background: health never waits on the node).
+import type { WalletBackend } from './backend.js';
+
+export interface WalletReachability {
+  /** the last check's answer; null before the first one ended */
+  reachable(): boolean | null;
+  /** checks now (one check at a time; a check already running is awaited instead) */
+  check(): Promise<boolean>;
+  /** checks in the background when the last answer is older than freshMs */
+  refreshIfStale(): void;
+}
+
+export function watchReachability(wallet: Pick<WalletBackend, 'getInfo'>, opts: { now?: () => number; freshMs?: number; timeoutMs?: number; onChange?: (reachable: boolean, err: unknown) => void } = {}): WalletReachability {
+  const now = opts.now ?? Date.now;
+  const freshMs = opts.freshMs ?? 15_000;
+  const timeoutMs = opts.timeoutMs ?? 5_000;
+  let last: { reachable: boolean; at: number } | null = null;
+  let running: Promise<boolean> | null = null;
+
+  const check = (): Promise<boolean> => {
+    running ??= (async () => {
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      });
+      let reachable = true;
+      let error: unknown = null;
+      try {
+        await Promise.race([wallet.getInfo(), timedOut]);
+      } catch (err) {
+        reachable = false;
+        error = err;
+      } finally {
+        clearTimeout(timer);
+      }
+      // said when it changes, and at start only when the node does not answer
+      if (last === null ? !reachable : last.reachable !== reachable) opts.onChange?.(reachable, error);
+      last = { reachable, at: now() };
+      running = null;
+      return reachable;
+    })();
+    return running;
+  };
+
+  return {
+    reachable: () => last?.reachable ?? null,
+    check,
+    refreshIfStale() {
+      if (!running && (last === null || now() - last.at >= freshMs)) void check();
+    },
+  };
+}
