@@ -13,7 +13,7 @@ import { createReserveBatcher } from './reserve-batch.js';
 import { releaseUnused, reserveAhead, type AheadRequest, type AheadResult } from './reserve-ahead.js';
 import { createSettleBatcher, settleOne, type Settled } from './settle-batch.js';
 import { SettlementsInFlight } from './settlements-in-flight.js';
-import { credentialAccount, fundCredential, type FundRequest, type Funded } from './l402-credentials.js';
+import { credentialAccount, credentialHeldMsat, fundCredential, type FundRequest, type Funded } from './l402-credentials.js';
 import { createChild, listChildren, revokeChild, type ChildRow, type ChildSpec, type RevokeResult } from './children.js';
 import { accountHistory, dailyTotals, type DayTotal, type HistoryPage } from './history.js';
 import { accountStatement, accountsByHashPrefix, ledgerStats, ledgerTotals, paidCall, type AccountStatement, type LedgerStats, type PaidCallRow } from './reports.js';
@@ -60,6 +60,8 @@ export interface Ledger {
   fundCredential(p: FundRequest): Promise<Funded | null>;
   /** the account a funded credential pays from */
   credentialAccount(paymentHash: string): Promise<bigint | null>;
+  /** what a funded credential's calls still running hold */
+  credentialHeld(paymentHash: string): Promise<bigint>;
   /** a settled call's record, for the account that paid it */
   paidCall(accountId: bigint, requestId: string): Promise<PaidCallRow | null>;
   /** the account's history, newest first, with the balance after each row (ledger/history.ts); the first page read at one moment with the balance it starts from */
@@ -158,6 +160,7 @@ export async function createLedger(db: Db, opts: LedgerOptions = {}): Promise<Le
     sweepExpiredHolds: (now) => db.tx((q) => sweepExpiredHolds(q, now)),
     fundCredential: (p) => (funding ? funding(p) : fundCredential(db, sys, p)),
     credentialAccount: (paymentHash) => credentialAccount(db, paymentHash),
+    credentialHeld: (paymentHash) => credentialHeldMsat(db, paymentHash),
     paidCall: (accountId, requestId) => paidCall(db, accountId, requestId),
     history: (p) =>
       p.cursor ? accountHistory(db, { ...p, balanceMsat: p.cursor.balanceAfterMsat }) : readSnapshot(db, async (q) => accountHistory(q, { ...p, balanceMsat: await getBalance(q, p.accountId) })),

@@ -126,6 +126,16 @@ export function credentialAccountHash(paymentHash: string): Buffer {
 }
 
 /** The account a funded credential pays from, if it was funded. */
+/** What a funded credential's calls still running hold: it comes back to the credential as they end (or as the sweep returns a crashed one's). */
+export async function credentialHeldMsat(q: Queryable, paymentHash: string): Promise<bigint> {
+  const res = await q.query<{ s: bigint }>(
+    `SELECT coalesce(sum(h.amount_msat), 0)::bigint AS s FROM l402_credentials c JOIN holds h ON h.account_id = c.account_id AND h.state = 'held'
+     WHERE c.payment_hash = $1 AND c.state = 'funded'`,
+    [paymentHash],
+  );
+  return res.rows[0]?.s ?? 0n;
+}
+
 export async function credentialAccount(q: Queryable, paymentHash: string): Promise<bigint | null> {
   const res = await q.query<{ account_id: bigint | null }>(`SELECT account_id FROM l402_credentials WHERE payment_hash = $1 AND state = 'funded'`, [paymentHash]);
   return res.rows[0]?.account_id ?? null;

@@ -1,6 +1,6 @@
 // The 402 answer: a fresh invoice for the action's price, offered through every door at once —
 // a macaroon bound to it (L402), an MPP Lightning charge challenge and an x402 `exact` entry.
-import { msatToSats } from '../../contract/money.js';
+import { msatToSats, msatToSatsUp } from '../../contract/money.js';
 import { AppError } from '../errors.js';
 import { mintChallenge } from '../l402/mint.js';
 import { WalletUnavailableError, type WalletBackend } from '../lightning/backend.js';
@@ -27,6 +27,12 @@ export interface ChallengeDeps {
   sessionOffer?: { idleSeconds: number };
 }
 
+/** A credential that holds something, but not enough now: what it has, and what its calls still running hold. */
+export interface CredentialShort {
+  balanceMsat: bigint;
+  heldMsat?: bigint;
+}
+
 /**
  * Returns (does not throw) payment_required with the challenge, or topup_unavailable. `short`
  * makes it 402 insufficient_balance instead: a credential that holds something, but not enough.
@@ -36,7 +42,7 @@ export async function buildChallenge(
   action: PaidAction,
   client: string,
   extra: Record<string, unknown> = {},
-  short?: { balanceMsat: bigint },
+  short?: CredentialShort,
 ): Promise<AppError> {
   await deps.limiter?.check('invoice', client);
   let invoice;
@@ -75,12 +81,15 @@ export async function buildChallenge(
   };
   deps.events?.challenged(action.api);
   const has = short ? msatToSats(short.balanceMsat) : 0;
+  const held = short?.heldMsat ? msatToSatsUp(short.heldMsat) : 0;
   return new AppError(
     short ? 'insufficient_balance' : 'payment_required',
     short
-      ? `This request may cost up to ${sats} sats; this credential has ${has} sats left. Pay the new invoice and retry with its credential.`
+      ? `This request may cost up to ${sats} sats; this credential has ${has} sats left` +
+          (held > 0 ? ` now, and ${held} sats reserved by its calls still running, whose unused part comes back to it as they end (retry then).` : '.') +
+          ' Pay the new invoice and retry with its credential.'
       : `Payment required: pay the invoice (${sats} sats) and retry with "Authorization: L402 <macaroon>:<preimage>" (or the MPP Payment credential, or PAYMENT-SIGNATURE for x402), or send a prepaid X-Token.`,
-    short ? { balance_sats: has, price_sats: sats } : {},
+    short ? { balance_sats: has, price_sats: sats, ...(held > 0 ? { held_sats: held } : {}) } : {},
     { invoice: invoice.bolt11, payment_hash: invoice.paymentHash, amount_sats: sats, macaroon: minted.macaroonB64, expires_at: expiresAt, ...extra },
     { challenge: { macaroonB64: minted.macaroonB64, invoice: invoice.bolt11, first: deps.challengeOrder ?? 'l402', mpp, ...(session ? { session } : {}), x402 } },
   );

@@ -11,7 +11,7 @@ import type { WalletBackend } from '../lightning/backend.js';
 import type { RateLimiter } from '../ratelimit.js';
 import type { MppCredential } from '../mpp/header.js';
 import type { Queryable } from '../store/index.js';
-import { buildChallenge } from './challenge.js';
+import { buildChallenge, type CredentialShort } from './challenge.js';
 import { spentUp, unclaimed } from './l402-rail.js';
 import { railContext, verifyPaid, type PaidProof } from './rail.js';
 import { RecentKeys } from './recent-keys.js';
@@ -185,9 +185,17 @@ export function createPaymentGate(deps: GateDeps) {
     }
     // still no account: the hash is a single-use credential's (an AI for Hire fee), spent or in flight
     if (!r.ok && r.reason === 'unknown_account') throw unclaimed('spent');
+    // short: a call this instance answered may not have settled yet (a flat price settles after its answer)
+    if (!r.ok && r.reason === 'insufficient') {
+      const accountId = await ledger.credentialAccount(paymentHash);
+      if (accountId !== null && (await ledger.settledFor(accountId))) r = await ledger.reserveFromCredential({ paymentHash, ...hold });
+    }
     if (!r.ok) {
-      if (r.reason !== 'insufficient' || r.balanceMsat === 0n) throw spentUp();
-      throw await challenge(action, client, {}, { balanceMsat: r.balanceMsat });
+      if (r.reason !== 'insufficient') throw spentUp();
+      // value its calls still running hold is not spent yet: what they leave comes back to it
+      const heldMsat = await ledger.credentialHeld(paymentHash);
+      if (r.balanceMsat === 0n && heldMsat === 0n) throw spentUp();
+      throw await challenge(action, client, {}, { balanceMsat: r.balanceMsat, heldMsat });
     }
     const named = creds.token === null ? null : await ledger.accountByToken(hashToken(creds.token));
     return held('l402', action, r.holdId, r.accountId, named?.balanceMsat ?? null, proof.reference);
@@ -226,7 +234,7 @@ export function createPaymentGate(deps: GateDeps) {
     };
   }
 
-  const challenge = (action: PaidAction, client: string, extra?: Record<string, unknown>, short?: { balanceMsat: bigint }) =>
+  const challenge = (action: PaidAction, client: string, extra?: Record<string, unknown>, short?: CredentialShort) =>
     buildChallenge({ ...deps, rails, ...(deps.sessions ? { sessionOffer: { idleSeconds: deps.sessions.idleSeconds } } : {}) }, action, client, extra, short);
 
   return {

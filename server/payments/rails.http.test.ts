@@ -155,6 +155,22 @@ describe.each(['l402', 'mpp'] as const)('ABL_CHALLENGE_ORDER=%s', (order) => {
     expect((await t.server.ledger.audit()).problems).toEqual([]);
   });
 
+  it('a credential whose value a call still running holds is not "spent": 402 naming what is held, 409 once that call ended', async () => {
+    const body = { model: 'text-embedding-3-small', input: 'x' };
+    const challenge = await call(t.url, 'POST', EMBEDDINGS, { body });
+    const l402 = `L402 ${challenge.body.macaroon}:${await t.pay(challenge.body.invoice)}`;
+    const running = call(t.url, 'POST', EMBEDDINGS, { body, headers: { authorization: l402, 'x-fake-behavior': 'wait' } });
+    await expect.poll(() => up.held()).toBe(1);
+    const meanwhile = await call(t.url, 'POST', EMBEDDINGS, { body, headers: { authorization: l402 } });
+    expect([meanwhile.status, meanwhile.body.error.code]).toEqual([402, 'insufficient_balance']);
+    expect(meanwhile.body.error).toMatchObject({ balance_sats: 0, held_sats: PRICE_SATS, price_sats: PRICE_SATS, message: expect.stringMatching(/reserved by its calls still running/) });
+    expect(meanwhile.body.invoice).not.toBe(challenge.body.invoice); // a fresh one to pay
+    up.release();
+    expect((await running).status).toBe(200);
+    const after = await call(t.url, 'POST', EMBEDDINGS, { body, headers: { authorization: l402 } });
+    expect([after.status, after.body.error.code]).toEqual([409, 'payment_already_used']);
+  });
+
   it('a paid challenge shown after it expired is refused through every door (401 invalid_payment)', async () => {
     const challenge = await call(t.url, 'POST', EMBEDDINGS, { body: { model: 'text-embedding-3-small', input: 'x' } });
     const preimage = await t.pay(challenge.body.invoice);
