@@ -85,11 +85,13 @@ export function createPaymentGate(deps: GateDeps) {
   /** invoice credentials funded lately, as this instance saw: their next uses pay from the account at once */
   const fundedHere = new RecentKeys();
 
-  const insufficient = (priceMsat: bigint, balanceMsat: bigint): AppError =>
-    new AppError('insufficient_balance', `This call costs ${msatToSatsUp(priceMsat)} sats; the balance is ${msatToSats(balanceMsat)} sats. Top up and retry.`, {
-      balance_sats: msatToSats(balanceMsat),
-      price_sats: msatToSatsUp(priceMsat),
-    });
+  // a metered call's price is its ceiling: it reserves that much and is charged what it uses
+  const insufficient = (action: PaidAction, balanceMsat: bigint): AppError =>
+    new AppError(
+      'insufficient_balance',
+      `This call ${action.changeBack ? 'may cost up to' : 'costs'} ${msatToSatsUp(action.priceMsat)} sats; the balance is ${msatToSats(balanceMsat)} sats. Top up and retry.`,
+      { balance_sats: msatToSats(balanceMsat), price_sats: msatToSatsUp(action.priceMsat) },
+    );
 
   const holdRequest = (action: PaidAction): HoldRequest => ({ amountMsat: action.priceMsat, purpose: action.endpoint, expiresAt: deps.now() + deps.holdSeconds });
 
@@ -150,7 +152,7 @@ export function createPaymentGate(deps: GateDeps) {
       case 'daily_cap':
         throw dailyCapExceeded(`This call may cost ${msatToSatsUp(action.priceMsat)} sats`, r.leftTodayMsat, action.priceMsat);
       case 'insufficient':
-        throw insufficient(action.priceMsat, r.balanceMsat);
+        throw insufficient(action, r.balanceMsat);
     }
   }
 

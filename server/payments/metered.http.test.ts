@@ -149,6 +149,7 @@ describe.each(['postgres', 'pglite'] as const)('metered prices on %s', (store) =
     expect(poor.status).toBe(402);
     expect(poor.body.error.code).toBe('insufficient_balance');
     expect(poor.body.error.price_sats).toBeGreaterThanOrEqual(Math.ceil((16384 * 10000) / 1_000_000)); // the output limit alone at gpt-4o's price
+    expect(poor.body.error.message).toMatch(/^This call may cost up to \d+ sats; the balance is 5 sats/); // a ceiling, not a price
     expect(await balanceMsat(token)).toBe(5000n);
   });
 

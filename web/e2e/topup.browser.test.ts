@@ -288,7 +288,7 @@ describe('"Try it" in the catalog: a paid call', () => {
     await expectText(chat.getByTestId('try-it-status'), '402');
     const notice = chat.getByTestId('error-notice');
     await poll(() => notice.getAttribute('data-code')).toBe('insufficient_balance');
-    await expectText(notice, /This call costs \d+ sats; the balance is 5 sats\. Top up and retry\./);
+    await expectText(notice, /This call may cost up to \d+ sats; the balance is 5 sats\. Top up and retry\./);
     await expectText(notice, /Code insufficient_balance, HTTP 402/);
     await expectVisible(notice.getByRole('link', { name: 'Top up' }));
     expect(await chat.getByTestId('try-it-charged').textContent()).toBe('nothing');
