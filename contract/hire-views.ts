@@ -65,13 +65,14 @@ export const TaskSchema = z.strictObject({
 /** A task in a list (GET /tasks, GET /me). */
 export const TaskSummarySchema = TaskSchema.extend({ quote_count: z.int() });
 
-/** GET /tasks/{id}: the task with its quotes; its buyer and accepted contractor also get the four fields below. */
+/** GET /tasks/{id}: the task with its quotes; its buyer and accepted contractor also get the five fields below. */
 export const TaskDetailSchema = TaskSummarySchema.extend({
   quotes: z.array(QuoteSchema),
   role: z.enum(TASK_ROLES).optional(),
   delivery: z.strictObject({ body: z.string(), created_at: unixSeconds }).nullable().optional(),
   contractor_paid_sats: sats.nullable().optional(),
   buyer_refunded_sats: sats.nullable().optional(),
+  rated: z.boolean().optional().describe('whether the buyer or contractor asking has rated this task (one rating each, never changed)'),
 });
 
 /** 201 of POST /tasks. */

@@ -15,6 +15,11 @@ export async function profileAccount(q: Queryable, profileId: string): Promise<b
   return res.rows[0]?.account_id ?? null;
 }
 
+export async function hasRated(q: Queryable, taskId: string, raterAccountId: bigint): Promise<boolean> {
+  const res = await q.query(`SELECT 1 FROM hire_ratings WHERE task_id = $1 AND rater_account_id = $2`, [taskId, raterAccountId]);
+  return res.rows.length > 0;
+}
+
 /** One rating per rater and task; false when this rater had already rated it. */
 export async function insertRating(
   q: Queryable,

@@ -7,6 +7,7 @@ import type { HireDeps } from './deps.js';
 import { notFound } from './errors.js';
 import { latestOfKind, markMessageRead, unreadThreads } from './messages-store.js';
 import { quoteCounts, quotesOfContractor, quotesOfTask, type QuoteRow } from './quotes-store.js';
+import { hasRated } from './profiles-store.js';
 import { findTask, listTasks as selectTasks, tasksByIds, tasksOfAccount, type TaskRow, type TaskStatus } from './tasks-store.js';
 import { participantExtras, quoteView, roleOf, taskView } from './views.js';
 
@@ -41,7 +42,7 @@ export async function getTask(deps: HireDeps, taskId: string, token: string | nu
   if (delivery && reader !== null && delivery.read_at === null && delivery.sender_account_id !== reader) {
     await markMessageRead(db, { messageId: delivery.id, readerAccountId: reader, now: deps.now() });
   }
-  const extras = role === null ? {} : participantExtras(task, role, delivery);
+  const extras = role === null || reader === null ? {} : participantExtras(task, role, delivery, await hasRated(db, taskId, reader));
   return taskView(task, deps.rules.maxRevisions, { quote_count: quotes.length, quotes, ...extras });
 }
 

@@ -55,15 +55,16 @@ export function taskView<Extra extends object = object>(row: TaskRow, maxRevisio
   return { ...view, ...(extra as Extra) };
 }
 
-export type ParticipantExtras = Required<Pick<TaskDetail, 'role' | 'delivery' | 'contractor_paid_sats' | 'buyer_refunded_sats'>>;
+export type ParticipantExtras = Required<Pick<TaskDetail, 'role' | 'delivery' | 'contractor_paid_sats' | 'buyer_refunded_sats' | 'rated'>>;
 
-/** The fields only the buyer and the accepted contractor see. */
-export function participantExtras(row: TaskRow, role: Role, delivery: MessageRow | null): ParticipantExtras {
+/** The fields only the buyer and the accepted contractor see; `rated`: whether this one rated the task. */
+export function participantExtras(row: TaskRow, role: Role, delivery: MessageRow | null, rated: boolean): ParticipantExtras {
   return {
     role,
     delivery: delivery ? { body: delivery.body, created_at: Number(delivery.created_at) } : null,
     contractor_paid_sats: sats(row.contractor_paid_msat),
     buyer_refunded_sats: sats(row.buyer_refunded_msat),
+    rated,
   };
 }
 

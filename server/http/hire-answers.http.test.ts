@@ -137,9 +137,12 @@ describe('AI for Hire answers exactly the shapes of contract/hire-views.ts', () 
     const early = await postTask(buyer, 'Not closed');
     expect(expectAnswer(ErrorBodySchema, await api('POST', `${H}/tasks/${early.id}/rating`, as(buyer, { stars: 5 })), 409).error.code).toBe('invalid_state');
     expect(expectAnswer(ErrorBodySchema, await api('POST', `${H}/tasks/${posted.id}/rating`, as(contractor, { stars: 6 })), 400).error.field).toBe('stars');
+    expect((await detail(posted.id, buyer)).rated).toBe(false);
     const rating = expectAnswer(v.RatingSchema, await api('POST', `${H}/tasks/${posted.id}/rating`, as(buyer, { stars: 5, comment: 'Fast and exact' })), 201);
     expect(rating).toMatchObject({ rated_profile: quote.contractor_profile, as: 'buyer', amount_sats: 250 });
     expect(expectAnswer(ErrorBodySchema, await api('POST', `${H}/tasks/${posted.id}/rating`, as(buyer, { stars: 1 })), 409).error.code).toBe('invalid_state');
+    // each side reads on the task whether it rated (a page shows its rating form only until then)
+    expect([(await detail(posted.id, buyer)).rated, (await detail(posted.id, contractor)).rated, (await detail(posted.id)).rated]).toEqual([true, false, undefined]);
     const record = expectAnswer(v.ProfileSchema, await api('GET', `${H}/profiles/${quote.contractor_profile}`), 200);
     expect(record).toMatchObject({ completed: 1, sats_earned: 250, ratings: { count: 1, mean: 5 } });
     expect(expectAnswer(ErrorBodySchema, await api('GET', `${H}/profiles/nobody`), 404).error.code).toBe('not_found');
