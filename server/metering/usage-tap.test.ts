@@ -89,6 +89,28 @@ describe('createUsageTap', () => {
     expect(tapAll('openai-chat', ['data: {"choices":[],"usage":{"prompt_tokens":1,"completion_tokens":1}}\n']).usage()).toBeNull();
   });
 
+  it('tells an error the upstream reported inside the stream, for each API, split anywhere and with CRLF; not text that mentions errors', () => {
+    const anthropicError = anthropicStream.slice(0, anthropicStream.indexOf('event: message_delta')) + frame({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }, 'error');
+    const responsesFailed =
+      responsesStream.slice(0, responsesStream.indexOf('event: response.completed')) +
+      frame({ type: 'response.failed', sequence_number: 5, response: { id: 'r1', status: 'failed', error: { code: 'server_error', message: 'The model failed' }, usage: { input_tokens: 3, output_tokens: 2, total_tokens: 5 } } }, 'response.failed');
+    const responsesError = responsesStream.slice(0, responsesStream.indexOf('event: response.completed')) + frame({ type: 'error', code: 'server_error', message: 'x', param: null, sequence_number: 5 }, 'error');
+    const chatError = chatStream.slice(0, chatStream.indexOf('data: {"id":"c1","object":"chat.completion.chunk","choices":[]')) + frame({ error: { message: 'The server had an error', type: 'server_error', param: null, code: null } });
+    const failing: [ApiShape, string][] = [['anthropic-messages', anthropicError], ['openai-responses', responsesFailed], ['openai-responses', responsesError], ['openai-chat', chatError]];
+    for (const [shape, stream] of failing) {
+      for (const s of [stream, stream.replace(/\n/g, '\r\n')]) {
+        for (const cut of [1, 7, 64]) {
+          const chunks = Array.from({ length: Math.ceil(s.length / cut) }, (_, i) => s.slice(i * cut, (i + 1) * cut));
+          expect(tapAll(shape, chunks).failed(), `${shape} cut every ${cut}`).toBe(true);
+        }
+      }
+    }
+    // whole streams, and text about errors, are not failures: a completed response says "error": null
+    const aboutErrors = chatStream.replace('日本語', 'event: error {\\"error\\": 1}');
+    const fine: [ApiShape, string][] = [['openai-chat', chatStream], ['openai-chat', aboutErrors], ['openai-responses', responsesStream.replace('"metadata":{}', '"error":null,"metadata":{}')], ['anthropic-messages', anthropicStream]];
+    for (const [shape, stream] of fine) expect(tapAll(shape, [stream]).failed(), shape).toBe(false);
+  });
+
   it('gives null when the usage is malformed', () => {
     expect(tapAll('openai-chat', [frame({ choices: [], usage: { prompt_tokens: -3, completion_tokens: 1 } })]).usage()).toBeNull();
     expect(tapAll('anthropic-messages', [frame({ type: 'message_delta', usage: { output_tokens: 'many' } }, 'message_delta')]).usage()).toBeNull();

@@ -27,6 +27,8 @@ export interface UsageTap {
   text(): string;
   /** UTF-8 bytes of generated text seen beyond the cap. */
   droppedTextBytes(): number;
+  /** The upstream reported an error inside the stream (an `error` event, a failed response): an upstream failure, as a 5xx is. */
+  failed(): boolean;
 }
 
 export interface UsageTapOptions {
@@ -178,6 +180,21 @@ function anthropic(): Handler {
   };
 }
 
+// An error reported inside a stream: Anthropic's and the Responses API's `error` event, a
+// `response.failed`, and a chat stream's `data: {"error": …}` (OpenAI sends no event name).
+const FAILED_EVENTS = new Set(['error', 'response.failed']);
+const ERROR_DATA = /^\s*\{\s*"(?:error"\s*:|type"\s*:\s*"(?:error|response\.failed)")/;
+const ERROR_BYTES = Buffer.from('error');
+const ERROR_EVENT_TEXT = /^(?:event:[ \t]*(?:error|response\.failed)[ \t]*\r?$|data:[ \t]?\s*\{\s*"(?:error"\s*:|type"\s*:\s*"(?:error|response\.failed)"))/m;
+
+const isErrorEvent = (e: SseEvent): boolean => FAILED_EVENTS.has(e.event) || ERROR_DATA.test(e.data);
+
+/** The same on an event's bytes: only an event that holds the bytes `error` at all (a failed response's object has an `error` key) is read as text. */
+function isErrorEventBytes(bytes: Buffer): boolean {
+  if (bytes.indexOf(ERROR_BYTES) === -1) return false;
+  return ERROR_EVENT_TEXT.test(bytes.toString('utf8'));
+}
+
 /** Embeddings do not stream: a tap for them never finds usage. */
 const none: Handler = () => {};
 
@@ -265,6 +282,7 @@ class StreamUsageTap implements UsageTap {
   /** what the held events keep in memory: their characters, or the read buffers their bytes are in */
   private heldSize = 0;
   private lastHeldBuffer: ArrayBufferLike | null = null;
+  private sawError = false;
 
   constructor(shape: ApiShape, options: UsageTapOptions) {
     this.sample = new TextSample(options.maxTextChars ?? DEFAULT_MAX_TEXT_CHARS);
@@ -306,9 +324,14 @@ class StreamUsageTap implements UsageTap {
     return this.sample.dropped;
   }
 
+  failed(): boolean {
+    return this.sawError;
+  }
+
   /** A whole event from the splitter: decoded now if it may carry usage (or is too long to hold whole), else held as bytes. */
   private onEventBytes(bytes: Buffer): void {
     if (bytes.length > this.limits.headBytes || mayCarryUsageBytes(bytes)) return this.reader.push(bytes);
+    if (!this.sawError && isErrorEventBytes(bytes)) this.sawError = true;
     // a view holds its whole read buffer: a buffer counts toward the bound once, at its size
     const pins = bytes.buffer === this.lastHeldBuffer ? bytes.length : Math.max(bytes.length, bytes.buffer.byteLength);
     this.lastHeldBuffer = bytes.buffer;
@@ -316,6 +339,7 @@ class StreamUsageTap implements UsageTap {
   }
 
   private onEvent(e: SseEvent): void {
+    if (!this.sawError && isErrorEvent(e)) this.sawError = true;
     // a truncated event keeps only its head and tail: its usage is read now, it gives no text
     if (e.truncated || mayCarryUsage(e.data)) this.handler(e, this.reported);
     if (e.truncated || !this.mayCarryText(e)) return;

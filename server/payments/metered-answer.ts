@@ -27,8 +27,10 @@ export async function readJsonAnswer(body: Readable, call: MeteredRequest): Prom
 }
 
 export interface StreamOutcome {
-  /** the upstream ended its answer (usage read or estimated); false: it failed mid-way */
+  /** the upstream ended its answer (usage read or estimated); false: it failed mid-way (broke off, or reported an error in the stream) */
   ended: boolean;
+  /** it failed by an error event of its own (not a broken connection) */
+  reportedError?: boolean;
   usage: TokenUsage;
   reported: boolean;
   /** a StreamGate ended it: the chunk it refused and all after were never sent (nor read) */
@@ -133,7 +135,10 @@ class MeteredRelay implements StreamRelay {
     if (this.finished) return;
     this.finished = true;
     const usage = this.tap.usage();
-    const also = stopped ? { stopped } : {};
+    // an error the upstream reported inside the stream fails the call as a 5xx would: not charged
+    const reportedError = this.tap.failed();
+    if (reportedError) ended = false;
+    const also = { ...(stopped ? { stopped } : {}), ...(reportedError ? { reportedError } : {}) };
     if (usage) {
       this.done({ ended, usage, reported: true, ...also }).then(
         () => this.endForClient(),

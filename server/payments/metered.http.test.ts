@@ -121,6 +121,19 @@ describe.each(['postgres', 'pglite'] as const)('metered prices on %s', (store) =
     expect((await api('GET', `/api/v1/usage/${id}`, { headers: { 'x-token': await buyToken(1) } })).status).toBe(404); // another token sees nothing
   });
 
+  it('a stream the upstream ends with an error event of its own (Anthropic overloaded) is an upstream failure: not charged', async () => {
+    const token = await buyToken(500);
+    const before = await balanceMsat(token);
+    const client = new Anthropic({ baseURL: `${t.url}/api/v1/anthropic`, apiKey: token, maxRetries: 0 });
+    const stream = client.messages.stream({ model: 'claude-haiku-4-5', max_tokens: 256, messages: [{ role: 'user', content: 'Stream please' }] }, { headers: { 'x-fake-behavior': 'error-mid-stream' } });
+    await expect(stream.finalMessage()).rejects.toThrow(/Overloaded/);
+    // the hold goes back whole: no estimate of the two deltas it sent
+    await expect.poll(() => balanceMsat(token)).toBe(before);
+    const id = (await stream.withResponse()).response.headers.get('x-request-id')!;
+    expect((await api('GET', `/api/v1/usage/${id}`, { headers: { 'x-token': token } })).status).toBe(404);
+    expect((await t.server.ledger.audit()).problems).toEqual([]);
+  });
+
   it('the Anthropic SDK works with the token as its API key, JSON and streaming, cache kinds priced', async () => {
     const token = await buyToken(2000);
     const client = new Anthropic({ baseURL: `${t.url}/api/v1/anthropic`, apiKey: token, maxRetries: 0 });

@@ -167,7 +167,9 @@ export function createPaidCalls(deps: PaidCallDeps) {
       async (outcome) => {
         renewals.end(payment);
         // the client's stream was cut off where the upstream's broke: say so once, nothing is charged
-        if (!outcome.ended && !outcome.stopped) deps.log?.warn({ model: metered.model }, 'an upstream stream broke off before its end; its call was not charged');
+        if (!outcome.ended && !outcome.stopped) {
+          deps.log?.warn({ model: metered.model }, outcome.reportedError ? 'an upstream stream reported an error before its end; its call was not charged' : 'an upstream stream broke off before its end; its call was not charged');
+        }
         const ahead = payment.reservedAhead === true && !budget;
         const settled = budget ? settleBudget(budget, outcome, metered, payment, record) : outcome.ended ? payment.settle(chargeOf(metered, outcome.usage), record(usageRecord(outcome.usage, outcome.reported)), ahead) : payment.release();
         // reserved ahead, this instance's balances count the charge at once and its receipts wait for the commit: the stream need not

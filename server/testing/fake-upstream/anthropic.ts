@@ -19,6 +19,17 @@ export async function messages(ctx: FakeContext): Promise<void> {
   if (body.stream !== true) return sendJson(ctx.res, 200, message([{ type: 'text', text }], 'end_turn', usage), headers);
 
   const event = (type: string, fields: Record<string, unknown>): string => sseFrame({ type, ...fields }, type);
+  if (ctx.failMidStream) {
+    // as Anthropic documents an error after the 200: an `error` event, then the stream ends
+    const partial = [
+      event('message_start', { message: message([], null, { ...usage, output_tokens: 1 }) }),
+      event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
+      ...deltas(text).slice(0, 2).map((d) => event('content_block_delta', { index: 0, delta: { type: 'text_delta', text: d } })),
+      event('error', { error: { type: 'overloaded_error', message: 'Overloaded' } }),
+    ];
+    startSse(ctx.res, headers);
+    return writeChunks(ctx.res, partial, ctx.pace);
+  }
   const frames = [
     event('message_start', { message: message([], null, { ...usage, output_tokens: 1 }) }),
     event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),

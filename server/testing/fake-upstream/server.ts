@@ -11,6 +11,7 @@
 //   redirect-301, redirect-307 ...  a redirect with a Location header      hang       never answers
 //   slow       streams with slowChunkMs between chunks          hold       sends the first chunk, then waits for release()
 //   wait       answers (JSON or stream) only after release()
+//   error-mid-stream  a stream ends after two deltas with the provider's in-stream error event
 // Control API (no auth, test use only): GET /__fake/stats, POST /__fake/release.
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -111,7 +112,7 @@ export async function startFakeUpstream(opts: FakeUpstreamOptions): Promise<Fake
       res.writeHead(Number(behavior.slice(9)), { location: `https://api.example.invalid${req.url ?? '/'}`, 'content-type': 'text/html' });
       return void res.end('<html><body>Moved</body></html>');
     }
-    if (behavior?.startsWith('error-')) {
+    if (behavior?.startsWith('error-') && behavior !== 'error-mid-stream') {
       const gzip = behaviors.includes('gzip') && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
       return sendFailure(res, Number(behavior.slice(6)), Boolean(anthropic), gzip);
     }
@@ -121,7 +122,7 @@ export async function startFakeUpstream(opts: FakeUpstreamOptions): Promise<Fake
       behavior === 'slow' ? () => sleep(slowMs)
       : behavior === 'hold' ? (i) => (i === 1 ? new Promise<void>((resolve) => waiting.push(resolve)) : tick())
       : tick;
-    await handler({ req, res, path, body, json: parseJson(req.headers, body), pace, baseUrl });
+    await handler({ req, res, path, body, json: parseJson(req.headers, body), pace, baseUrl, ...(behavior === 'error-mid-stream' ? { failMidStream: true } : {}) });
   };
 
   const control = (req: IncomingMessage, res: ServerResponse, path: string): void => {

@@ -18,6 +18,8 @@ export interface FakeContext {
   pace: Pace;
   /** the fake's own base URL, e.g. for image URLs */
   baseUrl: string;
+  /** a stream ends after two deltas with the provider's in-stream error (Anthropic's overloaded_error event, OpenAI's `data: {"error": …}`) */
+  failMidStream?: boolean;
 }
 
 export type FakeHandler = (ctx: FakeContext) => void | Promise<void>;
