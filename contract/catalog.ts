@@ -2,12 +2,13 @@
 // file with it at start-up, the proxy validates requests with its rules, the web app and
 // the e2e suite read the public projection served at GET /api/v1/catalog.
 import { z } from 'zod';
+import { ERROR_STATUS } from './errors.js';
 import type { PublicMeteredPrice } from './metered-price.js';
 
 export { meteredCallSats, modelCallSats, type PublicMeteredPrice } from './metered-price.js';
 
-const sats = z.number().int().min(0).max(2_100_000_000_000_000);
-const positiveSats = z.number().int().min(1).max(2_100_000_000_000_000);
+const sats = z.number('a whole number of sats').int('a whole number of sats').min(0, 'a whole number of sats, 0 or more').max(2_100_000_000_000_000);
+const positiveSats = z.number('a whole number of sats, 1 or more').int('a whole number of sats, 1 or more').min(1, 'a whole number of sats, 1 or more').max(2_100_000_000_000_000);
 const seconds = z.number().int().min(1);
 
 /** How a request body travels, and what an upstream answers (JSON, or bytes such as audio). */
@@ -177,7 +178,19 @@ export const Endpoint = z
     validation: Validation.default(NO_VALIDATION),
     example: Example.optional(),
   })
-  .strict();
+  .strict()
+  // the example's e2e case drives published samples and the e2e suite: a typo there is a broken test
+  .superRefine((ep, ctx) => {
+    const e2e = ep.example?.e2e;
+    if (!e2e) return;
+    if (!Object.hasOwn(ERROR_STATUS, e2e.expect_error)) {
+      ctx.addIssue({ code: 'custom', path: ['example', 'e2e', 'expect_error'], message: `"${e2e.expect_error}" is not an error code of the contract` });
+    }
+    const required = ep.validation.required;
+    if (e2e.required_field !== undefined && !required.includes(e2e.required_field)) {
+      ctx.addIssue({ code: 'custom', path: ['example', 'e2e', 'required_field'], message: `"${e2e.required_field}" is not in validation.required (${required.join(', ') || 'none'})` });
+    }
+  });
 export type Endpoint = z.infer<typeof Endpoint>;
 
 export const Upstream = z

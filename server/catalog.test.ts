@@ -30,10 +30,22 @@ describe('the catalog loader', () => {
     expect(() => parseCatalog(broken, 'my.yaml')).toThrow(/my\.yaml: invalid catalog:\n {2}hire\.post_task_sats: /);
     const badPrice = shipped.replace('gpt-4o-mini:  { input_sats_per_mtok: 150,', 'gpt-4o-mini:  { input_sats_per_mtok: "thirty",');
     expect(badPrice).not.toBe(shipped);
-    expect(() => parseCatalog(badPrice)).toThrow(/apis\[0\]\.endpoints\[0\]\.price/);
+    // a price none of the shapes takes is explained by the shape it came closest to, not "Invalid input"
+    expect(() => parseCatalog(badPrice)).toThrow(/apis\[0\]\.endpoints\[0\]\.price\.models\.gpt-4o-mini\.input_sats_per_mtok: .*expected number/);
+    const noLimit = shipped.replace('output_sats_per_mtok: 600,   max_output_tokens: 16384,', 'output_sats_per_mtok: 600,');
+    expect(noLimit).not.toBe(shipped);
+    expect(() => parseCatalog(noLimit)).toThrow(/price\.models\.gpt-4o-mini\.max_output_tokens: .*expected number, received undefined/);
+    for (const wrong of ['"120 sats"', '1.5', '-3']) {
+      const flat = shipped.replace('sats: 0               # free', `sats: ${wrong}               # free`);
+      expect(flat).not.toBe(shipped);
+      expect(() => parseCatalog(flat), wrong).toThrow(/\.price\.sats: a whole number of sats(, 0 or more)?$/m);
+    }
     const noUsage = shipped.replace('usage: openai-chat', '');
     expect(() => parseCatalog(noUsage)).toThrow(/metered models need `usage`/);
     expect(() => parseCatalog('apis: [')).toThrow(/not valid YAML/);
+    // the example's e2e case: a code of the contract, a field the endpoint requires
+    expect(() => parseCatalog(shipped.replace('required_field: messages', 'required_field: mesages'))).toThrow(/example\.e2e\.required_field: "mesages" is not in validation\.required \(model, messages\)/);
+    expect(() => parseCatalog(shipped.replace(/expect_error: invalid_field_type/, 'expect_error: invalid_field_typ'))).toThrow(/example\.e2e\.expect_error: "invalid_field_typ" is not an error code of the contract/);
     expect(() => loadCatalog('/nonexistent/config.yaml')).toThrow(CatalogError);
   });
 });
