@@ -29,6 +29,7 @@ import { createTokenService } from './tokens/service.js';
 import { deriveKey } from './wire/binding.js';
 import { HIRE_API } from './hire/fees.js';
 import { createPaymentGate } from './payments/gate.js';
+import { renewalIntervalMs } from './payments/hold-renewals.js';
 import { createPaidCalls } from './payments/paid-call.js';
 import { ReserveAhead } from './payments/reserve-ahead.js';
 import { prepareUpstreams } from './proxy/demo-upstream/index.js';
@@ -206,7 +207,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
     // development mode (its own Lightning node) may send AI for Hire webhooks to local addresses
     const webhookSender = httpWebhookSender({ allowInternal: wallet.devnodeUrl !== null });
     const hire = createHireService({ db, ledger, wallet: wallet.wallet, gate, rules: hireRules(catalog.hire), now, log, ...(reserveAhead ? { reserveAhead } : {}) }, { webhookSender });
-    const paidCall = createPaidCalls({ proxy, gate, ledger, now, sessions, topUpWaitSeconds: settings.ABL_MPP_TOPUP_WAIT_SECONDS, onUpstreamError: (api, code) => metrics.upstreamErrors.inc({ api, code }), log });
+    const paidCall = createPaidCalls({ proxy, gate, ledger, now, sessions, renewEveryMs: renewalIntervalMs(holdSeconds), topUpWaitSeconds: settings.ABL_MPP_TOPUP_WAIT_SECONDS, onUpstreamError: (api, code) => metrics.upstreamErrors.inc({ api, code }), log });
 
     const authGuard = createAuthFailureGuard(db, { perMinute: settings.ABL_AUTH_FAILURE_LIMIT ?? settings.ABL_RATE_LIMIT, now });
     const tokens = createTokenService({ ledger, apiNames: [...catalog.apis.map((x) => x.name), HIRE_API], now, ...(reserveAhead ? { reserveAhead } : {}) });

@@ -2,7 +2,7 @@
 // its stream ended, a failed renewal reported and the others renewed still, no timer left when
 // nothing runs.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { HoldRenewals } from './hold-renewals.js';
+import { HoldRenewals, renewalIntervalMs } from './hold-renewals.js';
 
 describe('hold renewals', () => {
   beforeEach(() => void vi.useFakeTimers());
@@ -48,5 +48,12 @@ describe('hold renewals', () => {
     renewals.end(failing);
     renewals.end(ok.payment);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('renews a short-lived hold before it could lapse (a stream paused for a top-up outlives ABL_HOLD_SECONDS=20), a long one every minute', () => {
+    expect(renewalIntervalMs(20)).toBeLessThanOrEqual(10_000);
+    expect(renewalIntervalMs(20) * 2).toBeLessThan(20_000);
+    expect(renewalIntervalMs(900)).toBe(60_000);
+    expect(renewalIntervalMs(1)).toBe(1_000);
   });
 });

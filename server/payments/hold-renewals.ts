@@ -4,6 +4,11 @@ import type { SecuredPayment } from './gate.js';
 
 type Renewable = Pick<SecuredPayment, 'renew'>;
 
+/** Often enough that a hold of `holdSeconds` is renewed twice before it could lapse, and at least every minute. */
+export function renewalIntervalMs(holdSeconds: number): number {
+  return Math.max(1_000, Math.min(60_000, Math.floor((holdSeconds * 1000) / 3)));
+}
+
 export class HoldRenewals {
   private readonly live = new Set<Renewable>();
   private timer: NodeJS.Timeout | null = null;
