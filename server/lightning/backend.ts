@@ -85,6 +85,8 @@ export interface WalletBackend {
   /** outgoing payment by hash; null when the backend never saw it */
   getPayment(paymentHash: string): Promise<PaymentOutcome | null>;
   getInfo(): Promise<{ nodeId: string }>;
+  /** resolves once the node answers anything (a wallet may refuse getinfo's details and still serve payments); default: getInfo */
+  ping?(): Promise<void>;
   /**
    * Checks a webhook's raw body against its signature header; returns the event or null
    * (bad signature, no secret configured, or not a payment_received event).

@@ -1,6 +1,6 @@
 // Whether the wallet's node answers, for /api/v1/health and the start-up summary: while it does
 // not, top-ups and 402 challenges answer 503 though the server is up, and a health check should
-// say so. Asked with the node's getinfo: at start, then again when health is read and the last
+// say so. Asked with the node's getinfo (any answer, for a wallet that has `ping`): at start, then again when health is read and the last
 // answer is older than `freshMs` (in the background: health never waits on the node).
 import type { WalletBackend } from './backend.js';
 
@@ -13,7 +13,7 @@ export interface WalletReachability {
   refreshIfStale(): void;
 }
 
-export function watchReachability(wallet: Pick<WalletBackend, 'getInfo'>, opts: { now?: () => number; freshMs?: number; timeoutMs?: number; onChange?: (reachable: boolean, err: unknown) => void } = {}): WalletReachability {
+export function watchReachability(wallet: Pick<WalletBackend, 'getInfo' | 'ping'>, opts: { now?: () => number; freshMs?: number; timeoutMs?: number; onChange?: (reachable: boolean, err: unknown) => void } = {}): WalletReachability {
   const now = opts.now ?? Date.now;
   const freshMs = opts.freshMs ?? 15_000;
   const timeoutMs = opts.timeoutMs ?? 5_000;
@@ -29,7 +29,7 @@ export function watchReachability(wallet: Pick<WalletBackend, 'getInfo'>, opts: 
       let reachable = true;
       let error: unknown = null;
       try {
-        await Promise.race([wallet.getInfo(), timedOut]);
+        await Promise.race([wallet.ping ? wallet.ping() : wallet.getInfo(), timedOut]);
       } catch (err) {
         reachable = false;
         error = err;

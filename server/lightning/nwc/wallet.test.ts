@@ -12,6 +12,7 @@ import { startFakeBackend, type FakeBackend } from '../../testing/wallet-rigs.js
 import { sha256 } from '../../testing/fake-lightning/node.js';
 import { startFakeNwc, type FakeNwc } from '../../testing/fake-lightning/nwc.js';
 import type { TestRelay } from '../../testing/nostr-relay.js';
+import { watchReachability } from '../reachability.js';
 import { NwcWallet, type NwcWalletOptions } from './wallet.js';
 
 const params = (amountMsat: bigint) => ({ amountMsat, description: 'nwc test', expirySeconds: 600 });
@@ -92,6 +93,17 @@ describe('NwcWallet ↔ fake wallet service', () => {
     } finally {
       forgerRelay.close();
     }
+  });
+
+  it('counts as answering when it refuses get_info (some wallets keep their node to themselves), not when its relay is unreachable', async () => {
+    const wallet = walletOf(service);
+    service.answerNextWithError('get_info', 'RESTRICTED', 'not allowed');
+    expect(await watchReachability(wallet).check()).toBe(true);
+    const uri = new URL(service.uri());
+    uri.searchParams.set('relay', `ws://127.0.0.1:${await closedPort()}`);
+    const cutOff = new NwcWallet({ connection: uri.toString(), requestTimeoutMs: 500, resubscribeDelayMs: 50 });
+    opened.push(cutOff);
+    expect(await watchReachability(cutOff).check()).toBe(false);
   });
 
   it('an unclear error (INTERNAL) is pending, not failed', async () => {

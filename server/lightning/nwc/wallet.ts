@@ -166,6 +166,11 @@ export class NwcWallet implements WalletBackend {
     return this.failed.get(hash) ?? null;
   }
 
+  /** any answer to get_info, a refusal too: some wallets keep their node's details to themselves */
+  async ping(): Promise<void> {
+    await this.call('get_info', {});
+  }
+
   async getInfo(): Promise<{ nodeId: string }> {
     const answer = await this.call('get_info', {});
     const info = answer.error ? null : parseAs(infoResultSchema, answer.result);
