@@ -184,15 +184,34 @@ function anthropic(): Handler {
 // `response.failed`, and a chat stream's `data: {"error": …}` (OpenAI sends no event name).
 const FAILED_EVENTS = new Set(['error', 'response.failed']);
 const ERROR_DATA = /^\s*\{\s*"(?:error"\s*:|type"\s*:\s*"(?:error|response\.failed)")/;
-const ERROR_BYTES = Buffer.from('error');
-const ERROR_EVENT_TEXT = /^(?:event:[ \t]*(?:error|response\.failed)[ \t]*\r?$|data:[ \t]?\s*\{\s*"(?:error"\s*:|type"\s*:\s*"(?:error|response\.failed)"))/m;
-
 const isErrorEvent = (e: SseEvent): boolean => FAILED_EVENTS.has(e.event) || ERROR_DATA.test(e.data);
 
-/** The same on an event's bytes: only an event that holds the bytes `error` at all (a failed response's object has an `error` key) is read as text. */
-function isErrorEventBytes(bytes: Buffer): boolean {
-  if (bytes.indexOf(ERROR_BYTES) === -1) return false;
-  return ERROR_EVENT_TEXT.test(bytes.toString('utf8'));
+// The same on an event's bytes as these APIs send them (the name or the data on the event's first
+// line, `field: value`): a few bytes compared in place, as every event of a stream passes here.
+const FAILED_NAMES = [Buffer.from('error'), Buffer.from('response.failed')];
+const ERROR_OPENINGS = [Buffer.from('{"error"'), Buffer.from('{"type":"error"'), Buffer.from('{"type":"response.failed"')];
+const EVENT_FIELD = Buffer.from('event:');
+const DATA_FIELD = Buffer.from('data:');
+
+// compared byte by byte: a native compare costs more than these few bytes
+function bytesAt(b: Buffer, i: number, word: Buffer): boolean {
+  if (b.length < i + word.length) return false;
+  for (let k = 0; k < word.length; k++) if (b[i + k] !== word[k]) return false;
+  return true;
+}
+
+function isErrorEventBytes(b: Buffer): boolean {
+  const field = b[0] === 0x65 ? EVENT_FIELD : b[0] === 0x64 ? DATA_FIELD : null; // 'e', 'd'
+  if (field === null || !bytesAt(b, 0, field)) return false;
+  const i = b[field.length] === 0x20 ? field.length + 1 : field.length;
+  // most events open with `{"` and a key other than these: one byte tells
+  if (field === DATA_FIELD) {
+    if (b[i + 2] !== 0x65 && b[i + 2] !== 0x74) return false; // 'e'rror, 't'ype
+    for (const w of ERROR_OPENINGS) if (bytesAt(b, i, w)) return true;
+    return false;
+  }
+  for (const w of FAILED_NAMES) if (bytesAt(b, i, w) && (b[i + w.length] === 0x0a || b[i + w.length] === 0x0d)) return true;
+  return false;
 }
 
 /** Embeddings do not stream: a tap for them never finds usage. */
