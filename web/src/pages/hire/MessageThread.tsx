@@ -1,5 +1,6 @@
-// The private thread between a task's buyer and one quote's contractor; refreshes every 10 s.
-import { useEffect, useId, useState, type FormEvent } from 'react';
+// The private thread between a task's buyer and one quote's contractor; read again with each of
+// the task page's refreshes (on live events, or its slow poll while they are down).
+import { useId, useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Skeleton } from '../../components/Skeleton';
@@ -8,21 +9,13 @@ import { formatTime } from '../../lib/format';
 import { checkText, TEXT_MAX } from '../../lib/hireValidation';
 import { useHireAction } from './useHireAction';
 
-const REFRESH_MS = 10_000;
-
-export function MessageThread({ token, taskId, quoteId }: { token: string; taskId: string; quoteId: string }) {
+export function MessageThread({ token, taskId, quoteId, round }: { token: string; taskId: string; quoteId: string; round: number }) {
   const id = useId();
-  const thread = useAsync((signal) => api.getMessages(token, taskId, quoteId, signal), `${token}:${taskId}:${quoteId}`);
+  const thread = useAsync((signal) => api.getMessages(token, taskId, quoteId, signal), `${token}:${taskId}:${quoteId}:${round}`);
   const send = useHireAction(thread.reload);
   const [body, setBody] = useState('');
   const [touched, setTouched] = useState(false);
   const problem = checkText(body, 'The message', TEXT_MAX);
-  const { reload } = thread;
-
-  useEffect(() => {
-    const timer = window.setInterval(reload, REFRESH_MS);
-    return () => window.clearInterval(timer);
-  }, [reload]);
 
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault();

@@ -18,10 +18,12 @@ interface QuoteItemProps {
   quote: Quote;
   role: HireRole;
   token: string | null;
+  /** the page's refreshes: an open thread reads again with each */
+  round: number;
   onChanged: () => void;
 }
 
-export function QuoteItem({ task, quote, role, token, onChanged }: QuoteItemProps) {
+export function QuoteItem({ task, quote, role, token, round, onChanged }: QuoteItemProps) {
   const accept = useHireAction(onChanged);
   const withdraw = useHireAction(onChanged);
   const [editing, setEditing] = useState(false);
@@ -88,7 +90,7 @@ export function QuoteItem({ task, quote, role, token, onChanged }: QuoteItemProp
           }}
         />
       ) : null}
-      {talking && token ? <MessageThread token={token} taskId={task.id} quoteId={quote.id} /> : null}
+      {talking && token ? <MessageThread token={token} taskId={task.id} quoteId={quote.id} round={round} /> : null}
     </article>
   );
 }
