@@ -5,6 +5,7 @@ import { StaleNotice } from '../../components/StaleNotice';
 import { StatusBadge } from '../../components/StatusBadge';
 import { useDocumentTitle } from '../../hooks/useDocumentTitle';
 import { formatSats, formatTime } from '../../lib/format';
+import { deliveryNote, wantsDeliveryNote } from '../../lib/hireThread';
 import { isRateLimited } from '../../lib/rateLimit';
 import { paths } from '../../router/routes';
 import { Link } from '../../router/Link';
@@ -14,12 +15,14 @@ import { DeliverySection } from './DeliverySection';
 import { QuoteForm } from './QuoteForm';
 import { QuoteItem } from './QuoteItem';
 import { TaskTimeline } from './TaskTimeline';
-import { hireRole } from './useHireRole';
+import { hireRole, type HireRole } from './useHireRole';
 import { MilestoneList } from './MilestoneList';
 import { ProfileSummary } from './ProfileSummary';
 import { RateDeal } from './RateDeal';
+import { useQuoteThread } from './useQuoteThread';
 import { useTaskFeed } from './useTaskFeed';
 
+const NOBODY: HireRole = { isBuyer: false, myQuote: undefined };
 /** closed with escrow: its two sides may rate each other */
 const RATEABLE = new Set(['completed', 'refunded', 'split']);
 
@@ -27,6 +30,14 @@ export function TaskPage({ taskId }: { taskId: string }) {
   const { token } = useToken();
   const { task, me, live, round, waitUntil, reload } = useTaskFeed(taskId, token);
   useDocumentTitle(task.data?.title ?? 'Task');
+  const role = task.data ? hireRole(task.data, me.data) : NOBODY;
+  const side = role.isBuyer ? 'buyer' : role.myQuote?.status === 'accepted' ? 'contractor' : null;
+  // the accepted quote's thread: read while it explains the task's state (a change request, a dispute)
+  const accepted = useQuoteThread(token, taskId, side ? (task.data?.accepted_quote_id ?? null) : null, {
+    wanted: task.data !== undefined && wantsDeliveryNote(task.data.status),
+    round,
+    reader: side ?? 'buyer',
+  });
 
   if (task.error && !task.data) {
     const limited = isRateLimited(task.error);
@@ -46,9 +57,9 @@ export function TaskPage({ taskId }: { taskId: string }) {
   if (!task.data) return <Skeleton lines={10} label="Loading the task…" />;
 
   const t = task.data;
-  const role = hireRole(t, me.data);
   const quotes = t.quotes;
-  const side = role.isBuyer ? 'buyer' : role.myQuote?.status === 'accepted' ? 'contractor' : null;
+  const note = accepted.messages ? deliveryNote(t, accepted.messages) : null;
+  const unreadOf = (quoteId: string): number => me.data?.unread_threads.find((u) => u.quote_id === quoteId)?.unread ?? 0;
   const canQuote = token !== null && me.data !== undefined && !role.isBuyer && !role.myQuote && t.status === 'open';
   // a background refresh that failed: what was loaded stays, with a word about it
   const stale = task.error ?? (me.data !== undefined || isRateLimited(me.error) ? me.error : undefined);
@@ -83,13 +94,24 @@ export function TaskPage({ taskId }: { taskId: string }) {
       <TaskTimeline task={t} side={side} nowSeconds={Math.floor(Date.now() / 1000)} />
       {role.isBuyer && t.status === 'open' && token ? <CancelTask token={token} taskId={t.id} onDone={reload} /> : null}
       {roleUnknown && me.error ? <ErrorNotice error={me.error} title="Your role on this task could not be checked" onRetry={me.reload} /> : null}
-      <DeliverySection task={t} role={role} token={token} onChanged={reload} />
+      <DeliverySection task={t} role={role} token={token} note={note} side={side} onChanged={reload} />
       {token && side && RATEABLE.has(t.status) ? <RateDeal token={token} taskId={t.id} other={side === 'buyer' ? 'contractor' : 'buyer'} onDone={reload} /> : null}
       <section aria-labelledby="quotes-h" className="stack">
         <h2 id="quotes-h">Quotes ({quotes.length})</h2>
         {quotes.length === 0 ? <p className="muted">No quotes yet.</p> : null}
         {quotes.map((q) => (
-          <QuoteItem key={q.id} task={t} quote={q} role={role} token={token} round={round} onChanged={reload} />
+          <QuoteItem
+            key={q.id}
+            task={t}
+            quote={q}
+            role={role}
+            token={token}
+            round={round}
+            thread={side && q.id === t.accepted_quote_id ? accepted : undefined}
+            serverUnread={unreadOf(q.id)}
+            shownNoteId={q.id === t.accepted_quote_id ? (note?.message?.id ?? null) : null}
+            onChanged={reload}
+          />
         ))}
       </section>
       {canQuote && token ? <QuoteForm token={token} taskId={t.id} onDone={reload} /> : null}

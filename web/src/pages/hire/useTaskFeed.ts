@@ -21,7 +21,9 @@ export function isClosed(status: string): boolean {
 
 export function useTaskFeed(taskId: string, token: string | null) {
   const task = useAsync((signal) => api.getTask(taskId, token, signal), `${taskId}:${token ?? ''}`);
-  const me = useAsync((signal) => api.me(token ?? '', signal), token ? `${token}:${taskId}` : null);
+  // after the task's first answer: reading the task marks its delivery read, which /me then no longer counts
+  const answered = task.data !== undefined || task.error !== undefined;
+  const me = useAsync((signal) => api.me(token ?? '', signal), token && answered ? `${token}:${taskId}` : null);
   const reloadTask = useOneReloadAtATime(task);
   const reloadMe = useOneReloadAtATime(me);
   /** counts the page's refreshes: the open message threads follow it */
