@@ -7,17 +7,24 @@ import { toApiError, type ApiError } from '../../api/errors';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Skeleton } from '../../components/Skeleton';
 import { TokenReveal } from '../../components/TokenReveal';
-import { useAsync } from '../../hooks/useAsync';
+import { useAsync, type AsyncState } from '../../hooks/useAsync';
 import { useBeforeUnload } from '../../hooks/useBeforeUnload';
 import { useCatalog } from '../../hooks/useCatalog';
-import { childApiChoices } from '../../lib/childTokenForm';
+import { childApiChoices, isChildToken } from '../../lib/childTokenForm';
 import { formatSats } from '../../lib/format';
 import { ChildTokenForm } from './ChildTokenForm';
 import { ChildTokenItem } from './ChildTokenItem';
 
-export function ChildTokensSection({ token, version, onMoneyMoved }: { token: string; version: number; onMoneyMoved: () => void }) {
+interface ChildTokensSectionProps {
+  token: string;
+  version: number;
+  /** GET /api/v1/tokens, read by the page (it also tells a child token) */
+  list: AsyncState<ChildToken[]>;
+  onMoneyMoved: () => void;
+}
+
+export function ChildTokensSection({ token, version, list, onMoneyMoved }: ChildTokensSectionProps) {
   const id = useId();
-  const list = useAsync((signal) => api.listChildTokens(token, signal), [token, version]);
   const balance = useAsync((signal) => api.getBalance(token, signal), [token, version]);
   const catalog = useCatalog();
   const [created, setCreated] = useState<ChildTokenCreated | null>(null);
@@ -30,7 +37,7 @@ export function ChildTokensSection({ token, version, onMoneyMoved }: { token: st
   // an older server has no /api/v1/tokens route: say so instead of offering a form that cannot work
   const unavailable = list.error?.status === 404;
   // a child token cannot make tokens: the form would only be refused
-  const isChild = list.error?.code === 'forbidden';
+  const isChild = isChildToken(list.error);
   const apis = childApiChoices(catalog.data?.apis);
 
   const onCreated = (c: ChildTokenCreated): void => {
@@ -82,7 +89,8 @@ export function ChildTokensSection({ token, version, onMoneyMoved }: { token: st
         </p>
       ) : isChild ? (
         <p className="notice notice-info" data-testid="child-tokens-forbidden">
-          This token is itself a child token: only the token that made it can make and revoke child tokens.
+          This token is itself a child token: only the token that made it can make and revoke child tokens, and see the limits
+          it set (expiry, daily cap, APIs).
         </p>
       ) : list.error ? (
         <ErrorNotice error={list.error} title="Your child tokens could not be listed" onRetry={list.reload} testId="child-list-error" />
