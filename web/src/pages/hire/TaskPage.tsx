@@ -48,7 +48,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
           error={task.error}
           title={task.error.code === 'not_found' ? 'No such task' : 'The task could not be loaded'}
           next={limited ? 'This page tries again by itself once the wait is over.' : undefined}
-          onRetry={task.error.code === 'not_found' || limited ? undefined : task.reload}
+          onRetry={task.reload}
         />
         <Link to={paths.hire}>All tasks</Link>
       </div>
