@@ -27,7 +27,7 @@ export function BalanceCard({ token, version = 0 }: { token: string; version?: n
           Top up
         </Link>
         <button type="button" className="btn btn-secondary" onClick={reload} disabled={loading}>
-          {loading ? 'Refreshing…' : 'Refresh'}
+          {loading ? 'Refreshing…' : 'Refresh the balance'}
         </button>
       </div>
     </section>

@@ -86,7 +86,7 @@ export function UsageSection({ token, version }: { token: string; version: numbe
           <input id={`${id}-to`} type="date" value={draft.to} min={draft.from} onChange={(e) => setDraft({ ...draft, to: e.target.value })} data-testid="usage-to" />
         </div>
         <button type="submit" className="btn btn-secondary" data-testid="usage-apply">
-          Show
+          Show these dates
         </button>
         <div className="row presets" role="group" aria-label="Quick ranges">
           {PRESETS.map((n) => {
@@ -169,7 +169,7 @@ export function UsageSection({ token, version }: { token: string; version: numbe
           }}
           data-testid="usage-refresh"
         >
-          Refresh
+          Refresh the history
         </button>
       </div>
       {csv.error ? <ErrorNotice error={csv.error} title="The CSV could not be downloaded" testId="usage-csv-error" /> : null}
