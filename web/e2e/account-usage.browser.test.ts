@@ -78,7 +78,10 @@ describe('usage history on the Account page', () => {
     expect(await usage.getByTestId('usage-row-balance').first().textContent()).toBe(nowText);
     expect(await usage.getByTestId('usage-adds-up').getAttribute('data-ok')).toBe('true');
     await expectText(usage.getByTestId('usage-sum'), /^0 sats before the oldest row shown, \+ [\d.,]+ sats in the rows shown = [\d.,]+ sats\.$/);
-    await expectText(page.getByTestId('balance-value'), `${(await balanceOf(srv, token)).toLocaleString('en-US')} sats`);
+    // the Balance card says the same figure in the same words, to the msat
+    await expectText(page.getByTestId('balance-value'), nowText);
+    expect(Number(await page.getByTestId('balance-value').getAttribute('data-msat'))).toBe(balanceMsat);
+    expect(Math.floor(balanceMsat / 1000)).toBe(await balanceOf(srv, token));
 
     // the chart: uPlot's root with a canvas, today's openai bar drawn, a legend, the table for screen readers
     const chart = usage.getByTestId('usage-chart');
@@ -156,5 +159,31 @@ describe('usage history on the Account page', () => {
 
     // the chart: no API calls, 2,550 sats of fees
     await expectText(usage.getByTestId('usage-chart-legend-item'), 'Fees and other 2,550 sats');
+  });
+
+  browserTest('a child token that spent part of a sat: revoking it asks and answers about the same sats, to the msat', browser, async (s) => {
+    const parent = await fundToken(srv, FUNDED);
+    const made = await call(srv.url, 'POST', '/api/v1/tokens', { headers: { 'X-Token': parent }, body: { amount_sats: 200 } });
+    expect(made.status).toBe(201);
+    const child = made.body as { id: string; token: string };
+    // a metered call costs a fraction of a sat: the child is left with msat
+    const chat = await call(srv.url, 'POST', '/api/v1/openai/v1/chat/completions', {
+      headers: { 'X-Token': child.token },
+      body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello' }], max_tokens: 16 },
+    });
+    expect(chat.status).toBe(200);
+    const listed = (await call(srv.url, 'GET', '/api/v1/tokens', { headers: { 'X-Token': parent } })).body as { data: { id: string; balance_msat: number }[] };
+    const leftMsat = listed.data.find((c) => c.id === child.id)!.balance_msat;
+    expect(leftMsat % 1000).not.toBe(0);
+    const exact = `${(leftMsat / 1000).toLocaleString('en-US', { minimumFractionDigits: 3, maximumFractionDigits: 3 })} sats`;
+
+    const page = await s.page({ name: 'parent', token: parent });
+    await page.goto(`${srv.url}/account`);
+    const item = page.locator(`[data-testid="child-token"][data-id="${child.id}"]`);
+    await expectText(item.getByTestId('child-balance'), exact);
+    await item.getByTestId(`revoke-child-${child.id}`).click();
+    await expectText(item.getByRole('group'), `its ${exact} come back to this token`);
+    await item.getByTestId(`revoke-child-${child.id}-confirm`).click();
+    await expectText(page.getByTestId('child-revoked'), `Revoked ${child.id}: ${exact} came back to this token.`);
   });
 });

@@ -198,7 +198,35 @@ async function aiForHireOnly(s: BrowserSession): Promise<void> {
   expect([chatted.status, chatted.body.error?.code]).toEqual([403, 'forbidden']);
 }
 
+/** A child token on its own Account page: no Withdraw form it can never use, no error for a limit its parent set. */
+async function childsOwnPage(s: BrowserSession, width: number): Promise<void> {
+  const parent = await fundToken(srv, FUNDED);
+  const made = await call(srv.url, 'POST', '/api/v1/tokens', { ...as(parent), body: { amount_sats: CHILD, apis: ['openai'], max_sats_per_day: CAP } });
+  expect(made.status).toBe(201);
+  const child = (made.body as { token: string }).token;
+  const page = await s.page({ name: 'child', token: child, width });
+  await page.goto(`${srv.url}/account`);
+  await expectText(page.getByTestId('balance-value'), `${CHILD} sats`);
+  await expectText(page.getByTestId('collect-child'), /A child token cannot withdraw; its parent can\./);
+  await expectAbsent(page.getByTestId('collect-form'));
+  await expectAbsent(page.getByTestId('collect-button'));
+  await expectVisible(page.getByTestId('child-tokens-forbidden'));
+  await expectText(page.getByTestId('hire-me-not-allowed'), 'This token may not use AI for Hire: the token that made it limited it to other APIs.');
+  await expectAbsent(page.getByTestId('error-notice'));
+  await s.shot(page, `child-own-account-${width}`);
+  await noSidewaysScroll(page);
+
+  // the parent's page still offers both
+  const parentPage = await s.page({ name: 'parent', token: parent, width });
+  await parentPage.goto(`${srv.url}/account`);
+  await expectVisible(parentPage.getByTestId('collect-button'));
+  await expectVisible(parentPage.getByTestId('child-token-form'));
+  await expectAbsent(parentPage.getByTestId('collect-child'));
+}
+
 describe('child tokens on the Account page', () => {
+  browserTest('a child token at 1280 sees that it cannot withdraw and that AI for Hire is not its to use, no error', browser, (s) => childsOwnPage(s, 1280));
+  browserTest('a child token at 360 sees that it cannot withdraw and that AI for Hire is not its to use, no error', browser, (s) => childsOwnPage(s, 360));
   browserTest('desktop (1280×800): made with a budget, shown once, spent to its daily cap, listed after a reload, revoked with the rest back', browser, (s) => lifecycle(s, 1280, 800));
   browserTest('phone (360×740): made with a budget, shown once, spent to its daily cap, listed after a reload, revoked with the rest back', browser, (s) => lifecycle(s, 360, 740));
   browserTest('limited to AI for Hire on the form: it posts a task and is refused a catalog API', browser, aiForHireOnly);

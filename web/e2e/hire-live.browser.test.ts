@@ -1,12 +1,11 @@
 // AI for Hire pages that keep up and say what matters, at phone and desktop sizes: a new quote and
-// a delivery appear without a reload (the page's clock is moved on, nothing sleeps), the escrow
+// a delivery appear without a reload (on the live events the page listens to; nothing sleeps), the escrow
 // and every deadline are shown and worded for each side, either side can dispute, the delivery
 // stops counting as unread once read; and posting without a token sends nothing, keeps the draft
 // across a top-up and brings the buyer back to it.
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { call } from '../../server/testing/harness.js';
-import { TASK_REFRESH_MS } from '../src/lib/refresh.js';
 import { browserTest, expectAbsent, expectText, expectVisible, fundToken, horizontalOverflow, poll, useBrowser, useDevServer } from './harness.js';
 
 const H = '/api/v1/ai-for-hire';
@@ -19,8 +18,8 @@ async function hire(token: string, method: string, path: string, body?: unknown)
   if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
 }
-/** the page's own polling, moved on by one period */
-const tick = (page: Page) => page.clock.fastForward(TASK_REFRESH_MS + 500);
+/** the page listens to its live events: from now on what happens to the task shows by itself */
+const listening = (page: Page) => poll(() => page.getByTestId('task-page').getAttribute('data-live')).toBe('true');
 const badge = (page: Page) => page.getByTestId('task-page').locator('.page-head').getByTestId('status-badge');
 
 /** the buttons of a row do not touch: at least 4 px between any two on the same line */
@@ -52,10 +51,10 @@ for (const [label, buyerWidth, contractorWidth] of [
     await buyer.goto(`${srv.url}/hire/tasks/${task.id}`);
     await expectText(buyer.getByTestId('deadline-expires'), /^Open for quotes until .+ \(in \d+ days?/);
     await expectText(buyer.getByText('No quotes yet.'), 'No quotes yet.');
+    await listening(buyer);
 
     // a quote made elsewhere shows up without a reload
     const quote = await hire(contractorToken, 'POST', `/tasks/${task.id}/quotes`, { price_sats: 250, description: 'Five, seven, five.' });
-    await tick(buyer);
     await expectText(buyer.locator(`[data-testid="quote-${quote.id}"]`).getByTestId('quote-price'), '250 sats');
 
     // the buyer accepts: the escrow and the delivery deadline, in the buyer's words
@@ -70,6 +69,7 @@ for (const [label, buyerWidth, contractorWidth] of [
     await contractor.clock.install();
     await contractor.goto(`${srv.url}/hire/tasks/${task.id}`);
     await expectText(contractor.getByTestId('task-page'), /you are the contractor/);
+    await listening(contractor);
     await expectText(contractor.getByTestId('deadline-delivery'), /^Deliver by .+250 sats go back to the buyer/);
     await expectText(contractor.getByTestId('task-escrow'), /^In escrow: 250 sats/);
     await s.shot(contractor, `hire-live-contractor-awarded-${contractorWidth}`);
@@ -79,7 +79,6 @@ for (const [label, buyerWidth, contractorWidth] of [
     await expectText(contractor.getByTestId('deadline-review'), /^Review until .+released to you automatically/);
 
     // the delivery reaches the buyer's open page by itself, with the review deadline
-    await tick(buyer);
     await expectText(buyer.getByTestId('delivery-body'), /lightning never sleeps/);
     await expectText(badge(buyer), 'delivered');
     await expectText(buyer.getByTestId('deadline-review'), /^Review by .+ \(in \d+ days?.*otherwise 250 sats are released to the contractor automatically/);
@@ -98,7 +97,6 @@ for (const [label, buyerWidth, contractorWidth] of [
     await expectText(badge(buyer), 'disputed');
     await expectText(buyer.getByTestId('task-escrow'), /In escrow: 250 sats.*the operator decides how it is divided/);
     await expectAbsent(buyer.getByTestId('dispute-toggle'));
-    await tick(contractor);
     await expectText(badge(contractor), 'disputed');
     await s.shot(buyer, `hire-live-buyer-disputed-${buyerWidth}`);
   });

@@ -6,7 +6,7 @@
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { call } from '../../server/testing/harness.js';
-import { balanceOf, browserTest, expectText, fundToken, useBrowser, useDevServer } from './harness.js';
+import { balanceOf, browserTest, expectText, fundToken, horizontalOverflow, useBrowser, useDevServer } from './harness.js';
 
 const H = '/api/v1/ai-for-hire';
 const browser = useBrowser();
@@ -134,3 +134,35 @@ browserTest('100 + 200 sats split after the first was released: the contractor�
   const audit = await srv.server.ledger.audit();
   expect(audit.problems).toEqual([]);
 });
+
+for (const width of [390, 1280]) {
+  browserTest(`${width}px: the contractor reads each milestone's acceptance JSON Schema, formatted, and a sha256 in full`, browser, async (s) => {
+    const [buyerToken, contractorToken] = await Promise.all([fundToken(srv, 1000), fundToken(srv, 100)]);
+    const schema = { type: 'object', required: ['title', 'lines'], properties: { title: { type: 'string', maxLength: 80 }, lines: { type: 'array', minItems: 3 } } };
+    const sha256 = 'ab'.repeat(32);
+    const milestones = [
+      { title: 'Draft', amount_sats: 40, acceptance: { json_schema: schema } },
+      { title: 'Exact text', amount_sats: 60, acceptance: { sha256 } },
+      { title: 'Review', amount_sats: 20 },
+    ];
+    const task = await hire(buyerToken, 'POST', '/tasks', { title: `Checked parts ${width}`, description: 'Machine-checked.', milestones });
+    const quote = await hire(contractorToken, 'POST', `/tasks/${task.id}/quotes`, { price_sats: 120, description: 'All three' });
+    await hire(buyerToken, 'POST', `/tasks/${task.id}/quotes/${quote.id}/accept`, { expected_price_sats: 120 });
+
+    const contractor = await s.page({ name: 'contractor', token: contractorToken, width, height: width > 500 ? 900 : 844 });
+    await contractor.goto(`${srv.url}/hire/tasks/${task.id}`);
+    await expectText(contractor.getByTestId('task-page'), /you are the contractor/);
+    const shown = contractor.getByTestId('milestone-0-check-schema').locator('pre');
+    // as the API answered it (a JSON store may order its keys its own way), two spaces a level
+    const text = (await shown.textContent()) ?? '';
+    expect(JSON.parse(text)).toEqual(schema);
+    expect(text).toMatch(/^\{\n {2}"[a-z]+": /);
+    expect(text).toContain('\n    "title": {\n      "type": "string",');
+    await expectText(contractor.getByTestId('milestone-0-check'), /satisfies the buyer’s JSON Schema/);
+    await expectText(contractor.getByTestId('milestone-1-check'), `Machine-checked: released at once if the delivery’s sha256 is ${sha256}.`);
+    expect(await contractor.getByTestId('milestone-2-check').count()).toBe(0);
+    const o = await horizontalOverflow(contractor);
+    expect(o.scrollWidth, `sideways scrolling: ${o.widest.join('; ')}`).toBeLessThanOrEqual(o.innerWidth);
+    await s.shot(contractor, `hire-milestone-schema-${width}`);
+  });
+}

@@ -25,8 +25,12 @@ async function usageOf(scope: Locator, token: string): Promise<CallUsage> {
   return r.body as CallUsage;
 }
 
-/** "1 sat (8 msat)": the page's words for an exact charge. */
-const chargeWords = (u: CallUsage): string => `${u.charged_sats.toLocaleString('en-US')} ${u.charged_sats === 1 ? 'sat' : 'sats'}${u.charged_msat % 1000 ? ` (${u.charged_msat.toLocaleString('en-US')} msat)` : ''}`;
+/** "0.008 sats", "1,233.992 sats", "2 sats": the page's words for an amount the API gives in msat (as the usage history says it). */
+const exactSats = (msat: number): string =>
+  msat % 1000 === 0
+    ? `${(msat / 1000).toLocaleString('en-US')} ${msat === 1000 ? 'sat' : 'sats'}`
+    : `${(msat / 1000).toLocaleString('en-US', { minimumFractionDigits: 3, maximumFractionDigits: 3 })} sats`;
+const chargeWords = (u: CallUsage): string => exactSats(u.charged_msat);
 /** the token the top-up test revealed, used by the "Try it" test */
 let revealedToken: string | undefined;
 
@@ -187,7 +191,7 @@ describe('"Try it" in the catalog: a paid call', () => {
     await expectVisible(result);
     await expectText(result.getByTestId('try-it-status'), '200');
     // a JSON answer names its exact charge (X-Charged-Msats): a few tokens cost less than a sat
-    await expectText(result.getByTestId('try-it-charged'), /^1 sat \(\d+ msat\)$/);
+    await expectText(result.getByTestId('try-it-charged'), /^0\.\d{3} sats$/);
     const usage = await usageOf(result, token);
     expect(usage).toMatchObject({ model: 'gpt-4o-mini', charged_sats: 1, status: 'settled' });
     await expectText(result.getByTestId('try-it-charged'), chargeWords(usage));
@@ -202,9 +206,9 @@ describe('"Try it" in the catalog: a paid call', () => {
     expect(await balanceOf(srv, token)).toBe(left);
     await s.shot(page, 'tryit-paid-1280', { fullPage: false });
 
-    // the Account page agrees, and shows the call's receipt
+    // the Account page agrees, to the msat where it reads the balance itself, and shows the call's receipt
     await page.getByTestId('nav-account').click();
-    await expectText(page.getByTestId('balance-value'), `${left.toLocaleString('en-US')} sats`);
+    await expectText(page.getByTestId('balance-value'), exactSats(AMOUNT * 1000 - usage.charged_msat));
     const receipt = page.getByTestId('recent-call');
     await expectText(receipt.getByTestId('recent-call-request-id'), usage.request_id);
     await expectText(receipt.getByTestId('recent-call-charged'), chargeWords(usage));
@@ -233,7 +237,7 @@ describe('"Try it" in the catalog: a paid call', () => {
 
     srv.upstream.release();
     await expectText(result.getByTestId('try-it-body'), /\[DONE\]/);
-    await expectText(result.getByTestId('try-it-charged'), /^1 sat \(\d+ msat\)$/);
+    await expectText(result.getByTestId('try-it-charged'), /^0\.\d{3} sats$/);
     const usage = await usageOf(result, token);
     expect(Math.ceil(usage.max_charge_msat / 1000)).toBe(CHAT_CEILING);
     await expectText(result.getByTestId('try-it-charged'), chargeWords(usage));

@@ -100,7 +100,7 @@ export function createApiClient(options: ClientOptions = {}) {
     getTopupStatus: (paymentHash: string, signal?: AbortSignal) =>
       json<TopupStatusBody>(`/api/v1/topup/${seg(paymentHash)}`, { signal }),
     getBalance: (token: string, signal?: AbortSignal) =>
-      json<Balance>('/api/v1/balance', { token, signal, balanceIn: (b) => ({ token, sats: b.balance_sats }) }),
+      json<Balance>('/api/v1/balance', { token, signal, balanceIn: (b) => ({ token, sats: b.balance_sats, msat: b.balance_msat }) }),
     /** one paid call's receipt: what it was charged and the tokens it used */
     getCallUsage: (token: string, requestId: string, signal?: AbortSignal) =>
       json<CallUsage>(`/api/v1/usage/${seg(requestId)}`, { token, signal }),
@@ -175,7 +175,7 @@ export function createApiClient(options: ClientOptions = {}) {
     confirm: (token: string, taskId: string) => json<Task>(`${HIRE}/tasks/${seg(taskId)}/confirm`, { method: 'POST', body: {}, token }),
     collect: (token: string, invoice: string) =>
       json<Payout>(`${HIRE}/collect`, { method: 'POST', body: { invoice }, token, balanceIn: (p) => ({ token, sats: p.balance_sats }) }),
-    me: (token: string, signal?: AbortSignal) => json<Me>(`${HIRE}/me`, { token, signal, balanceIn: (m) => ({ token, sats: m.balance_sats }) }),
+    me: (token: string, signal?: AbortSignal) => json<Me>(`${HIRE}/me`, { token, signal, balanceIn: (m) => ({ token, sats: m.balance_sats, msat: m.balance_msat }) }),
     /** a public record from closed escrowed deals */
     getProfile: (id: string, signal?: AbortSignal) => json<Profile>(`${HIRE}/profiles/${seg(id)}`, { signal }),
     /** the buyer or the accepted contractor of a closed task, once */

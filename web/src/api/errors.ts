@@ -33,6 +33,8 @@ export class ApiError extends Error {
   readonly challenge: PaymentChallenge;
   readonly retryAfterSeconds: number | undefined;
   readonly body: unknown;
+  /** when the answer came (ms): a Retry-After counts from here */
+  readonly receivedAtMs: number = Date.now();
 
   constructor(init: ApiErrorInit) {
     super(init.message);

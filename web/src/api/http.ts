@@ -28,7 +28,7 @@ export interface RequestOptions {
 
 /** A JSON call whose answer names a token's balance: `balanceIn` finds it in the body. */
 export interface JsonOptions<T> extends RequestOptions {
-  balanceIn?: (body: T) => { token: string; sats: number } | null;
+  balanceIn?: (body: T) => { token: string; sats: number; msat?: number } | null;
 }
 
 /** X-Balance-Sats of an answer to `token`: what a paid call left it. */
@@ -96,6 +96,6 @@ export async function requestJson<T>(config: HttpConfig, path: string, opts: Jso
     throw new ApiError({ code: 'unexpected_response', message: `The server answered ${res.status} with a body that is not JSON.`, status: res.status, body: text });
   }
   const told = opts.balanceIn?.(value);
-  if (told && ticket !== undefined) config.balances?.tell(told.token, told.sats, ticket);
+  if (told && ticket !== undefined) config.balances?.tell(told.token, told.sats, ticket, told.msat);
   return value;
 }

@@ -1,6 +1,8 @@
-// Shows an ApiError as a readable message with what to do next, and a retry when possible.
+// Shows an ApiError as a readable message with what to do next, and a retry where retrying can help.
 import type { ApiError } from '../api/errors';
-import { adviceFor } from '../lib/errorAdvice';
+import { useNow } from '../hooks/useNow';
+import { adviceFor, nextStep, rateLimitText, retryHelps } from '../lib/errorAdvice';
+import { isRateLimited } from '../lib/rateLimit';
 import { paths } from '../router/routes';
 import { Link } from '../router/Link';
 import { InlineCode } from './InlineCode';
@@ -9,8 +11,9 @@ interface ErrorNoticeProps {
   error: ApiError;
   title?: string;
   /** what to do next, where the page knows better than the code's general advice */
-  next?: string;
-  onRetry?: () => void;
+  next?: string | undefined;
+  /** offered only where sending the same request again can help (not after a 404 or a 429) */
+  onRetry?: (() => void) | undefined;
   testId?: string;
 }
 
@@ -18,20 +21,19 @@ const TOKEN_CODES = new Set(['missing_token', 'invalid_token']);
 const TOPUP_CODES = new Set(['insufficient_balance', 'payment_required']);
 
 export function ErrorNotice({ error, title = 'That did not work', next, onRetry, testId = 'error-notice' }: ErrorNoticeProps) {
+  const limited = isRateLimited(error);
+  const waiting = limited && error.retryAfterSeconds !== undefined && Date.now() < error.receivedAtMs + error.retryAfterSeconds * 1000;
+  useNow(waiting); // the wait counts down
+  const message = limited ? rateLimitText(error, Date.now()) : error.message;
   const advice = adviceFor(error.code);
-  const retryAfter = error.retryAfterSeconds !== undefined ? ` Retry in ${error.retryAfterSeconds} s.` : '';
+  const step = next ?? (advice && advice.meaning === error.message ? undefined : nextStep(error));
   return (
     <div className="notice notice-error" role="alert" data-testid={testId} data-code={error.code}>
       <p className="notice-title">{title}</p>
-      <p>
-        {error.message}
-        {error.field ? <> (field <code>{error.field}</code>)</> : null}
-      </p>
-      {next ? (
-        <p className="muted">{next}</p>
-      ) : advice && advice.meaning !== error.message ? (
+      <p data-testid={`${testId}-message`}>{message}</p>
+      {step ? (
         <p className="muted">
-          <InlineCode text={advice.next + retryAfter} />
+          <InlineCode text={step} />
         </p>
       ) : null}
       <p className="muted small">
@@ -39,7 +41,7 @@ export function ErrorNotice({ error, title = 'That did not work', next, onRetry,
         {error.status ? <>, HTTP {error.status}</> : null}
       </p>
       <div className="row">
-        {onRetry ? (
+        {onRetry && retryHelps(error) ? (
           <button type="button" className="btn btn-secondary btn-small" onClick={onRetry}>
             Retry
           </button>

@@ -26,7 +26,13 @@ export function TokenReveal({ revealed, onDismiss }: { revealed: RevealedToken; 
   return (
     <section className="token-reveal" aria-labelledby={`${id}-h`} data-testid="token-reveal">
       <h2 id={`${id}-h`} ref={headingRef} tabIndex={-1}>
-        {revealed.source === 'hire' ? 'A token was created for you' : revealed.source === 'child' ? 'Your new child token' : 'Your new token'}
+        {revealed.again
+          ? 'The token this invoice already made'
+          : revealed.source === 'hire'
+            ? 'A token was created for you'
+            : revealed.source === 'child'
+              ? 'Your new child token'
+              : 'Your new token'}
       </h2>
       <p className="notice notice-warning" role="note">
         <strong>Save this now — it cannot be shown again.</strong> The token is your balance: anyone with it can spend it, and
@@ -36,7 +42,12 @@ export function TokenReveal({ revealed, onDismiss }: { revealed: RevealedToken; 
         <code data-testid="token-reveal-text">{revealed.token}</code>
         <CopyButton text={revealed.token} label="Copy token" className="btn btn-primary btn-small" testId="token-reveal-copy" />
       </div>
-      {revealed.creditedSats !== undefined || revealed.balanceSats !== undefined ? (
+      {revealed.again ? (
+        <p data-testid="token-reveal-again">
+          This invoice was claimed before: this is the token it made then, not a new one, and nothing was credited now.
+          {revealed.balanceSats !== undefined ? <> Balance {formatSats(revealed.balanceSats)}.</> : null}
+        </p>
+      ) : revealed.creditedSats !== undefined || revealed.balanceSats !== undefined ? (
         <p>
           {revealed.creditedSats !== undefined ? <>Credited {formatSats(revealed.creditedSats)}. </> : null}
           {revealed.balanceSats !== undefined ? <>Balance {formatSats(revealed.balanceSats)}.</> : null}

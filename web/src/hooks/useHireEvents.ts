@@ -1,7 +1,9 @@
 // Listens to the token's AI for Hire events (GET /events, server-sent events read through fetch,
-// since EventSource cannot send X-Token) and calls `onEvent` for each; reconnects after a drop.
+// since EventSource cannot send X-Token) and calls `onEvent` for each; reconnects after a drop,
+// waiting longer after each failure in a row (and at least what a 429's Retry-After asks).
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
+import { isApiError } from '../api/errors';
 
 export interface HireEvent {
   id: string;
@@ -10,6 +12,13 @@ export interface HireEvent {
 }
 
 const RECONNECT_MS = 5_000;
+const RECONNECT_MAX_MS = 60_000;
+
+/** The wait before reconnecting after `failures` failed or dropped connections in a row (from 1). */
+export function reconnectDelayMs(failures: number, retryAfterSeconds?: number): number {
+  const backoff = Math.min(RECONNECT_MAX_MS, RECONNECT_MS * 2 ** Math.max(0, failures - 1));
+  return Math.max(backoff, (retryAfterSeconds ?? 0) * 1000);
+}
 
 /** Splits a text/event-stream buffer into complete events and the rest. */
 export function parseSse(buffer: string): { events: HireEvent[]; rest: string } {
@@ -38,9 +47,12 @@ export function useHireEvents(token: string | null, onEvent: (e: HireEvent) => v
     if (!token) return;
     const abort = new AbortController();
     let retry: number | undefined;
+    let failures = 0;
     const connect = async (): Promise<void> => {
+      let retryAfter: number | undefined;
       try {
         const res = await api.openEvents(token, abort.signal, newTasks);
+        failures = 0;
         setConnected(true);
         const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
         let buffer = '';
@@ -51,11 +63,13 @@ export function useHireEvents(token: string | null, onEvent: (e: HireEvent) => v
           buffer = parsed.rest;
           parsed.events.forEach((e) => handler.current(e));
         }
-      } catch {
-        // dropped or refused: the page's own refresh still runs; try again later
+      } catch (e) {
+        // dropped or refused: the page's own fallback refresh runs meanwhile; try again later
+        if (isApiError(e)) retryAfter = e.retryAfterSeconds;
       }
       setConnected(false);
-      if (!abort.signal.aborted) retry = window.setTimeout(() => void connect(), RECONNECT_MS);
+      failures += 1;
+      if (!abort.signal.aborted) retry = window.setTimeout(() => void connect(), reconnectDelayMs(failures, retryAfter));
     };
     void connect();
     return () => {

@@ -36,7 +36,7 @@ describe('call receipts', () => {
   it('read the charge a JSON answer names, exact to the msat where it is not whole sats', () => {
     const metered = chargeOfHead(head({ chargedSats: 1, chargedMsats: 417, balanceSats: 999 }));
     expect(metered).toEqual({ state: 'charged', sats: 1, msats: 417 });
-    expect(chargeText(metered)).toBe('1 sat (417 msat)');
+    expect(chargeText(metered)).toBe('0.417 sats');
     expect(chargeText(chargeOfHead(head({ chargedSats: 30, chargedMsats: 30_000 })))).toBe('30 sats');
     expect(chargeText(chargeOfHead(head({ chargedSats: 30 })))).toBe('30 sats');
   });
@@ -47,7 +47,7 @@ describe('call receipts', () => {
     expect(chargeText(r?.charge ?? { state: 'none' })).toBe('up to 9,834 sats');
     const settled = withUsage(r as CallReceipt, usage());
     expect(settled.charge).toEqual({ state: 'charged', sats: 3, msats: 2_417 });
-    expect(chargeText(settled.charge)).toBe('3 sats (2,417 msat)');
+    expect(chargeText(settled.charge)).toBe('2.417 sats');
     expect(settled.usage?.output_tokens).toBe(5);
   });
 

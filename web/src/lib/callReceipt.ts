@@ -2,7 +2,7 @@
 // record once it ended; and the words that say it. Pure, so it is tested.
 import type { CallUsage } from '../../../contract/api';
 import type { ProxyHead } from '../api/proxyResult';
-import { formatNumber, formatSats } from './format';
+import { formatMsat, formatNumber, formatSats } from './format';
 
 export type TokenCounts = NonNullable<CallUsage['usage']>;
 
@@ -49,7 +49,7 @@ export function withUsage(r: CallReceipt, u: CallUsage): CallReceipt {
   return { ...r, charge: chargeOfUsage(u), usage: u.usage };
 }
 
-/** "nothing", "30 sats", "1 sat (417 msat)" when the exact charge is not whole sats, "up to 13 sats". */
+/** "nothing", "30 sats", "0.417 sats" (exact, as the usage history says it), "up to 13 sats". */
 export function chargeText(c: Charge): string {
   switch (c.state) {
     case 'none':
@@ -57,7 +57,7 @@ export function chargeText(c: Charge): string {
     case 'held':
       return `up to ${formatSats(c.maxSats)}`;
     case 'charged':
-      return c.msats !== null && c.msats % 1000 !== 0 ? `${formatSats(c.sats)} (${formatNumber(c.msats)} msat)` : formatSats(c.sats);
+      return c.msats !== null ? formatMsat(c.msats) : formatSats(c.sats);
   }
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChildToken } from '../api/childTokens';
 import { ApiError } from '../api/errors';
-import { AI_FOR_HIRE_CHOICE, apisText, checkChildToken, childApiChoices, childState, childTokenRefusal, expiryText, localDateTimeToUnix, spentTodayText, type ChildTokenInput } from './childTokenForm';
+import { AI_FOR_HIRE_CHOICE, apisText, checkChildToken, childApiChoices, childState, childTokenRefusal, expiryText, isChildToken, localDateTimeToUnix, spentTodayText, type ChildTokenInput } from './childTokenForm';
 
 const NOW = Math.floor(new Date(2026, 11, 4, 23, 0).getTime() / 1000);
 const ctx = { now: NOW, balanceSats: 1_000, knownApis: ['openai', 'anthropic'] };
@@ -116,5 +116,13 @@ describe('a child in words', () => {
     for (const far of [253_402_300_800, 8_640_000_000_000, 8_640_000_000_001, 99_999_999_999_999, Number.MAX_SAFE_INTEGER]) {
       expect(expiryText(far)).toBe('after the year 9999 (in effect never)');
     }
+  });
+});
+
+describe('isChildToken', () => {
+  it('reads the 403 GET /api/v1/tokens answers a child token, and nothing else', () => {
+    expect(isChildToken(new ApiError({ code: 'forbidden', message: 'A child token has no child tokens of its own', status: 403 }))).toBe(true);
+    expect(isChildToken(new ApiError({ code: 'not_found', message: 'No such route', status: 404 }))).toBe(false);
+    expect(isChildToken(undefined)).toBe(false);
   });
 });

@@ -142,3 +142,9 @@ export function expiryText(expiresAt: number | null): string {
 export function apisText(c: Pick<ChildToken, 'apis'>): string {
   return c.apis && c.apis.length > 0 ? c.apis.join(', ') : 'every API';
 }
+
+/**
+ * Whether GET /api/v1/tokens refused the token as a child: the API answers a child token 403
+ * forbidden there (a child has no children), and has no other way of telling one.
+ */
+export const isChildToken = (listError: ApiError | undefined): boolean => listError?.code === 'forbidden';

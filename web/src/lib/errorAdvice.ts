@@ -1,6 +1,8 @@
-// What each error code means and what to do next: shown under error messages and in the docs.
+// What each error code means and what to do next: shown under error messages and in the docs
+// (the docs' words name fields and headers; the app's, below, speak to the person on the page).
 import type { ErrorCode } from '../../../contract/errors';
-import type { ClientErrorCode } from '../api/errors';
+import type { ApiError, ClientErrorCode } from '../api/errors';
+import { isRateLimited, secondsUntil } from './rateLimit';
 
 export interface Advice {
   meaning: string;
@@ -43,4 +45,36 @@ const CLIENT_ERROR_ADVICE: Record<ClientErrorCode, Advice> = {
 
 export function adviceFor(code: string): Advice | undefined {
   return (SERVER_ERROR_ADVICE as Record<string, Advice>)[code] ?? (CLIENT_ERROR_ADVICE as Record<string, Advice>)[code];
+}
+
+/** What to do next, in the app's words: the field by its name, no header names; none after a 429 (its message says when). */
+export function nextStep(error: ApiError): string | undefined {
+  const field = error.field ? `“${error.field}”` : null;
+  switch (error.code) {
+    case 'missing_required_field':
+      return field ? `Fill in ${field}, then send it again.` : 'Fill in what is missing, then send it again.';
+    case 'invalid_field_type':
+    case 'invalid_field_value':
+      return field ? `Correct ${field}, then send it again.` : 'Correct the value, then send it again.';
+    case 'rate_limited':
+      return undefined;
+  }
+  return isRateLimited(error) ? undefined : adviceFor(error.code)?.next;
+}
+
+/**
+ * Whether sending the same request again can succeed: after no answer, a server failure, a
+ * timeout or a stale state (409) — not after a 404, a refusal or a 429 (whose wait comes first).
+ */
+export function retryHelps(error: ApiError): boolean {
+  return error.status === 0 || error.status >= 500 || error.status === 408 || error.status === 409;
+}
+
+/** "Too many requests — try again in 13 s." once, counting down from when the 429 came. */
+export function rateLimitText(error: ApiError, nowMs: number): string {
+  // the server's reason up to its first stop ("Too many requests: at most 60 a minute. Retry in 13 s.")
+  const reason = /^[^:.]+/.exec(error.message)?.[0]?.trim() || 'Too many requests';
+  if (error.retryAfterSeconds === undefined) return `${reason} — try again in a minute.`;
+  const left = secondsUntil(error.receivedAtMs + error.retryAfterSeconds * 1000, nowMs);
+  return left > 0 ? `${reason} — try again in ${left} s.` : `${reason} — you can try again now.`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCountdown, formatSats, formatTime, shortToken } from './format';
+import { formatCountdown, formatMsat, formatSats, formatSignedMsat, formatTime, shortToken } from './format';
 import { isPreimage, lightningQrText, looksLikeInvoice, normalizePreimage, stripLightningPrefix } from './lightning';
 
 describe('format', () => {
@@ -40,5 +40,27 @@ describe('lightning helpers', () => {
     expect(looksLikeInvoice('bitcoin:bc1q')).toBe(false);
     expect(stripLightningPrefix(' Lightning:lnbc1 ')).toBe('lnbc1');
     expect(lightningQrText('lnbc1x')).toBe('LIGHTNING:LNBC1X');
+  });
+});
+
+describe('amounts to the msat', () => {
+  it('shows whole sats plainly and fractions with three decimals', () => {
+    expect(formatMsat(1_234_000)).toBe('1,234 sats');
+    expect(formatMsat(1_000)).toBe('1 sat');
+    expect(formatMsat(1_233_583)).toBe('1,233.583 sats');
+    expect(formatMsat(417)).toBe('0.417 sats');
+    expect(formatMsat(0)).toBe('0 sats');
+    expect(formatMsat(38)).toBe('0.038 sats');
+  });
+
+  it('says a whole-sat figure exactly as the same amount in msat', () => {
+    for (const sats of [0, 1, 2, 99, 1_000_000]) expect(formatSats(sats)).toBe(formatMsat(sats * 1000));
+  });
+
+  it('signs changes: credits +, debits − (a real minus)', () => {
+    expect(formatSignedMsat(1_234_000)).toBe('+1,234 sats');
+    expect(formatSignedMsat(-417)).toBe('−0.417 sats');
+    expect(formatSignedMsat(-1_000)).toBe('−1 sat');
+    expect(formatSignedMsat(0)).toBe('0 sats');
   });
 });

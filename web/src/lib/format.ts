@@ -1,8 +1,26 @@
-// Display helpers: sats with thousands separators, dates, short tokens, countdowns.
+// Display helpers: amounts of money, dates, short tokens, countdowns.
 const satsFormat = new Intl.NumberFormat('en-US');
+const msatFormat = new Intl.NumberFormat('en-US', { minimumFractionDigits: 3, maximumFractionDigits: 3 });
 
+/**
+ * Every amount of money the app shows, in sats: exact to the millisatoshi where the API gives
+ * msat ("0.038 sats", "99.743 sats"), decimals only when they matter ("1,234 sats", "1 sat").
+ */
+export function formatMsat(msat: number): string {
+  const sats = msat / 1000;
+  const text = msat % 1000 === 0 ? satsFormat.format(sats) : msatFormat.format(sats);
+  return `${text} ${msat === 1000 || msat === -1000 ? 'sat' : 'sats'}`;
+}
+
+/** A whole-sat figure (a price, a budget, a balance the API gives only in sats), said the same way. */
 export function formatSats(n: number): string {
-  return `${satsFormat.format(n)} ${n === 1 ? 'sat' : 'sats'}`;
+  return formatMsat(n * 1000);
+}
+
+/** A balance change with its sign: "+1,234 sats", "−0.417 sats", "0 sats". */
+export function formatSignedMsat(msat: number): string {
+  if (msat === 0) return formatMsat(0);
+  return `${msat > 0 ? '+' : '−'}${formatMsat(Math.abs(msat))}`;
 }
 
 export function formatNumber(n: number): string {

@@ -8,30 +8,11 @@ import {
   csvFileName,
   dayStart,
   emptyHistory,
-  formatMsat,
-  formatSignedMsat,
   kindLabel,
   lastDays,
   shortEndpoint,
   sumRows,
 } from './usage';
-
-describe('amounts to the msat', () => {
-  it('shows whole sats plainly and fractions with three decimals', () => {
-    expect(formatMsat(1_234_000)).toBe('1,234 sats');
-    expect(formatMsat(1_000)).toBe('1 sat');
-    expect(formatMsat(1_233_583)).toBe('1,233.583 sats');
-    expect(formatMsat(417)).toBe('0.417 sats');
-    expect(formatMsat(0)).toBe('0 sats');
-  });
-
-  it('signs changes: credits +, debits − (a real minus)', () => {
-    expect(formatSignedMsat(1_234_000)).toBe('+1,234 sats');
-    expect(formatSignedMsat(-417)).toBe('−0.417 sats');
-    expect(formatSignedMsat(-1_000)).toBe('−1 sat');
-    expect(formatSignedMsat(0)).toBe('0 sats');
-  });
-});
 
 describe('rows in words', () => {
   it('names kinds, shortens an endpoint under its API, says a call’s state', () => {

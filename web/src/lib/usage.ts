@@ -2,23 +2,8 @@
 // means, whether the rows add up (each balance after minus its change is the row below's), and
 // the date range as Unix seconds. Pure, so it is tested.
 import type { UsagePage, UsageRow } from '../../../contract/api';
-import { formatNumber } from './format';
 
 const DAY = 86_400;
-
-/** "1,234 sats", "1,233.583 sats", "0.417 sats": exact to the msat, decimals only when they matter. */
-export function formatMsat(msat: number): string {
-  const whole = msat % 1000 === 0;
-  const sats = msat / 1000;
-  const text = whole ? formatNumber(sats) : new Intl.NumberFormat('en-US', { minimumFractionDigits: 3, maximumFractionDigits: 3 }).format(sats);
-  return `${text} ${msat === 1000 || msat === -1000 ? 'sat' : 'sats'}`;
-}
-
-/** A balance change with its sign: "+1,234 sats", "−0.417 sats", "0 sats". */
-export function formatSignedMsat(msat: number): string {
-  if (msat === 0) return formatMsat(0);
-  return `${msat > 0 ? '+' : '−'}${formatMsat(Math.abs(msat))}`;
-}
 
 const KIND_LABELS: Record<UsageRow['kind'], string> = {
   call: 'API call',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DailyUsage } from '../../../contract/api';
-import { formatMsat } from './usage';
+import { formatMsat } from './format';
 import { chartSummary, OTHER_KEY, shapeDaily, stackTops } from './usageChart';
 
 const day = (d: string): number => Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10))) / 1000;

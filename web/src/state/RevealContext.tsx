@@ -8,6 +8,8 @@ export interface RevealedToken {
   source: 'topup' | 'hire' | 'child';
   creditedSats?: number;
   balanceSats?: number;
+  /** a claim of an invoice claimed before: the token it already made, nothing credited now */
+  again?: boolean;
 }
 
 export interface RevealApi {

@@ -1,6 +1,7 @@
 // The token this browser uses: in memory for the session, in localStorage only when remembered.
-import { createContext, useCallback, useMemo, useState, type ReactNode } from 'react';
-import { forgetRememberedToken, loadRememberedToken, rememberToken } from '../lib/tokenStorage';
+// A remembered token forgotten or replaced in another tab is forgotten or replaced here too.
+import { createContext, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { afterStorageChange, forgetRememberedToken, loadRememberedToken, rememberToken } from '../lib/tokenStorage';
 
 export interface TokenApi {
   token: string | null;
@@ -40,6 +41,16 @@ export function TokenProvider({ children }: { children: ReactNode }) {
       if (s.token !== null && loadRememberedToken() === s.token) forgetRememberedToken();
       return { token: null, remembered: false };
     });
+  }, []);
+
+  // another tab's "Forget token" must not leave this one showing the balance and able to spend
+  useEffect(() => {
+    const onStorage = (e: StorageEvent): void => {
+      if (e.storageArea !== null && e.storageArea !== window.localStorage) return;
+      setState((s) => afterStorageChange(s, e) ?? s);
+    };
+    window.addEventListener('storage', onStorage);
+    return () => window.removeEventListener('storage', onStorage);
   }, []);
 
   const value = useMemo(() => ({ ...state, setToken, setRemembered, forget }), [state, setToken, setRemembered, forget]);

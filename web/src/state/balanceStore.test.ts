@@ -26,4 +26,14 @@ describe('the balance store', () => {
     store.tell('abl_a', 18_080, poll);
     expect(store.get('abl_a')).toBe(17_899);
   });
+
+  it('keeps the msat an answer named, and forgets it when a newer answer named whole sats only', () => {
+    const store = createBalanceStore();
+    let heard = 0;
+    store.subscribe(() => heard++);
+    store.tell('abl_a', 99, store.ticket(), 99_743); // GET /balance
+    expect([store.get('abl_a'), store.getMsat('abl_a')]).toEqual([99, 99_743]);
+    store.tell('abl_a', 99, store.ticket()); // a paid call's X-Balance-Sats: the msat it left is not known
+    expect([store.get('abl_a'), store.getMsat('abl_a'), heard]).toEqual([99, undefined, 2]);
+  });
 });

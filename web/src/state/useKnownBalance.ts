@@ -6,3 +6,9 @@ export function useKnownBalance(token: string | null, store: BalanceStore = bala
   const read = useCallback(() => (token === null ? undefined : store.get(token)), [token, store]);
   return useSyncExternalStore(store.subscribe, read, read);
 }
+
+/** The same balance to the msat, when the latest answer that told it said so. */
+export function useKnownBalanceMsat(token: string | null, store: BalanceStore = balanceStore): number | undefined {
+  const read = useCallback(() => (token === null ? undefined : store.getMsat(token)), [token, store]);
+  return useSyncExternalStore(store.subscribe, read, read);
+}

@@ -1,9 +1,8 @@
 // One child token: what it has left, what it spent today, its limits, and revoking it.
 import type { ChildToken } from '../../api/childTokens';
 import { ConfirmAction } from '../../components/ConfirmAction';
-import { formatTime } from '../../lib/format';
+import { formatMsat, formatTime } from '../../lib/format';
 import { apisText, childState, expiryText, spentTodayText } from '../../lib/childTokenForm';
-import { formatMsat } from '../../lib/usage';
 
 const STATE_TEXT = { active: 'active', expired: 'expired', revoked: 'revoked' } as const;
 const STATE_BADGE = { active: 'badge-open', expired: 'badge-expired', revoked: 'badge-cancelled' } as const;

@@ -7,22 +7,29 @@ import { toApiError, type ApiError } from '../../api/errors';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Skeleton } from '../../components/Skeleton';
 import { TokenReveal } from '../../components/TokenReveal';
-import { useAsync } from '../../hooks/useAsync';
+import { useAsync, type AsyncState } from '../../hooks/useAsync';
 import { useBeforeUnload } from '../../hooks/useBeforeUnload';
 import { useCatalog } from '../../hooks/useCatalog';
-import { childApiChoices } from '../../lib/childTokenForm';
-import { formatSats } from '../../lib/format';
+import { childApiChoices, isChildToken } from '../../lib/childTokenForm';
+import { formatMsat } from '../../lib/format';
 import { ChildTokenForm } from './ChildTokenForm';
 import { ChildTokenItem } from './ChildTokenItem';
 
-export function ChildTokensSection({ token, version, onMoneyMoved }: { token: string; version: number; onMoneyMoved: () => void }) {
+interface ChildTokensSectionProps {
+  token: string;
+  version: number;
+  /** GET /api/v1/tokens, read by the page (it also tells a child token) */
+  list: AsyncState<ChildToken[]>;
+  onMoneyMoved: () => void;
+}
+
+export function ChildTokensSection({ token, version, list, onMoneyMoved }: ChildTokensSectionProps) {
   const id = useId();
-  const list = useAsync((signal) => api.listChildTokens(token, signal), [token, version]);
   const balance = useAsync((signal) => api.getBalance(token, signal), [token, version]);
   const catalog = useCatalog();
   const [created, setCreated] = useState<ChildTokenCreated | null>(null);
   const [revoking, setRevoking] = useState<string | null>(null);
-  const [revoked, setRevoked] = useState<{ id: string; returned: number } | null>(null);
+  const [revoked, setRevoked] = useState<{ id: string; returnedMsat: number } | null>(null);
   const [revokeError, setRevokeError] = useState<ApiError | null>(null);
   const [now] = useState(() => Math.floor(Date.now() / 1000));
   useBeforeUnload(created !== null);
@@ -30,7 +37,7 @@ export function ChildTokensSection({ token, version, onMoneyMoved }: { token: st
   // an older server has no /api/v1/tokens route: say so instead of offering a form that cannot work
   const unavailable = list.error?.status === 404;
   // a child token cannot make tokens: the form would only be refused
-  const isChild = list.error?.code === 'forbidden';
+  const isChild = isChildToken(list.error);
   const apis = childApiChoices(catalog.data?.apis);
 
   const onCreated = (c: ChildTokenCreated): void => {
@@ -45,7 +52,7 @@ export function ChildTokensSection({ token, version, onMoneyMoved }: { token: st
     api.revokeChildToken(token, c.id).then(
       (r) => {
         setRevoking(null);
-        setRevoked({ id: r.id, returned: r.returned_sats });
+        setRevoked({ id: r.id, returnedMsat: r.returned_msat });
         onMoneyMoved();
       },
       (e: unknown) => {
@@ -71,7 +78,7 @@ export function ChildTokensSection({ token, version, onMoneyMoved }: { token: st
       ) : null}
       {revoked ? (
         <p className="notice notice-success" role="status" data-testid="child-revoked">
-          Revoked {revoked.id}: {formatSats(revoked.returned)} came back to this token.
+          Revoked {revoked.id}: {formatMsat(revoked.returnedMsat)} came back to this token.
         </p>
       ) : null}
       {revokeError ? <ErrorNotice error={revokeError} title="The child token could not be revoked" testId="child-revoke-error" /> : null}
@@ -82,7 +89,8 @@ export function ChildTokensSection({ token, version, onMoneyMoved }: { token: st
         </p>
       ) : isChild ? (
         <p className="notice notice-info" data-testid="child-tokens-forbidden">
-          This token is itself a child token: only the token that made it can make and revoke child tokens.
+          This token is itself a child token: only the token that made it can make and revoke child tokens, and see the limits
+          it set (expiry, daily cap, APIs).
         </p>
       ) : list.error ? (
         <ErrorNotice error={list.error} title="Your child tokens could not be listed" onRetry={list.reload} testId="child-list-error" />

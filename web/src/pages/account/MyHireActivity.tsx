@@ -13,7 +13,14 @@ export function MyHireActivity({ token }: { token: string }) {
   return (
     <section className="card stack" aria-labelledby="me-h" data-testid="hire-me">
       <h2 id="me-h">AI for Hire</h2>
-      {error ? <ErrorNotice error={error} title="Your AI for Hire activity could not be loaded" onRetry={reload} /> : null}
+      {error?.code === 'forbidden' ? (
+        // a child token whose parent limited it to other APIs: a limit, not a failure
+        <p className="notice notice-info" data-testid="hire-me-not-allowed">
+          This token may not use AI for Hire: the token that made it limited it to other APIs.
+        </p>
+      ) : error ? (
+        <ErrorNotice error={error} title="Your AI for Hire activity could not be loaded" onRetry={reload} />
+      ) : null}
       {loading && !data ? <Skeleton lines={3} /> : null}
       {data ? (
         <>

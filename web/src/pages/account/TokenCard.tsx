@@ -16,8 +16,8 @@ export function TokenCard({ token }: { token: string }) {
       <h2 id="token-h">Your token</h2>
       <div className="token-value">
         <code data-testid="account-token">{shown ? token : shortToken(token)}</code>
-        <button type="button" className="btn btn-ghost btn-small" aria-pressed={shown} onClick={() => setShown((s) => !s)}>
-          {shown ? 'Hide' : 'Show'}
+        <button type="button" className="btn btn-ghost btn-small" aria-pressed={shown} onClick={() => setShown((s) => !s)} data-testid="token-show-button">
+          {shown ? 'Hide token' : 'Show token'}
         </button>
         <CopyButton text={token} label="Copy token" />
       </div>

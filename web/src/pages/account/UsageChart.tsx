@@ -1,7 +1,7 @@
 // Spend per day and per API as stacked bars (uPlot, loaded on demand), with a legend of totals,
 // the hovered day's figures, and the same data as a table for screen readers.
 import { useEffect, useId, useRef, useState } from 'react';
-import { formatMsat } from '../../lib/usage';
+import { formatMsat } from '../../lib/format';
 import { chartSummary, type ChartData } from '../../lib/usageChart';
 import type { DrawnChart } from './drawUsageChart';
 

@@ -3,8 +3,8 @@
 import { useEffect, useRef } from 'react';
 import type { UsageRow } from '../../../../contract/api';
 import { CopyButton } from '../../components/CopyButton';
-import { formatTime } from '../../lib/format';
-import { callStatusText, formatMsat, formatSignedMsat, kindLabel, shortEndpoint } from '../../lib/usage';
+import { formatMsat, formatSignedMsat, formatTime } from '../../lib/format';
+import { callStatusText, kindLabel, shortEndpoint } from '../../lib/usage';
 
 function Details({ row }: { row: UsageRow }) {
   if (row.kind !== 'call') return row.ref ? <span className="muted small break-anywhere">{row.ref}</span> : null;

@@ -9,7 +9,8 @@ import { Skeleton } from '../../components/Skeleton';
 import { useAsync } from '../../hooks/useAsync';
 import { useCatalog } from '../../hooks/useCatalog';
 import { saveBlob } from '../../lib/saveBlob';
-import { checkRange, csvFileName, formatMsat, lastDays, sumRows, continuityBreaks, type DateRange } from '../../lib/usage';
+import { checkRange, csvFileName, lastDays, sumRows, continuityBreaks, type DateRange } from '../../lib/usage';
+import { formatMsat } from '../../lib/format';
 import { shapeDaily } from '../../lib/usageChart';
 import { UsageChart } from './UsageChart';
 import { UsageRows } from './UsageRows';
@@ -85,7 +86,7 @@ export function UsageSection({ token, version }: { token: string; version: numbe
           <input id={`${id}-to`} type="date" value={draft.to} min={draft.from} onChange={(e) => setDraft({ ...draft, to: e.target.value })} data-testid="usage-to" />
         </div>
         <button type="submit" className="btn btn-secondary" data-testid="usage-apply">
-          Show
+          Show these dates
         </button>
         <div className="row presets" role="group" aria-label="Quick ranges">
           {PRESETS.map((n) => {
@@ -168,7 +169,7 @@ export function UsageSection({ token, version }: { token: string; version: numbe
           }}
           data-testid="usage-refresh"
         >
-          Refresh
+          Refresh the history
         </button>
       </div>
       {csv.error ? <ErrorNotice error={csv.error} title="The CSV could not be downloaded" testId="usage-csv-error" /> : null}

@@ -44,7 +44,7 @@ export function TryItPanel({ endpoint, request }: { endpoint: PublicEndpoint; re
         aria-describedby={`${id}-price`}
       >
         <TryItFields idPrefix={id} request={request} input={input} onChange={setInput} />
-        <p id={`${id}-price`} className="muted small" data-testid="try-it-price">
+        <p id={`${id}-price`} className={price.kind === 'invalid_json' ? 'field-error' : 'muted small'} data-testid="try-it-price">
           {priceSentence(price, token)}
         </p>
         {problem ? (

@@ -22,7 +22,7 @@ describe('the charged fact of a try-it answer', () => {
     expect(chargedFact(streamHead, held, chargePhase(false, 'reading'))).toBe('up to 10 sats (reading the actual charge…)');
     expect(chargedFact(streamHead, held, chargePhase(false, 'failed'))).toBe('up to 10 sats (the actual charge could not be read yet)');
     const settled: CallReceipt = { ...held, charge: { state: 'charged', sats: 1, msats: 417 } };
-    expect(chargedFact(streamHead, settled, chargePhase(false, 'idle'))).toBe('1 sat (417 msat)');
+    expect(chargedFact(streamHead, settled, chargePhase(false, 'idle'))).toBe('0.417 sats');
   });
 
   it('shows a JSON answer’s charge from its headers, and nothing for a refused call', () => {

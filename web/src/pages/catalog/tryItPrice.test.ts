@@ -16,6 +16,9 @@ describe('try it price before sending', () => {
   it('says when the server will refuse the model', () => {
     expect(priceSentence(callPrice(chatEndpoint, facts({ model: 'gpt-2' })), TOKEN)).toBe('The model “gpt-2” has no price here: the server will refuse the call.');
     expect(priceSentence(callPrice(chatEndpoint, facts({})), TOKEN)).toBe('This request names no model: the server will refuse the call.');
+    // a body that does not parse names nothing yet: it says so instead
+    const broken = 'The body is not valid JSON: Unexpected end (line 1, column 10).';
+    expect(priceSentence(callPrice(chatEndpoint, facts({ jsonProblem: broken })), TOKEN)).toBe(broken);
     // an endpoint with a default model prices a request that names none by it
     expect(callPrice({ ...speechEndpoint, default_model: 'tts-1' }, facts({}))).toEqual({ kind: 'flat', sats: 200 });
   });

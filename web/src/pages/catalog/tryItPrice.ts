@@ -19,12 +19,15 @@ export type CallPrice =
       modelMaxOutputTokens: number;
     }
   /** the model has no price here: the server refuses the call */
-  | { kind: 'unpriced'; model: string | null };
+  | { kind: 'unpriced'; model: string | null }
+  /** the body does not parse: nothing can be priced yet */
+  | { kind: 'invalid_json'; problem: string };
 
 /** A rough token count of a request: about 4 bytes of English or JSON per token. */
 export const estimateInputTokens = (bytes: number): number => Math.ceil(bytes / 4);
 
 export function callPrice(ep: PublicEndpoint, facts: BodyFacts): CallPrice {
+  if (facts.jsonProblem !== undefined) return { kind: 'invalid_json', problem: facts.jsonProblem };
   if (ep.free) return { kind: 'free' };
   if (!ep.models) return { kind: 'flat', sats: ep.price_sats ?? 0 };
   const model = facts.model ?? ep.default_model ?? null;
@@ -40,6 +43,8 @@ export function callPrice(ep: PublicEndpoint, facts: BodyFacts): CallPrice {
 export function priceSentence(price: CallPrice, token: string | null): string {
   const from = token ? ` from ${shortToken(token)}` : '';
   switch (price.kind) {
+    case 'invalid_json':
+      return price.problem;
     case 'free':
       return 'This call is free.';
     case 'unpriced':

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildExampleRequest } from '../../lib/examples/request';
 import { chatEndpoint, modelsEndpoint, transcriptionEndpoint } from '../../testing/catalogFixture';
-import { buildTryItBody, initialInput, readBodyFacts } from './tryItRequest';
+import { buildTryItBody, initialInput, jsonSyntaxProblem, readBodyFacts } from './tryItRequest';
 
 const chat = buildExampleRequest('openai', chatEndpoint, '');
 const transcription = buildExampleRequest('openai', transcriptionEndpoint, '');
@@ -42,8 +42,30 @@ describe('try it request', () => {
       maxOutputTokens: 70,
       bytes: 57, // 56 characters as sent, compact
     });
-    expect(readBodyFacts(chat, { ...example, jsonText: '{"model":' })).toEqual({ model: null, maxOutputTokens: null, bytes: 9 });
+    expect(readBodyFacts(chat, { ...example, jsonText: '{"model":' })).toEqual({
+      model: null,
+      maxOutputTokens: null,
+      bytes: 9,
+      jsonProblem: 'The body is not valid JSON: Unexpected end (line 1, column 10).',
+    });
     const file = new File(['abcd'], 'me.mp3');
     expect(readBodyFacts(transcription, { ...initialInput(transcription), files: { file } })).toMatchObject({ model: 'whisper-1', bytes: 4 + 'modelwhisper-1prompt@not a file'.length });
+  });
+});
+
+describe('a body that is not JSON', () => {
+  it('says so, with where the parser stopped, not that it names no model', () => {
+    const text = '{\n  "model": "gpt-4o-mini",\n  "max_tokens" 20\n}';
+    const facts = readBodyFacts(chat, { ...initialInput(chat), jsonText: text });
+    expect(facts.jsonProblem).toMatch(/^The body is not valid JSON: .+ \(line 3, column 16\)\.$/);
+    expect(buildTryItBody(chat, { ...initialInput(chat), jsonText: text })).toEqual({ ok: false, message: facts.jsonProblem });
+  });
+
+  it('reads the parser’s words without its echo of the text', () => {
+    expect(jsonSyntaxProblem('{', new SyntaxError("Expected property name or '}' in JSON at position 1"))).toBe(
+      "The body is not valid JSON: Expected property name or '}' (line 1, column 2).",
+    );
+    expect(jsonSyntaxProblem('{"a":}', new SyntaxError('Unexpected token \'}\', "{"a":}" is not valid JSON'))).toBe("The body is not valid JSON: Unexpected token '}'.");
+    expect(jsonSyntaxProblem('{"a":\n', new SyntaxError('Unexpected end of JSON input'))).toBe('The body is not valid JSON: Unexpected end (line 2, column 1).');
   });
 });

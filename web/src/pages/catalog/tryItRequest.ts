@@ -17,6 +17,38 @@ export function initialInput(req: ExampleRequest): TryItInput {
   };
 }
 
+/** Line and column (from 1) of a character offset in `text`. */
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length, column: (before.at(-1)?.length ?? 0) + 1 };
+}
+
+/**
+ * "The body is not valid JSON: Unexpected number (line 3, column 8)." — the parser's reason,
+ * without its echo of the text, with where it stopped when the parser says.
+ */
+export function jsonSyntaxProblem(text: string, error: unknown): string {
+  const raw = error instanceof Error ? error.message : String(error);
+  const at = /at position (\d+)/.exec(raw);
+  const offset = at ? Number(at[1]) : /^Unexpected end of JSON input/.test(raw) ? text.length : null;
+  const reason = raw
+    .replace(/\s*in JSON at position \d+.*$/s, '')
+    .replace(/, ".*" is not valid JSON$/s, '')
+    .replace(/ of JSON input$/, '');
+  const where = offset === null ? '' : ((p) => ` (line ${p.line}, column ${p.column})`)(lineAndColumn(text, offset));
+  return `The body is not valid JSON: ${reason}${where}.`;
+}
+
+/** Why `text` is no JSON body, or null when it parses. */
+export function jsonTextProblem(text: string): string | null {
+  try {
+    JSON.parse(text);
+    return null;
+  } catch (e) {
+    return jsonSyntaxProblem(text, e);
+  }
+}
+
 export function buildTryItBody(req: ExampleRequest, input: TryItInput): TryItBody {
   if (req.kind === 'none') return { ok: true, body: undefined };
   if (req.kind === 'json') {
@@ -25,7 +57,7 @@ export function buildTryItBody(req: ExampleRequest, input: TryItInput): TryItBod
       if (typeof body !== 'object' || body === null || Array.isArray(body)) return { ok: false, message: 'The body must be a JSON object.' };
       return { ok: true, body };
     } catch (e) {
-      return { ok: false, message: `The body is not valid JSON: ${e instanceof Error ? e.message : String(e)}` };
+      return { ok: false, message: jsonSyntaxProblem(input.jsonText, e) };
     }
   }
   const form = new FormData();
@@ -45,6 +77,8 @@ export interface BodyFacts {
   maxOutputTokens: number | null;
   /** UTF-8 bytes of what is sent (JSON as sent, multipart text fields and files) */
   bytes: number;
+  /** why the JSON body does not parse (then nothing else about it is known); absent when it does */
+  jsonProblem?: string;
 }
 
 const OUTPUT_LIMIT_FIELDS = ['max_tokens', 'max_completion_tokens', 'max_output_tokens'] as const;
@@ -67,6 +101,8 @@ export function readBodyFacts(req: ExampleRequest, input: TryItInput): BodyFacts
   }
   if (req.kind !== 'json') return { model: null, maxOutputTokens: null, bytes: 0 };
   const body = parsedObject(input.jsonText);
+  const jsonProblem = jsonTextProblem(input.jsonText);
+  if (jsonProblem !== null) return { model: null, maxOutputTokens: null, bytes: utf8Bytes(input.jsonText), jsonProblem };
   if (!body) return { model: null, maxOutputTokens: null, bytes: utf8Bytes(input.jsonText) };
   const limits = OUTPUT_LIMIT_FIELDS.map((f) => body[f]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
   return {

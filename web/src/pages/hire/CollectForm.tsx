@@ -4,7 +4,7 @@ import { api } from '../../api/client';
 import type { Payout } from '../../../../contract/hire-views';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Field } from '../../components/Field';
-import { formatSats } from '../../lib/format';
+import { formatMsat, formatSats } from '../../lib/format';
 import { looksLikeInvoice, stripLightningPrefix } from '../../lib/lightning';
 import { useHealth } from '../../hooks/useHealth';
 import type { DevInvoice } from '../../../../contract/api';
@@ -67,9 +67,9 @@ export function CollectForm({ token, onDone }: { token: string; onDone?: () => v
       ) : null}
       {result ? (
         <div className="notice notice-success" role="status" data-testid="collect-result">
-          <p className="notice-title">Paid {formatSats(result.paid_sats)}</p>
+          <p className="notice-title">Paid {formatMsat(result.paid_msat)}</p>
           <p>
-            Routing fee {formatSats(result.fee_sats)}. Balance now {formatSats(result.balance_sats)}.
+            Routing fee {formatMsat(result.fee_msat)}. Balance now {formatSats(result.balance_sats)}.
           </p>
           {payeeBalance !== null ? <p data-testid="dev-payee-received">The development payee wallet received it; its balance is now {formatSats(payeeBalance)}.</p> : null}
           <p className="small muted mono wrap">Preimage {result.preimage}</p>

@@ -1,12 +1,15 @@
 // The delivery of a task: the contractor delivers, the buyer reads it and releases the escrow
 // (of a milestone task, the current milestone's amount).
 import { api } from '../../api/client';
+import type { TaskRole } from '../../../../contract/hire-states';
 import type { TaskDetail } from '../../../../contract/hire-views';
 import { ConfirmAction } from '../../components/ConfirmAction';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatSats, formatTime } from '../../lib/format';
 import { stakeSats } from '../../lib/hireEscrow';
+import type { DeliveryNote } from '../../lib/hireThread';
 import { DeliverForm } from './DeliverForm';
+import { DeliveryNoteView } from './DeliveryNoteView';
 import { DisputeTask } from './DisputeTask';
 import { RequestRevision } from './RequestRevision';
 import type { HireRole } from './useHireRole';
@@ -16,10 +19,14 @@ interface DeliverySectionProps {
   task: TaskDetail;
   role: HireRole;
   token: string | null;
+  /** the change request or dispute reason behind the task's state, once read */
+  note: DeliveryNote | null;
+  /** the reader's side of the deal */
+  side: TaskRole | null;
   onChanged: () => void;
 }
 
-export function DeliverySection({ task, role, token, onChanged }: DeliverySectionProps) {
+export function DeliverySection({ task, role, token, note, side, onChanged }: DeliverySectionProps) {
   const confirm = useHireAction(onChanged);
   // a confirm releases the current milestone's amount, not the whole escrow
   const stake = stakeSats(task);
@@ -34,6 +41,7 @@ export function DeliverySection({ task, role, token, onChanged }: DeliverySectio
   return (
     <section className="card stack" aria-labelledby="delivery-h" data-testid="delivery-section">
       <h2 id="delivery-h">Delivery</h2>
+      {note ? <DeliveryNoteView note={note} reader={side} /> : null}
       {task.delivery ? (
         <>
           <p className="muted small">Delivered {formatTime(task.delivery.created_at)}</p>

@@ -1,28 +1,37 @@
-// The private thread between a task's buyer and one quote's contractor; refreshes every 10 s.
-import { useEffect, useId, useState, type FormEvent } from 'react';
+// The private thread between a task's buyer and one quote's contractor, as the page holds it
+// (useQuoteThread: read again with each of the task page's refreshes), and a form to write in it.
+import { useId, useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
+import type { MessageKind } from '../../../../contract/hire-states';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Skeleton } from '../../components/Skeleton';
-import { useAsync } from '../../hooks/useAsync';
 import { formatTime } from '../../lib/format';
 import { checkText, TEXT_MAX } from '../../lib/hireValidation';
 import { useHireAction } from './useHireAction';
+import type { QuoteThread } from './useQuoteThread';
 
-const REFRESH_MS = 10_000;
+/** what a message that is not a plain one did */
+const KIND_WORDS: Record<MessageKind, string> = {
+  message: '',
+  delivery: ' · delivered',
+  revision_request: ' · asked for changes',
+  dispute: ' · disputed',
+};
 
-export function MessageThread({ token, taskId, quoteId }: { token: string; taskId: string; quoteId: string }) {
+interface MessageThreadProps {
+  token: string;
+  taskId: string;
+  quoteId: string;
+  thread: QuoteThread;
+}
+
+export function MessageThread({ token, taskId, quoteId, thread }: MessageThreadProps) {
   const id = useId();
-  const thread = useAsync((signal) => api.getMessages(token, taskId, quoteId, signal), `${token}:${taskId}:${quoteId}`);
   const send = useHireAction(thread.reload);
   const [body, setBody] = useState('');
   const [touched, setTouched] = useState(false);
   const problem = checkText(body, 'The message', TEXT_MAX);
-  const { reload } = thread;
-
-  useEffect(() => {
-    const timer = window.setInterval(reload, REFRESH_MS);
-    return () => window.clearInterval(timer);
-  }, [reload]);
+  const messages = thread.messages;
 
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
@@ -37,14 +46,15 @@ export function MessageThread({ token, taskId, quoteId }: { token: string; taskI
   return (
     <div className="thread stack" data-testid="message-thread">
       {thread.error ? <ErrorNotice error={thread.error} title="Messages could not be loaded" onRetry={thread.reload} /> : null}
-      {!thread.data && thread.loading ? <Skeleton lines={2} label="Loading messages…" /> : null}
-      {thread.data && thread.data.length === 0 ? <p className="muted small">No messages yet.</p> : null}
-      {thread.data && thread.data.length > 0 ? (
+      {!messages && thread.loading ? <Skeleton lines={2} label="Loading messages…" /> : null}
+      {messages && messages.length === 0 ? <p className="muted small">No messages yet.</p> : null}
+      {messages && messages.length > 0 ? (
         <ol className="messages" aria-label="Messages">
-          {thread.data.map((m) => (
-            <li key={m.id} className={`message from-${m.sender}`} data-testid="message">
+          {messages.map((m) => (
+            <li key={m.id} className={`message from-${m.sender}`} data-testid="message" data-kind={m.kind}>
               <p className="muted small">
-                {m.sender} · {formatTime(m.created_at)}
+                {m.sender}
+                {KIND_WORDS[m.kind]} · {formatTime(m.created_at)}
               </p>
               <p className="prose">{m.body}</p>
             </li>

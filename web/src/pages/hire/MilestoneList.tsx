@@ -1,23 +1,13 @@
-// A task paid in milestones: each one's amount, deadline, machine check and where it stands.
+// A task paid in milestones: each one's amount, where it stands and the machine check of its
+// delivery (the buyer's JSON Schema shown in full); a task in one delivery shows its check alone.
 import type { TaskDetail } from '../../../../contract/hire-views';
 import { StatusBadge } from '../../components/StatusBadge';
 import { formatSats } from '../../lib/format';
 import { releasedMilestoneSats } from '../../lib/hireEscrow';
-
-function checkWords(a: TaskDetail['acceptance']): string | null {
-  if (a === null) return null;
-  return 'sha256' in a ? `released at once if its sha256 is ${a.sha256.slice(0, 12)}…` : 'released at once if it satisfies the buyer’s JSON Schema';
-}
+import { AcceptanceCheck } from './AcceptanceCheck';
 
 export function MilestoneList({ task }: { task: TaskDetail }) {
-  if (task.milestones.length === 0) {
-    const words = checkWords(task.acceptance);
-    return words ? (
-      <p className="muted small" data-testid="task-check">
-        Machine-checked delivery: {words}.
-      </p>
-    ) : null;
-  }
+  if (task.milestones.length === 0) return <AcceptanceCheck acceptance={task.acceptance} testId="task-check" />;
   const total = task.milestones.reduce((sum, m) => sum + m.amount_sats, 0);
   return (
     <section className="card stack" aria-labelledby="milestones-h" data-testid="milestones">
@@ -33,7 +23,7 @@ export function MilestoneList({ task }: { task: TaskDetail }) {
               </span>
               <StatusBadge status={m.status} />
             </div>
-            {checkWords(m.acceptance) ? <p className="muted small">{checkWords(m.acceptance)}.</p> : null}
+            <AcceptanceCheck acceptance={m.acceptance} testId={`milestone-${m.index}-check`} />
           </li>
         ))}
       </ol>

@@ -7,27 +7,40 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { PaymentProblem } from '../../components/PaymentProblem';
 import { StatusBadge } from '../../components/StatusBadge';
 import { formatSats, formatTime } from '../../lib/format';
+import { unseenCount } from '../../lib/hireThread';
 import { EditQuoteForm } from './EditQuoteForm';
 import { MessageThread } from './MessageThread';
 import { ProfileSummary } from './ProfileSummary';
 import type { HireRole } from './useHireRole';
 import { useHireAction } from './useHireAction';
+import { useQuoteThread, type QuoteThread } from './useQuoteThread';
 
 interface QuoteItemProps {
   task: Task;
   quote: Quote;
   role: HireRole;
   token: string | null;
+  /** the page's refreshes: a thread read once reads again with each */
+  round: number;
+  /** the accepted quote's thread, which the page holds (its note shows with the delivery) */
+  thread?: QuoteThread | undefined;
+  /** this thread's unread messages as GET /me counted them, until the page reads it itself */
+  serverUnread: number;
+  /** the message shown as the delivery note: not counted again */
+  shownNoteId: number | null;
   onChanged: () => void;
 }
 
-export function QuoteItem({ task, quote, role, token, onChanged }: QuoteItemProps) {
+export function QuoteItem({ task, quote, role, token, round, thread, serverUnread, shownNoteId, onChanged }: QuoteItemProps) {
   const accept = useHireAction(onChanged);
   const withdraw = useHireAction(onChanged);
   const [editing, setEditing] = useState(false);
-  const [talking, setTalking] = useState(false);
   const mine = role.myQuote?.id === quote.id;
   const canTalk = token !== null && (role.isBuyer || mine);
+  const reader = role.isBuyer ? 'buyer' : 'contractor';
+  const own = useQuoteThread(token, task.id, canTalk && !thread ? quote.id : null, { wanted: false, round, reader });
+  const talk = thread ?? own;
+  const unread = talk.open ? 0 : talk.followed ? unseenCount(talk.unseen, shownNoteId) : serverUnread;
   const canAccept = token !== null && role.isBuyer && task.status === 'open' && quote.status === 'pending';
 
   return (
@@ -70,8 +83,13 @@ export function QuoteItem({ task, quote, role, token, onChanged }: QuoteItemProp
           />
         ) : null}
         {canTalk ? (
-          <button type="button" className="btn btn-ghost btn-small" aria-expanded={talking} onClick={() => setTalking((t) => !t)} data-testid="messages-toggle">
-            {talking ? 'Hide messages' : 'Messages'}
+          <button type="button" className="btn btn-ghost btn-small" aria-expanded={talk.open} onClick={() => talk.setOpen(!talk.open)} data-testid="messages-toggle">
+            {talk.open ? 'Hide messages' : 'Messages'}
+            {unread > 0 ? (
+              <span className="count-badge" data-testid="messages-unread">
+                {unread} unread
+              </span>
+            ) : null}
           </button>
         ) : null}
       </div>
@@ -88,7 +106,7 @@ export function QuoteItem({ task, quote, role, token, onChanged }: QuoteItemProp
           }}
         />
       ) : null}
-      {talking && token ? <MessageThread token={token} taskId={task.id} quoteId={quote.id} /> : null}
+      {talk.open && token ? <MessageThread token={token} taskId={task.id} quoteId={quote.id} thread={talk} /> : null}
     </article>
   );
 }

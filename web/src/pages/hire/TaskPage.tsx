@@ -1,15 +1,12 @@
 // One task: its details, delivery, quotes, and the actions open to the token's role.
-import { useCallback } from 'react';
-import { api } from '../../api/client';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Skeleton } from '../../components/Skeleton';
+import { StaleNotice } from '../../components/StaleNotice';
 import { StatusBadge } from '../../components/StatusBadge';
-import { useAsync } from '../../hooks/useAsync';
 import { useDocumentTitle } from '../../hooks/useDocumentTitle';
-import { useOneReloadAtATime } from '../../hooks/useOneReloadAtATime';
-import { useHireEvents } from '../../hooks/useHireEvents';
-import { usePolling } from '../../hooks/usePolling';
 import { formatSats, formatTime } from '../../lib/format';
+import { deliveryNote, wantsDeliveryNote } from '../../lib/hireThread';
+import { isRateLimited } from '../../lib/rateLimit';
 import { paths } from '../../router/routes';
 import { Link } from '../../router/Link';
 import { useToken } from '../../state/useToken';
@@ -17,44 +14,42 @@ import { CancelTask } from './CancelTask';
 import { DeliverySection } from './DeliverySection';
 import { QuoteForm } from './QuoteForm';
 import { QuoteItem } from './QuoteItem';
-import { TASK_REFRESH_MS } from '../../lib/refresh';
 import { TaskTimeline } from './TaskTimeline';
-import { hireRole } from './useHireRole';
+import { hireRole, type HireRole } from './useHireRole';
 import { MilestoneList } from './MilestoneList';
 import { ProfileSummary } from './ProfileSummary';
 import { RateDeal } from './RateDeal';
+import { useQuoteThread } from './useQuoteThread';
+import { useTaskFeed } from './useTaskFeed';
 
-const CLOSED = new Set(['completed', 'cancelled', 'expired', 'refunded', 'split']);
+const NOBODY: HireRole = { isBuyer: false, myQuote: undefined };
 /** closed with escrow: its two sides may rate each other */
 const RATEABLE = new Set(['completed', 'refunded', 'split']);
 
 export function TaskPage({ taskId }: { taskId: string }) {
   const { token } = useToken();
-  const task = useAsync((signal) => api.getTask(taskId, token, signal), `${taskId}:${token ?? ''}`);
-  const me = useAsync((signal) => api.me(token ?? '', signal), token ? `${token}:${taskId}` : null);
+  const { task, me, live, round, waitUntil, reload } = useTaskFeed(taskId, token);
   useDocumentTitle(task.data?.title ?? 'Task');
-  const reloadTask = task.reload;
-  const reloadMe = me.reload;
-  const reload = useCallback(() => {
-    reloadTask();
-    reloadMe();
-  }, [reloadTask, reloadMe]);
-  usePolling(reload, TASK_REFRESH_MS, task.data !== undefined && !CLOSED.has(task.data.status));
-  // with a token, what happens to this task shows at once (the polling stays as a fallback); a
-  // burst of events costs a fetch on its way and one after it
-  const eventReloadTask = useOneReloadAtATime(task);
-  const eventReloadMe = useOneReloadAtATime(me);
-  useHireEvents(token, (e) => {
-    if (e.data.task_id !== taskId) return;
-    eventReloadTask();
-    eventReloadMe();
+  const role = task.data ? hireRole(task.data, me.data) : NOBODY;
+  const side = role.isBuyer ? 'buyer' : role.myQuote?.status === 'accepted' ? 'contractor' : null;
+  // the accepted quote's thread: read while it explains the task's state (a change request, a dispute)
+  const accepted = useQuoteThread(token, taskId, side ? (task.data?.accepted_quote_id ?? null) : null, {
+    wanted: task.data !== undefined && wantsDeliveryNote(task.data.status),
+    round,
+    reader: side ?? 'buyer',
   });
 
   if (task.error && !task.data) {
+    const limited = isRateLimited(task.error);
     return (
       <div className="page narrow">
         <h1>Task</h1>
-        <ErrorNotice error={task.error} title={task.error.code === 'not_found' ? 'No such task' : 'The task could not be loaded'} onRetry={task.reload} />
+        <ErrorNotice
+          error={task.error}
+          title={task.error.code === 'not_found' ? 'No such task' : 'The task could not be loaded'}
+          next={limited ? 'This page tries again by itself once the wait is over.' : undefined}
+          onRetry={task.reload}
+        />
         <Link to={paths.hire}>All tasks</Link>
       </div>
     );
@@ -62,16 +57,26 @@ export function TaskPage({ taskId }: { taskId: string }) {
   if (!task.data) return <Skeleton lines={10} label="Loading the task…" />;
 
   const t = task.data;
-  const role = hireRole(t, me.data);
   const quotes = t.quotes;
-  const side = role.isBuyer ? 'buyer' : role.myQuote?.status === 'accepted' ? 'contractor' : null;
+  const note = accepted.messages ? deliveryNote(t, accepted.messages) : null;
+  const unreadOf = (quoteId: string): number => me.data?.unread_threads.find((u) => u.quote_id === quoteId)?.unread ?? 0;
   const canQuote = token !== null && me.data !== undefined && !role.isBuyer && !role.myQuote && t.status === 'open';
+  // a background refresh that failed: what was loaded stays, with a word about it
+  const stale = task.error ?? (me.data !== undefined || isRateLimited(me.error) ? me.error : undefined);
+  // without /me, a token that only quoted here is not recognised: say so (a 429 is retried by itself)
+  const roleUnknown = me.error !== undefined && me.data === undefined && !isRateLimited(me.error) && t.role === undefined;
 
   return (
-    <div className="page narrow" data-testid="task-page" data-task-id={t.id}>
-      <p>
+    <div className="page narrow" data-testid="task-page" data-task-id={t.id} data-live={live}>
+      <p className="row spread">
         <Link to={paths.hire}>← All tasks</Link>
+        {live ? (
+          <span className="muted small" title="What happens to this task shows here as it happens" data-testid="task-live">
+            ● Live
+          </span>
+        ) : null}
       </p>
+      {stale ? <StaleNotice error={stale} waitUntil={waitUntil} onRetry={reload} /> : null}
       <div className="page-head">
         <h1 data-testid="task-title">{t.title}</h1>
         <StatusBadge status={t.status} />
@@ -88,14 +93,25 @@ export function TaskPage({ taskId }: { taskId: string }) {
       <MilestoneList task={t} />
       <TaskTimeline task={t} side={side} nowSeconds={Math.floor(Date.now() / 1000)} />
       {role.isBuyer && t.status === 'open' && token ? <CancelTask token={token} taskId={t.id} onDone={reload} /> : null}
-      {me.error ? <ErrorNotice error={me.error} title="Your role on this task could not be checked" onRetry={me.reload} /> : null}
-      <DeliverySection task={t} role={role} token={token} onChanged={reload} />
+      {roleUnknown && me.error ? <ErrorNotice error={me.error} title="Your role on this task could not be checked" onRetry={me.reload} /> : null}
+      <DeliverySection task={t} role={role} token={token} note={note} side={side} onChanged={reload} />
       {token && side && RATEABLE.has(t.status) ? <RateDeal token={token} taskId={t.id} other={side === 'buyer' ? 'contractor' : 'buyer'} onDone={reload} /> : null}
       <section aria-labelledby="quotes-h" className="stack">
         <h2 id="quotes-h">Quotes ({quotes.length})</h2>
         {quotes.length === 0 ? <p className="muted">No quotes yet.</p> : null}
         {quotes.map((q) => (
-          <QuoteItem key={q.id} task={t} quote={q} role={role} token={token} onChanged={reload} />
+          <QuoteItem
+            key={q.id}
+            task={t}
+            quote={q}
+            role={role}
+            token={token}
+            round={round}
+            thread={side && q.id === t.accepted_quote_id ? accepted : undefined}
+            serverUnread={unreadOf(q.id)}
+            shownNoteId={q.id === t.accepted_quote_id ? (note?.message?.id ?? null) : null}
+            onChanged={reload}
+          />
         ))}
       </section>
       {canQuote && token ? <QuoteForm token={token} taskId={t.id} onDone={reload} /> : null}

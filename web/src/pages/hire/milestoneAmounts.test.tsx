@@ -21,7 +21,7 @@ describe('a task of 120 + 80 sats on its buyer’s page', () => {
     const section = text(
       renderToStaticMarkup(
         <RevealContext.Provider value={noReveals}>
-          <DeliverySection task={task} role={buyer} token="abl_t" onChanged={() => undefined} />
+          <DeliverySection task={task} role={buyer} token="abl_t" note={null} side="buyer" onChanged={() => undefined} />
         </RevealContext.Provider>,
       ),
     );

@@ -30,6 +30,12 @@ function stateText(s: PendingState): string {
   }
 }
 
+/** Claims with the claim secret; `again` when the invoice's status said it was claimed already. */
+async function claimWithSecret(paymentHash: string, claimSecret: string): Promise<{ result: ClaimResponse; again: boolean }> {
+  const before = await api.getTopupStatus(paymentHash);
+  return { result: await api.claimTopupWithSecret(paymentHash, claimSecret), again: before.claimed };
+}
+
 export function ClaimPaidInvoice({ onShow }: { onShow: (paymentHash: string) => void }) {
   const id = useId();
   const watched = usePendingTopups();
@@ -42,21 +48,27 @@ export function ClaimPaidInvoice({ onShow }: { onShow: (paymentHash: string) => 
   const [error, setError] = useState<ApiError | null>(null);
   const [credited, setCredited] = useState<string | null>(null);
 
-  const finish = (result: ClaimResponse): void => {
-    if (result.token) {
-      reveal({ token: result.token, source: 'topup', creditedSats: result.credited_sats, ...(result.balance_sats !== undefined ? { balanceSats: result.balance_sats } : {}) });
+  /** `again`: the invoice was claimed before this claim (its status said so): nothing is newly credited */
+  const finish = (result: ClaimResponse, again = false): void => {
+    const balance = result.balance_sats !== undefined ? { balanceSats: result.balance_sats } : {};
+    if (result.token && again) {
+      reveal({ token: result.token, source: 'topup', again: true, ...balance });
+      setCredited('This invoice was already claimed: the token it made then is shown at the top of the page. Nothing was credited again.');
+    } else if (result.token) {
+      reveal({ token: result.token, source: 'topup', creditedSats: result.credited_sats, ...balance });
       setCredited(`${formatSats(result.credited_sats)} credited. Your token is shown at the top of the page.`);
     } else {
       setCredited(`${formatSats(result.credited_sats)} credited to the token this invoice refills.`);
     }
   };
 
-  const run = async (fn: () => Promise<ClaimResponse>): Promise<void> => {
+  const run = async (fn: () => Promise<{ result: ClaimResponse; again?: boolean }>): Promise<void> => {
     setBusy(true);
     setError(null);
     setCredited(null);
     try {
-      finish(await fn());
+      const { result, again } = await fn();
+      finish(result, again);
     } catch (e) {
       setError(toApiError(e));
     } finally {
@@ -67,13 +79,14 @@ export function ClaimPaidInvoice({ onShow }: { onShow: (paymentHash: string) => 
   const byPreimage = (e: FormEvent): void => {
     e.preventDefault();
     setTouched('preimage');
-    if (isPreimage(preimage)) void run(() => api.claimTopup(normalizePreimage(preimage)));
+    if (isPreimage(preimage)) void run(async () => ({ result: await api.claimTopup(normalizePreimage(preimage)) }));
   };
   const hash = paymentHash.trim().toLowerCase();
   const bySecret = (e: FormEvent): void => {
     e.preventDefault();
     setTouched('secret');
-    if (HASH.test(hash) && secret.trim()) void run(() => api.claimTopupWithSecret(hash, secret.trim()));
+    // a claim secret may be used again and answers the same token: its status says whether it was
+    if (HASH.test(hash) && secret.trim()) void run(() => claimWithSecret(hash, secret.trim()));
   };
 
   return (

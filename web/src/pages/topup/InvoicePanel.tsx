@@ -42,12 +42,15 @@ export function InvoicePanel({ flow, invoice }: { flow: TopupFlow; invoice: Topu
             Lightning invoice
           </label>
           <textarea id="invoice-text" className="mono invoice-text" readOnly rows={4} value={invoice.invoice} data-testid="invoice-text" onFocus={(e) => e.target.select()} />
-          <div className="row">
-            <CopyButton text={invoice.invoice} label="Copy invoice" testId="copy-invoice-button" />
-            <a className="btn btn-secondary btn-small" href={lightningUri(invoice.invoice)} data-testid="lightning-link">
-              Open in wallet app
-            </a>
-          </div>
+          {/* an expired invoice can no longer be paid: nothing offers to pay it */}
+          {expired ? null : (
+            <div className="row">
+              <CopyButton text={invoice.invoice} label="Copy invoice" testId="copy-invoice-button" />
+              <a className="btn btn-secondary btn-small" href={lightningUri(invoice.invoice)} data-testid="lightning-link">
+                Open in wallet app
+              </a>
+            </div>
+          )}
           {!expired && flow.status === 'pending' ? <WalletButtons flow={flow} /> : null}
         </div>
       </div>
