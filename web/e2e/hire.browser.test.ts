@@ -6,7 +6,7 @@
 import { expect } from 'vitest';
 import { TASK_REFRESH_MS } from '../src/lib/refresh.js';
 import { call } from '../../server/testing/harness.js';
-import { balanceOf, browserTest, expectText, expectVisible, fundToken, horizontalOverflow, poll, useBrowser, useDevServer } from './harness.js';
+import { balanceOf, browserTest, expectAbsent, expectText, expectVisible, fundToken, horizontalOverflow, poll, useBrowser, useDevServer } from './harness.js';
 
 const browser = useBrowser();
 const srv = useDevServer();
@@ -166,6 +166,9 @@ browserTest('a milestone task page follows the deal on live events, shows reputa
   await buyer.getByTestId('rate-deal').getByRole('button', { name: 'Rate' }).click();
   await expectVisible(buyer.getByTestId('rated'));
   await buyer.reload();
+  // after a reload too: the task says the buyer rated it, so no form offers a second rating
+  await expectText(buyer.getByTestId('rated'), 'You rated the contractor for this deal; a rating stays as given.');
+  await expectAbsent(buyer.getByTestId('rate-deal'));
   await expectText(buyer.getByTestId(`quote-${quote.id}`).getByTestId('profile-rating'), '★ 4 (1)');
   await expectText(buyer.getByTestId(`quote-${quote.id}`).getByTestId('profile-deals'), '1 of 1 deals completed');
   expect((await horizontalOverflow(buyer)).widest).toEqual([]);

@@ -6,13 +6,15 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { Field } from '../../components/Field';
 import { useHireAction } from './useHireAction';
 
-export function RateDeal({ token, taskId, other, onDone }: { token: string; taskId: string; other: 'buyer' | 'contractor'; onDone: () => void }) {
+/** `rated`: the task says this side rated it already (one rating each, never changed). */
+export function RateDeal({ token, taskId, other, rated, onDone }: { token: string; taskId: string; other: 'buyer' | 'contractor'; rated: boolean; onDone: () => void }) {
   const id = useId();
   const [stars, setStars] = useState(5);
   const [comment, setComment] = useState('');
   const [done, setDone] = useState(false);
   const rate = useHireAction(onDone);
   if (done) return <p className="muted" data-testid="rated">Thank you: your rating counts in the {other}’s record.</p>;
+  if (rated) return <p className="muted" data-testid="rated">You rated the {other} for this deal; a rating stays as given.</p>;
   return (
     <form
       className="card stack"

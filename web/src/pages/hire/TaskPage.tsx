@@ -95,7 +95,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
       {role.isBuyer && t.status === 'open' && token ? <CancelTask token={token} taskId={t.id} onDone={reload} /> : null}
       {roleUnknown && me.error ? <ErrorNotice error={me.error} title="Your role on this task could not be checked" onRetry={me.reload} /> : null}
       <DeliverySection task={t} role={role} token={token} note={note} side={side} onChanged={reload} />
-      {token && side && RATEABLE.has(t.status) ? <RateDeal token={token} taskId={t.id} other={side === 'buyer' ? 'contractor' : 'buyer'} onDone={reload} /> : null}
+      {token && side && RATEABLE.has(t.status) ? <RateDeal token={token} taskId={t.id} other={side === 'buyer' ? 'contractor' : 'buyer'} rated={t.rated === true} onDone={reload} /> : null}
       <section aria-labelledby="quotes-h" className="stack">
         <h2 id="quotes-h">Quotes ({quotes.length})</h2>
         {quotes.length === 0 ? <p className="muted">No quotes yet.</p> : null}
