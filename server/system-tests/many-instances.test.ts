@@ -134,7 +134,13 @@ describe('two instances on one PostgreSQL', () => {
     const before = up.requests();
     const results = await Promise.all(Array.from({ length: 12 }, (_, i) => call(pick(i).url, 'POST', CHAT, { body: chatBody, headers: { authorization, ...from() } })));
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
-    expect(results.filter((r) => r.status === 409 && r.body.error.code === 'payment_already_used')).toHaveLength(11);
+    // the others: spent (409), or, while the one call still held its value, 402 naming what it holds
+    const refused = results.filter((r) => r.status !== 200);
+    for (const r of refused) {
+      if (r.status === 409) expect(r.body.error.code).toBe('payment_already_used');
+      else expect([r.status, r.body.error.code, r.body.error.balance_sats, r.body.error.held_sats > 0]).toEqual([402, 'insufficient_balance', 0, true]);
+    }
+    expect(refused).toHaveLength(11);
     expect(up.requests() - before).toBe(1);
     // spent on both, for good
     await waitFor('the spend', async () => (await call(b.url, 'POST', CHAT, { body: chatBody, headers: { authorization, ...from() } })).status === 409);
