@@ -3,8 +3,8 @@
 // responses and notifications addressed to this client. A request is published only after that
 // subscription is live, because NIP-47 events are ephemeral: a relay keeps none for later (so the
 // subscription has no `since`: a wallet's clock may be behind ours, and old answers match no request).
-import { Relay, useWebSocketImplementation } from 'nostr-tools/relay';
-import type { Event } from 'nostr-tools/pure';
+import { AbstractRelay as Relay } from 'nostr-tools/abstract-relay';
+import { verifyEvent, type Event } from 'nostr-tools/pure';
 import WebSocket from 'ws';
 import type { NwcConnection } from './connection.js';
 import {
@@ -20,7 +20,18 @@ import {
 } from './requests.js';
 import { notificationSchema, parseAs, responseSchema } from './responses.js';
 
-useWebSocketImplementation(WebSocket);
+/**
+ * `ws` with an error listener of its own: nostr-tools closes a socket still connecting when its
+ * connect times out (a relay that accepts and never answers) and drops its own listener at once, so
+ * the socket's "closed before the connection was established" error would have none and take the
+ * process down. Errors still reach nostr-tools through `onerror` while it listens.
+ */
+class RelaySocket extends WebSocket {
+  constructor(...args: ConstructorParameters<typeof WebSocket>) {
+    super(...args);
+    this.on('error', () => {});
+  }
+}
 
 export interface NwcAnswer {
   error: { code: string; message: string } | null;
@@ -132,7 +143,9 @@ export class NwcClient {
     let relay: Relay;
     try {
       // pings find a connection that died without a close (a NAT dropping it): the session is then renewed
-      relay = await Relay.connect(url, { timeout: this.opts.connectTimeoutMs, enablePing: true });
+      // the socket given per relay (nostr-tools' module-wide choice is whoever set it last); typed as the DOM's WebSocket, which `ws` implements
+      relay = new Relay(url, { verifyEvent, enablePing: true, websocketImplementation: RelaySocket as unknown as typeof globalThis.WebSocket });
+      await relay.connect({ timeout: this.opts.connectTimeoutMs });
     } catch (err) {
       throw new NwcUnreachable(`relay ${url} unreachable: ${err instanceof Error ? err.message : String(err)}`);
     }

@@ -2,6 +2,7 @@
 // the encryption chosen from the info event, pay_invoice's answers (failed, none, late, unclear),
 // polling when the wallet sends no notifications, a relay that drops its connections, hold invoices.
 import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import * as nip44 from 'nostr-tools/nip44';
 import { finalizeEvent, generateSecretKey } from 'nostr-tools/pure';
 import { Relay } from 'nostr-tools/relay';
@@ -104,6 +105,33 @@ describe('NwcWallet ↔ fake wallet service', () => {
     const cutOff = new NwcWallet({ connection: uri.toString(), requestTimeoutMs: 500, resubscribeDelayMs: 50 });
     opened.push(cutOff);
     expect(await watchReachability(cutOff).check()).toBe(false);
+  });
+
+  it('a relay that takes the connection and never answers is "not answering", and does not take the process down', async () => {
+    const held: Socket[] = [];
+    const silent = createServer((socket) => void held.push(socket)); // accepts, never speaks
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const uri = new URL(service.uri());
+      uri.searchParams.set('relay', `ws://127.0.0.1:${(silent.address() as AddressInfo).port}`);
+      const wallet = new NwcWallet({ connection: uri.toString(), requestTimeoutMs: 200, resubscribeDelayMs: 50 });
+      opened.push(wallet);
+      expect(await watchReachability(wallet).check()).toBe(false);
+      // the socket nostr-tools closed while connecting reports its error after a turn of the loop: none goes unheard
+      const unheard: unknown[] = [];
+      const onError = (err: unknown) => void unheard.push(err);
+      process.on('uncaughtException', onError);
+      try {
+        await expect(wallet.getInfo()).rejects.toThrow(WalletUnavailableError);
+        for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+      } finally {
+        process.off('uncaughtException', onError);
+      }
+      expect(unheard).toEqual([]);
+    } finally {
+      for (const s of held) s.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('an unclear error (INTERNAL) is pending, not failed', async () => {
