@@ -4,11 +4,11 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ownerAlive, thisProcess, type ProcessOwner } from './process-owner.js';
 
-export interface AdminLink {
+export interface AdminLink extends ProcessOwner {
   url: string;
   secret: string;
-  pid: number;
 }
 
 const fileOf = (dataDir: string) => join(dataDir, 'admin-link.json');
@@ -17,7 +17,7 @@ export function writeAdminLink(dataDir: string, url: string): { secret: string; 
   const secret = randomBytes(32).toString('hex');
   const file = fileOf(dataDir);
   mkdirSync(dataDir, { recursive: true });
-  writeFileSync(file, JSON.stringify({ url, secret, pid: process.pid } satisfies AdminLink), { mode: 0o600 });
+  writeFileSync(file, JSON.stringify({ url, secret, ...thisProcess() } satisfies AdminLink), { mode: 0o600 });
   // only our own: a second server refused at start must not take the running one's link away
   const remove = () => {
     try {
@@ -34,9 +34,10 @@ export function readAdminLink(dataDir: string): AdminLink | null {
   const file = fileOf(dataDir);
   if (!existsSync(file)) return null;
   try {
-    const link = JSON.parse(readFileSync(file, 'utf8')) as AdminLink;
-    process.kill(link.pid, 0);
-    return link;
+    const link = JSON.parse(readFileSync(file, 'utf8')) as Partial<AdminLink>;
+    if (typeof link.url !== 'string' || typeof link.secret !== 'string' || typeof link.pid !== 'number') return null;
+    // a link left by a server killed outright names a pid the system may have given to another process since
+    return ownerAlive({ pid: link.pid, started: typeof link.started === 'string' ? link.started : null }) ? (link as AdminLink) : null;
   } catch {
     return null;
   }

@@ -1,6 +1,7 @@
 // `npm start` as an operator runs it: a child process on its defaults (the in-process
 // development node), graceful SIGTERM, the audit command beside it, no secrets in the logs.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -142,11 +143,18 @@ describe('the server process', () => {
         headers: { 'x-token': token, 'x-fake-behavior': 'hang' },
       });
       await expect.poll(() => up.requests(), { timeout: 10_000 }).toBe(before + 1);
+      // and a client still sending its request body: nothing forwarded or held for it
+      const slow = connect(Number(new URL(s.url).port), '127.0.0.1');
+      slow.on('error', () => {});
+      const slowClosed = new Promise<void>((resolve) => slow.on('close', () => resolve()));
+      await new Promise<void>((resolve) => slow.once('connect', () => resolve()));
+      slow.write(`POST /api/v1/topup HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"amount`);
       s.child.kill('SIGTERM');
       const res = await hanging;
       expect([res.status, res.body.error.code]).toEqual([502, 'upstream_error']);
       expect(res.body.error.message).toMatch(/shutting down/);
-      expect(await s.exited).toBe(0);
+      expect(await s.exited).toBe(0); // not the forced exit a connection left open would end in
+      await slowClosed;
       // the hold went back before the store closed: no reservation for the sweep, the whole balance there
       const audit = await runScript(['scripts/ledger-audit.ts'], env);
       expect(audit.output).toMatch(/ledger audit: OK/);

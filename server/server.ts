@@ -301,15 +301,20 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
         const reaper = setInterval(() => app.server.closeIdleConnections(), 100);
         // calls still running when the grace is up are cut: they end as an upstream failure does,
         // their holds go back, and the server stops without leaving them for the sweep
+        // a second later, connections still open (a client still sending its request, nothing
+        // forwarded or held for it) are closed, so the server can finish stopping on its own
+        let dropRest: NodeJS.Timeout | undefined;
         const cut = setTimeout(() => {
           log.warn({ graceMs: settings.ABL_SHUTDOWN_GRACE_MS }, 'calls still running when the shutdown grace was up are cut (nothing charged unless served)');
           proxy.cutInFlight();
+          dropRest = setTimeout(() => app.server.closeAllConnections(), 1_000);
         }, settings.ABL_SHUTDOWN_GRACE_MS);
         try {
           await app.close();
         } finally {
           clearInterval(reaper);
           clearTimeout(cut);
+          clearTimeout(dropRest);
         }
         await stopJobs();
         for (const close of closers) await close().catch(() => {});

@@ -96,7 +96,9 @@ describe('createUsageTap', () => {
       frame({ type: 'response.failed', sequence_number: 5, response: { id: 'r1', status: 'failed', error: { code: 'server_error', message: 'The model failed' }, usage: { input_tokens: 3, output_tokens: 2, total_tokens: 5 } } }, 'response.failed');
     const responsesError = responsesStream.slice(0, responsesStream.indexOf('event: response.completed')) + frame({ type: 'error', code: 'server_error', message: 'x', param: null, sequence_number: 5 }, 'error');
     const chatError = chatStream.slice(0, chatStream.indexOf('data: {"id":"c1","object":"chat.completion.chunk","choices":[]')) + frame({ error: { message: 'The server had an error', type: 'server_error', param: null, code: null } });
-    const failing: [ApiShape, string][] = [['anthropic-messages', anthropicError], ['openai-responses', responsesFailed], ['openai-responses', responsesError], ['openai-chat', chatError]];
+    const spacedChatError = chatError.replace('data: {"error"', 'data: { "error"');
+    expect(spacedChatError).not.toBe(chatError);
+    const failing: [ApiShape, string][] = [['anthropic-messages', anthropicError], ['openai-responses', responsesFailed], ['openai-responses', responsesError], ['openai-chat', chatError], ['openai-chat', spacedChatError]];
     for (const [shape, stream] of failing) {
       for (const s of [stream, stream.replace(/\n/g, '\r\n')]) {
         for (const cut of [1, 7, 64]) {

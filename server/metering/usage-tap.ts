@@ -189,7 +189,7 @@ const isErrorEvent = (e: SseEvent): boolean => FAILED_EVENTS.has(e.event) || ERR
 // The same on an event's bytes as these APIs send them (the name or the data on the event's first
 // line, `field: value`): a few bytes compared in place, as every event of a stream passes here.
 const FAILED_NAMES = [Buffer.from('error'), Buffer.from('response.failed')];
-const ERROR_OPENINGS = [Buffer.from('{"error"'), Buffer.from('{"type":"error"'), Buffer.from('{"type":"response.failed"')];
+const ERROR_OPENINGS = [Buffer.from('"error"'), Buffer.from('"type":"error"'), Buffer.from('"type":"response.failed"')];
 const EVENT_FIELD = Buffer.from('event:');
 const DATA_FIELD = Buffer.from('data:');
 
@@ -203,10 +203,13 @@ function bytesAt(b: Buffer, i: number, word: Buffer): boolean {
 function isErrorEventBytes(b: Buffer): boolean {
   const field = b[0] === 0x65 ? EVENT_FIELD : b[0] === 0x64 ? DATA_FIELD : null; // 'e', 'd'
   if (field === null || !bytesAt(b, 0, field)) return false;
-  const i = b[field.length] === 0x20 ? field.length + 1 : field.length;
-  // most events open with `{"` and a key other than these: one byte tells
+  let i = b[field.length] === 0x20 ? field.length + 1 : field.length;
   if (field === DATA_FIELD) {
-    if (b[i + 2] !== 0x65 && b[i + 2] !== 0x74) return false; // 'e'rror, 't'ype
+    if (b[i] !== 0x7b) return false; // '{'
+    i++;
+    while (b[i] === 0x20 || b[i] === 0x09) i++;
+    // most events open with a key other than these: one byte tells
+    if (b[i + 1] !== 0x65 && b[i + 1] !== 0x74) return false; // "error, "type
     for (const w of ERROR_OPENINGS) if (bytesAt(b, i, w)) return true;
     return false;
   }

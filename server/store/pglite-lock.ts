@@ -4,6 +4,7 @@
 // another process finding a live owner there is refused; a lock whose owner died (kill -9) is
 // taken over.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { ownerAlive, thisProcess, type ProcessOwner as Owner } from '../process-owner.js';
 
 export class StoreInUseError extends Error {
   constructor(
@@ -18,32 +19,6 @@ export class StoreInUseError extends Error {
   }
 }
 
-interface Owner {
-  pid: number;
-  /** the process's start time in clock ticks since boot (/proc/<pid>/stat), where known */
-  started: string | null;
-}
-
-function startTimeOf(pid: number): string | null {
-  try {
-    // the command name (field 2) may hold spaces and parentheses: count fields after the last ')'
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
-  } catch {
-    return null;
-  }
-}
-
-function alive(owner: Owner): boolean {
-  try {
-    process.kill(owner.pid, 0);
-  } catch (err) {
-    // EPERM: it exists, under another user
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  return owner.started === null || startTimeOf(owner.pid) === null || startTimeOf(owner.pid) === owner.started;
-}
-
 function readOwner(file: string): Owner | null {
   try {
     const o = JSON.parse(readFileSync(file, 'utf8')) as Partial<Owner>;
@@ -56,7 +31,7 @@ function readOwner(file: string): Owner | null {
 /** Takes the directory's lock for this process (StoreInUseError if a live process holds it); release() gives it up. */
 export function lockEmbeddedStore(dir: string): { release(): void } {
   const file = `${dir}.lock`;
-  const me: Owner = { pid: process.pid, started: startTimeOf(process.pid) };
+  const me = thisProcess();
   const release = () => {
     if (readOwner(file)?.pid === process.pid) rmSync(file, { force: true });
   };
@@ -68,7 +43,7 @@ export function lockEmbeddedStore(dir: string): { release(): void } {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     const owner = readOwner(file);
-    if (owner && owner.pid !== process.pid && alive(owner)) throw new StoreInUseError(dir, owner.pid);
+    if (owner && owner.pid !== process.pid && ownerAlive(owner)) throw new StoreInUseError(dir, owner.pid);
     // its owner is gone (or wrote nothing readable): the lock is stale
     rmSync(file, { force: true });
   }
