@@ -36,22 +36,27 @@ export function useQuoteThread(token: string | null, taskId: string, quoteId: st
   const [followed, setFollowed] = useState(false);
   const [unseen, setUnseen] = useState<ReadonlySet<number>>(new Set());
   const active = token !== null && quoteId !== null && (opts.wanted || open || followed);
-  const thread = useAsync((signal) => api.getMessages(token ?? '', taskId, quoteId ?? '', signal), active ? [token, taskId, quoteId, opts.round] : null);
-  const messages = thread.data;
   const { reader } = opts;
-
   const openNow = useRef(open);
   openNow.current = open;
+  // each answer: what it says was unread joins the unseen, unless the thread is open (closing it
+  // adds nothing). Every answer counts, one a newer read superseded too: a read marks the thread
+  // read on the server, so the next answer no longer says what this one did. Not aborted for the same reason.
+  const heard = useRef<(messages: Message[]) => void>(() => {});
+  heard.current = (messages) => {
+    setFollowed(true);
+    setUnseen((before) => nextUnseen(before, messages, reader, openNow.current));
+  };
+  const thread = useAsync(
+    () => api.getMessages(token ?? '', taskId, quoteId ?? '').then((m) => (heard.current(m), m)),
+    active ? [token, taskId, quoteId, opts.round] : null,
+  );
+  const messages = thread.data;
+
   // opened: everything in it is seen
   useEffect(() => {
     if (open) setUnseen(new Set());
   }, [open]);
-  // each answer: what it says was unread joins the unseen, unless the thread is open (closing it adds nothing)
-  useEffect(() => {
-    if (!messages) return;
-    setFollowed(true);
-    setUnseen((before) => nextUnseen(before, messages, reader, openNow.current));
-  }, [messages, reader]);
 
   return { messages, error: thread.error, loading: thread.loading, followed, unseen, open, setOpen, reload: thread.reload };
 }
