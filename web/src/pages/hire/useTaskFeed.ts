@@ -21,9 +21,11 @@ export function isClosed(status: string): boolean {
 
 export function useTaskFeed(taskId: string, token: string | null) {
   const task = useAsync((signal) => api.getTask(taskId, token, signal), `${taskId}:${token ?? ''}`);
-  // after the task's first answer: reading the task marks its delivery read, which /me then no longer counts
-  const answered = task.data !== undefined || task.error !== undefined;
-  const me = useAsync((signal) => api.me(token ?? '', signal), token && answered ? `${token}:${taskId}` : null);
+  // after the task's first answer: reading the task marks its delivery read, which /me then no longer counts.
+  // Latched: a later reload of the task (no data, no error for a moment) must not read /me again.
+  const answered = useRef<string | null>(null);
+  if (task.data !== undefined || task.error !== undefined) answered.current = `${taskId}:${token ?? ''}`;
+  const me = useAsync((signal) => api.me(token ?? '', signal), token && answered.current === `${taskId}:${token}` ? `${token}:${taskId}` : null);
   const reloadTask = useOneReloadAtATime(task);
   const reloadMe = useOneReloadAtATime(me);
   /** counts the page's refreshes: the open message threads follow it */
