@@ -13,7 +13,7 @@ describe('reads at one moment', () => {
   const now = Math.floor(Date.now() / 1000);
   beforeAll(async () => {
     store = await openTestStore('postgres');
-    ledger = await createLedger(store.db);
+    ledger = await createLedger(store.db, { now: () => now }); // one day for every read, whatever the wall clock does
   });
   afterAll(() => store.close());
 
@@ -56,7 +56,7 @@ describe('reads at one moment', () => {
     if (!call.ok) throw new Error('not reserved');
     const refill = () => postJournal(store.db, { kind: 'deposit', lines: [{ accountId: ledger.sys.lightning, amountMsat: -50_000n }, { accountId: a.id, amountMsat: 50_000n }] });
     const moving = movingAfter('accounts', refill, false);
-    const onMoving = await createLedger(moving); // its own reads of accounts before the page's
+    const onMoving = await createLedger(moving, { now: () => now }); // its own reads of accounts before the page's
     moving.arm();
     const page = await onMoving.history({ accountId: a.id, limit: 10, cursor: null, from: null, to: null });
     expect(moving.moved()).toBe(true);

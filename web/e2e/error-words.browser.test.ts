@@ -4,18 +4,13 @@
 // JSON called so, with where the parser stopped — not "This request names no model".
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import { call } from '../../server/testing/harness.js';
-import { browserTest, expectText, expectVisible, fundToken, showLazyPage, stopClock, useBrowser, useDevServer } from './harness.js';
+import { browserTest, expectText, expectVisible, fundToken, hireApi, showLazyPage, stopClock, useBrowser, useDevServer } from './harness.js';
 
 const H = '/api/v1/ai-for-hire';
 const browser = useBrowser();
 const srv = useDevServer();
 
-async function hire(token: string, method: string, path: string, body?: unknown): Promise<any> {
-  const r = await call(srv.url, method, `${H}${path}`, { headers: { 'x-token': token }, ...(body === undefined ? {} : { body }) });
-  if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body;
-}
+const hire = hireApi(srv);
 
 browserTest('a task that does not exist: "No such task", and no Retry', browser, async (s) => {
   const page = await s.page();

@@ -3,18 +3,12 @@
 // other forms are — a label above its control, the app's field and button styles, not the
 // browser's defaults.
 import { expect } from 'vitest';
-import { call } from '../../server/testing/harness.js';
-import { browserTest, expectVisible, fundToken, useBrowser, useDevServer } from './harness.js';
+import { browserTest, expectVisible, fundToken, hireApi, useBrowser, useDevServer } from './harness.js';
 
-const H = '/api/v1/ai-for-hire';
 const browser = useBrowser();
 const srv = useDevServer();
 
-async function hire(token: string, method: string, path: string, body?: unknown): Promise<any> {
-  const r = await call(srv.url, method, `${H}${path}`, { headers: { 'x-token': token }, ...(body === undefined ? {} : { body }) });
-  if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body;
-}
+const hire = hireApi(srv);
 
 browserTest('the Account page: every button has a name of its own', browser, async (s) => {
   const token = await fundToken(srv, 200);

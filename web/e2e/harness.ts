@@ -186,6 +186,15 @@ export async function startPhoenixdServer(): Promise<E2EServer> {
 }
 
 /** A new token holding `sats`, made through the API (top-up → pay → claim). */
+/** AI for Hire's API as a side of a deal uses it (the token in X-Token): the answer's body, or an error naming a refusal. */
+export function hireApi(srv: E2EServer): (token: string, method: string, path: string, body?: unknown) => Promise<any> {
+  return async (token, method, path, body) => {
+    const r = await call(srv.url, method, `/api/v1/ai-for-hire${path}`, { headers: { 'x-token': token }, ...(body === undefined ? {} : { body }) });
+    if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body;
+  };
+}
+
 export async function fundToken(srv: E2EServer, sats: number): Promise<string> {
   const inv = await call(srv.url, 'POST', '/api/v1/topup', { body: { amount_sats: sats } });
   if (inv.status !== 200 && inv.status !== 201) throw new Error(`top-up failed: ${inv.status} ${JSON.stringify(inv.body)}`);

@@ -5,19 +5,13 @@
 // across a top-up and brings the buyer back to it.
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { call } from '../../server/testing/harness.js';
-import { browserTest, expectAbsent, expectText, expectVisible, fundToken, horizontalOverflow, poll, useBrowser, useDevServer } from './harness.js';
+import { browserTest, expectAbsent, expectText, expectVisible, fundToken, hireApi, horizontalOverflow, poll, useBrowser, useDevServer } from './harness.js';
 
 const H = '/api/v1/ai-for-hire';
 const browser = useBrowser();
 const srv = useDevServer();
 
-const as = (token: string, body?: unknown) => ({ headers: { 'x-token': token }, ...(body === undefined ? {} : { body }) });
-async function hire(token: string, method: string, path: string, body?: unknown): Promise<any> {
-  const r = await call(srv.url, method, `${H}${path}`, as(token, body));
-  if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body;
-}
+const hire = hireApi(srv);
 /** the page listens to its live events: from now on what happens to the task shows by itself */
 const listening = (page: Page) => poll(() => page.getByTestId('task-page').getAttribute('data-live')).toBe('true');
 const badge = (page: Page) => page.getByTestId('task-page').locator('.page-head').getByTestId('status-badge');

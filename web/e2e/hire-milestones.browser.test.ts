@@ -6,17 +6,12 @@
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { call } from '../../server/testing/harness.js';
-import { balanceOf, browserTest, expectText, fundToken, horizontalOverflow, useBrowser, useDevServer } from './harness.js';
+import { balanceOf, browserTest, expectText, fundToken, hireApi, horizontalOverflow, useBrowser, useDevServer } from './harness.js';
 
-const H = '/api/v1/ai-for-hire';
 const browser = useBrowser();
 const srv = useDevServer();
 
-async function hire(token: string, method: string, path: string, body?: unknown): Promise<any> {
-  const r = await call(srv.url, method, `${H}${path}`, { headers: { 'x-token': token }, ...(body === undefined ? {} : { body }) });
-  if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body;
-}
+const hire = hireApi(srv);
 
 /** The operator settles a dispute (as `npm run admin -- resolve` does). */
 async function resolve(taskId: string, body: { outcome: 'refund' } | { outcome: 'split'; buyer_sats: number }): Promise<void> {

@@ -3,18 +3,12 @@
 // is unread — from /me before the page read the thread, from what the page has shown after.
 // Everything arrives on live events; the pages' clocks are stopped, nothing sleeps.
 import type { Page } from 'playwright-core';
-import { call } from '../../server/testing/harness.js';
-import { browserTest, expectAbsent, expectText, expectVisible, fundToken, poll, showLazyPage, stopClock, useBrowser, useDevServer } from './harness.js';
+import { browserTest, expectAbsent, expectText, expectVisible, fundToken, hireApi, poll, showLazyPage, stopClock, useBrowser, useDevServer } from './harness.js';
 
-const H = '/api/v1/ai-for-hire';
 const browser = useBrowser();
 const srv = useDevServer();
 
-async function hire(token: string, method: string, path: string, body?: unknown): Promise<any> {
-  const r = await call(srv.url, method, `${H}${path}`, { headers: { 'x-token': token }, ...(body === undefined ? {} : { body }) });
-  if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body;
-}
+const hire = hireApi(srv);
 
 async function openTask(s: { page: (o: { name: string; token: string; width: number }) => Promise<Page> }, name: string, token: string, taskId: string, width: number) {
   const page = await s.page({ name, token, width });

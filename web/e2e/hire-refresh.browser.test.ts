@@ -6,19 +6,14 @@
 // its Retry-After has passed. The page's clock is stopped and moved by hand: nothing sleeps.
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { call } from '../../server/testing/harness.js';
 import { TASK_REFRESH_MS } from '../src/lib/refresh.js';
-import { browserTest, expectAbsent, expectText, expectVisible, fundToken, poll, showLazyPage, stopClock, useBrowser, useDevServer } from './harness.js';
+import { browserTest, expectAbsent, expectText, expectVisible, fundToken, hireApi, poll, showLazyPage, stopClock, useBrowser, useDevServer } from './harness.js';
 
 const H = '/api/v1/ai-for-hire';
 const browser = useBrowser();
 const srv = useDevServer();
 
-async function hire(token: string, method: string, path: string, body?: unknown): Promise<any> {
-  const r = await call(srv.url, method, `${H}${path}`, { headers: { 'x-token': token }, ...(body === undefined ? {} : { body }) });
-  if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body;
-}
+const hire = hireApi(srv);
 
 /** a task awarded and delivered: its buyer's page offers Confirm, Ask for changes and Dispute */
 async function deliveredTask(title: string) {

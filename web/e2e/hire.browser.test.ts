@@ -5,8 +5,7 @@
 // board, at phone and desktop sizes, follows live events alone and shows each buyer's record.
 import { expect } from 'vitest';
 import { TASK_REFRESH_MS } from '../src/lib/refresh.js';
-import { call } from '../../server/testing/harness.js';
-import { balanceOf, browserTest, expectAbsent, expectText, expectVisible, fundToken, horizontalOverflow, poll, useBrowser, useDevServer } from './harness.js';
+import { balanceOf, browserTest, expectAbsent, expectText, expectVisible, fundToken, hireApi, horizontalOverflow, poll, useBrowser, useDevServer } from './harness.js';
 
 const browser = useBrowser();
 const srv = useDevServer();
@@ -126,13 +125,7 @@ browserTest(
 );
 
 browserTest('a milestone task page follows the deal on live events, shows reputation, and takes a rating', browser, async (s) => {
-  const H = '/api/v1/ai-for-hire';
-  const as = (token: string, body?: unknown) => ({ headers: { 'x-token': token }, ...(body === undefined ? {} : { body }) });
-  const hire = async (token: string, method: string, path: string, body?: unknown): Promise<any> => {
-    const r = await call(srv.url, method, `${H}${path}`, as(token, body));
-    if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
-    return r.body;
-  };
+  const hire = hireApi(srv);
   const [buyerToken, contractorToken] = await Promise.all([fundToken(srv, 1000), fundToken(srv, 100)]);
   const milestones = [
     { title: 'Outline', amount_sats: 100 },
@@ -176,12 +169,7 @@ browserTest('a milestone task page follows the deal on live events, shows reputa
 
 for (const width of [390, 1280]) {
   browserTest(`${width}px: the board follows live events — a new task appears, a quote counts, an accepted task leaves the open list — and shows each buyer's record`, browser, async (s) => {
-    const H = '/api/v1/ai-for-hire';
-    const hire = async (token: string, method: string, path: string, body?: unknown): Promise<any> => {
-      const r = await call(srv.url, method, `${H}${path}`, { headers: { 'x-token': token }, ...(body === undefined ? {} : { body }) });
-      if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
-      return r.body;
-    };
+    const hire = hireApi(srv);
     const [buyerToken, contractorToken] = await Promise.all([fundToken(srv, 1000), fundToken(srv, 200)]);
     // a closed, rated deal first: the buyer's record has something to show
     const done = await hire(buyerToken, 'POST', '/tasks', { title: `Earlier deal ${width}`, description: 'd', budget_sats: 20 });
