@@ -71,8 +71,8 @@ export type TopUpOutcome = { kind: 'credited' | 'replayed'; balanceMsat: bigint 
 
 /**
  * A paid top-up invoice into an open session, once per payment hash (a replay credits nothing):
- * its credential row is funded into the session's account, so the same invoice can never also
- * open a session or pay through another door.
+ * its credential row says 'topup', so the same invoice can never also open a session or pay
+ * through another door (as a credential it would have paid from the whole session).
  */
 export async function topUpSession(db: Db, sys: SystemAccountIds, p: { sessionHash: string; paymentHash: string; amountMsat: bigint; endpoint: string; now: number }): Promise<TopUpOutcome> {
   return db.tx<TopUpOutcome>(async (q) => {
@@ -80,11 +80,11 @@ export async function topUpSession(db: Db, sys: SystemAccountIds, p: { sessionHa
     const session = s.rows[0];
     if (!session) return { kind: 'unknown' };
     // the payment hash's credential row decides, on every instance and against an open with the
-    // same invoice: funded into this session's account, once
+    // same invoice: credited to this session once, and no credential of its own afterwards (028)
     const inserted = await q.query(
-      `INSERT INTO l402_credentials (payment_hash, state, endpoint, price_msat, updated_at, account_id)
-       VALUES ($1, 'funded', $2, $3, $4, $5) ON CONFLICT (payment_hash) DO NOTHING RETURNING 1`,
-      [p.paymentHash, p.endpoint, p.amountMsat, p.now, session.account_id],
+      `INSERT INTO l402_credentials (payment_hash, state, endpoint, price_msat, updated_at)
+       VALUES ($1, 'topup', $2, $3, $4) ON CONFLICT (payment_hash) DO NOTHING RETURNING 1`,
+      [p.paymentHash, p.endpoint, p.amountMsat, p.now],
     );
     if (inserted.rows.length === 1) {
       await q.query(`INSERT INTO mpp_session_topups (payment_hash, session_hash, amount_msat, created_at) VALUES ($1, $2, $3, $4)`, [p.paymentHash, p.sessionHash, p.amountMsat, p.now]);

@@ -186,6 +186,34 @@ describe.each(STORE_KINDS)('MPP session intent on %s', (store) => {
     await audit();
   });
 
+  it('a top-up invoice is worth nothing on its own afterwards: as an L402, MPP or x402 credential it is refused and the session keeps its money', async () => {
+    const s = await openSession(30);
+    // a call's 402 paid, its charge challenge shown to the session as a top-up
+    const body = { model: 'text-embedding-3-small', input: 'x' };
+    const offered = await call(t.url, 'POST', EMBEDDINGS, { body });
+    expect(offered.status).toBe(402);
+    const preimage = await t.pay(offered.body.invoice);
+    const charge = challengeOf(offered.headers, 'charge');
+    // the 402's session offer names the same invoice as its deposit
+    const offer = challengeOf(offered.headers, 'session');
+    const topUp = await call(t.url, 'POST', SESSION, { headers: { authorization: credential(offer, { action: 'topUp', sessionId: s.paymentHash, topUpPreimage: preimage }) } });
+    expect(topUp.body).toMatchObject({ status: 'ok', balance_sats: 30 + PRICE_SATS });
+    const accepted = JSON.parse(Buffer.from(String(offered.headers['payment-required']), 'base64').toString('utf8')).accepts[0];
+    const doors: Array<Record<string, string>> = [
+      { authorization: `L402 ${offered.body.macaroon}:${preimage}` },
+      { authorization: credential(charge, { preimage }) },
+      { 'payment-signature': Buffer.from(JSON.stringify({ x402Version: 2, scheme: 'exact', network: accepted.network, payload: { invoice: offered.body.invoice }, accepted })).toString('base64') },
+    ];
+    for (const headers of doors) {
+      const r = await call(t.url, 'POST', EMBEDDINGS, { body, headers });
+      expect(r.status).toBe(409);
+      expect(r.body.error.code).toBe('payment_already_used');
+    }
+    expect((await call(t.url, 'POST', SESSION, { headers: { authorization: s.bearer } })).body).toMatchObject({ status: 'open', balance_sats: 30 + PRICE_SATS });
+    expect((await call(t.url, 'POST', SESSION, { headers: { authorization: s.close } })).body).toMatchObject({ status: 'closed', refundSats: 30 + PRICE_SATS, refundStatus: 'succeeded' });
+    await audit();
+  });
+
   it('a refund the node fails outright: the session is closed, "failed" is said, the remainder stays in its account', async () => {
     const s = await openSession(15);
     await phoenixd(node, 'POST', '/_devnode/next-payment', { outcome: 'fail' });
