@@ -31,10 +31,11 @@ export async function insertEvent(q: Queryable, e: NewEvent): Promise<bigint> {
     [e.name, e.taskId, audience, e.public ?? false, JSON.stringify(e.data), e.now],
   );
   const id = res.rows[0]!.id;
-  // the outbox: one delivery per concerned account that has a webhook
+  // the outbox: one delivery per concerned account that has a webhook and a token still valid
   await q.query(
     `INSERT INTO hire_webhook_deliveries (event_id, account_id, next_attempt_at)
-     SELECT $1, account_id, $3 FROM hire_webhooks WHERE account_id = ANY($2::bigint[])`,
+     SELECT $1, w.account_id, $3 FROM hire_webhooks w JOIN accounts a ON a.id = w.account_id
+     WHERE w.account_id = ANY($2::bigint[]) AND a.revoked_at IS NULL AND (a.expires_at IS NULL OR a.expires_at > $3)`,
     [id, audience, e.now],
   );
   return id;

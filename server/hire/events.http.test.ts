@@ -122,6 +122,19 @@ describe('AI for Hire live events', () => {
     await declinedQuotesCase(a, b, (sats) => buyToken(a, sats), streams);
   });
 
+  it('a child token revoked on one instance: its stream held by the other ends before the next event concerning it', async () => {
+    const [parent, contractor] = [await buyToken(a, 1000), await buyToken(a, 100)];
+    const child = (await call(a.url, 'POST', '/api/v1/tokens', as(parent, { amount_sats: 300 }))).body;
+    const stream = await listen(b, child.token);
+    const task = (await call(a.url, 'POST', `${H}/tasks`, as(child.token, { title: 'Revoked later', description: 'd' }))).body;
+    await stream.next((e) => e.event === 'task.created' && e.data.task_id === task.id);
+    expect((await call(a.url, 'DELETE', `/api/v1/tokens/${child.id}`, as(parent))).status).toBe(200);
+    expect((await call(a.url, 'POST', `${H}/tasks/${task.id}/quotes`, as(contractor, { price_sats: 10, description: 'after' }))).status).toBe(201);
+    await stream.ended;
+    expect(stream.received.map((e) => e.event)).toEqual(['task.created']);
+    expect((await listen(b, child.token)).status).toBe(401);
+  });
+
   it('refuses a stream without a valid token or with a bad Last-Event-ID, as JSON', async () => {
     const none = await openSse(`${a.url}${H}/events`, {});
     expect([none.status, none.error.error.code]).toEqual([401, 'missing_token']);

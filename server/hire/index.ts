@@ -30,7 +30,7 @@ export { TASK_STATUSES, type TaskStatus } from './tasks-store.js';
 
 type Ids = { taskId: string; quoteId: string };
 
-export function createHireService(deps: HireDeps, opts: { node?: Partial<NodeIdentity>; eventPollMs?: number; webhookSender?: WebhookSender } = {}) {
+export function createHireService(deps: HireDeps, opts: { node?: Partial<NodeIdentity>; eventPollMs?: number; webhookSender?: WebhookSender; liveRecheckMs?: number } = {}) {
   for (const check of hireAuditChecks) deps.ledger.addAuditCheck(check);
   const hub = createEventHub(deps.db, { pollMs: opts.eventPollMs ?? 500, onError: (err) => deps.log?.warn({ err: (err as Error)?.message }, 'reading hire events failed') });
   // local subscribers hear of a change at once; other instances on their next poll
@@ -83,8 +83,8 @@ export function createHireService(deps: HireDeps, opts: { node?: Partial<NodeIde
     sweep: () => nudged(sweepDeadlines(deps)),
     reconcilePayouts: (minAgeSeconds?: number) => nudged(reconcilePayouts(deps, minAgeSeconds)),
 
-    /** live events: the token's missed ones after filter.afterId, then each new one; returns the unsubscribe */
-    openLive: (token: string, filter: LiveFilter, send: (e: LiveEvent) => void) => openLive(deps, hub, token, filter, send),
+    /** live events: the token's missed ones after filter.afterId, then each new one; returns the unsubscribe; `ended`: a child token revoked or expired meanwhile */
+    openLive: (token: string, filter: LiveFilter, send: (e: LiveEvent) => void, ended: () => void) => openLive(deps, hub, token, filter, send, ended, opts.liveRecheckMs),
     /** the token's webhook: every event that concerns it, POSTed and signed */
     setWebhook: (token: string, url: string) => setWebhook(deps, token, url),
     getWebhook: (token: string) => getWebhook(deps, token),

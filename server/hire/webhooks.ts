@@ -66,6 +66,12 @@ export async function deliverWebhooks(deps: HireDeps, send: WebhookSender): Prom
   const due = await claimDue(deps.db, { now, leaseUntil: now + LEASE_SECONDS, limit: BATCH });
   await Promise.all(
     due.map(async (d) => {
+      const ids = { eventId: d.event_id, accountId: d.account_id };
+      if (d.token_gone) {
+        await markAttemptFailed(deps.db, { ...ids, error: 'the token was revoked or has expired', retryAt: null });
+        counts.failed++;
+        return;
+      }
       const body = JSON.stringify({ id: String(d.event_id), event: d.name, created_at: Number(d.created_at), data: d.data });
       const headers = { 'content-type': 'application/json', 'x-abl-event': d.name, 'x-abl-event-id': String(d.event_id), 'x-abl-signature': signWebhookBody(d.secret, now, body) };
       let error: string | null;
@@ -75,7 +81,6 @@ export async function deliverWebhooks(deps: HireDeps, send: WebhookSender): Prom
       } catch (err) {
         error = (err as Error)?.message ?? String(err);
       }
-      const ids = { eventId: d.event_id, accountId: d.account_id };
       if (error === null) {
         await markDelivered(deps.db, ids);
         counts.delivered++;

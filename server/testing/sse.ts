@@ -14,6 +14,8 @@ export interface SseClient {
   error: any;
   /** every event received so far, in order */
   received: SseEvent[];
+  /** resolves when the stream ends (the server closed it, or the test did) */
+  ended: Promise<void>;
   /** resolves with the first event (received or still to come) that passes `check` */
   next(check: (e: SseEvent) => boolean): Promise<SseEvent>;
   close(): void;
@@ -24,8 +26,9 @@ export async function openSse(url: string, headers: Record<string, string>): Pro
   const res = await request(url, { headers: { accept: 'text/event-stream', ...headers }, signal: abort.signal });
   const received: SseEvent[] = [];
   const waiters: { check: (e: SseEvent) => boolean; resolve: (e: SseEvent) => void }[] = [];
+  let ended: Promise<void> = Promise.resolve();
   if (res.statusCode === 200) {
-    void (async () => {
+    ended = (async () => {
       let buf = '';
       try {
         for await (const chunk of res.body) {
@@ -51,6 +54,7 @@ export async function openSse(url: string, headers: Record<string, string>): Pro
     status: res.statusCode,
     error,
     received,
+    ended,
     next(check) {
       const done = received.find(check);
       if (done) return Promise.resolve(done);

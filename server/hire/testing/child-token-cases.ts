@@ -1,12 +1,14 @@
 // Child tokens in the marketplace (run by domain.test.ts on PGlite and PostgreSQL): money reaching
 // one after its parent revoked it — an escrow refunded to a revoked buyer, or released to a
 // revoked contractor (whole or a milestone) — goes to the parent, who got the child's balance
-// back, so nothing stays on an account no token can use; a daily cap that refuses a debit says so.
-import { beforeAll, expect, it } from 'vitest';
+// back, so nothing stays on an account no token can use; a daily cap that refuses a debit says so;
+// a child token revoked or expired hears no more events, live or by webhook.
+import { beforeAll, expect, it, vi } from 'vitest';
 import { findAccountByTokenHash, getBalance, hashToken, newToken } from '../../ledger/index.js';
 import { milestones as parseMilestones } from '../input-rules.js';
 import { refused } from './lifecycle-cases.js';
 import type { HireTest } from './rig.js';
+import { retryDelaySeconds } from '../webhooks.js';
 
 const byToken = (token: string) => ({ token, l402: null });
 const task = { title: 'Summarise a PDF', description: 'Ten bullet points, please.', budgetMsat: 500_000n };
@@ -79,5 +81,48 @@ export function childTokenCases(get: () => HireTest): void {
     expect(err.details).toEqual({ balance_sats: 50, price_sats: 300, limit: 'daily_cap' });
     expect(await sats(f.child)).toBe(950);
     await audit();
+  });
+
+  /** The token's live events by name; `ended` resolves when the service ends the stream. */
+  async function listen(token: string) {
+    const events: string[] = [];
+    let end!: () => void;
+    const ended = new Promise<void>((resolve) => (end = resolve));
+    const stop = await t.hire.openLive(token, { afterId: null, newTasks: false, match: null }, (e) => events.push(e.event), () => end());
+    return { events, ended, stop };
+  }
+
+  it('a child token that expired hears nothing more: its stream ends before the next event, its webhook deliveries are given up', async () => {
+    const parent = await t.fund(2000);
+    const child = newToken();
+    await t.ledger.createChild({ parentId: await accountOf(parent), tokenHash: hashToken(child), amountMsat: 500_000n, expiresAt: t.clock.now + 100, maxMsatPerDay: null, apis: null });
+    const contractor = await t.fund(100);
+    await t.hire.deliverWebhooks(); // anything due from other cases goes now
+    await t.hire.setWebhook(child, 'https://child.example/hooks');
+    const live = await listen(child);
+    const posted = await t.hire.postTask(task, byToken(child), 'ip');
+    await vi.waitFor(() => expect(live.events).toEqual(['task.created']));
+    t.webhooks.sent.length = 0;
+    t.webhooks.script.push(500); // its first attempt fails: due again later
+    expect(await t.hire.deliverWebhooks()).toEqual({ delivered: 0, retrying: 1, failed: 0 });
+
+    t.clock.now += 101; // past the child's expiry
+    await t.hire.postQuote(posted.value.id, { priceMsat: 100_000n, description: 'too late to hear' }, byToken(contractor), 'ip');
+    await live.ended;
+    expect(live.events).toEqual(['task.created']);
+    t.clock.now += retryDelaySeconds(1);
+    t.webhooks.sent.length = 0;
+    // the retry is given up unsent, and the quote's event was never queued for it
+    expect(await t.hire.deliverWebhooks()).toEqual({ delivered: 0, retrying: 0, failed: 1 });
+    expect(t.webhooks.sent).toEqual([]);
+    live.stop();
+  });
+
+  it('a child token revoked while its stream is idle: the stream ends without waiting for an event', async () => {
+    const f = await family(2000, 500);
+    const live = await listen(f.child);
+    await f.revoke();
+    await live.ended;
+    expect(live.events).toEqual([]);
   });
 }

@@ -140,7 +140,8 @@ export async function openHireTest(kind: 'pglite' | 'postgres', opts: { wallet?:
     if (step === 'throw') throw new Error('connection refused');
     return step;
   };
-  const hire = createHireService({ db: store.db, ledger, wallet, gate, rules: hireRules(CATALOG.hire), now }, { webhookSender });
+  // a child token's live stream looks again every 50 ms, so a test sees one revoked in silence end soon
+  const hire = createHireService({ db: store.db, ledger, wallet, gate, rules: hireRules(CATALOG.hire), now }, { webhookSender, liveRecheckMs: 50 });
   return {
     store,
     ledger,

@@ -1,6 +1,6 @@
 // GET /api/v1/ai-for-hire/events: server-sent events of what concerns the caller's token,
 // resumable with Last-Event-ID; PUT|GET|DELETE /webhook: the same events POSTed to a URL. The stream stays open (a comment every 15 s keeps proxies and
-// idle timers from closing it) until the client leaves or the server shuts down.
+// idle timers from closing it) until the client leaves, the server shuts down, or a child token is revoked or expires.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
 import type { HireService, LiveEvent } from '../../hire/index.js';
@@ -45,8 +45,12 @@ export function hireEventRoutes(app: FastifyInstance, hire: HireService): void {
     const pending: string[] = [];
     let started = false;
     const write = (chunk: string) => (started ? raw.write(chunk) : pending.push(chunk));
+    // a child token revoked or expired meanwhile: the stream ends (at once, or once it has started)
+    let end: (() => void) | null = null;
+    let tokenGone = false;
+    const ended = () => (end ? end() : (tokenGone = true));
     // errors before this point are ordinary JSON errors; from here on the answer is a stream
-    const unsubscribe = await hire.openLive(token, filter, (e) => write(sseFrame(e)));
+    const unsubscribe = await hire.openLive(token, filter, (e) => write(sseFrame(e)), ended);
     reply.hijack();
     for (const [k, v] of Object.entries(reply.getHeaders())) if (v !== undefined) raw.setHeader(k, v);
     raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
@@ -55,13 +59,15 @@ export function hireEventRoutes(app: FastifyInstance, hire: HireService): void {
     for (const chunk of pending.splice(0)) raw.write(chunk);
     const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
     heartbeat.unref();
-    const end = () => {
+    const stop = () => {
       clearInterval(heartbeat);
       unsubscribe();
-      open.delete(end);
+      open.delete(stop);
       if (!raw.writableEnded) raw.end();
     };
-    open.add(end);
-    raw.on('close', end);
+    end = stop;
+    open.add(stop);
+    raw.on('close', stop);
+    if (tokenGone) stop();
   });
 }
