@@ -126,7 +126,10 @@ export async function editQuote(
   const task = (await findTask(deps.db, ids.taskId))!;
   assertMilestonePrice(task, patch.priceMsat);
   return inTx(deps.db, async (q) => {
+    // as a new quote: the task locked against an accept, and its open time a sharp line
+    const locked = await lockTask(q, ids.taskId, 'SHARE');
     const now = deps.now();
+    if (quote.status === 'pending' && (!locked || !openAt(locked, now))) throw invalidState(`${notOpen(locked ?? task, now)} Only a quote on an open task can be changed.`);
     const updated = await updatePendingQuote(q, { id: quote.id, ...patch, now });
     if (!updated) throw invalidState('Only a pending quote can be edited.');
     await quoteEvent(q, updated, task.buyer_account_id, 'quote.updated', now);

@@ -304,6 +304,9 @@ export function lifecycleCases(get: () => HireTest): void {
     // before the sweep has run: the deadline still decides, the buyer cannot cancel it instead
     expect((await refused(t.hire.cancelTask(expiring.buyer, expiring.taskId), 'invalid_state')).message).toMatch(/expired/);
     expect((await refused(t.hire.postQuote(expiring.taskId, quote(100), byToken(await t.fund(100)), 'ip'), 'invalid_state')).message).toBe('The task expired. Only open tasks take quotes.');
+    // nor can its contractor change a price nobody can accept any more
+    const expiringIds = { taskId: expiring.taskId, quoteId: expiring.quoteId };
+    expect((await refused(t.hire.editQuote(expiring.contractor, expiringIds, { priceMsat: 1000n, description: null }), 'invalid_state')).message).toBe('The task expired. Only a quote on an open task can be changed.');
     expect((await t.hire.sweep()).expired).toBeGreaterThanOrEqual(1);
     expect(await t.hire.getTask(expiring.taskId, null)).toMatchObject({ status: 'expired', quotes: [{ status: 'declined' }] });
     expect(await t.hire.sweep()).toEqual({ expired: 0, refunded: 0, released: 0 });
