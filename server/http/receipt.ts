@@ -6,7 +6,6 @@ import { balanceIsLow, type PaymentReference, type Receipt } from '../payments/t
 import { rfc3339 } from '../wire/binding.js';
 import { formatPaymentResponse } from '../x402/header.js';
 
-
 export function writeReceipt(reply: FastifyReply, receipt: Receipt): void {
   if (receipt.requestId) reply.header('x-request-id', receipt.requestId);
   if (receipt.kind === 'free') return;
@@ -21,8 +20,16 @@ export function writeReceipt(reply: FastifyReply, receipt: Receipt): void {
   if (receipt.payment) writeRailReceipt(reply, receipt.payment);
 }
 
-/** MPP's Payment-Receipt and x402's PAYMENT-RESPONSE: the payment hash is the reference to keep. */
+/**
+ * MPP's Payment-Receipt and x402's PAYMENT-RESPONSE: the payment hash is the reference to keep.
+ * Only on a success (a receipt says the payment was taken; an upstream's refusal took none), and
+ * kept out of shared caches, as the Payment scheme asks.
+ */
 function writeRailReceipt(reply: FastifyReply, p: PaymentReference): void {
+  if (reply.statusCode < 200 || reply.statusCode > 299 || p.rail === 'l402') return;
   if (p.rail === 'mpp') reply.header('payment-receipt', formatPaymentReceipt({ challengeId: p.challengeId, method: 'lightning', reference: p.paymentHash, timestamp: rfc3339(p.paidAt) }));
-  else if (p.rail === 'x402') reply.header('payment-response', formatPaymentResponse({ network: p.network, transaction: p.paymentHash }));
+  else reply.header('payment-response', formatPaymentResponse({ network: p.network, transaction: p.paymentHash }));
+  const cache = reply.getHeader('cache-control');
+  if (cache === undefined) reply.header('cache-control', 'private');
+  else if (!/(^|[\s,])private\b/i.test(String(cache))) reply.header('cache-control', `${String(cache)}, private`);
 }

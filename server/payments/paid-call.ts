@@ -128,9 +128,9 @@ export function createPaidCalls(deps: PaidCallDeps) {
       if (err instanceof AppError) deps.onUpstreamError?.(m.api.name, err.code);
       throw err;
     }
-    // 3. decide: nothing served, nothing charged
+    // 3. decide: nothing served, nothing charged; released before the answer, so a retry finds the value back
     if (!served(answer.status)) {
-      void payment.release().catch(logFailure);
+      await payment.release().catch(logFailure);
       return { ...answer, receipt: receiptOf(payment, requestId, 0n) };
     }
     // 4. meter and settle; a flat price settles off the response path, the hold already secured it

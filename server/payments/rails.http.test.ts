@@ -93,6 +93,7 @@ describe.each(['l402', 'mpp'] as const)('ABL_CHALLENGE_ORDER=%s', (order) => {
     const res = await fetchWithX402(url(EMBEDDINGS), embedRequest(), { wallet });
     expect(res.status).toBe(200);
     expect(res.payment?.credentials.header).toBe('payment-signature');
+    expect(res.headers.get('cache-control')).toMatch(/(^|[\s,])private\b/);
     const settled = decodeJson(res.headers.get('payment-response')!);
     expect(settled).toEqual({ success: true, transaction: expect.stringMatching(/^[0-9a-f]{64}$/), network: 'bip122:0f9188f13cb7b2c71f2a335e3a4fc328' });
     expect(res.headers.get('x-charged-sats')).toBe(String(PRICE_SATS));
@@ -139,9 +140,18 @@ describe.each(['l402', 'mpp'] as const)('ABL_CHALLENGE_ORDER=%s', (order) => {
     const l402 = `L402 ${challenge.body.macaroon}:${preimage}`;
     const body = { model: 'text-embedding-3-small', input: 'x' };
 
+    // the upstream refuses: nothing taken, so no receipt on either rail (a receipt says the payment was taken)
+    for (const headers of [{ authorization: mpp }, { 'payment-signature': x402 }]) {
+      const refused = await call(t.url, 'POST', EMBEDDINGS, { body, headers: { ...headers, 'x-fake-behavior': 'error-400' } });
+      expect(refused.status).toBe(400);
+      expect(refused.headers['x-charged-sats']).toBe('0');
+      expect([refused.headers['payment-receipt'], refused.headers['payment-response']]).toEqual([undefined, undefined]);
+    }
     const first = await call(t.url, 'POST', EMBEDDINGS, { body, headers: { authorization: mpp } });
     expect(first.status).toBe(200);
     expect(first.headers['x-charged-sats']).toBe(String(PRICE_SATS));
+    expect(first.headers['payment-receipt']).toBeTruthy();
+    expect(first.headers['cache-control']).toMatch(/(^|[\s,])private\b/);
     // the MPP credential shows the call it paid, as the L402 one does
     const usage = await call(t.url, 'GET', `/api/v1/usage/${first.headers['x-request-id'] as string}`, { headers: { authorization: mpp } });
     expect(usage.status).toBe(200);

@@ -22,9 +22,9 @@ export function mppSessionRoutes(app: FastifyInstance, deps: { sessions: Session
   });
 }
 
-/** A session action's answer, here or at a resource: 200, its Payment-Receipt, never cached. */
+/** A session action's answer, here or at a resource: 200, its Payment-Receipt, never cached (private, as the Payment scheme asks of a receipt). */
 export function writeSessionAnswer(reply: FastifyReply, answer: SessionAnswer, now: number): FastifyReply {
-  reply.header('cache-control', 'no-store');
+  reply.header('cache-control', 'private, no-store');
   reply.header(
     'payment-receipt',
     formatSessionReceipt({
