@@ -199,8 +199,14 @@ export function createPaymentGate(deps: GateDeps) {
       if (r.balanceMsat === 0n && heldMsat === 0n) throw spentUp();
       throw await challenge(action, client, {}, { balanceMsat: r.balanceMsat, heldMsat });
     }
-    const named = creds.token === null ? null : await ledger.accountByToken(hashToken(creds.token));
-    return held('l402', action, r.holdId, r.accountId, named?.balanceMsat ?? null, proof.reference);
+    return held('l402', action, r.holdId, r.accountId, creds.token === null ? null : await namedBalance(hashToken(creds.token)), proof.reference);
+  }
+
+  /** The balance a token named beside an invoice credential shows: as its own calls show it (this instance's unused holds counted back). */
+  async function namedBalance(tokenHash: Buffer): Promise<bigint | null> {
+    const read = () => ledger.accountByToken(tokenHash);
+    if (!deps.reserveAhead) return (await read())?.balanceMsat ?? null;
+    return (await deps.reserveAhead.readShown(tokenHash, read))?.shownMsat ?? null;
   }
 
   /**

@@ -141,7 +141,7 @@ describe.each(['l402', 'mpp'] as const)('ABL_CHALLENGE_ORDER=%s', (order) => {
     const body = { model: 'text-embedding-3-small', input: 'x' };
 
     // the upstream refuses: nothing taken, so no receipt on either rail (a receipt says the payment was taken)
-    for (const headers of [{ authorization: mpp }, { 'payment-signature': x402 }]) {
+    for (const headers of [{ authorization: mpp }, { 'payment-signature': x402 }] as Array<Record<string, string>>) {
       const refused = await call(t.url, 'POST', EMBEDDINGS, { body, headers: { ...headers, 'x-fake-behavior': 'error-400' } });
       expect(refused.status).toBe(400);
       expect(refused.headers['x-charged-sats']).toBe('0');

@@ -81,6 +81,11 @@ describe('reserving ahead on two instances', () => {
       expect(r.headers['x-balance-sats']).toBe(String(1000 - 5 * i));
       expect(await balance(a, token)).toBe(1000 - 5 * i);
     }
+    // an invoice credential pays; the token beside it only names the balance to show: the same as above
+    const offered = await call(a.url, 'POST', EMBEDDINGS, { body });
+    const l402 = `L402 ${offered.body.macaroon}:${await a.pay(offered.body.invoice)}`;
+    const paid = await call(a.url, 'POST', EMBEDDINGS, { body, headers: { 'x-token': token, authorization: l402 } });
+    expect([paid.status, paid.headers['x-balance-sats']]).toEqual([200, String(1000 - 5 * 10)]);
     // ten calls took two fills of eight: six holds still unused on a
     expect(await balance(b, token)).toBe(1000 - 5 * 10 - 5 * 6);
     await a.stop();
