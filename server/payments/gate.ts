@@ -36,7 +36,7 @@ export interface GateDeps {
   /** which 402 challenge comes first (ABL_CHALLENGE_ORDER) */
   challengeOrder?: 'l402' | 'mpp';
   /** MPP sessions: an open or a bearer credential names its open session (payments/sessions.ts) */
-  sessions?: Pick<Sessions, 'act' | 'bearer' | 'extendHold' | 'onTopUp' | 'idleSeconds' | 'callEnded'>;
+  sessions?: Pick<Sessions, 'act' | 'bearer' | 'isOpen' | 'extendHold' | 'onTopUp' | 'idleSeconds' | 'callEnded'>;
   /** calls paid by token take holds reserved ahead (ABL_RESERVE_AHEAD) */
   reserveAhead?: Pick<ReserveAhead, 'take' | 'giveBackFor' | 'heldHereMsat' | 'readShown'>;
 }
@@ -218,16 +218,33 @@ export function createPaymentGate(deps: GateDeps) {
     const sessionId = cred.session?.action === 'open' ? (await sessions.act(cred)).sessionId : await sessions.bearer(cred);
     const reference: PaymentReference = { rail: 'mpp', paymentHash: sessionId, challengeId: cred.challenge.id, paidAt: deps.now() };
     const r = await ledger.reserveFromCredential({ paymentHash: sessionId, ...holdRequest(action) });
-    if (r.ok) return sessionPaid(held('l402', action, r.holdId, r.accountId, r.balanceMsat, reference), new SessionHoldOf(sessions, sessionId, r.holdId));
+    if (r.ok) {
+      await keptIfOpen(sessions, sessionId, r.holdId);
+      return sessionPaid(held('l402', action, r.holdId, r.accountId, r.balanceMsat, reference), new SessionHoldOf(sessions, sessionId, r.holdId));
+    }
     const has = r.reason === 'insufficient' ? r.balanceMsat : 0n;
     if (action.floorMsat !== undefined && has > 0n && has >= action.floorMsat) {
       const part = await ledger.reserveFromCredential({ paymentHash: sessionId, ...holdRequest(action), amountMsat: has });
-      if (part.ok) return sessionPaid(held('l402', action, part.holdId, part.accountId, part.balanceMsat, reference, has), new SessionHoldOf(sessions, sessionId, part.holdId));
+      if (part.ok) {
+        await keptIfOpen(sessions, sessionId, part.holdId);
+        return sessionPaid(held('l402', action, part.holdId, part.accountId, part.balanceMsat, reference, has), new SessionHoldOf(sessions, sessionId, part.holdId));
+      }
     }
     throw new AppError('insufficient_balance', `This call may cost up to ${msatToSatsUp(action.priceMsat)} sats; the session holds ${msatToSats(has)} sats. Top it up (action "topUp") and retry.`, {
       balance_sats: msatToSats(has),
       price_sats: msatToSatsUp(action.priceMsat),
     });
+  }
+
+  /**
+   * A close that came between the bearer's check and the hold (the close counted the session's
+   * money without it): the hold goes back and the call is refused, as any call after the close.
+   */
+  async function keptIfOpen(sessions: NonNullable<GateDeps['sessions']>, sessionId: string, holdId: bigint): Promise<void> {
+    if (await sessions.isOpen(sessionId)) return;
+    await ledger.release(holdId);
+    await sessions.callEnded(sessionId);
+    throw invalidL402('This session is closed (or unknown); open a new one.');
   }
 
   /** A session's hold: once settled or released, a close that awaited the call may refund the session. */

@@ -12,6 +12,7 @@ import type { MppCredential } from '../mpp/header.js';
 import { openTestStore, STORE_KINDS, type TestStore } from '../store/testing.js';
 import { deriveKey } from '../wire/binding.js';
 import { DEFAULT_REALM } from './rail.js';
+import { createPaymentGate } from './gate.js';
 import { createSessions, SESSION_ENDPOINT, type Sessions } from './sessions.js';
 
 const NOW = 1_800_000_000;
@@ -163,6 +164,30 @@ describe.each(STORE_KINDS)('session refunds whose outcome comes later on %s', (k
     await sessions.callEnded(s.paymentHash);
     expect(fake.paid).toEqual([expect.objectContaining({ amountMsat: 18_000n })]);
     expect(await sessions.act(s.close)).toMatchObject({ status: 'closed', refundSats: 18, refundStatus: 'succeeded' });
+    await audit();
+  });
+
+  it('a close landing between a call’s bearer check and its hold: the call is refused, its hold given back, and the refund is at least what the close said', async () => {
+    const s = await open(20);
+    fake.w.pay = async () => s.succeeded();
+    const running = await ledger.reserveFromCredential({ paymentHash: s.paymentHash, amountMsat: 5_000n, purpose: 'POST /stream', expiresAt: NOW + 3600 });
+    if (!running.ok) throw new Error('reserved');
+    let said: unknown;
+    // the bearer passes its check, then the owner's close commits before the call takes its hold
+    const racing = { ...sessions, bearer: async (cred: MppCredential) => {
+      const id = await sessions.bearer(cred);
+      said = await sessions.act(s.close);
+      return id;
+    } };
+    const gate = createPaymentGate({ ledger, wallet: fake.wallet, rootKey, now: () => clock.now, credentialTtlSeconds: 3600, holdSeconds: 600, sessions: racing });
+    const bearer: MppCredential = { ...s.close, session: { action: 'bearer', sessionId: s.paymentHash, preimage: s.close.preimage } };
+    const action = { api: 'openai', endpoint: 'POST /api/v1/openai/v1/embeddings', priceMsat: 3_000n, description: 'a call', sessions: true };
+    await expect(gate.secure(action, { token: null, l402: null, mpp: bearer }, 'ip')).rejects.toMatchObject({ code: 'invalid_payment' });
+    expect(said).toMatchObject({ status: 'closed', refundSats: 15, refundStatus: 'pending' });
+    // the running call ends: everything but what it was charged comes back, nothing held for the refused one
+    await ledger.settle(running.holdId, 1_000n);
+    await sessions.callEnded(s.paymentHash);
+    expect(fake.paid).toEqual([expect.objectContaining({ amountMsat: 19_000n })]);
     await audit();
   });
 });

@@ -211,6 +211,9 @@ export function createSessions(deps: SessionDeps) {
       return s.sessionId;
     },
 
+    /** Whether the session is open now: read after a call's hold was taken, since a close may have committed after its bearer was checked. */
+    isOpen: async (sessionId: string): Promise<boolean> => (await sessionRow(db, sessionId))?.state === 'open',
+
     /** The idle timeout a session challenge announces. */
     idleSeconds,
 
