@@ -152,9 +152,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // agents' answers go without them (Vary: Origin tells caches the answer depends on it)
     origin: anyOriginAsked,
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-    // X-Api-Key and Anthropic-Version: the Anthropic SDK in a browser sends its key (a token) that way;
-    // Mcp-*: an MCP client in a browser (/api/v1/mcp)
-    allowedHeaders: ['Authorization', 'X-Token', 'X-Api-Key', 'Anthropic-Version', 'Content-Type', 'X-Request-Id', 'Mcp-Protocol-Version', 'Mcp-Session-Id', 'Last-Event-Id', 'Payment-Signature'],
+    // the headers a preflight asks for are allowed (no allowedHeaders: the plugin echoes them): the
+    // OpenAI and Anthropic SDKs in a browser send their own (X-Stainless-*, Anthropic-*), MCP
+    // clients Mcp-*, x402 Payment-Signature; no cookie is ever read, so no header grants more
     // joined once here: given a list, the plugin joins it again on every response
     exposedHeaders: ['WWW-Authenticate', 'X-Charged-Sats', 'X-Charged-Msats', 'X-Max-Charge-Sats', 'X-Balance-Sats', 'X-Request-Id', 'X-Next-Cursor', 'X-Balance-Low', 'Retry-After', 'Payment-Required', 'Payment-Response', 'Payment-Receipt'].join(', '),
     maxAge: 600,

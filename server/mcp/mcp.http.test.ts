@@ -170,7 +170,7 @@ describe.each(['postgres', 'pglite'] as const)('the MCP server on %s', (store) =
     expect(res.headers['access-control-allow-origin']).toBe('*');
     expect(res.body.result.tools.length).toBeGreaterThan(20);
     // a browser's preflight may ask for the MCP headers
-    const pre = await api('OPTIONS', MCP, { headers: { origin: 'https://agent.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, mcp-protocol-version' } });
+    const pre = await api('OPTIONS', MCP, { headers: { origin: 'https://agent.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, mcp-protocol-version, mcp-session-id' } });
     expect(pre.status).toBe(204);
     expect(String(pre.headers['access-control-allow-headers']).toLowerCase().split(/,\s*/)).toEqual(expect.arrayContaining(['authorization', 'mcp-protocol-version', 'mcp-session-id']));
   });

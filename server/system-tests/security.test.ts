@@ -111,6 +111,10 @@ describe('security', () => {
       expect(String(pre.headers['access-control-allow-methods'])).toMatch(/POST/);
       expect(String(pre.headers['access-control-allow-headers']).toLowerCase().split(/,\s*/)).toEqual(expect.arrayContaining(['authorization', 'x-token', 'content-type']));
     }
+    // the official SDKs in a browser ask for their own headers too (OpenAI's X-Stainless-*, Anthropic's browser opt-in)
+    const sdkHeaders = ['x-stainless-os', 'x-stainless-retry-count', 'x-stainless-timeout', 'anthropic-dangerous-direct-browser-access', 'anthropic-beta', 'x-api-key'];
+    const sdk = await api('OPTIONS', CHAT, { headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': sdkHeaders.join(',') } });
+    expect(String(sdk.headers['access-control-allow-headers']).toLowerCase().split(/,\s*/)).toEqual(expect.arrayContaining(sdkHeaders));
     expect(up.requests()).toBe(before.upstream);
     expect(await sql(t.databaseUrl!, 'SELECT 1 FROM topups')).toHaveLength(before.topups);
 
