@@ -1,7 +1,7 @@
 // Shows an ApiError as a readable message with what to do next, and a retry where retrying can help.
 import type { ApiError } from '../api/errors';
 import { useNow } from '../hooks/useNow';
-import { adviceFor, nextStep, rateLimitText, retryHelps } from '../lib/errorAdvice';
+import { adviceFor, messageInWords, nextStep, rateLimitText, retryHelps } from '../lib/errorAdvice';
 import { isRateLimited } from '../lib/rateLimit';
 import { paths } from '../router/routes';
 import { Link } from '../router/Link';
@@ -24,7 +24,7 @@ export function ErrorNotice({ error, title = 'That did not work', next, onRetry,
   const limited = isRateLimited(error);
   const waiting = limited && error.retryAfterSeconds !== undefined && Date.now() < error.receivedAtMs + error.retryAfterSeconds * 1000;
   useNow(waiting); // the wait counts down
-  const message = limited ? rateLimitText(error, Date.now()) : error.message;
+  const message = limited ? rateLimitText(error, Date.now()) : messageInWords(error);
   const advice = adviceFor(error.code);
   const step = next ?? (advice && advice.meaning === error.message ? undefined : nextStep(error));
   return (
