@@ -57,12 +57,11 @@ export function ClaimPaidInvoice({ onShow }: { onShow: (paymentHash: string) => 
 
   /** `again`: the invoice was claimed before this claim (its status said so): nothing is newly credited */
   const finish = (result: ClaimResponse, again = false): void => {
-    const balance = result.balance_sats !== undefined ? { balanceSats: result.balance_sats } : {};
     if (result.token && again) {
-      reveal({ token: result.token, source: 'topup', again: true, ...balance });
+      reveal({ token: result.token, source: 'topup', again: true });
       setCredited('This invoice was already claimed: the token it made then is shown at the top of the page. Nothing was credited again.');
     } else if (result.token) {
-      reveal({ token: result.token, source: 'topup', creditedSats: result.credited_sats, ...balance });
+      reveal({ token: result.token, source: 'topup', creditedSats: result.credited_sats });
       setCredited(`${formatSats(result.credited_sats)} credited. Your token is shown at the top of the page.`);
     } else {
       setCredited(`${formatSats(result.credited_sats)} credited to the token this invoice refills.`);
