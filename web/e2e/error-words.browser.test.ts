@@ -1,9 +1,11 @@
 // Errors said to the person on the page, not as developer notes: a field named in words (no
 // "(field body)", no "the field named in field"), a 429's wait said once ("Too many requests — try
 // again in 13 s."), no Retry on a 404 that retrying cannot mend, and a "Try it" body that is not
-// JSON called so, with where the parser stopped — not "This request names no model".
+// JSON called so, with where the parser stopped — not "This request names no model"; a claim secret
+// refused in words, with a hint that fits a claim secret (not "Copy the preimage again from your wallet").
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
+import { call } from '../../server/testing/harness.js';
 import { browserTest, expectText, expectVisible, fundToken, hireApi, showLazyPage, stopClock, useBrowser, useDevServer } from './harness.js';
 
 const H = '/api/v1/ai-for-hire';
@@ -79,4 +81,30 @@ browserTest('a refused delivery names its field in words; a 429 says its wait on
   expect(await limited.getByRole('button', { name: 'Retry' }).count()).toBe(0);
   await page.clock.runFor(5_000);
   await expectText(limited.getByTestId('error-notice-message'), 'Too many requests — try again in 8 s.');
+});
+
+browserTest('a claim secret refused: said in words, with a hint that fits a claim secret, not a preimage', browser, async (s) => {
+  const created = await call(srv.url, 'POST', '/api/v1/topup', { body: { amount_sats: 5, claim_secret_only: true } });
+  expect(created.status).toBe(201);
+  const { payment_hash: paymentHash, claim_secret: claimSecret } = created.body as { payment_hash: string; claim_secret: string };
+
+  const page = await s.page({ width: 390, height: 844 });
+  await page.goto(`${srv.url}/topup`);
+  await page.getByTestId('claim-paid-toggle').click();
+  await page.getByTestId('claim-paid-hash').fill(paymentHash);
+  // cut short, as a copy can be
+  await page.getByTestId('claim-paid-secret').fill(claimSecret.slice(0, 30));
+  await page.getByTestId('claim-paid-secret-button').click();
+  const refused = page.getByTestId('claim-paid').getByTestId('error-notice');
+  await expectText(refused.getByTestId('error-notice-message'), 'This claim secret is not one this server gave out; check you copied it whole.');
+  await expectText(refused, /comes with its invoice/);
+  expect(await refused.textContent()).not.toMatch(/claim_secret|preimage/i);
+
+  // the whole secret of an invoice not paid yet: the server's words, and again no preimage advice
+  await page.getByTestId('claim-paid-secret').fill(claimSecret);
+  await page.getByTestId('claim-paid-secret-button').click();
+  await expectText(refused.getByTestId('error-notice-message'), 'This invoice is not paid yet.');
+  await expectText(refused, /once that invoice is paid/);
+  expect(await refused.textContent()).not.toMatch(/claim_secret|preimage/i);
+  await s.shot(page, 'topup-claim-secret-refused-390');
 });

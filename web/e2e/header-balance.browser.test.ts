@@ -1,8 +1,9 @@
 // The header's balance follows each paid "Try it" answer at once: its X-Balance-Sats, not the 15 s
-// poll (the page's clock is stopped, so nothing timed runs). Real server, real HTTP, real Chromium.
+// poll (the page's clock is stopped, so nothing timed runs); a new token's banner says the same
+// balance after a spend, not the one its claim answered. Real server, real HTTP, real Chromium.
 import { afterAll, describe, expect } from 'vitest';
 import { FLAT_PRICES, writeFlatPricedConfig } from '../../server/testing/flat-prices.js';
-import { balanceOf, browserTest, expectText, fundToken, showLazyPage, stopClock, tryItOnce, useBrowser, useDevServer } from './harness.js';
+import { balanceOf, browserTest, expectText, expectVisible, fundToken, showLazyPage, stopClock, tryItOnce, useBrowser, useDevServer } from './harness.js';
 
 const browser = useBrowser();
 // the catalog example's gpt-4o-mini at a flat 30 sats a call: each call moves the balance by whole sats
@@ -36,5 +37,28 @@ describe('the balance in the header', () => {
       expect(await header.getAttribute('aria-label')).toBe(`Account, balance ${now.toLocaleString('en-US')} ${now === 1 ? 'sat' : 'sats'}`);
       before = now;
     }
+  });
+
+  browserTest('a new token’s banner says the balance the header says, after a paid call too', browser, async (s) => {
+    const page = await s.page();
+    await page.goto(`${srv.url}/topup`);
+    await page.getByTestId('topup-amount-input').fill('100');
+    await page.getByTestId('create-invoice-button').click();
+    await page.getByTestId('dev-wallet-pay-button').click();
+    const reveal = page.getByTestId('token-reveal');
+    await expectVisible(reveal);
+    const header = page.getByTestId('nav-account');
+    await expectText(header, sats(100));
+    await expectText(reveal, /Credited 100 sats\. Balance 100 sats\./);
+
+    // spent in the app without a reload: the banner is still on screen, on every page
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Catalog' }).click();
+    const chat = page.getByTestId('endpoint-openai-chat-completions');
+    await chat.getByTestId('try-it-toggle').click();
+    await tryItOnce(chat, []);
+    const now = 100 - FLAT_PRICES['gpt-4o-mini']!;
+    expect(await balanceOf(srv, ((await page.getByTestId('token-reveal-text').textContent()) ?? '').trim())).toBe(now);
+    await expectText(header, sats(now));
+    await expectText(reveal, new RegExp(`Credited 100 sats\\. Balance ${now} sats\\.`));
   });
 });

@@ -1,7 +1,7 @@
 // Shows an ApiError as a readable message with what to do next, and a retry where retrying can help.
 import type { ApiError } from '../api/errors';
 import { useNow } from '../hooks/useNow';
-import { adviceFor, nextStep, rateLimitText, retryHelps } from '../lib/errorAdvice';
+import { adviceFor, messageInWords, nextStep, rateLimitText, retryHelps } from '../lib/errorAdvice';
 import { isRateLimited } from '../lib/rateLimit';
 import { paths } from '../router/routes';
 import { Link } from '../router/Link';
@@ -10,6 +10,8 @@ import { InlineCode } from './InlineCode';
 interface ErrorNoticeProps {
   error: ApiError;
   title?: string;
+  /** the message in the page's words, where the page knows what was entered better than the server's message says */
+  message?: string | undefined;
   /** what to do next, where the page knows better than the code's general advice */
   next?: string | undefined;
   /** offered only where sending the same request again can help (not after a 404 or a 429) */
@@ -20,11 +22,11 @@ interface ErrorNoticeProps {
 const TOKEN_CODES = new Set(['missing_token', 'invalid_token']);
 const TOPUP_CODES = new Set(['insufficient_balance', 'payment_required']);
 
-export function ErrorNotice({ error, title = 'That did not work', next, onRetry, testId = 'error-notice' }: ErrorNoticeProps) {
+export function ErrorNotice({ error, title = 'That did not work', message: said, next, onRetry, testId = 'error-notice' }: ErrorNoticeProps) {
   const limited = isRateLimited(error);
   const waiting = limited && error.retryAfterSeconds !== undefined && Date.now() < error.receivedAtMs + error.retryAfterSeconds * 1000;
   useNow(waiting); // the wait counts down
-  const message = limited ? rateLimitText(error, Date.now()) : error.message;
+  const message = limited ? rateLimitText(error, Date.now()) : (said ?? messageInWords(error));
   const advice = adviceFor(error.code);
   const step = next ?? (advice && advice.meaning === error.message ? undefined : nextStep(error));
   return (

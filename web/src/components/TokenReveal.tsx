@@ -3,6 +3,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { formatSats, shortToken } from '../lib/format';
 import { loadRememberedToken } from '../lib/tokenStorage';
 import type { RevealedToken } from '../state/RevealContext';
+import { useKnownBalance } from '../state/useKnownBalance';
 import { useToken } from '../state/useToken';
 import { CopyButton } from './CopyButton';
 
@@ -14,6 +15,9 @@ export function TokenReveal({ revealed, onDismiss }: { revealed: RevealedToken; 
   const other = loadRememberedToken();
   const replaces = other !== null && other !== revealed.token ? other : null;
   const isInUse = inUse === revealed.token;
+  // the header's balance, which the claim told: it follows every spend as the header does, never a copy gone stale
+  const known = useKnownBalance(revealed.token);
+  const balanceSats = revealed.source === 'topup' ? known : undefined;
 
   // move focus here so keyboard and screen-reader users meet the token first
   useEffect(() => headingRef.current?.focus(), []);
@@ -45,12 +49,12 @@ export function TokenReveal({ revealed, onDismiss }: { revealed: RevealedToken; 
       {revealed.again ? (
         <p data-testid="token-reveal-again">
           This invoice was claimed before: this is the token it made then, not a new one, and nothing was credited now.
-          {revealed.balanceSats !== undefined ? <> Balance {formatSats(revealed.balanceSats)}.</> : null}
+          {balanceSats !== undefined ? <> Balance {formatSats(balanceSats)}.</> : null}
         </p>
-      ) : revealed.creditedSats !== undefined || revealed.balanceSats !== undefined ? (
+      ) : revealed.creditedSats !== undefined || balanceSats !== undefined ? (
         <p>
           {revealed.creditedSats !== undefined ? <>Credited {formatSats(revealed.creditedSats)}. </> : null}
-          {revealed.balanceSats !== undefined ? <>Balance {formatSats(revealed.balanceSats)}.</> : null}
+          {balanceSats !== undefined ? <>Balance {formatSats(balanceSats)}.</> : null}
         </p>
       ) : null}
       {revealed.source === 'hire' ? <p className="muted">It holds 0 sats: top it up, then retry your action.</p> : null}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../api/errors';
-import { nextStep, rateLimitText, retryHelps } from './errorAdvice';
+import { messageInWords, nextStep, rateLimitText, retryHelps } from './errorAdvice';
 
 const err = (code: string, status: number, over: Partial<ConstructorParameters<typeof ApiError>[0]> = {}) => new ApiError({ code, message: 'm', status, ...over });
 
@@ -14,6 +14,15 @@ describe('the next step, in the app’s words', () => {
 
   it('says nothing more after a 429: its message says when', () => {
     expect(nextStep(err('rate_limited', 429, { retryAfterSeconds: 13 }))).toBeUndefined();
+  });
+});
+
+describe('a stale accept, in the app’s words', () => {
+  it('says the new price, not the JSON field to send it in', () => {
+    const stale = err('invalid_state', 409, { message: 'The quote\'s price is now 25 sats, not the 20 sats expected. Nothing was accepted; to pay 25 sats, accept again with "expected_price_sats": 25.', priceSats: 25 });
+    expect(messageInWords(stale)).toBe('The price changed to 25 sats; accept again at the new price.');
+    expect(nextStep(stale)).toBe('Nothing was taken from your balance.');
+    expect(messageInWords(err('invalid_state', 409, { message: 'This quote is no longer pending.' }))).toBe('This quote is no longer pending.');
   });
 });
 

@@ -2,6 +2,7 @@
 // (the docs' words name fields and headers; the app's, below, speak to the person on the page).
 import type { ErrorCode } from '../../../contract/errors';
 import type { ApiError, ClientErrorCode } from '../api/errors';
+import { formatSats } from './format';
 import { isRateLimited, secondsUntil } from './rateLimit';
 
 export interface Advice {
@@ -47,9 +48,20 @@ export function adviceFor(code: string): Advice | undefined {
   return (SERVER_ERROR_ADVICE as Record<string, Advice>)[code] ?? (CLIENT_ERROR_ADVICE as Record<string, Advice>)[code];
 }
 
+/** The quote's price now, when a 409 names it: the accept named a price that is no longer the quote's. */
+const stalePrice = (error: ApiError): number | undefined => (error.code === 'invalid_state' ? error.priceSats : undefined);
+
+/** The server's message, in the app's words where it speaks to API clients (a stale accept names its JSON field). */
+export function messageInWords(error: ApiError): string {
+  const price = stalePrice(error);
+  return price === undefined ? error.message : `The price changed to ${formatSats(price)}; accept again at the new price.`;
+}
+
 /** What to do next, in the app's words: the field by its name, no header names; none after a 429 (its message says when). */
 export function nextStep(error: ApiError): string | undefined {
   const field = error.field ? `“${error.field}”` : null;
+  // the page reloads the task after a 409: the quote already shows its new price
+  if (stalePrice(error) !== undefined) return 'Nothing was taken from your balance.';
   switch (error.code) {
     case 'missing_required_field':
       return field ? `Fill in ${field}, then send it again.` : 'Fill in what is missing, then send it again.';

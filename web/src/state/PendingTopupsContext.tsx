@@ -80,7 +80,7 @@ export function PendingTopupsProvider({ children }: { children: ReactNode }) {
             setState(hash, { kind: 'paid' });
             const result = await api.claimTopupWithSecret(hash, entry.claim_secret, signal);
             setState(hash, { kind: 'redeemed', result });
-            if (result.token) reveal({ token: result.token, source: 'topup', creditedSats: result.credited_sats, ...balanceOf(result) });
+            if (result.token) reveal({ token: result.token, source: 'topup', creditedSats: result.credited_sats });
             return;
           }
         } catch (e) {
@@ -118,10 +118,6 @@ export function PendingTopupsProvider({ children }: { children: ReactNode }) {
   const stateOf = useCallback((hash: string): PendingState => states[hash] ?? WAITING, [states]);
   const value = useMemo(() => ({ pending, stateOf, add, checkNow, forget }), [pending, stateOf, add, checkNow, forget]);
   return <PendingTopupsContext.Provider value={value}>{children}</PendingTopupsContext.Provider>;
-}
-
-function balanceOf(result: ClaimResponse): { balanceSats?: number } {
-  return typeof result.balance_sats === 'number' ? { balanceSats: result.balance_sats } : {};
 }
 
 /** Waits between two polls; an abort ends the wait at once. */

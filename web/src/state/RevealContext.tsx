@@ -7,7 +7,6 @@ export interface RevealedToken {
   /** where it came from, for the heading; a child token is shown on the Account page, never made the token in use */
   source: 'topup' | 'hire' | 'child';
   creditedSats?: number;
-  balanceSats?: number;
   /** a claim of an invoice claimed before: the token it already made, nothing credited now */
   again?: boolean;
 }

@@ -8,6 +8,7 @@ import { PaymentProblem } from '../../components/PaymentProblem';
 import { StatusBadge } from '../../components/StatusBadge';
 import { formatSats, formatTime } from '../../lib/format';
 import { unseenCount } from '../../lib/hireThread';
+import { AcceptQuote } from './AcceptQuote';
 import { EditQuoteForm } from './EditQuoteForm';
 import { MessageThread } from './MessageThread';
 import { ProfileSummary } from './ProfileSummary';
@@ -57,14 +58,7 @@ export function QuoteItem({ task, quote, role, token, round, thread, serverUnrea
       </p>
       <div className="row">
         {canAccept && token ? (
-          <ConfirmAction
-            label={`Accept for ${formatSats(quote.price_sats)}`}
-            prompt={`Accept this quote? ${formatSats(quote.price_sats)} move from your balance into escrow until you confirm the delivery.`}
-            confirmLabel={`Escrow ${formatSats(quote.price_sats)}`}
-            busy={accept.busy}
-            onConfirm={() => void accept.run(() => api.acceptQuote(token, task.id, quote.id, quote.price_sats))}
-            testId="accept-quote-button"
-          />
+          <AcceptQuote priceSats={quote.price_sats} busy={accept.busy} onAccept={(price) => void accept.run(() => api.acceptQuote(token, task.id, quote.id, price))} />
         ) : null}
         {mine && quote.status === 'pending' ? (
           <button type="button" className="btn btn-secondary btn-small" aria-expanded={editing} onClick={() => setEditing((e) => !e)} data-testid="edit-quote-toggle">

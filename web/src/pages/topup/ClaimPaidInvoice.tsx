@@ -7,6 +7,7 @@ import { toApiError, type ApiError } from '../../api/errors';
 import type { ClaimResponse } from '../../../../contract/api';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Field } from '../../components/Field';
+import { claimSecretRefusal, type ClaimRefusalWords } from '../../lib/claimSecret';
 import { formatSats } from '../../lib/format';
 import { isPreimage, normalizePreimage } from '../../lib/lightning';
 import type { PendingState } from '../../state/PendingTopupsContext';
@@ -14,6 +15,12 @@ import { usePendingTopups } from '../../state/usePendingTopups';
 import { useReveal } from '../../state/useReveal';
 
 const HASH = /^[0-9a-f]{64}$/;
+
+/** A refused claim, with the words that fit what was entered (a claim secret's are not a preimage's). */
+interface Refusal {
+  error: ApiError;
+  words: ClaimRefusalWords | null;
+}
 
 function stateText(s: PendingState): string {
   switch (s.kind) {
@@ -45,32 +52,32 @@ export function ClaimPaidInvoice({ onShow }: { onShow: (paymentHash: string) => 
   const [secret, setSecret] = useState('');
   const [touched, setTouched] = useState<'preimage' | 'secret' | null>(null);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [credited, setCredited] = useState<string | null>(null);
 
   /** `again`: the invoice was claimed before this claim (its status said so): nothing is newly credited */
   const finish = (result: ClaimResponse, again = false): void => {
-    const balance = result.balance_sats !== undefined ? { balanceSats: result.balance_sats } : {};
     if (result.token && again) {
-      reveal({ token: result.token, source: 'topup', again: true, ...balance });
+      reveal({ token: result.token, source: 'topup', again: true });
       setCredited('This invoice was already claimed: the token it made then is shown at the top of the page. Nothing was credited again.');
     } else if (result.token) {
-      reveal({ token: result.token, source: 'topup', creditedSats: result.credited_sats, ...balance });
+      reveal({ token: result.token, source: 'topup', creditedSats: result.credited_sats });
       setCredited(`${formatSats(result.credited_sats)} credited. Your token is shown at the top of the page.`);
     } else {
       setCredited(`${formatSats(result.credited_sats)} credited to the token this invoice refills.`);
     }
   };
 
-  const run = async (fn: () => Promise<{ result: ClaimResponse; again?: boolean }>): Promise<void> => {
+  const run = async (fn: () => Promise<{ result: ClaimResponse; again?: boolean }>, explain: (e: ApiError) => ClaimRefusalWords | null = () => null): Promise<void> => {
     setBusy(true);
-    setError(null);
+    setRefusal(null);
     setCredited(null);
     try {
       const { result, again } = await fn();
       finish(result, again);
     } catch (e) {
-      setError(toApiError(e));
+      const error = toApiError(e);
+      setRefusal({ error, words: explain(error) });
     } finally {
       setBusy(false);
     }
@@ -86,7 +93,8 @@ export function ClaimPaidInvoice({ onShow }: { onShow: (paymentHash: string) => 
     e.preventDefault();
     setTouched('secret');
     // a claim secret may be used again and answers the same token: its status says whether it was
-    if (HASH.test(hash) && secret.trim()) void run(() => claimWithSecret(hash, secret.trim()));
+    const sent = secret.trim();
+    if (HASH.test(hash) && sent) void run(() => claimWithSecret(hash, sent), (error) => claimSecretRefusal(error, sent));
   };
 
   return (
@@ -139,7 +147,7 @@ export function ClaimPaidInvoice({ onShow }: { onShow: (paymentHash: string) => 
         <Field id={`${id}-hash`} label="Payment hash" error={touched === 'secret' && !HASH.test(hash) ? 'A payment hash is 64 characters 0–9 and a–f.' : undefined}>
           <input className="mono" autoComplete="off" spellCheck={false} value={paymentHash} onChange={(e) => setPaymentHash(e.target.value)} data-testid="claim-paid-hash" />
         </Field>
-        <Field id={`${id}-secret`} label="Claim secret" error={touched === 'secret' && !secret.trim() ? 'Paste the claim_secret (ablc_…).' : undefined}>
+        <Field id={`${id}-secret`} label="Claim secret" error={touched === 'secret' && !secret.trim() ? 'Paste the claim secret (ablc_…).' : undefined}>
           <input className="mono" autoComplete="off" spellCheck={false} value={secret} onChange={(e) => setSecret(e.target.value)} data-testid="claim-paid-secret" />
         </Field>
         <div className="row">
@@ -153,7 +161,7 @@ export function ClaimPaidInvoice({ onShow }: { onShow: (paymentHash: string) => 
           {credited}
         </p>
       ) : null}
-      {error ? <ErrorNotice error={error} title="The invoice could not be claimed" /> : null}
+      {refusal ? <ErrorNotice error={refusal.error} title="The invoice could not be claimed" message={refusal.words?.message} next={refusal.words?.next} /> : null}
     </details>
   );
 }

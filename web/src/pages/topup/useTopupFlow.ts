@@ -123,7 +123,7 @@ export function useTopupFlow(): TopupFlow {
       setClaimError(null);
       try {
         const result = await api.claimTopup(normalizePreimage(raw), refillToken ?? undefined);
-        if (result.token) reveal({ token: result.token, source: 'topup', creditedSats: result.credited_sats, ...(result.balance_sats !== undefined ? { balanceSats: result.balance_sats } : {}) });
+        if (result.token) reveal({ token: result.token, source: 'topup', creditedSats: result.credited_sats });
         if (secretHash) watched.forget(secretHash);
         setDone(refillToken ? { kind: 'refill', creditedSats: result.credited_sats, balanceSats: result.balance_sats ?? null } : { kind: 'new', creditedSats: result.credited_sats });
       } catch (e) {
