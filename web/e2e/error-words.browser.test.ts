@@ -97,7 +97,7 @@ browserTest('a claim secret refused: said in words, with a hint that fits a clai
   await page.getByTestId('claim-paid-secret-button').click();
   const refused = page.getByTestId('claim-paid').getByTestId('error-notice');
   await expectText(refused.getByTestId('error-notice-message'), 'This claim secret is not one this server gave out; check you copied it whole.');
-  await expectText(refused, /comes with its invoice/);
+  await expectText(refused, /shown with its invoice/);
   expect(await refused.textContent()).not.toMatch(/claim_secret|preimage/i);
 
   // the whole secret of an invoice not paid yet: the server's words, and again no preimage advice
