@@ -53,7 +53,7 @@ const CHALLENGE_HEADERS: Json = {
 /** A paid answer's receipt, by the door it was paid through. */
 const RAIL_RECEIPT_HEADERS: Json = {
   'Payment-Receipt': { description: 'MPP: base64url JSON {challengeId, method, reference (payment hash; for a session, the session id), status, timestamp}', schema: { type: 'string' } },
-  'PAYMENT-RESPONSE': { description: 'x402: base64 JSON {success, transaction (payment hash), network}', schema: { type: 'string' } },
+  'PAYMENT-RESPONSE': { description: 'x402: base64 JSON {success, transaction (the invoice), network, payer, extra: {invoice, paymentHash, settledAt}}', schema: { type: 'string' } },
 };
 
 function securityOf(auth: OperationSpec['auth']): Json[] | undefined {

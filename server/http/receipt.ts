@@ -28,7 +28,7 @@ export function writeReceipt(reply: FastifyReply, receipt: Receipt): void {
 function writeRailReceipt(reply: FastifyReply, p: PaymentReference): void {
   if (reply.statusCode < 200 || reply.statusCode > 299 || p.rail === 'l402') return;
   if (p.rail === 'mpp') reply.header('payment-receipt', formatPaymentReceipt({ challengeId: p.challengeId, method: 'lightning', reference: p.paymentHash, timestamp: rfc3339(p.paidAt) }));
-  else reply.header('payment-response', formatPaymentResponse({ network: p.network, transaction: p.paymentHash }));
+  else reply.header('payment-response', formatPaymentResponse({ network: p.network, invoice: p.invoice, paymentHash: p.paymentHash, settledAt: p.paidAt }));
   const cache = reply.getHeader('cache-control');
   if (cache === undefined) reply.header('cache-control', 'private');
   else if (!/(^|[\s,])private\b/i.test(String(cache))) reply.header('cache-control', `${String(cache)}, private`);

@@ -95,7 +95,14 @@ describe.each(['l402', 'mpp'] as const)('ABL_CHALLENGE_ORDER=%s', (order) => {
     expect(res.payment?.credentials.header).toBe('payment-signature');
     expect(res.headers.get('cache-control')).toMatch(/(^|[\s,])private\b/);
     const settled = decodeJson(res.headers.get('payment-response')!);
-    expect(settled).toEqual({ success: true, transaction: expect.stringMatching(/^[0-9a-f]{64}$/), network: 'bip122:0f9188f13cb7b2c71f2a335e3a4fc328' });
+    const invoice = paid.at(-1);
+    expect(settled).toEqual({
+      success: true,
+      transaction: invoice,
+      network: 'bip122:0f9188f13cb7b2c71f2a335e3a4fc328',
+      payer: 'anonymous',
+      extra: { invoice, paymentHash: expect.stringMatching(/^[0-9a-f]{64}$/), settledAt: expect.any(Number) },
+    });
     expect(res.headers.get('x-charged-sats')).toBe(String(PRICE_SATS));
   });
 

@@ -40,7 +40,7 @@ export interface Credentials {
 export type PaymentReference =
   | { rail: 'l402'; paymentHash: string }
   | { rail: 'mpp'; paymentHash: string; challengeId: string; /** Unix seconds */ paidAt: number }
-  | { rail: 'x402'; paymentHash: string; network: string };
+  | { rail: 'x402'; paymentHash: string; network: string; invoice: string; /** Unix seconds */ paidAt: number };
 
 /** What a paid action cost, for the answer's headers: one shape for every route. */
 export interface Receipt {

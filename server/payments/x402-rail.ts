@@ -16,7 +16,7 @@ export function verifyX402(ctx: RailContext, action: PaidAction, payment: X402Pa
   return {
     paymentHash,
     valueMsat: exact ? action.priceMsat : valueMsat,
-    reference: { rail: 'x402', paymentHash, network },
+    reference: { rail: 'x402', paymentHash, network, invoice: payment.invoice, paidAt: ctx.now() },
     paidOnSight: false,
     async confirm() {
       let invoice;

@@ -26,6 +26,7 @@ export function mintX402Requirements(i: MintX402Input): X402Requirements {
     network,
     amount,
     asset: 'BTC',
+    payTo: 'anonymous',
     maxTimeoutSeconds: Math.max(1, i.expiresAt - i.now),
     extra: { invoice: i.invoice, paymentMethod: 'lightning', paymentHash: i.paymentHash, expiresAt: i.expiresAt, id: tag(i.key, network, amount, i.invoice, i.paymentHash, i.expiresAt, i.endpoint) },
   };

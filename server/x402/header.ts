@@ -15,6 +15,8 @@ export interface X402Requirements {
   /** msat, decimal */
   amount: string;
   asset: 'BTC';
+  /** informational for Lightning (the invoice names the payee): the scheme's constant for a payee not named */
+  payTo: 'anonymous';
   maxTimeoutSeconds: number;
   extra: {
     invoice: string;
@@ -44,14 +46,21 @@ export interface X402Payment {
 
 export interface X402Settlement {
   network: string;
-  /** the payment hash */
-  transaction: string;
+  /** the paid invoice: the Lightning exact scheme's transaction */
+  invoice: string;
+  paymentHash: string;
+  /** Unix seconds */
+  settledAt: number;
 }
 
 export const formatPaymentRequired = (p: X402PaymentRequired): string => Buffer.from(JSON.stringify(p), 'utf8').toString('base64');
 
+/** The Lightning exact scheme's SettlementResponse: the invoice is the transaction; its payment hash beside it. */
 export const formatPaymentResponse = (s: X402Settlement): string =>
-  Buffer.from(JSON.stringify({ success: true, transaction: s.transaction, network: s.network }), 'utf8').toString('base64');
+  Buffer.from(
+    JSON.stringify({ success: true, transaction: s.invoice, network: s.network, payer: 'anonymous', extra: { invoice: s.invoice, paymentHash: s.paymentHash, settledAt: s.settledAt } }),
+    'utf8',
+  ).toString('base64');
 
 export type PaymentSignatureParse = X402Payment | { error: string } | null;
 

@@ -25,7 +25,7 @@ function parsed(header: string): X402Payment {
 }
 
 describe('PAYMENT-REQUIRED', () => {
-  it('is base64 JSON with x402Version 2 and a Lightning exact entry: msat amount, bip122 network, the invoice in extra', () => {
+  it('is base64 JSON with x402Version 2 and a Lightning exact entry: msat amount, bip122 network, payTo anonymous, the invoice in extra', () => {
     const r = mint();
     const header = formatPaymentRequired({ x402Version: 2, error: 'payment_required', resource: { url: '/p', description: 'd', mimeType: 'application/json' }, accepts: [r] });
     const decoded = JSON.parse(Buffer.from(header, 'base64').toString('utf8'));
@@ -35,6 +35,7 @@ describe('PAYMENT-REQUIRED', () => {
       network: 'bip122:0f9188f13cb7b2c71f2a335e3a4fc328',
       amount: '5000',
       asset: 'BTC',
+      payTo: 'anonymous',
       maxTimeoutSeconds: 600,
       extra: { invoice, paymentMethod: 'lightning', paymentHash, expiresAt: NOW + 600, id: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) },
     });
@@ -90,8 +91,14 @@ describe('verifying a payment', () => {
 });
 
 describe('PAYMENT-RESPONSE', () => {
-  it('is base64 JSON: success, the payment hash as the transaction, the network', () => {
-    const h = formatPaymentResponse({ network: 'bip122:0f9188f13cb7b2c71f2a335e3a4fc328', transaction: paymentHash });
-    expect(JSON.parse(Buffer.from(h, 'base64').toString('utf8'))).toEqual({ success: true, transaction: paymentHash, network: 'bip122:0f9188f13cb7b2c71f2a335e3a4fc328' });
+  it('is base64 JSON as the Lightning exact scheme settles: success, the invoice as the transaction, the network, the payment hash beside it', () => {
+    const h = formatPaymentResponse({ network: 'bip122:0f9188f13cb7b2c71f2a335e3a4fc328', invoice: 'lnbcrt1u1example', paymentHash, settledAt: 1_800_000_000 });
+    expect(JSON.parse(Buffer.from(h, 'base64').toString('utf8'))).toEqual({
+      success: true,
+      transaction: 'lnbcrt1u1example',
+      network: 'bip122:0f9188f13cb7b2c71f2a335e3a4fc328',
+      payer: 'anonymous',
+      extra: { invoice: 'lnbcrt1u1example', paymentHash, settledAt: 1_800_000_000 },
+    });
   });
 });
