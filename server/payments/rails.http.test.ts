@@ -104,6 +104,9 @@ describe.each(['l402', 'mpp'] as const)('ABL_CHALLENGE_ORDER=%s', (order) => {
       extra: { invoice, paymentHash: expect.stringMatching(/^[0-9a-f]{64}$/), settledAt: expect.any(Number) },
     });
     expect(res.headers.get('x-charged-sats')).toBe(String(PRICE_SATS));
+    // the invoice it paid with reads that call's receipt, as an L402 or MPP credential does
+    const usage = await call(t.url, 'GET', `/api/v1/usage/${res.headers.get('x-request-id')!}`, { headers: { 'payment-signature': res.payment!.credentials.value } });
+    expect([usage.status, usage.body.charged_msat]).toEqual([200, PRICE_SATS * 1000]);
   });
 
   it('fetchWithL402 pays and is served', async () => {

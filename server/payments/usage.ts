@@ -5,6 +5,7 @@ import type { CallUsage } from '../../contract/api.js';
 import { msatToSatsUp } from '../../contract/money.js';
 import { AppError, notFound } from '../errors.js';
 import { hashToken, type Ledger } from '../ledger/index.js';
+import { tryDecodeBolt11 } from '../lightning/bolt11.js';
 import type { Credentials } from './types.js';
 
 /** A receipt asked for right after its answer waits for this instance's settlements of the account to commit. */
@@ -40,12 +41,14 @@ export async function callUsage(ledger: Ledger, creds: Credentials, requestId: s
 
 async function payerAccount(ledger: Ledger, creds: Credentials): Promise<bigint> {
   const preimage = creds.l402?.preimage ?? creds.mpp?.preimage;
-  if (preimage) {
-    const account = await ledger.credentialAccount(paymentHashOf(preimage));
+  // x402 names the paid invoice, which spends the credential too: it may read what the credential paid
+  const paymentHash = preimage ? paymentHashOf(preimage) : creds.x402 ? (tryDecodeBolt11(creds.x402.invoice)?.paymentHash ?? null) : null;
+  if (paymentHash) {
+    const account = await ledger.credentialAccount(paymentHash);
     if (account === null) throw notFound('This credential has paid no call here.');
     return account;
   }
-  if (creds.token === null) throw new AppError('missing_token', 'Show the token (X-Token or Bearer) or the L402 credential that paid the call.');
+  if (creds.token === null) throw new AppError('missing_token', 'Show the token (X-Token or Bearer) or the credential (L402, MPP or x402) that paid the call.');
   const account = await ledger.accountByToken(hashToken(creds.token));
   if (!account) throw new AppError('invalid_token', 'Unknown token.');
   return account.id;
