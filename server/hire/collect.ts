@@ -110,6 +110,8 @@ async function payOnce(deps: HireDeps, payout: PayoutRow): Promise<PaymentOutcom
     return await deps.wallet.payInvoice({ bolt11: payout.bolt11, maxFeeMsat: payout.fee_reserve_msat });
   } catch (err) {
     if (err instanceof PaymentNotSentError) {
+      // the operator's to mend (node down, a password that may not pay): the payer is told to retry
+      deps.log?.warn({ payout: payout.id, err: err.message }, 'payInvoice: nothing was sent; the payout is given back');
       return NOT_SENT;
     }
     deps.log?.error({ payout: payout.id, err: (err as Error).message }, 'payInvoice threw; the payout stays pending');

@@ -15,8 +15,8 @@ import type { z } from 'zod';
 type IncomingPayment = z.output<typeof incomingPaymentSchema>;
 type OutgoingPayment = z.output<typeof outgoingPaymentSchema>;
 
-/** null when phoenixd's record carries no expiry and its invoice does not decode. */
-export function toIncomingInvoice(p: IncomingPayment): IncomingInvoice | null {
+/** null when phoenixd's record carries no expiry and its invoice does not decode. nowSeconds: for a phoenixd that does not say isExpired (before 0.6.1). */
+export function toIncomingInvoice(p: IncomingPayment, nowSeconds: number): IncomingInvoice | null {
   const bolt11 = p.invoice ?? '';
   const expiresAt = p.expiresAt != null ? msToUnixSeconds(p.expiresAt) : tryDecodeBolt11(bolt11)?.expiresAt;
   if (expiresAt === undefined) return null;
@@ -24,7 +24,7 @@ export function toIncomingInvoice(p: IncomingPayment): IncomingInvoice | null {
     paymentHash: p.paymentHash,
     bolt11,
     isPaid: p.isPaid, // the only paid signal: `preimage` is there before payment too
-    isExpired: p.isExpired,
+    isExpired: p.isExpired ?? (!p.isPaid && nowSeconds >= expiresAt),
     receivedMsat: satsFromJson(p.receivedSat),
     requestedMsat: p.requestedSat != null ? satsFromJson(p.requestedSat) : null,
     externalId: p.externalId ?? null,

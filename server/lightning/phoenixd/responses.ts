@@ -21,7 +21,8 @@ export const incomingPaymentSchema = z.object({
   description: z.string().nullish(),
   invoice: z.string().nullish(),
   isPaid: z.boolean(),
-  isExpired: z.boolean(),
+  /** since phoenixd 0.6.1 (with requestedSat and expiresAt); before, the expiry is the invoice's */
+  isExpired: z.boolean().nullish(),
   requestedSat: count.nullish(),
   receivedSat: count,
   /** msat */

@@ -3,7 +3,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { WalletUnavailableError } from '../backend.js';
+import { PaymentNotSentError, WalletUnavailableError } from '../backend.js';
+import { decodeBolt11 } from '../bolt11.js';
 import { foreignInvoice } from '../testing.js';
 import { PhoenixdWallet } from './wallet.js';
 
@@ -28,6 +29,7 @@ describe('PhoenixdWallet with phoenixd-shaped answers', () => {
   const seen: Seen[] = [];
   let server: ReturnType<typeof createServer>;
   let wallet: PhoenixdWallet;
+  let url: string;
 
   beforeAll(async () => {
     server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -42,7 +44,8 @@ describe('PhoenixdWallet with phoenixd-shaped answers', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    wallet = new PhoenixdWallet({ url: `http://127.0.0.1:${port}/`, password: 'pw', payTimeoutMs: 300, requestTimeoutMs: 300 });
+    url = `http://127.0.0.1:${port}/`;
+    wallet = new PhoenixdWallet({ url, password: 'pw', payTimeoutMs: 300, requestTimeoutMs: 300 });
   });
 
   afterAll(async () => {
@@ -89,6 +92,24 @@ describe('PhoenixdWallet with phoenixd-shaped answers', () => {
     });
   });
 
+  it('reads phoenixd before 0.6.1 (no isExpired, requestedSat or expiresAt): the expiry from its invoice, expired only unpaid and past it', async () => {
+    const invoice = foreignInvoice(5_000n, 600); // created now (wall clock), expiring in 600 s
+    const expiresAt = decodeBolt11(invoice.bolt11).expiresAt;
+    const clock = { now: expiresAt - 1 };
+    const old = new PhoenixdWallet({ url, password: 'pw', now: () => clock.now, requestTimeoutMs: 300 });
+    const record = (isPaid: boolean) => json({ paymentHash: invoice.paymentHash, preimage: 'ef'.repeat(32), invoice: invoice.bolt11, isPaid, receivedSat: isPaid ? 5 : 0, fees: 0, createdAt: 1_700_000_000_000, ...(isPaid ? { completedAt: 1_700_000_100_000 } : {}) });
+    try {
+      answers.set(`GET /payments/incoming/${invoice.paymentHash}`, record(false));
+      expect(await old.getInvoice(invoice.paymentHash)).toMatchObject({ isPaid: false, isExpired: false, expiresAt, requestedMsat: null });
+      clock.now = expiresAt;
+      expect(await old.getInvoice(invoice.paymentHash)).toMatchObject({ isPaid: false, isExpired: true });
+      answers.set(`GET /payments/incoming/${invoice.paymentHash}`, record(true));
+      expect(await old.getInvoice(invoice.paymentHash)).toMatchObject({ isPaid: true, isExpired: false, receivedMsat: 5_000n, completedAt: 1_700_000_100 });
+    } finally {
+      await old.close();
+    }
+  });
+
   it('reads a paid incoming payment, and tells an unknown hash (null) from a wrong URL (unavailable)', async () => {
     const invoice = foreignInvoice(null);
     answers.set(`GET /payments/incoming/${invoice.paymentHash}`, json({
@@ -133,6 +154,13 @@ describe('PhoenixdWallet with phoenixd-shaped answers', () => {
     const outcome = await wallet.payInvoice({ bolt11: invoice.bolt11 });
     expect(outcome).toMatchObject({ status: 'failed', paymentHash: invoice.paymentHash });
     expect(outcome.status === 'failed' && outcome.reason).toMatch(/amountSat is missing/);
+  });
+
+  it('a password that may not pay (401, the limited-access one): nothing was sent, said as such', async () => {
+    const invoice = foreignInvoice(10_000n);
+    answers.set('POST /payinvoice', text('Invalid authentication (use basic auth with the http password set in phoenix.conf)', 401));
+    await expect(wallet.payInvoice({ bolt11: invoice.bolt11 })).rejects.toThrow(PaymentNotSentError);
+    await expect(wallet.payInvoice({ bolt11: invoice.bolt11 })).rejects.toThrow(/full-access http-password/);
   });
 
   it('maps a 5xx, a garbage 200 and a timeout during payinvoice to pending', async () => {

@@ -34,6 +34,8 @@ export interface PhoenixdWalletOptions {
   requestTimeoutMs?: number;
   /** deadline of payinvoice, after which its outcome is `pending`; default 120 s */
   payTimeoutMs?: number;
+  /** Unix seconds: an invoice's expiry where phoenixd (before 0.6.1) does not say it */
+  now?: () => number;
 }
 
 export const MAX_DESCRIPTION_LENGTH = 128; // phoenixd's limit, counted in UTF-16 units like JS
@@ -46,8 +48,10 @@ export class PhoenixdWallet implements WalletBackend {
   private readonly http: PhoenixdHttp;
   private readonly payTimeoutMs: number;
   private readonly webhookSecret: string | undefined;
+  private readonly now: () => number;
 
   constructor(opts: PhoenixdWalletOptions) {
+    this.now = opts.now ?? (() => Math.floor(Date.now() / 1000));
     this.http = new PhoenixdHttp({ baseUrl: opts.url, password: opts.password, timeoutMs: opts.requestTimeoutMs ?? 10_000 });
     this.payTimeoutMs = opts.payTimeoutMs ?? 120_000;
     this.webhookSecret = opts.webhookSecret || undefined;
@@ -86,7 +90,7 @@ export class PhoenixdWallet implements WalletBackend {
     const answer = await this.call(() => this.http.get(`payments/incoming/${hash}`));
     if (isUnknownHash(answer)) return null;
     const payment = parseAnswer(incomingPaymentSchema, expectOk(answer, 'payments/incoming'));
-    const invoice = payment ? toIncomingInvoice(payment) : null;
+    const invoice = payment ? toIncomingInvoice(payment, this.now()) : null;
     if (!invoice) throw new WalletUnavailableError('phoenixd answered payments/incoming with an unexpected body');
     return invoice;
   }
@@ -102,6 +106,8 @@ export class PhoenixdWallet implements WalletBackend {
       if (err instanceof PhoenixdTransportError) return { status: 'pending', paymentHash: invoice?.paymentHash ?? null };
       throw err;
     }
+    // the password refused (the limited-access one cannot pay): the request went no further
+    if (answer.status === 401 || answer.status === 403) throw new PaymentNotSentError(`phoenixd refused to pay with this password (HTTP ${answer.status}): payinvoice needs the full-access http-password`);
     const outcome = payAnswerToOutcome(answer, invoice, params.amountMsat);
     if (outcome.status === 'succeeded') return this.withExactFee(outcome);
     // a refusal answered 200 is phoenixd's own word on the payment; a 4xx refused the request itself (nothing sent)
