@@ -23,6 +23,8 @@ export const invoiceSchema = z.object({
   pay_index: z.number().int().positive().optional(),
   paid_at: seconds.optional(),
   expires_at: seconds,
+  /** since v23.08: the order listinvoices pages by (index "created") */
+  created_index: z.number().int().positive().optional(),
 });
 
 export const listInvoicesSchema = z.object({ invoices: z.array(invoiceSchema) });
@@ -41,7 +43,9 @@ export const listPaysSchema = z.object({ pays: z.array(paySchema) });
 
 export const getInfoSchema = z.object({ id: z.string().regex(/^0[23][0-9a-fA-F]{64}$/).transform((s) => s.toLowerCase()) });
 
-export const rpcErrorSchema = z.object({ code: z.number().int(), message: z.string() });
+const rpcError = z.object({ code: z.number().int(), message: z.string() });
+/** an RPC error as clnrest answers it: the Rust plugin (v24.11+) `{code, message}`, the Python one (v23.08–v24.08) `{"error": {code, message}}` */
+export const rpcErrorSchema = z.union([rpcError, z.object({ error: rpcError }).transform((e) => e.error)]);
 
 /** waitanyinvoice's error when its timeout passed with nothing paid */
 export const WAIT_TIMED_OUT = 904;

@@ -8,6 +8,7 @@ import { closedPort, foreignInvoice, payThroughNode, randomPassword, waitUntil }
 import { FakeNode, sha256 } from '../../testing/fake-lightning/node.js';
 import { startFakeCln, type FakeCln } from '../../testing/fake-lightning/cln.js';
 import { selfSignedCert } from '../../testing/fake-lightning/tls.js';
+import { parseTextAs, rpcErrorSchema } from './responses.js';
 import { ClnWallet, type ClnWalletOptions } from './wallet.js';
 
 const params = (amountMsat: bigint, expirySeconds = 600) => ({ amountMsat, description: 'cln test', expirySeconds });
@@ -101,6 +102,33 @@ describe('ClnWallet ↔ fake clnrest', () => {
     await payThroughNode(payer.url, payerPassword, next.bolt11);
     await waitUntil(() => events.find((e) => e.paymentHash === next.paymentHash) ?? null);
     expect(events.map((e) => e.paymentHash)).toEqual([next.paymentHash]);
+  });
+
+  it('the latest pay_index read in pages (a node of many invoices), and whole from a node before v23.08', async () => {
+    for (let i = 0; i < 3; i++) await payThroughNode(payer.url, payerPassword, (await wallet.createInvoice(params(1_000n))).bolt11);
+    for (const before2308 of [false, true]) {
+      node.clnBefore2308 = before2308;
+      try {
+        const next = await wallet.createInvoice(params(1_000n));
+        const events: PaymentReceivedEvent[] = [];
+        const before = cln.listings.length;
+        // pages of two over every invoice (the last one short, or empty); a node refusing pages: the refused one, then one whole
+        const reads = before2308 ? 2 : Math.floor(node.invoices.size / 2) + 1;
+        walletWith({ listPageSize: 2 }).onPaymentReceived((e) => events.push(e));
+        await waitUntil(() => (cln.listings.length - before >= reads ? true : null));
+        expect(cln.listings.slice(before).map((p) => p.start ?? 'whole')).toEqual(before2308 ? [0, 'whole'] : Array.from({ length: reads }, (_x, i) => 2 * i + 1).map((n, i) => (i === 0 ? 0 : n)));
+        await payThroughNode(payer.url, payerPassword, next.bolt11);
+        await waitUntil(() => events.find((e) => e.paymentHash === next.paymentHash) ?? null);
+        expect(events.map((e) => e.paymentHash)).toEqual([next.paymentHash]);
+      } finally {
+        node.clnBefore2308 = false;
+      }
+    }
+  });
+
+  it('an RPC error in the Python clnrest’s shape ({"error": {code, message}}) is read as one', async () => {
+    expect(parseTextAs(rpcErrorSchema, JSON.stringify({ error: { code: 904, message: 'Timed out' } }))).toEqual({ code: 904, message: 'Timed out' });
+    expect(parseTextAs(rpcErrorSchema, JSON.stringify({ code: 205, message: 'Ran out of routes' }))).toEqual({ code: 205, message: 'Ran out of routes' });
   });
 
   it('pays with maxfee and retry_for; listpays shows it; paying again answers the first success', async () => {

@@ -51,6 +51,8 @@ export interface ClnWalletOptions {
   waitSeconds?: number;
   /** pause before the notice subscription is tried again; default 2 s */
   resubscribeDelayMs?: number;
+  /** invoices a listinvoices page holds when the latest pay_index is looked for; default 1,000 */
+  listPageSize?: number;
   /** Unix seconds (tests) */
   now?: () => number;
   /** where a failing notice subscription is reported */
@@ -194,11 +196,7 @@ export class ClnWallet implements WalletBackend {
 
   /** One run of waitanyinvoice calls, from the last pay_index seen (first: the node's latest). */
   private async waitInvoices(signal: AbortSignal, found: (event: PaymentReceivedEvent) => void): Promise<void> {
-    if (this.lastPayIndex === null) {
-      const all = parseTextAs(listInvoicesSchema, expectOk(await this.call('listinvoices', {}), 'listinvoices'));
-      if (!all) throw new Error('listinvoices: unexpected body');
-      this.lastPayIndex = all.invoices.reduce((max, i) => Math.max(max, i.pay_index ?? 0), 0);
-    }
+    if (this.lastPayIndex === null) this.lastPayIndex = await this.latestPayIndex();
     const waitSeconds = this.opts.waitSeconds ?? 60;
     while (!signal.aborted) {
       const answer = await this.waitOnce(waitSeconds, signal);
@@ -211,6 +209,29 @@ export class ClnWallet implements WalletBackend {
       this.lastPayIndex = Math.max(this.lastPayIndex ?? 0, paid.pay_index);
       if (paid.status === 'paid') found({ paymentHash: paid.payment_hash, amountMsat: paid.amount_received_msat ?? 0n, externalId: externalIdOf(paid.label) });
     }
+  }
+
+  /**
+   * The node's latest pay_index, from its invoices read in pages by creation (listinvoices'
+   * index/start/limit, v23.08+): a node of many invoices answers whole in more than one answer
+   * may hold. A node refusing those parameters (older) is read whole.
+   */
+  private async latestPayIndex(): Promise<number> {
+    const limit = this.opts.listPageSize ?? 1000;
+    const highest = (invoices: { pay_index?: number | undefined }[], from: number) => invoices.reduce((max, i) => Math.max(max, i.pay_index ?? 0), from);
+    let max = 0;
+    for (let start = 0; ; ) {
+      const paged = await this.call('listinvoices', { index: 'created', start, limit });
+      const page = isSuccess(paged.status) ? parseTextAs(listInvoicesSchema, paged.text) : null;
+      if (!page) break;
+      max = highest(page.invoices, max);
+      const last = page.invoices.at(-1)?.created_index;
+      if (page.invoices.length < limit || last === undefined) return max;
+      start = last + 1;
+    }
+    const all = parseTextAs(listInvoicesSchema, expectOk(await this.call('listinvoices', {}), 'listinvoices'));
+    if (!all) throw new Error('listinvoices: unexpected body');
+    return highest(all.invoices, 0);
   }
 
   private waitOnce(waitSeconds: number, signal: AbortSignal): Promise<JsonAnswer> {

@@ -11,6 +11,8 @@ export interface FakeCln {
   url: string;
   /** bodies of pay calls, for assertions */
   pays: Record<string, unknown>[];
+  /** bodies of listinvoices calls naming no invoice (a listing of them all, paged or whole) */
+  listings: Record<string, unknown>[];
   /** the API goes away (every connection cut, nothing listening) while the node runs on */
   stop(): Promise<void>;
   /** the API listens again on the same address */
@@ -27,6 +29,7 @@ const PAY_ERROR: Record<string, { code: number; message: string }> = {
 export async function startFakeCln(node: FakeNode, opts: { rune: string; tls?: SelfSignedCert }): Promise<FakeCln> {
   const expected = Buffer.from(opts.rune);
   const pays: Record<string, unknown>[] = [];
+  const listings: Record<string, unknown>[] = [];
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
     void handle(req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500);
@@ -61,7 +64,16 @@ export async function startFakeCln(node: FakeNode, opts: { rune: string; tls?: S
         return answer(res, 201, { payment_hash: invoice.paymentHash, expires_at: invoice.expiresAt, bolt11: invoice.bolt11, payment_secret: '00'.repeat(32), created_index: invoice.addIndex });
       }
       case 'listinvoices': {
-        const list = [...node.invoices.values()].filter((i) => (params.payment_hash === undefined || i.paymentHash === params.payment_hash) && (params.label === undefined || i.label === params.label));
+        if (params.payment_hash === undefined && params.label === undefined) listings.push(params);
+        // since v23.08: index ("created" or "updated") with start and limit pages the list
+        if (params.index !== undefined && (node.clnBefore2308 || params.index !== 'created')) return answer(res, 500, { code: -32602, message: `Unknown parameter 'index'` });
+        const start = Number(params.start ?? 0);
+        const limit = params.limit === undefined ? Infinity : Number(params.limit);
+        const list = [...node.invoices.values()]
+          .filter((i) => (params.payment_hash === undefined || i.paymentHash === params.payment_hash) && (params.label === undefined || i.label === params.label))
+          .filter((i) => params.index === undefined || i.addIndex >= start)
+          .sort((a, b) => a.addIndex - b.addIndex)
+          .slice(0, limit);
         return answer(res, 201, { invoices: list.map((i) => invoiceJson(node, i)) });
       }
       case 'waitanyinvoice':
@@ -129,7 +141,7 @@ export async function startFakeCln(node: FakeNode, opts: { rune: string; tls?: S
   const port = await listenOnStablePort((p) => listenOn(server, p));
   const stop = () => closeServer(server);
   const start = () => listenOn(server, port);
-  return { url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`, pays, stop, start, close: stop };
+  return { url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`, pays, listings, stop, start, close: stop };
 }
 
 function invoiceJson(node: FakeNode, i: FakeInvoice): Record<string, unknown> {

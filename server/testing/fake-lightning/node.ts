@@ -73,6 +73,8 @@ export class FakeNode {
   private peers: PeerDirectory;
   /** while true, invoice subscriptions (LND's stream, CLN's waitanyinvoice) are answered 503 */
   subscriptionsRefused = false;
+  /** Core Lightning before v23.08: listinvoices takes no index/start/limit */
+  clnBefore2308 = false;
   readonly now: () => number;
   private readonly feeMsat: bigint;
 
