@@ -118,6 +118,11 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
     await walletReachability.check();
 
     const metrics = createMetrics({ ledger });
+    // a call the node failed is counted, and health asks the node again at its next read
+    const walletFailed = (operation: string): void => {
+      metrics.walletErrors.inc({ operation });
+      walletReachability.sawFailure();
+    };
     const limiter = createRateLimiter(db, { perMinute: settings.ABL_RATE_LIMIT, now });
 
     // development mode: an API without its key is answered by the built-in demo upstream
@@ -140,7 +145,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       ...(settings.ABL_PUBLIC_URL ? { realm: new URL(settings.ABL_PUBLIC_URL).host } : {}),
       limiter,
       log,
-      walletFailed: (operation) => metrics.walletErrors.inc({ operation }),
+      walletFailed,
       deposit: { defaultSats: 1000, minSats: catalog.topup.min_sats, maxSats: catalog.topup.max_sats, invoiceExpirySeconds: catalog.topup.invoice_expiry_seconds },
     });
     // every PostgreSQL instance says it serves, so one that finds itself alone may reserve ahead;
@@ -160,7 +165,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
         : null;
     if (reserveAhead) closers.unshift(() => reserveAhead.close());
     const topups = createTopupService({
-      onWalletError: (operation) => metrics.walletErrors.inc({ operation }),
+      onWalletError: walletFailed,
       limiter,
       db,
       ledger,
@@ -199,7 +204,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
           metrics.satsCharged.add({ api, kind }, msat);
         },
         refunded: (api, kind, msat) => metrics.satsRefunded.add({ api, kind }, msat),
-        walletFailed: (operation) => metrics.walletErrors.inc({ operation }),
+        walletFailed,
       },
       log,
     });

@@ -42,6 +42,28 @@ describe('wallet reachability', () => {
     expect(changes.map(([ok]) => ok)).toEqual([false, true]);
   });
 
+  it('a failed call seen by traffic says so at once, and the next read asks again and waits for the answer a moment', async () => {
+    const n = node();
+    const clock = { ms: 1_000_000 };
+    const changes: boolean[] = [];
+    const r = watchReachability(n, { now: () => clock.ms, freshMs: 15_000, onChange: (ok) => changes.push(ok) });
+    await r.check();
+    n.up = false;
+    r.sawFailure(new WalletUnavailableError('connect ECONNREFUSED'));
+    expect([r.reachable(), changes]).toEqual([false, [false]]);
+    // the node is back a moment later: the next read (well within freshMs) asks it, and says so
+    n.up = true;
+    await r.refreshIfStale(1_000);
+    expect([r.reachable(), changes, n.asked]).toEqual([true, [false, true], 2]);
+    // a node that hangs: the read waits no longer than asked, with the last answer
+    n.hang = true;
+    r.sawFailure();
+    let answered = false;
+    await r.refreshIfStale(30);
+    void r.check().then(() => (answered = true)); // the same check, still waiting for the node
+    expect([r.reachable(), answered, n.asked]).toEqual([false, false, 3]);
+  });
+
   it('counts a node that never answers as not answering, after the timeout', async () => {
     const n = node();
     n.hang = true;

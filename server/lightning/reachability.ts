@@ -1,7 +1,7 @@
 // Whether the wallet's node answers, for /api/v1/health and the start-up summary: while it does
 // not, top-ups and 402 challenges answer 503 though the server is up, and a health check should
 // say so. Asked with the node's getinfo (any answer, for a wallet that has `ping`): at start, then again when health is read and the last
-// answer is older than `freshMs` (in the background: health never waits on the node).
+// answer is older than `freshMs`, or a call to the node failed since (health waits for that check a moment, never longer).
 import type { WalletBackend } from './backend.js';
 
 export interface WalletReachability {
@@ -9,8 +9,10 @@ export interface WalletReachability {
   reachable(): boolean | null;
   /** checks now (one check at a time; a check already running is awaited instead) */
   check(): Promise<boolean>;
-  /** checks in the background when the last answer is older than freshMs */
-  refreshIfStale(): void;
+  /** checks when the last answer is older than freshMs (or a failure was seen since); resolves when it ended, or after waitMs */
+  refreshIfStale(waitMs?: number): Promise<void>;
+  /** a call to the node failed (a top-up's invoice, a lookup): said at once, and the next refresh asks again */
+  sawFailure(err?: unknown): void;
 }
 
 export function watchReachability(wallet: Pick<WalletBackend, 'getInfo' | 'ping'>, opts: { now?: () => number; freshMs?: number; timeoutMs?: number; onChange?: (reachable: boolean, err: unknown) => void } = {}): WalletReachability {
@@ -48,8 +50,16 @@ export function watchReachability(wallet: Pick<WalletBackend, 'getInfo' | 'ping'
   return {
     reachable: () => last?.reachable ?? null,
     check,
-    refreshIfStale() {
+    async refreshIfStale(waitMs = 0) {
       if (!running && (last === null || now() - last.at >= freshMs)) void check();
+      if (!running || waitMs <= 0) return;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([running, new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]).finally(() => clearTimeout(timer));
+    },
+    sawFailure(err?: unknown) {
+      if (last?.reachable !== false) opts.onChange?.(false, err ?? new Error('a call to the node failed'));
+      // stale at once: the next read asks the node again, so a node back already is seen back
+      last = { reachable: false, at: -Infinity };
     },
   };
 }

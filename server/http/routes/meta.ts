@@ -31,7 +31,8 @@ export function metaRoutes(
   const reach = deps.walletReachability;
   app.get('/api/v1/health', async (): Promise<Health> => {
     if (!reach) return health;
-    reach.refreshIfStale();
+    // a stale answer is asked again, waited for a second at most (a node that hangs keeps the last answer)
+    await reach.refreshIfStale(1_000);
     const reachable = reach.reachable();
     return reachable === null ? health : { ...health, wallet_reachable: reachable };
   });
