@@ -126,10 +126,9 @@ export async function editQuote(
   const task = (await findTask(deps.db, ids.taskId))!;
   assertMilestonePrice(task, patch.priceMsat);
   return inTx(deps.db, async (q) => {
-    // as a new quote: the task locked against an accept, and its open time a sharp line
-    const locked = await lockTask(q, ids.taskId, 'SHARE');
+    // the task's open time is a sharp line, as for a new quote (a task closed meanwhile has declined the quote: refused below)
     const now = deps.now();
-    if (quote.status === 'pending' && (!locked || !openAt(locked, now))) throw invalidState(`${notOpen(locked ?? task, now)} Only a quote on an open task can be changed.`);
+    if (quote.status === 'pending' && !openAt(task, now)) throw invalidState(`${notOpen(task, now)} Only a quote on an open task can be changed.`);
     const updated = await updatePendingQuote(q, { id: quote.id, ...patch, now });
     if (!updated) throw invalidState('Only a pending quote can be edited.');
     await quoteEvent(q, updated, task.buyer_account_id, 'quote.updated', now);
