@@ -17,6 +17,8 @@ export async function loadSystemAccountIds(q: Queryable): Promise<SystemAccountI
 export interface UserAccount {
   id: bigint;
   balanceMsat: bigint;
+  /** the token's low-balance alert (PUT /api/v1/balance/alert); absent: none set */
+  lowBalanceMsat?: bigint;
   /** set on a child token's account: the parent that made it, and what it may spend on */
   child?: ChildLimits;
 }
@@ -39,14 +41,15 @@ export async function createUserAccount(q: Queryable, tokenHash: Buffer): Promis
 
 /** The account of a token that can be used at `now`: a revoked child token has none, nor an expired one (when `now` is given). */
 export async function findAccountByTokenHash(q: Queryable, tokenHash: Buffer, now?: number): Promise<UserAccount | null> {
-  const res = await q.query<{ id: bigint; balance_msat: bigint; parent_id: bigint | null; apis: string[] | null; expires_at: bigint | null; max_msat_per_day: bigint | null }>(
-    `SELECT id, balance_msat, parent_id, apis, expires_at, max_msat_per_day FROM accounts
+  const res = await q.query<{ id: bigint; balance_msat: bigint; low_balance_msat: bigint | null; parent_id: bigint | null; apis: string[] | null; expires_at: bigint | null; max_msat_per_day: bigint | null }>(
+    `SELECT id, balance_msat, low_balance_msat, parent_id, apis, expires_at, max_msat_per_day FROM accounts
      WHERE token_hash = $1 AND kind = 'user' AND revoked_at IS NULL AND ($2::bigint IS NULL OR expires_at IS NULL OR expires_at > $2::bigint)`,
     [tokenHash, now ?? null],
   );
   const row = res.rows[0];
   if (!row) return null;
   const account: UserAccount = { id: row.id, balanceMsat: row.balance_msat };
+  if (row.low_balance_msat !== null) account.lowBalanceMsat = row.low_balance_msat;
   if (row.parent_id !== null) {
     account.child = { parentId: row.parent_id, apis: row.apis, expiresAt: row.expires_at === null ? null : Number(row.expires_at), maxMsatPerDay: row.max_msat_per_day };
   }

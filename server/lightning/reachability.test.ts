@@ -55,13 +55,21 @@ describe('wallet reachability', () => {
     n.up = true;
     await r.refreshIfStale(1_000);
     expect([r.reachable(), changes, n.asked]).toEqual([true, [false, true], 2]);
+    // down again: a read asks and says so; back within freshMs, the next read asks again (an answer of "down" is never fresh)
+    n.up = false;
+    r.sawFailure();
+    await r.refreshIfStale(1_000);
+    expect(r.reachable()).toBe(false);
+    n.up = true;
+    await r.refreshIfStale(1_000);
+    expect([r.reachable(), n.asked]).toEqual([true, 4]);
     // a node that hangs: the read waits no longer than asked, with the last answer
     n.hang = true;
     r.sawFailure();
     let answered = false;
     await r.refreshIfStale(30);
     void r.check().then(() => (answered = true)); // the same check, still waiting for the node
-    expect([r.reachable(), answered, n.asked]).toEqual([false, false, 3]);
+    expect([r.reachable(), answered, n.asked]).toEqual([false, false, 5]);
   });
 
   it('counts a node that never answers as not answering, after the timeout', async () => {

@@ -51,7 +51,8 @@ export function watchReachability(wallet: Pick<WalletBackend, 'getInfo' | 'ping'
     reachable: () => last?.reachable ?? null,
     check,
     async refreshIfStale(waitMs = 0) {
-      if (!running && (last === null || now() - last.at >= freshMs)) void check();
+      // a node not answering is asked again at every read (one check at a time): back, it is seen back at once
+      if (!running && (last === null || !last.reachable || now() - last.at >= freshMs)) void check();
       if (!running || waitMs <= 0) return;
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([running, new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]).finally(() => clearTimeout(timer));

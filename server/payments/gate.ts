@@ -199,14 +199,15 @@ export function createPaymentGate(deps: GateDeps) {
       if (r.balanceMsat === 0n && heldMsat === 0n) throw spentUp();
       throw await challenge(action, client, {}, { balanceMsat: r.balanceMsat, heldMsat });
     }
-    return held('l402', action, r.holdId, r.accountId, creds.token === null ? null : await namedBalance(hashToken(creds.token)), proof.reference);
+    const named = creds.token === null ? null : await namedBalance(hashToken(creds.token));
+    return { ...held('l402', action, r.holdId, r.accountId, named?.balanceMsat ?? null, proof.reference), lowBalanceMsat: named?.lowBalanceMsat ?? null };
   }
 
-  /** The balance a token named beside an invoice credential shows: as its own calls show it (this instance's unused holds counted back). */
-  async function namedBalance(tokenHash: Buffer): Promise<bigint | null> {
+  /** The balance a token named beside an invoice credential shows, and its alert: as its own calls show them (this instance's unused holds counted back). */
+  async function namedBalance(tokenHash: Buffer): Promise<{ balanceMsat: bigint; lowBalanceMsat: bigint | null } | null> {
     const read = () => ledger.accountByToken(tokenHash);
-    if (!deps.reserveAhead) return (await read())?.balanceMsat ?? null;
-    return (await deps.reserveAhead.readShown(tokenHash, read))?.shownMsat ?? null;
+    const shown = deps.reserveAhead ? await deps.reserveAhead.readShown(tokenHash, read) : await read().then((account) => account && { account, shownMsat: account.balanceMsat });
+    return shown && { balanceMsat: shown.shownMsat, lowBalanceMsat: shown.account.lowBalanceMsat ?? null };
   }
 
   /**

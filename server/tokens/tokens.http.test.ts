@@ -227,6 +227,11 @@ describe('the low-balance alert', () => {
     expect(first.headers['x-balance-low']).toBeUndefined();
     const second = await call(t.url, 'POST', CHAT, { headers: as, body: chat }); // 70 → 40
     expect(second.headers['x-balance-low']).toBe('true');
+    // an invoice credential pays; the token beside it is named: its balance and its alert, as its own calls say them
+    const offered = await call(t.url, 'POST', CHAT, { body: chat });
+    const l402 = `L402 ${offered.body.macaroon}:${await t.pay(offered.body.invoice)}`;
+    const named = await call(t.url, 'POST', CHAT, { headers: { ...as, authorization: l402 }, body: chat });
+    expect([named.status, named.headers['x-balance-sats'], named.headers['x-balance-low']]).toEqual([200, '40', 'true']);
     await call(t.url, 'PUT', '/api/v1/balance/alert', { headers: as, body: { below_sats: null } });
     expect((await call(t.url, 'POST', CHAT, { headers: as, body: chat })).headers['x-balance-low']).toBeUndefined();
     expect((await call(t.url, 'PUT', '/api/v1/balance/alert', { headers: as, body: { below_sats: 0 } })).body.error).toMatchObject({ code: 'invalid_field_value', field: 'below_sats' });
