@@ -41,6 +41,8 @@ export interface GateDeps {
   reserveAhead?: Pick<ReserveAhead, 'take' | 'giveBackFor' | 'heldHereMsat' | 'readShown'>;
 }
 
+const sessionClosed = () => invalidL402('This session is closed (or unknown); open a new one.');
+
 /** A hold on an MPP session's account: a paused stream grows it from the session after a top-up. */
 export interface SessionHold {
   sessionId: string;
@@ -223,6 +225,8 @@ export function createPaymentGate(deps: GateDeps) {
       await keptIfOpen(sessions, sessionId, r.holdId);
       return sessionPaid(held('l402', action, r.holdId, r.accountId, r.balanceMsat, reference), new SessionHoldOf(sessions, sessionId, r.holdId));
     }
+    // a close that came after the bearer's check has emptied it: refused as after the close, not sent to top up
+    if (!(await sessions.isOpen(sessionId))) throw sessionClosed();
     const has = r.reason === 'insufficient' ? r.balanceMsat : 0n;
     if (action.floorMsat !== undefined && has > 0n && has >= action.floorMsat) {
       const part = await ledger.reserveFromCredential({ paymentHash: sessionId, ...holdRequest(action), amountMsat: has });
@@ -245,7 +249,7 @@ export function createPaymentGate(deps: GateDeps) {
     if (await sessions.isOpen(sessionId)) return;
     await ledger.release(holdId);
     await sessions.callEnded(sessionId);
-    throw invalidL402('This session is closed (or unknown); open a new one.');
+    throw sessionClosed();
   }
 
   /** A session's hold: once settled or released, a close that awaited the call may refund the session. */

@@ -189,5 +189,17 @@ describe.each(STORE_KINDS)('session refunds whose outcome comes later on %s', (k
     await sessions.callEnded(s.paymentHash);
     expect(fake.paid).toEqual([expect.objectContaining({ amountMsat: 19_000n })]);
     await audit();
+
+    // with no call running, the close moved everything out at once: the call finds nothing, and is told the session is closed, not to top it up
+    const idle = await open(10);
+    const racingIdle = { ...sessions, bearer: async (cred: MppCredential) => {
+      const id = await sessions.bearer(cred);
+      await sessions.act(idle.close);
+      return id;
+    } };
+    const idleGate = createPaymentGate({ ledger, wallet: fake.wallet, rootKey, now: () => clock.now, credentialTtlSeconds: 3600, holdSeconds: 600, sessions: racingIdle });
+    const idleBearer: MppCredential = { ...idle.close, session: { action: 'bearer', sessionId: idle.paymentHash, preimage: idle.close.preimage } };
+    await expect(idleGate.secure(action, { token: null, l402: null, mpp: idleBearer }, 'ip')).rejects.toMatchObject({ code: 'invalid_payment' });
+    await audit();
   });
 });
