@@ -61,9 +61,10 @@ export const byToken = (t: DebitTerms): string => `UPDATE accounts SET balance_m
     AND (apis IS NULL OR ${t.api} = ANY (apis))
     AND (max_msat_per_day IS NULL OR (CASE WHEN spend_day = ${t.day} THEN spent_today_msat ELSE 0 END) + ${t.amount} <= max_msat_per_day)
   RETURNING id, balance_msat, low_balance_msat, CASE WHEN max_msat_per_day IS NULL THEN NULL ELSE ${t.day} END AS spend_day${t.returning}`;
-export const byCredential = (t: DebitTerms): string => `UPDATE accounts a SET balance_msat = a.balance_msat - ${t.amount}
+// A credential's debit: a funded invoice credential's account, or (state 'session') an open MPP session's, through its bearer only.
+export const byCredential = (t: DebitTerms, state: CredentialAccountState = 'funded'): string => `UPDATE accounts a SET balance_msat = a.balance_msat - ${t.amount}
   FROM l402_credentials c${t.from ? `, ${t.from}` : ''}
-  WHERE c.payment_hash = ${t.key}${t.narrow} AND c.state = 'funded' AND a.id = c.account_id AND a.balance_msat >= ${t.amount}
+  WHERE c.payment_hash = ${t.key}${t.narrow} AND c.state = '${state}' AND a.id = c.account_id AND a.balance_msat >= ${t.amount}
   RETURNING a.id, a.balance_msat, NULL::bigint AS low_balance_msat, NULL::integer AS spend_day${t.returning}`;
 
 const ONE: DebitTerms = { key: '$1', amount: '$2::bigint', at: '$5::bigint', day: '$6::integer', api: '$7::text', from: '', returning: '', narrow: '' };
@@ -78,6 +79,10 @@ WITH debit AS (
 SELECT h.id AS hold_id, debit.id AS account_id, debit.balance_msat, debit.low_balance_msat FROM debit, h`;
 const RESERVE_SQL = reserveSql(byToken(ONE));
 const RESERVE_CREDENTIAL_SQL = reserveSql(byCredential(ONE));
+const RESERVE_SESSION_SQL = reserveSql(byCredential(ONE, 'session'));
+
+/** Whose money a credential row names: an invoice credential's own ('funded'), or an MPP session's deposit ('session'). */
+export type CredentialAccountState = 'funded' | 'session';
 
 type HoldRow = { hold_id: bigint; account_id: bigint; balance_msat: bigint; low_balance_msat: bigint | null; amount_msat: bigint };
 
@@ -145,11 +150,16 @@ async function reserveByTokenHashOnce(q: Queryable, p: HoldRequest & SpendContex
 
 /** The same from a funded L402 credential's account; unknown_account when it was never funded. */
 export function reserveByCredential(q: Queryable, p: HoldRequest & { paymentHash: string }): Promise<ReserveResult> {
-  return retryingStale(() => reserveByCredentialOnce(q, p), p.amountMsat);
+  return retryingStale(() => reserveByCredentialOnce(q, p, 'funded'), p.amountMsat);
 }
 
-async function reserveByCredentialOnce(q: Queryable, p: HoldRequest & { paymentHash: string }): Promise<ReserveResult> {
-  const res = await oneStatement(q, RESERVE_CREDENTIAL_SQL, [
+/** The same from an MPP session's account (its deposit's payment hash, the session id); unknown_account when no session was opened with it. */
+export function reserveBySession(q: Queryable, p: HoldRequest & { paymentHash: string }): Promise<ReserveResult> {
+  return retryingStale(() => reserveByCredentialOnce(q, p, 'session'), p.amountMsat);
+}
+
+async function reserveByCredentialOnce(q: Queryable, p: HoldRequest & { paymentHash: string }, state: CredentialAccountState): Promise<ReserveResult> {
+  const res = await oneStatement(q, state === 'funded' ? RESERVE_CREDENTIAL_SQL : RESERVE_SESSION_SQL, [
     p.paymentHash,
     p.amountMsat,
     p.purpose,
@@ -158,8 +168,8 @@ async function reserveByCredentialOnce(q: Queryable, p: HoldRequest & { paymentH
   const row = res.rows[0];
   if (row) return { ok: true, holdId: row.hold_id, accountId: row.account_id, balanceMsat: row.balance_msat };
   const acct = await q.query<{ balance_msat: bigint }>(
-    `SELECT a.balance_msat FROM l402_credentials c JOIN accounts a ON a.id = c.account_id WHERE c.payment_hash = $1 AND c.state = 'funded'`,
-    [p.paymentHash],
+    `SELECT a.balance_msat FROM l402_credentials c JOIN accounts a ON a.id = c.account_id WHERE c.payment_hash = $1 AND c.state = $2`,
+    [p.paymentHash, state],
   );
   const found = acct.rows[0];
   return found ? { ok: false, reason: 'insufficient', balanceMsat: found.balance_msat } : { ok: false, reason: 'unknown_account' };

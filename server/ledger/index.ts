@@ -6,7 +6,7 @@ import { findAccountByTokenHash, getBalance, loadSystemAccountIds, setLowBalance
 import type { AuditCheck, AuditReport } from './audit.js';
 import { runAudit, type AuditOptions } from './audit-run.js';
 import { archiveJournal, type ArchiveOptions, type ArchiveResult } from './archive.js';
-import { releaseHold, renewHold, reserveByCredential, reserveByTokenHash, sweepExpiredHolds, type CallRecord, type HoldRequest, type ReserveResult, type SpendContext } from './holds.js';
+import { releaseHold, renewHold, reserveByCredential, reserveBySession, reserveByTokenHash, sweepExpiredHolds, type CallRecord, type HoldRequest, type ReserveResult, type SpendContext } from './holds.js';
 import { createFundBatcher } from './fund-batch.js';
 import type { BatchOptions } from './group-commit.js';
 import { createReserveBatcher } from './reserve-batch.js';
@@ -43,6 +43,8 @@ export interface Ledger {
   reserveAhead(p: AheadRequest): Promise<AheadResult | null>;
   /** the same from a funded L402 credential's account (unknown_account: not funded yet) */
   reserveFromCredential(p: HoldRequest & { paymentHash: string }): Promise<ReserveResult>;
+  /** from an open MPP session's account, named by its id (its deposit's payment hash): its bearer's door only */
+  reserveFromSession(p: HoldRequest & { paymentHash: string }): Promise<ReserveResult>;
   /** chargeMsat (≤ the hold) to revenue, the rest back (to how.changeTo while held), the call recorded; false if it was no longer held */
   settle(holdId: bigint, chargeMsat: bigint, call?: CallRecord, how?: SettleHow): Promise<Settled>;
   /** resolves once this instance's settlements of the account sent so far have committed (or failed): true if there were any (its balance may have moved) */
@@ -138,6 +140,7 @@ export async function createLedger(db: Db, opts: LedgerOptions = {}): Promise<Le
     },
     reserveAhead: (p) => reserveAhead(db, p),
     reserveFromCredential: (p) => (reserving ? reserving.byCredential(p) : reserveByCredential(db, p)),
+    reserveFromSession: (p) => reserveBySession(db, p),
     settle: (holdId, chargeMsat, call, how = {}) => {
       const req = { holdId, chargeMsat, to: sys.revenue, ...(call ? { call } : {}), ...(how.changeTo !== undefined ? { changeTo: how.changeTo } : {}) };
       const settled = batcher ? batcher.settle(req, how.mayLinger) : settleOne(db.settlements, req);

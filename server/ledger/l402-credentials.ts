@@ -111,10 +111,10 @@ export async function fundCredential(q: Queryable, sys: SystemAccountIds, p: Fun
   return row ? { accountId: row.account_id, balanceMsat: row.balance_msat, holdId: row.hold_id } : null;
 }
 
-/** Whether the credential was funded into an account of its own (not credited to a session's as a top-up). */
+/** Whether the credential was funded into an account of its own (not credited to a session's as a top-up), or opened a session with it. */
 export async function fundedOnItsOwn(q: Queryable, paymentHash: string): Promise<boolean> {
   const res = await q.query(
-    `SELECT 1 FROM l402_credentials c JOIN accounts a ON a.id = c.account_id WHERE c.payment_hash = $1 AND c.state = 'funded' AND a.token_hash = $2`,
+    `SELECT 1 FROM l402_credentials c JOIN accounts a ON a.id = c.account_id WHERE c.payment_hash = $1 AND c.state IN ('funded', 'session') AND a.token_hash = $2`,
     [paymentHash, credentialAccountHash(paymentHash)],
   );
   return res.rows.length === 1;
@@ -136,7 +136,8 @@ export async function credentialHeldMsat(q: Queryable, paymentHash: string): Pro
   return res.rows[0]?.s ?? 0n;
 }
 
+/** (A session's deposit names its session's account: its receipts are read with it.) */
 export async function credentialAccount(q: Queryable, paymentHash: string): Promise<bigint | null> {
-  const res = await q.query<{ account_id: bigint | null }>(`SELECT account_id FROM l402_credentials WHERE payment_hash = $1 AND state = 'funded'`, [paymentHash]);
+  const res = await q.query<{ account_id: bigint | null }>(`SELECT account_id FROM l402_credentials WHERE payment_hash = $1 AND state IN ('funded', 'session')`, [paymentHash]);
   return res.rows[0]?.account_id ?? null;
 }

@@ -53,10 +53,12 @@ export async function openSession(
   return db.tx(async (q) => {
     await q.query(
       `INSERT INTO mpp_sessions (payment_hash, account_id, return_invoice, return_hash, state, opened_at, last_used_at)
-       SELECT $1, c.account_id, $2, $3, 'open', $4, $4 FROM l402_credentials c WHERE c.payment_hash = $1 AND c.state = 'funded'
+       SELECT $1, c.account_id, $2, $3, 'open', $4, $4 FROM l402_credentials c WHERE c.payment_hash = $1 AND c.state IN ('funded', 'session')
        ON CONFLICT (payment_hash) DO NOTHING`,
       [p.paymentHash, p.returnInvoice, p.returnHash, p.now],
     );
+    // from now on the deposit is spent through the session's bearer only (028): closed, the session is closed at every door
+    await q.query(`UPDATE l402_credentials SET state = 'session' WHERE payment_hash = $1 AND state = 'funded'`, [p.paymentHash]);
     return sessionRow(q, p.paymentHash);
   });
 }

@@ -220,7 +220,7 @@ export function createPaymentGate(deps: GateDeps) {
   async function holdFromSession(action: PaidAction, cred: MppCredential, sessions: NonNullable<GateDeps['sessions']>): Promise<SecuredPayment> {
     const sessionId = cred.session?.action === 'open' ? (await sessions.act(cred)).sessionId : await sessions.bearer(cred);
     const reference: PaymentReference = { rail: 'mpp', paymentHash: sessionId, challengeId: cred.challenge.id, paidAt: deps.now() };
-    const r = await ledger.reserveFromCredential({ paymentHash: sessionId, ...holdRequest(action) });
+    const r = await ledger.reserveFromSession({ paymentHash: sessionId, ...holdRequest(action) });
     if (r.ok) {
       await keptIfOpen(sessions, sessionId, r.holdId);
       return sessionPaid(held('l402', action, r.holdId, r.accountId, r.balanceMsat, reference), new SessionHoldOf(sessions, sessionId, r.holdId));
@@ -229,7 +229,7 @@ export function createPaymentGate(deps: GateDeps) {
     if (!(await sessions.isOpen(sessionId))) throw sessionClosed();
     const has = r.reason === 'insufficient' ? r.balanceMsat : 0n;
     if (action.floorMsat !== undefined && has > 0n && has >= action.floorMsat) {
-      const part = await ledger.reserveFromCredential({ paymentHash: sessionId, ...holdRequest(action), amountMsat: has });
+      const part = await ledger.reserveFromSession({ paymentHash: sessionId, ...holdRequest(action), amountMsat: has });
       if (part.ok) {
         await keptIfOpen(sessions, sessionId, part.holdId);
         return sessionPaid(held('l402', action, part.holdId, part.accountId, part.balanceMsat, reference, has), new SessionHoldOf(sessions, sessionId, part.holdId));

@@ -214,6 +214,37 @@ describe.each(STORE_KINDS)('MPP session intent on %s', (store) => {
     await audit();
   });
 
+  it('a session opened with a resource’s invoice is spent through its bearer only: as L402, MPP charge or x402 the invoice is refused, open or closed', async () => {
+    const body = { model: 'text-embedding-3-small', input: 'x' };
+    const offered = await call(t.url, 'POST', EMBEDDINGS, { body });
+    const preimage = await t.pay(offered.body.invoice);
+    const offer = challengeOf(offered.headers, 'session');
+    const ret = await returnInvoice();
+    const open = await call(t.url, 'POST', SESSION, { headers: { authorization: credential(offer, { action: 'open', preimage, returnInvoice: ret.serialized }) } });
+    expect(open.body).toMatchObject({ status: 'open', balance_sats: PRICE_SATS });
+    const accepted = JSON.parse(Buffer.from(String(offered.headers['payment-required']), 'base64').toString('utf8')).accepts[0];
+    const doors: Array<Record<string, string>> = [
+      { authorization: `L402 ${offered.body.macaroon}:${preimage}` },
+      { authorization: credential(challengeOf(offered.headers, 'charge'), { preimage }) },
+      { 'payment-signature': Buffer.from(JSON.stringify({ x402Version: 2, scheme: 'exact', network: accepted.network, payload: { invoice: offered.body.invoice }, accepted })).toString('base64') },
+    ];
+    const refusedAtEveryDoor = async () => {
+      for (const headers of doors) {
+        const r = await call(t.url, 'POST', EMBEDDINGS, { body, headers });
+        expect([r.status, r.body.error?.code]).toEqual([409, 'payment_already_used']);
+      }
+    };
+    await refusedAtEveryDoor();
+    const bearer = credential(offer, { action: 'bearer', sessionId: offered.body.payment_hash, preimage });
+    expect((await call(t.url, 'POST', SESSION, { headers: { authorization: bearer } })).body).toMatchObject({ status: 'open', balance_sats: PRICE_SATS });
+    // closed: every door stays shut, and the refund is what the close said
+    const closed = await call(t.url, 'POST', SESSION, { headers: { authorization: credential(offer, { action: 'close', sessionId: offered.body.payment_hash, preimage }) } });
+    expect(closed.body).toMatchObject({ status: 'closed', refundSats: PRICE_SATS, refundStatus: 'succeeded' });
+    await refusedAtEveryDoor();
+    expect((await embed(bearer)).status).toBe(401);
+    await audit();
+  });
+
   it('a refund the node fails outright: the session is closed, "failed" is said, the remainder stays in its account', async () => {
     const s = await openSession(15);
     await phoenixd(node, 'POST', '/_devnode/next-payment', { outcome: 'fail' });

@@ -131,7 +131,7 @@ describe.each(STORE_KINDS)('session refunds whose outcome comes later on %s', (k
   it('the idle sweep leaves a session alone while a call (a long stream) still holds money on it', async () => {
     const s = await open(20);
     fake.w.pay = async () => s.succeeded();
-    const hold = await ledger.reserveFromCredential({ paymentHash: s.paymentHash, amountMsat: 5_000n, purpose: 'POST /stream', expiresAt: NOW + 3600 });
+    const hold = await ledger.reserveFromSession({ paymentHash: s.paymentHash, amountMsat: 5_000n, purpose: 'POST /stream', expiresAt: NOW + 3600 });
     expect(hold.ok).toBe(true);
     clock.now += 301;
     expect(await sessions.expireIdle()).toBe(0);
@@ -144,8 +144,8 @@ describe.each(STORE_KINDS)('session refunds whose outcome comes later on %s', (k
   it('a close while calls run is refunded, their change with it, once the last has ended: at once on this instance, by the reconcile job from another', async () => {
     const s = await open(20);
     fake.w.pay = async () => s.succeeded();
-    const first = await ledger.reserveFromCredential({ paymentHash: s.paymentHash, amountMsat: 5_000n, purpose: 'POST /stream', expiresAt: NOW + 3600 });
-    const second = await ledger.reserveFromCredential({ paymentHash: s.paymentHash, amountMsat: 4_000n, purpose: 'POST /stream', expiresAt: NOW + 3600 });
+    const first = await ledger.reserveFromSession({ paymentHash: s.paymentHash, amountMsat: 5_000n, purpose: 'POST /stream', expiresAt: NOW + 3600 });
+    const second = await ledger.reserveFromSession({ paymentHash: s.paymentHash, amountMsat: 4_000n, purpose: 'POST /stream', expiresAt: NOW + 3600 });
     if (!first.ok || !second.ok) throw new Error('reserved');
     // closed to new calls at once; what it holds outside its calls is said, the refund pending
     expect(await sessions.act(s.close)).toMatchObject({ status: 'closed', refundSats: 11, refundStatus: 'pending' });
@@ -170,7 +170,7 @@ describe.each(STORE_KINDS)('session refunds whose outcome comes later on %s', (k
   it('a close landing between a call’s bearer check and its hold: the call is refused, its hold given back, and the refund is at least what the close said', async () => {
     const s = await open(20);
     fake.w.pay = async () => s.succeeded();
-    const running = await ledger.reserveFromCredential({ paymentHash: s.paymentHash, amountMsat: 5_000n, purpose: 'POST /stream', expiresAt: NOW + 3600 });
+    const running = await ledger.reserveFromSession({ paymentHash: s.paymentHash, amountMsat: 5_000n, purpose: 'POST /stream', expiresAt: NOW + 3600 });
     if (!running.ok) throw new Error('reserved');
     let said: unknown;
     // the bearer passes its check, then the owner's close commits before the call takes its hold
