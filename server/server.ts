@@ -194,7 +194,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       credentialTtlSeconds: catalog.l402.credential_ttl_seconds,
       holdSeconds,
       challengeOrder: settings.ABL_CHALLENGE_ORDER,
-      ...(settings.ABL_PUBLIC_URL ? { realm: new URL(settings.ABL_PUBLIC_URL).host } : {}),
+      ...(settings.ABL_PUBLIC_URL ? { realm: new URL(settings.ABL_PUBLIC_URL).host, publicUrl: settings.ABL_PUBLIC_URL } : {}),
       limiter,
       events: {
         challenged: (api) => metrics.challengesIssued.inc({ api }),

@@ -25,6 +25,8 @@ export interface ChallengeDeps {
   challengeOrder?: 'l402' | 'mpp';
   /** MPP sessions are on: a session-payable action's 402 offers the session intent (its idle timeout) */
   sessionOffer?: { idleSeconds: number };
+  /** ABL_PUBLIC_URL: x402's resource.url is absolute under it (else the path alone) */
+  publicUrl?: string;
 }
 
 /** A credential that holds something, but not enough now: what it has, and what its calls still running hold. */
@@ -76,7 +78,7 @@ export async function buildChallenge(
   const x402: X402PaymentRequired = {
     x402Version: X402_VERSION,
     error: 'payment_required',
-    resource: { url: path, description: action.description, mimeType: 'application/json' },
+    resource: { url: deps.publicUrl ? new URL(path, deps.publicUrl).href : path, description: action.description, mimeType: 'application/json' },
     accepts: [mintX402Requirements({ key: deps.rails.x402Key, ...bound, now })],
   };
   deps.events?.challenged(action.api);

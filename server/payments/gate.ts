@@ -35,6 +35,8 @@ export interface GateDeps {
   realm?: string;
   /** which 402 challenge comes first (ABL_CHALLENGE_ORDER) */
   challengeOrder?: 'l402' | 'mpp';
+  /** ABL_PUBLIC_URL: where clients reach this server (x402 names the resource by it) */
+  publicUrl?: string;
   /** MPP sessions: an open or a bearer credential names its open session (payments/sessions.ts) */
   sessions?: Pick<Sessions, 'act' | 'bearer' | 'isOpen' | 'extendHold' | 'onTopUp' | 'idleSeconds' | 'callEnded'>;
   /** calls paid by token take holds reserved ahead (ABL_RESERVE_AHEAD) */
