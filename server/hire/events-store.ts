@@ -1,5 +1,6 @@
 // SQL for events and their webhook outbox. An event is inserted in the caller's transaction, so
 // it exists exactly when the state change it reports committed.
+import { usableAccountIds } from '../ledger/index.js';
 import type { Queryable } from '../store/index.js';
 
 export interface EventRow {
@@ -32,12 +33,11 @@ export async function insertEvent(q: Queryable, e: NewEvent): Promise<bigint> {
   );
   const id = res.rows[0]!.id;
   // the outbox: one delivery per concerned account that has a webhook and a token still valid
-  await q.query(
-    `INSERT INTO hire_webhook_deliveries (event_id, account_id, next_attempt_at)
-     SELECT $1, w.account_id, $3 FROM hire_webhooks w JOIN accounts a ON a.id = w.account_id
-     WHERE w.account_id = ANY($2::bigint[]) AND a.revoked_at IS NULL AND (a.expires_at IS NULL OR a.expires_at > $3)`,
-    [id, audience, e.now],
-  );
+  const hooked = audience.length === 0 ? [] : (await q.query<{ account_id: bigint }>(`SELECT account_id FROM hire_webhooks WHERE account_id = ANY($1::bigint[])`, [audience])).rows;
+  const usable = await usableAccountIds(q, hooked.map((h) => BigInt(h.account_id)), e.now);
+  if (usable.size > 0) {
+    await q.query(`INSERT INTO hire_webhook_deliveries (event_id, account_id, next_attempt_at) SELECT $1, unnest($2::bigint[]), $3`, [id, [...usable].map(String), e.now]);
+  }
   return id;
 }
 

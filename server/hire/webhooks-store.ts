@@ -20,8 +20,6 @@ export interface DueDelivery {
   task_id: string | null;
   data: Record<string, unknown>;
   created_at: bigint;
-  /** the token was revoked or has expired since the delivery was queued: it is given up, not sent */
-  token_gone: boolean;
 }
 
 export async function upsertWebhook(q: Queryable, w: { accountId: bigint; url: string; secret: string; now: number }): Promise<WebhookRow> {
@@ -54,9 +52,8 @@ export async function claimDue(q: Queryable, p: { now: number; leaseUntil: numbe
      claimed AS (
        UPDATE hire_webhook_deliveries d SET next_attempt_at = $2, attempts = d.attempts + 1
        FROM due WHERE d.event_id = due.event_id AND d.account_id = due.account_id RETURNING d.*)
-     SELECT c.event_id, c.account_id, c.attempts, w.url, w.secret, e.name, e.task_id::text AS task_id, e.data, e.created_at,
-       (a.revoked_at IS NOT NULL OR (a.expires_at IS NOT NULL AND a.expires_at <= $1)) AS token_gone
-     FROM claimed c JOIN hire_webhooks w ON w.account_id = c.account_id JOIN hire_events e ON e.id = c.event_id JOIN accounts a ON a.id = c.account_id
+     SELECT c.event_id, c.account_id, c.attempts, w.url, w.secret, e.name, e.task_id::text AS task_id, e.data, e.created_at
+     FROM claimed c JOIN hire_webhooks w ON w.account_id = c.account_id JOIN hire_events e ON e.id = c.event_id
      ORDER BY c.event_id`,
     [p.now, p.leaseUntil, p.limit],
   );

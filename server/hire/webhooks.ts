@@ -3,6 +3,7 @@
 // "<t>.<body>">), and retried with exponential backoff until a 2xx answer or MAX_ATTEMPTS. The
 // outbox row is written with the event, so a committed change is never left unannounced.
 import { createHmac, randomBytes } from 'node:crypto';
+import { usableAccountIds } from '../ledger/index.js';
 import { accountOf } from './accounts.js';
 import type { HireDeps } from './deps.js';
 import { invalidField, notFound } from './errors.js';
@@ -64,10 +65,12 @@ export async function deliverWebhooks(deps: HireDeps, send: WebhookSender): Prom
   const counts = { delivered: 0, retrying: 0, failed: 0 };
   const now = deps.now();
   const due = await claimDue(deps.db, { now, leaseUntil: now + LEASE_SECONDS, limit: BATCH });
+  // a token revoked or expired since its delivery was queued hears nothing more: given up, not sent
+  const usable = await usableAccountIds(deps.db, [...new Set(due.map((d) => d.account_id))], now);
   await Promise.all(
     due.map(async (d) => {
       const ids = { eventId: d.event_id, accountId: d.account_id };
-      if (d.token_gone) {
+      if (!usable.has(d.account_id)) {
         await markAttemptFailed(deps.db, { ...ids, error: 'the token was revoked or has expired', retryAt: null });
         counts.failed++;
         return;

@@ -56,6 +56,16 @@ export async function findAccountByTokenHash(q: Queryable, tokenHash: Buffer, no
   return account;
 }
 
+/** Of these accounts, those whose token can be used at `now`: not a child token revoked or expired. */
+export async function usableAccountIds(q: Queryable, accountIds: readonly bigint[], now: number): Promise<Set<bigint>> {
+  if (accountIds.length === 0) return new Set();
+  const res = await q.query<{ id: bigint }>(
+    `SELECT id FROM accounts WHERE id = ANY($1::bigint[]) AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2::bigint)`,
+    [accountIds.map(String), now],
+  );
+  return new Set(res.rows.map((r) => BigInt(r.id)));
+}
+
 export async function getBalance(q: Queryable, accountId: bigint): Promise<bigint> {
   const res = await q.query<{ balance_msat: bigint }>(`SELECT balance_msat FROM accounts WHERE id = $1`, [accountId]);
   const row = res.rows[0];

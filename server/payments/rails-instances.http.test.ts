@@ -7,6 +7,7 @@ import { type FakeUpstream } from '../testing/fake-upstream/server.js';
 import { writeFlatPricedConfig } from '../testing/flat-prices.js';
 import { call, type TestServer } from '../testing/harness.js';
 import { twoInstances } from '../testing/two-instances.js';
+import { x402SignatureFor } from '../testing/x402-client.js';
 
 const KEY = 'sk-rails-instances';
 const EMBEDDINGS = '/api/v1/openai/v1/embeddings';
@@ -36,8 +37,7 @@ describe('one invoice through three doors on two instances', () => {
     const params = Object.fromEntries([...lines.find((l) => l.startsWith('Payment ') && l.includes('intent="charge"'))!.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
     expect(params.realm).toBe('api.example');
     const mpp = `Payment ${Buffer.from(JSON.stringify({ challenge: params, payload: { preimage } })).toString('base64url')}`;
-    const accepted = JSON.parse(Buffer.from(challenge.headers['payment-required'] as string, 'base64').toString('utf8')).accepts[0];
-    const x402 = Buffer.from(JSON.stringify({ x402Version: 2, scheme: 'exact', network: accepted.network, payload: { invoice: challenge.body.invoice }, accepted })).toString('base64');
+    const x402 = x402SignatureFor(challenge.headers['payment-required'] as string);
     const forms: Array<Record<string, string>> = [{ authorization: `L402 ${challenge.body.macaroon}:${preimage}` }, { authorization: mpp }, { 'payment-signature': x402 }];
     const before = up.requests();
 

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream/server.js';
 import { writeFlatPricedConfig } from '../testing/flat-prices.js';
 import { call, startTestServer, type TestServer } from '../testing/harness.js';
+import { x402SignatureFor } from '../testing/x402-client.js';
 
 const KEY = 'sk-test-upstream-key';
 const EMBEDDINGS = '/api/v1/openai/v1/embeddings';
@@ -145,8 +146,7 @@ describe.each(['l402', 'mpp'] as const)('ABL_CHALLENGE_ORDER=%s', (order) => {
     // as Alby builds it: canonical JSON of the echoed challenge and the preimage, base64url
     const echoed = { challenge: { expires: params.expires, id: params.id, intent: params.intent, method: params.method, realm: params.realm, request: params.request }, payload: { preimage } };
     const mpp = `Payment ${Buffer.from(JSON.stringify(echoed)).toString('base64url')}`;
-    const requirements = decodeJson(header(challenge.headers, 'payment-required')[0]!).accepts[0];
-    const x402 = Buffer.from(JSON.stringify({ x402Version: 2, scheme: 'exact', network: requirements.network, payload: { invoice: challenge.body.invoice }, accepted: requirements })).toString('base64');
+    const x402 = x402SignatureFor(header(challenge.headers, 'payment-required')[0]!);
     const l402 = `L402 ${challenge.body.macaroon}:${preimage}`;
     const body = { model: 'text-embedding-3-small', input: 'x' };
 
@@ -196,10 +196,9 @@ describe.each(['l402', 'mpp'] as const)('ABL_CHALLENGE_ORDER=%s', (order) => {
     const preimage = await t.pay(challenge.body.invoice);
     const line = header(challenge.headers, 'www-authenticate').find((l) => l.startsWith('Payment ') && l.includes('intent="charge"'))!;
     const params = Object.fromEntries([...line.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-    const accepted = decodeJson(header(challenge.headers, 'payment-required')[0]!).accepts[0];
     const forms: Array<Record<string, string>> = [
       { authorization: `Payment ${Buffer.from(JSON.stringify({ challenge: params, payload: { preimage } })).toString('base64url')}` },
-      { 'payment-signature': Buffer.from(JSON.stringify({ x402Version: 2, scheme: 'exact', network: accepted.network, payload: { invoice: challenge.body.invoice }, accepted })).toString('base64') },
+      { 'payment-signature': x402SignatureFor(header(challenge.headers, 'payment-required')[0]!) },
       { authorization: `L402 ${challenge.body.macaroon}:${preimage}` },
     ];
     // well past the challenge's expiry: the macaroon, minted a moment after the invoice, may outlive it by a second
@@ -235,8 +234,7 @@ describe.each(['l402', 'mpp'] as const)('ABL_CHALLENGE_ORDER=%s', (order) => {
     const line = header(challenge.headers, 'www-authenticate').find((l) => l.startsWith('Payment ') && l.includes('intent="charge"'))!;
     const params = Object.fromEntries([...line.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
     const unpaid = (challenge: object) => `Payment ${Buffer.from(JSON.stringify({ challenge, payload: { preimage: 'ab'.repeat(32) } })).toString('base64url')}`;
-    const requirements = decodeJson(header(challenge.headers, 'payment-required')[0]!).accepts[0];
-    const unpaidX402 = Buffer.from(JSON.stringify({ x402Version: 2, scheme: 'exact', network: requirements.network, payload: { invoice: challenge.body.invoice }, accepted: requirements })).toString('base64');
+    const unpaidX402 = x402SignatureFor(header(challenge.headers, 'payment-required')[0]!);
     const forged: Array<Record<string, string>> = [
       { authorization: unpaid(params) }, // the preimage of another invoice
       { authorization: unpaid({ ...params, realm: 'elsewhere.example' }) },

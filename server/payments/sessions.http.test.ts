@@ -11,6 +11,7 @@ import { phoenixd } from '../system-tests/testing.js';
 import { call, type TestDevnode, type TestServer } from '../testing/harness.js';
 import { challengeOf, credential, receiptOf } from '../testing/mpp-session-client.js';
 import { serverWithPayee } from '../testing/server-with-payee.js';
+import { x402SignatureFor } from '../testing/x402-client.js';
 
 const KEY = 'sk-test-upstream-key';
 const SESSION = '/api/v1/mpp/session';
@@ -47,6 +48,7 @@ describe.each(STORE_KINDS)('MPP session intent on %s', (store) => {
     return { ...d, ret, open, bearer, close };
   }
 
+  const embedBody = { model: 'text-embedding-3-small', input: 'x' };
   const embed = (authorization: string) => call(t.url, 'POST', EMBEDDINGS, { body: { model: 'text-embedding-3-small', input: 'a session' }, headers: { authorization } });
 
   beforeAll(async () => {
@@ -186,61 +188,51 @@ describe.each(STORE_KINDS)('MPP session intent on %s', (store) => {
     await audit();
   });
 
-  it('a top-up invoice is worth nothing on its own afterwards: as an L402, MPP or x402 credential it is refused and the session keeps its money', async () => {
-    const s = await openSession(30);
-    // a call's 402 paid, its charge challenge shown to the session as a top-up
-    const body = { model: 'text-embedding-3-small', input: 'x' };
-    const offered = await call(t.url, 'POST', EMBEDDINGS, { body });
+  /** A resource's 402 paid: its session offer, and the invoice as a credential at each other door (L402, MPP charge, x402). */
+  async function paidResource402() {
+    const offered = await call(t.url, 'POST', EMBEDDINGS, { body: embedBody });
     expect(offered.status).toBe(402);
     const preimage = await t.pay(offered.body.invoice);
-    const charge = challengeOf(offered.headers, 'charge');
-    // the 402's session offer names the same invoice as its deposit
-    const offer = challengeOf(offered.headers, 'session');
-    const topUp = await call(t.url, 'POST', SESSION, { headers: { authorization: credential(offer, { action: 'topUp', sessionId: s.paymentHash, topUpPreimage: preimage }) } });
-    expect(topUp.body).toMatchObject({ status: 'ok', balance_sats: 30 + PRICE_SATS });
-    const accepted = JSON.parse(Buffer.from(String(offered.headers['payment-required']), 'base64').toString('utf8')).accepts[0];
     const doors: Array<Record<string, string>> = [
       { authorization: `L402 ${offered.body.macaroon}:${preimage}` },
-      { authorization: credential(charge, { preimage }) },
-      { 'payment-signature': Buffer.from(JSON.stringify({ x402Version: 2, scheme: 'exact', network: accepted.network, payload: { invoice: offered.body.invoice }, accepted })).toString('base64') },
+      { authorization: credential(challengeOf(offered.headers, 'charge'), { preimage }) },
+      { 'payment-signature': x402SignatureFor(String(offered.headers['payment-required'])) },
     ];
+    // the 402's session offer names the same invoice as its deposit
+    return { paymentHash: offered.body.payment_hash as string, preimage, offer: challengeOf(offered.headers, 'session'), doors };
+  }
+
+  async function refusedAtEveryDoor(doors: Array<Record<string, string>>): Promise<void> {
     for (const headers of doors) {
-      const r = await call(t.url, 'POST', EMBEDDINGS, { body, headers });
-      expect(r.status).toBe(409);
-      expect(r.body.error.code).toBe('payment_already_used');
+      const r = await call(t.url, 'POST', EMBEDDINGS, { body: embedBody, headers });
+      expect([r.status, r.body.error?.code]).toEqual([409, 'payment_already_used']);
     }
+  }
+
+  it('a top-up invoice is worth nothing on its own afterwards: as an L402, MPP or x402 credential it is refused and the session keeps its money', async () => {
+    const s = await openSession(30);
+    // a call's 402 paid, shown to the session as a top-up
+    const paid = await paidResource402();
+    const topUp = await call(t.url, 'POST', SESSION, { headers: { authorization: credential(paid.offer, { action: 'topUp', sessionId: s.paymentHash, topUpPreimage: paid.preimage }) } });
+    expect(topUp.body).toMatchObject({ status: 'ok', balance_sats: 30 + PRICE_SATS });
+    await refusedAtEveryDoor(paid.doors);
     expect((await call(t.url, 'POST', SESSION, { headers: { authorization: s.bearer } })).body).toMatchObject({ status: 'open', balance_sats: 30 + PRICE_SATS });
     expect((await call(t.url, 'POST', SESSION, { headers: { authorization: s.close } })).body).toMatchObject({ status: 'closed', refundSats: 30 + PRICE_SATS, refundStatus: 'succeeded' });
     await audit();
   });
 
   it('a session opened with a resource’s invoice is spent through its bearer only: as L402, MPP charge or x402 the invoice is refused, open or closed', async () => {
-    const body = { model: 'text-embedding-3-small', input: 'x' };
-    const offered = await call(t.url, 'POST', EMBEDDINGS, { body });
-    const preimage = await t.pay(offered.body.invoice);
-    const offer = challengeOf(offered.headers, 'session');
+    const paid = await paidResource402();
     const ret = await returnInvoice();
-    const open = await call(t.url, 'POST', SESSION, { headers: { authorization: credential(offer, { action: 'open', preimage, returnInvoice: ret.serialized }) } });
+    const open = await call(t.url, 'POST', SESSION, { headers: { authorization: credential(paid.offer, { action: 'open', preimage: paid.preimage, returnInvoice: ret.serialized }) } });
     expect(open.body).toMatchObject({ status: 'open', balance_sats: PRICE_SATS });
-    const accepted = JSON.parse(Buffer.from(String(offered.headers['payment-required']), 'base64').toString('utf8')).accepts[0];
-    const doors: Array<Record<string, string>> = [
-      { authorization: `L402 ${offered.body.macaroon}:${preimage}` },
-      { authorization: credential(challengeOf(offered.headers, 'charge'), { preimage }) },
-      { 'payment-signature': Buffer.from(JSON.stringify({ x402Version: 2, scheme: 'exact', network: accepted.network, payload: { invoice: offered.body.invoice }, accepted })).toString('base64') },
-    ];
-    const refusedAtEveryDoor = async () => {
-      for (const headers of doors) {
-        const r = await call(t.url, 'POST', EMBEDDINGS, { body, headers });
-        expect([r.status, r.body.error?.code]).toEqual([409, 'payment_already_used']);
-      }
-    };
-    await refusedAtEveryDoor();
-    const bearer = credential(offer, { action: 'bearer', sessionId: offered.body.payment_hash, preimage });
+    await refusedAtEveryDoor(paid.doors);
+    const bearer = credential(paid.offer, { action: 'bearer', sessionId: paid.paymentHash, preimage: paid.preimage });
     expect((await call(t.url, 'POST', SESSION, { headers: { authorization: bearer } })).body).toMatchObject({ status: 'open', balance_sats: PRICE_SATS });
     // closed: every door stays shut, and the refund is what the close said
-    const closed = await call(t.url, 'POST', SESSION, { headers: { authorization: credential(offer, { action: 'close', sessionId: offered.body.payment_hash, preimage }) } });
+    const closed = await call(t.url, 'POST', SESSION, { headers: { authorization: credential(paid.offer, { action: 'close', sessionId: paid.paymentHash, preimage: paid.preimage }) } });
     expect(closed.body).toMatchObject({ status: 'closed', refundSats: PRICE_SATS, refundStatus: 'succeeded' });
-    await refusedAtEveryDoor();
+    await refusedAtEveryDoor(paid.doors);
     expect((await embed(bearer)).status).toBe(401);
     await audit();
   });
