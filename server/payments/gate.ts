@@ -274,7 +274,11 @@ export function createPaymentGate(deps: GateDeps) {
 
     /** Holds payment for the action or throws: L402 pays when present (a token beside it only names the account); else the token; else a 402. */
     async secure(action: PaidAction, creds: Credentials, client: string): Promise<SecuredPayment> {
-      if (action.priceMsat === 0n) return FREE;
+      if (action.priceMsat === 0n) {
+        // nothing to pay, but a token sent along must be one: apps check a key with a free call (GET /models)
+        if (creds.token !== null && !(await ledger.accountByToken(hashToken(creds.token)))) throw new AppError('invalid_token', 'Unknown token.');
+        return FREE;
+      }
       // settlements behind (the store slower than the calls): a new call waits for them before it holds anything
       const behind = ledger.settleRoom();
       if (behind) await behind;

@@ -122,7 +122,7 @@ export function createPaidCalls(deps: PaidCallDeps) {
     let answer: ForwardResponse;
     try {
       const body = metered ? metered.body : input.kind === 'json' && call.body ? withFlatOutputCap(m.endpoint, input.body, call.body) : call.body;
-      answer = await proxy.forward({ api: m.api, endpoint: m.endpoint, method: call.method, search: m.search, headers: call.headers, body });
+      answer = await proxy.forward({ api: m.api, endpoint: m.endpoint, method: call.method, search: m.search, headers: call.headers, body, ...(price.free ? { scrubAnswer: true } : {}) });
     } catch (err) {
       await payment.release();
       if (err instanceof AppError) deps.onUpstreamError?.(m.api.name, err.code);

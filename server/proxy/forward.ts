@@ -4,7 +4,7 @@
 //
 // Outcomes: 2xx and the upstream's own 4xx come back as a response (a 4xx is the upstream refusing
 // the request: the route passes it through uncharged, with the operator's account ids scrubbed
-// from a small JSON or text body, see scrub.ts). 3xx (nothing sold here redirects), 5xx,
+// from a small JSON or text body, see scrub.ts, as they are from a free endpoint's answer). 3xx (nothing sold here redirects), 5xx,
 // timeouts, network errors and a 401 (the upstream refusing OUR key: an operator problem, and its
 // message can quote part of the key) throw AppError upstream_error. A failure after the headers
 // (the stream breaks, the body timeout fires) is an 'error' event on `body`: the status line is
@@ -15,7 +15,7 @@ import type { Api, Endpoint } from '../../contract/catalog.js';
 import { AppError } from '../errors.js';
 import { checkClientHeaders, checkQuery } from './allow.js';
 import { clientResponseHeaders, upstreamRequestHeaders, type HeaderMap } from './headers.js';
-import { scrubErrorAnswer, scrubHeaders } from './scrub.js';
+import { scrubHeaders, scrubSmallAnswer } from './scrub.js';
 import { CutByShutdown, type UpstreamTarget, type Upstreams } from './upstream.js';
 
 export interface ForwardRequest {
@@ -30,6 +30,8 @@ export interface ForwardRequest {
   body: Buffer | null;
   /** cancels the upstream request (not the client's leaving: a forwarded call is paid for) */
   signal?: AbortSignal;
+  /** a free endpoint's answer (a model list names the operator's organisation): scrubbed as a 4xx's is */
+  scrubAnswer?: boolean;
 }
 
 export interface ForwardResponse {
@@ -82,10 +84,10 @@ export function createForward(upstreams: Upstreams): Forward {
       throw withCause(new AppError('upstream_error', `The ${req.api.title} upstream ${what} (HTTP ${res.statusCode}); nothing was charged.`), null);
     }
     const answerHeaders = clientResponseHeaders(res.headers, target.hiddenResponseHeaders);
-    if (res.statusCode >= 400) {
+    if (res.statusCode >= 400 || req.scrubAnswer === true) {
       let scrubbed;
       try {
-        scrubbed = await scrubErrorAnswer(answerHeaders, res.body);
+        scrubbed = await scrubSmallAnswer(answerHeaders, res.body);
       } catch (err) {
         throw requestFailure(err, req.signal, timeoutMs, target);
       }

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { gzipSync, brotliCompressSync, deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { SCRUB_MAX_BYTES, scrubErrorAnswer, scrubHeaders, scrubText } from './scrub.js';
+import { SCRUB_MAX_BYTES, scrubSmallAnswer, scrubHeaders, scrubText } from './scrub.js';
 
 const ORG = 'org-AbCdEf0123456789GhIjKlMn';
 const PROJECT = 'proj_AbCdEf0123456789GhIjKlMn';
@@ -27,7 +27,7 @@ describe('scrub', () => {
     const json = JSON.stringify({ error: { message: `Rate limit reached in organization ${ORG}.`, type: 'requests' } });
     for (const [encoding, bytes] of [['', Buffer.from(json)], ['gzip', gzipSync(json)], ['br', brotliCompressSync(json)], ['deflate', deflateSync(json)]] as const) {
       const headers = { 'content-type': 'application/json', 'content-length': String(bytes.length), ...(encoding ? { 'content-encoding': encoding } : {}) };
-      const out = await scrubErrorAnswer(headers, Readable.from([bytes.subarray(0, 7), bytes.subarray(7)]));
+      const out = await scrubSmallAnswer(headers, Readable.from([bytes.subarray(0, 7), bytes.subarray(7)]));
       const body = await text(out.body);
       expect(body, encoding).toBe(json.replace(ORG, 'org-redacted'));
       expect(out.headers['content-length']).toBe(String(Buffer.byteLength(body)));
@@ -36,7 +36,7 @@ describe('scrub', () => {
   });
 
   it('does not show a body in an encoding it cannot read', async () => {
-    const out = await scrubErrorAnswer({ 'content-type': 'application/json', 'content-encoding': 'zstd' }, Readable.from([Buffer.from(`x ${ORG}`)]));
+    const out = await scrubSmallAnswer({ 'content-type': 'application/json', 'content-encoding': 'zstd' }, Readable.from([Buffer.from(`x ${ORG}`)]));
     const body = await text(out.body);
     expect(body).not.toContain(ORG);
     expect(JSON.parse(body)).toMatchObject({ error: { type: 'invalid_request_error' } });
@@ -44,12 +44,12 @@ describe('scrub', () => {
 
   it('streams a large or non-text body through as it came', async () => {
     const big = Buffer.alloc(SCRUB_MAX_BYTES + 10, 0x61);
-    const declared = await scrubErrorAnswer({ 'content-type': 'application/json', 'content-length': String(big.length) }, Readable.from([big]));
+    const declared = await scrubSmallAnswer({ 'content-type': 'application/json', 'content-length': String(big.length) }, Readable.from([big]));
     expect((await text(declared.body)).length).toBe(big.length);
-    const chunked = await scrubErrorAnswer({ 'content-type': 'text/plain' }, Readable.from([big.subarray(0, 40_000), big.subarray(40_000)]));
+    const chunked = await scrubSmallAnswer({ 'content-type': 'text/plain' }, Readable.from([big.subarray(0, 40_000), big.subarray(40_000)]));
     expect(await text(chunked.body)).toBe(big.toString());
     const audio = Buffer.from(`bytes ${ORG}`);
-    const binary = await scrubErrorAnswer({ 'content-type': 'audio/mpeg' }, Readable.from([audio]));
+    const binary = await scrubSmallAnswer({ 'content-type': 'audio/mpeg' }, Readable.from([audio]));
     expect(await text(binary.body)).toBe(audio.toString());
   });
 });

@@ -1,7 +1,8 @@
 // Keeps the operator's upstream account ids out of what clients see. OpenAI's own refusals quote
 // them ("Rate limit reached for gpt-4o in organization org-…", "Project `proj_…` does not have
-// access to model …"), and an upstream 4xx is passed through to the client. So a 4xx answer's
-// body, when it is a small JSON or text body, is read whole and the ids in it are masked; headers
+// access to model …"), and an upstream 4xx is passed through to the client; a model list names
+// the organisation that owns each model. So a 4xx answer's body, and a free endpoint's, when it
+// is a small JSON or text body, is read whole and the ids in it are masked; headers
 // carrying one are dropped (on every answer). Large or streamed bodies are never buffered.
 import { Readable } from 'node:stream';
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
@@ -62,11 +63,11 @@ function decode(bytes: Buffer, encoding: string): Buffer | null {
 }
 
 /**
- * The answer to an upstream 4xx as the client gets it: headers without account ids, and a small
- * JSON or text body read whole, decoded and scrubbed (sent uncompressed, with its new length).
- * A body that is larger, or of another type, streams through as it came.
+ * The answer to an upstream 4xx (or a free endpoint's) as the client gets it: headers without account
+ * ids, and a small JSON or text body read whole, decoded and scrubbed (sent uncompressed, with its
+ * new length). A body that is larger, or of another type, streams through as it came.
  */
-export async function scrubErrorAnswer(headers: HeaderMap, body: Readable): Promise<{ headers: HeaderMap; body: Readable }> {
+export async function scrubSmallAnswer(headers: HeaderMap, body: Readable): Promise<{ headers: HeaderMap; body: Readable }> {
   const clean = scrubHeaders(headers);
   if (!scrubbable(headers['content-type'])) return { headers: clean, body };
 
@@ -96,7 +97,7 @@ export async function scrubErrorAnswer(headers: HeaderMap, body: Readable): Prom
     bytes = Buffer.from(scrubText(decoded.toString('utf8')), 'utf8');
   } else {
     // an encoding we cannot read is a body we cannot check: it is not shown
-    bytes = Buffer.from(JSON.stringify({ error: { message: 'The upstream refused the request; its answer could not be shown.', type: 'invalid_request_error', param: null, code: null } }));
+    bytes = Buffer.from(JSON.stringify({ error: { message: 'The upstream answer could not be shown (it came in an encoding this proxy cannot read to check it).', type: 'invalid_request_error', param: null, code: null } }));
     out['content-type'] = 'application/json';
   }
   out['content-length'] = String(bytes.length);

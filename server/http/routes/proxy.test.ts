@@ -5,6 +5,7 @@ import OpenAI from 'openai';
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from '../../testing/fake-upstream/server.js';
+import { FAKE_ORG_ID } from '../../testing/fake-upstream/wire.js';
 import { writeFlatPricedConfig } from '../../testing/flat-prices.js';
 import { flowsOf, l402OneRequestPerCredential } from '../../testing/flows.js';
 import { call, startTestServer, type TestServer } from '../../testing/harness.js';
@@ -117,10 +118,28 @@ describe('paid proxy', () => {
     },
   );
 
-  it('serves free endpoints without payment', async () => {
+  it('serves free endpoints without payment, the operator\'s organisation id masked', async () => {
     const res = await api('GET', '/api/v1/openai/v1/models');
     expect(res.status).toBe(200);
     expect(res.headers['x-charged-sats']).toBeUndefined();
+    // the upstream lists a fine-tuned model owned by the operator's organisation
+    const owners = (res.body.data as { owned_by: string }[]).map((m) => m.owned_by);
+    expect(owners).toContain('org-redacted');
+    expect(JSON.stringify(res.body)).not.toContain(FAKE_ORG_ID);
+  });
+
+  it('a free endpoint refuses a token that is not one (apps check a key with GET /models), and serves a known one', async () => {
+    const before = up.requests();
+    const unknown = await api('GET', '/api/v1/openai/v1/models', { headers: { authorization: `Bearer abl_${'x'.repeat(43)}` } });
+    expect(unknown.status).toBe(401);
+    expect(unknown.body.error.code).toBe('invalid_token');
+    const client = new OpenAI({ baseURL: `${t.url}/api/v1/openai/v1`, apiKey: `abl_${'y'.repeat(43)}`, maxRetries: 0 });
+    await expect(client.models.list()).rejects.toMatchObject({ status: 401, code: 'invalid_token' });
+    expect(up.requests()).toBe(before);
+    const token = await buyToken(1);
+    const known = await api('GET', '/api/v1/openai/v1/models', { headers: { 'x-token': token } });
+    expect(known.status).toBe(200);
+    expect(await balanceOf(token)).toBe(1);
   });
 
   it('L402: challenge, pay, one request per credential', async () => {

@@ -1,7 +1,7 @@
 // Embeddings (float or base64 vectors, as the official SDKs ask), image generation, moderations
 // and the models list, in OpenAI's wire format.
 import { PNG_1X1, unitVector } from '../../proxy/demo-upstream/wire.js';
-import { asRecord, fakeId, nowSeconds, openaiHeaders, sendJson, sendOpenAiError, tokens, type FakeContext } from './wire.js';
+import { asRecord, FAKE_ORG_ID, fakeId, nowSeconds, openaiHeaders, sendJson, sendOpenAiError, tokens, type FakeContext } from './wire.js';
 
 const DIMENSIONS: Record<string, number> = { 'text-embedding-3-small': 1536, 'text-embedding-3-large': 3072, 'text-embedding-ada-002': 1536 };
 
@@ -73,6 +73,9 @@ export function moderations(ctx: FakeContext): void {
 
 const MODELS = ['gpt-4o-mini', 'gpt-4o', 'gpt-4.1', 'gpt-4.1-mini', 'o4-mini', 'text-embedding-3-small', 'tts-1', 'whisper-1', 'dall-e-3', 'omni-moderation-latest'];
 
+/** A fine-tuned model: OpenAI lists it to the key's organisation, owned by that organisation's id. */
+const FINE_TUNED = { id: 'ft:gpt-4o-mini-2024-07-18:fake-org::Ab12Cd34', object: 'model', created: 1_720_000_000, owned_by: FAKE_ORG_ID };
+
 export function models(ctx: FakeContext): void {
-  sendJson(ctx.res, 200, { object: 'list', data: MODELS.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'system' })) }, openaiHeaders());
+  sendJson(ctx.res, 200, { object: 'list', data: [...MODELS.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'system' })), FINE_TUNED] }, openaiHeaders());
 }
