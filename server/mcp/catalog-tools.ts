@@ -147,7 +147,7 @@ function endpointTool(api: Api, ep: Endpoint, name: string, deps: CatalogToolDep
   return {
     name,
     title: `${api.title} ${ep.title}`,
-    description: `${ep.method} ${path}: ${ep.description || ep.title}${ep.streaming ? ' (answers in one piece: streaming is not offered over MCP)' : ''}`,
+    description: `${ep.method} ${path}: ${ep.description || ep.title}${ep.streaming ? ' Over MCP the tool answers in one piece: leave "stream" out (the HTTP API streams).' : ''}`,
     inputSchema: endpointSchema(ep),
     readOnly: ep.method === 'GET',
     price,

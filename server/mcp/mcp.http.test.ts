@@ -151,12 +151,15 @@ describe.each(['postgres', 'pglite'] as const)('the MCP server on %s', (store) =
     expect(s).toMatchObject({ status: 200, content_type: 'audio/mpeg', bytes: fakeAudio('A little bit of money.').length, receipt: { charged_sats: 60, balance_sats: 40 } });
   });
 
-  it('a tools/call whose arguments are not an object is invalid params (-32602), not an internal error', async () => {
+  it('a tools/call whose arguments are not an object, or of a tool that does not exist, is invalid params (-32602), not an internal error', async () => {
     const token = await buyToken(10);
     for (const args of [[1, 2], 'x']) {
       const res = await api('POST', MCP, { headers: { authorization: `Bearer ${token}`, accept: 'application/json, text/event-stream' }, body: { jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'hire_list_tasks', arguments: args } } });
       expect(res.body.error).toMatchObject({ code: -32602, message: expect.stringContaining('tools/call') });
     }
+    // a tool that does not exist: said once, as the client's SDK prefixes the code itself
+    const unknown = await api('POST', MCP, { headers: { authorization: `Bearer ${token}`, accept: 'application/json, text/event-stream' }, body: { jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'zzz', arguments: {} } } });
+    expect(unknown.body.error).toEqual({ code: -32602, message: 'No tool is named zzz.' });
     // an object of the tool's fields still works
     const ok = await api('POST', MCP, { headers: { authorization: `Bearer ${token}`, accept: 'application/json, text/event-stream' }, body: { jsonrpc: '2.0', id: 8, method: 'tools/call', params: { name: 'hire_list_tasks', arguments: { limit: 1 } } } });
     expect(ok.body.result.isError).toBeUndefined();

@@ -3,7 +3,7 @@
 // input schemas are JSON Schema already, and a call's input is checked by the same rules as the
 // HTTP API's (the contract's error codes), not by a second validator in front of them.
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { ErrorCode, ListToolsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { asAppError, listing, needToken, toolError, type ErrorHints, type McpTool, type ToolContext } from './tool.js';
 
@@ -56,7 +56,8 @@ export function createToolbox(deps: McpServerDeps) {
     mcp.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
     mcp.server.setRequestHandler(CallToolRequest, async (req, extra) => {
       const tool = byName.get(req.params.name);
-      if (!tool) throw new McpError(ErrorCode.InvalidParams, `No tool is named ${req.params.name}.`);
+      // not McpError: its message carries "MCP error -32602:", which the client's SDK adds again
+      if (!tool) throw Object.assign(new Error(`No tool is named ${req.params.name}.`), { code: ErrorCode.InvalidParams });
       return call(tool, (req.params.arguments ?? {}) as Record<string, unknown>, { ...ctx, signal: extra.signal });
     });
     return mcp;

@@ -154,7 +154,8 @@ export function createPaymentGate(deps: GateDeps) {
       case 'forbidden_api':
         throw new AppError('forbidden', `This token may not spend on ${action.api} (its parent limited it to other APIs).`);
       case 'daily_cap':
-        throw dailyCapExceeded(`This call may cost ${msatToSatsUp(action.priceMsat)} sats`, r.leftTodayMsat, action.priceMsat);
+        // a metered call's ceiling may be above the whole cap: a smaller output limit is what helps then
+        throw dailyCapExceeded(action.changeBack ? `This call may cost up to ${msatToSatsUp(action.priceMsat)} sats (its ceiling; a smaller max_tokens lowers it)` : `This call costs ${msatToSatsUp(action.priceMsat)} sats`, r.leftTodayMsat, action.priceMsat);
       case 'insufficient':
         throw insufficient(action, r.balanceMsat);
     }

@@ -113,6 +113,19 @@ describe('child tokens', () => {
     expect((await api(a, 'POST', CHAT, capped.token, chat)).status).toBe(200);
   });
 
+  it('a metered call whose ceiling is above what the cap leaves says so, and goes through with a smaller max_tokens', async () => {
+    const parent = await buyToken(500);
+    const capped = await child(parent, { amount_sats: 200, max_sats_per_day: 5 });
+    // gpt-4.1-nano's ceiling with its whole output limit is above the cap, though nothing was spent
+    const nano = { model: 'gpt-4.1-nano', messages: [{ role: 'user', content: 'Hello' }] };
+    const refused = await api(a, 'POST', CHAT, capped.token, nano);
+    expect(refused.status).toBe(402);
+    expect(refused.body.error).toMatchObject({ code: 'insufficient_balance', balance_sats: 5, limit: 'daily_cap' });
+    expect(refused.body.error.price_sats).toBeGreaterThan(5);
+    expect(refused.body.error.message).toContain('a smaller max_tokens lowers it');
+    expect((await api(a, 'POST', CHAT, capped.token, { ...nano, max_tokens: 50 })).status).toBe(200);
+  });
+
   it('is refused once expired', async () => {
     const parent = await buyToken(100);
     const brief = await child(parent, { amount_sats: 50, expires_at: clock.now + 60 });
