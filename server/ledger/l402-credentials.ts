@@ -111,11 +111,16 @@ export async function fundCredential(q: Queryable, sys: SystemAccountIds, p: Fun
   return row ? { accountId: row.account_id, balanceMsat: row.balance_msat, holdId: row.hold_id } : null;
 }
 
-/** Whether the credential was funded into an account of its own (not credited to a session's as a top-up), or opened a session with it. */
-export async function fundedOnItsOwn(q: Queryable, paymentHash: string): Promise<boolean> {
+/**
+ * Whether the payment hash is a session's deposit: opened already, or funded into an account of its
+ * own by an open (`endpoint`, the session endpoint's) that stopped before its session row; not an
+ * invoice paid through another door first, nor a top-up credited to a session.
+ */
+export async function fundedByAnOpen(q: Queryable, paymentHash: string, endpoint: string): Promise<boolean> {
   const res = await q.query(
-    `SELECT 1 FROM l402_credentials c JOIN accounts a ON a.id = c.account_id WHERE c.payment_hash = $1 AND c.state IN ('funded', 'session') AND a.token_hash = $2`,
-    [paymentHash, credentialAccountHash(paymentHash)],
+    `SELECT 1 FROM l402_credentials c JOIN accounts a ON a.id = c.account_id
+     WHERE c.payment_hash = $1 AND a.token_hash = $2 AND (c.state = 'session' OR (c.state = 'funded' AND c.endpoint = $3))`,
+    [paymentHash, credentialAccountHash(paymentHash), endpoint],
   );
   return res.rows.length === 1;
 }

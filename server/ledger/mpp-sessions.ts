@@ -6,7 +6,7 @@
 import type { Db, Queryable } from '../store/index.js';
 import type { SystemAccountIds } from './accounts.js';
 import { postJournal } from './journal.js';
-import { fundCredential, fundedOnItsOwn } from './l402-credentials.js';
+import { fundCredential, fundedByAnOpen } from './l402-credentials.js';
 
 export interface SessionRow {
   paymentHash: string;
@@ -47,9 +47,9 @@ export async function openSession(
   sys: SystemAccountIds,
   p: { paymentHash: string; depositMsat: bigint; endpoint: string; returnInvoice: string; returnHash: string; now: number },
 ): Promise<SessionRow | null> {
-  // taken before: opened already (found again below), or another use's (a top-up, a single-use payment)
+  // taken before: opened already (found again below), or another use's (a top-up, a payment through another door)
   const funded = await fundCredential(db, sys, { paymentHash: p.paymentHash, endpoint: p.endpoint, valueMsat: p.depositMsat, now: p.now });
-  if (!funded && !(await fundedOnItsOwn(db, p.paymentHash))) return null;
+  if (!funded && !(await fundedByAnOpen(db, p.paymentHash, p.endpoint))) return null;
   return db.tx(async (q) => {
     await q.query(
       `INSERT INTO mpp_sessions (payment_hash, account_id, return_invoice, return_hash, state, opened_at, last_used_at)

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ceilingMsat, chargeAtMostCeiling, chargeMsat } from './charge.js';
+import { ceilingMsat, chargeAtMostCeiling, chargeMsat, inputCostBoundMsat } from './charge.js';
 import type { MeteredPrice, TokenUsage } from './price.js';
 
 const gpt4oMini: MeteredPrice = {
@@ -64,6 +64,29 @@ describe('chargeMsat', () => {
   it('refuses counts that are not non-negative integers', () => {
     expect(() => chargeMsat(gpt4oMini, usage(-1))).toThrow(RangeError);
     expect(() => chargeMsat(gpt4oMini, usage(0, 0, 0, 0.5))).toThrow(RangeError);
+  });
+});
+
+describe('inputCostBoundMsat (what a stream paid event by event must hold to start)', () => {
+  it('is exact msat: a session with part of a sat left can start a stream whose input costs less', () => {
+    // 83 input tokens at 0.1 sat: 8.3 sats exactly, where the whole-sat ceiling of the input says 9
+    const dear = { ...gpt4oMini, inputSatsPerMtok: 100_000, cachedInputSatsPerMtok: 100_000, outputSatsPerMtok: 1_000_000 };
+    expect(inputCostBoundMsat(dear, 83)).toBe(8300n);
+    expect(ceilingMsat(dear, 83, 0)).toBe(9000n);
+    // "hi" on gpt-4o-mini: a few msat, not a whole sat
+    expect(inputCostBoundMsat(gpt4oMini, 20)).toBe(3n);
+  });
+
+  it('covers the charge of any input within the bound, never above the input ceiling', () => {
+    fc.assert(
+      fc.property(priced, usages, tokens, ({ price }, u, slack) => {
+        const bound = u.input + u.cachedInput + u.cacheWrite + (slack % 1000);
+        const floor = inputCostBoundMsat(price, bound);
+        expect(chargeMsat(price, { ...u, output: 0 }) <= floor).toBe(true);
+        expect(floor <= ceilingMsat(price, bound, 0)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

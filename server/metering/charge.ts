@@ -40,6 +40,16 @@ export function ceilingMsat(price: MeteredPrice, inputTokensBound: number, outpu
   return r.callMsat + ceilDiv(scaled, TOKENS_PER_GTOK * MSAT_PER_SAT) * MSAT_PER_SAT;
 }
 
+/**
+ * The most `inputTokensBound` input tokens can cost (and the call fee), in exact msat, not rounded
+ * to whole sats: what a stream paid event by event must hold to start (a session's part of a sat counts).
+ */
+export function inputCostBoundMsat(price: MeteredPrice, inputTokensBound: number): bigint {
+  const r = exactRates(price);
+  const dearestInput = [r.inputMsatPerGtok, r.cachedInputMsatPerGtok, r.cacheWriteMsatPerGtok].reduce((a, b) => (b > a ? b : a));
+  return r.callMsat + ceilDiv(count(inputTokensBound, 'inputTokensBound') * dearestInput, TOKENS_PER_GTOK);
+}
+
 /** The charge to take: the formula's, but never above the reserved ceiling. */
 export interface CappedCharge {
   chargeMsat: bigint;

@@ -7,7 +7,7 @@
 //   no usage:     usage = await estimateUsage({ shape, model, inputBound: bound.tokens, outputLimit,
 //                   outputText: tap.text(), droppedTextBytes: tap.droppedTextBytes(), reportedInput: tap.reportedInput() })
 //   const { chargeMsat, capped } = chargeAtMostCeiling(price, usage, ceiling); // settle this
-export { ceilingMsat, chargeAtMostCeiling, chargeMsat, type CappedCharge } from './charge.js';
+export { ceilingMsat, chargeAtMostCeiling, chargeMsat, inputCostBoundMsat, type CappedCharge } from './charge.js';
 export { encodingForModel, preloadTokenizers, type EncodingName } from './encodings.js';
 export { estimateUsage, type EstimateInput } from './estimate.js';
 export { inputTokensBound, likelyInputTokens, type InputBound, type InputBoundOptions } from './input-bound.js';

@@ -7,7 +7,7 @@ import { pipeline, type Readable } from 'node:stream';
 import type { Api } from '../../contract/catalog.js';
 import { AppError } from '../errors.js';
 import { hashToken, type CallRecord, type Ledger } from '../ledger/index.js';
-import { ceilingMsat, chargeAtMostCeiling, type TokenUsage } from '../metering/index.js';
+import { chargeAtMostCeiling, inputCostBoundMsat, type TokenUsage } from '../metering/index.js';
 import { matchError, notConfigured, type ApiProxy, type ForwardResponse } from '../proxy/index.js';
 import { meteredRequest, type MeteredRequest } from '../proxy/metered-request.js';
 import { withFlatOutputCap } from '../proxy/output-cap.js';
@@ -100,7 +100,7 @@ export function createPaidCalls(deps: PaidCallDeps) {
       aheadMsat: metered ? aheadCeilingMsat(metered.ceilingMsat) : price.priceMsat,
       ...(metered ? { changeBack: true } : {}),
       // a stream can stop where a session's money ends; its input is paid before anything is sent
-      ...(metered?.streamed ? { floorMsat: ceilingMsat(metered.price, metered.inputTokensBound, 0) } : {}),
+      ...(metered?.streamed ? { floorMsat: inputCostBoundMsat(metered.price, metered.inputTokensBound) } : {}),
     };
     const creds = call.credentials(m.api);
     const sessionAction = creds.mpp?.session?.action;

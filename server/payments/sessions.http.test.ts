@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeSessionRequest } from '../mpp/session.js';
+import { SESSION_ENDPOINT } from './session-endpoint.js';
 import { writeFlatPricedConfig } from '../testing/flat-prices.js';
 import { STORE_KINDS } from '../store/testing.js';
 import { phoenixd } from '../system-tests/testing.js';
@@ -234,6 +235,32 @@ describe.each(STORE_KINDS)('MPP session intent on %s', (store) => {
     expect(closed.body).toMatchObject({ status: 'closed', refundSats: PRICE_SATS, refundStatus: 'succeeded' });
     await refusedAtEveryDoor(paid.doors);
     expect((await embed(bearer)).status).toBe(401);
+    await audit();
+  });
+
+  it('an open that stopped after funding its deposit (a crash before its session row) opens when retried', async () => {
+    const d = await paidDeposit(12);
+    expect(await t.server.ledger.fundCredential({ paymentHash: d.paymentHash, endpoint: SESSION_ENDPOINT, valueMsat: 12_000n, now: Math.floor(Date.now() / 1000) + clock.offset })).not.toBeNull();
+    const ret = await returnInvoice();
+    const open = await call(t.url, 'POST', SESSION, { headers: { authorization: credential(d.challenge, { action: 'open', preimage: d.preimage, returnInvoice: ret.serialized }) } });
+    expect(open.body).toMatchObject({ status: 'open', sessionId: d.paymentHash, balance_sats: 12 });
+    const close = credential(d.challenge, { action: 'close', sessionId: d.paymentHash, preimage: d.preimage });
+    expect((await call(t.url, 'POST', SESSION, { headers: { authorization: close } })).body).toMatchObject({ status: 'closed', refundSats: 12, refundStatus: 'succeeded' });
+    await audit();
+  });
+
+  it('an invoice spent through another door first cannot open a session (409), at the session endpoint or at the resource', async () => {
+    for (const door of [0, 1, 2]) {
+      const paid = await paidResource402();
+      const spent = await call(t.url, 'POST', EMBEDDINGS, { body: embedBody, headers: paid.doors[door]! });
+      expect(spent.status).toBe(200);
+      const ret = await returnInvoice();
+      const open = credential(paid.offer, { action: 'open', preimage: paid.preimage, returnInvoice: ret.serialized });
+      const atEndpoint = await call(t.url, 'POST', SESSION, { headers: { authorization: open } });
+      expect([atEndpoint.status, atEndpoint.body.error?.code]).toEqual([409, 'payment_already_used']);
+      const atResource = await call(t.url, 'POST', EMBEDDINGS, { body: embedBody, headers: { authorization: open } });
+      expect([atResource.status, atResource.body.error?.code]).toEqual([409, 'payment_already_used']);
+    }
     await audit();
   });
 

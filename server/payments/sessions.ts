@@ -159,7 +159,7 @@ export function createSessions(deps: SessionDeps) {
           const v = deposit(cred, s.preimage);
           const ret = checkReturnInvoice(s.returnInvoice, decodeSessionRequest(cred.challenge.request)?.depositInvoice ?? '', now);
           const row = await openSession(db, ledger.sys, { paymentHash: v.paymentHash, depositMsat: v.depositMsat, endpoint: SESSION_ENDPOINT, returnInvoice: ret.bolt11, returnHash: ret.paymentHash, now });
-          if (!row) throw new AppError('payment_already_used', 'This invoice was already used as a single-use payment.');
+          if (!row) throw new AppError('payment_already_used', 'This invoice already paid through another door (L402, MPP charge, x402, or a session top-up); open a session with a new one.');
           if (row.state === 'closed') throw new AppError('invalid_state', 'This session is closed; open a new one.');
           return { status: 'open', sessionId: row.paymentHash, balanceMsat: await ledger.balanceOf(row.accountId), challengeId };
         }
