@@ -111,22 +111,26 @@ describe.each(STORE_KINDS)('MPP sessions at the resource on %s', (store) => {
       expect(receiptOf(r.headers)).toMatchObject({ reference: sessionId, status: 'success' });
     }
     expect((await call(t.url, 'POST', EMBEDDINGS, { body: embedBody, headers: { authorization: topUp } })).body).toEqual({ status: 'ok', sessionId, balance_sats: 10 });
+    // a top-up calls nothing, so it needs no request body
+    const bare = await paid402(t, EMBEDDINGS, embedBody);
+    const noBody = await call(t.url, 'POST', EMBEDDINGS, { headers: { authorization: credential(bare.challenge, { action: 'topUp', sessionId, topUpPreimage: bare.preimage }) } });
+    expect([noBody.status, noBody.body]).toEqual([200, { status: 'ok', sessionId, balance_sats: 15 }]);
     expect(up.requests()).toBe(calls);
     const spent = await call(t.url, 'POST', EMBEDDINGS, { body: embedBody, headers: { authorization: bearer } });
     expect(spent.status).toBe(200);
-    expect(spent.headers['x-balance-sats']).toBe('5');
+    expect(spent.headers['x-balance-sats']).toBe('10');
     await audit();
 
     // close at the resource: the exact remainder goes to the return invoice, once
     const close = credential(deposit.challenge, { action: 'close', sessionId, preimage: deposit.preimage });
     const before = await payeeBalance();
-    const closed = await call(t.url, 'POST', EMBEDDINGS, { body: embedBody, headers: { authorization: close } });
+    const closed = await call(t.url, 'POST', EMBEDDINGS, { headers: { authorization: close } }); // no body needed either
     expect(closed.status).toBe(200);
-    expect(closed.body).toEqual({ status: 'closed', sessionId, refundSats: 5, refundStatus: 'succeeded' });
-    expect(receiptOf(closed.headers)).toMatchObject({ reference: sessionId, refundSats: 5, refundStatus: 'succeeded' });
-    expect(await payeeBalance()).toBe(before + 5);
+    expect(closed.body).toEqual({ status: 'closed', sessionId, refundSats: 10, refundStatus: 'succeeded' });
+    expect(receiptOf(closed.headers)).toMatchObject({ reference: sessionId, refundSats: 10, refundStatus: 'succeeded' });
+    expect(await payeeBalance()).toBe(before + 10);
     expect((await call(t.url, 'POST', EMBEDDINGS, { body: embedBody, headers: { authorization: close } })).body).toEqual(closed.body);
-    expect(await payeeBalance()).toBe(before + 5);
+    expect(await payeeBalance()).toBe(before + 10);
     expect(up.requests()).toBe(calls + 1);
     await audit();
 
