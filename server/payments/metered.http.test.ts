@@ -7,6 +7,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallUsageSchema } from '../../contract/api.js';
 import type { PublicCatalog, PublicMeteredPrice } from '../../contract/catalog.js';
+import { aheadCeilingMsat } from './ahead-ceiling.js';
 import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream/server.js';
 import { call, startTestServer, type TestServer } from '../testing/harness.js';
 
@@ -119,6 +120,22 @@ describe.each(['postgres', 'pglite'] as const)('metered prices on %s', (store) =
     void receipt;
     expect(await balanceMsat(token)).toBe(before - expected);
     expect((await api('GET', `/api/v1/usage/${id}`, { headers: { 'x-token': await buyToken(1) } })).status).toBe(404); // another token sees nothing
+  });
+
+  it("a stream's X-Balance-Sats is the balance with its ceiling held, though the hold reserved ahead for it is a step larger", async () => {
+    const token = await buyToken(100);
+    const before = await balanceMsat(token);
+    // gpt-4o with 1,250 output tokens: a 13-sat ceiling, whose hold reserved ahead is the next step, 14
+    const res = await fetch(`${t.url}/api/v1/openai/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Count to five' }], stream: true, max_tokens: 1250 }),
+    });
+    expect(res.status).toBe(200);
+    const ceiling = BigInt(res.headers.get('x-max-charge-sats')!) * 1000n;
+    expect(aheadCeilingMsat(ceiling)).toBeGreaterThan(ceiling);
+    expect(BigInt(res.headers.get('x-balance-sats')!)).toBe((before - ceiling) / 1000n);
+    await res.text();
   });
 
   it('a stream the upstream ends with an error event of its own (Anthropic overloaded) is an upstream failure: not charged', async () => {

@@ -152,7 +152,10 @@ export function createPaidCalls(deps: PaidCallDeps) {
       void payment.settle(payment.heldMsat, record(null), true).catch(logFailure);
       return { ...answer, receipt: receiptOf(payment, requestId, payment.heldMsat) };
     }
-    if (isEventStream(answer.headers)) return { ...answer, body: settleAtEnd(answer.body, metered, payment, record), receipt: { ...receiptOf(payment, requestId, null), maxChargeMsat: metered.ceilingMsat } };
+    if (isEventStream(answer.headers)) {
+      const held = payment.heldMsat < metered.ceilingMsat ? payment.heldMsat : metered.ceilingMsat;
+      return { ...answer, body: settleAtEnd(answer.body, metered, payment, record), receipt: { ...receiptOf(payment, requestId, null, held), maxChargeMsat: metered.ceilingMsat } };
+    }
     let json;
     try {
       json = await readJsonAnswer(answer.body, metered);
@@ -219,9 +222,10 @@ function usageRecord(u: TokenUsage, reported: boolean): Record<string, number> {
 }
 
 /** chargedMsat null: not known yet (a metered stream). */
-function receiptOf(payment: SecuredPayment, requestId: string, chargedMsat: bigint | null): Receipt {
-  // a token's or an MPP session's hold was taken from the balance it reported; what is not charged goes back
-  const back = payment.kind === 'token' || payment.session ? payment.heldMsat - (chargedMsat ?? payment.heldMsat) : 0n;
+/** keptMsat: what stays taken from the balance shown, the charge, or a running stream's ceiling (a hold reserved ahead may be larger). */
+function receiptOf(payment: SecuredPayment, requestId: string, chargedMsat: bigint | null, keptMsat: bigint = chargedMsat ?? payment.heldMsat): Receipt {
+  // a token's or an MPP session's hold was taken from the balance it reported; what is not kept goes back
+  const back = payment.kind === 'token' || payment.session ? payment.heldMsat - keptMsat : 0n;
   return {
     kind: payment.kind,
     requestId,
