@@ -11,6 +11,8 @@ export interface ErrorDetails {
   price_sats?: number;
   /** insufficient_balance refused by a limit, not the balance: a top-up does not help */
   limit?: 'daily_cap';
+  /** insufficient_balance on a withdrawal: the largest invoice the balance can pay with its routing-fee reserve */
+  max_amount_sats?: number;
 }
 
 /**

@@ -5,8 +5,8 @@
 // exception) → stays pending for the reconcile pass.
 import { randomUUID } from 'node:crypto';
 import type { Payout } from '../../contract/hire-views.js';
-import { msatToSats } from '../../contract/money.js';
-import { getBalance, postJournal } from '../ledger/index.js';
+import { msatToSats, msatToSatsUp } from '../../contract/money.js';
+import { getBalance, InsufficientFundsError, postJournal } from '../ledger/index.js';
 import { PaymentNotSentError, type PaymentOutcome } from '../lightning/backend.js';
 import { pgErrorCode } from '../store/index.js';
 import { AppError } from '../errors.js';
@@ -16,8 +16,8 @@ import { invalidField, notFound } from './errors.js';
 import { checkPayoutInvoice, type NodeIdentity } from './invoice-checks.js';
 import { insertPayout, latestPayoutOf, livePayoutOf, type PayoutRow } from './payouts-store.js';
 import { reconcileOne, settlePayout, trustedOutcome } from './payouts.js';
-import { feeReserveMsat } from './rules.js';
-import { inTx, withFunds } from './tx.js';
+import { feeReserveMsat, maxPayoutMsat } from './rules.js';
+import { inTx } from './tx.js';
 
 async function payoutView(deps: HireDeps, p: PayoutRow): Promise<Payout> {
   const paid = p.state === 'succeeded';
@@ -51,7 +51,7 @@ export async function collect(deps: HireDeps, identity: () => Promise<NodeIdenti
 
   const reserveMsat = feeReserveMsat(deps.rules, invoice.amountMsat);
   const heldMsat = invoice.amountMsat + reserveMsat;
-  const payout = await withFunds(db, { accountId: account.id, amountMsat: heldMsat, what: 'Paying this invoice (amount plus routing-fee reserve)', now: deps.now() }, () =>
+  const payout = await withFundsForPayout(deps, account.id, invoice.amountMsat, heldMsat, () =>
     inTx(db, async (q) => {
       let row: PayoutRow;
       try {
@@ -100,6 +100,25 @@ export async function collect(deps: HireDeps, identity: () => Promise<NodeIdenti
   }
   return payoutView(deps, final);
 }
+
+/** Too little for the invoice and its routing-fee reserve: says the largest invoice the balance can pay, rather than to top up. */
+async function withFundsForPayout<T>(deps: HireDeps, accountId: bigint, amountMsat: bigint, heldMsat: bigint, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (!(err instanceof InsufficientFundsError)) throw err;
+    const balanceMsat = await getBalance(deps.db, accountId);
+    const maxMsat = maxPayoutMsat(deps.rules, balanceMsat);
+    const most = maxMsat > 0n ? `the most it can withdraw is ${formatSats(msatToSats(maxMsat))} sats: make an invoice of at most that` : 'it cannot cover a withdrawal and its reserve';
+    throw new AppError(
+      'insufficient_balance',
+      `Paying this ${formatSats(msatToSatsUp(amountMsat))}-sat invoice holds ${formatSats(msatToSatsUp(heldMsat))} sats with its routing-fee reserve (only the fee actually paid is kept); the balance is ${formatSats(msatToSats(balanceMsat))} sats, so ${most}.`,
+      { balance_sats: msatToSats(balanceMsat), price_sats: msatToSatsUp(heldMsat), max_amount_sats: msatToSats(maxMsat) },
+    );
+  }
+}
+
+const formatSats = (n: number): string => n.toLocaleString('en-US');
 
 const NOT_SENT = Symbol('not sent');
 

@@ -36,3 +36,15 @@ export function hireRules(c: Catalog['hire']): HireRules {
 export function feeReserveMsat(rules: HireRules, amountMsat: bigint): bigint {
   return (amountMsat * rules.feeReservePpm + 999_999n) / 1_000_000n + rules.feeReserveBaseMsat;
 }
+
+/** The largest payout, in whole sats, that a balance can pay with its routing-fee reserve (0 when none). */
+export function maxPayoutMsat(rules: HireRules, balanceMsat: bigint): bigint {
+  const fits = (amount: bigint) => amount + feeReserveMsat(rules, amount) <= balanceMsat;
+  const room = balanceMsat - rules.feeReserveBaseMsat;
+  if (room <= 0n) return 0n;
+  // the reserve's share solved for, then whole sats stepped to the exact edge (its rounding)
+  let sats = (room * 1_000_000n) / (1_000_000n + rules.feeReservePpm) / 1000n;
+  while (sats > 0n && !fits(sats * 1000n)) sats--;
+  while (fits((sats + 1n) * 1000n)) sats++;
+  return sats * 1000n;
+}

@@ -96,6 +96,9 @@ export function toolError(err: AppError, hints: ErrorHints): CallToolResult {
   const body: Record<string, unknown> = { ...errorBody(err), http_status: errorStatus(err) };
   if (err.details.limit === 'daily_cap') {
     body.daily_cap = { how: 'What this child token\'s daily cap leaves for today (balance_sats) is less than this call may cost (price_sats). A metered call costs at most its ceiling, which a smaller max_tokens (max_output_tokens) lowers; else retry after midnight UTC, when the cap starts again, or ask its parent for a larger cap. A top-up does not lift it.' };
+  } else if (err.details.max_amount_sats !== undefined) {
+    // a withdrawal larger than the balance can pay with its reserve: a smaller invoice helps, not a top-up
+    body.withdraw = { max_amount_sats: err.details.max_amount_sats, how: 'Make an invoice of at most max_amount_sats and collect it.' };
   } else if (err.code === 'insufficient_balance' && err.details.price_sats !== undefined && err.details.balance_sats !== undefined) {
     const amount = Math.max(hints.minTopupSats, err.details.price_sats - err.details.balance_sats);
     body.top_up = {

@@ -135,8 +135,14 @@ export function collectCases(get: () => HireTest): void {
       expect(err.message).toMatch(message);
     }
     const tooBig = await refused(t.hire.collect(token, foreignInvoice(95_000n, { now: t.clock.now, key: generateNodeKey() }).bolt11), 'insufficient_balance');
-    expect(tooBig.details).toEqual({ balance_sats: 100, price_sats: 106 }); // 95 + 0.5 % + 10 sats, rounded up
+    // 95 + 0.5 % + 10 sats, rounded up; the largest invoice it can pay is named (89 + 0.445 + 10 ≤ 100 < 90 + 0.45 + 10)
+    expect(tooBig.details).toEqual({ balance_sats: 100, price_sats: 106, max_amount_sats: 89 });
+    expect(tooBig.message).toContain('the most it can withdraw is 89 sats');
+    expect(tooBig.message).not.toContain('Top up');
     expect(await msat(token)).toBe(100_000n);
+    await refused(t.hire.collect(token, foreignInvoice(90_000n, { now: t.clock.now, key: generateNodeKey() }).bolt11), 'insufficient_balance');
+    t.wallet.feeMsat = 0n;
+    expect(await t.hire.collect(token, foreignInvoice(89_000n, { now: t.clock.now, key: generateNodeKey() }).bolt11)).toMatchObject({ status: 'succeeded', paid_sats: 89, balance_sats: 11 });
     await refused(t.hire.payoutStatus(token, 'ab'.repeat(32)), 'not_found');
     await audit();
   });
