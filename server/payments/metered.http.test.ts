@@ -198,6 +198,9 @@ describe.each(['postgres', 'pglite'] as const)('metered prices on %s', (store) =
     expect(second.status).toBe(200); // paid from what the first left
     const receipt = await api('GET', `/api/v1/usage/${second.headers['x-request-id']}`, { headers: { authorization: auth } });
     expect(receipt.body.charged_msat).toBe(Number(second.headers['x-charged-msats']));
+    // the receipt is the credential's to read: with another preimage the macaroon does not match (401), not "no such call"
+    const forged = await api('GET', `/api/v1/usage/${second.headers['x-request-id']}`, { headers: { authorization: `L402 ${challenge.body.macaroon}:${'ab'.repeat(32)}` } });
+    expect([forged.status, forged.body.error.code]).toEqual([401, 'invalid_payment']);
     // a bigger request than what remains: 402 insufficient_balance with a fresh invoice to pay
     const big = await api('POST', CHAT, { body: { ...body, max_completion_tokens: 16000 }, headers: { authorization: auth } });
     expect(big.status).toBe(402);

@@ -3,7 +3,9 @@
 import { createHash } from 'node:crypto';
 import type { CallUsage } from '../../contract/api.js';
 import { msatToSatsUp } from '../../contract/money.js';
-import { AppError, notFound } from '../errors.js';
+import { AppError, invalidL402, notFound } from '../errors.js';
+import { decodeIdentifier } from '../l402/identifier.js';
+import { parseMacaroon } from '../l402/macaroon.js';
 import { hashToken, type Ledger } from '../ledger/index.js';
 import { tryDecodeBolt11 } from '../lightning/bolt11.js';
 import type { Credentials } from './types.js';
@@ -40,6 +42,7 @@ export async function callUsage(ledger: Ledger, creds: Credentials, requestId: s
 }
 
 async function payerAccount(ledger: Ledger, creds: Credentials): Promise<bigint> {
+  if (creds.l402 && !preimageOfMacaroon(creds.l402.macaroon, creds.l402.preimage)) throw invalidL402('The preimage does not match the invoice this macaroon was issued for.');
   const preimage = creds.l402?.preimage ?? creds.mpp?.preimage;
   // x402 names the paid invoice, which spends the credential too: it may read what the credential paid
   const paymentHash = preimage ? paymentHashOf(preimage) : creds.x402 ? (tryDecodeBolt11(creds.x402.invoice)?.paymentHash ?? null) : null;
@@ -55,3 +58,12 @@ async function payerAccount(ledger: Ledger, creds: Credentials): Promise<bigint>
 }
 
 const paymentHashOf = (preimage: Buffer): string => createHash('sha256').update(preimage).digest('hex');
+
+/** An L402 credential's preimage is its macaroon's: the hash its identifier names (no root key needed to read a receipt). */
+function preimageOfMacaroon(macaroon: Buffer, preimage: Buffer): boolean {
+  try {
+    return decodeIdentifier(parseMacaroon(macaroon).identifier).paymentHash.toString('hex') === paymentHashOf(preimage);
+  } catch {
+    return false; // not a macaroon we could have issued
+  }
+}
