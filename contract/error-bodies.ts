@@ -14,6 +14,7 @@ export const ErrorBodySchema = z.strictObject({
     balance_sats: z.int().optional().describe('insufficient_balance: what the balance holds'),
     price_sats: z.int().optional().describe('insufficient_balance: what the action costs'),
     limit: z.enum(['daily_cap']).optional().describe('insufficient_balance: refused by a child token\'s daily cap (balance_sats: what it may still spend today), which a top-up does not lift'),
+    held_sats: z.int().optional().describe('insufficient_balance on a paid call: what the token\'s (or the invoice credential\'s) calls still running hold, which comes back as they end (less what they cost)'),
     max_amount_sats: z.int().optional().describe('insufficient_balance on a withdrawal (collect): the largest invoice amount the balance can pay with its routing-fee reserve'),
   }),
 });

@@ -13,6 +13,8 @@ export interface ErrorDetails {
   limit?: 'daily_cap';
   /** insufficient_balance on a withdrawal: the largest invoice the balance can pay with its routing-fee reserve */
   max_amount_sats?: number;
+  /** insufficient_balance on a paid call: what the token's calls still running hold (it comes back as they end) */
+  held_sats?: number;
 }
 
 /**

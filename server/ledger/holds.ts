@@ -279,6 +279,12 @@ export async function releaseHold(q: Queryable, p: { holdId: bigint; memo?: stri
 }
 
 /** Pushes a live hold's deadline (long streams), so the sweep never releases it while alive. */
+/** What an account's holds keep from its balance: its calls still running (and, reserving ahead, the holds an instance keeps for them). */
+export async function heldMsatOf(q: Queryable, accountId: bigint): Promise<bigint> {
+  const res = await q.query<{ s: bigint }>(`SELECT coalesce(sum(amount_msat), 0)::bigint AS s FROM holds WHERE account_id = $1 AND state = 'held'`, [accountId]);
+  return res.rows[0]?.s ?? 0n;
+}
+
 export async function renewHold(q: Queryable, p: { holdId: bigint; expiresAt: number }): Promise<boolean> {
   const res = await q.query(`UPDATE holds SET expires_at = $2 WHERE id = $1 AND state = 'held' RETURNING id`, [p.holdId, p.expiresAt]);
   return res.rows.length === 1;

@@ -6,7 +6,7 @@ import { findAccountByTokenHash, getBalance, loadSystemAccountIds, setLowBalance
 import type { AuditCheck, AuditReport } from './audit.js';
 import { runAudit, type AuditOptions } from './audit-run.js';
 import { archiveJournal, type ArchiveOptions, type ArchiveResult } from './archive.js';
-import { releaseHold, renewHold, reserveByCredential, reserveBySession, reserveByTokenHash, sweepExpiredHolds, type CallRecord, type HoldRequest, type ReserveResult, type SpendContext } from './holds.js';
+import { heldMsatOf, releaseHold, renewHold, reserveByCredential, reserveBySession, reserveByTokenHash, sweepExpiredHolds, type CallRecord, type HoldRequest, type ReserveResult, type SpendContext } from './holds.js';
 import { createFundBatcher } from './fund-batch.js';
 import type { BatchOptions } from './group-commit.js';
 import { createReserveBatcher } from './reserve-batch.js';
@@ -64,6 +64,8 @@ export interface Ledger {
   credentialAccount(paymentHash: string): Promise<bigint | null>;
   /** what a funded credential's calls still running hold */
   credentialHeld(paymentHash: string): Promise<bigint>;
+  /** what an account's holds keep from its balance (its calls running, holds reserved ahead) */
+  heldOf(accountId: bigint): Promise<bigint>;
   /** a settled call's record, for the account that paid it */
   paidCall(accountId: bigint, requestId: string): Promise<PaidCallRow | null>;
   /** the account's history, newest first, with the balance after each row (ledger/history.ts); the first page read at one moment with the balance it starts from */
@@ -164,6 +166,7 @@ export async function createLedger(db: Db, opts: LedgerOptions = {}): Promise<Le
     fundCredential: (p) => (funding ? funding(p) : fundCredential(db, sys, p)),
     credentialAccount: (paymentHash) => credentialAccount(db, paymentHash),
     credentialHeld: (paymentHash) => credentialHeldMsat(db, paymentHash),
+    heldOf: (accountId) => heldMsatOf(db, accountId),
     paidCall: (accountId, requestId) => paidCall(db, accountId, requestId),
     history: (p) =>
       p.cursor ? accountHistory(db, { ...p, balanceMsat: p.cursor.balanceAfterMsat }) : readSnapshot(db, async (q) => accountHistory(q, { ...p, balanceMsat: await getBalance(q, p.accountId) })),

@@ -89,12 +89,13 @@ export function createPaymentGate(deps: GateDeps) {
   /** invoice credentials funded lately, as this instance saw: their next uses pay from the account at once */
   const fundedHere = new RecentKeys();
 
-  // a metered call's price is its ceiling: it reserves that much and is charged what it uses
-  const insufficient = (action: PaidAction, balanceMsat: bigint): AppError =>
+  // a metered call's price is its ceiling: it reserves that much and is charged what it uses;
+  // heldMsat: what the token's calls still running hold, which comes back as they end
+  const insufficient = (action: PaidAction, balanceMsat: bigint, heldMsat = 0n): AppError =>
     new AppError(
       'insufficient_balance',
-      `This call ${action.changeBack ? 'may cost up to' : 'costs'} ${msatToSatsUp(action.priceMsat)} sats; the balance is ${msatToSats(balanceMsat)} sats. Top up and retry.`,
-      { balance_sats: msatToSats(balanceMsat), price_sats: msatToSatsUp(action.priceMsat) },
+      `This call ${action.changeBack ? 'may cost up to' : 'costs'} ${msatToSatsUp(action.priceMsat)} sats; the balance is ${msatToSats(balanceMsat)} sats${heldMsat > 0n ? ` (${msatToSatsUp(heldMsat)} more are held by this token's calls still running and come back as they end, less what they cost)` : ''}. Top up and retry.`,
+      { balance_sats: msatToSats(balanceMsat), price_sats: msatToSatsUp(action.priceMsat), ...(heldMsat > 0n ? { held_sats: msatToSatsUp(heldMsat) } : {}) },
     );
 
   const holdRequest = (action: PaidAction): HoldRequest => ({ amountMsat: action.priceMsat, purpose: action.endpoint, expiresAt: deps.now() + deps.holdSeconds });
@@ -157,8 +158,16 @@ export function createPaymentGate(deps: GateDeps) {
         // a metered call's ceiling may be above the whole cap: a smaller output limit is what helps then
         throw dailyCapExceeded(action.changeBack ? `This call may cost up to ${msatToSatsUp(action.priceMsat)} sats (its ceiling; a smaller max_tokens lowers it)` : `This call costs ${msatToSatsUp(action.priceMsat)} sats`, r.leftTodayMsat, action.priceMsat);
       case 'insufficient':
-        throw insufficient(action, r.balanceMsat);
+        throw insufficient(action, r.balanceMsat, await heldByRunningCalls(tokenHash));
     }
+  }
+
+  /** What a token's calls still running hold (in the database, less the unused holds this instance keeps for it). */
+  async function heldByRunningCalls(tokenHash: Buffer): Promise<bigint> {
+    const account = await ledger.accountByToken(tokenHash);
+    if (!account) return 0n;
+    const held = (await ledger.heldOf(account.id)) - (deps.reserveAhead?.heldHereMsat(account.id) ?? 0n);
+    return held > 0n ? held : 0n;
   }
 
   /** Gives back the token's holds this instance keeps unused: true if there were any. */

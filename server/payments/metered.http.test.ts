@@ -138,6 +138,22 @@ describe.each(['postgres', 'pglite'] as const)('metered prices on %s', (store) =
     await res.text();
   });
 
+  it("a token too poor for a call while its own calls still run is told what those hold (held_sats), which comes back as they end", async () => {
+    const token = await buyToken(30);
+    const body = { model: 'gpt-4o', messages: [{ role: 'user', content: 'Count to five' }], max_tokens: 1250 }; // a 13-sat ceiling
+    const running = [api('POST', CHAT, { body, headers: { 'x-token': token, 'x-fake-behavior': 'wait' } }), api('POST', CHAT, { body, headers: { 'x-token': token, 'x-fake-behavior': 'wait' } })];
+    await expect.poll(() => up.held()).toBe(2);
+    const refused = await api('POST', CHAT, { body, headers: { 'x-token': token } });
+    expect(refused.status).toBe(402);
+    const { balance_sats, held_sats } = refused.body.error;
+    expect(held_sats).toBeGreaterThanOrEqual(26); // the two running calls' holds (a hold reserved ahead may be a step above the ceiling)
+    expect(balance_sats + held_sats).toBe(30);
+    expect(refused.body.error.message).toContain(`${held_sats} more are held by this token's calls still running`);
+    up.release();
+    for (const r of running) expect((await r).status).toBe(200);
+    expect((await api('POST', CHAT, { body, headers: { 'x-token': token } })).status).toBe(200); // their change came back
+  });
+
   it('a stream the upstream ends with an error event of its own (Anthropic overloaded) is an upstream failure: not charged', async () => {
     const token = await buyToken(500);
     const before = await balanceMsat(token);
