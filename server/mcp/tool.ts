@@ -103,7 +103,9 @@ export function toolError(err: AppError, hints: ErrorHints): CallToolResult {
     const amount = Math.max(hints.minTopupSats, err.details.price_sats - err.details.balance_sats);
     body.top_up = {
       amount_sats: amount,
-      how: `POST /api/v1/topup with {"amount_sats": ${amount}} and this token (Authorization: Bearer abl_… or X-Token), pay the invoice, then retry; or call the topup tool.`,
+      how:
+        `POST /api/v1/topup with {"amount_sats": ${amount}} and this token (Authorization: Bearer abl_… or X-Token), pay the invoice, then retry; or call the topup tool.` +
+        (err.details.held_sats ? ` Or wait: ${err.details.held_sats} sats held by this token's calls still running come back as they end, less what they cost.` : ''),
     };
   }
   if (err.code === 'missing_token') body.how = 'Send Authorization: Bearer abl_… with the MCP requests; buy a token with POST /api/v1/topup and /api/v1/topup/claim.';
