@@ -29,6 +29,17 @@ export function dailyCapExceeded(lead: string, leftTodayMsat: bigint, priceMsat:
   });
 }
 
+const TOKEN_REFUSALS = {
+  unknown: 'Unknown token.',
+  revoked: 'This token was revoked by its parent (what it had left went back to the parent); ask the parent for a new one.',
+  expired: 'This token has expired (its parent gave it an end date); ask the parent for a new one.',
+} as const;
+
+/** 401 invalid_token saying why: a child token revoked or expired is told so, not "unknown". */
+export function invalidToken(why: keyof typeof TOKEN_REFUSALS = 'unknown'): AppError {
+  return new AppError('invalid_token', TOKEN_REFUSALS[why]);
+}
+
 /** What a 402 offers: one invoice, through each door (http/ writes the challenge lines and headers). */
 export interface PaymentChallenge {
   macaroonB64: string;

@@ -56,6 +56,15 @@ export async function findAccountByTokenHash(q: Queryable, tokenHash: Buffer, no
   return account;
 }
 
+/** Why a token finds no usable account: a child token revoked or past its end, or none at all. */
+export type TokenRefusal = 'unknown' | 'revoked' | 'expired';
+
+export async function tokenRefusalOf(q: Queryable, tokenHash: Buffer): Promise<TokenRefusal> {
+  const res = await q.query<{ revoked: boolean }>(`SELECT revoked_at IS NOT NULL AS revoked FROM accounts WHERE token_hash = $1 AND kind = 'user'`, [tokenHash]);
+  const row = res.rows[0];
+  return !row ? 'unknown' : row.revoked ? 'revoked' : 'expired';
+}
+
 /** Of these accounts, those whose token can be used at `now`: not a child token revoked or expired. */
 export async function usableAccountIds(q: Queryable, accountIds: readonly bigint[], now: number): Promise<Set<bigint>> {
   if (accountIds.length === 0) return new Set();

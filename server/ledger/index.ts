@@ -2,7 +2,7 @@
 // balance reads, reports and the audit. Only the ledger (and the store) speaks SQL on accounts,
 // entries, journal, holds and l402_credentials; every function here moves money atomically.
 import { readSnapshot, type Db, type Queryable } from '../store/index.js';
-import { findAccountByTokenHash, getBalance, loadSystemAccountIds, setLowBalance, type SystemAccountIds, type UserAccount } from './accounts.js';
+import { findAccountByTokenHash, getBalance, loadSystemAccountIds, setLowBalance, tokenRefusalOf, type SystemAccountIds, type TokenRefusal, type UserAccount } from './accounts.js';
 import type { AuditCheck, AuditReport } from './audit.js';
 import { runAudit, type AuditOptions } from './audit-run.js';
 import { archiveJournal, type ArchiveOptions, type ArchiveResult } from './archive.js';
@@ -19,7 +19,7 @@ import { accountHistory, dailyTotals, type DayTotal, type HistoryPage } from './
 import { accountStatement, accountsByHashPrefix, ledgerStats, ledgerTotals, paidCall, type AccountStatement, type LedgerStats, type PaidCallRow } from './reports.js';
 
 export { hashToken, isWellFormedToken, newToken } from './tokens.js';
-export { createUserAccount, findAccountByTokenHash, getBalance, spendDayOf, usableAccountIds, type ChildLimits, type SystemAccountIds, type UserAccount } from './accounts.js';
+export { createUserAccount, findAccountByTokenHash, getBalance, spendDayOf, tokenRefusalOf, usableAccountIds, type ChildLimits, type SystemAccountIds, type TokenRefusal, type UserAccount } from './accounts.js';
 export { postJournal, InsufficientFundsError, type JournalEntry, type JournalLine } from './journal.js';
 export { claimCredential, spendCredential, STALE_IN_FLIGHT_SECONDS, type ClaimOutcome, type FundRequest, type Funded } from './l402-credentials.js';
 export type { AuditCheck, AuditContext, AuditReport, AuditTotals, RefMoves } from './audit.js';
@@ -81,6 +81,8 @@ export interface Ledger {
   listChildren(parentId: bigint, childId?: bigint): Promise<ChildRow[]>;
   revokeChild(p: { parentId: bigint; childId: bigint }): Promise<RevokeResult>;
   accountByToken(tokenHash: Buffer, q?: Queryable): Promise<UserAccount | null>;
+  /** why accountByToken found nothing: a revoked or expired child token, or none */
+  tokenRefusal(tokenHash: Buffer): Promise<TokenRefusal>;
   balanceOf(accountId: bigint, q?: Queryable): Promise<bigint>;
   accountsByHashPrefix(prefixHex: string, limit: number, q?: Queryable): Promise<bigint[]>;
   statement(accountId: bigint, lines: number, q?: Queryable): Promise<AccountStatement | null>;
@@ -176,6 +178,7 @@ export async function createLedger(db: Db, opts: LedgerOptions = {}): Promise<Le
     listChildren: (parentId, childId) => listChildren(db, parentId, now(), childId),
     revokeChild: (p) => revokeChild(db, { ...p, now: now() }),
     accountByToken: (tokenHash, q = db) => findAccountByTokenHash(q, tokenHash, now()),
+    tokenRefusal: (tokenHash) => tokenRefusalOf(db, tokenHash),
     balanceOf: (accountId, q = db) => getBalance(q, accountId),
     accountsByHashPrefix: (prefixHex, limit, q = db) => accountsByHashPrefix(q, prefixHex, limit),
     statement: (accountId, lines, q = db) => accountStatement(q, accountId, lines),

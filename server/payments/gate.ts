@@ -5,7 +5,7 @@
 // afterwards); `identify` + `chargeInTx` pay inside the caller's own transaction, so the charge
 // commits with what it paid for or not at all. Knows nothing of HTTP.
 import { msatToSats, msatToSatsUp } from '../../contract/money.js';
-import { AppError, dailyCapExceeded, invalidL402 } from '../errors.js';
+import { AppError, dailyCapExceeded, invalidL402, invalidToken } from '../errors.js';
 import { claimCredential, hashToken, postJournal, spendCredential, spendDayOf, type CallRecord, type HoldRequest, type Ledger, type ReserveResult } from '../ledger/index.js';
 import type { WalletBackend } from '../lightning/backend.js';
 import type { RateLimiter } from '../ratelimit.js';
@@ -151,7 +151,7 @@ export function createPaymentGate(deps: GateDeps) {
     }
     switch (r.reason) {
       case 'unknown_account':
-        throw new AppError('invalid_token', 'Unknown token.');
+        throw invalidToken(await ledger.tokenRefusal(tokenHash));
       case 'forbidden_api':
         throw new AppError('forbidden', `This token may not spend on ${action.api} (its parent limited it to other APIs).`);
       case 'daily_cap':
@@ -286,7 +286,7 @@ export function createPaymentGate(deps: GateDeps) {
     async secure(action: PaidAction, creds: Credentials, client: string): Promise<SecuredPayment> {
       if (action.priceMsat === 0n) {
         // nothing to pay, but a token sent along must be one: apps check a key with a free call (GET /models)
-        if (creds.token !== null && !(await ledger.accountByToken(hashToken(creds.token)))) throw new AppError('invalid_token', 'Unknown token.');
+        if (creds.token !== null && !(await ledger.accountByToken(hashToken(creds.token)))) throw invalidToken(await ledger.tokenRefusal(hashToken(creds.token)));
         return FREE;
       }
       // settlements behind (the store slower than the calls): a new call waits for them before it holds anything
@@ -309,7 +309,7 @@ export function createPaymentGate(deps: GateDeps) {
       if (creds.mpp?.session) throw invalidL402('An MPP session pays proxied calls; this action takes a token or a single payment (L402, MPP charge, x402).');
       const account = async (token: string) => {
         const found = await ledger.accountByToken(hashToken(token));
-        if (!found) throw new AppError('invalid_token', 'Unknown token.');
+        if (!found) throw invalidToken(await ledger.tokenRefusal(hashToken(token)));
         if (found.child?.apis && !found.child.apis.includes(action.api)) throw new AppError('forbidden', `This token may not spend on ${action.api} (its parent limited it to other APIs).`);
         // the fee is charged from the balance in the database: holds kept unused come back first
         await deps.reserveAhead?.giveBackFor(found.id);

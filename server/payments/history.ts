@@ -2,7 +2,7 @@
 // each, paged by an opaque cursor; per-day totals; the same rows as CSV for a spreadsheet.
 import type { DailyUsage, UsagePage, UsageRow } from '../../contract/api.js';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { AppError } from '../errors.js';
+import { AppError, invalidToken } from '../errors.js';
 import { hashToken, type HistoryRow, type Ledger } from '../ledger/index.js';
 import type { ReserveAhead } from './reserve-ahead.js';
 
@@ -37,7 +37,7 @@ function decodeCursor(key: Buffer, accountId: bigint, cursor: string): Cursor {
 
 async function accountOf(ledger: Ledger, token: string): Promise<{ id: bigint; balanceMsat: bigint }> {
   const account = await ledger.accountByToken(hashToken(token));
-  if (!account) throw new AppError('invalid_token', 'Unknown token.');
+  if (!account) throw invalidToken(await ledger.tokenRefusal(hashToken(token)));
   return account;
 }
 

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { pipeline, type Readable } from 'node:stream';
 import type { Api } from '../../contract/catalog.js';
-import { AppError } from '../errors.js';
+import { AppError, invalidToken } from '../errors.js';
 import { hashToken, type CallRecord, type Ledger } from '../ledger/index.js';
 import { chargeAtMostCeiling, inputCostBoundMsat, type TokenUsage } from '../metering/index.js';
 import { matchError, notConfigured, type ApiProxy, type ForwardResponse } from '../proxy/index.js';
@@ -79,7 +79,7 @@ export function createPaidCalls(deps: PaidCallDeps) {
   async function assertConfigured(api: Api, action: PaidAction, creds: Credentials): Promise<void> {
     if (proxy.isConfigured(api.name)) return;
     gate.verifyCredential(action, creds);
-    if (creds.token !== null && !(await deps.ledger.accountByToken(hashToken(creds.token)))) throw new AppError('invalid_token', 'Unknown token.');
+    if (creds.token !== null && !(await deps.ledger.accountByToken(hashToken(creds.token)))) throw invalidToken(await deps.ledger.tokenRefusal(hashToken(creds.token)));
     throw notConfigured(api);
   }
 

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { CallUsage } from '../../contract/api.js';
 import { msatToSatsUp } from '../../contract/money.js';
-import { AppError, invalidL402, notFound } from '../errors.js';
+import { AppError, invalidL402, invalidToken, notFound } from '../errors.js';
 import { decodeIdentifier } from '../l402/identifier.js';
 import { parseMacaroon } from '../l402/macaroon.js';
 import { hashToken, type Ledger } from '../ledger/index.js';
@@ -53,7 +53,7 @@ async function payerAccount(ledger: Ledger, creds: Credentials): Promise<bigint>
   }
   if (creds.token === null) throw new AppError('missing_token', 'Show the token (X-Token or Bearer) or the credential (L402, MPP or x402) that paid the call.');
   const account = await ledger.accountByToken(hashToken(creds.token));
-  if (!account) throw new AppError('invalid_token', 'Unknown token.');
+  if (!account) throw invalidToken(await ledger.tokenRefusal(hashToken(creds.token)));
   return account.id;
 }
 

@@ -3,7 +3,7 @@
 // has left. A child cannot make children. Knows nothing of HTTP.
 import type { BalanceAlert, ChildToken, ChildTokenCreated, ChildTokenList, ChildTokenRevoked } from '../../contract/api.js';
 import { msatToSats, msatToSatsUp, satsToMsat } from '../../contract/money.js';
-import { AppError, notFound } from '../errors.js';
+import { AppError, invalidToken, notFound } from '../errors.js';
 import { hashToken, InsufficientFundsError, newToken, type ChildRow, type Ledger, type UserAccount } from '../ledger/index.js';
 import type { ReserveAhead } from '../payments/reserve-ahead.js';
 
@@ -28,7 +28,7 @@ export function createTokenService(deps: TokenDeps) {
 
   async function parentOf(token: string): Promise<UserAccount> {
     const account = await ledger.accountByToken(hashToken(token));
-    if (!account) throw new AppError('invalid_token', 'Unknown token.');
+    if (!account) throw invalidToken(await ledger.tokenRefusal(hashToken(token)));
     if (account.child) throw new AppError('forbidden', 'A child token has no child tokens of its own: its parent makes, lists and revokes them.');
     return account;
   }
@@ -85,7 +85,7 @@ export function createTokenService(deps: TokenDeps) {
     /** The token's low-balance threshold: paid answers below it carry X-Balance-Low (any token, children too). */
     async setLowBalanceAlert(token: string, belowSats: number | null): Promise<BalanceAlert> {
       const account = await ledger.accountByToken(hashToken(token));
-      if (!account) throw new AppError('invalid_token', 'Unknown token.');
+      if (!account) throw invalidToken(await ledger.tokenRefusal(hashToken(token)));
       const thresholdMsat = belowSats === null ? null : satsToMsat(belowSats);
       await ledger.setLowBalance(account.id, thresholdMsat);
       // the holds this instance took ahead for the token carry the threshold they were taken with

@@ -133,6 +133,9 @@ describe('child tokens', () => {
     clock.now += 61;
     const late = await api(a, 'POST', CHAT, brief.token, chat);
     expect([late.status, late.body.error.code]).toEqual([401, 'invalid_token']);
+    // told why, wherever it is shown: an agent asks its parent for a new one instead of retrying
+    expect(late.body.error.message).toContain('This token has expired');
+    expect((await api(a, 'GET', '/api/v1/balance', brief.token)).body.error.message).toContain('This token has expired');
     expect((await api(a, 'POST', '/api/v1/tokens', parent, { amount_sats: 1, expires_at: clock.now - 1 })).body.error).toMatchObject({ code: 'invalid_field_value', field: 'expires_at' });
     // null is "none", as leaving the field out
     expect((await api(a, 'POST', '/api/v1/tokens', parent, { amount_sats: 1, expires_at: null, max_sats_per_day: null, apis: null })).body).toMatchObject({ expires_at: null, max_sats_per_day: null, apis: null });
@@ -159,6 +162,9 @@ describe('child tokens', () => {
     expect(charged).toBeLessThan(3000n);
     const after = await api(a, 'POST', CHAT, made.token, chat);
     expect([after.status, after.body.error.code]).toEqual([401, 'invalid_token']);
+    expect(after.body.error.message).toContain('This token was revoked by its parent');
+    expect((await api(a, 'GET', '/api/v1/usage', made.token)).body.error.message).toContain('revoked');
+    expect((await api(a, 'POST', CHAT, `abl_${'q'.repeat(43)}`, chat)).body.error.message).toBe('Unknown token.');
     expect((await api(a, 'DELETE', `/api/v1/tokens/${made.id}`, parent)).body.error.code).toBe('invalid_state');
     expect((await api(a, 'DELETE', '/api/v1/tokens/999999999', parent)).status).toBe(404);
     // the metered call's change followed the revoked child's balance to the parent

@@ -2,8 +2,8 @@
 // exactly once whichever of webhook, status poll and claim comes first, on any instance.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { msatToSats, satsToMsat } from '../../contract/money.js';
-import { AppError } from '../errors.js';
-import { createUserAccount, findAccountByTokenHash, getBalance, hashToken, newToken, postJournal, sweepRevoked, type Ledger } from '../ledger/index.js';
+import { AppError, invalidToken } from '../errors.js';
+import { createUserAccount, findAccountByTokenHash, getBalance, hashToken, newToken, postJournal, sweepRevoked, tokenRefusalOf, type Ledger } from '../ledger/index.js';
 import { WalletUnavailableError, type WalletBackend } from '../lightning/backend.js';
 import type { RateLimiter } from '../ratelimit.js';
 import type { ReserveAhead } from '../payments/reserve-ahead.js';
@@ -174,7 +174,7 @@ export function createTopupService(deps: TopupDeps) {
       let accountId: bigint | null = null;
       if (p.token !== null) {
         const acct = await findAccountByTokenHash(db, hashToken(p.token), deps.now());
-        if (!acct) throw new AppError('invalid_token', 'Unknown token.');
+        if (!acct) throw invalidToken(await tokenRefusalOf(db, hashToken(p.token)));
         accountId = acct.id;
       }
       await deps.limiter?.check('invoice', p.client);
@@ -229,7 +229,7 @@ export function createTopupService(deps: TopupDeps) {
       let requester: bigint | null = null;
       if (p.token !== null) {
         const acct = await findAccountByTokenHash(db, hashToken(p.token), deps.now());
-        if (!acct) throw new AppError('invalid_token', 'Unknown token.');
+        if (!acct) throw invalidToken(await tokenRefusalOf(db, hashToken(p.token)));
         requester = acct.id;
       }
       if (row.account_id !== null && requester !== null && requester !== row.account_id) {
@@ -295,7 +295,7 @@ export function createTopupService(deps: TopupDeps) {
     async balance(token: string) {
       const tokenHash = hashToken(token);
       const balanceMsat = await shownBalanceMsat(tokenHash, () => findAccountByTokenHash(db, tokenHash, deps.now()));
-      if (balanceMsat === null) throw new AppError('invalid_token', 'Unknown token.');
+      if (balanceMsat === null) throw invalidToken(await tokenRefusalOf(db, tokenHash));
       return { balance_sats: msatToSats(balanceMsat), balance_msat: Number(balanceMsat) };
     },
 
