@@ -31,6 +31,8 @@ function stateText(s: PendingState): string {
       return 'Paid — getting your token…';
     case 'redeemed':
       return 'Paid — your token is shown at the top of the page.';
+    case 'credited':
+      return 'Paid — credited to the token it refills.';
     case 'failed':
       return `Not redeemed: ${s.error.message}`;
     case 'expired':
