@@ -93,6 +93,13 @@ export function createTokenService(deps: TokenDeps) {
       return { below_sats: belowSats };
     },
 
+    /** The token's low-balance threshold as it set it (null: none), for a client to show. */
+    async getLowBalanceAlert(token: string): Promise<BalanceAlert> {
+      const account = await ledger.accountByToken(hashToken(token));
+      if (!account) throw new AppError('invalid_token', 'Unknown token.');
+      return { below_sats: account.lowBalanceMsat === undefined ? null : msatToSats(account.lowBalanceMsat) };
+    },
+
     async revoke(parentToken: string, childId: string): Promise<ChildTokenRevoked> {
       const parent = await parentOf(parentToken);
       if (!/^\d{1,18}$/.test(childId)) throw notFound('This token has no child token with this id.');

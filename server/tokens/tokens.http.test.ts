@@ -235,7 +235,10 @@ describe('the low-balance alert', () => {
     const t = server();
     const token = await buyWith(t, 100);
     const as = { 'x-token': token };
+    expect((await call(t.url, 'GET', '/api/v1/balance/alert', { headers: as })).body).toEqual({ below_sats: null });
     expect((await call(t.url, 'PUT', '/api/v1/balance/alert', { headers: as, body: { below_sats: 50 } })).body).toEqual({ below_sats: 50 });
+    expect((await call(t.url, 'GET', '/api/v1/balance/alert', { headers: as })).body).toEqual({ below_sats: 50 });
+    expect((await call(t.url, 'GET', '/api/v1/balance/alert')).body.error).toMatchObject({ code: 'missing_token' });
     const first = await call(t.url, 'POST', CHAT, { headers: as, body: chat }); // 100 → 70
     expect(first.headers['x-balance-low']).toBeUndefined();
     const second = await call(t.url, 'POST', CHAT, { headers: as, body: chat }); // 70 → 40
@@ -246,6 +249,7 @@ describe('the low-balance alert', () => {
     const named = await call(t.url, 'POST', CHAT, { headers: { ...as, authorization: l402 }, body: chat });
     expect([named.status, named.headers['x-balance-sats'], named.headers['x-balance-low']]).toEqual([200, '40', 'true']);
     await call(t.url, 'PUT', '/api/v1/balance/alert', { headers: as, body: { below_sats: null } });
+    expect((await call(t.url, 'GET', '/api/v1/balance/alert', { headers: as })).body).toEqual({ below_sats: null });
     expect((await call(t.url, 'POST', CHAT, { headers: as, body: chat })).headers['x-balance-low']).toBeUndefined();
     expect((await call(t.url, 'PUT', '/api/v1/balance/alert', { headers: as, body: { below_sats: 0 } })).body.error).toMatchObject({ code: 'invalid_field_value', field: 'below_sats' });
   });
