@@ -41,6 +41,7 @@ export function createTokenService(deps: TokenDeps) {
     max_sats_per_day: r.maxMsatPerDay === null ? null : msatToSats(r.maxMsatPerDay),
     apis: r.apis,
     spent_today_sats: msatToSatsUp(r.spentTodayMsat),
+    spent_today_msat: Number(r.spentTodayMsat),
     revoked: r.revokedAt !== null,
     created_at: r.createdAt,
   });

@@ -81,7 +81,7 @@ describe('child tokens', () => {
     expect(served.headers['x-balance-sats']).toBe('70');
     // no daily cap: what it spent today is still told
     const listed = (await api(a, 'GET', '/api/v1/tokens', parent)).body.data.find((c: { id: string }) => c.id === made.id);
-    expect(listed).toMatchObject({ max_sats_per_day: null, balance_sats: 70, spent_today_sats: 30 });
+    expect(listed).toMatchObject({ max_sats_per_day: null, balance_sats: 70, spent_today_sats: 30, spent_today_msat: 30_000 });
     const claude = await api(a, 'POST', CLAUDE, made.token, { model: 'claude-haiku-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'Hi' }] });
     expect([claude.status, claude.body.error.code]).toEqual([403, 'forbidden']);
     const hire = await api(a, 'POST', '/api/v1/ai-for-hire/tasks', made.token, { title: 'T', description: 'D' });
