@@ -175,7 +175,8 @@ export const ChildTokenSchema = z.strictObject({
   expires_at: unixSeconds.nullable(),
   max_sats_per_day: z.int().nullable(),
   apis: z.array(z.string()).nullable(),
-  spent_today_sats: z.int().describe('charged and reserved today (UTC)'),
+  spent_today_sats: z.int().describe('charged and reserved today (UTC), rounded up to whole sats'),
+  spent_today_msat: z.int().describe('the same to the millisatoshi'),
   revoked: z.boolean(),
   created_at: unixSeconds,
 });

@@ -119,6 +119,7 @@ export function coreOperations(c: Catalog): OperationSpec[] {
       responses: { 200: null },
     },
     { method: 'post', path: '/api/v1/tokens', summary: 'Make a child token for an agent: amount_sats moved from this token, optional expires_at, max_sats_per_day, apis', tags: ['tokens'], auth: 'token', body: api.CreateChildTokenSchema, responses: { 201: api.ChildTokenCreatedSchema, 402: ErrorBodySchema, 403: ErrorBodySchema } },
+    { method: 'get', path: '/api/v1/balance/alert', summary: 'This token\'s low-balance threshold (below_sats null: none set)', tags: ['tokens'], auth: 'token', responses: { 200: api.BalanceAlertSchema } },
     { method: 'put', path: '/api/v1/balance/alert', summary: 'A low-balance threshold for this token: paid answers below it carry X-Balance-Low: true (null clears it)', tags: ['tokens'], auth: 'token', body: api.BalanceAlertSchema, responses: { 200: api.BalanceAlertSchema } },
     { method: 'get', path: '/api/v1/tokens', summary: 'This token\'s child tokens', tags: ['tokens'], auth: 'token', responses: { 200: api.ChildTokenListSchema } },
     { method: 'delete', path: '/api/v1/tokens/{id}', summary: 'Revoke a child token; what it has left comes back', tags: ['tokens'], auth: 'token', params: { id: 'the child token\'s id' }, responses: { 200: api.ChildTokenRevokedSchema, 404: ErrorBodySchema, 409: ErrorBodySchema } },

@@ -41,6 +41,7 @@ export function createTokenService(deps: TokenDeps) {
     max_sats_per_day: r.maxMsatPerDay === null ? null : msatToSats(r.maxMsatPerDay),
     apis: r.apis,
     spent_today_sats: msatToSatsUp(r.spentTodayMsat),
+    spent_today_msat: Number(r.spentTodayMsat),
     revoked: r.revokedAt !== null,
     created_at: r.createdAt,
   });
@@ -91,6 +92,13 @@ export function createTokenService(deps: TokenDeps) {
       // the holds this instance took ahead for the token carry the threshold they were taken with
       deps.reserveAhead?.lowBalanceChanged(account.id, thresholdMsat);
       return { below_sats: belowSats };
+    },
+
+    /** The token's low-balance threshold as it set it (null: none), for a client to show. */
+    async getLowBalanceAlert(token: string): Promise<BalanceAlert> {
+      const account = await ledger.accountByToken(hashToken(token));
+      if (!account) throw invalidToken(await ledger.tokenRefusal(hashToken(token)));
+      return { below_sats: account.lowBalanceMsat === undefined ? null : msatToSats(account.lowBalanceMsat) };
     },
 
     async revoke(parentToken: string, childId: string): Promise<ChildTokenRevoked> {

@@ -81,7 +81,7 @@ describe('child tokens', () => {
     expect(served.headers['x-balance-sats']).toBe('70');
     // no daily cap: what it spent today is still told
     const listed = (await api(a, 'GET', '/api/v1/tokens', parent)).body.data.find((c: { id: string }) => c.id === made.id);
-    expect(listed).toMatchObject({ max_sats_per_day: null, balance_sats: 70, spent_today_sats: 30 });
+    expect(listed).toMatchObject({ max_sats_per_day: null, balance_sats: 70, spent_today_sats: 30, spent_today_msat: 30_000 });
     const claude = await api(a, 'POST', CLAUDE, made.token, { model: 'claude-haiku-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'Hi' }] });
     expect([claude.status, claude.body.error.code]).toEqual([403, 'forbidden']);
     const hire = await api(a, 'POST', '/api/v1/ai-for-hire/tasks', made.token, { title: 'T', description: 'D' });
@@ -241,7 +241,10 @@ describe('the low-balance alert', () => {
     const t = server();
     const token = await buyWith(t, 100);
     const as = { 'x-token': token };
+    expect((await call(t.url, 'GET', '/api/v1/balance/alert', { headers: as })).body).toEqual({ below_sats: null });
     expect((await call(t.url, 'PUT', '/api/v1/balance/alert', { headers: as, body: { below_sats: 50 } })).body).toEqual({ below_sats: 50 });
+    expect((await call(t.url, 'GET', '/api/v1/balance/alert', { headers: as })).body).toEqual({ below_sats: 50 });
+    expect((await call(t.url, 'GET', '/api/v1/balance/alert')).body.error).toMatchObject({ code: 'missing_token' });
     const first = await call(t.url, 'POST', CHAT, { headers: as, body: chat }); // 100 → 70
     expect(first.headers['x-balance-low']).toBeUndefined();
     const second = await call(t.url, 'POST', CHAT, { headers: as, body: chat }); // 70 → 40
@@ -252,6 +255,7 @@ describe('the low-balance alert', () => {
     const named = await call(t.url, 'POST', CHAT, { headers: { ...as, authorization: l402 }, body: chat });
     expect([named.status, named.headers['x-balance-sats'], named.headers['x-balance-low']]).toEqual([200, '40', 'true']);
     await call(t.url, 'PUT', '/api/v1/balance/alert', { headers: as, body: { below_sats: null } });
+    expect((await call(t.url, 'GET', '/api/v1/balance/alert', { headers: as })).body).toEqual({ below_sats: null });
     expect((await call(t.url, 'POST', CHAT, { headers: as, body: chat })).headers['x-balance-low']).toBeUndefined();
     expect((await call(t.url, 'PUT', '/api/v1/balance/alert', { headers: as, body: { below_sats: 0 } })).body.error).toMatchObject({ code: 'invalid_field_value', field: 'below_sats' });
   });

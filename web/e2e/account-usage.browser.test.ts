@@ -184,6 +184,6 @@ describe('usage history on the Account page', () => {
     await item.getByTestId(`revoke-child-${child.id}`).click();
     await expectText(item.getByRole('group'), `its ${exact} come back to this token`);
     await item.getByTestId(`revoke-child-${child.id}-confirm`).click();
-    await expectText(page.getByTestId('child-revoked'), `Revoked ${child.id}: ${exact} came back to this token.`);
+    await expectText(page.getByTestId('child-revoked'), new RegExp(`^Revoked the child token made .+ \\(no\\. ${child.id}\\): ${exact.replace('.', '\\.')} came back to this token\\.$`));
   });
 });

@@ -104,7 +104,7 @@ async function lifecycle(s: BrowserSession, width: number, height: number): Prom
   const [made] = await listChildren(parent);
   expect(made).toMatchObject({ balance_sats: CHILD, max_sats_per_day: CAP, apis: ['openai'], expires_at: expires.unix, spent_today_sats: 0, revoked: false });
   const item = section.locator(`[data-testid="child-token"][data-id="${made!.id}"]`);
-  await expectText(item.locator('.child-token-head'), `Child token ${made!.id} active`);
+  await expectText(item.locator('.child-token-head'), new RegExp(`^Made \\w.+ no\\. ${made!.id} active$`)); // when it was made, then its short id
   await expectText(item.getByTestId('child-balance'), `${CHILD} sats`);
   await expectText(item.getByTestId('child-spent-today'), `0 of ${CAP} sats today`);
   await reveal.evaluate((el) => el.scrollIntoView({ block: 'start' }));
@@ -139,8 +139,9 @@ async function lifecycle(s: BrowserSession, width: number, height: number): Prom
   // revoke, asked once more: cancelling changes nothing, confirming gives the rest back
   const revoke = item.getByTestId(`revoke-child-${made!.id}`);
   await revoke.click();
-  const confirm = item.getByRole('group', { name: new RegExp(`^Revoke ${made!.id}\\?`) });
-  await expectText(confirm, `Revoke ${made!.id}? It stops working at once and its ${CHILD - 2 * PRICE} sats come back to this token.`);
+  const named = `the child token made \\w.+ \\(no\\. ${made!.id}\\)`;
+  const confirm = item.getByRole('group', { name: new RegExp(`^Revoke ${named}\\?`) });
+  await expectText(confirm, new RegExp(`^Revoke ${named}\\? It stops working at once and its ${CHILD - 2 * PRICE} sats come back to this token\\.`));
   await confirm.getByRole('button', { name: 'Cancel' }).click();
   await expectAbsent(confirm);
   expect(await balanceOf(srv, childToken)).toBe(CHILD - 2 * PRICE);
@@ -151,9 +152,9 @@ async function lifecycle(s: BrowserSession, width: number, height: number): Prom
   await s.shot(page, `child-revoke-confirm-${width}`, { fullPage: false });
   await item.getByTestId(`revoke-child-${made!.id}-confirm`).click();
 
-  await expectText(section.getByTestId('child-revoked'), `Revoked ${made!.id}: ${CHILD - 2 * PRICE} sats came back to this token.`);
+  await expectText(section.getByTestId('child-revoked'), new RegExp(`^Revoked ${named}: ${CHILD - 2 * PRICE} sats came back to this token\\.$`));
   await poll(() => item.getAttribute('data-state')).toBe('revoked');
-  await expectText(item.locator('.child-token-head'), `Child token ${made!.id} revoked`);
+  await expectText(item.locator('.child-token-head'), new RegExp(`no\\. ${made!.id} revoked$`));
   await expectAbsent(revoke);
   await expectText(page.getByTestId('balance-value'), `${FUNDED - 2 * PRICE} sats`);
   await expectText(header, sats(FUNDED - 2 * PRICE));

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { call } from '../../server/testing/harness.js';
-import { browserTest, expectText, expectVisible, fundToken, hireApi, showLazyPage, stopClock, useBrowser, useDevServer } from './harness.js';
+import { browserTest, expectText, expectVisible, fundToken, hireApi, showLazyPage, stopClock, tryItOnce, useBrowser, useDevServer } from './harness.js';
 
 const H = '/api/v1/ai-for-hire';
 const browser = useBrowser();
@@ -23,17 +23,20 @@ browserTest('a task that does not exist: "No such task", and no Retry', browser,
   expect(await notice.getByRole('button', { name: 'Retry' }).count()).toBe(0);
 });
 
-browserTest('"Try it" with a body that is not JSON says so, with the line and column', browser, async (s) => {
+browserTest('"Try it" with a body that is not JSON says so, with the line and column, and no older answer under it', browser, async (s) => {
   const token = await fundToken(srv, 100);
   const page = await s.page({ token });
   await page.goto(`${srv.url}/catalog#openai-chat-completions`);
   const chat = page.getByTestId('endpoint-openai-chat-completions');
   await chat.getByTestId('try-it-toggle').click();
+  await tryItOnce(chat, []); // an answer on screen first
   await chat.getByTestId('try-it-body-input').fill('{\n  "model": "gpt-4o-mini",\n  "max_tokens" 20\n}');
   await expectText(chat.getByTestId('try-it-price'), /^The body is not valid JSON: .+ \(line 3, column 16\)\.$/);
   await chat.getByTestId('try-it-button').click();
   await expectText(chat.getByRole('alert'), /^The body is not valid JSON: .+ \(line 3, column 16\)\.$/);
   expect(await chat.textContent()).not.toContain('names no model');
+  expect(await chat.getByTestId('try-it-status').count()).toBe(0); // the earlier call's answer went with it
+  expect(await chat.getByTestId('try-it-request-id').count()).toBe(0);
 });
 
 browserTest('a refused delivery names its field in words; a 429 says its wait once', browser, async (s) => {

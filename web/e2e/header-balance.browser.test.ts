@@ -61,4 +61,33 @@ describe('the balance in the header', () => {
     await expectText(header, sats(now));
     await expectText(reveal, new RegExp(`Credited 100 sats\\. Balance ${now} sats\\.`));
   });
+
+  browserTest('a refill invoice survives a reload; paid from elsewhere, "Payment received" and the header’s new balance at once', browser, async (s) => {
+    const token = await fundToken(srv, FUNDED);
+    const page = await s.page({ token });
+    await stopClock(page); // the header's 15 s poll never fires: only the paid invoice moves it
+    await page.goto(`${srv.url}/topup`);
+    await showLazyPage(page);
+    await page.getByTestId('topup-amount-input').fill('70');
+    await page.getByTestId('create-invoice-button').click();
+    const panel = page.getByTestId('invoice-panel');
+    await expectText(panel, /Pay 70 sats.*Credits your token/);
+    const bolt11 = await page.getByTestId('invoice-text').inputValue();
+
+    await page.reload();
+    await showLazyPage(page);
+    await expectText(panel, /Pay 70 sats.*Credits your token/);
+    expect(await page.getByTestId('invoice-text').inputValue()).toBe(bolt11);
+    await expectText(page.getByTestId('nav-account'), sats(FUNDED));
+
+    await srv.pay(bolt11); // a phone wallet: the page hears nothing but the invoice's status
+    await page.clock.runFor(2_000); // the watcher's next status read (1.5 s)
+    await expectText(page.getByTestId('topup-done'), /^Payment received.*Added 70 sats to your token\. Balance now 570 sats\./);
+    await expectText(page.getByTestId('nav-account'), sats(FUNDED + 70));
+    expect(await balanceOf(srv, token)).toBe(FUNDED + 70);
+    // done with: another reload shows the amount form, not the paid invoice
+    await page.reload();
+    await showLazyPage(page);
+    await expectVisible(page.getByTestId('topup-amount-input'));
+  });
 });

@@ -103,6 +103,30 @@ describe('a new token paid out of band (a phone wallet scanning the QR)', () => 
     expect(await balanceOf(srv, token)).toBe(42);
     await s.shot(page, 'topup-claim-paid-360');
   });
+
+  browserTest('"I paid but have no token" with a preimage: a new token made in another browser, and a refill, each said truly', browser, async (s) => {
+    // a new-token invoice as the web app makes it (the token the claim secret's alone), in another browser
+    const created = await call(srv.url, 'POST', '/api/v1/topup', { body: { amount_sats: 100, claim_secret_only: true } });
+    const preimage = await srv.pay(created.body.invoice);
+    const page = await s.page({ name: 'claim-paid-new', width: 360 });
+    await page.goto(`${srv.url}/topup`);
+    await page.getByTestId('claim-paid-toggle').click();
+    await page.getByTestId('claim-paid-preimage').fill(preimage);
+    await page.getByTestId('claim-paid-preimage-button').click();
+    const done = page.getByTestId('claim-paid-done');
+    await expectText(done, /^100 sats credited to the new token this invoice bought\. A preimage does not show that token: it is shown in the browser that created the invoice/);
+    expect(await done.textContent()).not.toMatch(/refills/);
+    await expectAbsent(page.getByTestId('token-reveal'), 1_000);
+
+    // a refill, claimed by its preimage without its token
+    const refilled = await call(srv.url, 'POST', '/api/v1/topup', { body: { amount_sats: 1 } });
+    const token = (await call(srv.url, 'POST', '/api/v1/topup/claim', { body: { preimage: await srv.pay(refilled.body.invoice) } })).body.token as string;
+    const refill = await call(srv.url, 'POST', '/api/v1/topup', { headers: { 'X-Token': token }, body: { amount_sats: 30 } });
+    await page.getByTestId('claim-paid-preimage').fill(await srv.pay(refill.body.invoice));
+    await page.getByTestId('claim-paid-preimage-button').click();
+    await expectText(done, '30 sats credited to the token this invoice refills: its balance shows them there. No new token was made.');
+    expect(await balanceOf(srv, token)).toBe(31);
+  });
 });
 
 describe('development mode in the catalog', () => {

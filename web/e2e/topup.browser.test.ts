@@ -75,7 +75,7 @@ describe('top-up to a token on the development node', () => {
     const reveal = page.getByTestId('token-reveal');
     await expectVisible(reveal);
     expect(await page.evaluate(() => (window as unknown as { __statuses: string[] }).__statuses)).toContainEqual(expect.stringMatching(/^paid: Paid\./));
-    await expectText(reveal.getByRole('note'), /Save this now — it cannot be shown again\./);
+    await expectText(reveal.getByRole('note'), /^Save this now — the server never shows it again, and this browser keeps it only while it is the token in use/);
     await expectText(reveal, /Credited 1,234 sats\. Balance 1,234 sats\./);
     const token = (await page.getByTestId('token-reveal-text').textContent())?.trim() ?? '';
     expect(token).toMatch(/^abl_\S{8,}$/);

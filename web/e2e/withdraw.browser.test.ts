@@ -74,3 +74,20 @@ for (const [label, width, height] of [
     await s.shot(page, `withdraw-no-route-${width}`);
   });
 }
+
+browserTest('withdrawing the whole balance names the most it can withdraw, with no top-up', browser, async (s) => {
+  const token = await fundToken(srv, 2_000);
+  const page = await s.page({ token });
+  await page.goto(`${srv.url}/account`);
+  const form = page.getByTestId('collect-form');
+  await form.getByTestId('dev-payee-amount').fill('2000');
+  await form.getByTestId('dev-payee-button').click();
+  await expect.poll(() => form.getByTestId('collect-invoice-input').inputValue(), { timeout: 20_000 }).toMatch(/^lnbcrt/);
+  await form.getByTestId('collect-button').click();
+  // 0.5 % + 10 sats of reserve: 1,980 sats and its reserve fit in 2,000, 1,981 do not
+  await expectText(form.getByTestId('collect-most'), 'The most you can withdraw now is 1,980 sats.');
+  await expectText(form.getByTestId('error-notice'), /Your balance is 2,000 sats; this invoice would hold 2,020 sats with the routing-fee reserve/);
+  expect(await form.getByRole('link', { name: /top up/i }).count()).toBe(0);
+  expect(await form.getByTestId('error-notice').textContent()).not.toMatch(/top.?up/i);
+  expect(await balanceOf(srv, token)).toBe(2_000);
+});

@@ -1,6 +1,6 @@
 // Child tokens: POST /api/v1/tokens makes one from the caller's token, GET lists them,
 // DELETE /api/v1/tokens/{id} revokes one and returns what it had left; PUT /api/v1/balance/alert sets
-// a token's low-balance threshold.
+// a token's low-balance threshold, GET reads it (the web app's Account page shows it).
 import type { FastifyInstance } from 'fastify';
 import { BalanceAlertSchema, CreateChildTokenSchema, type BalanceAlert, type ChildTokenList, type ChildTokenRevoked } from '../../../contract/api.js';
 import type { TokenService } from '../../tokens/service.js';
@@ -27,6 +27,8 @@ export function tokenRoutes(app: FastifyInstance, deps: { tokens: TokenService }
     const token = requireToken(req);
     return deps.tokens.setLowBalanceAlert(token, parseWith(BalanceAlertSchema, jsonObject(req)).below_sats);
   });
+
+  app.get('/api/v1/balance/alert', async (req): Promise<BalanceAlert> => deps.tokens.getLowBalanceAlert(requireToken(req)));
 
   app.delete<{ Params: { id: string } }>('/api/v1/tokens/:id', async (req): Promise<ChildTokenRevoked> => deps.tokens.revoke(requireToken(req), req.params.id));
 }

@@ -17,7 +17,7 @@ const headersOf = (s: Seen | undefined): Record<string, string> => (s?.init?.hea
 const PARENT = 'abl_parent_secret';
 
 const created = { token: 'abl_child_secret', id: 'ct_1', amount_sats: 250, expires_at: 1_800_000_000, max_sats_per_day: 50, apis: ['openai'], balance_sats: 250, created_at: 1_764_806_400 };
-const listed = { id: 'ct_1', balance_sats: 250, balance_msat: 250_000, expires_at: 1_800_000_000, max_sats_per_day: 50, apis: ['openai'], spent_today_sats: 0, revoked: false, created_at: 1_764_806_400 };
+const listed = { id: 'ct_1', balance_sats: 250, balance_msat: 250_000, expires_at: 1_800_000_000, max_sats_per_day: 50, apis: ['openai'], spent_today_sats: 0, spent_today_msat: 0, revoked: false, created_at: 1_764_806_400 };
 
 describe('child-token calls', () => {
   it('makes a child with the parent’s token in the header and the limits in the body', async () => {

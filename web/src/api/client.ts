@@ -1,5 +1,5 @@
 // Typed client for every endpoint of the HTTP contract; one method per endpoint.
-import type { Balance, CallUsage, ClaimResponse, DailyUsage, DevInvoice, DevPayResponse, Health, TopupCreated, TopupStatusBody, UsagePage } from '../../../contract/api';
+import type { Balance, BalanceAlert, CallUsage, ClaimResponse, DailyUsage, DevInvoice, DevPayResponse, Health, TopupCreated, TopupStatusBody, UsagePage } from '../../../contract/api';
 import type { PublicCatalog } from '../../../contract/catalog';
 import type { EditQuoteBody, PostQuoteBody, PostTaskBody } from '../../../contract/hire';
 import type { Me, Message, MessageList, Payout, PostedQuote, PostedTask, Profile, Quote, Rating, Task, TaskDetail, TaskList, TaskSummary } from '../../../contract/hire-views';
@@ -132,6 +132,9 @@ export function createApiClient(options: ClientOptions = {}) {
     createChildToken: (token: string, body: CreateChildTokenBody) => json<ChildTokenCreated>('/api/v1/tokens', { method: 'POST', body, token }),
     /** the parent's children, without their token strings */
     listChildTokens: async (token: string, signal?: AbortSignal) => (await json<ChildTokenList>('/api/v1/tokens', { token, signal })).data,
+    /** the token's low-balance alert: paid answers carry X-Balance-Low below it (null: none) */
+    getBalanceAlert: (token: string, signal?: AbortSignal) => json<BalanceAlert>('/api/v1/balance/alert', { token, signal }),
+    setBalanceAlert: (token: string, belowSats: number | null) => json<BalanceAlert>('/api/v1/balance/alert', { method: 'PUT', body: { below_sats: belowSats }, token }),
     /** revokes a child: what it has left returns to the parent */
     revokeChildToken: (token: string, id: string) => json<ChildTokenRevoked>(`/api/v1/tokens/${seg(id)}`, { method: 'DELETE', token }),
 

@@ -16,6 +16,8 @@ export interface ApiErrorInit {
   field?: string;
   balanceSats?: number;
   priceSats?: number;
+  /** a refused withdrawal: the largest invoice the balance can pay with its routing-fee reserve */
+  maxAmountSats?: number;
   challenge?: PaymentChallenge;
   retryAfterSeconds?: number;
   /** the whole parsed body, for showing upstream errors as they came */
@@ -30,6 +32,7 @@ export class ApiError extends Error {
   readonly field: string | undefined;
   readonly balanceSats: number | undefined;
   readonly priceSats: number | undefined;
+  readonly maxAmountSats: number | undefined;
   readonly challenge: PaymentChallenge;
   readonly retryAfterSeconds: number | undefined;
   readonly body: unknown;
@@ -43,6 +46,7 @@ export class ApiError extends Error {
     this.field = init.field;
     this.balanceSats = init.balanceSats;
     this.priceSats = init.priceSats;
+    this.maxAmountSats = init.maxAmountSats;
     this.challenge = init.challenge ?? {};
     this.retryAfterSeconds = init.retryAfterSeconds;
     this.body = init.body;

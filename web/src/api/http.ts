@@ -15,7 +15,7 @@ export interface HttpConfig {
 }
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   token?: string | undefined;
   /** a plain value is sent as JSON; FormData as multipart */
   body?: unknown;

@@ -59,6 +59,7 @@ export function parseErrorResponse(status: number, statusText: string, retryAfte
     field: str(err.field),
     balanceSats: num(err.balance_sats),
     priceSats: num(err.price_sats),
+    maxAmountSats: num(err.max_amount_sats),
     challenge: readChallenge(body),
     retryAfterSeconds,
     body,

@@ -7,6 +7,13 @@ import { useKnownBalance } from '../state/useKnownBalance';
 import { useToken } from '../state/useToken';
 import { CopyButton } from './CopyButton';
 
+/** What is true of seeing it again: the server never shows a token twice; this browser keeps only the token in use. */
+export function saveNow(source: RevealedToken['source']): string {
+  return source === 'child'
+    ? 'Save this now — once hidden it cannot be shown again: neither this page nor the server keeps it.'
+    : 'Save this now — the server never shows it again, and this browser keeps it only while it is the token in use (for good if you tick “Remember on this device”).';
+}
+
 export function TokenReveal({ revealed, onDismiss }: { revealed: RevealedToken; onDismiss: () => void }) {
   const { token: inUse, remembered, setToken, setRemembered } = useToken();
   const [confirmed, setConfirmed] = useState(false);
@@ -39,8 +46,8 @@ export function TokenReveal({ revealed, onDismiss }: { revealed: RevealedToken; 
               : 'Your new token'}
       </h2>
       <p className="notice notice-warning" role="note">
-        <strong>Save this now — it cannot be shown again.</strong> The token is your balance: anyone with it can spend it, and
-        without it the sats are gone. Store it in a password manager.
+        <strong>{saveNow(revealed.source)}</strong> The token is your balance: anyone with it can spend it, and without it the sats are
+        gone. Store it in a password manager.
       </p>
       <div className="token-value">
         <code data-testid="token-reveal-text">{revealed.token}</code>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChildToken } from '../api/childTokens';
 import { ApiError } from '../api/errors';
-import { AI_FOR_HIRE_CHOICE, apisText, checkChildToken, childApiChoices, childState, childTokenRefusal, expiryText, isChildToken, localDateTimeToUnix, spentTodayText, type ChildTokenInput } from './childTokenForm';
+import { AI_FOR_HIRE_CHOICE, apisText, childName, checkChildToken, childApiChoices, childState, childTokenRefusal, expiryText, isChildToken, localDateTimeToUnix, spentTodayText, type ChildTokenInput } from './childTokenForm';
 
 const NOW = Math.floor(new Date(2026, 11, 4, 23, 0).getTime() / 1000);
 const ctx = { now: NOW, balanceSats: 1_000, knownApis: ['openai', 'anthropic'] };
@@ -93,7 +93,7 @@ describe('the server’s refusals in words', () => {
 });
 
 describe('a child in words', () => {
-  const child: ChildToken = { id: 'ct_1', balance_sats: 80, balance_msat: 80_500, expires_at: null, max_sats_per_day: 50, apis: null, spent_today_sats: 12, revoked: false, created_at: NOW - 60 };
+  const child: ChildToken = { id: 'ct_1', balance_sats: 80, balance_msat: 80_500, expires_at: null, max_sats_per_day: 50, apis: null, spent_today_sats: 12, spent_today_msat: 11_099, revoked: false, created_at: NOW - 60 };
 
   it('tells active, expired and revoked apart', () => {
     expect(childState(child, NOW)).toBe('active');
@@ -103,10 +103,16 @@ describe('a child in words', () => {
   });
 
   it('says the day’s spend against its cap and its APIs', () => {
-    expect(spentTodayText(child)).toBe('12 of 50 sats today');
-    expect(spentTodayText({ ...child, max_sats_per_day: null, spent_today_sats: 1 })).toBe('1 sat today (no daily cap)');
+    // to the msat, as the balance is said beside it: 11.099, not the whole sats rounded up (12)
+    expect(spentTodayText(child)).toBe('11.099 of 50 sats today');
+    expect(spentTodayText({ ...child, max_sats_per_day: null, spent_today_sats: 1, spent_today_msat: 99 })).toBe('0.099 sats today (no daily cap)');
+    expect(spentTodayText({ ...child, max_sats_per_day: null, spent_today_sats: 1, spent_today_msat: 1000 })).toBe('1 sat today (no daily cap)');
     expect(apisText(child)).toBe('every API');
     expect(apisText({ apis: ['openai', 'anthropic'] })).toBe('openai, anthropic');
+  });
+
+  it('names a child by when it was made and its short id, not by its number alone', () => {
+    expect(childName(child)).toMatch(/^the child token made .+ \(no\. ct_1\)$/);
   });
 
   it('says any expiry the API can answer, never "Invalid Date"', () => {

@@ -3,7 +3,7 @@
 // words. Pure, so it is tested.
 import type { ApiError } from '../api/errors';
 import type { ChildToken, CreateChildTokenBody } from '../api/childTokens';
-import { formatSats, formatTime } from './format';
+import { formatMsat, formatSats, formatTime } from './format';
 
 export interface ChildTokenInput {
   amount: string;
@@ -109,8 +109,13 @@ export function childState(c: ChildToken, now: number): 'revoked' | 'expired' | 
 
 /** "12 of 100 sats today", "12 sats today (no daily cap)". */
 export function spentTodayText(c: ChildToken): string {
-  return c.max_sats_per_day !== null ? `${formatSats(c.spent_today_sats).replace(/ sats?$/, '')} of ${formatSats(c.max_sats_per_day)} today` : `${formatSats(c.spent_today_sats)} today (no daily cap)`;
+  // to the msat, as "Left" says the balance (whole sats rounded up would say 1 for 0.099)
+  const spent = formatMsat(c.spent_today_msat);
+  return c.max_sats_per_day !== null ? `${spent.replace(/ sats?$/, '')} of ${formatSats(c.max_sats_per_day)} today` : `${spent} today (no daily cap)`;
 }
+
+/** A child token as a person recognises it: when it was made, and its short id. */
+export const childName = (c: Pick<ChildToken, 'id' | 'created_at'>): string => `the child token made ${formatTime(c.created_at)} (no. ${c.id})`;
 
 /** An API a child may be limited to: its name in `apis`, its title on the form. */
 export interface ApiChoice {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskSummary } from '../../../contract/hire-views';
 import { taskFixture } from '../testing/hireFixture';
-import { boardTasks, type LiveTask } from './hireBoard';
+import { boardTasks, summaryMayChange, type LiveTask } from './hireBoard';
 
 const task = (id: string, status: TaskSummary['status'], created_at: number): TaskSummary => ({ ...taskFixture({ id, status, created_at }), quote_count: 0 });
 const live = (...entries: [TaskSummary, boolean][]) => new Map<string, LiveTask>(entries.map(([t, announced]) => [t.id, { task: t, announced }]));
@@ -23,5 +23,12 @@ describe('boardTasks', () => {
 
   it('leaves out an unlisted task that was not announced (an old task changing elsewhere)', () => {
     expect(boardTasks(loaded, live([task('z', 'cancelled', 5), false]), '').map((t) => t.id)).toEqual(['b', 'a']);
+  });
+});
+
+describe('summaryMayChange', () => {
+  it('fetches a listed task again only on events that can change what the board shows of it', () => {
+    for (const e of ['task.created', 'quote.created', 'quote.accepted', 'task.delivered', 'task.completed', 'task.left_open']) expect(summaryMayChange(e)).toBe(true);
+    for (const e of ['message.created', 'quote.updated', 'quote.declined', 'payout.completed']) expect(summaryMayChange(e)).toBe(false);
   });
 });

@@ -16,3 +16,9 @@ export function boardTasks(loaded: readonly TaskSummary[], live: ReadonlyMap<str
     .sort((a, b) => b.created_at - a.created_at);
   return [...added, ...loaded.map((t) => live.get(t.id)?.task ?? t)].filter((t) => !status || t.status === status);
 }
+
+/** events that leave every field of a task summary as it was (a message, a quote's price, a payout) */
+const SUMMARY_UNCHANGED = new Set(['message.created', 'quote.updated', 'quote.declined', 'payout.completed', 'payout.failed']);
+
+/** Whether an event may change what the board shows of its task: only then is the task fetched again. */
+export const summaryMayChange = (event: string): boolean => !SUMMARY_UNCHANGED.has(event);

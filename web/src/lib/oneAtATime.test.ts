@@ -21,15 +21,18 @@ describe('oneAtATime', () => {
     const ask = oneAtATime(r.run);
     ask('a');
     ask('a');
-    ask('a');
     ask('b');
+    expect(r.started).toEqual([]); // the asks of one go share a run, started a microtask later
+    await Promise.resolve();
     expect(r.started).toEqual(['a', 'b']);
+    ask('a');
     await r.finishNext(); // a's first run ends: asked again meanwhile, so once more
     expect(r.started).toEqual(['a', 'b', 'a']);
     await r.finishNext(); // b ends, not asked again
     await r.finishNext(); // a's second run ends
     expect(r.started).toEqual(['a', 'b', 'a']);
     ask('a'); // idle again: runs at once
+    await Promise.resolve();
     expect(r.started).toEqual(['a', 'b', 'a', 'a']);
   });
 
@@ -41,6 +44,7 @@ describe('oneAtATime', () => {
       return started.length === 1 ? new Promise<void>((_, reject) => (fail = reject)) : Promise.resolve();
     });
     ask(1);
+    await Promise.resolve();
     ask(1);
     fail(new Error('offline'));
     await new Promise((resolve) => setTimeout(resolve, 0));

@@ -1,11 +1,14 @@
 // One run per key at a time: asked again while it runs, it runs once more after, however often
-// it was asked meanwhile. A burst of live events then costs a fetch on its way and one after it,
-// not a fetch each, and the last answer is always the newest. No timers (the browser tests freeze
-// the page's clock, and events must still show).
+// it was asked meanwhile. A run starts a microtask after its first ask, so the asks of one go
+// (the events of one chunk of the stream) share it. A burst of live events then costs one fetch,
+// or one on its way and one after it, never a fetch each, and the last answer is always the
+// newest. No timers (the browser tests freeze the page's clock, and events must still show).
 
 export function oneAtATime<K>(run: (key: K) => Promise<unknown>): (key: K) => void {
   /** keys running, and whether they were asked again meanwhile */
   const running = new Map<K, boolean>();
+  /** keys asked for in this go, to start in a microtask */
+  const queued = new Set<K>();
   const start = (key: K): void => {
     running.set(key, false);
     void run(key)
@@ -18,6 +21,12 @@ export function oneAtATime<K>(run: (key: K) => Promise<unknown>): (key: K) => vo
   };
   return (key) => {
     if (running.has(key)) running.set(key, true);
-    else start(key);
+    else if (!queued.has(key)) {
+      queued.add(key);
+      queueMicrotask(() => {
+        queued.delete(key);
+        start(key);
+      });
+    }
   };
 }

@@ -8,6 +8,11 @@ describe('parsePendingTopups', () => {
     expect(parsePendingTopups(JSON.stringify([entry, { ...entry, claim_secret: 5 }, null, 'x']))).toEqual([entry]);
   });
 
+  it('keeps a refill, which names its token and has no claim secret', () => {
+    const refill = { ...entry, claim_secret: '', refill_token: 'abl_x' };
+    expect(parsePendingTopups(JSON.stringify([refill, { ...refill, refill_token: 5 }]))).toEqual([refill]);
+  });
+
   it('treats missing or unreadable storage as nothing stored', () => {
     for (const raw of [null, '', '{', '{"a":1}', '42']) expect(parsePendingTopups(raw)).toEqual([]);
   });

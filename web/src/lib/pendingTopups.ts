@@ -1,11 +1,15 @@
-// New-token invoices this browser asked for and has not finished with, kept in localStorage so
+// Top-up invoices this browser asked for and has not finished with, kept in localStorage so
 // that a reload, another tab or a discarded tab still gets the token once the invoice is paid
-// (a phone wallet paying the QR never tells this page anything). An entry holds the invoice's
-// claim secret, which redeems only that invoice's token; it is removed once the user has saved
-// the token, or when the invoice expired unpaid.
+// (a phone wallet paying the QR never tells this page anything). A new token's entry holds the
+// invoice's claim secret, which redeems only that invoice's token; it is removed once the user
+// has saved the token, or when the invoice expired unpaid. A refill's entry names the token it
+// refills (credited by the server once paid, no claim): removed once it is paid or expired.
 export interface PendingTopup {
   payment_hash: string;
+  /** a new token's claim secret; '' for a refill */
   claim_secret: string;
+  /** the token a refill invoice credits; absent for a new token */
+  refill_token?: string;
   invoice: string;
   amount_sats: number;
   /** Unix seconds */
@@ -22,7 +26,8 @@ function isPendingTopup(v: unknown): v is PendingTopup {
     typeof p.claim_secret === 'string' &&
     typeof p.invoice === 'string' &&
     typeof p.amount_sats === 'number' &&
-    typeof p.expires_at === 'number'
+    typeof p.expires_at === 'number' &&
+    (p.refill_token === undefined || typeof p.refill_token === 'string')
   );
 }
 

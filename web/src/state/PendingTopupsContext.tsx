@@ -1,7 +1,7 @@
-// Watches the new-token invoices this browser asked for (lib/pendingTopups: localStorage), on
+// Watches the top-up invoices this browser asked for (lib/pendingTopups: localStorage), on
 // every page and in every tab: once one is paid — by this page's wallet buttons or by a phone
 // that scanned the QR — it redeems the token with the invoice's claim secret and shows it (the
-// token reveal). A reload, another tab or a discarded tab does the same from the stored entry;
+// token reveal); a paid refill reads its token's balance, so the header shows it at once. A reload, another tab or a discarded tab does the same from the stored entry;
 // the entry goes when the user has saved the token (dismissed its reveal) or the invoice expired.
 import { createContext, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { api } from '../api/client';
@@ -17,6 +17,8 @@ export type PendingState =
   /** paid: the token is being redeemed */
   | { kind: 'paid' }
   | { kind: 'redeemed'; result: ClaimResponse }
+  /** a refill paid and credited: its token's balance now (null when it could not be read) */
+  | { kind: 'credited'; balanceSats: number | null }
   /** the server refused the claim (e.g. the preimage was claimed first elsewhere) */
   | { kind: 'failed'; error: ApiError }
   | { kind: 'expired' };
@@ -35,7 +37,7 @@ export interface PendingTopupsApi {
 export const PendingTopupsContext = createContext<PendingTopupsApi | null>(null);
 
 const WAITING: PendingState = { kind: 'waiting' };
-const TERMINAL = new Set<PendingState['kind']>(['redeemed', 'failed', 'expired']);
+const TERMINAL = new Set<PendingState['kind']>(['redeemed', 'credited', 'failed', 'expired']);
 
 export function PendingTopupsProvider({ children }: { children: ReactNode }) {
   const { reveal, reveals } = useReveal();
@@ -73,6 +75,14 @@ export function PendingTopupsProvider({ children }: { children: ReactNode }) {
           const { status } = await api.getTopupStatus(hash, signal);
           if (status === 'expired') {
             setState(hash, { kind: 'expired' });
+            forget(hash);
+            return;
+          }
+          if (status === 'paid' && entry.refill_token) {
+            // credited by the server already: the balance read tells the header at once
+            const balance = await api.getBalance(entry.refill_token, signal).catch(() => null);
+            if (signal.aborted) return;
+            setState(hash, { kind: 'credited', balanceSats: balance?.balance_sats ?? null });
             forget(hash);
             return;
           }

@@ -1,4 +1,4 @@
-// Account: the token in use, its balance, its usage history, its child tokens, this tab's paid calls,
+// Account: the token in use, its balance and low-balance alert, its usage history, its child tokens, this tab's paid calls,
 // its AI for Hire activity, withdrawals.
 import { useState } from 'react';
 import { api } from '../../api/client';
@@ -7,6 +7,7 @@ import { useDocumentTitle } from '../../hooks/useDocumentTitle';
 import { isChildToken } from '../../lib/childTokenForm';
 import { useToken } from '../../state/useToken';
 import { CollectForm } from '../hire/CollectForm';
+import { BalanceAlertCard } from './BalanceAlertCard';
 import { BalanceCard } from './BalanceCard';
 import { ChildCannotWithdraw } from './ChildCannotWithdraw';
 import { ChildTokensSection } from './ChildTokensSection';
@@ -34,6 +35,7 @@ export function AccountPage() {
         <>
           <TokenCard token={token} />
           <BalanceCard token={token} version={version} />
+          <BalanceAlertCard token={token} />
           <UsageSection token={token} version={version} />
           <ChildTokensSection token={token} version={version} list={children} onMoneyMoved={() => setVersion((v) => v + 1)} />
           <RecentCalls token={token} />

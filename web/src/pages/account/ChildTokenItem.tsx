@@ -2,7 +2,7 @@
 import type { ChildToken } from '../../api/childTokens';
 import { ConfirmAction } from '../../components/ConfirmAction';
 import { formatMsat, formatTime } from '../../lib/format';
-import { apisText, childState, expiryText, spentTodayText } from '../../lib/childTokenForm';
+import { apisText, childName, childState, expiryText, spentTodayText } from '../../lib/childTokenForm';
 
 const STATE_TEXT = { active: 'active', expired: 'expired', revoked: 'revoked' } as const;
 const STATE_BADGE = { active: 'badge-open', expired: 'badge-expired', revoked: 'badge-cancelled' } as const;
@@ -12,7 +12,7 @@ export function ChildTokenItem({ child, now, busy, onRevoke }: { child: ChildTok
   return (
     <li className="stack child-token" data-testid="child-token" data-id={child.id} data-state={state}>
       <p className="child-token-head">
-        <span className="muted">Child token</span> <code className="break-anywhere">{child.id}</code> <span className={`badge ${STATE_BADGE[state]}`}>{STATE_TEXT[state]}</span>
+        <span>Made {formatTime(child.created_at)}</span> <span className="muted small">no. {child.id}</span> <span className={`badge ${STATE_BADGE[state]}`}>{STATE_TEXT[state]}</span>
       </p>
       <dl className="facts">
         <div>
@@ -31,15 +31,11 @@ export function ChildTokenItem({ child, now, busy, onRevoke }: { child: ChildTok
           <dt>APIs</dt>
           <dd>{apisText(child)}</dd>
         </div>
-        <div>
-          <dt>Made</dt>
-          <dd>{formatTime(child.created_at)}</dd>
-        </div>
       </dl>
       {state !== 'revoked' ? (
         <ConfirmAction
           label="Revoke"
-          prompt={`Revoke ${child.id}? It stops working at once and its ${formatMsat(child.balance_msat)} come back to this token.`}
+          prompt={`Revoke ${childName(child)}? It stops working at once and its ${formatMsat(child.balance_msat)} come back to this token.`}
           confirmLabel="Revoke it"
           busy={busy}
           onConfirm={() => onRevoke(child)}

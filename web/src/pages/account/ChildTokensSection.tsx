@@ -10,7 +10,7 @@ import { TokenReveal } from '../../components/TokenReveal';
 import { useAsync, type AsyncState } from '../../hooks/useAsync';
 import { useBeforeUnload } from '../../hooks/useBeforeUnload';
 import { useCatalog } from '../../hooks/useCatalog';
-import { childApiChoices, isChildToken } from '../../lib/childTokenForm';
+import { childApiChoices, childName, isChildToken } from '../../lib/childTokenForm';
 import { formatMsat } from '../../lib/format';
 import { ChildTokenForm } from './ChildTokenForm';
 import { ChildTokenItem } from './ChildTokenItem';
@@ -29,7 +29,7 @@ export function ChildTokensSection({ token, version, list, onMoneyMoved }: Child
   const catalog = useCatalog();
   const [created, setCreated] = useState<ChildTokenCreated | null>(null);
   const [revoking, setRevoking] = useState<string | null>(null);
-  const [revoked, setRevoked] = useState<{ id: string; returnedMsat: number } | null>(null);
+  const [revoked, setRevoked] = useState<{ name: string; returnedMsat: number } | null>(null);
   const [revokeError, setRevokeError] = useState<ApiError | null>(null);
   const [now] = useState(() => Math.floor(Date.now() / 1000));
   useBeforeUnload(created !== null);
@@ -52,7 +52,7 @@ export function ChildTokensSection({ token, version, list, onMoneyMoved }: Child
     api.revokeChildToken(token, c.id).then(
       (r) => {
         setRevoking(null);
-        setRevoked({ id: r.id, returnedMsat: r.returned_msat });
+        setRevoked({ name: childName(c), returnedMsat: r.returned_msat });
         onMoneyMoved();
       },
       (e: unknown) => {
@@ -78,7 +78,7 @@ export function ChildTokensSection({ token, version, list, onMoneyMoved }: Child
       ) : null}
       {revoked ? (
         <p className="notice notice-success" role="status" data-testid="child-revoked">
-          Revoked {revoked.id}: {formatMsat(revoked.returnedMsat)} came back to this token.
+          Revoked {revoked.name}: {formatMsat(revoked.returnedMsat)} came back to this token.
         </p>
       ) : null}
       {revokeError ? <ErrorNotice error={revokeError} title="The child token could not be revoked" testId="child-revoke-error" /> : null}

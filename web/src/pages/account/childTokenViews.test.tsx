@@ -28,7 +28,7 @@ describe('child-token errors on the page', () => {
 });
 
 describe('a child token in the list', () => {
-  const child: ChildToken = { id: 'ct_7', balance_sats: 80, balance_msat: 80_500, expires_at: null, max_sats_per_day: 50, apis: ['openai'], spent_today_sats: 12, revoked: false, created_at: 1_764_806_400 };
+  const child: ChildToken = { id: 'ct_7', balance_sats: 80, balance_msat: 80_500, expires_at: null, max_sats_per_day: 50, apis: ['openai'], spent_today_sats: 12, spent_today_msat: 12_000, revoked: false, created_at: 1_764_806_400 };
   const render = (c: ChildToken): string => renderToStaticMarkup(<ChildTokenItem child={c} now={1_764_810_000} busy={false} onRevoke={() => undefined} />);
 
   it('shows what is left, the day’s spend against the cap, its APIs, and a Revoke button', () => {

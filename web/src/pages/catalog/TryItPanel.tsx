@@ -26,6 +26,7 @@ export function TryItPanel({ endpoint, request }: { endpoint: PublicEndpoint; re
     const built = buildTryItBody(request, input);
     if (!built.ok) {
       setProblem(built.message);
+      call.clear();
       return;
     }
     setProblem(null);

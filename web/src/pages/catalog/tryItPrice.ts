@@ -26,6 +26,13 @@ export type CallPrice =
 /** A rough token count of a request: about 4 bytes of English or JSON per token. */
 export const estimateInputTokens = (bytes: number): number => Math.ceil(bytes / 4);
 
+/**
+ * The framing margin the server's input bound adds to a chat, responses or messages request
+ * (REQUEST_OVERHEAD in server/metering/request-input.ts): without it the estimate fell a sat
+ * short of the ceiling reserved ("~164" where 165 were held). Embeddings have none.
+ */
+export const REQUEST_FRAMING_TOKENS = 64;
+
 export function callPrice(ep: PublicEndpoint, facts: BodyFacts): CallPrice {
   if (facts.jsonProblem !== undefined) return { kind: 'invalid_json', problem: facts.jsonProblem };
   if (ep.free) return { kind: 'free' };
@@ -34,7 +41,7 @@ export function callPrice(ep: PublicEndpoint, facts: BodyFacts): CallPrice {
   const price = model !== null ? ep.models[model] : undefined;
   if (model === null || price === undefined) return { kind: 'unpriced', model };
   if (!isMeteredPrice(price)) return { kind: 'flat', sats: price };
-  const inputTokens = estimateInputTokens(facts.bytes);
+  const inputTokens = estimateInputTokens(facts.bytes) + (price.max_output_tokens > 0 ? REQUEST_FRAMING_TOKENS : 0);
   const outputTokens = facts.maxOutputTokens ?? price.max_output_tokens;
   return { kind: 'metered', model, ceilingSats: callSats(price, inputTokens, outputTokens), inputTokens, outputTokens, modelMaxOutputTokens: price.max_output_tokens };
 }

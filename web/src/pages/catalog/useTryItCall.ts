@@ -62,6 +62,16 @@ export function useTryItCall(endpoint: PublicEndpoint, token: string | null) {
     [endpoint.method, endpoint.path, endpoint.title, token, record, readCharge, cancelCharge],
   );
 
+  /** forgets the last call's answer: a request that cannot be sent must not sit above an older answer */
+  const clear = useCallback(() => {
+    cancelCharge();
+    setError(null);
+    setHead(null);
+    setResult(null);
+    setCancelled(false);
+    setRequestId(null);
+  }, [cancelCharge]);
+
   const cancel = useCallback(() => {
     if (!callRef.current) return;
     callRef.current.byUser = true;
@@ -70,5 +80,5 @@ export function useTryItCall(endpoint: PublicEndpoint, token: string | null) {
 
   const receipt = requestId === null ? null : (receipts.find((r) => r.requestId === requestId) ?? null);
   const retryCharge = useCallback(() => (receipt ? void readCharge(receipt) : undefined), [receipt, readCharge]);
-  return { sending, head, result, error, cancelled, receipt, charge, send, cancel, retryCharge };
+  return { sending, head, result, error, cancelled, receipt, charge, send, cancel, clear, retryCharge };
 }

@@ -2,12 +2,12 @@
 import { useId, useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
 import type { Payout } from '../../../../contract/hire-views';
-import { ErrorNotice } from '../../components/ErrorNotice';
 import { Field } from '../../components/Field';
 import { formatMsat, formatSats } from '../../lib/format';
 import { looksLikeInvoice, stripLightningPrefix } from '../../lib/lightning';
 import { useHealth } from '../../hooks/useHealth';
 import type { DevInvoice } from '../../../../contract/api';
+import { CollectRefusal } from './CollectRefusal';
 import { DevPayeeInvoice } from './DevPayeeInvoice';
 import { useHireAction } from './useHireAction';
 
@@ -58,13 +58,7 @@ export function CollectForm({ token, onDone }: { token: string; onDone?: () => v
         <textarea rows={3} className="mono" spellCheck={false} value={invoice} onChange={(e) => setInvoice(e.target.value)} data-testid="collect-invoice-input" />
       </Field>
       {isDevWallet ? <DevPayeeInvoice onInvoice={useDevInvoice} /> : null}
-      {action.error ? (
-        <ErrorNotice
-          error={action.error}
-          title="The withdrawal did not go through"
-          next={action.error.field === 'invoice' ? 'Paste another invoice, or make a new one in your wallet.' : undefined}
-        />
-      ) : null}
+      {action.error ? <CollectRefusal error={action.error} /> : null}
       {result ? (
         <div className="notice notice-success" role="status" data-testid="collect-result">
           <p className="notice-title">Paid {formatMsat(result.paid_msat)}</p>

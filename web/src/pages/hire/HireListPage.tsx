@@ -1,13 +1,18 @@
 // AI for Hire: browse tasks, filtered by status (kept in the URL so a filtered list can be linked).
 // With a token the list follows live events: new open tasks appear, taken or closed ones change.
-import { useId, useRef, useState } from 'react';
+// After a 429 it loads again by itself once the wait is over, and after the stream (re)opens.
+import { useEffect, useId, useRef, useState } from 'react';
 import { api } from '../../api/client';
 import { TASK_STATUSES } from '../../../../contract/hire-states';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Skeleton } from '../../components/Skeleton';
+import { useBackgroundRefresh } from '../../hooks/useBackgroundRefresh';
 import { useDocumentTitle } from '../../hooks/useDocumentTitle';
 import { useHireEvents } from '../../hooks/useHireEvents';
+import { useOneReloadAtATime } from '../../hooks/useOneReloadAtATime';
+import { summaryMayChange } from '../../lib/hireBoard';
 import { oneAtATime } from '../../lib/oneAtATime';
+import { isRateLimited } from '../../lib/rateLimit';
 import { navigate } from '../../router/history';
 import { paths } from '../../router/routes';
 import { Link } from '../../router/Link';
@@ -21,7 +26,9 @@ export function HireListPage() {
   const id = useId();
   const { query } = useLocation();
   const status = query.get('status') ?? '';
-  const { tasks, error, loading, reload, hasMore, loadMore, loadingMore, moreError, applyLive: applyLiveNow } = useTaskPages(status);
+  const pages = useTaskPages(status);
+  const { tasks, error, loading, reload, hasMore, loadMore, loadingMore, moreError, applyLive: applyLiveNow } = pages;
+  const reloadOnce = useOneReloadAtATime(pages);
   const applyLive = useRef(applyLiveNow);
   applyLive.current = applyLiveNow;
   const { token } = useToken();
@@ -35,13 +42,21 @@ export function HireListPage() {
     token,
     (e) => {
       const taskId = e.data.task_id;
-      if (!taskId) return;
+      if (!taskId || !summaryMayChange(e.event)) return;
       if (e.event === 'task.created') announced.current.add(taskId);
       if (!announced.current.has(taskId) && !listed.current.has(taskId)) return;
       refetch(taskId);
     },
-    true,
   );
+  // a 429 holds reloads back for its Retry-After, then the list loads again by itself
+  const background = useBackgroundRefresh(reloadOnce, { poll: false, intervalMs: 0, errors: [error] });
+  // the stream (re)opened after the list loaded or failed: what happened meanwhile was not heard
+  const settled = useRef(false);
+  settled.current = tasks !== undefined || error !== undefined;
+  const { request } = background;
+  useEffect(() => {
+    if (live && settled.current) request();
+  }, [live, request]);
 
   return (
     <div className="page" data-testid="live-board" data-listening={live}>
@@ -79,7 +94,14 @@ export function HireListPage() {
           </span>
         ) : null}
       </div>
-      {error ? <ErrorNotice error={error} title="Tasks could not be loaded" onRetry={reload} /> : null}
+      {error ? (
+        <ErrorNotice
+          error={error}
+          title="Tasks could not be loaded"
+          next={isRateLimited(error) ? 'This page tries again by itself once the wait is over.' : undefined}
+          onRetry={reload}
+        />
+      ) : null}
       {loading && !tasks ? <Skeleton lines={8} label="Loading tasks…" /> : null}
       {tasks && tasks.length === 0 ? (
         <p className="muted" data-testid="no-tasks">

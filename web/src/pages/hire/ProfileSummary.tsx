@@ -1,13 +1,13 @@
 // A party's public record (GET /profiles/{id}): deals closed with escrow, ratings weighted by
 // the amount, disputes and refunds — what a stranger can trust before dealing with it.
-import { api } from '../../api/client';
-import { useAsync } from '../../hooks/useAsync';
 import { formatSats } from '../../lib/format';
+import { useProfile } from './useProfile';
 
 const pct = (rate: number | null) => (rate === null ? '–' : `${Math.round(rate * 100)} %`);
 
-export function ProfileSummary({ profileId, label }: { profileId: string; label: string }) {
-  const profile = useAsync((signal) => api.getProfile(profileId, signal), profileId);
+/** `version`: a new one reads the profile again (the page saw the deal close or get rated) */
+export function ProfileSummary({ profileId, label, version }: { profileId: string; label: string; version?: string }) {
+  const profile = useProfile(profileId, version);
   const p = profile.data;
   return (
     <p className="muted small" data-testid="profile-summary" data-profile-id={profileId}>

@@ -29,10 +29,12 @@ interface QuoteItemProps {
   serverUnread: number;
   /** the message shown as the delivery note: not counted again */
   shownNoteId: number | null;
+  /** the task page's deal version: the contractor's record is read again when it changes */
+  profileVersion?: string;
   onChanged: () => void;
 }
 
-export function QuoteItem({ task, quote, role, token, round, thread, serverUnread, shownNoteId, onChanged }: QuoteItemProps) {
+export function QuoteItem({ task, quote, role, token, round, thread, serverUnread, shownNoteId, profileVersion = '', onChanged }: QuoteItemProps) {
   const accept = useHireAction(onChanged);
   const withdraw = useHireAction(onChanged);
   const [editing, setEditing] = useState(false);
@@ -51,7 +53,7 @@ export function QuoteItem({ task, quote, role, token, round, thread, serverUnrea
         <StatusBadge status={quote.status} />
       </header>
       <p className="prose">{quote.description}</p>
-      <ProfileSummary profileId={quote.contractor_profile} label={mine ? 'You' : 'Contractor'} />
+      <ProfileSummary profileId={quote.contractor_profile} label={mine ? 'You' : 'Contractor'} version={profileVersion} />
       <p className="muted small">
         {mine ? 'Your quote · ' : ''}
         {formatTime(quote.created_at)}

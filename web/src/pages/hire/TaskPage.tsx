@@ -19,6 +19,7 @@ import { hireRole, type HireRole } from './useHireRole';
 import { MilestoneList } from './MilestoneList';
 import { ProfileSummary } from './ProfileSummary';
 import { RateDeal } from './RateDeal';
+import { useDealVersion } from './useProfile';
 import { useQuoteThread } from './useQuoteThread';
 import { useTaskFeed } from './useTaskFeed';
 
@@ -28,7 +29,8 @@ const RATEABLE = new Set(['completed', 'refunded', 'split']);
 
 export function TaskPage({ taskId }: { taskId: string }) {
   const { token } = useToken();
-  const { task, me, live, round, waitUntil, reload } = useTaskFeed(taskId, token);
+  const { task, me, meNeeded, live, round, waitUntil, reload } = useTaskFeed(taskId, token);
+  const dealVersion = useDealVersion(task.data);
   useDocumentTitle(task.data?.title ?? 'Task');
   const role = task.data ? hireRole(task.data, me.data) : NOBODY;
   const side = role.isBuyer ? 'buyer' : role.myQuote?.status === 'accepted' ? 'contractor' : null;
@@ -60,7 +62,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
   const quotes = t.quotes;
   const note = accepted.messages ? deliveryNote(t, accepted.messages) : null;
   const unreadOf = (quoteId: string): number => me.data?.unread_threads.find((u) => u.quote_id === quoteId)?.unread ?? 0;
-  const canQuote = token !== null && me.data !== undefined && !role.isBuyer && !role.myQuote && t.status === 'open';
+  const canQuote = token !== null && (me.data !== undefined || !meNeeded) && !role.isBuyer && !role.myQuote && t.status === 'open';
   // a background refresh that failed: what was loaded stays, with a word about it
   const stale = task.error ?? (me.data !== undefined || isRateLimited(me.error) ? me.error : undefined);
   // without /me, a token that only quoted here is not recognised: say so (a 429 is retried by itself)
@@ -86,7 +88,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
         Posted {formatTime(t.created_at)}
         {role.isBuyer ? ' · you are the buyer' : side === 'contractor' ? ' · you are the contractor' : role.myQuote ? ' · you quoted on this task' : ''}
       </p>
-      <ProfileSummary profileId={t.buyer_profile} label="Buyer" />
+      <ProfileSummary profileId={t.buyer_profile} label="Buyer" version={dealVersion} />
       <div className="card prose" data-testid="task-description">
         {t.description}
       </div>
@@ -110,6 +112,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
             thread={side && q.id === t.accepted_quote_id ? accepted : undefined}
             serverUnread={unreadOf(q.id)}
             shownNoteId={q.id === t.accepted_quote_id ? (note?.message?.id ?? null) : null}
+            profileVersion={q.id === t.accepted_quote_id ? dealVersion : ''}
             onChanged={reload}
           />
         ))}

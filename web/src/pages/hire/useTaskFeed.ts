@@ -1,7 +1,8 @@
 // A task page's data and how it stays fresh. The task is fetched once, then again on each live
 // event of the task (several at once cost one fetch on its way and one after it); only while the
 // event stream is down does it poll, slowly. /me (who the token is here, its unread messages) is
-// read once, and again only after the token's own actions and new messages. A 429 holds every
+// read once the task has quotes (without any the task itself says all: no thread, no quote of
+// the token's), and again only after the token's own actions and new messages. A 429 holds every
 // refresh back for its Retry-After; what was loaded stays on screen meanwhile.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../../api/client';
@@ -25,7 +26,8 @@ export function useTaskFeed(taskId: string, token: string | null) {
   // Latched: a later reload of the task (no data, no error for a moment) must not read /me again.
   const answered = useRef<string | null>(null);
   if (task.data !== undefined || task.error !== undefined) answered.current = `${taskId}:${token ?? ''}`;
-  const me = useAsync((signal) => api.me(token ?? '', signal), token && answered.current === `${taskId}:${token}` ? `${token}:${taskId}` : null);
+  const meNeeded = task.data === undefined || task.data.quotes.length > 0;
+  const me = useAsync((signal) => api.me(token ?? '', signal), token && meNeeded && answered.current === `${taskId}:${token}` ? `${token}:${taskId}` : null);
   const reloadTask = useOneReloadAtATime(task);
   const reloadMe = useOneReloadAtATime(me);
   /** counts the page's refreshes: the open message threads follow it */
@@ -69,5 +71,5 @@ export function useTaskFeed(taskId: string, token: string | null) {
     setRound((r) => r + 1);
   }, [reloadTask, reloadMe]);
 
-  return { task, me, live, round, waitUntil: background.waitUntil, reload };
+  return { task, me, meNeeded, live, round, waitUntil: background.waitUntil, reload };
 }

@@ -10,6 +10,7 @@ import { Field } from '../../components/Field';
 import { claimSecretRefusal, type ClaimRefusalWords } from '../../lib/claimSecret';
 import { formatSats } from '../../lib/format';
 import { isPreimage, normalizePreimage } from '../../lib/lightning';
+import { paymentHashOf, preimageClaimWords, type PaidInvoiceKind } from '../../lib/preimageClaim';
 import type { PendingState } from '../../state/PendingTopupsContext';
 import { usePendingTopups } from '../../state/usePendingTopups';
 import { useReveal } from '../../state/useReveal';
@@ -30,11 +31,29 @@ function stateText(s: PendingState): string {
       return 'Paid — getting your token…';
     case 'redeemed':
       return 'Paid — your token is shown at the top of the page.';
+    case 'credited':
+      return 'Paid — credited to the token it refills.';
     case 'failed':
       return `Not redeemed: ${s.error.message}`;
     case 'expired':
       return 'Expired unpaid.';
   }
+}
+
+/** A claim's answer, and for one by preimage that showed no token, what the invoice was. */
+interface Claimed {
+  result: ClaimResponse;
+  again?: boolean;
+  paid?: { kind: PaidInvoiceKind; hash: string | null };
+}
+
+/** Claims with the preimage; with no token in the answer, asks the invoice's status whether it was a refill. */
+async function claimWithPreimage(preimage: string): Promise<Claimed> {
+  const result = await api.claimTopup(preimage);
+  if (result.token) return { result };
+  const hash = await paymentHashOf(preimage);
+  const status = hash ? await api.getTopupStatus(hash).catch(() => null) : null;
+  return { result, paid: { kind: status ? (status.refill ? 'refill' : 'new') : 'unknown', hash } };
 }
 
 /** Claims with the claim secret; `again` when the invoice's status said it was claimed already. */
@@ -56,7 +75,7 @@ export function ClaimPaidInvoice({ onShow }: { onShow: (paymentHash: string) => 
   const [credited, setCredited] = useState<string | null>(null);
 
   /** `again`: the invoice was claimed before this claim (its status said so): nothing is newly credited */
-  const finish = (result: ClaimResponse, again = false): void => {
+  const finish = ({ result, again = false, paid }: Claimed): void => {
     if (result.token && again) {
       reveal({ token: result.token, source: 'topup', again: true });
       setCredited('This invoice was already claimed: the token it made then is shown at the top of the page. Nothing was credited again.');
@@ -64,17 +83,17 @@ export function ClaimPaidInvoice({ onShow }: { onShow: (paymentHash: string) => 
       reveal({ token: result.token, source: 'topup', creditedSats: result.credited_sats });
       setCredited(`${formatSats(result.credited_sats)} credited. Your token is shown at the top of the page.`);
     } else {
-      setCredited(`${formatSats(result.credited_sats)} credited to the token this invoice refills.`);
+      const madeHere = watched.pending.some((p) => p.payment_hash === paid?.hash);
+      setCredited(preimageClaimWords(result.credited_sats, paid?.kind ?? 'unknown', madeHere));
     }
   };
 
-  const run = async (fn: () => Promise<{ result: ClaimResponse; again?: boolean }>, explain: (e: ApiError) => ClaimRefusalWords | null = () => null): Promise<void> => {
+  const run = async (fn: () => Promise<Claimed>, explain: (e: ApiError) => ClaimRefusalWords | null = () => null): Promise<void> => {
     setBusy(true);
     setRefusal(null);
     setCredited(null);
     try {
-      const { result, again } = await fn();
-      finish(result, again);
+      finish(await fn());
     } catch (e) {
       const error = toApiError(e);
       setRefusal({ error, words: explain(error) });
@@ -86,7 +105,7 @@ export function ClaimPaidInvoice({ onShow }: { onShow: (paymentHash: string) => 
   const byPreimage = (e: FormEvent): void => {
     e.preventDefault();
     setTouched('preimage');
-    if (isPreimage(preimage)) void run(async () => ({ result: await api.claimTopup(normalizePreimage(preimage)) }));
+    if (isPreimage(preimage)) void run(() => claimWithPreimage(normalizePreimage(preimage)));
   };
   const hash = paymentHash.trim().toLowerCase();
   const bySecret = (e: FormEvent): void => {

@@ -1,8 +1,10 @@
 // The invoice to pay: QR code, copyable text, wallet buttons, live status and countdown.
+import { useRef } from 'react';
 import type { TopupCreated } from '../../../../contract/api';
 import { CopyButton } from '../../components/CopyButton';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { QrCode } from '../../components/QrCode';
+import { useFocusWhenLost } from '../../hooks/useFocusWhenLost';
 import { useNow } from '../../hooks/useNow';
 import { formatCountdown, formatSats, shortToken } from '../../lib/format';
 import { lightningQrText, lightningUri } from '../../lib/lightning';
@@ -12,6 +14,9 @@ import { WalletButtons } from './WalletButtons';
 
 export function InvoicePanel({ flow, invoice }: { flow: TopupFlow; invoice: TopupCreated }) {
   const now = useNow(flow.status === 'pending');
+  // "Create invoice" is gone once the invoice shows: focus goes on to it
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  useFocusWhenLost(headingRef);
   const secondsLeft = invoice.expires_at - now;
   const expired = flow.status === 'expired' || (flow.status === 'pending' && secondsLeft <= 0);
   const statusText = expired
@@ -24,7 +29,9 @@ export function InvoicePanel({ flow, invoice }: { flow: TopupFlow; invoice: Topu
 
   return (
     <section className="card stack invoice" aria-labelledby="invoice-h" data-testid="invoice-panel">
-      <h2 id="invoice-h">Pay {formatSats(invoice.amount_sats)}</h2>
+      <h2 id="invoice-h" ref={headingRef} tabIndex={-1}>
+        Pay {formatSats(invoice.amount_sats)}
+      </h2>
       <p className="muted">
         {flow.refillToken ? <>Credits your token {shortToken(flow.refillToken)}.</> : <>Creates a new token when paid.</>}
       </p>

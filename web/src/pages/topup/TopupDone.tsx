@@ -1,4 +1,7 @@
-// After a top-up: the refill's new balance, or a pointer to the new token shown above.
+// After a top-up: the refill's new balance, or a pointer to the new token shown above. The next
+// step: focus comes here when what had it went (a wallet button, the token's "Done, hide it").
+import { useRef } from 'react';
+import { useFocusWhenLost } from '../../hooks/useFocusWhenLost';
 import { formatSats } from '../../lib/format';
 import { returnLabel } from '../../lib/returnTo';
 import { paths } from '../../router/routes';
@@ -6,9 +9,13 @@ import { Link } from '../../router/Link';
 import type { Done } from './useTopupFlow';
 
 export function TopupDone({ done, onAgain, back }: { done: Done; onAgain: () => void; back?: string | null }) {
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  useFocusWhenLost(headingRef);
   return (
-    <section className="card stack" data-testid="topup-done" aria-live="polite">
-      <h2>Payment received</h2>
+    <section className="card stack" data-testid="topup-done" data-next-step aria-live="polite">
+      <h2 ref={headingRef} tabIndex={-1}>
+        Payment received
+      </h2>
       {done.kind === 'refill' ? (
         <p>
           Added {formatSats(done.creditedSats)} to your token.

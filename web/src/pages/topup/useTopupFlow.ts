@@ -1,7 +1,8 @@
 // The top-up flow: create an invoice, pay it, follow its status, then show the new token or the refill.
-// A new token's invoice is watched by PendingTopupsProvider (on every page, across reloads and
-// tabs), which redeems it with the invoice's claim secret once paid: no preimage is needed, so a
-// phone wallet paying the QR works. Pasting the preimage stays as a fallback.
+// Its invoice is watched by PendingTopupsProvider (on every page, across reloads and tabs), which
+// redeems a new token with the invoice's claim secret once paid — no preimage is needed, so a
+// phone wallet paying the QR works — and reads a paid refill's balance. Pasting the preimage
+// stays as a fallback.
 import { useCallback, useEffect, useState } from 'react';
 import { api, type NewTopupInvoice } from '../../api/client';
 import { toApiError, type ApiError } from '../../api/errors';
@@ -64,7 +65,7 @@ export function useTopupFlow(): TopupFlow {
     const newest = watched.pending.at(-1);
     return newest ? asInvoice(newest) : null;
   });
-  const [refillToken, setRefillToken] = useState<string | null>(null);
+  const [refillToken, setRefillToken] = useState<string | null>(() => watched.pending.at(-1)?.refill_token ?? null);
   const [creating, setCreating] = useState(false);
   const [createError, setCreateError] = useState<ApiError | null>(null);
   const [paying, setPaying] = useState<string | null>(null);
@@ -73,12 +74,14 @@ export function useTopupFlow(): TopupFlow {
   const [claimError, setClaimError] = useState<ApiError | null>(null);
   const [done, setDone] = useState<Done | null>(null);
 
-  // a new token with a claim secret is followed by the watcher; a refill (or no secret) by its own poll
-  const secretHash = invoice?.claim_secret && !refillToken ? invoice.payment_hash : null;
-  const watchedState = secretHash ? watched.stateOf(secretHash) : null;
-  const polled = useInvoiceStatus(invoice && !secretHash && !done ? invoice.payment_hash : null);
+  // a refill, and a new token with a claim secret, are followed by the watcher; an invoice without (an older server) by its own poll
+  const watchedHash = invoice && (refillToken || invoice.claim_secret) ? invoice.payment_hash : null;
+  const secretHash = watchedHash && !refillToken ? watchedHash : null;
+  const watchedState = watchedHash ? watched.stateOf(watchedHash) : null;
+  const polled = useInvoiceStatus(invoice && !watchedHash && !done ? invoice.payment_hash : null);
   const status = watchedState ? statusOf(watchedState) : polled.status;
   const redeemed = watchedState?.kind === 'redeemed' ? watchedState.result : null;
+  const credited = watchedState?.kind === 'credited' ? watchedState : null;
 
   const reset = useCallback(() => {
     setInvoice(null);
@@ -95,15 +98,9 @@ export function useTopupFlow(): TopupFlow {
       setCreating(true);
       try {
         const created = await api.createTopup(amountSats, token ?? undefined, true);
-        if (!token && created.claim_secret) {
-          watched.add({
-            payment_hash: created.payment_hash,
-            claim_secret: created.claim_secret,
-            invoice: created.invoice,
-            amount_sats: created.amount_sats,
-            expires_at: created.expires_at,
-          });
-        }
+        const kept = { payment_hash: created.payment_hash, invoice: created.invoice, amount_sats: created.amount_sats, expires_at: created.expires_at };
+        if (token) watched.add({ ...kept, claim_secret: '', refill_token: token });
+        else if (created.claim_secret) watched.add({ ...kept, claim_secret: created.claim_secret });
         setInvoice(created);
         setRefillToken(token);
       } catch (e) {
@@ -124,7 +121,7 @@ export function useTopupFlow(): TopupFlow {
       try {
         const result = await api.claimTopup(normalizePreimage(raw), refillToken ?? undefined);
         if (result.token) reveal({ token: result.token, source: 'topup', creditedSats: result.credited_sats });
-        if (secretHash) watched.forget(secretHash);
+        if (watchedHash) watched.forget(watchedHash);
         setDone(refillToken ? { kind: 'refill', creditedSats: result.credited_sats, balanceSats: result.balance_sats ?? null } : { kind: 'new', creditedSats: result.credited_sats });
       } catch (e) {
         setClaimError(toApiError(e));
@@ -132,7 +129,7 @@ export function useTopupFlow(): TopupFlow {
         setClaiming(false);
       }
     },
-    [invoice, refillToken, reveal, secretHash, watched],
+    [invoice, refillToken, reveal, watchedHash, watched],
   );
 
   const show = useCallback(
@@ -141,15 +138,16 @@ export function useTopupFlow(): TopupFlow {
       if (!entry) return;
       reset();
       setInvoice(asInvoice(entry));
+      setRefillToken(entry.refill_token ?? null);
       watched.checkNow(paymentHash);
     },
     [watched, reset],
   );
 
   const checkNow = useCallback(() => {
-    if (secretHash) watched.checkNow(secretHash);
+    if (watchedHash) watched.checkNow(watchedHash);
     else polled.pollNow();
-  }, [secretHash, watched, polled]);
+  }, [watchedHash, watched, polled]);
 
   const pay = useCallback(
     async (label: string, wallet: (invoice: string) => Promise<WalletPayment>) => {
@@ -168,9 +166,9 @@ export function useTopupFlow(): TopupFlow {
     [invoice, checkNow],
   );
 
-  // a refill is credited by the status poll itself: read the new balance and finish
+  // a refill followed by its own poll (not watched) is credited by the poll itself: read the new balance and finish
   useEffect(() => {
-    if (status !== 'paid' || !invoice || !refillToken || done) return;
+    if (status !== 'paid' || !invoice || !refillToken || watchedHash || done) return;
     let live = true;
     api.getBalance(refillToken).then(
       (b) => live && setDone({ kind: 'refill', creditedSats: invoice.amount_sats, balanceSats: b.balance_sats }),
@@ -179,7 +177,7 @@ export function useTopupFlow(): TopupFlow {
     return () => {
       live = false;
     };
-  }, [status, invoice, refillToken, done]);
+  }, [status, invoice, refillToken, watchedHash, done]);
 
   const watchError = watchedState?.kind === 'failed' ? watchedState.error : null;
   return {
@@ -194,7 +192,9 @@ export function useTopupFlow(): TopupFlow {
     claiming: claiming || watchedState?.kind === 'paid',
     claimError: claimError ?? watchError,
     needsPreimage: status === 'paid' && !refillToken && !done && !redeemed && (!secretHash || watchError !== null),
-    done: done ?? (redeemed ? { kind: 'new', creditedSats: redeemed.credited_sats } : null),
+    done:
+      done ??
+      (redeemed ? { kind: 'new', creditedSats: redeemed.credited_sats } : credited && invoice ? { kind: 'refill', creditedSats: invoice.amount_sats, balanceSats: credited.balanceSats } : null),
     create,
     pay,
     claim,
