@@ -1,5 +1,12 @@
 // Metered prices as clients read them, without zod: the web app imports this file directly.
 
+/**
+ * The framing margin a metered chat, responses or messages request's input bound adds per request
+ * (OpenAI's reply priming is 3 tokens; the rest covers a hidden system preamble): the server
+ * reserves for it, and a client's estimate of the ceiling counts it too. Embeddings have none.
+ */
+export const REQUEST_FRAMING_TOKENS = 64;
+
 /** A metered model's price in the public catalog, every kind resolved. */
 export interface PublicMeteredPrice {
   call_sats: number;

@@ -2,6 +2,7 @@
 // framing adds around them, the images; or the first part whose size cannot be known before
 // forwarding (audio, files, a stored conversation). Everything the model could read is counted:
 // unknown fields and object keys too, so a new field overcounts rather than slips through.
+import { REQUEST_FRAMING_TOKENS } from '../../contract/metered-price.js';
 import { asObject, type ApiShape } from './shape.js';
 
 export interface Unbounded {
@@ -23,8 +24,8 @@ export interface RequestInput {
 }
 
 // Framing margins, deliberately above what the APIs are known to add.
-/** Per request: OpenAI's reply priming is 3 tokens; the rest covers a hidden system preamble. */
-export const REQUEST_OVERHEAD = 64;
+/** Per request (contract/metered-price.ts: clients' estimates count it too). */
+export const REQUEST_OVERHEAD = REQUEST_FRAMING_TOKENS;
 /** Per message or input item: the cookbook's 3 (+1 for a name); harmony framing is about 5. */
 export const MESSAGE_OVERHEAD = 8;
 /** Per nested object (a part, a tool call) and per key of it (quotes, colon, comma). */

@@ -1,6 +1,7 @@
 // What a "Try it" call will cost, said before it is sent: a flat price as it is, a metered one as
 // an estimated ceiling (what the server reserves; the call pays only for the tokens it uses).
 import type { PublicEndpoint } from '../../../../contract/catalog';
+import { REQUEST_FRAMING_TOKENS } from '../../../../contract/metered-price';
 import { formatNumber, formatSats, shortToken } from '../../lib/format';
 import { callSats, isMeteredPrice } from '../../lib/meteredPrice';
 import type { BodyFacts } from './tryItRequest';
@@ -25,13 +26,6 @@ export type CallPrice =
 
 /** A rough token count of a request: about 4 bytes of English or JSON per token. */
 export const estimateInputTokens = (bytes: number): number => Math.ceil(bytes / 4);
-
-/**
- * The framing margin the server's input bound adds to a chat, responses or messages request
- * (REQUEST_OVERHEAD in server/metering/request-input.ts): without it the estimate fell a sat
- * short of the ceiling reserved ("~164" where 165 were held). Embeddings have none.
- */
-export const REQUEST_FRAMING_TOKENS = 64;
 
 export function callPrice(ep: PublicEndpoint, facts: BodyFacts): CallPrice {
   if (facts.jsonProblem !== undefined) return { kind: 'invalid_json', problem: facts.jsonProblem };
