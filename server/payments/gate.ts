@@ -140,8 +140,9 @@ export function createPaymentGate(deps: GateDeps) {
       if (ahead) return { ...held('token', action, ahead.holdId, ahead.accountId, ahead.balanceMsat, undefined, action.aheadMsat, ahead), lowBalanceMsat: ahead.lowBalanceMsat, reservedAhead: true };
     }
     let r = await ledger.reserve({ tokenHash, ...holdRequest(action), now: deps.now(), api: action.api });
-    // too poor in the database while this instance keeps some of the account's money in holds taken ahead: those first
-    if (!r.ok && r.reason === 'insufficient' && deps.reserveAhead && (await giveBackHeldHere(tokenHash))) {
+    // too poor in the database: calls this instance answered may not have settled their change back yet, and
+    // it may keep some of the account's money in holds taken ahead; both first, then once more
+    if (!r.ok && r.reason === 'insufficient' && (await moneyComingBack(tokenHash))) {
       r = await ledger.reserve({ tokenHash, ...holdRequest(action), now: deps.now(), api: action.api });
     }
     if (r.ok) {
@@ -170,10 +171,14 @@ export function createPaymentGate(deps: GateDeps) {
     return held > 0n ? held : 0n;
   }
 
-  /** Gives back the token's holds this instance keeps unused: true if there were any. */
-  async function giveBackHeldHere(tokenHash: Buffer): Promise<boolean> {
+  /** Waits for this instance's settlements of the token's account, then gives back the holds it keeps unused: true if either moved money. */
+  async function moneyComingBack(tokenHash: Buffer): Promise<boolean> {
     const account = await ledger.accountByToken(tokenHash);
-    return account !== null && deps.reserveAhead!.heldHereMsat(account.id) > 0n && (await deps.reserveAhead!.giveBackFor(account.id));
+    if (account === null) return false;
+    const settled = await ledger.settledFor(account.id);
+    const ahead = deps.reserveAhead;
+    const givenBack = ahead !== undefined && ahead.heldHereMsat(account.id) > 0n && (await ahead.giveBackFor(account.id));
+    return settled || givenBack;
   }
 
   /** Funds an invoice credential with the call's hold in one statement (once, through any door); taken before: its hold from the account it funded. */
