@@ -11,12 +11,21 @@ const optional = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+/** a node's or a service's address: http or https only (another scheme is a typo, not a node that does not answer) */
+const httpUrl = optional.pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional());
+/** a PostgreSQL connection URL, told apart from a typo before any connection is tried */
+const postgresUrl = optional.pipe(
+  z
+    .string()
+    .refine((v) => URL.canParse(v) && /^postgres(ql)?:$/.test(new URL(v).protocol), 'must be a postgres:// (or postgresql://) URL, e.g. postgres://user:password@host:5432/database')
+    .optional(),
+);
 
 const EnvSchema = z.object({
   PORT: port.default(3000),
   HOST: z.string().default('127.0.0.1'),
   ABL_CONFIG: z.string().default('./config.yaml'),
-  DATABASE_URL: optional,
+  DATABASE_URL: postgresUrl,
   /** the original README's Supabase settings: with no DATABASE_URL, the project's database */
   ALITTLEBITOFMONEY_SUPABASE_PROJECT_URL: optional,
   ALITTLEBITOFMONEY_SUPABASE_PW: optional,
@@ -37,17 +46,17 @@ const EnvSchema = z.object({
   /** holds reserved ahead and not used for this long go back to the balance */
   ABL_RESERVE_AHEAD_IDLE_MS: z.coerce.number().int().min(10).max(600_000).default(2000),
   ABL_DATA_DIR: z.string().default('./data'),
-  PHOENIXD_URL: optional.pipe(z.url().optional()),
+  PHOENIXD_URL: httpUrl,
   PHOENIXD_PASSWORD: optional,
   PHOENIXD_WEBHOOK_SECRET: optional,
   /** LND's REST listener (https://host:8080) */
-  LND_REST_URL: optional.pipe(z.url().optional()),
+  LND_REST_URL: httpUrl,
   /** LND macaroon: hex, or the path of the .macaroon file */
   LND_MACAROON: optional,
   /** LND's tls.cert: PEM text, or its path; unset: the system's CAs */
   LND_TLS_CERT: optional,
   /** Core Lightning's clnrest listener (https://host:3010) */
-  CLN_REST_URL: optional.pipe(z.url().optional()),
+  CLN_REST_URL: httpUrl,
   /** a rune for clnrest (sent in the Rune header) */
   CLN_RUNE: optional,
   /** clnrest's certificate (PEM text or path) when it is self-signed; unset: the system's CAs */
@@ -59,7 +68,7 @@ const EnvSchema = z.object({
   /** failed authentications (401) per minute per client address before its credentialed requests get 429; default ABL_RATE_LIMIT */
   ABL_AUTH_FAILURE_LIMIT: optional.pipe(z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).optional()),
   /** public origin of this server, used for phoenixd's per-invoice webhook URL */
-  ABL_PUBLIC_URL: optional.pipe(z.url().optional()),
+  ABL_PUBLIC_URL: httpUrl,
   /** trust X-Forwarded-For from a reverse proxy (true, a hop count, or addresses) */
   ABL_TRUST_PROXY: optional,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -106,7 +115,9 @@ export class SettingsError extends Error {
   override name = 'SettingsError';
 }
 
-export function readSettings(env: Record<string, string | undefined> = process.env): Settings {
+export function readSettings(given: Record<string, string | undefined> = process.env): Settings {
+  // an empty value (VAR= in an environment file) is unset, never a zero or an empty name
+  const env = Object.fromEntries(Object.entries(given).filter(([, v]) => v === undefined || v.trim() !== ''));
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
