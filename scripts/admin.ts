@@ -14,6 +14,7 @@ import { runAdminCommand } from './lib/operator.js';
 
 const USAGE = `usage: npm run admin -- <command> [arguments]
   audit [--full]                                        (from the last checkpoint; --full: everything)
+  archive --before <YYYY-MM-DD> --out <dir>             (old journal rows to files; also npm run ledger:archive)
   account <token-hash-prefix | abl_token>
   credit <token-hash-prefix | abl_token> <sats> --reason "why"
   debit  <token-hash-prefix | abl_token> <sats> --reason "why"

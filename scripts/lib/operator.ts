@@ -9,7 +9,7 @@ import { readSettings } from '../../server/config.js';
 import { hireAdminCommands } from '../../server/hire/admin-commands.js';
 import { offlineHireService } from '../../server/hire/offline.js';
 import { createLedger } from '../../server/ledger/index.js';
-import { openStore } from '../../server/store/index.js';
+import { NoStoreError, openStore } from '../../server/store/index.js';
 
 export class OperatorError extends Error {}
 
@@ -26,7 +26,13 @@ export async function runAdminCommand(command: string, args: Record<string, unkn
     if (res.statusCode !== 200) throw new OperatorError(body.error?.message ?? `the server answered ${res.statusCode}`);
     return body;
   }
-  const db = await openStore({ databaseUrl: settings.DATABASE_URL, dataDir: settings.ABL_DATA_DIR });
+  let db;
+  try {
+    db = await openStore({ databaseUrl: settings.DATABASE_URL, dataDir: settings.ABL_DATA_DIR, existing: true });
+  } catch (err) {
+    if (err instanceof NoStoreError) throw new OperatorError(err.message);
+    throw err;
+  }
   try {
     const ledger = await createLedger(db);
     const hire = offlineHireService(db, ledger, loadCatalog(settings.ABL_CONFIG).hire);

@@ -1,8 +1,11 @@
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUserAccount, createLedger, getBalance, hashToken, newToken, type Ledger } from '../ledger/index.js';
 import { call, startTestServer, type TestServer } from '../testing/harness.js';
 import { runScript } from '../testing/process.js';
-import { openTestStore, type TestStore } from '../store/testing.js';
+import { createPostgresSchema, openTestStore, type TestStore } from '../store/testing.js';
 import { createAdminService } from './service.js';
 
 describe('admin service', () => {
@@ -70,6 +73,24 @@ describe('npm run admin', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.output).toMatch(/unknown admin command/);
     expect((await call(t.url, 'POST', '/api/v1/admin/stats', { body: {} })).status).toBe(403);
+  }, 120_000); // three child processes under a loaded CI machine
+
+  it('pointed where no server keeps its store (a wrong ABL_DATA_DIR, an empty database), the audit fails instead of passing on an empty store, and creates nothing', async () => {
+    const missing = join(tmpdir(), `abl-no-store-${process.pid}-${Date.now()}`);
+    const embedded = await runScript(['scripts/ledger-audit.ts'], { ABL_DATA_DIR: missing, DATABASE_URL: '' });
+    expect(embedded.code).toBe(2);
+    expect(embedded.output).toContain(`There is no store in ${join(missing, 'pglite')}`);
+    expect(existsSync(missing)).toBe(false);
+    const stats = await runScript(['scripts/admin.ts', 'stats'], { ABL_DATA_DIR: missing, DATABASE_URL: '' });
+    expect([stats.code, existsSync(missing)]).toEqual([1, false]);
+    const empty = await createPostgresSchema();
+    try {
+      const pg = await runScript(['scripts/ledger-audit.ts'], { DATABASE_URL: empty.url });
+      expect(pg.code).toBe(2);
+      expect(pg.output).toContain('This PostgreSQL database holds no store');
+    } finally {
+      await empty.drop();
+    }
   }, 120_000); // three child processes under a loaded CI machine
 
   it('refuses an amount that is not exact decimal digits within the ceiling, before doing anything', async () => {
