@@ -5,10 +5,11 @@ import { request } from 'undici';
 import { readAdminLink } from '../../server/admin-link.js';
 import { createAdminService } from '../../server/admin/service.js';
 import { loadCatalog } from '../../server/catalog.js';
-import { readSettings } from '../../server/config.js';
+import { readSettings, type WalletSettings } from '../../server/config.js';
 import { hireAdminCommands } from '../../server/hire/admin-commands.js';
 import { offlineHireService } from '../../server/hire/offline.js';
 import { createLedger } from '../../server/ledger/index.js';
+import { openWallet, type OpenedWallet } from '../../server/lightning/index.js';
 import { NoStoreError, openStore } from '../../server/store/index.js';
 
 export class OperatorError extends Error {}
@@ -33,14 +34,24 @@ export async function runAdminCommand(command: string, args: Record<string, unkn
     if (err instanceof NoStoreError) throw new OperatorError(err.message);
     throw err;
   }
+  let wallet: OpenedWallet | null = null;
   try {
+    if (command.replace(/-/g, '_') === 'reconcile_payouts') wallet = await walletToAsk(settings.wallet);
     const ledger = await createLedger(db);
-    const hire = offlineHireService(db, ledger, loadCatalog(settings.ABL_CONFIG).hire);
+    const hire = offlineHireService(db, ledger, loadCatalog(settings.ABL_CONFIG).hire, wallet?.wallet);
     const admin = createAdminService({ db, ledger, extra: hireAdminCommands(hire) });
     return await admin.run(command, args);
   } catch (err) {
-    throw new OperatorError(err instanceof Error ? err.message : String(err));
+    throw err instanceof OperatorError ? err : new OperatorError(err instanceof Error ? err.message : String(err));
   } finally {
+    await wallet?.close();
     await db.close();
   }
+}
+
+/** Payouts in doubt are settled by asking the node: the server's own wallet, opened here from its settings. */
+async function walletToAsk(backend: WalletSettings): Promise<OpenedWallet> {
+  // the development node lives inside the server: only the running server can ask it
+  if (backend.kind === 'devnode') throw new OperatorError('The development Lightning node runs inside the server: run reconcile-payouts while the server runs (it also settles payouts in doubt by itself every 15 s).');
+  return openWallet({ backend, dataDir: '' });
 }

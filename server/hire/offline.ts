@@ -1,5 +1,6 @@
 // The marketplace for operator commands run beside (not inside) a server: dispute resolution
-// moves money between accounts only, so no wallet is reached and no invoice is made.
+// moves money between accounts only, so no invoice is made; a wallet is reached only when given
+// (reconciling payouts in doubt asks the node what became of them).
 import type { Catalog } from '../../contract/catalog.js';
 import type { Ledger } from '../ledger/index.js';
 import type { Db } from '../store/index.js';
@@ -12,11 +13,11 @@ const NO_WALLET = new Proxy({} as WalletBackend, {
   },
 });
 
-export function offlineHireService(db: Db, ledger: Ledger, hire: Catalog['hire']): HireService {
+export function offlineHireService(db: Db, ledger: Ledger, hire: Catalog['hire'], wallet: WalletBackend = NO_WALLET): HireService {
   return createHireService({
     db,
     ledger,
-    wallet: NO_WALLET,
+    wallet,
     gate: {
       identify: () => Promise.reject(new Error('operator commands take no payments')),
       chargeInTx: () => Promise.reject(new Error('operator commands take no payments')),

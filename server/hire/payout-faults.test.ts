@@ -8,6 +8,7 @@ import { findAccountByTokenHash, getBalance, hashToken } from '../ledger/index.j
 import { startDevnode } from '../lightning/devnode/index.js';
 import { PhoenixdWallet } from '../lightning/phoenixd/wallet.js';
 import { startTestDevnode, type TestDevnode } from '../testing/harness.js';
+import { runScript } from '../testing/process.js';
 import { openHireTest, type HireTest } from './testing/rig.js';
 
 async function form(node: { url: string; password: string }, path: string, fields: Record<string, string>, method = 'POST'): Promise<any> {
@@ -73,6 +74,27 @@ describe('payout faults through a development node', () => {
     expect(await t.hire.payoutStatus(token, hash)).toMatchObject({ status: 'succeeded', paid_sats: 200, balance_sats: 300 });
     expect((await t.ledger.audit()).problems).toEqual([]);
   });
+
+  it("the operator's reconcile-payouts, run beside the server on PostgreSQL, asks the node and settles a payout in doubt once", async () => {
+    const token = await t.fund(300);
+    const bolt11 = await invoice(100);
+    await form(payer, '_devnode/next-payment', { outcome: 'pending', holdMs: '1000' });
+    const pending = await t.hire.collect(token, bolt11);
+    expect(pending).toMatchObject({ status: 'pending' });
+    // the node completes the payment when its stall ends; then the command learns it from the node
+    await expect.poll(async () => (await form(receiver, `payments/incoming/${pending.payment_hash}`, {}, 'GET')).isPaid, { timeout: 20_000, interval: 100 }).toBe(true);
+    const env = { DATABASE_URL: t.store.url!, PHOENIXD_URL: payer.url, PHOENIXD_PASSWORD: payer.password };
+    const run = await runScript(['scripts/admin.ts', 'reconcile-payouts'], env);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.output.slice(run.output.indexOf('{')))).toEqual({ succeeded: 1, failed: 0, pending: 0 });
+    expect(await msat(token)).toBe(200_000n);
+    expect(await t.hire.payoutStatus(token, pending.payment_hash)).toMatchObject({ status: 'succeeded', paid_sats: 100 });
+    // with the development node, which lives inside the server, the command says so rather than "pending"
+    const inside = await runScript(['scripts/admin.ts', 'reconcile-payouts'], { DATABASE_URL: t.store.url!, PHOENIXD_URL: '' });
+    expect(inside.code).toBe(1);
+    expect(inside.output).toContain('runs inside the server');
+    expect((await t.ledger.audit()).problems).toEqual([]);
+  }, 60_000); // two child processes under a loaded CI machine
 
   it('a payment the node fails gives everything back at once', async () => {
     const token = await t.fund(100);
