@@ -51,7 +51,6 @@ export async function runAdminCommand(command: string, args: Record<string, unkn
 
 /** Payouts in doubt are settled by asking the node: the server's own wallet, opened here from its settings. */
 async function walletToAsk(backend: WalletSettings): Promise<OpenedWallet> {
-  // the development node lives inside the server: only the running server can ask it
-  if (backend.kind === 'devnode') throw new OperatorError('The development Lightning node runs inside the server: run reconcile-payouts while the server runs (it also settles payouts in doubt by itself every 15 s).');
+  if (backend.kind === 'devnode') throw new OperatorError('The built-in development Lightning node runs inside the server: only the server can ask it, and it settles payouts in doubt by itself every 15 s.');
   return openWallet({ backend, dataDir: '' });
 }
