@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { chooseLogFormat, prettyDestination } from './logging/pretty.js';
+import { requestForLog } from './logging/request-fields.js';
 import { writeAdminLink } from './admin-link.js';
 import { createAuthFailureGuard } from './auth-guard.js';
 import { createAdminService } from './admin/service.js';
@@ -90,6 +91,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
   const logOptions = {
     level: settings.LOG_LEVEL,
     redact: { paths: ['req.headers.authorization', 'req.headers["x-token"]', 'req.headers["x-api-key"]', 'req.headers.cookie'], remove: true },
+    serializers: { req: requestForLog },
   };
   const log = format === 'pretty' ? pino(logOptions, prettyDestination(process.stdout, { color: opts.stdoutIsTTY ?? false })) : pino(logOptions);
   const catalog = loadCatalog(settings.ABL_CONFIG);

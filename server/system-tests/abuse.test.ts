@@ -219,6 +219,10 @@ describe('a server process under abuse, logging at debug level', () => {
     found.adminSecret = link.secret;
     expect((await api('GET', '/api/v1/admin/audit', { headers: { authorization: `Admin ${link.secret}` } })).status).toBe(200);
     expect((await api('POST', '/api/v1/webhooks/phoenixd', { rawBody: '{}', headers: { 'x-phoenix-signature': 'ab'.repeat(32) } })).status).toBe(401);
+    // a client that puts its token or claim secret in the URL (a common mistake): refused, and not logged either
+    await api('GET', `/api/v1/balance?token=${real.token}&api_key=${real.token2}`);
+    await api('GET', `/api/v1/topup/${created.body.payment_hash}?claim_secret=${created.body.claim_secret}`);
+    found.claimSecret = created.body.claim_secret;
     expect(Object.values(found).every((v) => typeof v === 'string' && v.length >= 32)).toBe(true);
   });
 
