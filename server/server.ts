@@ -213,7 +213,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
 
     // development mode (its own Lightning node) may send AI for Hire webhooks to local addresses
     const webhookSender = httpWebhookSender({ allowInternal: wallet.devnodeUrl !== null });
-    const hire = createHireService({ db, ledger, wallet: wallet.wallet, gate, rules: hireRules(catalog.hire), now, log, ...(reserveAhead ? { reserveAhead } : {}) }, { webhookSender });
+    const hire = createHireService({ db, ledger, wallet: wallet.wallet, gate, rules: hireRules(catalog.hire), now, log, onWalletError: walletFailed, ...(reserveAhead ? { reserveAhead } : {}) }, { webhookSender });
     const paidCall = createPaidCalls({ proxy, gate, ledger, now, sessions, renewEveryMs: renewalIntervalMs(holdSeconds), topUpWaitSeconds: settings.ABL_MPP_TOPUP_WAIT_SECONDS, onUpstreamError: (api, code) => metrics.upstreamErrors.inc({ api, code }), log });
 
     const authGuard = createAuthFailureGuard(db, { perMinute: settings.ABL_AUTH_FAILURE_LIMIT ?? settings.ABL_RATE_LIMIT, now });

@@ -89,7 +89,12 @@ export async function collect(deps: HireDeps, identity: () => Promise<NodeIdenti
     throw new AppError('topup_unavailable', 'The Lightning node cannot be reached right now; nothing was sent or taken from the balance. Try again shortly.');
   }
   const outcome = trustedOutcome(paid, payout.payment_hash);
-  if (outcome.status === 'pending') return payoutView(deps, payout);
+  if (outcome.status === 'pending') {
+    // money held in doubt: the operator sees it in the log and the metric, not only in the audit's pending payouts
+    deps.onWalletError?.('payInvoice');
+    deps.log?.warn({ payout: payout.id, paymentHash: payout.payment_hash, amountSats: msatToSats(payout.amount_msat) }, 'a payout\'s outcome is unknown (the node did not say in time): it stays pending and is looked up until the node knows');
+    return payoutView(deps, payout);
+  }
   const settled = await inTx(db, (q) => settlePayout(q, sys, payout, outcome, deps.now()));
   // null: a reconcile pass settled it first; show what it recorded
   const final = settled?.payout ?? (await latestPayoutOf(db, account.id, payout.payment_hash))!;

@@ -16,7 +16,9 @@ export interface HireDeps {
   rules: HireRules;
   /** Unix seconds */
   now(): number;
-  log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  log?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  /** a wallet call failed or left a payout's outcome unknown (the wallet-errors metric) */
+  onWalletError?: (operation: string) => void;
   /** holds a token's calls took ahead on this instance: given back before a payout or a balance shown */
   reserveAhead?: Pick<ReserveAhead, 'giveBackFor'>;
 }

@@ -25,6 +25,8 @@ describe('payout faults through a development node', () => {
   let payer: { url: string; password: string; close(): Promise<void> };
   let wallet: PhoenixdWallet;
   let t: HireTest;
+  const logged: [string, string, object][] = [];
+  const walletErrors: string[] = [];
   const msat = async (token: string) => getBalance(t.store.db, (await findAccountByTokenHash(t.store.db, hashToken(token)))!.id);
   const invoice = async (sats: number) => (await form(receiver, 'createinvoice', { amountSat: String(sats), description: 'payout' })).serialized as string;
 
@@ -35,7 +37,7 @@ describe('payout faults through a development node', () => {
     payer = { url: node.url, password, close: () => node.close() };
     // payinvoice gives up after 300 ms: a slower payment's outcome is unknown to the server
     wallet = new PhoenixdWallet({ url: node.url, password, payTimeoutMs: 300 });
-    t = await openHireTest('postgres', { wallet, realClock: true });
+    t = await openHireTest('postgres', { wallet, realClock: true, observe: { log: { info: (o, m) => logged.push(['info', m, o]), warn: (o, m) => logged.push(['warn', m, o]), error: (o, m) => logged.push(['error', m, o]) }, onWalletError: (op) => walletErrors.push(op) } });
   });
   afterAll(async () => {
     await t?.close();
@@ -48,8 +50,12 @@ describe('payout faults through a development node', () => {
     const token = await t.fund(500);
     const bolt11 = await invoice(200);
     await form(payer, '_devnode/next-payment', { outcome: 'pending', holdMs: '3000' });
+    const errorsBefore = walletErrors.length;
     const pending = await t.hire.collect(token, bolt11);
     expect(pending).toMatchObject({ status: 'pending', preimage: null });
+    // money in doubt is told to the operator: a warning and the wallet-errors metric
+    expect(walletErrors.slice(errorsBefore)).toEqual(['payInvoice']);
+    expect(logged).toContainEqual(['warn', expect.stringContaining('outcome is unknown'), expect.objectContaining({ paymentHash: pending.payment_hash, amountSats: 200 })]);
     expect(await msat(token)).toBe(500_000n - 200_000n - 11_000n); // amount and fee reserve held
     expect(await t.hire.reconcilePayouts(0)).toMatchObject({ pending: 1, succeeded: 0 });
     await expect(t.hire.collect(token, bolt11)).rejects.toMatchObject({ code: 'invalid_field_value' });
@@ -67,6 +73,7 @@ describe('payout faults through a development node', () => {
         { timeout: 20_000, interval: 100 },
       )
       .toEqual({ succeeded: 1, failed: 0 });
+    expect(logged).toContainEqual(['info', 'a payout whose outcome was unknown is settled', expect.objectContaining({ paymentHash: pending.payment_hash, outcome: 'succeeded' })]);
     expect(await t.hire.reconcilePayouts(0)).toEqual({ succeeded: 0, failed: 0, pending: 0 });
     expect(await msat(token)).toBe(300_000n);
     const hash = pending.payment_hash;

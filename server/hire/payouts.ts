@@ -80,7 +80,9 @@ export async function reconcileOne(deps: HireDeps, payout: PayoutRow): Promise<S
   outcome = trustedOutcome(outcome, payout.payment_hash);
   if (outcome.status === 'pending') return null;
   const definite = outcome;
-  return inTx(deps.db, (q) => settlePayout(q, deps.ledger.sys, payout, definite, now));
+  const settled = await inTx(deps.db, (q) => settlePayout(q, deps.ledger.sys, payout, definite, now));
+  if (settled) deps.log?.info({ payout: payout.id, paymentHash: payout.payment_hash, outcome: settled.kind }, 'a payout whose outcome was unknown is settled');
+  return settled;
 }
 
 /** One pass over payouts left pending for at least minAgeSeconds; idempotent. */

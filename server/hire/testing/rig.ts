@@ -10,6 +10,7 @@ import { generateNodeKey, nodeIdOf, type Chain } from '../../lightning/devnode/k
 import { createPaymentGate } from '../../payments/gate.js';
 import { openTestStore, type TestStore } from '../../store/testing.js';
 import { createHireService, hireRules, type HireService } from '../index.js';
+import type { HireDeps } from '../deps.js';
 
 export type ScriptedPayment = 'succeed' | 'fail' | 'pending' | 'throw' | 'unreachable';
 
@@ -124,7 +125,7 @@ apis:
     endpoints: [{ method: POST, path: /y, title: Y, price: { sats: 1 } }]
 `);
 
-export async function openHireTest(kind: 'pglite' | 'postgres', opts: { wallet?: WalletBackend; realClock?: boolean } = {}): Promise<HireTest> {
+export async function openHireTest(kind: 'pglite' | 'postgres', opts: { wallet?: WalletBackend; realClock?: boolean; observe?: Pick<HireDeps, 'log' | 'onWalletError'> } = {}): Promise<HireTest> {
   const store = await openTestStore(kind);
   const ledger = await createLedger(store.db);
   const clock = { now: opts.realClock ? Math.floor(Date.now() / 1000) : 1_800_000_000 };
@@ -141,7 +142,7 @@ export async function openHireTest(kind: 'pglite' | 'postgres', opts: { wallet?:
     return step;
   };
   // a child token's live stream looks again every 50 ms, so a test sees one revoked in silence end soon
-  const hire = createHireService({ db: store.db, ledger, wallet, gate, rules: hireRules(CATALOG.hire), now }, { webhookSender, liveRecheckMs: 50 });
+  const hire = createHireService({ db: store.db, ledger, wallet, gate, rules: hireRules(CATALOG.hire), now, ...opts.observe }, { webhookSender, liveRecheckMs: 50 });
   return {
     store,
     ledger,
