@@ -299,7 +299,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       sessions,
       reserveAhead,
       beatInstances,
-      summary: startupSummary({ url, devnode: wallet.devnodeUrl !== null, walletKind: wallet.kind, walletReachable: walletReachability.reachable(), store: db.kind, dataDir: settings.ABL_DATA_DIR, catalog, upstreams: upstreams.statuses }),
+      summary: startupSummary({ url, devnode: wallet.devnodeUrl !== null, walletKind: wallet.kind, walletReachable: walletReachability.reachable(), walletFailure: walletReachability.lastFailure(), store: db.kind, dataDir: settings.ABL_DATA_DIR, catalog, upstreams: upstreams.statuses }),
       adminSecret: () => link.secret,
       async close() {
         link.remove();

@@ -17,6 +17,8 @@ export function startupSummary(p: {
   walletKind?: string;
   /** whether its node answered at start (null: not known) */
   walletReachable?: boolean | null;
+  /** why it did not: the node's or the network's words */
+  walletFailure?: string | null;
   store: string;
   dataDir: string;
   catalog: Catalog;
@@ -28,9 +30,17 @@ export function startupSummary(p: {
       ? '  wallet: built-in development Lightning node (regtest, no real money; set PHOENIXD_URL for real payments). ' +
         'Pay invoices with the web app\'s development wallet or POST /api/v1/dev/pay; ' +
         'withdraw to the development payee wallet\'s invoices (POST /api/v1/dev/invoice)'
-      : `  wallet: ${REAL_WALLETS[p.walletKind ?? 'phoenixd'] ?? p.walletKind}: real payments` +
-        (p.walletReachable === false ? ' — ITS NODE DOES NOT ANSWER: top-ups and 402 challenges answer 503 until it does (/api/v1/health: wallet_reachable)' : ''),
+      : `  wallet: ${REAL_WALLETS[p.walletKind ?? 'phoenixd'] ?? p.walletKind}: real payments` + (p.walletReachable === false ? walletProblem(p.walletKind ?? 'phoenixd', p.walletFailure ?? null) : ''),
     p.store === 'pglite' ? `  store: embedded PGlite in ${p.dataDir} (set DATABASE_URL for PostgreSQL)` : '  store: PostgreSQL (DATABASE_URL)',
     ...describeUpstreams(p.catalog, p.upstreams),
   ];
+}
+
+const CREDENTIALS: Record<string, string> = { phoenixd: 'PHOENIXD_PASSWORD', lnd: 'LND_MACAROON', cln: 'CLN_RUNE', nwc: 'NWC_URL' };
+
+/** A node that refuses our credentials is not a node that does not answer: the fix differs. */
+function walletProblem(kind: string, failure: string | null): string {
+  const then = ': top-ups and 402 challenges answer 503 until it does (/api/v1/health: wallet_reachable)';
+  if (failure !== null && /\b(401|403)\b/.test(failure)) return ` — ITS NODE REFUSES OUR CREDENTIALS (${failure.slice(0, 120)}): check ${CREDENTIALS[kind] ?? 'the wallet settings'}${then.replace('until it does', 'until it accepts them')}`;
+  return ` — ITS NODE DOES NOT ANSWER${failure !== null ? ` (${failure.slice(0, 120)})` : ''}${then}`;
 }

@@ -37,8 +37,10 @@ describe('wallet reachability', () => {
     expect(n.asked).toBe(2);
     await expect.poll(() => r.reachable()).toBe(false);
     expect(changes).toEqual([[false, 'connect ECONNREFUSED 127.0.0.1:9740']]);
+    expect(r.lastFailure()).toBe('connect ECONNREFUSED 127.0.0.1:9740'); // for the start-up summary
     n.up = true;
     expect(await r.check()).toBe(true);
+    expect(r.lastFailure()).toBeNull();
     expect(changes.map(([ok]) => ok)).toEqual([false, true]);
   });
 

@@ -13,6 +13,8 @@ export interface WalletReachability {
   refreshIfStale(waitMs?: number): Promise<void>;
   /** a call to the node failed (a top-up's invoice, a lookup): said at once, and the next refresh asks again */
   sawFailure(err?: unknown): void;
+  /** why the last check failed (the node's or the network's words), null while it answers */
+  lastFailure(): string | null;
 }
 
 export function watchReachability(wallet: Pick<WalletBackend, 'getInfo' | 'ping'>, opts: { now?: () => number; freshMs?: number; timeoutMs?: number; onChange?: (reachable: boolean, err: unknown) => void } = {}): WalletReachability {
@@ -20,6 +22,7 @@ export function watchReachability(wallet: Pick<WalletBackend, 'getInfo' | 'ping'
   const freshMs = opts.freshMs ?? 15_000;
   const timeoutMs = opts.timeoutMs ?? 5_000;
   let last: { reachable: boolean; at: number } | null = null;
+  let failure: string | null = null;
   let running: Promise<boolean> | null = null;
 
   const check = (): Promise<boolean> => {
@@ -41,6 +44,7 @@ export function watchReachability(wallet: Pick<WalletBackend, 'getInfo' | 'ping'
       // said when it changes, and at start only when the node does not answer
       if (last === null ? !reachable : last.reachable !== reachable) opts.onChange?.(reachable, error);
       last = { reachable, at: now() };
+      failure = reachable ? null : error instanceof Error ? error.message : String(error);
       running = null;
       return reachable;
     })();
@@ -49,6 +53,7 @@ export function watchReachability(wallet: Pick<WalletBackend, 'getInfo' | 'ping'
 
   return {
     reachable: () => last?.reachable ?? null,
+    lastFailure: () => failure,
     check,
     async refreshIfStale(waitMs = 0) {
       // a node not answering is asked again at every read (one check at a time): back, it is seen back at once
