@@ -39,7 +39,7 @@ import { preloadTokenizers } from './metering/index.js';
 import { startJobs } from './jobs.js';
 import { createLedger, type Ledger } from './ledger/index.js';
 import { invoiceWebhookUrl, openWallet } from './lightning/index.js';
-import { watchReachability } from './lightning/reachability.js';
+import { refusesCredentials, watchReachability } from './lightning/reachability.js';
 import { createRateLimiter } from './ratelimit.js';
 import { loadRootKey } from './rootkey.js';
 import { createMetrics } from './metrics/index.js';
@@ -115,7 +115,12 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       onChange: (reachable, err) =>
         reachable
           ? log.info({ wallet: wallet.kind }, 'the wallet node answers')
-          : log.warn({ wallet: wallet.kind, reason: err instanceof Error ? err.message : String(err) }, 'the wallet node does not answer: top-ups and 402 challenges answer 503 until it does'),
+          : log.warn(
+              { wallet: wallet.kind, reason: err instanceof Error ? err.message : String(err) },
+              refusesCredentials(err instanceof Error ? err.message : String(err))
+                ? 'the wallet node refuses our credentials (its password, macaroon or rune): top-ups and 402 challenges answer 503 until it accepts them'
+                : 'the wallet node does not answer: top-ups and 402 challenges answer 503 until it does',
+            ),
     });
     await walletReachability.check();
 

@@ -1,6 +1,7 @@
 // What `npm start` prints once the server listens: the URL to open, and what is configured and what
 // is not (the wallet, the store, each API's upstream), so a first run explains itself.
 import type { Catalog, UpstreamStatus } from '../contract/catalog.js';
+import { refusesCredentials } from './lightning/reachability.js';
 import { describeUpstreams } from './proxy/demo-upstream/index.js';
 
 const REAL_WALLETS: Record<string, string> = {
@@ -41,6 +42,6 @@ const CREDENTIALS: Record<string, string> = { phoenixd: 'PHOENIXD_PASSWORD', lnd
 /** A node that refuses our credentials is not a node that does not answer: the fix differs. */
 function walletProblem(kind: string, failure: string | null): string {
   const then = ': top-ups and 402 challenges answer 503 until it does (/api/v1/health: wallet_reachable)';
-  if (failure !== null && /\b(401|403)\b/.test(failure)) return ` — ITS NODE REFUSES OUR CREDENTIALS (${failure.slice(0, 120)}): check ${CREDENTIALS[kind] ?? 'the wallet settings'}${then.replace('until it does', 'until it accepts them')}`;
+  if (failure !== null && refusesCredentials(failure)) return ` — ITS NODE REFUSES OUR CREDENTIALS (${failure.slice(0, 120)}): check ${CREDENTIALS[kind] ?? 'the wallet settings'}${then.replace('until it does', 'until it accepts them')}`;
   return ` — ITS NODE DOES NOT ANSWER${failure !== null ? ` (${failure.slice(0, 120)})` : ''}${then}`;
 }

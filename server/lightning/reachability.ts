@@ -4,6 +4,9 @@
 // answer is older than `freshMs`, or a call to the node failed since (health waits for that check a moment, never longer).
 import type { WalletBackend } from './backend.js';
 
+/** A node that answered with 401/403 refuses our credentials: not a node that does not answer, and fixed elsewhere. */
+export const refusesCredentials = (failure: string): boolean => /\b(401|403)\b/.test(failure);
+
 export interface WalletReachability {
   /** the last check's answer; null before the first one ended */
   reachable(): boolean | null;

@@ -3,8 +3,8 @@
 import type { FastifyRequest } from 'fastify';
 
 // this server's own secrets wherever they stand, and any query value whose name says it is one
-const OWN_SECRET = /\b(abl_|ablc_)[A-Za-z0-9_-]+/g;
-const SECRET_PARAM = /([?&](?:[^=&#]*(?:token|secret|key|password|preimage|macaroon|auth)[^=&#]*)=)[^&#]*/gi;
+const OWN_SECRET = /\b(abl_|ablc_|abl%5F|ablc%5F)[A-Za-z0-9_%-]+/gi;
+const SECRET_PARAM = /([?&](?:[^=&#]*(?:token|secret|key|password|preimage|macaroon|auth|bearer|credential|signature)[^=&#]*)=)[^&#]*/gi;
 
 /** The URL as it may be logged. */
 export function urlForLog(url: string): string {

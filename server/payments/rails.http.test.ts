@@ -166,6 +166,10 @@ describe.each(['l402', 'mpp'] as const)('ABL_CHALLENGE_ORDER=%s', (order) => {
     const usage = await call(t.url, 'GET', `/api/v1/usage/${first.headers['x-request-id'] as string}`, { headers: { authorization: mpp } });
     expect(usage.status).toBe(200);
     expect(usage.body.charged_msat).toBe(PRICE_SATS * 1000);
+    // with another preimage the credential is not the one that paid: 401, as on a paid call, not "no such call"
+    const forgedEcho = { ...echoed, payload: { preimage: '11'.repeat(32) } };
+    const forged = await call(t.url, 'GET', `/api/v1/usage/${first.headers['x-request-id'] as string}`, { headers: { authorization: `Payment ${Buffer.from(JSON.stringify(forgedEcho)).toString('base64url')}` } });
+    expect([forged.status, forged.body.error?.code]).toEqual([401, 'invalid_payment']);
     const replays: Array<Record<string, string>> = [{ authorization: l402 }, { 'payment-signature': x402 }, { authorization: mpp }];
     for (const headers of replays) {
       const replay = await call(t.url, 'POST', EMBEDDINGS, { body, headers });

@@ -6,6 +6,7 @@ import { msatToSatsUp } from '../../contract/money.js';
 import { AppError, invalidL402, invalidToken, notFound } from '../errors.js';
 import { decodeIdentifier } from '../l402/identifier.js';
 import { parseMacaroon } from '../l402/macaroon.js';
+import { decodeChargeRequest } from '../mpp/header.js';
 import { hashToken, type Ledger } from '../ledger/index.js';
 import { tryDecodeBolt11 } from '../lightning/bolt11.js';
 import type { Credentials } from './types.js';
@@ -43,6 +44,7 @@ export async function callUsage(ledger: Ledger, creds: Credentials, requestId: s
 
 async function payerAccount(ledger: Ledger, creds: Credentials): Promise<bigint> {
   if (creds.l402 && !preimageOfMacaroon(creds.l402.macaroon, creds.l402.preimage)) throw invalidL402('The preimage does not match the invoice this macaroon was issued for.');
+  if (creds.mpp && !creds.mpp.session && !preimageOfCharge(creds.mpp.challenge.request, creds.mpp.preimage)) throw invalidL402('The preimage does not match the invoice this Payment credential names.');
   const preimage = creds.l402?.preimage ?? creds.mpp?.preimage;
   // x402 names the paid invoice, which spends the credential too: it may read what the credential paid
   const paymentHash = preimage ? paymentHashOf(preimage) : creds.x402 ? (tryDecodeBolt11(creds.x402.invoice)?.paymentHash ?? null) : null;
@@ -58,6 +60,12 @@ async function payerAccount(ledger: Ledger, creds: Credentials): Promise<bigint>
 }
 
 const paymentHashOf = (preimage: Buffer): string => createHash('sha256').update(preimage).digest('hex');
+
+/** An MPP charge credential's preimage is its invoice's: the payment hash its challenge's request names. */
+function preimageOfCharge(request: string, preimage: Buffer): boolean {
+  const named = decodeChargeRequest(request)?.methodDetails.paymentHash;
+  return named === undefined || named === paymentHashOf(preimage);
+}
 
 /** An L402 credential's preimage is its macaroon's: the hash its identifier names (no root key needed to read a receipt). */
 function preimageOfMacaroon(macaroon: Buffer, preimage: Buffer): boolean {
