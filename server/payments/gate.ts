@@ -156,8 +156,12 @@ export function createPaymentGate(deps: GateDeps) {
       case 'forbidden_api':
         throw new AppError('forbidden', `This token may not spend on ${action.api} (its parent limited it to other APIs).`);
       case 'daily_cap':
-        // a metered call's ceiling may be above the whole cap: a smaller output limit is what helps then
-        throw dailyCapExceeded(action.changeBack ? `This call may cost up to ${msatToSatsUp(action.priceMsat)} sats (its ceiling; a smaller max_tokens lowers it)` : `This call costs ${msatToSatsUp(action.priceMsat)} sats`, r.leftTodayMsat, action.priceMsat);
+        // a metered call's ceiling may be above what the cap leaves: a smaller output limit helps, while something is left and the ceiling is above a sat
+        throw dailyCapExceeded(
+          !action.changeBack ? `This call costs ${msatToSatsUp(action.priceMsat)} sats` : `This call may cost up to ${msatToSatsUp(action.priceMsat)} sats${r.leftTodayMsat > 0n && action.priceMsat > 1000n ? ' (its ceiling; a smaller max_tokens lowers it)' : ''}`,
+          r.leftTodayMsat,
+          action.priceMsat,
+        );
       case 'insufficient':
         throw insufficient(action, r.balanceMsat, await heldByRunningCalls(tokenHash));
     }
