@@ -90,4 +90,43 @@ describe('the balance in the header', () => {
     await showLazyPage(page);
     await expectVisible(page.getByTestId('topup-amount-input'));
   });
+
+  browserTest('a refill invoice open in two tabs: paid, each says "Payment received" and its header the new balance, whichever tab heard first', browser, async (s) => {
+    const token = await fundToken(srv, FUNDED);
+    const first = await s.page({ name: 'first', token });
+    const second = await first.context().newPage(); // the same browser: one localStorage
+    second.on('pageerror', (e) => s.pageErrors.push(`[second] ${e.message}`));
+    for (const page of [first, second]) await stopClock(page); // no poll fires unless the test moves a clock
+    await first.goto(`${srv.url}/topup`);
+    await showLazyPage(first);
+    await first.getByTestId('topup-amount-input').fill('77');
+    await first.getByTestId('topup-target-refill').check();
+    await first.getByTestId('create-invoice-button').click();
+    await expectText(first.getByTestId('invoice-panel'), /Pay 77 sats.*Credits your token/);
+    const bolt11 = await first.getByTestId('invoice-text').inputValue();
+
+    await second.goto(`${srv.url}/topup`);
+    await showLazyPage(second);
+    await expectText(second.getByTestId('invoice-panel'), /Pay 77 sats.*Credits your token/);
+    expect(await second.getByTestId('invoice-text').inputValue()).toBe(bolt11);
+    // the first tab still asks about its invoice with the second one open
+    const asked = first.waitForRequest((r) => /\/api\/v1\/topup\/[0-9a-f]{64}$/.test(new URL(r.url()).pathname));
+    await first.clock.runFor(2_000);
+    await asked;
+    await expectText(first.getByTestId('invoice-status'), /Waiting for payment/);
+
+    await srv.pay(bolt11); // a phone wallet: the pages hear nothing but the invoice's status
+    // the second tab hears first, and is done with the stored invoice…
+    await second.clock.runFor(2_000);
+    const done = /^Payment received.*Added 77 sats to your token\. Balance now 577 sats\./;
+    await expectText(second.getByTestId('topup-done'), done);
+    await expectText(second.getByTestId('nav-account'), sats(FUNDED + 77));
+    expect(await second.evaluate(() => window.localStorage.getItem('abl.pendingTopups'))).toBeNull();
+    // …which the first tab learns (its list of watched invoices empties): it still finishes its own
+    await expectText(first.getByTestId('claim-paid'), /This browser is not waiting for any invoice\./);
+    await first.clock.runFor(2_000);
+    await expectText(first.getByTestId('topup-done'), done);
+    await expectText(first.getByTestId('nav-account'), sats(FUNDED + 77)); // no 15 s poll: the clock is stopped
+    expect(await balanceOf(srv, token)).toBe(FUNDED + 77);
+  });
 });

@@ -72,3 +72,14 @@ export function removePendingTopup(paymentHash: string): PendingTopup[] {
   store(list);
   return list;
 }
+
+/**
+ * Another tab changed the stored list from `before` to `after`: the entries it removed that this
+ * tab had not finished with (`finishedHere` false). Another tab removes a refill as soon as it
+ * sees it paid, and a new token once its user saved it; this tab, maybe showing that invoice,
+ * keeps asking about them itself until it has seen the outcome too.
+ */
+export function removedElsewhere(before: PendingTopup[], after: PendingTopup[], finishedHere: (paymentHash: string) => boolean): PendingTopup[] {
+  const kept = new Set(after.map((p) => p.payment_hash));
+  return before.filter((p) => !kept.has(p.payment_hash) && !finishedHere(p.payment_hash));
+}
