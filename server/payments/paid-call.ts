@@ -221,8 +221,7 @@ function usageRecord(u: TokenUsage, reported: boolean): Record<string, number> {
   return { input_tokens: u.input, cached_input_tokens: u.cachedInput, cache_write_tokens: u.cacheWrite, output_tokens: u.output, estimated: reported ? 0 : 1 };
 }
 
-/** chargedMsat null: not known yet (a metered stream). */
-/** keptMsat: what stays taken from the balance shown, the charge, or a running stream's ceiling (a hold reserved ahead may be larger). */
+/** chargedMsat null: not known yet (a metered stream); keptMsat: what stays taken from the balance shown, the charge or a running stream's ceiling (a hold reserved ahead may be larger). */
 function receiptOf(payment: SecuredPayment, requestId: string, chargedMsat: bigint | null, keptMsat: bigint = chargedMsat ?? payment.heldMsat): Receipt {
   // a token's or an MPP session's hold was taken from the balance it reported; what is not kept goes back
   const back = payment.kind === 'token' || payment.session ? payment.heldMsat - keptMsat : 0n;
