@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -76,7 +76,8 @@ describe('npm run admin', () => {
   }, 120_000); // three child processes under a loaded CI machine
 
   it('pointed where no server keeps its store (a wrong ABL_DATA_DIR, an empty database), the audit fails instead of passing on an empty store, and creates nothing', async () => {
-    const missing = join(tmpdir(), `abl-no-store-${process.pid}-${Date.now()}`);
+    const parent = mkdtempSync(join(tmpdir(), 'abl-no-store-'));
+    const missing = join(parent, 'data'); // a directory no server ever made
     const embedded = await runScript(['scripts/ledger-audit.ts'], { ABL_DATA_DIR: missing, DATABASE_URL: '' });
     expect(embedded.code).toBe(2);
     expect(embedded.output).toContain(`There is no store in ${join(missing, 'pglite')}`);
@@ -90,6 +91,7 @@ describe('npm run admin', () => {
       expect(pg.output).toContain('This PostgreSQL database holds no store');
     } finally {
       await empty.drop();
+      rmSync(parent, { recursive: true, force: true });
     }
   }, 120_000); // three child processes under a loaded CI machine
 

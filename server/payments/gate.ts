@@ -142,7 +142,8 @@ export function createPaymentGate(deps: GateDeps) {
     let r = await ledger.reserve({ tokenHash, ...holdRequest(action), now: deps.now(), api: action.api });
     // too poor in the database: calls this instance answered may not have settled their change back yet, and
     // it may keep some of the account's money in holds taken ahead; both first, then once more
-    if (!r.ok && r.reason === 'insufficient' && (await moneyComingBack(tokenHash))) {
+    const poor = !r.ok && r.reason === 'insufficient' ? await ledger.accountByToken(tokenHash) : null;
+    if (poor && (await moneyComingBack(poor.id))) {
       r = await ledger.reserve({ tokenHash, ...holdRequest(action), now: deps.now(), api: action.api });
     }
     if (r.ok) {
@@ -163,25 +164,21 @@ export function createPaymentGate(deps: GateDeps) {
           action.priceMsat,
         );
       case 'insufficient':
-        throw insufficient(action, r.balanceMsat, await heldByRunningCalls(tokenHash));
+        throw insufficient(action, r.balanceMsat, poor ? await heldByRunningCalls(poor.id) : 0n);
     }
   }
 
-  /** What a token's calls still running hold (in the database, less the unused holds this instance keeps for it). */
-  async function heldByRunningCalls(tokenHash: Buffer): Promise<bigint> {
-    const account = await ledger.accountByToken(tokenHash);
-    if (!account) return 0n;
-    const held = (await ledger.heldOf(account.id)) - (deps.reserveAhead?.heldHereMsat(account.id) ?? 0n);
+  /** What an account's calls still running hold (in the database, less the unused holds this instance keeps for it). */
+  async function heldByRunningCalls(accountId: bigint): Promise<bigint> {
+    const held = (await ledger.heldOf(accountId)) - (deps.reserveAhead?.heldHereMsat(accountId) ?? 0n);
     return held > 0n ? held : 0n;
   }
 
-  /** Waits for this instance's settlements of the token's account, then gives back the holds it keeps unused: true if either moved money. */
-  async function moneyComingBack(tokenHash: Buffer): Promise<boolean> {
-    const account = await ledger.accountByToken(tokenHash);
-    if (account === null) return false;
-    const settled = await ledger.settledFor(account.id);
+  /** Waits for this instance's settlements of the account, then gives back the holds it keeps unused: true if either moved money. */
+  async function moneyComingBack(accountId: bigint): Promise<boolean> {
+    const settled = await ledger.settledFor(accountId);
     const ahead = deps.reserveAhead;
-    const givenBack = ahead !== undefined && ahead.heldHereMsat(account.id) > 0n && (await ahead.giveBackFor(account.id));
+    const givenBack = ahead !== undefined && ahead.heldHereMsat(accountId) > 0n && (await ahead.giveBackFor(accountId));
     return settled || givenBack;
   }
 

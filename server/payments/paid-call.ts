@@ -83,20 +83,14 @@ export function createPaidCalls(deps: PaidCallDeps) {
     throw notConfigured(api);
   }
 
-  /** An MPP session's topUp or close sent to the resource, answered as the session endpoint does; null for anything else (a bad credential is answered in its turn, after the body). */
-  function sessionActionOf(call: ProxyCall, api: Api): Promise<PaidAnswer> | null {
-    const sessions = deps.sessions;
-    if (!sessions || !/^payment\s/i.test(call.headers.authorization ?? '')) return null;
-    let creds: Credentials;
+  /** An MPP Payment credential read before the body (a topUp or close calls nothing); null for any other, or one that is wrong (refused in its turn, after the body). */
+  function paymentCredentialsFirst(call: ProxyCall, api: Api): Credentials | null {
+    if (!deps.sessions || !/^payment\s/i.test(call.headers.authorization ?? '')) return null;
     try {
-      creds = call.credentials(api);
+      return call.credentials(api);
     } catch {
       return null;
     }
-    const action = creds.mpp?.session?.action;
-    if (!creds.mpp || (action !== 'topUp' && action !== 'close')) return null;
-    const mpp = creds.mpp;
-    return sessions.act(mpp).then((session) => ({ status: 200, headers: {}, body: Buffer.alloc(0), receipt: { kind: 'free', chargedMsat: null, balanceMsat: null }, session }));
   }
 
   /** Runs one paid call; null when the client left before it was forwarded (nothing charged). */
@@ -104,8 +98,11 @@ export function createPaidCalls(deps: PaidCallDeps) {
     const m = proxy.match(call.method, call.rawUrl);
     if (m.kind !== 'found') throw matchError(m, call.method, call.rawUrl);
     // the draft's top-up and close at the resource change the session and call nothing: no body is read for them
-    const sessionAct = sessionActionOf(call, m.api);
-    if (sessionAct) return sessionAct;
+    const early = paymentCredentialsFirst(call, m.api);
+    const sessionAction = early?.mpp?.session?.action;
+    if (deps.sessions && early?.mpp && (sessionAction === 'topUp' || sessionAction === 'close')) {
+      return { status: 200, headers: {}, body: Buffer.alloc(0), receipt: { kind: 'free', chargedMsat: null, balanceMsat: null }, session: await deps.sessions.act(early.mpp) };
+    }
     const input = await proxy.parseBody(m.endpoint, call.headers['content-type'], call.body);
     proxy.validate(m.endpoint, input, { api: m.api, headers: call.headers, search: m.search });
     const price = proxy.price(m.endpoint, input);
@@ -121,7 +118,7 @@ export function createPaidCalls(deps: PaidCallDeps) {
       // a stream can stop where a session's money ends; its input is paid before anything is sent
       ...(metered?.streamed ? { floorMsat: inputCostBoundMsat(metered.price, metered.inputTokensBound) } : {}),
     };
-    const creds = call.credentials(m.api);
+    const creds = early ?? call.credentials(m.api);
     await assertConfigured(m.api, action, creds);
     const requestId = randomUUID();
     const record = recorder(requestId, m.api.name, action.endpoint, price.model, deps.now);

@@ -240,7 +240,7 @@ describe.each(STORE_KINDS)('MPP session intent on %s', (store) => {
 
   it('an open that stopped after funding its deposit (a crash before its session row) opens when retried', async () => {
     const d = await paidDeposit(12);
-    expect(await t.server.ledger.fundCredential({ paymentHash: d.paymentHash, endpoint: SESSION_ENDPOINT, valueMsat: 12_000n, now: Math.floor(Date.now() / 1000) + clock.offset })).not.toBeNull();
+    expect(await t.server.ledger.fundCredential({ paymentHash: d.paymentHash, endpoint: SESSION_ENDPOINT, valueMsat: 12_000n, now: rig.now() })).not.toBeNull();
     const ret = await returnInvoice();
     const open = await call(t.url, 'POST', SESSION, { headers: { authorization: credential(d.challenge, { action: 'open', preimage: d.preimage, returnInvoice: ret.serialized }) } });
     expect(open.body).toMatchObject({ status: 'open', sessionId: d.paymentHash, balance_sats: 12 });

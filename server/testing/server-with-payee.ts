@@ -13,6 +13,8 @@ export interface ServerWithPayee {
   t: TestServer;
   /** the server's clock: the wall clock plus what a test moves it by */
   clock: { offset: number };
+  /** that clock's time now (Unix seconds), as the server reads it */
+  now(): number;
   /** the server's environment: the catalog and the upstream */
   env(): Record<string, string>;
   /** the payee wallet's HTTP API: basic auth, form bodies, JSON answers */
@@ -28,6 +30,7 @@ export function serverWithPayee(opts: { store: 'pglite' | 'postgres'; apiKey: st
   const webhookSecret = 'whsec-' + randomBytes(8).toString('hex');
   const rig: ServerWithPayee = Object.assign({} as ServerWithPayee, {
     clock: { offset: 0 },
+    now: () => Math.floor(Date.now() / 1000) + rig.clock.offset,
     env: () => ({ ABL_CONFIG: opts.configPath, OPENAI_API_KEY: opts.apiKey, OPENAI_BASE_URL: rig.up.url }),
     async payeeCall(method: 'GET' | 'POST', path: string, form?: Record<string, string>) {
       const res = await request(payee!.url + path, {
@@ -44,7 +47,7 @@ export function serverWithPayee(opts: { store: 'pglite' | 'postgres'; apiKey: st
       const password = randomBytes(8).toString('hex');
       const own = await startDevnode({ host: '127.0.0.1', port: 0, password, webhookSecret, peers: [{ url: payee.url, password: payeePassword }] });
       rig.node = { url: own.url, password, nodeId: own.nodeId, webhookSecret, close: () => own.close() };
-      rig.t = await startTestServer({ store: opts.store, devnode: rig.node, env: rig.env(), now: () => Math.floor(Date.now() / 1000) + rig.clock.offset });
+      rig.t = await startTestServer({ store: opts.store, devnode: rig.node, env: rig.env(), now: rig.now });
     },
     async close() {
       await rig.t?.close();

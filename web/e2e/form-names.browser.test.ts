@@ -3,7 +3,7 @@
 // other forms are — a label above its control, the app's field and button styles, not the
 // browser's defaults.
 import { expect } from 'vitest';
-import { browserTest, expectVisible, fundToken, hireApi, useBrowser, useDevServer } from './harness.js';
+import { browserTest, deliveredDeal, expectVisible, fundToken, hireApi, useBrowser, useDevServer } from './harness.js';
 
 const browser = useBrowser();
 const srv = useDevServer();
@@ -24,11 +24,7 @@ browserTest('the Account page: every button has a name of its own', browser, asy
 });
 
 browserTest('the rating form: labels above their fields, the app’s controls', browser, async (s) => {
-  const [buyerToken, contractorToken] = await Promise.all([fundToken(srv, 500), fundToken(srv, 100)]);
-  const task = await hire(buyerToken, 'POST', '/tasks', { title: 'Rated', description: 'Rate me.', budget_sats: 30 });
-  const quote = await hire(contractorToken, 'POST', `/tasks/${task.id}/quotes`, { price_sats: 30, description: 'Done soon.' });
-  await hire(buyerToken, 'POST', `/tasks/${task.id}/quotes/${quote.id}/accept`, { expected_price_sats: 30 });
-  await hire(contractorToken, 'POST', `/tasks/${task.id}/deliver`, { body: 'Done.' });
+  const { buyerToken, task } = await deliveredDeal(srv, { title: 'Rated', description: 'Rate me.', priceSats: 30, quote: 'Done soon.', delivery: 'Done.' });
   await hire(buyerToken, 'POST', `/tasks/${task.id}/confirm`);
 
   for (const width of [390, 1280]) {

@@ -185,7 +185,6 @@ export async function startPhoenixdServer(): Promise<E2EServer> {
   };
 }
 
-/** A new token holding `sats`, made through the API (top-up → pay → claim). */
 /** AI for Hire's API as a side of a deal uses it (the token in X-Token): the answer's body, or an error naming a refusal. */
 export function hireApi(srv: E2EServer): (token: string, method: string, path: string, body?: unknown) => Promise<any> {
   return async (token, method, path, body) => {
@@ -195,6 +194,18 @@ export function hireApi(srv: E2EServer): (token: string, method: string, path: s
   };
 }
 
+/** A deal made through the API up to its delivery: a buyer (500 sats) posts, a contractor (100 sats) quotes the budget, the buyer accepts, the contractor delivers. */
+export async function deliveredDeal(srv: E2EServer, deal: { title: string; description: string; priceSats: number; quote: string; delivery: string }) {
+  const hire = hireApi(srv);
+  const [buyerToken, contractorToken] = await Promise.all([fundToken(srv, 500), fundToken(srv, 100)]);
+  const task = await hire(buyerToken, 'POST', '/tasks', { title: deal.title, description: deal.description, budget_sats: deal.priceSats });
+  const quote = await hire(contractorToken, 'POST', `/tasks/${task.id}/quotes`, { price_sats: deal.priceSats, description: deal.quote });
+  await hire(buyerToken, 'POST', `/tasks/${task.id}/quotes/${quote.id}/accept`, { expected_price_sats: deal.priceSats });
+  await hire(contractorToken, 'POST', `/tasks/${task.id}/deliver`, { body: deal.delivery });
+  return { buyerToken, contractorToken, task, quote };
+}
+
+/** A new token holding `sats`, made through the API (top-up → pay → claim). */
 export async function fundToken(srv: E2EServer, sats: number): Promise<string> {
   const inv = await call(srv.url, 'POST', '/api/v1/topup', { body: { amount_sats: sats } });
   if (inv.status !== 200 && inv.status !== 201) throw new Error(`top-up failed: ${inv.status} ${JSON.stringify(inv.body)}`);

@@ -1,18 +1,14 @@
 // A task page keeps its money and records current on live events alone (clock stopped: no poll):
 // the contractor's header balance follows the buyer's confirmation at once, and the profile lines
 // ("no closed deals yet", "not rated") follow the deal's completion and the rating given on it.
-import { browserTest, expectText, fundToken, hireApi, poll, showLazyPage, stopClock, useBrowser, useDevServer } from './harness.js';
+import { browserTest, deliveredDeal, expectText, hireApi, poll, showLazyPage, stopClock, useBrowser, useDevServer } from './harness.js';
 
 const browser = useBrowser();
 const srv = useDevServer();
 const hire = hireApi(srv);
 
 browserTest('the contractor’s header balance and both profile lines follow the confirmation and the rating', browser, async (s) => {
-  const [buyerToken, contractorToken] = await Promise.all([fundToken(srv, 500), fundToken(srv, 100)]);
-  const task = await hire(buyerToken, 'POST', '/tasks', { title: 'Followed to the end', description: 'Watch the records.', budget_sats: 60 });
-  const quote = await hire(contractorToken, 'POST', `/tasks/${task.id}/quotes`, { price_sats: 60, description: 'On it.' });
-  await hire(buyerToken, 'POST', `/tasks/${task.id}/quotes/${quote.id}/accept`, { expected_price_sats: 60 });
-  await hire(contractorToken, 'POST', `/tasks/${task.id}/deliver`, { body: 'Done.' });
+  const { buyerToken, contractorToken, task, quote } = await deliveredDeal(srv, { title: 'Followed to the end', description: 'Watch the records.', priceSats: 60, quote: 'On it.', delivery: 'Done.' });
   const before = (await hire(contractorToken, 'GET', '/me')).balance_sats as number;
 
   const page = await s.page({ name: 'contractor', token: contractorToken });

@@ -3,7 +3,7 @@
 // is unread — from /me before the page read the thread, from what the page has shown after.
 // Everything arrives on live events; the pages' clocks are stopped, nothing sleeps.
 import type { Page } from 'playwright-core';
-import { browserTest, expectAbsent, expectText, expectVisible, fundToken, hireApi, poll, showLazyPage, stopClock, useBrowser, useDevServer } from './harness.js';
+import { browserTest, deliveredDeal, expectAbsent, expectText, expectVisible, hireApi, poll, showLazyPage, stopClock, useBrowser, useDevServer } from './harness.js';
 
 const browser = useBrowser();
 const srv = useDevServer();
@@ -21,11 +21,7 @@ async function openTask(s: { page: (o: { name: string; token: string; width: num
 
 for (const width of [390, 1280]) {
   browserTest(`${width}px: the contractor reads the change request and the dispute's reason with the delivery; unread messages are counted`, browser, async (s) => {
-    const [buyerToken, contractorToken] = await Promise.all([fundToken(srv, 500), fundToken(srv, 100)]);
-    const task = await hire(buyerToken, 'POST', '/tasks', { title: `Notes ${width}`, description: 'A limerick.', budget_sats: 100 });
-    const quote = await hire(contractorToken, 'POST', `/tasks/${task.id}/quotes`, { price_sats: 100, description: 'Five lines.' });
-    await hire(buyerToken, 'POST', `/tasks/${task.id}/quotes/${quote.id}/accept`, { expected_price_sats: 100 });
-    await hire(contractorToken, 'POST', `/tasks/${task.id}/deliver`, { body: 'There once was a sat…' });
+    const { buyerToken, contractorToken, task, quote } = await deliveredDeal(srv, { title: `Notes ${width}`, description: 'A limerick.', priceSats: 100, quote: 'Five lines.', delivery: 'There once was a sat…' });
 
     const contractor = await openTask(s, 'contractor', contractorToken, task.id, width);
     const messages = contractor.getByTestId(`quote-${quote.id}`).getByTestId('messages-toggle');
@@ -71,11 +67,7 @@ for (const width of [390, 1280]) {
 }
 
 browserTest('a change request without a note says so, instead of an older one', browser, async (s) => {
-  const [buyerToken, contractorToken] = await Promise.all([fundToken(srv, 500), fundToken(srv, 100)]);
-  const task = await hire(buyerToken, 'POST', '/tasks', { title: 'Silent revision', description: 'A haiku.', budget_sats: 100 });
-  const quote = await hire(contractorToken, 'POST', `/tasks/${task.id}/quotes`, { price_sats: 100, description: 'Three lines.' });
-  await hire(buyerToken, 'POST', `/tasks/${task.id}/quotes/${quote.id}/accept`, { expected_price_sats: 100 });
-  await hire(contractorToken, 'POST', `/tasks/${task.id}/deliver`, { body: 'first' });
+  const { buyerToken, contractorToken, task } = await deliveredDeal(srv, { title: 'Silent revision', description: 'A haiku.', priceSats: 100, quote: 'Three lines.', delivery: 'first' });
   await hire(buyerToken, 'POST', `/tasks/${task.id}/request-revision`, { body: 'An older note.' });
   await hire(contractorToken, 'POST', `/tasks/${task.id}/deliver`, { body: 'second' });
   await hire(buyerToken, 'POST', `/tasks/${task.id}/request-revision`);

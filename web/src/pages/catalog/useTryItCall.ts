@@ -22,14 +22,19 @@ export function useTryItCall(endpoint: PublicEndpoint, token: string | null) {
   useEffect(() => () => callRef.current?.controller.abort(), []);
   const { read: readCharge, cancel: cancelCharge } = charge;
 
+  /** forgets the last call's answer: a request that cannot be sent must not sit above an older answer */
+  const clear = useCallback(() => {
+    cancelCharge();
+    setError(null);
+    setHead(null);
+    setResult(null);
+    setCancelled(false);
+    setRequestId(null);
+  }, [cancelCharge]);
+
   const send = useCallback(
     async (body: unknown, model: string | null): Promise<void> => {
-      cancelCharge();
-      setError(null);
-      setHead(null);
-      setResult(null);
-      setCancelled(false);
-      setRequestId(null);
+      clear();
       setSending(true);
       const call = { controller: new AbortController(), byUser: false };
       callRef.current = call;
@@ -59,18 +64,8 @@ export function useTryItCall(endpoint: PublicEndpoint, token: string | null) {
       if (left) setCancelled(true);
       if (filed.receipt?.charge.state === 'held' && (!signal.aborted || left)) void readCharge(filed.receipt);
     },
-    [endpoint.method, endpoint.path, endpoint.title, token, record, readCharge, cancelCharge],
+    [endpoint.method, endpoint.path, endpoint.title, token, record, readCharge, clear],
   );
-
-  /** forgets the last call's answer: a request that cannot be sent must not sit above an older answer */
-  const clear = useCallback(() => {
-    cancelCharge();
-    setError(null);
-    setHead(null);
-    setResult(null);
-    setCancelled(false);
-    setRequestId(null);
-  }, [cancelCharge]);
 
   const cancel = useCallback(() => {
     if (!callRef.current) return;
