@@ -13,7 +13,7 @@ import { createReserveBatcher } from './reserve-batch.js';
 import { releaseUnused, reserveAhead, type AheadRequest, type AheadResult } from './reserve-ahead.js';
 import { createSettleBatcher, settleOne, type Settled } from './settle-batch.js';
 import { SettlementsInFlight } from './settlements-in-flight.js';
-import { credentialAccount, credentialHeldMsat, fundCredential, type FundRequest, type Funded } from './l402-credentials.js';
+import { credentialAccount, credentialValueOf, fundCredential, type FundRequest, type Funded } from './l402-credentials.js';
 import { createChild, listChildren, revokeChild, type ChildRow, type ChildSpec, type RevokeResult } from './children.js';
 import { accountHistory, dailyTotals, type DayTotal, type HistoryPage } from './history.js';
 import { accountStatement, accountsByHashPrefix, ledgerStats, ledgerTotals, paidCall, type AccountStatement, type LedgerStats, type PaidCallRow } from './reports.js';
@@ -62,8 +62,8 @@ export interface Ledger {
   fundCredential(p: FundRequest): Promise<Funded | null>;
   /** the account a funded credential pays from */
   credentialAccount(paymentHash: string): Promise<bigint | null>;
-  /** what a funded credential's calls still running hold */
-  credentialHeld(paymentHash: string): Promise<bigint>;
+  /** a funded credential's balance and what its calls still running hold, at one moment (null: not funded) */
+  credentialValue(paymentHash: string): Promise<{ balanceMsat: bigint; heldMsat: bigint } | null>;
   /** what an account's holds keep from its balance (its calls running, holds reserved ahead) */
   heldOf(accountId: bigint): Promise<bigint>;
   /** a settled call's record, for the account that paid it */
@@ -167,7 +167,7 @@ export async function createLedger(db: Db, opts: LedgerOptions = {}): Promise<Le
     sweepExpiredHolds: (now) => db.tx((q) => sweepExpiredHolds(q, now)),
     fundCredential: (p) => (funding ? funding(p) : fundCredential(db, sys, p)),
     credentialAccount: (paymentHash) => credentialAccount(db, paymentHash),
-    credentialHeld: (paymentHash) => credentialHeldMsat(db, paymentHash),
+    credentialValue: (paymentHash) => credentialValueOf(db, paymentHash),
     heldOf: (accountId) => heldMsatOf(db, accountId),
     paidCall: (accountId, requestId) => paidCall(db, accountId, requestId),
     history: (p) =>

@@ -130,15 +130,20 @@ export function credentialAccountHash(paymentHash: string): Buffer {
   return createHash('sha256').update(`l402:${paymentHash}`, 'utf8').digest();
 }
 
-/** The account a funded credential pays from, if it was funded. */
-/** What a funded credential's calls still running hold: it comes back to the credential as they end (or as the sweep returns a crashed one's). */
-export async function credentialHeldMsat(q: Queryable, paymentHash: string): Promise<bigint> {
-  const res = await q.query<{ s: bigint }>(
-    `SELECT coalesce(sum(h.amount_msat), 0)::bigint AS s FROM l402_credentials c JOIN holds h ON h.account_id = c.account_id AND h.state = 'held'
+/**
+ * A funded credential's balance and what its calls still running hold (it comes back to the
+ * credential as they end, or as the sweep returns a crashed one's), read in one statement: a
+ * settlement moves money from one to the other at once, so two reads could miss it in both.
+ */
+export async function credentialValueOf(q: Queryable, paymentHash: string): Promise<{ balanceMsat: bigint; heldMsat: bigint } | null> {
+  const res = await q.query<{ balance_msat: bigint; held_msat: bigint }>(
+    `SELECT a.balance_msat, (SELECT coalesce(sum(h.amount_msat), 0) FROM holds h WHERE h.account_id = a.id AND h.state = 'held')::bigint AS held_msat
+     FROM l402_credentials c JOIN accounts a ON a.id = c.account_id
      WHERE c.payment_hash = $1 AND c.state = 'funded'`,
     [paymentHash],
   );
-  return res.rows[0]?.s ?? 0n;
+  const row = res.rows[0];
+  return row ? { balanceMsat: row.balance_msat, heldMsat: row.held_msat } : null;
 }
 
 /** (A session's deposit names its session's account: its receipts are read with it.) */

@@ -212,12 +212,15 @@ export function createPaymentGate(deps: GateDeps) {
       const accountId = await ledger.credentialAccount(paymentHash);
       if (accountId !== null && (await ledger.settledFor(accountId))) r = await ledger.reserveFromCredential({ paymentHash, ...hold });
     }
-    if (!r.ok) {
+    // value its calls still running hold is not spent yet: what they leave comes back to it
+    for (let tries = 1; !r.ok; tries++) {
       if (r.reason !== 'insufficient') throw spentUp();
-      // value its calls still running hold is not spent yet: what they leave comes back to it
-      const heldMsat = await ledger.credentialHeld(paymentHash);
-      if (r.balanceMsat === 0n && heldMsat === 0n) throw spentUp();
-      throw await challenge(action, client, {}, { balanceMsat: r.balanceMsat, heldMsat });
+      // the balance and the holds at one moment: a call settling between two reads would be in neither
+      const value = await ledger.credentialValue(paymentHash);
+      if (!value || (value.balanceMsat === 0n && value.heldMsat === 0n)) throw spentUp();
+      // a call that settled since the refusal gave enough back: try again
+      if (value.balanceMsat < hold.amountMsat || tries >= 3) throw await challenge(action, client, {}, value);
+      r = await ledger.reserveFromCredential({ paymentHash, ...hold });
     }
     const named = creds.token === null ? null : await namedBalance(hashToken(creds.token));
     return { ...held('l402', action, r.holdId, r.accountId, named?.balanceMsat ?? null, proof.reference), lowBalanceMsat: named?.lowBalanceMsat ?? null };
