@@ -19,6 +19,13 @@ describe('estimateUsage', () => {
     expect((await estimateUsage({ shape: 'openai-chat', model: 'gpt-4o', inputBound: 1, likelyInput: 1, outputLimit: 1000, outputText: '' })).output).toBe(0);
   });
 
+  it('counts text with long runs of letters by the tokenizer, not by its bytes (a stream cut short is charged what it delivered)', async () => {
+    const long = Array.from({ length: 3 }, () => 'lightning'.repeat(12)).join(' ');
+    const u = await estimateUsage({ shape: 'openai-chat', model: 'gpt-4o', inputBound: 1000, likelyInput: 1, outputLimit: 1000, outputText: long });
+    expect(u.output).toBeLessThan(Buffer.byteLength(long) / 3);
+    expect(u.output).toBeGreaterThanOrEqual(o200k.countTokens(long));
+  });
+
   it('uses o200k raised by a quarter where the tokenizer is unknown', async () => {
     const u = await estimateUsage({ shape: 'anthropic-messages', model: 'claude-sonnet-4-5', inputBound: 1, likelyInput: 1, outputLimit: 1000, outputText: text });
     expect(u.output).toBe(Math.ceil(o200k.countTokens(text) * UNKNOWN_TOKENIZER_FACTOR));

@@ -47,7 +47,7 @@ function estimateInput(bound: number, reported: InputUsage | null, likely: numbe
  */
 export async function estimatingCounter(shape: ApiShape, model: string, budgetBytes: number): Promise<(text: string) => number> {
   const encoding = encodingOf(shape, model);
-  const count = createTextCounter(await loadTokenizer(encoding ?? 'o200k_base'), budgetBytes);
+  const count = createTextCounter(await loadTokenizer(encoding ?? 'o200k_base'), budgetBytes, 'sliced');
   const factor = encoding ? 1 : UNKNOWN_TOKENIZER_FACTOR;
   return (text) => count(text) * factor;
 }

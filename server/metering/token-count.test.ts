@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { CL100K_TOKEN_SPLIT_REGEX, O200K_TOKEN_SPLIT_REGEX } from 'gpt-tokenizer/encodingParams/constants';
 import { describe, expect, it } from 'vitest';
 import { encodingForModel, loadTokenizer, preloadTokenizers, type Tokenizer } from './encodings.js';
-import { createTextCounter, hasLongRun, RUN_BLOCK } from './token-count.js';
+import { createTextCounter, ESTIMATE_SLICE_CHARS, hasLongRun, RUN_BLOCK } from './token-count.js';
 
 const o200k = await loadTokenizer('o200k_base');
 const cl100k = await loadTokenizer('cl100k_base');
@@ -73,6 +73,27 @@ describe('createTextCounter', () => {
     const long = `x${'a'.repeat(20_000)}`;
     expect(createTextCounter(tokenizer)(long)).toBe(20_001);
     expect(tokenizer.calls).toEqual([]);
+  });
+
+  it('as an estimate, counts a text with a long run slice by slice: near the tokenizer\'s count, far below its bytes', () => {
+    const tokenizer = spy(o200k);
+    const long = Array.from({ length: 12 }, () => 'lightning'.repeat(12)).join(' ');
+    const estimate = createTextCounter(tokenizer, Number.POSITIVE_INFINITY, 'sliced')(long);
+    const exact = o200k.countTokens(long);
+    expect(estimate).toBeGreaterThanOrEqual(exact);
+    expect(estimate).toBeLessThanOrEqual(exact + Math.ceil(long.length / ESTIMATE_SLICE_CHARS) * 2);
+    expect(estimate).toBeLessThan(Buffer.byteLength(long) / 3);
+    expect(tokenizer.calls.every((slice) => slice.length <= ESTIMATE_SLICE_CHARS)).toBe(true);
+    // a bound still counts its bytes
+    expect(createTextCounter(tokenizer)(long)).toBe(Buffer.byteLength(long));
+  });
+
+  it('as an estimate, never cuts a character in two', () => {
+    const emoji = '😀'.repeat(ESTIMATE_SLICE_CHARS); // two UTF-16 units each: a cut at 256 units would split none, at 255 one
+    const tokenizer = spy(o200k);
+    createTextCounter(tokenizer, Number.POSITIVE_INFINITY, 'sliced')(`x${emoji}`);
+    expect(tokenizer.calls.join('')).toBe(`x${emoji}`);
+    for (const slice of tokenizer.calls) expect(slice).not.toMatch(/^[\udc00-\udfff]|[\ud800-\udbff]$/);
   });
 
   it('counts by bytes without a tokenizer (Anthropic, unknown models)', () => {

@@ -4,16 +4,25 @@
 // request's tokenizer budget lasts and when no piece can be long; otherwise by its UTF-8 length,
 // a true upper bound since every token of a byte-level BPE is at least one byte. A text counted
 // lately is not counted again (count-cache.ts), nor does it spend the budget.
+// An estimate (what a call is charged when the upstream reported no usage) wants the truth, not a
+// bound: there a text with a long piece is counted in slices, each short enough to merge cheaply.
 import { CountCache } from './count-cache.js';
 import type { Tokenizer } from './encodings.js';
 
 /** Bytes of text per request counted by the tokenizer (~30k tokens of prose); the rest by bytes. */
 export const DEFAULT_TOKENIZE_BUDGET_BYTES = 128 * 1024;
 
+/** Characters of a slice when a text with a long piece is estimated: its merge stays in microseconds. */
+export const ESTIMATE_SLICE_CHARS = 256;
+
 /** Counts texts of one request; the budget is shared by all its calls. */
 export type TextCounter = (text: string) => number;
 
-export function createTextCounter(tokenizer: Tokenizer | null, budgetBytes = DEFAULT_TOKENIZE_BUDGET_BYTES): TextCounter {
+/**
+ * longPieces 'bytes' (a bound): a text that may hold a long piece counts its bytes; 'sliced' (an
+ * estimate): it is counted slice by slice, which a cut can raise by a token or so, never to bytes.
+ */
+export function createTextCounter(tokenizer: Tokenizer | null, budgetBytes = DEFAULT_TOKENIZE_BUDGET_BYTES, longPieces: 'bytes' | 'sliced' = 'bytes'): TextCounter {
   if (tokenizer === null) return (text) => Buffer.byteLength(text, 'utf8');
   const cache = cacheOf(tokenizer);
   let left = budgetBytes;
@@ -22,12 +31,31 @@ export function createTextCounter(tokenizer: Tokenizer | null, budgetBytes = DEF
     const known = cache.get(text);
     if (known !== undefined) return known;
     const bytes = Buffer.byteLength(text, 'utf8');
-    if (bytes > left || hasLongRun(text)) return bytes;
+    if (bytes > left) return bytes;
+    if (hasLongRun(text)) {
+      if (longPieces === 'bytes') return bytes;
+      left -= bytes;
+      // not cached: the cache serves bounds too, and a sliced count is not one
+      return countSliced(tokenizer, text);
+    }
     left -= bytes;
     const tokens = tokenizer.countTokens(text);
     cache.set(text, tokens);
     return tokens;
   };
+}
+
+/** The text's slices counted one by one; a cut never splits a surrogate pair. */
+function countSliced(tokenizer: Tokenizer, text: string): number {
+  let tokens = 0;
+  for (let start = 0; start < text.length; ) {
+    let end = Math.min(start + ESTIMATE_SLICE_CHARS, text.length);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
+    tokens += tokenizer.countTokens(text.slice(start, end));
+    start = end;
+  }
+  return tokens;
 }
 
 const caches = new WeakMap<Tokenizer, CountCache>();
