@@ -154,8 +154,8 @@ export function formatSessionReceipt(r: { sessionId: string; timestamp: number; 
 }
 
 /** The SSE event of a stream the session can no longer pay for (and, with `timeout`, its last). */
-export function sessionEvent(kind: 'payment-need-topup' | 'session-timeout', d: { sessionId: string; balanceSpent: number; balanceRequired: number }): string {
-  return `event: ${kind}\ndata: ${JSON.stringify({ sessionId: d.sessionId, balanceSpent: d.balanceSpent, balanceRequired: d.balanceRequired })}\n\n`;
+export function sessionEvent(kind: 'payment-need-topup' | 'session-timeout', d: { sessionId: string; balanceSpent: number; balanceRequired: number }, alongside?: Record<string, unknown>): string {
+  return `event: ${kind}\ndata: ${JSON.stringify({ sessionId: d.sessionId, balanceSpent: d.balanceSpent, balanceRequired: d.balanceRequired, ...alongside })}\n\n`;
 }
 
 function sessionChallengeId(key: Buffer, c: Omit<MppChallenge, 'id'> & { expires: string }, endpoint: string): string {

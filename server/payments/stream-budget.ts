@@ -19,6 +19,9 @@ export const TOPUP_WAIT_SECONDS = 60;
 /** A paused stream looks at the session this often too (a top-up credited on another instance). */
 const POLL_MS = 1_000;
 const GTOK = 1_000_000_000n;
+// OpenAI's SDKs hand every named event of a chat stream to the caller as a chunk: with an empty
+// choices list (as the stream's own usage chunk has) `chunk.choices[0]?.delta` readers go on
+const CHAT_CHUNK_FIELDS = { choices: [] };
 
 export interface StreamBudget extends StreamGate {
   /** what the hold is now (it grows after top-ups): the most the stream may be charged */
@@ -110,9 +113,10 @@ export function createStreamBudget(p: { metered: MeteredRequest; heldMsat: bigin
     if (need <= held || (await grow(need))) return deliver(chunk);
     const spent = Number(msatToSatsUp(costOf(delivered.usage() ?? (await estimate(delivered)))));
     const event = { sessionId: p.session.sessionId, balanceSpent: spent, balanceRequired: Number(msatToSatsUp(need - held)) };
-    say(sessionEvent('payment-need-topup', event));
+    const alongside = metered.shape === 'openai-chat' ? CHAT_CHUNK_FIELDS : undefined;
+    say(sessionEvent('payment-need-topup', event, alongside));
     if (await waitForTopUp(need)) return deliver(chunk);
-    say(sessionEvent('session-timeout', { ...event, balanceRequired: Number(msatToSatsUp(need - held)) }));
+    say(sessionEvent('session-timeout', { ...event, balanceRequired: Number(msatToSatsUp(need - held)) }, alongside));
     return false;
   }
 
