@@ -50,13 +50,10 @@ export function errorHeaders(err: AppError): Record<string, string | string[]> {
     const mpp = [challenge.session, challenge.mpp].flatMap((c) => (c ? [formatPaymentChallenge(c)] : []));
     h['WWW-Authenticate'] = challenge.first === 'mpp' ? [...mpp, ...l402] : [...l402, ...mpp];
     if (challenge.x402) h['PAYMENT-REQUIRED'] = formatPaymentRequired(challenge.x402);
-    // the session draft: a 402 carrying a session challenge is never cached
-    if (challenge.session) h['Cache-Control'] = 'no-store';
   }
-  if (sessionChallenge) {
-    h['WWW-Authenticate'] = formatPaymentChallenge(sessionChallenge);
-    h['Cache-Control'] = 'no-store';
-  }
+  if (sessionChallenge) h['WWW-Authenticate'] = formatPaymentChallenge(sessionChallenge);
+  // the MPP draft: a 402 (its invoice, a balance) is never cached; nor is an answer naming a session
+  if (sessionChallenge || errorStatus(err) === 402) h['Cache-Control'] = 'no-store';
   if (allow) h['Allow'] = allow.join(', ');
   return h;
 }

@@ -47,7 +47,7 @@ const CHALLENGE_HEADERS: Json = {
       'LSAT and L402 macaroon="…", invoice="…"; Payment id, realm, method="lightning", intent="charge", request, expires; on proxied endpoints also, just before the charge line, Payment … intent="session" (request: amount, currency "sat", unitType, depositInvoice = the same invoice, paymentHash, depositAmount, idleTimeout)',
     schema: { type: 'string' },
   },
-  'Cache-Control': { description: 'no-store when the 402 offers an MPP session', schema: { type: 'string' } },
+  'Cache-Control': { description: 'no-store: a 402 is never cached', schema: { type: 'string' } },
   'PAYMENT-REQUIRED': { description: 'x402 v2: base64 JSON whose accepts[] has a Lightning exact entry with extra.invoice', schema: { type: 'string' } },
 };
 /** A paid answer's receipt, by the door it was paid through. */
