@@ -29,5 +29,13 @@ export const PaymentRequiredSchema = ErrorBodySchema.extend({
   token: z.string().optional().describe('AI for Hire: a new 0-balance token for the caller'),
 });
 
+/** An MPP session's deposit challenge (POST /api/v1/mpp/session): its Payment line alone, no macaroon. */
+export const SessionDepositRequiredSchema = ErrorBodySchema.extend({
+  invoice: z.string().describe('BOLT11 deposit invoice to pay'),
+  payment_hash: z.string().regex(/^[0-9a-f]{64}$/),
+  amount_sats: z.int(),
+  expires_at: z.int().describe('Unix seconds'),
+});
+
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 export type PaymentRequired = z.infer<typeof PaymentRequiredSchema>;

@@ -16,6 +16,10 @@ function flag(name: string): string | undefined {
 }
 
 async function main(): Promise<number> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
   const verify = flag('verify');
   if (verify) {
     const r = await verifyArchive(resolve(verify));

@@ -34,4 +34,11 @@ describe('settings from the environment', () => {
     expect(refusal({ ABL_PUBLIC_URL: 'ws://pay.example' })).toContain('ABL_PUBLIC_URL: must be an http(s) URL');
     expect(readSettings({ PHOENIXD_URL: 'http://127.0.0.1:9740', PHOENIXD_PASSWORD: 'x' }).wallet).toMatchObject({ kind: 'phoenixd', url: 'http://127.0.0.1:9740' });
   });
+
+  it('ABL_TRUST_PROXY and HOST are checked at start and named: a typo does not surface after the node has started', () => {
+    for (const bad of ['notanip', '127.0.0.1,maybe', '10.0.0.0/33', 'yes']) expect(refusal({ ABL_TRUST_PROXY: bad })).toContain('ABL_TRUST_PROXY: must be true, false, or');
+    for (const good of ['true', 'false', '127.0.0.1', '127.0.0.1, 10.0.0.0/8', '::1,fd00::/8', 'loopback', '10.0.0.0/255.0.0.0']) expect(readSettings({ ABL_TRUST_PROXY: good }).ABL_TRUST_PROXY).toBe(good);
+    for (const bad of ['999.1.1.1', 'local host', 'http://0.0.0.0']) expect(refusal({ HOST: bad })).toContain('HOST: must be an IP address or a host name');
+    for (const good of ['0.0.0.0', '::', 'localhost', 'api.internal']) expect(readSettings({ HOST: good }).HOST).toBe(good);
+  });
 });

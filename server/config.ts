@@ -1,5 +1,6 @@
 // The only reader of process.env: every setting the server takes, validated once.
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { NwcUriError, parseNwcUri } from './lightning/nwc/connection.js';
 import { supabaseDatabaseUrl, SupabaseSettingsError } from './store/supabase.js';
@@ -21,9 +22,31 @@ const postgresUrl = optional.pipe(
     .optional(),
 );
 
+/** an address or a CIDR range (bits or a v4 netmask), or one of the named ranges Fastify's trustProxy knows */
+function isProxyAddress(part: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(part)) return true;
+  const [address, bits, ...more] = part.split('/');
+  const kind = isIP(address ?? '');
+  if (kind === 0 || more.length > 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (kind === 4 ? 32 : 128)) || (kind === 4 && isIP(bits) === 4);
+}
+const trustProxy = optional.pipe(
+  z
+    .string()
+    .refine((v) => v === 'true' || v === 'false' || v.split(',').every((p) => isProxyAddress(p.trim())), 'must be true, false, or the reverse proxy\'s addresses or CIDR ranges, comma-separated (e.g. 127.0.0.1,10.0.0.0/8)')
+    .optional(),
+);
+/** an IP address or a host name; digits and dots alone must be an IPv4 address */
+const host = optional.pipe(
+  z
+    .string()
+    .refine((v) => isIP(v) !== 0 || (/^[a-z0-9.-]+$/i.test(v) && !/^[\d.]+$/.test(v)), 'must be an IP address or a host name (e.g. 127.0.0.1, 0.0.0.0, ::, localhost)')
+    .default('127.0.0.1'),
+);
+
 const EnvSchema = z.object({
   PORT: port.default(3000),
-  HOST: z.string().default('127.0.0.1'),
+  HOST: host,
   ABL_CONFIG: z.string().default('./config.yaml'),
   DATABASE_URL: postgresUrl,
   /** the original README's Supabase settings: with no DATABASE_URL, the project's database */
@@ -70,7 +93,7 @@ const EnvSchema = z.object({
   /** public origin of this server, used for phoenixd's per-invoice webhook URL */
   ABL_PUBLIC_URL: httpUrl,
   /** trust X-Forwarded-For from a reverse proxy (true, a hop count, or addresses) */
-  ABL_TRUST_PROXY: optional,
+  ABL_TRUST_PROXY: trustProxy,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** a fiat hint beside sats in the web app: a currency code and the operator's price of 1 BTC, e.g. "USD 95000" */
   ABL_FIAT_RATE: optional.pipe(z.string().regex(/^[A-Z]{3} \d+(\.\d+)?$/, 'must be a currency code and the price of 1 BTC, e.g. "USD 95000"').optional()),

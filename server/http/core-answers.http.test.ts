@@ -104,6 +104,8 @@ describe('the core endpoints answer exactly the shapes of contract/', () => {
       ['GET', CHAT, {}, 405, 'method_not_allowed'],
       // the server's own routes asked with another method
       ['PUT', '/api/v1/topup', { body: {} }, 405, 'method_not_allowed'],
+      // a parameter would take the fixed name: GET /topup/claim is no status read of a payment hash "claim"
+      ['GET', '/api/v1/topup/claim', {}, 405, 'method_not_allowed'],
       ['POST', '/api/v1/balance', { body: {} }, 405, 'method_not_allowed'],
       ['GET', '/api/v1/ai-for-hire/collect', {}, 405, 'method_not_allowed'],
       ['DELETE', `/api/v1/topup/${'0'.repeat(64)}`, {}, 405, 'method_not_allowed'],
@@ -118,6 +120,7 @@ describe('the core endpoints answer exactly the shapes of contract/', () => {
     }
     expect((await api('GET', '/api/v1/openai/v1/%ZZ')).body.error.field).toBe('path');
     expect((await api('POST', '/api/v1/balance', { body: {} })).headers.allow).toBe('GET, HEAD');
+    expect((await api('GET', '/api/v1/topup/claim')).headers.allow).toBe('POST');
     // the MCP endpoint takes POST only; its GET and DELETE answer just to say so
     expect((await api('PUT', '/api/v1/mcp', { body: {} })).headers.allow).toBe('POST');
     expect((await api('GET', '/api/v1/mcp')).headers.allow).toBe('POST');

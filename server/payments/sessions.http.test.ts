@@ -3,6 +3,7 @@
 // invoice of a second wallet, an idle session is closed and refunded by the sweep; the ledger
 // audit stays clean after each step and a replayed open, top-up or close moves nothing twice.
 import { randomBytes } from 'node:crypto';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeSessionRequest } from '../mpp/session.js';
 import { SESSION_ENDPOINT } from './session-endpoint.js';
@@ -79,6 +80,11 @@ describe.each(STORE_KINDS)('MPP session intent on %s', (store) => {
     expect((await call(t.url, 'POST', SESSION, { body: { deposit_sats: 0 } })).status).toBe(400);
     const doc = await call(t.url, 'GET', '/api/v1/openapi.json');
     expect(Object.keys(doc.body.paths[SESSION].post.responses)).toEqual(expect.arrayContaining(['200', '402']));
+    // the 402 the document describes is this one (no macaroon: the session line alone)
+    const ajv = new Ajv2020({ strict: false });
+    ajv.addSchema(doc.body, 'openapi');
+    const described = ajv.compile({ $ref: `openapi#/paths/${SESSION.replaceAll('/', '~1')}/post/responses/402/content/application~1json/schema` });
+    expect(described(r.body), JSON.stringify(described.errors)).toBe(true);
   });
 
   it('opens, spends like a token, tops up once, and closes with the exact remainder paid to the return invoice', async () => {

@@ -4,7 +4,7 @@
 // state); each answer carries a Payment-Receipt naming the session. Paid routes take the bearer.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { ErrorBodySchema, PaymentRequiredSchema } from '../../../contract/error-bodies.js';
+import { ErrorBodySchema, SessionDepositRequiredSchema } from '../../../contract/error-bodies.js';
 import { msatToSats } from '../../../contract/money.js';
 import { AppError, invalidL402 } from '../../errors.js';
 import { jsonObject } from '../body.js';
@@ -61,7 +61,7 @@ export function mppSessionOperations(): OperationSpec[] {
       tags: ['mpp'],
       auth: 'paid',
       body: z.object({ deposit_sats: z.number().int().optional() }),
-      responses: { 200: z.union([SessionOpenSchema, SessionClosedSchema]), 400: ErrorBodySchema, 401: ErrorBodySchema, 402: PaymentRequiredSchema, 404: ErrorBodySchema, 409: ErrorBodySchema },
+      responses: { 200: z.union([SessionOpenSchema, SessionClosedSchema]), 400: ErrorBodySchema, 401: ErrorBodySchema, 402: SessionDepositRequiredSchema, 404: ErrorBodySchema, 409: ErrorBodySchema },
     },
   ];
 }

@@ -22,6 +22,12 @@ function parseNumber(value: string | undefined, name: string): number | undefine
   return n;
 }
 
+const USAGE = `usage: npm run devnode -- [--port 9740] [--host 127.0.0.1] [--data-dir DIR]
+         [--webhook URL --webhook-secret S] [--peer URL#PASSWORD]... [--payee-port N] [--initial-balance-sat N]
+  A development Lightning node (phoenixd's HTTP API, regtest, play money). Its password comes from
+  DEVNODE_PASSWORD (or --password, which the process list and npm's echo then show). --payee-port
+  also starts an empty payee node there, the first one's peer. Prints {"url","nodeId"} once it listens.`;
+
 function optionsFromArgs(argv: string[]): DevnodeOptions & { payeePort?: number } {
   const { values } = parseArgs({
     args: argv,
@@ -35,9 +41,14 @@ function optionsFromArgs(argv: string[]): DevnodeOptions & { payeePort?: number 
       peer: { type: 'string', multiple: true },
       'initial-balance-sat': { type: 'string' },
       'payee-port': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
   const password = values.password ?? process.env.DEVNODE_PASSWORD;
   if (!password) throw new Error('--password (or DEVNODE_PASSWORD) is required');
   if (values.webhook && !values['webhook-secret']) throw new Error('--webhook needs --webhook-secret');
