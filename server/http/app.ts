@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import cors from '@fastify/cors';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { Catalog, UpstreamStatus } from '../../contract/catalog.js';
 import type { WalletBackend } from '../lightning/backend.js';
 import type { AuthFailureGuard } from '../auth-guard.js';
@@ -133,12 +133,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // every route added from here on, by its path shape: a known path asked with another method is a 405
   const shapes = new RouteShapes();
-  app.addHook('onRoute', (route) => {
-    shapes.add(route.url, route.method, route.config);
-    // a parameter can match a sibling's fixed name (GET /topup/claim is no payment hash): that path's own methods decide
-    if (route.url.includes('/:')) route.onRequest = [...[route.onRequest ?? []].flat(), exactPathMethod];
-  });
-  const exactPathMethod = (req: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void): void => done(shapes.exactWrongMethod(req.method, req.url.split('?')[0] ?? '') ?? undefined);
+  app.addHook('onRoute', (route) => shapes.add(route.url, route.method, route.config));
 
   // Every body arrives as bytes: JSON routes parse it themselves, the proxy forwards it untouched.
   app.removeAllContentTypeParsers();

@@ -36,14 +36,6 @@ export class RouteShapes {
     return new AppError('method_not_allowed', `Method ${method} is not allowed on ${path}; it takes ${allow.join(', ')}.`, {}, {}, { allow });
   }
 
-  /** 405 when `path` is a route of ours with no parameter that does not take `method` (a parameter of a sibling's matched it: GET /topup/claim); else null. */
-  exactWrongMethod(method: string, path: string): AppError | null {
-    const shape = path.includes('/:') ? undefined : this.byUrl.get(path);
-    if (!shape || shape.methods.has(method)) return null;
-    const allow = [...shape.methods].sort();
-    return new AppError('method_not_allowed', `Method ${method} is not allowed on ${path}; it takes ${allow.join(', ')}.`, {}, {}, { allow });
-  }
-
   /** The methods some route takes at `path`; empty when none of ours has that shape. */
   allowed(path: string): string[] {
     const methods = new Set<string>();

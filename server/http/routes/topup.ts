@@ -1,6 +1,7 @@
 // Top-up routes: create (new or refill), claim, status, balance.
 import type { FastifyInstance } from 'fastify';
 import type { TopupService } from '../../topup/service.js';
+import { AppError } from '../../errors.js';
 import { readToken, requireToken } from '../auth.js';
 import { ClaimRequestSchema, topupRequestSchema, type Balance, type ClaimResponse, type TopupCreated, type TopupStatusBody } from '../../../contract/api.js';
 import { jsonObject } from '../body.js';
@@ -23,7 +24,11 @@ export function topupRoutes(app: FastifyInstance, deps: { topups: TopupService; 
     return topups.claim({ preimage: body.preimage?.trim(), paymentHash: body.payment_hash?.trim(), claimSecret: body.claim_secret?.trim(), token });
   });
 
-  app.get<{ Params: { paymentHash: string } }>('/api/v1/topup/:paymentHash', async (req): Promise<TopupStatusBody> => topups.status(req.params.paymentHash));
+  app.get<{ Params: { paymentHash: string } }>('/api/v1/topup/:paymentHash', async (req): Promise<TopupStatusBody> => {
+    // the claim's path, asked with GET: no payment hash "claim", the path takes POST
+    if (req.params.paymentHash === 'claim') throw new AppError('method_not_allowed', 'Method GET is not allowed on /api/v1/topup/claim; it takes POST.', {}, {}, { allow: ['POST'] });
+    return topups.status(req.params.paymentHash);
+  });
 
   app.get('/api/v1/balance', async (req): Promise<Balance> => topups.balance(requireToken(req)));
 }
