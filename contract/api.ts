@@ -28,7 +28,7 @@ export const HealthSchema = z.strictObject({
 /** Bounds come from config.yaml's topup section. */
 export const topupRequestSchema = (minSats: number, maxSats: number) =>
   z.object({
-    amount_sats: z.int().min(minSats).max(maxSats).describe('whole sats'),
+    amount_sats: z.number().min(minSats).max(maxSats).int().describe('whole sats'), // the range first: 1e300 is told the configured limit, not a safe integer's
     claim_secret_only: z
       .boolean()
       .optional()

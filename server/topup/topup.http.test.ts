@@ -167,6 +167,13 @@ describe.each(STORE_KINDS)('top-up on %s', (store) => {
     expect(res.body.error).toMatchObject({ code, field: 'amount_sats' });
   });
 
+  it('tells an amount beyond any integer the configured range, as any amount above it', async () => {
+    for (const rawBody of ['{"amount_sats":1e300}', '{"amount_sats":9007199254740993}', '{"amount_sats":1000001}']) {
+      const res = await api('POST', '/api/v1/topup', { rawBody, headers: { 'content-type': 'application/json' } });
+      expect(res.body.error).toMatchObject({ code: 'invalid_field_value', field: 'amount_sats', message: expect.stringContaining('1000000') });
+    }
+  });
+
   it('refuses bodies that are not JSON objects', async () => {
     for (const rawBody of ['{"amount_sats":', 'hello', '']) {
       const res = await api('POST', '/api/v1/topup', { rawBody, headers: { 'content-type': 'application/json' } });
