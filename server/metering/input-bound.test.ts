@@ -87,6 +87,25 @@ describe('inputTokensBound', () => {
     expect((await inputTokensBound('anthropic-messages', 'claude-haiku-4-5', { messages: [user([textDoc])] })).ok).toBe(true);
   });
 
+  it("refuses an Anthropic cache kept longer than the 5 minutes the catalog prices, wherever it is asked, even within the context window", async () => {
+    const hour = { type: 'ephemeral', ttl: '1h' };
+    const cases: [Record<string, unknown>, string][] = [
+      [{ system: [{ type: 'text', text: 'You are terse.', cache_control: hour }], messages: [user('hi')] }, 'system[0].cache_control.ttl'],
+      [{ messages: [user([{ type: 'text', text: 'a long document', cache_control: hour }])] }, 'messages[0].content[0].cache_control.ttl'],
+      [{ tools: [{ name: 'get_weather', input_schema: { type: 'object' }, cache_control: hour }], messages: [user('hi')] }, 'tools[0].cache_control.ttl'],
+    ];
+    for (const [body, path] of cases) {
+      const bound = await inputTokensBound('anthropic-messages', 'claude-sonnet-4-5', body, { maxInputTokens: 200_000 });
+      expect(bound).toMatchObject({ ok: false, path, field: path.split(/[.[]/)[0], reason: expect.stringContaining('5-minute') });
+    }
+    // the 5-minute cache, named or by default, is priced
+    for (const cache_control of [{ type: 'ephemeral' }, { type: 'ephemeral', ttl: '5m' }]) {
+      expect((await inputTokensBound('anthropic-messages', 'claude-sonnet-4-5', { system: [{ type: 'text', text: 'x', cache_control }], messages: [user('hi')] })).ok).toBe(true);
+    }
+    // OpenAI bodies have no such field: text that says so is only text
+    expect((await inputTokensBound('openai-chat', 'gpt-4o', { messages: [user([{ type: 'text', text: 'x', cache_control: hour }])] })).ok).toBe(true);
+  });
+
   it('caps the bound at the context window', async () => {
     const body = { messages: [user('word '.repeat(10_000))] };
     expect(await tokens('openai-chat', 'gpt-4o', body, { maxInputTokens: 1000 })).toBe(1000);

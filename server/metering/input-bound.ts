@@ -28,6 +28,7 @@ export interface InputBoundOptions {
 export async function inputTokensBound(shape: ApiShape, model: string, body: unknown, options: InputBoundOptions = {}): Promise<InputBound> {
   const { maxInputTokens } = options;
   const input = requestInput(shape, body);
+  if (input.dearer) return { ok: false, ...input.dearer };
   if (input.unbounded) return maxInputTokens === undefined ? { ok: false, ...input.unbounded } : { ok: true, tokens: maxInputTokens };
   const encoding = encodingOf(shape, model);
   const count = createTextCounter(encoding ? await loadTokenizer(encoding) : null, options.tokenizeBudgetBytes ?? DEFAULT_TOKENIZE_BUDGET_BYTES);

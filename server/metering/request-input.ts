@@ -21,6 +21,8 @@ export interface RequestInput {
   likelyFixedTokens: number;
   images: number;
   unbounded: Unbounded | null;
+  /** a part the upstream bills above the catalog's price (an Anthropic cache kept an hour): refused, whatever the bound */
+  dearer: Unbounded | null;
 }
 
 // Framing margins, deliberately above what the APIs are known to add.
@@ -52,7 +54,9 @@ const REFUSED_TYPES: Record<string, string> = {
 };
 
 class Collector {
-  readonly input: RequestInput = { texts: [], fixedTokens: 0, likelyFixedTokens: 0, images: 0, unbounded: null };
+  readonly input: RequestInput = { texts: [], fixedTokens: 0, likelyFixedTokens: 0, images: 0, unbounded: null, dearer: null };
+  /** Anthropic's: a cache_control lifetime other than the 5 minutes its cache writes are priced at */
+  constructor(private readonly cacheLifetimes = false) {}
 
   text(s: string): void {
     if (s !== '') this.input.texts.push(s);
@@ -68,9 +72,18 @@ class Collector {
     this.input.unbounded ??= { field: path.split(/[.[]/)[0] ?? path, path, reason };
   }
 
+  /** Anthropic bills a cache written for an hour at twice the input price; the catalog prices the 5-minute one (1.25×). */
+  private cacheLifetime(o: Record<string, unknown>, path: string): void {
+    const ttl = asObject(o.cache_control)?.ttl;
+    if (!this.cacheLifetimes || ttl === undefined || ttl === null || ttl === '5m') return;
+    this.input.dearer ??= { field: path.split(/[.[]/)[0] ?? path, path: `${path}.cache_control.ttl`, reason: 'only the 5-minute cache ("5m", the default) is priced here; a longer one is billed higher upstream' };
+  }
+
   /** A tool or schema definition: its JSON text (keys matter there), plus the rendering margin. */
-  definition(value: unknown): void {
+  definition(value: unknown, path: string): void {
     if (value === undefined || value === null) return;
+    const o = asObject(value);
+    if (o) this.cacheLifetime(o, path);
     const json = JSON.stringify(value);
     this.text(json);
     this.fixed(PER_TOOL_NEWLINE * (json.split('\\n').length - 1));
@@ -86,7 +99,9 @@ class Collector {
       else if (Array.isArray(value)) for (let i = value.length - 1; i >= 0; i--) stack.push([value[i], `${path}[${i}]`]);
       else {
         const o = asObject(value);
-        if (!o || this.special(o, path)) continue;
+        if (!o) continue;
+        this.cacheLifetime(o, path);
+        if (this.special(o, path)) continue;
         this.fixed(OBJECT_OVERHEAD, 0);
         for (const [key, child] of Object.entries(o)) {
           this.text(key);
@@ -131,7 +146,7 @@ class Collector {
   tools(list: unknown, preamble: number): void {
     if (!Array.isArray(list) || list.length === 0) return this.walk(list, 'tools');
     this.fixed(preamble + PER_TOOL_OVERHEAD * list.length);
-    for (const tool of list) this.definition(tool);
+    list.forEach((tool, i) => this.definition(tool, `tools[${i}]`));
   }
 }
 
@@ -146,9 +161,9 @@ function openAiChat(c: Collector, body: Record<string, unknown>): void {
   } else c.walk(body.messages, 'messages');
   c.tools(body.tools, TOOLS_OVERHEAD);
   if (body.functions !== undefined) c.tools(body.functions, TOOLS_OVERHEAD);
-  c.definition(body.response_format);
-  c.definition(body.tool_choice);
-  c.definition(body.function_call);
+  c.definition(body.response_format, 'response_format');
+  c.definition(body.tool_choice, 'tool_choice');
+  c.definition(body.function_call, 'function_call');
 }
 
 function openAiResponses(c: Collector, body: Record<string, unknown>): void {
@@ -160,8 +175,8 @@ function openAiResponses(c: Collector, body: Record<string, unknown>): void {
   else c.messages(body.input, 'input');
   if (body.instructions !== undefined && body.instructions !== null) c.message(body.instructions, 'instructions');
   c.tools(body.tools, TOOLS_OVERHEAD);
-  c.definition(body.text);
-  c.definition(body.tool_choice);
+  c.definition(body.text, 'text');
+  c.definition(body.tool_choice, 'tool_choice');
 }
 
 function openAiEmbeddings(c: Collector, body: Record<string, unknown>): void {
@@ -179,7 +194,7 @@ function anthropicMessages(c: Collector, body: Record<string, unknown>): void {
   if (body.system !== undefined && body.system !== null) c.message(body.system, 'system');
   c.messages(body.messages, 'messages');
   c.tools(body.tools, ANTHROPIC_TOOLS_OVERHEAD);
-  c.definition(body.tool_choice);
+  c.definition(body.tool_choice, 'tool_choice');
 }
 
 const READERS: Record<ApiShape, (c: Collector, body: Record<string, unknown>) => void> = {
@@ -191,7 +206,7 @@ const READERS: Record<ApiShape, (c: Collector, body: Record<string, unknown>) =>
 
 /** The parts of `body` (a parsed JSON request of the API `shape`) that its input tokens come from. */
 export function requestInput(shape: ApiShape, body: unknown): RequestInput {
-  const c = new Collector();
+  const c = new Collector(shape === 'anthropic-messages');
   const o = asObject(body);
   if (o) READERS[shape](c, o);
   else c.walk(body, 'body');

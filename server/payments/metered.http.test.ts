@@ -198,6 +198,11 @@ describe.each(['postgres', 'pglite'] as const)('metered prices on %s', (store) =
     expect(poor.body.error.price_sats).toBeGreaterThanOrEqual(Math.ceil((16384 * 10000) / 1_000_000)); // the output limit alone at gpt-4o's price
     expect(poor.body.error.message).toMatch(/^This call may cost up to \d+ sats; the balance is 5 sats/); // a ceiling, not a price
     expect(await balanceMsat(token)).toBe(5000n);
+    // an Anthropic cache kept an hour is billed above the catalog's price: refused before anything is held or sent
+    const hour = await api('POST', '/api/v1/anthropic/v1/messages', { headers: { 'x-token': token }, body: { model: 'claude-haiku-4-5', max_tokens: 16, system: [{ type: 'text', text: 'Be terse.', cache_control: { type: 'ephemeral', ttl: '1h' } }], messages: [{ role: 'user', content: 'Hi' }] } });
+    expect([hour.status, hour.body.error.code, hour.body.error.field]).toEqual([400, 'invalid_field_value', 'system']);
+    expect(hour.body.error.message).toContain('system[0].cache_control.ttl');
+    expect(await balanceMsat(token)).toBe(5000n);
   });
 
   it('an L402 credential is worth its invoice: it keeps its change for the next requests, then asks for more', async () => {
