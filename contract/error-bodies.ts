@@ -19,22 +19,18 @@ export const ErrorBodySchema = z.strictObject({
   }),
 });
 
-/** A 402 challenge: what a client must act on sits beside `error`. */
-export const PaymentRequiredSchema = ErrorBodySchema.extend({
+/** An invoice to pay, beside `error`: an MPP session's deposit (POST /api/v1/mpp/session, its Payment line alone). */
+export const SessionDepositRequiredSchema = ErrorBodySchema.extend({
   invoice: z.string().describe('BOLT11 invoice to pay'),
   payment_hash: z.string().regex(/^[0-9a-f]{64}$/),
   amount_sats: z.int(),
-  macaroon: z.string().describe('standard base64 V2 macaroon'),
   expires_at: z.int().describe('Unix seconds'),
-  token: z.string().optional().describe('AI for Hire: a new 0-balance token for the caller'),
 });
 
-/** An MPP session's deposit challenge (POST /api/v1/mpp/session): its Payment line alone, no macaroon. */
-export const SessionDepositRequiredSchema = ErrorBodySchema.extend({
-  invoice: z.string().describe('BOLT11 deposit invoice to pay'),
-  payment_hash: z.string().regex(/^[0-9a-f]{64}$/),
-  amount_sats: z.int(),
-  expires_at: z.int().describe('Unix seconds'),
+/** A 402 challenge: what a client must act on sits beside `error`, the invoice's L402 macaroon too. */
+export const PaymentRequiredSchema = SessionDepositRequiredSchema.extend({
+  macaroon: z.string().describe('standard base64 V2 macaroon'),
+  token: z.string().optional().describe('AI for Hire: a new 0-balance token for the caller'),
 });
 
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;

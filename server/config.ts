@@ -92,7 +92,7 @@ const EnvSchema = z.object({
   ABL_AUTH_FAILURE_LIMIT: optional.pipe(z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).optional()),
   /** public origin of this server, used for phoenixd's per-invoice webhook URL */
   ABL_PUBLIC_URL: httpUrl,
-  /** trust X-Forwarded-For from a reverse proxy (true, a hop count, or addresses) */
+  /** trust X-Forwarded-For from a reverse proxy (true, or its addresses and CIDR ranges) */
   ABL_TRUST_PROXY: trustProxy,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** a fiat hint beside sats in the web app: a currency code and the operator's price of 1 BTC, e.g. "USD 95000" */

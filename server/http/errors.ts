@@ -52,8 +52,8 @@ export function errorHeaders(err: AppError): Record<string, string | string[]> {
     if (challenge.x402) h['PAYMENT-REQUIRED'] = formatPaymentRequired(challenge.x402);
   }
   if (sessionChallenge) h['WWW-Authenticate'] = formatPaymentChallenge(sessionChallenge);
-  // the MPP draft: a 402 (its invoice, a balance) is never cached; nor is an answer naming a session
-  if (sessionChallenge || errorStatus(err) === 402) h['Cache-Control'] = 'no-store';
+  // the MPP draft: a 402 (its invoice, a balance) is never cached
+  if (errorStatus(err) === 402) h['Cache-Control'] = 'no-store';
   if (allow) h['Allow'] = allow.join(', ');
   return h;
 }

@@ -94,8 +94,13 @@ describe('slow clients', () => {
     expect(idle.received).toMatch(/^HTTP\/1\.1 200 /);
     expect(idle.elapsedMs).toBeGreaterThanOrEqual(KEEPALIVE_S * 1000 - 50);
     expect(idle.elapsedMs).toBeLessThan(KEEPALIVE_S * 1000 + SLACK_MS);
-    // nothing of the cut requests was answered as if it had arrived
-    for (const cut of [json, upload, formOnJsonRoute]) expect(cut.received).not.toMatch(/^HTTP\/1\.1 [24]/);
+    // nothing of the cut requests was answered as if it had arrived: cut without a word, or (when a
+    // loaded machine delays the cut past Node's own request timeout) told 408 in the contract's shape
+    for (const cut of [json, upload, formOnJsonRoute]) {
+      if (cut.received === '') continue;
+      expect(cut.received).toMatch(/^HTTP\/1\.1 408 /);
+      expect(JSON.parse(cut.received.split('\r\n\r\n')[1]!)).toMatchObject({ error: { code: 'request_timeout' } });
+    }
     // headers too slow: told so in the contract's error shape
     expect(headers.received).toMatch(/^HTTP\/1\.1 408 /);
     expect(JSON.parse(headers.received.split('\r\n\r\n')[1]!)).toEqual({ error: { code: 'request_timeout', message: expect.any(String) } });

@@ -112,16 +112,16 @@ export function createTopupService(deps: TopupDeps) {
     throw new AppError('invalid_payment', 'This invoice is not paid yet.');
   }
 
+  /** The request's token is the one this new-token invoice's claim secret derives. */
+  const ownsClaimToken = (row: TopupRow, token: string | null): boolean =>
+    token !== null && row.claim_token_hash !== null && timingSafeEqual(hashToken(token), row.claim_token_hash);
+
   /** The token this new-token invoice's claim secret redeems, worked out again; null for an invoice whose secret the server cannot derive (made before secrets were derived, or under another root key). */
   function claimTokenOf(row: TopupRow): string | null {
     if (row.claim_token_hash === null) return null;
     const token = tokenFromClaimSecret(claimSecretFor(deps.claimKey, row.payment_hash));
-    return timingSafeEqual(hashToken(token), row.claim_token_hash) ? token : null;
+    return ownsClaimToken(row, token) ? token : null;
   }
-
-  /** The request's token is the one this new-token invoice's claim secret derives. */
-  const ownsClaimToken = (row: TopupRow, token: string | null): boolean =>
-    token !== null && row.claim_token_hash !== null && timingSafeEqual(hashToken(token), row.claim_token_hash);
 
   /**
    * Redeems a new-token invoice with its claim secret: creates and credits the token once paid
