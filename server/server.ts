@@ -181,7 +181,6 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       limits: { minSats: catalog.topup.min_sats, maxSats: catalog.topup.max_sats, expirySeconds: catalog.topup.invoice_expiry_seconds },
       webhookUrl: () => invoiceWebhookUrl(settings.wallet, webhookUrl),
       ...(reserveAhead ? { reserveAhead } : {}),
-      claimKey: deriveKey(rootKey, 'topup-claim'),
     });
     // LND and Core Lightning tell of settled invoices over their own stream; each notice is confirmed by a lookup
     const stopNotices = wallet.wallet.onPaymentReceived?.((event) => {

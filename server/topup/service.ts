@@ -8,7 +8,7 @@ import { WalletUnavailableError, type WalletBackend } from '../lightning/backend
 import type { RateLimiter } from '../ratelimit.js';
 import type { ReserveAhead } from '../payments/reserve-ahead.js';
 import type { Db, Queryable } from '../store/index.js';
-import { claimSecretFor, isClaimSecret, tokenFromClaimSecret } from './claim-secret.js';
+import { isClaimSecret, newClaimSecret, tokenFromClaimSecret } from './claim-secret.js';
 import { findTopup, insertTopup, listPendingHashes, lockTopup, markClaimed, markExpired, markPaid, takeClaim, takeCredit, type TopupRow } from './store.js';
 
 export interface TopupDeps {
@@ -22,8 +22,6 @@ export interface TopupDeps {
   onWalletError?: (operation: string) => void;
   /** holds this instance took ahead and keeps unused (ABL_RESERVE_AHEAD): part of the balances it shows */
   reserveAhead?: Pick<ReserveAhead, 'readShown'>;
-  /** derives new-token invoices' claim secrets (from the root key): claim-secret.ts */
-  claimKey: Buffer;
 }
 
 export interface CreatedTopup {
@@ -116,18 +114,10 @@ export function createTopupService(deps: TopupDeps) {
   const ownsClaimToken = (row: TopupRow, token: string | null): boolean =>
     token !== null && row.claim_token_hash !== null && timingSafeEqual(hashToken(token), row.claim_token_hash);
 
-  /** The token this new-token invoice's claim secret redeems, worked out again; null for an invoice whose secret the server cannot derive (made before secrets were derived, or under another root key). */
-  function claimTokenOf(row: TopupRow): string | null {
-    if (row.claim_token_hash === null) return null;
-    const token = tokenFromClaimSecret(claimSecretFor(deps.claimKey, row.payment_hash));
-    return ownsClaimToken(row, token) ? token : null;
-  }
-
   /**
    * Redeems a new-token invoice with its claim secret: creates and credits the token once paid
-   * (if nothing did yet) and answers it, every time it is asked, also after a claim by preimage
-   * (which answered the same token). Only an invoice whose preimage claim made another token (its
-   * secret not derived: made before this server derived them) answers 409.
+   * (if nothing did yet) and answers it, every time it is asked. A token already claimed with
+   * the invoice's preimage (seed flow, first claim wins) cannot be shown: 409.
    */
   async function claimWithSecret(p: { paymentHash: string; claimSecret: string }): Promise<ClaimedTopup> {
     const refused = new AppError('invalid_payment', 'This claim secret does not redeem this invoice.');
@@ -199,7 +189,7 @@ export function createTopupService(deps: TopupDeps) {
           ...(webhookUrl ? { webhookUrl } : {}),
         }),
       );
-      const claimSecret = accountId === null ? claimSecretFor(deps.claimKey, inv.paymentHash) : null;
+      const claimSecret = accountId === null ? newClaimSecret() : null;
       await insertTopup(db, {
         paymentHash: inv.paymentHash,
         amountMsat,
@@ -260,13 +250,7 @@ export function createTopupService(deps: TopupDeps) {
           if (accountId === null) throw new Error(`top-up ${paymentHash}: claim-secret-only invoice without its account`);
         } else {
           accountId = taken.account_id ?? taken.credited_account_id;
-          // a new token: the one its claim secret redeems, so that the secret's holder has it again if this answer is lost
-          const claimToken = accountId === null ? claimTokenOf(taken) : null;
-          if (claimToken !== null) {
-            token = claimToken;
-            accountId = await creditClaimToken(q, paymentHash);
-            if (accountId === null) throw new Error(`top-up ${paymentHash}: a new-token invoice credited before its first claim`);
-          } else if (accountId === null) {
+          if (accountId === null) {
             token = newToken();
             accountId = (await createUserAccount(q, hashToken(token))).id;
           }

@@ -4,7 +4,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /** A key of its own per rail, so no tag of one rail (or a macaroon) is valid for another. */
-export function deriveKey(rootKey: Buffer, label: 'mpp' | 'x402' | 'usage-cursor' | 'topup-claim'): Buffer {
+export function deriveKey(rootKey: Buffer, label: 'mpp' | 'x402' | 'usage-cursor'): Buffer {
   return createHmac('sha256', rootKey).update(`alittlebitofmoney ${label} challenge v1`, 'utf8').digest();
 }
 
