@@ -39,6 +39,12 @@ export async function createUserAccount(q: Queryable, tokenHash: Buffer): Promis
   return { id: res.rows[0]!.id, balanceMsat: 0n };
 }
 
+/** A top-level user account opened by another token from now on (its balance, history and child tokens stay); the old token opens nothing. False if it is not one. */
+export async function rekeyAccount(q: Queryable, accountId: bigint, tokenHash: Buffer): Promise<boolean> {
+  const res = await q.query(`UPDATE accounts SET token_hash = $2 WHERE id = $1 AND kind = 'user' AND parent_id IS NULL`, [accountId, tokenHash]);
+  return res.rowCount === 1;
+}
+
 /** The account of a token that can be used at `now`: a revoked child token has none, nor an expired one (when `now` is given). */
 export async function findAccountByTokenHash(q: Queryable, tokenHash: Buffer, now?: number): Promise<UserAccount | null> {
   const res = await q.query<{ id: bigint; balance_msat: bigint; low_balance_msat: bigint | null; parent_id: bigint | null; apis: string[] | null; expires_at: bigint | null; max_msat_per_day: bigint | null }>(

@@ -19,7 +19,7 @@ import { accountHistory, dailyTotals, type DayTotal, type HistoryPage } from './
 import { accountStatement, accountsByHashPrefix, ledgerStats, ledgerTotals, paidCall, type AccountStatement, type LedgerStats, type PaidCallRow } from './reports.js';
 
 export { hashToken, isWellFormedToken, newToken } from './tokens.js';
-export { createUserAccount, findAccountByTokenHash, getBalance, spendDayOf, tokenRefusalOf, usableAccountIds, type ChildLimits, type SystemAccountIds, type TokenRefusal, type UserAccount } from './accounts.js';
+export { createUserAccount, findAccountByTokenHash, rekeyAccount, getBalance, spendDayOf, tokenRefusalOf, usableAccountIds, type ChildLimits, type SystemAccountIds, type TokenRefusal, type UserAccount } from './accounts.js';
 export { postJournal, InsufficientFundsError, type JournalEntry, type JournalLine } from './journal.js';
 export { claimCredential, spendCredential, STALE_IN_FLIGHT_SECONDS, type ClaimOutcome, type FundRequest, type Funded } from './l402-credentials.js';
 export type { AuditCheck, AuditContext, AuditReport, AuditTotals, RefMoves } from './audit.js';

@@ -3,7 +3,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { msatToSats, satsToMsat } from '../../contract/money.js';
 import { AppError, invalidToken } from '../errors.js';
-import { createUserAccount, findAccountByTokenHash, getBalance, hashToken, newToken, postJournal, sweepRevoked, tokenRefusalOf, type Ledger } from '../ledger/index.js';
+import { createUserAccount, findAccountByTokenHash, getBalance, hashToken, newToken, postJournal, rekeyAccount, sweepRevoked, tokenRefusalOf, type Ledger } from '../ledger/index.js';
 import { WalletUnavailableError, type WalletBackend } from '../lightning/backend.js';
 import type { RateLimiter } from '../ratelimit.js';
 import type { ReserveAhead } from '../payments/reserve-ahead.js';
@@ -21,7 +21,7 @@ export interface TopupDeps {
   limiter?: RateLimiter;
   onWalletError?: (operation: string) => void;
   /** holds this instance took ahead and keeps unused (ABL_RESERVE_AHEAD): part of the balances it shows */
-  reserveAhead?: Pick<ReserveAhead, 'readShown'>;
+  reserveAhead?: Pick<ReserveAhead, 'readShown' | 'giveBackFor'>;
 }
 
 export interface CreatedTopup {
@@ -116,8 +116,10 @@ export function createTopupService(deps: TopupDeps) {
 
   /**
    * Redeems a new-token invoice with its claim secret: creates and credits the token once paid
-   * (if nothing did yet) and answers it, every time it is asked. A token already claimed with
-   * the invoice's preimage (seed flow, first claim wins) cannot be shown: 409.
+   * (if nothing did yet) and answers it, every time it is asked. An invoice claimed first with its
+   * preimage made an account of its own token, whose answer may have been lost (a dropped
+   * connection, a crash) or taken by whoever else learned the preimage: the secret, which only the
+   * requester has, moves that account to its own token, and the preimage's token opens nothing.
    */
   async function claimWithSecret(p: { paymentHash: string; claimSecret: string }): Promise<ClaimedTopup> {
     const refused = new AppError('invalid_payment', 'This claim secret does not redeem this invoice.');
@@ -126,16 +128,17 @@ export function createTopupService(deps: TopupDeps) {
     const token = tokenFromClaimSecret(p.claimSecret);
     if (!row || !ownsClaimToken(row, token)) throw refused;
     await ensurePaid(row);
-    const accountId = await db.tx(async (q) => {
+    const { accountId, rekeyed } = await db.tx(async (q) => {
       await creditClaimToken(q, p.paymentHash);
       await markClaimed(q, p.paymentHash);
       const account = await findAccountByTokenHash(q, hashToken(token), deps.now());
-      const credited = await findTopup(q, p.paymentHash);
-      if (!account || credited?.credited_account_id !== account.id) {
-        throw new AppError('payment_already_used', 'This invoice was already claimed with its preimage.');
-      }
-      return account.id;
+      const credited = (await findTopup(q, p.paymentHash))?.credited_account_id ?? null;
+      if (account && credited === account.id) return { accountId: account.id, rekeyed: false };
+      if (!account && credited !== null && (await rekeyAccount(q, credited, hashToken(token)))) return { accountId: credited, rekeyed: true };
+      throw new AppError('payment_already_used', 'This invoice was already claimed with its preimage.');
     });
+    // holds this instance reserved ahead for the preimage's token go back: it spends nothing more
+    if (rekeyed) await deps.reserveAhead?.giveBackFor(accountId);
     return { token, balance_sats: await claimedBalanceSats(token, accountId), credited_sats: msatToSats(row.amount_msat) };
   }
 
