@@ -76,7 +76,7 @@ export const DevPayResponseSchema = z.strictObject({ preimage: hex64 });
 
 /** POST /api/v1/dev/invoice (development mode only): an invoice of the development payee wallet. */
 export const DevInvoiceRequestSchema = z.object({
-  amount_sats: z.int().min(1).max(100_000_000).optional().describe('what the invoice asks for; left out, an invoice of no amount, payable for 31 days (an MPP session\'s return invoice)'),
+  amount_sats: z.number().min(1).max(100_000_000).int().optional().describe('what the invoice asks for; left out, an invoice of no amount, payable for 31 days (an MPP session\'s return invoice)'),
   description: z.string().max(128).optional(),
 });
 
@@ -162,9 +162,9 @@ export type DailyUsage = z.infer<typeof DailyUsageSchema>;
 
 /** POST /api/v1/tokens: a child token, paid from the parent's balance. */
 export const CreateChildTokenSchema = z.object({
-  amount_sats: z.int().min(1).max(2_100_000_000_000_000).describe('moved from the parent to the child'),
+  amount_sats: z.number().min(1).max(2_100_000_000_000_000).int().describe('moved from the parent to the child'),
   expires_at: unixSeconds.min(1).max(UNIX_SECONDS_MAX).nullish().describe('from then on the child token is 401 invalid_token (at most the end of year 9999); null or absent: never'),
-  max_sats_per_day: z.int().min(1).max(2_100_000_000_000_000).nullish().describe('charged plus reserved per UTC day; null or absent: no cap'),
+  max_sats_per_day: z.number().min(1).max(2_100_000_000_000_000).int().nullish().describe('charged plus reserved per UTC day; null or absent: no cap'),
   apis: z.array(z.string().min(1).max(64)).min(1).max(32).nullish().describe('the APIs it may spend on: catalog names and "ai-for-hire"; null or absent: all'),
 });
 
@@ -196,6 +196,6 @@ export type ChildTokenRevoked = z.infer<typeof ChildTokenRevokedSchema>;
 
 /** PUT /api/v1/balance/alert: paid answers carry `X-Balance-Low: true` once the balance is below this. */
 export const BalanceAlertSchema = z.strictObject({
-  below_sats: z.int().min(1).max(2_100_000_000_000_000).nullable().describe('null clears the alert'),
+  below_sats: z.number().min(1).max(2_100_000_000_000_000).int().nullable().describe('null clears the alert'),
 });
 export type BalanceAlert = z.infer<typeof BalanceAlertSchema>;

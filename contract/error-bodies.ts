@@ -33,5 +33,8 @@ export const PaymentRequiredSchema = SessionDepositRequiredSchema.extend({
   token: z.string().optional().describe('AI for Hire: a new 0-balance token for the caller'),
 });
 
+/** A paid action's 402: an invoice to pay (its challenge), or a token's or session's balance too short (an error alone). */
+export const PaidRefusalSchema = z.union([PaymentRequiredSchema, ErrorBodySchema]);
+
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 export type PaymentRequired = z.infer<typeof PaymentRequiredSchema>;

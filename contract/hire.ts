@@ -7,7 +7,7 @@ export const TITLE_MAX_CHARS = 200;
 export const TEXT_MAX_CHARS = 20_000;
 
 const text = (max = TEXT_MAX_CHARS) => z.string().min(1).max(max);
-const sats = (maxSats: number) => z.int().min(1).max(maxSats).describe('whole sats');
+const sats = (maxSats: number) => z.number().min(1).max(maxSats).int().describe('whole sats');
 
 export const MAX_MILESTONES = 20;
 
@@ -22,7 +22,7 @@ const milestoneInput = (maxSats: number) =>
   z.object({
     title: text(TITLE_MAX_CHARS),
     amount_sats: sats(maxSats),
-    deadline_seconds: z.int().min(60).max(31_536_000).nullish().describe('time to deliver it, from when it becomes current; default the catalog delivery deadline'),
+    deadline_seconds: z.number().min(60).max(31_536_000).int().nullish().describe('time to deliver it, from when it becomes current; default the catalog delivery deadline'),
     acceptance: AcceptanceSchema.nullish(),
   });
 
@@ -48,7 +48,7 @@ export const MessageBodySchema = z.object({ body: text() });
 export const OptionalNoteSchema = z.object({ body: text().nullish() });
 
 export const RateTaskSchema = z.object({
-  stars: z.int().min(1).max(5),
+  stars: z.number().min(1).max(5).int(),
   comment: z.string().min(1).max(2000).nullish(),
 });
 

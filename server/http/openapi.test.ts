@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { parseCatalog } from '../catalog.js';
 import { buildOpenApi, coreOperations } from './openapi.js';
@@ -28,10 +29,22 @@ describe('the OpenAPI document', () => {
     expect(topup.required).toEqual(['amount_sats']);
     const chat = doc.paths['/api/v1/openai/v1/chat/completions'].post;
     expect(chat.requestBody.content['application/json'].schema.properties.model.enum).toContain('gpt-4o-mini');
-    expect(chat.responses['402'].content['application/json'].schema.$ref).toBe('#/components/schemas/PaymentRequired');
+    expect(chat.responses['402'].content['application/json'].schema).toEqual({ anyOf: [{ $ref: '#/components/schemas/PaymentRequired' }, { $ref: '#/components/schemas/Error' }] });
     const transcribe = doc.paths['/api/v1/openai/v1/audio/transcriptions'].post.requestBody.content['multipart/form-data'].schema;
     expect(transcribe.properties.file).toMatchObject({ type: 'string', format: 'binary' });
     expect(doc.paths['/api/v1/openai/v1/models'].get.responses['402']).toBeUndefined();
+  });
+
+  it("a paid action's 402 is described as the challenge or, for a token or session too short, the error alone", () => {
+    const ajv = new Ajv2020({ strict: false });
+    ajv.addSchema(doc, 'openapi');
+    const challenge = { error: { code: 'payment_required', message: 'pay' }, invoice: 'lnbcrt1', payment_hash: 'ab'.repeat(32), amount_sats: 30, macaroon: 'AgE=', expires_at: 1 };
+    const short = { error: { code: 'insufficient_balance', message: 'short', balance_sats: 1, price_sats: 30, held_sats: 2 } };
+    for (const path of ['/api/v1/openai/v1/chat/completions', '/api/v1/ai-for-hire/tasks']) {
+      const valid = ajv.compile({ $ref: `openapi#/paths/${path.replaceAll('/', '~1')}/post/responses/402/content/application~1json/schema` });
+      for (const body of [challenge, short, { ...challenge, token: 'abl_x' }]) expect(valid(body), `${path} ${JSON.stringify(valid.errors)}`).toBe(true);
+      expect(valid({ error: { code: 'insufficient_balance', message: 'short' }, invoice: 'lnbcrt1' })).toBe(false);
+    }
   });
 
   it('describes the three doors of a 402 and their receipts', () => {
@@ -64,7 +77,7 @@ describe('the OpenAPI document', () => {
     expect(ok('/api/v1/ai-for-hire/tasks', 'post', 201).properties.token).toBeDefined();
     expect(ok('/api/v1/catalog', 'get').properties.apis.items.properties.endpoints.items.additionalProperties).toBe(false);
     expect(ok('/api/v1/balance', 'get')).toMatchObject({ additionalProperties: false, required: ['balance_sats', 'balance_msat'] });
-    expect(doc.paths['/api/v1/ai-for-hire/tasks'].post.responses['402'].content['application/json'].schema.$ref).toBe('#/components/schemas/PaymentRequired');
+    expect(doc.paths['/api/v1/ai-for-hire/tasks'].post.responses['402'].content['application/json'].schema.anyOf[0].$ref).toBe('#/components/schemas/PaymentRequired');
     expect(doc.components.schemas.Error.properties.error.properties.code.enum).toContain('invalid_state');
   });
 });

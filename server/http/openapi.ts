@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import * as api from '../../contract/api.js';
 import { fieldTypes, publicPath, PublicCatalogSchema, ruleSchemaKeywords, type Catalog, type Endpoint, type FieldRule } from '../../contract/catalog.js';
-import { ErrorBodySchema, PaymentRequiredSchema } from '../../contract/error-bodies.js';
+import { ErrorBodySchema, PaidRefusalSchema, PaymentRequiredSchema } from '../../contract/error-bodies.js';
 
 type Json = Record<string, unknown>;
 
@@ -31,12 +31,15 @@ const schemaOf = (s: z.ZodType, io: 'input' | 'output'): Json => {
 
 const ERROR_REF = { $ref: '#/components/schemas/Error' };
 const PAYMENT_REQUIRED_REF = { $ref: '#/components/schemas/PaymentRequired' };
+/** a paid action's 402: the challenge, or (a token or session too short) the error alone */
+const PAID_REFUSAL = { anyOf: [PAYMENT_REQUIRED_REF, ERROR_REF] };
 const json = (schema: Json) => ({ 'application/json': { schema } });
 
 /** Schemas shown once under components and referred to everywhere else. */
 const COMPONENT_REFS = new Map<z.ZodType, Json>([
   [ErrorBodySchema, ERROR_REF],
   [PaymentRequiredSchema, PAYMENT_REQUIRED_REF],
+  [PaidRefusalSchema, PAID_REFUSAL],
 ]);
 const responseSchema = (s: z.ZodType): Json => COMPONENT_REFS.get(s) ?? schemaOf(s, 'output');
 
@@ -167,7 +170,7 @@ function proxyOperation(apiName: string, ep: Endpoint): Json {
     ...(ep.content_type === 'none' ? {} : { requestBody: { required: true, content: { [multipart ? 'multipart/form-data' : 'application/json']: { schema: body } } } }),
     responses: {
       200: { description: 'the upstream answer, passed through', content: okContent, headers: { 'X-Charged-Sats': { schema: { type: 'integer' } }, 'X-Balance-Sats': { schema: { type: 'integer' } }, ...RAIL_RECEIPT_HEADERS } },
-      ...(free ? {} : { 402: { description: 'payment required (one invoice offered as L402, MPP and x402) or insufficient balance', content: json(PAYMENT_REQUIRED_REF), headers: CHALLENGE_HEADERS } }),
+      ...(free ? {} : { 402: { description: 'payment required (one invoice offered as L402, MPP and x402) or insufficient balance', content: json(PAID_REFUSAL), headers: CHALLENGE_HEADERS } }),
       default: { description: 'error', content: json(ERROR_REF) },
     },
     ...(free ? {} : { security: securityOf('paid') }),

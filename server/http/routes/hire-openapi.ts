@@ -1,5 +1,5 @@
 // The AI for Hire endpoints in the OpenAPI document, from the schemas the routes validate with.
-import { PaymentRequiredSchema } from '../../../contract/error-bodies.js';
+import { PaidRefusalSchema } from '../../../contract/error-bodies.js';
 import * as h from '../../../contract/hire.js';
 import * as v from '../../../contract/hire-views.js';
 import type { OperationSpec } from '../openapi.js';
@@ -14,8 +14,8 @@ export function hireOperations(maxSats: number): OperationSpec[] {
     { method: 'get', path: `${P}/me`, summary: 'Balance, own tasks and quotes, unread messages', tags, auth: 'token', responses: { 200: v.MeSchema } },
     { method: 'get', path: `${P}/tasks`, summary: 'List tasks', tags, query: { status: 'open, awarded, delivered, …', limit: '1–100', offset: 'from 0' }, responses: { 200: v.TaskListSchema } },
     { method: 'get', path: `${P}/tasks/{id}`, summary: 'A task with its quotes', tags, params: task, responses: { 200: v.TaskDetailSchema } },
-    { method: 'post', path: `${P}/tasks`, summary: 'Post a task (paid: token or L402; none → 402 with a new token)', tags, auth: 'paid', body: h.postTaskSchema(maxSats), responses: { 201: v.PostedTaskSchema, 402: PaymentRequiredSchema } },
-    { method: 'post', path: `${P}/tasks/{id}/quotes`, summary: 'Quote on a task (paid)', tags, auth: 'paid', params: task, body: h.postQuoteSchema(maxSats), responses: { 201: v.PostedQuoteSchema, 402: PaymentRequiredSchema } },
+    { method: 'post', path: `${P}/tasks`, summary: 'Post a task (paid: token or L402; none → 402 with a new token)', tags, auth: 'paid', body: h.postTaskSchema(maxSats), responses: { 201: v.PostedTaskSchema, 402: PaidRefusalSchema } },
+    { method: 'post', path: `${P}/tasks/{id}/quotes`, summary: 'Quote on a task (paid)', tags, auth: 'paid', params: task, body: h.postQuoteSchema(maxSats), responses: { 201: v.PostedQuoteSchema, 402: PaidRefusalSchema } },
     { method: 'patch', path: `${P}/tasks/{id}/quotes/{qid}`, summary: 'Edit a pending quote (its contractor)', tags, auth: 'token', params: quote, body: h.editQuoteSchema(maxSats), responses: { 200: v.QuoteSchema } },
     { method: 'post', path: `${P}/tasks/{id}/quotes/{qid}/withdraw`, summary: 'Withdraw a pending quote (its contractor)', tags, auth: 'token', params: quote, responses: { 200: v.QuoteSchema } },
     { method: 'post', path: `${P}/tasks/{id}/quotes/{qid}/accept`, summary: 'Accept a quote: its price moves into escrow (the buyer)', tags, auth: 'token', params: quote, body: h.AcceptQuoteSchema, responses: { 200: v.TaskSchema } },
