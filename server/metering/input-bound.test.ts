@@ -102,6 +102,9 @@ describe('inputTokensBound', () => {
     for (const cache_control of [{ type: 'ephemeral' }, { type: 'ephemeral', ttl: '5m' }]) {
       expect((await inputTokensBound('anthropic-messages', 'claude-sonnet-4-5', { system: [{ type: 'text', text: 'x', cache_control }], messages: [user('hi')] })).ok).toBe(true);
     }
+    // a tool call's arguments are the tool's own data, whatever their keys
+    const toolCall = { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'cache', input: { cache_control: hour } }] };
+    expect((await inputTokensBound('anthropic-messages', 'claude-sonnet-4-5', { messages: [user('hi'), toolCall] })).ok).toBe(true);
     // OpenAI bodies have no such field: text that says so is only text
     expect((await inputTokensBound('openai-chat', 'gpt-4o', { messages: [user([{ type: 'text', text: 'x', cache_control: hour }])] })).ok).toBe(true);
   });

@@ -74,7 +74,8 @@ class Collector {
 
   /** Anthropic bills a cache written for an hour at twice the input price; the catalog prices the 5-minute one (1.25×). */
   private cacheLifetime(o: Record<string, unknown>, path: string): void {
-    if (!this.cacheLifetimes || o.cache_control === undefined) return;
+    // a tool call's `input` is the tool's own arguments, whatever keys they have
+    if (!this.cacheLifetimes || o.cache_control === undefined || path.includes('.input')) return;
     const ttl = asObject(o.cache_control)?.ttl;
     if (ttl === undefined || ttl === null || ttl === '5m') return;
     this.input.dearer ??= { field: path.split(/[.[]/)[0] ?? path, path: `${path}.cache_control.ttl`, reason: 'only the 5-minute cache ("5m", the default) is priced here; a longer one is billed higher upstream' };
