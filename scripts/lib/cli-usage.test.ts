@@ -1,13 +1,15 @@
 // The operator's commands answer --help with their usage and change nothing; an argument they do
 // not know is refused before they touch a store (the audit would otherwise move its checkpoint).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 // a data directory with no store in it: a command that ran anyway would say so (exit 2, "no store")
-const env = { ...process.env, ABL_DATA_DIR: join(mkdtempSync(join(tmpdir(), 'abl-cli-')), 'data'), DATABASE_URL: '' };
+const parent = mkdtempSync(join(tmpdir(), 'abl-cli-'));
+const env = { ...process.env, ABL_DATA_DIR: join(parent, 'data'), DATABASE_URL: '' };
+afterAll(() => rmSync(parent, { recursive: true, force: true }));
 const run = (script: string, ...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { env, encoding: 'utf8', timeout: 60_000 });
 
 describe('operator commands', () => {

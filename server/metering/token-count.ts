@@ -31,14 +31,11 @@ export function createTextCounter(tokenizer: Tokenizer | null, budgetBytes = DEF
     const known = cache.get(text);
     if (known !== undefined) return known;
     const bytes = Buffer.byteLength(text, 'utf8');
-    if (bytes > left) return bytes;
-    if (hasLongRun(text)) {
-      if (longPieces === 'bytes') return bytes;
-      left -= bytes;
-      // not cached: the cache serves bounds too, and a sliced count is not one
-      return countSliced(tokenizer, text);
-    }
+    const longRun = bytes <= left && hasLongRun(text);
+    if (bytes > left || (longRun && longPieces === 'bytes')) return bytes;
     left -= bytes;
+    // not cached: the cache serves bounds too, and a sliced count is not one
+    if (longRun) return countSliced(tokenizer, text);
     const tokens = tokenizer.countTokens(text);
     cache.set(text, tokens);
     return tokens;

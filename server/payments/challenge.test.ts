@@ -4,21 +4,12 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../errors.js';
 import { createLedger, type Ledger } from '../ledger/index.js';
-import type { CreatedInvoice, WalletBackend } from '../lightning/backend.js';
-import { issueInvoice } from '../lightning/devnode/issue-invoice.js';
-import { generateNodeKey } from '../lightning/devnode/keys.js';
+import { invoicingWallet } from '../testing/invoicing-wallet.js';
 import { openTestStore, type TestStore } from '../store/testing.js';
 import { createPaymentGate } from './gate.js';
 
 const NOW = 1_800_000_000;
-const key = generateNodeKey();
-const wallet = {
-  kind: 'invoices-only',
-  async createInvoice(p: { amountMsat: bigint; description: string; expirySeconds: number }): Promise<CreatedInvoice> {
-    const inv = issueInvoice({ privateKey: key, chain: 'regtest', amountMsat: p.amountMsat, description: { text: p.description }, expirySeconds: p.expirySeconds, nowMs: NOW * 1000 });
-    return { paymentHash: inv.paymentHash, bolt11: inv.bolt11, amountMsat: p.amountMsat, expiresAt: NOW + p.expirySeconds };
-  },
-} as unknown as WalletBackend;
+const { wallet } = invoicingWallet(NOW);
 
 const action = { api: 'openai', endpoint: 'POST /api/v1/openai/v1/embeddings', priceMsat: 5_000n, description: 'alittlebitofmoney openai /v1/embeddings' };
 

@@ -6,28 +6,17 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../errors.js';
 import { parseAuthorization, type L402Authorization } from '../l402/header.js';
 import { createLedger, type Ledger } from '../ledger/index.js';
-import type { CreatedInvoice, WalletBackend } from '../lightning/backend.js';
-import { issueInvoice } from '../lightning/devnode/issue-invoice.js';
-import { generateNodeKey } from '../lightning/devnode/keys.js';
 import { openTestStore, STORE_KINDS, type TestStore } from '../store/testing.js';
+import { invoicingWallet } from '../testing/invoicing-wallet.js';
 import { createPaymentGate, type PaidAction } from './gate.js';
 
 const NOW = 1_800_000_000;
-const key = generateNodeKey();
 const action: PaidAction = { api: 'openai', endpoint: 'POST /api/v1/openai/v1/chat/completions', priceMsat: 5_000n, description: 'alittlebitofmoney openai /v1/chat/completions' };
 
 describe.each(STORE_KINDS)('an invoice credential refused while its other call settles, on %s', (kind) => {
   let store: TestStore;
   let ledger: Ledger;
-  const preimages = new Map<string, string>();
-  const wallet = {
-    kind: 'invoices-only',
-    async createInvoice(p: { amountMsat: bigint; description: string; expirySeconds: number }): Promise<CreatedInvoice> {
-      const inv = issueInvoice({ privateKey: key, chain: 'regtest', amountMsat: p.amountMsat, description: { text: p.description }, expirySeconds: p.expirySeconds, nowMs: NOW * 1000 });
-      preimages.set(inv.bolt11, inv.preimage);
-      return { paymentHash: inv.paymentHash, bolt11: inv.bolt11, amountMsat: p.amountMsat, expiresAt: NOW + p.expirySeconds };
-    },
-  } as unknown as WalletBackend;
+  const { wallet, preimageOf } = invoicingWallet(NOW);
 
   beforeEach(async () => {
     store = await openTestStore(kind);
@@ -53,7 +42,7 @@ describe.each(STORE_KINDS)('an invoice credential refused while its other call s
   async function paidCredential(gate: ReturnType<typeof gateWith>): Promise<L402Authorization> {
     const refused = await gate.secure(action, { token: null, l402: null }, 'ip').catch((e: unknown) => e);
     const challenge = (refused as AppError).data.challenge!;
-    return parseAuthorization(`L402 ${challenge.macaroonB64}:${preimages.get(challenge.invoice)}`) as L402Authorization;
+    return parseAuthorization(`L402 ${challenge.macaroonB64}:${preimageOf(challenge.invoice)}`) as L402Authorization;
   }
 
   it('a call settled free between the refusal and the read: the next call is served from what came back', async () => {
